@@ -1,0 +1,48 @@
+import { Command, CommanderError } from 'commander';
+import { EXIT, UserInputError } from '../errors.js';
+import { TOOL_VERSION } from '../version.js';
+import { COMMANDS } from './commands/index.js';
+
+export function buildProgram(): Command {
+  const program = new Command('roleshift')
+    .description('Take an AWS account or Organization to zero IAM users, or as close as your dependencies allow.')
+    .version(TOOL_VERSION, '-V, --version')
+    .option('--json', 'machine output on stdout (logs stay on stderr)')
+    .option('--debug', 'show stack traces and extra diagnostics')
+    .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const register of COMMANDS) register(program);
+  program.addHelpText(
+    'after',
+    `
+Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error,
+            3 completed with gaps (some account or API could not be read), 4 internal error.`,
+  );
+  return program;
+}
+
+/** The only place that turns errors into exit codes and stack traces into one line. */
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  process.exitCode = undefined;
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (error instanceof UserInputError) {
+      process.stderr.write(`roleshift: ${error.message}\n`);
+      if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`roleshift: internal error: ${message}${debug ? '' : ' (run again with --debug for details)'}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return EXIT.internal;
+  }
+}
+

@@ -1,0 +1,223 @@
+import { z } from 'zod';
+
+/**
+ * The Snapshot is the contract between collection and everything else. Live and file sources
+ * both produce it; every later stage reads only it. Bump SNAPSHOT_SCHEMA_VERSION on any change
+ * that an older reader could misread.
+ */
+export const SNAPSHOT_SCHEMA_VERSION = 1 as const;
+
+/**
+ * A point in time as AWS reports it. The credential report says `N/A` or `no_information`
+ * where something never happened and `not_supported` where it cannot tell; those must never
+ * be read as dates, so they are explicit states here.
+ */
+export const WhenSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('at'), at: z.iso.datetime({ offset: true }) }),
+  z.object({ state: z.literal('never') }),
+  z.object({ state: z.literal('unknown') }),
+]);
+export type When = z.infer<typeof WhenSchema>;
+
+/** A parsed IAM policy document. Kept as JSON: the policy module gives it meaning. */
+export const PolicyDocumentSchema = z.record(z.string(), z.unknown());
+export type PolicyDocument = z.infer<typeof PolicyDocumentSchema>;
+
+export const TagsSchema = z.record(z.string(), z.string());
+export type Tags = z.infer<typeof TagsSchema>;
+
+export const AttachedPolicySchema = z.object({ arn: z.string(), name: z.string() });
+export type AttachedPolicy = z.infer<typeof AttachedPolicySchema>;
+
+export const InlinePolicySchema = z.object({ name: z.string(), document: PolicyDocumentSchema });
+export type InlinePolicy = z.infer<typeof InlinePolicySchema>;
+
+export const BoundarySchema = z.object({ arn: z.string(), type: z.string() }).nullable();
+
+export const MfaDeviceSchema = z.object({
+  serial: z.string().nullable(),
+  /** `hardware` covers every non-virtual device (TOTP token, FIDO key / passkey). */
+  kind: z.enum(['virtual', 'hardware']),
+  enabledAt: WhenSchema,
+});
+export type MfaDevice = z.infer<typeof MfaDeviceSchema>;
+
+export const AccessKeySchema = z.object({
+  /** Position in the credential report (1 or 2); the report names keys by slot, not id. */
+  slot: z.union([z.literal(1), z.literal(2)]),
+  /** The access key id when a source provides it (the credential report does not). Never a secret. */
+  id: z.string().nullable(),
+  status: z.enum(['Active', 'Inactive']),
+  lastRotated: WhenSchema,
+  lastUsed: WhenSchema,
+  lastUsedService: z.string().nullable(),
+  lastUsedRegion: z.string().nullable(),
+});
+export type AccessKey = z.infer<typeof AccessKeySchema>;
+
+export const SigningCertificateSchema = z.object({
+  slot: z.union([z.literal(1), z.literal(2)]),
+  active: z.boolean(),
+  lastRotated: WhenSchema,
+});
+
+export const PasswordSchema = z.object({
+  enabled: z.boolean(),
+  lastUsed: WhenSchema,
+  lastChanged: WhenSchema,
+  nextRotation: WhenSchema,
+});
+export type Password = z.infer<typeof PasswordSchema>;
+
+export const UserSchema = z.object({
+  arn: z.string(),
+  name: z.string(),
+  userId: z.string().nullable(),
+  path: z.string(),
+  createDate: WhenSchema,
+  tags: TagsSchema,
+  groups: z.array(z.string()),
+  attachedPolicies: z.array(AttachedPolicySchema),
+  inlinePolicies: z.array(InlinePolicySchema),
+  permissionsBoundary: BoundarySchema,
+  password: PasswordSchema,
+  mfaActive: z.boolean(),
+  mfaDevices: z.array(MfaDeviceSchema),
+  accessKeys: z.array(AccessKeySchema),
+  signingCertificates: z.array(SigningCertificateSchema),
+  /** False when the user is in GAAD but not in the credential report (or the reverse). */
+  inCredentialReport: z.boolean(),
+});
+export type User = z.infer<typeof UserSchema>;
+
+export const RoleSchema = z.object({
+  arn: z.string(),
+  name: z.string(),
+  roleId: z.string().nullable(),
+  path: z.string(),
+  createDate: WhenSchema,
+  description: z.string().nullable(),
+  maxSessionDuration: z.number().nullable(),
+  tags: TagsSchema,
+  trustPolicy: PolicyDocumentSchema,
+  attachedPolicies: z.array(AttachedPolicySchema),
+  inlinePolicies: z.array(InlinePolicySchema),
+  permissionsBoundary: BoundarySchema,
+  lastUsed: WhenSchema,
+  lastUsedRegion: z.string().nullable(),
+  instanceProfiles: z.array(z.string()),
+});
+export type Role = z.infer<typeof RoleSchema>;
+
+export const GroupSchema = z.object({
+  arn: z.string(),
+  name: z.string(),
+  groupId: z.string().nullable(),
+  path: z.string(),
+  createDate: WhenSchema,
+  attachedPolicies: z.array(AttachedPolicySchema),
+  inlinePolicies: z.array(InlinePolicySchema),
+});
+export type Group = z.infer<typeof GroupSchema>;
+
+export const ManagedPolicySchema = z.object({
+  arn: z.string(),
+  name: z.string(),
+  path: z.string(),
+  awsManaged: z.boolean(),
+  attachmentCount: z.number().nullable(),
+  defaultVersionId: z.string().nullable(),
+  /** The default version's document; null when the source did not include it. */
+  document: PolicyDocumentSchema.nullable(),
+});
+export type ManagedPolicy = z.infer<typeof ManagedPolicySchema>;
+
+export const OidcProviderSchema = z.object({
+  arn: z.string(),
+  url: z.string(),
+  clientIds: z.array(z.string()),
+  thumbprints: z.array(z.string()),
+  createDate: WhenSchema,
+  tags: TagsSchema,
+});
+export type OidcProvider = z.infer<typeof OidcProviderSchema>;
+
+export const SamlProviderSchema = z.object({
+  arn: z.string(),
+  name: z.string(),
+  createDate: WhenSchema,
+  validUntil: WhenSchema,
+});
+export type SamlProvider = z.infer<typeof SamlProviderSchema>;
+
+export const RootSchema = z.object({
+  arn: z.string(),
+  passwordLastUsed: WhenSchema,
+  mfaActive: z.boolean(),
+  /** True: a non-virtual device; false: a virtual one; null: the source cannot tell. */
+  hardwareMfa: z.boolean().nullable(),
+  accessKeys: z.array(AccessKeySchema),
+  /** From GetAccountSummary when the credential report has no root row (it always should on AWS). */
+  accessKeysPresent: z.boolean().nullable(),
+  signingCertificates: z.array(SigningCertificateSchema),
+});
+export type Root = z.infer<typeof RootSchema>;
+
+export const IdentityCenterSchema = z.object({
+  inUse: z.boolean(),
+  /** Why we think so: the role or provider names that show it. */
+  evidence: z.array(z.string()),
+});
+
+export const CredentialReportMetaSchema = z.object({
+  generatedAt: WhenSchema,
+  rows: z.number(),
+});
+
+export const AccountSchema = z.object({
+  accountId: z.string().regex(/^\d{12}$/),
+  alias: z.string().nullable(),
+  credentialReport: CredentialReportMetaSchema.nullable(),
+  /** Null when neither the credential report nor GetAccountSummary could be read. */
+  root: RootSchema.nullable(),
+  accountSummary: z.record(z.string(), z.number()).nullable(),
+  users: z.array(UserSchema),
+  roles: z.array(RoleSchema),
+  groups: z.array(GroupSchema),
+  policies: z.array(ManagedPolicySchema),
+  oidcProviders: z.array(OidcProviderSchema),
+  samlProviders: z.array(SamlProviderSchema),
+  identityCenter: IdentityCenterSchema,
+});
+export type Account = z.infer<typeof AccountSchema>;
+
+/** A call that was denied or failed. A gap is shown to the user; it never reads as "clean". */
+export const GapSchema = z.object({
+  accountId: z.string().nullable(),
+  region: z.string().nullable(),
+  api: z.string(),
+  errorCode: z.string(),
+  message: z.string(),
+});
+export type Gap = z.infer<typeof GapSchema>;
+
+export const CollectionSchema = z.object({
+  source: z.enum(['live', 'files']),
+  startedAt: z.iso.datetime({ offset: true }),
+  finishedAt: z.iso.datetime({ offset: true }),
+  toolVersion: z.string(),
+  /** Calls per API name, e.g. {"iam:GetAccountAuthorizationDetails": 3}. */
+  apiCalls: z.record(z.string(), z.number()),
+  /** Where the data came from: an endpoint/profile for live, the directory for files. */
+  origin: z.string(),
+  warnings: z.array(z.string()),
+});
+export type Collection = z.infer<typeof CollectionSchema>;
+
+export const SnapshotSchema = z.object({
+  schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
+  collection: CollectionSchema,
+  accounts: z.array(AccountSchema),
+  gaps: z.array(GapSchema),
+});
+export type Snapshot = z.infer<typeof SnapshotSchema>;
