@@ -1,4 +1,8 @@
 #!/usr/bin/env node
 import { main } from './main.js';
 
+// The SDK's notice about its own future Node requirement is addressed to roleshift's
+// maintainers (who pin the SDK), not to someone running a scan; it would precede every live scan.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 process.exitCode = await main(process.argv.slice(2));

@@ -13,6 +13,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   for (const register of COMMANDS) register(program);
+  exitThroughMain(program);
   program.addHelpText(
     'after',
     `
@@ -20,6 +21,15 @@ Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error,
             3 completed with gaps (some account or API could not be read), 4 internal error.`,
   );
   return program;
+}
+
+/**
+ * Commands added with addCommand do not inherit exitOverride, and commander would then call
+ * process.exit(1) itself on a bad option; every (sub)command must throw so main maps it to 2.
+ */
+function exitThroughMain(command: Command): void {
+  command.exitOverride().showHelpAfterError('(run with --help for usage)');
+  for (const sub of command.commands) exitThroughMain(sub);
 }
 
 /** The only place that turns errors into exit codes and stack traces into one line. */

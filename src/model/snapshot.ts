@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { PolicyDocumentSchema, TagsSchema, WhenSchema, type PolicyDocument, type Tags, type When } from './primitives.js';
+import { IdentityCenterInstanceSchema, OrganizationSchema, RolesAnywhereSchema } from './organization.js';
+import { UsageSchema } from './usage.js';
 
 /**
  * The Snapshot is the contract between collection and everything else. Live and file sources
@@ -7,24 +10,7 @@ import { z } from 'zod';
  */
 export const SNAPSHOT_SCHEMA_VERSION = 1 as const;
 
-/**
- * A point in time as AWS reports it. The credential report says `N/A` or `no_information`
- * where something never happened and `not_supported` where it cannot tell; those must never
- * be read as dates, so they are explicit states here.
- */
-export const WhenSchema = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('at'), at: z.iso.datetime({ offset: true }) }),
-  z.object({ state: z.literal('never') }),
-  z.object({ state: z.literal('unknown') }),
-]);
-export type When = z.infer<typeof WhenSchema>;
-
-/** A parsed IAM policy document. Kept as JSON: the policy module gives it meaning. */
-export const PolicyDocumentSchema = z.record(z.string(), z.unknown());
-export type PolicyDocument = z.infer<typeof PolicyDocumentSchema>;
-
-export const TagsSchema = z.record(z.string(), z.string());
-export type Tags = z.infer<typeof TagsSchema>;
+export { PolicyDocumentSchema, TagsSchema, WhenSchema, type PolicyDocument, type Tags, type When };
 
 export const AttachedPolicySchema = z.object({ arn: z.string(), name: z.string() });
 export type AttachedPolicy = z.infer<typeof AttachedPolicySchema>;
@@ -219,5 +205,13 @@ export const SnapshotSchema = z.object({
   collection: CollectionSchema,
   accounts: z.array(AccountSchema),
   gaps: z.array(GapSchema),
+  /** Present for `scan --org`: accounts with their OU path, and SCPs with their targets. */
+  organization: OrganizationSchema.optional(),
+  /** Present when the scan could read the Identity Center instance. */
+  identityCenterInstance: IdentityCenterInstanceSchema.optional(),
+  /** IAM Roles Anywhere trust anchors and profiles per account and region read. */
+  rolesAnywhere: z.array(RolesAnywhereSchema).optional(),
+  /** Present when the scan read CloudTrail (`--cloudtrail`): usage per principal and access key. */
+  usage: UsageSchema.optional(),
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;

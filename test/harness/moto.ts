@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import { MOTO_AVAILABLE } from './moto-available.js';
+import { startMotoProcess } from './moto-process.js';
 
 export { MOTO_AVAILABLE };
 
@@ -20,47 +19,9 @@ export interface Moto {
   env(extra?: Record<string, string>): NodeJS.ProcessEnv;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
-}
-
-async function waitUntilAnswering(endpoint: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}`);
-    try {
-      const response = await fetch(`${endpoint}/moto-api/`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('moto_server did not answer within 30 s');
-}
-
 export async function startMoto(options: { managedPolicies?: boolean } = {}): Promise<Moto & { stop(): Promise<void> }> {
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      MOTO_IAM_LOAD_MANAGED_POLICIES: options.managedPolicies ? 'true' : 'false',
-    },
-  });
-  await waitUntilAnswering(endpoint, child);
+  const server = await startMotoProcess(options);
+  const endpoint = server.endpoint;
   const credentials = { accessKeyId: 'AKIAMOTOTESTHARNESS1', secretAccessKey: 'moto-test-secret-not-real' };
   const region = 'us-east-1';
   return {
@@ -87,12 +48,7 @@ export async function startMoto(options: { managedPolicies?: boolean } = {}): Pr
         ...extra,
       };
     },
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => server.stop(),
   };
 }
 

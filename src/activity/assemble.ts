@@ -1,0 +1,203 @@
+import type {
+  AccessKeyUsage,
+  ActionUsage,
+  AddressGroup,
+  ConsoleLogins,
+  FederatedSession,
+  PrincipalUsage,
+  Usage,
+  UsageSource,
+  UserAgentFamily,
+} from '../model/usage.js';
+import type { MappedAction } from './actions.js';
+import { addressGroup } from './address.js';
+import type { QueryName, UsageRows } from './queries.js';
+import { userAgentFamily } from './user-agent.js';
+
+export type UsageResultSet = { [N in QueryName]: Array<UsageRows[N]> };
+
+const NO_KEY = '';
+
+interface Facets {
+  events: number;
+  firstSeen: string;
+  lastSeen: string;
+  actions: Map<string, ActionUsage & { resourceSet: Set<string> }>;
+  addresses: Map<string, AddressGroup>;
+  userAgents: Map<string, UserAgentFamily>;
+  regions: Set<string>;
+  errors: Map<string, number>;
+}
+
+function emptyFacets(): Facets {
+  return { events: 0, firstSeen: '', lastSeen: '', actions: new Map(), addresses: new Map(), userAgents: new Map(), regions: new Set(), errors: new Map() };
+}
+
+function byText<T>(pick: (item: T) => string): (a: T, b: T) => number {
+  return (a, b) => (pick(a) < pick(b) ? -1 : pick(a) > pick(b) ? 1 : 0);
+}
+
+function finishFacets(facets: Facets): Omit<AccessKeyUsage, 'accessKeyId' | 'longLived' | 'principalArn'> {
+  return {
+    events: facets.events,
+    firstSeen: facets.firstSeen,
+    lastSeen: facets.lastSeen,
+    actions: [...facets.actions.values()]
+      .map(({ resourceSet, ...action }) => ({ ...action, resources: [...resourceSet].sort() }))
+      .sort(byText((action) => action.action)),
+    addresses: [...facets.addresses.values()].sort((a, b) => b.events - a.events || byText<AddressGroup>((x) => x.group)(a, b)),
+    userAgents: [...facets.userAgents.values()].sort((a, b) => b.events - a.events || byText<UserAgentFamily>((x) => x.family)(a, b)),
+    regions: [...facets.regions].sort(),
+    errors: Object.fromEntries([...facets.errors.entries()].sort(byText(([code]) => code))),
+  };
+}
+
+function gitHubSubject(subject: string | null): { repository: string | null; ref: string | null } {
+  if (subject === null) return { repository: null, ref: null };
+  const match = /^repo:([^:]+\/[^:]+):(ref|environment|pull_request)(?::(.+))?$/.exec(subject);
+  if (match === null) return { repository: null, ref: null };
+  const ref = match[2] === 'ref' ? (match[3] ?? null) : match[2] === 'environment' ? `environment:${match[3] ?? ''}` : 'pull_request';
+  return { repository: match[1] ?? null, ref };
+}
+
+function federatedFromRows(rows: Array<UsageRows['federation']>): FederatedSession[] {
+  return rows
+    .filter((row) => row.provider !== null)
+    .map((row) => ({
+      kind: row.event_name === 'AssumeRoleWithSAML' ? ('saml' as const) : ('web-identity' as const),
+      provider: row.provider ?? '',
+      subject: row.subject,
+      ...gitHubSubject(row.subject),
+      roleArn: row.role_arn,
+      events: row.events,
+      firstSeen: row.first_seen,
+      lastSeen: row.last_seen,
+    }));
+}
+
+/** Identity Center sessions show as assumed-role principals of `AWSReservedSSO_*` roles. */
+function identityCenterSessions(principals: PrincipalUsage[]): FederatedSession[] {
+  const sessions: FederatedSession[] = [];
+  for (const principal of principals) {
+    const match = /^arn:aws[a-z-]*:sts::(\d{12}):assumed-role\/(AWSReservedSSO_[^/]+)\/(.+)$/.exec(principal.arn);
+    if (match === null) continue;
+    sessions.push({
+      kind: 'identity-center',
+      provider: match[2] ?? '',
+      subject: match[3] ?? null,
+      repository: null,
+      ref: null,
+      roleArn: principal.sessionIssuerArn,
+      events: principal.events,
+      firstSeen: principal.firstSeen,
+      lastSeen: principal.lastSeen,
+    });
+  }
+  return sessions;
+}
+
+/**
+ * Turns the query rows (either engine) into usage facts. Rows are grouped by (principal, access
+ * key); a principal's facets are the sum over its keys, and a key's facets are its own rows.
+ */
+export function assembleUsage(rows: UsageResultSet, source: UsageSource, actionMap: ReadonlyMap<string, MappedAction>): Usage {
+  const byKey = new Map<string, Facets>();
+  const byPrincipal = new Map<string, Facets>();
+  const principalInfo = new Map<string, UsageRows['summary']>();
+  const keyPrincipal = new Map<string, string>();
+
+  const facetsFor = (principal: string | null, accessKeyId: string | null): Facets[] => {
+    const out: Facets[] = [];
+    if (principal !== null) {
+      let facets = byPrincipal.get(principal);
+      if (facets === undefined) byPrincipal.set(principal, (facets = emptyFacets()));
+      out.push(facets);
+    }
+    if (accessKeyId !== null && accessKeyId !== NO_KEY) {
+      let facets = byKey.get(accessKeyId);
+      if (facets === undefined) byKey.set(accessKeyId, (facets = emptyFacets()));
+      out.push(facets);
+    }
+    return out;
+  };
+
+  for (const row of rows.summary) {
+    if (row.principal !== null) {
+      const known = principalInfo.get(row.principal);
+      principalInfo.set(row.principal, known === undefined ? row : { ...known, identity_type: known.identity_type ?? row.identity_type });
+    }
+    if (row.access_key_id !== null && row.principal !== null) keyPrincipal.set(row.access_key_id, row.principal);
+    for (const facets of facetsFor(row.principal, row.access_key_id)) {
+      facets.events += row.events;
+      if (facets.firstSeen === '' || row.first_seen < facets.firstSeen) facets.firstSeen = row.first_seen;
+      if (row.last_seen > facets.lastSeen) facets.lastSeen = row.last_seen;
+    }
+  }
+  for (const row of rows.actions) {
+    const mapped = actionMap.get(`${row.event_source}|${row.event_name}`) ?? { action: `${row.event_source.replace(/\.amazonaws\.com$/, '')}:${row.event_name}`, mapped: false };
+    for (const facets of facetsFor(row.principal, row.access_key_id)) {
+      const action = facets.actions.get(mapped.action) ?? { action: mapped.action, mapped: mapped.mapped, events: 0, errors: 0, resources: [], resourceSet: new Set<string>() };
+      action.events += row.events;
+      action.errors += row.errors;
+      facets.actions.set(mapped.action, action);
+    }
+  }
+  for (const row of rows.resources) {
+    const mapped = actionMap.get(`${row.event_source}|${row.event_name}`);
+    if (mapped === undefined) continue;
+    for (const facets of facetsFor(row.principal, row.access_key_id)) facets.actions.get(mapped.action)?.resourceSet.add(row.resource_arn);
+  }
+  for (const row of rows.errors) {
+    for (const facets of facetsFor(row.principal, row.access_key_id)) facets.errors.set(row.error_code, (facets.errors.get(row.error_code) ?? 0) + row.events);
+  }
+  for (const row of rows.agents) {
+    const family = userAgentFamily(row.user_agent);
+    for (const facets of facetsFor(row.principal, row.access_key_id)) {
+      const entry = facets.userAgents.get(family) ?? { family, events: 0, example: (row.user_agent ?? '').slice(0, 200) };
+      entry.events += row.events;
+      facets.userAgents.set(family, entry);
+    }
+  }
+  for (const row of rows.addresses) {
+    const group = addressGroup(row.source_ip);
+    for (const facets of facetsFor(row.principal, row.access_key_id)) {
+      const id = `${group.kind}|${group.group}`;
+      const entry = facets.addresses.get(id) ?? { ...group, events: 0 };
+      entry.events += row.events;
+      facets.addresses.set(id, entry);
+    }
+  }
+  for (const row of rows.regions) {
+    if (row.region === null) continue;
+    for (const facets of facetsFor(row.principal, row.access_key_id)) facets.regions.add(row.region);
+  }
+  const logins = new Map<string, ConsoleLogins>();
+  for (const row of rows.consoleLogins) {
+    if (row.principal !== null) logins.set(row.principal, { total: row.total, withMfa: row.with_mfa, withoutMfa: row.without_mfa, failed: row.failed });
+  }
+
+  const principals: PrincipalUsage[] = [...byPrincipal.entries()]
+    .map(([arn, facets]) => {
+      const info = principalInfo.get(arn);
+      return {
+        arn,
+        type: info?.identity_type ?? 'Unknown',
+        accountId: info?.account_id ?? null,
+        userName: info?.user_name ?? null,
+        sessionIssuerArn: info?.session_issuer_arn ?? null,
+        consoleLogins: logins.get(arn) ?? { total: 0, withMfa: 0, withoutMfa: 0, failed: 0 },
+        ...finishFacets(facets),
+      };
+    })
+    .sort(byText((principal) => principal.arn));
+  const accessKeys: AccessKeyUsage[] = [...byKey.entries()]
+    .map(([accessKeyId, facets]) => ({
+      accessKeyId,
+      longLived: accessKeyId.startsWith('AKIA'),
+      principalArn: keyPrincipal.get(accessKeyId) ?? 'unknown',
+      ...finishFacets(facets),
+    }))
+    .sort(byText((key) => key.accessKeyId));
+  const federatedSessions = [...federatedFromRows(rows.federation), ...identityCenterSessions(principals)];
+  return { source, principals, accessKeys, federatedSessions };
+}

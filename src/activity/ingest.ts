@@ -1,0 +1,171 @@
+import { LIST, VARCHAR, listValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import type { UnreadableFile } from '../model/usage.js';
+import type { FlatEvent } from './event.js';
+import { keyInWindow, parseLogText, type ParsedLog } from './parse.js';
+import { readLogText, type LogObject, type LogSource } from './source.js';
+import { ensureActivityTables } from './tables.js';
+
+export interface IngestOptions {
+  since?: Date | null;
+  until?: Date | null;
+  /** Files decompressed and parsed at once; decompression runs on libuv's thread pool. */
+  concurrency?: number;
+  /** Rows appended before the batch and its file rows are committed together. */
+  batchRows?: number;
+  log?: (line: string) => void;
+}
+
+export interface IngestResult {
+  origin: string;
+  filesRead: number;
+  filesSkipped: number;
+  /** Files outside --since/--until by the date in their key: not even opened. */
+  filesPruned: number;
+  unreadable: UnreadableFile[];
+  records: number;
+  badRecords: number;
+}
+
+interface FileRow {
+  key: string;
+  size: number;
+  version: string;
+  records: number;
+  badRecords: number;
+}
+
+const LIST_OF_VARCHAR = LIST(VARCHAR);
+
+function appendText(appender: DuckDBAppender, value: string | null): void {
+  if (value === null) appender.appendNull();
+  else appender.appendVarchar(value);
+}
+
+function appendFlag(appender: DuckDBAppender, value: boolean | null): void {
+  if (value === null) appender.appendNull();
+  else appender.appendBoolean(value);
+}
+
+function appendEvent(appender: DuckDBAppender, fileKey: string, event: FlatEvent): void {
+  appender.appendVarchar(fileKey);
+  appender.appendVarchar(event.eventTime);
+  appender.appendVarchar(event.eventSource);
+  appender.appendVarchar(event.eventName);
+  appendText(appender, event.awsRegion);
+  appendText(appender, event.sourceIp);
+  appendText(appender, event.userAgent);
+  appendText(appender, event.errorCode);
+  appendText(appender, event.identityType);
+  appendText(appender, event.principalArn);
+  appendText(appender, event.accountId);
+  appendText(appender, event.accessKeyId);
+  appendText(appender, event.userName);
+  appendText(appender, event.sessionIssuerArn);
+  appendFlag(appender, event.mfaUsed);
+  appendFlag(appender, event.loginSucceeded);
+  appendText(appender, event.federationProvider);
+  appendText(appender, event.federationSubject);
+  appendText(appender, event.roleArn);
+  if (event.resources.length === 0) appender.appendNull();
+  else appender.appendList(listValue(event.resources), LIST_OF_VARCHAR);
+  appender.endRow();
+}
+
+async function knownFiles(connection: DuckDBConnection): Promise<Map<string, string>> {
+  const reader = await connection.runAndReadAll('SELECT file_key, size, version FROM ct_files');
+  const known = new Map<string, string>();
+  for (const row of reader.getRowObjectsJS()) known.set(String(row.file_key), `${String(row.size)}|${String(row.version)}`);
+  return known;
+}
+
+/**
+ * Reads new and changed log files into `ct_events`. A file counts as ingested only once its
+ * events are committed (events first, then its `ct_files` row, per batch); rows left by an
+ * interrupted run are removed on the next one, so a re-run never double-counts.
+ * Unreadable files are not recorded, so every run reports them again until they are fixed.
+ */
+export async function ingestCloudTrail(connection: DuckDBConnection, source: LogSource, options: IngestOptions = {}): Promise<IngestResult> {
+  await ensureActivityTables(connection);
+  await connection.run('DELETE FROM ct_events WHERE file_key NOT IN (SELECT file_key FROM ct_files)');
+  const known = await knownFiles(connection);
+  const since = options.since ?? null;
+  const until = options.until ?? null;
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const batchRows = options.batchRows ?? 200_000;
+  const result: IngestResult = { origin: source.origin, filesRead: 0, filesSkipped: 0, filesPruned: 0, unreadable: [], records: 0, badRecords: 0 };
+
+  const appender = await connection.createAppender('ct_events');
+  let pendingFiles: FileRow[] = [];
+  let pendingRows = 0;
+
+  const commit = async (): Promise<void> => {
+    appender.flushSync();
+    const files = pendingFiles;
+    pendingFiles = [];
+    pendingRows = 0;
+    for (const file of files) {
+      await connection.run('INSERT OR REPLACE INTO ct_files VALUES ($1, $2, $3, $4, $5, NULL)', [file.key, file.size, file.version, file.records, file.badRecords]);
+    }
+  };
+
+  const accept = async (object: LogObject, parsed: ParsedLog): Promise<void> => {
+    for (const event of parsed.events) appendEvent(appender, object.key, event);
+    pendingFiles.push({ key: object.key, size: object.size, version: object.version, records: parsed.events.length, badRecords: parsed.badRecords });
+    pendingRows += parsed.events.length;
+    result.filesRead += 1;
+    result.records += parsed.events.length;
+    result.badRecords += parsed.badRecords;
+    if (pendingRows >= batchRows) await commit();
+  };
+
+  const read = async (object: LogObject): Promise<ParsedLog | UnreadableFile> => {
+    try {
+      return parseLogText(await readLogText(await object.open()));
+    } catch (error) {
+      return { file: object.key, problem: (error as Error).message };
+    }
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  // Appending is synchronous, so parsed files are appended one at a time even though they
+  // were read concurrently; a change in an already-ingested file first removes its old rows.
+  let appendChain: Promise<void> = Promise.resolve();
+  try {
+    for await (const object of source.list()) {
+      if (!keyInWindow(object.key, since, until)) {
+        result.filesPruned += 1;
+        continue;
+      }
+      const previous = known.get(object.key);
+      if (previous === `${object.size}|${object.version}`) {
+        result.filesSkipped += 1;
+        continue;
+      }
+      if (previous !== undefined) {
+        await connection.run('DELETE FROM ct_events WHERE file_key = $1', [object.key]);
+        await connection.run('DELETE FROM ct_files WHERE file_key = $1', [object.key]);
+      }
+      const task: Promise<void> = read(object).then((parsed) => {
+        appendChain = appendChain.then(async () => {
+          if ('problem' in parsed) {
+            result.unreadable.push(parsed);
+            options.log?.(`cloudtrail: cannot read ${parsed.file}: ${parsed.problem}`);
+          } else {
+            await accept(object, parsed);
+          }
+        });
+        return appendChain;
+      });
+      inFlight.add(task);
+      void task.finally(() => inFlight.delete(task)).catch(() => undefined);
+      if (inFlight.size >= concurrency) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    await appendChain;
+    await commit();
+  } finally {
+    appender.closeSync();
+  }
+  result.unreadable.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return result;
+}

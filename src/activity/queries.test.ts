@@ -1,0 +1,145 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestCloudTrail } from './ingest.js';
+import { QUERY_NAMES, athenaDialect, duckdbDialect, renderQuery, sqlIdentifier, sqlString, type QueryName } from './queries.js';
+import { localSource } from './source.js';
+import { duckdbRunner, normaliseRow, runUsageQueries } from './usage.js';
+
+const corpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+
+describe('renderQuery dialects', () => {
+  const window = { since: '2025-03-06T00:00:00Z', until: '2025-03-07T23:59:59Z', origin: "/logs/it's" };
+
+  it('Given the DuckDB dialect, When a query is rendered, Then it reads the flattened table and keeps to the source prefix', () => {
+    const sql = renderQuery('summary', duckdbDialect(), window);
+    expect(sql).toContain('FROM ct_events');
+    expect(sql).toContain("starts_with(file_key, '/logs/it''s')");
+    expect(sql).toContain("event_time >= '2025-03-06T00:00:00Z'");
+    expect(sql).not.toContain('"timestamp"');
+  });
+
+  it('Given the Athena dialect, When a query is rendered, Then it reads nested fields and prunes on the partition with a day of slack', () => {
+    const sql = renderQuery('summary', athenaDialect('cloudtrail', 'org_trail'), window);
+    expect(sql).toContain('FROM "cloudtrail"."org_trail"');
+    expect(sql).toContain('useridentity.accesskeyid AS access_key_id');
+    expect(sql).toContain(`"timestamp" >= '2025/03/05'`);
+    expect(sql).toContain(`"timestamp" <= '2025/03/08'`);
+    expect(sql).not.toContain('file_key');
+  });
+
+  it('Given the resources query, When rendered for each engine, Then only the UNNEST differs in shape', () => {
+    expect(renderQuery('resources', duckdbDialect(), { since: null, until: null })).toContain('UNNEST(resources) AS r(resource_arn)');
+    expect(renderQuery('resources', athenaDialect('d', 't'), { since: null, until: null })).toContain('AS r(resource_arn, resource_account, resource_type)');
+  });
+
+  it('Given a window bound that is not an ISO instant, When rendered, Then it is refused rather than interpolated', () => {
+    expect(() => renderQuery('summary', duckdbDialect(), { since: "2025-01-01' OR 1=1 --", until: null })).toThrow(RangeError);
+  });
+
+  it.each([
+    ["o'brien", "'o''brien'"],
+    ['plain', "'plain'"],
+  ])('Given %s, When quoted as a string, Then it is %s', (value, quoted) => {
+    expect(sqlString(value)).toBe(quoted);
+  });
+
+  it('Given a table name with a quote, When quoted as an identifier, Then the quote is doubled', () => {
+    expect(sqlIdentifier('a"b')).toBe('"a""b"');
+  });
+});
+
+/**
+ * The Athena rendering run on DuckDB: the raw records are loaded into a table shaped like
+ * Athena's CloudTrail table, and Trino's json_extract_scalar is given a DuckDB macro. Every
+ * query but `resources` (Trino's UNNEST expands row fields, DuckDB's does not) must return
+ * exactly what the DuckDB rendering returns on the flattened table.
+ */
+describe('DuckDB and Athena renderings give the same results on the same data', () => {
+  let instance: DuckDBInstance;
+  let connection: DuckDBConnection;
+  let dir: string;
+
+  const lower = (record: Record<string, unknown>) => {
+    const identity = (record.userIdentity ?? {}) as Record<string, unknown>;
+    const session = (identity.sessionContext ?? {}) as Record<string, unknown>;
+    const issuer = (session.sessionIssuer ?? {}) as Record<string, unknown>;
+    const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+    const time = typeof record.eventTime === 'string' ? record.eventTime : null;
+    return {
+      eventtime: time,
+      eventsource: record.eventSource,
+      eventname: record.eventName,
+      awsregion: record.awsRegion ?? null,
+      sourceipaddress: record.sourceIPAddress ?? null,
+      useragent: record.userAgent ?? null,
+      errorcode: record.errorCode ?? null,
+      recipientaccountid: record.recipientAccountId ?? null,
+      useridentity: {
+        type: identity.type ?? null,
+        principalid: identity.principalId ?? null,
+        arn: identity.arn ?? null,
+        accountid: identity.accountId ?? null,
+        invokedby: identity.invokedBy ?? null,
+        accesskeyid: identity.accessKeyId ?? null,
+        username: identity.userName ?? null,
+        identityprovider: identity.identityProvider ?? null,
+        sessioncontext: { sessionissuer: { arn: issuer.arn ?? null } },
+      },
+      additionaleventdata: json(record.additionalEventData),
+      responseelements: json(record.responseElements),
+      requestparameters: json(record.requestParameters),
+      timestamp: time === null ? null : time.slice(0, 10).replace(/-/g, '/'),
+    };
+  };
+
+  beforeAll(async () => {
+    instance = await DuckDBInstance.create(':memory:');
+    connection = await instance.connect();
+    dir = mkdtempSync(join(tmpdir(), 'roleshift-parity-'));
+    const logs = join(corpus, 'stratus-red-team/detonation-logs');
+    const lines: string[] = [];
+    for (const name of readdirSync(logs).sort()) {
+      for (const record of JSON.parse(readFileSync(join(logs, name), 'utf8')) as Array<Record<string, unknown>>) lines.push(JSON.stringify(lower(record)));
+    }
+    const web = JSON.parse(readFileSync(join(corpus, 'cloud-snitch/TestReport_WebIdentityUserEvent.extracted.json'), 'utf8')) as { Records: Array<Record<string, unknown>> };
+    for (const record of web.Records) lines.push(JSON.stringify(lower(record)));
+    writeFileSync(join(dir, 'athena.ndjson'), lines.join('\n'));
+    await connection.run(`CREATE SCHEMA cloudtrail`);
+    await connection.run(`CREATE TABLE cloudtrail.org_trail AS SELECT * FROM read_json(${sqlString(join(dir, 'athena.ndjson'))}, format = 'newline_delimited', columns = {
+      eventtime: 'VARCHAR', eventsource: 'VARCHAR', eventname: 'VARCHAR', awsregion: 'VARCHAR', sourceipaddress: 'VARCHAR', useragent: 'VARCHAR',
+      errorcode: 'VARCHAR', recipientaccountid: 'VARCHAR',
+      useridentity: 'STRUCT(type VARCHAR, principalid VARCHAR, arn VARCHAR, accountid VARCHAR, invokedby VARCHAR, accesskeyid VARCHAR, username VARCHAR, identityprovider VARCHAR, sessioncontext STRUCT(sessionissuer STRUCT(arn VARCHAR)))',
+      additionaleventdata: 'VARCHAR', responseelements: 'VARCHAR', requestparameters: 'VARCHAR', "timestamp": 'VARCHAR'})`);
+    await connection.run('CREATE MACRO json_extract_scalar(j, p) AS json_extract_string(j, p)');
+    await ingestCloudTrail(connection, localSource(logs));
+    await ingestCloudTrail(connection, localSource(join(corpus, 'cloud-snitch/TestReport_WebIdentityUserEvent.extracted.json')));
+  });
+
+  afterAll(() => {
+    connection.closeSync();
+    instance.closeSync();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const comparable: QueryName[] = QUERY_NAMES.filter((name) => name !== 'resources');
+
+  it.each([
+    [{ since: null, until: null }],
+    [{ since: '2024-08-01T12:00:00Z', until: '2024-08-02T09:00:00Z' }],
+  ])('Given window %j, When both renderings run, Then every query returns the same rows', async (window) => {
+    const runner = duckdbRunner(connection);
+    const flat = await runUsageQueries(runner, duckdbDialect(), window);
+    const athenaDialectOnDuckdb = athenaDialect('cloudtrail', 'org_trail');
+    for (const name of comparable) {
+      const athenaRows = (await runner(name, renderQuery(name, athenaDialectOnDuckdb, window))).map(normaliseRow);
+      expect.soft(athenaRows, name).toEqual(flat[name]);
+    }
+    expect(flat.summary.length).toBeGreaterThan(5);
+    expect(flat.consoleLogins.length).toBeGreaterThan(0);
+    expect(flat.federation).toHaveLength(window.since === null ? 1 : 0);
+  });
+});

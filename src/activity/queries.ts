@@ -1,0 +1,243 @@
+/**
+ * Every usage query, once, for both engines. A query is written against logical columns; the
+ * dialect says how each engine spells them: DuckDB reads roleshift's flattened `ct_events`,
+ * Athena reads the raw CloudTrail table (nested `useridentity`, JSON-text `responseelements`)
+ * that `renderAthenaDdl` creates. Only the differences live in `Dialect`.
+ */
+
+export type Engine = 'duckdb' | 'athena';
+
+type Column =
+  | 'eventTime'
+  | 'eventSource'
+  | 'eventName'
+  | 'region'
+  | 'sourceIp'
+  | 'userAgent'
+  | 'errorCode'
+  | 'identityType'
+  | 'principal'
+  | 'accountId'
+  | 'accessKeyId'
+  | 'userName'
+  | 'sessionIssuerArn'
+  | 'mfaUsed'
+  | 'loginSucceeded'
+  | 'federationProvider'
+  | 'federationSubject'
+  | 'roleArn';
+
+export interface Dialect {
+  engine: Engine;
+  /** The quoted table reference. */
+  table: string;
+  column: Record<Column, string>;
+  /** A FROM-clause suffix that yields one row per resource ARN as `resource_arn`. */
+  unnestResources: string;
+  /** Extra WHERE terms that let the engine prune (Athena partitions; the DuckDB source prefix). */
+  pruning(window: QueryWindow): string[];
+}
+
+export interface QueryWindow {
+  /** ISO-8601 instants (inclusive). */
+  since: string | null;
+  until: string | null;
+  /** DuckDB only: keep to files whose key starts with this (one source in a shared store). */
+  origin?: string | null;
+}
+
+/** SQL string literal. The values quoted here are ours (dates, a path), but quote them anyway. */
+export function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** Identifier quoting for a user-given Athena database/table name. */
+export function sqlIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export function duckdbDialect(table = 'ct_events'): Dialect {
+  return {
+    engine: 'duckdb',
+    table,
+    column: {
+      eventTime: 'event_time',
+      eventSource: 'event_source',
+      eventName: 'event_name',
+      region: 'aws_region',
+      sourceIp: 'source_ip',
+      userAgent: 'user_agent',
+      errorCode: 'error_code',
+      identityType: 'identity_type',
+      principal: 'principal_arn',
+      accountId: 'account_id',
+      accessKeyId: 'access_key_id',
+      userName: 'user_name',
+      sessionIssuerArn: 'session_issuer_arn',
+      mfaUsed: 'mfa_used',
+      loginSucceeded: 'login_succeeded',
+      federationProvider: 'federation_provider',
+      federationSubject: 'federation_subject',
+      roleArn: 'role_arn',
+    },
+    unnestResources: 'CROSS JOIN UNNEST(resources) AS r(resource_arn)',
+    pruning: (window) => (window.origin ? [`starts_with(file_key, ${sqlString(window.origin)})`] : []),
+  };
+}
+
+/**
+ * The raw CloudTrail table as AWS documents it. The principal key mirrors `flattenEvent`:
+ * the ARN, else provider:subject for web-identity / SAML callers, else the service or principal id.
+ */
+export function athenaDialect(database: string, table: string): Dialect {
+  const json = (column: string, path: string): string => `json_extract_scalar(${column}, ${sqlString(path)})`;
+  return {
+    engine: 'athena',
+    table: `${sqlIdentifier(database)}.${sqlIdentifier(table)}`,
+    column: {
+      eventTime: 'eventtime',
+      eventSource: 'eventsource',
+      eventName: 'eventname',
+      region: 'awsregion',
+      sourceIp: 'sourceipaddress',
+      userAgent: 'useragent',
+      errorCode: 'errorcode',
+      identityType: 'useridentity.type',
+      principal: `coalesce(useridentity.arn,
+        CASE WHEN useridentity.type IN ('WebIdentityUser', 'SAMLUser') AND useridentity.identityprovider IS NOT NULL
+             THEN useridentity.identityprovider || coalesce(':' || useridentity.username, '') END,
+        CASE WHEN useridentity.type = 'AWSService' THEN useridentity.invokedby END,
+        CASE WHEN useridentity.type = 'AWSAccount' AND useridentity.accountid IS NOT NULL
+             THEN 'arn:aws:iam::' || useridentity.accountid || ':root' END,
+        useridentity.principalid)`,
+      accountId: 'coalesce(useridentity.accountid, recipientaccountid)',
+      accessKeyId: 'useridentity.accesskeyid',
+      userName: "CASE WHEN useridentity.type = 'IAMUser' THEN useridentity.username END",
+      sessionIssuerArn: 'useridentity.sessioncontext.sessionissuer.arn',
+      mfaUsed: `CASE WHEN eventname = 'ConsoleLogin' THEN lower(${json('additionaleventdata', '$.MFAUsed')}) = 'yes' END`,
+      loginSucceeded: `CASE WHEN eventname = 'ConsoleLogin' THEN ${json('responseelements', '$.ConsoleLogin')} = 'Success' END`,
+      federationProvider: `CASE WHEN eventname = 'AssumeRoleWithWebIdentity'
+             THEN coalesce(${json('responseelements', '$.provider')}, useridentity.identityprovider)
+           WHEN eventname = 'AssumeRoleWithSAML'
+             THEN coalesce(${json('requestparameters', '$.principalArn')}, useridentity.identityprovider) END`,
+      federationSubject: `CASE WHEN eventname = 'AssumeRoleWithWebIdentity'
+             THEN coalesce(${json('responseelements', '$.subjectFromWebIdentityToken')}, useridentity.username)
+           WHEN eventname = 'AssumeRoleWithSAML'
+             THEN coalesce(${json('responseelements', '$.subject')}, useridentity.username) END`,
+      roleArn: `CASE WHEN eventname LIKE 'AssumeRole%' THEN ${json('requestparameters', '$.roleArn')} END`,
+    },
+    // Trino expands an array of rows into one column per field.
+    unnestResources: 'CROSS JOIN UNNEST(resources) AS r(resource_arn, resource_account, resource_type)',
+    pruning: (window) => {
+      // Partition projection prunes on the `timestamp` partition (yyyy/MM/dd); a day of slack
+      // on each side covers files delivered after midnight.
+      const terms: string[] = [];
+      const day = (iso: string, shiftDays: number): string =>
+        new Date(Date.parse(iso) + shiftDays * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '/');
+      if (window.since) terms.push(`"timestamp" >= ${sqlString(day(window.since, -1))}`);
+      if (window.until) terms.push(`"timestamp" <= ${sqlString(day(window.until, 1))}`);
+      return terms;
+    },
+  };
+}
+
+function assertIso(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(value)) throw new RangeError(`not an ISO-8601 UTC instant: ${value}`);
+  return value;
+}
+
+function where(dialect: Dialect, window: QueryWindow, extra: string[] = []): string {
+  const c = dialect.column;
+  const terms = [...dialect.pruning(window), ...extra];
+  if (window.since) terms.push(`${c.eventTime} >= ${sqlString(assertIso(window.since))}`);
+  if (window.until) terms.push(`${c.eventTime} <= ${sqlString(assertIso(window.until))}`);
+  return terms.length === 0 ? '' : `WHERE ${terms.join('\n  AND ')}`;
+}
+
+/** The rows each query returns; counts are numbers, times ISO text. */
+export interface UsageRows {
+  summary: { principal: string | null; access_key_id: string | null; identity_type: string | null; account_id: string | null; user_name: string | null; session_issuer_arn: string | null; events: number; first_seen: string; last_seen: string };
+  actions: { principal: string | null; access_key_id: string | null; event_source: string; event_name: string; events: number; errors: number };
+  resources: { principal: string | null; access_key_id: string | null; event_source: string; event_name: string; resource_arn: string };
+  errors: { principal: string | null; access_key_id: string | null; error_code: string; events: number };
+  agents: { principal: string | null; access_key_id: string | null; user_agent: string | null; events: number };
+  addresses: { principal: string | null; access_key_id: string | null; source_ip: string | null; events: number };
+  regions: { principal: string | null; access_key_id: string | null; region: string | null; events: number };
+  consoleLogins: { principal: string | null; total: number; with_mfa: number; without_mfa: number; failed: number };
+  federation: { event_name: string; provider: string | null; subject: string | null; role_arn: string | null; events: number; first_seen: string; last_seen: string };
+}
+
+export type QueryName = keyof UsageRows;
+
+export const QUERY_NAMES: readonly QueryName[] = ['summary', 'actions', 'resources', 'errors', 'agents', 'addresses', 'regions', 'consoleLogins', 'federation'];
+
+/** Renders one usage query for one engine. Output columns and order are the same on both. */
+export function renderQuery(name: QueryName, dialect: Dialect, window: QueryWindow): string {
+  const c = dialect.column;
+  const key = `${c.principal} AS principal, ${c.accessKeyId} AS access_key_id`;
+  const groupKey = `${c.principal}, ${c.accessKeyId}`;
+  const from = `FROM ${dialect.table}`;
+  switch (name) {
+    case 'summary':
+      return `SELECT ${key},
+  max(${c.identityType}) AS identity_type, max(${c.accountId}) AS account_id, max(${c.userName}) AS user_name,
+  max(${c.sessionIssuerArn}) AS session_issuer_arn,
+  count(*) AS events, min(${c.eventTime}) AS first_seen, max(${c.eventTime}) AS last_seen
+${from}
+${where(dialect, window)}
+GROUP BY ${groupKey}
+ORDER BY 1, 2`;
+    case 'actions':
+      return `SELECT ${key}, ${c.eventSource} AS event_source, ${c.eventName} AS event_name,
+  count(*) AS events, count_if(${c.errorCode} IS NOT NULL) AS errors
+${from}
+${where(dialect, window)}
+GROUP BY ${groupKey}, ${c.eventSource}, ${c.eventName}
+ORDER BY 1, 2, 3, 4`;
+    case 'resources':
+      return `SELECT DISTINCT ${key}, ${c.eventSource} AS event_source, ${c.eventName} AS event_name, resource_arn
+${from}
+${dialect.unnestResources}
+${where(dialect, window, ["resource_arn LIKE 'arn:%'"])}
+ORDER BY 1, 2, 3, 4, 5`;
+    case 'errors':
+      return `SELECT ${key}, ${c.errorCode} AS error_code, count(*) AS events
+${from}
+${where(dialect, window, [`${c.errorCode} IS NOT NULL`])}
+GROUP BY ${groupKey}, ${c.errorCode}
+ORDER BY 1, 2, 3`;
+    case 'agents':
+      return `SELECT ${key}, ${c.userAgent} AS user_agent, count(*) AS events
+${from}
+${where(dialect, window)}
+GROUP BY ${groupKey}, ${c.userAgent}
+ORDER BY 1, 2, 3`;
+    case 'addresses':
+      return `SELECT ${key}, ${c.sourceIp} AS source_ip, count(*) AS events
+${from}
+${where(dialect, window)}
+GROUP BY ${groupKey}, ${c.sourceIp}
+ORDER BY 1, 2, 3`;
+    case 'regions':
+      return `SELECT ${key}, ${c.region} AS region, count(*) AS events
+${from}
+${where(dialect, window)}
+GROUP BY ${groupKey}, ${c.region}
+ORDER BY 1, 2, 3`;
+    case 'consoleLogins':
+      return `SELECT ${c.principal} AS principal, count(*) AS total,
+  count_if(${c.mfaUsed}) AS with_mfa, count_if(NOT ${c.mfaUsed}) AS without_mfa,
+  count_if(NOT ${c.loginSucceeded} OR ${c.errorCode} IS NOT NULL) AS failed
+${from}
+${where(dialect, window, [`${c.eventName} = 'ConsoleLogin'`])}
+GROUP BY ${c.principal}
+ORDER BY 1`;
+    case 'federation':
+      return `SELECT ${c.eventName} AS event_name, ${c.federationProvider} AS provider, ${c.federationSubject} AS subject,
+  ${c.roleArn} AS role_arn, count(*) AS events, min(${c.eventTime}) AS first_seen, max(${c.eventTime}) AS last_seen
+${from}
+${where(dialect, window, [`${c.eventName} IN ('AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML')`, `${c.errorCode} IS NULL`])}
+GROUP BY ${c.eventName}, ${c.federationProvider}, ${c.federationSubject}, ${c.roleArn}
+ORDER BY 1, 2, 3, 4`;
+  }
+}

@@ -1,0 +1,148 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UsageSchema } from '../model/usage.js';
+import { collectUsage, parseWindowDate } from './scan.js';
+
+const corpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+const snitch = join(corpus, 'cloud-snitch');
+const ORG_FILE = '222222222222_CloudTrail_us-east-1_20250306T0230Z_QF6qcgyiaVnSueXa.json.gz';
+
+describe('collectUsage on the field corpus', () => {
+  it('Given the cloud-snitch logs (gzip, org layout, web identity), When read, Then the GitHub OIDC session is parsed out', async () => {
+    const usage = UsageSchema.parse(await collectUsage({ cloudtrail: snitch }));
+    expect(usage.source.filesRead).toBe(3);
+    expect(usage.source.records).toBe(22);
+    expect(usage.source.unreadable).toEqual([]);
+    expect(usage.federatedSessions).toEqual([
+      expect.objectContaining({
+        kind: 'web-identity',
+        provider: 'arn:aws:iam::774305579662:oidc-provider/token.actions.githubusercontent.com',
+        repository: 'ccbrown/cloud-snitch',
+        ref: 'refs/heads/main',
+        roleArn: 'arn:aws:iam::774305579662:role/cloud-snitch-github-actio-GithubActionsRoleF5CC769F-MoeCHSu77MYt',
+      }),
+    ]);
+    const chris = usage.principals.find((p) => p.arn === 'arn:aws:iam::222222222222:user/chris');
+    expect(chris?.type).toBe('IAMUser');
+    expect(chris?.userAgents.map((u) => u.family)).toEqual(['console']);
+  });
+
+  it('Given the stratus-red-team bare-array logs, When read, Then console logins without MFA and AKIA keys are counted', async () => {
+    const usage = await collectUsage({ cloudtrail: join(corpus, 'stratus-red-team/detonation-logs') });
+    expect(usage.source.filesRead).toBe(35);
+    expect(usage.source.unreadable).toEqual([]);
+    const withLogin = usage.principals.filter((p) => p.consoleLogins.total > 0);
+    expect(withLogin.length).toBeGreaterThan(0);
+    expect(withLogin.some((p) => p.consoleLogins.withoutMfa > 0)).toBe(true);
+    const creator = usage.principals.find((p) => p.actions.some((a) => a.action === 'iam:CreateUser'));
+    expect(creator?.actions.map((a) => a.action)).toEqual(expect.arrayContaining(['iam:CreateUser', 'iam:CreateAccessKey', 'iam:AttachUserPolicy']));
+    expect(usage.accessKeys.some((k) => k.longLived && k.accessKeyId.startsWith('AKIA'))).toBe(true);
+  });
+
+  it('Given the OTRF NDJSON dataset, When read, Then all 103 events count and pedro is an IAM user in the console', async () => {
+    const usage = await collectUsage({ cloudtrail: join(corpus, 'otrf-security-datasets') });
+    expect(usage.source.records).toBe(103);
+    expect(usage.source.badRecords).toBe(0);
+    const pedro = usage.principals.find((p) => p.userName === 'pedro');
+    expect(pedro?.userAgents[0]?.family).toBe('console');
+    expect(pedro?.actions.length).toBeGreaterThan(10);
+  });
+});
+
+describe('collectUsage on a delivery layout with bad files, incrementally', () => {
+  let root: string;
+  let instance: DuckDBInstance;
+  let connection: DuckDBConnection;
+
+  const put = (day: string, name: string, bytes: Buffer | string): string => {
+    const path = join(root, 'AWSLogs/o-1234abcde/222222222222/CloudTrail/us-east-1', day, name);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, bytes);
+    return path;
+  };
+  const event = (time: string, name: string, keyId: string) => ({
+    eventTime: time,
+    eventSource: 's3.amazonaws.com',
+    eventName: name,
+    awsRegion: 'eu-west-1',
+    sourceIPAddress: '203.0.113.9',
+    userAgent: 'aws-cli/2.15.0 Python/3.11',
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::222222222222:user/deployer', accountId: '222222222222', accessKeyId: keyId, userName: 'deployer' },
+    resources: [{ ARN: 'arn:aws:s3:::releases', type: 'AWS::S3::Bucket' }],
+  });
+
+  beforeEach(async () => {
+    root = mkdtempSync(join(tmpdir(), 'roleshift-ct-'));
+    const org = join(root, 'AWSLogs/o-1234abcde/222222222222/CloudTrail/us-east-1/2025/03/06');
+    mkdirSync(org, { recursive: true });
+    copyFileSync(join(snitch, ORG_FILE), join(org, ORG_FILE));
+    instance = await DuckDBInstance.create(':memory:');
+    connection = await instance.connect();
+  });
+  afterEach(() => {
+    connection.closeSync();
+    instance.closeSync();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('Given a truncated gzip and a malformed file beside good ones, When read, Then both are named and the rest is processed', async () => {
+    const whole = gzipSync(JSON.stringify({ Records: [event('2025-03-07T10:00:00Z', 'ListObjects', 'AKIADEPLOYER0000001')] }));
+    put('2025/03/07', 'good.json.gz', whole);
+    const truncated = put('2025/03/07', 'truncated.json.gz', whole.subarray(0, Math.floor(whole.length / 2)));
+    const malformed = put('2025/03/07', 'malformed.json', '{"Records": [ {"eventName": ');
+    const usage = await collectUsage({ cloudtrail: root, connection });
+    expect(usage.source.unreadable.map((file) => file.file).sort()).toEqual([malformed, truncated].sort());
+    expect(usage.source.unreadable.find((file) => file.file === truncated)?.problem).toMatch(/unexpected end of file/i);
+    expect(usage.source.filesRead).toBe(2);
+    expect(usage.source.records).toBe(21);
+    const key = usage.accessKeys.find((k) => k.accessKeyId === 'AKIADEPLOYER0000001');
+    expect(key?.actions).toEqual([{ action: 's3:ListBucket', mapped: true, events: 1, errors: 0, resources: ['arn:aws:s3:::releases'] }]);
+    expect(key?.userAgents.map((u) => u.family)).toEqual(['aws-cli']);
+    expect(key?.addresses).toEqual([{ kind: 'public', group: '203.0.113.0/24', events: 1 }]);
+  });
+
+  it('Given a store that already ingested the logs, When read again with one new file, Then only the new file is read and nothing is counted twice', async () => {
+    put('2025/03/07', 'a.json', JSON.stringify({ Records: [event('2025-03-07T10:00:00Z', 'GetObject', 'AKIADEPLOYER0000001')] }));
+    const first = await collectUsage({ cloudtrail: root, connection });
+    expect(first.source.filesRead).toBe(2);
+    put('2025/03/08', 'b.json', JSON.stringify({ Records: [event('2025-03-08T10:00:00Z', 'GetObject', 'AKIADEPLOYER0000001')] }));
+    const second = await collectUsage({ cloudtrail: root, connection });
+    expect(second.source.filesRead).toBe(1);
+    expect(second.source.filesSkipped).toBe(2);
+    const key = second.accessKeys.find((k) => k.accessKeyId === 'AKIADEPLOYER0000001');
+    expect(key?.events).toBe(2);
+    expect(key?.firstSeen).toBe('2025-03-07T10:00:00Z');
+    expect(key?.lastSeen).toBe('2025-03-08T10:00:00Z');
+  });
+
+  it('Given a file that changed after ingestion, When read again, Then its old rows are replaced', async () => {
+    const path = put('2025/03/07', 'a.json', JSON.stringify({ Records: [event('2025-03-07T10:00:00Z', 'GetObject', 'AKIADEPLOYER0000001')] }));
+    await collectUsage({ cloudtrail: root, connection });
+    const twice = [event('2025-03-07T10:00:00Z', 'GetObject', 'AKIADEPLOYER0000001'), event('2025-03-07T11:00:00Z', 'PutObject', 'AKIADEPLOYER0000001')];
+    writeFileSync(path, JSON.stringify({ Records: twice }));
+    const usage = await collectUsage({ cloudtrail: root, connection });
+    expect(usage.accessKeys.find((k) => k.accessKeyId === 'AKIADEPLOYER0000001')?.events).toBe(2);
+  });
+
+  it('Given --since and --until, When read, Then files outside the window by key date are not opened and events outside are not counted', async () => {
+    put('2025/01/01', 'old.json', 'this would be reported as malformed if it were opened');
+    put('2025/03/07', 'in.json', JSON.stringify({ Records: [event('2025-03-07T10:00:00Z', 'GetObject', 'AKIADEPLOYER0000001'), event('2025-03-06T23:50:00Z', 'GetObject', 'AKIADEPLOYER0000001')] }));
+    const usage = await collectUsage({ cloudtrail: root, connection, since: parseWindowDate('--since', '2025-03-07'), until: parseWindowDate('--until', '2025-03-07') });
+    expect(usage.source.unreadable).toEqual([]);
+    expect(usage.accessKeys.find((k) => k.accessKeyId === 'AKIADEPLOYER0000001')?.events).toBe(1);
+    expect(usage.principals.some((p) => p.arn.includes('assumed-role/ecs-cluster-instance'))).toBe(false);
+  });
+
+  it('Given a path that does not exist, When read, Then a one-line user error names it', async () => {
+    await expect(collectUsage({ cloudtrail: join(root, 'nope'), connection })).rejects.toThrow(/no such file or directory/);
+  });
+
+  it('Given a --since that is not a date, When parsed, Then a user error says how to write it', () => {
+    expect(() => parseWindowDate('--since', 'last week')).toThrow(/YYYY-MM-DD/);
+  });
+});

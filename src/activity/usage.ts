@@ -1,0 +1,48 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Usage, UsageSource } from '../model/usage.js';
+import { mapCallsToActions } from './actions.js';
+import { assembleUsage, type UsageResultSet } from './assemble.js';
+import { QUERY_NAMES, renderQuery, type Dialect, type QueryName, type QueryWindow, type UsageRows } from './queries.js';
+
+/** Runs one rendered query; rows as plain objects keyed by the query's column names. */
+export type QueryRunner = (name: QueryName, sql: string) => Promise<Array<Record<string, unknown>>>;
+
+const NUMERIC_COLUMNS = new Set(['events', 'errors', 'total', 'with_mfa', 'without_mfa', 'failed']);
+
+/**
+ * One row as the typed shape: DuckDB gives BIGINT counts, Athena gives every value as text, so
+ * counts become numbers and the rest stays text or null.
+ */
+export function normaliseRow(row: Record<string, unknown>): Record<string, string | number | null> {
+  const out: Record<string, string | number | null> = {};
+  for (const [column, value] of Object.entries(row)) {
+    if (NUMERIC_COLUMNS.has(column)) out[column] = value === null || value === undefined || value === '' ? 0 : Number(value);
+    else out[column] = value === null || value === undefined ? null : String(value);
+  }
+  return out;
+}
+
+export function duckdbRunner(connection: DuckDBConnection): QueryRunner {
+  return async (_name, sql) => {
+    const reader = await connection.runAndReadAll(sql);
+    return reader.getRowObjectsJS() as Array<Record<string, unknown>>;
+  };
+}
+
+/** Runs every usage query on one engine; the same rendering rules, the same row shapes. */
+export async function runUsageQueries(runner: QueryRunner, dialect: Dialect, window: QueryWindow): Promise<UsageResultSet> {
+  const results: Partial<Record<QueryName, unknown[]>> = {};
+  for (const name of QUERY_NAMES) {
+    const rows = await runner(name, renderQuery(name, dialect, window));
+    results[name] = rows.map(normaliseRow);
+  }
+  return results as UsageResultSet;
+}
+
+/** Queries, action mapping (iam-data) and assembly, for either engine. */
+export async function queryUsage(runner: QueryRunner, dialect: Dialect, window: QueryWindow, source: UsageSource): Promise<Usage> {
+  const rows = await runUsageQueries(runner, dialect, window);
+  const calls = (rows.actions as Array<UsageRows['actions']>).map((row) => ({ eventSource: row.event_source, eventName: row.event_name }));
+  const actionMap = await mapCallsToActions(calls);
+  return assembleUsage(rows, source, actionMap);
+}

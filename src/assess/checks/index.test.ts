@@ -1,0 +1,363 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  allow,
+  buildAccount,
+  buildContext,
+  buildGroup,
+  buildKey,
+  buildManagedPolicy,
+  buildRoot,
+  buildSnapshot,
+  buildUser,
+  daysAgo,
+  deny,
+  NOW,
+  PASSWORD_USED,
+  policyDoc,
+  promised,
+  verdicts,
+} from '../../../test/assess/builders.js';
+import { DEFAULT_CONFIG, RoleshiftConfigSchema } from '../../config.js';
+import type { Account, Snapshot, User } from '../../model/snapshot.js';
+import { NEVER, UNKNOWN, whenAt } from '../../model/when.js';
+import type { CheckContext } from '../check.js';
+import { checkById, CHECKS } from './index.js';
+
+const ACCOUNT = '111111111111';
+
+interface UserCase {
+  check: string;
+  /** Users whose names say the verdict: `pass-...` must pass, `fail-...` must fail, others get no result. */
+  users: User[];
+  account?: Partial<Account>;
+  context?: Partial<CheckContext>;
+}
+
+function snapshotOf(users: User[], account: Partial<Account> = {}): Snapshot {
+  return buildSnapshot([buildAccount(ACCOUNT, { users, ...account })]);
+}
+
+function run(id: string, snapshot: Snapshot, context: Partial<CheckContext> = {}) {
+  const check = checkById(id);
+  if (!check) throw new Error(`no check ${id}`);
+  return check.evaluate(snapshot, buildContext(snapshot, context));
+}
+
+const key = buildKey;
+const withPassword = { password: PASSWORD_USED, mfaActive: true };
+
+const USER_CASES: UserCase[] = [
+  {
+    check: 'console-password-without-mfa',
+    users: [
+      buildUser('fail-no-mfa', { password: PASSWORD_USED }),
+      buildUser('pass-mfa', { password: PASSWORD_USED, mfaActive: true }),
+      buildUser('none-keys-only', { accessKeys: [key()] }),
+    ],
+  },
+  {
+    check: 'access-key-at-initial-setup',
+    users: [
+      buildUser('fail-password-and-unused-key', { ...withPassword, accessKeys: [key({ lastUsed: NEVER })] }),
+      buildUser('pass-password-and-used-key', { ...withPassword, accessKeys: [key()] }),
+      buildUser('pass-password-and-inactive-unused-key', { ...withPassword, accessKeys: [key({ status: 'Inactive', lastUsed: NEVER })] }),
+      buildUser('none-no-password', { accessKeys: [key({ lastUsed: NEVER })] }),
+    ],
+  },
+  {
+    check: 'unused-credentials',
+    users: [
+      // CIS semantics: a key never used counts from its rotation (creation) date.
+      buildUser('fail-never-used-key-created-long-ago', { accessKeys: [key({ lastUsed: NEVER, lastRotated: daysAgo(120) })] }),
+      buildUser('pass-never-used-key-created-recently', { accessKeys: [key({ lastUsed: NEVER, lastRotated: daysAgo(10) })] }),
+      buildUser('fail-key-last-used-60-days-ago', { accessKeys: [key({ lastUsed: daysAgo(60) })] }),
+      buildUser('fail-key-last-used-exactly-45-days-ago', { accessKeys: [key({ lastUsed: daysAgo(45) })] }),
+      buildUser('pass-key-used-44-days-ago', { accessKeys: [key({ lastUsed: daysAgo(44) })] }),
+      buildUser('fail-password-never-used-changed-long-ago', {
+        password: { enabled: true, lastUsed: NEVER, lastChanged: daysAgo(90), nextRotation: NEVER },
+        mfaActive: true,
+      }),
+      buildUser('pass-password-never-used-set-yesterday', {
+        password: { enabled: true, lastUsed: NEVER, lastChanged: daysAgo(1), nextRotation: NEVER },
+      }),
+      buildUser('fail-password-used-long-ago', { password: { enabled: true, lastUsed: daysAgo(100), lastChanged: daysAgo(300), nextRotation: NEVER } }),
+      buildUser('pass-password-used-recently', withPassword),
+      buildUser('pass-unknown-last-use-is-no-verdict-on-that-key', { accessKeys: [key({ lastUsed: UNKNOWN })] }),
+      buildUser('none-inactive-key-only', { accessKeys: [key({ status: 'Inactive', lastUsed: daysAgo(400) })] }),
+    ],
+  },
+  {
+    check: 'multiple-active-keys',
+    users: [
+      buildUser('fail-two-active', { accessKeys: [key(), key({ slot: 2, id: 'AKIAEXAMPLEKEY000002' })] }),
+      buildUser('pass-one-active-one-inactive', { accessKeys: [key(), key({ slot: 2, status: 'Inactive' })] }),
+      buildUser('none-no-keys'),
+    ],
+  },
+  {
+    check: 'access-key-rotation',
+    users: [
+      buildUser('fail-91-days', { accessKeys: [key({ lastRotated: daysAgo(91) })] }),
+      buildUser('pass-90-days', { accessKeys: [key({ lastRotated: daysAgo(90) })] }),
+      buildUser('none-old-but-inactive', { accessKeys: [key({ status: 'Inactive', lastRotated: daysAgo(900) })] }),
+    ],
+  },
+  {
+    check: 'user-attached-policies',
+    users: [
+      buildUser('fail-managed', { attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess', name: 'ReadOnlyAccess' }] }),
+      buildUser('fail-inline', { inlinePolicies: [{ name: 'own', document: policyDoc(allow('s3:GetObject')) }] }),
+      buildUser('pass-groups-only', { groups: ['readers'] }),
+    ],
+  },
+  {
+    check: 'full-admin-access',
+    account: {
+      groups: [
+        buildGroup('admins', { attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/AdministratorAccess', name: 'AdministratorAccess' }] }),
+        buildGroup('inline-admins', { inlinePolicies: [{ name: 'all', document: policyDoc(allow('*:*')) }] }),
+        buildGroup('readers', { inlinePolicies: [{ name: 'read', document: policyDoc(allow('s3:Get*')) }] }),
+      ],
+      policies: [
+        buildManagedPolicy('fail-customer-admin', policyDoc(allow('*'))),
+        buildManagedPolicy('pass-customer-scoped', policyDoc(allow('s3:*', 'arn:aws:s3:::bucket/*'))),
+      ],
+    },
+    users: [
+      buildUser('fail-admin-through-group', { groups: ['admins'] }),
+      buildUser('fail-admin-through-group-inline-star-colon-star', { groups: ['inline-admins'] }),
+      buildUser('fail-admin-inline', { inlinePolicies: [{ name: 'god', document: policyDoc(allow(['s3:GetObject', '*'], ['*'])) }] }),
+      buildUser('fail-admin-customer-managed', { attachedPolicies: [{ arn: `arn:aws:iam::${ACCOUNT}:policy/fail-customer-admin`, name: 'fail-customer-admin' }] }),
+      buildUser('pass-star-on-one-bucket', { inlinePolicies: [{ name: 'x', document: policyDoc(allow('*', 'arn:aws:s3:::b')) }] }),
+      buildUser('pass-reader', { groups: ['readers'] }),
+    ],
+  },
+  {
+    check: 'human-user-with-identity-center',
+    account: { identityCenter: { inUse: true, evidence: ['AWSReservedSSO_Admin'] } },
+    users: [
+      buildUser('fail.person', { ...withPassword, accessKeys: [key()] }),
+      buildUser('pass-github-deployer', { accessKeys: [key()] }),
+    ],
+  },
+  {
+    check: 'machine-user-console-password',
+    users: [
+      buildUser('fail-gitlab-runner', { password: { ...PASSWORD_USED, lastUsed: NEVER }, accessKeys: [key()] }),
+      buildUser('pass-datadog-integration', { accessKeys: [key()] }),
+      buildUser('none.person', withPassword),
+    ],
+  },
+  {
+    check: 'break-glass-hygiene',
+    users: [
+      buildUser('fail-breakglass-with-key', {
+        password: { ...PASSWORD_USED, lastUsed: NEVER },
+        mfaActive: true,
+        mfaDevices: [{ serial: 'arn:aws:iam::111111111111:u2f/x', kind: 'hardware', enabledAt: daysAgo(100) }],
+        accessKeys: [key()],
+      }),
+      buildUser('fail-breakglass-virtual-mfa', {
+        password: { ...PASSWORD_USED, lastUsed: NEVER },
+        mfaActive: true,
+        mfaDevices: [{ serial: 'arn:aws:iam::111111111111:mfa/x', kind: 'virtual', enabledAt: daysAgo(100) }],
+      }),
+      buildUser('pass-breakglass-hardware-no-keys', {
+        password: { ...PASSWORD_USED, lastUsed: NEVER },
+        mfaActive: true,
+        mfaDevices: [{ serial: 'arn:aws:iam::111111111111:u2f/y', kind: 'hardware', enabledAt: daysAgo(100) }],
+      }),
+      buildUser('none.person', withPassword),
+    ],
+  },
+  {
+    check: 'user-privilege-escalation',
+    account: {
+      roles: [],
+      groups: [buildGroup('key-admins', { inlinePolicies: [{ name: 'k', document: policyDoc(allow('iam:CreateAccessKey', `arn:aws:iam::${ACCOUNT}:user/*`)) }] })],
+    },
+    users: [
+      buildUser('fail-create-key-any-user', { inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:CreateAccessKey')) }] }),
+      buildUser('fail-create-key-through-group', { groups: ['key-admins'] }),
+      buildUser('fail-update-login-of-named-other', {
+        inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:UpdateLoginProfile', `arn:aws:iam::${ACCOUNT}:user/pass-self-service`)) }],
+      }),
+      buildUser('fail-attach-policy-to-self', {
+        inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:AttachUserPolicy', `arn:aws:iam::${ACCOUNT}:user/fail-attach-policy-to-self`)) }],
+      }),
+      buildUser('fail-iam-wildcard', { inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:*')) }] }),
+      buildUser('fail-passrole-with-lambda', { inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:PassRole'), allow('lambda:CreateFunction')) }] }),
+      buildUser('pass-passrole-without-compute', { inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:PassRole'), allow('s3:*')) }] }),
+      buildUser('pass-self-service', {
+        inlinePolicies: [{ name: 'p', document: policyDoc(allow(['iam:CreateAccessKey', 'iam:UpdateLoginProfile'], `arn:aws:iam::${ACCOUNT}:user/\${aws:username}`)) }],
+      }),
+      buildUser('pass-denied-explicitly', { inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:CreateAccessKey'), deny('iam:*')) }] }),
+      buildUser('pass-admin-reported-elsewhere', { attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/AdministratorAccess', name: 'AdministratorAccess' }] }),
+    ],
+  },
+  {
+    check: 'unregistered-user',
+    users: [
+      buildUser('fail-keys-unregistered', { accessKeys: [key()] }),
+      buildUser('pass-registered', { accessKeys: [key()] }),
+      buildUser('pass-migrating', { accessKeys: [key()] }),
+      buildUser('pass-no-credentials-left', { accessKeys: [key({ status: 'Inactive' })] }),
+    ],
+    context: {
+      migrating: new Set([`arn:aws:iam::${ACCOUNT}:user/pass-migrating`]),
+      exceptions: [
+        {
+          account: ACCOUNT,
+          user: 'pass-registered',
+          reason: 'r',
+          owner: 'o',
+          expires: '2027-01-01',
+          reviewEveryDays: null,
+          lastReviewed: null,
+          controls: {},
+          source: { file: 'x.yaml', line: 2 },
+        },
+      ],
+    },
+  },
+];
+
+describe('user checks (fixture names say the verdict)', () => {
+  it.each(USER_CASES)('Given users named by their verdict, When $check runs, Then exactly the promised ones pass and fail', ({ check, users, account, context }) => {
+    const results = run(check, snapshotOf(users, account), context);
+    const names = [...users.map((u) => u.name), ...(account?.policies ?? []).map((p) => p.name)];
+    expect(verdicts(results)).toEqual(promised(names));
+  });
+});
+
+describe('root checks', () => {
+  const cases = [
+    {
+      check: 'root-access-key',
+      roots: {
+        fail: buildRoot('111111111111', { accessKeys: [buildKey({ id: null })], accessKeysPresent: true }),
+        fail2: buildRoot('222222222222', { accessKeys: [], accessKeysPresent: true }),
+        pass: buildRoot('333333333333', { accessKeys: [buildKey({ status: 'Inactive', id: null })] }),
+      },
+    },
+    {
+      check: 'root-mfa',
+      roots: { fail: buildRoot('111111111111', { mfaActive: false }), pass: buildRoot('222222222222', { mfaActive: true }) },
+    },
+    {
+      check: 'root-hardware-mfa',
+      roots: {
+        fail: buildRoot('111111111111', { mfaActive: true, hardwareMfa: false }),
+        fail2: buildRoot('222222222222', { mfaActive: false, hardwareMfa: null }),
+        pass: buildRoot('333333333333', { mfaActive: true, hardwareMfa: true }),
+        // hardwareMfa null with MFA on: the source cannot tell, so no verdict at all.
+        none: buildRoot('444444444444', { mfaActive: true, hardwareMfa: null }),
+      },
+    },
+    {
+      check: 'root-recent-use',
+      roots: {
+        fail: buildRoot('111111111111', { passwordLastUsed: daysAgo(3) }),
+        fail2: buildRoot('222222222222', { passwordLastUsed: NEVER, accessKeys: [buildKey({ lastUsed: daysAgo(10), id: null })] }),
+        pass: buildRoot('333333333333', { passwordLastUsed: daysAgo(400) }),
+        pass2: buildRoot('444444444444', { passwordLastUsed: NEVER }),
+      },
+    },
+  ];
+  it.each(cases)('Given roots named by their verdict, When $check runs, Then exactly the promised accounts fail', ({ check, roots }) => {
+    const entries = Object.entries(roots);
+    const snapshot = buildSnapshot(entries.map(([, root]) => buildAccount(root.arn.split(':')[4] ?? '', { root })));
+    const results = run(check, snapshot);
+    const verdictOf = new Map(entries.map(([name, root]) => [root.arn.split(':')[4], name]));
+    const got = results.map((r) => `${verdictOf.get(r.accountId ?? '')}:${r.status}`).sort();
+    const want = entries.filter(([name]) => name !== 'none').map(([name]) => `${name}:${name.startsWith('fail') ? 'fail' : 'pass'}`).sort();
+    expect(got).toEqual(want);
+  });
+
+  it('Given an account whose root could not be read, When the root checks run, Then they give no verdict rather than a pass', () => {
+    const snapshot = buildSnapshot([buildAccount(ACCOUNT, { root: null })]);
+    for (const id of ['root-access-key', 'root-mfa', 'root-hardware-mfa', 'root-recent-use']) expect(run(id, snapshot)).toEqual([]);
+  });
+});
+
+describe('unused-credentials: CIS semantics, not Prowler', () => {
+  it('Given a key created 100 days ago and never used, When checked, Then it fails (Prowler would pass it) and the message says never used', () => {
+    const user = buildUser('forgotten', { accessKeys: [buildKey({ id: 'AKIAFORGOTTEN0000001', lastUsed: NEVER, lastRotated: daysAgo(100) })] });
+    const [result] = run('unused-credentials', snapshotOf([user]));
+    expect(result?.status).toBe('fail');
+    expect(result?.message).toContain('AKIAFORGOTTEN0000001 never used, created 100 days ago');
+  });
+
+  it('Given the threshold set to 30 days in config, When a key unused for 35 days is checked, Then it fails', () => {
+    const config = RoleshiftConfigSchema.parse({ thresholds: { unusedCredentialDays: 30 } });
+    const user = buildUser('idle', { accessKeys: [buildKey({ lastUsed: daysAgo(35) })] });
+    expect(run('unused-credentials', snapshotOf([user]), { config })[0]?.status).toBe('fail');
+    expect(run('unused-credentials', snapshotOf([user]))[0]?.status).toBe('pass');
+  });
+});
+
+describe('person-in-several-accounts', () => {
+  it('Given the same person in two accounts (once by name, once by e-mail tag), When checked, Then all three users fail and the loner passes', () => {
+    const human = { password: PASSWORD_USED, mfaActive: true };
+    const snapshot = buildSnapshot([
+      buildAccount('111111111111', { users: [buildUser('jane.doe', human, '111111111111'), buildUser('solo.person', human, '111111111111')] }),
+      buildAccount('222222222222', { users: [buildUser('jane.doe', human, '222222222222')] }),
+      buildAccount('333333333333', { users: [buildUser('jdoe', { ...human, tags: { email: 'Jane.Doe@example.com' } }, '333333333333')] }),
+    ]);
+    const results = run('person-in-several-accounts', snapshot);
+    expect(results.filter((r) => r.status === 'fail').map((r) => r.resourceName).sort()).toEqual([
+      '111111111111/jane.doe',
+      '222222222222/jane.doe',
+      '333333333333/jdoe',
+    ]);
+    expect(results.filter((r) => r.status === 'pass').map((r) => r.resourceName)).toEqual(['111111111111/solo.person']);
+  });
+});
+
+describe('stale-credential-report', () => {
+  it('Given reports generated 1 h, 5 h and never, When checked at NOW with the 4 h default, Then the 5 h and the missing one fail', () => {
+    const at = (hours: number) => whenAt(new Date(NOW.getTime() - hours * 3_600_000));
+    const snapshot = buildSnapshot([
+      buildAccount('111111111111', { credentialReport: { generatedAt: at(1), rows: 1 } }),
+      buildAccount('222222222222', { credentialReport: { generatedAt: at(5), rows: 1 } }),
+      buildAccount('333333333333', { credentialReport: null }),
+    ]);
+    const results = run('stale-credential-report', snapshot);
+    expect(results.map((r) => `${r.accountId}:${r.status}`)).toEqual(['111111111111:pass', '222222222222:fail', '333333333333:fail']);
+    expect(results[1]?.message).toContain('5 hours old');
+  });
+});
+
+describe('the registry', () => {
+  it('Given the checks folder, When compared with the registry, Then every check file is registered once under its file name', () => {
+    const files = readdirSync(new URL('.', import.meta.url))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'index.ts')
+      .map((f) => f.replace(/\.ts$/, ''))
+      .sort();
+    expect(CHECKS.map((c) => c.id).sort()).toEqual(files);
+  });
+
+  it.each(CHECKS.map((c) => [c.id, c] as const))('Given %s, Then its metadata is complete and its parameters come from the config', (_id, check) => {
+    expect(check.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+    expect(check.title.length).toBeGreaterThan(5);
+    expect(check.rationale.length).toBeGreaterThan(20);
+    expect(check.remediation.length).toBeGreaterThan(10);
+    for (const cis of check.references.cis) expect(cis).toMatch(/^\d+\.\d+$/);
+    for (const sh of check.references.securityHub) expect(sh).toMatch(/^[A-Za-z0-9]+\.\d+$/);
+    expect(check.parameters(DEFAULT_CONFIG)).toBeTypeOf('object');
+  });
+
+  it('Given the issue list, Then each CIS recommendation it names maps to a check', () => {
+    const cis = new Set(CHECKS.flatMap((c) => c.references.cis));
+    for (const n of ['1.4', '1.5', '1.6', '1.7', '1.10', '1.11', '1.12', '1.13', '1.14', '1.15', '1.16', '1.21']) expect(cis).toContain(n);
+  });
+});
+
+describe('user-privilege-escalation messages', () => {
+  it('Given PassRole and a compute action in one inline policy, When checked, Then the message names the path and the policy once', () => {
+    const user = buildUser('deployer', { inlinePolicies: [{ name: 'deploy', document: policyDoc(allow(['iam:PassRole', 'lambda:CreateFunction', 'iam:CreateAccessKey'])) }] });
+    const [result] = run('user-privilege-escalation', snapshotOf([user]));
+    expect(result?.message).toBe('can escalate: iam:CreateAccessKey on other users, iam:PassRole with lambda:CreateFunction (inline policy deploy)');
+  });
+});

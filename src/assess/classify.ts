@@ -1,0 +1,422 @@
+/**
+ * Who or what each IAM user is. Every rule is a small pure function that turns one kind of fact
+ * into weighted evidence; the class is the one with the most weight, and the confidence says how
+ * clear the lead is. No rule decides alone except the explicit override tag, so a new kind of
+ * fact (activity, a new tag) is one more rule, not another branch in a chain of ifs.
+ */
+import type { RoleshiftConfig } from '../config.js';
+import {
+  USER_CLASSES,
+  type CiProvider,
+  type Classification,
+  type Evidence,
+  type RunsOn,
+  type UserClass,
+} from '../model/classification.js';
+import type { Account, Snapshot, User } from '../model/snapshot.js';
+import { daysSince } from '../model/when.js';
+import { activityFor, type ActivityEvidence, type AddressKind, type UserActivity, type UserAgentFamily } from './activity-evidence.js';
+
+/** Evidence plus the detail a class can carry (which CI, where a workload runs). */
+export interface Signal {
+  evidence: Evidence;
+  ciProvider?: CiProvider;
+  runsOn?: RunsOn;
+}
+
+export interface RuleInput {
+  user: User;
+  account: Account;
+  config: RoleshiftConfig;
+  activity: UserActivity | null;
+  /** The snapshot's collection time: "recent" is judged against when the data was read. */
+  referenceTime: Date;
+}
+
+export type ClassificationRule = (input: RuleInput) => Signal[];
+
+interface Pattern {
+  re: RegExp;
+  supports: UserClass;
+  weight: number;
+  label: string;
+  ciProvider?: CiProvider;
+  runsOn?: RunsOn;
+}
+
+/** A short word that must stand alone (`ci` in `ci-deployer`, not in `pacific`). */
+function word(text: string): RegExp {
+  return new RegExp(`(?:^|[^a-z0-9])(?:${text})(?:$|[^a-z0-9])`);
+}
+
+/**
+ * Name fragments and what they suggest. Break-glass names are near-definitive (nobody calls a
+ * person "break-glass"), vendor and CI-product names strong, generic words ("app", "svc") weaker.
+ */
+export const NAME_PATTERNS: readonly Pattern[] = [
+  { re: /break-?glass|breakglass|emergency|firecall/, supports: 'break-glass', weight: 5, label: 'break-glass' },
+  { re: /github/, supports: 'ci-cd', weight: 3.5, label: 'GitHub', ciProvider: 'github-actions' },
+  { re: word('gha'), supports: 'ci-cd', weight: 3.5, label: 'GitHub Actions', ciProvider: 'github-actions' },
+  { re: /gitlab/, supports: 'ci-cd', weight: 3.5, label: 'GitLab', ciProvider: 'gitlab' },
+  { re: /circle-?ci/, supports: 'ci-cd', weight: 3.5, label: 'CircleCI', ciProvider: 'circleci' },
+  { re: /bitbucket/, supports: 'ci-cd', weight: 3.5, label: 'Bitbucket', ciProvider: 'bitbucket' },
+  { re: /jenkins/, supports: 'ci-cd', weight: 3.5, label: 'Jenkins', ciProvider: 'jenkins' },
+  { re: /vercel/, supports: 'ci-cd', weight: 3.5, label: 'Vercel', ciProvider: 'vercel' },
+  { re: /buildkite/, supports: 'ci-cd', weight: 3.5, label: 'Buildkite', ciProvider: 'buildkite' },
+  {
+    re: /terraform-?cloud|hashicorp|(?:^|[^a-z0-9])(?:tfc|tfe)(?:$|[^a-z0-9])/,
+    supports: 'ci-cd',
+    weight: 3.5,
+    label: 'Terraform Cloud',
+    ciProvider: 'terraform-cloud',
+  },
+  {
+    re: /cicd|ci-cd|pipeline|deploy|codebuild|terraform|argocd|spinnaker|(?:^|[^a-z0-9])(?:ci|cd|build|release)(?:$|[^a-z0-9])/,
+    supports: 'ci-cd',
+    weight: 2,
+    label: 'CI/CD',
+  },
+  {
+    re: /datadog|new-?relic|snowflake|sentry|pagerduty|splunk|sumo-?logic|vendor|partner|third-?party|3rd-?party|external|fivetran|segment|looker|cloudflare|okta|lacework|crowdstrike|dynatrace|grafana|twilio|auth0|heroku|netlify|mongodb|stitch|rudderstack|integration/,
+    supports: 'third-party',
+    weight: 3,
+    label: 'third-party product or integration',
+  },
+  { re: /contractor|consultant|intern(?:$|[^a-z0-9])|freelance/, supports: 'human', weight: 2, label: 'a person (contractor)' },
+  { re: /ec2|instance/, supports: 'workload', weight: 2, label: 'EC2', runsOn: 'ec2' },
+  { re: /ecs|fargate/, supports: 'workload', weight: 2, label: 'ECS', runsOn: 'ecs' },
+  { re: /eks|k8s|kubernetes/, supports: 'workload', weight: 2, label: 'Kubernetes', runsOn: 'eks' },
+  { re: /lambda/, supports: 'workload', weight: 2, label: 'Lambda', runsOn: 'lambda' },
+  { re: /on-?prem|datacenter|data-center/, supports: 'workload', weight: 2, label: 'on-premises', runsOn: 'on-prem' },
+  { re: /gcp|gke|azure|digitalocean|hetzner/, supports: 'workload', weight: 2, label: 'another cloud', runsOn: 'other-cloud' },
+  {
+    re: /service|daemon|worker|backup|cron|batch|sftp|smtp|etl|server|(?:^|[^a-z0-9])(?:svc|app|api|bot|job|agent|ses|sa|system)(?:$|[^a-z0-9])/,
+    supports: 'workload',
+    weight: 2,
+    label: 'service or application',
+  },
+];
+
+/** Group and path words that describe people rather than software. */
+const HUMAN_GROUP_RE =
+  /admin|developer|engineer|staff|employee|people|person|human|read-?only|billing|support|operator|sre|analyst|power-?user|finance|security|audit|users?(?:$|[^a-z0-9])/;
+
+function matchPatterns(text: string): Pattern[] {
+  const lower = text.toLowerCase();
+  return NAME_PATTERNS.filter((p) => p.re.test(lower));
+}
+
+function signal(source: Evidence['source'], pattern: Pattern, weight: number, detail: string): Signal {
+  const out: Signal = { evidence: { source, supports: pattern.supports, weight, detail } };
+  if (pattern.ciProvider) out.ciProvider = pattern.ciProvider;
+  if (pattern.runsOn) out.runsOn = pattern.runsOn;
+  return out;
+}
+
+function plain(source: Evidence['source'], supports: UserClass, weight: number, detail: string): Signal {
+  return { evidence: { source, supports, weight, detail } };
+}
+
+function activeKeys(user: User): User['accessKeys'] {
+  return user.accessKeys.filter((k) => k.status === 'Active');
+}
+
+/** A console password, and whether anyone signs in with it. */
+export const passwordRule: ClassificationRule = ({ user }) => {
+  if (!user.password.enabled) return [];
+  if (user.password.lastUsed.state === 'at') {
+    return [plain('credential', 'human', 3, `console password, last used ${user.password.lastUsed.at.slice(0, 10)}`)];
+  }
+  return [plain('credential', 'human', 1.5, 'console password set (never used)')];
+};
+
+/** MFA is something a person carries; hardware MFA is typical of a break-glass account. */
+export const mfaRule: ClassificationRule = ({ user }) => {
+  if (!user.mfaActive && user.mfaDevices.length === 0) return [];
+  const out = [plain('credential', 'human', 1.5, 'MFA device enabled')];
+  if (user.mfaDevices.some((d) => d.kind === 'hardware')) out.push(plain('credential', 'break-glass', 0.5, 'hardware MFA device'));
+  return out;
+};
+
+/** An access key without a console password is how software signs in; the key's use says where. */
+export const accessKeyRule: ClassificationRule = ({ user }) => {
+  const active = activeKeys(user);
+  if (active.length === 0) return [];
+  const used = active.filter((k) => k.lastUsed.state === 'at');
+  const where = used
+    .map((k) => [k.lastUsedService, k.lastUsedRegion].filter((x) => x !== null && x !== 'N/A').join(' in '))
+    .filter((s) => s !== '');
+  const detail = `${active.length} active access key${active.length > 1 ? 's' : ''}${where.length > 0 ? `, used for ${[...new Set(where)].join(', ')}` : used.length === 0 ? ', never used' : ''}`;
+  if (user.password.enabled) return [plain('credential', 'human', 0.5, `${detail} beside a console password`)];
+  return [
+    plain('credential', 'workload', 1, `${detail}, no console password`),
+    plain('credential', 'ci-cd', 1, `${detail}, no console password`),
+    plain('credential', 'third-party', 0.5, `${detail}, no console password`),
+  ];
+};
+
+/**
+ * A password that exists but is not used, behind MFA, on an account with no keys: the shape of a
+ * break-glass login kept for emergencies.
+ */
+export const dormantLoginRule: ClassificationRule = ({ user, referenceTime }) => {
+  if (!user.password.enabled || !user.mfaActive || activeKeys(user).length > 0) return [];
+  const idle = daysSince(user.password.lastUsed, referenceTime);
+  if (user.password.lastUsed.state === 'never' || (idle !== null && idle > 90)) {
+    return [plain('credential', 'break-glass', 1.5, 'MFA-protected password, no keys, unused for over 90 days')];
+  }
+  return [];
+};
+
+/** Name fragments; a name that reads like a person's (an e-mail, first.last) supports human. */
+export const nameRule: ClassificationRule = ({ user }) => {
+  const matches = matchPatterns(user.name);
+  if (matches.length > 0) return matches.map((p) => signal('name', p, p.weight, `user name "${user.name}" suggests ${p.label}`));
+  if (/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(user.name)) return [plain('name', 'human', 2, `user name "${user.name}" is an e-mail address`)];
+  if (/^[a-z]{2,}[._][a-z]{2,}$/i.test(user.name)) return [plain('name', 'human', 1, `user name "${user.name}" reads like first.last`)];
+  return [];
+};
+
+export const pathRule: ClassificationRule = ({ user }) => {
+  if (user.path === '/') return [];
+  const matches = matchPatterns(user.path);
+  if (matches.length > 0) return matches.map((p) => signal('path', p, p.weight * 0.75, `path ${user.path} suggests ${p.label}`));
+  if (HUMAN_GROUP_RE.test(user.path.toLowerCase())) return [plain('path', 'human', 1.5, `path ${user.path} is for people`)];
+  return [];
+};
+
+/** Group membership: each group counts once, and groups weigh less than the user's own name. */
+export const groupRule: ClassificationRule = ({ user }) =>
+  user.groups.flatMap((group) => {
+    const matches = matchPatterns(group);
+    if (matches.length > 0) return matches.map((p) => signal('group', p, p.weight * 0.5, `member of group "${group}" (${p.label})`));
+    if (HUMAN_GROUP_RE.test(group.toLowerCase())) return [plain('group', 'human', 1, `member of group "${group}"`)];
+    return [];
+  });
+
+/**
+ * Tags are the owner's own statement: the override tag decides alone (see classifyUser), purpose
+ * tags weigh more than a name, and an e-mail owner tag matching the user name says it is that person.
+ */
+export const tagRule: ClassificationRule = ({ user, config }) => {
+  const out: Signal[] = [];
+  for (const key of config.classification.purposeTagKeys) {
+    const value = user.tags[key];
+    if (value === undefined) continue;
+    for (const p of matchPatterns(value)) out.push(signal('tag', p, p.weight + 1, `tag ${key}=${value} suggests ${p.label}`));
+  }
+  for (const key of config.classification.ownerTagKeys) {
+    const value = user.tags[key];
+    if (value === undefined || !value.includes('@')) continue;
+    const local = value.split('@')[0]?.toLowerCase() ?? '';
+    const name = user.name.toLowerCase().split('@')[0] ?? '';
+    if (local !== '' && (local === name || local.replace(/[._-]/g, '') === name.replace(/[._-]/g, ''))) {
+      out.push(plain('tag', 'human', 2, `tag ${key}=${value} names the user itself`));
+    }
+  }
+  return out;
+};
+
+type WeightedHint = Omit<Signal, 'evidence'> & { supports: UserClass; weight: number };
+
+const AGENT_SIGNALS: Record<UserAgentFamily, WeightedHint[]> = {
+  console: [{ supports: 'human', weight: 3 }],
+  'aws-cli': [
+    { supports: 'human', weight: 0.5 },
+    { supports: 'workload', weight: 0.5 },
+  ],
+  'aws-sdk': [{ supports: 'workload', weight: 1.5 }],
+  boto3: [{ supports: 'workload', weight: 1.5 }],
+  terraform: [{ supports: 'ci-cd', weight: 1 }],
+  'github-actions': [{ supports: 'ci-cd', weight: 4, ciProvider: 'github-actions' }],
+  gitlab: [{ supports: 'ci-cd', weight: 4, ciProvider: 'gitlab' }],
+  circleci: [{ supports: 'ci-cd', weight: 4, ciProvider: 'circleci' }],
+  bitbucket: [{ supports: 'ci-cd', weight: 4, ciProvider: 'bitbucket' }],
+  jenkins: [{ supports: 'ci-cd', weight: 4, ciProvider: 'jenkins' }],
+  vercel: [{ supports: 'ci-cd', weight: 4, ciProvider: 'vercel' }],
+  'terraform-cloud': [{ supports: 'ci-cd', weight: 4, ciProvider: 'terraform-cloud' }],
+  buildkite: [{ supports: 'ci-cd', weight: 4, ciProvider: 'buildkite' }],
+};
+
+/** Private and public addresses say nothing about the class on their own. */
+const ADDRESS_SIGNALS: Partial<Record<AddressKind, WeightedHint[]>> = {
+  'github-hosted': [{ supports: 'ci-cd', weight: 3, ciProvider: 'github-actions' }],
+  'gitlab-hosted': [{ supports: 'ci-cd', weight: 3, ciProvider: 'gitlab' }],
+  aws: [{ supports: 'workload', weight: 2, runsOn: 'aws-other' }],
+  vpc: [{ supports: 'workload', weight: 2, runsOn: 'aws-other' }],
+  'other-cloud': [{ supports: 'workload', weight: 1.5, runsOn: 'other-cloud' }],
+};
+
+const COMPUTE_HINTS: Record<string, RunsOn> = { ec2: 'ec2', ecs: 'ecs', eks: 'eks', lambda: 'lambda' };
+
+/** CloudTrail facts: who calls (user agent) and from where (address kind). */
+export const activityRule: ClassificationRule = ({ activity }) => {
+  if (!activity) return [];
+  const out: Signal[] = [];
+  for (const agent of new Set(activity.userAgents)) {
+    for (const s of Object.hasOwn(AGENT_SIGNALS, agent) ? AGENT_SIGNALS[agent as UserAgentFamily] : []) {
+      const { supports, weight, ...extra } = s;
+      out.push({ ...extra, evidence: { source: 'activity', supports, weight, detail: `calls made with user agent ${agent}` } });
+    }
+  }
+  for (const address of new Set(activity.addresses)) {
+    for (const s of Object.hasOwn(ADDRESS_SIGNALS, address) ? (ADDRESS_SIGNALS[address as AddressKind] ?? []) : []) {
+      const { supports, weight, ...extra } = s;
+      out.push({ ...extra, evidence: { source: 'activity', supports, weight, detail: `calls made from ${address} addresses` } });
+    }
+  }
+  for (const hint of new Set(activity.computeHints ?? [])) {
+    const runsOn = Object.hasOwn(COMPUTE_HINTS, hint) ? COMPUTE_HINTS[hint] : undefined;
+    if (runsOn) out.push({ runsOn, evidence: { source: 'activity', supports: 'workload', weight: 2.5, detail: `calls made from ${hint}` } });
+  }
+  return out;
+};
+
+/** The rules in the order their evidence is listed. */
+export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
+  tagRule,
+  nameRule,
+  pathRule,
+  groupRule,
+  passwordRule,
+  mfaRule,
+  accessKeyRule,
+  dormantLoginRule,
+  activityRule,
+];
+
+/** Below this much weight the leader is a guess, and the class is `unknown`. */
+const MIN_WINNING_WEIGHT = 1.5;
+
+function bestOf<T extends string>(signals: Signal[], pick: (s: Signal) => T | undefined): T | null {
+  const totals = new Map<T, number>();
+  for (const s of signals) {
+    const value = pick(s);
+    if (value !== undefined) totals.set(value, (totals.get(value) ?? 0) + s.evidence.weight);
+  }
+  let best: T | null = null;
+  let bestWeight = 0;
+  for (const [value, weight] of [...totals.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+    if (weight > bestWeight) {
+      best = value;
+      bestWeight = weight;
+    }
+  }
+  return best;
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+/** Weighs the signals: the class with the most weight wins; a tie or too little weight is unknown. */
+export function scoreSignals(signals: Signal[]): { class: UserClass; confidence: number; ciProvider: CiProvider | null; runsOn: RunsOn | null } {
+  const totals = new Map<UserClass, number>(USER_CLASSES.map((c) => [c, 0]));
+  for (const s of signals) totals.set(s.evidence.supports, (totals.get(s.evidence.supports) ?? 0) + s.evidence.weight);
+  const ranked = [...totals.entries()].filter(([c]) => c !== 'unknown').sort((a, b) => b[1] - a[1]);
+  const [first, second] = ranked;
+  const total = ranked.reduce((sum, [, w]) => sum + Math.max(0, w), 0);
+  // Unknown claims nothing, so there is nothing to be confident about.
+  if (!first || first[1] < MIN_WINNING_WEIGHT || (second && second[1] === first[1])) return { class: 'unknown', confidence: 0, ciProvider: null, runsOn: null };
+  const [winner, weight] = first;
+  // Share of the evidence times a saturating curve: a clear but thin lead is not certainty.
+  const confidence = round2((weight / total) * (1 - Math.exp(-weight / 3)));
+  const ciProvider = winner === 'ci-cd' ? bestOf(signals, (s) => (s.evidence.supports === 'ci-cd' ? s.ciProvider : undefined)) : null;
+  const runsOn = winner === 'workload' ? (bestOf(signals, (s) => (s.evidence.supports === 'workload' ? s.runsOn : undefined)) ?? 'unknown') : null;
+  return { class: winner, confidence, ciProvider, runsOn };
+}
+
+function overrideOf(user: User, config: RoleshiftConfig): UserClass | null {
+  const value = user.tags[config.classification.overrideTagKey]?.trim().toLowerCase();
+  if (value === undefined) return null;
+  return (USER_CLASSES as readonly string[]).includes(value) ? (value as UserClass) : null;
+}
+
+/** One user's classification; `personKey` is filled in across the estate by classifyUsers. */
+export function classifyUser(input: RuleInput): Classification {
+  const { user, account, config } = input;
+  const base = { accountId: account.accountId, userName: user.name, userArn: user.arn, personKey: null };
+  const override = overrideOf(user, config);
+  const signals = CLASSIFICATION_RULES.flatMap((rule) => rule(input));
+  if (override !== null) {
+    const key = config.classification.overrideTagKey;
+    const evidence: Evidence = { source: 'override', supports: override, weight: 100, detail: `tag ${key}=${user.tags[key] ?? ''} sets the class` };
+    const scored = scoreSignals(signals.filter((s) => s.evidence.supports === override));
+    return {
+      ...base,
+      class: override,
+      ciProvider: override === 'ci-cd' ? scored.ciProvider : null,
+      runsOn: override === 'workload' ? (scored.runsOn ?? 'unknown') : null,
+      confidence: 1,
+      evidence: [evidence, ...signals.map((s) => s.evidence)],
+    };
+  }
+  const scored = scoreSignals(signals);
+  return { ...base, ...scored, evidence: signals.map((s) => s.evidence) };
+}
+
+/** E-mail addresses a user's tags (or name) tie it to, lower-cased. */
+function emailsOf(user: User, config: RoleshiftConfig): string[] {
+  const values = config.classification.ownerTagKeys.map((k) => user.tags[k]).filter((v): v is string => v !== undefined);
+  values.push(user.name);
+  return [...new Set(values.map((v) => v.trim().toLowerCase()).filter((v) => /^[^@\s]+@[^@\s]+$/.test(v)))];
+}
+
+/**
+ * Groups the people among the users: two human users are one person when they share a user name
+ * (case-insensitive), an e-mail in an owner tag, or one's name is the local part of the other's e-mail. The key is the group's smallest e-mail, else
+ * its name, so it is stable across runs.
+ */
+export function assignPersonKeys(classifications: Classification[], users: Map<string, User>, config: RoleshiftConfig): Classification[] {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let root = x;
+    while (parent.get(root) !== root) root = parent.get(root) ?? root;
+    parent.set(x, root);
+    return root;
+  };
+  const union = (a: string, b: string): void => {
+    if (!parent.has(a)) parent.set(a, a);
+    if (!parent.has(b)) parent.set(b, b);
+    const [ra, rb] = [find(a), find(b)];
+    if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+  };
+  const labels = new Map<string, string[]>();
+  for (const c of classifications) {
+    if (c.class !== 'human') continue;
+    const user = users.get(c.userArn);
+    if (!user) continue;
+    const emails = emailsOf(user, config);
+    // An e-mail's local part is the name the person would have been given elsewhere (jane.doe).
+    const names = [user.name.toLowerCase(), ...emails.map((e) => e.split('@')[0] ?? e)];
+    const mine = [...new Set([...names.map((n) => `name:${n}`), ...emails.map((e) => `email:${e}`)])];
+    labels.set(c.userArn, mine);
+    for (const label of mine) union(mine[0] ?? label, label);
+  }
+  const members = new Map<string, string[]>();
+  for (const mine of labels.values()) for (const label of mine) members.set(find(label), [...(members.get(find(label)) ?? []), label]);
+  const keyOfRoot = new Map<string, string>();
+  for (const [root, list] of members) {
+    const sorted = [...new Set(list)].sort();
+    keyOfRoot.set(root, sorted.find((l) => l.startsWith('email:')) ?? sorted[0] ?? root);
+  }
+  return classifications.map((c) => {
+    const mine = labels.get(c.userArn);
+    if (!mine || mine[0] === undefined) return c;
+    return { ...c, personKey: keyOfRoot.get(find(mine[0])) ?? null };
+  });
+}
+
+/** Classifies every IAM user of the snapshot, in snapshot order. */
+export function classifyUsers(snapshot: Snapshot, options: { config: RoleshiftConfig; activity?: ActivityEvidence }): Classification[] {
+  const referenceTime = new Date(snapshot.collection.finishedAt);
+  const users = new Map<string, User>();
+  const out: Classification[] = [];
+  for (const account of snapshot.accounts) {
+    for (const user of account.users) {
+      users.set(user.arn, user);
+      out.push(classifyUser({ user, account, config: options.config, activity: activityFor(options.activity, user.arn), referenceTime }));
+    }
+  }
+  return assignPersonKeys(out, users, options.config);
+}

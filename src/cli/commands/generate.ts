@@ -1,0 +1,71 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
+import { Command, Option } from 'commander';
+import { DEFAULT_CONFIG } from '../../config.js';
+import { EXIT, UserInputError } from '../../errors.js';
+import { generateFiles } from '../../generate/generate.js';
+import { GENERATE_FORMATS, type GeneratedFile, type GenerateFormat } from '../../generate/types.js';
+import { planGuardrails } from '../../plan/guardrails.js';
+import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
+import { withEstateOptions } from '../estate.js';
+import { writeFileAtomic } from '../write-atomic.js';
+import { planEstate, type PlanCommandOptions } from './plan.js';
+
+export interface GenerateOptions extends Omit<PlanCommandOptions, 'format'> {
+  format?: string;
+  output?: string;
+}
+
+/** Writes every file under `dir`; a path that would leave it is a bug, refused before anything is written. */
+export function writeGenerated(dir: string, files: GeneratedFile[]): void {
+  const root = resolve(dir);
+  const targets = files.map((file) => {
+    const target = resolve(root, file.path);
+    if (!target.startsWith(`${root}${sep}`)) throw new Error(`refusing to write ${file.path} outside ${root}`);
+    return { target, content: file.content };
+  });
+  for (const { target, content } of targets) {
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileAtomic(target, content);
+  }
+}
+
+export async function runGenerate(ctx: CommandContext, options: GenerateOptions, selectors: string[]): Promise<number> {
+  const format = options.format;
+  if (format === undefined || !(GENERATE_FORMATS as readonly string[]).includes(format)) {
+    throw new UserInputError(`--format must be one of ${GENERATE_FORMATS.join(', ')}`);
+  }
+  const plan = await planEstate(ctx, { snapshot: options.snapshot, store: options.store, seed: options.seed }, selectors);
+  const files = generateFiles(plan, planGuardrails(plan, { config: DEFAULT_CONFIG }), format as GenerateFormat);
+  if (options.output !== undefined) {
+    writeGenerated(options.output, files);
+    ctx.io.log(`wrote ${files.length} file(s) for ${plan.users.length} user(s) to ${options.output}`);
+    if (ctx.io.json) ctx.io.out(JSON.stringify({ directory: options.output, files: files.map((file) => file.path) }, null, 2));
+    return EXIT.ok;
+  }
+  if (ctx.io.json) ctx.io.out(JSON.stringify({ files }, null, 2));
+  else ctx.io.out(files.map((file) => `# ==> ${file.path} <==\n${file.content}`).join('\n'));
+  return EXIT.ok;
+}
+
+export function register(program: Command): void {
+  const command = new Command('generate')
+    .description('Write the replacement as code: roles, OIDC providers, Identity Center, Roles Anywhere, CLI profiles and guardrails.')
+    .argument('[user...]', 'users to generate for (ACCOUNT_ID/USER_NAME or ARN); all when omitted')
+    .addOption(new Option('--format <format>', 'what to write').choices([...GENERATE_FORMATS]).makeOptionMandatory())
+    .option('-o, --output <dir>', 'write the files into this directory (default: print them)')
+    .option('--seed <seed>', 'seed for the generated ExternalIds (reuse it to get the same ones again)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  roleshift generate --format terraform -o infra/roleshift
+  roleshift generate --format cloudformation -o cfn --seed "$(cat .roleshift-seed)"
+  roleshift generate --format json 123456789012/ci-deploy`,
+    );
+  program.addCommand(
+    withGlobalOptions(withEstateOptions(command)).action(
+      actionOf<GenerateOptions>((ctx, options, args) => runGenerate(ctx, options, args)),
+    ),
+  );
+}

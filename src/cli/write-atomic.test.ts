@@ -1,0 +1,30 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileAtomic } from './write-atomic.js';
+
+describe('writeFileAtomic', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'roleshift-write-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('Given an existing file, When replaced, Then it holds the new content and no temp file remains', () => {
+    const path = join(dir, 'out', 'snapshot.json');
+    writeFileAtomic(path, 'old');
+    writeFileAtomic(path, 'new');
+    expect(readFileSync(path, 'utf8')).toBe('new');
+    expect(readdirSync(join(dir, 'out'))).toEqual(['snapshot.json']);
+  });
+
+  it('Given the target is a folder, When written, Then it throws and leaves the folder and no temp file', () => {
+    const path = join(dir, 'taken');
+    mkdirSync(path);
+    writeFileSync(join(path, 'keep'), 'x');
+    expect(() => writeFileAtomic(path, 'content')).toThrow();
+    expect(readdirSync(dir)).toEqual(['taken']);
+    expect(readdirSync(path)).toEqual(['keep']);
+  });
+});

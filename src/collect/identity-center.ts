@@ -1,0 +1,145 @@
+import {
+  ListGroupMembershipsCommand,
+  ListGroupsCommand,
+  ListUsersCommand,
+  type IdentitystoreClient,
+} from '@aws-sdk/client-identitystore';
+import {
+  DescribePermissionSetCommand,
+  GetInlinePolicyForPermissionSetCommand,
+  ListAccountAssignmentsCommand,
+  ListAccountsForProvisionedPermissionSetCommand,
+  ListCustomerManagedPolicyReferencesInPermissionSetCommand,
+  ListInstancesCommand,
+  ListManagedPoliciesInPermissionSetCommand,
+  ListPermissionSetsCommand,
+  type SSOAdminClient,
+} from '@aws-sdk/client-sso-admin';
+import type { IdentityCenterInstance } from '../model/organization.js';
+import { decodePolicyDocument } from './policy-text.js';
+
+async function pages<T>(fetchPage: (token: string | undefined) => Promise<{ items: T[]; next?: string | undefined }>): Promise<T[]> {
+  const all: T[] = [];
+  let token: string | undefined;
+  do {
+    const page = await fetchPage(token);
+    all.push(...page.items);
+    token = page.next;
+  } while (token);
+  return all;
+}
+
+/**
+ * Reads the Identity Center instance from its home account: permission sets with their
+ * policies, account assignments, and the identity store's users, groups and memberships.
+ * Returns null when the account has no instance (Identity Center not enabled there).
+ */
+export async function readIdentityCenter(
+  ssoAdmin: SSOAdminClient,
+  identityStore: IdentitystoreClient,
+  region: string,
+): Promise<IdentityCenterInstance | null> {
+  const instances = await pages(async (NextToken) => {
+    const page = await ssoAdmin.send(new ListInstancesCommand({ NextToken }));
+    return { items: page.Instances ?? [], next: page.NextToken };
+  });
+  const instance = instances.find((candidate) => candidate.InstanceArn && candidate.IdentityStoreId);
+  if (!instance?.InstanceArn || !instance.IdentityStoreId) return null;
+  const InstanceArn = instance.InstanceArn;
+  const IdentityStoreId = instance.IdentityStoreId;
+
+  const permissionSetArns = await pages(async (NextToken) => {
+    const page = await ssoAdmin.send(new ListPermissionSetsCommand({ InstanceArn, NextToken }));
+    return { items: page.PermissionSets ?? [], next: page.NextToken };
+  });
+
+  const permissionSets: IdentityCenterInstance['permissionSets'] = [];
+  const assignments: IdentityCenterInstance['assignments'] = [];
+  for (const PermissionSetArn of [...permissionSetArns].sort()) {
+    const described = await ssoAdmin.send(new DescribePermissionSetCommand({ InstanceArn, PermissionSetArn }));
+    const managed = await pages(async (NextToken) => {
+      const page = await ssoAdmin.send(new ListManagedPoliciesInPermissionSetCommand({ InstanceArn, PermissionSetArn, NextToken }));
+      return { items: page.AttachedManagedPolicies ?? [], next: page.NextToken };
+    });
+    const customer = await pages(async (NextToken) => {
+      const page = await ssoAdmin.send(
+        new ListCustomerManagedPolicyReferencesInPermissionSetCommand({ InstanceArn, PermissionSetArn, NextToken }),
+      );
+      return { items: page.CustomerManagedPolicyReferences ?? [], next: page.NextToken };
+    });
+    const inline = await ssoAdmin.send(new GetInlinePolicyForPermissionSetCommand({ InstanceArn, PermissionSetArn }));
+    permissionSets.push({
+      arn: PermissionSetArn,
+      name: described.PermissionSet?.Name ?? PermissionSetArn,
+      description: described.PermissionSet?.Description ?? null,
+      sessionDuration: described.PermissionSet?.SessionDuration ?? null,
+      managedPolicies: managed
+        .map((policy) => ({ arn: policy.Arn ?? '', name: policy.Name ?? '' }))
+        .sort((a, b) => a.arn.localeCompare(b.arn)),
+      customerManagedPolicies: customer
+        .map((policy) => ({ name: policy.Name ?? '', path: policy.Path ?? '/' }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+      inlinePolicy: inline.InlinePolicy ? decodePolicyDocument(inline.InlinePolicy) : null,
+    });
+    const accountIds = await pages(async (NextToken) => {
+      const page = await ssoAdmin.send(new ListAccountsForProvisionedPermissionSetCommand({ InstanceArn, PermissionSetArn, NextToken }));
+      return { items: page.AccountIds ?? [], next: page.NextToken };
+    });
+    for (const AccountId of [...accountIds].sort()) {
+      const listed = await pages(async (NextToken) => {
+        const page = await ssoAdmin.send(new ListAccountAssignmentsCommand({ InstanceArn, PermissionSetArn, AccountId, NextToken }));
+        return { items: page.AccountAssignments ?? [], next: page.NextToken };
+      });
+      for (const assignment of listed) {
+        assignments.push({
+          accountId: assignment.AccountId ?? AccountId,
+          permissionSetArn: PermissionSetArn,
+          principalType: String(assignment.PrincipalType ?? ''),
+          principalId: assignment.PrincipalId ?? '',
+        });
+      }
+    }
+  }
+
+  const users = await pages(async (NextToken) => {
+    const page = await identityStore.send(new ListUsersCommand({ IdentityStoreId, NextToken }));
+    return { items: page.Users ?? [], next: page.NextToken };
+  });
+  const groups = await pages(async (NextToken) => {
+    const page = await identityStore.send(new ListGroupsCommand({ IdentityStoreId, NextToken }));
+    return { items: page.Groups ?? [], next: page.NextToken };
+  });
+  const memberships: IdentityCenterInstance['memberships'] = [];
+  for (const group of groups) {
+    if (!group.GroupId) continue;
+    const GroupId = group.GroupId;
+    const members = await pages(async (NextToken) => {
+      const page = await identityStore.send(new ListGroupMembershipsCommand({ IdentityStoreId, GroupId, NextToken }));
+      return { items: page.GroupMemberships ?? [], next: page.NextToken };
+    });
+    for (const member of members) {
+      const userId = member.MemberId && 'UserId' in member.MemberId ? member.MemberId.UserId : undefined;
+      if (userId) memberships.push({ groupId: GroupId, userId });
+    }
+  }
+
+  const byKey = <T>(key: (item: T) => string) => (a: T, b: T) => key(a).localeCompare(key(b));
+  return {
+    instanceArn: InstanceArn,
+    identityStoreId: IdentityStoreId,
+    homeAccountId: instance.OwnerAccountId ?? null,
+    region,
+    permissionSets,
+    assignments: assignments.sort(byKey((a) => `${a.accountId}|${a.permissionSetArn}|${a.principalId}`)),
+    users: users
+      .map((user) => ({
+        userId: user.UserId ?? '',
+        userName: user.UserName ?? '',
+        displayName: user.DisplayName ?? null,
+        emails: (user.Emails ?? []).map((email) => email.Value ?? '').filter(Boolean).sort(),
+      }))
+      .sort(byKey((u) => u.userName)),
+    groups: groups.map((group) => ({ groupId: group.GroupId ?? '', displayName: group.DisplayName ?? '' })).sort(byKey((g) => g.displayName)),
+    memberships: memberships.sort(byKey((m) => `${m.groupId}|${m.userId}`)),
+  };
+}

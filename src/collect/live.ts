@@ -1,0 +1,81 @@
+import { STSClient } from '@aws-sdk/client-sts';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { DEFAULT_CONFIG } from '../config.js';
+import { UserInputError } from '../errors.js';
+import { SNAPSHOT_SCHEMA_VERSION, SnapshotSchema, type Snapshot } from '../model/snapshot.js';
+import { TOOL_VERSION } from '../version.js';
+import { collectAccount } from './account.js';
+import { staleReportWarning } from './build-account.js';
+import { createAccountClients } from './clients.js';
+
+export interface LiveScanOptions {
+  profile?: string;
+  region?: string;
+  now: () => Date;
+  log?: (line: string) => void;
+}
+
+/** IAM is global; without any configured region its calls go to us-east-1 like the AWS CLI's. */
+const FALLBACK_REGION = 'us-east-1';
+
+/** `--region`, else the SDK's own resolution (environment, then the profile's region), else us-east-1. */
+async function resolveRegion(options: LiveScanOptions): Promise<string> {
+  if (options.region !== undefined) return options.region;
+  const probe = new STSClient(options.profile === undefined ? {} : { profile: options.profile });
+  try {
+    return await probe.config.region();
+  } catch {
+    return FALLBACK_REGION;
+  } finally {
+    probe.destroy();
+  }
+}
+
+/**
+ * Scans the account the default credential chain (or `profile`) leads to. Credentials that
+ * cannot be found at all are a user error; every AWS call that fails after that is a gap.
+ */
+export async function collectLive(options: LiveScanOptions): Promise<Snapshot> {
+  const startedAt = options.now();
+  const region = await resolveRegion(options);
+  const credentials = fromNodeProviderChain(options.profile === undefined ? {} : { profile: options.profile });
+  try {
+    await credentials();
+  } catch (error) {
+    throw new UserInputError(
+      `no AWS credentials${options.profile === undefined ? '' : ` for profile ${options.profile}`} (${(error as Error).message.split('\n')[0]}): set AWS_PROFILE, pass --profile, or run \`aws sso login\``,
+    );
+  }
+  const clients = createAccountClients({ region, credentials, ...(options.profile === undefined ? {} : { profile: options.profile }) });
+  try {
+    const result = await collectAccount(clients, { now: options.now, ...(options.log === undefined ? {} : { log: options.log }) });
+    const warnings = [...result.warnings];
+    if (result.account !== null) {
+      const stale = staleReportWarning(result.account, options.now(), DEFAULT_CONFIG.thresholds.credentialReportMaxAgeHours);
+      if (stale !== null) warnings.push(stale);
+    }
+    const endpoint = process.env.AWS_ENDPOINT_URL;
+    const origin = [
+      options.profile === undefined ? 'default credential chain' : `profile ${options.profile}`,
+      `region ${region}`,
+      ...(endpoint === undefined || endpoint === '' ? [] : [`endpoint ${endpoint}`]),
+    ].join(', ');
+    return SnapshotSchema.parse({
+      schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+      collection: {
+        source: 'live',
+        startedAt: startedAt.toISOString(),
+        finishedAt: options.now().toISOString(),
+        toolVersion: TOOL_VERSION,
+        apiCalls: result.apiCalls,
+        origin,
+        warnings,
+      },
+      accounts: result.account === null ? [] : [result.account],
+      gaps: result.gaps,
+    });
+  } finally {
+    clients.iam.destroy();
+    clients.sts.destroy();
+  }
+}

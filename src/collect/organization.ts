@@ -1,0 +1,120 @@
+import {
+  DescribeOrganizationCommand,
+  DescribePolicyCommand,
+  ListAccountsForParentCommand,
+  ListAccountsCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListPoliciesCommand,
+  ListRootsCommand,
+  ListTargetsForPolicyCommand,
+  type OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import type { OrgAccount, Organization, Scp } from '../model/organization.js';
+import { whenAt, UNKNOWN } from '../model/when.js';
+import { decodePolicyDocument } from './policy-text.js';
+
+interface OuNode {
+  id: string;
+  name: string;
+  ids: string[];
+  names: string[];
+}
+
+/** Every page of a token-paged Organizations list call. */
+async function allPages<T>(fetchPage: (nextToken: string | undefined) => Promise<{ items: T[]; nextToken?: string | undefined }>): Promise<T[]> {
+  const items: T[] = [];
+  let token: string | undefined;
+  do {
+    const page = await fetchPage(token);
+    items.push(...page.items);
+    token = page.nextToken;
+  } while (token);
+  return items;
+}
+
+/**
+ * Reads the organization's structure: every account with the OU path it sits under, and every
+ * SCP with its document and targets. Must run from the management account or a delegated
+ * administrator; errors propagate so the caller records them as gaps.
+ */
+export async function readOrganization(client: OrganizationsClient): Promise<Organization> {
+  const described = await client.send(new DescribeOrganizationCommand({}));
+  const orgId = described.Organization?.Id ?? 'unknown';
+  const managementAccountId = described.Organization?.MasterAccountId ?? 'unknown';
+
+  const roots = await allPages(async (NextToken) => {
+    const page = await client.send(new ListRootsCommand({ NextToken }));
+    return { items: page.Roots ?? [], nextToken: page.NextToken };
+  });
+
+  const ouOfAccount = new Map<string, OuNode>();
+  const walk = async (parent: OuNode): Promise<void> => {
+    const accounts = await allPages(async (NextToken) => {
+      const page = await client.send(new ListAccountsForParentCommand({ ParentId: parent.id, NextToken }));
+      return { items: page.Accounts ?? [], nextToken: page.NextToken };
+    });
+    for (const account of accounts) if (account.Id) ouOfAccount.set(account.Id, parent);
+    const children = await allPages(async (NextToken) => {
+      const page = await client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parent.id, NextToken }));
+      return { items: page.OrganizationalUnits ?? [], nextToken: page.NextToken };
+    });
+    for (const child of children) {
+      if (!child.Id) continue;
+      const name = child.Name ?? child.Id;
+      await walk({ id: child.Id, name, ids: [...parent.ids, child.Id], names: [...parent.names, name] });
+    }
+  };
+  for (const root of roots) {
+    if (root.Id) await walk({ id: root.Id, name: root.Name ?? 'Root', ids: [root.Id], names: [root.Name ?? 'Root'] });
+  }
+
+  const listed = await allPages(async (NextToken) => {
+    const page = await client.send(new ListAccountsCommand({ NextToken }));
+    return { items: page.Accounts ?? [], nextToken: page.NextToken };
+  });
+  const accounts: OrgAccount[] = listed
+    .filter((account) => account.Id)
+    .map((account) => {
+      const ou = ouOfAccount.get(account.Id as string);
+      return {
+        accountId: account.Id as string,
+        name: account.Name ?? '',
+        status: String(account.State ?? account.Status ?? 'UNKNOWN').toUpperCase(),
+        ouPath: ou?.names ?? [],
+        ouIds: ou?.ids ?? [],
+        joinedAt: account.JoinedTimestamp ? whenAt(account.JoinedTimestamp) : UNKNOWN,
+      };
+    })
+    .sort((a, b) => a.accountId.localeCompare(b.accountId));
+
+  const scps = await readScps(client);
+  return { id: orgId, managementAccountId, accounts, scps };
+}
+
+async function readScps(client: OrganizationsClient): Promise<Scp[]> {
+  const summaries = await allPages(async (NextToken) => {
+    const page = await client.send(new ListPoliciesCommand({ Filter: 'SERVICE_CONTROL_POLICY', NextToken }));
+    return { items: page.Policies ?? [], nextToken: page.NextToken };
+  });
+  const scps: Scp[] = [];
+  for (const summary of summaries) {
+    if (!summary.Id) continue;
+    const described = await client.send(new DescribePolicyCommand({ PolicyId: summary.Id }));
+    const targets = await allPages(async (NextToken) => {
+      const page = await client.send(new ListTargetsForPolicyCommand({ PolicyId: summary.Id, NextToken }));
+      return { items: page.Targets ?? [], nextToken: page.NextToken };
+    });
+    const content = described.Policy?.Content;
+    scps.push({
+      id: summary.Id,
+      arn: summary.Arn ?? '',
+      name: summary.Name ?? summary.Id,
+      awsManaged: Boolean(summary.AwsManaged),
+      document: content ? decodePolicyDocument(content) : null,
+      targets: targets
+        .map((target) => ({ targetId: target.TargetId ?? '', type: String(target.Type ?? ''), name: target.Name ?? '' }))
+        .sort((a, b) => a.targetId.localeCompare(b.targetId)),
+    });
+  }
+  return scps.sort((a, b) => a.id.localeCompare(b.id));
+}

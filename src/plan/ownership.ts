@@ -1,0 +1,40 @@
+import type { RoleshiftConfig } from '../config.js';
+import type { Tags, User } from '../model/snapshot.js';
+
+const TEAM_TAG_KEYS = ['team', 'Team', 'cost-center', 'CostCenter', 'cost_center', 'cost-centre', 'cost_centre', 'costcentre'];
+
+/** IAM tag values allow letters, digits, spaces and `_.:/=+-@`, up to 256 characters. */
+export function tagValue(raw: string): string {
+  const cleaned = raw.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]+/gu, '-').trim();
+  return cleaned.slice(0, 256);
+}
+
+function firstTag(tags: Tags, keys: string[]): string | null {
+  for (const key of keys) {
+    const value = tags[key]?.trim();
+    if (value) return value;
+  }
+  return null;
+}
+
+/**
+ * Ownership tags for everything generated for a user: owner and team or cost centre from the
+ * user's own tags, else the configured defaults, so every new role stays accountable.
+ */
+export function ownershipTags(user: User, config: RoleshiftConfig): Tags {
+  const tags: Tags = {};
+  for (const [key, value] of Object.entries(config.ownershipDefaults)) tags[key] = tagValue(value);
+  const owner = firstTag(user.tags, config.classification.ownerTagKeys);
+  if (owner) tags.owner = tagValue(owner);
+  const team = firstTag(user.tags, TEAM_TAG_KEYS);
+  if (team) tags.team = tagValue(team);
+  const costCentre = firstTag(user.tags, ['cost-center', 'CostCenter', 'cost_center', 'cost-centre', 'cost_centre']);
+  if (costCentre) tags['cost-center'] = tagValue(costCentre);
+  tags['managed-by'] = 'roleshift';
+  tags['roleshift:replaces'] = tagValue(user.arn);
+  return Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export function hasOwner(tags: Tags): boolean {
+  return Boolean(tags.owner);
+}

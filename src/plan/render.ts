@@ -1,0 +1,117 @@
+import type { Artifact, MigrationPlan, UserPlan } from './types.js';
+
+/** Text from AWS goes into Markdown: neutralise HTML and table syntax so it renders as text. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>|#]/g, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : `\\${ch}`)).replace(/\r?\n/g, ' ');
+}
+
+function describeArtifact(artifact: Artifact): string {
+  switch (artifact.kind) {
+    case 'role':
+      return `IAM role ${artifact.path}${artifact.name} in ${artifact.accountId}${artifact.instanceProfile ? ' (with instance profile)' : ''}`;
+    case 'oidc-provider':
+      return `OIDC provider ${artifact.host} in ${artifact.accountId}${artifact.exists ? ' (exists)' : ''}`;
+    case 'permission-set':
+      return `permission set ${artifact.name}`;
+    case 'identity-store-user':
+      return `Identity Center user ${artifact.userName}`;
+    case 'identity-store-group':
+      return `Identity Center group ${artifact.displayName}`;
+    case 'account-assignment':
+      return `assignment of ${artifact.permissionSetName} to ${artifact.principalType.toLowerCase()} ${artifact.principalName} in ${artifact.accountId}`;
+    case 'cli-profiles':
+      return `~/.aws/config with ${artifact.profiles.length} SSO profile(s)`;
+    case 'trust-anchor':
+      return `Roles Anywhere trust anchor ${artifact.name} in ${artifact.accountId}`;
+    case 'roles-anywhere-profile':
+      return `Roles Anywhere profile ${artifact.name} in ${artifact.accountId}`;
+    case 'exception-draft':
+      return `drafted exception for ${artifact.userName} (review by ${artifact.reviewBy})`;
+    case 'config-change':
+      return `change: ${artifact.title}`;
+  }
+}
+
+function strategyCounts(plan: MigrationPlan): string {
+  return Object.entries(plan.summary)
+    .filter(([, count]) => count > 0)
+    .map(([strategy, count]) => `${strategy} ${count}`)
+    .join(', ');
+}
+
+/** The terminal view: one line per user, least risky first, then what blocks whom. */
+export function renderPlanTable(plan: MigrationPlan): string {
+  const header = ['risk', 'user', 'class', 'strategy', 'target', 'blockers'];
+  const rows = plan.users.map((user) => [
+    `${user.risk} (${user.riskScore})`,
+    `${user.accountId}/${user.userName}`,
+    user.class,
+    user.strategy,
+    user.target,
+    String(user.blockers.length),
+  ]);
+  const widths = header.map((title, index) => Math.max(title.length, ...rows.map((row) => (row[index] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join('  ').trimEnd();
+  const lines = [line(header), ...rows.map(line), '', `${plan.users.length} user(s): ${strategyCounts(plan) || 'nothing to plan'}`];
+  const blocked = plan.users.filter((user) => user.blockers.length > 0);
+  if (blocked.length > 0) {
+    lines.push('', 'Blockers:');
+    for (const user of blocked) for (const blocker of user.blockers) lines.push(`  ${user.accountId}/${user.userName}: ${blocker}`);
+  }
+  const mirrored = plan.users.filter((user) => user.permissionsNote?.startsWith('no usage facts')).length;
+  if (mirrored > 0) lines.push('', `${mirrored} replacement(s) mirror current policies (no usage facts): narrow them after a CloudTrail window.`);
+  return lines.join('\n');
+}
+
+function userSection(user: UserPlan): string[] {
+  const e = escapeMarkdown;
+  const lines = [
+    `### ${e(`${user.accountId}/${user.userName}`)}`,
+    '',
+    `- **Class:** ${user.class} (confidence ${user.confidence.toFixed(2)})${user.ciProvider ? `, ${user.ciProvider}` : ''}${user.runsOn ? `, runs on ${user.runsOn}` : ''}`,
+    `- **Target:** ${e(user.target)}`,
+    `- **Risk:** ${user.risk} (${user.riskScore}: ${e(user.riskReasons.join('; '))})`,
+  ];
+  if (user.permissionsNote) lines.push(`- **Permissions:** ${e(user.permissionsNote)}`);
+  if (user.exception) lines.push(`- **Exception:** ${e(user.exception.reason)}${user.exception.expires ? ` (expires ${e(user.exception.expires)})` : ''}`);
+  if (user.prerequisites.length > 0) {
+    lines.push('', '**Prerequisites**', '');
+    for (const prerequisite of user.prerequisites) {
+      const box = prerequisite.met === true ? '[x]' : '[ ]';
+      lines.push(`- ${box} ${e(prerequisite.description)}${prerequisite.met === null ? ' (unknown: confirm)' : ''}`);
+    }
+  }
+  if (user.blockers.length > 0) {
+    lines.push('', '**Blockers**', '');
+    for (const blocker of user.blockers) lines.push(`- ${e(blocker)}`);
+  }
+  lines.push('', '**Steps**', '');
+  user.steps.forEach((step, index) => lines.push(`${index + 1}. ${e(step)}`));
+  if (user.artifacts.length > 0) {
+    lines.push('', '**Artifacts** (roleshift generate writes them)', '');
+    for (const artifact of user.artifacts) lines.push(`- ${e(describeArtifact(artifact))}`);
+  }
+  lines.push('');
+  return lines;
+}
+
+/** A Markdown plan a team can paste into a change ticket. */
+export function renderPlanMarkdown(plan: MigrationPlan): string {
+  const e = escapeMarkdown;
+  const lines = [
+    '# IAM user migration plan',
+    '',
+    `Plan date ${plan.planDate}. ${plan.users.length} user(s), least risky first: ${strategyCounts(plan) || 'nothing to plan'}.`,
+    '',
+    '| # | risk | user | class | strategy | blockers |',
+    '|---|---|---|---|---|---|',
+    ...plan.users.map(
+      (user, index) => `| ${index + 1} | ${user.risk} | ${e(`${user.accountId}/${user.userName}`)} | ${user.class} | ${user.strategy} | ${user.blockers.length} |`,
+    ),
+    '',
+    '## Users',
+    '',
+    ...plan.users.flatMap(userSection),
+  ];
+  return `${lines.join('\n').trimEnd()}\n`;
+}

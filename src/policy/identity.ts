@@ -1,0 +1,79 @@
+/**
+ * The identity-policy side of `lint`: what a permissions policy (or a managed policy attached
+ * to a role in the same file) gives away. Kept small on purpose: the full catalogue of checks
+ * runs on scanned estates in `src/assess/`; lint reports the administrator grants a reviewer
+ * must see before merging.
+ */
+import { normalizePolicy, statementAllows, type NormalizedStatement } from './document.js';
+import type { Severity } from '../model/finding.js';
+
+export const IDENTITY_RULES = {
+  'identity-unparseable': {
+    severity: 'high',
+    rationale: 'A policy that cannot be parsed cannot be reviewed.',
+    title: 'Policy document cannot be parsed',
+    remediation: 'Fix the policy document so that IAM accepts it.',
+  },
+  'identity-full-admin': {
+    severity: 'high',
+    rationale: 'Full administrator rights (CIS 1.16) turn any leak of the holder\'s credentials into a full account compromise.',
+    title: 'Policy grants every action on every resource',
+    remediation: 'Grant only the actions and resources the principal uses (IAM Access Analyzer can generate a policy from CloudTrail activity).',
+  },
+  'identity-admin-managed-policy': {
+    severity: 'high',
+    rationale: 'An attached AdministratorAccess or IAMFullAccess policy makes the holder an administrator.',
+    title: 'Administrator managed policy attached',
+    remediation: 'Replace the AWS-managed administrator policy with a least-privilege policy for what the principal does.',
+  },
+} as const satisfies Record<string, { severity: Severity; rationale: string; title: string; remediation: string }>;
+
+export type IdentityRuleId = keyof typeof IDENTITY_RULES;
+
+export interface IdentityIssue {
+  ruleId: IdentityRuleId;
+  severity: Severity;
+  statementIndex: number | null;
+  message: string;
+  pointer: string;
+}
+
+/** AWS-managed policies that amount to administrator access (IAMFullAccess lets the holder grant itself the rest). */
+const ADMIN_MANAGED_POLICIES: Record<string, string> = {
+  AdministratorAccess: 'full administrator access to the account',
+  IAMFullAccess: 'full IAM access, enough to grant itself any other permission',
+};
+
+function isFullAdmin(statement: NormalizedStatement): boolean {
+  const everyAction = statement.actions?.some((a) => a === '*' || a === '*:*') ?? false;
+  return everyAction && statement.conditions.length === 0 && statementAllows(statement, 'iam:CreateUser', '*');
+}
+
+export function analyzeIdentityPolicy(doc: unknown): IdentityIssue[] {
+  const normalized = normalizePolicy(doc);
+  if (!normalized.ok) {
+    return [{ ruleId: 'identity-unparseable', severity: 'high', statementIndex: null, pointer: '', message: `The policy cannot be parsed: ${normalized.error}.` }];
+  }
+  return normalized.policy.statements.filter(isFullAdmin).map((statement) => ({
+    ruleId: 'identity-full-admin',
+    severity: 'high',
+    statementIndex: statement.index,
+    pointer: statement.pointer,
+    message: 'This statement allows "*" on "*" with no condition: whoever holds the policy is a full administrator (CIS 1.16).',
+  }));
+}
+
+/** An issue for an attached AWS-managed administrator policy, or null for any other ARN. */
+export function analyzeManagedPolicyArn(arn: string): IdentityIssue | null {
+  const match = /^arn:[^:]*:iam::aws:policy\/(.+)$/.exec(arn);
+  const name = match?.[1];
+  const what = name ? ADMIN_MANAGED_POLICIES[name] : undefined;
+  if (!what) return null;
+  return {
+    ruleId: 'identity-admin-managed-policy',
+    severity: 'high',
+    statementIndex: null,
+    pointer: '',
+    message: `${name} is attached: ${what}.`,
+  };
+}

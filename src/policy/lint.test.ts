@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeIdentityPolicy, analyzeManagedPolicyArn } from './identity.js';
+import { lintFindings, lintRules } from './lint.js';
+import type { Extraction, ExtractedPolicy } from './sources.js';
+
+function policy(document: unknown, overrides: Partial<ExtractedPolicy> = {}): ExtractedPolicy {
+  return { file: 'f.json', resourceName: 'r', kind: 'auto', document, line: 3, lineOf: () => 7, unresolved: [], ...overrides };
+}
+
+function extraction(policies: ExtractedPolicy[], attachments: Extraction['attachments'] = []): Extraction {
+  return { policies, attachments, notes: [] };
+}
+
+describe('analyzeIdentityPolicy', () => {
+  it.each([
+    [{ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }, ['identity-full-admin']],
+    [{ Statement: [{ Effect: 'Allow', Action: '*:*', Resource: ['*'] }] }, ['identity-full-admin']],
+    [{ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }] }, []],
+    [{ Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }, []],
+    [{ Statement: [{ Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::bucket/*' }] }, []],
+    [{ Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] }, []],
+    ['not json', ['identity-unparseable']],
+  ])('Given %j, When analysed, Then %j', (doc, expected) => {
+    expect(analyzeIdentityPolicy(doc).map((i) => i.ruleId)).toEqual(expected);
+  });
+
+  it.each([
+    ['arn:aws:iam::aws:policy/AdministratorAccess', 'identity-admin-managed-policy'],
+    ['arn:aws-us-gov:iam::aws:policy/IAMFullAccess', 'identity-admin-managed-policy'],
+    ['arn:aws:iam::aws:policy/ReadOnlyAccess', null],
+    ['arn:aws:iam::111122223333:policy/AdministratorAccess', null],
+  ])('Given attached %s, When analysed, Then %s', (arn, expected) => {
+    expect(analyzeManagedPolicyArn(arn)?.ruleId ?? null).toBe(expected);
+  });
+});
+
+describe('lintFindings', () => {
+  it('Given an auto document with a Principal, When linted, Then it is analysed as a trust policy with the pointer line', () => {
+    const findings = lintFindings([extraction([policy({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' }] })])], {});
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ checkId: 'trust-public', resourceType: 'file', location: { file: 'f.json', line: 7, pointer: '/Statement/0/Principal' } });
+  });
+
+  it('Given an auto document without a Principal, When linted, Then it is analysed as a permissions policy', () => {
+    const findings = lintFindings([extraction([policy({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] })])], {});
+    expect(findings.map((f) => [f.checkId, f.references.cis])).toEqual([['identity-full-admin', ['1.16']]]);
+  });
+
+  it('Given unresolved values and an admin attachment, When linted, Then both are reported, gravest first', () => {
+    const findings = lintFindings(
+      [extraction([policy({ Statement: [] }, { kind: 'trust', unresolved: ['var.org', 'var.org'] })], [{ file: 'f.json', resourceName: 'role', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', line: 9 }])],
+      {},
+    );
+    expect(findings.map((f) => [f.checkId, f.severity, f.location?.line])).toEqual([
+      ['identity-admin-managed-policy', 'high', 9],
+      ['lint-unresolved', 'info', 3],
+    ]);
+    expect(findings[1]?.message).toContain(': var.org.');
+  });
+
+  it('Given the rule list, When read, Then every rule has a distinct id, a rationale and a remediation', () => {
+    const rules = lintRules();
+    expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
+    for (const rule of rules) {
+      expect(rule.rationale.length).toBeGreaterThan(20);
+      expect(rule.remediation.length).toBeGreaterThan(20);
+    }
+  });
+});

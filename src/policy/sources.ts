@@ -1,0 +1,438 @@
+/**
+ * Finds the IAM policy documents in files `roleshift lint` is given: a policy document (JSON or
+ * YAML), a CloudFormation template (YAML with short tags, or JSON), Terraform (HCL through
+ * `@cdktf/hcl2json`, `.tf.json`, or a `terraform show -json` plan), or a saved
+ * `get-account-authorization-details` output. Takes the file's text, never reads the disk, and
+ * keeps the line of each document so findings point into the file. What cannot be resolved
+ * offline (variables, references) is listed, not guessed.
+ */
+import { parse as parseHcl } from '@cdktf/hcl2json';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { CLOUDFORMATION_TAGS, TemplateResolver } from './cloudformation.js';
+import { evaluateJsonencode, type HclValue } from './hcl-expression.js';
+import { InputFileError } from '../errors.js';
+
+export type PolicyKind = 'trust' | 'identity' | 'auto';
+
+export interface ExtractedPolicy {
+  file: string;
+  /** Who the document belongs to: `aws_iam_role.deploy`, `RoleGithubActions`, a role name, or the file itself. */
+  resourceName: string;
+  /** `trust`: a role's assume-role policy; `identity`: a permissions policy; `auto`: decided by its content. */
+  kind: PolicyKind;
+  document: unknown;
+  /** 1-based line where the document starts; null when the format carries no positions. */
+  line: number | null;
+  /** The line of a JSON pointer inside the document, when the format allows it. */
+  lineOf: (pointer: string) => number | null;
+  /** Expressions that could not be resolved offline; the analysis treats them as opaque text. */
+  unresolved: string[];
+  /** The account the document lives in, when the file says (saved account details name it in every ARN). */
+  accountId?: string;
+}
+
+export interface ManagedPolicyAttachment {
+  file: string;
+  resourceName: string;
+  policyArn: string;
+  line: number | null;
+}
+
+export interface Extraction {
+  policies: ExtractedPolicy[];
+  attachments: ManagedPolicyAttachment[];
+  /** Things the reader skipped and the user should know about (dynamic blocks, unknown plan values). */
+  notes: string[];
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function noLines(): number | null {
+  return null;
+}
+
+function emptyExtraction(): Extraction {
+  return { policies: [], attachments: [], notes: [] };
+}
+
+function pointerSegments(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Line lookup through the YAML parser's positions (JSON parses as YAML too). */
+function yamlLines(doc: Document, counter: LineCounter, base: readonly (string | number)[]): (pointer: string) => number | null {
+  return (pointer) => {
+    const path = [...base, ...pointerSegments(pointer)];
+    for (let length = path.length; length >= base.length; length -= 1) {
+      const node = doc.getIn(path.slice(0, length), true) as { range?: [number, number, number] } | undefined;
+      if (node && typeof node === 'object' && node.range) return counter.linePos(node.range[0]).line;
+    }
+    return null;
+  };
+}
+
+function lineOfText(text: string, pattern: RegExp): number | null {
+  const match = pattern.exec(text);
+  if (!match) return null;
+  return text.slice(0, match.index).split('\n').length;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function collectPlaceholders(value: unknown, into: Set<string>): void {
+  if (typeof value === 'string') {
+    for (const match of value.matchAll(/\$\{([^}]*)\}/g)) into.add(match[1] ?? '');
+  } else if (Array.isArray(value)) value.forEach((v) => collectPlaceholders(v, into));
+  else if (isObject(value)) Object.entries(value).forEach(([k, v]) => {
+    collectPlaceholders(k, into);
+    collectPlaceholders(v, into);
+  });
+}
+
+// ---------------------------------------------------------------- CloudFormation
+
+const CFN_POLICY_PROPERTIES: Record<string, Array<{ property: string; kind: PolicyKind; list: boolean }>> = {
+  'AWS::IAM::Role': [
+    { property: 'AssumeRolePolicyDocument', kind: 'trust', list: false },
+    { property: 'Policies', kind: 'identity', list: true },
+  ],
+  'AWS::IAM::ManagedPolicy': [{ property: 'PolicyDocument', kind: 'identity', list: false }],
+  'AWS::IAM::Policy': [{ property: 'PolicyDocument', kind: 'identity', list: false }],
+  'AWS::IAM::RolePolicy': [{ property: 'PolicyDocument', kind: 'identity', list: false }],
+  'AWS::IAM::UserPolicy': [{ property: 'PolicyDocument', kind: 'identity', list: false }],
+  'AWS::IAM::GroupPolicy': [{ property: 'PolicyDocument', kind: 'identity', list: false }],
+  'AWS::IAM::User': [{ property: 'Policies', kind: 'identity', list: true }],
+  'AWS::IAM::Group': [{ property: 'Policies', kind: 'identity', list: true }],
+};
+
+function fromCloudFormation(file: string, template: Record<string, unknown>, doc: Document, counter: LineCounter): Extraction {
+  const out = emptyExtraction();
+  const resources = isObject(template['Resources']) ? template['Resources'] : {};
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    if (!isObject(resource) || typeof resource['Type'] !== 'string') continue;
+    const properties = isObject(resource['Properties']) ? resource['Properties'] : {};
+    const specs = CFN_POLICY_PROPERTIES[resource['Type']] ?? [];
+    const resolver = new TemplateResolver(template);
+    const base = ['Resources', logicalId, 'Properties'];
+    for (const spec of specs) {
+      const raw = properties[spec.property];
+      if (raw === undefined) continue;
+      const items: Array<{ value: unknown; path: (string | number)[]; name: string }> = spec.list
+        ? (Array.isArray(raw) ? raw : []).map((p, i) => ({
+            value: isObject(p) ? p['PolicyDocument'] : undefined,
+            path: [...base, spec.property, i, 'PolicyDocument'],
+            name: `${logicalId}.${spec.property}[${isObject(p) && typeof p['PolicyName'] === 'string' ? p['PolicyName'] : i}]`,
+          }))
+        : [{ value: raw, path: [...base, spec.property], name: logicalId }];
+      for (const item of items) {
+        if (item.value === undefined) continue;
+        const lineOf = yamlLines(doc, counter, item.path);
+        out.policies.push({
+          file,
+          resourceName: item.name,
+          kind: spec.kind,
+          document: resolver.resolve(item.value) ?? null,
+          line: lineOf(''),
+          lineOf,
+          unresolved: [...resolver.unresolved],
+        });
+      }
+    }
+    if (resource['Type'] === 'AWS::IAM::Role' || resource['Type'] === 'AWS::IAM::User' || resource['Type'] === 'AWS::IAM::Group') {
+      const resolver = new TemplateResolver(template);
+      const arns = resolver.resolve(properties['ManagedPolicyArns']);
+      if (Array.isArray(arns)) {
+        arns.forEach((arn, i) => {
+          if (typeof arn !== 'string') return;
+          out.attachments.push({ file, resourceName: logicalId, policyArn: arn, line: yamlLines(doc, counter, [...base, 'ManagedPolicyArns', i])('') });
+        });
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- GAAD
+
+function fromAuthorizationDetails(file: string, details: Record<string, unknown>, doc: Document, counter: LineCounter): Extraction {
+  const out = emptyExtraction();
+  const roles = Array.isArray(details['RoleDetailList']) ? details['RoleDetailList'] : [];
+  roles.forEach((role, i) => {
+    if (!isObject(role)) return;
+    const lineOf = yamlLines(doc, counter, ['RoleDetailList', i, 'AssumeRolePolicyDocument']);
+    const accountId = typeof role['Arn'] === 'string' ? /^arn:[^:]+:iam::(\d{12}):/.exec(role['Arn'])?.[1] : undefined;
+    out.policies.push({
+      file,
+      resourceName: typeof role['RoleName'] === 'string' ? role['RoleName'] : `RoleDetailList[${i}]`,
+      kind: 'trust',
+      document: role['AssumeRolePolicyDocument'],
+      line: lineOf(''),
+      lineOf,
+      unresolved: [],
+      ...(accountId ? { accountId } : {}),
+    });
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------- Terraform
+
+type Blocks = Record<string, unknown>;
+
+function blockList(value: unknown): Blocks[] {
+  return Array.isArray(value) ? value.filter(isObject) : isObject(value) ? [value] : [];
+}
+
+function stringsOf(value: unknown, unresolved: Set<string>): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const items = Array.isArray(value) ? value : [value];
+  return items.map((item) => {
+    if (typeof item === 'string') return item;
+    // A plan leaves values that are only known after apply as null.
+    unresolved.add('a value known only after apply');
+    return '${unknown}';
+  });
+}
+
+/** Builds the JSON policy a `data "aws_iam_policy_document"` block renders. */
+export function policyFromDocumentBlock(block: Blocks, unresolved: Set<string>, notes: string[], name: string): Record<string, unknown> {
+  const statements: Record<string, unknown>[] = [];
+  for (const s of blockList(block['statement'])) {
+    const statement: Record<string, unknown> = { Effect: typeof s['effect'] === 'string' ? s['effect'] : 'Allow' };
+    if (typeof s['sid'] === 'string' && s['sid'] !== '') statement['Sid'] = s['sid'];
+    // `action` is not an argument of the data source; accepted so a typo is analysed, and reported.
+    const actions = s['actions'] ?? s['action'];
+    if (s['actions'] === undefined && s['action'] !== undefined) notes.push(`${name}: "action" is not an argument of aws_iam_policy_document (Terraform expects "actions"); read it as "actions".`);
+    const fields: Array<[string, unknown]> = [
+      ['Action', actions],
+      ['NotAction', s['not_actions']],
+      ['Resource', s['resources']],
+      ['NotResource', s['not_resources']],
+    ];
+    for (const [key, value] of fields) {
+      const list = stringsOf(value, unresolved);
+      if (list !== undefined) statement[key] = list;
+    }
+    for (const [key, field] of [
+      ['Principal', 'principals'],
+      ['NotPrincipal', 'not_principals'],
+    ] as const) {
+      const blocks = blockList(s[field]);
+      if (blocks.length === 0) continue;
+      const principal: Record<string, string[]> = {};
+      for (const p of blocks) {
+        const type = typeof p['type'] === 'string' ? p['type'] : 'AWS';
+        principal[type] = [...(principal[type] ?? []), ...(stringsOf(p['identifiers'], unresolved) ?? [])];
+      }
+      const onlyStar = Object.keys(principal).length === 1 && principal['*']?.every((v) => v === '*');
+      statement[key] = onlyStar ? '*' : principal;
+    }
+    const conditions = blockList(s['condition']);
+    if (conditions.length > 0) {
+      const condition: Record<string, Record<string, string[]>> = {};
+      for (const c of conditions) {
+        const test = typeof c['test'] === 'string' ? c['test'] : '${unknown}';
+        const variable = typeof c['variable'] === 'string' ? c['variable'] : '${unknown}';
+        const block = (condition[test] ??= {});
+        block[variable] = [...(block[variable] ?? []), ...(stringsOf(c['values'], unresolved) ?? [])];
+      }
+      statement['Condition'] = condition;
+    }
+    statements.push(statement);
+  }
+  if (block['dynamic'] !== undefined) notes.push(`${name}: dynamic blocks are not expanded; statements built by them were not analysed.`);
+  for (const field of ['source_policy_documents', 'override_policy_documents', 'source_json', 'override_json']) {
+    const value = block[field];
+    if (value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0)) {
+      notes.push(`${name}: ${field} is merged by Terraform at plan time and was not analysed here.`);
+    }
+  }
+  const policy: Record<string, unknown> = { Version: typeof block['version'] === 'string' ? block['version'] : '2012-10-17', Statement: statements };
+  return policy;
+}
+
+interface PolicyAttribute {
+  type: string;
+  attribute: string;
+  kind: PolicyKind;
+}
+
+const TERRAFORM_POLICY_ATTRIBUTES: PolicyAttribute[] = [
+  { type: 'aws_iam_role', attribute: 'assume_role_policy', kind: 'trust' },
+  { type: 'aws_iam_policy', attribute: 'policy', kind: 'identity' },
+  { type: 'aws_iam_role_policy', attribute: 'policy', kind: 'identity' },
+  { type: 'aws_iam_user_policy', attribute: 'policy', kind: 'identity' },
+  { type: 'aws_iam_group_policy', attribute: 'policy', kind: 'identity' },
+];
+
+/** Reads a policy attribute: heredoc JSON, `jsonencode({...})`, or a reference to something else. */
+function terraformAttribute(value: unknown, unresolved: Set<string>): { document: unknown } | { reference: string } | null {
+  if (typeof value !== 'string') return value === undefined || value === null ? null : { document: value };
+  const evaluated = evaluateJsonencode(value);
+  if (evaluated.kind === 'reference') return { reference: evaluated.expression };
+  if (evaluated.kind === 'value') {
+    evaluated.result.unresolved.forEach((u) => unresolved.add(u));
+    return { document: evaluated.result.value satisfies HclValue };
+  }
+  collectPlaceholders(value, unresolved);
+  return { document: value };
+}
+
+function fromTerraformConfig(file: string, config: Record<string, unknown>, text: string | null): Extraction {
+  const out = emptyExtraction();
+  const lineOfBlock = (kind: string, type: string, name: string): number | null =>
+    text === null ? null : lineOfText(text, new RegExp(`^[ \\t]*${kind}\\s+"?${escapeRegExp(type)}"?\\s+"?${escapeRegExp(name)}"?\\s*\\{`, 'm'));
+  const resources = isObject(config['resource']) ? config['resource'] : {};
+  for (const spec of TERRAFORM_POLICY_ATTRIBUTES) {
+    const byName = isObject(resources[spec.type]) ? resources[spec.type] : {};
+    for (const [name, bodies] of Object.entries(byName as Record<string, unknown>)) {
+      for (const body of blockList(bodies)) {
+        const resourceName = `${spec.type}.${name}`;
+        const unresolved = new Set<string>();
+        let read: ReturnType<typeof terraformAttribute>;
+        try {
+          read = terraformAttribute(body[spec.attribute], unresolved);
+        } catch (error) {
+          out.notes.push(`${resourceName}: ${spec.attribute} could not be read (${error instanceof Error ? error.message : String(error)}).`);
+          continue;
+        }
+        if (read === null) continue;
+        const line = lineOfBlock('resource', spec.type, name);
+        if ('reference' in read) {
+          if (!/^data\.aws_iam_policy_document\./.test(read.reference)) {
+            out.notes.push(`${resourceName}: ${spec.attribute} = ${read.reference} cannot be resolved offline; not analysed.`);
+          }
+          continue;
+        }
+        out.policies.push({ file, resourceName, kind: spec.kind, document: read.document, line, lineOf: () => line, unresolved: [...unresolved] });
+      }
+    }
+  }
+  const attachmentTypes = ['aws_iam_role_policy_attachment', 'aws_iam_user_policy_attachment', 'aws_iam_group_policy_attachment', 'aws_iam_policy_attachment'];
+  for (const type of attachmentTypes) {
+    const byName = isObject(resources[type]) ? resources[type] : {};
+    for (const [name, bodies] of Object.entries(byName as Record<string, unknown>)) {
+      for (const body of blockList(bodies)) {
+        const arn = body['policy_arn'];
+        if (typeof arn !== 'string') continue;
+        const target = [body['role'], body['user'], body['group']].find((t) => typeof t === 'string') as string | undefined;
+        const owner = target && /^\$\{(aws_iam_(?:role|user|group)\.[A-Za-z0-9_-]+)\.(?:name|id)\}$/.exec(target)?.[1];
+        out.attachments.push({ file, resourceName: owner ?? `${type}.${name}`, policyArn: arn, line: lineOfBlock('resource', type, name) });
+      }
+    }
+  }
+  const roles = isObject(resources['aws_iam_role']) ? resources['aws_iam_role'] : {};
+  for (const [name, bodies] of Object.entries(roles as Record<string, unknown>)) {
+    for (const body of blockList(bodies)) {
+      for (const arn of Array.isArray(body['managed_policy_arns']) ? body['managed_policy_arns'] : []) {
+        if (typeof arn === 'string') out.attachments.push({ file, resourceName: `aws_iam_role.${name}`, policyArn: arn, line: lineOfBlock('resource', 'aws_iam_role', name) });
+      }
+    }
+  }
+  const data = isObject(config['data']) ? config['data'] : {};
+  const documents = isObject(data['aws_iam_policy_document']) ? data['aws_iam_policy_document'] : {};
+  for (const [name, bodies] of Object.entries(documents as Record<string, unknown>)) {
+    for (const body of blockList(bodies)) {
+      const resourceName = `data.aws_iam_policy_document.${name}`;
+      const unresolved = new Set<string>();
+      const document = policyFromDocumentBlock(body, unresolved, out.notes, resourceName);
+      collectPlaceholders(document, unresolved);
+      const line = lineOfBlock('data', 'aws_iam_policy_document', name);
+      out.policies.push({ file, resourceName, kind: 'auto', document, line, lineOf: () => line, unresolved: [...unresolved] });
+    }
+  }
+  return out;
+}
+
+function planModules(module: unknown): Blocks[] {
+  if (!isObject(module)) return [];
+  return [...blockList(module['resources']), ...blockList(module['child_modules']).flatMap(planModules)];
+}
+
+function fromTerraformPlan(file: string, plan: Record<string, unknown>): Extraction {
+  const out = emptyExtraction();
+  const planned = isObject(plan['planned_values']) ? plan['planned_values'] : {};
+  const prior = isObject(plan['prior_state']) && isObject(plan['prior_state']['values']) ? plan['prior_state']['values'] : {};
+  const seen = new Set<string>();
+  for (const resource of [...planModules(planned['root_module']), ...planModules(prior['root_module'])]) {
+    const address = typeof resource['address'] === 'string' ? resource['address'] : '?';
+    if (seen.has(address)) continue;
+    seen.add(address);
+    const values = isObject(resource['values']) ? resource['values'] : {};
+    const type = resource['type'];
+    if (resource['mode'] === 'data' && type === 'aws_iam_policy_document') {
+      const unresolved = new Set<string>();
+      const document = typeof values['json'] === 'string' ? values['json'] : policyFromDocumentBlock(values, unresolved, out.notes, address);
+      out.policies.push({ file, resourceName: address, kind: 'auto', document, line: null, lineOf: noLines, unresolved: [...unresolved] });
+      continue;
+    }
+    const spec = TERRAFORM_POLICY_ATTRIBUTES.find((s) => s.type === type);
+    if (!spec) continue;
+    const value = values[spec.attribute];
+    if (typeof value !== 'string') {
+      out.notes.push(`${address}: ${spec.attribute} is known only after apply; not analysed.`);
+      continue;
+    }
+    out.policies.push({ file, resourceName: address, kind: spec.kind, document: value, line: null, lineOf: noLines, unresolved: [] });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- dispatch
+
+function parseStructured(file: string, text: string, yaml: boolean): { value: unknown; doc: Document; counter: LineCounter } {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { customTags: yaml ? CLOUDFORMATION_TAGS : [], lineCounter: counter, uniqueKeys: false, prettyErrors: true });
+  const [error] = doc.errors;
+  if (error) {
+    const where = error.linePos?.[0];
+    throw new InputFileError(file, `not valid ${yaml ? 'YAML' : 'JSON'}${where ? ` (line ${where.line})` : ''}: ${error.message.split('\n')[0] ?? ''}`);
+  }
+  return { value: doc.toJS({ maxAliasCount: 100 }) as unknown, doc, counter };
+}
+
+function fromStructured(file: string, value: unknown, doc: Document, counter: LineCounter): Extraction {
+  if (!isObject(value)) throw new InputFileError(file, 'expected a JSON/YAML object (a policy document, a CloudFormation template or a Terraform plan)');
+  if ('Resources' in value || 'AWSTemplateFormatVersion' in value) return fromCloudFormation(file, value, doc, counter);
+  if ('planned_values' in value || 'resource_changes' in value) return fromTerraformPlan(file, value);
+  if ('RoleDetailList' in value) return fromAuthorizationDetails(file, value, doc, counter);
+  if ('resource' in value || 'data' in value) return fromTerraformConfig(file, value, null);
+  if ('Statement' in value) {
+    const lineOf = yamlLines(doc, counter, []);
+    return { policies: [{ file, resourceName: file, kind: 'auto', document: value, line: 1, lineOf, unresolved: [] }], attachments: [], notes: [] };
+  }
+  throw new InputFileError(
+    file,
+    'not a policy document (no Statement), CloudFormation template (no Resources), Terraform plan or get-account-authorization-details output',
+  );
+}
+
+/**
+ * Extracts every policy document from one file's text. Throws `InputFileError` when the file
+ * is not one of the formats above; a document that is there but broken is returned as it is,
+ * for the analyzer to report.
+ */
+export async function extractPolicies(file: string, text: string): Promise<Extraction> {
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.tf') || lower.endsWith('.hcl')) {
+    let config: unknown;
+    try {
+      config = await parseHcl(file, text);
+    } catch (error) {
+      throw new InputFileError(file, `not valid Terraform HCL: ${(error instanceof Error ? error.message : String(error)).split('\n')[0] ?? ''}`);
+    }
+    if (!isObject(config)) throw new InputFileError(file, 'not valid Terraform HCL');
+    return fromTerraformConfig(file, config, text);
+  }
+  const yaml = /\.(ya?ml|template)$/.test(lower);
+  const { value, doc, counter } = parseStructured(file, text, yaml || !text.trimStart().startsWith('{'));
+  return fromStructured(file, value, doc, counter);
+}

@@ -1,0 +1,59 @@
+/** Ordering and counting shared by every findings renderer, so all formats list findings alike. */
+import { SEVERITIES, severityRank, type Finding, type Severity } from '../model/finding.js';
+
+/** Metadata of a check (or lint rule) for renderers that describe rules, such as SARIF. */
+export interface RuleMetadata {
+  id: string;
+  title: string;
+  severity: Severity;
+  rationale: string;
+  remediation: string;
+  references: Finding['references'];
+}
+
+/** Code-point order: the same on every machine, whatever its locale. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Account (findings tied to none last), then gravest first, then check and resource: output that diffs well. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      Number(a.accountId === null) - Number(b.accountId === null) ||
+      compare(a.accountId ?? '', b.accountId ?? '') ||
+      severityRank(b.severity) - severityRank(a.severity) ||
+      compare(a.checkId, b.checkId) ||
+      compare(a.resourceName, b.resourceName) ||
+      compare(a.message, b.message),
+  );
+}
+
+export interface FindingCounts {
+  total: number;
+  bySeverity: Record<Severity, number>;
+  /** Checks that threw: results unknown, not clean. */
+  errors: number;
+}
+
+export function countFindings(findings: readonly Finding[]): FindingCounts {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  let errors = 0;
+  for (const f of findings) {
+    if (f.status === 'error') errors += 1;
+    else bySeverity[f.severity] += 1;
+  }
+  return { total: findings.length - errors, bySeverity, errors };
+}
+
+/** "IAM.4" and "CIS 1.4" style labels for one line of text. */
+export function referenceLabels(references: Finding['references']): string[] {
+  return [...references.cis.map((n) => `CIS ${n}`), ...references.securityHub];
+}
+
+/** Findings grouped by account (null last), keeping the sorted order inside each group. */
+export function groupByAccount(findings: readonly Finding[]): Array<{ accountId: string | null; findings: Finding[] }> {
+  const groups = new Map<string | null, Finding[]>();
+  for (const f of sortFindings(findings)) groups.set(f.accountId, [...(groups.get(f.accountId) ?? []), f]);
+  return [...groups.entries()].map(([accountId, list]) => ({ accountId, findings: list }));
+}

@@ -1,0 +1,46 @@
+/**
+ * One entry point for every findings format, so `roleshift findings` and `roleshift lint` print
+ * the same Finding the same way. Pure: returns the text.
+ */
+import type { Finding } from '../model/finding.js';
+import { renderFindingsCsv } from './csv.js';
+import { countFindings, sortFindings, type RuleMetadata } from './findings-common.js';
+import { renderFindingsTable } from './findings-table.js';
+import { renderFindingsMarkdown } from './markdown.js';
+import { renderFindingsSarif } from './sarif.js';
+
+export const FINDINGS_FORMATS = ['table', 'json', 'sarif', 'csv', 'md'] as const;
+export type FindingsFormat = (typeof FINDINGS_FORMATS)[number];
+
+export type { RuleMetadata } from './findings-common.js';
+
+export interface RenderFindingsOptions {
+  toolVersion: string;
+  /** Colour for the table (from Io). */
+  color?: boolean;
+  /** Rule metadata of every check that ran (SARIF lists them all). */
+  rules?: readonly RuleMetadata[];
+  /** SARIF: anchor cloud findings to this file (e.g. the snapshot). */
+  artifactUri?: string;
+  /** Markdown heading. */
+  title?: string;
+}
+
+export function renderFindings(findings: readonly Finding[], format: FindingsFormat, options: RenderFindingsOptions): string {
+  switch (format) {
+    case 'table':
+      return `${renderFindingsTable(findings, { color: options.color ?? false })}\n`;
+    case 'json':
+      return `${JSON.stringify({ toolVersion: options.toolVersion, summary: countFindings(findings), findings: sortFindings(findings) }, null, 2)}\n`;
+    case 'sarif':
+      return renderFindingsSarif(findings, {
+        toolVersion: options.toolVersion,
+        ...(options.rules ? { rules: options.rules } : {}),
+        ...(options.artifactUri !== undefined ? { artifactUri: options.artifactUri } : {}),
+      });
+    case 'csv':
+      return renderFindingsCsv(findings);
+    case 'md':
+      return renderFindingsMarkdown(findings, options.title !== undefined ? { title: options.title } : {});
+  }
+}

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { NEVER, UNKNOWN, whenAt } from '../model/when.js';
+import { buildAccount, buildGap, buildKey, buildRoot, buildSnapshot, buildUser } from '../../test/fixtures/build-snapshot.js';
+import { countHeadline, daysUnused, renderSummary, summarizeSnapshot } from './summary.js';
+
+const NOW = new Date('2026-11-23T12:00:00Z');
+const daysAgo = (days: number) => whenAt(new Date(NOW.getTime() - days * 86_400_000));
+const withPassword = { enabled: true, lastUsed: daysAgo(1), lastChanged: daysAgo(100), nextRotation: NEVER };
+
+function estate() {
+  return buildSnapshot(
+    [
+      buildAccount('111111111111', {
+        alias: 'acme-prod',
+        users: [
+          buildUser('alice', { password: withPassword }),
+          buildUser('deploy', { accessKeys: [buildKey({ lastRotated: daysAgo(400), lastUsed: daysAgo(1) })] }),
+          buildUser('bob', {
+            password: withPassword,
+            accessKeys: [
+              buildKey({ slot: 1, lastRotated: daysAgo(30), lastUsed: daysAgo(50) }),
+              buildKey({ slot: 2, id: 'AKIAOLD', status: 'Inactive', lastRotated: daysAgo(2000), lastUsed: NEVER }),
+            ],
+          }),
+          buildUser('nobody'),
+        ],
+        root: buildRoot('111111111111', { accessKeys: [buildKey({ id: null, lastUsed: UNKNOWN })] }),
+      }),
+      buildAccount('222222222222', {
+        users: [
+          buildUser('contractor', { accessKeys: [buildKey({ id: 'AKIACONTRACTOR', lastRotated: daysAgo(730), lastUsed: NEVER })] }, '222222222222'),
+          buildUser('mystery', { accessKeys: [buildKey({ lastRotated: UNKNOWN, lastUsed: UNKNOWN })] }, '222222222222'),
+        ],
+        root: buildRoot('222222222222', { accessKeys: [], accessKeysPresent: true }),
+      }),
+      buildAccount('333333333333', { root: null }),
+    ],
+    { gaps: [buildGap({ accountId: '333333333333' })] },
+  );
+}
+
+describe('summarizeSnapshot', () => {
+  it('Given a mixed estate, When summarised, Then users with long-lived credentials are split by kind', () => {
+    const summary = summarizeSnapshot(estate(), NOW);
+    expect(summary.accounts).toBe(3);
+    expect(summary.users).toBe(6);
+    expect(summary.longLived).toEqual({ total: 5, passwordOnly: 1, keysOnly: 3, both: 1 });
+    expect(summary.activeKeys).toBe(4);
+  });
+
+  it('Given an inactive key older than every active one, When summarised, Then the oldest active key ignores it', () => {
+    const summary = summarizeSnapshot(estate(), NOW);
+    expect(summary.oldestActiveKey).toEqual({
+      accountId: '222222222222',
+      userName: 'contractor',
+      slot: 1,
+      keyId: 'AKIACONTRACTOR',
+      days: 730,
+    });
+  });
+
+  it('Given keys used long ago, never used, and of unknown use, When summarised, Then only the first two count as unused (longest first)', () => {
+    const summary = summarizeSnapshot(estate(), NOW);
+    expect(summary.unusedKeys.thresholdDays).toBe(45);
+    expect(summary.unusedKeys.keys.map((key) => [key.userName, key.days])).toEqual([
+      ['contractor', 730],
+      ['bob', 50],
+    ]);
+    expect(summary.unusedKeys.unknown).toBe(1);
+  });
+
+  it('Given a stricter threshold, When summarised, Then it replaces the default', () => {
+    const summary = summarizeSnapshot(estate(), NOW, { unusedCredentialDays: 60 });
+    expect(summary.unusedKeys.keys.map((key) => key.userName)).toEqual(['contractor']);
+  });
+
+  it('Given a root key in the report and one known only from the account summary, When summarised, Then both count', () => {
+    const summary = summarizeSnapshot(estate(), NOW);
+    expect(summary.rootKeys).toEqual({ count: 2, accountIds: ['111111111111', '222222222222'] });
+  });
+
+  it('Given gaps, When summarised, Then they are carried, not dropped', () => {
+    expect(summarizeSnapshot(estate(), NOW).gaps).toHaveLength(1);
+  });
+
+  it('Given an estate, When the headline is counted, Then it matches what history shows', () => {
+    expect(countHeadline(estate())).toEqual({
+      accounts: 3,
+      users: 6,
+      usersWithLongLivedCredentials: 5,
+      usersWithPassword: 2,
+      usersWithActiveKeys: 4,
+      activeKeys: 4,
+      rootKeys: 2,
+      gaps: 1,
+    });
+  });
+});
+
+describe('daysUnused', () => {
+  it.each([
+    ['used 10 days ago', buildKey({ lastUsed: daysAgo(10), lastRotated: daysAgo(500) }), 10],
+    ['never used, rotated 90 days ago', buildKey({ lastUsed: NEVER, lastRotated: daysAgo(90) }), 90],
+    ['never used, rotation unknown', buildKey({ lastUsed: NEVER, lastRotated: UNKNOWN }), null],
+    ['use unknown', buildKey({ lastUsed: UNKNOWN, lastRotated: daysAgo(90) }), null],
+  ])('Given a key %s, When measured, Then it is %s days', (_label, key, expected) => {
+    expect(daysUnused(key, NOW)).toBe(expected);
+  });
+});
+
+describe('renderSummary', () => {
+  it('Given colour is off, When rendered, Then the text has the numbers and no escape codes', () => {
+    const text = renderSummary(summarizeSnapshot(estate(), NOW), { color: false });
+    expect(text).not.toContain('\u001b[');
+    expect(text).toMatch(/IAM users with long-lived credentials\s+5\s+goal: 0/);
+    expect(text).toMatch(/oldest active key\s+730 days\s+222222222222\/contractor key 1 AKIACONTRACTOR/);
+    expect(text).toMatch(/keys unused 45\+ days\s+2\s+1 more with unknown last use/);
+    expect(text).toMatch(/root access keys\s+2\s+111111111111, 222222222222/);
+    expect(text).toContain('111111111111 (acme-prod)');
+  });
+
+  it('Given colour is on, When rendered, Then stripping the colours gives exactly the plain text (columns line up)', () => {
+    const summary = summarizeSnapshot(estate(), NOW);
+    const coloured = renderSummary(summary, { color: true });
+    expect(coloured).toContain('\u001b[');
+    expect(coloured.replace(/\u001b\[\d+m/g, '')).toBe(renderSummary(summary, { color: false }));
+  });
+});

@@ -1,0 +1,280 @@
+import { DEFAULT_CONFIG } from '../config.js';
+import type { AccessKey, Account, Gap, Snapshot, User } from '../model/snapshot.js';
+import { daysSince } from '../model/when.js';
+import { paint, type Io, type Style } from '../cli/io.js';
+
+/** The counts stored with every scan and shown by `roleshift history`: the score over time. */
+export interface HeadlineCounts {
+  accounts: number;
+  users: number;
+  /** Users with a console password or an active access key: the number to drive to zero. */
+  usersWithLongLivedCredentials: number;
+  usersWithPassword: number;
+  usersWithActiveKeys: number;
+  activeKeys: number;
+  rootKeys: number;
+  gaps: number;
+}
+
+/** One access key, located, with a number of days (its age or how long it has been unused). */
+export interface KeyRef {
+  accountId: string;
+  userName: string;
+  slot: 1 | 2;
+  keyId: string | null;
+  days: number;
+}
+
+export interface LongLivedSplit {
+  /** Users holding any long-lived credential: the number the migration drives to zero. */
+  total: number;
+  passwordOnly: number;
+  keysOnly: number;
+  both: number;
+}
+
+export interface AccountSummary {
+  accountId: string;
+  alias: string | null;
+  users: number;
+  longLived: LongLivedSplit;
+  activeKeys: number;
+  rootKeys: number;
+  identityCenterInUse: boolean;
+}
+
+export interface SnapshotSummary {
+  collectedAt: string;
+  source: Snapshot['collection']['source'];
+  accounts: number;
+  users: number;
+  longLived: LongLivedSplit;
+  activeKeys: number;
+  oldestActiveKey: KeyRef | null;
+  unusedKeys: {
+    thresholdDays: number;
+    /** Sorted longest-unused first. */
+    keys: KeyRef[];
+    /** Active keys whose use cannot be told (the source said "unknown"): never counted as fine. */
+    unknown: number;
+  };
+  rootKeys: { count: number; accountIds: string[] };
+  gaps: Gap[];
+  warnings: string[];
+  perAccount: AccountSummary[];
+}
+
+function activeKeys(keys: readonly AccessKey[]): AccessKey[] {
+  return keys.filter((key) => key.status === 'Active');
+}
+
+/**
+ * Root keys in one account. The credential report lists them; when only GetAccountSummary could
+ * be read we know there is at least one, so that counts as one rather than zero.
+ */
+export function countRootKeys(account: Account): number {
+  const root = account.root;
+  if (root === null) return 0;
+  const listed = activeKeys(root.accessKeys).length;
+  if (listed > 0) return listed;
+  return root.accessKeys.length === 0 && root.accessKeysPresent === true ? 1 : 0;
+}
+
+function splitLongLived(users: readonly User[]): LongLivedSplit {
+  const split: LongLivedSplit = { total: 0, passwordOnly: 0, keysOnly: 0, both: 0 };
+  for (const user of users) {
+    const password = user.password.enabled;
+    const keys = activeKeys(user.accessKeys).length > 0;
+    if (password && keys) split.both += 1;
+    else if (password) split.passwordOnly += 1;
+    else if (keys) split.keysOnly += 1;
+  }
+  split.total = split.both + split.passwordOnly + split.keysOnly;
+  return split;
+}
+
+export function countHeadline(snapshot: Snapshot): HeadlineCounts {
+  const users = snapshot.accounts.flatMap((account) => account.users);
+  return {
+    accounts: snapshot.accounts.length,
+    users: users.length,
+    usersWithLongLivedCredentials: splitLongLived(users).total,
+    usersWithPassword: users.filter((user) => user.password.enabled).length,
+    usersWithActiveKeys: users.filter((user) => activeKeys(user.accessKeys).length > 0).length,
+    activeKeys: users.reduce((sum, user) => sum + activeKeys(user.accessKeys).length, 0),
+    rootKeys: snapshot.accounts.reduce((sum, account) => sum + countRootKeys(account), 0),
+    gaps: snapshot.gaps.length,
+  };
+}
+
+/**
+ * Days an active key has gone unused, CIS 1.12 style: a key that was never used counts from
+ * its last rotation (its creation), so a forgotten new key ages like a forgotten old one.
+ * Null when the source cannot tell.
+ */
+export function daysUnused(key: AccessKey, now: Date): number | null {
+  if (key.lastUsed.state === 'at') return daysSince(key.lastUsed, now);
+  if (key.lastUsed.state === 'never') return daysSince(key.lastRotated, now);
+  return null;
+}
+
+function compareKeyRefs(a: KeyRef, b: KeyRef): number {
+  return b.days - a.days || a.accountId.localeCompare(b.accountId) || a.userName.localeCompare(b.userName) || a.slot - b.slot;
+}
+
+export function summarizeSnapshot(
+  snapshot: Snapshot,
+  now: Date,
+  options: { unusedCredentialDays?: number } = {},
+): SnapshotSummary {
+  const thresholdDays = options.unusedCredentialDays ?? DEFAULT_CONFIG.thresholds.unusedCredentialDays;
+  const headline = countHeadline(snapshot);
+  const ages: KeyRef[] = [];
+  const unused: KeyRef[] = [];
+  let unknown = 0;
+  for (const account of snapshot.accounts) {
+    for (const user of account.users) {
+      for (const key of activeKeys(user.accessKeys)) {
+        const where = { accountId: account.accountId, userName: user.name, slot: key.slot, keyId: key.id };
+        const age = daysSince(key.lastRotated, now);
+        if (age !== null) ages.push({ ...where, days: age });
+        const idle = daysUnused(key, now);
+        if (idle === null) unknown += 1;
+        else if (idle >= thresholdDays) unused.push({ ...where, days: idle });
+      }
+    }
+  }
+  ages.sort(compareKeyRefs);
+  unused.sort(compareKeyRefs);
+  const rootAccounts = snapshot.accounts.filter((account) => countRootKeys(account) > 0).map((account) => account.accountId);
+  return {
+    collectedAt: snapshot.collection.finishedAt,
+    source: snapshot.collection.source,
+    accounts: headline.accounts,
+    users: headline.users,
+    longLived: splitLongLived(snapshot.accounts.flatMap((account) => account.users)),
+    activeKeys: headline.activeKeys,
+    oldestActiveKey: ages[0] ?? null,
+    unusedKeys: { thresholdDays, keys: unused, unknown },
+    rootKeys: { count: headline.rootKeys, accountIds: rootAccounts },
+    gaps: snapshot.gaps,
+    warnings: snapshot.collection.warnings,
+    perAccount: snapshot.accounts.map((account) => ({
+      accountId: account.accountId,
+      alias: account.alias,
+      users: account.users.length,
+      longLived: splitLongLived(account.users),
+      activeKeys: account.users.reduce((sum, user) => sum + activeKeys(user.accessKeys).length, 0),
+      rootKeys: countRootKeys(account),
+      identityCenterInUse: account.identityCenter.inUse,
+    })),
+  };
+}
+
+export interface TableColumn {
+  header: string;
+  align?: 'left' | 'right';
+}
+
+/** A plain text table; widths are measured before colouring so ANSI codes never skew columns. */
+export function renderTextTable(
+  io: Pick<Io, 'color'>,
+  columns: readonly TableColumn[],
+  rows: ReadonlyArray<ReadonlyArray<string | { text: string; style: Style }>>,
+): string {
+  const cells = rows.map((row) => row.map((cell) => (typeof cell === 'string' ? { text: cell, style: null } : cell)));
+  const widths = columns.map((column, index) =>
+    Math.max(column.header.length, ...cells.map((row) => row[index]?.text.length ?? 0)),
+  );
+  const pad = (text: string, index: number): string => {
+    const width = widths[index] ?? text.length;
+    return columns[index]?.align === 'right' ? text.padStart(width) : text.padEnd(width);
+  };
+  const header = columns.map((column, index) => paint(io, 'bold', pad(column.header, index))).join('  ');
+  const body = cells.map((row) =>
+    row
+      .map((cell, index) => (cell.style === null ? pad(cell.text, index) : paint(io, cell.style, pad(cell.text, index))))
+      .join('  ')
+      .trimEnd(),
+  );
+  return [header.trimEnd(), ...body].join('\n');
+}
+
+/** `2026-11-23T09:33:57.787Z` → `2026-11-23 09:33 UTC`: minutes are enough to tell scans apart. */
+export function formatInstant(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function accountLabel(accountId: string, alias: string | null): string {
+  return alias === null ? accountId : `${accountId} (${alias})`;
+}
+
+function keyLabel(key: KeyRef): string {
+  return `${key.accountId}/${key.userName} key ${key.slot}${key.keyId === null ? '' : ` ${key.keyId}`}`;
+}
+
+/** The terminal view of a summary: what a person reads after `roleshift scan`. */
+export function renderSummary(summary: SnapshotSummary, io: Pick<Io, 'color'>): string {
+  const count = (value: number, bad: Style = 'red'): string => paint(io, value === 0 ? 'green' : bad, String(value));
+  const line = (label: string, value: string, note = ''): string =>
+    `  ${label.padEnd(40)}${value}${note === '' ? '' : `  ${paint(io, 'dim', note)}`}`;
+  const { longLived } = summary;
+  const oldest = summary.oldestActiveKey;
+  const unusedCount = summary.unusedKeys.keys.length;
+  const lines = [
+    paint(
+      io,
+      'bold',
+      `${summary.accounts} account${summary.accounts === 1 ? '' : 's'}, ${summary.users} IAM user${summary.users === 1 ? '' : 's'}`,
+    ) + paint(io, 'dim', `  (${summary.source}, collected ${formatInstant(summary.collectedAt)})`),
+    '',
+    line('IAM users with long-lived credentials', paint(io, 'bold', count(longLived.total)), 'goal: 0'),
+    line('  console password only', String(longLived.passwordOnly)),
+    line('  active access keys only', String(longLived.keysOnly)),
+    line('  both', String(longLived.both)),
+    line('active access keys', String(summary.activeKeys)),
+    line(
+      'oldest active key',
+      oldest === null ? '-' : paint(io, 'yellow', `${oldest.days} days`),
+      oldest === null ? '' : keyLabel(oldest),
+    ),
+    line(
+      `keys unused ${summary.unusedKeys.thresholdDays}+ days`,
+      count(unusedCount, 'yellow'),
+      summary.unusedKeys.unknown > 0 ? `${summary.unusedKeys.unknown} more with unknown last use` : '',
+    ),
+    line('root access keys', count(summary.rootKeys.count), summary.rootKeys.accountIds.join(', ')),
+    line('gaps (calls that failed)', count(summary.gaps.length, 'yellow')),
+  ];
+  if (summary.perAccount.length > 1) {
+    lines.push(
+      '',
+      renderTextTable(
+        io,
+        [
+          { header: 'account' },
+          { header: 'users', align: 'right' },
+          { header: 'long-lived', align: 'right' },
+          { header: 'password', align: 'right' },
+          { header: 'keys', align: 'right' },
+          { header: 'root keys', align: 'right' },
+          { header: 'Identity Center' },
+        ],
+        summary.perAccount.map((account) => [
+          accountLabel(account.accountId, account.alias),
+          String(account.users),
+          String(account.longLived.total),
+          String(account.longLived.passwordOnly + account.longLived.both),
+          String(account.activeKeys),
+          account.rootKeys === 0 ? '0' : { text: String(account.rootKeys), style: 'red' },
+          account.identityCenterInUse ? 'in use' : '-',
+        ]),
+      )
+        .split('\n')
+        .map((row) => `  ${row}`)
+        .join('\n'),
+    );
+  }
+  return lines.join('\n');
+}

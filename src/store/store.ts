@@ -1,0 +1,241 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { UserInputError } from '../errors.js';
+import { SnapshotSchema, type Snapshot } from '../model/snapshot.js';
+import { countHeadline, type HeadlineCounts } from '../report/summary.js';
+import { applyMigrations, type Migration } from './migrate.js';
+
+export const DEFAULT_STORE_PATH = '.roleshift/roleshift.duckdb';
+
+/** One scan as `roleshift history` shows it: when, from where, and the headline counts. */
+export interface ScanSummaryRow extends HeadlineCounts {
+  scanId: string;
+  savedAt: string;
+  collectedAt: string;
+  source: string;
+  origin: string;
+  toolVersion: string;
+  kpis: Record<string, number>;
+}
+
+export interface StoredScan {
+  scanId: string;
+  snapshot: Snapshot;
+}
+
+export interface Store {
+  /** The file this store lives in (absolute), or `:memory:`. */
+  readonly path: string;
+  /** Other modules create and migrate their own tables through it (see `applyMigrations`). */
+  readonly connection: DuckDBConnection;
+  saveScan(snapshot: Snapshot, extras?: { kpis?: Record<string, number> }): Promise<string>;
+  latestScan(): Promise<StoredScan | null>;
+  getScan(scanId: string): Promise<StoredScan | null>;
+  /** Oldest first, so a trend reads left to right. */
+  listScans(): Promise<ScanSummaryRow[]>;
+  close(): void;
+}
+
+const STORE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    statements: [
+      'CREATE SEQUENCE scan_seq START 1',
+      `CREATE TABLE scans (
+         scan_id VARCHAR PRIMARY KEY,
+         seq INTEGER NOT NULL DEFAULT nextval('scan_seq'),
+         saved_at VARCHAR NOT NULL,
+         collected_at VARCHAR NOT NULL,
+         source VARCHAR NOT NULL,
+         origin VARCHAR NOT NULL,
+         tool_version VARCHAR NOT NULL,
+         schema_version INTEGER NOT NULL,
+         accounts INTEGER NOT NULL,
+         users INTEGER NOT NULL,
+         long_lived_users INTEGER NOT NULL,
+         users_with_password INTEGER NOT NULL,
+         users_with_active_keys INTEGER NOT NULL,
+         active_keys INTEGER NOT NULL,
+         root_keys INTEGER NOT NULL,
+         gaps INTEGER NOT NULL,
+         snapshot VARCHAR NOT NULL
+       )`,
+      `CREATE TABLE scan_kpis (
+         scan_id VARCHAR NOT NULL,
+         name VARCHAR NOT NULL,
+         value DOUBLE NOT NULL,
+         PRIMARY KEY (scan_id, name)
+       )`,
+    ],
+  },
+];
+
+/**
+ * DuckDB lets one process open the same file twice as two databases, which would then overwrite
+ * each other. Commands that compose others (demo → scan → report) may open the store more than
+ * once, so instances are shared per file and closed when the last user closes.
+ */
+const instances = new Map<string, { instance: DuckDBInstance; users: number }>();
+
+async function acquireInstance(path: string): Promise<DuckDBInstance> {
+  const held = instances.get(path);
+  if (held) {
+    held.users += 1;
+    return held.instance;
+  }
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const hint = /lock/i.test(reason)
+      ? 'another roleshift (or DuckDB) has it open: wait for it or use another --store'
+      : 'is it a roleshift store? use another --store';
+    throw new UserInputError(`cannot open store ${path}: ${reason.replace(/^IO Error: /, '')} (${hint})`);
+  }
+  instances.set(path, { instance, users: 1 });
+  return instance;
+}
+
+function releaseInstance(path: string): void {
+  const held = instances.get(path);
+  if (!held) return;
+  held.users -= 1;
+  if (held.users > 0) return;
+  instances.delete(path);
+  held.instance.closeSync();
+}
+
+function newScanId(collectedAt: string): string {
+  const stamp = collectedAt.replace(/\.\d+/, '').replace(/[-:]/g, '');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+function parseStoredSnapshot(path: string, scanId: string, text: string): Snapshot {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new UserInputError(`scan ${scanId} in store ${path} is not valid JSON: the store is damaged; scan again`);
+  }
+  const parsed = SnapshotSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new UserInputError(
+      `scan ${scanId} in store ${path} does not match this roleshift's snapshot format: scan again or use the roleshift that wrote it`,
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * Opens (creating it and its folder when needed) the embedded store and brings its tables up to
+ * date. `now` stamps when a scan was saved; the scan's own time comes from its snapshot.
+ */
+export async function openStore(path: string, options: { now?: () => Date } = {}): Promise<Store> {
+  const location = path === ':memory:' ? path : resolve(path);
+  const now = options.now ?? (() => new Date());
+  const instance = await acquireInstance(location);
+  let connection: DuckDBConnection;
+  try {
+    connection = await instance.connect();
+    await applyMigrations(connection, 'store', STORE_MIGRATIONS);
+  } catch (error) {
+    releaseInstance(location);
+    throw error;
+  }
+
+  async function readScan(where: string, values: string[]): Promise<StoredScan | null> {
+    const reader = await connection.runAndReadAll(`SELECT scan_id, snapshot FROM scans ${where}`, values);
+    const row = reader.getRowObjectsJS()[0];
+    if (!row) return null;
+    const scanId = String(row.scan_id);
+    return { scanId, snapshot: parseStoredSnapshot(location, scanId, String(row.snapshot)) };
+  }
+
+  return {
+    path: location,
+    connection,
+    async saveScan(snapshot, extras = {}) {
+      const scanId = newScanId(snapshot.collection.finishedAt);
+      const counts = countHeadline(snapshot);
+      await connection.run('BEGIN TRANSACTION');
+      try {
+        await connection.run(
+          `INSERT INTO scans (scan_id, saved_at, collected_at, source, origin, tool_version, schema_version,
+             accounts, users, long_lived_users, users_with_password, users_with_active_keys, active_keys, root_keys, gaps, snapshot)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+          [
+            scanId,
+            now().toISOString(),
+            snapshot.collection.finishedAt,
+            snapshot.collection.source,
+            snapshot.collection.origin,
+            snapshot.collection.toolVersion,
+            snapshot.schemaVersion,
+            counts.accounts,
+            counts.users,
+            counts.usersWithLongLivedCredentials,
+            counts.usersWithPassword,
+            counts.usersWithActiveKeys,
+            counts.activeKeys,
+            counts.rootKeys,
+            counts.gaps,
+            JSON.stringify(snapshot),
+          ],
+        );
+        for (const [name, value] of Object.entries(extras.kpis ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+          if (!Number.isFinite(value)) throw new RangeError(`KPI ${name} is not a finite number: ${value}`);
+          await connection.run('INSERT INTO scan_kpis (scan_id, name, value) VALUES ($1, $2, $3)', [scanId, name, value]);
+        }
+        await connection.run('COMMIT');
+      } catch (error) {
+        await connection.run('ROLLBACK');
+        throw error;
+      }
+      return scanId;
+    },
+    latestScan: () => readScan('ORDER BY seq DESC LIMIT 1', []),
+    getScan: (scanId) => readScan('WHERE scan_id = $1', [scanId]),
+    async listScans() {
+      const scans = (
+        await connection.runAndReadAll(
+          `SELECT scan_id, saved_at, collected_at, source, origin, tool_version, accounts, users, long_lived_users, users_with_password,
+             users_with_active_keys, active_keys, root_keys, gaps
+           FROM scans ORDER BY seq`,
+        )
+      ).getRowObjectsJS();
+      const kpis = (await connection.runAndReadAll('SELECT scan_id, name, value FROM scan_kpis ORDER BY scan_id, name')).getRowObjectsJS();
+      const kpisByScan = new Map<string, Record<string, number>>();
+      for (const row of kpis) {
+        const scanId = String(row.scan_id);
+        const map = kpisByScan.get(scanId) ?? {};
+        map[String(row.name)] = Number(row.value);
+        kpisByScan.set(scanId, map);
+      }
+      return scans.map((row) => ({
+        scanId: String(row.scan_id),
+        savedAt: String(row.saved_at),
+        collectedAt: String(row.collected_at),
+        source: String(row.source),
+        origin: String(row.origin),
+        toolVersion: String(row.tool_version),
+        accounts: Number(row.accounts),
+        users: Number(row.users),
+        usersWithLongLivedCredentials: Number(row.long_lived_users),
+        usersWithPassword: Number(row.users_with_password),
+        usersWithActiveKeys: Number(row.users_with_active_keys),
+        activeKeys: Number(row.active_keys),
+        rootKeys: Number(row.root_keys),
+        gaps: Number(row.gaps),
+        kpis: kpisByScan.get(String(row.scan_id)) ?? {},
+      }));
+    },
+    close() {
+      connection.closeSync();
+      releaseInstance(location);
+    },
+  };
+}

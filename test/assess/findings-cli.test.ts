@@ -1,0 +1,116 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import AjvDraft04Module from 'ajv-draft-04';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { collectFromFiles } from '../../src/collect/files.js';
+import type { Finding } from '../../src/model/finding.js';
+import { buildAccount, buildGap, buildKey, buildRoot, buildSnapshot, buildUser } from './builders.js';
+
+const ESTATE = fileURLToPath(new URL('../../examples/demo-estate/', import.meta.url));
+const SARIF_SCHEMA = JSON.parse(readFileSync(new URL('../fixtures/sarif/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8')) as object;
+
+/** Runs the CLI entry in-process and captures what it prints. */
+async function run(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  const before = process.cwd();
+  if (cwd) process.chdir(cwd);
+  try {
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    process.chdir(before);
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+describe('roleshift findings', () => {
+  let dir: string;
+  let estate: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'roleshift-findings-'));
+    estate = join(dir, 'estate.json');
+    writeFileSync(estate, JSON.stringify(await collectFromFiles(ESTATE, { now: () => new Date('2026-11-20T00:00:00Z') })));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('Given the demo estate, When asked for JSON, Then the root key of the dev account is a critical finding and trust findings are included', async () => {
+    const result = await run(['findings', '--snapshot', estate, '--format', 'json'], dir);
+    expect(result.code).toBe(0);
+    const parsed = JSON.parse(result.stdout) as { findings: Finding[] };
+    expect(parsed.findings.find((f) => f.checkId === 'root-access-key')).toMatchObject({ severity: 'critical', accountId: '333333333333' });
+    expect(parsed.findings.some((f) => f.checkId === 'trust-cross-account-no-external-id')).toBe(true);
+  });
+
+  it('Given --fail-on critical, When a critical finding exists, Then the exit code is 1', async () => {
+    expect((await run(['findings', '--snapshot', estate, '--fail-on', 'critical'], dir)).code).toBe(1);
+  });
+
+  it('Given --fail-on critical on an estate without critical findings, Then the exit code is 0', async () => {
+    const clean = join(dir, 'clean.json');
+    writeFileSync(clean, JSON.stringify(buildSnapshot([buildAccount('111111111111', { root: buildRoot('111111111111', { hardwareMfa: true }) })])));
+    const result = await run(['findings', '--snapshot', clean, '--fail-on', 'critical'], dir);
+    expect(result.code).toBe(0);
+  });
+
+  it('Given SARIF, Then stdout is a SARIF 2.1.0 log valid against the schema with a rule per check and trust rule', async () => {
+    const result = await run(['findings', '--snapshot', estate, '--format', 'sarif'], dir);
+    const log = JSON.parse(result.stdout) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: unknown[] }> };
+    const validate = new AjvDraft04Module.default({ strict: false, unicodeRegExp: false }).compile(SARIF_SCHEMA);
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    const rules = log.runs[0]?.tool.driver.rules.map((r) => r.id) ?? [];
+    expect(rules).toContain('unused-credentials');
+    expect(rules).toContain('trust-public');
+    expect(log.runs[0]?.results.length).toBeGreaterThan(10);
+  });
+
+  it('Given an exceptions register with an unknown field, Then the command fails with exit 2 naming the file and the line', async () => {
+    const register = join(dir, 'bad.yaml');
+    writeFileSync(register, 'exceptions:\n  - account: "222222222222"\n    user: vercel-app\n    reason: r\n    owner: o\n    expires: 2027-01-01\n    approver: me\n');
+    const result = await run(['findings', '--snapshot', estate, '--exceptions', register], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${register}: line 7: exceptions[0].approver is not a known field`);
+  });
+
+  it('Given a register in the default place, When run there, Then a registered user is no longer unregistered', async () => {
+    const work = mkdtempSync(join(dir, 'cwd-'));
+    writeFileSync(
+      join(work, 'roleshift.exceptions.yaml'),
+      'exceptions:\n  - account: "222222222222"\n    user: vercel-app\n    reason: Vercel has no OIDC to AWS for this app yet\n    owner: web@acme.example\n    expires: 2099-01-01\n',
+    );
+    const result = await run(['findings', '--snapshot', estate, '--format', 'json'], work);
+    const parsed = JSON.parse(result.stdout) as { findings: Finding[] };
+    const unregistered = parsed.findings.filter((f) => f.checkId === 'unregistered-user').map((f) => f.resourceName);
+    expect(unregistered).not.toContain('222222222222/vercel-app');
+    expect(unregistered).toContain('222222222222/github-actions-deploy');
+  });
+
+  it('Given --unused-days, Then the threshold changes the verdicts', async () => {
+    const snap = join(dir, 'idle.json');
+    const lastUsed = { state: 'at' as const, at: new Date(Date.now() - 20 * 86_400_000).toISOString() };
+    writeFileSync(snap, JSON.stringify(buildSnapshot([buildAccount('111111111111', { users: [buildUser('idle', { accessKeys: [buildKey({ lastUsed })] })] })])));
+    const ids = async (args: string[]) =>
+      (JSON.parse((await run(['findings', '--snapshot', snap, '--format', 'json', ...args], dir)).stdout) as { findings: Finding[] }).findings.map((f) => f.checkId);
+    expect(await ids([])).not.toContain('unused-credentials');
+    expect(await ids(['--unused-days', '10'])).toContain('unused-credentials');
+  });
+
+  it('Given a snapshot with gaps and no gate tripped, Then the exit code is 3 and the gap is reported', async () => {
+    const gappy = join(dir, 'gappy.json');
+    writeFileSync(gappy, JSON.stringify(buildSnapshot([buildAccount('111111111111')], { gaps: [buildGap()] })));
+    const result = await run(['findings', '--snapshot', gappy], dir);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('1 gap in the scan');
+  });
+
+  it('Given a format that does not exist, Then it is a usage error', async () => {
+    expect((await run(['findings', '--snapshot', estate, '--format', 'xml'], dir)).code).toBe(2);
+  });
+});

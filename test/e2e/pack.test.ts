@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOOL_VERSION } from '../../src/version.js';
+import { BUILT_CLI, cleanEnv, ONE_ACCOUNT_FIXTURE, REPO_ROOT, runNode } from './run-cli.js';
+
+function npm(args: readonly string[], cwd: string): string {
+  const result = spawnSync('npm', args, { cwd, env: cleanEnv({ npm_config_update_notifier: 'false' }), encoding: 'utf8', timeout: 300_000 });
+  if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
+  return result.stdout;
+}
+
+/**
+ * What a user gets from the registry: the packed tarball installed into an empty folder. The
+ * dependencies come from the local npm cache (filled by `npm ci`), so the test needs no network.
+ */
+describe('npm pack', () => {
+  let work: string;
+  let installed: string;
+  beforeAll(() => {
+    if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: run npm run build first (npm test does)`);
+    work = mkdtempSync(join(tmpdir(), 'roleshift-pack-'));
+    npm(['pack', '--ignore-scripts', '--pack-destination', work], REPO_ROOT);
+    const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
+    if (!tarball) throw new Error('npm pack wrote no tarball');
+    installed = join(work, 'consumer');
+    mkdirSync(installed);
+    writeFileSync(join(installed, 'package.json'), '{ "name": "consumer", "private": true }\n');
+    npm(['install', join(work, tarball), '--offline', '--no-audit', '--no-fund', '--omit=dev'], installed);
+  });
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('Given the installed package, When roleshift --version runs from its bin, Then it prints the version', () => {
+    const run = runNode(join(installed, 'node_modules', 'roleshift', 'dist', 'cli', 'bin.js'), ['--version'], { cwd: installed });
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe(TOOL_VERSION);
+    expect(existsSync(join(installed, 'node_modules', '.bin', 'roleshift'))).toBe(true);
+  });
+
+  it('Given the installed package, When it scans AWS CLI files, Then it works without the source tree', () => {
+    const bin = join(installed, 'node_modules', '.bin', 'roleshift');
+    const result = spawnSync(bin, ['scan', '--from', ONE_ACCOUNT_FIXTURE, '--json', '--store', 'rs.duckdb'], {
+      cwd: installed,
+      env: cleanEnv(),
+      encoding: 'utf8',
+    });
+    expect(result.stderr).not.toMatch(/internal error/);
+    expect(result.status).toBe(0);
+    expect((JSON.parse(result.stdout) as { summary: { users: number } }).summary.users).toBe(3);
+    expect(existsSync(join(installed, 'rs.duckdb'))).toBe(true);
+  });
+
+  it('Given the tarball, When listed, Then it ships the CLI and the demo estate but no tests or sources', () => {
+    const files = readdirSync(join(installed, 'node_modules', 'roleshift'), { recursive: true }).map(String);
+    expect(files).toContain(join('dist', 'cli', 'bin.js'));
+    expect(files.some((file) => file.startsWith(join('examples', 'demo-estate')))).toBe(true);
+    expect(files.filter((file) => file.endsWith('.test.js') || file.startsWith('src') || file.startsWith('test'))).toEqual([]);
+  });
+});
+

@@ -1,0 +1,48 @@
+import { CreateAccessKeyCommand, CreateLoginProfileCommand, CreateUserCommand, IAMClient, ListUsersCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { applyProposal, proposeRollback, proposeStart } from '../../src/remediate/engine.js';
+import { describeWithMoto } from '../harness/moto.js';
+import { adminClient, ALLOW_ALL_SAFETY, engineAgainstMoto, HOME_ACCOUNT } from './fixtures.js';
+import { startGapProxy, type GapProxy } from './moto-gap-proxy.js';
+
+const ALLOW_ALL = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}';
+
+describeWithMoto('the quarantine policy under real permission checks', (moto) => {
+  let proxy: GapProxy;
+  beforeAll(async () => {
+    proxy = await startGapProxy(moto().endpoint);
+  });
+  afterAll(async () => {
+    await proxy.close();
+  });
+
+  async function userWithKey(admin: IAMClient, userName: string, password: boolean): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+    await admin.send(new CreateUserCommand({ UserName: userName }));
+    await admin.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: 'everything', PolicyDocument: ALLOW_ALL }));
+    if (password) await admin.send(new CreateLoginProfileCommand({ UserName: userName, Password: 'Not-a-real-password-1!' }));
+    const key = await admin.send(new CreateAccessKeyCommand({ UserName: userName }));
+    return { accessKeyId: key.AccessKey?.AccessKeyId ?? '', secretAccessKey: key.AccessKey?.SecretAccessKey ?? '' };
+  }
+
+  it('Given a console user with permissions, When started with auth checks on, Then its calls are denied, and after rollback they work again', async () => {
+    const admin = adminClient(moto(), proxy.endpoint);
+    const operator = await userWithKey(admin, 'operator', false);
+    const aliceKey = await userWithKey(admin, 'alice', true);
+    await fetch(`${moto().endpoint}/moto-api/reset-auth`, { method: 'POST', body: '0' });
+    // moto accepts inactive keys when checking permissions (MOTO.md), so whatever blocks alice below is the policy.
+    const asAlice = new IAMClient({ endpoint: proxy.endpoint, region: moto().region, credentials: aliceKey });
+    await expect(asAlice.send(new ListUsersCommand({}))).resolves.toBeDefined();
+
+    const engine = await engineAgainstMoto(moto(), proxy.endpoint, ':memory:', operator);
+    try {
+      const alice = { accountId: HOME_ACCOUNT, userName: 'alice' };
+      await applyProposal(engine.deps, await proposeStart(engine.deps, alice, { now: new Date(), safety: ALLOW_ALL_SAFETY }));
+      await expect(asAlice.send(new ListUsersCommand({}))).rejects.toMatchObject({ name: 'AccessDenied' });
+
+      await applyProposal(engine.deps, await proposeRollback(engine.deps, alice));
+      await expect(asAlice.send(new ListUsersCommand({}))).resolves.toBeDefined();
+    } finally {
+      engine.close();
+    }
+  });
+});

@@ -1,0 +1,13 @@
+import { collectFromFiles } from './src/collect/files.js';
+import { classifyUsers } from './src/assess/classify.js';
+import { DEFAULT_CONFIG } from './src/config.js';
+import { planMigration } from './src/plan/plan.js';
+import { renderPlanTable } from './src/plan/render.js';
+import { writeFileSync } from 'node:fs';
+const now = new Date('2026-11-20T00:00:00Z');
+const snapshot = await collectFromFiles('examples/demo-estate', { now: () => now });
+writeFileSync('/tmp/g1/demo.json', JSON.stringify(snapshot));
+const classifications = classifyUsers(snapshot, { config: DEFAULT_CONFIG });
+for (const c of classifications) console.log(c.accountId, c.userName, c.class, c.ciProvider, c.runsOn, c.confidence.toFixed(2), c.personKey);
+const plan = planMigration(snapshot, { classifications, config: DEFAULT_CONFIG, now, externalIdSeed: 'demo-seed-1234' });
+console.log(renderPlanTable(plan));
