@@ -17,6 +17,7 @@ export const RoleshiftConfigSchema = z
         /** CIS 1.7: root used within this many days counts as "used recently". */
         rootRecentUseDays: z.number().int().positive().default(90),
       })
+      .strict()
       .prefault({}),
     classification: z
       .object({
@@ -27,6 +28,7 @@ export const RoleshiftConfigSchema = z
         /** An explicit class; always wins. */
         overrideTagKey: z.string().default('roleshift:class'),
       })
+      .strict()
       .prefault({}),
     exceptionsFile: z.string().default('roleshift.exceptions.yaml'),
     /** Ownership tags put on every generated role, permission set and policy when the user has none. */

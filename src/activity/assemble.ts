@@ -11,7 +11,7 @@ import type {
 } from '../model/usage.js';
 import type { MappedAction } from './actions.js';
 import { addressGroup } from './address.js';
-import type { QueryName, UsageRows } from './queries.js';
+import { RESOURCES_PER_ACTION, type QueryName, type UsageRows } from './queries.js';
 import { userAgentFamily } from './user-agent.js';
 
 export type UsageResultSet = { [N in QueryName]: Array<UsageRows[N]> };
@@ -43,7 +43,7 @@ function finishFacets(facets: Facets): Omit<AccessKeyUsage, 'accessKeyId' | 'lon
     firstSeen: facets.firstSeen,
     lastSeen: facets.lastSeen,
     actions: [...facets.actions.values()]
-      .map(({ resourceSet, ...action }) => ({ ...action, resources: [...resourceSet].sort() }))
+      .map(({ resourceSet, ...action }) => ({ ...action, resources: [...resourceSet].sort().slice(0, RESOURCES_PER_ACTION) }))
       .sort(byText((action) => action.action)),
     addresses: [...facets.addresses.values()].sort((a, b) => b.events - a.events || byText<AddressGroup>((x) => x.group)(a, b)),
     userAgents: [...facets.userAgents.values()].sort((a, b) => b.events - a.events || byText<UserAgentFamily>((x) => x.family)(a, b)),
@@ -136,7 +136,7 @@ export function assembleUsage(rows: UsageResultSet, source: UsageSource, actionM
   for (const row of rows.actions) {
     const mapped = actionMap.get(`${row.event_source}|${row.event_name}`) ?? { action: `${row.event_source.replace(/\.amazonaws\.com$/, '')}:${row.event_name}`, mapped: false };
     for (const facets of facetsFor(row.principal, row.access_key_id)) {
-      const action = facets.actions.get(mapped.action) ?? { action: mapped.action, mapped: mapped.mapped, events: 0, errors: 0, resources: [], resourceSet: new Set<string>() };
+      const action = facets.actions.get(mapped.action) ?? { action: mapped.action, mapped: mapped.mapped, events: 0, errors: 0, resources: [], resourcesTruncated: false, resourceSet: new Set<string>() };
       action.events += row.events;
       action.errors += row.errors;
       facets.actions.set(mapped.action, action);
@@ -145,7 +145,12 @@ export function assembleUsage(rows: UsageResultSet, source: UsageSource, actionM
   for (const row of rows.resources) {
     const mapped = actionMap.get(`${row.event_source}|${row.event_name}`);
     if (mapped === undefined) continue;
-    for (const facets of facetsFor(row.principal, row.access_key_id)) facets.actions.get(mapped.action)?.resourceSet.add(row.resource_arn);
+    for (const facets of facetsFor(row.principal, row.access_key_id)) {
+      const action = facets.actions.get(mapped.action);
+      if (action === undefined) continue;
+      action.resourceSet.add(row.resource_arn);
+      if (row.distinct_resources > RESOURCES_PER_ACTION || action.resourceSet.size > RESOURCES_PER_ACTION) action.resourcesTruncated = true;
+    }
   }
   for (const row of rows.errors) {
     for (const facets of facetsFor(row.principal, row.access_key_id)) facets.errors.set(row.error_code, (facets.errors.get(row.error_code) ?? 0) + row.events);

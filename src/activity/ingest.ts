@@ -1,9 +1,13 @@
-import { LIST, VARCHAR, listValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { UnreadableFile } from '../model/usage.js';
 import type { FlatEvent } from './event.js';
 import { keyInWindow, parseLogText, type ParsedLog } from './parse.js';
 import { readLogText, type LogObject, type LogSource } from './source.js';
-import { ensureActivityTables } from './tables.js';
+import { sqlString } from './queries.js';
+import { EVENT_COLUMNS, ensureActivityTables } from './tables.js';
 
 export interface IngestOptions {
   since?: Date | null;
@@ -34,42 +38,37 @@ interface FileRow {
   badRecords: number;
 }
 
-const LIST_OF_VARCHAR = LIST(VARCHAR);
-
-function appendText(appender: DuckDBAppender, value: string | null): void {
-  if (value === null) appender.appendNull();
-  else appender.appendVarchar(value);
+/**
+ * One flattened event as a JSON line. Rows go to DuckDB through `read_json` on a batch file:
+ * DuckDB parses it natively on all cores, which is several times faster than appending value
+ * by value through the Node binding (measured: bench/README.md).
+ */
+function eventLine(fileKey: string, event: FlatEvent): string {
+  return JSON.stringify({
+    file_key: fileKey,
+    event_time: event.eventTime,
+    event_source: event.eventSource,
+    event_name: event.eventName,
+    aws_region: event.awsRegion,
+    source_ip: event.sourceIp,
+    user_agent: event.userAgent,
+    error_code: event.errorCode,
+    identity_type: event.identityType,
+    principal_arn: event.principalArn,
+    account_id: event.accountId,
+    access_key_id: event.accessKeyId,
+    user_name: event.userName,
+    session_issuer_arn: event.sessionIssuerArn,
+    mfa_used: event.mfaUsed,
+    login_succeeded: event.loginSucceeded,
+    federation_provider: event.federationProvider,
+    federation_subject: event.federationSubject,
+    role_arn: event.roleArn,
+    resources: event.resources.length === 0 ? null : event.resources,
+  });
 }
 
-function appendFlag(appender: DuckDBAppender, value: boolean | null): void {
-  if (value === null) appender.appendNull();
-  else appender.appendBoolean(value);
-}
-
-function appendEvent(appender: DuckDBAppender, fileKey: string, event: FlatEvent): void {
-  appender.appendVarchar(fileKey);
-  appender.appendVarchar(event.eventTime);
-  appender.appendVarchar(event.eventSource);
-  appender.appendVarchar(event.eventName);
-  appendText(appender, event.awsRegion);
-  appendText(appender, event.sourceIp);
-  appendText(appender, event.userAgent);
-  appendText(appender, event.errorCode);
-  appendText(appender, event.identityType);
-  appendText(appender, event.principalArn);
-  appendText(appender, event.accountId);
-  appendText(appender, event.accessKeyId);
-  appendText(appender, event.userName);
-  appendText(appender, event.sessionIssuerArn);
-  appendFlag(appender, event.mfaUsed);
-  appendFlag(appender, event.loginSucceeded);
-  appendText(appender, event.federationProvider);
-  appendText(appender, event.federationSubject);
-  appendText(appender, event.roleArn);
-  if (event.resources.length === 0) appender.appendNull();
-  else appender.appendList(listValue(event.resources), LIST_OF_VARCHAR);
-  appender.endRow();
-}
+const BATCH_COLUMNS = `{${EVENT_COLUMNS.map((column) => `${column}: '${column === 'mfa_used' || column === 'login_succeeded' ? 'BOOLEAN' : column === 'resources' ? 'VARCHAR[]' : 'VARCHAR'}'`).join(', ')}}`;
 
 async function knownFiles(connection: DuckDBConnection): Promise<Map<string, string>> {
   const reader = await connection.runAndReadAll('SELECT file_key, size, version FROM ct_files');
@@ -91,31 +90,37 @@ export async function ingestCloudTrail(connection: DuckDBConnection, source: Log
   const since = options.since ?? null;
   const until = options.until ?? null;
   const concurrency = Math.max(1, options.concurrency ?? 4);
-  const batchRows = options.batchRows ?? 200_000;
+  const batchRows = options.batchRows ?? 100_000;
   const result: IngestResult = { origin: source.origin, filesRead: 0, filesSkipped: 0, filesPruned: 0, unreadable: [], records: 0, badRecords: 0 };
 
-  const appender = await connection.createAppender('ct_events');
+  const work = mkdtempSync(join(tmpdir(), 'roleshift-ingest-'));
+  const batchFile = join(work, 'batch.jsonl');
   let pendingFiles: FileRow[] = [];
-  let pendingRows = 0;
+  let pendingLines: string[] = [];
 
   const commit = async (): Promise<void> => {
-    appender.flushSync();
     const files = pendingFiles;
+    const lines = pendingLines;
     pendingFiles = [];
-    pendingRows = 0;
+    pendingLines = [];
+    if (lines.length > 0) {
+      writeFileSync(batchFile, `${lines.join('\n')}\n`);
+      await connection.run(
+        `INSERT INTO ct_events SELECT ${EVENT_COLUMNS.join(', ')} FROM read_json(${sqlString(batchFile)}, format = 'newline_delimited', columns = ${BATCH_COLUMNS})`,
+      );
+    }
     for (const file of files) {
       await connection.run('INSERT OR REPLACE INTO ct_files VALUES ($1, $2, $3, $4, $5, NULL)', [file.key, file.size, file.version, file.records, file.badRecords]);
     }
   };
 
   const accept = async (object: LogObject, parsed: ParsedLog): Promise<void> => {
-    for (const event of parsed.events) appendEvent(appender, object.key, event);
+    for (const event of parsed.events) pendingLines.push(eventLine(object.key, event));
     pendingFiles.push({ key: object.key, size: object.size, version: object.version, records: parsed.events.length, badRecords: parsed.badRecords });
-    pendingRows += parsed.events.length;
     result.filesRead += 1;
     result.records += parsed.events.length;
     result.badRecords += parsed.badRecords;
-    if (pendingRows >= batchRows) await commit();
+    if (pendingLines.length >= batchRows) await commit();
   };
 
   const read = async (object: LogObject): Promise<ParsedLog | UnreadableFile> => {
@@ -127,8 +132,8 @@ export async function ingestCloudTrail(connection: DuckDBConnection, source: Log
   };
 
   const inFlight = new Set<Promise<void>>();
-  // Appending is synchronous, so parsed files are appended one at a time even though they
-  // were read concurrently; a change in an already-ingested file first removes its old rows.
+  // Files are read concurrently but accepted one at a time, so batches stay whole; a change in
+  // an already-ingested file first removes its old rows.
   let appendChain: Promise<void> = Promise.resolve();
   try {
     for await (const object of source.list()) {
@@ -164,7 +169,7 @@ export async function ingestCloudTrail(connection: DuckDBConnection, source: Log
     await appendChain;
     await commit();
   } finally {
-    appender.closeSync();
+    rmSync(work, { recursive: true, force: true });
   }
   result.unreadable.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return result;

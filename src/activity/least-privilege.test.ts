@@ -3,7 +3,7 @@ import type { ActionUsage } from '../model/usage.js';
 import { loadActionCatalog } from './actions.js';
 import { buildLeastPrivilegePolicy } from './least-privilege.js';
 
-const used = (action: string, resources: string[] = [], events = 3, errors = 0, mapped = true): ActionUsage => ({ action, mapped, events, errors, resources });
+const used = (action: string, resources: string[] = [], events = 3, errors = 0, mapped = true, resourcesTruncated = false): ActionUsage => ({ action, mapped, events, errors, resources, resourcesTruncated });
 
 describe('buildLeastPrivilegePolicy', () => {
   const cases: Array<{ name: string; actions: ActionUsage[]; statements: Array<{ Action: string[]; Resource: string[] }>; notNarrowed?: string[]; leftOut?: string[] }> = [
@@ -32,6 +32,12 @@ describe('buildLeastPrivilegePolicy', () => {
       actions: [used('iam:CreateUser', [], 2, 2), used('signin:ConsoleLogin', [], 1, 0, false), used('sts:GetCallerIdentity')],
       statements: [],
       leftOut: ['iam:CreateUser', 'signin:ConsoleLogin', 'sts:GetCallerIdentity'],
+    },
+    {
+      name: 'an action whose resources were too many to keep stays on * and says why',
+      actions: [used('s3:GetObject', ['arn:aws:s3:::data/a', 'arn:aws:s3:::data/b'], 3, 0, true, true)],
+      statements: [{ Action: ['s3:GetObject'], Resource: ['*'] }],
+      notNarrowed: ['s3:GetObject'],
     },
     {
       name: 'actions of one service on the same resources share a statement',

@@ -13,7 +13,7 @@ export interface LeastPrivilegePolicy {
   Statement: PolicyStatement[];
 }
 
-export type NotNarrowedReason = 'no-resource-level-permissions' | 'no-resource-in-cloudtrail' | 'resources-do-not-match-action';
+export type NotNarrowedReason = 'no-resource-level-permissions' | 'no-resource-in-cloudtrail' | 'resources-do-not-match-action' | 'too-many-resources';
 
 export interface LeastPrivilegeResult {
   /** Null when no observed call needs a permission (nothing to grant). */
@@ -75,6 +75,9 @@ export function buildLeastPrivilegePolicy(actions: readonly ActionUsage[], catal
     let resources: string[] = ['*'];
     if (info === undefined || info.resourceArnPatterns.length === 0) {
       notNarrowed.push({ action: usage.action, reason: 'no-resource-level-permissions' });
+    } else if (usage.resourcesTruncated === true) {
+      // Narrowing to the kept sample would deny the rest of what the user really touches.
+      notNarrowed.push({ action: usage.action, reason: 'too-many-resources' });
     } else if (usage.resources.length === 0) {
       notNarrowed.push({ action: usage.action, reason: 'no-resource-in-cloudtrail' });
     } else {

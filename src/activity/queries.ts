@@ -7,6 +7,9 @@
 
 export type Engine = 'duckdb' | 'athena';
 
+/** Distinct resource ARNs kept per principal and action (not per access key: least privilege is per principal). */
+export const RESOURCES_PER_ACTION = 20;
+
 type Column =
   | 'eventTime'
   | 'eventSource'
@@ -158,7 +161,7 @@ function where(dialect: Dialect, window: QueryWindow, extra: string[] = []): str
 export interface UsageRows {
   summary: { principal: string | null; access_key_id: string | null; identity_type: string | null; account_id: string | null; user_name: string | null; session_issuer_arn: string | null; events: number; first_seen: string; last_seen: string };
   actions: { principal: string | null; access_key_id: string | null; event_source: string; event_name: string; events: number; errors: number };
-  resources: { principal: string | null; access_key_id: string | null; event_source: string; event_name: string; resource_arn: string };
+  resources: { principal: string | null; access_key_id: string | null; event_source: string; event_name: string; resource_arn: string; distinct_resources: number };
   errors: { principal: string | null; access_key_id: string | null; error_code: string; events: number };
   agents: { principal: string | null; access_key_id: string | null; user_agent: string | null; events: number };
   addresses: { principal: string | null; access_key_id: string | null; source_ip: string | null; events: number };
@@ -195,10 +198,21 @@ ${where(dialect, window)}
 GROUP BY ${groupKey}, ${c.eventSource}, ${c.eventName}
 ORDER BY 1, 2, 3, 4`;
     case 'resources':
-      return `SELECT DISTINCT ${key}, ${c.eventSource} AS event_source, ${c.eventName} AS event_name, resource_arn
-${from}
-${dialect.unnestResources}
-${where(dialect, window, ["resource_arn LIKE 'arn:%'"])}
+      // A busy key touches millions of S3 objects: keep the first few per action and the count,
+      // so memory stays bounded and least privilege knows when the list is not the whole story.
+      return `SELECT principal, CAST(NULL AS VARCHAR) AS access_key_id, event_source, event_name, resource_arn, distinct_resources
+FROM (
+  SELECT principal, event_source, event_name, resource_arn,
+    row_number() OVER (PARTITION BY principal, event_source, event_name ORDER BY resource_arn) AS rank_in_action,
+    count(*) OVER (PARTITION BY principal, event_source, event_name) AS distinct_resources
+  FROM (
+    SELECT DISTINCT ${c.principal} AS principal, ${c.eventSource} AS event_source, ${c.eventName} AS event_name, resource_arn
+    ${from}
+    ${dialect.unnestResources}
+    ${where(dialect, window, ["resource_arn LIKE 'arn:%'"])}
+  ) AS distinct_resources
+) AS ranked
+WHERE rank_in_action <= ${RESOURCES_PER_ACTION}
 ORDER BY 1, 2, 3, 4, 5`;
     case 'errors':
       return `SELECT ${key}, ${c.errorCode} AS error_code, count(*) AS events

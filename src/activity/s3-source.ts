@@ -13,8 +13,9 @@ export function parseS3Url(url: string): { bucket: string; prefix: string } {
 }
 
 /**
- * CloudTrail logs in S3, listed page by page (never all keys in memory at once beyond a page).
- * `startAfter` lets a caller that knows the layout skip whole days (--since) without listing them.
+ * CloudTrail logs in S3, listed page by page (one page of keys in memory at a time). Objects
+ * are only opened when the ingester wants them: files outside --since/--until by their key date,
+ * and files already ingested (same key, size and ETag), cost a listing entry and nothing more.
  */
 export function s3Source(url: string, config: S3ClientConfig = {}): LogSource {
   const { bucket, prefix } = parseS3Url(url);

@@ -101,7 +101,9 @@ describe('collectUsage on a delivery layout with bad files, incrementally', () =
     expect(usage.source.filesRead).toBe(2);
     expect(usage.source.records).toBe(21);
     const key = usage.accessKeys.find((k) => k.accessKeyId === 'AKIADEPLOYER0000001');
-    expect(key?.actions).toEqual([{ action: 's3:ListBucket', mapped: true, events: 1, errors: 0, resources: ['arn:aws:s3:::releases'] }]);
+    expect(key?.actions).toEqual([{ action: 's3:ListBucket', mapped: true, events: 1, errors: 0, resources: [], resourcesTruncated: false }]);
+    const user = usage.principals.find((p) => p.arn === 'arn:aws:iam::222222222222:user/deployer');
+    expect(user?.actions).toEqual([{ action: 's3:ListBucket', mapped: true, events: 1, errors: 0, resources: ['arn:aws:s3:::releases'], resourcesTruncated: false }]);
     expect(key?.userAgents.map((u) => u.family)).toEqual(['aws-cli']);
     expect(key?.addresses).toEqual([{ kind: 'public', group: '203.0.113.0/24', events: 1 }]);
   });
@@ -136,6 +138,20 @@ describe('collectUsage on a delivery layout with bad files, incrementally', () =
     expect(usage.source.unreadable).toEqual([]);
     expect(usage.accessKeys.find((k) => k.accessKeyId === 'AKIADEPLOYER0000001')?.events).toBe(1);
     expect(usage.principals.some((p) => p.arn.includes('assumed-role/ecs-cluster-instance'))).toBe(false);
+  });
+
+  it('Given one key reading more distinct objects than are kept, When read, Then the sample is capped and marked truncated', async () => {
+    const records = Array.from({ length: 60 }, (_, i) => ({
+      ...event('2025-03-07T10:00:00Z', 'GetObject', 'AKIADEPLOYER0000001'),
+      resources: [{ ARN: `arn:aws:s3:::releases/build-${String(i).padStart(2, '0')}.zip`, type: 'AWS::S3::Object' }],
+    }));
+    put('2025/03/07', 'many.json', JSON.stringify({ Records: records }));
+    const usage = await collectUsage({ cloudtrail: root, connection });
+    const getObject = usage.principals.find((p) => p.arn === 'arn:aws:iam::222222222222:user/deployer')?.actions.find((a) => a.action === 's3:GetObject');
+    expect(getObject?.events).toBe(60);
+    expect(getObject?.resources).toHaveLength(20);
+    expect(getObject?.resources[0]).toBe('arn:aws:s3:::releases/build-00.zip');
+    expect(getObject?.resourcesTruncated).toBe(true);
   });
 
   it('Given a path that does not exist, When read, Then a one-line user error names it', async () => {

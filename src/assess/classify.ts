@@ -44,9 +44,9 @@ interface Pattern {
   runsOn?: RunsOn;
 }
 
-/** A short word that must stand alone (`ci` in `ci-deployer`, not in `pacific`). */
-function word(text: string): RegExp {
-  return new RegExp(`(?:^|[^a-z0-9])(?:${text})(?:$|[^a-z0-9])`);
+/** Short words that must stand alone (`ci` in `ci-deployer`, not in `pacific`), as regex source. */
+function words(alternatives: string): string {
+  return `(?:^|[^a-z0-9])(?:${alternatives})(?:$|[^a-z0-9])`;
 }
 
 /**
@@ -56,7 +56,7 @@ function word(text: string): RegExp {
 export const NAME_PATTERNS: readonly Pattern[] = [
   { re: /break-?glass|breakglass|emergency|firecall/, supports: 'break-glass', weight: 5, label: 'break-glass' },
   { re: /github/, supports: 'ci-cd', weight: 3.5, label: 'GitHub', ciProvider: 'github-actions' },
-  { re: word('gha'), supports: 'ci-cd', weight: 3.5, label: 'GitHub Actions', ciProvider: 'github-actions' },
+  { re: new RegExp(words('gha')), supports: 'ci-cd', weight: 3.5, label: 'GitHub Actions', ciProvider: 'github-actions' },
   { re: /gitlab/, supports: 'ci-cd', weight: 3.5, label: 'GitLab', ciProvider: 'gitlab' },
   { re: /circle-?ci/, supports: 'ci-cd', weight: 3.5, label: 'CircleCI', ciProvider: 'circleci' },
   { re: /bitbucket/, supports: 'ci-cd', weight: 3.5, label: 'Bitbucket', ciProvider: 'bitbucket' },
@@ -64,14 +64,14 @@ export const NAME_PATTERNS: readonly Pattern[] = [
   { re: /vercel/, supports: 'ci-cd', weight: 3.5, label: 'Vercel', ciProvider: 'vercel' },
   { re: /buildkite/, supports: 'ci-cd', weight: 3.5, label: 'Buildkite', ciProvider: 'buildkite' },
   {
-    re: /terraform-?cloud|hashicorp|(?:^|[^a-z0-9])(?:tfc|tfe)(?:$|[^a-z0-9])/,
+    re: new RegExp(`terraform-?cloud|hashicorp|${words('tfc|tfe')}`),
     supports: 'ci-cd',
     weight: 3.5,
     label: 'Terraform Cloud',
     ciProvider: 'terraform-cloud',
   },
   {
-    re: /cicd|ci-cd|pipeline|deploy|codebuild|terraform|argocd|spinnaker|(?:^|[^a-z0-9])(?:ci|cd|build|release)(?:$|[^a-z0-9])/,
+    re: new RegExp(`cicd|ci-cd|pipeline|deploy|codebuild|terraform|argocd|spinnaker|${words('ci|cd|build|release')}`),
     supports: 'ci-cd',
     weight: 2,
     label: 'CI/CD',
@@ -82,7 +82,7 @@ export const NAME_PATTERNS: readonly Pattern[] = [
     weight: 3,
     label: 'third-party product or integration',
   },
-  { re: /contractor|consultant|intern(?:$|[^a-z0-9])|freelance/, supports: 'human', weight: 2, label: 'a person (contractor)' },
+  { re: new RegExp(`contractor|consultant|freelance|${words('intern')}`), supports: 'human', weight: 2, label: 'a person (contractor)' },
   { re: /ec2|instance/, supports: 'workload', weight: 2, label: 'EC2', runsOn: 'ec2' },
   { re: /ecs|fargate/, supports: 'workload', weight: 2, label: 'ECS', runsOn: 'ecs' },
   { re: /eks|k8s|kubernetes/, supports: 'workload', weight: 2, label: 'Kubernetes', runsOn: 'eks' },
@@ -90,7 +90,7 @@ export const NAME_PATTERNS: readonly Pattern[] = [
   { re: /on-?prem|datacenter|data-center/, supports: 'workload', weight: 2, label: 'on-premises', runsOn: 'on-prem' },
   { re: /gcp|gke|azure|digitalocean|hetzner/, supports: 'workload', weight: 2, label: 'another cloud', runsOn: 'other-cloud' },
   {
-    re: /service|daemon|worker|backup|cron|batch|sftp|smtp|etl|server|(?:^|[^a-z0-9])(?:svc|app|api|bot|job|agent|ses|sa|system)(?:$|[^a-z0-9])/,
+    re: new RegExp(`service|daemon|worker|backup|cron|batch|sftp|smtp|etl|server|${words('svc|app|api|bot|job|agent|ses|sa|system')}`),
     supports: 'workload',
     weight: 2,
     label: 'service or application',
@@ -153,6 +153,36 @@ export const accessKeyRule: ClassificationRule = ({ user }) => {
     plain('credential', 'ci-cd', 1, `${detail}, no console password`),
     plain('credential', 'third-party', 0.5, `${detail}, no console password`),
   ];
+};
+
+/**
+ * The service a key last called hints at its user: deployments touch CloudFormation and ECR,
+ * applications queues and tables, monitoring products CloudWatch. Hints only: weights stay small.
+ */
+const SERVICE_HINTS: Record<string, { supports: UserClass; label: string }> = {
+  cloudformation: { supports: 'ci-cd', label: 'deployments' },
+  ecr: { supports: 'ci-cd', label: 'image pushes' },
+  codedeploy: { supports: 'ci-cd', label: 'deployments' },
+  sqs: { supports: 'workload', label: 'an application' },
+  sns: { supports: 'workload', label: 'an application' },
+  dynamodb: { supports: 'workload', label: 'an application' },
+  ses: { supports: 'workload', label: 'an application' },
+  kinesis: { supports: 'workload', label: 'an application' },
+  firehose: { supports: 'workload', label: 'an application' },
+  monitoring: { supports: 'third-party', label: 'a monitoring product' },
+  logs: { supports: 'third-party', label: 'a monitoring product' },
+};
+
+export const keyServiceRule: ClassificationRule = ({ user }) => {
+  const services = new Set(
+    activeKeys(user)
+      .map((k) => k.lastUsedService)
+      .filter((s): s is string => s !== null),
+  );
+  return [...services].flatMap((service) => {
+    const hint = Object.hasOwn(SERVICE_HINTS, service) ? SERVICE_HINTS[service] : undefined;
+    return hint ? [plain('credential', hint.supports, 0.75, `access key last used for ${service}, typical of ${hint.label}`)] : [];
+  });
 };
 
 /**
@@ -281,6 +311,7 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
   passwordRule,
   mfaRule,
   accessKeyRule,
+  keyServiceRule,
   dormantLoginRule,
   activityRule,
 ];

@@ -89,6 +89,19 @@ function stripKeyEnv(holder: YAMLMap): { removed: boolean; region: string | null
   return { removed: true, region: region ? scalarText(region.value) : null };
 }
 
+const AWS_TOOLS = /(^|[\s;&|(])(aws|terraform|tofu|cdk|sam|serverless|sls|pulumi|eksctl)\s/;
+
+function callsAws(job: YAMLMap): boolean {
+  const steps = job.get('steps', true);
+  if (!isSeq(steps)) return false;
+  return steps.items.some((step) => {
+    if (!isMap(step)) return false;
+    const uses = scalarText(step.get('uses', true)) ?? '';
+    const run = scalarText(step.get('run', true)) ?? '';
+    return uses.startsWith('aws-actions/') || AWS_TOOLS.test(` ${run} `);
+  });
+}
+
 function credentialsStep(doc: Document, roleArn: string, region: string): YAMLMap {
   const step = doc.createNode({
     name: 'Configure AWS credentials (OIDC)',
@@ -143,6 +156,11 @@ export function rewriteGithubWorkflow(text: string, options: RewriteOptions = {}
   const notes: string[] = [];
   const workflowEnv = stripKeyEnv(root);
   let changedAny = workflowEnv.removed;
+  // Workflow-level keys reach every job, but only jobs that call AWS need credentials; when no
+  // job visibly does, all of them get the step rather than guessing wrong.
+  const allJobs = jobs.items.filter((pair) => isMap(pair.value)).map((pair) => keyOf(pair) ?? '?');
+  const callers = jobs.items.filter((pair) => isMap(pair.value) && callsAws(pair.value)).map((pair) => keyOf(pair) ?? '?');
+  const workflowTargets = new Set(callers.length > 0 ? callers : allJobs);
   for (const jobPair of jobs.items) {
     const job = jobPair.value;
     const jobName = keyOf(jobPair) ?? '?';
@@ -164,7 +182,7 @@ export function rewriteGithubWorkflow(text: string, options: RewriteOptions = {}
         jobChanged = true;
       }
     }
-    if (jobEnv.removed || workflowEnv.removed) {
+    if (jobEnv.removed || (workflowEnv.removed && workflowTargets.has(jobName))) {
       const region = jobEnv.region ?? workflowEnv.region ?? 'us-east-1';
       steps.items.unshift(credentialsStep(doc, roleArn, region));
       notes.push(`job ${jobName}: AWS key env → an OIDC credentials step first`);

@@ -16,7 +16,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'roleshift-ci-migrate-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('rewriteGithubWorkflow', () => {
-  it.each(['deploy-action-keys', 'env-keys', 'step-env-keys'])(
+  it.each(['deploy-action-keys', 'env-keys', 'step-env-keys', 'workflow-env-keys'])(
     'Given the %s workflow, when rewritten with a role ARN, then the result equals the reviewed expected file',
     (name) => {
       const result = rewriteGithubWorkflow(fixture(`github/${name}.yml`), { roleArn: ROLE });
@@ -30,7 +30,7 @@ describe('rewriteGithubWorkflow', () => {
     expect(rewriteGithubWorkflow(text, { roleArn: ROLE })).toEqual({ changed: false, text, notes: [] });
   });
 
-  it.each(['deploy-action-keys', 'env-keys', 'step-env-keys'])(
+  it.each(['deploy-action-keys', 'env-keys', 'step-env-keys', 'workflow-env-keys'])(
     'Given the rewritten %s workflow, when read back, then no secret keys remain, every AWS job may request an ID token and comments survive',
     (name) => {
       const original = fixture(`github/${name}.yml`);
@@ -44,6 +44,14 @@ describe('rewriteGithubWorkflow', () => {
       for (const comment of original.match(/#.*$/gm) ?? []) expect(text).toContain(comment);
     },
   );
+
+  it('Given workflow-level keys, when rewritten, then only jobs that call AWS get credentials', () => {
+    const workflow = parse(rewriteGithubWorkflow(fixture('github/workflow-env-keys.yml'), { roleArn: ROLE }).text) as { jobs: Record<string, { steps: Array<{ uses?: string }> }> };
+    const withCredentials = Object.entries(workflow.jobs)
+      .filter(([, job]) => job.steps.some((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials')))
+      .map(([name]) => name);
+    expect(withCredentials).toEqual(['fmt', 'apply']);
+  });
 
   it('Given workflow-level permissions, when a job needs a token, then the existing permissions are kept and id-token is added', () => {
     const text = rewriteGithubWorkflow(fixture('github/deploy-action-keys.yml'), { roleArn: ROLE }).text;

@@ -15,18 +15,40 @@ function cfnTags(tags: Tags): Array<{ Key: string; Value: string }> {
     .map(([Key, Value]) => ({ Key, Value }));
 }
 
+const PLACEHOLDER = /REPLACE_ME_[A-Z0-9_]+/g;
+
+/**
+ * Placeholders (values only a person can supply, such as a vendor's account id) become template
+ * parameters, so the template is valid as it stands and asks for them at deploy time.
+ */
+function placeholderToParameter(value: string, parameters: Record<string, unknown>, owner: string): unknown {
+  if (!PLACEHOLDER.test(value)) return value;
+  PLACEHOLDER.lastIndex = 0;
+  const substituted = value.replace(/\$\{/g, '${!').replace(PLACEHOLDER, (token) => {
+    // One parameter per resource: two vendors with unknown accounts must not share one value.
+    const name = `${owner}${id(token.replace(/^REPLACE_ME_/, '').toLowerCase())}`;
+    parameters[name] = {
+      Type: 'String',
+      Description: `Fill in: ${token.replace(/^REPLACE_ME_/, '').toLowerCase().replace(/_/g, ' ')}`,
+      ...(token.endsWith('ACCOUNT_ID') ? { AllowedPattern: '^\\d{12}$' } : {}),
+    };
+    return `\${${name}}`;
+  });
+  return { 'Fn::Sub': substituted };
+}
+
 /** Replaces roleshift references (ARNs known only after deploy) by CloudFormation attributes. */
-function resolveRefs(value: unknown): unknown {
+function resolveRefs(value: unknown, parameters: Record<string, unknown>, owner: string): unknown {
   if (typeof value === 'string') {
     const ref = ARTIFACT_REF.exec(value);
-    if (!ref) return value;
+    if (!ref) return placeholderToParameter(value, parameters, owner);
     return ref[1] === 'trust-anchor'
       ? { 'Fn::GetAtt': [`TrustAnchor${id(ref[3] ?? '')}`, 'TrustAnchorArn'] }
       : { 'Fn::GetAtt': [`Profile${id(ref[3] ?? '')}`, 'ProfileArn'] };
   }
-  if (Array.isArray(value)) return value.map(resolveRefs);
+  if (Array.isArray(value)) return value.map((item) => resolveRefs(item, parameters, owner));
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, resolveRefs(v)]));
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, resolveRefs(v, parameters, owner)]));
   }
   return value;
 }
@@ -98,7 +120,7 @@ export function renderAccountCloudFormation(bundle: AccountBundle): string {
         Path: role.path,
         Description: role.description,
         MaxSessionDuration: role.maxSessionDuration,
-        AssumeRolePolicyDocument: resolveRefs(role.trustPolicy),
+        AssumeRolePolicyDocument: resolveRefs(role.trustPolicy, parameters, logical),
         ...(managed.length > 0 ? { ManagedPolicyArns: managed } : {}),
         ...(role.permissions.inlinePolicy ? { Policies: [{ PolicyName: 'permissions', PolicyDocument: role.permissions.inlinePolicy }] } : {}),
         Tags: cfnTags(role.tags),

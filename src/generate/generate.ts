@@ -81,21 +81,27 @@ function sharedFiles(bundle: Bundle, plan: MigrationPlan): GeneratedFile[] {
     content: renderAwsConfig(profiles),
   }));
   if (bundle.exceptionDrafts.length > 0) {
+    // In the register's own format (src/assess/exceptions.ts), so an approved draft is pasted as is.
     const drafts = bundle.exceptionDrafts.map((draft) => ({
       account: draft.accountId,
       user: draft.userName,
       reason: draft.reason,
       owner: draft.owner,
-      review_by: draft.reviewBy,
-      rotation_days: draft.rotationDays,
-      source_ips: draft.sourceIps,
-      scoped_policy: draft.scopedPolicy,
-      status: 'draft',
+      expires: draft.reviewBy,
+      reviewEveryDays: 90,
+      controls: {
+        ...(draft.sourceIps.length > 0 ? { sourceIp: draft.sourceIps } : {}),
+        scopedPolicy: true,
+        rotationDays: draft.rotationDays,
+      },
     }));
     files.push({
       path: 'exceptions/drafts.yaml',
-      content: `# Drafted exceptions: review, approve and move into the exceptions register.\n${stringify({ exceptions: drafts }, { lineWidth: 0 })}`,
+      content: `# Drafted exceptions: review, approve, then copy into the exceptions register.\n# The scoped policy each one claims is beside this file.\n${stringify({ version: 1, exceptions: drafts }, { lineWidth: 0 })}`,
     });
+    for (const draft of bundle.exceptionDrafts) {
+      if (draft.scopedPolicy) files.push({ path: `exceptions/${draft.accountId}-${safeSegment(draft.userName)}.policy.json`, content: json(draft.scopedPolicy) });
+    }
   }
   const lines = ['# Changes outside AWS', '', `Plan of ${plan.planDate}. Apply each change only after the replacement exists.`, ''];
   for (const change of bundle.configChanges) {

@@ -32,8 +32,13 @@ export const ActionUsageSchema = z.object({
   mapped: z.boolean(),
   events: z.number(),
   errors: z.number(),
-  /** Resource ARNs the event named (CloudTrail `resources[].ARN`), sorted. */
+  /**
+   * Resource ARNs the events named (CloudTrail `resources[].ARN`), sorted, at most 20; kept per
+   * principal only (empty on access keys), since least privilege is built per principal.
+   */
   resources: z.array(z.string()),
+  /** True when more distinct resources were seen than are kept (S3 objects, log streams...); absent means false. */
+  resourcesTruncated: z.boolean().optional(),
 });
 export type ActionUsage = z.infer<typeof ActionUsageSchema>;
 

@@ -1,7 +1,7 @@
 import type { RoleshiftConfig } from '../config.js';
 import type { Tags, User } from '../model/snapshot.js';
 
-const TEAM_TAG_KEYS = ['team', 'Team', 'cost-center', 'CostCenter', 'cost_center', 'cost-centre', 'cost_centre', 'costcentre'];
+const TEAM_TAG_KEYS = ['team', 'Team', 'squad', 'department'];
 
 /** IAM tag values allow letters, digits, spaces and `_.:/=+-@`, up to 256 characters. */
 export function tagValue(raw: string): string {
@@ -33,8 +33,4 @@ export function ownershipTags(user: User, config: RoleshiftConfig): Tags {
   tags['managed-by'] = 'roleshift';
   tags['roleshift:replaces'] = tagValue(user.arn);
   return Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-export function hasOwner(tags: Tags): boolean {
-  return Boolean(tags.owner);
 }

@@ -74,12 +74,3 @@ export function plannedPermissions(user: User, account: Account, usage: UserUsag
     admin,
   };
 }
-
-/** True when nothing at all would be granted (the replacement would be useless). */
-export function isEmptyPermissions(permissions: PlannedPermissions): boolean {
-  return (
-    permissions.awsManagedPolicyArns.length === 0 &&
-    permissions.customerManagedPolicies.length === 0 &&
-    permissions.inlinePolicy === null
-  );
-}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config.js';
 import { DEV, NOW, planningEstate, PROD, SEED } from '../../test/generate/estate.js';
 import { planMigration, selectUsers } from './plan.js';
-import type { MigrationPlan, RoleArtifact, UserPlan } from './types.js';
+import type { MigrationPlan, PermissionSetArtifact, RoleArtifact, UserPlan } from './types.js';
 
 function plan(extra: Partial<Parameters<typeof planMigration>[1]> = {}): MigrationPlan {
   const { snapshot, classifications } = planningEstate();
@@ -221,8 +221,52 @@ describe('planMigration', () => {
   it('Given ownership tags on users and defaults in config, when planned, then every role carries owner and team', () => {
     const config = { ...DEFAULT_CONFIG, ownershipDefaults: { owner: 'cloud-team', team: 'security' } };
     const result = plan({ config });
-    expect(roleOf(userPlan(result, PROD, 'orders-worker')).tags).toMatchObject({ owner: 'orders', 'cost-center': 'CC-42', team: 'CC-42' });
+    expect(roleOf(userPlan(result, PROD, 'orders-worker')).tags).toMatchObject({ owner: 'orders', 'cost-center': 'CC-42', team: 'security' });
     expect(roleOf(userPlan(result, DEV, 'report-fn')).tags).toMatchObject({ owner: 'cloud-team', team: 'security' });
+  });
+
+  it('Given tags only in prose, when planned, then the repository and the vendor limitation are read from the purpose tag', () => {
+    const { snapshot, classifications } = planningEstate();
+    const users = snapshot.accounts[0]?.users ?? [];
+    const deploy = users.find((user) => user.name === 'github-deploy');
+    const vendor = users.find((user) => user.name === 'datadog');
+    if (!deploy || !vendor) throw new Error('fixture');
+    deploy.tags = { purpose: 'deploy acme/webapp from GitHub Actions' };
+    vendor.tags = { purpose: 'partner upload; vendor cannot assume roles', owner: 'sre' };
+    const result = planMigration(snapshot, { classifications, config: DEFAULT_CONFIG, now: NOW, externalIdSeed: SEED });
+    expect(JSON.stringify(roleOf(userPlan(result, PROD, 'github-deploy')).trustPolicy)).toContain('repo:acme/webapp:ref:refs/heads/main');
+    expect(userPlan(result, PROD, 'datadog').strategy).toBe('exception');
+  });
+
+  it('Given person keys prefixed by the classifier, when planned, then the identity-store user name is the bare value', () => {
+    const { snapshot, classifications } = planningEstate();
+    const keyed = classifications.map((c) => (c.userName === 'alice' ? { ...c, personKey: 'name:alice.a' } : c));
+    const user = snapshot.accounts[0]?.users.find((candidate) => candidate.name === 'alice');
+    if (!user) throw new Error('fixture');
+    user.tags = {};
+    const result = planMigration(snapshot, { classifications: keyed, config: DEFAULT_CONFIG, now: NOW, externalIdSeed: SEED });
+    expect(userPlan(result, PROD, 'alice').artifacts.find((artifact) => artifact.kind === 'identity-store-user')).toMatchObject({ userName: 'alice.a', givenName: 'Alice', familyName: 'A' });
+  });
+
+  it('Given two accounts whose same-named groups grant different things, when planned, then the permission sets get distinct names', () => {
+    const { snapshot, classifications } = planningEstate();
+    const dev = snapshot.accounts[1];
+    const prodGroup = snapshot.accounts[0]?.groups[0];
+    const devUser = dev?.users.find((user) => user.name === 'alice.smith');
+    if (!dev || !prodGroup || !devUser) throw new Error('fixture');
+    dev.groups = [{ ...prodGroup, arn: `arn:aws:iam::${DEV}:group/developers`, attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/PowerUserAccess', name: 'PowerUserAccess' }] }];
+    devUser.attachedPolicies = [];
+    devUser.groups = ['developers'];
+    const result = planMigration(snapshot, { classifications, config: DEFAULT_CONFIG, now: NOW, externalIdSeed: SEED });
+    const setName = (user: UserPlan): string | undefined =>
+      user.artifacts.find((artifact): artifact is PermissionSetArtifact => artifact.kind === 'permission-set')?.name;
+    const prodSet = setName(userPlan(result, PROD, 'alice'));
+    const devSet = setName(userPlan(result, DEV, 'alice.smith'));
+    expect(prodSet).toMatch(/^developers-[0-9a-f]{6}$/);
+    expect(devSet).toMatch(/^developers-[0-9a-f]{6}$/);
+    expect(prodSet).not.toBe(devSet);
+    const profiles = userPlan(result, PROD, 'alice').artifacts.find((artifact) => artifact.kind === 'cli-profiles');
+    expect(profiles?.kind === 'cli-profiles' && profiles.profiles.map((profile) => profile.permissionSetName)).toEqual([prodSet, devSet]);
   });
 
   it('Given selectors, when selecting, then only those users remain and unknown names are reported', () => {

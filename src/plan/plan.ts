@@ -5,7 +5,7 @@ import { daysSince } from '../model/when.js';
 import { permissionSetName, shortHash } from './names.js';
 import { ownershipTags } from './ownership.js';
 import { planByClass, type StrategyResult } from './strategies.js';
-import type { CliProfilesArtifact, MigrationPlan, MigrationRisk, Strategy, UsageByUser, UserPlan } from './types.js';
+import type { CliProfilesArtifact, MigrationPlan, PlannedPermissions, MigrationRisk, Strategy, UsageByUser, UserPlan } from './types.js';
 
 /** An entry of the exceptions register, as far as the planner needs it. */
 export interface PlanException {
@@ -91,13 +91,18 @@ function assessRisk(result: StrategyResult, plan: { confidence: number; lastKeyU
  * Permission sets live once per organization: two people whose mirrored permissions share a base
  * name but differ get distinct names, so no one silently gains another's permissions.
  */
+/** What a permission set grants; where that came from (the note) does not make it different. */
+function grantOf(permissions: PlannedPermissions): string {
+  return JSON.stringify([permissions.awsManagedPolicyArns, permissions.customerManagedPolicies, permissions.inlinePolicy]);
+}
+
 function disambiguatePermissionSets(users: UserPlan[]): void {
   const contents = new Map<string, Set<string>>();
   for (const user of users) {
     for (const artifact of user.artifacts) {
       if (artifact.kind !== 'permission-set') continue;
       const set = contents.get(artifact.name) ?? new Set<string>();
-      set.add(JSON.stringify(artifact.permissions));
+      set.add(grantOf(artifact.permissions));
       contents.set(artifact.name, set);
     }
   }
@@ -105,7 +110,7 @@ function disambiguatePermissionSets(users: UserPlan[]): void {
     const renames = new Map<string, string>();
     for (const artifact of user.artifacts) {
       if (artifact.kind !== 'permission-set' || (contents.get(artifact.name)?.size ?? 0) <= 1) continue;
-      const renamed = permissionSetName(`${artifact.name.slice(0, 24)}-${shortHash(JSON.stringify(artifact.permissions), 6)}`);
+      const renamed = permissionSetName(`${artifact.name.slice(0, 24)}-${shortHash(grantOf(artifact.permissions), 6)}`);
       renames.set(artifact.name, renamed);
       artifact.name = renamed;
     }

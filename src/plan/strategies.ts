@@ -2,6 +2,7 @@ import type { RoleshiftConfig } from '../config.js';
 import { CiProviderSchema, RunsOnSchema, type CiProvider, type Classification } from '../model/classification.js';
 import type { Account, Snapshot, Tags, User } from '../model/snapshot.js';
 import { EXCEPTION_PATH } from './guardrails.js';
+import { tagValue } from './ownership.js';
 import { externalIdFor, iamName, isoDatePlusDays, permissionSetName } from './names.js';
 import { plannedPermissions } from './permissions.js';
 import {
@@ -95,13 +96,13 @@ function roleArn(artifact: RoleArtifact): string {
   return `arn:aws:iam::${artifact.accountId}:role${artifact.path}${artifact.name}`;
 }
 
-function identityCenterState(snapshot: Snapshot): { inUse: boolean; startUrl: string; region: string } {
+function identityCenterState(snapshot: Snapshot): { inUse: boolean; startUrl: string; startUrlKnown: boolean; region: string } {
   const instance = snapshot.identityCenterInstance;
   const inUse = Boolean(instance) || snapshot.accounts.some((account) => account.identityCenter.inUse);
   const startUrl = instance?.identityStoreId.startsWith('d-')
     ? `https://${instance.identityStoreId}.awsapps.com/start`
     : `https://${placeholder('identity center start url').toLowerCase().replace(/_/g, '-')}.awsapps.com/start`;
-  return { inUse, startUrl, region: instance?.region ?? 'us-east-1' };
+  return { inUse, startUrl, startUrlKnown: Boolean(instance?.identityStoreId.startsWith('d-')), region: instance?.region ?? 'us-east-1' };
 }
 
 function splitName(displayName: string): { givenName: string; familyName: string } {
@@ -118,13 +119,16 @@ function profileName(raw: string): string {
 
 export function planPerson(ctx: StrategyContext): StrategyResult {
   const { user, account, snapshot } = ctx;
-  const permissions = plannedPermissions(user, account, ctx.usage);
+  // People do more varied work than a CloudTrail window shows: their permission set mirrors what
+  // they can do today, so the switch takes nothing away; narrowing is a separate, later change.
+  const mirrored = plannedPermissions(user, account, undefined);
+  const permissions = ctx.usage ? { ...mirrored, note: 'mirrors current permissions (people keep what they have; narrow later)' } : mirrored;
   const idc = identityCenterState(snapshot);
   const personKey = ctx.classification.personKey ?? user.name;
   // The classifier keys people as `email:...` or `name:...`; the identity store wants the bare value.
   const keyValue = personKey.replace(/^(email|name):/, '');
   const email = tag(user.tags, ['email', 'mail', 'e-mail']) ?? (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(keyValue) ? keyValue : null);
-  const displayName = tag(user.tags, ['name', 'display_name', 'full_name']) ?? (email ? (email.split('@')[0] ?? user.name) : user.name);
+  const displayName = tag(user.tags, ['name', 'display_name', 'full_name']) ?? (email ? (email.split('@')[0] ?? user.name) : keyValue);
   const storeUserName = email ?? keyValue;
   const groupFromTags = tag(user.tags, ['team', 'group']);
   const groupDerived = user.attachedPolicies.length === 0 && user.inlinePolicies.length === 0 && user.groups.length > 0;
@@ -144,7 +148,14 @@ export function planPerson(ctx: StrategyContext): StrategyResult {
       : `Mirrors the permissions of IAM user ${user.name}`.slice(0, 700),
     sessionDuration: permissions.admin ? 'PT1H' : 'PT8H',
     permissions,
-    tags: ctx.ownership,
+    // A group's permission set is shared by all its members: it mirrors the group, not this user.
+    tags: groupDerived
+      ? Object.fromEntries(
+          Object.entries({ ...ctx.ownership, 'roleshift:mirrors': tagValue(`group ${[...user.groups].sort().join('+')}`) })
+            .filter(([key]) => key !== 'roleshift:replaces')
+            .sort(([a], [b]) => (a < b ? -1 : 1)),
+        )
+      : ctx.ownership,
   });
   artifacts.push({ kind: 'account-assignment', accountId: account.accountId, permissionSetName: psName, ...principal });
   artifacts.push({
@@ -163,15 +174,18 @@ export function planPerson(ctx: StrategyContext): StrategyResult {
     `Give ${displayName} the generated ~/.aws/config blocks; they sign in with: aws sso login --sso-session roleshift. Console access goes through the access portal.`,
     switchOffStep(ctx),
   ];
-  const blockers: string[] = [];
-  if (hasPlaceholder(idc.startUrl)) blockers.push('Identity Center start URL unknown: fill it into the generated ~/.aws/config (sso_start_url).');
   return {
     strategy: 'identity-center',
     target: `IAM Identity Center user ${storeUserName} with permission set ${psName}`,
     prerequisites: [
       { id: 'identity-center-enabled', description: 'IAM Identity Center is enabled for the organization', met: idc.inUse },
+      {
+        id: 'access-portal-url',
+        description: idc.startUrlKnown ? `access portal ${idc.startUrl}` : 'the access portal URL (the scan did not read the instance: fill sso_start_url in the generated ~/.aws/config)',
+        met: idc.startUrlKnown,
+      },
     ],
-    blockers,
+    blockers: [],
     steps,
     artifacts,
     permissions,

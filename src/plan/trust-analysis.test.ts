@@ -75,6 +75,21 @@ describe('every trust policy roleshift generates passes roleshift\'s own analyze
     expect(analyzeTrustPolicy(role.trustPolicy, { accountId: ACCOUNT })).toEqual([]);
   });
 
+  it.each(['ec2', 'ecs', 'eks', 'lambda'] as const)('Given a workload on %s, when its trust policy is analysed, then there are zero issues', (runsOn) => {
+    const snapshot = buildSnapshot([buildAccount(ACCOUNT, { users: [buildUser('worker', {}, ACCOUNT)] })]);
+    const plan = planMigration(snapshot, {
+      classifications: [
+        { accountId: ACCOUNT, userName: 'worker', userArn: `arn:aws:iam::${ACCOUNT}:user/worker`, class: 'workload', ciProvider: null, runsOn, confidence: 0.9, evidence: [], personKey: null },
+      ],
+      config: DEFAULT_CONFIG,
+      now: NOW,
+      externalIdSeed: SEED,
+    });
+    const [role] = roles(plan);
+    if (!role) throw new Error('no role planned');
+    expect(analyzeTrustPolicy(role.trustPolicy, { accountId: ACCOUNT })).toEqual([]);
+  });
+
   // Bitbucket's subject ends in the step UUID, which is new on every run, so the repository is the
   // narrowest pin that works; the analyzer grades that remaining wildcard low. This is the one
   // known exception to "zero issues", asserted exactly so that anything else still fails.

@@ -20,6 +20,12 @@ export const IDENTITY_RULES = {
     title: 'Policy grants every action on every resource',
     remediation: 'Grant only the actions and resources the principal uses (IAM Access Analyzer can generate a policy from CloudTrail activity).',
   },
+  'identity-unknown-action': {
+    severity: 'low',
+    rationale: 'An action name that matches no IAM action grants nothing; the policy does less than it reads, and often a typo hides the intended grant.',
+    title: 'Action matches no IAM action',
+    remediation: 'Correct the action name (service prefix and action as in the Service Authorization Reference).',
+  },
   'identity-admin-managed-policy': {
     severity: 'high',
     rationale: 'An attached AdministratorAccess or IAMFullAccess policy makes the holder an administrator.',
@@ -49,18 +55,40 @@ function isFullAdmin(statement: NormalizedStatement): boolean {
   return everyAction && statement.conditions.length === 0 && statementAllows(statement, 'iam:CreateUser', '*');
 }
 
-export function analyzeIdentityPolicy(doc: unknown): IdentityIssue[] {
+/**
+ * The permissions-policy issues of one document. `unknownActions` are the action patterns the
+ * IAM reference data does not know (see action-catalog.ts); without it no typo is reported.
+ */
+export function analyzeIdentityPolicy(doc: unknown, unknownActions: ReadonlySet<string> = new Set()): IdentityIssue[] {
   const normalized = normalizePolicy(doc);
   if (!normalized.ok) {
     return [{ ruleId: 'identity-unparseable', severity: 'high', statementIndex: null, pointer: '', message: `The policy cannot be parsed: ${normalized.error}.` }];
   }
-  return normalized.policy.statements.filter(isFullAdmin).map((statement) => ({
-    ruleId: 'identity-full-admin',
-    severity: 'high',
-    statementIndex: statement.index,
-    pointer: statement.pointer,
-    message: 'This statement allows "*" on "*" with no condition: whoever holds the policy is a full administrator (CIS 1.16).',
-  }));
+  const issues: IdentityIssue[] = [];
+  for (const statement of normalized.policy.statements) {
+    if (isFullAdmin(statement)) {
+      issues.push({
+        ruleId: 'identity-full-admin',
+        severity: 'high',
+        statementIndex: statement.index,
+        pointer: statement.pointer,
+        message: 'This statement allows "*" on "*" with no condition: whoever holds the policy is a full administrator (CIS 1.16).',
+      });
+    }
+    const field = statement.actions ? 'Action' : 'NotAction';
+    const patterns = statement.actions ?? statement.notActions ?? [];
+    patterns.forEach((pattern, i) => {
+      if (!unknownActions.has(pattern)) return;
+      issues.push({
+        ruleId: 'identity-unknown-action',
+        severity: 'low',
+        statementIndex: statement.index,
+        pointer: patterns.length > 1 ? `${statement.pointer}/${field}/${i}` : `${statement.pointer}/${field}`,
+        message: `"${pattern}" matches no IAM action${field === 'NotAction' ? ', so this NotAction excludes nothing' : ': it grants nothing (a typo?)'}.`,
+      });
+    });
+  }
+  return issues;
 }
 
 /** An issue for an attached AWS-managed administrator policy, or null for any other ARN. */

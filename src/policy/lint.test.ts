@@ -58,6 +58,12 @@ describe('lintFindings', () => {
     expect(findings[1]?.message).toContain(': var.org.');
   });
 
+  it('Given a misspelt action reported by the catalogue, When linted, Then it is a low finding pointing at the action', () => {
+    const doc = { Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjcet'], Resource: '*' }] };
+    const findings = lintFindings([extraction([policy(doc)])], {}, { unknownActions: new Set(['s3:GetObjcet']) });
+    expect(findings.map((f) => [f.checkId, f.severity, f.location?.pointer])).toEqual([['identity-unknown-action', 'low', '/Statement/0/Action/1']]);
+  });
+
   it('Given the rule list, When read, Then every rule has a distinct id, a rationale and a remediation', () => {
     const rules = lintRules();
     expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);

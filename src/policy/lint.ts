@@ -3,7 +3,7 @@
  * the trust analyzer, permissions policies through the identity rules, and a note for every
  * document whose values could not all be resolved offline. Pure.
  */
-import { analyzeIdentityPolicy, analyzeManagedPolicyArn, IDENTITY_RULES, type IdentityIssue } from './identity.js';
+import { analyzeIdentityPolicy, analyzeManagedPolicyArn, IDENTITY_RULES, type IdentityIssue, type IdentityRuleId } from './identity.js';
 import { normalizePolicy } from './document.js';
 import { analyzeTrustPolicy, TRUST_RULES, trustRuleLinks, type TrustContext, type TrustIssue, type TrustRuleId } from './trust.js';
 import type { Extraction, ExtractedPolicy } from './sources.js';
@@ -17,6 +17,9 @@ export const LINT_RULES = {
     remediation: 'Check the listed variables and references by hand, or lint the Terraform plan JSON (terraform show -json) where they are known.',
   },
 } as const satisfies Record<string, { severity: Severity; rationale: string; title: string; remediation: string }>;
+
+/** CIS AWS Foundations v3.0: 1.16 is "no full administrator policies". */
+const CIS_OF: Record<IdentityRuleId, string[]> = { 'identity-unparseable': [], 'identity-full-admin': ['1.16'], 'identity-unknown-action': [], 'identity-admin-managed-policy': ['1.16'] };
 
 const IDENTITY_LINKS = ['https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege'];
 
@@ -71,12 +74,17 @@ function fromIdentity(policy: Pick<ExtractedPolicy, 'file' | 'resourceName'>, li
     message: issue.message,
     remediation: rule.remediation,
     links: IDENTITY_LINKS,
-    cis: issue.ruleId === 'identity-unparseable' ? [] : ['1.16'],
+    cis: CIS_OF[issue.ruleId],
   });
 }
 
+export interface LintOptions {
+  /** Action patterns no IAM action matches (from `findUnknownActions`). */
+  unknownActions?: ReadonlySet<string>;
+}
+
 /** Every finding for the documents of one or more files, most severe first, then by file and line. */
-export function lintFindings(extractions: readonly Extraction[], context: TrustContext): Finding[] {
+export function lintFindings(extractions: readonly Extraction[], context: TrustContext, options: LintOptions = {}): Finding[] {
   const findings: Finding[] = [];
   for (const extraction of extractions) {
     for (const policy of extraction.policies) {
@@ -84,7 +92,7 @@ export function lintFindings(extractions: readonly Extraction[], context: TrustC
       // An account named by the file itself beats a guess; --account-id stays the default.
       const own = policy.accountId ? { ...context, accountId: policy.accountId } : context;
       if (trust) findings.push(...analyzeTrustPolicy(policy.document, own).map((issue) => fromTrust(policy, issue)));
-      else findings.push(...analyzeIdentityPolicy(policy.document).map((issue) => fromIdentity(policy, policy.lineOf(issue.pointer) ?? policy.line, issue)));
+      else findings.push(...analyzeIdentityPolicy(policy.document, options.unknownActions).map((issue) => fromIdentity(policy, policy.lineOf(issue.pointer) ?? policy.line, issue)));
       if (policy.unresolved.length > 0) {
         findings.push(
           finding(policy, policy.line, null, {
@@ -122,7 +130,7 @@ interface RuleInfo {
 export function lintRules(): Array<{ id: string; title: string; severity: Severity; rationale: string; remediation: string; references: Finding['references'] }> {
   const entries: Array<{ id: string; rule: RuleInfo; links: string[]; cis: string[] }> = [
     ...Object.entries(TRUST_RULES).map(([id, rule]) => ({ id, rule, links: trustRuleLinks(id as TrustRuleId), cis: [] })),
-    ...Object.entries(IDENTITY_RULES).map(([id, rule]) => ({ id, rule, links: IDENTITY_LINKS, cis: id === 'identity-unparseable' ? [] : ['1.16'] })),
+    ...Object.entries(IDENTITY_RULES).map(([id, rule]) => ({ id, rule, links: IDENTITY_LINKS, cis: CIS_OF[id as IdentityRuleId] })),
     ...Object.entries(LINT_RULES).map(([id, rule]) => ({ id, rule, links: [], cis: [] })),
   ];
   return entries.map(({ id, rule, links, cis }) => ({

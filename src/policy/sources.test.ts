@@ -148,6 +148,10 @@ resource "aws_iam_role" "from_data" {
 resource "aws_iam_role" "from_var" {
   name               = "from-var"
   assume_role_policy = var.trust
+  inline_policy {
+    name   = "all"
+    policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })
+  }
 }
 
 resource "aws_iam_role_policy_attachment" "admin" {
@@ -182,7 +186,8 @@ describe('extractPolicies — Terraform', () => {
     expect(policies.map((p) => [p.resourceName, p.kind, p.line])).toEqual([
       ['aws_iam_role.deploy', 'trust', 5],
       ['aws_iam_role.vendor', 'trust', 20],
-      ['data.aws_iam_policy_document.trust', 'auto', 42],
+      ['aws_iam_role.from_var.inline_policy[all]', 'identity', 32],
+      ['data.aws_iam_policy_document.trust', 'auto', 46],
     ]);
     const deploy = policies[0];
     expect(deploy?.document).toEqual({
@@ -197,11 +202,11 @@ describe('extractPolicies — Terraform', () => {
       ],
     });
     expect(deploy?.unresolved).toEqual(['aws_iam_openid_connect_provider.github.arn', '${var.org}']);
-    expect(policies[2]?.document).toEqual({
+    expect(policies[3]?.document).toEqual({
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole'], Principal: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': ['o-abc', 'o-def'] } } }],
     });
-    expect(attachments).toEqual([{ file: 'main.tf', resourceName: 'aws_iam_role.deploy', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', line: 37 }]);
+    expect(attachments).toEqual([{ file: 'main.tf', resourceName: 'aws_iam_role.deploy', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', line: 41 }]);
     expect(notes).toEqual(['aws_iam_role.from_var: assume_role_policy = var.trust cannot be resolved offline; not analysed.']);
   });
 

@@ -10,6 +10,7 @@ import { parse as parseHcl } from '@cdktf/hcl2json';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { CLOUDFORMATION_TAGS, TemplateResolver } from './cloudformation.js';
 import { evaluateJsonencode, type HclValue } from './hcl-expression.js';
+import { SERVICE_LINKED_PATH } from './trust.js';
 import { InputFileError } from '../errors.js';
 
 export type PolicyKind = 'trust' | 'identity' | 'auto';
@@ -41,7 +42,7 @@ export interface ManagedPolicyAttachment {
 export interface Extraction {
   policies: ExtractedPolicy[];
   attachments: ManagedPolicyAttachment[];
-  /** Things the reader skipped and the user should know about (dynamic blocks, unknown plan values). */
+  /** Things the reader skipped and the user should know about (dynamic blocks, unknown plan values); the file is not repeated in them. */
   notes: string[];
 }
 
@@ -165,8 +166,13 @@ function fromCloudFormation(file: string, template: Record<string, unknown>, doc
 function fromAuthorizationDetails(file: string, details: Record<string, unknown>, doc: Document, counter: LineCounter): Extraction {
   const out = emptyExtraction();
   const roles = Array.isArray(details['RoleDetailList']) ? details['RoleDetailList'] : [];
+  let serviceLinked = 0;
   roles.forEach((role, i) => {
     if (!isObject(role)) return;
+    if (typeof role['Path'] === 'string' && role['Path'].startsWith(SERVICE_LINKED_PATH)) {
+      serviceLinked += 1;
+      return;
+    }
     const lineOf = yamlLines(doc, counter, ['RoleDetailList', i, 'AssumeRolePolicyDocument']);
     const accountId = typeof role['Arn'] === 'string' ? /^arn:[^:]+:iam::(\d{12}):/.exec(role['Arn'])?.[1] : undefined;
     out.policies.push({
@@ -180,6 +186,7 @@ function fromAuthorizationDetails(file: string, details: Record<string, unknown>
       ...(accountId ? { accountId } : {}),
     });
   });
+  if (serviceLinked > 0) out.notes.push(`${serviceLinked} service-linked role(s) skipped: AWS owns their trust policies.`);
   return out;
 }
 
@@ -332,6 +339,14 @@ function fromTerraformConfig(file: string, config: Record<string, unknown>, text
   const roles = isObject(resources['aws_iam_role']) ? resources['aws_iam_role'] : {};
   for (const [name, bodies] of Object.entries(roles as Record<string, unknown>)) {
     for (const body of blockList(bodies)) {
+      for (const inline of blockList(body['inline_policy'])) {
+        const resourceName = `aws_iam_role.${name}.inline_policy[${typeof inline['name'] === 'string' ? inline['name'] : '?'}]`;
+        const unresolved = new Set<string>();
+        const read = terraformAttribute(inline['policy'], unresolved);
+        const line = lineOfBlock('resource', 'aws_iam_role', name);
+        if (read === null || 'reference' in read) continue;
+        out.policies.push({ file, resourceName, kind: 'identity', document: read.document, line, lineOf: () => line, unresolved: [...unresolved] });
+      }
       for (const arn of Array.isArray(body['managed_policy_arns']) ? body['managed_policy_arns'] : []) {
         if (typeof arn === 'string') out.attachments.push({ file, resourceName: `aws_iam_role.${name}`, policyArn: arn, line: lineOfBlock('resource', 'aws_iam_role', name) });
       }

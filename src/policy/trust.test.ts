@@ -112,6 +112,13 @@ describe('trustFindings', () => {
     });
   });
 
+  it('Given a service-linked role, When findings are made, Then it is skipped: AWS owns its trust policy', () => {
+    const linked = { ...role('AWSServiceRoleForConfig', { Statement: [{ Effect: 'Allow', Principal: { Service: 'config.amazonaws.com' }, Action: 'sts:AssumeRole' }] }, '111111111111'), path: '/aws-service-role/config.amazonaws.com/' };
+    const ordinary = { ...linked, name: 'config-recorder', path: '/' };
+    const findings = trustFindings(buildSnapshot([buildAccount('111111111111', { roles: [linked, ordinary] })]));
+    expect(findings.map((f) => [f.resourceName, f.checkId])).toEqual([['config-recorder', 'trust-service-confused-deputy']]);
+  });
+
   it('Given an Organization member that was not scanned, When findings are made, Then trust in it is not cross-account', () => {
     const snapshot = buildSnapshot([
       buildAccount('111111111111', {

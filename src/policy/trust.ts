@@ -293,8 +293,10 @@ export function principalAccount(principal: string): string | null {
   return match?.[1] ?? null;
 }
 
+const SELF_ACCOUNT_REFERENCE = /^(\$\{(AWS::AccountId|data\.aws_caller_identity\.[\w-]+\.account_id)\}|arn:(\$\{[^}]+\}|[^:]+):iam::\$\{(AWS::AccountId|data\.aws_caller_identity\.[\w-]+\.account_id)\}:)/;
+
 function isAccountRoot(principal: string): boolean {
-  return /^\d{12}$/.test(principal) || /^arn:aws[a-z-]*:iam::\d{12}:root$/.test(principal);
+  return /^\d{12}$/.test(principal) || /^arn:(\$\{[^}]+\}|[^:]+):iam::(\d{12}|\$\{[^}]+\}):root$/.test(principal) || /^\$\{[^}]+\}$/.test(principal);
 }
 
 function issue(ruleId: TrustRuleId, severity: Severity, statement: NormalizedStatement | null, pointer: string, message: string): TrustIssue {
@@ -335,15 +337,17 @@ function awsPrincipalIssues(
   context: TrustContext,
 ): TrustIssue[] {
   if (principal === '*') return publicPrincipalIssues(statement, restrictions, pointer, 'Principal "*"');
-  const account = principalAccount(principal);
-  if (account === null) return [];
   const own = context.accountId ?? null;
+  // `${AWS::AccountId}` in a template, `${data.aws_caller_identity.x.account_id}` in Terraform: the role's own account.
+  const self = SELF_ACCOUNT_REFERENCE.test(principal);
+  const account = self ? (own ?? 'of the stack') : principalAccount(principal);
+  if (account === null) return [];
   const inOrg = context.organizationAccountIds?.includes(account) ?? false;
   const root = isAccountRoot(principal);
   const whole = root ? `the whole account ${account} (every user and role there that is allowed sts:AssumeRole on it)` : principal;
-  if (account === own || inOrg) {
+  if (self || account === own || inOrg) {
     if (!root || positiveOn(restrictions, ['aws:principalarn']).length > 0) return [];
-    const where = account === own ? 'this account' : 'an account of the same Organization';
+    const where = self || account === own ? 'this account' : 'an account of the same Organization';
     return [issue('trust-whole-account', 'low', statement, pointer, `The role trusts ${whole}, ${where}: any principal there with sts:AssumeRole permission on it can assume it.`)];
   }
   const guarded = positiveOn(restrictions, ['sts:externalid', 'aws:multifactorauthpresent', 'aws:multifactorauthage', 'aws:principalorgid', 'aws:principalorgpaths']);
@@ -466,8 +470,9 @@ interface SubjectVerdict {
   message: string;
 }
 
-/** What one subject value admits, read as StringLike would read it. */
-function subjectVerdict(provider: OidcProviderSpec, value: string, like: boolean): SubjectVerdict | null {
+/** What one subject value admits, read as StringLike would read it when `like` is set. */
+function subjectVerdict(provider: OidcProviderSpec, issuer: string, value: string, like: boolean): SubjectVerdict | null {
+  const sharedIssuer = provider.sharedIssuer(issuer);
   const grammar = subjectGrammarFor(provider, value);
   if (provider.id === 'github') {
     const lower = value.toLowerCase();
@@ -503,9 +508,16 @@ function subjectVerdict(provider: OidcProviderSpec, value: string, like: boolean
   const fieldIndex = shape.kind === 'wildcard-prefix' ? 0 : shape.fieldIndex;
   const field = grammar.fields[Math.min(fieldIndex, grammar.fields.length - 1)];
   if (!field) return null;
-  const tenantWide = fieldIndex === 0;
-  const shared = tenantWide && field.wildcardSeverity === 'critical';
-  const ruleId: TrustRuleId = shared ? 'oidc-subject-wildcard-tenant' : field.wildcardSeverity === 'medium' ? 'oidc-subject-tenant-wide' : 'oidc-subject-wildcard-narrow';
+  if (field.wildcardSeverity === 'critical' && !sharedIssuer) {
+    // On an issuer of one's own (a self-managed GitLab, a per-team Vercel issuer) nobody else can register a matching name.
+    return {
+      ruleId: 'oidc-subject-tenant-wide',
+      severity: 'medium',
+      message: `Subject pattern "${value}" has a wildcard in the ${field.name}: it admits every ${field.name} on ${issuer}.`,
+    };
+  }
+  const ruleId: TrustRuleId =
+    field.wildcardSeverity === 'critical' ? 'oidc-subject-wildcard-tenant' : field.wildcardSeverity === 'medium' ? 'oidc-subject-tenant-wide' : 'oidc-subject-wildcard-narrow';
   return { ruleId, severity: field.wildcardSeverity, message: `Subject pattern "${value}" has a wildcard in the ${field.name}: it admits ${field.wildcardMeans}.` };
 }
 
@@ -629,7 +641,7 @@ function oidcIssues(
     r.condition.values.forEach((value, index) => {
       const at = valuePointer(r, index);
       if (!like && !isWildcardFree(value)) {
-        const asLike = subjectVerdict(provider, value, true);
+        const asLike = subjectVerdict(provider, issuer, value, true);
         const worse = asLike !== null && severityRank(asLike.severity) >= severityRank('medium');
         issues.push(
           issue(
@@ -642,7 +654,7 @@ function oidcIssues(
         );
         return;
       }
-      const verdict = subjectVerdict(provider, value, like);
+      const verdict = subjectVerdict(provider, issuer, value, like);
       if (verdict) issues.push(issue(verdict.ruleId, verdict.severity, statement, at, verdict.message));
     });
   }
@@ -825,6 +837,9 @@ export function analyzeTrustPolicy(doc: unknown, context: TrustContext): TrustIs
   return issues.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.statementIndex ?? -1) - (b.statementIndex ?? -1));
 }
 
+/** Service-linked roles live here; AWS writes their trust policies and nobody can change them. */
+export const SERVICE_LINKED_PATH = '/aws-service-role/';
+
 const DOCS = 'https://docs.aws.amazon.com';
 
 /** Where AWS documents what each rule is about. */
@@ -848,7 +863,7 @@ export function trustFindings(snapshot: Snapshot): Finding[] {
   const organizationAccountIds = organizationAccounts(snapshot);
   const findings: Finding[] = [];
   for (const account of snapshot.accounts) {
-    for (const role of account.roles) {
+    for (const role of account.roles.filter((r) => !r.path.startsWith(SERVICE_LINKED_PATH))) {
       for (const found of analyzeTrustPolicy(role.trustPolicy, { accountId: account.accountId, organizationAccountIds })) {
         findings.push({
           checkId: found.ruleId,

@@ -14,8 +14,8 @@ import {
 import { startGapProxy, type GapProxy } from '../../test/remediate/moto-gap-proxy.js';
 import { describeWithMoto } from '../../test/harness/moto.js';
 import { NO_ACTIVITY } from './activity-source.js';
-import { applyProposal, proposeFinish, proposeRestore, proposeRollback, proposeStart, RemediationStepError, resumeAll, statusAll } from './engine.js';
-import { pendingOperations, userOperations } from './journal.js';
+import { applyProposal, proposeFinish, proposeRestore, proposeRollback, proposeStart, statusAll } from './engine.js';
+import { userOperations } from './journal.js';
 import { QUARANTINE_POLICY_NAME } from './plan-steps.js';
 import { checkSafety } from './safety.js';
 
@@ -49,6 +49,8 @@ describeWithMoto('remediation engine against moto', (moto) => {
       expect(after?.inlinePolicies.map((policy) => policy.name)).toContain(QUARANTINE_POLICY_NAME);
       expect(after?.tags).toContainEqual({ Key: 'roleshift:stage', Value: 'watching' });
       expect(after?.tags).toContainEqual({ Key: 'roleshift:since', Value: now.toISOString() });
+      const [status] = await statusAll(engine.deps, { now, activity: NO_ACTIVITY });
+      expect(status).toMatchObject({ stage: 'watching', since: now.toISOString(), daysInWatch: 0, screams: [] });
 
       const again = await proposeStart(engine.deps, alice, { now, safety: ALLOW_ALL_SAFETY });
       expect(again.skip).toMatch(/already watching/);
@@ -202,21 +204,21 @@ describeWithMoto('remediation engine against moto', (moto) => {
       engine.close();
     }
   });
-  it('Given a key deleted by someone else during the watch, When rolled back, Then the failed call is reported, the operation stays pending with its error, and resume reports it again instead of hiding it', async () => {
+  it('Given a key deleted by someone else during the watch, When rolled back, Then the rest is restored and the lost key is said, not silently skipped', async () => {
     const admin = adminClient(moto(), proxy.endpoint);
     const seeded = await seedFullUser(admin, HOME_ACCOUNT, 'alice');
     const engine = await engineAgainstMoto(moto(), proxy.endpoint);
     try {
       await applyProposal(engine.deps, await proposeStart(engine.deps, alice, { now: new Date(), safety: ALLOW_ALL_SAFETY }));
-      await admin.send(new DeleteAccessKeyCommand({ UserName: 'alice', AccessKeyId: seeded.keys[0]?.accessKeyId }));
-      await expect(applyProposal(engine.deps, await proposeRollback(engine.deps, alice))).rejects.toThrow(RemediationStepError);
-      const [pending] = await pendingOperations(engine.deps.connection);
-      expect(pending?.kind).toBe('rollback');
-      expect(pending?.lastError).toMatch(/#04-UpdateAccessKey: NoSuchEntity/);
-      expect(pending?.steps.map((step) => step.status)).toEqual(['done', 'done', 'done', 'intent']);
-      const resumed = await resumeAll(engine.deps);
-      expect(resumed.completed).toEqual([]);
-      expect(resumed.failed.map((failure) => failure.operation.kind)).toEqual(['rollback']);
+      const lost = seeded.keys[0]?.accessKeyId;
+      await admin.send(new DeleteAccessKeyCommand({ UserName: 'alice', AccessKeyId: lost }));
+      const rollback = await proposeRollback(engine.deps, alice);
+      expect(rollback.notes).toEqual([`access key ${lost} was deleted since the start: it cannot be switched back on`]);
+      expect(rollback.steps.map((step) => step.call.api)).toEqual(['UntagUser', 'UntagUser', 'DeleteUserPolicy']);
+      await applyProposal(engine.deps, rollback);
+      const after = await readState(admin, HOME_ACCOUNT, 'alice');
+      expect(after?.inlinePolicies.map((policy) => policy.name)).not.toContain(QUARANTINE_POLICY_NAME);
+      expect(after?.tags.map((tag) => tag.Key)).toEqual(['owner', 'cost center']);
     } finally {
       engine.close();
     }

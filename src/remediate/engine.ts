@@ -51,10 +51,12 @@ export interface Proposal {
   skip: string | null;
   overridden: string[];
   notes: string[];
+  /** The instant the proposal stands for; a start's `roleshift:since` tag and its journal entry share it. */
+  at: string | null;
 }
 
 function proposal(kind: OperationKind, target: UserRef, fields: Partial<Proposal>): Proposal {
-  return { kind, target, steps: [], priorState: null, relatedOpId: null, refusals: [], skip: null, overridden: [], notes: [], ...fields };
+  return { kind, target, steps: [], priorState: null, relatedOpId: null, refusals: [], skip: null, overridden: [], notes: [], at: null, ...fields };
 }
 
 async function lifecycleFor(deps: EngineDeps, target: UserRef) {
@@ -82,6 +84,7 @@ export async function proposeStart(
   const verdict = options.safety(state);
   return proposal('start', target, {
     steps: verdict.allowed ? planStart(state, options.now) : [],
+    at: options.now.toISOString(),
     priorState: state,
     refusals: verdict.refusals,
     overridden: verdict.overridden,
@@ -95,10 +98,19 @@ export async function proposeRollback(deps: EngineDeps, target: UserRef): Promis
   if (lifecycle.stage === 'deleted') return proposal('rollback', target, { refusals: ['the user was deleted by "remediate finish": use "remediate restore"'] });
   if (!lifecycle.activeStart) return proposal('rollback', target, { skip: `nothing to roll back (stage: ${lifecycle.stage})` });
   const start = lifecycle.activeStart;
+  const gateway = await deps.access.gatewayFor(target.accountId);
+  const live = await gateway.readUser(target.userName);
+  if (!live) return proposal('rollback', target, { refusals: [`no IAM user ${target.userName} in account ${target.accountId} any more: it was deleted outside roleshift`] });
+  // A key deleted by someone during the watch cannot be switched back on; planning against the
+  // live user says so up front instead of failing half way through.
+  const liveKeys = new Set(live.accessKeys.map((key) => key.accessKeyId));
+  const gone = (step: PlannedStep): boolean => step.inverse?.api === 'UpdateAccessKey' && !liveKeys.has(step.inverse.params.AccessKeyId);
+  const notes = start.steps.filter(gone).map((step) => `access key ${step.inverse?.api === 'UpdateAccessKey' ? step.inverse.params.AccessKeyId : ''} was deleted since the start: it cannot be switched back on`);
   return proposal('rollback', target, {
-    steps: planRollback(target.accountId, target.userName, start.steps),
+    steps: planRollback(target.accountId, target.userName, start.steps.filter((step) => !gone(step))),
     priorState: start.priorState,
     relatedOpId: start.opId,
+    notes,
   });
 }
 
@@ -201,7 +213,7 @@ export async function applyProposal(deps: EngineDeps, chosen: Proposal): Promise
       kind: chosen.kind,
       accountId: chosen.target.accountId,
       userName: chosen.target.userName,
-      createdAt: deps.clock().toISOString(),
+      createdAt: chosen.at ?? deps.clock().toISOString(),
       relatedOpId: chosen.relatedOpId,
       priorState: chosen.priorState,
       notes: [...chosen.overridden.map((what) => `--force overrode: ${what}`), ...chosen.notes],

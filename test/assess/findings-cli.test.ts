@@ -110,6 +110,25 @@ describe('roleshift findings', () => {
     expect(result.stderr).toContain('1 gap in the scan');
   });
 
+  it.each([
+    ['an unknown setting', 'thresholds:\n  unusedDays: 30\n', 'thresholds: unknown setting unusedDays'],
+    ['a threshold that is not a number', 'thresholds:\n  keyRotationDays: soon\n', 'thresholds.keyRotationDays: '],
+    ['thresholds that are not a map', 'thresholds: 5\n', 'thresholds: '],
+  ])('Given a config file with %s, Then the command fails with exit 2 naming the file and the setting', async (_name, text, message) => {
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, text);
+    const result = await run(['findings', '--snapshot', estate, '--config', config], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${config}: ${message}`);
+  });
+
+  it('Given a config file with a threshold, Then it changes the verdicts like the flag does', async () => {
+    const config = join(dir, 'config-30.yaml');
+    writeFileSync(config, 'thresholds:\n  keyRotationDays: 100000\n');
+    const parsed = JSON.parse((await run(['findings', '--snapshot', estate, '--config', config, '--format', 'json'], dir)).stdout) as { findings: Finding[] };
+    expect(parsed.findings.some((f) => f.checkId === 'access-key-rotation')).toBe(false);
+  });
+
   it('Given a format that does not exist, Then it is a usage error', async () => {
     expect((await run(['findings', '--snapshot', estate, '--format', 'xml'], dir)).code).toBe(2);
   });

@@ -262,6 +262,17 @@ describe('other labelled cases', () => {
     expect(findings.filter((f) => f.checkId === 'trust-public').map((f) => [f.resourceName, f.severity])).toEqual([['bad_role', 'critical']]);
   });
 
+  it('Given cloudsplaining\'s lab account details, When linted, Then the root-trusting role is a whole-account trust, OrganizationAccountAccessRole is cross-account and service-linked roles are skipped', async () => {
+    const { findings, extraction } = await lint('cloudsplaining/example.json');
+    const of = (name: string): string[] => findings.filter((f) => f.resourceName === name).map((f) => f.checkId);
+    expect(of('privesc-permissive-role-trust')).toEqual(['trust-whole-account']);
+    expect(of('OrganizationAccountAccessRole')).toEqual(['trust-cross-account-no-external-id']);
+    expect(findings.some((f) => f.resourceName.startsWith('AWSServiceRoleFor'))).toBe(false);
+    expect(extraction.notes.some((n) => n.includes('service-linked role(s) skipped'))).toBe(true);
+    // The account comes from the role ARNs: roles trusting users of the same account are not cross-account.
+    expect(findings.filter((f) => f.checkId === 'trust-cross-account-no-external-id').every((f) => !f.message.includes('200611803367'))).toBe(true);
+  });
+
   it('Given the trust terraform-aws-modules/iam-role renders for GitHub without subjects, When analysed, Then the missing sub is critical and ForAllValues is called out', () => {
     // modules/iam-role/main.tf, statement "GithubOidcAuth" with oidc_subjects and oidc_wildcard_subjects empty.
     const provider = 'token.actions.githubusercontent.com';

@@ -149,3 +149,14 @@ describe('generate', () => {
     else expect(list.stderr).toMatch(/Invalid choice/);
   });
 });
+
+describe('exception drafts', () => {
+  it('Given a vendor that cannot assume roles, when generated, then the draft parses with the exceptions register reader', async () => {
+    const { parseExceptions } = await import('../../src/assess/exceptions.js');
+    const draft = generate('json').find((file) => file.path === 'exceptions/drafts.yaml');
+    if (!draft) throw new Error('no draft generated');
+    expect(parseExceptions(draft.content, 'drafts.yaml')).toMatchObject([
+      { account: PROD, user: 'signing-service', owner: 'payments', expires: '2027-02-21', controls: { scopedPolicy: true, rotationDays: 90 } },
+    ]);
+  });
+});

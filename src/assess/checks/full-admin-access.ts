@@ -20,11 +20,12 @@ export const check: CheckDefinition = {
   parameters: () => ({}),
   evaluate: (snapshot) => {
     const out: CheckResult[] = eachUser(snapshot).map(({ account, user }) => {
-      const sources = fullAdminSources(userPolicies(account, user));
+      const policies = userPolicies(account, user);
+      const sources = fullAdminSources(policies);
       const subject = userSubject(account, user);
-      return sources.length > 0
-        ? failed(subject, `full administrator through ${sources.map(describeSource).join(', ')}`)
-        : passed(subject, 'no "*" on "*" grant');
+      if (sources.length > 0) return failed(subject, `full administrator through ${sources.map(describeSource).join(', ')}`);
+      const unread = policies.unreadable.map((u) => describeSource(u.source));
+      return passed(subject, unread.length > 0 ? `no "*" on "*" grant in the policies read (not read: ${unread.join(', ')})` : 'no "*" on "*" grant');
     });
     for (const account of snapshot.accounts) {
       for (const policy of account.policies) {

@@ -85,10 +85,14 @@ async function withStoreConnection<T>(flags: CloudTrailFlags, options: CloudTrai
   }
 }
 
-/** The scan command's hook: adds usage facts when CloudTrail flags were given, else returns the snapshot. */
-export async function applyCloudTrail(ctx: CommandContext, snapshot: Snapshot, flags: CloudTrailFlags): Promise<Snapshot> {
-  if (!wantsCloudTrail(flags)) return snapshot;
-  return withStoreConnection(flags, cloudTrailOptionsFrom(ctx, flags), (options) => addUsageToSnapshot(snapshot, options));
+/**
+ * The scan command's hook. Flags are checked now, before a possibly long collection; the
+ * returned step adds usage facts when CloudTrail flags were given, else returns the snapshot.
+ */
+export function prepareCloudTrail(ctx: CommandContext, flags: CloudTrailFlags): (snapshot: Snapshot) => Promise<Snapshot> {
+  if (!wantsCloudTrail(flags)) return async (snapshot) => snapshot;
+  const options = cloudTrailOptionsFrom(ctx, flags);
+  return (snapshot) => withStoreConnection(flags, options, (withConnection) => addUsageToSnapshot(snapshot, withConnection));
 }
 
 /**

@@ -3,14 +3,12 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { EXIT, UserInputError } from '../../errors.js';
-import { renderReport } from '../../report/html.js';
 import { renderSummary, summarizeSnapshot } from '../../report/summary.js';
 import { DEFAULT_STORE_PATH } from '../../store/store.js';
-import { TOOL_VERSION } from '../../version.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
 import { paint } from '../io.js';
 import { writeFileAtomic } from '../write-atomic.js';
-import { readHistory } from './history.js';
+import { buildReportHtml } from './report.js';
 import { reportProblems, scanAndSave, scanJson } from './scan.js';
 
 /** The bundled estate sits at the package root, both from `src/` (tsx, tests) and from `dist/`. */
@@ -29,8 +27,8 @@ export async function runDemo(ctx: CommandContext, options: DemoOptions): Promis
   const snapshotFile = join(outDir, 'snapshot.json');
   const reportFile = join(outDir, 'report.html');
   const scan = await scanAndSave(ctx, { from: DEMO_ESTATE_DIR, output: snapshotFile, store: options.store });
-  const { scans } = await readHistory(scan.storePath);
-  writeFileAtomic(reportFile, renderReport({ snapshot: scan.snapshot, now: ctx.now, history: scans, toolVersion: TOOL_VERSION }));
+  // The full report (classification, findings, plan, trend), the same page `roleshift report` writes.
+  writeFileAtomic(reportFile, (await buildReportHtml(ctx, { snapshot: snapshotFile, store: scan.storePath })).html);
   const summary = summarizeSnapshot(scan.snapshot, ctx.now);
   if (ctx.io.json) {
     ctx.io.out(JSON.stringify({ ...scanJson(scan, summary), reportFile }, null, 2));

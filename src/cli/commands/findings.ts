@@ -1,13 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Command, Option } from 'commander';
-import { LineCounter, parseDocument } from 'yaml';
 import { usageToActivityEvidence } from '../../activity/evidence.js';
 import { CHECKS } from '../../assess/checks/index.js';
 import { classifyUsers } from '../../assess/classify.js';
-import { parseExceptions, type ExceptionEntry } from '../../assess/exceptions.js';
 import { runChecks } from '../../assess/run-checks.js';
-import { RoleshiftConfigSchema, type RoleshiftConfig } from '../../config.js';
 import { EXIT, InputFileError, UserInputError } from '../../errors.js';
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../../model/finding.js';
 import { lintRules } from '../../policy/lint.js';
@@ -15,6 +11,7 @@ import { TRUST_RULES, trustFindings } from '../../policy/trust.js';
 import { FINDINGS_FORMATS, renderFindings, type FindingsFormat, type RuleMetadata } from '../../report/findings-format.js';
 import { TOOL_VERSION } from '../../version.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
+import { readExceptionsRegister, resolveConfig, withConfigOption } from '../config-file.js';
 import { loadEstate, withEstateOptions } from '../estate.js';
 
 export interface FindingsOptions {
@@ -26,57 +23,6 @@ export interface FindingsOptions {
   config?: string;
   unusedDays?: number;
   keyAgeDays?: number;
-}
-
-const DEFAULT_CONFIG_FILE = 'roleshift.config.yaml';
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputFileError(file, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'unknown error'})`);
-  }
-}
-
-/** The config file (named, or ./roleshift.config.yaml when present) over the defaults, then the flags. */
-export function resolveConfig(options: Pick<FindingsOptions, 'config' | 'unusedDays' | 'keyAgeDays'>): RoleshiftConfig {
-  const file = options.config ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : null);
-  let raw: Record<string, unknown> = {};
-  if (file !== null) {
-    const counter = new LineCounter();
-    const doc = parseDocument(readText(file), { lineCounter: counter, prettyErrors: false });
-    const error = doc.errors[0];
-    if (error) throw new InputFileError(file, `line ${counter.linePos(error.pos[0]).line}: not valid YAML (${error.message.split('\n')[0] ?? error.code})`);
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: 100 }) ?? {};
-    } catch (problem) {
-      throw new InputFileError(file, `not a usable YAML document (${problem instanceof Error ? problem.message.split('\n')[0] : String(problem)})`);
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputFileError(file, 'must be a map of settings');
-    raw = value as Record<string, unknown>;
-  }
-  const thresholds = { ...((raw['thresholds'] as Record<string, unknown> | undefined) ?? {}) };
-  if (options.unusedDays !== undefined) thresholds['unusedCredentialDays'] = options.unusedDays;
-  if (options.keyAgeDays !== undefined) thresholds['keyRotationDays'] = options.keyAgeDays;
-  const parsed = RoleshiftConfigSchema.safeParse({ ...raw, thresholds });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    const message = issue?.code === 'unrecognized_keys' ? `unknown setting ${issue.keys.join(', ')}` : (issue?.message ?? 'invalid');
-    const problem = `${where}${message}`;
-    if (file !== null) throw new InputFileError(file, problem);
-    throw new UserInputError(`invalid setting: ${problem}`);
-  }
-  return parsed.data;
-}
-
-/** The register named by --exceptions (must exist), else the configured file when it exists. */
-function readRegister(option: string | undefined, config: RoleshiftConfig): ExceptionEntry[] | null {
-  if (option !== undefined) return parseExceptions(readText(option), option);
-  if (!existsSync(config.exceptionsFile)) return null;
-  return parseExceptions(readText(config.exceptionsFile), config.exceptionsFile);
 }
 
 function positiveInteger(flag: string): (value: string) => number {
@@ -104,7 +50,7 @@ export function tripsGate(findings: readonly Finding[], failOn: Severity | undef
 export async function runFindings(ctx: CommandContext, options: FindingsOptions): Promise<number> {
   const format: FindingsFormat = options.format ?? (ctx.io.json ? 'json' : 'table');
   const config = resolveConfig(options);
-  const exceptions = readRegister(options.exceptions, config);
+  const exceptions = readExceptionsRegister(options.exceptions, config);
   const snapshot = await loadEstate(ctx, { snapshot: options.snapshot, store: options.store });
   const activity = snapshot.usage === undefined ? undefined : usageToActivityEvidence(snapshot.usage);
   const classifications = classifyUsers(snapshot, activity === undefined ? { config } : { config, activity });
@@ -137,7 +83,6 @@ export function register(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices([...FINDINGS_FORMATS]))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (or a check failed to run)').choices([...SEVERITIES]))
     .option('--exceptions <file>', 'the exceptions register (default: exceptionsFile from the config, roleshift.exceptions.yaml)')
-    .option('--config <file>', `settings file (default ./${DEFAULT_CONFIG_FILE} when present)`)
     .option('--unused-days <days>', 'credentials unused this many days are stale (default 45, CIS 1.12)', positiveInteger('--unused-days'))
     .option('--key-age-days <days>', 'active keys older than this must be rotated (default 90, CIS 1.14)', positiveInteger('--key-age-days'))
     .addHelpText(
@@ -145,9 +90,9 @@ export function register(program: Command): void {
       `
 Examples:
   roleshift findings                                   # latest scan in the store, as a table
-  roleshift findings --snapshot estate.json --format sarif > findings.sarif
+  roleshift findings --snapshot estate.json --format sarif > findings.sarif   # results anchor to estate.json (GitHub code scanning needs a file)
   roleshift findings --fail-on high                    # CI gate: exit 1 on high or critical
   roleshift findings --format csv --exceptions accepted.yaml`,
     );
-  program.addCommand(withGlobalOptions(withEstateOptions(command)).action(actionOf<FindingsOptions>((ctx, options) => runFindings(ctx, options))));
+  program.addCommand(withGlobalOptions(withConfigOption(withEstateOptions(command))).action(actionOf<FindingsOptions>((ctx, options) => runFindings(ctx, options))));
 }

@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { Command, Option } from 'commander';
-import { DEFAULT_CONFIG } from '../../config.js';
 import { EXIT, UserInputError } from '../../errors.js';
 import { generateFiles } from '../../generate/generate.js';
 import { GENERATE_FORMATS, type GeneratedFile, type GenerateFormat } from '../../generate/types.js';
 import { planGuardrails } from '../../plan/guardrails.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
+import { resolveConfig, withConfigOption } from '../config-file.js';
 import { withEstateOptions } from '../estate.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { planEstate, type PlanCommandOptions } from './plan.js';
@@ -35,8 +35,9 @@ export async function runGenerate(ctx: CommandContext, options: GenerateOptions,
   if (format === undefined || !(GENERATE_FORMATS as readonly string[]).includes(format)) {
     throw new UserInputError(`--format must be one of ${GENERATE_FORMATS.join(', ')}`);
   }
-  const plan = await planEstate(ctx, { snapshot: options.snapshot, store: options.store, seed: options.seed }, selectors);
-  const files = generateFiles(plan, planGuardrails(plan, { config: DEFAULT_CONFIG }), format as GenerateFormat);
+  const config = resolveConfig({ config: options.config });
+  const plan = await planEstate(ctx, { snapshot: options.snapshot, store: options.store, seed: options.seed, config: options.config }, selectors);
+  const files = generateFiles(plan, planGuardrails(plan, { config }), format as GenerateFormat);
   if (options.output !== undefined) {
     writeGenerated(options.output, files);
     ctx.io.log(`wrote ${files.length} file(s) for ${plan.users.length} user(s) to ${options.output}`);
@@ -64,7 +65,7 @@ Examples:
   roleshift generate --format json 123456789012/ci-deploy`,
     );
   program.addCommand(
-    withGlobalOptions(withEstateOptions(command)).action(
+    withGlobalOptions(withConfigOption(withEstateOptions(command))).action(
       actionOf<GenerateOptions>((ctx, options, args) => runGenerate(ctx, options, args)),
     ),
   );

@@ -8,7 +8,9 @@ import { register as registerHistory } from './history.js';
 import { register as registerLint } from './lint.js';
 import { register as registerPlan } from './plan.js';
 import { register as registerRemediate } from './remediate.js';
+import { register as registerReport } from './report.js';
 import { register as registerScan } from './scan.js';
+import { register as registerServe } from './serve.js';
 
 /**
  * The explicit list of commands. Each module exports one `register` function; adding a command
@@ -25,4 +27,6 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerCiMigrate,
   registerLint,
   registerFindings,
+  registerReport,
+  registerServe,
 ];

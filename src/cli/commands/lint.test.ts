@@ -1,10 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AjvDraft04Module from 'ajv-draft-04';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLint, type LintOptions } from './lint.js';
+import { runLint, type LintCommandOptions } from './lint.js';
 import { EXIT, InputFileError, UserInputError } from '../../errors.js';
 import type { CommandContext } from '../command.js';
+
+const SARIF_SCHEMA = JSON.parse(readFileSync(new URL('../../../test/fixtures/sarif/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8')) as object;
+// The schema's language pattern is not valid as a Unicode regular expression; Ajv must not add the `u` flag.
+const validateSarif = new AjvDraft04Module.default({ allErrors: true, strict: false, unicodeRegExp: false }).compile(SARIF_SCHEMA);
 
 interface Captured {
   ctx: CommandContext;
@@ -62,7 +68,7 @@ describe('roleshift lint', () => {
 
   it('Given a directory, When linted as JSON, Then Terraform under it is analysed and unrelated JSON is skipped', async () => {
     const { ctx, out } = context(true);
-    const options: LintOptions = {};
+    const options: LintCommandOptions = {};
     expect(await runLint(ctx, options, [join(dir, 'infra')])).toBe(EXIT.ok);
     const report = JSON.parse(out.join('')) as { findings: Array<{ checkId: string; resourceName: string; location: { line: number } }> };
     expect(report.findings.map((f) => [f.checkId, f.resourceName, f.location.line])).toEqual([['oidc-subject-tenant-wide', 'aws_iam_role.ci', 1]]);
@@ -73,13 +79,27 @@ describe('roleshift lint', () => {
     expect(await runLint(ctx, { failOn: 'critical' }, [join(dir, 'infra', 'main.tf')])).toBe(EXIT.ok);
   });
 
-  it('Given --format sarif, When linted, Then the output is SARIF 2.1.0 with one result per finding and the lint rules listed', async () => {
+  it('Given --format sarif, When linted, Then the output is schema-valid SARIF 2.1.0 with one result per finding and the lint rules listed', async () => {
     const { ctx, out } = context();
     await runLint(ctx, { format: 'sarif' }, [join(dir, 'public.json'), join(dir, 'infra', 'main.tf')]);
+    expect(validateSarif(JSON.parse(out.join(''))), JSON.stringify(validateSarif.errors)).toBe(true);
     const sarif = JSON.parse(out.join('')) as { version: string; runs: Array<{ results: Array<{ ruleId: string }>; tool: { driver: { rules: Array<{ id: string }> } } }> };
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0]?.results.map((r) => r.ruleId).sort()).toEqual(['oidc-subject-tenant-wide', 'trust-public']);
     expect(sarif.runs[0]?.tool.driver.rules.map((r) => r.id)).toContain('oidc-no-subject');
+  });
+
+  it('Given a role whose trust is a variable and a policy with a misspelt action, When linted, Then the skip is warned with the file and the typo is a finding', async () => {
+    const file = join(dir, 'vars.tf');
+    await writeFile(
+      file,
+      `resource "aws_iam_role" "r" {\n  assume_role_policy = var.trust\n}\nresource "aws_iam_policy" "p" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:GetObjcet", Resource = "*" }] })\n}\n`,
+    );
+    const { ctx, out, warnings } = context(true);
+    await runLint(ctx, {}, [file]);
+    expect(warnings).toEqual([`${file}: aws_iam_role.r: assume_role_policy = var.trust cannot be resolved offline; not analysed.`]);
+    const report = JSON.parse(out.join('')) as { findings: Array<{ checkId: string; resourceName: string }> };
+    expect(report.findings.map((f) => [f.checkId, f.resourceName])).toEqual([['identity-unknown-action', 'aws_iam_policy.p']]);
   });
 
   it('Given a named file that is not IAM material, When linted, Then it is an input error', async () => {

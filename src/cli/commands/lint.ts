@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { EXIT, InputFileError, UserInputError } from '../../errors.js';
 import { SEVERITIES, severityRank, type Severity } from '../../model/finding.js';
+import { findUnknownActions } from '../../policy/action-catalog.js';
 import { lintFindings, lintRules } from '../../policy/lint.js';
 import { extractPolicies, type Extraction } from '../../policy/sources.js';
 import { FINDINGS_FORMATS, renderFindings, type FindingsFormat } from '../../report/findings-format.js';
 import { TOOL_VERSION } from '../../version.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
 
-export interface LintOptions {
+export interface LintCommandOptions {
   format?: FindingsFormat;
   failOn?: Severity;
   accountId?: string;
@@ -40,20 +41,20 @@ async function filesOf(paths: readonly string[]): Promise<Array<{ path: string; 
 }
 
 function accountIdOption(value: string): string {
-  if (!/^\d{12}$/.test(value)) throw new UserInputError(`--account-id ${value}: expected a 12-digit AWS account id`);
+  if (!/^\d{12}$/.test(value)) throw new UserInputError(`${value}: expected a 12-digit AWS account id`);
   return value;
 }
 
-export async function runLint(ctx: CommandContext, options: LintOptions, paths: string[]): Promise<number> {
+export async function runLint(ctx: CommandContext, options: LintCommandOptions, paths: string[]): Promise<number> {
   if (paths.length === 0) throw new UserInputError('lint: name at least one file or directory (roleshift lint FILE...)');
   const format: FindingsFormat = options.format ?? (ctx.io.json ? 'json' : 'table');
-  const extractions: Extraction[] = [];
+  const extractions: Array<Extraction & { file: string }> = [];
   for (const file of await filesOf(paths)) {
     const text = await readFile(file.path, 'utf8').catch((error: unknown) => {
       throw new InputFileError(file.path, `cannot be read (${error instanceof Error ? error.message : String(error)})`);
     });
     try {
-      extractions.push(await extractPolicies(file.path, text));
+      extractions.push({ ...(await extractPolicies(file.path, text)), file: file.path });
     } catch (error) {
       // Inside a directory, JSON and YAML that are not IAM material (package.json, CI files) are expected.
       if (!file.explicit && error instanceof InputFileError) {
@@ -63,11 +64,12 @@ export async function runLint(ctx: CommandContext, options: LintOptions, paths: 
       throw error;
     }
   }
-  for (const extraction of extractions) for (const note of extraction.notes) ctx.io.warn(note);
+  for (const extraction of extractions) for (const note of extraction.notes) ctx.io.warn(`${extraction.file}: ${note}`);
   const documents = extractions.reduce((n, e) => n + e.policies.length, 0);
   if (documents === 0) ctx.io.warn('no IAM policy documents found in the files given');
   const context = { accountId: options.accountId ?? null, organizationAccountIds: options.orgAccount ?? null };
-  const findings = lintFindings(extractions, context);
+  const unknownActions = await findUnknownActions(extractions.flatMap((e) => e.policies.map((p) => p.document)));
+  const findings = lintFindings(extractions, context, { unknownActions });
   ctx.io.out(renderFindings(findings, format, { toolVersion: TOOL_VERSION, color: ctx.io.color, rules: lintRules(), title: 'roleshift lint' }));
   if (options.failOn) {
     const threshold = severityRank(options.failOn);
@@ -85,7 +87,10 @@ export function register(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices([...FINDINGS_FORMATS]))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES]))
     .option('--account-id <id>', 'the account the roles will live in: trust in it is not cross-account', accountIdOption)
-    .option('--org-account <id...>', 'accounts of your Organization: trust in them is not flagged as cross-account')
+    .option('--org-account <id...>', 'accounts of your Organization: trust in them is not flagged as cross-account', (value: string, previous: string[] = []) => [
+      ...previous,
+      accountIdOption(value),
+    ])
     .addHelpText(
       'after',
       `
@@ -95,5 +100,5 @@ Examples:
   roleshift lint main.tf --format sarif > lint.sarif # for GitHub code scanning
   terraform show -json plan.out > plan.json && roleshift lint plan.json --account-id 111122223333`,
     );
-  program.addCommand(withGlobalOptions(command).action(actionOf<LintOptions>((ctx, options, args) => runLint(ctx, options, args))));
+  program.addCommand(withGlobalOptions(command).action(actionOf<LintCommandOptions>((ctx, options, args) => runLint(ctx, options, args))));
 }

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { loadActionCatalog } from '../../activity/actions.js';
+import { usageToActivityEvidence } from '../../activity/evidence.js';
 import { classifyUsers } from '../../assess/classify.js';
-import { parseExceptions } from '../../assess/exceptions.js';
-import { DEFAULT_CONFIG, type RoleshiftConfig } from '../../config.js';
-import { EXIT, InputFileError, UserInputError } from '../../errors.js';
+import { EXIT, UserInputError } from '../../errors.js';
 import { planMigration, selectUsers, type PlanException } from '../../plan/plan.js';
 import { renderPlanMarkdown, renderPlanTable } from '../../plan/render.js';
 import type { MigrationPlan } from '../../plan/types.js';
+import { usageByUser } from '../../plan/usage.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
+import { readExceptionsRegister, resolveConfig, withConfigOption } from '../config-file.js';
 import { loadEstate, withEstateOptions } from '../estate.js';
 import { writeFileAtomic } from '../write-atomic.js';
 
@@ -18,19 +19,7 @@ export interface PlanCommandOptions {
   format?: 'table' | 'json' | 'md';
   output?: string;
   seed?: string;
-}
-
-/** The exceptions register, when there is one; a broken register is an input error, never ignored. */
-function readExceptions(config: RoleshiftConfig): PlanException[] {
-  const file = config.exceptionsFile;
-  if (!existsSync(file)) return [];
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputFileError(file, `cannot read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
-  }
-  return parseExceptions(text, file).map((entry) => ({ accountId: entry.account, userName: entry.user, reason: entry.reason, expires: entry.expires }));
+  config?: string;
 }
 
 /**
@@ -45,12 +34,23 @@ export function externalIdSeedOf(option: string | undefined): string {
 
 /** Loads the estate, classifies it and plans it: shared by `plan` and `generate`. */
 export async function planEstate(ctx: CommandContext, options: PlanCommandOptions, selectors: string[] = []): Promise<MigrationPlan> {
-  const config = DEFAULT_CONFIG;
+  const config = resolveConfig({ config: options.config });
   const snapshot = await loadEstate(ctx, { snapshot: options.snapshot, store: options.store });
-  const classifications = classifyUsers(snapshot, { config });
+  const classifications = classifyUsers(snapshot, { config, activity: snapshot.usage ? usageToActivityEvidence(snapshot.usage) : undefined });
+  // With CloudTrail usage in the snapshot (scan --cloudtrail), replacements get least privilege.
+  const usage = snapshot.usage
+    ? usageByUser(snapshot.usage, await loadActionCatalog(snapshot.usage.principals.flatMap((principal) => principal.actions.map((action) => action.action))))
+    : undefined;
+  if (!usage) ctx.io.log('no CloudTrail usage in this scan: replacements mirror current policies (scan with --cloudtrail to narrow them)');
   const plan = planMigration(snapshot, {
     classifications,
-    exceptions: readExceptions(config),
+    usage,
+    exceptions: (readExceptionsRegister(undefined, config) ?? []).map((entry) => ({
+      accountId: entry.account,
+      userName: entry.user,
+      reason: entry.reason,
+      expires: entry.expires,
+    })),
     config,
     now: ctx.now,
     externalIdSeed: externalIdSeedOf(options.seed),
@@ -94,7 +94,7 @@ Examples:
   roleshift plan --format json -o plan.json        # the plan remediate --plan reads`,
     );
   program.addCommand(
-    withGlobalOptions(withEstateOptions(command)).action(
+    withGlobalOptions(withConfigOption(withEstateOptions(command))).action(
       actionOf<PlanCommandOptions>((ctx, options, args) => runPlan(ctx, options, args)),
     ),
   );

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Argument, Command } from 'commander';
 import { DEFAULT_CONFIG } from '../../config.js';
+import { resolveConfig, withConfigOption } from '../config-file.js';
 import { EXIT, InputFileError, UserInputError } from '../../errors.js';
 import { renderTextTable } from '../../report/summary.js';
 import { createAccountAccess, DEFAULT_REMEDIATE_ROLE } from '../../remediate/accounts.js';
@@ -39,6 +40,7 @@ export interface RemediateOptions {
   yes?: boolean;
   force?: boolean;
   watchDays?: string;
+  config?: string;
   roleName?: string;
   snapshot?: string;
   store?: string;
@@ -57,10 +59,11 @@ function crashHook(): EngineDeps['afterCall'] {
   };
 }
 
-function parseWatchDays(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_CONFIG.remediation.watchDays;
-  if (!/^\d+$/.test(value)) throw new UserInputError(`--watch-days ${value}: give a whole number of days (default ${DEFAULT_CONFIG.remediation.watchDays})`);
-  return Number(value);
+function parseWatchDays(value: string | undefined, config: string | undefined): number {
+  if (value !== undefined && !/^\d+$/.test(value)) {
+    throw new UserInputError(`--watch-days ${value}: give a whole number of days (default ${DEFAULT_CONFIG.remediation.watchDays})`);
+  }
+  return resolveConfig({ config, ...(value === undefined ? {} : { watchDays: Number(value) }) }).remediation.watchDays;
 }
 
 function readPlanEntries(file: string): PlanEntryFacts[] {
@@ -84,7 +87,7 @@ async function loadSafety(ctx: CommandContext, options: RemediateOptions): Promi
   }
   let plan;
   try {
-    plan = await planEstate(ctx, { snapshot: options.snapshot, store: options.store, seed: 'roleshift-remediate' });
+    plan = await planEstate(ctx, { snapshot: options.snapshot, store: options.store, seed: 'roleshift-remediate', config: options.config });
   } catch (error) {
     if (!(error instanceof UserInputError) || !options.force) throw error;
     ctx.io.warn(`--force: going on without an estate (${error.message}); break-glass detection uses live tags and names only`);
@@ -169,7 +172,7 @@ async function propose(
   const proposals: Proposal[] = [];
   const failures: string[] = [];
   const safety = action === 'start' || action === 'finish' ? await loadSafety(ctx, options) : null;
-  const watchDays = parseWatchDays(options.watchDays);
+  const watchDays = parseWatchDays(options.watchDays, options.config);
   for (const target of targets) {
     try {
       if (action === 'start' && safety) proposals.push(await proposeStart(deps, target, { now: ctx.now, safety }));
@@ -186,7 +189,8 @@ async function propose(
 /** Named users, else (start and finish) every user of the plan file. */
 function targetsOf(action: Action, args: readonly string[], options: RemediateOptions): UserRef[] {
   if (options.plan !== undefined && action !== 'start' && action !== 'finish') throw new UserInputError('--plan works with "remediate start" and "remediate finish" only');
-  const refs = args.map(parseUserRef);
+  // The same user named twice (say by name and by ARN) must be one operation, not two.
+  const refs = [...new Map(args.map(parseUserRef).map((ref) => [formatUserRef(ref), ref])).values()];
   if (refs.length === 0 && options.plan !== undefined) {
     return readPlanEntries(options.plan).map((entry) => ({ accountId: entry.accountId, userName: entry.userName }));
   }
@@ -317,5 +321,5 @@ Examples:
 
 Exit codes: 0 ok, 2 bad input or a named user refused, 3 a call failed (resume later) or screams unknown.`,
     );
-  program.addCommand(withGlobalOptions(command).action(actionOf<RemediateOptions>((ctx, options, args) => runRemediate(ctx, options, args))));
+  program.addCommand(withGlobalOptions(withConfigOption(command)).action(actionOf<RemediateOptions>((ctx, options, args) => runRemediate(ctx, options, args))));
 }

@@ -10,7 +10,7 @@ import { storePathOf } from '../estate.js';
 import { paint } from '../io.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { addOrgOptions, collectOrgSnapshot, type OrgFlags } from './scan-org.js';
-import { addCloudTrailOptions, applyCloudTrail, kpisForScan, type CloudTrailFlags } from './activity.js';
+import { addCloudTrailOptions, kpisForScan, prepareCloudTrail, type CloudTrailFlags } from './activity.js';
 
 export interface ScanOptions extends CloudTrailFlags, OrgFlags {
   profile?: string;
@@ -63,7 +63,8 @@ function assertFileTarget(path: string): void {
  */
 export async function scanAndSave(ctx: CommandContext, options: ScanOptions): Promise<ScanResult> {
   if (options.output !== undefined) assertFileTarget(options.output);
-  const snapshot = await applyCloudTrail(ctx, await collectSnapshot(ctx, options), options);
+  const addUsage = prepareCloudTrail(ctx, options);
+  const snapshot = await addUsage(await collectSnapshot(ctx, options));
   const outputPath = options.output ?? null;
   if (outputPath !== null) writeFileAtomic(outputPath, `${JSON.stringify(snapshot, null, 2)}\n`);
   const store = await openStore(storePathOf(options.store));

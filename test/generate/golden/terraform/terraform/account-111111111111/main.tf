@@ -237,7 +237,6 @@ resource "aws_iam_role" "orders_worker_ecs_task" {
     managed-by           = "roleshift"
     owner                = "orders"
     "roleshift:replaces" = "arn:aws:iam::111111111111:user/orders-worker"
-    team                 = "CC-42"
   }
 }
 

@@ -53,11 +53,11 @@ resource "aws_ssoadmin_permission_set" "developers" {
   instance_arn     = local.instance_arn
   session_duration = "PT8H"
   tags = {
-    cost-center          = "CC-1000"
-    managed-by           = "roleshift"
-    owner                = "alice@acme.example"
-    "roleshift:replaces" = "arn:aws:iam::111111111111:user/alice"
-    team                 = "platform"
+    cost-center         = "CC-1000"
+    managed-by          = "roleshift"
+    owner               = "alice@acme.example"
+    "roleshift:mirrors" = "group developers"
+    team                = "platform"
   }
 }
 
