@@ -5,6 +5,7 @@
 const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   collect: () => import('./collect.js'),
   activity: () => import('./activity.js'),
+  report: () => import('./report.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

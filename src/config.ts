@@ -33,7 +33,7 @@ export const RoleshiftConfigSchema = z
     exceptionsFile: z.string().default('roleshift.exceptions.yaml'),
     /** Ownership tags put on every generated role, permission set and policy when the user has none. */
     ownershipDefaults: z.record(z.string(), z.string()).default({}),
-    remediation: z.object({ watchDays: z.number().int().positive().default(30) }).prefault({}),
+    remediation: z.object({ watchDays: z.number().int().nonnegative().default(30) }).prefault({}),
   })
   .strict();
 

@@ -5,6 +5,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { UnreadableFile } from '../model/usage.js';
 import type { FlatEvent } from './event.js';
 import { keyInWindow, parseLogText, type ParsedLog } from './parse.js';
+import { ingestNatively, nativelyReadable, type NativeFileCount } from './native.js';
 import { readLogText, type LogObject, type LogSource } from './source.js';
 import { sqlString } from './queries.js';
 import { EVENT_COLUMNS, ensureActivityTables } from './tables.js';
@@ -16,6 +17,8 @@ export interface IngestOptions {
   concurrency?: number;
   /** Rows appended before the batch and its file rows are committed together. */
   batchRows?: number;
+  /** Local files handed to DuckDB's own reader at once (0: parse everything in JavaScript). */
+  nativeBatchFiles?: number;
   log?: (line: string) => void;
 }
 
@@ -28,6 +31,8 @@ export interface IngestResult {
   unreadable: UnreadableFile[];
   records: number;
   badRecords: number;
+  /** Of `filesRead`, those DuckDB read itself (the rest went through the JavaScript parser). */
+  filesReadNatively: number;
 }
 
 interface FileRow {
@@ -91,7 +96,7 @@ export async function ingestCloudTrail(connection: DuckDBConnection, source: Log
   const until = options.until ?? null;
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const batchRows = options.batchRows ?? 100_000;
-  const result: IngestResult = { origin: source.origin, filesRead: 0, filesSkipped: 0, filesPruned: 0, unreadable: [], records: 0, badRecords: 0 };
+  const result: IngestResult = { origin: source.origin, filesRead: 0, filesSkipped: 0, filesPruned: 0, unreadable: [], records: 0, badRecords: 0, filesReadNatively: 0 };
 
   const work = mkdtempSync(join(tmpdir(), 'roleshift-ingest-'));
   const batchFile = join(work, 'batch.jsonl');
@@ -131,10 +136,67 @@ export async function ingestCloudTrail(connection: DuckDBConnection, source: Log
     }
   };
 
-  const inFlight = new Set<Promise<void>>();
   // Files are read concurrently but accepted one at a time, so batches stay whole; a change in
   // an already-ingested file first removes its old rows.
   let appendChain: Promise<void> = Promise.resolve();
+  const settle = async (object: LogObject, parsed: ParsedLog | UnreadableFile): Promise<void> => {
+    if ('problem' in parsed) {
+      result.unreadable.push(parsed);
+      options.log?.(`cloudtrail: cannot read ${parsed.file}: ${parsed.problem}`);
+    } else {
+      await accept(object, parsed);
+    }
+  };
+
+  const recordNative = async (object: LogObject, count: NativeFileCount): Promise<void> => {
+    await connection.run('INSERT OR REPLACE INTO ct_files VALUES ($1, $2, $3, $4, $5, NULL)', [object.key, object.size, object.version, count.records, count.badRecords]);
+    result.filesRead += 1;
+    result.filesReadNatively += 1;
+    result.records += count.records;
+    result.badRecords += count.badRecords;
+  };
+
+  /**
+   * A failed native read says only that some file in the batch is unusual (truncated, another
+   * shape, a field of another type), so the batch is halved until the file is alone, and that
+   * file goes through the JavaScript parser, which names the problem or reads the other shape.
+   */
+  const ingestBatch = async (objects: readonly LogObject[]): Promise<void> => {
+    let counts: NativeFileCount[];
+    try {
+      counts = await ingestNatively(connection, objects.map((object) => object.key));
+    } catch {
+      const [only] = objects;
+      if (objects.length === 1 && only !== undefined) {
+        await settle(only, await read(only));
+        return;
+      }
+      const half = Math.ceil(objects.length / 2);
+      await ingestBatch(objects.slice(0, half));
+      await ingestBatch(objects.slice(half));
+      return;
+    }
+    const byKey = new Map(counts.map((count) => [count.fileKey, count]));
+    for (const object of objects) {
+      const count = byKey.get(object.key);
+      // Absent: no non-empty "Records" array (a bare array, JSON lines, an empty log).
+      if (count === undefined) await settle(object, await read(object));
+      else await recordNative(object, count);
+    }
+  };
+
+  const nativeBatchFiles = Math.max(0, options.nativeBatchFiles ?? 32);
+  let nativePending: LogObject[] = [];
+  const flushNative = async (): Promise<void> => {
+    const batch = nativePending;
+    nativePending = [];
+    if (batch.length === 0) return;
+    // On the append chain, so DuckDB never sees this and a JavaScript batch at the same time.
+    appendChain = appendChain.then(() => ingestBatch(batch));
+    await appendChain;
+  };
+
+  const inFlight = new Set<Promise<void>>();
   try {
     for await (const object of source.list()) {
       if (!keyInWindow(object.key, since, until)) {
@@ -150,21 +212,20 @@ export async function ingestCloudTrail(connection: DuckDBConnection, source: Log
         await connection.run('DELETE FROM ct_events WHERE file_key = $1', [object.key]);
         await connection.run('DELETE FROM ct_files WHERE file_key = $1', [object.key]);
       }
+      if (nativeBatchFiles > 0 && object.localPath === object.key && nativelyReadable(object.key)) {
+        nativePending.push(object);
+        if (nativePending.length >= nativeBatchFiles) await flushNative();
+        continue;
+      }
       const task: Promise<void> = read(object).then((parsed) => {
-        appendChain = appendChain.then(async () => {
-          if ('problem' in parsed) {
-            result.unreadable.push(parsed);
-            options.log?.(`cloudtrail: cannot read ${parsed.file}: ${parsed.problem}`);
-          } else {
-            await accept(object, parsed);
-          }
-        });
+        appendChain = appendChain.then(() => settle(object, parsed));
         return appendChain;
       });
       inFlight.add(task);
       void task.finally(() => inFlight.delete(task)).catch(() => undefined);
       if (inFlight.size >= concurrency) await Promise.race(inFlight);
     }
+    await flushNative();
     await Promise.all(inFlight);
     await appendChain;
     await commit();

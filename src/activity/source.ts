@@ -11,6 +11,8 @@ export interface LogObject {
   key: string;
   size: number;
   version: string;
+  /** Set for files on local disk, which DuckDB can then read itself (see native.ts). */
+  localPath?: string;
   open(): Promise<Readable>;
 }
 
@@ -53,6 +55,7 @@ export function localSource(given: string): LogSource {
           key: file,
           size: fileInfo.size,
           version: String(Math.trunc(fileInfo.mtimeMs)),
+          localPath: file,
           open: async () => createReadStream(file),
         };
       }

@@ -70,7 +70,7 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
     const text = env[name];
     if (text === undefined || text === '') continue;
     const value = Number(text);
-    if (!Number.isFinite(value) || value <= 0) throw new UserInputError(`${name}=${text}: expected a positive number`);
+    if (!Number.isFinite(value) || value < 0) throw new UserInputError(`${name}=${text}: expected a number of days or hours, 0 or more`);
     overlay(raw, path[0], path[1], value);
   }
   if (flags.unusedDays !== undefined) overlay(raw, 'thresholds', 'unusedCredentialDays', flags.unusedDays);

@@ -636,7 +636,7 @@ const CLIENT_SCRIPT = `
     var accounts = d.summary.perAccount.map(function (a) { return [a.accountId, account(a.accountId, a.alias)]; });
     var classes = X ? Object.keys(rows.reduce(function (set, r) { if (r.x) set[r.x.class] = 1; return set; }, {})).sort().map(function (c) { return [c, c]; }) : [];
     var search = h('input', { type: 'search', id: 'users-search', placeholder: 'Search users, accounts, paths, groups, tags, key ids, checks', 'aria-label': 'Search users',
-      oninput: debounce(function (e) { state.query = e.target.value; refilter(); }, 120) });
+      oninput: debounce(function (e) { state.query = e.target.value; refilter(); }, 60) });
     var only = h('input', { type: 'checkbox', id: 'users-long-lived', onchange: function (e) { state.onlyLongLived = e.target.checked; refilter(); } });
     refilter();
     return h('div', {}, [

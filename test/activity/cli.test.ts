@@ -62,6 +62,28 @@ describe('roleshift activity and scan --cloudtrail', () => {
     expect(result.stderr).not.toContain('reading AWS CLI output files');
   });
 
+  it('Given a web-identity subject with terminal control codes, When usage is printed, Then the codes are neutralised', async () => {
+    const file = join(dir, 'trail.json');
+    writeFileSync(
+      file,
+      JSON.stringify([
+        {
+          eventTime: '2025-03-06T10:00:00Z',
+          eventSource: 'sts.amazonaws.com',
+          eventName: 'AssumeRoleWithWebIdentity',
+          userIdentity: { type: 'WebIdentityUser', identityProvider: 'token.actions.githubusercontent.com', userName: 'repo:evil/x:ref:\u001b[2Jmain' },
+          responseElements: { provider: 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com', subjectFromWebIdentityToken: 'repo:evil/x:ref:\u001b[2Jmain' },
+          requestParameters: { roleArn: 'arn:aws:iam::111111111111:role/deploy' },
+        },
+      ]),
+    );
+    const result = await run(['activity', 'usage', '--cloudtrail', file, '--store', join(dir, 's.duckdb')]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('web-identity');
+    expect(result.stdout).toContain('repo:evil/x:ref:?[2Jmain');
+    expect(result.stdout).not.toContain('\u001b');
+  });
+
   it('Given an org trail bucket, When athena-ddl runs, Then it prints the projected CREATE TABLE', async () => {
     const result = await run(['activity', 'athena-ddl', '--bucket', 's3://org-trail', '--org-id', 'o-a1b2c3d4e5', '--accounts', '111111111111,222222222222', '--regions', 'us-east-1']);
     expect(result.code).toBe(0);

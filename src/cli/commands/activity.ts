@@ -108,6 +108,11 @@ function reportUnreadable(ctx: CommandContext, usage: Usage): void {
   for (const file of usage.source.unreadable) ctx.io.warn(`cloudtrail: ${file.file} could not be read (${file.problem}); its events are missing`);
 }
 
+/** Log values are attacker-influenced (session names, token subjects): no terminal control codes. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
+
 function renderUsageText(usage: Usage): string {
   const events = usage.principals.reduce((sum, principal) => sum + principal.events, 0);
   const lines = [`${events} events from ${usage.source.origin} (${usage.source.filesRead} files read now, ${usage.source.filesSkipped} ingested before)`];
@@ -121,7 +126,7 @@ function renderUsageText(usage: Usage): string {
   for (const session of usage.federatedSessions) {
     lines.push(`${session.kind} ${session.provider}${session.subject === null ? '' : ` ${session.subject}`}${session.roleArn === null ? '' : ` -> ${session.roleArn}`}: ${session.events} events`);
   }
-  return lines.join('\n');
+  return lines.map(printable).join('\n');
 }
 
 interface DdlFlags {
@@ -208,6 +213,36 @@ export function register(program: Command): void {
       }),
     );
 
+  usage.addHelpText(
+    'after',
+    `
+Examples:
+  roleshift activity usage --cloudtrail ./cloudtrail/ --since 2026-08-01
+  roleshift activity usage --cloudtrail s3://trail-bucket/AWSLogs/ --json > usage.json
+  roleshift activity usage --athena-database default --athena-table cloudtrail_logs --athena-output s3://results/`,
+  );
+  leastPrivilege.addHelpText(
+    'after',
+    `
+Examples:
+  roleshift activity least-privilege --user ci-deploy --cloudtrail ./cloudtrail/
+  roleshift activity least-privilege --user arn:aws:iam::123456789012:user/ci-deploy --cloudtrail s3://trail-bucket/ --json`,
+  );
+  ddl.addHelpText(
+    'after',
+    `
+Examples:
+  roleshift activity athena-ddl --bucket s3://trail-bucket --accounts 111111111111,222222222222
+  roleshift activity athena-ddl --bucket s3://org-trail --org-id o-abc123 --accounts 111111111111 --regions eu-west-1,us-east-1`,
+  );
+  activity.addHelpText(
+    'after',
+    `
+Examples:
+  roleshift activity usage --cloudtrail ./cloudtrail/      # who used which key, from CloudTrail files
+  roleshift activity least-privilege --user ci-deploy --cloudtrail ./cloudtrail/
+  roleshift activity athena-ddl --bucket s3://trail-bucket --accounts 111111111111`,
+  );
   for (const sub of [usage, leastPrivilege, ddl]) activity.addCommand(withGlobalOptions(sub));
   program.addCommand(activity);
 }

@@ -1,0 +1,130 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestCloudTrail, type IngestResult } from './ingest.js';
+import { nativelyReadable } from './native.js';
+import { localSource } from './source.js';
+import { EVENT_COLUMNS } from './tables.js';
+
+const corpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+
+async function ingestWith(path: string, nativeBatchFiles: number): Promise<{ result: IngestResult; rows: unknown[] }> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const result = await ingestCloudTrail(connection, localSource(path), { nativeBatchFiles });
+    const reader = await connection.runAndReadAll(`SELECT ${EVENT_COLUMNS.join(', ')} FROM ct_events ORDER BY ALL`);
+    return { result, rows: reader.getRowObjectsJson() };
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+function withoutNativeCount(result: IngestResult): Omit<IngestResult, 'filesReadNatively'> {
+  const { filesReadNatively: _native, ...rest } = result;
+  return rest;
+}
+
+const day = (d: string): string => `AWSLogs/111111111111/CloudTrail/eu-west-1/2025/03/${d}`;
+
+/** Records that exercise every rule of flattenEvent. */
+const records: unknown[] = [
+  {
+    eventTime: '2025-03-06T10:00:00Z',
+    eventSource: 'signin.amazonaws.com',
+    eventName: 'ConsoleLogin',
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111111111111:user/alice', accountId: '111111111111', userName: 'alice', principalId: 'AIDA1' },
+    additionalEventData: { MFAUsed: 'No', LoginTo: 'https://console.aws.amazon.com' },
+    responseElements: { ConsoleLogin: 'Success' },
+    sourceIPAddress: '203.0.113.7',
+    userAgent: 'Mozilla/5.0',
+  },
+  {
+    eventTime: '2025-03-06T10:05:00.250+02:00',
+    eventSource: 'sts.amazonaws.com',
+    eventName: 'AssumeRoleWithWebIdentity',
+    userIdentity: { type: 'WebIdentityUser', identityProvider: 'token.actions.githubusercontent.com', userName: 'repo:acme/app:ref:refs/heads/main', principalId: 'x' },
+    requestParameters: { roleArn: 'arn:aws:iam::111111111111:role/deploy', roleSessionName: 'gh' },
+    responseElements: { provider: 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com', subjectFromWebIdentityToken: 'repo:acme/app:ref:refs/heads/main' },
+  },
+  {
+    eventTime: '2025-03-06T11:00:00Z',
+    eventSource: 'sts.amazonaws.com',
+    eventName: 'AssumeRoleWithSAML',
+    userIdentity: { type: 'SAMLUser', identityProvider: 'idp', userName: '' },
+    requestParameters: { principalArn: 'arn:aws:iam::111111111111:saml-provider/okta', roleArn: 'arn:aws:iam::111111111111:role/admin' },
+    responseElements: { subject: 'alice@example.com', issuer: 'http://okta' },
+  },
+  { eventTime: '2025-03-06T12:00:00Z', eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', userIdentity: { type: 'AWSService', invokedBy: 'autoscaling.amazonaws.com' }, recipientAccountId: '111111111111' },
+  { eventTime: '2025-03-06T12:01:00Z', eventSource: 's3.amazonaws.com', eventName: 'GetObject', userIdentity: { type: 'AWSAccount', accountId: '222222222222', principalId: 'AIDAX' }, resources: [{ ARN: 'arn:aws:s3:::b' }, { arn: 'arn:aws:s3:::b/k' }, { ARN: 'not-an-arn' }, 'junk'] },
+  { eventTime: '2025-03-06T12:02:00Z', eventSource: 's3.amazonaws.com', eventName: 'ListBuckets', resources: [] },
+  {
+    eventTime: '2025-03-06T12:03:00Z',
+    eventSource: 'iam.amazonaws.com',
+    eventName: 'CreateUser',
+    errorCode: 'AccessDenied',
+    userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::111111111111:assumed-role/r/s', accessKeyId: 'ASIA1', sessionContext: { sessionIssuer: { arn: 'arn:aws:iam::111111111111:role/r', type: 'Role' } } },
+  },
+  { '@timestamp': '2025-03-06T12:04:00.000Z', eventSource: 'kms.amazonaws.com', eventName: 'Decrypt', userIdentity: { type: 'Root', principalId: '111111111111' } },
+  { eventSource: 'kms.amazonaws.com', eventName: 'NoTime' },
+  { eventTime: 'not a time', eventSource: 'kms.amazonaws.com', eventName: 'BadTime' },
+  null,
+];
+
+describe('native ingestion (DuckDB read_json) against the JavaScript parser', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'roleshift-native-'));
+    const put = (d: string, name: string, body: string | Buffer): void => {
+      mkdirSync(join(dir, day(d)), { recursive: true });
+      writeFileSync(join(dir, day(d), name), body);
+    };
+    put('06', 'all-rules.json.gz', gzipSync(JSON.stringify({ Records: records })));
+    put('06', 'plain.json', JSON.stringify({ Records: records.slice(0, 3) }, null, 2));
+    put('06', 'bare-array.json', JSON.stringify(records.slice(0, 4)));
+    put('06', 'lines.jsonl', records.slice(0, 4).map((record) => JSON.stringify(record)).join('\n'));
+    put('07', 'empty.json.gz', gzipSync(JSON.stringify({ Records: [] })));
+    put('07', 'odd-type.json.gz', gzipSync(JSON.stringify({ Records: [{ ...(records[0] as object), responseElements: 'a string, not an object' }] })));
+    const whole = gzipSync(JSON.stringify({ Records: records }));
+    put('07', 'truncated.json.gz', whole.subarray(0, Math.floor(whole.length / 2)));
+    put('07', 'malformed.json', '{"Records": [ oops');
+    put('08', 'more.json.gz', gzipSync(JSON.stringify({ Records: records.slice(3, 7) })));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('Given every shape, odd types and broken files, When ingested natively in small batches, Then the rows and counts equal the JavaScript path and broken files are still named', async () => {
+    const javascript = await ingestWith(dir, 0);
+    const native = await ingestWith(dir, 3);
+    expect(native.rows).toEqual(javascript.rows);
+    expect(withoutNativeCount(native.result)).toEqual(withoutNativeCount(javascript.result));
+    expect(javascript.result.filesReadNatively).toBe(0);
+    // all-rules, plain, more: the delivered shape; the odd-typed file falls back.
+    expect(native.result.filesReadNatively).toBe(3);
+    expect(native.result.unreadable.map((file) => file.file.split('/').pop())).toEqual(['malformed.json', 'truncated.json.gz']);
+    expect(native.result.badRecords).toBe(3);
+  });
+
+  it.each(['cloud-snitch', 'stratus-red-team', 'otrf-security-datasets', 'cloudcommotion'])(
+    'Given the %s corpus logs, When ingested natively, Then the rows equal the JavaScript path',
+    async (name) => {
+      const javascript = await ingestWith(join(corpus, name), 0);
+      const native = await ingestWith(join(corpus, name), 32);
+      expect(native.rows).toEqual(javascript.rows);
+      expect(withoutNativeCount(native.result)).toEqual(withoutNativeCount(javascript.result));
+    },
+  );
+
+  it.each([
+    ['/logs/AWSLogs/1/a.json.gz', true],
+    ['/logs/we*rd.json', false],
+    ['/logs/a?.json', false],
+    ['/logs/[x].json', false],
+  ])('Given the path %s, When checked for the native reader, Then it is %s', (path, readable) => {
+    expect(nativelyReadable(path)).toBe(readable);
+  });
+});
