@@ -90,19 +90,27 @@ describe('every trust policy roleshift generates passes roleshift\'s own analyze
     expect(analyzeTrustPolicy(role.trustPolicy, { accountId: ACCOUNT })).toEqual([]);
   });
 
-  // Bitbucket's subject ends in the step UUID, which is new on every run, so the repository is the
-  // narrowest pin that works; the analyzer grades that remaining wildcard low. This is the one
-  // known exception to "zero issues", asserted exactly so that anything else still fails.
-  it('Given a bitbucket pipeline, when its trust policy is analysed, then the only issue is the per-run step wildcard', () => {
+  // Bitbucket's subject ends in the step UUID, new on every run: pinned to repository and
+  // deployment environment, the only wildcard left is that per-run step, which is no finding.
+  it('Given a bitbucket pipeline with its deployment environment, when its trust policy is analysed, then it has no issue', () => {
+    const plan = pipelinePlan('bitbucket', {
+      bitbucket_workspace: 'acme',
+      bitbucket_workspace_uuid: 'a1b2c3d4-0000-4000-8000-000000000003',
+      bitbucket_repo_uuid: 'b2c3d4e5-0000-4000-8000-000000000004',
+      bitbucket_environment_uuid: 'c3d4e5f6-0000-4000-8000-000000000005',
+    });
+    const [role] = roles(plan);
+    if (!role) throw new Error('no role planned');
+    expect(analyzeTrustPolicy(role.trustPolicy, { accountId: ACCOUNT })).toEqual([]);
+  });
+
+  it('Given a bitbucket pipeline without its deployment environment, when planned, then the missing pin is a blocker', () => {
     const plan = pipelinePlan('bitbucket', {
       bitbucket_workspace: 'acme',
       bitbucket_workspace_uuid: 'a1b2c3d4-0000-4000-8000-000000000003',
       bitbucket_repo_uuid: 'b2c3d4e5-0000-4000-8000-000000000004',
     });
-    const [role] = roles(plan);
-    if (!role) throw new Error('no role planned');
-    const issues = analyzeTrustPolicy(role.trustPolicy, { accountId: ACCOUNT });
-    expect(issues.map((issue) => [issue.ruleId, issue.severity])).toEqual([['oidc-subject-wildcard-narrow', 'low']]);
+    expect(plan.users[0]?.blockers.join(' ')).toMatch(/deployment environment UUID/);
   });
 
   it('Given a circleci pipeline without user ids, when planned, then the missing pin is a blocker', () => {

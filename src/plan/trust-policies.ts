@@ -93,6 +93,9 @@ export function identifyPipeline(provider: CiProvider, tags: Tags, webIdentitySu
       need('workspace', 'Bitbucket workspace name', tagValue(tags, ['bitbucket_workspace', 'bitbucket-workspace']));
       need('workspaceUuid', 'Bitbucket workspace UUID', tagValue(tags, ['bitbucket_workspace_uuid']));
       need('repoUuid', 'Bitbucket repository UUID', tagValue(tags, ['bitbucket_repo_uuid', 'bitbucket_repository_uuid']));
+      // Without a deployment environment the subject can only be pinned to the repository, which
+      // admits every step of every branch; deploys run in an environment, so pin that.
+      need('environmentUuid', 'Bitbucket deployment environment UUID (tag bitbucket_environment_uuid)', tagValue(tags, ['bitbucket_environment_uuid']));
       break;
     case 'terraform-cloud':
       need('org', 'Terraform Cloud organization', tagValue(tags, ['tfc_organization', 'tfc_org', 'terraform_organization']));
@@ -182,8 +185,9 @@ export function oidcTrustFor(identity: PipelineIdentity): OidcTrust | null {
         providerHost: host,
         clientIds: [audience],
         trustPolicy: (arn) =>
-          // The subject ends in the step's UUID, new for every run: the repository is the narrowest pin.
-          webIdentityTrust(arn, host, { StringEquals: { aud: audience }, StringLike: { sub: `{${v.repoUuid}}:*` } }),
+          // The subject ends in the step's UUID, new for every run: repository and deployment
+          // environment are the narrowest pin, and the wildcard covers only the step.
+          webIdentityTrust(arn, host, { StringEquals: { aud: audience }, StringLike: { sub: `{${v.repoUuid}}:{${v.environmentUuid}}:*` } }),
       };
     }
     case 'terraform-cloud': {

@@ -25,6 +25,8 @@ export interface SubjectField {
   wildcardSeverity: Severity;
   /** What such a wildcard lets in, completing "this pattern admits ...". */
   wildcardMeans: string;
+  /** A field whose value is new for every run (Bitbucket's step UUID): a wildcard there is required, not a finding. */
+  perRun?: boolean;
 }
 
 export interface OidcProviderSpec {
@@ -148,10 +150,11 @@ const PROVIDERS: OidcProviderSpec[] = [
     pinningClaims: ['sub', 'repositoryuuid'],
     expectedAudiences: null,
     subject: {
-      literals: ['{', '}:'],
+      literals: ['{', '}:{', '}:'],
       fields: [
         { name: 'repository', wildcardSeverity: 'medium', wildcardMeans: 'every repository of the workspace' },
-        { name: 'step or environment', wildcardSeverity: 'low', wildcardMeans: 'any step and deployment environment of the repository' },
+        { name: 'deployment environment', wildcardSeverity: 'low', wildcardMeans: 'any step and deployment environment of the repository' },
+        { name: 'step', wildcardSeverity: 'info', wildcardMeans: 'any step of one deployment environment', perRun: true },
       ],
       example: '{REPOSITORY_UUID}:{ENVIRONMENT_UUID}:{STEP_UUID}',
     },

@@ -507,7 +507,7 @@ function subjectVerdict(provider: OidcProviderSpec, issuer: string, value: strin
   if (!like) return null;
   const fieldIndex = shape.kind === 'wildcard-prefix' ? 0 : shape.fieldIndex;
   const field = grammar.fields[Math.min(fieldIndex, grammar.fields.length - 1)];
-  if (!field) return null;
+  if (!field || field.perRun) return null;
   if (field.wildcardSeverity === 'critical' && !sharedIssuer) {
     // On an issuer of one's own (a self-managed GitLab, a per-team Vercel issuer) nobody else can register a matching name.
     return {
