@@ -43,6 +43,13 @@ export async function runDemo(ctx: CommandContext, options: DemoOptions): Promis
         `  snapshot  ${shown(snapshotFile)}`,
         `  report    ${shown(reportFile)}   (open it in a browser)`,
         `  store     ${shown(scan.storePath)}   (scan ${scan.scanId}; see roleshift history)`,
+        '',
+        paint(ctx.io, 'bold', 'next, on the same scan (all read-only):'),
+        '  roleshift findings                      # CIS / Security Hub checks, trust policies, exceptions',
+        '  roleshift plan                          # what replaces each IAM user, least risky first',
+        '  roleshift generate --format terraform -o .roleshift/demo/terraform',
+        `  roleshift ci-migrate examples/workflows/webapp   # rewrite a workflow that uses access keys`,
+        '  roleshift history                       # every scan with its headline counts and KPIs',
       ].join('\n'),
     );
   }
