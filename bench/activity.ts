@@ -230,7 +230,7 @@ async function roleshiftChild(dir: string, work: string): Promise<Measure & { in
     ingestSeconds: (ingestDone - started) / 1000,
     querySeconds: (done - ingestDone) / 1000,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
-    detail: `${ingested.records} events, ${usage.principals.length} principals, ${usage.accessKeys.length} keys`,
+    detail: `${ingested.records} events (${ingested.filesReadNatively} of ${ingested.filesRead} files read by DuckDB natively), ${usage.principals.length} principals, ${usage.accessKeys.length} keys`,
   };
 }
 

@@ -3,7 +3,7 @@ import { buildAccount, buildKey, buildSnapshot, buildUser } from '../../test/fix
 import type { Classification, UserClass } from '../model/classification.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { PrincipalUsage, Usage } from '../model/usage.js';
-import { computeKpis, kpisToRecord, percentile } from './kpis.js';
+import { computeKpis, creationTimes, deletedUsers, exceptionReviews, kpisToRecord, percentile, remediationsFromJournal, type JournalEntry } from './kpis.js';
 
 const NOW = new Date('2026-11-23T00:00:00Z');
 
@@ -117,5 +117,44 @@ describe('computeKpis', () => {
     [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9, 9],
   ])('Given %j, When the %s percentile is taken, Then it is %s', (values, p, expected) => {
     expect(percentile(values, p)).toBe(expected);
+  });
+});
+
+describe('KPI registers: the remediation journal and the exceptions register', () => {
+  const op = (kind: JournalEntry['kind'], userName: string, finishedAt: string | null, status: JournalEntry['status'] = 'done'): JournalEntry => ({ kind, accountId: '111111111111', userName, status, finishedAt });
+
+  it.each([
+    ['a finished finish', [op('finish', 'a', '2026-10-01T00:00:00Z')], ['a']],
+    ['a pending finish', [op('finish', 'a', null, 'pending')], []],
+    ['a start only (keys switched off, user kept)', [op('start', 'a', '2026-10-01T00:00:00Z')], []],
+    ['a finish undone by a later restore', [op('finish', 'a', '2026-10-01T00:00:00Z'), op('restore', 'a', '2026-10-02T00:00:00Z')], []],
+    ['a restore, then a second finish', [op('restore', 'a', '2026-10-02T00:00:00Z'), op('finish', 'a', '2026-10-01T00:00:00Z'), op('finish', 'a', '2026-10-05T00:00:00Z')], ['a']],
+  ])('Given %s, When the journal is read, Then the deleted users are %j', (_name, journal, expected) => {
+    expect(deletedUsers(journal).map((user) => user.userName)).toEqual(expected);
+  });
+
+  it('Given deletions with and without a known creation time, When turned into remediations, Then only the measurable ones count, with the last deletion time', () => {
+    const journal = [op('finish', 'old', '2026-10-11T00:00:00Z'), op('finish', 'unseen', '2026-10-11T00:00:00Z'), op('restore', 'old', '2026-10-12T00:00:00Z'), op('finish', 'old', '2026-10-21T00:00:00Z')];
+    const snapshot = buildSnapshot([buildAccount('111111111111', { users: [buildUser('old', { createDate: { state: 'at', at: '2026-10-01T00:00:00Z' } })] })]);
+    const remediations = remediationsFromJournal(journal, creationTimes(snapshot));
+    expect(remediations).toEqual([{ accountId: '111111111111', userName: 'old', userCreatedAt: '2026-10-01T00:00:00Z', remediatedAt: '2026-10-21T00:00:00Z', kind: 'deleted' }]);
+    const kpis = computeKpis({ snapshot, classify: classes, now: NOW, remediations });
+    expect(kpis.daysToRemediation).toEqual({ count: 1, median: 20, p90: 20 });
+  });
+
+  it('Given register entries reviewed and never reviewed, When scored, Then reviewed ones have an age, never-reviewed ones sort first and are counted', () => {
+    const exceptions = exceptionReviews([
+      { account: '111111111111', user: 'vendor', lastReviewed: '2026-08-25' },
+      { account: '111111111111', user: 'sftp', lastReviewed: null },
+    ]);
+    const kpis = computeKpis({ snapshot: buildSnapshot([]), classify: classes, now: NOW, exceptions });
+    expect(kpis.exceptionReviewAgeDays).toEqual([
+      { accountId: '111111111111', userName: 'sftp', days: null },
+      { accountId: '111111111111', userName: 'vendor', days: 90 },
+    ]);
+    const record = kpisToRecord(kpis);
+    expect(record.exception_review_age_max_days).toBe(90);
+    expect(record.exceptions_never_reviewed).toBe(1);
+    expect(record.exceptions).toBe(2);
   });
 });

@@ -8,7 +8,8 @@ export interface ExceptionReview {
   userName: string;
   /** ISO-8601; null when never reviewed since registration (then `registeredAt` counts). */
   lastReviewedAt: string | null;
-  registeredAt: string;
+  /** Null when the register does not say; a never-reviewed entry then has no age. */
+  registeredAt: string | null;
 }
 
 /** A user taken off long-lived credentials: deleted, or registered as an exception. */
@@ -36,7 +37,8 @@ export interface Kpis {
   humanAccess: { idpEvents: number; iamUserEvents: number; idpShare: number | null } | null;
   /** Days from CreateUser to deletion or exception; null values when nothing was remediated. */
   daysToRemediation: { count: number; median: number | null; p90: number | null };
-  exceptionReviewAgeDays: Array<{ accountId: string; userName: string; days: number }>;
+  /** Oldest review first; `days` is null for an entry never reviewed, which sorts first. */
+  exceptionReviewAgeDays: Array<{ accountId: string; userName: string; days: number | null }>;
 }
 
 const MACHINE_CLASSES: ReadonlySet<UserClass> = new Set(['ci-cd', 'workload', 'third-party']);
@@ -98,8 +100,11 @@ export function computeKpis(input: KpiInput): Kpis {
     humanAccess: input.snapshot.usage === undefined ? null : humanAccess(input.snapshot.usage, humanUserArns),
     daysToRemediation: { count: days.length, median: percentile(days, 0.5), p90: percentile(days, 0.9) },
     exceptionReviewAgeDays: (input.exceptions ?? [])
-      .map((e) => ({ accountId: e.accountId, userName: e.userName, days: dayDiff(e.lastReviewedAt ?? e.registeredAt, nowIso) }))
-      .sort((a, b) => b.days - a.days || (a.userName < b.userName ? -1 : 1)),
+      .map((e) => {
+        const since = e.lastReviewedAt ?? e.registeredAt;
+        return { accountId: e.accountId, userName: e.userName, days: since === null ? null : dayDiff(since, nowIso) };
+      })
+      .sort((a, b) => (b.days ?? Infinity) - (a.days ?? Infinity) || (a.userName < b.userName ? -1 : 1)),
   };
 }
 
@@ -125,7 +130,56 @@ export function kpisToRecord(kpis: Kpis): Record<string, number> {
   }
   if (kpis.daysToRemediation.median !== null) record.days_to_remediation_median = kpis.daysToRemediation.median;
   if (kpis.daysToRemediation.p90 !== null) record.days_to_remediation_p90 = kpis.daysToRemediation.p90;
-  const oldest = kpis.exceptionReviewAgeDays[0];
-  if (oldest !== undefined) record.exception_review_age_max_days = oldest.days;
+  const ages = kpis.exceptionReviewAgeDays.flatMap((e) => (e.days === null ? [] : [e.days]));
+  if (ages.length > 0) record.exception_review_age_max_days = Math.max(...ages);
+  if (kpis.exceptionReviewAgeDays.length > 0) record.exceptions_never_reviewed = kpis.exceptionReviewAgeDays.length - ages.length;
   return record;
+}
+
+/** The fields of a remediation journal operation the KPIs read (`JournalOperation` fits). */
+export interface JournalEntry {
+  kind: 'start' | 'rollback' | 'finish' | 'restore';
+  accountId: string;
+  userName: string;
+  status: 'pending' | 'done';
+  finishedAt: string | null;
+}
+
+const userKey = (accountId: string, userName: string): string => `${accountId}/${userName}`;
+
+/** The users the journal shows as deleted now: a finished `finish` not undone by a later `restore`. */
+export function deletedUsers(journal: readonly JournalEntry[]): Array<{ accountId: string; userName: string; deletedAt: string }> {
+  const latest = new Map<string, { accountId: string; userName: string; deletedAt: string } | null>();
+  const done = journal.filter((op) => op.status === 'done' && op.finishedAt !== null && (op.kind === 'finish' || op.kind === 'restore'));
+  done.sort((a, b) => Date.parse(a.finishedAt ?? '') - Date.parse(b.finishedAt ?? ''));
+  for (const op of done) {
+    latest.set(userKey(op.accountId, op.userName), op.kind === 'finish' ? { accountId: op.accountId, userName: op.userName, deletedAt: op.finishedAt ?? '' } : null);
+  }
+  return [...latest.values()].filter((entry) => entry !== null);
+}
+
+/**
+ * Deletions from the journal with the user's creation time, from whichever stored snapshot
+ * still knew the user (`createdAt`, keyed `ACCOUNT/USER`). A deletion whose user was never seen
+ * in a scan has no start to measure from and is left out rather than guessed.
+ */
+export function remediationsFromJournal(journal: readonly JournalEntry[], createdAt: ReadonlyMap<string, string>): Remediation[] {
+  return deletedUsers(journal).flatMap((deleted) => {
+    const created = createdAt.get(userKey(deleted.accountId, deleted.userName));
+    return created === undefined ? [] : [{ accountId: deleted.accountId, userName: deleted.userName, userCreatedAt: created, remediatedAt: deleted.deletedAt, kind: 'deleted' as const }];
+  });
+}
+
+/** The creation time of every user in a snapshot whose creation date is known, keyed `ACCOUNT/USER`. */
+export function creationTimes(snapshot: Snapshot): Map<string, string> {
+  const times = new Map<string, string>();
+  for (const account of snapshot.accounts) {
+    for (const user of account.users) if (user.createDate.state === 'at') times.set(userKey(account.accountId, user.name), user.createDate.at);
+  }
+  return times;
+}
+
+/** Register entries (`ExceptionEntry` fits) as review facts; the register records no registration date. */
+export function exceptionReviews(entries: ReadonlyArray<{ account: string; user: string; lastReviewed: string | null }>): ExceptionReview[] {
+  return entries.map((entry) => ({ accountId: entry.account, userName: entry.user, lastReviewedAt: entry.lastReviewed, registeredAt: null }));
 }

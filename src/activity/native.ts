@@ -84,7 +84,7 @@ export interface NativeFileCount {
 }
 
 /** Upper bound for one file's JSON document; bigger files take the JavaScript path. */
-const MAX_OBJECT_BYTES = 256 * 1024 * 1024;
+const MAX_OBJECT_BYTES = 16 * 1024 * 1024;
 
 /**
  * Loads the events of `paths` into `ct_events` in one statement pair and returns the count per
@@ -111,6 +111,11 @@ export async function ingestNatively(connection: DuckDBConnection, paths: readon
       const bad = Number(row.bad);
       return { fileKey: String(row.file_key), records: total - bad, badRecords: bad };
     });
+    // The caller matches counts to files by key; a path DuckDB reported differently would
+    // otherwise be read a second time by the fallback and its events counted twice.
+    const asked = new Set(paths);
+    const stranger = counts.find((count) => !asked.has(count.fileKey));
+    if (stranger !== undefined) throw new Error(`DuckDB named a file ${stranger.fileKey} that was not asked for`);
     await connection.run(`INSERT INTO ct_events SELECT ${EVENT_COLUMNS.join(', ')} FROM ct_native_batch WHERE ${ok}`);
     return counts;
   } finally {

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { DEFAULT_REGIONS, renderAthenaDdl } from '../../activity/athena-ddl.js';
 import { loadActionCatalog } from '../../activity/actions.js';
 import { usageToActivityEvidence } from '../../activity/evidence.js';
-import { computeKpis, kpisToRecord } from '../../activity/kpis.js';
+import { computeKpis, creationTimes, type KpiInput, deletedUsers, exceptionReviews, kpisToRecord, remediationsFromJournal } from '../../activity/kpis.js';
 import { buildLeastPrivilegePolicy } from '../../activity/least-privilege.js';
 import { classifyUsers } from '../../assess/classify.js';
 import { DEFAULT_CONFIG, type RoleshiftConfig } from '../../config.js';
@@ -10,7 +10,9 @@ import { addUsageToSnapshot, collectUsage, parseWindowDate, type CloudTrailOptio
 import { EXIT, UserInputError } from '../../errors.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { Usage } from '../../model/usage.js';
-import { DEFAULT_STORE_PATH, openStore } from '../../store/store.js';
+import { allOperations, ensureJournalTables } from '../../remediate/journal.js';
+import { DEFAULT_STORE_PATH, openStore, type Store } from '../../store/store.js';
+import { readExceptionsRegister, resolveConfig } from '../config-file.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
 import { storePathOf } from '../estate.js';
 
@@ -99,9 +101,40 @@ export function prepareCloudTrail(ctx: CommandContext, flags: CloudTrailFlags): 
  * The KPIs stored with a scan (`Store.saveScan(snapshot, { kpis })`), classified the same way
  * the findings are, with CloudTrail evidence when the scan read it.
  */
-export function kpisForScan(snapshot: Snapshot, now: Date, config: RoleshiftConfig = DEFAULT_CONFIG): Record<string, number> {
+export function kpisForScan(snapshot: Snapshot, now: Date, config: RoleshiftConfig = DEFAULT_CONFIG, registers: Pick<KpiInput, 'exceptions' | 'remediations'> = {}): Record<string, number> {
   const activity = snapshot.usage === undefined ? undefined : usageToActivityEvidence(snapshot.usage);
-  return kpisToRecord(computeKpis({ snapshot, now, classify: (s) => classifyUsers(s, { config, activity }) }));
+  return kpisToRecord(computeKpis({ snapshot, now, classify: (s) => classifyUsers(s, { config, activity }), ...registers }));
+}
+
+/**
+ * The creation times of the journal's deleted users. A deleted user is gone from the new
+ * snapshot, so the stored scans are read newest first until every one is found (usually the
+ * latest scan already has them all).
+ */
+async function creationTimesOfDeleted(store: Store, snapshot: Snapshot, deleted: ReadonlyArray<{ accountId: string; userName: string }>): Promise<Map<string, string>> {
+  const times = creationTimes(snapshot);
+  const missing = (): boolean => deleted.some((user) => !times.has(`${user.accountId}/${user.userName}`));
+  const scans = missing() ? await store.listScans() : [];
+  for (const summary of [...scans].reverse()) {
+    if (!missing()) break;
+    const stored = await store.getScan(summary.scanId);
+    if (stored === null) continue;
+    for (const [key, at] of creationTimes(stored.snapshot)) if (!times.has(key)) times.set(key, at);
+  }
+  return times;
+}
+
+/**
+ * `kpisForScan` with the registers filled in: the exceptions register (`exceptionsFile` of the
+ * resolved config, when present) for review ages, and the store's remediation journal for the
+ * time from CreateUser to deletion. Call before `saveScan`.
+ */
+export async function kpisForStoredScan(snapshot: Snapshot, now: Date, store: Store, config: RoleshiftConfig = resolveConfig({})): Promise<Record<string, number>> {
+  const exceptions = exceptionReviews(readExceptionsRegister(undefined, config) ?? []);
+  await ensureJournalTables(store.connection);
+  const journal = await allOperations(store.connection);
+  const times = await creationTimesOfDeleted(store, snapshot, deletedUsers(journal));
+  return kpisForScan(snapshot, now, config, { exceptions, remediations: remediationsFromJournal(journal, times) });
 }
 
 function reportUnreadable(ctx: CommandContext, usage: Usage): void {

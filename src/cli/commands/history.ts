@@ -31,6 +31,12 @@ function change(current: number, previous: number | undefined): string | { text:
   return delta < 0 ? { text: String(delta), style: 'green' } : { text: `+${delta}`, style: 'red' };
 }
 
+/** A stored KPI, or '-' when the scan did not have the data (never a fake 0). */
+function kpi(scan: ScanSummaryRow, name: string, format: (value: number) => string = String): string {
+  const value = scan.kpis[name];
+  return value === undefined ? '-' : format(value);
+}
+
 export function renderHistory(scans: readonly ScanSummaryRow[], io: Pick<Io, 'color'>): string {
   return renderTextTable(
     io,
@@ -47,6 +53,11 @@ export function renderHistory(scans: readonly ScanSummaryRow[], io: Pick<Io, 'co
       { header: 'active keys', align: 'right' },
       { header: 'root keys', align: 'right' },
       { header: 'gaps', align: 'right' },
+      { header: 'humans', align: 'right' },
+      { header: 'machines', align: 'right' },
+      { header: 'via IdP', align: 'right' },
+      { header: 'days to fix p50/p90', align: 'right' },
+      { header: 'oldest review d', align: 'right' },
     ],
     scans.map((scan, index) => [
       scan.scanId,
@@ -61,6 +72,11 @@ export function renderHistory(scans: readonly ScanSummaryRow[], io: Pick<Io, 'co
       String(scan.activeKeys),
       scan.rootKeys === 0 ? '0' : { text: String(scan.rootKeys), style: 'red' },
       scan.gaps === 0 ? '0' : { text: String(scan.gaps), style: 'yellow' },
+      kpi(scan, 'users_long_lived_humans'),
+      kpi(scan, 'users_long_lived_machines'),
+      kpi(scan, 'human_idp_share', (share) => `${Math.round(share * 100)}%`),
+      scan.kpis.days_to_remediation_median === undefined ? '-' : `${kpi(scan, 'days_to_remediation_median')}/${kpi(scan, 'days_to_remediation_p90')}`,
+      kpi(scan, 'exception_review_age_max_days'),
     ]),
   );
 }

@@ -10,7 +10,7 @@ import { storePathOf } from '../estate.js';
 import { paint } from '../io.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { addOrgOptions, collectOrgSnapshot, type OrgFlags } from './scan-org.js';
-import { addCloudTrailOptions, kpisForScan, prepareCloudTrail, type CloudTrailFlags } from './activity.js';
+import { addCloudTrailOptions, kpisForStoredScan, prepareCloudTrail, type CloudTrailFlags } from './activity.js';
 
 export interface ScanOptions extends CloudTrailFlags, OrgFlags {
   profile?: string;
@@ -69,7 +69,7 @@ export async function scanAndSave(ctx: CommandContext, options: ScanOptions): Pr
   if (outputPath !== null) writeFileAtomic(outputPath, `${JSON.stringify(snapshot, null, 2)}\n`);
   const store = await openStore(storePathOf(options.store));
   try {
-    const scanId = await store.saveScan(snapshot, { kpis: kpisForScan(snapshot, ctx.now) });
+    const scanId = await store.saveScan(snapshot, { kpis: await kpisForStoredScan(snapshot, ctx.now, store) });
     return { snapshot, scanId, storePath: store.path, outputPath };
   } finally {
     store.close();
