@@ -77,8 +77,16 @@ export function eachUser(snapshot: Snapshot): Array<{ account: Account; user: Us
   return snapshot.accounts.flatMap((account) => account.users.map((user) => ({ account, user })));
 }
 
+const classificationIndex = new WeakMap<readonly Classification[], Map<string, Classification>>();
+
+/** A user's classification; indexed once per run so checks over 10,000 users stay linear. */
 export function classificationOf(context: CheckContext, userArn: string): Classification | undefined {
-  return context.classifications.find((c) => c.userArn === userArn);
+  let index = classificationIndex.get(context.classifications);
+  if (index === undefined) {
+    index = new Map(context.classifications.map((c) => [c.userArn, c]));
+    classificationIndex.set(context.classifications, index);
+  }
+  return index.get(userArn);
 }
 
 export const MACHINE_CLASSES = new Set(['ci-cd', 'workload', 'third-party']);

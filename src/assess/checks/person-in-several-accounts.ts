@@ -1,5 +1,5 @@
 import type { CheckDefinition, CheckResult } from '../check.js';
-import { failed, passed, userSubject } from '../check.js';
+import { classificationOf, failed, passed, userSubject } from '../check.js';
 
 /** roleshift: one person with IAM users in several accounts (identity sprawl). */
 export const check: CheckDefinition = {
@@ -20,7 +20,7 @@ export const check: CheckDefinition = {
     const out: CheckResult[] = [];
     for (const account of snapshot.accounts) {
       for (const user of account.users) {
-        const c = context.classifications.find((x) => x.userArn === user.arn);
+        const c = classificationOf(context, user.arn);
         if (!c || c.personKey === null) continue;
         const accounts = [...(accountsOf.get(c.personKey) ?? [])].sort();
         const subject = userSubject(account, user);

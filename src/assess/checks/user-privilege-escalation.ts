@@ -30,15 +30,25 @@ function unconditionalDeny(statement: NormalizedStatement, action: string, resou
   return statement.effect === 'Deny' && statement.conditions.length === 0 && statementCoversAction(statement, action) && statementCoversResource(statement, resource);
 }
 
-/** The first statement allowing the action on the resource, unless an unconditional Deny covers it. */
-function grant(policies: UserPolicies, user: User, action: string, resource: string): SourcedStatement | null {
+/**
+ * Finds, for an action and candidate resources, the first statement allowing the action on one of
+ * them that no unconditional Deny covers. Statements are filtered by action first: most users
+ * have no IAM write action at all, so the per-resource walk (other users, roles) rarely runs and
+ * the check stays linear in the number of users.
+ */
+function grantFinder(policies: UserPolicies, user: User): (action: string, resources: () => readonly string[]) => SourcedStatement | null {
   const statements = policies.statements.map((s) => ({ ...s, statement: substitute(s.statement, user) }));
-  if (statements.some(({ statement }) => unconditionalDeny(statement, action, resource))) return null;
-  return (
-    statements.find(
-      ({ statement }) => statement.effect === 'Allow' && statementCoversAction(statement, action) && statementCoversResource(statement, resource),
-    ) ?? null
-  );
+  return (action, resources) => {
+    const allows = statements.filter(({ statement }) => statement.effect === 'Allow' && statementCoversAction(statement, action));
+    if (allows.length === 0) return null;
+    const denies = statements.filter(({ statement }) => statement.effect === 'Deny' && statement.conditions.length === 0 && statementCoversAction(statement, action));
+    for (const resource of resources()) {
+      if (denies.some(({ statement }) => unconditionalDeny(statement, action, resource))) continue;
+      const found = allows.find(({ statement }) => statementCoversResource(statement, resource));
+      if (found) return found;
+    }
+    return null;
+  };
 }
 
 /** ARNs standing for "some other user" and "some role": every real one plus one no policy can name. */
@@ -59,20 +69,20 @@ export interface EscalationPath {
 }
 
 export function escalationPaths(account: Account, user: User, policies: UserPolicies): EscalationPath[] {
+  const grant = grantFinder(policies, user);
+  const others = () => otherUsers(account, user);
   const paths: EscalationPath[] = [];
   for (const action of TAKEOVER_ACTIONS) {
-    const found = otherUsers(account, user).map((t) => grant(policies, user, action, t)).find((g) => g !== null);
+    const found = grant(action, others);
     if (found) paths.push({ what: `${action} on other users`, via: describeSource(found.source) });
   }
   for (const action of GRANT_ACTIONS) {
-    const found = [user.arn, ...otherUsers(account, user)].map((t) => grant(policies, user, action, t)).find((g) => g !== null);
+    const found = grant(action, () => [user.arn, ...others()]);
     if (found) paths.push({ what: action, via: describeSource(found.source) });
   }
-  const passRole = anyRole(account)
-    .map((role) => grant(policies, user, 'iam:PassRole', role))
-    .find((g) => g !== null);
+  const passRole = grant('iam:PassRole', () => anyRole(account));
   if (passRole) {
-    const compute = COMPUTE_ACTIONS.find((a) => grant(policies, user, a, '*') !== null);
+    const compute = COMPUTE_ACTIONS.find((a) => grant(a, () => ['*']) !== null);
     if (compute) paths.push({ what: `iam:PassRole with ${compute}`, via: describeSource(passRole.source) });
   }
   return paths;
