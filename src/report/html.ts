@@ -398,8 +398,24 @@ const CLIENT_SCRIPT = `
     ]);
   }
 
+  /** The KPIs stored with the newest scan (src/activity/kpis.ts), when the scan computed them. */
+  function renderKpis(d) {
+    var last = d.history.length ? d.history[d.history.length - 1] : null;
+    var kpis = last && last.kpis ? last.kpis : null;
+    if (!kpis || Object.keys(kpis).length === 0) return null;
+    return h('div', { class: 'cards', id: 'kpis' }, Object.keys(kpis).sort().map(function (name) {
+      var value = kpis[name];
+      return card(name.split('_').join(' '), Math.round(value * 100) / 100, '');
+    }));
+  }
+
   /** The goal line over the stored scans: an inline SVG, no library. */
   function renderTrend(d) {
+    var kpis = renderKpis(d);
+    var chart = renderTrendChart(d);
+    return kpis ? h('div', {}, [chart, kpis]) : chart;
+  }
+  function renderTrendChart(d) {
     if (d.history.length < 2) return h('p', { class: 'muted', text: d.history.length ? 'One scan stored so far: the trend appears after the next scan.' : 'No stored scans: run roleshift scan to keep score over time.' });
     var points = d.history.map(function (p) { return { x: p.collectedAt, y: p.usersWithLongLivedCredentials }; });
     var width = 640, height = 140, pad = 28;
@@ -554,7 +570,8 @@ const CLIENT_SCRIPT = `
         if (x.plan.blockers.length) parts.push(h('div', {}, x.plan.blockers.map(function (b) { return h('div', { class: 'notice', text: 'Blocker: ' + b }); })));
         parts.push(h('ol', {}, x.plan.steps.map(function (s) { return h('li', { text: s }); })));
         x.plan.artifacts.forEach(function (a) {
-          parts.push(h('div', { class: 'artifact' }, [h('div', { class: 'artifact-head' }, [h('strong', { text: a.title }), h('span', { class: 'muted', text: ' ' + a.kind }), copyButton(a.text)]), h('pre', { text: a.text })]));
+          var text = a.text !== null ? a.text : JSON.stringify(a.value, null, 2);
+          parts.push(h('div', { class: 'artifact' }, [h('div', { class: 'artifact-head' }, [h('strong', { text: a.title }), h('span', { class: 'muted', text: ' ' + a.kind }), copyButton(text)]), h('pre', { text: text })]));
         });
       }
     }
@@ -661,7 +678,7 @@ const CLIENT_SCRIPT = `
       h('tbody', {}, X.roles.reduce(function (out, r) {
         r.findings.forEach(function (f, i) {
           out.push(h('tr', {}, [
-            h('td', {}, i === 0 ? [h('strong', { text: r.roleName }), h('div', { class: 'muted mono', text: r.accountId })] : []),
+            h('td', {}, i === 0 ? [h('strong', { text: r.roleName }), h('div', { class: 'muted mono', text: r.accountId }), r.description ? h('div', { class: 'muted small', text: r.description }) : null] : []),
             h('td', {}, [severityBadge(f.severity)]),
             h('td', {}, [h('strong', { text: f.title }), h('div', { text: f.message })]),
             h('td', { class: 'nowrap' }, [h('div', { class: 'mono small', text: f.checkId }), refs(f)]),

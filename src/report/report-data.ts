@@ -25,8 +25,13 @@ export interface ReportFinding {
 export interface ReportArtifact {
   kind: Artifact['kind'];
   title: string;
-  /** What a copy button copies: the snippet for a configuration change, else the artifact as JSON. */
-  text: string;
+  /**
+   * What a copy button copies: the snippet of a configuration change, else null and the page
+   * pretty-prints `value` when the detail opens (indenting 10,000 users' policies up front
+   * would double the file).
+   */
+  text: string | null;
+  value: Artifact | null;
 }
 
 /** Where a user stands in `roleshift remediate`, from the journal's newest operation. */
@@ -48,6 +53,8 @@ export interface ReportRoleFindings {
   accountId: string;
   roleName: string;
   roleArn: string | null;
+  /** The role's own description, as AWS holds it (untrusted text). */
+  description: string | null;
   findings: ReportFinding[];
 }
 
@@ -155,7 +162,8 @@ function toReportArtifact(artifact: Artifact): ReportArtifact {
   return {
     kind: artifact.kind,
     title: artifactTitle(artifact),
-    text: artifact.kind === 'config-change' ? artifact.snippet : JSON.stringify(artifact, null, 2),
+    text: artifact.kind === 'config-change' ? artifact.snippet : null,
+    value: artifact.kind === 'config-change' ? null : artifact,
   };
 }
 
@@ -199,6 +207,7 @@ export function assessForReport(input: AssessInput): ReportExtras {
   const otherFindings: ReportExtras['otherFindings'] = [];
   const userKeys = new Set(snapshot.accounts.flatMap((a) => a.users.map((u) => userKey(a.accountId, u.name))));
   // Findings name their resource by ARN; display names vary by check, so the ARN is the join key.
+  const roleByArn = new Map(snapshot.accounts.flatMap((a) => a.roles.map((r) => [r.arn, r] as const)));
   const keyOfArn = new Map(snapshot.accounts.flatMap((a) => a.users.map((u) => [u.arn, userKey(a.accountId, u.name)] as const)));
   for (const finding of findings) {
     const key = finding.resourceArn === null ? undefined : keyOfArn.get(finding.resourceArn);
@@ -207,7 +216,8 @@ export function assessForReport(input: AssessInput): ReportExtras {
     } else if (finding.resourceType === 'role') {
       const roleKey = finding.resourceArn ?? `${finding.accountId ?? ''}/${finding.resourceName}`;
       const roleName = (finding.resourceArn ?? finding.resourceName).split('/').pop() ?? finding.resourceName;
-      const role = roleFindings.get(roleKey) ?? { accountId: finding.accountId ?? '', roleName, roleArn: finding.resourceArn, findings: [] };
+      const description = finding.resourceArn === null ? null : (roleByArn.get(finding.resourceArn)?.description ?? null);
+      const role = roleFindings.get(roleKey) ?? { accountId: finding.accountId ?? '', roleName, roleArn: finding.resourceArn, description, findings: [] };
       role.findings.push(toReportFinding(finding));
       roleFindings.set(roleKey, role);
     } else {

@@ -103,3 +103,18 @@ describe('roleshift serve (built CLI)', () => {
     expect(await exited).toBe(0);
   });
 });
+
+describe('roleshift serve without a scan (built CLI)', () => {
+  it('Given an empty folder, When serve starts, Then it exits 2 with one line saying to scan first, without listening', () => {
+    const work = mkdtempSync(join(tmpdir(), 'roleshift-serve-empty-'));
+    try {
+      const run = runCli(['serve', '--store', 'none.duckdb'], { cwd: work });
+      expect(run.status).toBe(2);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toMatch(/no scan yet in .*none\.duckdb: run roleshift scan first/);
+      expect(run.stdout).not.toContain('http://');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});

@@ -20,10 +20,13 @@ function portOf(value: string): number {
 }
 
 export async function runServe(ctx: CommandContext, options: ServeCommandOptions): Promise<number> {
+  const source = { store: options.store, exceptions: options.exceptions, config: options.config };
+  // Fail before listening when there is nothing to show (no scan, a broken register): exit 2, one line.
+  await buildReportHtml(ctx, source);
   const server = await serveReport({
     port: options.port ?? 0,
     // A fresh context per request: ages are measured from the moment the page is asked for.
-    render: async () => (await buildReportHtml({ ...ctx, now: new Date() }, { store: options.store, exceptions: options.exceptions, config: options.config })).html,
+    render: async () => (await buildReportHtml({ ...ctx, now: new Date() }, source)).html,
     onError: (error) => ctx.io.warn(`report failed: ${error instanceof Error ? error.message : String(error)}`),
   });
   if (ctx.io.json) ctx.io.out(JSON.stringify({ url: server.url, port: server.port }));
