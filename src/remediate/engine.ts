@@ -26,7 +26,7 @@ import {
 } from './lifecycle.js';
 import { planFinish, planRestore, planRollback, planStart, type OperationKind, type PlannedStep, type UserState } from './plan-steps.js';
 import type { SafetyVerdict } from './safety.js';
-import { formatUserRef, type UserRef } from './user-ref.js';
+import { formatUserRef, type UserRef } from '../model/user-ref.js';
 
 export interface EngineDeps {
   connection: DuckDBConnection;

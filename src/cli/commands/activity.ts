@@ -1,3 +1,4 @@
+import { parseUserRef } from '../../model/user-ref.js';
 import { Command, Option } from 'commander';
 import { DEFAULT_REGIONS, renderAthenaDdl } from '../../activity/athena-ddl.js';
 import { loadActionCatalog } from '../../activity/actions.js';
@@ -176,8 +177,14 @@ interface LeastPrivilegeFlags extends CloudTrailFlags {
   user: string;
 }
 
+/** `--user` as ACCOUNT_ID/USER_NAME or an ARN (any path) pins the account; a bare name matches in any account. */
 function matchesUser(arn: string, user: string): boolean {
-  return arn === user || arn.endsWith(`:user/${user}`) || arn.endsWith(`/${user}`);
+  if (/^\d{12}\/|^arn:/.test(user)) {
+    const wanted = parseUserRef(user);
+    const seen = /^arn:aws[a-z-]*:iam::\d{12}:user\//.test(arn) ? parseUserRef(arn) : null;
+    return seen !== null && seen.accountId === wanted.accountId && seen.userName === wanted.userName;
+  }
+  return arn.endsWith(`:user/${user}`) || arn.endsWith(`/${user}`);
 }
 
 export function register(program: Command): void {
@@ -197,7 +204,7 @@ export function register(program: Command): void {
   const leastPrivilege = addCloudTrailOptions(
     new Command('least-privilege').description('Print the permissions policy for the role replacing an IAM user, from its observed CloudTrail usage.'),
   )
-    .requiredOption('--user <name-or-arn>', 'the IAM user (name or ARN)')
+    .requiredOption('--user <user>', 'the IAM user: ACCOUNT_ID/USER_NAME, its ARN, or a name found in one account only')
     .option('--store <file>', `the roleshift store (default ${DEFAULT_STORE_PATH})`)
     .action(
       actionOf<LeastPrivilegeFlags>(async (ctx, flags) => {

@@ -25,7 +25,7 @@ import { ensureJournalTables, pendingOperations, type JournalOperation } from '.
 import { parsePlanFile } from '../../remediate/plan-file.js';
 import { describeCall, QUARANTINE_POLICY_NAME, type UserState } from '../../remediate/plan-steps.js';
 import { safetyFor, type PlanEntryFacts, type SafetyVerdict } from '../../remediate/safety.js';
-import { formatUserRef, parseUserRef, type UserRef } from '../../remediate/user-ref.js';
+import { formatUserRef, parseUserRef, type UserRef } from '../../model/user-ref.js';
 import { openStore } from '../../store/store.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
 import { storePathOf } from '../estate.js';
