@@ -1,6 +1,11 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { DEFAULT_CONFIG } from '../config.js';
+import { UserInputError } from '../errors.js';
+import type { Account } from '../model/snapshot.js';
+import { staleReportWarning } from './build-account.js';
 
 /** Counts calls per API, e.g. `iam:GetAccountAuthorizationDetails`. One counter per account. */
 export class ApiCallCounter {
@@ -81,4 +86,27 @@ export function createAccountClients(settings: ClientSettings): AccountClients {
   countApiCalls(iam, 'iam', counter);
   countApiCalls(sts, 'sts', counter);
   return { iam, sts, region: settings.region, counter };
+}
+
+/**
+ * The SDK default credential chain (or `profile`), resolved once up front: credentials that
+ * cannot be found at all are the user's to fix (exit 2), not a gap in every account.
+ */
+export async function resolveScanCredentials(profile: string | undefined): Promise<AwsCredentialIdentityProvider> {
+  const credentials = fromNodeProviderChain(profile === undefined ? {} : { profile });
+  try {
+    await credentials();
+  } catch (error) {
+    throw new UserInputError(
+      `no AWS credentials${profile === undefined ? '' : ` for profile ${profile}`} (${(error as Error).message.split('\n')[0]}): set AWS_PROFILE, pass --profile, or run \`aws sso login\``,
+    );
+  }
+  return credentials;
+}
+
+/** One warning per account whose cached credential report is older than the configured limit. */
+export function staleReportWarnings(accounts: readonly Account[], now: Date): string[] {
+  return accounts
+    .map((account) => staleReportWarning(account, now, DEFAULT_CONFIG.thresholds.credentialReportMaxAgeHours))
+    .filter((warning): warning is string => warning !== null);
 }

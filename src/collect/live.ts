@@ -1,12 +1,9 @@
 import { STSClient } from '@aws-sdk/client-sts';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { DEFAULT_CONFIG } from '../config.js';
 import { UserInputError } from '../errors.js';
 import { SNAPSHOT_SCHEMA_VERSION, SnapshotSchema, type Snapshot } from '../model/snapshot.js';
 import { TOOL_VERSION } from '../version.js';
 import { collectAccount } from './account.js';
-import { staleReportWarning } from './build-account.js';
-import { createAccountClients } from './clients.js';
+import { createAccountClients, resolveScanCredentials, staleReportWarnings } from './clients.js';
 
 export interface LiveScanOptions {
   profile?: string;
@@ -38,22 +35,11 @@ async function resolveRegion(options: LiveScanOptions): Promise<string> {
 export async function collectLive(options: LiveScanOptions): Promise<Snapshot> {
   const startedAt = options.now();
   const region = await resolveRegion(options);
-  const credentials = fromNodeProviderChain(options.profile === undefined ? {} : { profile: options.profile });
-  try {
-    await credentials();
-  } catch (error) {
-    throw new UserInputError(
-      `no AWS credentials${options.profile === undefined ? '' : ` for profile ${options.profile}`} (${(error as Error).message.split('\n')[0]}): set AWS_PROFILE, pass --profile, or run \`aws sso login\``,
-    );
-  }
+  const credentials = await resolveScanCredentials(options.profile);
   const clients = createAccountClients({ region, credentials, ...(options.profile === undefined ? {} : { profile: options.profile }) });
   try {
     const result = await collectAccount(clients, { now: options.now, ...(options.log === undefined ? {} : { log: options.log }) });
-    const warnings = [...result.warnings];
-    if (result.account !== null) {
-      const stale = staleReportWarning(result.account, options.now(), DEFAULT_CONFIG.thresholds.credentialReportMaxAgeHours);
-      if (stale !== null) warnings.push(stale);
-    }
+    const warnings = [...result.warnings, ...staleReportWarnings(result.account === null ? [] : [result.account], options.now())];
     const endpoint = process.env.AWS_ENDPOINT_URL;
     const origin = [
       options.profile === undefined ? 'default credential chain' : `profile ${options.profile}`,

@@ -1,11 +1,8 @@
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { DEFAULT_CONFIG } from '../config.js';
 import { UserInputError } from '../errors.js';
 import { SNAPSHOT_SCHEMA_VERSION, SnapshotSchema, type Snapshot } from '../model/snapshot.js';
 import { TOOL_VERSION } from '../version.js';
 import { collectAccount } from './account.js';
-import { staleReportWarning } from './build-account.js';
-import { createAccountClients } from './clients.js';
+import { createAccountClients, resolveScanCredentials, staleReportWarnings } from './clients.js';
 import { scanOrganization, type OrgCheckpoint, type OrgProgress } from './org-scan.js';
 import type { AccountFilters } from './select-accounts.js';
 
@@ -29,14 +26,7 @@ export interface OrgSnapshotOptions {
  */
 export async function collectOrganizationSnapshot(options: OrgSnapshotOptions): Promise<Snapshot> {
   const startedAt = options.now();
-  const credentials = fromNodeProviderChain(options.profile === undefined ? {} : { profile: options.profile });
-  try {
-    await credentials();
-  } catch (error) {
-    throw new UserInputError(
-      `no AWS credentials${options.profile === undefined ? '' : ` for profile ${options.profile}`} (${(error as Error).message.split('\n')[0]}): set AWS_PROFILE, pass --profile, or run \`aws sso login\``,
-    );
-  }
+  const credentials = await resolveScanCredentials(options.profile);
   const result = await scanOrganization({
     credentials,
     region: options.region,
@@ -58,11 +48,7 @@ export async function collectOrganizationSnapshot(options: OrgSnapshotOptions): 
       }
     },
   });
-  const warnings = [...result.warnings];
-  for (const account of result.accounts) {
-    const stale = staleReportWarning(account, options.now(), DEFAULT_CONFIG.thresholds.credentialReportMaxAgeHours);
-    if (stale !== null) warnings.push(stale);
-  }
+  const warnings = [...result.warnings, ...staleReportWarnings(result.accounts, options.now())];
   const endpoint = process.env.AWS_ENDPOINT_URL;
   return SnapshotSchema.parse({
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
