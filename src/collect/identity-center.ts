@@ -16,18 +16,8 @@ import {
   type SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
 import type { IdentityCenterInstance } from '../model/organization.js';
+import { allPages } from './pages.js';
 import { decodePolicyDocument } from './policy-text.js';
-
-async function pages<T>(fetchPage: (token: string | undefined) => Promise<{ items: T[]; next?: string | undefined }>): Promise<T[]> {
-  const all: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetchPage(token);
-    all.push(...page.items);
-    token = page.next;
-  } while (token);
-  return all;
-}
 
 /**
  * Reads the Identity Center instance from its home account: permission sets with their
@@ -39,7 +29,7 @@ export async function readIdentityCenter(
   identityStore: IdentitystoreClient,
   region: string,
 ): Promise<IdentityCenterInstance | null> {
-  const instances = await pages(async (NextToken) => {
+  const instances = await allPages(async (NextToken) => {
     const page = await ssoAdmin.send(new ListInstancesCommand({ NextToken }));
     return { items: page.Instances ?? [], next: page.NextToken };
   });
@@ -48,7 +38,7 @@ export async function readIdentityCenter(
   const InstanceArn = instance.InstanceArn;
   const IdentityStoreId = instance.IdentityStoreId;
 
-  const permissionSetArns = await pages(async (NextToken) => {
+  const permissionSetArns = await allPages(async (NextToken) => {
     const page = await ssoAdmin.send(new ListPermissionSetsCommand({ InstanceArn, NextToken }));
     return { items: page.PermissionSets ?? [], next: page.NextToken };
   });
@@ -57,11 +47,11 @@ export async function readIdentityCenter(
   const assignments: IdentityCenterInstance['assignments'] = [];
   for (const PermissionSetArn of [...permissionSetArns].sort()) {
     const described = await ssoAdmin.send(new DescribePermissionSetCommand({ InstanceArn, PermissionSetArn }));
-    const managed = await pages(async (NextToken) => {
+    const managed = await allPages(async (NextToken) => {
       const page = await ssoAdmin.send(new ListManagedPoliciesInPermissionSetCommand({ InstanceArn, PermissionSetArn, NextToken }));
       return { items: page.AttachedManagedPolicies ?? [], next: page.NextToken };
     });
-    const customer = await pages(async (NextToken) => {
+    const customer = await allPages(async (NextToken) => {
       const page = await ssoAdmin.send(
         new ListCustomerManagedPolicyReferencesInPermissionSetCommand({ InstanceArn, PermissionSetArn, NextToken }),
       );
@@ -81,12 +71,12 @@ export async function readIdentityCenter(
         .sort((a, b) => a.name.localeCompare(b.name)),
       inlinePolicy: inline.InlinePolicy ? decodePolicyDocument(inline.InlinePolicy) : null,
     });
-    const accountIds = await pages(async (NextToken) => {
+    const accountIds = await allPages(async (NextToken) => {
       const page = await ssoAdmin.send(new ListAccountsForProvisionedPermissionSetCommand({ InstanceArn, PermissionSetArn, NextToken }));
       return { items: page.AccountIds ?? [], next: page.NextToken };
     });
     for (const AccountId of [...accountIds].sort()) {
-      const listed = await pages(async (NextToken) => {
+      const listed = await allPages(async (NextToken) => {
         const page = await ssoAdmin.send(new ListAccountAssignmentsCommand({ InstanceArn, PermissionSetArn, AccountId, NextToken }));
         return { items: page.AccountAssignments ?? [], next: page.NextToken };
       });
@@ -101,11 +91,11 @@ export async function readIdentityCenter(
     }
   }
 
-  const users = await pages(async (NextToken) => {
+  const users = await allPages(async (NextToken) => {
     const page = await identityStore.send(new ListUsersCommand({ IdentityStoreId, NextToken }));
     return { items: page.Users ?? [], next: page.NextToken };
   });
-  const groups = await pages(async (NextToken) => {
+  const groups = await allPages(async (NextToken) => {
     const page = await identityStore.send(new ListGroupsCommand({ IdentityStoreId, NextToken }));
     return { items: page.Groups ?? [], next: page.NextToken };
   });
@@ -113,7 +103,7 @@ export async function readIdentityCenter(
   for (const group of groups) {
     if (!group.GroupId) continue;
     const GroupId = group.GroupId;
-    const members = await pages(async (NextToken) => {
+    const members = await allPages(async (NextToken) => {
       const page = await identityStore.send(new ListGroupMembershipsCommand({ IdentityStoreId, GroupId, NextToken }));
       return { items: page.GroupMemberships ?? [], next: page.NextToken };
     });

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import type { OrgAccount, Organization, Scp } from '../model/organization.js';
 import { whenAt, UNKNOWN } from '../model/when.js';
+import { allPages } from './pages.js';
 import { decodePolicyDocument } from './policy-text.js';
 
 interface OuNode {
@@ -18,18 +19,6 @@ interface OuNode {
   name: string;
   ids: string[];
   names: string[];
-}
-
-/** Every page of a token-paged Organizations list call. */
-async function allPages<T>(fetchPage: (nextToken: string | undefined) => Promise<{ items: T[]; nextToken?: string | undefined }>): Promise<T[]> {
-  const items: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetchPage(token);
-    items.push(...page.items);
-    token = page.nextToken;
-  } while (token);
-  return items;
 }
 
 /**
@@ -44,19 +33,19 @@ export async function readOrganization(client: OrganizationsClient): Promise<Org
 
   const roots = await allPages(async (NextToken) => {
     const page = await client.send(new ListRootsCommand({ NextToken }));
-    return { items: page.Roots ?? [], nextToken: page.NextToken };
+    return { items: page.Roots ?? [], next: page.NextToken };
   });
 
   const ouOfAccount = new Map<string, OuNode>();
   const walk = async (parent: OuNode): Promise<void> => {
     const accounts = await allPages(async (NextToken) => {
       const page = await client.send(new ListAccountsForParentCommand({ ParentId: parent.id, NextToken }));
-      return { items: page.Accounts ?? [], nextToken: page.NextToken };
+      return { items: page.Accounts ?? [], next: page.NextToken };
     });
     for (const account of accounts) if (account.Id) ouOfAccount.set(account.Id, parent);
     const children = await allPages(async (NextToken) => {
       const page = await client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parent.id, NextToken }));
-      return { items: page.OrganizationalUnits ?? [], nextToken: page.NextToken };
+      return { items: page.OrganizationalUnits ?? [], next: page.NextToken };
     });
     for (const child of children) {
       if (!child.Id) continue;
@@ -70,7 +59,7 @@ export async function readOrganization(client: OrganizationsClient): Promise<Org
 
   const listed = await allPages(async (NextToken) => {
     const page = await client.send(new ListAccountsCommand({ NextToken }));
-    return { items: page.Accounts ?? [], nextToken: page.NextToken };
+    return { items: page.Accounts ?? [], next: page.NextToken };
   });
   const accounts: OrgAccount[] = listed
     .filter((account) => account.Id)
@@ -94,7 +83,7 @@ export async function readOrganization(client: OrganizationsClient): Promise<Org
 async function readScps(client: OrganizationsClient): Promise<Scp[]> {
   const summaries = await allPages(async (NextToken) => {
     const page = await client.send(new ListPoliciesCommand({ Filter: 'SERVICE_CONTROL_POLICY', NextToken }));
-    return { items: page.Policies ?? [], nextToken: page.NextToken };
+    return { items: page.Policies ?? [], next: page.NextToken };
   });
   const scps: Scp[] = [];
   for (const summary of summaries) {
@@ -102,7 +91,7 @@ async function readScps(client: OrganizationsClient): Promise<Scp[]> {
     const described = await client.send(new DescribePolicyCommand({ PolicyId: summary.Id }));
     const targets = await allPages(async (NextToken) => {
       const page = await client.send(new ListTargetsForPolicyCommand({ PolicyId: summary.Id, NextToken }));
-      return { items: page.Targets ?? [], nextToken: page.NextToken };
+      return { items: page.Targets ?? [], next: page.NextToken };
     });
     const content = described.Policy?.Content;
     scps.push({

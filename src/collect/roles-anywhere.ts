@@ -2,6 +2,7 @@ import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Checksum, SourceData } from '@smithy/types';
 import type { RolesAnywhere } from '../model/organization.js';
+import { allPages } from './pages.js';
 
 /**
  * IAM Roles Anywhere read API. The only maintained npm client in our registry is years old, so
@@ -140,19 +141,14 @@ export function createRolesAnywhereApi(options: {
 
 /** All trust anchors and profiles of one account in one region, every page. */
 export async function readRolesAnywhere(api: RolesAnywhereApi, accountId: string, region: string): Promise<RolesAnywhere> {
-  const trustAnchors: RolesAnywhere['trustAnchors'] = [];
-  let token: string | undefined;
-  do {
+  const trustAnchors = await allPages(async (token) => {
     const page = await api.listTrustAnchors(token);
-    trustAnchors.push(...page.items);
-    token = page.nextToken;
-  } while (token);
-  const profiles: RolesAnywhere['profiles'] = [];
-  do {
+    return { items: page.items, next: page.nextToken };
+  });
+  const profiles = await allPages(async (token) => {
     const page = await api.listProfiles(token);
-    profiles.push(...page.items);
-    token = page.nextToken;
-  } while (token);
+    return { items: page.items, next: page.nextToken };
+  });
   const byArn = (a: { arn: string }, b: { arn: string }) => a.arn.localeCompare(b.arn);
   return { accountId, region, trustAnchors: trustAnchors.sort(byArn), profiles: profiles.sort(byArn) };
 }
