@@ -200,13 +200,14 @@ async function naiveChild(dir: string): Promise<Measure> {
 }
 
 async function roleshiftChild(dir: string, work: string): Promise<Measure & { ingestSeconds: number; querySeconds: number }> {
-  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const { openStore } = await import('../src/store/store.js');
   const { ingestCloudTrail } = await import('../src/activity/ingest.js');
   const { localSource } = await import('../src/activity/source.js');
   const { queryUsage, duckdbRunner } = await import('../src/activity/usage.js');
   const { duckdbDialect } = await import('../src/activity/queries.js');
-  const instance = await DuckDBInstance.create(join(work, 'bench.duckdb'), { memory_limit: '512MB' });
-  const connection = await instance.connect();
+  // The store the CLI opens, with its memory limit: what a user's run would do.
+  const store = await openStore(join(work, 'bench.duckdb'));
+  const connection = store.connection;
   const started = performance.now();
   const source = localSource(dir);
   const ingested = await ingestCloudTrail(connection, source);
@@ -223,8 +224,7 @@ async function roleshiftChild(dir: string, work: string): Promise<Measure & { in
     badRecords: ingested.badRecords,
   });
   const done = performance.now();
-  connection.closeSync();
-  instance.closeSync();
+  store.close();
   return {
     seconds: (done - started) / 1000,
     ingestSeconds: (ingestDone - started) / 1000,

@@ -37,7 +37,7 @@ function byText<T>(pick: (item: T) => string): (a: T, b: T) => number {
   return (a, b) => (pick(a) < pick(b) ? -1 : pick(a) > pick(b) ? 1 : 0);
 }
 
-function finishFacets(facets: Facets): Omit<AccessKeyUsage, 'accessKeyId' | 'longLived' | 'principalArn'> {
+function finishFacets(facets: Facets): Omit<AccessKeyUsage, 'accessKeyId' | 'principalArn'> {
   return {
     events: facets.events,
     firstSeen: facets.firstSeen,
@@ -96,6 +96,18 @@ function identityCenterSessions(principals: PrincipalUsage[]): FederatedSession[
   return sessions;
 }
 
+/** The `resources` column: a JSON array of ARNs from either engine; anything else is no sample. */
+function resourceSample(text: string | null): string[] {
+  if (text === null || text === '') return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  return Array.isArray(value) ? value.filter((arn): arn is string => typeof arn === 'string' && arn.startsWith('arn:')) : [];
+}
+
 /**
  * Turns the query rows (either engine) into usage facts. Rows are grouped by (principal, access
  * key); a principal's facets are the sum over its keys, and a key's facets are its own rows.
@@ -145,10 +157,11 @@ export function assembleUsage(rows: UsageResultSet, source: UsageSource, actionM
   for (const row of rows.resources) {
     const mapped = actionMap.get(`${row.event_source}|${row.event_name}`);
     if (mapped === undefined) continue;
+    const sample = resourceSample(row.resources);
     for (const facets of facetsFor(row.principal, row.access_key_id)) {
       const action = facets.actions.get(mapped.action);
       if (action === undefined) continue;
-      action.resourceSet.add(row.resource_arn);
+      for (const arn of sample) action.resourceSet.add(arn);
       if (row.distinct_resources > RESOURCES_PER_ACTION || action.resourceSet.size > RESOURCES_PER_ACTION) action.resourcesTruncated = true;
     }
   }
@@ -198,7 +211,6 @@ export function assembleUsage(rows: UsageResultSet, source: UsageSource, actionM
   const accessKeys: AccessKeyUsage[] = [...byKey.entries()]
     .map(([accessKeyId, facets]) => ({
       accessKeyId,
-      longLived: accessKeyId.startsWith('AKIA'),
       principalArn: keyPrincipal.get(accessKeyId) ?? 'unknown',
       ...finishFacets(facets),
     }))

@@ -71,7 +71,7 @@ describeWithMoto('runAthenaQuery against moto Athena', (moto) => {
     });
     expect(usage.source.engine).toBe('athena');
     expect(usage.accessKeys).toEqual([
-      expect.objectContaining({ accessKeyId: 'AKIACI00000000000001', longLived: true, events: 42, actions: [{ action: 's3:PutObject', mapped: true, events: 42, errors: 1, resources: [], resourcesTruncated: false }], userAgents: [expect.objectContaining({ family: 'terraform', events: 42 })] }),
+      expect.objectContaining({ accessKeyId: 'AKIACI00000000000001', events: 42, actions: [{ action: 's3:PutObject', mapped: true, events: 42, errors: 1, resources: [], resourcesTruncated: false }], userAgents: [expect.objectContaining({ family: 'terraform', events: 42 })] }),
     ]);
   });
 });

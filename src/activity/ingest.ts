@@ -17,7 +17,11 @@ export interface IngestOptions {
   concurrency?: number;
   /** Rows appended before the batch and its file rows are committed together. */
   batchRows?: number;
-  /** Local files handed to DuckDB's own reader at once (0: parse everything in JavaScript). */
+  /**
+   * Local files handed to DuckDB's own reader at once (0: parse everything in JavaScript). Big
+   * batches keep both cores busy (32 files per statement took half again as long at 1 GB); a
+   * batch that fails is halved until the odd file is alone.
+   */
   nativeBatchFiles?: number;
   log?: (line: string) => void;
 }
@@ -98,6 +102,9 @@ export async function ingestCloudTrail(connection: DuckDBConnection, source: Log
   const batchRows = options.batchRows ?? 100_000;
   const result: IngestResult = { origin: source.origin, filesRead: 0, filesSkipped: 0, filesPruned: 0, unreadable: [], records: 0, badRecords: 0, filesReadNatively: 0 };
 
+  // Row order in ct_events means nothing (every query groups), and keeping it makes DuckDB
+  // insert on one thread: about a quarter slower (bench/README.md).
+  await connection.run('SET preserve_insertion_order = false');
   const work = mkdtempSync(join(tmpdir(), 'roleshift-ingest-'));
   const batchFile = join(work, 'batch.jsonl');
   let pendingFiles: FileRow[] = [];
@@ -148,8 +155,7 @@ export async function ingestCloudTrail(connection: DuckDBConnection, source: Log
     }
   };
 
-  const recordNative = async (object: LogObject, count: NativeFileCount): Promise<void> => {
-    await connection.run('INSERT OR REPLACE INTO ct_files VALUES ($1, $2, $3, $4, $5, NULL)', [object.key, object.size, object.version, count.records, count.badRecords]);
+  const countNative = (count: NativeFileCount): void => {
     result.filesRead += 1;
     result.filesReadNatively += 1;
     result.records += count.records;
@@ -164,7 +170,7 @@ export async function ingestCloudTrail(connection: DuckDBConnection, source: Log
   const ingestBatch = async (objects: readonly LogObject[]): Promise<void> => {
     let counts: NativeFileCount[];
     try {
-      counts = await ingestNatively(connection, objects.map((object) => object.key));
+      counts = await ingestNatively(connection, objects);
     } catch {
       const [only] = objects;
       if (objects.length === 1 && only !== undefined) {
@@ -181,11 +187,11 @@ export async function ingestCloudTrail(connection: DuckDBConnection, source: Log
       const count = byKey.get(object.key);
       // Absent: no non-empty "Records" array (a bare array, JSON lines, an empty log).
       if (count === undefined) await settle(object, await read(object));
-      else await recordNative(object, count);
+      else countNative(count);
     }
   };
 
-  const nativeBatchFiles = Math.max(0, options.nativeBatchFiles ?? 32);
+  const nativeBatchFiles = Math.max(0, options.nativeBatchFiles ?? 256);
   let nativePending: LogObject[] = [];
   const flushNative = async (): Promise<void> => {
     const batch = nativePending;
@@ -231,6 +237,7 @@ export async function ingestCloudTrail(connection: DuckDBConnection, source: Log
     await commit();
   } finally {
     rmSync(work, { recursive: true, force: true });
+    await connection.run('RESET preserve_insertion_order');
   }
   result.unreadable.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return result;

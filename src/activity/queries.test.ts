@@ -25,15 +25,19 @@ describe('renderQuery dialects', () => {
   it('Given the Athena dialect, When a query is rendered, Then it reads nested fields and prunes on the partition with a day of slack', () => {
     const sql = renderQuery('summary', athenaDialect('cloudtrail', 'org_trail'), window);
     expect(sql).toContain('FROM "cloudtrail"."org_trail"');
-    expect(sql).toContain('useridentity.accesskeyid AS access_key_id');
+    expect(sql).toContain("CASE WHEN useridentity.accesskeyid LIKE 'AKIA%' THEN useridentity.accesskeyid END AS access_key_id");
     expect(sql).toContain(`"timestamp" >= '2025/03/05'`);
     expect(sql).toContain(`"timestamp" <= '2025/03/08'`);
     expect(sql).not.toContain('file_key');
   });
 
-  it('Given the resources query, When rendered for each engine, Then only the UNNEST differs in shape', () => {
-    expect(renderQuery('resources', duckdbDialect(), { since: null, until: null })).toContain('UNNEST(resources) AS r(resource_arn)');
-    expect(renderQuery('resources', athenaDialect('d', 't'), { since: null, until: null })).toContain('AS r(resource_arn, resource_account, resource_type)');
+  it('Given the resources query, When rendered for each engine, Then only the unnesting and the JSON rendering differ', () => {
+    const duckdb = renderQuery('resources', duckdbDialect(), { since: null, until: null });
+    const athena = renderQuery('resources', athenaDialect('d', 't'), { since: null, until: null });
+    expect(duckdb).toContain('FROM (SELECT *, unnest(resources) AS resource_arn FROM ct_events) AS resource_rows');
+    expect(duckdb).toContain('CAST(to_json(min(resource_arn, 20)) AS VARCHAR) AS resources');
+    expect(athena).toContain('FROM "d"."t" CROSS JOIN UNNEST(resources) AS r(resource_arn, resource_account, resource_type)');
+    expect(athena).toContain('json_format(CAST(min(resource_arn, 20) AS JSON)) AS resources');
   });
 
   it('Given a window bound that is not an ISO instant, When rendered, Then it is refused rather than interpolated', () => {

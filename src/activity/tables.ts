@@ -66,6 +66,15 @@ const ACTIVITY_MIGRATIONS: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    // The native reader inserts a batch whole and removes its non-events after counting them.
+    version: 2,
+    statements: [
+      'ALTER TABLE ct_events ALTER COLUMN event_time DROP NOT NULL',
+      'ALTER TABLE ct_events ALTER COLUMN event_source DROP NOT NULL',
+      'ALTER TABLE ct_events ALTER COLUMN event_name DROP NOT NULL',
+    ],
+  },
 ];
 
 /** Creates or upgrades the activity tables on a store connection (idempotent). */

@@ -58,8 +58,14 @@ const FacetsShape = {
   errors: z.record(z.string(), z.number()),
 };
 
+/**
+ * One caller. A role's sessions are one principal whose `arn` is the role's (the session
+ * issuer): session names and temporary keys change hourly, so facts per session would grow with
+ * time, not with the estate. Identity Center sessions keep their session ARN (its name is the
+ * person).
+ */
 export const PrincipalUsageSchema = z.object({
-  /** `userIdentity.arn`; for web-identity and SAML callers, the identity provider and subject. */
+  /** `userIdentity.arn` (a role's ARN for its sessions); for web-identity and SAML callers, the identity provider and subject. */
   arn: z.string(),
   /** `userIdentity.type`: IAMUser, AssumedRole, Root, WebIdentityUser, SAMLUser, AWSService... */
   type: z.string(),
@@ -73,10 +79,9 @@ export const PrincipalUsageSchema = z.object({
 });
 export type PrincipalUsage = z.infer<typeof PrincipalUsageSchema>;
 
+/** A long-lived access key (AKIA, IAM user or root); temporary keys count under their principal. */
 export const AccessKeyUsageSchema = z.object({
   accessKeyId: z.string(),
-  /** AKIA: long-lived (IAM user / root); ASIA: temporary (session). */
-  longLived: z.boolean(),
   principalArn: z.string(),
   ...FacetsShape,
 });

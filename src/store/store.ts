@@ -79,6 +79,13 @@ const STORE_MIGRATIONS: readonly Migration[] = [
  */
 const instances = new Map<string, { instance: DuckDBInstance; users: number }>();
 
+/**
+ * DuckDB would otherwise take up to 80% of the machine's memory; with a limit it spills to
+ * `<store>.tmp` instead, which keeps a CloudTrail ingestion of any size under 1 GB of RSS
+ * (bench/README.md).
+ */
+const STORE_MEMORY_LIMIT = '512MB';
+
 async function acquireInstance(path: string): Promise<DuckDBInstance> {
   const held = instances.get(path);
   if (held) {
@@ -88,7 +95,7 @@ async function acquireInstance(path: string): Promise<DuckDBInstance> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(path);
+    instance = await DuckDBInstance.create(path, { memory_limit: STORE_MEMORY_LIMIT });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const hint = /lock/i.test(reason)
