@@ -267,6 +267,7 @@ function parallelZcat(files: string[]): Promise<Measure> {
 export async function run(args: string[]): Promise<void> {
   const flags = parseFlags(args);
   const dir = flags.dir ?? mkdtempSync(join(tmpdir(), 'roleshift-bench-ct-'));
+  mkdirSync(dir, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'roleshift-bench-work-'));
   try {
     let files = listFiles(dir);
