@@ -96,16 +96,15 @@ function identityCenterSessions(principals: PrincipalUsage[]): FederatedSession[
   return sessions;
 }
 
-/** The `resources` column: a JSON array of ARNs from either engine; anything else is no sample. */
+/**
+ * The `resources` column: JSON text of an array of ARNs from either engine. Anything else is a
+ * query bug, and dropping the sample would narrow a least-privilege policy below what was used.
+ */
 function resourceSample(text: string | null): string[] {
   if (text === null || text === '') return [];
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return [];
-  }
-  return Array.isArray(value) ? value.filter((arn): arn is string => typeof arn === 'string' && arn.startsWith('arn:')) : [];
+  const value: unknown = JSON.parse(text);
+  if (!Array.isArray(value)) throw new Error(`the resources query returned ${text.slice(0, 80)}, not a JSON array of ARNs`);
+  return value.filter((arn): arn is string => typeof arn === 'string' && arn.startsWith('arn:'));
 }
 
 /**

@@ -119,17 +119,16 @@ const GOOD = 'event_time IS NOT NULL AND event_source IS NOT NULL AND event_name
  * table (bench/README.md).
  */
 export async function ingestNatively(connection: DuckDBConnection, files: readonly NativeFile[]): Promise<NativeFileCount[]> {
-  const paths = files.map((file) => file.key);
-  const pathList = `[${paths.map(sqlString).join(', ')}]`;
+  const quotedPaths = files.map((file) => sqlString(file.key)).join(', ');
   const columns = EVENT_COLUMNS.map((column) => `${FLAT[column]} AS ${column}`).join(',\n ');
-  const batch = `file_key IN (${paths.map(sqlString).join(', ')})`;
+  const batch = `file_key IN (${quotedPaths})`;
   await connection.run('BEGIN TRANSACTION');
   try {
     const inserted = await connection.run(
       `INSERT INTO ct_events
        SELECT ${columns}
        FROM (SELECT filename, unnest(Records) AS r
-             FROM read_json(${pathList}, columns = {Records: ${sqlString(RECORD_TYPE)}}, format = 'newline_delimited', records = true,
+             FROM read_json([${quotedPaths}], columns = {Records: ${sqlString(RECORD_TYPE)}}, format = 'newline_delimited', records = true,
                             filename = true, compression = 'auto_detect', maximum_object_size = ${MAX_OBJECT_BYTES}))`,
     );
     const reader = await connection.runAndReadAll(

@@ -6,7 +6,7 @@ import type { Usage } from '../model/usage.js';
 import { athenaRunner, type AthenaOptions } from './athena-client.js';
 import { ingestCloudTrail } from './ingest.js';
 import { athenaDialect, duckdbDialect } from './queries.js';
-import { s3Source } from './s3-source.js';
+import { s3Source } from './s3-client.js';
 import { localSource, type LogSource } from './source.js';
 import { duckdbRunner, queryUsage } from './usage.js';
 

@@ -5,7 +5,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { describeWithMoto } from '../../test/harness/moto.js';
-import { parseS3Url } from './s3-source.js';
+import { parseS3Url } from './s3-client.js';
 import { collectUsage } from './scan.js';
 
 const corpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
