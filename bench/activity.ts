@@ -1,11 +1,14 @@
 /**
- * `npm run bench -- activity [--size-mb N] [--dir DIR] [--keep]`
+ * `npm run bench -- activity [--size-mb N] [--dir DIR] [--keep] [--floors]`
  *
  * Synthetic CloudTrail (realistic record shapes: unique ids, session names, request parameters,
  * TLS details; about 10-15:1 gzip, not the 40:1 of repeated records) in the delivery layout,
  * then, on the same files: parallel zcat (the decompression limit), a naive Node loop (gunzip +
  * JSON.parse + a Map), and roleshift (ingestion into DuckDB, then the usage queries). Each
- * contender runs in its own process so its peak RSS is its own.
+ * contender runs in its own process so its peak RSS is its own. `--floors` adds what bounds any
+ * DuckDB design from below on the same files: reading the fields usage needs and computing
+ * nothing, flattening them and storing nothing, and a one-pass aggregate that keeps no
+ * per-event rows at all (a prototype of the alternative design, not what roleshift runs).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -22,16 +25,18 @@ interface Flags {
   sizeMb: number;
   dir: string | null;
   keep: boolean;
+  floors: boolean;
 }
 
 function parseFlags(args: string[]): Flags {
-  const flags: Flags = { sizeMb: 1024, dir: null, keep: false };
+  const flags: Flags = { sizeMb: 1024, dir: null, keep: false, floors: false };
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i];
     if (arg === '--size-mb') flags.sizeMb = Number(args[(i += 1)]);
     else if (arg === '--dir') flags.dir = args[(i += 1)] ?? null;
     else if (arg === '--keep') flags.keep = true;
-    else throw new Error(`unknown flag ${arg}; use --size-mb N, --dir DIR, --keep`);
+    else if (arg === '--floors') flags.floors = true;
+    else throw new Error(`unknown flag ${arg}; use --size-mb N, --dir DIR, --keep, --floors`);
   }
   if (!Number.isFinite(flags.sizeMb) || flags.sizeMb <= 0) throw new Error('--size-mb must be a positive number');
   return flags;
@@ -234,6 +239,58 @@ async function roleshiftChild(dir: string, work: string): Promise<Measure & { in
   };
 }
 
+const FLOORS = ['read', 'flatten', 'one-pass'] as const;
+type Floor = (typeof FLOORS)[number];
+
+const FLOOR_NAMES: Record<Floor, string> = {
+  read: 'floor: DuckDB reads the fields usage needs, computes nothing',
+  flatten: 'floor: ... and flattens them as ct_events has them, stores nothing',
+  'one-pass': 'floor: one-pass aggregate of every facet, no per-event rows, stores nothing',
+};
+
+/**
+ * The one-pass prototype groups every facet the usage queries produce in one GROUPING SETS
+ * pass, over all time (no window), with events that name resources unnested and weighted so
+ * counts stay per event, and the first distinct ARNs per action as the resource query keeps them.
+ */
+function floorQuery(floor: Floor, sql: { records: string; columns: string; principal: string; key: string; perAction: number }): string {
+  const flat = `(SELECT ${sql.columns} FROM ${sql.records})`;
+  if (floor === 'read') return `SELECT count(*) FROM ${sql.records}`;
+  if (floor === 'flatten') return `SELECT count(*), max(event_time), max(principal_arn), max(user_agent), max(len(resources)) FROM ${flat}`;
+  const keyed = `(SELECT *, ${sql.principal} AS principal, ${sql.key} AS access_key, list_distinct(resources) AS arns FROM ${flat})`;
+  const unnested = `(SELECT *, unnest(CASE WHEN len(arns) > 0 THEN arns ELSE [NULL] END) AS resource_arn FROM ${keyed})`;
+  const weighted = `(SELECT *, CASE WHEN resource_arn IS NULL OR resource_arn = arns[1] THEN 1 ELSE 0 END AS weight FROM ${unnested})`;
+  return `SELECT count(*), sum(events) FROM (
+  SELECT sum(weight) AS events, sum(weight) FILTER (WHERE error_code IS NOT NULL) AS errors, min(event_time) AS first_seen, max(event_time) AS last_seen,
+    max(identity_type), max(account_id), max(user_name), max(session_issuer_arn), min(DISTINCT resource_arn, ${sql.perAction + 1})
+  FROM ${weighted}
+  GROUP BY GROUPING SETS ((file_key), (principal, access_key), (principal, access_key, event_source, event_name), (principal, access_key, error_code),
+    (principal, access_key, user_agent), (principal, access_key, source_ip), (principal, access_key, aws_region),
+    (principal, event_name, mfa_used, login_succeeded), (event_name, federation_provider, federation_subject, role_arn)))`;
+}
+
+async function floorChild(floor: Floor, dir: string): Promise<Measure> {
+  const { openStore } = await import('../src/store/store.js');
+  const { nativeRecords, flattenedColumns } = await import('../src/activity/native.js');
+  const { duckdbDialect, longLivedKey, principalKey, RESOURCES_PER_ACTION } = await import('../src/activity/queries.js');
+  const store = await openStore(':memory:');
+  const files = listFiles(dir);
+  const column = duckdbDialect().column;
+  const query = floorQuery(floor, {
+    records: nativeRecords(files),
+    columns: flattenedColumns(),
+    principal: principalKey(column),
+    key: longLivedKey(column),
+    perAction: RESOURCES_PER_ACTION,
+  });
+  const started = performance.now();
+  const reader = await store.connection.runAndReadAll(query);
+  const seconds = (performance.now() - started) / 1000;
+  const [first] = reader.getRowsJS();
+  store.close();
+  return { seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, detail: floor === 'one-pass' ? `${String(first?.[0])} aggregate rows` : `${String(first?.[0])} events` };
+}
+
 function runChild(mode: string, args: string[]): Promise<Measure & Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--bench-child', mode, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -290,6 +347,8 @@ export async function run(args: string[]): Promise<void> {
     const zcat = await parallelZcat(files);
     const naive = await runChild('naive', [dir]);
     const roleshift = await runChild('roleshift', [dir, work]);
+    const floors: Array<[Floor, Measure]> = [];
+    if (flags.floors) for (const floor of FLOORS) floors.push([floor, await runChild(`floor-${floor}`, [dir])]);
 
     const row = (name: string, m: Measure, note: string) =>
       `| ${name} | ${m.seconds.toFixed(1)} | ${(mb / m.seconds).toFixed(0)} | ${(zcat.seconds / m.seconds).toFixed(2)}x | ${m.maxRssMb === null ? 'n/a' : m.maxRssMb.toFixed(0)} | ${note} |`;
@@ -301,6 +360,7 @@ export async function run(args: string[]): Promise<void> {
       row('parallel zcat (decompression limit)', zcat, zcat.detail),
       row('naive Node loop (gunzip + JSON.parse + Map)', naive, naive.detail),
       row('roleshift ingest + usage queries', roleshift, `${roleshift.detail}; ingest ${Number(roleshift.ingestSeconds).toFixed(1)} s, queries ${Number(roleshift.querySeconds).toFixed(1)} s`),
+      ...floors.map(([floor, measure]) => row(FLOOR_NAMES[floor], measure, measure.detail)),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
@@ -311,6 +371,7 @@ export async function run(args: string[]): Promise<void> {
 
 if (process.argv[2] === '--bench-child') {
   const [mode, dir = '', work = ''] = process.argv.slice(3);
-  const result = mode === 'naive' ? await naiveChild(dir) : await roleshiftChild(dir, work);
+  const floor = FLOORS.find((name) => mode === `floor-${name}`);
+  const result = mode === 'naive' ? await naiveChild(dir) : floor !== undefined ? await floorChild(floor, dir) : await roleshiftChild(dir, work);
   process.stdout.write(JSON.stringify(result));
 }

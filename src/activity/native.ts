@@ -95,6 +95,18 @@ export interface NativeFileCount {
 /** Upper bound for one file's JSON document; bigger files take the JavaScript path. */
 const MAX_OBJECT_BYTES = 16 * 1024 * 1024;
 
+/** A FROM-clause item with one row per record of `paths`: `filename` and the record struct `r`. */
+export function nativeRecords(paths: readonly string[]): string {
+  return `(SELECT filename, unnest(Records) AS r
+           FROM read_json([${paths.map(sqlString).join(', ')}], columns = {Records: ${sqlString(RECORD_TYPE)}}, format = 'newline_delimited', records = true,
+                          filename = true, compression = 'auto_detect', maximum_object_size = ${MAX_OBJECT_BYTES}))`;
+}
+
+/** The select list computing every `ct_events` column from the record struct `r`. */
+export function flattenedColumns(): string {
+  return EVENT_COLUMNS.map((column) => `${FLAT[column]} AS ${column}`).join(',\n ');
+}
+
 async function recordFiles(connection: DuckDBConnection, files: readonly NativeFile[], counts: readonly NativeFileCount[]): Promise<void> {
   const byKey = new Map(counts.map((count) => [count.fileKey, count]));
   const values: Array<string | number> = [];
@@ -119,17 +131,11 @@ const GOOD = 'event_time IS NOT NULL AND event_source IS NOT NULL AND event_name
  * table (bench/README.md).
  */
 export async function ingestNatively(connection: DuckDBConnection, files: readonly NativeFile[]): Promise<NativeFileCount[]> {
-  const quotedPaths = files.map((file) => sqlString(file.key)).join(', ');
-  const columns = EVENT_COLUMNS.map((column) => `${FLAT[column]} AS ${column}`).join(',\n ');
-  const batch = `file_key IN (${quotedPaths})`;
+  const batch = `file_key IN (${files.map((file) => sqlString(file.key)).join(', ')})`;
   await connection.run('BEGIN TRANSACTION');
   try {
     const inserted = await connection.run(
-      `INSERT INTO ct_events
-       SELECT ${columns}
-       FROM (SELECT filename, unnest(Records) AS r
-             FROM read_json([${quotedPaths}], columns = {Records: ${sqlString(RECORD_TYPE)}}, format = 'newline_delimited', records = true,
-                            filename = true, compression = 'auto_detect', maximum_object_size = ${MAX_OBJECT_BYTES}))`,
+      `INSERT INTO ct_events SELECT ${flattenedColumns()} FROM ${nativeRecords(files.map((file) => file.key))}`,
     );
     const reader = await connection.runAndReadAll(
       `SELECT file_key, count(*) AS records, count(*) FILTER (WHERE NOT (${GOOD})) AS bad FROM ct_events WHERE ${batch} GROUP BY file_key`,

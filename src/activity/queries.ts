@@ -171,12 +171,12 @@ function where(dialect: Dialect, window: QueryWindow, extra: string[] = []): str
  * since their session name is the person. Only long-lived keys (AKIA) get facts of their own;
  * a temporary key's calls count under its principal.
  */
-function principalKey(c: Dialect['column']): string {
+export function principalKey(c: Dialect['column']): string {
   return `CASE WHEN ${c.identityType} = 'AssumedRole' AND ${c.sessionIssuerArn} IS NOT NULL AND ${c.principal} NOT LIKE '%:assumed-role/AWSReservedSSO_%'
     THEN ${c.sessionIssuerArn} ELSE ${c.principal} END`;
 }
 
-function longLivedKey(c: Dialect['column']): string {
+export function longLivedKey(c: Dialect['column']): string {
   return `CASE WHEN ${c.accessKeyId} LIKE 'AKIA%' THEN ${c.accessKeyId} END`;
 }
 
