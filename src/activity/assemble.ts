@@ -18,11 +18,14 @@ export type UsageResultSet = { [N in QueryName]: Array<UsageRows[N]> };
 
 const NO_KEY = '';
 
+/** An action while rows are added: every pattern is known only while none of its rows had too many. */
+type TrackedAction = ActionUsage & { resourceSet: Set<string>; patternSet: Set<string>; patternsComplete: boolean };
+
 interface Facets {
   events: number;
   firstSeen: string;
   lastSeen: string;
-  actions: Map<string, ActionUsage & { resourceSet: Set<string> }>;
+  actions: Map<string, TrackedAction>;
   addresses: Map<string, AddressGroup>;
   userAgents: Map<string, UserAgentFamily>;
   regions: Set<string>;
@@ -43,7 +46,11 @@ function finishFacets(facets: Facets): Omit<AccessKeyUsage, 'accessKeyId' | 'pri
     firstSeen: facets.firstSeen,
     lastSeen: facets.lastSeen,
     actions: [...facets.actions.values()]
-      .map(({ resourceSet, ...action }) => ({ ...action, resources: [...resourceSet].sort().slice(0, RESOURCES_PER_ACTION) }))
+      .map(({ resourceSet, patternSet, patternsComplete, ...action }) => ({
+        ...action,
+        resources: [...resourceSet].sort().slice(0, RESOURCES_PER_ACTION),
+        ...(action.resourcesTruncated === true && patternsComplete && patternSet.size <= RESOURCES_PER_ACTION ? { resourcePatterns: [...patternSet].sort() } : {}),
+      }))
       .sort(byText((action) => action.action)),
     addresses: [...facets.addresses.values()].sort((a, b) => b.events - a.events || byText<AddressGroup>((x) => x.group)(a, b)),
     userAgents: [...facets.userAgents.values()].sort((a, b) => b.events - a.events || byText<UserAgentFamily>((x) => x.family)(a, b)),
@@ -97,14 +104,19 @@ function identityCenterSessions(principals: PrincipalUsage[]): FederatedSession[
 }
 
 /**
- * The `resources` column: JSON text of an array of ARNs from either engine. Anything else is a
- * query bug, and dropping the sample would narrow a least-privilege policy below what was used.
+ * The resources query's JSON columns, from either engine: arrays of text. Anything else is a
+ * query bug, and dropping a sample would narrow a least-privilege policy below what was used.
  */
-function resourceSample(text: string | null): string[] {
+function jsonTextArray(text: string | null, what: string): string[] {
   if (text === null || text === '') return [];
   const value: unknown = JSON.parse(text);
-  if (!Array.isArray(value)) throw new Error(`the resources query returned ${text.slice(0, 80)}, not a JSON array of ARNs`);
-  return value.filter((arn): arn is string => typeof arn === 'string' && arn.startsWith('arn:'));
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw new Error(`the resources query returned ${text.slice(0, 80)}, not a JSON array of ${what}`);
+  return value as string[];
+}
+
+/** The `resources` column holds one JSON array of ARNs per pattern. */
+function resourceSample(text: string | null): string[] {
+  return jsonTextArray(text, 'JSON texts').flatMap((sample) => jsonTextArray(sample, 'ARNs')).filter((arn) => arn.startsWith('arn:'));
 }
 
 /**
@@ -147,7 +159,17 @@ export function assembleUsage(rows: UsageResultSet, source: UsageSource, actionM
   for (const row of rows.actions) {
     const mapped = actionMap.get(`${row.event_source}|${row.event_name}`) ?? { action: `${row.event_source.replace(/\.amazonaws\.com$/, '')}:${row.event_name}`, mapped: false };
     for (const facets of facetsFor(row.principal, row.access_key_id)) {
-      const action = facets.actions.get(mapped.action) ?? { action: mapped.action, mapped: mapped.mapped, events: 0, errors: 0, resources: [], resourcesTruncated: false, resourceSet: new Set<string>() };
+      const action = facets.actions.get(mapped.action) ?? {
+        action: mapped.action,
+        mapped: mapped.mapped,
+        events: 0,
+        errors: 0,
+        resources: [],
+        resourcesTruncated: false,
+        resourceSet: new Set<string>(),
+        patternSet: new Set<string>(),
+        patternsComplete: true,
+      };
       action.events += row.events;
       action.errors += row.errors;
       facets.actions.set(mapped.action, action);
@@ -157,11 +179,14 @@ export function assembleUsage(rows: UsageResultSet, source: UsageSource, actionM
     const mapped = actionMap.get(`${row.event_source}|${row.event_name}`);
     if (mapped === undefined) continue;
     const sample = resourceSample(row.resources);
+    const patterns = jsonTextArray(row.patterns, 'patterns');
     for (const facets of facetsFor(row.principal, row.access_key_id)) {
       const action = facets.actions.get(mapped.action);
       if (action === undefined) continue;
       for (const arn of sample) action.resourceSet.add(arn);
       if (row.distinct_resources > RESOURCES_PER_ACTION || action.resourceSet.size > RESOURCES_PER_ACTION) action.resourcesTruncated = true;
+      if (row.distinct_patterns > RESOURCES_PER_ACTION) action.patternsComplete = false;
+      for (const pattern of patterns) action.patternSet.add(pattern);
     }
   }
   for (const row of rows.errors) {

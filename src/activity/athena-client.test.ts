@@ -59,6 +59,11 @@ describeWithMoto('runAthenaQuery against moto Athena', (moto) => {
         rows: page([['arn:aws:iam::111111111111:user/ci', 'AKIACI00000000000001', 's3.amazonaws.com', 'PutObject', '42', '1']]),
         column_info: columns(['principal', 'access_key_id', 'event_source', 'event_name', 'events', 'errors']),
       },
+      // As Trino's json_format renders an array of JSON texts: each pattern's sample is one string.
+      resources: {
+        rows: page([['arn:aws:iam::111111111111:user/ci', null, 's3.amazonaws.com', 'PutObject', '42', '1', '["arn:aws:s3:::artifacts/*"]', '["[\\"arn:aws:s3:::artifacts/a.zip\\",\\"arn:aws:s3:::artifacts/b.zip\\"]"]']]),
+        column_info: columns(['principal', 'access_key_id', 'event_source', 'event_name', 'distinct_resources', 'distinct_patterns', 'patterns', 'resources']),
+      },
       agents: {
         rows: page([['arn:aws:iam::111111111111:user/ci', 'AKIACI00000000000001', 'APN/1.0 HashiCorp/1.0 Terraform/1.7.0', '42']]),
         column_info: columns(['principal', 'access_key_id', 'user_agent', 'events']),
@@ -72,6 +77,17 @@ describeWithMoto('runAthenaQuery against moto Athena', (moto) => {
     expect(usage.source.engine).toBe('athena');
     expect(usage.accessKeys).toEqual([
       expect.objectContaining({ accessKeyId: 'AKIACI00000000000001', events: 42, actions: [{ action: 's3:PutObject', mapped: true, events: 42, errors: 1, resources: [], resourcesTruncated: false }], userAgents: [expect.objectContaining({ family: 'terraform', events: 42 })] }),
+    ]);
+    expect(usage.principals[0]?.actions).toEqual([
+      {
+        action: 's3:PutObject',
+        mapped: true,
+        events: 42,
+        errors: 1,
+        resources: ['arn:aws:s3:::artifacts/a.zip', 'arn:aws:s3:::artifacts/b.zip'],
+        resourcesTruncated: true,
+        resourcePatterns: ['arn:aws:s3:::artifacts/*'],
+      },
     ]);
   });
 });

@@ -34,14 +34,14 @@ describeWithMoto('least privilege from usage, replayed in moto with permission c
     if (root !== undefined) rmSync(root, { recursive: true, force: true });
   });
 
-  it('Given a user observed listing one bucket, reading one object and listing roles, When its role is assumed, Then observed calls succeed and unobserved ones are denied', async () => {
+  it('Given a user observed listing one bucket, reading one object, writing more objects than are kept to another bucket and listing roles, When its role is assumed, Then observed calls succeed, writes anywhere in that bucket succeed and unobserved calls are denied', async () => {
     const m = moto();
     const base = { endpoint: m.endpoint, region: m.region };
     const iam = new IAMClient({ ...base, credentials: m.credentials });
     const s3Setup = new S3Client({ ...base, credentials: m.credentials, forcePathStyle: true });
 
     // Given: the estate, and an admin key to act with once permission checks are on.
-    for (const bucket of ['releases', 'secrets']) await s3Setup.send(new CreateBucketCommand({ Bucket: bucket }));
+    for (const bucket of ['releases', 'secrets', 'exports']) await s3Setup.send(new CreateBucketCommand({ Bucket: bucket }));
     await s3Setup.send(new PutObjectCommand({ Bucket: 'releases', Key: 'app.zip', Body: 'zip' }));
     await s3Setup.send(new PutObjectCommand({ Bucket: 'releases', Key: 'other.zip', Body: 'zip' }));
     await s3Setup.send(new PutObjectCommand({ Bucket: 'secrets', Key: 'db.txt', Body: 'x' }));
@@ -58,13 +58,15 @@ describeWithMoto('least privilege from usage, replayed in moto with permission c
       trailRecord('s3.amazonaws.com', 'GetObject', [{ ARN: 'arn:aws:s3:::releases/app.zip', type: 'AWS::S3::Object' }, { ARN: 'arn:aws:s3:::releases', type: 'AWS::S3::Bucket' }]),
       trailRecord('iam.amazonaws.com', 'ListRoles', []),
       trailRecord('sts.amazonaws.com', 'GetCallerIdentity', []),
+      ...Array.from({ length: 25 }, (_, index) => trailRecord('s3.amazonaws.com', 'PutObject', [{ ARN: `arn:aws:s3:::exports/day-${index}.csv`, type: 'AWS::S3::Object' }])),
     ];
     writeFileSync(join(day, 'trail.json'), JSON.stringify({ Records: records }));
     const usage = await collectUsage({ cloudtrail: root });
     const deployer = usage.principals.find((p) => p.arn === DEPLOYER);
     if (deployer === undefined) throw new Error('deployer not in usage');
-    const { policy } = buildLeastPrivilegePolicy(deployer.actions, await loadActionCatalog(deployer.actions.map((a) => a.action)));
+    const { policy, perBucket } = buildLeastPrivilegePolicy(deployer.actions, await loadActionCatalog(deployer.actions.map((a) => a.action)));
     if (policy === null) throw new Error('no policy');
+    expect(perBucket).toEqual([{ action: 's3:PutObject', resources: ['arn:aws:s3:::exports/*'] }]);
 
     // moto matches trust principals literally (no `:root` expansion), so trust the admin user.
     await iam.send(
@@ -88,12 +90,15 @@ describeWithMoto('least privilege from usage, replayed in moto with permission c
     expect(listing.Contents?.map((o) => o.Key).sort()).toEqual(['app.zip', 'other.zip']);
     const object = await s3.send(new GetObjectCommand({ Bucket: 'releases', Key: 'app.zip' }));
     expect(await object.Body?.transformToString()).toBe('zip');
+    await s3.send(new PutObjectCommand({ Bucket: 'exports', Key: 'day-99.csv', Body: 'never seen, same bucket' }));
     expect((await roleIam.send(new ListRolesCommand({}))).Roles?.some((r) => r.RoleName === 'deployer-replacement')).toBe(true);
 
     // ...and what was not observed is denied.
     await expect(s3.send(new GetObjectCommand({ Bucket: 'releases', Key: 'other.zip' }))).rejects.toMatchObject({ name: 'AccessDenied' });
     await expect(s3.send(new ListObjectsV2Command({ Bucket: 'secrets' }))).rejects.toMatchObject({ name: 'AccessDenied' });
     await expect(s3.send(new PutObjectCommand({ Bucket: 'releases', Key: 'new.zip', Body: 'x' }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(s3.send(new PutObjectCommand({ Bucket: 'secrets', Key: 'day-1.csv', Body: 'x' }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(s3.send(new GetObjectCommand({ Bucket: 'exports', Key: 'day-1.csv' }))).rejects.toMatchObject({ name: 'AccessDenied' });
     await expect(roleIam.send(new ListUsersCommand({}))).rejects.toMatchObject({ name: 'AccessDenied' });
   });
 });

@@ -6,7 +6,7 @@ import { buildLeastPrivilegePolicy } from './least-privilege.js';
 const used = (action: string, resources: string[] = [], events = 3, errors = 0, mapped = true, resourcesTruncated = false): ActionUsage => ({ action, mapped, events, errors, resources, resourcesTruncated });
 
 describe('buildLeastPrivilegePolicy', () => {
-  const cases: Array<{ name: string; actions: ActionUsage[]; statements: Array<{ Action: string[]; Resource: string[] }>; notNarrowed?: string[]; leftOut?: string[] }> = [
+  const cases: Array<{ name: string; actions: ActionUsage[]; statements: Array<{ Action: string[]; Resource: string[] }>; notNarrowed?: string[]; perBucket?: string[]; leftOut?: string[] }> = [
     {
       name: 'an object read narrows to the object ARN and a listing to the bucket',
       actions: [used('s3:GetObject', ['arn:aws:s3:::releases/app.zip', 'arn:aws:s3:::releases']), used('s3:ListBucket', ['arn:aws:s3:::releases'])],
@@ -40,6 +40,17 @@ describe('buildLeastPrivilegePolicy', () => {
       notNarrowed: ['s3:GetObject'],
     },
     {
+      name: 'an action that read more objects than are kept, in few buckets, is granted those buckets and says so',
+      actions: [
+        {
+          ...used('s3:GetObject', ['arn:aws:s3:::alpha', 'arn:aws:s3:::alpha/a'], 30, 0, true, true),
+          resourcePatterns: ['arn:aws:s3:::alpha', 'arn:aws:s3:::alpha/*', 'arn:aws:s3:::beta/*'],
+        },
+      ],
+      statements: [{ Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::alpha/*', 'arn:aws:s3:::beta/*'] }],
+      perBucket: ['s3:GetObject'],
+    },
+    {
       name: 'actions of one service on the same resources share a statement',
       actions: [used('iam:GetUser', ['arn:aws:iam::123456789012:user/ci/deployer']), used('iam:ListAccessKeys', ['arn:aws:iam::123456789012:user/ci/deployer'])],
       statements: [{ Action: ['iam:GetUser', 'iam:ListAccessKeys'], Resource: ['arn:aws:iam::123456789012:user/ci/deployer'] }],
@@ -51,6 +62,7 @@ describe('buildLeastPrivilegePolicy', () => {
     const result = buildLeastPrivilegePolicy(testCase.actions, catalog);
     expect((result.policy?.Statement ?? []).map(({ Action, Resource }) => ({ Action, Resource }))).toEqual(testCase.statements);
     expect(result.notNarrowed.map((n) => n.action)).toEqual(testCase.notNarrowed ?? []);
+    expect(result.perBucket.map((n) => n.action)).toEqual(testCase.perBucket ?? []);
     expect(result.leftOut.map((n) => n.action)).toEqual(testCase.leftOut ?? []);
     for (const statement of result.policy?.Statement ?? []) {
       expect(statement.Action).not.toContain('*');

@@ -20,6 +20,11 @@ export interface LeastPrivilegeResult {
   policy: LeastPrivilegePolicy | null;
   /** Granted on `*` (for one action, never `*` on `*`), and why. */
   notNarrowed: Array<{ action: string; reason: NotNarrowedReason }>;
+  /**
+   * Granted on whole buckets: the action touched more objects than are kept, in these buckets
+   * only, so every object of each is granted (wider than observed, far narrower than `*`).
+   */
+  perBucket: Array<{ action: string; resources: string[] }>;
   /** Observed but not granted, and why. */
   leftOut: Array<{ action: string; reason: 'not-an-iam-action' | 'only-failed' | 'needs-no-permission' }>;
 }
@@ -49,12 +54,14 @@ function sidFor(service: string, index: number): string {
 /**
  * A permissions policy from observed usage: one statement per service and resource set, every
  * action named (no wildcards), resources narrowed to the ARNs CloudTrail showed when the action
- * supports resource-level permissions. Calls that only ever failed are not granted: granting
- * what was denied would widen access, not preserve it.
+ * supports resource-level permissions, or to their buckets when the objects were too many to
+ * keep. Calls that only ever failed are not granted: granting what was denied would widen
+ * access, not preserve it.
  */
 export function buildLeastPrivilegePolicy(actions: readonly ActionUsage[], catalog: ActionCatalog): LeastPrivilegeResult {
   const notNarrowed: LeastPrivilegeResult['notNarrowed'] = [];
   const leftOut: LeastPrivilegeResult['leftOut'] = [];
+  const perBucket: LeastPrivilegeResult['perBucket'] = [];
   // service → resource-set key → actions
   const grouped = new Map<string, Map<string, { resources: string[]; actions: Set<string> }>>();
 
@@ -73,18 +80,20 @@ export function buildLeastPrivilegePolicy(actions: readonly ActionUsage[], catal
     }
     const info = catalog.get(usage.action);
     let resources: string[] = ['*'];
+    const observed = usage.resourcesTruncated === true ? usage.resourcePatterns : usage.resources;
     if (info === undefined || info.resourceArnPatterns.length === 0) {
       notNarrowed.push({ action: usage.action, reason: 'no-resource-level-permissions' });
-    } else if (usage.resourcesTruncated === true) {
+    } else if (observed === undefined) {
       // Narrowing to the kept sample would deny the rest of what the user really touches.
       notNarrowed.push({ action: usage.action, reason: 'too-many-resources' });
-    } else if (usage.resources.length === 0) {
+    } else if (observed.length === 0) {
       notNarrowed.push({ action: usage.action, reason: 'no-resource-in-cloudtrail' });
     } else {
       const patterns = info.resourceArnPatterns.map(patternToRegex);
-      const matching = usage.resources.filter((arn) => patterns.some((pattern) => pattern.test(arn)));
+      const matching = observed.filter((arn) => patterns.some((pattern) => pattern.test(arn)));
       if (matching.length === 0) notNarrowed.push({ action: usage.action, reason: 'resources-do-not-match-action' });
       else resources = [...new Set(matching)].sort();
+      if (matching.length > 0 && usage.resourcesTruncated === true) perBucket.push({ action: usage.action, resources });
     }
     const service = usage.action.split(':')[0] ?? usage.action;
     const byResources = grouped.get(service) ?? new Map<string, { resources: string[]; actions: Set<string> }>();
@@ -102,5 +111,5 @@ export function buildLeastPrivilegePolicy(actions: readonly ActionUsage[], catal
       statements.push({ Sid: sidFor(service, index), Effect: 'Allow', Action: [...entry.actions].sort(), Resource: entry.resources });
     });
   }
-  return { policy: statements.length === 0 ? null : { Version: '2012-10-17', Statement: statements }, notNarrowed, leftOut };
+  return { policy: statements.length === 0 ? null : { Version: '2012-10-17', Statement: statements }, notNarrowed, perBucket, leftOut };
 }

@@ -180,12 +180,33 @@ export function longLivedKey(c: Dialect['column']): string {
   return `CASE WHEN ${c.accessKeyId} LIKE 'AKIA%' THEN ${c.accessKeyId} END`;
 }
 
+/**
+ * An S3 object ARN as its bucket's objects (`arn:aws:s3:::bucket/*`); any other ARN as itself.
+ * Objects are the one kind of resource whose number grows with time rather than with the estate.
+ */
+function resourcePattern(arn: string): string {
+  return `CASE WHEN ${arn} LIKE 'arn:%:s3:::%/%' THEN split_part(${arn}, '/', 1) || '/*' ELSE ${arn} END`;
+}
+
 /** The rows each query returns; counts are numbers, times ISO text. */
 export interface UsageRows {
   summary: { principal: string | null; access_key_id: string | null; identity_type: string | null; account_id: string | null; user_name: string | null; session_issuer_arn: string | null; events: number; first_seen: string; last_seen: string };
   actions: { principal: string | null; access_key_id: string | null; event_source: string; event_name: string; events: number; errors: number };
-  /** `resources`: JSON text of the first RESOURCES_PER_ACTION distinct ARNs, in order. */
-  resources: { principal: string | null; access_key_id: string | null; event_source: string; event_name: string; distinct_resources: number; resources: string };
+  /**
+   * `patterns`: JSON text of the first RESOURCES_PER_ACTION distinct patterns (S3 objects as
+   * `bucket/*`); `resources`: JSON text of up to RESOURCES_PER_ACTION JSON texts, each the first
+   * ARNs of one pattern, which together hold the first ARNs overall.
+   */
+  resources: {
+    principal: string | null;
+    access_key_id: string | null;
+    event_source: string;
+    event_name: string;
+    distinct_resources: number;
+    distinct_patterns: number;
+    patterns: string;
+    resources: string;
+  };
   errors: { principal: string | null; access_key_id: string | null; error_code: string; events: number };
   agents: { principal: string | null; access_key_id: string | null; user_agent: string | null; events: number };
   addresses: { principal: string | null; access_key_id: string | null; source_ip: string | null; events: number };
@@ -223,16 +244,25 @@ ${where(dialect, window)}
 GROUP BY ${groupKey}, ${c.eventSource}, ${c.eventName}
 ORDER BY 1, 2, 3, 4`;
     case 'resources':
-      // A busy key touches millions of S3 objects: keep the first few per action and the count,
-      // so memory stays bounded and least privilege knows when the list is not the whole story.
+      // A busy key touches millions of S3 objects: keep per action the count, the first few ARNs
+      // and the first few patterns (an object ARN becomes its bucket's `bucket/*`), so memory
+      // stays bounded and least privilege can still name buckets when the objects are too many.
+      // The middle level keeps each pattern's first ARNs; the first ARNs overall are among the
+      // samples of the first patterns, and all of them are when there are no more than kept.
       return `SELECT principal, CAST(NULL AS VARCHAR) AS access_key_id, event_source, event_name,
-  count(*) AS distinct_resources, ${dialect.jsonText(`min(resource_arn, ${RESOURCES_PER_ACTION})`)} AS resources
+  sum(pattern_resources) AS distinct_resources, count(*) AS distinct_patterns,
+  ${dialect.jsonText(`min(pattern, ${RESOURCES_PER_ACTION})`)} AS patterns, ${dialect.jsonText(`min(pattern_sample, ${RESOURCES_PER_ACTION})`)} AS resources
 FROM (
-  SELECT ${principal} AS principal, ${c.eventSource} AS event_source, ${c.eventName} AS event_name, resource_arn
-  FROM ${dialect.resourceRows}
-  ${where(dialect, window, ["resource_arn LIKE 'arn:%'"])}
+  SELECT principal, event_source, event_name, ${resourcePattern('resource_arn')} AS pattern, count(*) AS pattern_resources,
+    ${dialect.jsonText(`min(resource_arn, ${RESOURCES_PER_ACTION})`)} AS pattern_sample
+  FROM (
+    SELECT ${principal} AS principal, ${c.eventSource} AS event_source, ${c.eventName} AS event_name, resource_arn
+    FROM ${dialect.resourceRows}
+    ${where(dialect, window, ["resource_arn LIKE 'arn:%'"])}
+    GROUP BY 1, 2, 3, 4
+  ) AS distinct_resources
   GROUP BY 1, 2, 3, 4
-) AS distinct_resources
+) AS resource_patterns
 GROUP BY principal, event_source, event_name
 ORDER BY 1, 3, 4`;
     case 'errors':

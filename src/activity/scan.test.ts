@@ -220,5 +220,37 @@ describe('collectUsage grouping: facts grow with the estate, not with sessions',
     expect(action?.events).toBe(50);
     expect(action?.resourcesTruncated).toBe(true);
     expect(action?.resources).toEqual(Array.from({ length: 20 }, (_, index) => `arn:aws:s3:::data/part-${String(index).padStart(2, '0')}.parquet`));
+    expect(action?.resourcePatterns).toEqual(['arn:aws:s3:::data/*']);
+  });
+
+  const readsFrom = (buckets: readonly string[], objectsPerBucket: number) =>
+    buckets.flatMap((bucket) =>
+      Array.from({ length: objectsPerBucket }, (_, index) => ({
+        ...roleSession('s', 'ASIAAAAAAAAAAAAAAAA1', 'etl', 'unused'),
+        resources: [{ ARN: `arn:aws:s3:::${bucket}` }, { ARN: `arn:aws:s3:::${bucket}/part-${String(index).padStart(2, '0')}.parquet` }],
+      })),
+    );
+
+  it('Given too many objects in two buckets, When read, Then the first twenty ARNs span both buckets and the patterns are the buckets and their objects', async () => {
+    const path = join(root, 'AWSLogs/222222222222/CloudTrail/us-east-1/2025/03/06/c.json.gz');
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, gzipSync(JSON.stringify({ Records: readsFrom(['beta', 'alpha'], 15) })));
+    const usage = await collectUsage({ cloudtrail: root });
+    const action = usage.principals[0]?.actions[0];
+    expect(action?.events).toBe(30);
+    expect(action?.resourcesTruncated).toBe(true);
+    const alpha = Array.from({ length: 15 }, (_, index) => `arn:aws:s3:::alpha/part-${String(index).padStart(2, '0')}.parquet`);
+    expect(action?.resources).toEqual(['arn:aws:s3:::alpha', ...alpha, 'arn:aws:s3:::beta', 'arn:aws:s3:::beta/part-00.parquet', 'arn:aws:s3:::beta/part-01.parquet', 'arn:aws:s3:::beta/part-02.parquet']);
+    expect(action?.resourcePatterns).toEqual(['arn:aws:s3:::alpha', 'arn:aws:s3:::alpha/*', 'arn:aws:s3:::beta', 'arn:aws:s3:::beta/*']);
+  });
+
+  it('Given objects in more buckets than are kept, When read, Then no patterns are given, since they would not be all of them', async () => {
+    const path = join(root, 'AWSLogs/222222222222/CloudTrail/us-east-1/2025/03/06/d.json.gz');
+    mkdirSync(dirname(path), { recursive: true });
+    const buckets = Array.from({ length: 11 }, (_, index) => `bucket-${String(index).padStart(2, '0')}`);
+    writeFileSync(path, gzipSync(JSON.stringify({ Records: readsFrom(buckets, 2) })));
+    const action = (await collectUsage({ cloudtrail: root })).principals[0]?.actions[0];
+    expect(action?.resourcesTruncated).toBe(true);
+    expect(action?.resourcePatterns).toBeUndefined();
   });
 });

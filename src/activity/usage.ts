@@ -7,7 +7,7 @@ import { QUERY_NAMES, renderQuery, type Dialect, type QueryName, type QueryWindo
 /** Runs one rendered query; rows as plain objects keyed by the query's column names. */
 export type QueryRunner = (name: QueryName, sql: string) => Promise<Array<Record<string, unknown>>>;
 
-const NUMERIC_COLUMNS = new Set(['events', 'errors', 'total', 'with_mfa', 'without_mfa', 'failed', 'distinct_resources']);
+const NUMERIC_COLUMNS = new Set(['events', 'errors', 'total', 'with_mfa', 'without_mfa', 'failed', 'distinct_resources', 'distinct_patterns']);
 
 /**
  * One row as the typed shape: DuckDB gives BIGINT counts, Athena gives every value as text, so

@@ -39,6 +39,12 @@ export const ActionUsageSchema = z.object({
   resources: z.array(z.string()),
   /** True when more distinct resources were seen than are kept (S3 objects, log streams...); absent means false. */
   resourcesTruncated: z.boolean().optional(),
+  /**
+   * Present only when resources are truncated: every resource seen, S3 object ARNs as their
+   * bucket's `arn:aws:s3:::bucket/*`, sorted, when that makes at most 20; least privilege then
+   * grants the buckets instead of `*`.
+   */
+  resourcePatterns: z.array(z.string()).optional(),
 });
 export type ActionUsage = z.infer<typeof ActionUsageSchema>;
 

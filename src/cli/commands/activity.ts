@@ -221,6 +221,7 @@ export function register(program: Command): void {
         } else {
           ctx.io.out(policy.policy === null ? '{}' : JSON.stringify(policy.policy, null, 2));
           for (const item of policy.notNarrowed) ctx.io.log(`not narrowed: ${item.action} on * (${item.reason})`);
+          for (const item of policy.perBucket) ctx.io.log(`per bucket: ${item.action} on ${item.resources.join(', ')} (more objects than are kept; every object of these buckets)`);
           for (const item of policy.leftOut) ctx.io.log(`left out: ${item.action} (${item.reason})`);
         }
         return EXIT.ok;
