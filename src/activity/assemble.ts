@@ -114,11 +114,6 @@ function jsonTextArray(text: string | null, what: string): string[] {
   return value as string[];
 }
 
-/** The `resources` column holds one JSON array of ARNs per pattern. */
-function resourceSample(text: string | null): string[] {
-  return jsonTextArray(text, 'JSON texts').flatMap((sample) => jsonTextArray(sample, 'ARNs')).filter((arn) => arn.startsWith('arn:'));
-}
-
 /**
  * Turns the query rows (either engine) into usage facts. Rows are grouped by (principal, access
  * key); a principal's facets are the sum over its keys, and a key's facets are its own rows.
@@ -178,7 +173,7 @@ export function assembleUsage(rows: UsageResultSet, source: UsageSource, actionM
   for (const row of rows.resources) {
     const mapped = actionMap.get(`${row.event_source}|${row.event_name}`);
     if (mapped === undefined) continue;
-    const sample = resourceSample(row.resources);
+    const sample = jsonTextArray(row.resources, 'ARNs').filter((arn) => arn.startsWith('arn:'));
     const patterns = jsonTextArray(row.patterns, 'patterns');
     for (const facets of facetsFor(row.principal, row.access_key_id)) {
       const action = facets.actions.get(mapped.action);

@@ -35,9 +35,9 @@ describe('renderQuery dialects', () => {
     const duckdb = renderQuery('resources', duckdbDialect(), { since: null, until: null });
     const athena = renderQuery('resources', athenaDialect('d', 't'), { since: null, until: null });
     expect(duckdb).toContain('FROM (SELECT *, unnest(resources) AS resource_arn FROM ct_events) AS resource_rows');
-    expect(duckdb).toContain('CAST(to_json(min(resource_arn, 20)) AS VARCHAR) AS pattern_sample');
+    expect(duckdb).toContain('CAST(to_json(min(resource_arn, 20)) AS VARCHAR) AS resources');
     expect(athena).toContain('FROM "d"."t" CROSS JOIN UNNEST(resources) AS r(resource_arn, resource_account, resource_type)');
-    expect(athena).toContain('json_format(CAST(min(resource_arn, 20) AS JSON)) AS pattern_sample');
+    expect(athena).toContain('json_format(CAST(min(resource_arn, 20) AS JSON)) AS resources');
   });
 
   it('Given a window bound that is not an ISO instant, When rendered, Then it is refused rather than interpolated', () => {

@@ -193,9 +193,8 @@ export interface UsageRows {
   summary: { principal: string | null; access_key_id: string | null; identity_type: string | null; account_id: string | null; user_name: string | null; session_issuer_arn: string | null; events: number; first_seen: string; last_seen: string };
   actions: { principal: string | null; access_key_id: string | null; event_source: string; event_name: string; events: number; errors: number };
   /**
-   * `patterns`: JSON text of the first RESOURCES_PER_ACTION distinct patterns (S3 objects as
-   * `bucket/*`); `resources`: JSON text of up to RESOURCES_PER_ACTION JSON texts, each the first
-   * ARNs of one pattern, which together hold the first ARNs overall.
+   * `resources`: JSON text of the first RESOURCES_PER_ACTION distinct ARNs, in order;
+   * `patterns`: the same of the distinct patterns (S3 objects as `bucket/*`).
    */
   resources: {
     principal: string | null;
@@ -244,26 +243,29 @@ ${where(dialect, window)}
 GROUP BY ${groupKey}, ${c.eventSource}, ${c.eventName}
 ORDER BY 1, 2, 3, 4`;
     case 'resources':
-      // A busy key touches millions of S3 objects: keep per action the count, the first few ARNs
-      // and the first few patterns (an object ARN becomes its bucket's `bucket/*`), so memory
-      // stays bounded and least privilege can still name buckets when the objects are too many.
-      // The middle level keeps each pattern's first ARNs; the first ARNs overall are among the
-      // samples of the first patterns, and all of them are when there are no more than kept.
-      return `SELECT principal, CAST(NULL AS VARCHAR) AS access_key_id, event_source, event_name,
-  sum(pattern_resources) AS distinct_resources, count(*) AS distinct_patterns,
-  ${dialect.jsonText(`min(pattern, ${RESOURCES_PER_ACTION})`)} AS patterns, ${dialect.jsonText(`min(pattern_sample, ${RESOURCES_PER_ACTION})`)} AS resources
-FROM (
-  SELECT principal, event_source, event_name, ${resourcePattern('resource_arn')} AS pattern, count(*) AS pattern_resources,
-    ${dialect.jsonText(`min(resource_arn, ${RESOURCES_PER_ACTION})`)} AS pattern_sample
-  FROM (
-    SELECT ${principal} AS principal, ${c.eventSource} AS event_source, ${c.eventName} AS event_name, resource_arn
-    FROM ${dialect.resourceRows}
-    ${where(dialect, window, ["resource_arn LIKE 'arn:%'"])}
-    GROUP BY 1, 2, 3, 4
-  ) AS distinct_resources
+      // A busy key touches millions of S3 objects: keep per action the count and the first few
+      // ARNs, and the count and first few patterns (an object ARN becomes its bucket's
+      // `bucket/*`), so memory stays bounded and least privilege can still name buckets when
+      // the objects are too many. Two aggregates joined, each as small as the old single one:
+      // nesting the pattern level inside needed twice the memory.
+      return `WITH distinct_resources AS (
+  SELECT ${principal} AS principal, ${c.eventSource} AS event_source, ${c.eventName} AS event_name, resource_arn
+  FROM ${dialect.resourceRows}
+  ${where(dialect, window, ["resource_arn LIKE 'arn:%'"])}
   GROUP BY 1, 2, 3, 4
-) AS resource_patterns
-GROUP BY principal, event_source, event_name
+), by_resource AS (
+  SELECT principal, event_source, event_name, count(*) AS distinct_resources, ${dialect.jsonText(`min(resource_arn, ${RESOURCES_PER_ACTION})`)} AS resources
+  FROM distinct_resources
+  GROUP BY 1, 2, 3
+), by_pattern AS (
+  SELECT principal, event_source, event_name, count(*) AS distinct_patterns, ${dialect.jsonText(`min(pattern, ${RESOURCES_PER_ACTION})`)} AS patterns
+  FROM (SELECT DISTINCT principal, event_source, event_name, ${resourcePattern('resource_arn')} AS pattern FROM distinct_resources) AS distinct_patterns
+  GROUP BY 1, 2, 3
+)
+SELECT r.principal, CAST(NULL AS VARCHAR) AS access_key_id, r.event_source, r.event_name, r.distinct_resources, p.distinct_patterns, p.patterns, r.resources
+FROM by_resource AS r
+JOIN by_pattern AS p
+  ON r.principal IS NOT DISTINCT FROM p.principal AND r.event_source IS NOT DISTINCT FROM p.event_source AND r.event_name IS NOT DISTINCT FROM p.event_name
 ORDER BY 1, 3, 4`;
     case 'errors':
       return `SELECT ${key}, ${c.errorCode} AS error_code, count(*) AS events
