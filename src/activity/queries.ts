@@ -246,8 +246,8 @@ ORDER BY 1, 2, 3, 4`;
       // A busy key touches millions of S3 objects: keep per action the count and the first few
       // ARNs, and the count and first few patterns (an object ARN becomes its bucket's
       // `bucket/*`), so memory stays bounded and least privilege can still name buckets when
-      // the objects are too many. Two aggregates joined, each as small as the old single one:
-      // nesting the pattern level inside needed twice the memory.
+      // the objects are too many. Two aggregates over the distinct rows, joined: nesting the
+      // pattern level inside the ARN level needed more memory (bench/README.md).
       return `WITH distinct_resources AS (
   SELECT ${principal} AS principal, ${c.eventSource} AS event_source, ${c.eventName} AS event_name, resource_arn
   FROM ${dialect.resourceRows}
