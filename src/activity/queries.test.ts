@@ -58,8 +58,9 @@ describe('renderQuery dialects', () => {
 
 /**
  * The Athena rendering run on DuckDB: the raw records are loaded into a table shaped like
- * Athena's CloudTrail table, and Trino's json_extract_scalar is given a DuckDB macro. Every
- * query but `resources` (Trino's UNNEST expands row fields, DuckDB's does not) must return
+ * Athena's CloudTrail table, and Trino's json_extract_scalar and json_format are given DuckDB
+ * macros. Trino's UNNEST expands an array of rows into one column per field and DuckDB's does
+ * not, so that one clause is spelled the DuckDB way before the run. Every query must return
  * exactly what the DuckDB rendering returns on the flattened table.
  */
 describe('DuckDB and Athena renderings give the same results on the same data', () => {
@@ -96,6 +97,9 @@ describe('DuckDB and Athena renderings give the same results on the same data', 
       additionaleventdata: json(record.additionalEventData),
       responseelements: json(record.responseElements),
       requestparameters: json(record.requestParameters),
+      resources: Array.isArray(record.resources)
+        ? (record.resources as Array<Record<string, unknown>>).map((resource) => ({ arn: resource.ARN ?? resource.arn ?? null, accountid: resource.accountId ?? null, type: resource.type ?? null }))
+        : null,
       timestamp: time === null ? null : time.slice(0, 10).replace(/-/g, '/'),
     };
   };
@@ -117,8 +121,10 @@ describe('DuckDB and Athena renderings give the same results on the same data', 
       eventtime: 'VARCHAR', eventsource: 'VARCHAR', eventname: 'VARCHAR', awsregion: 'VARCHAR', sourceipaddress: 'VARCHAR', useragent: 'VARCHAR',
       errorcode: 'VARCHAR', recipientaccountid: 'VARCHAR',
       useridentity: 'STRUCT(type VARCHAR, principalid VARCHAR, arn VARCHAR, accountid VARCHAR, invokedby VARCHAR, accesskeyid VARCHAR, username VARCHAR, identityprovider VARCHAR, sessioncontext STRUCT(sessionissuer STRUCT(arn VARCHAR)))',
-      additionaleventdata: 'VARCHAR', responseelements: 'VARCHAR', requestparameters: 'VARCHAR', "timestamp": 'VARCHAR'})`);
+      additionaleventdata: 'VARCHAR', responseelements: 'VARCHAR', requestparameters: 'VARCHAR',
+      resources: 'STRUCT(arn VARCHAR, accountid VARCHAR, type VARCHAR)[]', "timestamp": 'VARCHAR'})`);
     await connection.run('CREATE MACRO json_extract_scalar(j, p) AS json_extract_string(j, p)');
+    await connection.run('CREATE MACRO json_format(j) AS CAST(j AS VARCHAR)');
     await ingestCloudTrail(connection, localSource(logs));
     await ingestCloudTrail(connection, localSource(join(corpus, 'cloud-snitch/TestReport_WebIdentityUserEvent.extracted.json')));
   });
@@ -129,7 +135,13 @@ describe('DuckDB and Athena renderings give the same results on the same data', 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const comparable: QueryName[] = QUERY_NAMES.filter((name) => name !== 'resources');
+  const trinoUnnest = '"cloudtrail"."org_trail" CROSS JOIN UNNEST(resources) AS r(resource_arn, resource_account, resource_type)';
+  const duckdbUnnest = '(SELECT *, unnest(resources).arn AS resource_arn FROM "cloudtrail"."org_trail") AS resource_rows';
+  const onDuckdb = (name: QueryName, sql: string): string => {
+    if (name !== 'resources') return sql;
+    if (!sql.includes(trinoUnnest)) throw new Error('the Athena resources query no longer unnests as this test expects');
+    return sql.replace(trinoUnnest, duckdbUnnest);
+  };
 
   it.each([
     [{ since: null, until: null }],
@@ -138,12 +150,13 @@ describe('DuckDB and Athena renderings give the same results on the same data', 
     const runner = duckdbRunner(connection);
     const flat = await runUsageQueries(runner, duckdbDialect(), window);
     const athenaDialectOnDuckdb = athenaDialect('cloudtrail', 'org_trail');
-    for (const name of comparable) {
-      const athenaRows = (await runner(name, renderQuery(name, athenaDialectOnDuckdb, window))).map(normaliseRow);
+    for (const name of QUERY_NAMES) {
+      const athenaRows = (await runner(name, onDuckdb(name, renderQuery(name, athenaDialectOnDuckdb, window)))).map(normaliseRow);
       expect.soft(athenaRows, name).toEqual(flat[name]);
     }
     expect(flat.summary.length).toBeGreaterThan(5);
     expect(flat.consoleLogins.length).toBeGreaterThan(0);
+    if (window.since === null) expect(flat.resources.some((row) => row.distinct_resources > 20)).toBe(true);
     expect(flat.federation).toHaveLength(window.since === null ? 1 : 0);
   });
 });
