@@ -110,7 +110,7 @@ describe('roleshift history (built CLI)', () => {
 });
 
 describe('roleshift demo (built CLI)', () => {
-  it('Given an empty folder, When roleshift demo runs there, Then it prints the summary and writes the snapshot, the report and a store row', () => {
+  it('Given an empty folder, When roleshift demo runs there, Then it prints the summary and writes the snapshot (with the logs\' usage), the report and a store row', () => {
     const run = runCli(['demo'], { cwd: work });
     expect(run.stderr).not.toMatch(/internal error/);
     expect(run.status).toBe(0);
@@ -119,10 +119,13 @@ describe('roleshift demo (built CLI)', () => {
     expect(run.stdout).toContain(join('.roleshift', 'demo', 'report.html'));
     const snapshot = SnapshotSchema.parse(JSON.parse(readFileSync(join(work, '.roleshift', 'demo', 'snapshot.json'), 'utf8')));
     expect(snapshot.accounts).toHaveLength(3);
+    expect(snapshot.usage?.principals.some((principal) => principal.arn === 'arn:aws:iam::222222222222:user/github-actions-deploy')).toBe(true);
+    expect(snapshot.usage?.federatedSessions.some((session) => session.kind === 'identity-center')).toBe(true);
     const html = readFileSync(join(work, '.roleshift', 'demo', 'report.html'), 'utf8');
     expect(html).toContain('id="roleshift-data"');
-    const history = JSON.parse(runCli(['history', '--json'], { cwd: work }).stdout) as { scans: unknown[] };
+    const history = JSON.parse(runCli(['history', '--json'], { cwd: work }).stdout) as { scans: Array<{ kpis: Record<string, number> }> };
     expect(history.scans).toHaveLength(1);
+    expect(history.scans[0]?.kpis.human_idp_share).toBeGreaterThan(0);
   });
 });
 

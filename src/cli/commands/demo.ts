@@ -26,7 +26,9 @@ export async function runDemo(ctx: CommandContext, options: DemoOptions): Promis
   const outDir = resolve(options.outDir ?? '.roleshift/demo');
   const snapshotFile = join(outDir, 'snapshot.json');
   const reportFile = join(outDir, 'report.html');
-  const scan = await scanAndSave(ctx, { from: DEMO_ESTATE_DIR, output: snapshotFile, store: options.store });
+  // With its CloudTrail logs, as a real first run would be: usage narrows the plan's policies
+  // to least privilege and gives the classifier and the KPIs their evidence.
+  const scan = await scanAndSave(ctx, { from: DEMO_ESTATE_DIR, cloudtrail: join(DEMO_ESTATE_DIR, 'cloudtrail'), output: snapshotFile, store: options.store });
   // The full report (classification, findings, plan, trend), the same page `roleshift report` writes.
   writeFileAtomic(reportFile, (await buildReportHtml(ctx, { snapshot: snapshotFile, store: scan.storePath })).html);
   const summary = summarizeSnapshot(scan.snapshot, ctx.now);
@@ -59,7 +61,7 @@ export async function runDemo(ctx: CommandContext, options: DemoOptions): Promis
 
 export function register(program: Command): void {
   const command = new Command('demo')
-    .description('Scan the bundled demo estate (three fictional accounts) offline: no AWS account needed.')
+    .description('Scan the bundled demo estate (three fictional accounts and a week of their CloudTrail) offline: no AWS account needed.')
     .option('--store <file>', `the roleshift store (default ${DEFAULT_STORE_PATH})`)
     .option('--out-dir <dir>', 'where to write snapshot.json and report.html', '.roleshift/demo')
     .addHelpText(
