@@ -398,15 +398,48 @@ const CLIENT_SCRIPT = `
     ]);
   }
 
-  /** The KPIs stored with the newest scan (src/activity/kpis.ts), when the scan computed them. */
+  /** The KPIs of kpisToRecord (src/activity/kpis.ts) in reading order, each with its label and unit. */
+  var KPI_CARDS = [
+    ['users_long_lived_total', 'IAM users with long-lived credentials', 'goal: 0'],
+    ['users_long_lived_humans', 'people with long-lived credentials', 'goal: 0, through the identity provider'],
+    ['users_long_lived_machines', 'machines with long-lived credentials', 'roles, or a registered exception'],
+    ['users_long_lived_break_glass', 'break-glass users', ''],
+    ['users_long_lived_unknown', 'unclassified users', 'review by hand'],
+    ['active_access_keys', 'active access keys', ''],
+    ['human_idp_share', 'human access through the identity provider', ''],
+    ['days_to_remediation_median', 'days from CreateUser to remediation, median', ''],
+    ['days_to_remediation_p90', 'days from CreateUser to remediation, p90', ''],
+    ['remediated_users', 'users remediated', 'deleted or registered as exceptions'],
+    ['exceptions', 'registered exceptions', ''],
+    ['exception_review_age_max_days', 'days since the oldest exception review', ''],
+    ['exceptions_never_reviewed', 'exceptions never reviewed', ''],
+  ];
+
+  function kpiNote(name, kpis) {
+    if (name !== 'human_idp_share') return '';
+    var idp = kpis.human_idp_events || 0;
+    return idp + ' of ' + (idp + (kpis.human_iam_user_events || 0)) + ' human events in CloudTrail';
+  }
+
+  /** The KPIs stored with the newest scan, when the scan computed them; a KPI the list does not know still shows. */
   function renderKpis(d) {
     var last = d.history.length ? d.history[d.history.length - 1] : null;
     var kpis = last && last.kpis ? last.kpis : null;
     if (!kpis || Object.keys(kpis).length === 0) return null;
-    return h('div', { class: 'cards', id: 'kpis' }, Object.keys(kpis).sort().map(function (name) {
-      var value = kpis[name];
-      return card(name.split('_').join(' '), Math.round(value * 100) / 100, '');
-    }));
+    var known = {};
+    var cards = [];
+    KPI_CARDS.forEach(function (entry) {
+      known[entry[0]] = true;
+      if (kpis[entry[0]] === undefined) return;
+      var value = entry[0] === 'human_idp_share' ? Math.round(kpis[entry[0]] * 100) + '%' : Math.round(kpis[entry[0]] * 100) / 100;
+      cards.push(card(entry[1], value, '', entry[2] || kpiNote(entry[0], kpis)));
+    });
+    known.human_idp_events = true;
+    known.human_iam_user_events = true;
+    Object.keys(kpis).sort().forEach(function (name) {
+      if (!known[name]) cards.push(card(name.split('_').join(' '), Math.round(kpis[name] * 100) / 100, ''));
+    });
+    return h('div', { class: 'cards', id: 'kpis' }, cards);
   }
 
   /** The goal line over the stored scans: an inline SVG, no library. */

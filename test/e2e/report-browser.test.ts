@@ -157,7 +157,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the demo report in Chromium (built CLI)', () =>
     expect(await page.locator('#headline-count').innerText()).toBe('16');
     expect(await page.locator('#headline-split').innerText()).toMatch(/\d+\s+people[\s\S]*\d+\s+machines[\s\S]*1\s+accepted exceptions/);
     expect(await page.locator('#trend-chart svg circle').count()).toBe(2);
-    expect(await page.locator('#kpis').innerText()).toMatch(/16\s+users long lived total/);
+    const kpis = await page.locator('#kpis').innerText();
+    expect(kpis).toMatch(/16\s+IAM users with long-lived credentials/);
+    expect(kpis).toMatch(/\d+%\s+human access through the identity provider\s+\d+ of \d+ human events/);
     expect(await page.locator('#accounts tbody tr').count()).toBe(3);
     expect(await page.locator('#users-count').innerText()).toBe('17 of 17 users');
     expect(await page.locator('#key-age-histogram .hrow').count()).toBeGreaterThanOrEqual(6);
