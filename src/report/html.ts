@@ -415,10 +415,17 @@ const CLIENT_SCRIPT = `
     ['exceptions_never_reviewed', 'exceptions never reviewed', ''],
   ];
 
+  /** Shown inside the share's note rather than as cards of their own. */
+  var KPIS_IN_NOTES = ['human_idp_events', 'human_iam_user_events'];
+
   function kpiNote(name, kpis) {
     if (name !== 'human_idp_share') return '';
     var idp = kpis.human_idp_events || 0;
     return idp + ' of ' + (idp + (kpis.human_iam_user_events || 0)) + ' human events in CloudTrail';
+  }
+
+  function kpiValue(name, value) {
+    return name === 'human_idp_share' ? Math.round(value * 100) + '%' : Math.round(value * 100) / 100;
   }
 
   /** The KPIs stored with the newest scan, when the scan computed them; a KPI the list does not know still shows. */
@@ -426,20 +433,14 @@ const CLIENT_SCRIPT = `
     var last = d.history.length ? d.history[d.history.length - 1] : null;
     var kpis = last && last.kpis ? last.kpis : null;
     if (!kpis || Object.keys(kpis).length === 0) return null;
-    var known = {};
-    var cards = [];
-    KPI_CARDS.forEach(function (entry) {
-      known[entry[0]] = true;
-      if (kpis[entry[0]] === undefined) return;
-      var value = entry[0] === 'human_idp_share' ? Math.round(kpis[entry[0]] * 100) + '%' : Math.round(kpis[entry[0]] * 100) / 100;
-      cards.push(card(entry[1], value, '', entry[2] || kpiNote(entry[0], kpis)));
+    var named = KPI_CARDS.map(function (entry) { return entry[0]; }).concat(KPIS_IN_NOTES);
+    var listed = KPI_CARDS.filter(function (entry) { return kpis[entry[0]] !== undefined; }).map(function (entry) {
+      return card(entry[1], kpiValue(entry[0], kpis[entry[0]]), '', entry[2] || kpiNote(entry[0], kpis));
     });
-    known.human_idp_events = true;
-    known.human_iam_user_events = true;
-    Object.keys(kpis).sort().forEach(function (name) {
-      if (!known[name]) cards.push(card(name.split('_').join(' '), Math.round(kpis[name] * 100) / 100, ''));
+    var others = Object.keys(kpis).sort().filter(function (name) { return named.indexOf(name) < 0; }).map(function (name) {
+      return card(name.split('_').join(' '), kpiValue(name, kpis[name]), '');
     });
-    return h('div', { class: 'cards', id: 'kpis' }, cards);
+    return h('div', { class: 'cards', id: 'kpis' }, listed.concat(others));
   }
 
   /** The goal line over the stored scans: an inline SVG, no library. */
