@@ -75,7 +75,9 @@ function pick<T>(items: readonly T[], n: number): T {
 }
 
 function ip(n: number): string {
-  return n % 5 === 0 ? `10.${(n >> 8) & 255}.${n & 255}.${(n * 7) & 255}` : `${(n % 200) + 3}.${(n >> 3) & 255}.${(n >> 11) & 255}.${(n * 13) & 255}`;
+  return n % 5 === 0
+    ? `10.${(n >> 8) & 255}.${n & 255}.${(n * 7) & 255}`
+    : `${(n % 200) + 3}.${(n >> 3) & 255}.${(n >> 11) & 255}.${(n * 13) & 255}`;
 }
 
 function syntheticRecord(i: number, day: string, account: string, region: string): Record<string, unknown> {
@@ -91,7 +93,14 @@ function syntheticRecord(i: number, day: string, account: string, region: string
   const session = `${userIndex.toString(36)}-${day.slice(8)}${String(sessionHour).padStart(2, '0')}-${(userIndex * 7919 + sessionHour).toString(16)}`;
   const keyId = `ASIA${(userIndex * 1_000_003 + sessionHour * 7 + Number(day.slice(8))).toString(36).toUpperCase().padStart(16, 'Q').slice(0, 16)}`;
   const identity = isUser
-    ? { type: 'IAMUser', principalId: `AIDA${String(userIndex).padStart(17, '0')}`, arn: `arn:aws:iam::${account}:user/svc-${userIndex}`, accountId: account, accessKeyId: `AKIAUSER${String(userIndex).padStart(12, '0')}`, userName: `svc-${userIndex}` }
+    ? {
+        type: 'IAMUser',
+        principalId: `AIDA${String(userIndex).padStart(17, '0')}`,
+        arn: `arn:aws:iam::${account}:user/svc-${userIndex}`,
+        accountId: account,
+        accessKeyId: `AKIAUSER${String(userIndex).padStart(12, '0')}`,
+        userName: `svc-${userIndex}`,
+      }
     : {
         type: 'AssumedRole',
         principalId: `AROA${String(userIndex).padStart(17, '0')}:${session}`,
@@ -99,7 +108,13 @@ function syntheticRecord(i: number, day: string, account: string, region: string
         accountId: account,
         accessKeyId: keyId,
         sessionContext: {
-          sessionIssuer: { type: 'Role', principalId: `AROA${String(userIndex).padStart(17, '0')}`, arn: `arn:aws:iam::${account}:role/app-role-${userIndex}`, accountId: account, userName: `app-role-${userIndex}` },
+          sessionIssuer: {
+            type: 'Role',
+            principalId: `AROA${String(userIndex).padStart(17, '0')}`,
+            arn: `arn:aws:iam::${account}:role/app-role-${userIndex}`,
+            accountId: account,
+            userName: `app-role-${userIndex}`,
+          },
           attributes: { creationDate: time, mfaAuthenticated: 'false' },
         },
       };
@@ -115,8 +130,18 @@ function syntheticRecord(i: number, day: string, account: string, region: string
     // A workload calls from a handful of addresses: a few per principal and hour.
     sourceIPAddress: ip(userIndex * 31 + (hour % 3)),
     userAgent: pick(AGENTS, userIndex),
-    requestParameters: eventSource.startsWith('s3') ? { bucketName: bucket, Host: `${bucket}.s3.${region}.amazonaws.com`, key: objectKey } : principal % 4 === 0 ? { maxResults: (principal % 50) + 1, nextToken: randomBytes(12).toString('base64') } : { maxResults: (principal % 50) + 1 },
-    responseElements: eventName === 'AssumeRole' ? { credentials: { accessKeyId: keyId, expiration: time }, assumedRoleUser: { arn: `arn:aws:sts::${account}:assumed-role/app-role-${userIndex}/${session}` } } : null,
+    requestParameters: eventSource.startsWith('s3')
+      ? { bucketName: bucket, Host: `${bucket}.s3.${region}.amazonaws.com`, key: objectKey }
+      : principal % 4 === 0
+        ? { maxResults: (principal % 50) + 1, nextToken: randomBytes(12).toString('base64') }
+        : { maxResults: (principal % 50) + 1 },
+    responseElements:
+      eventName === 'AssumeRole'
+        ? {
+            credentials: { accessKeyId: keyId, expiration: time },
+            assumedRoleUser: { arn: `arn:aws:sts::${account}:assumed-role/app-role-${userIndex}/${session}` },
+          }
+        : null,
     requestID: randomUUID(),
     eventID: randomUUID(),
     readOnly: !eventName.startsWith('Put'),
@@ -124,10 +149,19 @@ function syntheticRecord(i: number, day: string, account: string, region: string
     managementEvent: !eventSource.startsWith('s3'),
     recipientAccountId: account,
     eventCategory: eventSource.startsWith('s3') ? 'Data' : 'Management',
-    tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `${eventSource.replace('.amazonaws.com', '')}.${region}.amazonaws.com` },
+    tlsDetails: {
+      tlsVersion: 'TLSv1.3',
+      cipherSuite: 'TLS_AES_128_GCM_SHA256',
+      clientProvidedHostHeader: `${eventSource.replace('.amazonaws.com', '')}.${region}.amazonaws.com`,
+    },
   };
-  if (withResource) record.resources = [{ accountId: account, type: 'AWS::S3::Bucket', ARN: `arn:aws:s3:::${bucket}` }, { type: 'AWS::S3::Object', ARN: `arn:aws:s3:::${bucket}/${objectKey}` }];
-  if (principal % 97 === 0) record.errorCode = pick(['AccessDenied', 'ThrottlingException', 'InvalidClientTokenId'], principal);
+  if (withResource)
+    record.resources = [
+      { accountId: account, type: 'AWS::S3::Bucket', ARN: `arn:aws:s3:::${bucket}` },
+      { type: 'AWS::S3::Object', ARN: `arn:aws:s3:::${bucket}/${objectKey}` },
+    ];
+  if (principal % 97 === 0)
+    record.errorCode = pick(['AccessDenied', 'ThrottlingException', 'InvalidClientTokenId'], principal);
   return record;
 }
 
@@ -154,7 +188,10 @@ async function generate(dir: string, sizeMb: number): Promise<{ files: string[];
     }
     const text = JSON.stringify({ Records: records });
     rawBytes += Buffer.byteLength(text);
-    const path = join(dir, `AWSLogs/o-benchmark01/${account}/CloudTrail/${region}/${day.replace(/-/g, '/')}/${account}_CloudTrail_${region}_${fileIndex}.json.gz`);
+    const path = join(
+      dir,
+      `AWSLogs/o-benchmark01/${account}/CloudTrail/${region}/${day.replace(/-/g, '/')}/${account}_CloudTrail_${region}_${fileIndex}.json.gz`,
+    );
     mkdirSync(dirname(path), { recursive: true });
     files.push(path);
     pending.push(
@@ -195,16 +232,25 @@ async function naiveChild(dir: string): Promise<Measure> {
   const started = performance.now();
   const counts = new Map<string, number>();
   for (const file of listFiles(dir)) {
-    const parsed = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as { Records: Array<{ userIdentity?: { arn?: string } }> };
+    const parsed = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as {
+      Records: Array<{ userIdentity?: { arn?: string } }>;
+    };
     for (const record of parsed.Records) {
       const arn = record.userIdentity?.arn ?? 'unknown';
       counts.set(arn, (counts.get(arn) ?? 0) + 1);
     }
   }
-  return { seconds: (performance.now() - started) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024, detail: `${counts.size} principals` };
+  return {
+    seconds: (performance.now() - started) / 1000,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    detail: `${counts.size} principals`,
+  };
 }
 
-async function roleshiftChild(dir: string, work: string): Promise<Measure & { ingestSeconds: number; querySeconds: number }> {
+async function roleshiftChild(
+  dir: string,
+  work: string,
+): Promise<Measure & { ingestSeconds: number; querySeconds: number }> {
   const { openStore } = await import('../src/store/store.js');
   const { ingestCloudTrail } = await import('../src/activity/ingest.js');
   const { localSource } = await import('../src/activity/source.js');
@@ -217,17 +263,22 @@ async function roleshiftChild(dir: string, work: string): Promise<Measure & { in
   const source = localSource(dir);
   const ingested = await ingestCloudTrail(connection, source);
   const ingestDone = performance.now();
-  const usage = await queryUsage(duckdbRunner(connection), duckdbDialect(), { since: null, until: null, origin: source.origin }, {
-    engine: 'duckdb',
-    origin: source.origin,
-    since: null,
-    until: null,
-    filesRead: ingested.filesRead,
-    filesSkipped: 0,
-    unreadable: ingested.unreadable,
-    records: ingested.records,
-    badRecords: ingested.badRecords,
-  });
+  const usage = await queryUsage(
+    duckdbRunner(connection),
+    duckdbDialect(),
+    { since: null, until: null, origin: source.origin },
+    {
+      engine: 'duckdb',
+      origin: source.origin,
+      since: null,
+      until: null,
+      filesRead: ingested.filesRead,
+      filesSkipped: 0,
+      unreadable: ingested.unreadable,
+      records: ingested.records,
+      badRecords: ingested.badRecords,
+    },
+  );
   const done = performance.now();
   store.close();
   return {
@@ -253,10 +304,14 @@ const FLOOR_NAMES: Record<Floor, string> = {
  * pass, over all time (no window), with events that name resources unnested and weighted so
  * counts stay per event, and the first distinct ARNs per action as the resource query keeps them.
  */
-function floorQuery(floor: Floor, sql: { records: string; columns: string; principal: string; key: string; perAction: number }): string {
+function floorQuery(
+  floor: Floor,
+  sql: { records: string; columns: string; principal: string; key: string; perAction: number },
+): string {
   const flat = `(SELECT ${sql.columns} FROM ${sql.records})`;
   if (floor === 'read') return `SELECT count(*) FROM ${sql.records}`;
-  if (floor === 'flatten') return `SELECT count(*), max(event_time), max(principal_arn), max(user_agent), max(len(resources)) FROM ${flat}`;
+  if (floor === 'flatten')
+    return `SELECT count(*), max(event_time), max(principal_arn), max(user_agent), max(len(resources)) FROM ${flat}`;
   const keyed = `(SELECT *, ${sql.principal} AS principal, ${sql.key} AS access_key, list_distinct(resources) AS arns FROM ${flat})`;
   const unnested = `(SELECT *, unnest(CASE WHEN len(arns) > 0 THEN arns ELSE [NULL] END) AS resource_arn FROM ${keyed})`;
   const weighted = `(SELECT *, CASE WHEN resource_arn IS NULL OR resource_arn = arns[1] THEN 1 ELSE 0 END AS weight FROM ${unnested})`;
@@ -272,7 +327,9 @@ function floorQuery(floor: Floor, sql: { records: string; columns: string; princ
 async function floorChild(floor: Floor, dir: string): Promise<Measure> {
   const { openStore } = await import('../src/store/store.js');
   const { nativeRecords, flattenedColumns } = await import('../src/activity/native.js');
-  const { duckdbDialect, longLivedKey, principalKey, RESOURCES_PER_ACTION } = await import('../src/activity/queries.js');
+  const { duckdbDialect, longLivedKey, principalKey, RESOURCES_PER_ACTION } = await import(
+    '../src/activity/queries.js'
+  );
   const store = await openStore(':memory:');
   const files = listFiles(dir);
   const column = duckdbDialect().column;
@@ -288,16 +345,28 @@ async function floorChild(floor: Floor, dir: string): Promise<Measure> {
   const seconds = (performance.now() - started) / 1000;
   const [first] = reader.getRowsJS();
   store.close();
-  return { seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, detail: floor === 'one-pass' ? `${String(first?.[0])} aggregate rows` : `${String(first?.[0])} events` };
+  return {
+    seconds,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    detail: floor === 'one-pass' ? `${String(first?.[0])} aggregate rows` : `${String(first?.[0])} events`,
+  };
 }
 
 function runChild(mode: string, args: string[]): Promise<Measure & Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--bench-child', mode, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), '--bench-child', mode, ...args],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Measure & Record<string, unknown>) : reject(new Error(`${mode} exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as Measure & Record<string, unknown>)
+        : reject(new Error(`${mode} exited with ${code}`)),
+    );
   });
 }
 
@@ -338,11 +407,16 @@ export async function run(args: string[]): Promise<void> {
       gzBytes = generated.gzBytes;
     } else {
       gzBytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
-      const probe = spawnSync('sh', ['-c', 'cat "$@" | gzip -dc | wc -c', 'sh', ...files], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      const probe = spawnSync('sh', ['-c', 'cat "$@" | gzip -dc | wc -c', 'sh', ...files], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      });
       rawBytes = Number(probe.stdout.trim());
     }
     const mb = rawBytes / 1024 / 1024;
-    process.stderr.write(`${files.length} files, ${mb.toFixed(0)} MB uncompressed, ${(gzBytes / 1024 / 1024).toFixed(0)} MB gzip (${(rawBytes / gzBytes).toFixed(1)}:1)\n`);
+    process.stderr.write(
+      `${files.length} files, ${mb.toFixed(0)} MB uncompressed, ${(gzBytes / 1024 / 1024).toFixed(0)} MB gzip (${(rawBytes / gzBytes).toFixed(1)}:1)\n`,
+    );
 
     const zcat = await parallelZcat(files);
     const naive = await runChild('naive', [dir]);
@@ -359,7 +433,11 @@ export async function run(args: string[]): Promise<void> {
       '|---|---|---|---|---|---|',
       row('parallel zcat (decompression limit)', zcat, zcat.detail),
       row('naive Node loop (gunzip + JSON.parse + Map)', naive, naive.detail),
-      row('roleshift ingest + usage queries', roleshift, `${roleshift.detail}; ingest ${Number(roleshift.ingestSeconds).toFixed(1)} s, queries ${Number(roleshift.querySeconds).toFixed(1)} s`),
+      row(
+        'roleshift ingest + usage queries',
+        roleshift,
+        `${roleshift.detail}; ingest ${Number(roleshift.ingestSeconds).toFixed(1)} s, queries ${Number(roleshift.querySeconds).toFixed(1)} s`,
+      ),
       ...floors.map(([floor, measure]) => row(FLOOR_NAMES[floor], measure, measure.detail)),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -372,6 +450,11 @@ export async function run(args: string[]): Promise<void> {
 if (process.argv[2] === '--bench-child') {
   const [mode, dir = '', work = ''] = process.argv.slice(3);
   const floor = FLOORS.find((name) => mode === `floor-${name}`);
-  const result = mode === 'naive' ? await naiveChild(dir) : floor !== undefined ? await floorChild(floor, dir) : await roleshiftChild(dir, work);
+  const result =
+    mode === 'naive'
+      ? await naiveChild(dir)
+      : floor !== undefined
+        ? await floorChild(floor, dir)
+        : await roleshiftChild(dir, work);
   process.stdout.write(JSON.stringify(result));
 }

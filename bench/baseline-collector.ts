@@ -25,26 +25,26 @@ export async function collectPerUser(iam: IAMClient, onCall: () => void, concurr
     const page = await iam.send(new ListUsersCommand({ Marker: marker }));
     marker = page.IsTruncated ? page.Marker : undefined;
     await runBounded(page.Users ?? [], concurrency, async (user) => {
-        const UserName = user.UserName ?? '';
-        users += 1;
+      const UserName = user.UserName ?? '';
+      users += 1;
+      onCall();
+      const keys = await iam.send(new ListAccessKeysCommand({ UserName }));
+      for (const key of keys.AccessKeyMetadata ?? []) {
         onCall();
-        const keys = await iam.send(new ListAccessKeysCommand({ UserName }));
-        for (const key of keys.AccessKeyMetadata ?? []) {
-          onCall();
-          await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId }));
-        }
-        onCall();
-        await iam.send(new ListMFADevicesCommand({ UserName }));
-        onCall();
-        await iam.send(new GetLoginProfileCommand({ UserName })).catch((error: { name?: string }) => {
-          if (error.name !== 'NoSuchEntityException' && error.name !== 'NoSuchEntity') throw error;
-        });
-        onCall();
-        await iam.send(new ListAttachedUserPoliciesCommand({ UserName }));
-        onCall();
-        await iam.send(new ListUserPoliciesCommand({ UserName }));
-        onCall();
-        await iam.send(new ListGroupsForUserCommand({ UserName }));
+        await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId }));
+      }
+      onCall();
+      await iam.send(new ListMFADevicesCommand({ UserName }));
+      onCall();
+      await iam.send(new GetLoginProfileCommand({ UserName })).catch((error: { name?: string }) => {
+        if (error.name !== 'NoSuchEntityException' && error.name !== 'NoSuchEntity') throw error;
+      });
+      onCall();
+      await iam.send(new ListAttachedUserPoliciesCommand({ UserName }));
+      onCall();
+      await iam.send(new ListUserPoliciesCommand({ UserName }));
+      onCall();
+      await iam.send(new ListGroupsForUserCommand({ UserName }));
     });
   } while (marker);
   return users;

@@ -43,20 +43,32 @@ async function seed(aws: TestAws, accounts: number, users: number): Promise<stri
       Name: 'deny-iam-users',
       Description: 'bench',
       Type: 'SERVICE_CONTROL_POLICY',
-      Content: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'iam:CreateUser', Resource: '*' }] }),
+      Content: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Action: 'iam:CreateUser', Resource: '*' }],
+      }),
     }),
   );
-  await org.send(new AttachPolicyCommand({ PolicyId: scp.Policy?.PolicySummary?.Id ?? '', TargetId: roots.Roots?.[0]?.Id ?? '' }));
+  await org.send(
+    new AttachPolicyCommand({ PolicyId: scp.Policy?.PolicySummary?.Id ?? '', TargetId: roots.Roots?.[0]?.Id ?? '' }),
+  );
   const ids: string[] = [];
   for (let index = 0; index < accounts - 1; index += 1) {
-    const created = await org.send(new CreateAccountCommand({ AccountName: `bench-${index}`, Email: `bench-${index}@example.com` }));
+    const created = await org.send(
+      new CreateAccountCommand({ AccountName: `bench-${index}`, Email: `bench-${index}@example.com` }),
+    );
     ids.push(created.CreateAccountStatus?.AccountId ?? '');
   }
   const all = ['123456789012', ...ids];
   await runBounded(all, 8, async (accountId) => {
     const iam = iamInAccount(aws, accountId);
     if (accountId !== '123456789012') {
-      await iam.send(new CreateRoleCommand({ RoleName: 'RoleshiftAudit', AssumeRolePolicyDocument: auditTrust('arn:aws:iam::123456789012:root') }));
+      await iam.send(
+        new CreateRoleCommand({
+          RoleName: 'RoleshiftAudit',
+          AssumeRolePolicyDocument: auditTrust('arn:aws:iam::123456789012:root'),
+        }),
+      );
     }
     await seedAccountUsers(iam, accountId, users);
   });
@@ -93,19 +105,31 @@ async function measureRoleshift(aws: TestAws): Promise<Measured & { accounts: nu
 async function measureBaseline(aws: TestAws, accountIds: string[]): Promise<Measured> {
   let calls = 0;
   const started = performance.now();
-  await runBounded(accountIds, 8, async (accountId) => collectPerUser(iamInAccount(aws, accountId), () => (calls += 1)));
+  await runBounded(accountIds, 8, async (accountId) =>
+    collectPerUser(iamInAccount(aws, accountId), () => (calls += 1)),
+  );
   return { seconds: (performance.now() - started) / 1000, calls, iamCalls: calls };
 }
 
-async function sizeRun(accounts: number, users: number): Promise<{ roleshift: Measured; baseline: Measured; accounts: number }> {
+async function sizeRun(
+  accounts: number,
+  users: number,
+): Promise<{ roleshift: Measured; baseline: Measured; accounts: number }> {
   const moto = await startMotoProcess();
   try {
-    const aws: TestAws = { endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIABENCH0000000000', secretAccessKey: 'bench' } };
+    const aws: TestAws = {
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIABENCH0000000000', secretAccessKey: 'bench' },
+    };
     const seedStart = performance.now();
     const accountIds = await seed(aws, accounts, users);
-    process.stderr.write(`seeded ${accounts} accounts x ${users} users in ${((performance.now() - seedStart) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(
+      `seeded ${accounts} accounts x ${users} users in ${((performance.now() - seedStart) / 1000).toFixed(1)} s\n`,
+    );
     const roleshift = await measureRoleshift(aws);
-    if (roleshift.accounts !== accounts) throw new Error(`roleshift collected ${roleshift.accounts} of ${accounts} accounts`);
+    if (roleshift.accounts !== accounts)
+      throw new Error(`roleshift collected ${roleshift.accounts} of ${accounts} accounts`);
     const baseline = await measureBaseline(aws, accountIds);
     return { roleshift, baseline, accounts };
   } finally {

@@ -49,15 +49,42 @@ export function syntheticEstate(users: number): Snapshot {
               path: person ? '/people/' : `/${kind}/`,
               tags: { owner: `team-${n % 37}@example.com`, purpose: `${kind} workload ${n % 11}` },
               groups: person ? ['developers'] : [],
-              attachedPolicies: kind === 'admin' ? [{ arn: 'arn:aws:iam::aws:policy/AdministratorAccess', name: 'AdministratorAccess' }] : [],
-              ...(person ? { password: { enabled: true, lastUsed: n % 5 === 0 ? NEVER : whenAt(day(n % 400)), lastChanged: NEVER, nextRotation: NEVER } } : {}),
+              attachedPolicies:
+                kind === 'admin'
+                  ? [{ arn: 'arn:aws:iam::aws:policy/AdministratorAccess', name: 'AdministratorAccess' }]
+                  : [],
+              ...(person
+                ? {
+                    password: {
+                      enabled: true,
+                      lastUsed: n % 5 === 0 ? NEVER : whenAt(day(n % 400)),
+                      lastChanged: NEVER,
+                      nextRotation: NEVER,
+                    },
+                  }
+                : {}),
               mfaActive: person && n % 3 !== 0,
-              accessKeys: person && n % 2 === 0
-                ? []
-                : [
-                    buildKey({ id: `AKIA${n.toString(16).toUpperCase().padStart(16, '0')}`, lastRotated: whenAt(day(n % 1500)), lastUsed: n % 9 === 0 ? NEVER : whenAt(day(n % 120)) }),
-                    ...(n % 4 === 0 ? [buildKey({ slot: 2, id: `AKIB${n.toString(16).toUpperCase().padStart(16, '0')}`, status: 'Inactive', lastRotated: whenAt(day(n % 700)), lastUsed: NEVER })] : []),
-                  ],
+              accessKeys:
+                person && n % 2 === 0
+                  ? []
+                  : [
+                      buildKey({
+                        id: `AKIA${n.toString(16).toUpperCase().padStart(16, '0')}`,
+                        lastRotated: whenAt(day(n % 1500)),
+                        lastUsed: n % 9 === 0 ? NEVER : whenAt(day(n % 120)),
+                      }),
+                      ...(n % 4 === 0
+                        ? [
+                            buildKey({
+                              slot: 2,
+                              id: `AKIB${n.toString(16).toUpperCase().padStart(16, '0')}`,
+                              status: 'Inactive',
+                              lastRotated: whenAt(day(n % 700)),
+                              lastUsed: NEVER,
+                            }),
+                          ]
+                        : []),
+                    ],
             },
             accountId,
           ),
@@ -72,16 +99,36 @@ export function syntheticEstate(users: number): Snapshot {
 function generate(users: number): { html: string; seconds: number; assess: number; render: number } {
   const snapshot = syntheticEstate(users);
   const started = performance.now();
-  const extras = assessForReport({ snapshot, config: DEFAULT_CONFIG, now: NOW, exceptions: null, operations: null, externalIdSeed: 'bench-seed-0123456789' });
+  const extras = assessForReport({
+    snapshot,
+    config: DEFAULT_CONFIG,
+    now: NOW,
+    exceptions: null,
+    operations: null,
+    externalIdSeed: 'bench-seed-0123456789',
+  });
   const assessed = performance.now();
   const html = renderReport({ snapshot, now: NOW, extras, toolVersion: 'bench' });
   const done = performance.now();
-  return { html, seconds: (done - started) / 1000, assess: (assessed - started) / 1000, render: (done - assessed) / 1000 };
+  return {
+    html,
+    seconds: (done - started) / 1000,
+    assess: (assessed - started) / 1000,
+    render: (done - assessed) / 1000,
+  };
 }
 
 /** The "spreadsheet" approach: every row in the DOM through innerHTML, filters hide rows. */
 function naivePage(snapshot: Snapshot): string {
-  const rows = snapshot.accounts.flatMap((a) => a.users.map((u) => ({ account: a.accountId, name: u.name, path: u.path, keys: u.accessKeys.length, password: u.password.enabled })));
+  const rows = snapshot.accounts.flatMap((a) =>
+    a.users.map((u) => ({
+      account: a.accountId,
+      name: u.name,
+      path: u.path,
+      keys: u.accessKeys.length,
+      password: u.password.enabled,
+    })),
+  );
   const script = `
 var data = JSON.parse(document.getElementById('d').textContent);
 var tbody = document.getElementById('b');
@@ -102,7 +149,9 @@ document.getElementById('sort-user').addEventListener('click', function () {
   list.sort(function (a, b) { return b.cells[1].textContent.localeCompare(a.cells[1].textContent); });
   list.forEach(function (tr) { tbody.appendChild(tr); });
 });`;
-  const options = snapshot.accounts.map((a) => `<option value="${escapeHtml(a.accountId)}">${escapeHtml(a.accountId)}</option>`).join('');
+  const options = snapshot.accounts
+    .map((a) => `<option value="${escapeHtml(a.accountId)}">${escapeHtml(a.accountId)}</option>`)
+    .join('');
   return `<!doctype html><html><body><input id="users-search"><select id="filter-account"><option value="">all</option>${options}</select><span id="users-count"></span>
 <table id="users-table"><thead><tr><th>Account</th><th id="sort-user">User</th><th>Path</th><th>Keys</th><th>Password</th></tr></thead><tbody id="b"></tbody></table>
 <script type="application/json" id="d">${embedJson(rows)}</script><script>${script}</script></body></html>`;
@@ -145,9 +194,13 @@ async function measure(page: Page, url: string, sortSelector: string, account: s
       await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
       return performance.now() - t0;
     })()`);
-  const filter = await timed(`var s = document.getElementById('filter-account'); s.value = '${account}'; s.dispatchEvent(new Event('change'));`);
+  const filter = await timed(
+    `var s = document.getElementById('filter-account'); s.value = '${account}'; s.dispatchEvent(new Event('change'));`,
+  );
   await timed(`var s = document.getElementById('filter-account'); s.value = ''; s.dispatchEvent(new Event('change'));`);
-  const search = await timed(`var s = document.getElementById('users-search'); s.value = 'gamma'; s.dispatchEvent(new Event('input'));`);
+  const search = await timed(
+    `var s = document.getElementById('users-search'); s.value = 'gamma'; s.dispatchEvent(new Event('input'));`,
+  );
   const sort = await frame(`document.querySelector('${sortSelector}').click();`);
   return { load, filter, search, sort };
 }

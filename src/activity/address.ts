@@ -12,12 +12,19 @@ export function addressGroup(source: string | null): { kind: AddressKind; group:
   if (version === 4) {
     const parts = source.split('.').map(Number);
     const [a = 0, b = 0, c = 0] = parts;
-    const private4 = a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || a === 127 || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254);
+    const private4 =
+      a === 10 ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      a === 127 ||
+      (a === 100 && b >= 64 && b <= 127) ||
+      (a === 169 && b === 254);
     return private4 ? { kind: 'private', group: 'private' } : { kind: 'public', group: `${a}.${b}.${c}.0/24` };
   }
   if (version === 6) {
     const lower = source.toLowerCase();
-    if (lower === '::1' || lower.startsWith('fc') || lower.startsWith('fd') || lower.startsWith('fe80')) return { kind: 'private', group: 'private' };
+    if (lower === '::1' || lower.startsWith('fc') || lower.startsWith('fd') || lower.startsWith('fe80'))
+      return { kind: 'private', group: 'private' };
     const hextets = expandIpv6(lower).slice(0, 3).join(':');
     return { kind: 'public', group: `${hextets}::/48` };
   }

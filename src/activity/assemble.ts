@@ -33,7 +33,16 @@ interface Facets {
 }
 
 function emptyFacets(): Facets {
-  return { events: 0, firstSeen: '', lastSeen: '', actions: new Map(), addresses: new Map(), userAgents: new Map(), regions: new Set(), errors: new Map() };
+  return {
+    events: 0,
+    firstSeen: '',
+    lastSeen: '',
+    actions: new Map(),
+    addresses: new Map(),
+    userAgents: new Map(),
+    regions: new Set(),
+    errors: new Map(),
+  };
 }
 
 function byText<T>(pick: (item: T) => string): (a: T, b: T) => number {
@@ -49,11 +58,17 @@ function finishFacets(facets: Facets): Omit<AccessKeyUsage, 'accessKeyId' | 'pri
       .map(({ resourceSet, patternSet, patternsComplete, ...action }) => ({
         ...action,
         resources: [...resourceSet].sort().slice(0, RESOURCES_PER_ACTION),
-        ...(action.resourcesTruncated === true && patternsComplete && patternSet.size <= RESOURCES_PER_ACTION ? { resourcePatterns: [...patternSet].sort() } : {}),
+        ...(action.resourcesTruncated === true && patternsComplete && patternSet.size <= RESOURCES_PER_ACTION
+          ? { resourcePatterns: [...patternSet].sort() }
+          : {}),
       }))
       .sort(byText((action) => action.action)),
-    addresses: [...facets.addresses.values()].sort((a, b) => b.events - a.events || byText<AddressGroup>((x) => x.group)(a, b)),
-    userAgents: [...facets.userAgents.values()].sort((a, b) => b.events - a.events || byText<UserAgentFamily>((x) => x.family)(a, b)),
+    addresses: [...facets.addresses.values()].sort(
+      (a, b) => b.events - a.events || byText<AddressGroup>((x) => x.group)(a, b),
+    ),
+    userAgents: [...facets.userAgents.values()].sort(
+      (a, b) => b.events - a.events || byText<UserAgentFamily>((x) => x.family)(a, b),
+    ),
     regions: [...facets.regions].sort(),
     errors: Object.fromEntries([...facets.errors.entries()].sort(byText(([code]) => code))),
   };
@@ -63,7 +78,12 @@ function gitHubSubject(subject: string | null): { repository: string | null; ref
   if (subject === null) return { repository: null, ref: null };
   const match = /^repo:([^:]+\/[^:]+):(ref|environment|pull_request)(?::(.+))?$/.exec(subject);
   if (match === null) return { repository: null, ref: null };
-  const ref = match[2] === 'ref' ? (match[3] ?? null) : match[2] === 'environment' ? `environment:${match[3] ?? ''}` : 'pull_request';
+  const ref =
+    match[2] === 'ref'
+      ? (match[3] ?? null)
+      : match[2] === 'environment'
+        ? `environment:${match[3] ?? ''}`
+        : 'pull_request';
   return { repository: match[1] ?? null, ref };
 }
 
@@ -110,7 +130,8 @@ function identityCenterSessions(principals: PrincipalUsage[]): FederatedSession[
 function jsonTextArray(text: string | null, what: string): string[] {
   if (text === null || text === '') return [];
   const value: unknown = JSON.parse(text);
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw new Error(`the resources query returned ${text.slice(0, 80)}, not a JSON array of ${what}`);
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string'))
+    throw new Error(`the resources query returned ${text.slice(0, 80)}, not a JSON array of ${what}`);
   return value as string[];
 }
 
@@ -118,7 +139,11 @@ function jsonTextArray(text: string | null, what: string): string[] {
  * Turns the query rows (either engine) into usage facts. Rows are grouped by (principal, access
  * key); a principal's facets are the sum over its keys, and a key's facets are its own rows.
  */
-export function assembleUsage(rows: UsageResultSet, source: UsageSource, actionMap: ReadonlyMap<string, MappedAction>): Usage {
+export function assembleUsage(
+  rows: UsageResultSet,
+  source: UsageSource,
+  actionMap: ReadonlyMap<string, MappedAction>,
+): Usage {
   const byKey = new Map<string, Facets>();
   const byPrincipal = new Map<string, Facets>();
   const principalInfo = new Map<string, UsageRows['summary']>();
@@ -142,7 +167,10 @@ export function assembleUsage(rows: UsageResultSet, source: UsageSource, actionM
   for (const row of rows.summary) {
     if (row.principal !== null) {
       const known = principalInfo.get(row.principal);
-      principalInfo.set(row.principal, known === undefined ? row : { ...known, identity_type: known.identity_type ?? row.identity_type });
+      principalInfo.set(
+        row.principal,
+        known === undefined ? row : { ...known, identity_type: known.identity_type ?? row.identity_type },
+      );
     }
     if (row.access_key_id !== null && row.principal !== null) keyPrincipal.set(row.access_key_id, row.principal);
     for (const facets of facetsFor(row.principal, row.access_key_id)) {
@@ -152,7 +180,10 @@ export function assembleUsage(rows: UsageResultSet, source: UsageSource, actionM
     }
   }
   for (const row of rows.actions) {
-    const mapped = actionMap.get(`${row.event_source}|${row.event_name}`) ?? { action: `${row.event_source.replace(/\.amazonaws\.com$/, '')}:${row.event_name}`, mapped: false };
+    const mapped = actionMap.get(`${row.event_source}|${row.event_name}`) ?? {
+      action: `${row.event_source.replace(/\.amazonaws\.com$/, '')}:${row.event_name}`,
+      mapped: false,
+    };
     for (const facets of facetsFor(row.principal, row.access_key_id)) {
       const action = facets.actions.get(mapped.action) ?? {
         action: mapped.action,
@@ -179,18 +210,24 @@ export function assembleUsage(rows: UsageResultSet, source: UsageSource, actionM
       const action = facets.actions.get(mapped.action);
       if (action === undefined) continue;
       for (const arn of sample) action.resourceSet.add(arn);
-      if (row.distinct_resources > RESOURCES_PER_ACTION || action.resourceSet.size > RESOURCES_PER_ACTION) action.resourcesTruncated = true;
+      if (row.distinct_resources > RESOURCES_PER_ACTION || action.resourceSet.size > RESOURCES_PER_ACTION)
+        action.resourcesTruncated = true;
       if (row.distinct_patterns > RESOURCES_PER_ACTION) action.patternsComplete = false;
       for (const pattern of patterns) action.patternSet.add(pattern);
     }
   }
   for (const row of rows.errors) {
-    for (const facets of facetsFor(row.principal, row.access_key_id)) facets.errors.set(row.error_code, (facets.errors.get(row.error_code) ?? 0) + row.events);
+    for (const facets of facetsFor(row.principal, row.access_key_id))
+      facets.errors.set(row.error_code, (facets.errors.get(row.error_code) ?? 0) + row.events);
   }
   for (const row of rows.agents) {
     const family = userAgentFamily(row.user_agent);
     for (const facets of facetsFor(row.principal, row.access_key_id)) {
-      const entry = facets.userAgents.get(family) ?? { family, events: 0, example: (row.user_agent ?? '').slice(0, 200) };
+      const entry = facets.userAgents.get(family) ?? {
+        family,
+        events: 0,
+        example: (row.user_agent ?? '').slice(0, 200),
+      };
       entry.events += row.events;
       facets.userAgents.set(family, entry);
     }
@@ -210,7 +247,13 @@ export function assembleUsage(rows: UsageResultSet, source: UsageSource, actionM
   }
   const logins = new Map<string, ConsoleLogins>();
   for (const row of rows.consoleLogins) {
-    if (row.principal !== null) logins.set(row.principal, { total: row.total, withMfa: row.with_mfa, withoutMfa: row.without_mfa, failed: row.failed });
+    if (row.principal !== null)
+      logins.set(row.principal, {
+        total: row.total,
+        withMfa: row.with_mfa,
+        withoutMfa: row.without_mfa,
+        failed: row.failed,
+      });
   }
 
   const principals: PrincipalUsage[] = [...byPrincipal.entries()]

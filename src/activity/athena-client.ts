@@ -37,14 +37,23 @@ export class AthenaQueryError extends Error {
   }
 }
 
-function rowsFromPage(page: GetQueryResultsCommandOutput, header: string[] | null): { header: string[]; rows: Array<Record<string, string | null>> } {
+function rowsFromPage(
+  page: GetQueryResultsCommandOutput,
+  header: string[] | null,
+): { header: string[]; rows: Array<Record<string, string | null>> } {
   const resultRows = page.ResultSet?.Rows ?? [];
   const columns = header ?? (page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((column) => column.Name ?? '');
   const rows: Array<Record<string, string | null>> = [];
   resultRows.forEach((row, index) => {
     const values = (row.Data ?? []).map((datum) => datum.VarCharValue ?? null);
     // Athena repeats the column names as the first row of the first page of a SELECT.
-    if (header === null && index === 0 && values.length === columns.length && values.every((value, i) => value === columns[i])) return;
+    if (
+      header === null &&
+      index === 0 &&
+      values.length === columns.length &&
+      values.every((value, i) => value === columns[i])
+    )
+      return;
     const record: Record<string, string | null> = {};
     columns.forEach((column, i) => {
       record[column] = values[i] ?? null;
@@ -58,7 +67,11 @@ function rowsFromPage(page: GetQueryResultsCommandOutput, header: string[] | nul
  * Runs SQL on Athena: start, poll until done (with a timeout that also stops the query, so it
  * does not keep scanning and billing), then page through the results.
  */
-export async function runAthenaQuery(client: AthenaClient, sql: string, options: AthenaOptions): Promise<Array<Record<string, string | null>>> {
+export async function runAthenaQuery(
+  client: AthenaClient,
+  sql: string,
+  options: AthenaOptions,
+): Promise<Array<Record<string, string | null>>> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const clock = options.clock ?? (() => performance.now());
   const timeoutMs = options.timeoutMs ?? 15 * 60_000;
@@ -68,11 +81,13 @@ export async function runAthenaQuery(client: AthenaClient, sql: string, options:
       QueryString: sql,
       QueryExecutionContext: { Database: options.database },
       WorkGroup: options.workgroup,
-      ResultConfiguration: options.outputLocation === undefined ? undefined : { OutputLocation: options.outputLocation },
+      ResultConfiguration:
+        options.outputLocation === undefined ? undefined : { OutputLocation: options.outputLocation },
     }),
   );
   const id = started.QueryExecutionId;
-  if (id === undefined) throw new AthenaQueryError(null, 'NOT_STARTED', 'StartQueryExecution returned no QueryExecutionId');
+  if (id === undefined)
+    throw new AthenaQueryError(null, 'NOT_STARTED', 'StartQueryExecution returned no QueryExecutionId');
   const deadline = clock() + timeoutMs;
   for (;;) {
     const execution = await client.send(new GetQueryExecutionCommand({ QueryExecutionId: id }));
@@ -80,7 +95,11 @@ export async function runAthenaQuery(client: AthenaClient, sql: string, options:
     const state = status?.State ?? 'UNKNOWN';
     if (state === 'SUCCEEDED') break;
     if (state === 'FAILED' || state === 'CANCELLED') {
-      throw new AthenaQueryError(id, state, status?.StateChangeReason ?? status?.AthenaError?.ErrorMessage ?? 'no reason given');
+      throw new AthenaQueryError(
+        id,
+        state,
+        status?.StateChangeReason ?? status?.AthenaError?.ErrorMessage ?? 'no reason given',
+      );
     }
     if (clock() >= deadline) {
       await client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => undefined);

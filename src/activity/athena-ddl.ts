@@ -15,15 +15,40 @@ export interface AthenaDdlOptions {
 }
 
 export const DEFAULT_REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1',
-  'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-central-2', 'eu-north-1', 'eu-south-1', 'eu-south-2',
-  'ap-south-1', 'ap-south-2', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2',
-  'ap-southeast-3', 'ap-southeast-4', 'ap-east-1', 'me-south-1', 'me-central-1', 'af-south-1', 'il-central-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'ca-central-1',
+  'sa-east-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-north-1',
+  'eu-south-1',
+  'eu-south-2',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-east-1',
+  'me-south-1',
+  'me-central-1',
+  'af-south-1',
+  'il-central-1',
 ];
 
 /** Athena/Glue names: lower-case letters, digits and underscores (and they end up unquoted in DDL). */
 function assertName(flag: string, value: string): string {
-  if (!/^[a-z0-9_]{1,255}$/.test(value)) throw new UserInputError(`${flag} ${value}: use lower-case letters, digits and underscores only`);
+  if (!/^[a-z0-9_]{1,255}$/.test(value))
+    throw new UserInputError(`${flag} ${value}: use lower-case letters, digits and underscores only`);
   return value;
 }
 
@@ -36,13 +61,19 @@ export function renderAthenaDdl(options: AthenaDdlOptions): string {
   const database = assertName('--athena-database', options.database);
   const table = assertName('--athena-table', options.table);
   const location = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^'\\]*)?$/.exec(options.location.replace(/\/+$/, ''));
-  if (location === null) throw new UserInputError(`--bucket ${options.location}: write s3://BUCKET or s3://BUCKET/PREFIX (where AWSLogs/ is)`);
-  if (options.orgId !== undefined && !/^o-[a-z0-9]{10,32}$/.test(options.orgId)) throw new UserInputError(`--org-id ${options.orgId}: an organization id looks like o-a1b2c3d4e5`);
+  if (location === null)
+    throw new UserInputError(
+      `--bucket ${options.location}: write s3://BUCKET or s3://BUCKET/PREFIX (where AWSLogs/ is)`,
+    );
+  if (options.orgId !== undefined && !/^o-[a-z0-9]{10,32}$/.test(options.orgId))
+    throw new UserInputError(`--org-id ${options.orgId}: an organization id looks like o-a1b2c3d4e5`);
   if (options.accounts.length === 0 || options.accounts.some((account) => !/^\d{12}$/.test(account))) {
     throw new UserInputError('--accounts: give the 12-digit account ids whose logs are in the bucket, comma-separated');
   }
-  if (options.regions.some((region) => !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))) throw new UserInputError('--regions: give region names such as us-east-1, comma-separated');
-  if (!/^\d{4}\/\d{2}\/\d{2}$/.test(options.startDay)) throw new UserInputError(`--start ${options.startDay}: write the first day as YYYY/MM/DD`);
+  if (options.regions.some((region) => !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)))
+    throw new UserInputError('--regions: give region names such as us-east-1, comma-separated');
+  if (!/^\d{4}\/\d{2}\/\d{2}$/.test(options.startDay))
+    throw new UserInputError(`--start ${options.startDay}: write the first day as YYYY/MM/DD`);
   const root = `${location[0]}/AWSLogs/${options.orgId === undefined ? '' : `${options.orgId}/`}`;
   return `CREATE EXTERNAL TABLE IF NOT EXISTS ${database}.${table} (
   eventversion STRING,

@@ -93,7 +93,11 @@ function consoleMfa(record: Json, eventName: string): { mfaUsed: boolean | null;
   };
 }
 
-function federationOf(record: Json, identity: Json, eventName: string): { provider: string | null; subject: string | null } {
+function federationOf(
+  record: Json,
+  identity: Json,
+  eventName: string,
+): { provider: string | null; subject: string | null } {
   const response = isObject(record.responseElements) ? record.responseElements : {};
   const request = isObject(record.requestParameters) ? record.requestParameters : {};
   if (eventName === 'AssumeRoleWithWebIdentity') {

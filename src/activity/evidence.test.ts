@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { PrincipalUsage, Usage } from '../model/usage.js';
 import { usageToActivityEvidence } from './evidence.js';
 
-const principal = (arn: string, type: string, families: string[], kinds: Array<'aws-service' | 'private' | 'public' | 'other'>): PrincipalUsage => ({
+const principal = (
+  arn: string,
+  type: string,
+  families: string[],
+  kinds: Array<'aws-service' | 'private' | 'public' | 'other'>,
+): PrincipalUsage => ({
   arn,
   type,
   accountId: '111111111111',
@@ -22,9 +27,24 @@ const principal = (arn: string, type: string, families: string[], kinds: Array<'
 describe('usageToActivityEvidence', () => {
   it('Given IAM users and roles in usage, When reduced, Then only users appear, in the classifier vocabulary', () => {
     const usage: Usage = {
-      source: { engine: 'duckdb', origin: 'x', since: null, until: null, filesRead: 0, filesSkipped: 0, unreadable: [], records: 0, badRecords: 0 },
+      source: {
+        engine: 'duckdb',
+        origin: 'x',
+        since: null,
+        until: null,
+        filesRead: 0,
+        filesSkipped: 0,
+        unreadable: [],
+        records: 0,
+        badRecords: 0,
+      },
       principals: [
-        principal('arn:aws:iam::111111111111:user/ci', 'IAMUser', ['configure-aws-credentials', 'aws-sdk-js', 'aws-sdk-java'], ['public', 'aws-service', 'other']),
+        principal(
+          'arn:aws:iam::111111111111:user/ci',
+          'IAMUser',
+          ['configure-aws-credentials', 'aws-sdk-js', 'aws-sdk-java'],
+          ['public', 'aws-service', 'other'],
+        ),
         principal('arn:aws:iam::111111111111:user/alice', 'IAMUser', ['console'], ['private']),
         principal('arn:aws:sts::111111111111:assumed-role/r/s', 'AssumedRole', ['boto3'], ['public']),
       ],
@@ -33,7 +53,10 @@ describe('usageToActivityEvidence', () => {
     };
     expect(usageToActivityEvidence(usage)).toEqual({
       users: {
-        'arn:aws:iam::111111111111:user/ci': { userAgents: ['aws-sdk', 'github-actions'], addresses: ['aws', 'public'] },
+        'arn:aws:iam::111111111111:user/ci': {
+          userAgents: ['aws-sdk', 'github-actions'],
+          addresses: ['aws', 'public'],
+        },
         'arn:aws:iam::111111111111:user/alice': { userAgents: ['console'], addresses: ['private'] },
       },
     });

@@ -14,15 +14,27 @@ const FAMILY_FOR_CLASSIFIER: Readonly<Record<string, string>> = {
   botocore: 'boto3',
 };
 
-const ADDRESS_FOR_CLASSIFIER: Readonly<Record<string, string>> = { 'aws-service': 'aws', private: 'private', public: 'public' };
+const ADDRESS_FOR_CLASSIFIER: Readonly<Record<string, string>> = {
+  'aws-service': 'aws',
+  private: 'private',
+  public: 'public',
+};
 
 /** Reduces usage facts to the evidence `classifyUsers` scores, per IAM user ARN. */
 export function usageToActivityEvidence(usage: Usage): ActivityEvidence {
   const users: ActivityEvidence['users'] = {};
   for (const principal of usage.principals) {
     if (principal.type !== 'IAMUser') continue;
-    const userAgents = [...new Set(principal.userAgents.map((agent) => FAMILY_FOR_CLASSIFIER[agent.family] ?? agent.family))].sort();
-    const addresses = [...new Set(principal.addresses.map((address) => ADDRESS_FOR_CLASSIFIER[address.kind]).filter((kind): kind is string => kind !== undefined))].sort();
+    const userAgents = [
+      ...new Set(principal.userAgents.map((agent) => FAMILY_FOR_CLASSIFIER[agent.family] ?? agent.family)),
+    ].sort();
+    const addresses = [
+      ...new Set(
+        principal.addresses
+          .map((address) => ADDRESS_FOR_CLASSIFIER[address.kind])
+          .filter((kind): kind is string => kind !== undefined),
+      ),
+    ].sort();
     users[principal.arn] = { userAgents, addresses };
   }
   return { users };

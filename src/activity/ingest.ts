@@ -82,7 +82,8 @@ const BATCH_COLUMNS = `{${EVENT_COLUMNS.map((column) => `${column}: '${column ==
 async function knownFiles(connection: DuckDBConnection): Promise<Map<string, string>> {
   const reader = await connection.runAndReadAll('SELECT file_key, size, version FROM ct_files');
   const known = new Map<string, string>();
-  for (const row of reader.getRowObjectsJS()) known.set(String(row.file_key), `${String(row.size)}|${String(row.version)}`);
+  for (const row of reader.getRowObjectsJS())
+    known.set(String(row.file_key), `${String(row.size)}|${String(row.version)}`);
   return known;
 }
 
@@ -92,7 +93,11 @@ async function knownFiles(connection: DuckDBConnection): Promise<Map<string, str
  * interrupted run are removed on the next one, so a re-run never double-counts.
  * Unreadable files are not recorded, so every run reports them again until they are fixed.
  */
-export async function ingestCloudTrail(connection: DuckDBConnection, source: LogSource, options: IngestOptions = {}): Promise<IngestResult> {
+export async function ingestCloudTrail(
+  connection: DuckDBConnection,
+  source: LogSource,
+  options: IngestOptions = {},
+): Promise<IngestResult> {
   await ensureActivityTables(connection);
   await connection.run('DELETE FROM ct_events WHERE file_key NOT IN (SELECT file_key FROM ct_files)');
   const known = await knownFiles(connection);
@@ -100,7 +105,16 @@ export async function ingestCloudTrail(connection: DuckDBConnection, source: Log
   const until = options.until ?? null;
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const batchRows = options.batchRows ?? 100_000;
-  const result: IngestResult = { origin: source.origin, filesRead: 0, filesSkipped: 0, filesPruned: 0, unreadable: [], records: 0, badRecords: 0, filesReadNatively: 0 };
+  const result: IngestResult = {
+    origin: source.origin,
+    filesRead: 0,
+    filesSkipped: 0,
+    filesPruned: 0,
+    unreadable: [],
+    records: 0,
+    badRecords: 0,
+    filesReadNatively: 0,
+  };
 
   // Row order in ct_events means nothing (every query groups), and keeping it makes DuckDB
   // insert on one thread: about a quarter slower (bench/README.md).
@@ -122,13 +136,25 @@ export async function ingestCloudTrail(connection: DuckDBConnection, source: Log
       );
     }
     for (const file of files) {
-      await connection.run('INSERT OR REPLACE INTO ct_files VALUES ($1, $2, $3, $4, $5, NULL)', [file.key, file.size, file.version, file.records, file.badRecords]);
+      await connection.run('INSERT OR REPLACE INTO ct_files VALUES ($1, $2, $3, $4, $5, NULL)', [
+        file.key,
+        file.size,
+        file.version,
+        file.records,
+        file.badRecords,
+      ]);
     }
   };
 
   const accept = async (object: LogObject, parsed: ParsedLog): Promise<void> => {
     for (const event of parsed.events) pendingLines.push(eventLine(object.key, event));
-    pendingFiles.push({ key: object.key, size: object.size, version: object.version, records: parsed.events.length, badRecords: parsed.badRecords });
+    pendingFiles.push({
+      key: object.key,
+      size: object.size,
+      version: object.version,
+      records: parsed.events.length,
+      badRecords: parsed.badRecords,
+    });
     result.filesRead += 1;
     result.records += parsed.events.length;
     result.badRecords += parsed.badRecords;

@@ -3,7 +3,16 @@ import { buildAccount, buildKey, buildSnapshot, buildUser } from '../../test/fix
 import type { Classification, UserClass } from '../model/classification.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { PrincipalUsage, Usage } from '../model/usage.js';
-import { computeKpis, creationTimes, deletedUsers, exceptionReviews, kpisToRecord, percentile, remediationsFromJournal, type JournalEntry } from './kpis.js';
+import {
+  computeKpis,
+  creationTimes,
+  deletedUsers,
+  exceptionReviews,
+  kpisToRecord,
+  percentile,
+  remediationsFromJournal,
+  type JournalEntry,
+} from './kpis.js';
 
 const NOW = new Date('2026-11-23T00:00:00Z');
 
@@ -44,7 +53,14 @@ function principal(arn: string, type: string, events: number, sessionIssuerArn: 
 }
 
 const users = [
-  buildUser('alice', { password: { enabled: true, lastUsed: { state: 'never' }, lastChanged: { state: 'never' }, nextRotation: { state: 'never' } } }),
+  buildUser('alice', {
+    password: {
+      enabled: true,
+      lastUsed: { state: 'never' },
+      lastChanged: { state: 'never' },
+      nextRotation: { state: 'never' },
+    },
+  }),
   buildUser('ci', { accessKeys: [buildKey(), buildKey({ slot: 2, id: 'AKIAEXAMPLEKEY000002', status: 'Inactive' })] }),
   buildUser('breakglass', { accessKeys: [buildKey({ id: 'AKIAEXAMPLEKEY000003' })] }),
   buildUser('bob'),
@@ -53,7 +69,11 @@ const classes = classifier({ alice: 'human', ci: 'ci-cd', breakglass: 'break-gla
 
 describe('computeKpis', () => {
   it('Given humans, machines and a break-glass user, When scored, Then only users with a long-lived credential count, by class', () => {
-    const kpis = computeKpis({ snapshot: buildSnapshot([buildAccount('111111111111', { users })]), classify: classes, now: NOW });
+    const kpis = computeKpis({
+      snapshot: buildSnapshot([buildAccount('111111111111', { users })]),
+      classify: classes,
+      now: NOW,
+    });
     expect(kpis.usersWithLongLivedCredentials).toEqual({ total: 3, humans: 1, machines: 1, breakGlass: 1, unknown: 0 });
     expect(kpis.activeAccessKeys).toBe(2);
     expect(kpis.humanAccess).toBeNull();
@@ -61,19 +81,52 @@ describe('computeKpis', () => {
 
   it('Given usage with Identity Center, SAML and human IAM-user events, When scored, Then the IdP share is their ratio', () => {
     const usage: Usage = {
-      source: { engine: 'duckdb', origin: 'x', since: null, until: null, filesRead: 1, filesSkipped: 0, unreadable: [], records: 100, badRecords: 0 },
+      source: {
+        engine: 'duckdb',
+        origin: 'x',
+        since: null,
+        until: null,
+        filesRead: 1,
+        filesSkipped: 0,
+        unreadable: [],
+        records: 100,
+        badRecords: 0,
+      },
       principals: [
-        principal('arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_Admin_abc/alice@example.com', 'AssumedRole', 60),
-        principal('arn:aws:sts::111111111111:assumed-role/okta-dev/alice', 'AssumedRole', 15, 'arn:aws:iam::111111111111:role/okta-dev'),
+        principal(
+          'arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_Admin_abc/alice@example.com',
+          'AssumedRole',
+          60,
+        ),
+        principal(
+          'arn:aws:sts::111111111111:assumed-role/okta-dev/alice',
+          'AssumedRole',
+          15,
+          'arn:aws:iam::111111111111:role/okta-dev',
+        ),
         principal('arn:aws:iam::111111111111:user/alice', 'IAMUser', 25),
         principal('arn:aws:iam::111111111111:user/ci', 'IAMUser', 500),
       ],
       accessKeys: [],
       federatedSessions: [
-        { kind: 'saml', provider: 'arn:aws:iam::111111111111:saml-provider/okta', subject: 'alice', repository: null, ref: null, roleArn: 'arn:aws:iam::111111111111:role/okta-dev', events: 1, firstSeen: '2026-11-01T00:00:00Z', lastSeen: '2026-11-01T00:00:00Z' },
+        {
+          kind: 'saml',
+          provider: 'arn:aws:iam::111111111111:saml-provider/okta',
+          subject: 'alice',
+          repository: null,
+          ref: null,
+          roleArn: 'arn:aws:iam::111111111111:role/okta-dev',
+          events: 1,
+          firstSeen: '2026-11-01T00:00:00Z',
+          lastSeen: '2026-11-01T00:00:00Z',
+        },
       ],
     };
-    const kpis = computeKpis({ snapshot: buildSnapshot([buildAccount('111111111111', { users })], { usage }), classify: classes, now: NOW });
+    const kpis = computeKpis({
+      snapshot: buildSnapshot([buildAccount('111111111111', { users })], { usage }),
+      classify: classes,
+      now: NOW,
+    });
     expect(kpis.humanAccess).toEqual({ idpEvents: 75, iamUserEvents: 25, idpShare: 0.75 });
   });
 
@@ -91,7 +144,12 @@ describe('computeKpis', () => {
       now: NOW,
       remediations,
       exceptions: [
-        { accountId: '111111111111', userName: 'vendor', registeredAt: '2026-01-01T00:00:00Z', lastReviewedAt: '2026-11-13T00:00:00Z' },
+        {
+          accountId: '111111111111',
+          userName: 'vendor',
+          registeredAt: '2026-01-01T00:00:00Z',
+          lastReviewedAt: '2026-11-13T00:00:00Z',
+        },
         { accountId: '111111111111', userName: 'legacy', registeredAt: '2026-08-25T00:00:00Z', lastReviewedAt: null },
       ],
     });
@@ -100,11 +158,18 @@ describe('computeKpis', () => {
       { accountId: '111111111111', userName: 'legacy', days: 90 },
       { accountId: '111111111111', userName: 'vendor', days: 10 },
     ]);
-    expect(kpisToRecord(kpis)).toMatchObject({ days_to_remediation_median: 30, days_to_remediation_p90: 100, exception_review_age_max_days: 90, users_long_lived_total: 0 });
+    expect(kpisToRecord(kpis)).toMatchObject({
+      days_to_remediation_median: 30,
+      days_to_remediation_p90: 100,
+      exception_review_age_max_days: 90,
+      users_long_lived_total: 0,
+    });
   });
 
   it('Given no usage and no remediations, When flattened, Then unknown KPIs are absent, not zero', () => {
-    const record = kpisToRecord(computeKpis({ snapshot: buildSnapshot([buildAccount('111111111111', { users })]), classify: classes, now: NOW }));
+    const record = kpisToRecord(
+      computeKpis({ snapshot: buildSnapshot([buildAccount('111111111111', { users })]), classify: classes, now: NOW }),
+    );
     expect(record).not.toHaveProperty('human_idp_share');
     expect(record).not.toHaveProperty('days_to_remediation_median');
     expect(record.users_long_lived_humans).toBe(1);
@@ -121,23 +186,57 @@ describe('computeKpis', () => {
 });
 
 describe('KPI registers: the remediation journal and the exceptions register', () => {
-  const op = (kind: JournalEntry['kind'], userName: string, finishedAt: string | null, status: JournalEntry['status'] = 'done'): JournalEntry => ({ kind, accountId: '111111111111', userName, status, finishedAt });
+  const op = (
+    kind: JournalEntry['kind'],
+    userName: string,
+    finishedAt: string | null,
+    status: JournalEntry['status'] = 'done',
+  ): JournalEntry => ({ kind, accountId: '111111111111', userName, status, finishedAt });
 
   it.each([
     ['a finished finish', [op('finish', 'a', '2026-10-01T00:00:00Z')], ['a']],
     ['a pending finish', [op('finish', 'a', null, 'pending')], []],
     ['a start only (keys switched off, user kept)', [op('start', 'a', '2026-10-01T00:00:00Z')], []],
-    ['a finish undone by a later restore', [op('finish', 'a', '2026-10-01T00:00:00Z'), op('restore', 'a', '2026-10-02T00:00:00Z')], []],
-    ['a restore, then a second finish', [op('restore', 'a', '2026-10-02T00:00:00Z'), op('finish', 'a', '2026-10-01T00:00:00Z'), op('finish', 'a', '2026-10-05T00:00:00Z')], ['a']],
+    [
+      'a finish undone by a later restore',
+      [op('finish', 'a', '2026-10-01T00:00:00Z'), op('restore', 'a', '2026-10-02T00:00:00Z')],
+      [],
+    ],
+    [
+      'a restore, then a second finish',
+      [
+        op('restore', 'a', '2026-10-02T00:00:00Z'),
+        op('finish', 'a', '2026-10-01T00:00:00Z'),
+        op('finish', 'a', '2026-10-05T00:00:00Z'),
+      ],
+      ['a'],
+    ],
   ])('Given %s, When the journal is read, Then the deleted users are %j', (_name, journal, expected) => {
     expect(deletedUsers(journal).map((user) => user.userName)).toEqual(expected);
   });
 
   it('Given deletions with and without a known creation time, When turned into remediations, Then only the measurable ones count, with the last deletion time', () => {
-    const journal = [op('finish', 'old', '2026-10-11T00:00:00Z'), op('finish', 'unseen', '2026-10-11T00:00:00Z'), op('restore', 'old', '2026-10-12T00:00:00Z'), op('finish', 'old', '2026-10-21T00:00:00Z')];
-    const snapshot = buildSnapshot([buildAccount('111111111111', { users: [buildUser('old', { createDate: { state: 'at', at: '2026-10-01T00:00:00Z' } })] })]);
+    const journal = [
+      op('finish', 'old', '2026-10-11T00:00:00Z'),
+      op('finish', 'unseen', '2026-10-11T00:00:00Z'),
+      op('restore', 'old', '2026-10-12T00:00:00Z'),
+      op('finish', 'old', '2026-10-21T00:00:00Z'),
+    ];
+    const snapshot = buildSnapshot([
+      buildAccount('111111111111', {
+        users: [buildUser('old', { createDate: { state: 'at', at: '2026-10-01T00:00:00Z' } })],
+      }),
+    ]);
     const remediations = remediationsFromJournal(journal, creationTimes(snapshot));
-    expect(remediations).toEqual([{ accountId: '111111111111', userName: 'old', userCreatedAt: '2026-10-01T00:00:00Z', remediatedAt: '2026-10-21T00:00:00Z', kind: 'deleted' }]);
+    expect(remediations).toEqual([
+      {
+        accountId: '111111111111',
+        userName: 'old',
+        userCreatedAt: '2026-10-01T00:00:00Z',
+        remediatedAt: '2026-10-21T00:00:00Z',
+        kind: 'deleted',
+      },
+    ]);
     const kpis = computeKpis({ snapshot, classify: classes, now: NOW, remediations });
     expect(kpis.daysToRemediation).toEqual({ count: 1, median: 20, p90: 20 });
   });

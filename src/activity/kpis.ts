@@ -31,7 +31,13 @@ export interface KpiInput {
 }
 
 export interface Kpis {
-  usersWithLongLivedCredentials: { total: number; humans: number; machines: number; breakGlass: number; unknown: number };
+  usersWithLongLivedCredentials: {
+    total: number;
+    humans: number;
+    machines: number;
+    breakGlass: number;
+    unknown: number;
+  };
   activeAccessKeys: number;
   /** Human access through Identity Center / SAML versus IAM-user events; null without CloudTrail. */
   humanAccess: { idpEvents: number; iamUserEvents: number; idpShare: number | null } | null;
@@ -44,7 +50,11 @@ export interface Kpis {
 const MACHINE_CLASSES: ReadonlySet<UserClass> = new Set(['ci-cd', 'workload', 'third-party']);
 
 function hasLongLivedCredential(user: User): boolean {
-  return user.password.enabled || user.accessKeys.some((key) => key.status === 'Active') || user.signingCertificates.some((cert) => cert.active);
+  return (
+    user.password.enabled ||
+    user.accessKeys.some((key) => key.status === 'Active') ||
+    user.signingCertificates.some((cert) => cert.active)
+  );
 }
 
 /** Nearest-rank percentile: the value at or below which `p` of the values lie. */
@@ -59,12 +69,16 @@ function dayDiff(from: string, to: string): number {
 }
 
 function humanAccess(usage: Usage, humanUserArns: ReadonlySet<string>): Kpis['humanAccess'] {
-  const samlRoles = new Set(usage.federatedSessions.filter((s) => s.kind === 'saml' && s.roleArn !== null).map((s) => s.roleArn));
+  const samlRoles = new Set(
+    usage.federatedSessions.filter((s) => s.kind === 'saml' && s.roleArn !== null).map((s) => s.roleArn),
+  );
   let idpEvents = 0;
   let iamUserEvents = 0;
   for (const principal of usage.principals) {
     const identityCenter = /:assumed-role\/AWSReservedSSO_/.test(principal.arn);
-    const saml = principal.type === 'SAMLUser' || (principal.sessionIssuerArn !== null && samlRoles.has(principal.sessionIssuerArn));
+    const saml =
+      principal.type === 'SAMLUser' ||
+      (principal.sessionIssuerArn !== null && samlRoles.has(principal.sessionIssuerArn));
     if (identityCenter || saml) idpEvents += principal.events;
     else if (principal.type === 'IAMUser' && humanUserArns.has(principal.arn)) iamUserEvents += principal.events;
   }
@@ -75,7 +89,8 @@ function humanAccess(usage: Usage, humanUserArns: ReadonlySet<string>): Kpis['hu
 /** The score kept per scan. Pure: the classifier, registers and `now` come in. */
 export function computeKpis(input: KpiInput): Kpis {
   const classes = new Map<string, UserClass>();
-  for (const classification of input.classify(input.snapshot)) classes.set(classification.userArn, classification.class);
+  for (const classification of input.classify(input.snapshot))
+    classes.set(classification.userArn, classification.class);
   const counts = { total: 0, humans: 0, machines: 0, breakGlass: 0, unknown: 0 };
   let activeAccessKeys = 0;
   const humanUserArns = new Set<string>();
@@ -132,7 +147,8 @@ export function kpisToRecord(kpis: Kpis): Record<string, number> {
   if (kpis.daysToRemediation.p90 !== null) record.days_to_remediation_p90 = kpis.daysToRemediation.p90;
   const ages = kpis.exceptionReviewAgeDays.flatMap((e) => (e.days === null ? [] : [e.days]));
   if (ages.length > 0) record.exception_review_age_max_days = Math.max(...ages);
-  if (kpis.exceptionReviewAgeDays.length > 0) record.exceptions_never_reviewed = kpis.exceptionReviewAgeDays.length - ages.length;
+  if (kpis.exceptionReviewAgeDays.length > 0)
+    record.exceptions_never_reviewed = kpis.exceptionReviewAgeDays.length - ages.length;
   return record;
 }
 
@@ -148,12 +164,19 @@ export interface JournalEntry {
 const userKey = (accountId: string, userName: string): string => `${accountId}/${userName}`;
 
 /** The users the journal shows as deleted now: a finished `finish` not undone by a later `restore`. */
-export function deletedUsers(journal: readonly JournalEntry[]): Array<{ accountId: string; userName: string; deletedAt: string }> {
+export function deletedUsers(
+  journal: readonly JournalEntry[],
+): Array<{ accountId: string; userName: string; deletedAt: string }> {
   const latest = new Map<string, { accountId: string; userName: string; deletedAt: string } | null>();
-  const done = journal.filter((op) => op.status === 'done' && op.finishedAt !== null && (op.kind === 'finish' || op.kind === 'restore'));
+  const done = journal.filter(
+    (op) => op.status === 'done' && op.finishedAt !== null && (op.kind === 'finish' || op.kind === 'restore'),
+  );
   done.sort((a, b) => Date.parse(a.finishedAt ?? '') - Date.parse(b.finishedAt ?? ''));
   for (const op of done) {
-    latest.set(userKey(op.accountId, op.userName), op.kind === 'finish' ? { accountId: op.accountId, userName: op.userName, deletedAt: op.finishedAt ?? '' } : null);
+    latest.set(
+      userKey(op.accountId, op.userName),
+      op.kind === 'finish' ? { accountId: op.accountId, userName: op.userName, deletedAt: op.finishedAt ?? '' } : null,
+    );
   }
   return [...latest.values()].filter((entry) => entry !== null);
 }
@@ -163,10 +186,23 @@ export function deletedUsers(journal: readonly JournalEntry[]): Array<{ accountI
  * still knew the user (`createdAt`, keyed `ACCOUNT/USER`). A deletion whose user was never seen
  * in a scan has no start to measure from and is left out rather than guessed.
  */
-export function remediationsFromJournal(journal: readonly JournalEntry[], createdAt: ReadonlyMap<string, string>): Remediation[] {
+export function remediationsFromJournal(
+  journal: readonly JournalEntry[],
+  createdAt: ReadonlyMap<string, string>,
+): Remediation[] {
   return deletedUsers(journal).flatMap((deleted) => {
     const created = createdAt.get(userKey(deleted.accountId, deleted.userName));
-    return created === undefined ? [] : [{ accountId: deleted.accountId, userName: deleted.userName, userCreatedAt: created, remediatedAt: deleted.deletedAt, kind: 'deleted' as const }];
+    return created === undefined
+      ? []
+      : [
+          {
+            accountId: deleted.accountId,
+            userName: deleted.userName,
+            userCreatedAt: created,
+            remediatedAt: deleted.deletedAt,
+            kind: 'deleted' as const,
+          },
+        ];
   });
 }
 
@@ -174,12 +210,20 @@ export function remediationsFromJournal(journal: readonly JournalEntry[], create
 export function creationTimes(snapshot: Snapshot): Map<string, string> {
   const times = new Map<string, string>();
   for (const account of snapshot.accounts) {
-    for (const user of account.users) if (user.createDate.state === 'at') times.set(userKey(account.accountId, user.name), user.createDate.at);
+    for (const user of account.users)
+      if (user.createDate.state === 'at') times.set(userKey(account.accountId, user.name), user.createDate.at);
   }
   return times;
 }
 
 /** Register entries (`ExceptionEntry` fits) as review facts; the register records no registration date. */
-export function exceptionReviews(entries: ReadonlyArray<{ account: string; user: string; lastReviewed: string | null }>): ExceptionReview[] {
-  return entries.map((entry) => ({ accountId: entry.account, userName: entry.user, lastReviewedAt: entry.lastReviewed, registeredAt: null }));
+export function exceptionReviews(
+  entries: ReadonlyArray<{ account: string; user: string; lastReviewed: string | null }>,
+): ExceptionReview[] {
+  return entries.map((entry) => ({
+    accountId: entry.account,
+    userName: entry.user,
+    lastReviewedAt: entry.lastReviewed,
+    registeredAt: null,
+  }));
 }

@@ -1,8 +1,23 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient, ListRolesCommand, ListUsersCommand, PutRolePolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateAccessKeyCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  IAMClient,
+  ListRolesCommand,
+  ListUsersCommand,
+  PutRolePolicyCommand,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, expect, it } from 'vitest';
 import { describeWithMoto } from '../../test/harness/moto.js';
@@ -22,7 +37,13 @@ function trailRecord(eventSource: string, eventName: string, resources: Array<{ 
     awsRegion: 'us-east-1',
     sourceIPAddress: '203.0.113.7',
     userAgent: 'aws-cli/2.15.0 Python/3.11.6',
-    userIdentity: { type: 'IAMUser', arn: DEPLOYER, accountId: ACCOUNT, accessKeyId: 'AKIADEPLOYER00000001', userName: 'deployer' },
+    userIdentity: {
+      type: 'IAMUser',
+      arn: DEPLOYER,
+      accountId: ACCOUNT,
+      accessKeyId: 'AKIADEPLOYER00000001',
+      userName: 'deployer',
+    },
     resources,
   };
 }
@@ -41,12 +62,22 @@ describeWithMoto('least privilege from usage, replayed in moto with permission c
     const s3Setup = new S3Client({ ...base, credentials: m.credentials, forcePathStyle: true });
 
     // Given: the estate, and an admin key to act with once permission checks are on.
-    for (const bucket of ['releases', 'secrets', 'exports']) await s3Setup.send(new CreateBucketCommand({ Bucket: bucket }));
+    for (const bucket of ['releases', 'secrets', 'exports'])
+      await s3Setup.send(new CreateBucketCommand({ Bucket: bucket }));
     await s3Setup.send(new PutObjectCommand({ Bucket: 'releases', Key: 'app.zip', Body: 'zip' }));
     await s3Setup.send(new PutObjectCommand({ Bucket: 'releases', Key: 'other.zip', Body: 'zip' }));
     await s3Setup.send(new PutObjectCommand({ Bucket: 'secrets', Key: 'db.txt', Body: 'x' }));
     await iam.send(new CreateUserCommand({ UserName: 'admin' }));
-    await iam.send(new PutUserPolicyCommand({ UserName: 'admin', PolicyName: 'all', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) }));
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'admin',
+        PolicyName: 'all',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+        }),
+      }),
+    );
     const adminKey = (await iam.send(new CreateAccessKeyCommand({ UserName: 'admin' }))).AccessKey;
 
     // Given: the deployer's CloudTrail, read like any other log.
@@ -55,16 +86,26 @@ describeWithMoto('least privilege from usage, replayed in moto with permission c
     mkdirSync(day, { recursive: true });
     const records = [
       trailRecord('s3.amazonaws.com', 'ListObjects', [{ ARN: 'arn:aws:s3:::releases', type: 'AWS::S3::Bucket' }]),
-      trailRecord('s3.amazonaws.com', 'GetObject', [{ ARN: 'arn:aws:s3:::releases/app.zip', type: 'AWS::S3::Object' }, { ARN: 'arn:aws:s3:::releases', type: 'AWS::S3::Bucket' }]),
+      trailRecord('s3.amazonaws.com', 'GetObject', [
+        { ARN: 'arn:aws:s3:::releases/app.zip', type: 'AWS::S3::Object' },
+        { ARN: 'arn:aws:s3:::releases', type: 'AWS::S3::Bucket' },
+      ]),
       trailRecord('iam.amazonaws.com', 'ListRoles', []),
       trailRecord('sts.amazonaws.com', 'GetCallerIdentity', []),
-      ...Array.from({ length: 25 }, (_, index) => trailRecord('s3.amazonaws.com', 'PutObject', [{ ARN: `arn:aws:s3:::exports/day-${index}.csv`, type: 'AWS::S3::Object' }])),
+      ...Array.from({ length: 25 }, (_, index) =>
+        trailRecord('s3.amazonaws.com', 'PutObject', [
+          { ARN: `arn:aws:s3:::exports/day-${index}.csv`, type: 'AWS::S3::Object' },
+        ]),
+      ),
     ];
     writeFileSync(join(day, 'trail.json'), JSON.stringify({ Records: records }));
     const usage = await collectUsage({ cloudtrail: root });
     const deployer = usage.principals.find((p) => p.arn === DEPLOYER);
     if (deployer === undefined) throw new Error('deployer not in usage');
-    const { policy, perBucket } = buildLeastPrivilegePolicy(deployer.actions, await loadActionCatalog(deployer.actions.map((a) => a.action)));
+    const { policy, perBucket } = buildLeastPrivilegePolicy(
+      deployer.actions,
+      await loadActionCatalog(deployer.actions.map((a) => a.action)),
+    );
     if (policy === null) throw new Error('no policy');
     expect(perBucket).toEqual([{ action: 's3:PutObject', resources: ['arn:aws:s3:::exports/*'] }]);
 
@@ -72,16 +113,41 @@ describeWithMoto('least privilege from usage, replayed in moto with permission c
     await iam.send(
       new CreateRoleCommand({
         RoleName: 'deployer-replacement',
-        AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/admin` }, Action: 'sts:AssumeRole' }] }),
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/admin` }, Action: 'sts:AssumeRole' },
+          ],
+        }),
       }),
     );
-    await iam.send(new PutRolePolicyCommand({ RoleName: 'deployer-replacement', PolicyName: 'from-usage', PolicyDocument: JSON.stringify(policy) }));
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'deployer-replacement',
+        PolicyName: 'from-usage',
+        PolicyDocument: JSON.stringify(policy),
+      }),
+    );
 
     // When: permission checks are on and the replacement role is assumed.
     await fetch(`${m.endpoint}/moto-api/reset-auth`, { method: 'POST', body: '0' });
-    const sts = new STSClient({ ...base, credentials: { accessKeyId: adminKey?.AccessKeyId ?? '', secretAccessKey: adminKey?.SecretAccessKey ?? '' } });
-    const session = (await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNT}:role/deployer-replacement`, RoleSessionName: 'replay' }))).Credentials;
-    const asRole = { accessKeyId: session?.AccessKeyId ?? '', secretAccessKey: session?.SecretAccessKey ?? '', sessionToken: session?.SessionToken ?? '' };
+    const sts = new STSClient({
+      ...base,
+      credentials: { accessKeyId: adminKey?.AccessKeyId ?? '', secretAccessKey: adminKey?.SecretAccessKey ?? '' },
+    });
+    const session = (
+      await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: `arn:aws:iam::${ACCOUNT}:role/deployer-replacement`,
+          RoleSessionName: 'replay',
+        }),
+      )
+    ).Credentials;
+    const asRole = {
+      accessKeyId: session?.AccessKeyId ?? '',
+      secretAccessKey: session?.SecretAccessKey ?? '',
+      sessionToken: session?.SessionToken ?? '',
+    };
     const s3 = new S3Client({ ...base, credentials: asRole, forcePathStyle: true });
     const roleIam = new IAMClient({ ...base, credentials: asRole });
 
@@ -91,14 +157,26 @@ describeWithMoto('least privilege from usage, replayed in moto with permission c
     const object = await s3.send(new GetObjectCommand({ Bucket: 'releases', Key: 'app.zip' }));
     expect(await object.Body?.transformToString()).toBe('zip');
     await s3.send(new PutObjectCommand({ Bucket: 'exports', Key: 'day-99.csv', Body: 'never seen, same bucket' }));
-    expect((await roleIam.send(new ListRolesCommand({}))).Roles?.some((r) => r.RoleName === 'deployer-replacement')).toBe(true);
+    expect(
+      (await roleIam.send(new ListRolesCommand({}))).Roles?.some((r) => r.RoleName === 'deployer-replacement'),
+    ).toBe(true);
 
     // ...and what was not observed is denied.
-    await expect(s3.send(new GetObjectCommand({ Bucket: 'releases', Key: 'other.zip' }))).rejects.toMatchObject({ name: 'AccessDenied' });
-    await expect(s3.send(new ListObjectsV2Command({ Bucket: 'secrets' }))).rejects.toMatchObject({ name: 'AccessDenied' });
-    await expect(s3.send(new PutObjectCommand({ Bucket: 'releases', Key: 'new.zip', Body: 'x' }))).rejects.toMatchObject({ name: 'AccessDenied' });
-    await expect(s3.send(new PutObjectCommand({ Bucket: 'secrets', Key: 'day-1.csv', Body: 'x' }))).rejects.toMatchObject({ name: 'AccessDenied' });
-    await expect(s3.send(new GetObjectCommand({ Bucket: 'exports', Key: 'day-1.csv' }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(s3.send(new GetObjectCommand({ Bucket: 'releases', Key: 'other.zip' }))).rejects.toMatchObject({
+      name: 'AccessDenied',
+    });
+    await expect(s3.send(new ListObjectsV2Command({ Bucket: 'secrets' }))).rejects.toMatchObject({
+      name: 'AccessDenied',
+    });
+    await expect(
+      s3.send(new PutObjectCommand({ Bucket: 'releases', Key: 'new.zip', Body: 'x' })),
+    ).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(
+      s3.send(new PutObjectCommand({ Bucket: 'secrets', Key: 'day-1.csv', Body: 'x' })),
+    ).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(s3.send(new GetObjectCommand({ Bucket: 'exports', Key: 'day-1.csv' }))).rejects.toMatchObject({
+      name: 'AccessDenied',
+    });
     await expect(roleIam.send(new ListUsersCommand({}))).rejects.toMatchObject({ name: 'AccessDenied' });
   });
 });

@@ -3,13 +3,30 @@ import type { ActionUsage } from '../model/usage.js';
 import { loadActionCatalog } from './actions.js';
 import { buildLeastPrivilegePolicy } from './least-privilege.js';
 
-const used = (action: string, resources: string[] = [], events = 3, errors = 0, mapped = true, resourcesTruncated = false): ActionUsage => ({ action, mapped, events, errors, resources, resourcesTruncated });
+const used = (
+  action: string,
+  resources: string[] = [],
+  events = 3,
+  errors = 0,
+  mapped = true,
+  resourcesTruncated = false,
+): ActionUsage => ({ action, mapped, events, errors, resources, resourcesTruncated });
 
 describe('buildLeastPrivilegePolicy', () => {
-  const cases: Array<{ name: string; actions: ActionUsage[]; statements: Array<{ Action: string[]; Resource: string[] }>; notNarrowed?: string[]; perBucket?: string[]; leftOut?: string[] }> = [
+  const cases: Array<{
+    name: string;
+    actions: ActionUsage[];
+    statements: Array<{ Action: string[]; Resource: string[] }>;
+    notNarrowed?: string[];
+    perBucket?: string[];
+    leftOut?: string[];
+  }> = [
     {
       name: 'an object read narrows to the object ARN and a listing to the bucket',
-      actions: [used('s3:GetObject', ['arn:aws:s3:::releases/app.zip', 'arn:aws:s3:::releases']), used('s3:ListBucket', ['arn:aws:s3:::releases'])],
+      actions: [
+        used('s3:GetObject', ['arn:aws:s3:::releases/app.zip', 'arn:aws:s3:::releases']),
+        used('s3:ListBucket', ['arn:aws:s3:::releases']),
+      ],
       statements: [
         { Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::releases'] },
         { Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::releases/app.zip'] },
@@ -29,7 +46,11 @@ describe('buildLeastPrivilegePolicy', () => {
     },
     {
       name: 'calls that only failed, unmapped calls and GetCallerIdentity are not granted',
-      actions: [used('iam:CreateUser', [], 2, 2), used('signin:ConsoleLogin', [], 1, 0, false), used('sts:GetCallerIdentity')],
+      actions: [
+        used('iam:CreateUser', [], 2, 2),
+        used('signin:ConsoleLogin', [], 1, 0, false),
+        used('sts:GetCallerIdentity'),
+      ],
       statements: [],
       leftOut: ['iam:CreateUser', 'signin:ConsoleLogin', 'sts:GetCallerIdentity'],
     },
@@ -52,15 +73,22 @@ describe('buildLeastPrivilegePolicy', () => {
     },
     {
       name: 'actions of one service on the same resources share a statement',
-      actions: [used('iam:GetUser', ['arn:aws:iam::123456789012:user/ci/deployer']), used('iam:ListAccessKeys', ['arn:aws:iam::123456789012:user/ci/deployer'])],
-      statements: [{ Action: ['iam:GetUser', 'iam:ListAccessKeys'], Resource: ['arn:aws:iam::123456789012:user/ci/deployer'] }],
+      actions: [
+        used('iam:GetUser', ['arn:aws:iam::123456789012:user/ci/deployer']),
+        used('iam:ListAccessKeys', ['arn:aws:iam::123456789012:user/ci/deployer']),
+      ],
+      statements: [
+        { Action: ['iam:GetUser', 'iam:ListAccessKeys'], Resource: ['arn:aws:iam::123456789012:user/ci/deployer'] },
+      ],
     },
   ];
 
   it.each(cases)('Given $name, When a policy is built, Then its statements are exact', async (testCase) => {
     const catalog = await loadActionCatalog(testCase.actions.map((a) => a.action));
     const result = buildLeastPrivilegePolicy(testCase.actions, catalog);
-    expect((result.policy?.Statement ?? []).map(({ Action, Resource }) => ({ Action, Resource }))).toEqual(testCase.statements);
+    expect((result.policy?.Statement ?? []).map(({ Action, Resource }) => ({ Action, Resource }))).toEqual(
+      testCase.statements,
+    );
     expect(result.notNarrowed.map((n) => n.action)).toEqual(testCase.notNarrowed ?? []);
     expect(result.perBucket.map((n) => n.action)).toEqual(testCase.perBucket ?? []);
     expect(result.leftOut.map((n) => n.action)).toEqual(testCase.leftOut ?? []);

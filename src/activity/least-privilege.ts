@@ -13,7 +13,11 @@ export interface LeastPrivilegePolicy {
   Statement: PolicyStatement[];
 }
 
-export type NotNarrowedReason = 'no-resource-level-permissions' | 'no-resource-in-cloudtrail' | 'resources-do-not-match-action' | 'too-many-resources';
+export type NotNarrowedReason =
+  | 'no-resource-level-permissions'
+  | 'no-resource-in-cloudtrail'
+  | 'resources-do-not-match-action'
+  | 'too-many-resources';
 
 export interface LeastPrivilegeResult {
   /** Null when no observed call needs a permission (nothing to grant). */
@@ -47,7 +51,10 @@ function patternToRegex(pattern: string): RegExp {
 }
 
 function sidFor(service: string, index: number): string {
-  const base = service.replace(/[^A-Za-z0-9]/g, ' ').replace(/(^|\s)([a-z])/g, (_m, _s, c: string) => c.toUpperCase()).replace(/\s/g, '');
+  const base = service
+    .replace(/[^A-Za-z0-9]/g, ' ')
+    .replace(/(^|\s)([a-z])/g, (_m, _s, c: string) => c.toUpperCase())
+    .replace(/\s/g, '');
   return index === 0 ? base : `${base}${index + 1}`;
 }
 
@@ -58,7 +65,10 @@ function sidFor(service: string, index: number): string {
  * keep. Calls that only ever failed are not granted: granting what was denied would widen
  * access, not preserve it.
  */
-export function buildLeastPrivilegePolicy(actions: readonly ActionUsage[], catalog: ActionCatalog): LeastPrivilegeResult {
+export function buildLeastPrivilegePolicy(
+  actions: readonly ActionUsage[],
+  catalog: ActionCatalog,
+): LeastPrivilegeResult {
   const notNarrowed: LeastPrivilegeResult['notNarrowed'] = [];
   const leftOut: LeastPrivilegeResult['leftOut'] = [];
   const perBucket: LeastPrivilegeResult['perBucket'] = [];
@@ -106,10 +116,22 @@ export function buildLeastPrivilegePolicy(actions: readonly ActionUsage[], catal
 
   const statements: PolicyStatement[] = [];
   for (const service of [...grouped.keys()].sort()) {
-    const entries = [...(grouped.get(service)?.values() ?? [])].sort((a, b) => (a.resources.join() < b.resources.join() ? -1 : 1));
+    const entries = [...(grouped.get(service)?.values() ?? [])].sort((a, b) =>
+      a.resources.join() < b.resources.join() ? -1 : 1,
+    );
     entries.forEach((entry, index) => {
-      statements.push({ Sid: sidFor(service, index), Effect: 'Allow', Action: [...entry.actions].sort(), Resource: entry.resources });
+      statements.push({
+        Sid: sidFor(service, index),
+        Effect: 'Allow',
+        Action: [...entry.actions].sort(),
+        Resource: entry.resources,
+      });
     });
   }
-  return { policy: statements.length === 0 ? null : { Version: '2012-10-17', Statement: statements }, notNarrowed, perBucket, leftOut };
+  return {
+    policy: statements.length === 0 ? null : { Version: '2012-10-17', Statement: statements },
+    notNarrowed,
+    perBucket,
+    leftOut,
+  };
 }

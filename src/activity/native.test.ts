@@ -38,7 +38,13 @@ const records: unknown[] = [
     eventTime: '2025-03-06T10:00:00Z',
     eventSource: 'signin.amazonaws.com',
     eventName: 'ConsoleLogin',
-    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111111111111:user/alice', accountId: '111111111111', userName: 'alice', principalId: 'AIDA1' },
+    userIdentity: {
+      type: 'IAMUser',
+      arn: 'arn:aws:iam::111111111111:user/alice',
+      accountId: '111111111111',
+      userName: 'alice',
+      principalId: 'AIDA1',
+    },
     additionalEventData: { MFAUsed: 'No', LoginTo: 'https://console.aws.amazon.com' },
     responseElements: { ConsoleLogin: 'Success' },
     sourceIPAddress: '203.0.113.7',
@@ -48,29 +54,62 @@ const records: unknown[] = [
     eventTime: '2025-03-06T10:05:00.250+02:00',
     eventSource: 'sts.amazonaws.com',
     eventName: 'AssumeRoleWithWebIdentity',
-    userIdentity: { type: 'WebIdentityUser', identityProvider: 'token.actions.githubusercontent.com', userName: 'repo:acme/app:ref:refs/heads/main', principalId: 'x' },
+    userIdentity: {
+      type: 'WebIdentityUser',
+      identityProvider: 'token.actions.githubusercontent.com',
+      userName: 'repo:acme/app:ref:refs/heads/main',
+      principalId: 'x',
+    },
     requestParameters: { roleArn: 'arn:aws:iam::111111111111:role/deploy', roleSessionName: 'gh' },
-    responseElements: { provider: 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com', subjectFromWebIdentityToken: 'repo:acme/app:ref:refs/heads/main' },
+    responseElements: {
+      provider: 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com',
+      subjectFromWebIdentityToken: 'repo:acme/app:ref:refs/heads/main',
+    },
   },
   {
     eventTime: '2025-03-06T11:00:00Z',
     eventSource: 'sts.amazonaws.com',
     eventName: 'AssumeRoleWithSAML',
     userIdentity: { type: 'SAMLUser', identityProvider: 'idp', userName: '' },
-    requestParameters: { principalArn: 'arn:aws:iam::111111111111:saml-provider/okta', roleArn: 'arn:aws:iam::111111111111:role/admin' },
+    requestParameters: {
+      principalArn: 'arn:aws:iam::111111111111:saml-provider/okta',
+      roleArn: 'arn:aws:iam::111111111111:role/admin',
+    },
     responseElements: { subject: 'alice@example.com', issuer: 'http://okta' },
   },
-  { eventTime: '2025-03-06T12:00:00Z', eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', userIdentity: { type: 'AWSService', invokedBy: 'autoscaling.amazonaws.com' }, recipientAccountId: '111111111111' },
-  { eventTime: '2025-03-06T12:01:00Z', eventSource: 's3.amazonaws.com', eventName: 'GetObject', userIdentity: { type: 'AWSAccount', accountId: '222222222222', principalId: 'AIDAX' }, resources: [{ ARN: 'arn:aws:s3:::b' }, { arn: 'arn:aws:s3:::b/k' }, { ARN: 'not-an-arn' }, 'junk'] },
+  {
+    eventTime: '2025-03-06T12:00:00Z',
+    eventSource: 'ec2.amazonaws.com',
+    eventName: 'RunInstances',
+    userIdentity: { type: 'AWSService', invokedBy: 'autoscaling.amazonaws.com' },
+    recipientAccountId: '111111111111',
+  },
+  {
+    eventTime: '2025-03-06T12:01:00Z',
+    eventSource: 's3.amazonaws.com',
+    eventName: 'GetObject',
+    userIdentity: { type: 'AWSAccount', accountId: '222222222222', principalId: 'AIDAX' },
+    resources: [{ ARN: 'arn:aws:s3:::b' }, { arn: 'arn:aws:s3:::b/k' }, { ARN: 'not-an-arn' }, 'junk'],
+  },
   { eventTime: '2025-03-06T12:02:00Z', eventSource: 's3.amazonaws.com', eventName: 'ListBuckets', resources: [] },
   {
     eventTime: '2025-03-06T12:03:00Z',
     eventSource: 'iam.amazonaws.com',
     eventName: 'CreateUser',
     errorCode: 'AccessDenied',
-    userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::111111111111:assumed-role/r/s', accessKeyId: 'ASIA1', sessionContext: { sessionIssuer: { arn: 'arn:aws:iam::111111111111:role/r', type: 'Role' } } },
+    userIdentity: {
+      type: 'AssumedRole',
+      arn: 'arn:aws:sts::111111111111:assumed-role/r/s',
+      accessKeyId: 'ASIA1',
+      sessionContext: { sessionIssuer: { arn: 'arn:aws:iam::111111111111:role/r', type: 'Role' } },
+    },
   },
-  { '@timestamp': '2025-03-06T12:04:00.000Z', eventSource: 'kms.amazonaws.com', eventName: 'Decrypt', userIdentity: { type: 'Root', principalId: '111111111111' } },
+  {
+    '@timestamp': '2025-03-06T12:04:00.000Z',
+    eventSource: 'kms.amazonaws.com',
+    eventName: 'Decrypt',
+    userIdentity: { type: 'Root', principalId: '111111111111' },
+  },
   { eventSource: 'kms.amazonaws.com', eventName: 'NoTime' },
   { eventTime: 'not a time', eventSource: 'kms.amazonaws.com', eventName: 'BadTime' },
   null,
@@ -87,9 +126,22 @@ describe('native ingestion (DuckDB read_json) against the JavaScript parser', ()
     put('06', 'all-rules.json.gz', gzipSync(JSON.stringify({ Records: records })));
     put('06', 'plain.json', JSON.stringify({ Records: records.slice(0, 3) }, null, 2));
     put('06', 'bare-array.json', JSON.stringify(records.slice(0, 4)));
-    put('06', 'lines.jsonl', records.slice(0, 4).map((record) => JSON.stringify(record)).join('\n'));
+    put(
+      '06',
+      'lines.jsonl',
+      records
+        .slice(0, 4)
+        .map((record) => JSON.stringify(record))
+        .join('\n'),
+    );
     put('07', 'empty.json.gz', gzipSync(JSON.stringify({ Records: [] })));
-    put('07', 'odd-type.json.gz', gzipSync(JSON.stringify({ Records: [{ ...(records[0] as object), responseElements: 'a string, not an object' }] })));
+    put(
+      '07',
+      'odd-type.json.gz',
+      gzipSync(
+        JSON.stringify({ Records: [{ ...(records[0] as object), responseElements: 'a string, not an object' }] }),
+      ),
+    );
     const whole = gzipSync(JSON.stringify({ Records: records }));
     put('07', 'truncated.json.gz', whole.subarray(0, Math.floor(whole.length / 2)));
     put('07', 'malformed.json', '{"Records": [ oops');
@@ -106,7 +158,10 @@ describe('native ingestion (DuckDB read_json) against the JavaScript parser', ()
     // all-rules and more: the delivered shape, one document per line. The pretty-printed and
     // the odd-typed files fall back, and their batch's rows are not kept twice.
     expect(native.result.filesReadNatively).toBe(2);
-    expect(native.result.unreadable.map((file) => file.file.split('/').pop())).toEqual(['malformed.json', 'truncated.json.gz']);
+    expect(native.result.unreadable.map((file) => file.file.split('/').pop())).toEqual([
+      'malformed.json',
+      'truncated.json.gz',
+    ]);
     expect(native.result.badRecords).toBe(3);
   });
 

@@ -107,7 +107,11 @@ export function flattenedColumns(): string {
   return EVENT_COLUMNS.map((column) => `${FLAT[column]} AS ${column}`).join(',\n ');
 }
 
-async function recordFiles(connection: DuckDBConnection, files: readonly NativeFile[], counts: readonly NativeFileCount[]): Promise<void> {
+async function recordFiles(
+  connection: DuckDBConnection,
+  files: readonly NativeFile[],
+  counts: readonly NativeFileCount[],
+): Promise<void> {
   const byKey = new Map(counts.map((count) => [count.fileKey, count]));
   const values: Array<string | number> = [];
   for (const file of files) {
@@ -115,7 +119,10 @@ async function recordFiles(connection: DuckDBConnection, files: readonly NativeF
     if (count !== undefined) values.push(file.key, file.size, file.version, count.records, count.badRecords);
   }
   if (values.length === 0) return;
-  const rows = Array.from({ length: values.length / 5 }, (_, row) => `($${row * 5 + 1}, $${row * 5 + 2}, $${row * 5 + 3}, $${row * 5 + 4}, $${row * 5 + 5}, NULL)`);
+  const rows = Array.from(
+    { length: values.length / 5 },
+    (_, row) => `($${row * 5 + 1}, $${row * 5 + 2}, $${row * 5 + 3}, $${row * 5 + 4}, $${row * 5 + 5}, NULL)`,
+  );
   await connection.run(`INSERT OR REPLACE INTO ct_files VALUES ${rows.join(', ')}`, values);
 }
 
@@ -130,7 +137,10 @@ const GOOD = 'event_time IS NOT NULL AND event_source IS NOT NULL AND event_name
  * straight into `ct_events` and counting there is cheaper than staging the batch in a temp
  * table (bench/README.md).
  */
-export async function ingestNatively(connection: DuckDBConnection, files: readonly NativeFile[]): Promise<NativeFileCount[]> {
+export async function ingestNatively(
+  connection: DuckDBConnection,
+  files: readonly NativeFile[],
+): Promise<NativeFileCount[]> {
   const batch = `file_key IN (${files.map((file) => sqlString(file.key)).join(', ')})`;
   await connection.run('BEGIN TRANSACTION');
   try {
@@ -148,8 +158,10 @@ export async function ingestNatively(connection: DuckDBConnection, files: readon
     // The caller matches counts to files by key; rows under a path DuckDB spelled differently
     // would otherwise stay while the fallback reads that file a second time.
     const counted = counts.reduce((sum, count) => sum + count.records + count.badRecords, 0);
-    if (counted !== inserted.rowsChanged) throw new Error(`DuckDB filed ${inserted.rowsChanged - counted} events under paths that were not asked for`);
-    if (counts.some((count) => count.badRecords > 0)) await connection.run(`DELETE FROM ct_events WHERE ${batch} AND NOT (${GOOD})`);
+    if (counted !== inserted.rowsChanged)
+      throw new Error(`DuckDB filed ${inserted.rowsChanged - counted} events under paths that were not asked for`);
+    if (counts.some((count) => count.badRecords > 0))
+      await connection.run(`DELETE FROM ct_events WHERE ${batch} AND NOT (${GOOD})`);
     await recordFiles(connection, files, counts);
     await connection.run('COMMIT');
     return counts;

@@ -5,7 +5,12 @@ const event = (name: string, extra: Record<string, unknown> = {}) => ({
   eventTime: '2025-03-06T02:25:06Z',
   eventSource: 'iam.amazonaws.com',
   eventName: name,
-  userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111111111111:user/alice', accessKeyId: 'AKIAEXAMPLE', userName: 'alice' },
+  userIdentity: {
+    type: 'IAMUser',
+    arn: 'arn:aws:iam::111111111111:user/alice',
+    accessKeyId: 'AKIAEXAMPLE',
+    userName: 'alice',
+  },
   ...extra,
 });
 
@@ -22,7 +27,12 @@ describe('parseLogText', () => {
 
   it('Given JSON lines with Logstash fields and no eventTime, When parsed, Then @timestamp is the event time', () => {
     const lines = [
-      JSON.stringify({ ...event('ListRoles'), eventTime: undefined, '@timestamp': '2020-09-14T00:44:23.000Z', '@version': '1' }),
+      JSON.stringify({
+        ...event('ListRoles'),
+        eventTime: undefined,
+        '@timestamp': '2020-09-14T00:44:23.000Z',
+        '@version': '1',
+      }),
       JSON.stringify(event('ListUsers')),
     ].join('\n');
     const parsed = parseLogText(lines);
@@ -52,7 +62,13 @@ describe('parseLogText', () => {
 
   it('Given a ConsoleLogin without MFA, When parsed, Then mfaUsed is false and the login succeeded', () => {
     const [login] = parseLogText(
-      JSON.stringify([event('ConsoleLogin', { eventSource: 'signin.amazonaws.com', additionalEventData: { MFAUsed: 'No' }, responseElements: { ConsoleLogin: 'Success' } })]),
+      JSON.stringify([
+        event('ConsoleLogin', {
+          eventSource: 'signin.amazonaws.com',
+          additionalEventData: { MFAUsed: 'No' },
+          responseElements: { ConsoleLogin: 'Success' },
+        }),
+      ]),
     ).events;
     expect(login?.mfaUsed).toBe(false);
     expect(login?.loginSucceeded).toBe(true);
@@ -76,7 +92,9 @@ describe('key layout', () => {
     ['2025-03-09', null, '2025-03-06T23:59:59Z', false],
   ])('Given a file of %s, since %s, until %s, When pruned, Then kept is %s', (day, since, until, kept) => {
     const key = `AWSLogs/1/CloudTrail/us-east-1/${day.replace(/-/g, '/')}/f.json.gz`;
-    expect(keyInWindow(key, since === null ? null : new Date(since), until === null ? null : new Date(until))).toBe(kept);
+    expect(keyInWindow(key, since === null ? null : new Date(since), until === null ? null : new Date(until))).toBe(
+      kept,
+    );
   });
 
   it.each([

@@ -5,7 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestCloudTrail } from './ingest.js';
-import { QUERY_NAMES, athenaDialect, duckdbDialect, renderQuery, sqlIdentifier, sqlString, type QueryName } from './queries.js';
+import {
+  QUERY_NAMES,
+  athenaDialect,
+  duckdbDialect,
+  renderQuery,
+  sqlIdentifier,
+  sqlString,
+  type QueryName,
+} from './queries.js';
 import { localSource } from './source.js';
 import { duckdbRunner, normaliseRow, runUsageQueries } from './usage.js';
 
@@ -25,7 +33,9 @@ describe('renderQuery dialects', () => {
   it('Given the Athena dialect, When a query is rendered, Then it reads nested fields and prunes on the partition with a day of slack', () => {
     const sql = renderQuery('summary', athenaDialect('cloudtrail', 'org_trail'), window);
     expect(sql).toContain('FROM "cloudtrail"."org_trail"');
-    expect(sql).toContain("CASE WHEN useridentity.accesskeyid LIKE 'AKIA%' THEN useridentity.accesskeyid END AS access_key_id");
+    expect(sql).toContain(
+      "CASE WHEN useridentity.accesskeyid LIKE 'AKIA%' THEN useridentity.accesskeyid END AS access_key_id",
+    );
     expect(sql).toContain(`"timestamp" >= '2025/03/05'`);
     expect(sql).toContain(`"timestamp" <= '2025/03/08'`);
     expect(sql).not.toContain('file_key');
@@ -36,12 +46,16 @@ describe('renderQuery dialects', () => {
     const athena = renderQuery('resources', athenaDialect('d', 't'), { since: null, until: null });
     expect(duckdb).toContain('FROM (SELECT *, unnest(resources) AS resource_arn FROM ct_events) AS resource_rows');
     expect(duckdb).toContain('CAST(to_json(min(resource_arn, 20)) AS VARCHAR) AS resources');
-    expect(athena).toContain('FROM "d"."t" CROSS JOIN UNNEST(resources) AS r(resource_arn, resource_account, resource_type)');
+    expect(athena).toContain(
+      'FROM "d"."t" CROSS JOIN UNNEST(resources) AS r(resource_arn, resource_account, resource_type)',
+    );
     expect(athena).toContain('json_format(CAST(min(resource_arn, 20) AS JSON)) AS resources');
   });
 
   it('Given a window bound that is not an ISO instant, When rendered, Then it is refused rather than interpolated', () => {
-    expect(() => renderQuery('summary', duckdbDialect(), { since: "2025-01-01' OR 1=1 --", until: null })).toThrow(RangeError);
+    expect(() => renderQuery('summary', duckdbDialect(), { since: "2025-01-01' OR 1=1 --", until: null })).toThrow(
+      RangeError,
+    );
   });
 
   it.each([
@@ -98,7 +112,11 @@ describe('DuckDB and Athena renderings give the same results on the same data', 
       responseelements: json(record.responseElements),
       requestparameters: json(record.requestParameters),
       resources: Array.isArray(record.resources)
-        ? (record.resources as Array<Record<string, unknown>>).map((resource) => ({ arn: resource.ARN ?? resource.arn ?? null, accountid: resource.accountId ?? null, type: resource.type ?? null }))
+        ? (record.resources as Array<Record<string, unknown>>).map((resource) => ({
+            arn: resource.ARN ?? resource.arn ?? null,
+            accountid: resource.accountId ?? null,
+            type: resource.type ?? null,
+          }))
         : null,
       timestamp: time === null ? null : time.slice(0, 10).replace(/-/g, '/'),
     };
@@ -111,9 +129,12 @@ describe('DuckDB and Athena renderings give the same results on the same data', 
     const logs = join(corpus, 'stratus-red-team/detonation-logs');
     const lines: string[] = [];
     for (const name of readdirSync(logs).sort()) {
-      for (const record of JSON.parse(readFileSync(join(logs, name), 'utf8')) as Array<Record<string, unknown>>) lines.push(JSON.stringify(lower(record)));
+      for (const record of JSON.parse(readFileSync(join(logs, name), 'utf8')) as Array<Record<string, unknown>>)
+        lines.push(JSON.stringify(lower(record)));
     }
-    const web = JSON.parse(readFileSync(join(corpus, 'cloud-snitch/TestReport_WebIdentityUserEvent.extracted.json'), 'utf8')) as { Records: Array<Record<string, unknown>> };
+    const web = JSON.parse(
+      readFileSync(join(corpus, 'cloud-snitch/TestReport_WebIdentityUserEvent.extracted.json'), 'utf8'),
+    ) as { Records: Array<Record<string, unknown>> };
     for (const record of web.Records) lines.push(JSON.stringify(lower(record)));
     writeFileSync(join(dir, 'athena.ndjson'), lines.join('\n'));
     await connection.run(`CREATE SCHEMA cloudtrail`);
@@ -126,7 +147,10 @@ describe('DuckDB and Athena renderings give the same results on the same data', 
     await connection.run('CREATE MACRO json_extract_scalar(j, p) AS json_extract_string(j, p)');
     await connection.run('CREATE MACRO json_format(j) AS CAST(j AS VARCHAR)');
     await ingestCloudTrail(connection, localSource(logs));
-    await ingestCloudTrail(connection, localSource(join(corpus, 'cloud-snitch/TestReport_WebIdentityUserEvent.extracted.json')));
+    await ingestCloudTrail(
+      connection,
+      localSource(join(corpus, 'cloud-snitch/TestReport_WebIdentityUserEvent.extracted.json')),
+    );
   });
 
   afterAll(() => {
@@ -135,28 +159,33 @@ describe('DuckDB and Athena renderings give the same results on the same data', 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const trinoUnnest = '"cloudtrail"."org_trail" CROSS JOIN UNNEST(resources) AS r(resource_arn, resource_account, resource_type)';
-  const duckdbUnnest = '(SELECT *, unnest(resources).arn AS resource_arn FROM "cloudtrail"."org_trail") AS resource_rows';
+  const trinoUnnest =
+    '"cloudtrail"."org_trail" CROSS JOIN UNNEST(resources) AS r(resource_arn, resource_account, resource_type)';
+  const duckdbUnnest =
+    '(SELECT *, unnest(resources).arn AS resource_arn FROM "cloudtrail"."org_trail") AS resource_rows';
   const onDuckdb = (name: QueryName, sql: string): string => {
     if (name !== 'resources') return sql;
-    if (!sql.includes(trinoUnnest)) throw new Error('the Athena resources query no longer unnests as this test expects');
+    if (!sql.includes(trinoUnnest))
+      throw new Error('the Athena resources query no longer unnests as this test expects');
     return sql.replace(trinoUnnest, duckdbUnnest);
   };
 
-  it.each([
-    [{ since: null, until: null }],
-    [{ since: '2024-08-01T12:00:00Z', until: '2024-08-02T09:00:00Z' }],
-  ])('Given window %j, When both renderings run, Then every query returns the same rows', async (window) => {
-    const runner = duckdbRunner(connection);
-    const flat = await runUsageQueries(runner, duckdbDialect(), window);
-    const athenaDialectOnDuckdb = athenaDialect('cloudtrail', 'org_trail');
-    for (const name of QUERY_NAMES) {
-      const athenaRows = (await runner(name, onDuckdb(name, renderQuery(name, athenaDialectOnDuckdb, window)))).map(normaliseRow);
-      expect.soft(athenaRows, name).toEqual(flat[name]);
-    }
-    expect(flat.summary.length).toBeGreaterThan(5);
-    expect(flat.consoleLogins.length).toBeGreaterThan(0);
-    if (window.since === null) expect(flat.resources.some((row) => row.distinct_resources > 20)).toBe(true);
-    expect(flat.federation).toHaveLength(window.since === null ? 1 : 0);
-  });
+  it.each([[{ since: null, until: null }], [{ since: '2024-08-01T12:00:00Z', until: '2024-08-02T09:00:00Z' }]])(
+    'Given window %j, When both renderings run, Then every query returns the same rows',
+    async (window) => {
+      const runner = duckdbRunner(connection);
+      const flat = await runUsageQueries(runner, duckdbDialect(), window);
+      const athenaDialectOnDuckdb = athenaDialect('cloudtrail', 'org_trail');
+      for (const name of QUERY_NAMES) {
+        const athenaRows = (await runner(name, onDuckdb(name, renderQuery(name, athenaDialectOnDuckdb, window)))).map(
+          normaliseRow,
+        );
+        expect.soft(athenaRows, name).toEqual(flat[name]);
+      }
+      expect(flat.summary.length).toBeGreaterThan(5);
+      expect(flat.consoleLogins.length).toBeGreaterThan(0);
+      if (window.since === null) expect(flat.resources.some((row) => row.distinct_resources > 20)).toBe(true);
+      expect(flat.federation).toHaveLength(window.since === null ? 1 : 0);
+    },
+  );
 });

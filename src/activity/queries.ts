@@ -152,7 +152,8 @@ export function athenaDialect(database: string, table: string): Dialect {
 }
 
 function assertIso(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(value)) throw new RangeError(`not an ISO-8601 UTC instant: ${value}`);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(value))
+    throw new RangeError(`not an ISO-8601 UTC instant: ${value}`);
   return value;
 }
 
@@ -190,8 +191,25 @@ function resourcePattern(arn: string): string {
 
 /** The rows each query returns; counts are numbers, times ISO text. */
 export interface UsageRows {
-  summary: { principal: string | null; access_key_id: string | null; identity_type: string | null; account_id: string | null; user_name: string | null; session_issuer_arn: string | null; events: number; first_seen: string; last_seen: string };
-  actions: { principal: string | null; access_key_id: string | null; event_source: string; event_name: string; events: number; errors: number };
+  summary: {
+    principal: string | null;
+    access_key_id: string | null;
+    identity_type: string | null;
+    account_id: string | null;
+    user_name: string | null;
+    session_issuer_arn: string | null;
+    events: number;
+    first_seen: string;
+    last_seen: string;
+  };
+  actions: {
+    principal: string | null;
+    access_key_id: string | null;
+    event_source: string;
+    event_name: string;
+    events: number;
+    errors: number;
+  };
   /**
    * `resources`: JSON text of the first RESOURCES_PER_ACTION distinct ARNs, in order;
    * `patterns`: the same of the distinct patterns (S3 objects as `bucket/*`).
@@ -211,12 +229,30 @@ export interface UsageRows {
   addresses: { principal: string | null; access_key_id: string | null; source_ip: string | null; events: number };
   regions: { principal: string | null; access_key_id: string | null; region: string | null; events: number };
   consoleLogins: { principal: string | null; total: number; with_mfa: number; without_mfa: number; failed: number };
-  federation: { event_name: string; provider: string | null; subject: string | null; role_arn: string | null; events: number; first_seen: string; last_seen: string };
+  federation: {
+    event_name: string;
+    provider: string | null;
+    subject: string | null;
+    role_arn: string | null;
+    events: number;
+    first_seen: string;
+    last_seen: string;
+  };
 }
 
 export type QueryName = keyof UsageRows;
 
-export const QUERY_NAMES: readonly QueryName[] = ['summary', 'actions', 'resources', 'errors', 'agents', 'addresses', 'regions', 'consoleLogins', 'federation'];
+export const QUERY_NAMES: readonly QueryName[] = [
+  'summary',
+  'actions',
+  'resources',
+  'errors',
+  'agents',
+  'addresses',
+  'regions',
+  'consoleLogins',
+  'federation',
+];
 
 /** Renders one usage query for one engine. Output columns and order are the same on both. */
 export function renderQuery(name: QueryName, dialect: Dialect, window: QueryWindow): string {

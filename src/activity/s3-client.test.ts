@@ -9,8 +9,10 @@ import { parseS3Url } from './s3-client.js';
 import { collectUsage } from './scan.js';
 
 const corpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
-const ORG_KEY = 'AWSLogs/o-1234abcde/222222222222/CloudTrail/us-east-1/2025/03/06/222222222222_CloudTrail_us-east-1_20250306T0230Z_QF6qcgyiaVnSueXa.json.gz';
-const PLAIN_KEY = 'AWSLogs/333333333333/CloudTrail/us-east-1/2025/03/06/333333333333_CloudTrail_us-east-1_20250306T0320Z_ZgdYr0lP8M9fWEH8.json.gz';
+const ORG_KEY =
+  'AWSLogs/o-1234abcde/222222222222/CloudTrail/us-east-1/2025/03/06/222222222222_CloudTrail_us-east-1_20250306T0230Z_QF6qcgyiaVnSueXa.json.gz';
+const PLAIN_KEY =
+  'AWSLogs/333333333333/CloudTrail/us-east-1/2025/03/06/333333333333_CloudTrail_us-east-1_20250306T0320Z_ZgdYr0lP8M9fWEH8.json.gz';
 
 describe('parseS3Url', () => {
   it.each([
@@ -31,11 +33,35 @@ describeWithMoto('CloudTrail from S3 (moto)', (moto) => {
     const s3Config = { endpoint: m.endpoint, region: m.region, credentials: m.credentials, forcePathStyle: true };
     const s3 = new S3Client(s3Config);
     await s3.send(new CreateBucketCommand({ Bucket: 'org-trail' }));
-    await s3.send(new PutObjectCommand({ Bucket: 'org-trail', Key: ORG_KEY, Body: readFileSync(`${corpus}cloud-snitch/${ORG_KEY.split('/').pop()}`) }));
-    await s3.send(new PutObjectCommand({ Bucket: 'org-trail', Key: PLAIN_KEY, Body: readFileSync(`${corpus}cloud-snitch/${PLAIN_KEY.split('/').pop()}`) }));
-    await s3.send(new PutObjectCommand({ Bucket: 'org-trail', Key: 'AWSLogs/333333333333/CloudTrail-Digest/us-east-1/2025/03/06/digest.json.gz', Body: gzipSync('{"digest": true}') }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: 'org-trail',
+        Key: ORG_KEY,
+        Body: readFileSync(`${corpus}cloud-snitch/${ORG_KEY.split('/').pop()}`),
+      }),
+    );
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: 'org-trail',
+        Key: PLAIN_KEY,
+        Body: readFileSync(`${corpus}cloud-snitch/${PLAIN_KEY.split('/').pop()}`),
+      }),
+    );
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: 'org-trail',
+        Key: 'AWSLogs/333333333333/CloudTrail-Digest/us-east-1/2025/03/06/digest.json.gz',
+        Body: gzipSync('{"digest": true}'),
+      }),
+    );
     const broken = gzipSync(JSON.stringify({ Records: [] })).subarray(0, 10);
-    await s3.send(new PutObjectCommand({ Bucket: 'org-trail', Key: 'AWSLogs/333333333333/CloudTrail/us-east-1/2025/03/06/broken.json.gz', Body: broken }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: 'org-trail',
+        Key: 'AWSLogs/333333333333/CloudTrail/us-east-1/2025/03/06/broken.json.gz',
+        Body: broken,
+      }),
+    );
 
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
@@ -43,7 +69,12 @@ describeWithMoto('CloudTrail from S3 (moto)', (moto) => {
       const first = await collectUsage({ cloudtrail: 's3://org-trail/AWSLogs/', s3: s3Config, connection });
       expect(first.source.filesRead).toBe(2);
       expect(first.source.records).toBe(21);
-      expect(first.source.unreadable).toEqual([{ file: 's3://org-trail/AWSLogs/333333333333/CloudTrail/us-east-1/2025/03/06/broken.json.gz', problem: expect.any(String) }]);
+      expect(first.source.unreadable).toEqual([
+        {
+          file: 's3://org-trail/AWSLogs/333333333333/CloudTrail/us-east-1/2025/03/06/broken.json.gz',
+          problem: expect.any(String),
+        },
+      ]);
       expect(first.principals.map((p) => p.arn)).toContain('arn:aws:iam::222222222222:user/chris');
 
       const second = await collectUsage({ cloudtrail: 's3://org-trail/AWSLogs/', s3: s3Config, connection });

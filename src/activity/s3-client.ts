@@ -7,7 +7,9 @@ import type { LogObject, LogSource } from './source.js';
 export function parseS3Url(url: string): { bucket: string; prefix: string } {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
   if (match === null || match[1] === undefined) {
-    throw new UserInputError(`--cloudtrail ${url}: not an S3 URL; write s3://BUCKET/PREFIX (for example s3://my-trail/AWSLogs/o-abc123/)`);
+    throw new UserInputError(
+      `--cloudtrail ${url}: not an S3 URL; write s3://BUCKET/PREFIX (for example s3://my-trail/AWSLogs/o-abc123/)`,
+    );
   }
   return { bucket: match[1], prefix: match[2] ?? '' };
 }
@@ -25,7 +27,9 @@ export function s3Source(url: string, config: S3ClientConfig = {}): LogSource {
     async *list() {
       let token: string | undefined;
       do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+        const page = await client.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+        );
         for (const object of page.Contents ?? []) {
           const key = object.Key;
           if (key === undefined || !isEventLogKey(key)) continue;

@@ -40,7 +40,9 @@ describe('collectUsage on the field corpus', () => {
     expect(withLogin.length).toBeGreaterThan(0);
     expect(withLogin.some((p) => p.consoleLogins.withoutMfa > 0)).toBe(true);
     const creator = usage.principals.find((p) => p.actions.some((a) => a.action === 'iam:CreateUser'));
-    expect(creator?.actions.map((a) => a.action)).toEqual(expect.arrayContaining(['iam:CreateUser', 'iam:CreateAccessKey', 'iam:AttachUserPolicy']));
+    expect(creator?.actions.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['iam:CreateUser', 'iam:CreateAccessKey', 'iam:AttachUserPolicy']),
+    );
     expect(usage.accessKeys.length).toBeGreaterThan(0);
     expect(usage.accessKeys.every((k) => k.accessKeyId.startsWith('AKIA'))).toBe(true);
   });
@@ -73,7 +75,13 @@ describe('collectUsage on a delivery layout with bad files, incrementally', () =
     awsRegion: 'eu-west-1',
     sourceIPAddress: '203.0.113.9',
     userAgent: 'aws-cli/2.15.0 Python/3.11',
-    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::222222222222:user/deployer', accountId: '222222222222', accessKeyId: keyId, userName: 'deployer' },
+    userIdentity: {
+      type: 'IAMUser',
+      arn: 'arn:aws:iam::222222222222:user/deployer',
+      accountId: '222222222222',
+      accessKeyId: keyId,
+      userName: 'deployer',
+    },
     resources: [{ ARN: 'arn:aws:s3:::releases', type: 'AWS::S3::Bucket' }],
   });
 
@@ -92,7 +100,9 @@ describe('collectUsage on a delivery layout with bad files, incrementally', () =
   });
 
   it('Given a truncated gzip and a malformed file beside good ones, When read, Then both are named and the rest is processed', async () => {
-    const whole = gzipSync(JSON.stringify({ Records: [event('2025-03-07T10:00:00Z', 'ListObjects', 'AKIADEPLOYER0000001')] }));
+    const whole = gzipSync(
+      JSON.stringify({ Records: [event('2025-03-07T10:00:00Z', 'ListObjects', 'AKIADEPLOYER0000001')] }),
+    );
     put('2025/03/07', 'good.json.gz', whole);
     const truncated = put('2025/03/07', 'truncated.json.gz', whole.subarray(0, Math.floor(whole.length / 2)));
     const malformed = put('2025/03/07', 'malformed.json', '{"Records": [ {"eventName": ');
@@ -102,18 +112,37 @@ describe('collectUsage on a delivery layout with bad files, incrementally', () =
     expect(usage.source.filesRead).toBe(2);
     expect(usage.source.records).toBe(21);
     const key = usage.accessKeys.find((k) => k.accessKeyId === 'AKIADEPLOYER0000001');
-    expect(key?.actions).toEqual([{ action: 's3:ListBucket', mapped: true, events: 1, errors: 0, resources: [], resourcesTruncated: false }]);
+    expect(key?.actions).toEqual([
+      { action: 's3:ListBucket', mapped: true, events: 1, errors: 0, resources: [], resourcesTruncated: false },
+    ]);
     const user = usage.principals.find((p) => p.arn === 'arn:aws:iam::222222222222:user/deployer');
-    expect(user?.actions).toEqual([{ action: 's3:ListBucket', mapped: true, events: 1, errors: 0, resources: ['arn:aws:s3:::releases'], resourcesTruncated: false }]);
+    expect(user?.actions).toEqual([
+      {
+        action: 's3:ListBucket',
+        mapped: true,
+        events: 1,
+        errors: 0,
+        resources: ['arn:aws:s3:::releases'],
+        resourcesTruncated: false,
+      },
+    ]);
     expect(key?.userAgents.map((u) => u.family)).toEqual(['aws-cli']);
     expect(key?.addresses).toEqual([{ kind: 'public', group: '203.0.113.0/24', events: 1 }]);
   });
 
   it('Given a store that already ingested the logs, When read again with one new file, Then only the new file is read and nothing is counted twice', async () => {
-    put('2025/03/07', 'a.json', JSON.stringify({ Records: [event('2025-03-07T10:00:00Z', 'GetObject', 'AKIADEPLOYER0000001')] }));
+    put(
+      '2025/03/07',
+      'a.json',
+      JSON.stringify({ Records: [event('2025-03-07T10:00:00Z', 'GetObject', 'AKIADEPLOYER0000001')] }),
+    );
     const first = await collectUsage({ cloudtrail: root, connection });
     expect(first.source.filesRead).toBe(2);
-    put('2025/03/08', 'b.json', JSON.stringify({ Records: [event('2025-03-08T10:00:00Z', 'GetObject', 'AKIADEPLOYER0000001')] }));
+    put(
+      '2025/03/08',
+      'b.json',
+      JSON.stringify({ Records: [event('2025-03-08T10:00:00Z', 'GetObject', 'AKIADEPLOYER0000001')] }),
+    );
     const second = await collectUsage({ cloudtrail: root, connection });
     expect(second.source.filesRead).toBe(1);
     expect(second.source.filesSkipped).toBe(2);
@@ -124,9 +153,16 @@ describe('collectUsage on a delivery layout with bad files, incrementally', () =
   });
 
   it('Given a file that changed after ingestion, When read again, Then its old rows are replaced', async () => {
-    const path = put('2025/03/07', 'a.json', JSON.stringify({ Records: [event('2025-03-07T10:00:00Z', 'GetObject', 'AKIADEPLOYER0000001')] }));
+    const path = put(
+      '2025/03/07',
+      'a.json',
+      JSON.stringify({ Records: [event('2025-03-07T10:00:00Z', 'GetObject', 'AKIADEPLOYER0000001')] }),
+    );
     await collectUsage({ cloudtrail: root, connection });
-    const twice = [event('2025-03-07T10:00:00Z', 'GetObject', 'AKIADEPLOYER0000001'), event('2025-03-07T11:00:00Z', 'PutObject', 'AKIADEPLOYER0000001')];
+    const twice = [
+      event('2025-03-07T10:00:00Z', 'GetObject', 'AKIADEPLOYER0000001'),
+      event('2025-03-07T11:00:00Z', 'PutObject', 'AKIADEPLOYER0000001'),
+    ];
     writeFileSync(path, JSON.stringify({ Records: twice }));
     const usage = await collectUsage({ cloudtrail: root, connection });
     expect(usage.accessKeys.find((k) => k.accessKeyId === 'AKIADEPLOYER0000001')?.events).toBe(2);
@@ -134,8 +170,22 @@ describe('collectUsage on a delivery layout with bad files, incrementally', () =
 
   it('Given --since and --until, When read, Then files outside the window by key date are not opened and events outside are not counted', async () => {
     put('2025/01/01', 'old.json', 'this would be reported as malformed if it were opened');
-    put('2025/03/07', 'in.json', JSON.stringify({ Records: [event('2025-03-07T10:00:00Z', 'GetObject', 'AKIADEPLOYER0000001'), event('2025-03-06T23:50:00Z', 'GetObject', 'AKIADEPLOYER0000001')] }));
-    const usage = await collectUsage({ cloudtrail: root, connection, since: parseWindowDate('--since', '2025-03-07'), until: parseWindowDate('--until', '2025-03-07') });
+    put(
+      '2025/03/07',
+      'in.json',
+      JSON.stringify({
+        Records: [
+          event('2025-03-07T10:00:00Z', 'GetObject', 'AKIADEPLOYER0000001'),
+          event('2025-03-06T23:50:00Z', 'GetObject', 'AKIADEPLOYER0000001'),
+        ],
+      }),
+    );
+    const usage = await collectUsage({
+      cloudtrail: root,
+      connection,
+      since: parseWindowDate('--since', '2025-03-07'),
+      until: parseWindowDate('--until', '2025-03-07'),
+    });
     expect(usage.source.unreadable).toEqual([]);
     expect(usage.accessKeys.find((k) => k.accessKeyId === 'AKIADEPLOYER0000001')?.events).toBe(1);
     expect(usage.principals.some((p) => p.arn.includes('assumed-role/ecs-cluster-instance'))).toBe(false);
@@ -148,7 +198,9 @@ describe('collectUsage on a delivery layout with bad files, incrementally', () =
     }));
     put('2025/03/07', 'many.json', JSON.stringify({ Records: records }));
     const usage = await collectUsage({ cloudtrail: root, connection });
-    const getObject = usage.principals.find((p) => p.arn === 'arn:aws:iam::222222222222:user/deployer')?.actions.find((a) => a.action === 's3:GetObject');
+    const getObject = usage.principals
+      .find((p) => p.arn === 'arn:aws:iam::222222222222:user/deployer')
+      ?.actions.find((a) => a.action === 's3:GetObject');
     expect(getObject?.events).toBe(60);
     expect(getObject?.resources).toHaveLength(20);
     expect(getObject?.resources[0]).toBe('arn:aws:s3:::releases/build-00.zip');
@@ -156,7 +208,9 @@ describe('collectUsage on a delivery layout with bad files, incrementally', () =
   });
 
   it('Given a path that does not exist, When read, Then a one-line user error names it', async () => {
-    await expect(collectUsage({ cloudtrail: join(root, 'nope'), connection })).rejects.toThrow(/no such file or directory/);
+    await expect(collectUsage({ cloudtrail: join(root, 'nope'), connection })).rejects.toThrow(
+      /no such file or directory/,
+    );
   });
 
   it('Given a --since that is not a date, When parsed, Then a user error says how to write it', () => {
@@ -190,7 +244,16 @@ describe('collectUsage grouping: facts grow with the estate, not with sessions',
       roleSession('i-0abc', 'ASIAAAAAAAAAAAAAAAA1', 'app', 'a.parquet'),
       roleSession('i-0def', 'ASIAAAAAAAAAAAAAAAA2', 'app', 'b.parquet'),
       roleSession('alice@example.com', 'ASIAAAAAAAAAAAAAAAA3', 'AWSReservedSSO_Admin_0123456789abcdef', 'c.parquet'),
-      { ...roleSession('x', 'AKIAAAAAAAAAAAAAAAA4', 'unused', 'd.parquet'), userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::222222222222:user/ci', accountId: '222222222222', accessKeyId: 'AKIAAAAAAAAAAAAAAAA4', userName: 'ci' } },
+      {
+        ...roleSession('x', 'AKIAAAAAAAAAAAAAAAA4', 'unused', 'd.parquet'),
+        userIdentity: {
+          type: 'IAMUser',
+          arn: 'arn:aws:iam::222222222222:user/ci',
+          accountId: '222222222222',
+          accessKeyId: 'AKIAAAAAAAAAAAAAAAA4',
+          userName: 'ci',
+        },
+      },
     ];
     const path = join(root, 'AWSLogs/222222222222/CloudTrail/us-east-1/2025/03/06/a.json.gz');
     mkdirSync(dirname(path), { recursive: true });
@@ -202,16 +265,31 @@ describe('collectUsage grouping: facts grow with the estate, not with sessions',
       'arn:aws:sts::222222222222:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/alice@example.com',
     ]);
     const app = usage.principals[0];
-    expect(app).toMatchObject({ type: 'AssumedRole', events: 2, sessionIssuerArn: 'arn:aws:iam::222222222222:role/app' });
+    expect(app).toMatchObject({
+      type: 'AssumedRole',
+      events: 2,
+      sessionIssuerArn: 'arn:aws:iam::222222222222:role/app',
+    });
     expect(app?.actions).toEqual([
-      { action: 's3:GetObject', mapped: true, events: 2, errors: 0, resources: ['arn:aws:s3:::data/a.parquet', 'arn:aws:s3:::data/b.parquet'], resourcesTruncated: false },
+      {
+        action: 's3:GetObject',
+        mapped: true,
+        events: 2,
+        errors: 0,
+        resources: ['arn:aws:s3:::data/a.parquet', 'arn:aws:s3:::data/b.parquet'],
+        resourcesTruncated: false,
+      },
     ]);
     expect(usage.accessKeys.map((k) => k.accessKeyId)).toEqual(['AKIAAAAAAAAAAAAAAAA4']);
-    expect(usage.federatedSessions).toEqual([expect.objectContaining({ kind: 'identity-center', subject: 'alice@example.com', events: 1 })]);
+    expect(usage.federatedSessions).toEqual([
+      expect.objectContaining({ kind: 'identity-center', subject: 'alice@example.com', events: 1 }),
+    ]);
   });
 
   it('Given more distinct resources than are kept, When read, Then the first twenty in order are kept and the action says it is truncated', async () => {
-    const records = Array.from({ length: 25 }, (_, index) => roleSession('s', 'ASIAAAAAAAAAAAAAAAA1', 'etl', `part-${String(index).padStart(2, '0')}.parquet`));
+    const records = Array.from({ length: 25 }, (_, index) =>
+      roleSession('s', 'ASIAAAAAAAAAAAAAAAA1', 'etl', `part-${String(index).padStart(2, '0')}.parquet`),
+    );
     const path = join(root, 'AWSLogs/222222222222/CloudTrail/us-east-1/2025/03/06/b.json.gz');
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, gzipSync(JSON.stringify({ Records: [...records, ...records] })));
@@ -219,7 +297,9 @@ describe('collectUsage grouping: facts grow with the estate, not with sessions',
     const action = usage.principals[0]?.actions[0];
     expect(action?.events).toBe(50);
     expect(action?.resourcesTruncated).toBe(true);
-    expect(action?.resources).toEqual(Array.from({ length: 20 }, (_, index) => `arn:aws:s3:::data/part-${String(index).padStart(2, '0')}.parquet`));
+    expect(action?.resources).toEqual(
+      Array.from({ length: 20 }, (_, index) => `arn:aws:s3:::data/part-${String(index).padStart(2, '0')}.parquet`),
+    );
     expect(action?.resourcePatterns).toEqual(['arn:aws:s3:::data/*']);
   });
 
@@ -227,7 +307,10 @@ describe('collectUsage grouping: facts grow with the estate, not with sessions',
     buckets.flatMap((bucket) =>
       Array.from({ length: objectsPerBucket }, (_, index) => ({
         ...roleSession('s', 'ASIAAAAAAAAAAAAAAAA1', 'etl', 'unused'),
-        resources: [{ ARN: `arn:aws:s3:::${bucket}` }, { ARN: `arn:aws:s3:::${bucket}/part-${String(index).padStart(2, '0')}.parquet` }],
+        resources: [
+          { ARN: `arn:aws:s3:::${bucket}` },
+          { ARN: `arn:aws:s3:::${bucket}/part-${String(index).padStart(2, '0')}.parquet` },
+        ],
       })),
     );
 
@@ -239,9 +322,24 @@ describe('collectUsage grouping: facts grow with the estate, not with sessions',
     const action = usage.principals[0]?.actions[0];
     expect(action?.events).toBe(30);
     expect(action?.resourcesTruncated).toBe(true);
-    const alpha = Array.from({ length: 15 }, (_, index) => `arn:aws:s3:::alpha/part-${String(index).padStart(2, '0')}.parquet`);
-    expect(action?.resources).toEqual(['arn:aws:s3:::alpha', ...alpha, 'arn:aws:s3:::beta', 'arn:aws:s3:::beta/part-00.parquet', 'arn:aws:s3:::beta/part-01.parquet', 'arn:aws:s3:::beta/part-02.parquet']);
-    expect(action?.resourcePatterns).toEqual(['arn:aws:s3:::alpha', 'arn:aws:s3:::alpha/*', 'arn:aws:s3:::beta', 'arn:aws:s3:::beta/*']);
+    const alpha = Array.from(
+      { length: 15 },
+      (_, index) => `arn:aws:s3:::alpha/part-${String(index).padStart(2, '0')}.parquet`,
+    );
+    expect(action?.resources).toEqual([
+      'arn:aws:s3:::alpha',
+      ...alpha,
+      'arn:aws:s3:::beta',
+      'arn:aws:s3:::beta/part-00.parquet',
+      'arn:aws:s3:::beta/part-01.parquet',
+      'arn:aws:s3:::beta/part-02.parquet',
+    ]);
+    expect(action?.resourcePatterns).toEqual([
+      'arn:aws:s3:::alpha',
+      'arn:aws:s3:::alpha/*',
+      'arn:aws:s3:::beta',
+      'arn:aws:s3:::beta/*',
+    ]);
   });
 
   it('Given objects in more buckets than are kept, When read, Then no patterns are given, since they would not be all of them', async () => {

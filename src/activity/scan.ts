@@ -33,7 +33,10 @@ export function parseWindowDate(flag: '--since' | '--until', value: string | und
   if (value === undefined || value === '') return null;
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
   const parsed = new Date(dateOnly ? `${value}T${flag === '--until' ? '23:59:59' : '00:00:00'}Z` : value);
-  if (Number.isNaN(parsed.getTime())) throw new UserInputError(`${flag} ${value}: not a date; write YYYY-MM-DD or an ISO-8601 time such as 2025-03-06T00:00:00Z`);
+  if (Number.isNaN(parsed.getTime()))
+    throw new UserInputError(
+      `${flag} ${value}: not a date; write YYYY-MM-DD or an ISO-8601 time such as 2025-03-06T00:00:00Z`,
+    );
   return parsed;
 }
 
@@ -45,24 +48,32 @@ export function sourceFor(location: string, s3: S3ClientConfig = {}): LogSource 
 export async function collectUsage(options: CloudTrailOptions): Promise<Usage> {
   const since = options.since ?? null;
   const until = options.until ?? null;
-  if (since !== null && until !== null && since > until) throw new UserInputError('--since is after --until: give a window that starts before it ends');
+  if (since !== null && until !== null && since > until)
+    throw new UserInputError('--since is after --until: give a window that starts before it ends');
   if ((options.engine ?? 'duckdb') === 'athena') {
-    if (options.athena === undefined) throw new UserInputError('--engine athena needs --athena-database and --athena-table');
+    if (options.athena === undefined)
+      throw new UserInputError('--engine athena needs --athena-database and --athena-table');
     const { runner } = athenaRunner(options.athena);
     const dialect = athenaDialect(options.athena.database, options.athena.table);
-    return queryUsage(runner, dialect, { since: iso(since), until: iso(until) }, {
-      engine: 'athena',
-      origin: `athena:${options.athena.database}.${options.athena.table}`,
-      since: iso(since),
-      until: iso(until),
-      filesRead: 0,
-      filesSkipped: 0,
-      unreadable: [],
-      records: 0,
-      badRecords: 0,
-    });
+    return queryUsage(
+      runner,
+      dialect,
+      { since: iso(since), until: iso(until) },
+      {
+        engine: 'athena',
+        origin: `athena:${options.athena.database}.${options.athena.table}`,
+        since: iso(since),
+        until: iso(until),
+        filesRead: 0,
+        filesSkipped: 0,
+        unreadable: [],
+        records: 0,
+        badRecords: 0,
+      },
+    );
   }
-  if (options.cloudtrail === undefined) throw new UserInputError('--cloudtrail PATH|s3://BUCKET/PREFIX is needed with the duckdb engine');
+  if (options.cloudtrail === undefined)
+    throw new UserInputError('--cloudtrail PATH|s3://BUCKET/PREFIX is needed with the duckdb engine');
   let owned: DuckDBInstance | null = null;
   let connection = options.connection;
   if (connection === undefined) {
@@ -75,17 +86,22 @@ export async function collectUsage(options: CloudTrailOptions): Promise<Usage> {
     options.log?.(
       `cloudtrail: ${ingested.filesRead} files read, ${ingested.filesSkipped} already ingested, ${ingested.unreadable.length} unreadable, ${ingested.records} events`,
     );
-    return await queryUsage(duckdbRunner(connection), duckdbDialect(), { since: iso(since), until: iso(until), origin: source.origin }, {
-      engine: 'duckdb',
-      origin: source.origin,
-      since: iso(since),
-      until: iso(until),
-      filesRead: ingested.filesRead,
-      filesSkipped: ingested.filesSkipped,
-      unreadable: ingested.unreadable,
-      records: ingested.records,
-      badRecords: ingested.badRecords,
-    });
+    return await queryUsage(
+      duckdbRunner(connection),
+      duckdbDialect(),
+      { since: iso(since), until: iso(until), origin: source.origin },
+      {
+        engine: 'duckdb',
+        origin: source.origin,
+        since: iso(since),
+        until: iso(until),
+        filesRead: ingested.filesRead,
+        filesSkipped: ingested.filesSkipped,
+        unreadable: ingested.unreadable,
+        records: ingested.records,
+        badRecords: ingested.badRecords,
+      },
+    );
   } finally {
     if (owned !== null) {
       connection.closeSync();
@@ -100,6 +116,12 @@ export async function collectUsage(options: CloudTrailOptions): Promise<Usage> {
  */
 export async function addUsageToSnapshot(snapshot: Snapshot, options: CloudTrailOptions): Promise<Snapshot> {
   const usage = await collectUsage(options);
-  const warnings = usage.source.unreadable.map((file) => `cloudtrail: ${file.file} could not be read (${file.problem}); its events are missing`);
-  return { ...snapshot, usage, collection: { ...snapshot.collection, warnings: [...snapshot.collection.warnings, ...warnings] } };
+  const warnings = usage.source.unreadable.map(
+    (file) => `cloudtrail: ${file.file} could not be read (${file.problem}); its events are missing`,
+  );
+  return {
+    ...snapshot,
+    usage,
+    collection: { ...snapshot.collection, warnings: [...snapshot.collection.warnings, ...warnings] },
+  };
 }

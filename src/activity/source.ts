@@ -45,7 +45,9 @@ export function localSource(given: string): LogSource {
       try {
         info = await stat(path);
       } catch {
-        throw new UserInputError(`--cloudtrail ${given}: no such file or directory; give a CloudTrail log file, a folder of them, or s3://BUCKET/PREFIX`);
+        throw new UserInputError(
+          `--cloudtrail ${given}: no such file or directory; give a CloudTrail log file, a folder of them, or s3://BUCKET/PREFIX`,
+        );
       }
       const files = info.isDirectory() ? walk(path) : single(path);
       for await (const file of files) {

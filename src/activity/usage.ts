@@ -7,7 +7,16 @@ import { QUERY_NAMES, renderQuery, type Dialect, type QueryName, type QueryWindo
 /** Runs one rendered query; rows as plain objects keyed by the query's column names. */
 export type QueryRunner = (name: QueryName, sql: string) => Promise<Array<Record<string, unknown>>>;
 
-const NUMERIC_COLUMNS = new Set(['events', 'errors', 'total', 'with_mfa', 'without_mfa', 'failed', 'distinct_resources', 'distinct_patterns']);
+const NUMERIC_COLUMNS = new Set([
+  'events',
+  'errors',
+  'total',
+  'with_mfa',
+  'without_mfa',
+  'failed',
+  'distinct_resources',
+  'distinct_patterns',
+]);
 
 /**
  * One row as the typed shape: DuckDB gives BIGINT counts, Athena gives every value as text, so
@@ -16,7 +25,8 @@ const NUMERIC_COLUMNS = new Set(['events', 'errors', 'total', 'with_mfa', 'witho
 export function normaliseRow(row: Record<string, unknown>): Record<string, string | number | null> {
   const out: Record<string, string | number | null> = {};
   for (const [column, value] of Object.entries(row)) {
-    if (NUMERIC_COLUMNS.has(column)) out[column] = value === null || value === undefined || value === '' ? 0 : Number(value);
+    if (NUMERIC_COLUMNS.has(column))
+      out[column] = value === null || value === undefined || value === '' ? 0 : Number(value);
     else out[column] = value === null || value === undefined ? null : String(value);
   }
   return out;
@@ -30,22 +40,35 @@ export function duckdbRunner(connection: DuckDBConnection): QueryRunner {
 }
 
 /** Runs every usage query on one engine; the same rendering rules, the same row shapes. */
-export async function runUsageQueries(runner: QueryRunner, dialect: Dialect, window: QueryWindow): Promise<UsageResultSet> {
+export async function runUsageQueries(
+  runner: QueryRunner,
+  dialect: Dialect,
+  window: QueryWindow,
+): Promise<UsageResultSet> {
   const results: Partial<Record<QueryName, unknown[]>> = {};
   for (const name of QUERY_NAMES) {
     const rows: unknown[] = await runner(name, renderQuery(name, dialect, window));
     // In place: a busy estate's resource sample is hundreds of thousands of rows, and a second
     // array beside the first doubled the peak memory (bench/README.md).
-    for (let index = 0; index < rows.length; index += 1) rows[index] = normaliseRow(rows[index] as Record<string, unknown>);
+    for (let index = 0; index < rows.length; index += 1)
+      rows[index] = normaliseRow(rows[index] as Record<string, unknown>);
     results[name] = rows;
   }
   return results as UsageResultSet;
 }
 
 /** Queries, action mapping (iam-data) and assembly, for either engine. */
-export async function queryUsage(runner: QueryRunner, dialect: Dialect, window: QueryWindow, source: UsageSource): Promise<Usage> {
+export async function queryUsage(
+  runner: QueryRunner,
+  dialect: Dialect,
+  window: QueryWindow,
+  source: UsageSource,
+): Promise<Usage> {
   const rows = await runUsageQueries(runner, dialect, window);
-  const calls = (rows.actions as Array<UsageRows['actions']>).map((row) => ({ eventSource: row.event_source, eventName: row.event_name }));
+  const calls = (rows.actions as Array<UsageRows['actions']>).map((row) => ({
+    eventSource: row.event_source,
+    eventName: row.event_name,
+  }));
   const actionMap = await mapCallsToActions(calls);
   return assembleUsage(rows, source, actionMap);
 }

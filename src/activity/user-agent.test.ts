@@ -4,8 +4,14 @@ import { userAgentFamily } from './user-agent.js';
 
 describe('userAgentFamily', () => {
   it.each([
-    ['aws-sdk-nodejs/2.1112.0 linux/v20.19.0 configure-aws-credentials-for-github-actions promise', 'configure-aws-credentials'],
-    ['APN/1.0 HashiCorp/1.0 Terraform/1.5.7 (+https://www.terraform.io) terraform-provider-aws/5.31.0 aws-sdk-go-v2/1.24.0', 'terraform'],
+    [
+      'aws-sdk-nodejs/2.1112.0 linux/v20.19.0 configure-aws-credentials-for-github-actions promise',
+      'configure-aws-credentials',
+    ],
+    [
+      'APN/1.0 HashiCorp/1.0 Terraform/1.5.7 (+https://www.terraform.io) terraform-provider-aws/5.31.0 aws-sdk-go-v2/1.24.0',
+      'terraform',
+    ],
     ['aws-cli/2.15.0 Python/3.11.6 Linux/6.1 exe/x86_64.ubuntu.22 prompt/off command/iam.list-users', 'aws-cli'],
     ['Boto3/1.34.0 md/Botocore#1.34.0 ua/2.0 os/linux#6.1 lang/python#3.12.1', 'boto3'],
     ['aws-sdk-js/3.500.0 ua/2.0 os/linux lang/js md/nodejs#20.11.0 api/s3#3.500.0', 'aws-sdk-js'],

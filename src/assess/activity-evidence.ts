@@ -28,7 +28,15 @@ export type UserAgentFamily = (typeof USER_AGENT_FAMILIES)[number];
  * `other-cloud`: another provider's ranges; `private`: RFC 1918 through a proxy or Direct Connect;
  * `public`: anything else.
  */
-export const ADDRESS_KINDS = ['aws', 'vpc', 'github-hosted', 'gitlab-hosted', 'other-cloud', 'private', 'public'] as const;
+export const ADDRESS_KINDS = [
+  'aws',
+  'vpc',
+  'github-hosted',
+  'gitlab-hosted',
+  'other-cloud',
+  'private',
+  'public',
+] as const;
 export type AddressKind = (typeof ADDRESS_KINDS)[number];
 
 export interface UserActivity {

@@ -53,22 +53,41 @@ export interface CheckDefinition {
 type Subject = Pick<CheckResult, 'accountId' | 'resourceType' | 'resourceArn' | 'resourceName'>;
 
 export function userSubject(account: Account, user: User): Subject {
-  return { accountId: account.accountId, resourceType: 'user', resourceArn: user.arn, resourceName: `${account.accountId}/${user.name}` };
+  return {
+    accountId: account.accountId,
+    resourceType: 'user',
+    resourceArn: user.arn,
+    resourceName: `${account.accountId}/${user.name}`,
+  };
 }
 
 export function rootSubject(account: Account, root: Root): Subject {
-  return { accountId: account.accountId, resourceType: 'root', resourceArn: root.arn, resourceName: `${account.accountId}/<root>` };
+  return {
+    accountId: account.accountId,
+    resourceType: 'root',
+    resourceArn: root.arn,
+    resourceName: `${account.accountId}/<root>`,
+  };
 }
 
 export function accountSubject(account: Account): Subject {
-  return { accountId: account.accountId, resourceType: 'account', resourceArn: null, resourceName: account.alias ? `${account.accountId} (${account.alias})` : account.accountId };
+  return {
+    accountId: account.accountId,
+    resourceType: 'account',
+    resourceArn: null,
+    resourceName: account.alias ? `${account.accountId} (${account.alias})` : account.accountId,
+  };
 }
 
 export function passed(subject: Subject, message: string): CheckResult {
   return { status: 'pass', ...subject, message };
 }
 
-export function failed(subject: Subject, message: string, extra: Pick<CheckResult, 'severity' | 'location'> = {}): CheckResult {
+export function failed(
+  subject: Subject,
+  message: string,
+  extra: Pick<CheckResult, 'severity' | 'location'> = {},
+): CheckResult {
   return { status: 'fail', ...subject, message, ...extra };
 }
 

@@ -15,7 +15,13 @@ import {
 } from '../model/classification.js';
 import type { Account, Snapshot, User } from '../model/snapshot.js';
 import { daysSince } from '../model/when.js';
-import { activityFor, type ActivityEvidence, type AddressKind, type UserActivity, type UserAgentFamily } from './activity-evidence.js';
+import {
+  activityFor,
+  type ActivityEvidence,
+  type AddressKind,
+  type UserActivity,
+  type UserAgentFamily,
+} from './activity-evidence.js';
 
 /** Evidence plus the detail a class can carry (which CI, where a workload runs). */
 export interface Signal {
@@ -56,7 +62,13 @@ function words(alternatives: string): string {
 export const NAME_PATTERNS: readonly Pattern[] = [
   { re: /break-?glass|breakglass|emergency|firecall/, supports: 'break-glass', weight: 5, label: 'break-glass' },
   { re: /github/, supports: 'ci-cd', weight: 3.5, label: 'GitHub', ciProvider: 'github-actions' },
-  { re: new RegExp(words('gha')), supports: 'ci-cd', weight: 3.5, label: 'GitHub Actions', ciProvider: 'github-actions' },
+  {
+    re: new RegExp(words('gha')),
+    supports: 'ci-cd',
+    weight: 3.5,
+    label: 'GitHub Actions',
+    ciProvider: 'github-actions',
+  },
   { re: /gitlab/, supports: 'ci-cd', weight: 3.5, label: 'GitLab', ciProvider: 'gitlab' },
   { re: /circle-?ci/, supports: 'ci-cd', weight: 3.5, label: 'CircleCI', ciProvider: 'circleci' },
   { re: /bitbucket/, supports: 'ci-cd', weight: 3.5, label: 'Bitbucket', ciProvider: 'bitbucket' },
@@ -82,15 +94,28 @@ export const NAME_PATTERNS: readonly Pattern[] = [
     weight: 3,
     label: 'third-party product or integration',
   },
-  { re: new RegExp(`contractor|consultant|freelance|${words('intern')}`), supports: 'human', weight: 2, label: 'a person (contractor)' },
+  {
+    re: new RegExp(`contractor|consultant|freelance|${words('intern')}`),
+    supports: 'human',
+    weight: 2,
+    label: 'a person (contractor)',
+  },
   { re: /ec2|instance/, supports: 'workload', weight: 2, label: 'EC2', runsOn: 'ec2' },
   { re: /ecs|fargate/, supports: 'workload', weight: 2, label: 'ECS', runsOn: 'ecs' },
   { re: /eks|k8s|kubernetes/, supports: 'workload', weight: 2, label: 'Kubernetes', runsOn: 'eks' },
   { re: /lambda/, supports: 'workload', weight: 2, label: 'Lambda', runsOn: 'lambda' },
   { re: /on-?prem|datacenter|data-center/, supports: 'workload', weight: 2, label: 'on-premises', runsOn: 'on-prem' },
-  { re: /gcp|gke|azure|digitalocean|hetzner/, supports: 'workload', weight: 2, label: 'another cloud', runsOn: 'other-cloud' },
   {
-    re: new RegExp(`service|daemon|worker|backup|cron|batch|sftp|smtp|etl|server|${words('svc|app|api|bot|job|agent|ses|sa|system')}`),
+    re: /gcp|gke|azure|digitalocean|hetzner/,
+    supports: 'workload',
+    weight: 2,
+    label: 'another cloud',
+    runsOn: 'other-cloud',
+  },
+  {
+    re: new RegExp(
+      `service|daemon|worker|backup|cron|batch|sftp|smtp|etl|server|${words('svc|app|api|bot|job|agent|ses|sa|system')}`,
+    ),
     supports: 'workload',
     weight: 2,
     label: 'service or application',
@@ -134,7 +159,8 @@ export const passwordRule: ClassificationRule = ({ user }) => {
 export const mfaRule: ClassificationRule = ({ user }) => {
   if (!user.mfaActive && user.mfaDevices.length === 0) return [];
   const out = [plain('credential', 'human', 1.5, 'MFA device enabled')];
-  if (user.mfaDevices.some((d) => d.kind === 'hardware')) out.push(plain('credential', 'break-glass', 0.5, 'hardware MFA device'));
+  if (user.mfaDevices.some((d) => d.kind === 'hardware'))
+    out.push(plain('credential', 'break-glass', 0.5, 'hardware MFA device'));
   return out;
 };
 
@@ -181,7 +207,9 @@ export const keyServiceRule: ClassificationRule = ({ user }) => {
   );
   return [...services].flatMap((service) => {
     const hint = Object.hasOwn(SERVICE_HINTS, service) ? SERVICE_HINTS[service] : undefined;
-    return hint ? [plain('credential', hint.supports, 0.75, `access key last used for ${service}, typical of ${hint.label}`)] : [];
+    return hint
+      ? [plain('credential', hint.supports, 0.75, `access key last used for ${service}, typical of ${hint.label}`)]
+      : [];
   });
 };
 
@@ -201,17 +229,22 @@ export const dormantLoginRule: ClassificationRule = ({ user, referenceTime }) =>
 /** Name fragments; a name that reads like a person's (an e-mail, first.last) supports human. */
 export const nameRule: ClassificationRule = ({ user }) => {
   const matches = matchPatterns(user.name);
-  if (matches.length > 0) return matches.map((p) => signal('name', p, p.weight, `user name "${user.name}" suggests ${p.label}`));
-  if (/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(user.name)) return [plain('name', 'human', 2, `user name "${user.name}" is an e-mail address`)];
-  if (/^[a-z]{2,}[._][a-z]{2,}$/i.test(user.name)) return [plain('name', 'human', 1, `user name "${user.name}" reads like first.last`)];
+  if (matches.length > 0)
+    return matches.map((p) => signal('name', p, p.weight, `user name "${user.name}" suggests ${p.label}`));
+  if (/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(user.name))
+    return [plain('name', 'human', 2, `user name "${user.name}" is an e-mail address`)];
+  if (/^[a-z]{2,}[._][a-z]{2,}$/i.test(user.name))
+    return [plain('name', 'human', 1, `user name "${user.name}" reads like first.last`)];
   return [];
 };
 
 export const pathRule: ClassificationRule = ({ user }) => {
   if (user.path === '/') return [];
   const matches = matchPatterns(user.path);
-  if (matches.length > 0) return matches.map((p) => signal('path', p, p.weight * 0.75, `path ${user.path} suggests ${p.label}`));
-  if (HUMAN_GROUP_RE.test(user.path.toLowerCase())) return [plain('path', 'human', 1.5, `path ${user.path} is for people`)];
+  if (matches.length > 0)
+    return matches.map((p) => signal('path', p, p.weight * 0.75, `path ${user.path} suggests ${p.label}`));
+  if (HUMAN_GROUP_RE.test(user.path.toLowerCase()))
+    return [plain('path', 'human', 1.5, `path ${user.path} is for people`)];
   return [];
 };
 
@@ -219,7 +252,8 @@ export const pathRule: ClassificationRule = ({ user }) => {
 export const groupRule: ClassificationRule = ({ user }) =>
   user.groups.flatMap((group) => {
     const matches = matchPatterns(group);
-    if (matches.length > 0) return matches.map((p) => signal('group', p, p.weight * 0.5, `member of group "${group}" (${p.label})`));
+    if (matches.length > 0)
+      return matches.map((p) => signal('group', p, p.weight * 0.5, `member of group "${group}" (${p.label})`));
     if (HUMAN_GROUP_RE.test(group.toLowerCase())) return [plain('group', 'human', 1, `member of group "${group}"`)];
     return [];
   });
@@ -233,7 +267,8 @@ export const tagRule: ClassificationRule = ({ user, config }) => {
   for (const key of config.classification.purposeTagKeys) {
     const value = user.tags[key];
     if (value === undefined) continue;
-    for (const p of matchPatterns(value)) out.push(signal('tag', p, p.weight + 1, `tag ${key}=${value} suggests ${p.label}`));
+    for (const p of matchPatterns(value))
+      out.push(signal('tag', p, p.weight + 1, `tag ${key}=${value} suggests ${p.label}`));
   }
   for (const key of config.classification.ownerTagKeys) {
     const value = user.tags[key];
@@ -286,18 +321,28 @@ export const activityRule: ClassificationRule = ({ activity }) => {
   for (const agent of new Set(activity.userAgents)) {
     for (const s of Object.hasOwn(AGENT_SIGNALS, agent) ? AGENT_SIGNALS[agent as UserAgentFamily] : []) {
       const { supports, weight, ...extra } = s;
-      out.push({ ...extra, evidence: { source: 'activity', supports, weight, detail: `calls made with user agent ${agent}` } });
+      out.push({
+        ...extra,
+        evidence: { source: 'activity', supports, weight, detail: `calls made with user agent ${agent}` },
+      });
     }
   }
   for (const address of new Set(activity.addresses)) {
     for (const s of Object.hasOwn(ADDRESS_SIGNALS, address) ? (ADDRESS_SIGNALS[address as AddressKind] ?? []) : []) {
       const { supports, weight, ...extra } = s;
-      out.push({ ...extra, evidence: { source: 'activity', supports, weight, detail: `calls made from ${address} addresses` } });
+      out.push({
+        ...extra,
+        evidence: { source: 'activity', supports, weight, detail: `calls made from ${address} addresses` },
+      });
     }
   }
   for (const hint of new Set(activity.computeHints ?? [])) {
     const runsOn = Object.hasOwn(COMPUTE_HINTS, hint) ? COMPUTE_HINTS[hint] : undefined;
-    if (runsOn) out.push({ runsOn, evidence: { source: 'activity', supports: 'workload', weight: 2.5, detail: `calls made from ${hint}` } });
+    if (runsOn)
+      out.push({
+        runsOn,
+        evidence: { source: 'activity', supports: 'workload', weight: 2.5, detail: `calls made from ${hint}` },
+      });
   }
   return out;
 };
@@ -341,19 +386,29 @@ function round2(n: number): number {
 }
 
 /** Weighs the signals: the class with the most weight wins; a tie or too little weight is unknown. */
-export function scoreSignals(signals: Signal[]): { class: UserClass; confidence: number; ciProvider: CiProvider | null; runsOn: RunsOn | null } {
+export function scoreSignals(signals: Signal[]): {
+  class: UserClass;
+  confidence: number;
+  ciProvider: CiProvider | null;
+  runsOn: RunsOn | null;
+} {
   const totals = new Map<UserClass, number>(USER_CLASSES.map((c) => [c, 0]));
   for (const s of signals) totals.set(s.evidence.supports, (totals.get(s.evidence.supports) ?? 0) + s.evidence.weight);
   const ranked = [...totals.entries()].filter(([c]) => c !== 'unknown').sort((a, b) => b[1] - a[1]);
   const [first, second] = ranked;
   const total = ranked.reduce((sum, [, w]) => sum + Math.max(0, w), 0);
   // Unknown claims nothing, so there is nothing to be confident about.
-  if (!first || first[1] < MIN_WINNING_WEIGHT || (second && second[1] === first[1])) return { class: 'unknown', confidence: 0, ciProvider: null, runsOn: null };
+  if (!first || first[1] < MIN_WINNING_WEIGHT || (second && second[1] === first[1]))
+    return { class: 'unknown', confidence: 0, ciProvider: null, runsOn: null };
   const [winner, weight] = first;
   // Share of the evidence times a saturating curve: a clear but thin lead is not certainty.
   const confidence = round2((weight / total) * (1 - Math.exp(-weight / 3)));
-  const ciProvider = winner === 'ci-cd' ? bestOf(signals, (s) => (s.evidence.supports === 'ci-cd' ? s.ciProvider : undefined)) : null;
-  const runsOn = winner === 'workload' ? (bestOf(signals, (s) => (s.evidence.supports === 'workload' ? s.runsOn : undefined)) ?? 'unknown') : null;
+  const ciProvider =
+    winner === 'ci-cd' ? bestOf(signals, (s) => (s.evidence.supports === 'ci-cd' ? s.ciProvider : undefined)) : null;
+  const runsOn =
+    winner === 'workload'
+      ? (bestOf(signals, (s) => (s.evidence.supports === 'workload' ? s.runsOn : undefined)) ?? 'unknown')
+      : null;
   return { class: winner, confidence, ciProvider, runsOn };
 }
 
@@ -371,7 +426,12 @@ export function classifyUser(input: RuleInput): Classification {
   const signals = CLASSIFICATION_RULES.flatMap((rule) => rule(input));
   if (override !== null) {
     const key = config.classification.overrideTagKey;
-    const evidence: Evidence = { source: 'override', supports: override, weight: 100, detail: `tag ${key}=${user.tags[key] ?? ''} sets the class` };
+    const evidence: Evidence = {
+      source: 'override',
+      supports: override,
+      weight: 100,
+      detail: `tag ${key}=${user.tags[key] ?? ''} sets the class`,
+    };
     const scored = scoreSignals(signals.filter((s) => s.evidence.supports === override));
     return {
       ...base,
@@ -388,7 +448,9 @@ export function classifyUser(input: RuleInput): Classification {
 
 /** E-mail addresses a user's tags (or name) tie it to, lower-cased. */
 function emailsOf(user: User, config: RoleshiftConfig): string[] {
-  const values = config.classification.ownerTagKeys.map((k) => user.tags[k]).filter((v): v is string => v !== undefined);
+  const values = config.classification.ownerTagKeys
+    .map((k) => user.tags[k])
+    .filter((v): v is string => v !== undefined);
   values.push(user.name);
   return [...new Set(values.map((v) => v.trim().toLowerCase()).filter((v) => /^[^@\s]+@[^@\s]+$/.test(v)))];
 }
@@ -398,7 +460,11 @@ function emailsOf(user: User, config: RoleshiftConfig): string[] {
  * (case-insensitive), an e-mail in an owner tag, or one's name is the local part of the other's e-mail. The key is the group's smallest e-mail, else
  * its name, so it is stable across runs.
  */
-export function assignPersonKeys(classifications: Classification[], users: Map<string, User>, config: RoleshiftConfig): Classification[] {
+export function assignPersonKeys(
+  classifications: Classification[],
+  users: Map<string, User>,
+  config: RoleshiftConfig,
+): Classification[] {
   const parent = new Map<string, string>();
   const find = (x: string): string => {
     let root = x;
@@ -425,7 +491,8 @@ export function assignPersonKeys(classifications: Classification[], users: Map<s
     for (const label of mine) union(mine[0] ?? label, label);
   }
   const members = new Map<string, string[]>();
-  for (const mine of labels.values()) for (const label of mine) members.set(find(label), [...(members.get(find(label)) ?? []), label]);
+  for (const mine of labels.values())
+    for (const label of mine) members.set(find(label), [...(members.get(find(label)) ?? []), label]);
   const keyOfRoot = new Map<string, string>();
   for (const [root, list] of members) {
     const sorted = [...new Set(list)].sort();
@@ -439,14 +506,25 @@ export function assignPersonKeys(classifications: Classification[], users: Map<s
 }
 
 /** Classifies every IAM user of the snapshot, in snapshot order. */
-export function classifyUsers(snapshot: Snapshot, options: { config: RoleshiftConfig; activity?: ActivityEvidence }): Classification[] {
+export function classifyUsers(
+  snapshot: Snapshot,
+  options: { config: RoleshiftConfig; activity?: ActivityEvidence },
+): Classification[] {
   const referenceTime = new Date(snapshot.collection.finishedAt);
   const users = new Map<string, User>();
   const out: Classification[] = [];
   for (const account of snapshot.accounts) {
     for (const user of account.users) {
       users.set(user.arn, user);
-      out.push(classifyUser({ user, account, config: options.config, activity: activityFor(options.activity, user.arn), referenceTime }));
+      out.push(
+        classifyUser({
+          user,
+          account,
+          config: options.config,
+          activity: activityFor(options.activity, user.arn),
+          referenceTime,
+        }),
+      );
     }
   }
   return assignPersonKeys(out, users, options.config);

@@ -25,7 +25,10 @@ const AccountId = z.union([z.string(), z.number()]).transform((value, ctx) => {
   if (!/^\d{12}$/.test(text)) {
     ctx.addIssue({
       code: 'custom',
-      message: typeof value === 'number' ? 'must be a 12-digit account id in quotes (a leading zero may have been lost)' : 'must be a 12-digit account id',
+      message:
+        typeof value === 'number'
+          ? 'must be a 12-digit account id in quotes (a leading zero may have been lost)'
+          : 'must be a 12-digit account id',
     });
     return z.NEVER;
   }
@@ -56,7 +59,9 @@ const EntrySchema = z
   })
   .strict();
 
-const RegisterSchema = z.object({ version: z.literal(1).optional(), exceptions: z.array(EntrySchema).default([]) }).strict();
+const RegisterSchema = z
+  .object({ version: z.literal(1).optional(), exceptions: z.array(EntrySchema).default([]) })
+  .strict();
 
 export type ClaimedControls = z.infer<typeof ControlsSchema>;
 
@@ -92,7 +97,10 @@ function lineOf(doc: Document, counter: LineCounter, path: Path, key?: string): 
 }
 
 function describePath(path: Path): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
 }
 
 /**
@@ -113,7 +121,10 @@ export function parseExceptions(text: string, file: string): ExceptionEntry[] {
     raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
   } catch (error) {
     // Unresolved or exploding aliases surface only when the document is turned into values.
-    throw new InputFileError(file, `not a usable YAML document (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+    throw new InputFileError(
+      file,
+      `not a usable YAML document (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
+    );
   }
   const parsed = RegisterSchema.safeParse(raw);
   if (!parsed.success) {
@@ -135,7 +146,10 @@ export function parseExceptions(text: string, file: string): ExceptionEntry[] {
     const first = seen.get(key);
     if (first !== undefined) {
       const line = lineOf(doc, counter, ['exceptions', index]);
-      throw new InputFileError(file, `line ${line}: ${key} is already registered at line ${lineOf(doc, counter, ['exceptions', first])}; keep one entry per user`);
+      throw new InputFileError(
+        file,
+        `line ${line}: ${key} is already registered at line ${lineOf(doc, counter, ['exceptions', first])}; keep one entry per user`,
+      );
     }
     seen.set(key, index);
   }
@@ -152,7 +166,11 @@ export function parseExceptions(text: string, file: string): ExceptionEntry[] {
   }));
 }
 
-export function findException(exceptions: ExceptionEntry[] | null, accountId: string, userName: string): ExceptionEntry | undefined {
+export function findException(
+  exceptions: ExceptionEntry[] | null,
+  accountId: string,
+  userName: string,
+): ExceptionEntry | undefined {
   return exceptions?.find((e) => e.account === accountId && e.user === userName);
 }
 
@@ -190,11 +208,14 @@ function restrictsSourceIp(statement: NormalizedStatement): string[] | null {
 function verifySourceIp(account: Account, user: User, claim: true | string[]): ControlVerdict {
   const policies = userPolicies(account, user);
   const denyAll = policies.statements.find(
-    ({ statement }) => statement.effect === 'Deny' && (statement.actions ?? []).includes('*') && restrictsSourceIp(statement) !== null,
+    ({ statement }) =>
+      statement.effect === 'Deny' && (statement.actions ?? []).includes('*') && restrictsSourceIp(statement) !== null,
   );
   const allows = policies.statements.filter(({ statement }) => statement.effect === 'Allow');
   const unrestricted = allows.filter(({ statement }) => restrictsSourceIp(statement) === null);
-  const values = denyAll ? (restrictsSourceIp(denyAll.statement) ?? []) : allows.flatMap(({ statement }) => restrictsSourceIp(statement) ?? []);
+  const values = denyAll
+    ? (restrictsSourceIp(denyAll.statement) ?? [])
+    : allows.flatMap(({ statement }) => restrictsSourceIp(statement) ?? []);
   if (!denyAll && (allows.length === 0 || unrestricted.length > 0)) {
     const first = unrestricted[0];
     return {
@@ -207,10 +228,16 @@ function verifySourceIp(account: Account, user: User, claim: true | string[]): C
   }
   if (claim !== true) {
     const missing = claim.filter((cidr) => !values.includes(cidr));
-    if (missing.length > 0) return { control: 'sourceIp', verified: false, detail: `aws:SourceIp does not list ${missing.join(', ')}` };
+    if (missing.length > 0)
+      return { control: 'sourceIp', verified: false, detail: `aws:SourceIp does not list ${missing.join(', ')}` };
   }
   const unreadable = policies.unreadable[0];
-  if (unreadable) return { control: 'sourceIp', verified: false, detail: `cannot read ${describeSource(unreadable.source)}: ${unreadable.reason}` };
+  if (unreadable)
+    return {
+      control: 'sourceIp',
+      verified: false,
+      detail: `cannot read ${describeSource(unreadable.source)}: ${unreadable.reason}`,
+    };
   return { control: 'sourceIp', verified: true, detail: `calls limited to ${[...new Set(values)].join(', ')}` };
 }
 
@@ -225,19 +252,38 @@ function verifyScopedPolicy(account: Account, user: User): ControlVerdict {
     }
     const serviceWide = actions.find((a) => /^[a-z0-9-]+:\*$/i.test(a));
     if (serviceWide && everyResource) {
-      return { control: 'scopedPolicy', verified: false, detail: `${describeSource(source)} allows ${serviceWide} on every resource` };
+      return {
+        control: 'scopedPolicy',
+        verified: false,
+        detail: `${describeSource(source)} allows ${serviceWide} on every resource`,
+      };
     }
   }
   const unreadable = policies.unreadable[0];
-  if (unreadable) return { control: 'scopedPolicy', verified: false, detail: `cannot read ${describeSource(unreadable.source)}: ${unreadable.reason}` };
+  if (unreadable)
+    return {
+      control: 'scopedPolicy',
+      verified: false,
+      detail: `cannot read ${describeSource(unreadable.source)}: ${unreadable.reason}`,
+    };
   return { control: 'scopedPolicy', verified: true, detail: 'no wildcard grants' };
 }
 
 function verifyRotation(user: User, days: number, now: Date): ControlVerdict {
   for (const key of user.accessKeys.filter((k) => k.status === 'Active')) {
     const age = daysSince(key.lastRotated, now);
-    if (age === null) return { control: 'rotationDays', verified: false, detail: `key ${key.id ?? `slot ${key.slot}`} has no known rotation date` };
-    if (age > days) return { control: 'rotationDays', verified: false, detail: `key ${key.id ?? `slot ${key.slot}`} is ${age} days old (claimed at most ${days})` };
+    if (age === null)
+      return {
+        control: 'rotationDays',
+        verified: false,
+        detail: `key ${key.id ?? `slot ${key.slot}`} has no known rotation date`,
+      };
+    if (age > days)
+      return {
+        control: 'rotationDays',
+        verified: false,
+        detail: `key ${key.id ?? `slot ${key.slot}`} is ${age} days old (claimed at most ${days})`,
+      };
   }
   return { control: 'rotationDays', verified: true, detail: `every active key is at most ${days} days old` };
 }

@@ -31,11 +31,17 @@ export interface UserPolicies {
  * document (GAAD includes only policies attached somewhere in the account; files may omit them).
  */
 const WELL_KNOWN_DOCUMENTS: Record<string, PolicyDocument> = {
-  'arn:aws:iam::aws:policy/AdministratorAccess': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+  'arn:aws:iam::aws:policy/AdministratorAccess': {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+  },
 };
 
 export function describeSource(source: PolicySource): string {
-  const what = source.kind === 'inline' || source.kind === 'group-inline' ? `inline policy ${source.name}` : `managed policy ${source.name}`;
+  const what =
+    source.kind === 'inline' || source.kind === 'group-inline'
+      ? `inline policy ${source.name}`
+      : `managed policy ${source.name}`;
   return source.group ? `${what} of group ${source.group}` : what;
 }
 
@@ -60,14 +66,21 @@ function addDocument(out: UserPolicies, source: PolicySource, document: PolicyDo
 
 export function userPolicies(account: Account, user: User): UserPolicies {
   const out: UserPolicies = { statements: [], unreadable: [] };
-  for (const p of user.inlinePolicies) addDocument(out, { kind: 'inline', name: p.name, arn: null, group: null }, p.document);
-  for (const p of user.attachedPolicies) addDocument(out, { kind: 'managed', name: p.name, arn: p.arn, group: null }, managedDocument(account, p.arn));
+  for (const p of user.inlinePolicies)
+    addDocument(out, { kind: 'inline', name: p.name, arn: null, group: null }, p.document);
+  for (const p of user.attachedPolicies)
+    addDocument(out, { kind: 'managed', name: p.name, arn: p.arn, group: null }, managedDocument(account, p.arn));
   for (const groupName of user.groups) {
     const group = account.groups.find((g) => g.name === groupName);
     if (!group) continue;
-    for (const p of group.inlinePolicies) addDocument(out, { kind: 'group-inline', name: p.name, arn: null, group: group.name }, p.document);
+    for (const p of group.inlinePolicies)
+      addDocument(out, { kind: 'group-inline', name: p.name, arn: null, group: group.name }, p.document);
     for (const p of group.attachedPolicies) {
-      addDocument(out, { kind: 'group-managed', name: p.name, arn: p.arn, group: group.name }, managedDocument(account, p.arn));
+      addDocument(
+        out,
+        { kind: 'group-managed', name: p.name, arn: p.arn, group: group.name },
+        managedDocument(account, p.arn),
+      );
     }
   }
   return out;
@@ -75,14 +88,19 @@ export function userPolicies(account: Account, user: User): UserPolicies {
 
 /** An Allow of every action on every resource (`*` / `*:*` on `*`), whatever its conditions. */
 export function isFullAdminStatement(statement: NormalizedStatement): boolean {
-  return statement.effect === 'Allow' && (statement.actions ?? []).some((a) => a === '*' || a === '*:*') && (statement.resources ?? []).includes('*');
+  return (
+    statement.effect === 'Allow' &&
+    (statement.actions ?? []).some((a) => a === '*' || a === '*:*') &&
+    (statement.resources ?? []).includes('*')
+  );
 }
 
 /** The sources through which a user holds full administrator rights. */
 export function fullAdminSources(policies: UserPolicies): PolicySource[] {
   const out: PolicySource[] = [];
   for (const { statement, source } of policies.statements) {
-    if (isFullAdminStatement(statement) && !out.some((s) => describeSource(s) === describeSource(source))) out.push(source);
+    if (isFullAdminStatement(statement) && !out.some((s) => describeSource(s) === describeSource(source)))
+      out.push(source);
   }
   return out;
 }

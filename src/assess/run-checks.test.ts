@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildAccount, buildContext, buildKey, buildSnapshot, buildUser, daysAgo, registerEntry } from '../../test/assess/builders.js';
+import {
+  buildAccount,
+  buildContext,
+  buildKey,
+  buildSnapshot,
+  buildUser,
+  daysAgo,
+  registerEntry,
+} from '../../test/assess/builders.js';
 import { NEVER, UNKNOWN } from '../model/when.js';
 import { FindingSchema } from '../model/finding.js';
 import type { CheckDefinition } from './check.js';
@@ -23,7 +31,10 @@ const exploding: CheckDefinition = {
 describe('runChecks', () => {
   const snapshot = buildSnapshot([
     buildAccount('111111111111', {
-      users: [buildUser('old-key', { accessKeys: [buildKey({ lastRotated: daysAgo(400), lastUsed: daysAgo(1) })] }), buildUser('clean')],
+      users: [
+        buildUser('old-key', { accessKeys: [buildKey({ lastRotated: daysAgo(400), lastUsed: daysAgo(1) })] }),
+        buildUser('clean'),
+      ],
     }),
   ]);
 
@@ -31,7 +42,10 @@ describe('runChecks', () => {
     const rotation = checkById('access-key-rotation');
     if (!rotation) throw new Error('registry lost access-key-rotation');
     const findings = runChecks(snapshot, buildContext(snapshot), [exploding, rotation]);
-    expect(findings.map((f) => `${f.checkId}:${f.status}:${f.resourceName}`)).toEqual(['exploding:error:snapshot', 'access-key-rotation:fail:111111111111/old-key']);
+    expect(findings.map((f) => `${f.checkId}:${f.status}:${f.resourceName}`)).toEqual([
+      'exploding:error:snapshot',
+      'access-key-rotation:fail:111111111111/old-key',
+    ]);
     expect(findings[0]?.message).toContain('cannot read properties of undefined');
     expect(findings[0]?.severity).toBe('high');
   });
@@ -51,7 +65,10 @@ describe('runChecks on arbitrary estates', () => {
     const when = fc.constantFrom(NEVER, UNKNOWN, daysAgo(1), daysAgo(60), daysAgo(4000));
     const statement = fc.record({
       Effect: fc.constantFrom('Allow', 'Deny', 'Maybe'),
-      Action: fc.oneof(fc.constantFrom('*', 'iam:*', 'iam:PassRole', 's3:GetObject'), fc.array(fc.string({ maxLength: 12 }), { maxLength: 3 })),
+      Action: fc.oneof(
+        fc.constantFrom('*', 'iam:*', 'iam:PassRole', 's3:GetObject'),
+        fc.array(fc.string({ maxLength: 12 }), { maxLength: 3 }),
+      ),
       Resource: fc.oneof(fc.constant('*'), fc.string({ maxLength: 30 })),
     });
     const document = fc.oneof(
@@ -68,20 +85,37 @@ describe('runChecks on arbitrary estates', () => {
       mfa: fc.boolean(),
     });
     fc.assert(
-      fc.property(fc.array(user, { maxLength: 5 }), fc.array(fc.string({ minLength: 1, maxLength: 10 }), { maxLength: 3 }), (specs, registered) => {
-        const users = specs.map((s, i) =>
-          buildUser(`${s.name}-${i}`, {
-            password: { enabled: s.password, lastUsed: s.lastUsed, lastChanged: s.keyRotated, nextRotation: NEVER },
-            mfaActive: s.mfa,
-            accessKeys: [buildKey({ lastUsed: s.keyUsed, lastRotated: s.keyRotated })],
-            inlinePolicies: s.policies.map((document, n) => ({ name: `p${n}`, document: document as Record<string, unknown> })),
-          }),
-        );
-        const snapshot = buildSnapshot([buildAccount('111111111111', { users, identityCenter: { inUse: true, evidence: [] } })]);
-        const exceptions = registered.map((name) => registerEntry({ user: name, controls: { sourceIp: true, scopedPolicy: true, rotationDays: 30 }, reviewEveryDays: 10 }));
-        const errors = runChecks(snapshot, buildContext(snapshot, { exceptions })).filter((f) => f.status === 'error');
-        expect(errors).toEqual([]);
-      }),
+      fc.property(
+        fc.array(user, { maxLength: 5 }),
+        fc.array(fc.string({ minLength: 1, maxLength: 10 }), { maxLength: 3 }),
+        (specs, registered) => {
+          const users = specs.map((s, i) =>
+            buildUser(`${s.name}-${i}`, {
+              password: { enabled: s.password, lastUsed: s.lastUsed, lastChanged: s.keyRotated, nextRotation: NEVER },
+              mfaActive: s.mfa,
+              accessKeys: [buildKey({ lastUsed: s.keyUsed, lastRotated: s.keyRotated })],
+              inlinePolicies: s.policies.map((document, n) => ({
+                name: `p${n}`,
+                document: document as Record<string, unknown>,
+              })),
+            }),
+          );
+          const snapshot = buildSnapshot([
+            buildAccount('111111111111', { users, identityCenter: { inUse: true, evidence: [] } }),
+          ]);
+          const exceptions = registered.map((name) =>
+            registerEntry({
+              user: name,
+              controls: { sourceIp: true, scopedPolicy: true, rotationDays: 30 },
+              reviewEveryDays: 10,
+            }),
+          );
+          const errors = runChecks(snapshot, buildContext(snapshot, { exceptions })).filter(
+            (f) => f.status === 'error',
+          );
+          expect(errors).toEqual([]);
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -45,7 +45,11 @@ function errorFinding(check: CheckDefinition, error: unknown): Finding {
 }
 
 /** The evaluated results of one check, or the error it threw. */
-export function evaluateCheck(check: CheckDefinition, snapshot: Snapshot, context: CheckContext): { results: CheckResult[] } | { error: unknown } {
+export function evaluateCheck(
+  check: CheckDefinition,
+  snapshot: Snapshot,
+  context: CheckContext,
+): { results: CheckResult[] } | { error: unknown } {
   try {
     return { results: check.evaluate(snapshot, context) };
   } catch (error) {
@@ -54,7 +58,11 @@ export function evaluateCheck(check: CheckDefinition, snapshot: Snapshot, contex
 }
 
 /** Findings (failures and errors) of every check, in registry order. */
-export function runChecks(snapshot: Snapshot, context: CheckContext, checks: readonly CheckDefinition[] = CHECKS): Finding[] {
+export function runChecks(
+  snapshot: Snapshot,
+  context: CheckContext,
+  checks: readonly CheckDefinition[] = CHECKS,
+): Finding[] {
   const out: Finding[] = [];
   for (const check of checks) {
     const outcome = evaluateCheck(check, snapshot, context);

@@ -13,7 +13,10 @@ export function unifiedDiff(oldText: string, newText: string, oldName: string, n
   const lcs = new Uint32Array(rows * cols);
   for (let i = a.length - 1; i >= 0; i -= 1) {
     for (let j = b.length - 1; j >= 0; j -= 1) {
-      lcs[i * cols + j] = a[i] === b[j] ? (lcs[(i + 1) * cols + j + 1] ?? 0) + 1 : Math.max(lcs[(i + 1) * cols + j] ?? 0, lcs[i * cols + j + 1] ?? 0);
+      lcs[i * cols + j] =
+        a[i] === b[j]
+          ? (lcs[(i + 1) * cols + j + 1] ?? 0) + 1
+          : Math.max(lcs[(i + 1) * cols + j] ?? 0, lcs[i * cols + j + 1] ?? 0);
     }
   }
   type Op = { kind: ' ' | '-' | '+'; text: string; oldLine: number; newLine: number };

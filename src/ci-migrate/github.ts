@@ -19,7 +19,9 @@ const KEY_ENV = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKE
 const DEFAULT_ROLE = '${{ vars.AWS_ROLE_ARN }}';
 
 function scalarText(node: unknown): string | null {
-  return isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') ? String(node.value) : null;
+  return isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')
+    ? String(node.value)
+    : null;
 }
 
 function keyOf(pair: Pair): string | null {
@@ -127,17 +129,22 @@ function grantIdToken(doc: Document, root: YAMLMap, job: YAMLMap, notes: string[
   const jobPermissions = job.get('permissions', true);
   if (isMap(jobPermissions)) return add(jobPermissions, 'job');
   if (jobPermissions !== undefined) {
-    if (scalarText(jobPermissions) !== 'write-all') notes.push(`${where}: permissions is "${scalarText(jobPermissions)}": add id-token: write by hand`);
+    if (scalarText(jobPermissions) !== 'write-all')
+      notes.push(`${where}: permissions is "${scalarText(jobPermissions)}": add id-token: write by hand`);
     return;
   }
   const workflowPermissions = root.get('permissions', true);
   if (isMap(workflowPermissions)) return add(workflowPermissions, 'workflow');
   if (workflowPermissions !== undefined) {
-    if (scalarText(workflowPermissions) !== 'write-all') notes.push(`${where}: workflow permissions is "${scalarText(workflowPermissions)}": add id-token: write by hand`);
+    if (scalarText(workflowPermissions) !== 'write-all')
+      notes.push(`${where}: workflow permissions is "${scalarText(workflowPermissions)}": add id-token: write by hand`);
     return;
   }
   const block = doc.createNode({ 'id-token': 'write', contents: 'read' }) as YAMLMap;
-  const at = Math.max(0, job.items.findIndex((pair) => keyOf(pair) === 'steps'));
+  const at = Math.max(
+    0,
+    job.items.findIndex((pair) => keyOf(pair) === 'steps'),
+  );
   job.items.splice(at, 0, doc.createPair('permissions', block) as Pair);
   notes.push(`${where}: permissions id-token: write, contents: read added to the job`);
 }
@@ -159,7 +166,9 @@ export function rewriteGithubWorkflow(text: string, options: RewriteOptions = {}
   // Workflow-level keys reach every job, but only jobs that call AWS need credentials; when no
   // job visibly does, all of them get the step rather than guessing wrong.
   const allJobs = jobs.items.filter((pair) => isMap(pair.value)).map((pair) => keyOf(pair) ?? '?');
-  const callers = jobs.items.filter((pair) => isMap(pair.value) && callsAws(pair.value)).map((pair) => keyOf(pair) ?? '?');
+  const callers = jobs.items
+    .filter((pair) => isMap(pair.value) && callsAws(pair.value))
+    .map((pair) => keyOf(pair) ?? '?');
   const workflowTargets = new Set(callers.length > 0 ? callers : allJobs);
   for (const jobPair of jobs.items) {
     const job = jobPair.value;
@@ -194,6 +203,7 @@ export function rewriteGithubWorkflow(text: string, options: RewriteOptions = {}
     }
   }
   if (!changedAny) return { changed: false, text, notes: [] };
-  if (!options.roleArn) notes.push(`set the repository variable AWS_ROLE_ARN to the role roleshift planned (or pass --role-arn)`);
+  if (!options.roleArn)
+    notes.push(`set the repository variable AWS_ROLE_ARN to the role roleshift planned (or pass --role-arn)`);
   return { changed: true, text: stringifyLike(doc, detectStyle(text), text), notes };
 }

@@ -3,7 +3,19 @@ import type { RewriteOptions, RewriteResult } from './github.js';
 import { detectStyle, stringifyLike } from './yaml-style.js';
 
 const KEY_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
-const RESERVED = new Set(['default', 'include', 'stages', 'variables', 'workflow', 'image', 'services', 'before_script', 'after_script', 'cache', 'pages']);
+const RESERVED = new Set([
+  'default',
+  'include',
+  'stages',
+  'variables',
+  'workflow',
+  'image',
+  'services',
+  'before_script',
+  'after_script',
+  'cache',
+  'pages',
+]);
 
 /**
  * The web-identity exchange, as one folded command: it runs in any image with the AWS CLI and
@@ -75,7 +87,8 @@ export function rewriteGitlabCi(text: string, options: RewriteOptions & { audien
   const jobs: Array<{ name: string; job: YAMLMap }> = [];
   for (const pair of root.items) {
     const name = keyOf(pair);
-    if (name !== null && !RESERVED.has(name) && !name.startsWith('.') && isMap(pair.value)) jobs.push({ name, job: pair.value });
+    if (name !== null && !RESERVED.has(name) && !name.startsWith('.') && isMap(pair.value))
+      jobs.push({ name, job: pair.value });
   }
   // Global keys reach every job, but only the jobs that call AWS need a token: the others may
   // run in images without the AWS CLI. When no job visibly calls AWS, all of them get one.
@@ -91,7 +104,8 @@ export function rewriteGitlabCi(text: string, options: RewriteOptions & { audien
     }
   }
   if (!changed) return { changed: false, text, notes: [] };
-  if (!options.roleArn) notes.push('set the CI/CD variable AWS_ROLE_ARN to the role roleshift planned (or pass --role-arn)');
+  if (!options.roleArn)
+    notes.push('set the CI/CD variable AWS_ROLE_ARN to the role roleshift planned (or pass --role-arn)');
   notes.push(`the ID token audience is ${audience}: it must match the OIDC provider's client id in AWS`);
   return { changed: true, text: stringifyLike(doc, detectStyle(text), text), notes };
 }

@@ -25,10 +25,13 @@ describe('rewriteGithubWorkflow', () => {
     },
   );
 
-  it.each(['already-oidc', 'no-aws'])('Given the %s workflow, when rewritten, then it is left byte-identical', (name) => {
-    const text = fixture(`github/${name}.yml`);
-    expect(rewriteGithubWorkflow(text, { roleArn: ROLE })).toEqual({ changed: false, text, notes: [] });
-  });
+  it.each(['already-oidc', 'no-aws'])(
+    'Given the %s workflow, when rewritten, then it is left byte-identical',
+    (name) => {
+      const text = fixture(`github/${name}.yml`);
+      expect(rewriteGithubWorkflow(text, { roleArn: ROLE })).toEqual({ changed: false, text, notes: [] });
+    },
+  );
 
   it.each(['deploy-action-keys', 'env-keys', 'step-env-keys', 'workflow-env-keys'])(
     'Given the rewritten %s workflow, when read back, then no secret keys remain, every AWS job may request an ID token and comments survive',
@@ -36,9 +39,14 @@ describe('rewriteGithubWorkflow', () => {
       const original = fixture(`github/${name}.yml`);
       const text = rewriteGithubWorkflow(original, { roleArn: ROLE }).text;
       expect(text).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-access-key-id|aws-secret-access-key/);
-      const workflow = parse(text) as { permissions?: Record<string, string>; jobs: Record<string, { permissions?: Record<string, string>; steps: Array<Record<string, unknown>> }> };
+      const workflow = parse(text) as {
+        permissions?: Record<string, string>;
+        jobs: Record<string, { permissions?: Record<string, string>; steps: Array<Record<string, unknown>> }>;
+      };
       for (const job of Object.values(workflow.jobs)) {
-        const assumes = job.steps.some((step) => (step.with as Record<string, string> | undefined)?.['role-to-assume'] === ROLE);
+        const assumes = job.steps.some(
+          (step) => (step.with as Record<string, string> | undefined)?.['role-to-assume'] === ROLE,
+        );
         if (assumes) expect((job.permissions ?? workflow.permissions)?.['id-token']).toBe('write');
       }
       for (const comment of original.match(/#.*$/gm) ?? []) expect(text).toContain(comment);
@@ -46,7 +54,9 @@ describe('rewriteGithubWorkflow', () => {
   );
 
   it('Given workflow-level keys, when rewritten, then only jobs that call AWS get credentials', () => {
-    const workflow = parse(rewriteGithubWorkflow(fixture('github/workflow-env-keys.yml'), { roleArn: ROLE }).text) as { jobs: Record<string, { steps: Array<{ uses?: string }> }> };
+    const workflow = parse(rewriteGithubWorkflow(fixture('github/workflow-env-keys.yml'), { roleArn: ROLE }).text) as {
+      jobs: Record<string, { steps: Array<{ uses?: string }> }>;
+    };
     const withCredentials = Object.entries(workflow.jobs)
       .filter(([, job]) => job.steps.some((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials')))
       .map(([name]) => name);
@@ -73,7 +83,10 @@ describe('rewriteGitlabCi', () => {
   it('Given global key variables, when rewritten, then only the job that calls AWS gets an ID token and the web-identity exchange', () => {
     const result = rewriteGitlabCi(fixture('gitlab/keys.gitlab-ci.yml'), { roleArn: ROLE });
     expect(result.text).toBe(fixture('gitlab/keys.gitlab-ci.expected.yml'));
-    const pipeline = parse(result.text, { merge: true }) as Record<string, { id_tokens?: unknown; script?: string[] }> & { variables: Record<string, string> };
+    const pipeline = parse(result.text, { merge: true }) as Record<
+      string,
+      { id_tokens?: unknown; script?: string[] }
+    > & { variables: Record<string, string> };
     expect(pipeline.variables).toEqual({ AWS_DEFAULT_REGION: 'eu-west-1', AWS_ROLE_ARN: ROLE });
     expect(pipeline.deploy?.id_tokens).toEqual({ AWS_ID_TOKEN: { aud: 'https://gitlab.com' } });
     expect(pipeline.deploy?.script?.[0]).toBe(ASSUME_ROLE_COMMAND);
@@ -122,7 +135,11 @@ describe('migrateCiFiles and the diff', () => {
       ],
       { roleArn: ROLE },
     );
-    expect(changes[0]).toMatchObject({ path: '.github/workflows/broken.yml', changed: false, error: expect.any(String) });
+    expect(changes[0]).toMatchObject({
+      path: '.github/workflows/broken.yml',
+      changed: false,
+      error: expect.any(String),
+    });
     expect(changes[1]?.changed).toBe(true);
   });
 

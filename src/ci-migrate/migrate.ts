@@ -35,7 +35,8 @@ export function migrateCiFiles(files: CiFile[], options: RewriteOptions): CiFile
       const kind = ciFileKind(file.path);
       if (!kind) return null;
       try {
-        const result = kind === 'github-actions' ? rewriteGithubWorkflow(file.text, options) : rewriteGitlabCi(file.text, options);
+        const result =
+          kind === 'github-actions' ? rewriteGithubWorkflow(file.text, options) : rewriteGitlabCi(file.text, options);
         return {
           path: file.path,
           kind,
@@ -46,7 +47,15 @@ export function migrateCiFiles(files: CiFile[], options: RewriteOptions): CiFile
           error: null,
         };
       } catch (error) {
-        return { path: file.path, kind, changed: false, newText: file.text, diff: '', notes: [], error: (error as Error).message };
+        return {
+          path: file.path,
+          kind,
+          changed: false,
+          newText: file.text,
+          diff: '',
+          notes: [],
+          error: (error as Error).message,
+        };
       }
     })
     .filter((change): change is CiFileChange => change !== null)

@@ -23,7 +23,7 @@ export function detectStyle(text: string): YamlStyle {
     if (child[2]) {
       // GitHub's `steps:` lists are where rewrites happen: their style counts most.
       const weight = /^\s*steps:/.test(line) ? 3 : 1;
-      votes += (childIndent > own ? weight : -weight);
+      votes += childIndent > own ? weight : -weight;
     }
     if (!child[2] && indent === 0 && childIndent > own) indent = childIndent - own;
   }
@@ -40,7 +40,13 @@ function normalized(line: string): string {
  * back, so the diff shows only the real change.
  */
 export function stringifyLike(doc: Document, style: YamlStyle, original: string): string {
-  const text = doc.toString({ indent: style.indent, indentSeq: style.indentSeq, lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false });
+  const text = doc.toString({
+    indent: style.indent,
+    indentSeq: style.indentSeq,
+    lineWidth: 0,
+    minContentWidth: 0,
+    flowCollectionPadding: false,
+  });
   const originals = new Map<string, string>();
   for (const line of original.split('\n')) if (!originals.has(normalized(line))) originals.set(normalized(line), line);
   return text

@@ -20,12 +20,19 @@ function configFile(text: string): string {
 describe('resolveConfig', () => {
   it('given nothing, when resolved, then the typed defaults apply (45 / 90 days, 4 hours, 30 watch days)', () => {
     const config = resolveConfig({ config: undefined }, {});
-    expect(config.thresholds).toEqual({ unusedCredentialDays: 45, keyRotationDays: 90, credentialReportMaxAgeHours: 4, rootRecentUseDays: 90 });
+    expect(config.thresholds).toEqual({
+      unusedCredentialDays: 45,
+      keyRotationDays: 90,
+      credentialReportMaxAgeHours: 4,
+      rootRecentUseDays: 90,
+    });
     expect(config.remediation.watchDays).toBe(30);
   });
 
   it('given a file, the environment and flags, when resolved, then each layer overrides the one before it', () => {
-    const file = configFile('thresholds:\n  unusedCredentialDays: 60\n  keyRotationDays: 120\nremediation:\n  watchDays: 14\n');
+    const file = configFile(
+      'thresholds:\n  unusedCredentialDays: 60\n  keyRotationDays: 120\nremediation:\n  watchDays: 14\n',
+    );
     const env = { ROLESHIFT_KEY_ROTATION_DAYS: '180', ROLESHIFT_WATCH_DAYS: '21' };
     const config = resolveConfig({ config: file, watchDays: 7 }, env);
     expect(config.thresholds.unusedCredentialDays).toBe(60);
@@ -46,7 +53,9 @@ describe('resolveConfig', () => {
 
   it('given a bad environment value, when resolved, then it is a one-line input error naming the variable', () => {
     expect(() => resolveConfig({}, { ROLESHIFT_UNUSED_CREDENTIAL_DAYS: 'soon' })).toThrow(UserInputError);
-    expect(() => resolveConfig({}, { ROLESHIFT_UNUSED_CREDENTIAL_DAYS: 'soon' })).toThrow(/ROLESHIFT_UNUSED_CREDENTIAL_DAYS=soon/);
+    expect(() => resolveConfig({}, { ROLESHIFT_UNUSED_CREDENTIAL_DAYS: 'soon' })).toThrow(
+      /ROLESHIFT_UNUSED_CREDENTIAL_DAYS=soon/,
+    );
   });
 
   it('given broken YAML, when resolved, then the error gives the line', () => {

@@ -36,14 +36,22 @@ function readConfigFile(file: string): Record<string, unknown> {
   const counter = new LineCounter();
   const doc = parseDocument(readTextFile(file), { lineCounter: counter, prettyErrors: false });
   const error = doc.errors[0];
-  if (error) throw new InputFileError(file, `line ${counter.linePos(error.pos[0]).line}: not valid YAML (${error.message.split('\n')[0] ?? error.code})`);
+  if (error)
+    throw new InputFileError(
+      file,
+      `line ${counter.linePos(error.pos[0]).line}: not valid YAML (${error.message.split('\n')[0] ?? error.code})`,
+    );
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 100 }) ?? {};
   } catch (problem) {
-    throw new InputFileError(file, `not a usable YAML document (${problem instanceof Error ? problem.message.split('\n')[0] : String(problem)})`);
+    throw new InputFileError(
+      file,
+      `not a usable YAML document (${problem instanceof Error ? problem.message.split('\n')[0] : String(problem)})`,
+    );
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputFileError(file, 'must be a map of settings');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InputFileError(file, 'must be a map of settings');
   return value as Record<string, unknown>;
 }
 
@@ -70,7 +78,8 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
     const text = env[name];
     if (text === undefined || text === '') continue;
     const value = Number(text);
-    if (!Number.isFinite(value) || value < 0) throw new UserInputError(`${name}=${text}: expected a number of days or hours, 0 or more`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new UserInputError(`${name}=${text}: expected a number of days or hours, 0 or more`);
     overlay(raw, path[0], path[1], value);
   }
   if (flags.unusedDays !== undefined) overlay(raw, 'thresholds', 'unusedCredentialDays', flags.unusedDays);
@@ -80,7 +89,8 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    const message = issue?.code === 'unrecognized_keys' ? `unknown setting ${issue.keys.join(', ')}` : (issue?.message ?? 'invalid');
+    const message =
+      issue?.code === 'unrecognized_keys' ? `unknown setting ${issue.keys.join(', ')}` : (issue?.message ?? 'invalid');
     const problem = `${where}${message}`;
     if (file !== null) throw new InputFileError(file, problem);
     throw new UserInputError(`invalid setting: ${problem}`);
@@ -96,5 +106,8 @@ export function readExceptionsRegister(option: string | undefined, config: Roles
 }
 
 export function withConfigOption(command: Command): Command {
-  return command.option('--config <file>', `settings file (default $ROLESHIFT_CONFIG, else ./${DEFAULT_CONFIG_FILE} when present)`);
+  return command.option(
+    '--config <file>',
+    `settings file (default $ROLESHIFT_CONFIG, else ./${DEFAULT_CONFIG_FILE} when present)`,
+  );
 }

@@ -14,7 +14,15 @@ function quietContext(): CommandContext & { logs: string[] } {
     logs,
     now: new Date('2026-11-23T12:00:00Z'),
     global: {},
-    io: { out: () => undefined, log: (text) => logs.push(text), warn: (text) => logs.push(text), color: false, json: false, debug: false, isTty: false },
+    io: {
+      out: () => undefined,
+      log: (text) => logs.push(text),
+      warn: (text) => logs.push(text),
+      color: false,
+      json: false,
+      debug: false,
+      isTty: false,
+    },
   };
 }
 
@@ -36,15 +44,22 @@ describe('loadEstate', () => {
     ['missing', null, /snapshot\.json: no such file/],
     ['truncated', '{"schemaVersion": 1, "collec', /snapshot\.json: not valid JSON .*truncated/],
     ['a GAAD, not a snapshot', '{"UserDetailList": []}', /snapshot\.json: not a roleshift snapshot at schemaVersion/],
-    ['of a wrong account id', JSON.stringify(buildSnapshot([buildAccount('12')])), /not a roleshift snapshot at accounts\.0\.accountId/],
-  ])('Given a snapshot file that is %s, When loaded, Then one line names the file and the problem', async (_label, content, message) => {
-    const file = join(dir, 'snapshot.json');
-    if (content !== null) writeFileSync(file, content);
-    const error = await loadEstate(quietContext(), { snapshot: file }).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(InputFileError);
-    expect((error as Error).message).toMatch(message);
-    expect((error as Error).message).not.toContain('\n');
-  });
+    [
+      'of a wrong account id',
+      JSON.stringify(buildSnapshot([buildAccount('12')])),
+      /not a roleshift snapshot at accounts\.0\.accountId/,
+    ],
+  ])(
+    'Given a snapshot file that is %s, When loaded, Then one line names the file and the problem',
+    async (_label, content, message) => {
+      const file = join(dir, 'snapshot.json');
+      if (content !== null) writeFileSync(file, content);
+      const error = await loadEstate(quietContext(), { snapshot: file }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(InputFileError);
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).not.toContain('\n');
+    },
+  );
 
   it('Given no store, When loaded, Then it says to scan first and creates no store', async () => {
     const store = join(dir, 'nothing', 'roleshift.duckdb');

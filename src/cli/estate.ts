@@ -25,7 +25,14 @@ export function readSnapshotFile(file: string): Snapshot {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputFileError(file, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a snapshot file' : `cannot read (${code ?? 'unknown error'})`);
+    throw new InputFileError(
+      file,
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a folder, not a snapshot file'
+          : `cannot read (${code ?? 'unknown error'})`,
+    );
   }
   let raw: unknown;
   try {
@@ -37,7 +44,10 @@ export function readSnapshotFile(file: string): Snapshot {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    throw new InputFileError(file, `not a roleshift snapshot${where}: ${issue?.message ?? 'invalid'} (write one with roleshift scan -o FILE)`);
+    throw new InputFileError(
+      file,
+      `not a roleshift snapshot${where}: ${issue?.message ?? 'invalid'} (write one with roleshift scan -o FILE)`,
+    );
   }
   return parsed.data;
 }
@@ -46,7 +56,10 @@ export function readSnapshotFile(file: string): Snapshot {
  * The estate a command works on: `--snapshot FILE` when given, else the latest scan in the store.
  * A missing store is not created here: reading commands must leave no trace.
  */
-export async function loadEstate(ctx: CommandContext, options: { snapshot?: string; store?: string }): Promise<Snapshot> {
+export async function loadEstate(
+  ctx: CommandContext,
+  options: { snapshot?: string; store?: string },
+): Promise<Snapshot> {
   if (options.snapshot !== undefined) {
     ctx.io.log(`reading snapshot ${options.snapshot}`);
     return readSnapshotFile(options.snapshot);

@@ -36,7 +36,15 @@ export function createIo(options: GlobalOptions, streams = { stdout: process.std
   };
 }
 
-const STYLES = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39], magenta: [35, 39] } as const;
+const STYLES = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+  magenta: [35, 39],
+} as const;
 export type Style = keyof typeof STYLES;
 
 export function paint(io: Pick<Io, 'color'>, style: Style, text: string): string {

@@ -41,7 +41,8 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.ok;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0)
+        return EXIT.ok;
       return EXIT.usage;
     }
     if (error instanceof UserInputError) {
@@ -50,9 +51,10 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`roleshift: internal error: ${message}${debug ? '' : ' (run again with --debug for details)'}\n`);
+    process.stderr.write(
+      `roleshift: internal error: ${message}${debug ? '' : ' (run again with --debug for details)'}\n`,
+    );
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return EXIT.internal;
   }
 }
-

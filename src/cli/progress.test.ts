@@ -18,6 +18,8 @@ describe('progress line', () => {
   });
 
   it('given nothing done yet, when drawn, then no ETA is guessed', () => {
-    expect(progressLine({ done: 0, total: 3, failed: 0, elapsedSeconds: 4, label: 'accounts' }, 3)).toBe('[...] 0/3 accounts');
+    expect(progressLine({ done: 0, total: 3, failed: 0, elapsedSeconds: 4, label: 'accounts' }, 3)).toBe(
+      '[...] 0/3 accounts',
+    );
   });
 });

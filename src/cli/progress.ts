@@ -9,12 +9,18 @@ export function formatDuration(seconds: number): string {
 }
 
 /** The progress line: bar, done/total, failures, ETA from the average time per finished item. */
-export function progressLine(state: { done: number; total: number; failed: number; elapsedSeconds: number; label: string }, width = 24): string {
+export function progressLine(
+  state: { done: number; total: number; failed: number; elapsedSeconds: number; label: string },
+  width = 24,
+): string {
   const ratio = state.total === 0 ? 1 : state.done / state.total;
   const filled = Math.round(ratio * width);
   const bar = `${'#'.repeat(filled)}${'.'.repeat(width - filled)}`;
   const remaining = state.total - state.done;
-  const eta = state.done === 0 || remaining === 0 ? '' : `, ETA ${formatDuration((state.elapsedSeconds / state.done) * remaining)}`;
+  const eta =
+    state.done === 0 || remaining === 0
+      ? ''
+      : `, ETA ${formatDuration((state.elapsedSeconds / state.done) * remaining)}`;
   const failed = state.failed > 0 ? `, ${state.failed} failed` : '';
   return `[${bar}] ${state.done}/${state.total} ${state.label}${failed}${eta}`;
 }
@@ -35,7 +41,10 @@ export function createProgress(io: Io, options: { label: string; quiet: boolean;
   if (options.quiet) return { update: () => undefined, finish: () => undefined };
   if (!io.isTty) {
     return {
-      update: (state) => io.log(`${options.label}: ${state.done}/${state.total} done${state.failed ? `, ${state.failed} failed` : ''}${state.item ? ` (${state.item})` : ''}`),
+      update: (state) =>
+        io.log(
+          `${options.label}: ${state.done}/${state.total} done${state.failed ? `, ${state.failed} failed` : ''}${state.item ? ` (${state.item})` : ''}`,
+        ),
       finish: () => undefined,
     };
   }

@@ -19,7 +19,15 @@ import { CREDENTIAL_REPORT_COLUMNS } from './credential-report.js';
 const ACCOUNT = '111122223333';
 const NOW = new Date('2026-11-23T10:00:00Z');
 const REPORT = `${CREDENTIAL_REPORT_COLUMNS.join(',')}\n${CREDENTIAL_REPORT_COLUMNS.map((column) =>
-  column === 'user' ? 'u1' : column === 'arn' ? `arn:aws:iam::${ACCOUNT}:user/u1` : column === 'user_creation_time' ? '2025-01-01T00:00:00+00:00' : column.endsWith('_active') || column === 'password_enabled' ? 'false' : 'N/A',
+  column === 'user'
+    ? 'u1'
+    : column === 'arn'
+      ? `arn:aws:iam::${ACCOUNT}:user/u1`
+      : column === 'user_creation_time'
+        ? '2025-01-01T00:00:00+00:00'
+        : column.endsWith('_active') || column === 'password_enabled'
+          ? 'false'
+          : 'N/A',
 ).join(',')}`;
 
 function denied(name = 'AccessDenied'): Error {
@@ -50,7 +58,12 @@ function fakeClients(handle: (command: object) => unknown): AccountClients & { s
 }
 
 function user(name: string) {
-  return { UserName: name, Arn: `arn:aws:iam::${ACCOUNT}:user/${name}`, Path: '/', CreateDate: new Date('2025-01-01T00:00:00Z') };
+  return {
+    UserName: name,
+    Arn: `arn:aws:iam::${ACCOUNT}:user/${name}`,
+    Path: '/',
+    CreateDate: new Date('2025-01-01T00:00:00Z'),
+  };
 }
 
 describe('collectAccount with a narrow fake IAM client', () => {
@@ -65,8 +78,15 @@ describe('collectAccount with a narrow fake IAM client', () => {
         return pages[(command.input as GetAccountAuthorizationDetailsCommandInput).Marker ?? 'start'];
       }
       if (command instanceof GenerateCredentialReportCommand) return { State: 'COMPLETE' };
-      if (command instanceof GetCredentialReportCommand) return { Content: new TextEncoder().encode(REPORT), GeneratedTime: NOW };
-      return { VirtualMFADevices: [], SummaryMap: {}, AccountAliases: [], OpenIDConnectProviderList: [], SAMLProviderList: [] };
+      if (command instanceof GetCredentialReportCommand)
+        return { Content: new TextEncoder().encode(REPORT), GeneratedTime: NOW };
+      return {
+        VirtualMFADevices: [],
+        SummaryMap: {},
+        AccountAliases: [],
+        OpenIDConnectProviderList: [],
+        SAMLProviderList: [],
+      };
     });
     const result = await collectAccount(clients, { now: () => NOW, gaadPageSize: 2 });
     const markers = clients.sent
@@ -83,12 +103,15 @@ describe('collectAccount with a narrow fake IAM client', () => {
 
   it('Given a Marker that repeats, When collected, Then GAAD becomes a gap instead of looping forever', async () => {
     const clients = fakeClients((command) => {
-      if (command instanceof GetAccountAuthorizationDetailsCommand) return { UserDetailList: [], IsTruncated: true, Marker: 'same' };
+      if (command instanceof GetAccountAuthorizationDetailsCommand)
+        return { UserDetailList: [], IsTruncated: true, Marker: 'same' };
       return denied();
     });
     const result = await collectAccount(clients, { now: () => NOW });
     expect(result.account).toBeNull();
-    expect(result.gaps.find((gap) => gap.api === 'iam:GetAccountAuthorizationDetails')?.message).toBe('the same Marker came back twice after 2 pages');
+    expect(result.gaps.find((gap) => gap.api === 'iam:GetAccountAuthorizationDetails')?.message).toBe(
+      'the same Marker came back twice after 2 pages',
+    );
   });
 
   it('Given the report is STARTED then INPROGRESS then COMPLETE, When collected, Then it polls with a doubling injected sleep and reads it', async () => {
@@ -96,13 +119,22 @@ describe('collectAccount with a narrow fake IAM client', () => {
     const sleeps: number[] = [];
     const clients = fakeClients((command) => {
       if (command instanceof GenerateCredentialReportCommand) return { State: states.shift() };
-      if (command instanceof GetCredentialReportCommand) return { Content: new TextEncoder().encode(REPORT), GeneratedTime: NOW };
-      if (command instanceof GetAccountAuthorizationDetailsCommand) return { UserDetailList: [user('u1')], IsTruncated: false };
+      if (command instanceof GetCredentialReportCommand)
+        return { Content: new TextEncoder().encode(REPORT), GeneratedTime: NOW };
+      if (command instanceof GetAccountAuthorizationDetailsCommand)
+        return { UserDetailList: [user('u1')], IsTruncated: false };
       return denied();
     });
-    const result = await collectAccount(clients, { now: () => NOW, reportPollMs: 5, sleep: async (ms) => void sleeps.push(ms) });
+    const result = await collectAccount(clients, {
+      now: () => NOW,
+      reportPollMs: 5,
+      sleep: async (ms) => void sleeps.push(ms),
+    });
     expect(sleeps).toEqual([5, 10]);
-    expect(result.account?.credentialReport).toEqual({ generatedAt: { state: 'at', at: '2026-11-23T10:00:00Z' }, rows: 1 });
+    expect(result.account?.credentialReport).toEqual({
+      generatedAt: { state: 'at', at: '2026-11-23T10:00:00Z' },
+      rows: 1,
+    });
     expect(result.account?.users[0]?.inCredentialReport).toBe(true);
   });
 
@@ -113,10 +145,27 @@ describe('collectAccount with a narrow fake IAM client', () => {
       if (command instanceof GetAccountAuthorizationDetailsCommand) return { UserDetailList: [], IsTruncated: false };
       return denied();
     });
-    const result = await collectAccount(clients, { now: () => NOW, reportPollMs: 10, reportMaxWaitMs: 30, sleep: async () => undefined });
+    const result = await collectAccount(clients, {
+      now: () => NOW,
+      reportPollMs: 10,
+      reportMaxWaitMs: 30,
+      sleep: async () => undefined,
+    });
     expect(result.gaps.filter((gap) => gap.api.includes('CredentialReport'))).toEqual([
-      { accountId: ACCOUNT, region: null, api: 'iam:GenerateCredentialReport', errorCode: 'ReportNotReady', message: 'the credential report was still INPROGRESS after 0 s' },
-      { accountId: ACCOUNT, region: null, api: 'iam:GetCredentialReport', errorCode: 'ReportInProgress', message: 'User is not authorized to perform this action' },
+      {
+        accountId: ACCOUNT,
+        region: null,
+        api: 'iam:GenerateCredentialReport',
+        errorCode: 'ReportNotReady',
+        message: 'the credential report was still INPROGRESS after 0 s',
+      },
+      {
+        accountId: ACCOUNT,
+        region: null,
+        api: 'iam:GetCredentialReport',
+        errorCode: 'ReportInProgress',
+        message: 'User is not authorized to perform this action',
+      },
     ]);
     expect(result.account?.credentialReport).toBeNull();
   });
@@ -145,11 +194,14 @@ describe('collectAccount with a narrow fake IAM client', () => {
     const arn = `arn:aws:iam::${ACCOUNT}:oidc-provider/gitlab.example.com`;
     const clients = fakeClients((command) => {
       if (command instanceof GetAccountAuthorizationDetailsCommand) return { IsTruncated: false };
-      if (command.constructor.name === 'ListOpenIDConnectProvidersCommand') return { OpenIDConnectProviderList: [{ Arn: arn }] };
+      if (command.constructor.name === 'ListOpenIDConnectProvidersCommand')
+        return { OpenIDConnectProviderList: [{ Arn: arn }] };
       return denied();
     });
     const result = await collectAccount(clients, { now: () => NOW });
-    expect(result.account?.oidcProviders).toEqual([{ arn, url: 'gitlab.example.com', clientIds: [], thumbprints: [], createDate: { state: 'unknown' }, tags: {} }]);
+    expect(result.account?.oidcProviders).toEqual([
+      { arn, url: 'gitlab.example.com', clientIds: [], thumbprints: [], createDate: { state: 'unknown' }, tags: {} },
+    ]);
     expect(result.gaps.some((gap) => gap.api === 'iam:GetOpenIDConnectProvider')).toBe(true);
   });
 });
@@ -184,9 +236,18 @@ describeWithMoto('collectAccount against moto: real permission checks and inject
     const result = await collectAccount(clients, { now: () => NOW, reportPollMs: 10, sleep: async () => undefined });
     expect(result.account).toBeNull();
     expect(result.gaps).toEqual([
-      expect.objectContaining({ accountId: '123456789012', region: null, api: 'iam:GetAccountAuthorizationDetails', errorCode: 'AccessDenied' }),
+      expect.objectContaining({
+        accountId: '123456789012',
+        region: null,
+        api: 'iam:GetAccountAuthorizationDetails',
+        errorCode: 'AccessDenied',
+      }),
     ]);
-    expect(result.apiCalls).toMatchObject({ 'sts:GetCallerIdentity': 1, 'iam:GetAccountAuthorizationDetails': 1, 'iam:ListSAMLProviders': 1 });
+    expect(result.apiCalls).toMatchObject({
+      'sts:GetCallerIdentity': 1,
+      'iam:GetAccountAuthorizationDetails': 1,
+      'iam:ListSAMLProviders': 1,
+    });
   });
 
   it('Given a proxy that throttles, fails and drops 30% of requests, When collected, Then adaptive retry reads the same account with no gap and counts each API once', async () => {
@@ -196,13 +257,21 @@ describeWithMoto('collectAccount against moto: real permission checks and inject
       await admin.send(new CreateAccessKeyCommand({ UserName: name }));
     }
     admin.destroy();
-    const direct = await collectAccount(createAccountClients({ region: moto().region, endpoint: moto().endpoint, credentials: moto().credentials }), {
-      now: () => NOW,
-      reportPollMs: 10,
-    });
+    const direct = await collectAccount(
+      createAccountClients({ region: moto().region, endpoint: moto().endpoint, credentials: moto().credentials }),
+      {
+        now: () => NOW,
+        reportPollMs: 10,
+      },
+    );
     const proxy = await startFaultProxy({ target: moto().endpoint, faultRate: 0.3, seed: 7 });
     try {
-      const clients = createAccountClients({ region: moto().region, endpoint: proxy.endpoint, credentials: moto().credentials, maxAttempts: 10 });
+      const clients = createAccountClients({
+        region: moto().region,
+        endpoint: proxy.endpoint,
+        credentials: moto().credentials,
+        maxAttempts: 10,
+      });
       const result = await collectAccount(clients, { now: () => NOW, reportPollMs: 10 });
       expect(proxy.stats.throttled + proxy.stats.serverErrors + proxy.stats.dropped).toBeGreaterThan(0);
       expect(result.gaps).toEqual([]);

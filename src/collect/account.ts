@@ -81,7 +81,10 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
  * costs the same dozen calls as a small one). Every failed call becomes a Gap and the rest goes
  * on; the caller decides what a gap means for the exit code.
  */
-export async function collectAccount(clients: AccountClients, options: CollectAccountOptions): Promise<AccountCollection> {
+export async function collectAccount(
+  clients: AccountClients,
+  options: CollectAccountOptions,
+): Promise<AccountCollection> {
   const { iam, sts } = clients;
   const gaps: Gap[] = [];
   const warnings: string[] = [];
@@ -93,7 +96,13 @@ export async function collectAccount(clients: AccountClients, options: CollectAc
     try {
       return await call();
     } catch (error) {
-      gaps.push({ accountId, region: global ? null : clients.region, api, errorCode: errorCodeOf(error), message: messageOf(error) });
+      gaps.push({
+        accountId,
+        region: global ? null : clients.region,
+        api,
+        errorCode: errorCodeOf(error),
+        message: messageOf(error),
+      });
       return null;
     }
   };
@@ -110,10 +119,13 @@ export async function collectAccount(clients: AccountClients, options: CollectAc
     const seen = new Set<string>();
     let marker: string | undefined;
     do {
-      const page = await iam.send(new GetAccountAuthorizationDetailsCommand({ Marker: marker, MaxItems: options.gaadPageSize ?? 1000 }));
+      const page = await iam.send(
+        new GetAccountAuthorizationDetailsCommand({ Marker: marker, MaxItems: options.gaadPageSize ?? 1000 }),
+      );
       pages.push(page);
       marker = page.IsTruncated ? page.Marker : undefined;
-      if (marker !== undefined && seen.has(marker)) throw new Error(`the same Marker came back twice after ${pages.length} pages`);
+      if (marker !== undefined && seen.has(marker))
+        throw new Error(`the same Marker came back twice after ${pages.length} pages`);
       if (marker !== undefined) seen.add(marker);
     } while (marker !== undefined);
     return normalizeGaad(pages, 'iam:GetAccountAuthorizationDetails');
@@ -139,7 +151,10 @@ export async function collectAccount(clients: AccountClients, options: CollectAc
     normalizeAccountAliases(await iam.send(new ListAccountAliasesCommand({})), 'iam:ListAccountAliases'),
   );
   const oidcArns = await attempt('iam:ListOpenIDConnectProviders', true, async () =>
-    normalizeOidcProviderList(await iam.send(new ListOpenIDConnectProvidersCommand({})), 'iam:ListOpenIDConnectProviders'),
+    normalizeOidcProviderList(
+      await iam.send(new ListOpenIDConnectProvidersCommand({})),
+      'iam:ListOpenIDConnectProviders',
+    ),
   );
   let oidcProviders: OidcProvider[] | null = null;
   if (oidcArns !== null) {
@@ -171,7 +186,8 @@ export async function collectAccount(clients: AccountClients, options: CollectAc
   );
 
   if (accountId === null && gaadPages !== null) {
-    accountId = /^arn:aws[\w-]*:iam::(\d{12}):/.exec(gaadPages.roles[0]?.arn ?? gaadPages.users[0]?.arn ?? '')?.[1] ?? null;
+    accountId =
+      /^arn:aws[\w-]*:iam::(\d{12}):/.exec(gaadPages.roles[0]?.arn ?? gaadPages.users[0]?.arn ?? '')?.[1] ?? null;
   }
   for (const gap of gaps) gap.accountId ??= accountId;
   gaps.sort((a, b) => compare(a.api, b.api));
@@ -216,15 +232,21 @@ async function readCredentialReport(
       const answer = await clients.iam.send(new GenerateCredentialReportCommand({}));
       if (answer.State === 'COMPLETE' || answer.State === undefined) return;
       if (waited >= maxWaitMs) {
-        throw Object.assign(new Error(`the credential report was still ${answer.State} after ${Math.round(maxWaitMs / 1000)} s`), {
-          name: 'ReportNotReady',
-        });
+        throw Object.assign(
+          new Error(`the credential report was still ${answer.State} after ${Math.round(maxWaitMs / 1000)} s`),
+          {
+            name: 'ReportNotReady',
+          },
+        );
       }
       await sleep(pollMs);
     }
   });
   return attempt('iam:GetCredentialReport', true, async () => {
     const answer = await clients.iam.send(new GetCredentialReportCommand({}));
-    return parseCredentialReportDocument({ Content: answer.Content, GeneratedTime: answer.GeneratedTime }, 'iam:GetCredentialReport');
+    return parseCredentialReportDocument(
+      { Content: answer.Content, GeneratedTime: answer.GeneratedTime },
+      'iam:GetCredentialReport',
+    );
   });
 }

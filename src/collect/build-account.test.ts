@@ -21,13 +21,20 @@ function report(rows: Array<{ user: string; arn: string; mfa?: boolean; key?: bo
       return 'N/A';
     }).join(','),
   );
-  return parseCredentialReportCsv([CREDENTIAL_REPORT_COLUMNS.join(','), ...lines].join('\n'), 'r.csv', whenAt('2026-11-23T08:00:00Z'));
+  return parseCredentialReportCsv(
+    [CREDENTIAL_REPORT_COLUMNS.join(','), ...lines].join('\n'),
+    'r.csv',
+    whenAt('2026-11-23T08:00:00Z'),
+  );
 }
 
 function sources(overrides: Partial<AccountSources> = {}): AccountSources {
   return {
     accountId: ACCOUNT,
-    gaad: normalizeGaad([{ UserDetailList: ['alice', 'bob'].map((name) => ({ UserName: name, Arn: arnOf(name), Path: '/' })) }], 'g.json'),
+    gaad: normalizeGaad(
+      [{ UserDetailList: ['alice', 'bob'].map((name) => ({ UserName: name, Arn: arnOf(name), Path: '/' })) }],
+      'g.json',
+    ),
     credentialReport: report([
       { user: 'alice', arn: arnOf('alice'), mfa: true },
       { user: 'bob', arn: arnOf('bob'), mfa: true },
@@ -43,10 +50,18 @@ function sources(overrides: Partial<AccountSources> = {}): AccountSources {
 
 describe('buildAccount MFA kinds', () => {
   it('Given alice has a virtual device and bob MFA without one, When built, Then alice is virtual and bob hardware', () => {
-    const devices: VirtualMfaDevice[] = [{ serial: `arn:aws:iam::${ACCOUNT}:mfa/alice`, userArn: arnOf('alice'), enabledAt: whenAt('2025-01-01T00:00:00Z') }];
+    const devices: VirtualMfaDevice[] = [
+      {
+        serial: `arn:aws:iam::${ACCOUNT}:mfa/alice`,
+        userArn: arnOf('alice'),
+        enabledAt: whenAt('2025-01-01T00:00:00Z'),
+      },
+    ];
     const { account } = buildAccount(sources({ virtualMfaDevices: devices }));
     const [alice, bob] = account.users;
-    expect(alice?.mfaDevices).toEqual([{ serial: `arn:aws:iam::${ACCOUNT}:mfa/alice`, kind: 'virtual', enabledAt: whenAt('2025-01-01T00:00:00Z') }]);
+    expect(alice?.mfaDevices).toEqual([
+      { serial: `arn:aws:iam::${ACCOUNT}:mfa/alice`, kind: 'virtual', enabledAt: whenAt('2025-01-01T00:00:00Z') },
+    ]);
     expect(bob?.mfaDevices).toEqual([{ serial: null, kind: 'hardware', enabledAt: { state: 'unknown' } }]);
   });
 
@@ -57,18 +72,29 @@ describe('buildAccount MFA kinds', () => {
 
   it.each([
     ['the root serial', { serial: `arn:aws:iam::${ACCOUNT}:mfa/root-account-mfa-device`, userArn: null }, false],
-    ['assigned to the root ARN', { serial: `arn:aws:iam::${ACCOUNT}:mfa/x`, userArn: `arn:aws:iam::${ACCOUNT}:root` }, false],
+    [
+      'assigned to the root ARN',
+      { serial: `arn:aws:iam::${ACCOUNT}:mfa/x`, userArn: `arn:aws:iam::${ACCOUNT}:root` },
+      false,
+    ],
     ['no root device', null, true],
-  ] as const)('Given root MFA on and a virtual device list with %s, When built, Then hardwareMfa is %s', (_label, device, hardware) => {
-    const devices: VirtualMfaDevice[] = device === null ? [] : [{ ...device, enabledAt: NEVER }];
-    const { account } = buildAccount(sources({ virtualMfaDevices: devices, accountSummary: { AccountMFAEnabled: 1, AccountAccessKeysPresent: 0 } }));
-    expect(account.root).toMatchObject({ mfaActive: true, hardwareMfa: hardware, accessKeysPresent: false });
-  });
+  ] as const)(
+    'Given root MFA on and a virtual device list with %s, When built, Then hardwareMfa is %s',
+    (_label, device, hardware) => {
+      const devices: VirtualMfaDevice[] = device === null ? [] : [{ ...device, enabledAt: NEVER }];
+      const { account } = buildAccount(
+        sources({ virtualMfaDevices: devices, accountSummary: { AccountMFAEnabled: 1, AccountAccessKeysPresent: 0 } }),
+      );
+      expect(account.root).toMatchObject({ mfaActive: true, hardwareMfa: hardware, accessKeysPresent: false });
+    },
+  );
 });
 
 describe('buildAccount root and users', () => {
   it('Given no root row (moto) but an account summary with root keys, When built, Then root comes from the summary', () => {
-    const { account } = buildAccount(sources({ accountSummary: { AccountMFAEnabled: 0, AccountAccessKeysPresent: 1 } }));
+    const { account } = buildAccount(
+      sources({ accountSummary: { AccountMFAEnabled: 0, AccountAccessKeysPresent: 1 } }),
+    );
     expect(account.root).toEqual({
       arn: `arn:aws:iam::${ACCOUNT}:root`,
       passwordLastUsed: { state: 'unknown' },
@@ -86,7 +112,12 @@ describe('buildAccount root and users', () => {
 
   it('Given a user only in GAAD and one only in the report, When built, Then both are kept, flagged and warned about', () => {
     const { account, warnings } = buildAccount(
-      sources({ credentialReport: report([{ user: 'alice', arn: arnOf('alice') }, { user: 'ghost', arn: `arn:aws:iam::${ACCOUNT}:user/old/ghost`, key: true }]) }),
+      sources({
+        credentialReport: report([
+          { user: 'alice', arn: arnOf('alice') },
+          { user: 'ghost', arn: `arn:aws:iam::${ACCOUNT}:user/old/ghost`, key: true },
+        ]),
+      }),
     );
     expect(account.users.map((user) => [user.name, user.inCredentialReport, user.path])).toEqual([
       ['alice', true, '/'],
@@ -109,14 +140,37 @@ describe('Identity Center detection', () => {
     Arn: `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef`,
     AssumeRolePolicyDocument: {
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::${ACCOUNT}:saml-provider/AWSSSO_abc123_DO_NOT_DELETE` }, Action: 'sts:AssumeRoleWithSAML' }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Federated: `arn:aws:iam::${ACCOUNT}:saml-provider/AWSSSO_abc123_DO_NOT_DELETE` },
+          Action: 'sts:AssumeRoleWithSAML',
+        },
+      ],
     },
   };
 
   it.each([
     ['an AWSReservedSSO role only (trust names the provider)', [ssoRole], null, true],
-    ['the AWSSSO SAML provider only', [], [{ arn: `arn:aws:iam::${ACCOUNT}:saml-provider/AWSSSO_abc123_DO_NOT_DELETE`, name: 'AWSSSO_abc123_DO_NOT_DELETE', createDate: NEVER, validUntil: NEVER }], true],
-    ['an ordinary role named like it outside the reserved path', [{ ...ssoRole, Path: '/', AssumeRolePolicyDocument: { Statement: [] } }], null, false],
+    [
+      'the AWSSSO SAML provider only',
+      [],
+      [
+        {
+          arn: `arn:aws:iam::${ACCOUNT}:saml-provider/AWSSSO_abc123_DO_NOT_DELETE`,
+          name: 'AWSSSO_abc123_DO_NOT_DELETE',
+          createDate: NEVER,
+          validUntil: NEVER,
+        },
+      ],
+      true,
+    ],
+    [
+      'an ordinary role named like it outside the reserved path',
+      [{ ...ssoRole, Path: '/', AssumeRolePolicyDocument: { Statement: [] } }],
+      null,
+      false,
+    ],
     ['nothing', [], null, false],
   ])('Given %s, When built, Then inUse is %s', (_label, roles, samlProviders, inUse) => {
     const gaad = normalizeGaad([{ RoleDetailList: roles }], 'g.json');

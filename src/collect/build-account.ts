@@ -45,7 +45,11 @@ function pathFromUserArn(arn: string): string {
   return resource.slice(0, resource.lastIndexOf('/') + 1) || '/';
 }
 
-function mergeUser(gaadUser: GaadUser | null, row: CredentialReportRow | null, devices: VirtualMfaDevice[] | null): User {
+function mergeUser(
+  gaadUser: GaadUser | null,
+  row: CredentialReportRow | null,
+  devices: VirtualMfaDevice[] | null,
+): User {
   const arn = gaadUser?.arn ?? (row as CredentialReportRow).arn;
   const mfaActive = row?.mfaActive ?? false;
   return {
@@ -95,7 +99,10 @@ function buildRoot(sources: AccountSources): Root | null {
  * provisions under its reserved path, and the `AWSSSO_*_DO_NOT_DELETE` SAML provider those roles
  * trust. GAAD alone has no provider list, so a trust on that provider also counts.
  */
-export function detectIdentityCenter(roles: readonly Role[], samlProviders: readonly SamlProvider[]): Account['identityCenter'] {
+export function detectIdentityCenter(
+  roles: readonly Role[],
+  samlProviders: readonly SamlProvider[],
+): Account['identityCenter'] {
   const evidence = new Set<string>();
   for (const role of roles) {
     if (role.path.startsWith(SSO_ROLE_PATH) && role.name.startsWith('AWSReservedSSO_')) {
@@ -111,7 +118,8 @@ export function detectIdentityCenter(roles: readonly Role[], samlProviders: read
       const match = /saml-provider\/(AWSSSO_[0-9A-Za-z]+_DO_NOT_DELETE)/.exec(JSON.stringify(role.trustPolicy));
       if (match) trusting.set(match[1] as string, [...(trusting.get(match[1] as string) ?? []), role.name]);
     }
-    for (const [provider, names] of trusting) evidence.add(`SAML provider ${provider} (trusted by ${names.sort(compare).join(', ')})`);
+    for (const [provider, names] of trusting)
+      evidence.add(`SAML provider ${provider} (trusted by ${names.sort(compare).join(', ')})`);
   }
   const sorted = [...evidence].sort(compare);
   return { inUse: sorted.length > 0, evidence: sorted };
@@ -146,7 +154,9 @@ export function buildAccount(sources: AccountSources): { account: Account; warni
   const id = sources.accountId;
   if (sources.credentialReport === null) {
     if (sources.gaad.users.length > 0) {
-      warnings.push(`account ${id}: no credential report: passwords, access keys and MFA of ${sources.gaad.users.length} user(s) are unknown`);
+      warnings.push(
+        `account ${id}: no credential report: passwords, access keys and MFA of ${sources.gaad.users.length} user(s) are unknown`,
+      );
     }
   } else if (notInReport.length > 0) {
     warnings.push(

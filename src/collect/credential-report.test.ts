@@ -46,7 +46,11 @@ describe('credential report markers become never / unknown, never dates', () => 
     ['password_last_used', '2025-03-04T05:06:07+00:00', 'at', 'a date'],
   ] as const)('Given %s = %s, When parsed, Then the password time is %s (%s)', (column, value, state, _why) => {
     const row = parseOne({ [column]: value });
-    const field = { password_last_used: 'lastUsed', password_last_changed: 'lastChanged', password_next_rotation: 'nextRotation' } as const;
+    const field = {
+      password_last_used: 'lastUsed',
+      password_last_changed: 'lastChanged',
+      password_next_rotation: 'nextRotation',
+    } as const;
     expect(row.password[field[column]].state).toBe(state);
   });
 
@@ -56,7 +60,11 @@ describe('credential report markers become never / unknown, never dates', () => 
     ['not_supported', 'unknown'],
     ['2025-05-01T10:00:00+00:00', 'at'],
   ] as const)('Given an active key whose last_used_date is %s, When parsed, Then lastUsed is %s', (value, state) => {
-    const row = parseOne({ access_key_1_active: 'true', access_key_1_last_rotated: '2025-01-01T00:00:00+00:00', access_key_1_last_used_date: value });
+    const row = parseOne({
+      access_key_1_active: 'true',
+      access_key_1_last_rotated: '2025-01-01T00:00:00+00:00',
+      access_key_1_last_used_date: value,
+    });
     expect(row.accessKeys).toHaveLength(1);
     expect(row.accessKeys[0]?.lastUsed.state).toBe(state);
   });
@@ -74,7 +82,11 @@ describe('credential report markers become never / unknown, never dates', () => 
   it('Given an inactive slot with a rotation date and an empty slot, When parsed, Then only the real key is kept, as Inactive', () => {
     const row = parseOne({ access_key_2_active: 'false', access_key_2_last_rotated: '2024-06-01T00:00:00+00:00' });
     expect(row.accessKeys).toEqual([
-      expect.objectContaining({ slot: 2, status: 'Inactive', lastRotated: { state: 'at', at: '2024-06-01T00:00:00Z' } }),
+      expect.objectContaining({
+        slot: 2,
+        status: 'Inactive',
+        lastRotated: { state: 'at', at: '2024-06-01T00:00:00Z' },
+      }),
     ]);
   });
 
@@ -92,9 +104,9 @@ describe('credential report markers become never / unknown, never dates', () => 
   });
 
   it('Given a date column holding garbage, When parsed, Then the error names the file, line, user and column', () => {
-    expect(() => parseCredentialReportCsv(`${HEADER}\n${line({ user: 'bob', password_last_used: 'yesterday' })}`, 'r.csv')).toThrow(
-      'r.csv: credential report line 2 (bob): password_last_used is "yesterday", not a date',
-    );
+    expect(() =>
+      parseCredentialReportCsv(`${HEADER}\n${line({ user: 'bob', password_last_used: 'yesterday' })}`, 'r.csv'),
+    ).toThrow('r.csv: credential report line 2 (bob): password_last_used is "yesterday", not a date');
   });
 });
 
@@ -109,7 +121,9 @@ describe('credential report header and shape errors', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(InputFileError);
-    expect((error as Error).message).toBe('bad.csv: not an IAM credential report: header missing mfa_active; unexpected mfa_enabled');
+    expect((error as Error).message).toBe(
+      'bad.csv: not an IAM credential report: header missing mfa_active; unexpected mfa_enabled',
+    );
   });
 
   it('Given an extra column AWS might add later, When parsed, Then the 22 known columns still read', () => {
@@ -133,7 +147,8 @@ describe('credential report header and shape errors', () => {
     const cell = fc.string({ unit: fc.constantFrom('a', 'Z', '9', ',', '"', ' ', '/', '+', '@', '\n') });
     fc.assert(
       fc.property(fc.array(fc.array(cell, { minLength: 2, maxLength: 5 }), { minLength: 1, maxLength: 5 }), (table) => {
-        const quote = (value: string) => (/[",\n]/.test(value) || value === '' ? `"${value.replace(/"/g, '""')}"` : value);
+        const quote = (value: string) =>
+          /[",\n]/.test(value) || value === '' ? `"${value.replace(/"/g, '""')}"` : value;
         expect(splitCsv(table.map((row) => row.map(quote).join(',')).join('\n'))).toEqual(table);
       }),
     );
@@ -159,7 +174,9 @@ describe('credential report Content: base64, plain CSV or bytes', () => {
   });
 
   it('Given Content that is neither, When read, Then the error says so', () => {
-    expect(() => credentialReportText('%%% not base64 %%%', 'f.json')).toThrow('f.json: the credential report Content is neither CSV nor base64');
+    expect(() => credentialReportText('%%% not base64 %%%', 'f.json')).toThrow(
+      'f.json: the credential report Content is neither CSV nor base64',
+    );
   });
 
   it('Given base64 of something else, When read, Then the error says what it expected', () => {
@@ -169,7 +186,10 @@ describe('credential report Content: base64, plain CSV or bytes', () => {
   });
 
   it('Given a GetCredentialReport document, When parsed, Then GeneratedTime is kept', () => {
-    const report = parseCredentialReportDocument({ Content: csv, GeneratedTime: '2026-01-02T03:04:05+00:00' }, 'f.json');
+    const report = parseCredentialReportDocument(
+      { Content: csv, GeneratedTime: '2026-01-02T03:04:05+00:00' },
+      'f.json',
+    );
     expect(report.generatedAt).toEqual({ state: 'at', at: '2026-01-02T03:04:05Z' });
     expect(report.rows).toHaveLength(1);
   });

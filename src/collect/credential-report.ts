@@ -205,7 +205,10 @@ function parseRow(cell: (column: CredentialReportColumn) => string, where: () =>
 }
 
 function looksLikeReportCsv(text: string): boolean {
-  return text.replace(/^\uFEFF/, '').trimStart().startsWith('user,');
+  return text
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .startsWith('user,');
 }
 
 /**
@@ -228,7 +231,10 @@ export function credentialReportText(content: unknown, source: string): string {
 }
 
 /** The shape of `aws iam get-credential-report` output and of the SDK's GetCredentialReport answer. */
-export function parseCredentialReportDocument(document: { Content?: unknown; GeneratedTime?: unknown }, source: string): CredentialReport {
+export function parseCredentialReportDocument(
+  document: { Content?: unknown; GeneratedTime?: unknown },
+  source: string,
+): CredentialReport {
   const generated = document.GeneratedTime;
   let generatedAt: When = UNKNOWN;
   if (generated instanceof Date || typeof generated === 'string') {

@@ -40,54 +40,89 @@ describe('collectFromFiles on the field corpus', () => {
     ['cloudsplaining/example-authz-details.json', '012345678901', 3, 2, 3, 32, false],
     ['cloudsplaining/example_authz_v2.json', '012345678901', 1, 1, 2, 2, false],
     ['cloudmapper/iam-get-account-authorization-details.json', '123456789012', 2, 1, 4, 2, false],
-  ] as const)('Given %s alone, When read, Then account %s has %i users, %i groups, %i roles, %i policies', (file, accountId, users, groups, roles, policies, identityCenter) => {
-    return collectFromFiles(folder([['gaad.json', { corpus: file }]]), options).then((snapshot) => {
-      expect(snapshot.accounts).toHaveLength(1);
-      const account = snapshot.accounts[0];
-      expect(account).toMatchObject({ accountId, credentialReport: null, root: null });
-      expect([account?.users.length, account?.groups.length, account?.roles.length, account?.policies.length]).toEqual([users, groups, roles, policies]);
-      expect(account?.identityCenter.inUse).toBe(identityCenter);
-      expect(account?.users.every((user) => !user.inCredentialReport)).toBe(true);
-      expect(snapshot.collection.warnings).toEqual([
-        `account ${accountId}: no credential report: passwords, access keys and MFA of ${users} user(s) are unknown`,
-      ]);
-    });
-  });
+  ] as const)(
+    'Given %s alone, When read, Then account %s has %i users, %i groups, %i roles, %i policies',
+    (file, accountId, users, groups, roles, policies, identityCenter) => {
+      return collectFromFiles(folder([['gaad.json', { corpus: file }]]), options).then((snapshot) => {
+        expect(snapshot.accounts).toHaveLength(1);
+        const account = snapshot.accounts[0];
+        expect(account).toMatchObject({ accountId, credentialReport: null, root: null });
+        expect([
+          account?.users.length,
+          account?.groups.length,
+          account?.roles.length,
+          account?.policies.length,
+        ]).toEqual([users, groups, roles, policies]);
+        expect(account?.identityCenter.inUse).toBe(identityCenter);
+        expect(account?.users.every((user) => !user.inCredentialReport)).toBe(true);
+        expect(snapshot.collection.warnings).toEqual([
+          `account ${accountId}: no credential report: passwords, access keys and MFA of ${users} user(s) are unknown`,
+        ]);
+      });
+    },
+  );
 
   it('Given cloudsplaining example.json, When read, Then Identity Center evidence names the AWSReservedSSO roles and the AWSSSO provider', async () => {
-    const snapshot = await collectFromFiles(folder([['example.json', { corpus: 'cloudsplaining/example.json' }]]), options);
+    const snapshot = await collectFromFiles(
+      folder([['example.json', { corpus: 'cloudsplaining/example.json' }]]),
+      options,
+    );
     const evidence = snapshot.accounts[0]?.identityCenter.evidence ?? [];
     expect(evidence.filter((line) => line.startsWith('role AWSReservedSSO_'))).toHaveLength(2);
     expect(evidence.some((line) => line.startsWith('SAML provider AWSSSO_b937d2dff24f2774_DO_NOT_DELETE'))).toBe(true);
   });
 
   it.each([
-    ['the get-credential-report JSON (plain-CSV Content)', 'iam-get-credential-report.json', 'cloudmapper/iam-get-credential-report.json'],
-    ['the bare CSV without a trailing newline', 'iam-get-credential-report.Content.csv', 'cloudmapper/iam-get-credential-report.Content.csv'],
-    ['the decoded CSV saved under a .json name', 'get-credential-report.json', 'cloudmapper/iam-get-credential-report.Content.csv'],
-  ])('Given cloudmapper GAAD and %s, When read, Then the credential facts are right', async (_label, name, corpusFile) => {
-    const dir = folder([
-      ['iam-get-account-authorization-details.json', { corpus: 'cloudmapper/iam-get-account-authorization-details.json' }],
-      [name, { corpus: corpusFile }],
-    ]);
-    const snapshot = await collectFromFiles(dir, options);
-    const account = snapshot.accounts[0];
-    expect(account?.credentialReport?.rows).toBe(3);
-    expect(account?.root).toMatchObject({ mfaActive: true, accessKeysPresent: true });
-    expect(account?.root?.accessKeys).toEqual([
-      expect.objectContaining({ status: 'Active', lastUsedService: 'ecr', lastUsedRegion: 'us-east-1' }),
-    ]);
-    const auditor = userNamed(snapshot, 'auditor_tmp');
-    expect(auditor.accessKeys).toEqual([expect.objectContaining({ slot: 1, status: 'Active', lastUsed: { state: 'never' } })]);
-    const user = userNamed(snapshot, 'user');
-    expect(user.accessKeys.map((key) => key.status)).toEqual(['Active', 'Active']);
-    expect(user).toMatchObject({ mfaActive: false, password: { enabled: true }, inCredentialReport: true });
-  });
+    [
+      'the get-credential-report JSON (plain-CSV Content)',
+      'iam-get-credential-report.json',
+      'cloudmapper/iam-get-credential-report.json',
+    ],
+    [
+      'the bare CSV without a trailing newline',
+      'iam-get-credential-report.Content.csv',
+      'cloudmapper/iam-get-credential-report.Content.csv',
+    ],
+    [
+      'the decoded CSV saved under a .json name',
+      'get-credential-report.json',
+      'cloudmapper/iam-get-credential-report.Content.csv',
+    ],
+  ])(
+    'Given cloudmapper GAAD and %s, When read, Then the credential facts are right',
+    async (_label, name, corpusFile) => {
+      const dir = folder([
+        [
+          'iam-get-account-authorization-details.json',
+          { corpus: 'cloudmapper/iam-get-account-authorization-details.json' },
+        ],
+        [name, { corpus: corpusFile }],
+      ]);
+      const snapshot = await collectFromFiles(dir, options);
+      const account = snapshot.accounts[0];
+      expect(account?.credentialReport?.rows).toBe(3);
+      expect(account?.root).toMatchObject({ mfaActive: true, accessKeysPresent: true });
+      expect(account?.root?.accessKeys).toEqual([
+        expect.objectContaining({ status: 'Active', lastUsedService: 'ecr', lastUsedRegion: 'us-east-1' }),
+      ]);
+      const auditor = userNamed(snapshot, 'auditor_tmp');
+      expect(auditor.accessKeys).toEqual([
+        expect.objectContaining({ slot: 1, status: 'Active', lastUsed: { state: 'never' } }),
+      ]);
+      const user = userNamed(snapshot, 'user');
+      expect(user.accessKeys.map((key) => key.status)).toEqual(['Active', 'Active']);
+      expect(user).toMatchObject({ mfaActive: false, password: { enabled: true }, inCredentialReport: true });
+    },
+  );
 
   it('Given the committed cloudmapper-csv fixture folder, When read, Then it validates against the Snapshot schema', async () => {
     const snapshot = await collectFromFiles(join(FIXTURES, 'cloudmapper-csv'), options);
     expect(SnapshotSchema.safeParse(snapshot).success).toBe(true);
-    expect(snapshot.collection).toMatchObject({ source: 'files', origin: join(FIXTURES, 'cloudmapper-csv'), apiCalls: {} });
+    expect(snapshot.collection).toMatchObject({
+      source: 'files',
+      origin: join(FIXTURES, 'cloudmapper-csv'),
+      apiCalls: {},
+    });
     // A bare CSV carries no generated time, so no age warning can be given.
     expect(snapshot.accounts[0]?.credentialReport?.generatedAt).toEqual({ state: 'unknown' });
   });
@@ -103,9 +138,25 @@ describe('collectFromFiles on the field corpus', () => {
   });
 
   it('Given GAAD split into two pages, When read, Then the pages are merged', async () => {
-    const full = JSON.parse(readFileSync(join(CORPUS, 'cloudsplaining/example.json'), 'utf8')) as Record<string, unknown[]>;
-    const first = { UserDetailList: full.UserDetailList?.slice(0, 20), GroupDetailList: full.GroupDetailList, RoleDetailList: [], Policies: [], IsTruncated: true, Marker: 'm' };
-    const second = { UserDetailList: full.UserDetailList?.slice(20), GroupDetailList: [], RoleDetailList: full.RoleDetailList, Policies: full.Policies, IsTruncated: false };
+    const full = JSON.parse(readFileSync(join(CORPUS, 'cloudsplaining/example.json'), 'utf8')) as Record<
+      string,
+      unknown[]
+    >;
+    const first = {
+      UserDetailList: full.UserDetailList?.slice(0, 20),
+      GroupDetailList: full.GroupDetailList,
+      RoleDetailList: [],
+      Policies: [],
+      IsTruncated: true,
+      Marker: 'm',
+    };
+    const second = {
+      UserDetailList: full.UserDetailList?.slice(20),
+      GroupDetailList: [],
+      RoleDetailList: full.RoleDetailList,
+      Policies: full.Policies,
+      IsTruncated: false,
+    };
     const dir = folder([
       ['get-account-authorization-details-1.json', { text: JSON.stringify(first) }],
       ['get-account-authorization-details-2.json', { text: JSON.stringify(second) }],
@@ -118,10 +169,27 @@ describe('collectFromFiles on the field corpus', () => {
     const arn = (host: string) => `arn:aws:iam::123456789012:oidc-provider/${host}`;
     const dir = folder([
       ['gaad.json', { corpus: 'cloudmapper/iam-get-account-authorization-details.json' }],
-      ['list-open-id-connect-providers.json', { text: JSON.stringify({ OpenIDConnectProviderList: [{ Arn: arn('token.actions.githubusercontent.com') }, { Arn: arn('gitlab.com') }] }) }],
+      [
+        'list-open-id-connect-providers.json',
+        {
+          text: JSON.stringify({
+            OpenIDConnectProviderList: [
+              { Arn: arn('token.actions.githubusercontent.com') },
+              { Arn: arn('gitlab.com') },
+            ],
+          }),
+        },
+      ],
       [
         'get-open-id-connect-provider-github.json',
-        { text: JSON.stringify({ Url: 'token.actions.githubusercontent.com', ClientIDList: ['sts.amazonaws.com'], ThumbprintList: [], CreateDate: '2026-01-01T00:00:00Z' }) },
+        {
+          text: JSON.stringify({
+            Url: 'token.actions.githubusercontent.com',
+            ClientIDList: ['sts.amazonaws.com'],
+            ThumbprintList: [],
+            CreateDate: '2026-01-01T00:00:00Z',
+          }),
+        },
       ],
     ]);
     const snapshot = await collectFromFiles(dir, options);
@@ -136,10 +204,14 @@ describe('collectFromFiles on the field corpus', () => {
 
   it('Given an empty GAAD in a folder named after the account, When read, Then the folder name is the account id', async () => {
     const root = join(scratch, `named-${++counter}`);
-    const empty = { text: JSON.stringify({ UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] }) };
+    const empty = {
+      text: JSON.stringify({ UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] }),
+    };
     const dir = folder([['gaad.json', empty]], join(root, '444455556666'));
     const snapshot = await collectFromFiles(dir, options);
-    expect(snapshot.accounts.map((account) => [account.accountId, account.users.length])).toEqual([['444455556666', 0]]);
+    expect(snapshot.accounts.map((account) => [account.accountId, account.users.length])).toEqual([
+      ['444455556666', 0],
+    ]);
     const unnamed = folder([['gaad.json', empty]], join(root, 'somewhere'));
     await expect(collectFromFiles(unnamed, options)).rejects.toThrow(
       `${unnamed}: cannot tell the account id: no ARN in the files names one; name the folder after the 12-digit account id`,
@@ -160,20 +232,43 @@ describe('collectFromFiles on the field corpus', () => {
 
 describe('collectFromFiles on bad input: one line naming the file and the problem', () => {
   const gaad = { corpus: 'cloudmapper/iam-get-account-authorization-details.json' } as const;
-  const header = 'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';
+  const header =
+    'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';
 
   const cases: Array<[string, Array<[string, { corpus: string } | { text: string }]>, string | RegExp, string]> = [
-    ['malformed JSON', [['gaad.json', { text: '{"UserDetailList": [ {"UserName": ' }]], /gaad\.json: not valid JSON \(.+\): is the file truncated\?$/, 'gaad.json'],
-    ['an empty file', [['gaad.json', gaad], ['get-credential-report.json', { text: '\n' }]], /get-credential-report\.json: is empty$/, 'get-credential-report.json'],
+    [
+      'malformed JSON',
+      [['gaad.json', { text: '{"UserDetailList": [ {"UserName": ' }]],
+      /gaad\.json: not valid JSON \(.+\): is the file truncated\?$/,
+      'gaad.json',
+    ],
+    [
+      'an empty file',
+      [
+        ['gaad.json', gaad],
+        ['get-credential-report.json', { text: '\n' }],
+      ],
+      /get-credential-report\.json: is empty$/,
+      'get-credential-report.json',
+    ],
     [
       'a CSV with the wrong header',
-      [['gaad.json', gaad], ['report.csv', { text: 'name,arn,created\nbob,arn:aws:iam::123456789012:user/bob,2020-01-01\n' }]],
+      [
+        ['gaad.json', gaad],
+        ['report.csv', { text: 'name,arn,created\nbob,arn:aws:iam::123456789012:user/bob,2020-01-01\n' }],
+      ],
       /report\.csv: not an IAM credential report: header missing user, user_creation_time, .*; unexpected name, created$/,
       'report.csv',
     ],
     [
       'a truncated CSV',
-      [['gaad.json', gaad], ['credential-report.csv', { text: `${header}\nbob,arn:aws:iam::123456789012:user/bob,2020-01-01T00:00:00+00:00,false` }]],
+      [
+        ['gaad.json', gaad],
+        [
+          'credential-report.csv',
+          { text: `${header}\nbob,arn:aws:iam::123456789012:user/bob,2020-01-01T00:00:00+00:00,false` },
+        ],
+      ],
       /credential-report\.csv: credential report line 2 has 4 columns, the header 22: is the file truncated\?$/,
       'credential-report.csv',
     ],
@@ -181,7 +276,16 @@ describe('collectFromFiles on bad input: one line naming the file and the proble
       'a broken trust policy in the second GAAD page',
       [
         ['gaad-1.json', gaad],
-        ['gaad-2.json', { text: JSON.stringify({ RoleDetailList: [{ RoleName: 'r', Arn: 'arn:aws:iam::123456789012:role/r', AssumeRolePolicyDocument: '%7Bbroken' }] }) }],
+        [
+          'gaad-2.json',
+          {
+            text: JSON.stringify({
+              RoleDetailList: [
+                { RoleName: 'r', Arn: 'arn:aws:iam::123456789012:role/r', AssumeRolePolicyDocument: '%7Bbroken' },
+              ],
+            }),
+          },
+        ],
       ],
       /gaad-2\.json: authorization details: trust policy of role r: /,
       'gaad-2.json',
@@ -194,7 +298,10 @@ describe('collectFromFiles on bad input: one line naming the file and the proble
     ],
     [
       'a JSON roleshift does not read',
-      [['gaad.json', gaad], ['notes.json', { text: '{"hello": "world"}' }]],
+      [
+        ['gaad.json', gaad],
+        ['notes.json', { text: '{"hello": "world"}' }],
+      ],
       /notes\.json: not a file roleshift reads: expected AWS CLI JSON output of get-account-authorization-details/,
       'notes.json',
     ],
@@ -216,19 +323,22 @@ describe('collectFromFiles on bad input: one line naming the file and the proble
     ],
   ];
 
-  it.each(cases)('Given %s, When read, Then InputFileError says what is wrong', async (_label, files, message, file) => {
-    const dir = folder(files);
-    const before = readdirSync(dir);
-    const error = await collectFromFiles(dir, options).then(
-      () => null,
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(InputFileError);
-    expect((error as Error).message).toMatch(message);
-    expect((error as Error).message).not.toContain('\n');
-    if (file !== '') expect((error as InputFileError).file).toBe(join(dir, file));
-    expect(readdirSync(dir)).toEqual(before);
-  });
+  it.each(cases)(
+    'Given %s, When read, Then InputFileError says what is wrong',
+    async (_label, files, message, file) => {
+      const dir = folder(files);
+      const before = readdirSync(dir);
+      const error = await collectFromFiles(dir, options).then(
+        () => null,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(InputFileError);
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).not.toContain('\n');
+      if (file !== '') expect((error as InputFileError).file).toBe(join(dir, file));
+      expect(readdirSync(dir)).toEqual(before);
+    },
+  );
 
   it('Given an empty directory, When read, Then a UserInputError names it', async () => {
     const dir = folder([['README.md', { text: 'only docs' }]]);
@@ -240,7 +350,9 @@ describe('collectFromFiles on bad input: one line naming the file and the proble
   });
 
   it('Given a folder that does not exist, When read, Then the error says so', async () => {
-    await expect(collectFromFiles(join(scratch, 'nope'), options)).rejects.toThrow(`${join(scratch, 'nope')}: no such folder`);
+    await expect(collectFromFiles(join(scratch, 'nope'), options)).rejects.toThrow(
+      `${join(scratch, 'nope')}: no such folder`,
+    );
   });
 
   it('Given files of two accounts in one folder, When read, Then the error asks for one sub-folder each', async () => {

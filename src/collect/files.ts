@@ -2,7 +2,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { DEFAULT_CONFIG } from '../config.js';
 import { InputFileError, UserInputError } from '../errors.js';
-import { SNAPSHOT_SCHEMA_VERSION, SnapshotSchema, type Account, type OidcProvider, type Snapshot } from '../model/snapshot.js';
+import {
+  SNAPSHOT_SCHEMA_VERSION,
+  SnapshotSchema,
+  type Account,
+  type OidcProvider,
+  type Snapshot,
+} from '../model/snapshot.js';
 import { UNKNOWN } from '../model/when.js';
 import { TOOL_VERSION } from '../version.js';
 import { buildAccount, staleReportWarning } from './build-account.js';
@@ -84,7 +90,8 @@ interface InputFile {
   content: unknown;
 }
 
-const ACCEPTED = 'expected AWS CLI JSON output of get-account-authorization-details, get-credential-report, list-virtual-mfa-devices, get-account-summary, list-account-aliases, list-open-id-connect-providers, get-open-id-connect-provider or list-saml-providers';
+const ACCEPTED =
+  'expected AWS CLI JSON output of get-account-authorization-details, get-credential-report, list-virtual-mfa-devices, get-account-summary, list-account-aliases, list-open-id-connect-providers, get-open-id-connect-provider or list-saml-providers';
 
 function readText(path: string): string {
   let text: string;
@@ -116,7 +123,12 @@ function readInputFile(path: string): InputFile {
   }
   const kind = kindFromContent(content);
   if (kind === null) {
-    throw new InputFileError(path, named === null ? `not a file roleshift reads: ${ACCEPTED}` : `does not hold ${KIND_LABEL[named]}, as its name says`);
+    throw new InputFileError(
+      path,
+      named === null
+        ? `not a file roleshift reads: ${ACCEPTED}`
+        : `does not hold ${KIND_LABEL[named]}, as its name says`,
+    );
   }
   if (named !== null && named !== kind) {
     throw new InputFileError(path, `holds ${KIND_LABEL[kind]}, not what its name says (${KIND_LABEL[named]})`);
@@ -135,7 +147,14 @@ function entriesOf(dir: string): { files: string[]; folders: string[] } {
     names = readdirSync(dir).sort(compare);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputFileError(dir, code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'is a file; --from takes a folder' : `cannot read folder (${code ?? 'unknown error'})`);
+    throw new InputFileError(
+      dir,
+      code === 'ENOENT'
+        ? 'no such folder'
+        : code === 'ENOTDIR'
+          ? 'is a file; --from takes a folder'
+          : `cannot read folder (${code ?? 'unknown error'})`,
+    );
   }
   const files: string[] = [];
   const folders: string[] = [];
@@ -162,13 +181,19 @@ function accountIdOf(folder: string, arns: readonly string[]): string {
   if (best !== undefined) return best[0];
   const name = basename(folder);
   if (/^\d{12}$/.test(name)) return name;
-  throw new InputFileError(folder, 'cannot tell the account id: no ARN in the files names one; name the folder after the 12-digit account id');
+  throw new InputFileError(
+    folder,
+    'cannot tell the account id: no ARN in the files names one; name the folder after the 12-digit account id',
+  );
 }
 
 function single(files: InputFile[], kind: FileKind): InputFile | null {
   const matching = files.filter((file) => file.kind === kind);
   if (matching.length > 1) {
-    throw new InputFileError(matching[1]?.path ?? '', `a second ${KIND_LABEL[kind]} for the same account (the first is ${matching[0]?.path ?? ''}); keep one`);
+    throw new InputFileError(
+      matching[1]?.path ?? '',
+      `a second ${KIND_LABEL[kind]} for the same account (the first is ${matching[0]?.path ?? ''}); keep one`,
+    );
   }
   return matching[0] ?? null;
 }
@@ -178,7 +203,10 @@ export function readAccountFolder(folder: string, paths: readonly string[]): { a
   const files = paths.map(readInputFile);
   const gaadFiles = files.filter((file) => file.kind === 'gaad');
   if (gaadFiles.length === 0) {
-    throw new InputFileError(folder, 'no get-account-authorization-details output here: run `aws iam get-account-authorization-details > gaad.json` for this account');
+    throw new InputFileError(
+      folder,
+      'no get-account-authorization-details output here: run `aws iam get-account-authorization-details > gaad.json` for this account',
+    );
   }
   const gaad = mergeGaad(gaadFiles.map((file) => normalizeGaad([file.content], file.path)));
 
@@ -188,7 +216,10 @@ export function readAccountFolder(folder: string, paths: readonly string[]): { a
     credentialReport =
       typeof reportFile.content === 'string'
         ? parseCredentialReportCsv(reportFile.content, reportFile.path, UNKNOWN)
-        : parseCredentialReportDocument(reportFile.content as { Content?: unknown; GeneratedTime?: unknown }, reportFile.path);
+        : parseCredentialReportDocument(
+            reportFile.content as { Content?: unknown; GeneratedTime?: unknown },
+            reportFile.path,
+          );
   }
 
   const entityAccounts = new Set(
@@ -210,7 +241,8 @@ export function readAccountFolder(folder: string, paths: readonly string[]): { a
   const accountId = accountIdOf(folder, arns);
 
   const mfaFile = single(files, 'virtual-mfa');
-  const virtualMfaDevices: VirtualMfaDevice[] | null = mfaFile === null ? null : normalizeVirtualMfaDevices(mfaFile.content, mfaFile.path);
+  const virtualMfaDevices: VirtualMfaDevice[] | null =
+    mfaFile === null ? null : normalizeVirtualMfaDevices(mfaFile.content, mfaFile.path);
   const summaryFile = single(files, 'account-summary');
   const aliasesFile = single(files, 'account-aliases');
   const samlFile = single(files, 'saml-list');
@@ -256,7 +288,9 @@ function readOidcProviders(files: InputFile[], accountId: string, warnings: stri
       });
     }
     if (missing.length > 0) {
-      warnings.push(`account ${accountId}: no get-open-id-connect-provider file for ${missing.join(', ')}: audiences and thumbprints unknown`);
+      warnings.push(
+        `account ${accountId}: no get-open-id-connect-provider file for ${missing.join(', ')}: audiences and thumbprints unknown`,
+      );
     }
   }
   return [...byArn.values()];
@@ -292,7 +326,8 @@ export async function collectFromFiles(dir: string, options: { now: () => Date }
   for (const { folder, files } of folders) {
     const { account, warnings: accountWarnings } = readAccountFolder(folder, files);
     const earlier = folderOf.get(account.accountId);
-    if (earlier !== undefined) throw new InputFileError(folder, `holds account ${account.accountId} again (already read from ${earlier})`);
+    if (earlier !== undefined)
+      throw new InputFileError(folder, `holds account ${account.accountId} again (already read from ${earlier})`);
     folderOf.set(account.accountId, folder);
     accounts.push(account);
     warnings.push(...accountWarnings);

@@ -1,5 +1,14 @@
 import { InputFileError } from '../errors.js';
-import type { AttachedPolicy, Group, InlinePolicy, ManagedPolicy, PolicyDocument, Role, Tags, When } from '../model/snapshot.js';
+import type {
+  AttachedPolicy,
+  Group,
+  InlinePolicy,
+  ManagedPolicy,
+  PolicyDocument,
+  Role,
+  Tags,
+  When,
+} from '../model/snapshot.js';
 import { NEVER, UNKNOWN } from '../model/when.js';
 import { whenFromAws } from './instant.js';
 import { decodePolicyDocument } from './policy-text.js';
@@ -128,7 +137,10 @@ function userOf(entry: Json): GaadUser {
     path: optionalText(entry, 'Path') ?? '/',
     createDate: dateOf(entry.CreateDate),
     tags: tagsOf(entry),
-    groups: (Array.isArray(entry.GroupList) ? entry.GroupList.filter((g): g is string => typeof g === 'string') : []).sort(compare),
+    groups: (Array.isArray(entry.GroupList)
+      ? entry.GroupList.filter((g): g is string => typeof g === 'string')
+      : []
+    ).sort(compare),
     attachedPolicies: attachedOf(entry),
     inlinePolicies: inlineOf(entry, 'UserPolicyList', what),
     permissionsBoundary: boundaryOf(entry),

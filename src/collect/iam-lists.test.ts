@@ -11,7 +11,13 @@ import {
 describe('IAM list normalisers accept the CLI file and the SDK answer alike', () => {
   it('Given a get-open-id-connect-provider file (no ARN in it), When normalised, Then the ARN comes from the URL', () => {
     const provider = normalizeOidcProvider(
-      { Url: 'token.actions.githubusercontent.com', ClientIDList: ['sts.amazonaws.com'], ThumbprintList: ['b', 'a'], CreateDate: '2026-01-01T00:00:00.000001+00:00', Tags: [] },
+      {
+        Url: 'token.actions.githubusercontent.com',
+        ClientIDList: ['sts.amazonaws.com'],
+        ThumbprintList: ['b', 'a'],
+        CreateDate: '2026-01-01T00:00:00.000001+00:00',
+        Tags: [],
+      },
       null,
       '123456789012',
       'get-open-id-connect-provider-github.json',
@@ -28,7 +34,10 @@ describe('IAM list normalisers accept the CLI file and the SDK answer alike', ()
 
   it.each([
     ['https://gitlab.example.com/group', 'arn:aws:iam::111111111111:oidc-provider/gitlab.example.com/group'],
-    ['token.actions.githubusercontent.com', 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com'],
+    [
+      'token.actions.githubusercontent.com',
+      'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com',
+    ],
   ])('Given the URL %s, When the ARN is derived, Then it is %s', (url, arn) => {
     expect(oidcProviderArn('111111111111', url)).toBe(arn);
   });
@@ -37,7 +46,11 @@ describe('IAM list normalisers accept the CLI file and the SDK answer alike', ()
     const devices = normalizeVirtualMfaDevices(
       {
         VirtualMFADevices: [
-          { SerialNumber: 'arn:aws:iam::1:mfa/z', User: { Arn: 'arn:aws:iam::1:user/z' }, EnableDate: new Date('2026-02-02T00:00:00Z') },
+          {
+            SerialNumber: 'arn:aws:iam::1:mfa/z',
+            User: { Arn: 'arn:aws:iam::1:user/z' },
+            EnableDate: new Date('2026-02-02T00:00:00Z'),
+          },
           { SerialNumber: 'arn:aws:iam::1:mfa/a' },
         ],
       },
@@ -45,25 +58,55 @@ describe('IAM list normalisers accept the CLI file and the SDK answer alike', ()
     );
     expect(devices).toEqual([
       { serial: 'arn:aws:iam::1:mfa/a', userArn: null, enabledAt: { state: 'unknown' } },
-      { serial: 'arn:aws:iam::1:mfa/z', userArn: 'arn:aws:iam::1:user/z', enabledAt: { state: 'at', at: '2026-02-02T00:00:00Z' } },
+      {
+        serial: 'arn:aws:iam::1:mfa/z',
+        userArn: 'arn:aws:iam::1:user/z',
+        enabledAt: { state: 'at', at: '2026-02-02T00:00:00Z' },
+      },
     ]);
   });
 
   it('Given SAML providers, When normalised, Then the name is the ARN resource', () => {
     expect(
-      normalizeSamlProviders({ SAMLProviderList: [{ Arn: 'arn:aws:iam::1:saml-provider/AWSSSO_ab12_DO_NOT_DELETE', ValidUntil: '2030-01-01T00:00:00Z' }] }, 'f')[0],
-    ).toMatchObject({ name: 'AWSSSO_ab12_DO_NOT_DELETE', validUntil: { state: 'at', at: '2030-01-01T00:00:00Z' }, createDate: { state: 'unknown' } });
+      normalizeSamlProviders(
+        {
+          SAMLProviderList: [
+            { Arn: 'arn:aws:iam::1:saml-provider/AWSSSO_ab12_DO_NOT_DELETE', ValidUntil: '2030-01-01T00:00:00Z' },
+          ],
+        },
+        'f',
+      )[0],
+    ).toMatchObject({
+      name: 'AWSSSO_ab12_DO_NOT_DELETE',
+      validUntil: { state: 'at', at: '2030-01-01T00:00:00Z' },
+      createDate: { state: 'unknown' },
+    });
   });
 
   it('Given a summary and aliases, When normalised, Then numbers and names are kept', () => {
-    expect(normalizeAccountSummary({ SummaryMap: { Users: 3, AccountMFAEnabled: 1 } }, 'f')).toEqual({ AccountMFAEnabled: 1, Users: 3 });
+    expect(normalizeAccountSummary({ SummaryMap: { Users: 3, AccountMFAEnabled: 1 } }, 'f')).toEqual({
+      AccountMFAEnabled: 1,
+      Users: 3,
+    });
     expect(normalizeAccountAliases({ AccountAliases: ['acme-prod'], IsTruncated: false }, 'f')).toEqual(['acme-prod']);
   });
 
   it.each([
-    ['virtual MFA', () => normalizeVirtualMfaDevices({}, 'x.json'), 'x.json: not a ListVirtualMFADevices answer (no VirtualMFADevices list)'],
-    ['summary', () => normalizeAccountSummary({ Summary: {} }, 'x.json'), 'x.json: not a GetAccountSummary answer (no SummaryMap)'],
-    ['OIDC provider', () => normalizeOidcProvider({ ClientIDList: [] }, null, '1', 'x.json'), 'x.json: not a GetOpenIDConnectProvider answer (no Url)'],
+    [
+      'virtual MFA',
+      () => normalizeVirtualMfaDevices({}, 'x.json'),
+      'x.json: not a ListVirtualMFADevices answer (no VirtualMFADevices list)',
+    ],
+    [
+      'summary',
+      () => normalizeAccountSummary({ Summary: {} }, 'x.json'),
+      'x.json: not a GetAccountSummary answer (no SummaryMap)',
+    ],
+    [
+      'OIDC provider',
+      () => normalizeOidcProvider({ ClientIDList: [] }, null, '1', 'x.json'),
+      'x.json: not a GetOpenIDConnectProvider answer (no Url)',
+    ],
   ])('Given a %s answer of the wrong shape, When normalised, Then the error names the file', (_label, run, message) => {
     expect(run).toThrow(message);
   });

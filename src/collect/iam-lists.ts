@@ -99,7 +99,12 @@ export function oidcProviderArn(accountId: string, url: string, partition = 'aws
  * `get-open-id-connect-provider`: Url, ClientIDList, ThumbprintList, CreateDate, Tags. The answer
  * has no ARN, so the caller passes the one it asked for (live) or it is derived from the URL (files).
  */
-export function normalizeOidcProvider(answer: unknown, arn: string | null, accountId: string, source: string): OidcProvider {
+export function normalizeOidcProvider(
+  answer: unknown,
+  arn: string | null,
+  accountId: string,
+  source: string,
+): OidcProvider {
   if (!isRecord(answer) || typeof answer.Url !== 'string') {
     throw new InputFileError(source, 'not a GetOpenIDConnectProvider answer (no Url)');
   }

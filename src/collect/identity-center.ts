@@ -48,7 +48,9 @@ export async function readIdentityCenter(
   for (const PermissionSetArn of [...permissionSetArns].sort()) {
     const described = await ssoAdmin.send(new DescribePermissionSetCommand({ InstanceArn, PermissionSetArn }));
     const managed = await allPages(async (NextToken) => {
-      const page = await ssoAdmin.send(new ListManagedPoliciesInPermissionSetCommand({ InstanceArn, PermissionSetArn, NextToken }));
+      const page = await ssoAdmin.send(
+        new ListManagedPoliciesInPermissionSetCommand({ InstanceArn, PermissionSetArn, NextToken }),
+      );
       return { items: page.AttachedManagedPolicies ?? [], next: page.NextToken };
     });
     const customer = await allPages(async (NextToken) => {
@@ -72,12 +74,16 @@ export async function readIdentityCenter(
       inlinePolicy: inline.InlinePolicy ? decodePolicyDocument(inline.InlinePolicy) : null,
     });
     const accountIds = await allPages(async (NextToken) => {
-      const page = await ssoAdmin.send(new ListAccountsForProvisionedPermissionSetCommand({ InstanceArn, PermissionSetArn, NextToken }));
+      const page = await ssoAdmin.send(
+        new ListAccountsForProvisionedPermissionSetCommand({ InstanceArn, PermissionSetArn, NextToken }),
+      );
       return { items: page.AccountIds ?? [], next: page.NextToken };
     });
     for (const AccountId of [...accountIds].sort()) {
       const listed = await allPages(async (NextToken) => {
-        const page = await ssoAdmin.send(new ListAccountAssignmentsCommand({ InstanceArn, PermissionSetArn, AccountId, NextToken }));
+        const page = await ssoAdmin.send(
+          new ListAccountAssignmentsCommand({ InstanceArn, PermissionSetArn, AccountId, NextToken }),
+        );
         return { items: page.AccountAssignments ?? [], next: page.NextToken };
       });
       for (const assignment of listed) {
@@ -113,7 +119,10 @@ export async function readIdentityCenter(
     }
   }
 
-  const byKey = <T>(key: (item: T) => string) => (a: T, b: T) => key(a).localeCompare(key(b));
+  const byKey =
+    <T>(key: (item: T) => string) =>
+    (a: T, b: T) =>
+      key(a).localeCompare(key(b));
   return {
     instanceArn: InstanceArn,
     identityStoreId: IdentityStoreId,
@@ -126,10 +135,15 @@ export async function readIdentityCenter(
         userId: user.UserId ?? '',
         userName: user.UserName ?? '',
         displayName: user.DisplayName ?? null,
-        emails: (user.Emails ?? []).map((email) => email.Value ?? '').filter(Boolean).sort(),
+        emails: (user.Emails ?? [])
+          .map((email) => email.Value ?? '')
+          .filter(Boolean)
+          .sort(),
       }))
       .sort(byKey((u) => u.userName)),
-    groups: groups.map((group) => ({ groupId: group.GroupId ?? '', displayName: group.DisplayName ?? '' })).sort(byKey((g) => g.displayName)),
+    groups: groups
+      .map((group) => ({ groupId: group.GroupId ?? '', displayName: group.DisplayName ?? '' }))
+      .sort(byKey((g) => g.displayName)),
     memberships: memberships.sort(byKey((m) => `${m.groupId}|${m.userId}`)),
   };
 }

@@ -35,8 +35,14 @@ const NOW = new Date('2026-11-23T10:00:00Z');
 const scratch = mkdtempSync(join(tmpdir(), 'roleshift-live-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const s3Read = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::acme-artifacts/*' }] };
-const s3Write = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:PutObject'], Resource: 'arn:aws:s3:::acme-artifacts/*' }] };
+const s3Read = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::acme-artifacts/*' }],
+};
+const s3Write = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: ['s3:PutObject'], Resource: 'arn:aws:s3:::acme-artifacts/*' }],
+};
 const githubTrust = {
   Version: '2012-10-17',
   Statement: [
@@ -67,41 +73,103 @@ function iamOf(moto: Moto): IAMClient {
 /** A small estate touching every field the collectors read. */
 async function seedEstate(moto: Moto): Promise<void> {
   const iam = iamOf(moto);
-  const policy = await iam.send(new CreatePolicyCommand({ PolicyName: 'deploy-artifacts', Path: '/team/', PolicyDocument: JSON.stringify(s3Read) }));
+  const policy = await iam.send(
+    new CreatePolicyCommand({ PolicyName: 'deploy-artifacts', Path: '/team/', PolicyDocument: JSON.stringify(s3Read) }),
+  );
   const policyArn = policy.Policy?.Arn as string;
-  await iam.send(new CreatePolicyVersionCommand({ PolicyArn: policyArn, PolicyDocument: JSON.stringify(s3Write), SetAsDefault: true }));
+  await iam.send(
+    new CreatePolicyVersionCommand({
+      PolicyArn: policyArn,
+      PolicyDocument: JSON.stringify(s3Write),
+      SetAsDefault: true,
+    }),
+  );
 
   await iam.send(new CreateGroupCommand({ GroupName: 'developers', Path: '/people/' }));
-  await iam.send(new PutGroupPolicyCommand({ GroupName: 'developers', PolicyName: 'read-artifacts', PolicyDocument: JSON.stringify(s3Read) }));
+  await iam.send(
+    new PutGroupPolicyCommand({
+      GroupName: 'developers',
+      PolicyName: 'read-artifacts',
+      PolicyDocument: JSON.stringify(s3Read),
+    }),
+  );
   await iam.send(new AttachGroupPolicyCommand({ GroupName: 'developers', PolicyArn: policyArn }));
 
   await iam.send(
-    new CreateUserCommand({ UserName: 'alice', Path: '/people/', Tags: [{ Key: 'owner', Value: 'alice@acme.example' }, { Key: 'team', Value: 'web' }] }),
+    new CreateUserCommand({
+      UserName: 'alice',
+      Path: '/people/',
+      Tags: [
+        { Key: 'owner', Value: 'alice@acme.example' },
+        { Key: 'team', Value: 'web' },
+      ],
+    }),
   );
   await iam.send(new AddUserToGroupCommand({ GroupName: 'developers', UserName: 'alice' }));
   await iam.send(new CreateLoginProfileCommand({ UserName: 'alice', Password: 'Correct-Horse-9!' }));
   await iam.send(new CreateAccessKeyCommand({ UserName: 'alice' }));
   const device = await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'alice-phone' }));
   await iam.send(
-    new EnableMFADeviceCommand({ UserName: 'alice', SerialNumber: device.VirtualMFADevice?.SerialNumber, AuthenticationCode1: '123456', AuthenticationCode2: '654321' }),
+    new EnableMFADeviceCommand({
+      UserName: 'alice',
+      SerialNumber: device.VirtualMFADevice?.SerialNumber,
+      AuthenticationCode1: '123456',
+      AuthenticationCode2: '654321',
+    }),
   );
 
-  await iam.send(new CreateUserCommand({ UserName: 'deploy-bot', Path: '/ci/', PermissionsBoundary: policyArn, Tags: [{ Key: 'purpose', Value: 'github deploy' }] }));
-  await iam.send(new PutUserPolicyCommand({ UserName: 'deploy-bot', PolicyName: 'push', PolicyDocument: JSON.stringify(s3Write) }));
+  await iam.send(
+    new CreateUserCommand({
+      UserName: 'deploy-bot',
+      Path: '/ci/',
+      PermissionsBoundary: policyArn,
+      Tags: [{ Key: 'purpose', Value: 'github deploy' }],
+    }),
+  );
+  await iam.send(
+    new PutUserPolicyCommand({ UserName: 'deploy-bot', PolicyName: 'push', PolicyDocument: JSON.stringify(s3Write) }),
+  );
   await iam.send(new CreateAccessKeyCommand({ UserName: 'deploy-bot' }));
   const second = await iam.send(new CreateAccessKeyCommand({ UserName: 'deploy-bot' }));
-  await iam.send(new UpdateAccessKeyCommand({ UserName: 'deploy-bot', AccessKeyId: second.AccessKey?.AccessKeyId, Status: 'Inactive' }));
+  await iam.send(
+    new UpdateAccessKeyCommand({
+      UserName: 'deploy-bot',
+      AccessKeyId: second.AccessKey?.AccessKeyId,
+      Status: 'Inactive',
+    }),
+  );
 
   await iam.send(new CreateUserCommand({ UserName: 'ops-token' }));
-  await iam.send(new EnableMFADeviceCommand({ UserName: 'ops-token', SerialNumber: 'GAHT12345678', AuthenticationCode1: '123456', AuthenticationCode2: '654321' }));
+  await iam.send(
+    new EnableMFADeviceCommand({
+      UserName: 'ops-token',
+      SerialNumber: 'GAHT12345678',
+      AuthenticationCode1: '123456',
+      AuthenticationCode2: '654321',
+    }),
+  );
 
-  await iam.send(new CreateOpenIDConnectProviderCommand({
-    Url: 'https://token.actions.githubusercontent.com',
-    ClientIDList: ['sts.amazonaws.com'],
-    ThumbprintList: ['6938fd4d98bab03faadb97b34396831e3780aea1'],
-  }));
-  await iam.send(new CreateSAMLProviderCommand({ Name: 'AWSSSO_0123abcd4567ef89_DO_NOT_DELETE', SAMLMetadataDocument: SAML_METADATA }));
-  await iam.send(new CreateRoleCommand({ RoleName: 'github-deploy', Path: '/ci/', AssumeRolePolicyDocument: JSON.stringify(githubTrust), Description: 'GitHub Actions deploys' }));
+  await iam.send(
+    new CreateOpenIDConnectProviderCommand({
+      Url: 'https://token.actions.githubusercontent.com',
+      ClientIDList: ['sts.amazonaws.com'],
+      ThumbprintList: ['6938fd4d98bab03faadb97b34396831e3780aea1'],
+    }),
+  );
+  await iam.send(
+    new CreateSAMLProviderCommand({
+      Name: 'AWSSSO_0123abcd4567ef89_DO_NOT_DELETE',
+      SAMLMetadataDocument: SAML_METADATA,
+    }),
+  );
+  await iam.send(
+    new CreateRoleCommand({
+      RoleName: 'github-deploy',
+      Path: '/ci/',
+      AssumeRolePolicyDocument: JSON.stringify(githubTrust),
+      Description: 'GitHub Actions deploys',
+    }),
+  );
   await iam.send(new AttachRolePolicyCommand({ RoleName: 'github-deploy', PolicyArn: policyArn }));
   await iam.send(
     new CreateRoleCommand({
@@ -124,7 +192,8 @@ function user(snapshot: Snapshot, name: string): User {
 function useMotoEnvironment(moto: Moto, extra: Record<string, string> = {}): void {
   const env = moto.env(extra);
   for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) vi.stubEnv(key, undefined);
-  for (const [key, value] of Object.entries(env)) if (key.startsWith('AWS_') && value !== undefined) vi.stubEnv(key, value);
+  for (const [key, value] of Object.entries(env))
+    if (key.startsWith('AWS_') && value !== undefined) vi.stubEnv(key, value);
 }
 
 describeWithMoto('collectLive against moto, and the same estate through AWS CLI files', (moto) => {
@@ -155,7 +224,9 @@ describeWithMoto('collectLive against moto, and the same estate through AWS CLI 
       'sts:GetCallerIdentity': 1,
     });
     // moto's report is dated 2015 whatever happens: the age warning must show.
-    expect(snapshot.collection.warnings.some((line) => line.includes('the credential report was generated'))).toBe(true);
+    expect(snapshot.collection.warnings.some((line) => line.includes('the credential report was generated'))).toBe(
+      true,
+    );
 
     const account = snapshot.accounts[0];
     expect(account).toMatchObject({ accountId: ACCOUNT, alias: 'acme-prod' });
@@ -174,16 +245,30 @@ describeWithMoto('collectLive against moto, and the same estate through AWS CLI 
       mfaActive: true,
       inCredentialReport: true,
     });
-    expect(alice.mfaDevices).toEqual([{ serial: `arn:aws:iam::${ACCOUNT}:mfa/alice-phone`, kind: 'virtual', enabledAt: expect.objectContaining({ state: 'at' }) }]);
+    expect(alice.mfaDevices).toEqual([
+      {
+        serial: `arn:aws:iam::${ACCOUNT}:mfa/alice-phone`,
+        kind: 'virtual',
+        enabledAt: expect.objectContaining({ state: 'at' }),
+      },
+    ]);
     expect(alice.accessKeys).toEqual([
-      expect.objectContaining({ slot: 1, status: 'Active', lastUsed: { state: 'never' }, lastUsedService: null, lastUsedRegion: null }),
+      expect.objectContaining({
+        slot: 1,
+        status: 'Active',
+        lastUsed: { state: 'never' },
+        lastUsedService: null,
+        lastUsedRegion: null,
+      }),
     ]);
 
     const bot = user(snapshot, 'deploy-bot');
     expect(bot.accessKeys.map((key) => key.status)).toEqual(['Active', 'Inactive']);
     expect(bot.inlinePolicies).toEqual([{ name: 'push', document: s3Write }]);
     expect(bot.password.enabled).toBe(false);
-    expect(user(snapshot, 'ops-token').mfaDevices).toEqual([{ serial: null, kind: 'hardware', enabledAt: { state: 'unknown' } }]);
+    expect(user(snapshot, 'ops-token').mfaDevices).toEqual([
+      { serial: null, kind: 'hardware', enabledAt: { state: 'unknown' } },
+    ]);
 
     expect(account?.groups).toEqual([
       expect.objectContaining({
@@ -194,7 +279,13 @@ describeWithMoto('collectLive against moto, and the same estate through AWS CLI 
       }),
     ]);
     expect(account?.policies).toEqual([
-      expect.objectContaining({ name: 'deploy-artifacts', path: '/team/', defaultVersionId: 'v2', document: s3Write, awsManaged: false }),
+      expect.objectContaining({
+        name: 'deploy-artifacts',
+        path: '/team/',
+        defaultVersionId: 'v2',
+        document: s3Write,
+        awsManaged: false,
+      }),
     ]);
     const githubRole = account?.roles.find((role) => role.name === 'github-deploy');
     // moto's GAAD leaves out role descriptions, so `description` is not asserted here.
@@ -210,10 +301,17 @@ describeWithMoto('collectLive against moto, and the same estate through AWS CLI 
     expect(account?.samlProviders.map((provider) => provider.name)).toEqual(['AWSSSO_0123abcd4567ef89_DO_NOT_DELETE']);
     expect(account?.identityCenter).toEqual({
       inUse: true,
-      evidence: ['SAML provider AWSSSO_0123abcd4567ef89_DO_NOT_DELETE', 'role AWSReservedSSO_AdministratorAccess_0123456789abcdef (path /aws-reserved/sso.amazonaws.com/)'],
+      evidence: [
+        'SAML provider AWSSSO_0123abcd4567ef89_DO_NOT_DELETE',
+        'role AWSReservedSSO_AdministratorAccess_0123456789abcdef (path /aws-reserved/sso.amazonaws.com/)',
+      ],
     });
     // moto never writes the root row: root comes from GetAccountSummary.
-    expect(account?.root).toMatchObject({ arn: `arn:aws:iam::${ACCOUNT}:root`, accessKeysPresent: false, mfaActive: false });
+    expect(account?.root).toMatchObject({
+      arn: `arn:aws:iam::${ACCOUNT}:root`,
+      accessKeysPresent: false,
+      mfaActive: false,
+    });
   });
 
   it('Given the same estate exported with the real AWS CLI, When the files are read, Then the snapshot equals the live one apart from collection', async () => {
@@ -240,15 +338,26 @@ describe('collectLive without credentials', () => {
   });
 
   it.each([
-    ['the default chain', undefined, /^no AWS credentials \(.+\): set AWS_PROFILE, pass --profile, or run `aws sso login`$/],
+    [
+      'the default chain',
+      undefined,
+      /^no AWS credentials \(.+\): set AWS_PROFILE, pass --profile, or run `aws sso login`$/,
+    ],
     ['a profile that does not exist', 'nobody', /^no AWS credentials for profile nobody \(.+\): set AWS_PROFILE/],
-  ])('Given %s finds no credentials, When scanned, Then one UserInputError line says what to do', async (_label, profile, message) => {
-    for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) vi.stubEnv(key, undefined);
-    vi.stubEnv('AWS_CONFIG_FILE', '/dev/null');
-    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/dev/null');
-    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
-    const error = await collectLive({ now: () => NOW, region: 'us-east-1', ...(profile === undefined ? {} : { profile }) }).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(UserInputError);
-    expect((error as Error).message).toMatch(message);
-  });
+  ])(
+    'Given %s finds no credentials, When scanned, Then one UserInputError line says what to do',
+    async (_label, profile, message) => {
+      for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) vi.stubEnv(key, undefined);
+      vi.stubEnv('AWS_CONFIG_FILE', '/dev/null');
+      vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/dev/null');
+      vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+      const error = await collectLive({
+        now: () => NOW,
+        region: 'us-east-1',
+        ...(profile === undefined ? {} : { profile }),
+      }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(UserInputError);
+      expect((error as Error).message).toMatch(message);
+    },
+  );
 });

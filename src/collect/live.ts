@@ -36,10 +36,20 @@ export async function collectLive(options: LiveScanOptions): Promise<Snapshot> {
   const startedAt = options.now();
   const region = await resolveRegion(options);
   const credentials = await resolveScanCredentials(options.profile);
-  const clients = createAccountClients({ region, credentials, ...(options.profile === undefined ? {} : { profile: options.profile }) });
+  const clients = createAccountClients({
+    region,
+    credentials,
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
+  });
   try {
-    const result = await collectAccount(clients, { now: options.now, ...(options.log === undefined ? {} : { log: options.log }) });
-    const warnings = [...result.warnings, ...staleReportWarnings(result.account === null ? [] : [result.account], options.now())];
+    const result = await collectAccount(clients, {
+      now: options.now,
+      ...(options.log === undefined ? {} : { log: options.log }),
+    });
+    const warnings = [
+      ...result.warnings,
+      ...staleReportWarnings(result.account === null ? [] : [result.account], options.now()),
+    ];
     const endpoint = process.env.AWS_ENDPOINT_URL;
     const origin = [
       options.profile === undefined ? 'default credential chain' : `profile ${options.profile}`,

@@ -200,7 +200,10 @@ export async function scanOrganization(options: OrgScanOptions): Promise<OrgScan
 
   const rolesAnywhere: RolesAnywhere[] = [];
   const reachable = [...accountCredentials.entries()].sort(([a], [b]) => a.localeCompare(b));
-  if (!reachable.some(([id]) => id === callerAccount) && selection.selected.some((a) => a.accountId === callerAccount)) {
+  if (
+    !reachable.some(([id]) => id === callerAccount) &&
+    selection.selected.some((a) => a.accountId === callerAccount)
+  ) {
     reachable.push([callerAccount, options.credentials]);
   }
   for (const [accountId, credentials] of reachable) {

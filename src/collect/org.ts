@@ -41,7 +41,11 @@ export async function collectOrganizationSnapshot(options: OrgSnapshotOptions): 
     collectAccount: async (accountCredentials, accountId) => {
       const clients = createAccountClients({ region: options.region, credentials: accountCredentials });
       try {
-        return await collectAccount(clients, { now: options.now, accountId, ...(options.log ? { log: options.log } : {}) });
+        return await collectAccount(clients, {
+          now: options.now,
+          accountId,
+          ...(options.log ? { log: options.log } : {}),
+        });
       } finally {
         clients.iam.destroy();
         clients.sts.destroy();

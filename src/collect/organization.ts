@@ -101,7 +101,11 @@ async function readScps(client: OrganizationsClient): Promise<Scp[]> {
       awsManaged: Boolean(summary.AwsManaged),
       document: content ? decodePolicyDocument(content) : null,
       targets: targets
-        .map((target) => ({ targetId: target.TargetId ?? '', type: String(target.Type ?? ''), name: target.Name ?? '' }))
+        .map((target) => ({
+          targetId: target.TargetId ?? '',
+          type: String(target.Type ?? ''),
+          name: target.Name ?? '',
+        }))
         .sort((a, b) => a.targetId.localeCompare(b.targetId)),
     });
   }

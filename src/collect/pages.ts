@@ -2,7 +2,9 @@
  * Every page of a token-paged list call: Organizations, SSO Admin, Identity Store and Roles
  * Anywhere all page with a `NextToken`-style token and stop when it is absent.
  */
-export async function allPages<T>(fetchPage: (token: string | undefined) => Promise<{ items: T[]; next?: string | undefined }>): Promise<T[]> {
+export async function allPages<T>(
+  fetchPage: (token: string | undefined) => Promise<{ items: T[]; next?: string | undefined }>,
+): Promise<T[]> {
   const items: T[] = [];
   let token: string | undefined;
   do {

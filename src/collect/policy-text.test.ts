@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decodePolicyDocument } from './policy-text.js';
 
-const doc = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::a b/*' }] };
+const doc = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::a b/*' }],
+};
 
 describe('decodePolicyDocument', () => {
   it.each([

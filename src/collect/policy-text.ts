@@ -7,7 +7,8 @@ import type { PolicyDocument } from '../model/snapshot.js';
  */
 export function decodePolicyDocument(raw: unknown): PolicyDocument {
   if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) return raw as PolicyDocument;
-  if (typeof raw !== 'string') throw new TypeError(`policy document is ${raw === null ? 'null' : typeof raw}, not JSON text`);
+  if (typeof raw !== 'string')
+    throw new TypeError(`policy document is ${raw === null ? 'null' : typeof raw}, not JSON text`);
   const text = raw.trimStart().startsWith('{') ? raw : decodeURIComponent(raw.replace(/\+/g, '%20'));
   const parsed: unknown = JSON.parse(text);
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {

@@ -8,7 +8,9 @@ export async function runBounded<T, R>(
   worker: (item: T) => Promise<R>,
   onSettled?: (item: T, outcome: { ok: true; value: R } | { ok: false; error: unknown }) => void,
 ): Promise<Array<{ item: T; ok: true; value: R } | { item: T; ok: false; error: unknown }>> {
-  const results: Array<{ item: T; ok: true; value: R } | { item: T; ok: false; error: unknown }> = new Array(items.length);
+  const results: Array<{ item: T; ok: true; value: R } | { item: T; ok: false; error: unknown }> = new Array(
+    items.length,
+  );
   let next = 0;
   const lanes = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
     while (next < items.length) {

@@ -4,7 +4,12 @@ import {
   type RolesAnywhereAnswer,
   type RolesAnywhereStandIn,
 } from '../../test/harness/roles-anywhere-stand-in.js';
-import { createRolesAnywhereApi, readRolesAnywhere, RolesAnywhereHttpError, rolesAnywhereEndpoint } from './roles-anywhere.js';
+import {
+  createRolesAnywhereApi,
+  readRolesAnywhere,
+  RolesAnywhereHttpError,
+  rolesAnywhereEndpoint,
+} from './roles-anywhere.js';
 
 let standIn: RolesAnywhereStandIn | undefined;
 afterEach(async () => {
@@ -27,19 +32,52 @@ describe('Roles Anywhere client', () => {
         return {
           status: 200,
           body: second
-            ? { trustAnchors: [{ trustAnchorArn: 'arn:aws:rolesanywhere:eu-west-1:111111111111:trust-anchor/b', name: 'nas-ca', enabled: false, source: { sourceType: 'CERTIFICATE_BUNDLE' } }] }
-            : { trustAnchors: [{ trustAnchorArn: 'arn:aws:rolesanywhere:eu-west-1:111111111111:trust-anchor/a', name: 'pca', enabled: true, source: { sourceType: 'AWS_ACM_PCA' } }], nextToken: 'page-2' },
+            ? {
+                trustAnchors: [
+                  {
+                    trustAnchorArn: 'arn:aws:rolesanywhere:eu-west-1:111111111111:trust-anchor/b',
+                    name: 'nas-ca',
+                    enabled: false,
+                    source: { sourceType: 'CERTIFICATE_BUNDLE' },
+                  },
+                ],
+              }
+            : {
+                trustAnchors: [
+                  {
+                    trustAnchorArn: 'arn:aws:rolesanywhere:eu-west-1:111111111111:trust-anchor/a',
+                    name: 'pca',
+                    enabled: true,
+                    source: { sourceType: 'AWS_ACM_PCA' },
+                  },
+                ],
+                nextToken: 'page-2',
+              },
         };
       }
       return {
         status: 200,
         body: second
-          ? { profiles: [{ profileArn: 'arn:aws:rolesanywhere:eu-west-1:111111111111:profile/q', name: 'backup', enabled: true, roleArns: ['arn:aws:iam::111111111111:role/b', 'arn:aws:iam::111111111111:role/a'] }] }
+          ? {
+              profiles: [
+                {
+                  profileArn: 'arn:aws:rolesanywhere:eu-west-1:111111111111:profile/q',
+                  name: 'backup',
+                  enabled: true,
+                  roleArns: ['arn:aws:iam::111111111111:role/b', 'arn:aws:iam::111111111111:role/a'],
+                },
+              ],
+            }
           : { profiles: [], nextToken: 'page-2' },
       };
     });
     const calls: string[] = [];
-    const api = createRolesAnywhereApi({ region: 'eu-west-1', credentials, endpoint, onCall: (name) => calls.push(name) });
+    const api = createRolesAnywhereApi({
+      region: 'eu-west-1',
+      credentials,
+      endpoint,
+      onCall: (name) => calls.push(name),
+    });
 
     const result = await readRolesAnywhere(api, '111111111111', 'eu-west-1');
 
@@ -48,11 +86,21 @@ describe('Roles Anywhere client', () => {
       ['nas-ca', false, 'CERTIFICATE_BUNDLE'],
     ]);
     expect(result.profiles).toEqual([
-      expect.objectContaining({ name: 'backup', roleArns: ['arn:aws:iam::111111111111:role/a', 'arn:aws:iam::111111111111:role/b'] }),
+      expect.objectContaining({
+        name: 'backup',
+        roleArns: ['arn:aws:iam::111111111111:role/a', 'arn:aws:iam::111111111111:role/b'],
+      }),
     ]);
-    expect(calls).toEqual(['rolesanywhere:ListTrustAnchors', 'rolesanywhere:ListTrustAnchors', 'rolesanywhere:ListProfiles', 'rolesanywhere:ListProfiles']);
+    expect(calls).toEqual([
+      'rolesanywhere:ListTrustAnchors',
+      'rolesanywhere:ListTrustAnchors',
+      'rolesanywhere:ListProfiles',
+      'rolesanywhere:ListProfiles',
+    ]);
     for (const request of seen) {
-      expect(request.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAEXAMPLEEXAMPLE00\/\d{8}\/eu-west-1\/rolesanywhere\/aws4_request/);
+      expect(request.headers.authorization).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIAEXAMPLEEXAMPLE00\/\d{8}\/eu-west-1\/rolesanywhere\/aws4_request/,
+      );
       expect(request.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
     }
   });
@@ -73,7 +121,10 @@ describe('Roles Anywhere client', () => {
     expect(rolesAnywhereEndpoint('us-east-2', {})).toBe('https://rolesanywhere.us-east-2.amazonaws.com');
     expect(rolesAnywhereEndpoint('us-east-2', { AWS_ENDPOINT_URL: 'http://127.0.0.1:1' })).toBe('http://127.0.0.1:1');
     expect(
-      rolesAnywhereEndpoint('us-east-2', { AWS_ENDPOINT_URL: 'http://127.0.0.1:1', AWS_ENDPOINT_URL_ROLESANYWHERE: 'http://127.0.0.1:2' }),
+      rolesAnywhereEndpoint('us-east-2', {
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:1',
+        AWS_ENDPOINT_URL_ROLESANYWHERE: 'http://127.0.0.1:2',
+      }),
     ).toBe('http://127.0.0.1:2');
   });
 });

@@ -84,7 +84,12 @@ export function createRolesAnywhereApi(options: {
   onCall?: (api: string) => void;
 }): RolesAnywhereApi {
   const endpoint = new URL(options.endpoint ?? rolesAnywhereEndpoint(options.region));
-  const signer = new SignatureV4({ service: 'rolesanywhere', region: options.region, credentials: options.credentials, sha256: NodeSha256 });
+  const signer = new SignatureV4({
+    service: 'rolesanywhere',
+    region: options.region,
+    credentials: options.credentials,
+    sha256: NodeSha256,
+  });
 
   async function get<T>(api: string, path: string, nextToken: string | undefined): Promise<T> {
     options.onCall?.(`rolesanywhere:${api}`);
@@ -106,14 +111,22 @@ export function createRolesAnywhereApi(options: {
     if (!response.ok) {
       const code = response.headers.get('x-amzn-errortype')?.split(':')[0] ?? `HTTP${response.status}`;
       const detail = awsErrorMessage(text);
-      throw new RolesAnywhereHttpError(response.status, code, `${api} answered HTTP ${response.status} ${code}${detail ? `: ${detail}` : ''}`);
+      throw new RolesAnywhereHttpError(
+        response.status,
+        code,
+        `${api} answered HTTP ${response.status} ${code}${detail ? `: ${detail}` : ''}`,
+      );
     }
     return JSON.parse(text) as T;
   }
 
   return {
     async listTrustAnchors(nextToken) {
-      const page = await get<{ trustAnchors?: WireTrustAnchor[]; nextToken?: string }>('ListTrustAnchors', '/trustanchors', nextToken);
+      const page = await get<{ trustAnchors?: WireTrustAnchor[]; nextToken?: string }>(
+        'ListTrustAnchors',
+        '/trustanchors',
+        nextToken,
+      );
       return {
         items: (page.trustAnchors ?? []).map((anchor) => ({
           arn: anchor.trustAnchorArn ?? '',
@@ -140,7 +153,11 @@ export function createRolesAnywhereApi(options: {
 }
 
 /** All trust anchors and profiles of one account in one region, every page. */
-export async function readRolesAnywhere(api: RolesAnywhereApi, accountId: string, region: string): Promise<RolesAnywhere> {
+export async function readRolesAnywhere(
+  api: RolesAnywhereApi,
+  accountId: string,
+  region: string,
+): Promise<RolesAnywhere> {
   const trustAnchors = await allPages(async (token) => {
     const page = await api.listTrustAnchors(token);
     return { items: page.items, next: page.nextToken };

@@ -32,5 +32,8 @@ export function renderAwsConfig(artifact: CliProfilesArtifact): string {
 
 /** A file name for the person's config: their key without anything a path could misuse. */
 export function awsConfigFileName(personKey: string): string {
-  return `${personKey.replace(/^(email|name):/, '').replace(/[^A-Za-z0-9@._+-]+/g, '_').replace(/^\.+/, '_')}.config`;
+  return `${personKey
+    .replace(/^(email|name):/, '')
+    .replace(/[^A-Za-z0-9@._+-]+/g, '_')
+    .replace(/^\.+/, '_')}.config`;
 }

@@ -57,17 +57,38 @@ function byKey<T>(items: T[], key: (item: T) => string): T[] {
 export function bundlePlan(plan: MigrationPlan, guardrails: Guardrails): Bundle {
   const artifacts = plan.users.flatMap((user) => user.artifacts);
   const of = <K extends (typeof artifacts)[number]['kind']>(kind: K) =>
-    artifacts.filter((artifact): artifact is Extract<(typeof artifacts)[number], { kind: K }> => artifact.kind === kind);
+    artifacts.filter(
+      (artifact): artifact is Extract<(typeof artifacts)[number], { kind: K }> => artifact.kind === kind,
+    );
   const accountIds = [...new Set(plan.users.map((user) => user.accountId))].sort(compare);
   const accounts = accountIds
     .map((accountId) => ({
       accountId,
-      oidcProviders: byKey(of('oidc-provider').filter((p) => p.accountId === accountId && !p.exists), (p) => p.host),
-      roles: byKey(of('role').filter((r) => r.accountId === accountId), (r) => r.name),
-      trustAnchors: byKey(of('trust-anchor').filter((t) => t.accountId === accountId), (t) => t.name),
-      rolesAnywhereProfiles: byKey(of('roles-anywhere-profile').filter((p) => p.accountId === accountId), (p) => p.name),
+      oidcProviders: byKey(
+        of('oidc-provider').filter((p) => p.accountId === accountId && !p.exists),
+        (p) => p.host,
+      ),
+      roles: byKey(
+        of('role').filter((r) => r.accountId === accountId),
+        (r) => r.name,
+      ),
+      trustAnchors: byKey(
+        of('trust-anchor').filter((t) => t.accountId === accountId),
+        (t) => t.name,
+      ),
+      rolesAnywhereProfiles: byKey(
+        of('roles-anywhere-profile').filter((p) => p.accountId === accountId),
+        (p) => p.name,
+      ),
     }))
-    .filter((bundle) => bundle.oidcProviders.length + bundle.roles.length + bundle.trustAnchors.length + bundle.rolesAnywhereProfiles.length > 0);
+    .filter(
+      (bundle) =>
+        bundle.oidcProviders.length +
+          bundle.roles.length +
+          bundle.trustAnchors.length +
+          bundle.rolesAnywhereProfiles.length >
+        0,
+    );
   const groups = new Map<string, Set<string>>();
   for (const group of of('identity-store-group')) {
     const members = groups.get(group.displayName) ?? new Set<string>();
@@ -80,9 +101,16 @@ export function bundlePlan(plan: MigrationPlan, guardrails: Guardrails): Bundle 
       users: byKey(of('identity-store-user'), (u) => u.userName),
       groups: [...groups.entries()]
         .sort(([a], [b]) => compare(a, b))
-        .map(([displayName, members]) => ({ kind: 'identity-store-group', displayName, members: [...members].sort(compare) })),
+        .map(([displayName, members]) => ({
+          kind: 'identity-store-group',
+          displayName,
+          members: [...members].sort(compare),
+        })),
       permissionSets: byKey(of('permission-set'), (p) => p.name),
-      assignments: byKey(of('account-assignment'), (a) => `${a.accountId}\u0000${a.permissionSetName}\u0000${a.principalType}\u0000${a.principalName}`),
+      assignments: byKey(
+        of('account-assignment'),
+        (a) => `${a.accountId}\u0000${a.permissionSetName}\u0000${a.principalType}\u0000${a.principalName}`,
+      ),
     },
     cliProfiles: byKey(of('cli-profiles'), (p) => p.personKey),
     exceptionDrafts: byKey(of('exception-draft'), (d) => `${d.accountId}/${d.userName}`),

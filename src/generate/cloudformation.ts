@@ -29,7 +29,10 @@ function placeholderToParameter(value: string, parameters: Record<string, unknow
     const name = `${owner}${id(token.replace(/^REPLACE_ME_/, '').toLowerCase())}`;
     parameters[name] = {
       Type: 'String',
-      Description: `Fill in: ${token.replace(/^REPLACE_ME_/, '').toLowerCase().replace(/_/g, ' ')}`,
+      Description: `Fill in: ${token
+        .replace(/^REPLACE_ME_/, '')
+        .toLowerCase()
+        .replace(/_/g, ' ')}`,
       ...(token.endsWith('ACCOUNT_ID') ? { AllowedPattern: '^\\d{12}$' } : {}),
     };
     return `\${${name}}`;
@@ -48,7 +51,9 @@ function resolveRefs(value: unknown, parameters: Record<string, unknown>, owner:
   }
   if (Array.isArray(value)) return value.map((item) => resolveRefs(item, parameters, owner));
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, resolveRefs(v, parameters, owner)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, resolveRefs(v, parameters, owner)]),
+    );
   }
   return value;
 }
@@ -89,7 +94,10 @@ export function renderAccountCloudFormation(bundle: AccountBundle): string {
   }
   for (const anchor of bundle.trustAnchors) {
     if (anchor.source.type === 'CERTIFICATE_BUNDLE') {
-      parameters.CaCertificatePem = { Type: 'String', Description: 'PEM of the CA that issues the workload certificates' };
+      parameters.CaCertificatePem = {
+        Type: 'String',
+        Description: 'PEM of the CA that issues the workload certificates',
+      };
     }
     resources[`TrustAnchor${id(anchor.name)}`] = {
       Type: 'AWS::RolesAnywhere::TrustAnchor',
@@ -104,14 +112,21 @@ export function renderAccountCloudFormation(bundle: AccountBundle): string {
       },
     };
   }
-  const providerIds = new Map(bundle.oidcProviders.map((provider) => [provider.host, `OidcProvider${id(provider.host)}`]));
+  const providerIds = new Map(
+    bundle.oidcProviders.map((provider) => [provider.host, `OidcProvider${id(provider.host)}`]),
+  );
   const roleIds = new Map<string, string>();
   for (const role of bundle.roles) {
     const logical = uniqueId(resources, `Role${id(role.name)}`);
     roleIds.set(role.name, logical);
     const trustText = JSON.stringify(role.trustPolicy);
-    const dependsOn = [...providerIds].filter(([host]) => trustText.includes(`oidc-provider/${host}"`)).map(([, logicalName]) => logicalName);
-    const managed = [...role.permissions.awsManagedPolicyArns, ...role.permissions.customerManagedPolicies.map((policy) => policy.arn)];
+    const dependsOn = [...providerIds]
+      .filter(([host]) => trustText.includes(`oidc-provider/${host}"`))
+      .map(([, logicalName]) => logicalName);
+    const managed = [
+      ...role.permissions.awsManagedPolicyArns,
+      ...role.permissions.customerManagedPolicies.map((policy) => policy.arn),
+    ];
     resources[logical] = {
       Type: 'AWS::IAM::Role',
       ...(dependsOn.length > 0 ? { DependsOn: dependsOn } : {}),
@@ -122,7 +137,9 @@ export function renderAccountCloudFormation(bundle: AccountBundle): string {
         MaxSessionDuration: role.maxSessionDuration,
         AssumeRolePolicyDocument: resolveRefs(role.trustPolicy, parameters, logical),
         ...(managed.length > 0 ? { ManagedPolicyArns: managed } : {}),
-        ...(role.permissions.inlinePolicy ? { Policies: [{ PolicyName: 'permissions', PolicyDocument: role.permissions.inlinePolicy }] } : {}),
+        ...(role.permissions.inlinePolicy
+          ? { Policies: [{ PolicyName: 'permissions', PolicyDocument: role.permissions.inlinePolicy }] }
+          : {}),
         Tags: cfnTags(role.tags),
       },
     };
@@ -147,7 +164,10 @@ export function renderAccountCloudFormation(bundle: AccountBundle): string {
   const outputs = Object.fromEntries(
     [...roleIds].map(([, logical]) => [`${logical}Arn`, { Value: { 'Fn::GetAtt': [logical, 'Arn'] } }]),
   );
-  return template(`roleshift: replacement roles for account ${bundle.accountId}`, resources, { Parameters: parameters, Outputs: outputs });
+  return template(`roleshift: replacement roles for account ${bundle.accountId}`, resources, {
+    Parameters: parameters,
+    Outputs: outputs,
+  });
 }
 
 /**
@@ -163,7 +183,10 @@ export function renderIdentityCenterCloudFormation(bundle: IdentityCenterBundle)
   for (const user of bundle.users) {
     const name = `UserId${id(user.userName)}`;
     userParameter.set(user.userName, name);
-    parameters[name] = { Type: 'String', Description: `Identity Center user id of ${user.userName} (${user.displayName})` };
+    parameters[name] = {
+      Type: 'String',
+      Description: `Identity Center user id of ${user.userName} (${user.displayName})`,
+    };
   }
   const resources: Resources = {};
   const groupIds = new Map<string, string>();
@@ -196,9 +219,16 @@ export function renderIdentityCenterCloudFormation(bundle: IdentityCenterBundle)
         Name: set.name,
         Description: set.description,
         SessionDuration: set.sessionDuration,
-        ...(set.permissions.awsManagedPolicyArns.length > 0 ? { ManagedPolicies: set.permissions.awsManagedPolicyArns } : {}),
+        ...(set.permissions.awsManagedPolicyArns.length > 0
+          ? { ManagedPolicies: set.permissions.awsManagedPolicyArns }
+          : {}),
         ...(set.permissions.customerManagedPolicies.length > 0
-          ? { CustomerManagedPolicyReferences: set.permissions.customerManagedPolicies.map((policy) => ({ Name: policy.name, Path: policy.path })) }
+          ? {
+              CustomerManagedPolicyReferences: set.permissions.customerManagedPolicies.map((policy) => ({
+                Name: policy.name,
+                Path: policy.path,
+              })),
+            }
           : {}),
         ...(set.permissions.inlinePolicy ? { InlinePolicy: set.permissions.inlinePolicy } : {}),
         Tags: cfnTags(set.tags),
@@ -208,13 +238,25 @@ export function renderIdentityCenterCloudFormation(bundle: IdentityCenterBundle)
   for (const assignment of bundle.assignments) {
     const principal =
       assignment.principalType === 'GROUP'
-        ? { 'Fn::GetAtt': [groupIds.get(assignment.principalName) ?? `Group${id(assignment.principalName)}`, 'GroupId'] }
+        ? {
+            'Fn::GetAtt': [groupIds.get(assignment.principalName) ?? `Group${id(assignment.principalName)}`, 'GroupId'],
+          }
         : { Ref: userParameter.get(assignment.principalName) ?? `UserId${id(assignment.principalName)}` };
-    resources[uniqueId(resources, `Assignment${id(assignment.permissionSetName)}${id(assignment.principalName)}${assignment.accountId}`)] = {
+    resources[
+      uniqueId(
+        resources,
+        `Assignment${id(assignment.permissionSetName)}${id(assignment.principalName)}${assignment.accountId}`,
+      )
+    ] = {
       Type: 'AWS::SSO::Assignment',
       Properties: {
         InstanceArn: { Ref: 'InstanceArn' },
-        PermissionSetArn: { 'Fn::GetAtt': [setIds.get(assignment.permissionSetName) ?? `PermissionSet${id(assignment.permissionSetName)}`, 'PermissionSetArn'] },
+        PermissionSetArn: {
+          'Fn::GetAtt': [
+            setIds.get(assignment.permissionSetName) ?? `PermissionSet${id(assignment.permissionSetName)}`,
+            'PermissionSetArn',
+          ],
+        },
         PrincipalId: principal,
         PrincipalType: assignment.principalType,
         TargetId: assignment.accountId,
@@ -222,7 +264,9 @@ export function renderIdentityCenterCloudFormation(bundle: IdentityCenterBundle)
       },
     };
   }
-  return template('roleshift: Identity Center replacements for IAM users of people', resources, { Parameters: parameters });
+  return template('roleshift: Identity Center replacements for IAM users of people', resources, {
+    Parameters: parameters,
+  });
 }
 
 export function renderGuardrailsOrganizationCloudFormation(bundle: Bundle): string {
@@ -244,7 +288,10 @@ export function renderGuardrailsOrganizationCloudFormation(bundle: Bundle): stri
     },
     {
       Parameters: {
-        TargetIds: { Type: 'CommaDelimitedList', Description: 'Root, OU or account ids to attach the SCP to (attach only once the plan is done)' },
+        TargetIds: {
+          Type: 'CommaDelimitedList',
+          Description: 'Root, OU or account ids to attach the SCP to (attach only once the plan is done)',
+        },
       },
     },
   );
@@ -262,7 +309,10 @@ export function renderGuardrailsAccountCloudFormation(bundle: Bundle): string {
         PolicyDocument: guardrails.permissionsBoundary,
       },
     },
-    AlertTopic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: guardrails.topicName, Tags: cfnTags(guardrails.tags) } },
+    AlertTopic: {
+      Type: 'AWS::SNS::Topic',
+      Properties: { TopicName: guardrails.topicName, Tags: cfnTags(guardrails.tags) },
+    },
     AlertTopicPolicy: {
       Type: 'AWS::SNS::TopicPolicy',
       Properties: {
@@ -295,7 +345,10 @@ export function renderGuardrailsAccountCloudFormation(bundle: Bundle): string {
       },
     };
   }
-  return template('roleshift: alarms and boundary keeping IAM users from coming back (deploy in us-east-1, every account)', resources);
+  return template(
+    'roleshift: alarms and boundary keeping IAM users from coming back (deploy in us-east-1, every account)',
+    resources,
+  );
 }
 
 export function renderCloudFormation(bundle: Bundle): GeneratedFile[] {
@@ -308,7 +361,10 @@ export function renderCloudFormation(bundle: Bundle): GeneratedFile[] {
     files.push({ path: 'cloudformation/identity-center.yaml', content: renderIdentityCenterCloudFormation(ic) });
   }
   files.push(
-    { path: 'cloudformation/guardrails-organization.yaml', content: renderGuardrailsOrganizationCloudFormation(bundle) },
+    {
+      path: 'cloudformation/guardrails-organization.yaml',
+      content: renderGuardrailsOrganizationCloudFormation(bundle),
+    },
     { path: 'cloudformation/guardrails-account.yaml', content: renderGuardrailsAccountCloudFormation(bundle) },
   );
   return files;

@@ -23,7 +23,8 @@ export function renderJson(bundle: Bundle): GeneratedFile[] {
     for (const role of account.roles) {
       const base = `json/account-${account.accountId}/roles/${safeSegment(role.name)}`;
       files.push({ path: `${base}.trust.json`, content: json(role.trustPolicy) });
-      if (role.permissions.inlinePolicy) files.push({ path: `${base}.permissions.json`, content: json(role.permissions.inlinePolicy) });
+      if (role.permissions.inlinePolicy)
+        files.push({ path: `${base}.permissions.json`, content: json(role.permissions.inlinePolicy) });
       files.push({
         path: `${base}.role.json`,
         content: json({
@@ -31,7 +32,10 @@ export function renderJson(bundle: Bundle): GeneratedFile[] {
           Path: role.path,
           Description: role.description,
           MaxSessionDuration: role.maxSessionDuration,
-          ManagedPolicyArns: [...role.permissions.awsManagedPolicyArns, ...role.permissions.customerManagedPolicies.map((policy) => policy.arn)],
+          ManagedPolicyArns: [
+            ...role.permissions.awsManagedPolicyArns,
+            ...role.permissions.customerManagedPolicies.map((policy) => policy.arn),
+          ],
           InstanceProfile: role.instanceProfile,
           Tags: role.tags,
           PermissionsSource: role.permissions.note,
@@ -48,20 +52,30 @@ export function renderJson(bundle: Bundle): GeneratedFile[] {
         Description: set.description,
         SessionDuration: set.sessionDuration,
         ManagedPolicies: set.permissions.awsManagedPolicyArns,
-        CustomerManagedPolicyReferences: set.permissions.customerManagedPolicies.map((policy) => ({ Name: policy.name, Path: policy.path })),
+        CustomerManagedPolicyReferences: set.permissions.customerManagedPolicies.map((policy) => ({
+          Name: policy.name,
+          Path: policy.path,
+        })),
         Tags: set.tags,
       }),
     });
-    if (set.permissions.inlinePolicy) files.push({ path: `${base}.inline.json`, content: json(set.permissions.inlinePolicy) });
+    if (set.permissions.inlinePolicy)
+      files.push({ path: `${base}.inline.json`, content: json(set.permissions.inlinePolicy) });
   }
   if (bundle.identityCenter.assignments.length > 0) {
-    files.push({ path: 'json/identity-center/assignments.json', content: json(bundle.identityCenter.assignments.map(({ kind: _kind, ...rest }) => rest)) });
+    files.push({
+      path: 'json/identity-center/assignments.json',
+      content: json(bundle.identityCenter.assignments.map(({ kind: _kind, ...rest }) => rest)),
+    });
   }
   const guardrails = bundle.guardrails;
   files.push(
     { path: `json/guardrails/${guardrails.scpName}.scp.json`, content: json(guardrails.scp) },
     { path: `json/guardrails/${guardrails.boundaryName}.json`, content: json(guardrails.permissionsBoundary) },
-    ...guardrails.rules.map((rule) => ({ path: `json/guardrails/event-rules/${rule.name}.json`, content: json(rule.eventPattern) })),
+    ...guardrails.rules.map((rule) => ({
+      path: `json/guardrails/event-rules/${rule.name}.json`,
+      content: json(rule.eventPattern),
+    })),
   );
   return files;
 }
@@ -100,18 +114,35 @@ function sharedFiles(bundle: Bundle, plan: MigrationPlan): GeneratedFile[] {
       content: `# Drafted exceptions: review, approve, then copy into the exceptions register.\n# The scoped policy each one claims is beside this file.\n${stringify({ version: 1, exceptions: drafts }, { lineWidth: 0 })}`,
     });
     for (const draft of bundle.exceptionDrafts) {
-      if (draft.scopedPolicy) files.push({ path: `exceptions/${draft.accountId}-${safeSegment(draft.userName)}.policy.json`, content: json(draft.scopedPolicy) });
+      if (draft.scopedPolicy)
+        files.push({
+          path: `exceptions/${draft.accountId}-${safeSegment(draft.userName)}.policy.json`,
+          content: json(draft.scopedPolicy),
+        });
     }
   }
-  const lines = ['# Changes outside AWS', '', `Plan of ${plan.planDate}. Apply each change only after the replacement exists.`, ''];
+  const lines = [
+    '# Changes outside AWS',
+    '',
+    `Plan of ${plan.planDate}. Apply each change only after the replacement exists.`,
+    '',
+  ];
   for (const change of bundle.configChanges) {
-    lines.push(`## ${change.accountId}/${change.userName}: ${change.title}`, '', '```', readableRefs(change.snippet), '```', '');
+    lines.push(
+      `## ${change.accountId}/${change.userName}: ${change.title}`,
+      '',
+      '```',
+      readableRefs(change.snippet),
+      '```',
+      '',
+    );
   }
   lines.push('## Guardrails', '', ...bundle.guardrails.notes.map((note) => `- ${note}`), '');
   const blocked = plan.users.filter((user) => user.blockers.length > 0);
   if (blocked.length > 0) {
     lines.push('## Blockers (fill these in before applying)', '');
-    for (const user of blocked) for (const blocker of user.blockers) lines.push(`- ${user.accountId}/${user.userName}: ${blocker}`);
+    for (const user of blocked)
+      for (const blocker of user.blockers) lines.push(`- ${user.accountId}/${user.userName}: ${blocker}`);
     lines.push('');
   }
   files.push({ path: 'CHANGES.md', content: lines.join('\n') });
@@ -124,6 +155,11 @@ function sharedFiles(bundle: Bundle, plan: MigrationPlan): GeneratedFile[] {
  */
 export function generateFiles(plan: MigrationPlan, guardrails: Guardrails, format: GenerateFormat): GeneratedFile[] {
   const bundle = bundlePlan(plan, guardrails);
-  const rendered = format === 'terraform' ? renderTerraform(bundle) : format === 'cloudformation' ? renderCloudFormation(bundle) : renderJson(bundle);
+  const rendered =
+    format === 'terraform'
+      ? renderTerraform(bundle)
+      : format === 'cloudformation'
+        ? renderCloudFormation(bundle)
+        : renderJson(bundle);
   return [...rendered, ...sharedFiles(bundle, plan)].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

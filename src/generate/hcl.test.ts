@@ -23,12 +23,16 @@ describe('HCL writer', () => {
 
   it('Given attributes and nested values, when rendered, then equals are aligned only over single-line runs', () => {
     const text = renderHcl([
-      block('resource', ['aws_iam_role', 'r'], [
-        ...attr('name', 'r'),
-        ...attr('max_session_duration', 3600),
-        ...attr('assume_role_policy', call('jsonencode', { Version: '2012-10-17', 'a:b': [expr('x.y'), 'z'] })),
-        ...attr('tags', {}),
-      ]),
+      block(
+        'resource',
+        ['aws_iam_role', 'r'],
+        [
+          ...attr('name', 'r'),
+          ...attr('max_session_duration', 3600),
+          ...attr('assume_role_policy', call('jsonencode', { Version: '2012-10-17', 'a:b': [expr('x.y'), 'z'] })),
+          ...attr('tags', {}),
+        ],
+      ),
     ]);
     expect(text).toBe(
       [

@@ -16,7 +16,15 @@ export interface HclCall {
   readonly argument: HclValue;
 }
 
-export type HclValue = string | number | boolean | null | HclExpression | HclCall | HclValue[] | { [key: string]: HclValue };
+export type HclValue =
+  | string
+  | number
+  | boolean
+  | null
+  | HclExpression
+  | HclCall
+  | HclValue[]
+  | { [key: string]: HclValue };
 
 export interface HclAttribute {
   kind: 'attribute';
@@ -50,11 +58,24 @@ export function call(name: string, argument: HclValue): HclCall {
 }
 
 function isExpression(value: HclValue): value is HclExpression {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'expression' in value && Object.keys(value).length === 1;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    'expression' in value &&
+    Object.keys(value).length === 1
+  );
 }
 
 function isCall(value: HclValue): value is HclCall {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'call' in value && 'argument' in value && Object.keys(value).length === 2;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    'call' in value &&
+    'argument' in value &&
+    Object.keys(value).length === 2
+  );
 }
 
 export function quote(text: string): string {
@@ -98,7 +119,10 @@ function renderValue(value: HclValue, indent: string): string {
   }
   const entries = Object.entries(value);
   if (entries.length === 0) return '{}';
-  const lines = alignAssignments(entries.map(([key, item]) => [objectKey(key), renderValue(item, inner)]), inner);
+  const lines = alignAssignments(
+    entries.map(([key, item]) => [objectKey(key), renderValue(item, inner)]),
+    inner,
+  );
   return `{\n${lines.join('\n')}\n${indent}}`;
 }
 

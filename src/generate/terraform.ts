@@ -25,7 +25,8 @@ function toHcl(value: unknown): HclValue {
   }
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
   if (Array.isArray(value)) return value.map(toHcl);
-  if (typeof value === 'object') return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toHcl(v)]));
+  if (typeof value === 'object')
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toHcl(v)]));
   return null;
 }
 
@@ -39,28 +40,49 @@ function tags(values: Tags): HclItem[] {
 
 function providerBlocks(accountId: string | null): HclItem[] {
   return [
-    block('terraform', [], [
-      ...attr('required_version', '>= 1.5.0'),
-      block('required_providers', [], attr('aws', { source: 'hashicorp/aws', version: '>= 5.81.0' })),
-    ]),
-    block('provider', ['aws'], [...attr('region', 'us-east-1'), ...(accountId ? attr('allowed_account_ids', [accountId]) : [])]),
+    block(
+      'terraform',
+      [],
+      [
+        ...attr('required_version', '>= 1.5.0'),
+        block('required_providers', [], attr('aws', { source: 'hashicorp/aws', version: '>= 5.81.0' })),
+      ],
+    ),
+    block(
+      'provider',
+      ['aws'],
+      [...attr('region', 'us-east-1'), ...(accountId ? attr('allowed_account_ids', [accountId]) : [])],
+    ),
   ];
 }
 
 function permissionItems(owner: string, ownerRef: string, permissions: PlannedPermissions): HclItem[] {
   const items: HclItem[] = [];
-  const arns = [...permissions.awsManagedPolicyArns, ...permissions.customerManagedPolicies.map((policy) => policy.arn)];
+  const arns = [
+    ...permissions.awsManagedPolicyArns,
+    ...permissions.customerManagedPolicies.map((policy) => policy.arn),
+  ];
   for (const arn of arns) {
     const name = `${owner}_${arn.split('/').pop() ?? arn}`;
-    items.push(block('resource', ['aws_iam_role_policy_attachment', id(name)], [...attr('role', expr(ownerRef)), ...attr('policy_arn', arn)]));
+    items.push(
+      block(
+        'resource',
+        ['aws_iam_role_policy_attachment', id(name)],
+        [...attr('role', expr(ownerRef)), ...attr('policy_arn', arn)],
+      ),
+    );
   }
   if (permissions.inlinePolicy) {
     items.push(
-      block('resource', ['aws_iam_role_policy', id(`${owner}_permissions`)], [
-        ...attr('name', 'permissions'),
-        ...attr('role', expr(ownerRef)),
-        ...attr('policy', jsonencode(permissions.inlinePolicy)),
-      ]),
+      block(
+        'resource',
+        ['aws_iam_role_policy', id(`${owner}_permissions`)],
+        [
+          ...attr('name', 'permissions'),
+          ...attr('role', expr(ownerRef)),
+          ...attr('policy', jsonencode(permissions.inlinePolicy)),
+        ],
+      ),
     );
   }
   return items;
@@ -69,27 +91,32 @@ function permissionItems(owner: string, ownerRef: string, permissions: PlannedPe
 function roleItems(role: RoleArtifact, providerHosts: string[]): HclItem[] {
   const ref = tfRef('aws_iam_role', role.name, 'name');
   const trustText = JSON.stringify(role.trustPolicy);
-  const dependsOn = providerHosts.filter((host) => trustText.includes(`oidc-provider/${host}"`)).map((host) => expr(`aws_iam_openid_connect_provider.${id(host)}`));
+  const dependsOn = providerHosts
+    .filter((host) => trustText.includes(`oidc-provider/${host}"`))
+    .map((host) => expr(`aws_iam_openid_connect_provider.${id(host)}`));
   const items: HclItem[] = [
-    block('resource', ['aws_iam_role', id(role.name)], [
-      ...attr('name', role.name),
-      ...attr('path', role.path),
-      ...attr('description', role.description),
-      ...attr('max_session_duration', role.maxSessionDuration),
-      ...attr('assume_role_policy', jsonencode(role.trustPolicy)),
-      ...tags(role.tags),
-      ...(dependsOn.length > 0 ? attr('depends_on', dependsOn) : []),
-    ]),
+    block(
+      'resource',
+      ['aws_iam_role', id(role.name)],
+      [
+        ...attr('name', role.name),
+        ...attr('path', role.path),
+        ...attr('description', role.description),
+        ...attr('max_session_duration', role.maxSessionDuration),
+        ...attr('assume_role_policy', jsonencode(role.trustPolicy)),
+        ...tags(role.tags),
+        ...(dependsOn.length > 0 ? attr('depends_on', dependsOn) : []),
+      ],
+    ),
     ...permissionItems(role.name, ref, role.permissions),
   ];
   if (role.instanceProfile) {
     items.push(
-      block('resource', ['aws_iam_instance_profile', id(role.name)], [
-        ...attr('name', role.name),
-        ...attr('path', role.path),
-        ...attr('role', expr(ref)),
-        ...tags(role.tags),
-      ]),
+      block(
+        'resource',
+        ['aws_iam_instance_profile', id(role.name)],
+        [...attr('name', role.name), ...attr('path', role.path), ...attr('role', expr(ref)), ...tags(role.tags)],
+      ),
     );
   }
   return items;
@@ -99,19 +126,23 @@ export function renderAccountTerraform(bundle: AccountBundle): string {
   const items: HclItem[] = [...providerBlocks(bundle.accountId)];
   if (bundle.trustAnchors.some((anchor) => anchor.source.type === 'CERTIFICATE_BUNDLE')) {
     items.push(
-      block('variable', ['ca_certificate_pem'], [
-        ...attr('description', 'PEM of the CA that issues the workload certificates (Roles Anywhere trust anchor)'),
-        ...attr('type', expr('string')),
-      ]),
+      block(
+        'variable',
+        ['ca_certificate_pem'],
+        [
+          ...attr('description', 'PEM of the CA that issues the workload certificates (Roles Anywhere trust anchor)'),
+          ...attr('type', expr('string')),
+        ],
+      ),
     );
   }
   for (const provider of bundle.oidcProviders) {
     items.push(
-      block('resource', ['aws_iam_openid_connect_provider', id(provider.host)], [
-        ...attr('url', provider.url),
-        ...attr('client_id_list', provider.clientIds),
-        ...tags(provider.tags),
-      ]),
+      block(
+        'resource',
+        ['aws_iam_openid_connect_provider', id(provider.host)],
+        [...attr('url', provider.url), ...attr('client_id_list', provider.clientIds), ...tags(provider.tags)],
+      ),
     );
   }
   for (const anchor of bundle.trustAnchors) {
@@ -120,24 +151,35 @@ export function renderAccountTerraform(bundle: AccountBundle): string {
         ? [block('source_data', [], attr('acm_pca_arn', anchor.source.acmPcaArn))]
         : [block('source_data', [], attr('x509_certificate_data', expr('var.ca_certificate_pem')))];
     items.push(
-      block('resource', ['aws_rolesanywhere_trust_anchor', id(anchor.name)], [
-        ...attr('name', anchor.name),
-        ...attr('enabled', true),
-        block('source', [], [...attr('source_type', anchor.source.type), ...source]),
-        ...tags(anchor.tags),
-      ]),
+      block(
+        'resource',
+        ['aws_rolesanywhere_trust_anchor', id(anchor.name)],
+        [
+          ...attr('name', anchor.name),
+          ...attr('enabled', true),
+          block('source', [], [...attr('source_type', anchor.source.type), ...source]),
+          ...tags(anchor.tags),
+        ],
+      ),
     );
   }
   const hosts = bundle.oidcProviders.map((provider) => provider.host);
   for (const role of bundle.roles) items.push(...roleItems(role, hosts));
   for (const profile of bundle.rolesAnywhereProfiles) {
     items.push(
-      block('resource', ['aws_rolesanywhere_profile', id(profile.name)], [
-        ...attr('name', profile.name),
-        ...attr('enabled', true),
-        ...attr('role_arns', profile.roleNames.map((name) => expr(tfRef('aws_iam_role', name, 'arn')))),
-        ...tags(profile.tags),
-      ]),
+      block(
+        'resource',
+        ['aws_rolesanywhere_profile', id(profile.name)],
+        [
+          ...attr('name', profile.name),
+          ...attr('enabled', true),
+          ...attr(
+            'role_arns',
+            profile.roleNames.map((name) => expr(tfRef('aws_iam_role', name, 'arn'))),
+          ),
+          ...tags(profile.tags),
+        ],
+      ),
     );
   }
   for (const role of bundle.roles) {
@@ -152,75 +194,108 @@ export function renderIdentityCenterTerraform(bundle: IdentityCenterBundle): str
   const items: HclItem[] = [
     ...providerBlocks(null),
     block('data', ['aws_ssoadmin_instances', 'this'], []),
-    block('locals', [], [
-      ...attr('instance_arn', expr('tolist(data.aws_ssoadmin_instances.this.arns)[0]')),
-      ...attr('identity_store_id', expr('tolist(data.aws_ssoadmin_instances.this.identity_store_ids)[0]')),
-    ]),
+    block(
+      'locals',
+      [],
+      [
+        ...attr('instance_arn', expr('tolist(data.aws_ssoadmin_instances.this.arns)[0]')),
+        ...attr('identity_store_id', expr('tolist(data.aws_ssoadmin_instances.this.identity_store_ids)[0]')),
+      ],
+    ),
   ];
   for (const user of bundle.users) {
     items.push(
-      block('resource', ['aws_identitystore_user', id(user.userName)], [
-        ...attr('identity_store_id', expr(store)),
-        ...attr('user_name', user.userName),
-        ...attr('display_name', user.displayName),
-        block('name', [], [...attr('given_name', user.givenName), ...attr('family_name', user.familyName)]),
-        ...(user.email ? [block('emails', [], [...attr('value', user.email), ...attr('primary', true)])] : []),
-      ]),
+      block(
+        'resource',
+        ['aws_identitystore_user', id(user.userName)],
+        [
+          ...attr('identity_store_id', expr(store)),
+          ...attr('user_name', user.userName),
+          ...attr('display_name', user.displayName),
+          block('name', [], [...attr('given_name', user.givenName), ...attr('family_name', user.familyName)]),
+          ...(user.email ? [block('emails', [], [...attr('value', user.email), ...attr('primary', true)])] : []),
+        ],
+      ),
     );
   }
   for (const group of bundle.groups) {
     items.push(
-      block('resource', ['aws_identitystore_group', id(group.displayName)], [
-        ...attr('identity_store_id', expr(store)),
-        ...attr('display_name', group.displayName),
-      ]),
+      block(
+        'resource',
+        ['aws_identitystore_group', id(group.displayName)],
+        [...attr('identity_store_id', expr(store)), ...attr('display_name', group.displayName)],
+      ),
     );
     for (const member of group.members) {
       items.push(
-        block('resource', ['aws_identitystore_group_membership', id(`${group.displayName}_${member}`)], [
-          ...attr('identity_store_id', expr(store)),
-          ...attr('group_id', expr(tfRef('aws_identitystore_group', group.displayName, 'group_id'))),
-          ...attr('member_id', expr(tfRef('aws_identitystore_user', member, 'user_id'))),
-        ]),
+        block(
+          'resource',
+          ['aws_identitystore_group_membership', id(`${group.displayName}_${member}`)],
+          [
+            ...attr('identity_store_id', expr(store)),
+            ...attr('group_id', expr(tfRef('aws_identitystore_group', group.displayName, 'group_id'))),
+            ...attr('member_id', expr(tfRef('aws_identitystore_user', member, 'user_id'))),
+          ],
+        ),
       );
     }
   }
   for (const set of bundle.permissionSets) {
     const ref = tfRef('aws_ssoadmin_permission_set', set.name, 'arn');
     items.push(
-      block('resource', ['aws_ssoadmin_permission_set', id(set.name)], [
-        ...attr('name', set.name),
-        ...attr('description', set.description),
-        ...attr('instance_arn', expr(instance)),
-        ...attr('session_duration', set.sessionDuration),
-        ...tags(set.tags),
-      ]),
+      block(
+        'resource',
+        ['aws_ssoadmin_permission_set', id(set.name)],
+        [
+          ...attr('name', set.name),
+          ...attr('description', set.description),
+          ...attr('instance_arn', expr(instance)),
+          ...attr('session_duration', set.sessionDuration),
+          ...tags(set.tags),
+        ],
+      ),
     );
     for (const arn of set.permissions.awsManagedPolicyArns) {
       items.push(
-        block('resource', ['aws_ssoadmin_managed_policy_attachment', id(`${set.name}_${arn.split('/').pop() ?? arn}`)], [
-          ...attr('instance_arn', expr(instance)),
-          ...attr('managed_policy_arn', arn),
-          ...attr('permission_set_arn', expr(ref)),
-        ]),
+        block(
+          'resource',
+          ['aws_ssoadmin_managed_policy_attachment', id(`${set.name}_${arn.split('/').pop() ?? arn}`)],
+          [
+            ...attr('instance_arn', expr(instance)),
+            ...attr('managed_policy_arn', arn),
+            ...attr('permission_set_arn', expr(ref)),
+          ],
+        ),
       );
     }
     for (const policy of set.permissions.customerManagedPolicies) {
       items.push(
-        block('resource', ['aws_ssoadmin_customer_managed_policy_attachment', id(`${set.name}_${policy.name}`)], [
-          ...attr('instance_arn', expr(instance)),
-          ...attr('permission_set_arn', expr(ref)),
-          block('customer_managed_policy_reference', [], [...attr('name', policy.name), ...attr('path', policy.path)]),
-        ]),
+        block(
+          'resource',
+          ['aws_ssoadmin_customer_managed_policy_attachment', id(`${set.name}_${policy.name}`)],
+          [
+            ...attr('instance_arn', expr(instance)),
+            ...attr('permission_set_arn', expr(ref)),
+            block(
+              'customer_managed_policy_reference',
+              [],
+              [...attr('name', policy.name), ...attr('path', policy.path)],
+            ),
+          ],
+        ),
       );
     }
     if (set.permissions.inlinePolicy) {
       items.push(
-        block('resource', ['aws_ssoadmin_permission_set_inline_policy', id(set.name)], [
-          ...attr('instance_arn', expr(instance)),
-          ...attr('permission_set_arn', expr(ref)),
-          ...attr('inline_policy', jsonencode(set.permissions.inlinePolicy)),
-        ]),
+        block(
+          'resource',
+          ['aws_ssoadmin_permission_set_inline_policy', id(set.name)],
+          [
+            ...attr('instance_arn', expr(instance)),
+            ...attr('permission_set_arn', expr(ref)),
+            ...attr('inline_policy', jsonencode(set.permissions.inlinePolicy)),
+          ],
+        ),
       );
     }
   }
@@ -230,14 +305,24 @@ export function renderIdentityCenterTerraform(bundle: IdentityCenterBundle): str
         ? tfRef('aws_identitystore_group', assignment.principalName, 'group_id')
         : tfRef('aws_identitystore_user', assignment.principalName, 'user_id');
     items.push(
-      block('resource', ['aws_ssoadmin_account_assignment', id(`${assignment.permissionSetName}_${assignment.principalName}_${assignment.accountId}`)], [
-        ...attr('instance_arn', expr(instance)),
-        ...attr('permission_set_arn', expr(tfRef('aws_ssoadmin_permission_set', assignment.permissionSetName, 'arn'))),
-        ...attr('principal_id', expr(principal)),
-        ...attr('principal_type', assignment.principalType),
-        ...attr('target_id', assignment.accountId),
-        ...attr('target_type', 'AWS_ACCOUNT'),
-      ]),
+      block(
+        'resource',
+        [
+          'aws_ssoadmin_account_assignment',
+          id(`${assignment.permissionSetName}_${assignment.principalName}_${assignment.accountId}`),
+        ],
+        [
+          ...attr('instance_arn', expr(instance)),
+          ...attr(
+            'permission_set_arn',
+            expr(tfRef('aws_ssoadmin_permission_set', assignment.permissionSetName, 'arn')),
+          ),
+          ...attr('principal_id', expr(principal)),
+          ...attr('principal_type', assignment.principalType),
+          ...attr('target_id', assignment.accountId),
+          ...attr('target_type', 'AWS_ACCOUNT'),
+        ],
+      ),
     );
   }
   return renderHcl(items);
@@ -247,23 +332,35 @@ export function renderGuardrailsOrganizationTerraform(bundle: Bundle): string {
   const guardrails = bundle.guardrails;
   return renderHcl([
     ...providerBlocks(null),
-    block('variable', ['target_ids'], [
-      ...attr('description', 'Root, OU or account ids to attach the SCP to (attach only once the plan is done)'),
-      ...attr('type', expr('list(string)')),
-      ...attr('default', []),
-    ]),
-    block('resource', ['aws_organizations_policy', id(guardrails.scpName)], [
-      ...attr('name', guardrails.scpName),
-      ...attr('description', 'Deny IAM user credentials outside approved exceptions and administration roles'),
-      ...attr('type', 'SERVICE_CONTROL_POLICY'),
-      ...attr('content', jsonencode(guardrails.scp)),
-      ...tags(guardrails.tags),
-    ]),
-    block('resource', ['aws_organizations_policy_attachment', id(guardrails.scpName)], [
-      ...attr('for_each', expr('toset(var.target_ids)')),
-      ...attr('policy_id', expr(tfRef('aws_organizations_policy', guardrails.scpName, 'id'))),
-      ...attr('target_id', expr('each.value')),
-    ]),
+    block(
+      'variable',
+      ['target_ids'],
+      [
+        ...attr('description', 'Root, OU or account ids to attach the SCP to (attach only once the plan is done)'),
+        ...attr('type', expr('list(string)')),
+        ...attr('default', []),
+      ],
+    ),
+    block(
+      'resource',
+      ['aws_organizations_policy', id(guardrails.scpName)],
+      [
+        ...attr('name', guardrails.scpName),
+        ...attr('description', 'Deny IAM user credentials outside approved exceptions and administration roles'),
+        ...attr('type', 'SERVICE_CONTROL_POLICY'),
+        ...attr('content', jsonencode(guardrails.scp)),
+        ...tags(guardrails.tags),
+      ],
+    ),
+    block(
+      'resource',
+      ['aws_organizations_policy_attachment', id(guardrails.scpName)],
+      [
+        ...attr('for_each', expr('toset(var.target_ids)')),
+        ...attr('policy_id', expr(tfRef('aws_organizations_policy', guardrails.scpName, 'id'))),
+        ...attr('target_id', expr('each.value')),
+      ],
+    ),
   ]);
 }
 
@@ -273,19 +370,30 @@ export function renderGuardrailsAccountTerraform(bundle: Bundle): string {
   const items: HclItem[] = [
     ...providerBlocks(null),
     block('data', ['aws_caller_identity', 'current'], []),
-    block('resource', ['aws_iam_policy', id(guardrails.boundaryName)], [
-      ...attr('name', guardrails.boundaryName),
-      ...attr('path', '/roleshift/'),
-      ...attr('description', 'Permissions boundary for roles that teams create themselves'),
-      ...attr('policy', jsonencode(guardrails.permissionsBoundary)),
-      ...tags(guardrails.tags),
-    ]),
-    block('resource', ['aws_sns_topic', id(guardrails.topicName)], [...attr('name', guardrails.topicName), ...tags(guardrails.tags)]),
-    block('resource', ['aws_sns_topic_policy', id(guardrails.topicName)], [
-      ...attr('arn', expr(topic)),
-      ...attr(
-        'policy',
-        call('jsonencode', {
+    block(
+      'resource',
+      ['aws_iam_policy', id(guardrails.boundaryName)],
+      [
+        ...attr('name', guardrails.boundaryName),
+        ...attr('path', '/roleshift/'),
+        ...attr('description', 'Permissions boundary for roles that teams create themselves'),
+        ...attr('policy', jsonencode(guardrails.permissionsBoundary)),
+        ...tags(guardrails.tags),
+      ],
+    ),
+    block(
+      'resource',
+      ['aws_sns_topic', id(guardrails.topicName)],
+      [...attr('name', guardrails.topicName), ...tags(guardrails.tags)],
+    ),
+    block(
+      'resource',
+      ['aws_sns_topic_policy', id(guardrails.topicName)],
+      [
+        ...attr('arn', expr(topic)),
+        ...attr(
+          'policy',
+          call('jsonencode', {
             Version: '2012-10-17',
             Statement: [
               {
@@ -294,26 +402,37 @@ export function renderGuardrailsAccountTerraform(bundle: Bundle): string {
                 Principal: { Service: 'events.amazonaws.com' },
                 Action: 'sns:Publish',
                 Resource: expr(topic),
-                Condition: { StringEquals: { 'aws:SourceAccount': expr('data.aws_caller_identity.current.account_id') } },
+                Condition: {
+                  StringEquals: { 'aws:SourceAccount': expr('data.aws_caller_identity.current.account_id') },
+                },
               },
             ],
           }),
-      ),
-    ]),
+        ),
+      ],
+    ),
   ];
   for (const rule of guardrails.rules) {
     items.push(
-      block('resource', ['aws_cloudwatch_event_rule', id(rule.name)], [
-        ...attr('name', rule.name),
-        ...attr('description', rule.description),
-        ...attr('event_pattern', jsonencode(rule.eventPattern)),
-        ...tags(guardrails.tags),
-      ]),
-      block('resource', ['aws_cloudwatch_event_target', id(rule.name)], [
-        ...attr('rule', expr(tfRef('aws_cloudwatch_event_rule', rule.name, 'name'))),
-        ...attr('target_id', 'sns'),
-        ...attr('arn', expr(topic)),
-      ]),
+      block(
+        'resource',
+        ['aws_cloudwatch_event_rule', id(rule.name)],
+        [
+          ...attr('name', rule.name),
+          ...attr('description', rule.description),
+          ...attr('event_pattern', jsonencode(rule.eventPattern)),
+          ...tags(guardrails.tags),
+        ],
+      ),
+      block(
+        'resource',
+        ['aws_cloudwatch_event_target', id(rule.name)],
+        [
+          ...attr('rule', expr(tfRef('aws_cloudwatch_event_rule', rule.name, 'name'))),
+          ...attr('target_id', 'sns'),
+          ...attr('arn', expr(topic)),
+        ],
+      ),
     );
   }
   return renderHcl(items);

@@ -56,7 +56,12 @@ export const IdentityCenterInstanceSchema = z.object({
     }),
   ),
   users: z.array(
-    z.object({ userId: z.string(), userName: z.string(), displayName: z.string().nullable(), emails: z.array(z.string()) }),
+    z.object({
+      userId: z.string(),
+      userName: z.string(),
+      displayName: z.string().nullable(),
+      emails: z.array(z.string()),
+    }),
   ),
   groups: z.array(z.object({ groupId: z.string(), displayName: z.string() })),
   memberships: z.array(z.object({ groupId: z.string(), userId: z.string() })),

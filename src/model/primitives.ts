@@ -18,4 +18,3 @@ export type PolicyDocument = z.infer<typeof PolicyDocumentSchema>;
 
 export const TagsSchema = z.record(z.string(), z.string());
 export type Tags = z.infer<typeof TagsSchema>;
-

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { PolicyDocumentSchema, TagsSchema, WhenSchema, type PolicyDocument, type Tags, type When } from './primitives.js';
+import {
+  PolicyDocumentSchema,
+  TagsSchema,
+  WhenSchema,
+  type PolicyDocument,
+  type Tags,
+  type When,
+} from './primitives.js';
 import { IdentityCenterInstanceSchema, OrganizationSchema, RolesAnywhereSchema } from './organization.js';
 import { UsageSchema } from './usage.js';
 
@@ -213,5 +220,11 @@ export const SnapshotSchema = z.object({
   rolesAnywhere: z.array(RolesAnywhereSchema).optional(),
   /** Present when the scan read CloudTrail (`--cloudtrail`): usage per principal and access key. */
   usage: UsageSchema.optional(),
+  /**
+   * AWS managed policies kept once per scan instead of once per account (they are the same in
+   * every account of a partition). Read them through `findManagedPolicy`, never directly, so both
+   * layouts read the same.
+   */
+  awsManagedPolicies: z.array(ManagedPolicySchema).optional(),
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;

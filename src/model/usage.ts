@@ -48,7 +48,12 @@ export const ActionUsageSchema = z.object({
 });
 export type ActionUsage = z.infer<typeof ActionUsageSchema>;
 
-export const ConsoleLoginsSchema = z.object({ total: z.number(), withMfa: z.number(), withoutMfa: z.number(), failed: z.number() });
+export const ConsoleLoginsSchema = z.object({
+  total: z.number(),
+  withMfa: z.number(),
+  withoutMfa: z.number(),
+  failed: z.number(),
+});
 export type ConsoleLogins = z.infer<typeof ConsoleLoginsSchema>;
 
 /** The facets shared by a principal and by one of its access keys. */

@@ -14,7 +14,13 @@ describe('parseUserRef', () => {
       expect(parseUserRef(text)).toEqual({ accountId, userName });
     });
   }
-  for (const bad of ['alice', '12345/alice', 'arn:aws:iam::123456789012:role/alice', '123456789012/a b', '123456789012/']) {
+  for (const bad of [
+    'alice',
+    '12345/alice',
+    'arn:aws:iam::123456789012:role/alice',
+    '123456789012/a b',
+    '123456789012/',
+  ]) {
     it(`Given "${bad}", When parsed, Then it is a one-line user error saying how to name a user`, () => {
       expect(() => parseUserRef(bad)).toThrow(UserInputError);
       expect(() => parseUserRef(bad)).toThrow(/ACCOUNT_ID\/USER_NAME/);

@@ -12,7 +12,9 @@ const ACCOUNT_SLASH_NAME = /^(\d{12})\/([\w+=,.@-]+)$/;
 export function parseUserRef(text: string): UserRef {
   const match = ARN.exec(text) ?? ACCOUNT_SLASH_NAME.exec(text);
   if (!match?.[1] || !match[2]) {
-    throw new UserInputError(`"${text}" is not a user: name it ACCOUNT_ID/USER_NAME (e.g. 123456789012/alice) or by its ARN`);
+    throw new UserInputError(
+      `"${text}" is not a user: name it ACCOUNT_ID/USER_NAME (e.g. 123456789012/alice) or by its ARN`,
+    );
   }
   return { accountId: match[1], userName: match[2] };
 }

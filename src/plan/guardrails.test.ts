@@ -25,19 +25,71 @@ describe('the guardrail SCP', () => {
     ['a developer role giving a user a password', developer, {}, 'iam:CreateLoginProfile', ordinaryUser, false],
     ['a developer role resetting a password', developer, {}, 'iam:UpdateLoginProfile', ordinaryUser, false],
     ['a developer role creating an exception user', developer, {}, 'iam:CreateUser', exceptionUser, false],
-    ['an exception-tagged principal creating an exception user', developer, { 'aws:PrincipalTag/roleshift:exception-approver': 'true' }, 'iam:CreateUser', exceptionUser, true],
-    ['an exception-tagged principal rotating an exception key', developer, { 'aws:PrincipalTag/roleshift:exception-approver': 'true' }, 'iam:CreateAccessKey', exceptionUser, true],
-    ['an exception-tagged principal creating an ordinary user', developer, { 'aws:PrincipalTag/roleshift:exception-approver': 'true' }, 'iam:CreateUser', ordinaryUser, false],
-    ['a principal tagged approver=false creating an exception user', developer, { 'aws:PrincipalTag/roleshift:exception-approver': 'false' }, 'iam:CreateUser', exceptionUser, false],
-    ['the organization access role creating a user', `arn:aws:iam::${PROD}:role/OrganizationAccountAccessRole`, {}, 'iam:CreateUser', ordinaryUser, true],
-    ['the Identity Center admin role creating a user', `arn:aws:iam::${PROD}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123abcd`, {}, 'iam:CreateUser', ordinaryUser, true],
-    ['the break-glass user creating an access key', `arn:aws:iam::${PROD}:user/breakglass`, {}, 'iam:CreateAccessKey', ordinaryUser, true],
+    [
+      'an exception-tagged principal creating an exception user',
+      developer,
+      { 'aws:PrincipalTag/roleshift:exception-approver': 'true' },
+      'iam:CreateUser',
+      exceptionUser,
+      true,
+    ],
+    [
+      'an exception-tagged principal rotating an exception key',
+      developer,
+      { 'aws:PrincipalTag/roleshift:exception-approver': 'true' },
+      'iam:CreateAccessKey',
+      exceptionUser,
+      true,
+    ],
+    [
+      'an exception-tagged principal creating an ordinary user',
+      developer,
+      { 'aws:PrincipalTag/roleshift:exception-approver': 'true' },
+      'iam:CreateUser',
+      ordinaryUser,
+      false,
+    ],
+    [
+      'a principal tagged approver=false creating an exception user',
+      developer,
+      { 'aws:PrincipalTag/roleshift:exception-approver': 'false' },
+      'iam:CreateUser',
+      exceptionUser,
+      false,
+    ],
+    [
+      'the organization access role creating a user',
+      `arn:aws:iam::${PROD}:role/OrganizationAccountAccessRole`,
+      {},
+      'iam:CreateUser',
+      ordinaryUser,
+      true,
+    ],
+    [
+      'the Identity Center admin role creating a user',
+      `arn:aws:iam::${PROD}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123abcd`,
+      {},
+      'iam:CreateUser',
+      ordinaryUser,
+      true,
+    ],
+    [
+      'the break-glass user creating an access key',
+      `arn:aws:iam::${PROD}:user/breakglass`,
+      {},
+      'iam:CreateAccessKey',
+      ordinaryUser,
+      true,
+    ],
     ['a developer role creating a role', developer, {}, 'iam:CreateRole', `arn:aws:iam::${PROD}:role/app`, true],
     ['a developer role reading S3', developer, {}, 's3:GetObject', 'arn:aws:s3:::bucket/key', true],
-  ])('Given %s, when the SCP is evaluated, then permitted is %s', (_label, principalArn, tags, action, resource, permitted) => {
-    const context = requestContext({ 'aws:PrincipalArn': principalArn, ...tags });
-    expect(scpsPermit([FULL_AWS_ACCESS, guardrails().scp], { action, resource, context })).toBe(permitted);
-  });
+  ])(
+    'Given %s, when the SCP is evaluated, then permitted is %s',
+    (_label, principalArn, tags, action, resource, permitted) => {
+      const context = requestContext({ 'aws:PrincipalArn': principalArn, ...tags });
+      expect(scpsPermit([FULL_AWS_ACCESS, guardrails().scp], { action, resource, context })).toBe(permitted);
+    },
+  );
 });
 
 describe('the delegated-role permissions boundary', () => {
@@ -45,13 +97,23 @@ describe('the delegated-role permissions boundary', () => {
   it.each([
     ['creating a role with the same boundary', 'iam:CreateRole', { 'iam:PermissionsBoundary': boundaryArn }, 'allow'],
     ['creating a role without a boundary', 'iam:CreateRole', {}, 'explicit-deny'],
-    ['creating a role with another boundary', 'iam:CreateRole', { 'iam:PermissionsBoundary': `arn:aws:iam::${PROD}:policy/open` }, 'explicit-deny'],
+    [
+      'creating a role with another boundary',
+      'iam:CreateRole',
+      { 'iam:PermissionsBoundary': `arn:aws:iam::${PROD}:policy/open` },
+      'explicit-deny',
+    ],
     ['creating a user', 'iam:CreateUser', {}, 'explicit-deny'],
     ['removing a role boundary', 'iam:DeleteRolePermissionsBoundary', {}, 'explicit-deny'],
     ['writing to DynamoDB', 'dynamodb:PutItem', {}, 'allow'],
-  ])('Given a delegated role %s, when the boundary is evaluated, then the decision is %s', (_label, action, context, decision) => {
-    expect(evaluatePolicy(guardrails().permissionsBoundary, { action, resource: '*', context: requestContext(context) })).toBe(decision);
-  });
+  ])(
+    'Given a delegated role %s, when the boundary is evaluated, then the decision is %s',
+    (_label, action, context, decision) => {
+      expect(
+        evaluatePolicy(guardrails().permissionsBoundary, { action, resource: '*', context: requestContext(context) }),
+      ).toBe(decision);
+    },
+  );
 });
 
 describe('planGuardrails', () => {

@@ -4,7 +4,12 @@ import { tagValue } from './ownership.js';
 import type { MigrationPlan } from './types.js';
 
 /** The IAM actions that bring long-lived user credentials back. */
-export const USER_CREDENTIAL_ACTIONS = ['iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:CreateUser', 'iam:UpdateLoginProfile'];
+export const USER_CREDENTIAL_ACTIONS = [
+  'iam:CreateAccessKey',
+  'iam:CreateLoginProfile',
+  'iam:CreateUser',
+  'iam:UpdateLoginProfile',
+];
 
 /** Users under this path are approved exceptions (the register says which and until when). */
 export const EXCEPTION_PATH = '/roleshift-exception/';
@@ -56,7 +61,10 @@ function sorted(values: Iterable<string>): string[] {
  */
 export function planGuardrails(plan: MigrationPlan, options: GuardrailOptions): Guardrails {
   const breakGlass = plan.users.filter((user) => user.strategy === 'keep-break-glass');
-  const exempt = sorted([...(options.adminRolePatterns ?? DEFAULT_ADMIN_ROLE_PATTERNS), ...breakGlass.map((user) => user.userArn)]);
+  const exempt = sorted([
+    ...(options.adminRolePatterns ?? DEFAULT_ADMIN_ROLE_PATTERNS),
+    ...breakGlass.map((user) => user.userArn),
+  ]);
   const exceptionUsers = `arn:aws:iam::*:user${EXCEPTION_PATH}*`;
   const scp: PolicyDocument = {
     Version: '2012-10-17',
@@ -103,7 +111,12 @@ export function planGuardrails(plan: MigrationPlan, options: GuardrailOptions): 
       {
         Sid: 'DenyBoundaryEdits',
         Effect: 'Deny',
-        Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'],
+        Action: [
+          'iam:CreatePolicyVersion',
+          'iam:DeletePolicy',
+          'iam:DeletePolicyVersion',
+          'iam:SetDefaultPolicyVersion',
+        ],
         Resource: boundaryArn,
       },
       {
@@ -120,8 +133,16 @@ export function planGuardrails(plan: MigrationPlan, options: GuardrailOptions): 
     detail: { eventSource: ['iam.amazonaws.com'], eventName: eventNames },
   });
   const rules: EventRule[] = [
-    { name: 'roleshift-iam-create-user', description: 'An IAM user was created', eventPattern: cloudTrailCall(['CreateUser']) },
-    { name: 'roleshift-iam-create-access-key', description: 'An IAM access key was created', eventPattern: cloudTrailCall(['CreateAccessKey']) },
+    {
+      name: 'roleshift-iam-create-user',
+      description: 'An IAM user was created',
+      eventPattern: cloudTrailCall(['CreateUser']),
+    },
+    {
+      name: 'roleshift-iam-create-access-key',
+      description: 'An IAM access key was created',
+      eventPattern: cloudTrailCall(['CreateAccessKey']),
+    },
     {
       name: 'roleshift-iam-create-login-profile',
       description: 'An IAM user got a console password',

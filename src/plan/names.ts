@@ -21,7 +21,10 @@ export function permissionSetName(raw: string): string {
 /** Terraform / CloudFormation logical names: letters, digits (and `_` for Terraform). */
 export function logicalId(raw: string, style: 'terraform' | 'cloudformation'): string {
   if (style === 'terraform') {
-    const id = raw.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+    const id = raw
+      .toLowerCase()
+      .replace(/[^a-z0-9_]+/g, '_')
+      .replace(/^_+|_+$/g, '');
     return /^[a-z_]/.test(id) ? id : `r_${id}`;
   }
   const id = raw
@@ -41,7 +44,9 @@ export function shortHash(text: string, length: number): string {
  * regenerating the code never silently changes what the vendor has configured.
  */
 export function externalIdFor(seed: string, accountId: string, userName: string): string {
-  const digest = createHash('sha256').update(`roleshift-external-id\u0000${seed}\u0000${accountId}\u0000${userName}`).digest('hex');
+  const digest = createHash('sha256')
+    .update(`roleshift-external-id\u0000${seed}\u0000${accountId}\u0000${userName}`)
+    .digest('hex');
   return `rs-${digest.slice(0, 32)}`;
 }
 

@@ -1,7 +1,10 @@
 import type { Account, PolicyDocument, User } from '../model/snapshot.js';
 import type { PlannedPermissions, UserUsage } from './types.js';
 
-const ADMIN_POLICY_ARNS = new Set(['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/IAMFullAccess']);
+const ADMIN_POLICY_ARNS = new Set([
+  'arn:aws:iam::aws:policy/AdministratorAccess',
+  'arn:aws:iam::aws:policy/IAMFullAccess',
+]);
 
 function statementsOf(document: PolicyDocument): unknown[] {
   const statement = document.Statement;
@@ -69,7 +72,9 @@ export function plannedPermissions(user: User, account: Account, usage: UserUsag
       ? 'activity had no actions for this user: mirroring current policies; narrow them after a CloudTrail window'
       : 'no usage facts: mirroring current policies; run with CloudTrail activity to narrow them to least privilege',
     awsManagedPolicyArns: arns.filter(isAwsManaged),
-    customerManagedPolicies: arns.filter((arn) => !isAwsManaged(arn)).map((arn) => ({ ...policyNameAndPath(arn), arn })),
+    customerManagedPolicies: arns
+      .filter((arn) => !isAwsManaged(arn))
+      .map((arn) => ({ ...policyNameAndPath(arn), arn })),
     inlinePolicy: statements.length > 0 ? { Version: '2012-10-17', Statement: statements } : null,
     admin,
   };

@@ -74,7 +74,9 @@ describe('planMigration', () => {
     ]);
     const assignment = alice.artifacts.find((artifact) => artifact.kind === 'account-assignment');
     expect(assignment).toMatchObject({ accountId: PROD, principalType: 'GROUP', principalName: 'developers' });
-    const other = userPlan(plan(), DEV, 'alice.smith').artifacts.find((artifact) => artifact.kind === 'account-assignment');
+    const other = userPlan(plan(), DEV, 'alice.smith').artifacts.find(
+      (artifact) => artifact.kind === 'account-assignment',
+    );
     expect(other).toMatchObject({ accountId: DEV, principalType: 'USER', principalName: 'alice@acme.example' });
   });
 
@@ -93,11 +95,22 @@ describe('planMigration', () => {
   });
 
   it('Given usage facts, when planned, then the role gets the least-privilege policy and says so', () => {
-    const leastPrivilegePolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ecr:PutImage', Resource: '*' }] };
-    const result = plan({ usage: { [`arn:aws:iam::${PROD}:user/gitlab-ci`]: { leastPrivilegePolicy, windowDays: 90 } } });
+    const leastPrivilegePolicy = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'ecr:PutImage', Resource: '*' }],
+    };
+    const result = plan({
+      usage: { [`arn:aws:iam::${PROD}:user/gitlab-ci`]: { leastPrivilegePolicy, windowDays: 90 } },
+    });
     const role = roleOf(userPlan(result, PROD, 'gitlab-ci'));
-    expect(role.permissions).toMatchObject({ source: 'usage', inlinePolicy: leastPrivilegePolicy, awsManagedPolicyArns: [] });
-    expect(userPlan(result, PROD, 'gitlab-ci').permissionsNote).toBe('least privilege from CloudTrail activity over 90 days');
+    expect(role.permissions).toMatchObject({
+      source: 'usage',
+      inlinePolicy: leastPrivilegePolicy,
+      awsManagedPolicyArns: [],
+    });
+    expect(userPlan(result, PROD, 'gitlab-ci').permissionsNote).toBe(
+      'least privilege from CloudTrail activity over 90 days',
+    );
   });
 
   it('Given a GitHub pipeline tagged with repo and branch, when planned, then the trust pins repo, branch and audience', () => {
@@ -164,24 +177,44 @@ describe('planMigration', () => {
     expect(externalId('a')).toBe(externalId('a'));
     expect(externalId('a')).not.toBe(externalId('b'));
     expect(roleOf(userPlan(plan(), PROD, 'datadog')).trustPolicy).toMatchObject({
-      Statement: [{ Principal: { AWS: 'arn:aws:iam::464622532012:root' }, Condition: { StringEquals: { 'sts:ExternalId': expect.stringMatching(/^rs-/) } } }],
+      Statement: [
+        {
+          Principal: { AWS: 'arn:aws:iam::464622532012:root' },
+          Condition: { StringEquals: { 'sts:ExternalId': expect.stringMatching(/^rs-/) } },
+        },
+      ],
     });
   });
 
   it('Given a vendor that cannot assume roles and source addresses from activity, when planned, then the drafted exception is scoped to them', () => {
     const arn = `arn:aws:iam::${PROD}:user/signing-service`;
-    const planned = userPlan(plan({ usage: { [arn]: { sourceIps: ['203.0.113.7', '2001:db8::1'] } } }), PROD, 'signing-service');
+    const planned = userPlan(
+      plan({ usage: { [arn]: { sourceIps: ['203.0.113.7', '2001:db8::1'] } } }),
+      PROD,
+      'signing-service',
+    );
     const draft = planned.artifacts.find((artifact) => artifact.kind === 'exception-draft');
-    expect(draft).toMatchObject({ owner: 'payments', reviewBy: '2027-02-21', rotationDays: 90, sourceIps: ['2001:db8::1', '203.0.113.7'] });
+    expect(draft).toMatchObject({
+      owner: 'payments',
+      reviewBy: '2027-02-21',
+      rotationDays: 90,
+      sourceIps: ['2001:db8::1', '203.0.113.7'],
+    });
     expect(draft?.kind === 'exception-draft' && draft.scopedPolicy).toMatchObject({
-      Statement: [{ Action: 'kms:Sign', Condition: { IpAddress: { 'aws:SourceIp': ['2001:db8::1/128', '203.0.113.7/32'] } } }],
+      Statement: [
+        { Action: 'kms:Sign', Condition: { IpAddress: { 'aws:SourceIp': ['2001:db8::1/128', '203.0.113.7/32'] } } },
+      ],
     });
   });
 
   it('Given an approved exception in the register, when planned, then the user is kept; an expired one is planned normally', () => {
-    const live = plan({ exceptions: [{ accountId: PROD, userName: 'datadog', reason: 'contract', expires: '2027-01-01' }] });
+    const live = plan({
+      exceptions: [{ accountId: PROD, userName: 'datadog', reason: 'contract', expires: '2027-01-01' }],
+    });
     expect(userPlan(live, PROD, 'datadog')).toMatchObject({ strategy: 'exception', exception: { reason: 'contract' } });
-    const expired = plan({ exceptions: [{ accountId: PROD, userName: 'datadog', reason: 'contract', expires: '2026-01-01' }] });
+    const expired = plan({
+      exceptions: [{ accountId: PROD, userName: 'datadog', reason: 'contract', expires: '2026-01-01' }],
+    });
     expect(userPlan(expired, PROD, 'datadog').strategy).toBe('external-id-role');
     expect(userPlan(expired, PROD, 'datadog').riskReasons.join(' ')).toMatch(/expired on 2026-01-01/);
   });
@@ -189,7 +222,12 @@ describe('planMigration', () => {
   it('Given workloads, when planned, then each gets its platform role and the one-line change', () => {
     const ecs = userPlan(plan(), PROD, 'orders-worker');
     expect(roleOf(ecs).trustPolicy).toMatchObject({
-      Statement: [{ Principal: { Service: 'ecs-tasks.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': PROD } } }],
+      Statement: [
+        {
+          Principal: { Service: 'ecs-tasks.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': PROD } },
+        },
+      ],
     });
     const lambda = userPlan(plan(), DEV, 'report-fn');
     expect(lambda.artifacts.find((artifact) => artifact.kind === 'config-change')).toMatchObject({
@@ -208,7 +246,9 @@ describe('planMigration', () => {
       ],
     });
     const change = planned.artifacts.find((artifact) => artifact.kind === 'config-change');
-    expect(change?.kind === 'config-change' && change.snippet).toMatch(/^credential_process = aws_signing_helper credential-process /);
+    expect(change?.kind === 'config-change' && change.snippet).toMatch(
+      /^credential_process = aws_signing_helper credential-process /,
+    );
     expect(planned.blockers.join(' ')).toMatch(/No CA for Roles Anywhere/);
   });
 
@@ -221,7 +261,11 @@ describe('planMigration', () => {
   it('Given ownership tags on users and defaults in config, when planned, then every role carries owner and team', () => {
     const config = { ...DEFAULT_CONFIG, ownershipDefaults: { owner: 'cloud-team', team: 'security' } };
     const result = plan({ config });
-    expect(roleOf(userPlan(result, PROD, 'orders-worker')).tags).toMatchObject({ owner: 'orders', 'cost-center': 'CC-42', team: 'security' });
+    expect(roleOf(userPlan(result, PROD, 'orders-worker')).tags).toMatchObject({
+      owner: 'orders',
+      'cost-center': 'CC-42',
+      team: 'security',
+    });
     expect(roleOf(userPlan(result, DEV, 'report-fn')).tags).toMatchObject({ owner: 'cloud-team', team: 'security' });
   });
 
@@ -234,7 +278,9 @@ describe('planMigration', () => {
     deploy.tags = { purpose: 'deploy acme/webapp from GitHub Actions' };
     vendor.tags = { purpose: 'partner upload; vendor cannot assume roles', owner: 'sre' };
     const result = planMigration(snapshot, { classifications, config: DEFAULT_CONFIG, now: NOW, externalIdSeed: SEED });
-    expect(JSON.stringify(roleOf(userPlan(result, PROD, 'github-deploy')).trustPolicy)).toContain('repo:acme/webapp:ref:refs/heads/main');
+    expect(JSON.stringify(roleOf(userPlan(result, PROD, 'github-deploy')).trustPolicy)).toContain(
+      'repo:acme/webapp:ref:refs/heads/main',
+    );
     expect(userPlan(result, PROD, 'datadog').strategy).toBe('exception');
   });
 
@@ -244,8 +290,15 @@ describe('planMigration', () => {
     const user = snapshot.accounts[0]?.users.find((candidate) => candidate.name === 'alice');
     if (!user) throw new Error('fixture');
     user.tags = {};
-    const result = planMigration(snapshot, { classifications: keyed, config: DEFAULT_CONFIG, now: NOW, externalIdSeed: SEED });
-    expect(userPlan(result, PROD, 'alice').artifacts.find((artifact) => artifact.kind === 'identity-store-user')).toMatchObject({ userName: 'alice.a', givenName: 'Alice', familyName: 'A' });
+    const result = planMigration(snapshot, {
+      classifications: keyed,
+      config: DEFAULT_CONFIG,
+      now: NOW,
+      externalIdSeed: SEED,
+    });
+    expect(
+      userPlan(result, PROD, 'alice').artifacts.find((artifact) => artifact.kind === 'identity-store-user'),
+    ).toMatchObject({ userName: 'alice.a', givenName: 'Alice', familyName: 'A' });
   });
 
   it('Given two accounts whose same-named groups grant different things, when planned, then the permission sets get distinct names', () => {
@@ -254,7 +307,13 @@ describe('planMigration', () => {
     const prodGroup = snapshot.accounts[0]?.groups[0];
     const devUser = dev?.users.find((user) => user.name === 'alice.smith');
     if (!dev || !prodGroup || !devUser) throw new Error('fixture');
-    dev.groups = [{ ...prodGroup, arn: `arn:aws:iam::${DEV}:group/developers`, attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/PowerUserAccess', name: 'PowerUserAccess' }] }];
+    dev.groups = [
+      {
+        ...prodGroup,
+        arn: `arn:aws:iam::${DEV}:group/developers`,
+        attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/PowerUserAccess', name: 'PowerUserAccess' }],
+      },
+    ];
     devUser.attachedPolicies = [];
     devUser.groups = ['developers'];
     const result = planMigration(snapshot, { classifications, config: DEFAULT_CONFIG, now: NOW, externalIdSeed: SEED });
@@ -266,7 +325,10 @@ describe('planMigration', () => {
     expect(devSet).toMatch(/^developers-[0-9a-f]{6}$/);
     expect(prodSet).not.toBe(devSet);
     const profiles = userPlan(result, PROD, 'alice').artifacts.find((artifact) => artifact.kind === 'cli-profiles');
-    expect(profiles?.kind === 'cli-profiles' && profiles.profiles.map((profile) => profile.permissionSetName)).toEqual([prodSet, devSet]);
+    expect(profiles?.kind === 'cli-profiles' && profiles.profiles.map((profile) => profile.permissionSetName)).toEqual([
+      prodSet,
+      devSet,
+    ]);
   });
 
   it('Given selectors, when selecting, then only those users remain and unknown names are reported', () => {

@@ -5,7 +5,15 @@ import { daysSince } from '../model/when.js';
 import { permissionSetName, shortHash } from './names.js';
 import { ownershipTags } from './ownership.js';
 import { planByClass, type StrategyResult } from './strategies.js';
-import type { CliProfilesArtifact, MigrationPlan, PlannedPermissions, MigrationRisk, Strategy, UsageByUser, UserPlan } from './types.js';
+import type {
+  CliProfilesArtifact,
+  MigrationPlan,
+  PlannedPermissions,
+  MigrationRisk,
+  Strategy,
+  UsageByUser,
+  UserPlan,
+} from './types.js';
 
 /** An entry of the exceptions register, as far as the planner needs it. */
 export interface PlanException {
@@ -46,14 +54,23 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function findException(exceptions: PlanException[], accountId: string, userName: string, userArn: string): PlanException | undefined {
+function findException(
+  exceptions: PlanException[],
+  accountId: string,
+  userName: string,
+  userArn: string,
+): PlanException | undefined {
   return exceptions.find(
-    (entry) => entry.userArn === userArn || (entry.userName === userName && (entry.accountId ?? accountId) === accountId),
+    (entry) =>
+      entry.userArn === userArn || (entry.userName === userName && (entry.accountId ?? accountId) === accountId),
   );
 }
 
 /** Migration risk: how likely switching this user over breaks something, and why. */
-function assessRisk(result: StrategyResult, plan: { confidence: number; lastKeyUseDays: number | null }): { score: number; level: MigrationRisk; reasons: string[] } {
+function assessRisk(
+  result: StrategyResult,
+  plan: { confidence: number; lastKeyUseDays: number | null },
+): { score: number; level: MigrationRisk; reasons: string[] } {
   let score = STRATEGY_BASE_RISK[result.strategy];
   const reasons: string[] = [`${result.strategy} (base ${score})`];
   if (result.blockers.length > 0) {
@@ -93,7 +110,11 @@ function assessRisk(result: StrategyResult, plan: { confidence: number; lastKeyU
  */
 /** What a permission set grants; where that came from (the note) does not make it different. */
 function grantOf(permissions: PlannedPermissions): string {
-  return JSON.stringify([permissions.awsManagedPolicyArns, permissions.customerManagedPolicies, permissions.inlinePolicy]);
+  return JSON.stringify([
+    permissions.awsManagedPolicyArns,
+    permissions.customerManagedPolicies,
+    permissions.inlinePolicy,
+  ]);
 }
 
 function disambiguatePermissionSets(users: UserPlan[]): void {
@@ -116,9 +137,11 @@ function disambiguatePermissionSets(users: UserPlan[]): void {
     }
     if (renames.size === 0) continue;
     for (const artifact of user.artifacts) {
-      if (artifact.kind === 'account-assignment') artifact.permissionSetName = renames.get(artifact.permissionSetName) ?? artifact.permissionSetName;
+      if (artifact.kind === 'account-assignment')
+        artifact.permissionSetName = renames.get(artifact.permissionSetName) ?? artifact.permissionSetName;
       if (artifact.kind === 'cli-profiles') {
-        for (const profile of artifact.profiles) profile.permissionSetName = renames.get(profile.permissionSetName) ?? profile.permissionSetName;
+        for (const profile of artifact.profiles)
+          profile.permissionSetName = renames.get(profile.permissionSetName) ?? profile.permissionSetName;
       }
     }
     user.steps = user.steps.map((step) => [...renames].reduce((text, [from, to]) => text.split(from).join(to), step));
@@ -134,7 +157,12 @@ function mergePersonProfiles(users: UserPlan[]): void {
       if (artifact.kind !== 'cli-profiles') continue;
       const profiles = byPerson.get(artifact.personKey) ?? [];
       for (const profile of artifact.profiles) {
-        if (!profiles.some((existing) => existing.accountId === profile.accountId && existing.permissionSetName === profile.permissionSetName)) {
+        if (
+          !profiles.some(
+            (existing) =>
+              existing.accountId === profile.accountId && existing.permissionSetName === profile.permissionSetName,
+          )
+        ) {
           profiles.push(profile);
         }
       }
@@ -145,12 +173,14 @@ function mergePersonProfiles(users: UserPlan[]): void {
     profiles.sort((a, b) => compare(a.accountId, b.accountId) || compare(a.permissionSetName, b.permissionSetName));
     // Two permission sets in one account need two profile names.
     for (const profile of profiles) {
-      if (profiles.filter((other) => other.name === profile.name).length > 1) profile.name = `${profile.name}-${profile.permissionSetName}`;
+      if (profiles.filter((other) => other.name === profile.name).length > 1)
+        profile.name = `${profile.name}-${profile.permissionSetName}`;
     }
   }
   for (const user of users) {
     for (const artifact of user.artifacts) {
-      if (artifact.kind === 'cli-profiles') artifact.profiles = (byPerson.get(artifact.personKey) ?? []).map((profile) => ({ ...profile }));
+      if (artifact.kind === 'cli-profiles')
+        artifact.profiles = (byPerson.get(artifact.personKey) ?? []).map((profile) => ({ ...profile }));
     }
   }
 }
@@ -179,7 +209,9 @@ export function planMigration(snapshot: Snapshot, options: PlanOptions): Migrati
       };
       const ownership = ownershipTags(user, options.config);
       const exception = findException(options.exceptions ?? [], account.accountId, user.name, user.arn);
-      const expired = exception?.expires ? exception.expires.slice(0, 10) < options.now.toISOString().slice(0, 10) : false;
+      const expired = exception?.expires
+        ? exception.expires.slice(0, 10) < options.now.toISOString().slice(0, 10)
+        : false;
       const base: StrategyResult =
         exception && !expired
           ? {
@@ -187,7 +219,9 @@ export function planMigration(snapshot: Snapshot, options: PlanOptions): Migrati
               target: `Covered by the exceptions register: ${exception.reason}`,
               prerequisites: [],
               blockers: [],
-              steps: [`Keep the user until the exception is reviewed${exception.expires ? ` (expires ${exception.expires.slice(0, 10)})` : ''}.`],
+              steps: [
+                `Keep the user until the exception is reviewed${exception.expires ? ` (expires ${exception.expires.slice(0, 10)})` : ''}.`,
+              ],
               artifacts: [],
               permissions: null,
             }
@@ -207,7 +241,10 @@ export function planMigration(snapshot: Snapshot, options: PlanOptions): Migrati
         .filter((key) => key.status === 'Active')
         .map((key) => daysSince(key.lastUsed, options.now))
         .filter((days): days is number => days !== null);
-      const risk = assessRisk(base, { confidence: classification.confidence, lastKeyUseDays: lastUse.length > 0 ? Math.min(...lastUse) : null });
+      const risk = assessRisk(base, {
+        confidence: classification.confidence,
+        lastKeyUseDays: lastUse.length > 0 ? Math.min(...lastUse) : null,
+      });
       if (expired && exception) risk.reasons.push(`exception expired on ${exception.expires?.slice(0, 10)}`);
       users.push({
         accountId: account.accountId,
@@ -234,7 +271,9 @@ export function planMigration(snapshot: Snapshot, options: PlanOptions): Migrati
   }
   disambiguatePermissionSets(users);
   mergePersonProfiles(users);
-  users.sort((a, b) => a.riskScore - b.riskScore || compare(a.accountId, b.accountId) || compare(a.userName, b.userName));
+  users.sort(
+    (a, b) => a.riskScore - b.riskScore || compare(a.accountId, b.accountId) || compare(a.userName, b.userName),
+  );
   const summary = Object.fromEntries(STRATEGIES.map((strategy) => [strategy, 0])) as Record<Strategy, number>;
   for (const user of users) summary[user.strategy] += 1;
   return { planDate: options.now.toISOString().slice(0, 10), externalIdSeed: options.externalIdSeed, users, summary };

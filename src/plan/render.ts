@@ -2,7 +2,9 @@ import type { Artifact, MigrationPlan, UserPlan } from './types.js';
 
 /** Text from AWS goes into Markdown: neutralise HTML and table syntax so it renders as text. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]<>|#]/g, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : `\\${ch}`)).replace(/\r?\n/g, ' ');
+  return text
+    .replace(/[\\`*_[\]<>|#]/g, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : `\\${ch}`))
+    .replace(/\r?\n/g, ' ');
 }
 
 function describeArtifact(artifact: Artifact): string {
@@ -51,15 +53,29 @@ export function renderPlanTable(plan: MigrationPlan): string {
     String(user.blockers.length),
   ]);
   const widths = header.map((title, index) => Math.max(title.length, ...rows.map((row) => (row[index] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join('  ').trimEnd();
-  const lines = [line(header), ...rows.map(line), '', `${plan.users.length} user(s): ${strategyCounts(plan) || 'nothing to plan'}`];
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, index) => cell.padEnd(widths[index] ?? 0))
+      .join('  ')
+      .trimEnd();
+  const lines = [
+    line(header),
+    ...rows.map(line),
+    '',
+    `${plan.users.length} user(s): ${strategyCounts(plan) || 'nothing to plan'}`,
+  ];
   const blocked = plan.users.filter((user) => user.blockers.length > 0);
   if (blocked.length > 0) {
     lines.push('', 'Blockers:');
-    for (const user of blocked) for (const blocker of user.blockers) lines.push(`  ${user.accountId}/${user.userName}: ${blocker}`);
+    for (const user of blocked)
+      for (const blocker of user.blockers) lines.push(`  ${user.accountId}/${user.userName}: ${blocker}`);
   }
   const mirrored = plan.users.filter((user) => user.permissionsNote?.startsWith('no usage facts')).length;
-  if (mirrored > 0) lines.push('', `${mirrored} replacement(s) mirror current policies (no usage facts): narrow them after a CloudTrail window.`);
+  if (mirrored > 0)
+    lines.push(
+      '',
+      `${mirrored} replacement(s) mirror current policies (no usage facts): narrow them after a CloudTrail window.`,
+    );
   return lines.join('\n');
 }
 
@@ -73,7 +89,10 @@ function userSection(user: UserPlan): string[] {
     `- **Risk:** ${user.risk} (${user.riskScore}: ${e(user.riskReasons.join('; '))})`,
   ];
   if (user.permissionsNote) lines.push(`- **Permissions:** ${e(user.permissionsNote)}`);
-  if (user.exception) lines.push(`- **Exception:** ${e(user.exception.reason)}${user.exception.expires ? ` (expires ${e(user.exception.expires)})` : ''}`);
+  if (user.exception)
+    lines.push(
+      `- **Exception:** ${e(user.exception.reason)}${user.exception.expires ? ` (expires ${e(user.exception.expires)})` : ''}`,
+    );
   if (user.prerequisites.length > 0) {
     lines.push('', '**Prerequisites**', '');
     for (const prerequisite of user.prerequisites) {
@@ -106,7 +125,8 @@ export function renderPlanMarkdown(plan: MigrationPlan): string {
     '| # | risk | user | class | strategy | blockers |',
     '|---|---|---|---|---|---|',
     ...plan.users.map(
-      (user, index) => `| ${index + 1} | ${user.risk} | ${e(`${user.accountId}/${user.userName}`)} | ${user.class} | ${user.strategy} | ${user.blockers.length} |`,
+      (user, index) =>
+        `| ${index + 1} | ${user.risk} | ${e(`${user.accountId}/${user.userName}`)} | ${user.class} | ${user.strategy} | ${user.blockers.length} |`,
     ),
     '',
     '## Users',

@@ -14,14 +14,7 @@ import {
   rolesAnywhereTrust,
   serviceTrust,
 } from './trust-policies.js';
-import type {
-  Artifact,
-  PlannedPermissions,
-  Prerequisite,
-  RoleArtifact,
-  Strategy,
-  UserUsage,
-} from './types.js';
+import type { Artifact, PlannedPermissions, Prerequisite, RoleArtifact, Strategy, UserUsage } from './types.js';
 
 /** Stands for an ARN that exists only after apply; renderers turn it into a reference. */
 export function artifactRef(kind: 'trust-anchor' | 'roles-anywhere-profile', accountId: string, name: string): string {
@@ -96,19 +89,30 @@ function roleArn(artifact: RoleArtifact): string {
   return `arn:aws:iam::${artifact.accountId}:role${artifact.path}${artifact.name}`;
 }
 
-function identityCenterState(snapshot: Snapshot): { inUse: boolean; startUrl: string; startUrlKnown: boolean; region: string } {
+function identityCenterState(snapshot: Snapshot): {
+  inUse: boolean;
+  startUrl: string;
+  startUrlKnown: boolean;
+  region: string;
+} {
   const instance = snapshot.identityCenterInstance;
   const inUse = Boolean(instance) || snapshot.accounts.some((account) => account.identityCenter.inUse);
   const startUrl = instance?.identityStoreId.startsWith('d-')
     ? `https://${instance.identityStoreId}.awsapps.com/start`
     : `https://${placeholder('identity center start url').toLowerCase().replace(/_/g, '-')}.awsapps.com/start`;
-  return { inUse, startUrl, startUrlKnown: Boolean(instance?.identityStoreId.startsWith('d-')), region: instance?.region ?? 'us-east-1' };
+  return {
+    inUse,
+    startUrl,
+    startUrlKnown: Boolean(instance?.identityStoreId.startsWith('d-')),
+    region: instance?.region ?? 'us-east-1',
+  };
 }
 
 function splitName(displayName: string): { givenName: string; familyName: string } {
   const parts = displayName.split(/[\s._-]+/).filter((part) => part.length > 0);
   const capital = (part: string): string => part.charAt(0).toUpperCase() + part.slice(1);
-  if (parts.length >= 2) return { givenName: capital(parts[0] ?? ''), familyName: parts.slice(1).map(capital).join(' ') };
+  if (parts.length >= 2)
+    return { givenName: capital(parts[0] ?? ''), familyName: parts.slice(1).map(capital).join(' ') };
   return { givenName: capital(parts[0] ?? displayName), familyName: capital(parts[0] ?? displayName) };
 }
 
@@ -122,24 +126,31 @@ export function planPerson(ctx: StrategyContext): StrategyResult {
   // People do more varied work than a CloudTrail window shows: their permission set mirrors what
   // they can do today, so the switch takes nothing away; narrowing is a separate, later change.
   const mirrored = plannedPermissions(user, account, undefined);
-  const permissions = ctx.usage ? { ...mirrored, note: 'mirrors current permissions (people keep what they have; narrow later)' } : mirrored;
+  const permissions = ctx.usage
+    ? { ...mirrored, note: 'mirrors current permissions (people keep what they have; narrow later)' }
+    : mirrored;
   const idc = identityCenterState(snapshot);
   const personKey = ctx.classification.personKey ?? user.name;
   // The classifier keys people as `email:...` or `name:...`; the identity store wants the bare value.
   const keyValue = personKey.replace(/^(email|name):/, '');
-  const email = tag(user.tags, ['email', 'mail', 'e-mail']) ?? (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(keyValue) ? keyValue : null);
-  const displayName = tag(user.tags, ['name', 'display_name', 'full_name']) ?? (email ? (email.split('@')[0] ?? user.name) : keyValue);
+  const email =
+    tag(user.tags, ['email', 'mail', 'e-mail']) ?? (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(keyValue) ? keyValue : null);
+  const displayName =
+    tag(user.tags, ['name', 'display_name', 'full_name']) ?? (email ? (email.split('@')[0] ?? user.name) : keyValue);
   const storeUserName = email ?? keyValue;
   const groupFromTags = tag(user.tags, ['team', 'group']);
   const groupDerived = user.attachedPolicies.length === 0 && user.inlinePolicies.length === 0 && user.groups.length > 0;
   const groupName = groupDerived ? [...user.groups].sort().join('+') : groupFromTags;
   const psName = permissionSetName(groupDerived ? [...user.groups].sort().join('+') : `user-${user.name}`);
   const principal =
-    groupName !== null ? { principalType: 'GROUP' as const, principalName: groupName } : { principalType: 'USER' as const, principalName: storeUserName };
+    groupName !== null
+      ? { principalType: 'GROUP' as const, principalName: groupName }
+      : { principalType: 'USER' as const, principalName: storeUserName };
   const artifacts: Artifact[] = [
     { kind: 'identity-store-user', userName: storeUserName, displayName, ...splitName(displayName), email },
   ];
-  if (groupName !== null) artifacts.push({ kind: 'identity-store-group', displayName: groupName, members: [storeUserName] });
+  if (groupName !== null)
+    artifacts.push({ kind: 'identity-store-group', displayName: groupName, members: [storeUserName] });
   artifacts.push({
     kind: 'permission-set',
     name: psName,
@@ -151,7 +162,10 @@ export function planPerson(ctx: StrategyContext): StrategyResult {
     // A group's permission set is shared by all its members: it mirrors the group, not this user.
     tags: groupDerived
       ? Object.fromEntries(
-          Object.entries({ ...ctx.ownership, 'roleshift:mirrors': tagValue(`group ${[...user.groups].sort().join('+')}`) })
+          Object.entries({
+            ...ctx.ownership,
+            'roleshift:mirrors': tagValue(`group ${[...user.groups].sort().join('+')}`),
+          })
             .filter(([key]) => key !== 'roleshift:replaces')
             .sort(([a], [b]) => (a < b ? -1 : 1)),
         )
@@ -164,10 +178,19 @@ export function planPerson(ctx: StrategyContext): StrategyResult {
     startUrl: idc.startUrl,
     ssoRegion: idc.region,
     // The planner merges the profiles of the same person's other accounts in afterwards.
-    profiles: [{ name: profileName(account.alias ?? account.accountId), accountId: account.accountId, permissionSetName: psName, region: ctx.region }],
+    profiles: [
+      {
+        name: profileName(account.alias ?? account.accountId),
+        accountId: account.accountId,
+        permissionSetName: psName,
+        region: ctx.region,
+      },
+    ],
   });
   const steps = [
-    ...(idc.inUse ? [] : ['Enable IAM Identity Center in the management account (or a delegated administrator account).']),
+    ...(idc.inUse
+      ? []
+      : ['Enable IAM Identity Center in the management account (or a delegated administrator account).']),
     `Create the Identity Center user ${storeUserName} (or let your identity provider sync it)${groupName !== null ? ` and add it to group ${groupName}` : ''}.`,
     `Create permission set ${psName} (${permissions.note}).`,
     `Assign ${psName} to ${principal.principalType.toLowerCase()} ${principal.principalName} in account ${account.accountId}.`,
@@ -178,10 +201,16 @@ export function planPerson(ctx: StrategyContext): StrategyResult {
     strategy: 'identity-center',
     target: `IAM Identity Center user ${storeUserName} with permission set ${psName}`,
     prerequisites: [
-      { id: 'identity-center-enabled', description: 'IAM Identity Center is enabled for the organization', met: idc.inUse },
+      {
+        id: 'identity-center-enabled',
+        description: 'IAM Identity Center is enabled for the organization',
+        met: idc.inUse,
+      },
       {
         id: 'access-portal-url',
-        description: idc.startUrlKnown ? `access portal ${idc.startUrl}` : 'the access portal URL (the scan did not read the instance: fill sso_start_url in the generated ~/.aws/config)',
+        description: idc.startUrlKnown
+          ? `access portal ${idc.startUrl}`
+          : 'the access portal URL (the scan did not read the instance: fill sso_start_url in the generated ~/.aws/config)',
         met: idc.startUrlKnown,
       },
     ],
@@ -220,12 +249,21 @@ export function planPipeline(ctx: StrategyContext): StrategyResult {
   const identity = provider ? identifyPipeline(provider, user.tags, ctx.usage?.webIdentitySubjects ?? []) : null;
   const trust = identity ? oidcTrustFor(identity) : null;
   if (!identity || !trust) {
-    return investigate(ctx, `CI/CD provider ${provider ?? 'unknown'} has no OIDC trust template in roleshift: set the user's tag ci_provider or plan it by hand`);
+    return investigate(
+      ctx,
+      `CI/CD provider ${provider ?? 'unknown'} has no OIDC trust template in roleshift: set the user's tag ci_provider or plan it by hand`,
+    );
   }
   const permissions = plannedPermissions(user, account, ctx.usage);
   const exists = oidcProviderExists(account, trust.providerHost);
   const providerArn = `arn:aws:iam::${account.accountId}:oidc-provider/${trust.providerHost}`;
-  const replacement = role(ctx, 'oidc', `${provider} pipeline replacing IAM user ${user.name}`, trust.trustPolicy(providerArn), permissions);
+  const replacement = role(
+    ctx,
+    'oidc',
+    `${provider} pipeline replacing IAM user ${user.name}`,
+    trust.trustPolicy(providerArn),
+    permissions,
+  );
   const arn = roleArn(replacement);
   const artifacts: Artifact[] = [
     {
@@ -240,8 +278,17 @@ export function planPipeline(ctx: StrategyContext): StrategyResult {
     replacement,
   ];
   const snippet = pipelineSnippet(provider ?? 'other', arn, ctx.region);
-  if (snippet) artifacts.push({ kind: 'config-change', accountId: account.accountId, userName: user.name, title: `${provider} pipeline`, snippet });
-  const blockers = identity.missing.map((what) => `Unknown ${what}: tag the IAM user or fill the placeholder in the trust policy.`);
+  if (snippet)
+    artifacts.push({
+      kind: 'config-change',
+      accountId: account.accountId,
+      userName: user.name,
+      title: `${provider} pipeline`,
+      snippet,
+    });
+  const blockers = identity.missing.map(
+    (what) => `Unknown ${what}: tag the IAM user or fill the placeholder in the trust policy.`,
+  );
   const migrate =
     provider === 'github-actions' || provider === 'gitlab'
       ? `In the repository: roleshift ci-migrate <checkout> --role-arn ${arn} --write, then delete the access-key secrets.`
@@ -250,7 +297,11 @@ export function planPipeline(ctx: StrategyContext): StrategyResult {
     strategy: 'oidc-federation',
     target: `OIDC role ${replacement.name} trusted by ${provider} (${trust.providerHost})`,
     prerequisites: [
-      { id: 'oidc-provider', description: `OIDC provider ${trust.providerHost} exists in ${account.accountId}`, met: exists },
+      {
+        id: 'oidc-provider',
+        description: `OIDC provider ${trust.providerHost} exists in ${account.accountId}`,
+        met: exists,
+      },
     ],
     blockers,
     steps: [
@@ -290,12 +341,37 @@ function pipelineSnippet(provider: string, arn: string, region: string): string 
   return null;
 }
 
-const COMPUTE: Record<string, { service: string; suffix: string; label: string; scoped: boolean; actions: string[] }> = {
-  ec2: { service: 'ec2.amazonaws.com', suffix: 'ec2', label: 'EC2 instance profile', scoped: false, actions: ['sts:AssumeRole'] },
-  ecs: { service: 'ecs-tasks.amazonaws.com', suffix: 'ecs-task', label: 'ECS task role', scoped: true, actions: ['sts:AssumeRole'] },
-  eks: { service: 'pods.eks.amazonaws.com', suffix: 'eks-pod', label: 'EKS Pod Identity role', scoped: true, actions: ['sts:AssumeRole', 'sts:TagSession'] },
-  lambda: { service: 'lambda.amazonaws.com', suffix: 'lambda', label: 'Lambda execution role', scoped: false, actions: ['sts:AssumeRole'] },
-};
+const COMPUTE: Record<string, { service: string; suffix: string; label: string; scoped: boolean; actions: string[] }> =
+  {
+    ec2: {
+      service: 'ec2.amazonaws.com',
+      suffix: 'ec2',
+      label: 'EC2 instance profile',
+      scoped: false,
+      actions: ['sts:AssumeRole'],
+    },
+    ecs: {
+      service: 'ecs-tasks.amazonaws.com',
+      suffix: 'ecs-task',
+      label: 'ECS task role',
+      scoped: true,
+      actions: ['sts:AssumeRole'],
+    },
+    eks: {
+      service: 'pods.eks.amazonaws.com',
+      suffix: 'eks-pod',
+      label: 'EKS Pod Identity role',
+      scoped: true,
+      actions: ['sts:AssumeRole', 'sts:TagSession'],
+    },
+    lambda: {
+      service: 'lambda.amazonaws.com',
+      suffix: 'lambda',
+      label: 'Lambda execution role',
+      scoped: false,
+      actions: ['sts:AssumeRole'],
+    },
+  };
 
 function computeChange(runsOn: string, arn: string, name: string, tags: Tags): { snippet: string; missing: string[] } {
   const missing: string[] = [];
@@ -312,7 +388,10 @@ function computeChange(runsOn: string, arn: string, name: string, tags: Tags): {
         missing,
       };
     case 'ecs':
-      return { snippet: `"taskRoleArn": "${arn}"  # in the task definition; delete AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from its environment`, missing };
+      return {
+        snippet: `"taskRoleArn": "${arn}"  # in the task definition; delete AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from its environment`,
+        missing,
+      };
     case 'eks':
       return {
         snippet: `aws eks create-pod-identity-association --cluster-name ${value(['eks_cluster', 'cluster'], 'cluster name')} --namespace ${value(['namespace', 'k8s_namespace'], 'namespace')} --service-account ${value(['service_account', 'serviceaccount'], 'service account')} --role-arn ${arn}`,
@@ -328,16 +407,31 @@ function computeChange(runsOn: string, arn: string, name: string, tags: Tags): {
 
 export function planWorkload(ctx: StrategyContext): StrategyResult {
   const tagged = RunsOnSchema.safeParse(tag(ctx.user.tags, ['runs_on', 'runs-on', 'platform'])?.toLowerCase());
-  const runsOn = ctx.classification.runsOn !== null && ctx.classification.runsOn !== 'unknown' ? ctx.classification.runsOn : tagged.success ? tagged.data : ctx.classification.runsOn;
+  const runsOn =
+    ctx.classification.runsOn !== null && ctx.classification.runsOn !== 'unknown'
+      ? ctx.classification.runsOn
+      : tagged.success
+        ? tagged.data
+        : ctx.classification.runsOn;
   if (runsOn === 'on-prem' || runsOn === 'other-cloud') return planOnPrem(ctx);
   const compute = runsOn ? COMPUTE[runsOn] : undefined;
   if (!compute || !runsOn) {
-    return investigate(ctx, `where the workload runs is ${runsOn ?? 'unknown'}: tag the user runs_on=ec2|ecs|eks|lambda|on-prem`);
+    return investigate(
+      ctx,
+      `where the workload runs is ${runsOn ?? 'unknown'}: tag the user runs_on=ec2|ecs|eks|lambda|on-prem`,
+    );
   }
   const { user, account } = ctx;
   const permissions = plannedPermissions(user, account, ctx.usage);
   const trust = serviceTrust(compute.service, account.accountId, compute.actions, compute.scoped);
-  const replacement = role(ctx, compute.suffix, `${compute.label} replacing IAM user ${user.name}`, trust, permissions, runsOn === 'ec2');
+  const replacement = role(
+    ctx,
+    compute.suffix,
+    `${compute.label} replacing IAM user ${user.name}`,
+    trust,
+    permissions,
+    runsOn === 'ec2',
+  );
   const arn = roleArn(replacement);
   const change = computeChange(runsOn, arn, replacement.name, user.tags);
   return {
@@ -353,7 +447,13 @@ export function planWorkload(ctx: StrategyContext): StrategyResult {
     ],
     artifacts: [
       replacement,
-      { kind: 'config-change', accountId: account.accountId, userName: user.name, title: `attach ${compute.label}`, snippet: change.snippet },
+      {
+        kind: 'config-change',
+        accountId: account.accountId,
+        userName: user.name,
+        title: `attach ${compute.label}`,
+        snippet: change.snippet,
+      },
     ],
     permissions,
   };
@@ -371,7 +471,13 @@ export function planOnPrem(ctx: StrategyContext): StrategyResult {
   const anchorName = 'roleshift-onprem';
   const anchorArn = existing?.arn ?? artifactRef('trust-anchor', account.accountId, anchorName);
   const commonName = tag(user.tags, ['certificate_cn', 'cert_cn', 'hostname', 'host']) ?? user.name;
-  const replacement = role(ctx, 'roles-anywhere', `IAM Roles Anywhere role replacing IAM user ${user.name}`, rolesAnywhereTrust(anchorArn, commonName), permissions);
+  const replacement = role(
+    ctx,
+    'roles-anywhere',
+    `IAM Roles Anywhere role replacing IAM user ${user.name}`,
+    rolesAnywhereTrust(anchorArn, commonName),
+    permissions,
+  );
   const profileName = iamName(`${user.name}-profile`);
   const profileArn = artifactRef('roles-anywhere-profile', account.accountId, profileName);
   const artifacts: Artifact[] = [];
@@ -380,22 +486,45 @@ export function planOnPrem(ctx: StrategyContext): StrategyResult {
       kind: 'trust-anchor',
       accountId: account.accountId,
       name: anchorName,
-      source: pca ? { type: 'AWS_ACM_PCA', acmPcaArn: pca } : { type: 'CERTIFICATE_BUNDLE', placeholder: placeholder('ca certificate pem') },
+      source: pca
+        ? { type: 'AWS_ACM_PCA', acmPcaArn: pca }
+        : { type: 'CERTIFICATE_BUNDLE', placeholder: placeholder('ca certificate pem') },
       tags: { 'managed-by': 'roleshift' },
     });
   }
   const credentialProcess = `credential_process = aws_signing_helper credential-process --certificate /etc/pki/${commonName}.pem --private-key /etc/pki/${commonName}.key --trust-anchor-arn ${anchorArn} --profile-arn ${profileArn} --role-arn ${roleArn(replacement)}`;
   artifacts.push(
-    { kind: 'roles-anywhere-profile', accountId: account.accountId, name: profileName, roleNames: [replacement.name], tags: ctx.ownership },
+    {
+      kind: 'roles-anywhere-profile',
+      accountId: account.accountId,
+      name: profileName,
+      roleNames: [replacement.name],
+      tags: ctx.ownership,
+    },
     replacement,
-    { kind: 'config-change', accountId: account.accountId, userName: user.name, title: 'credential_process for aws_signing_helper', snippet: credentialProcess },
+    {
+      kind: 'config-change',
+      accountId: account.accountId,
+      userName: user.name,
+      title: 'credential_process for aws_signing_helper',
+      snippet: credentialProcess,
+    },
   );
-  const blockers = !existing && !pca ? ['No CA for Roles Anywhere: put your CA certificate bundle into the trust anchor (or tag the user acm_pca_arn).'] : [];
+  const blockers =
+    !existing && !pca
+      ? [
+          'No CA for Roles Anywhere: put your CA certificate bundle into the trust anchor (or tag the user acm_pca_arn).',
+        ]
+      : [];
   return {
     strategy: 'roles-anywhere',
     target: `IAM Roles Anywhere role ${replacement.name} for certificate CN=${commonName}`,
     prerequisites: [
-      { id: 'roles-anywhere-trust-anchor', description: `an enabled Roles Anywhere trust anchor in ${account.accountId}`, met: Boolean(existing) },
+      {
+        id: 'roles-anywhere-trust-anchor',
+        description: `an enabled Roles Anywhere trust anchor in ${account.accountId}`,
+        met: Boolean(existing),
+      },
     ],
     blockers,
     steps: [
@@ -413,7 +542,9 @@ export function planOnPrem(ctx: StrategyContext): StrategyResult {
 function scopedToAddresses(permissions: PlannedPermissions, sourceIps: string[]): PlannedPermissions {
   if (sourceIps.length === 0 || !permissions.inlinePolicy) return permissions;
   const statements = ([] as unknown[]).concat(permissions.inlinePolicy.Statement ?? []);
-  const cidrs = [...new Set(sourceIps)].sort().map((ip) => (ip.includes('/') ? ip : ip.includes(':') ? `${ip}/128` : `${ip}/32`));
+  const cidrs = [...new Set(sourceIps)]
+    .sort()
+    .map((ip) => (ip.includes('/') ? ip : ip.includes(':') ? `${ip}/128` : `${ip}/32`));
   return {
     ...permissions,
     inlinePolicy: {
@@ -432,13 +563,15 @@ function scopedToAddresses(permissions: PlannedPermissions, sourceIps: string[])
 export function planThirdParty(ctx: StrategyContext): StrategyResult {
   const { user, account, config, now } = ctx;
   const vendor = tag(user.tags, ['vendor', 'vendor_name', 'third_party', 'integration']) ?? user.name;
-  const vendorAccount = tag(user.tags, ['vendor_account_id', 'vendor_account', 'vendor_aws_account'])?.match(/^\d{12}$/)?.[0] ?? null;
+  const vendorAccount =
+    tag(user.tags, ['vendor_account_id', 'vendor_account', 'vendor_aws_account'])?.match(/^\d{12}$/)?.[0] ?? null;
   const canAssume = tag(user.tags, ['vendor_assume_role', 'vendor_supports_roles', 'supports_assume_role']);
   // Said in so many words in a purpose tag ("vendor cannot assume roles") counts as much as a flag.
   const purpose = tag(user.tags, ctx.config.classification.purposeTagKeys) ?? '';
   const cannot =
     (canAssume !== null && /^(false|no|0|none)$/i.test(canAssume)) ||
-    (canAssume === null && /\b(cannot|can't|can ?not|does not|doesn't|unable to) (assume|use) (iam )?roles?\b/i.test(purpose));
+    (canAssume === null &&
+      /\b(cannot|can't|can ?not|does not|doesn't|unable to) (assume|use) (iam )?roles?\b/i.test(purpose));
   const permissions = plannedPermissions(user, account, ctx.usage);
   if (cannot) {
     const sourceIps = ctx.usage?.sourceIps ?? [];
@@ -449,7 +582,9 @@ export function planThirdParty(ctx: StrategyContext): StrategyResult {
       strategy: 'exception',
       target: `Documented exception: ${vendor} cannot assume roles; keep the key, scoped and rotated`,
       prerequisites: [{ id: 'vendor-assumes-roles', description: `${vendor} can assume an IAM role`, met: false }],
-      blockers: hasPlaceholder(owner) ? ['No owner for the exception: tag the user owner=... or set ownershipDefaults.owner.'] : [],
+      blockers: hasPlaceholder(owner)
+        ? ['No owner for the exception: tag the user owner=... or set ownershipDefaults.owner.']
+        : [],
       steps: [
         `Add the drafted entry to the exceptions register (${config.exceptionsFile}) and have ${owner} approve it.`,
         `Move the user under the exception path so the guardrail SCP lets approvers rotate its key: aws iam update-user --user-name ${user.name} --new-path ${EXCEPTION_PATH}`,
@@ -477,15 +612,27 @@ export function planThirdParty(ctx: StrategyContext): StrategyResult {
   }
   const externalId = externalIdFor(ctx.externalIdSeed, account.accountId, user.name);
   const principalAccount = vendorAccount ?? placeholder('vendor account id');
-  const replacement = role(ctx, 'vendor', `Role for ${vendor} replacing IAM user ${user.name}`, externalIdTrust(principalAccount, externalId), permissions);
+  const replacement = role(
+    ctx,
+    'vendor',
+    `Role for ${vendor} replacing IAM user ${user.name}`,
+    externalIdTrust(principalAccount, externalId),
+    permissions,
+  );
   return {
     strategy: 'external-id-role',
     target: `Role ${replacement.name} for ${vendor} with ExternalId`,
     prerequisites: [
-      { id: 'vendor-assumes-roles', description: `${vendor} can assume an IAM role with an ExternalId`, met: canAssume === null ? null : true },
+      {
+        id: 'vendor-assumes-roles',
+        description: `${vendor} can assume an IAM role with an ExternalId`,
+        met: canAssume === null ? null : true,
+      },
       { id: 'vendor-account-known', description: `${vendor}'s AWS account id is known`, met: vendorAccount !== null },
     ],
-    blockers: vendorAccount ? [] : [`Unknown AWS account of ${vendor}: tag the user vendor_account_id=... (the trust policy has a placeholder).`],
+    blockers: vendorAccount
+      ? []
+      : [`Unknown AWS account of ${vendor}: tag the user vendor_account_id=... (the trust policy has a placeholder).`],
     steps: [
       `Create role ${replacement.name} trusting ${vendor}'s account ${principalAccount} with ExternalId ${externalId} (${permissions.note}).`,
       `Give ${vendor} the role ARN ${roleArn(replacement)} and the ExternalId; record both in your vendor register.`,
@@ -511,7 +658,9 @@ export function planBreakGlass(ctx: StrategyContext): StrategyResult {
     blockers: [],
     steps: [
       ...(hardwareMfa ? [] : ['Register a hardware MFA device (FIDO2 key) and remove virtual devices.']),
-      ...(activeKeys === 0 ? [] : [`Delete the ${activeKeys} active access key(s): break-glass access is console-only.`]),
+      ...(activeKeys === 0
+        ? []
+        : [`Delete the ${activeKeys} active access key(s): break-glass access is console-only.`]),
       'Store the password sealed, with two-person retrieval; record who may use it.',
       'Deploy the guardrails: the EventBridge rule alarms on every console login of this user.',
       'Test the procedure every quarter and after every use rotate the password.',

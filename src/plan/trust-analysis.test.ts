@@ -20,7 +20,9 @@ function deployed(document: unknown): unknown {
 }
 
 function roles(plan: MigrationPlan): RoleArtifact[] {
-  return plan.users.flatMap((user) => user.artifacts).filter((artifact): artifact is RoleArtifact => artifact.kind === 'role');
+  return plan.users
+    .flatMap((user) => user.artifacts)
+    .filter((artifact): artifact is RoleArtifact => artifact.kind === 'role');
 }
 
 function pipelinePlan(provider: CiProvider, tags: Record<string, string>): MigrationPlan {
@@ -45,14 +47,17 @@ function pipelinePlan(provider: CiProvider, tags: Record<string, string>): Migra
   });
 }
 
-describe('every trust policy roleshift generates passes roleshift\'s own analyzer', () => {
+describe("every trust policy roleshift generates passes roleshift's own analyzer", () => {
   it('Given the planning estate, when every generated role is analysed, then there are zero issues', () => {
     const { snapshot, classifications } = planningEstate();
     const plan = planMigration(snapshot, { classifications, config: DEFAULT_CONFIG, now: NOW, externalIdSeed: SEED });
     const generated = roles(plan);
     expect(generated.length).toBe(7);
     for (const role of generated) {
-      expect({ role: role.name, issues: analyzeTrustPolicy(deployed(role.trustPolicy), { accountId: role.accountId }) }).toEqual({
+      expect({
+        role: role.name,
+        issues: analyzeTrustPolicy(deployed(role.trustPolicy), { accountId: role.accountId }),
+      }).toEqual({
         role: role.name,
         issues: [],
       });
@@ -65,30 +70,53 @@ describe('every trust policy roleshift generates passes roleshift\'s own analyze
     ['gitlab', { gitlab_project: 'acme/platform/api', branch: 'main' }],
     ['gitlab', { gitlab_project: 'acme/api', gitlab_host: 'gitlab.acme.example' }],
     ['vercel', { vercel_team: 'acme', vercel_project: 'web' }],
-    ['circleci', { circleci_org_id: '1c2b3a4d-0000-4000-8000-000000000001', circleci_project_id: '9f8e7d6c-0000-4000-8000-000000000002', circleci_user_ids: 'a1a1a1a1-0000-4000-8000-000000000005' }],
+    [
+      'circleci',
+      {
+        circleci_org_id: '1c2b3a4d-0000-4000-8000-000000000001',
+        circleci_project_id: '9f8e7d6c-0000-4000-8000-000000000002',
+        circleci_user_ids: 'a1a1a1a1-0000-4000-8000-000000000005',
+      },
+    ],
     ['terraform-cloud', { tfc_organization: 'acme', tfc_project: 'platform', tfc_workspace: 'network-prod' }],
-  ])('Given a %s pipeline tagged %j, when its trust policy is analysed, then there are zero issues', (provider, tags) => {
-    const plan = pipelinePlan(provider, tags);
-    expect(plan.users[0]?.blockers).toEqual([]);
-    const [role] = roles(plan);
-    if (!role) throw new Error('no role planned');
-    expect(analyzeTrustPolicy(role.trustPolicy, { accountId: ACCOUNT })).toEqual([]);
-  });
+  ])(
+    'Given a %s pipeline tagged %j, when its trust policy is analysed, then there are zero issues',
+    (provider, tags) => {
+      const plan = pipelinePlan(provider, tags);
+      expect(plan.users[0]?.blockers).toEqual([]);
+      const [role] = roles(plan);
+      if (!role) throw new Error('no role planned');
+      expect(analyzeTrustPolicy(role.trustPolicy, { accountId: ACCOUNT })).toEqual([]);
+    },
+  );
 
-  it.each(['ec2', 'ecs', 'eks', 'lambda'] as const)('Given a workload on %s, when its trust policy is analysed, then there are zero issues', (runsOn) => {
-    const snapshot = buildSnapshot([buildAccount(ACCOUNT, { users: [buildUser('worker', {}, ACCOUNT)] })]);
-    const plan = planMigration(snapshot, {
-      classifications: [
-        { accountId: ACCOUNT, userName: 'worker', userArn: `arn:aws:iam::${ACCOUNT}:user/worker`, class: 'workload', ciProvider: null, runsOn, confidence: 0.9, evidence: [], personKey: null },
-      ],
-      config: DEFAULT_CONFIG,
-      now: NOW,
-      externalIdSeed: SEED,
-    });
-    const [role] = roles(plan);
-    if (!role) throw new Error('no role planned');
-    expect(analyzeTrustPolicy(role.trustPolicy, { accountId: ACCOUNT })).toEqual([]);
-  });
+  it.each(['ec2', 'ecs', 'eks', 'lambda'] as const)(
+    'Given a workload on %s, when its trust policy is analysed, then there are zero issues',
+    (runsOn) => {
+      const snapshot = buildSnapshot([buildAccount(ACCOUNT, { users: [buildUser('worker', {}, ACCOUNT)] })]);
+      const plan = planMigration(snapshot, {
+        classifications: [
+          {
+            accountId: ACCOUNT,
+            userName: 'worker',
+            userArn: `arn:aws:iam::${ACCOUNT}:user/worker`,
+            class: 'workload',
+            ciProvider: null,
+            runsOn,
+            confidence: 0.9,
+            evidence: [],
+            personKey: null,
+          },
+        ],
+        config: DEFAULT_CONFIG,
+        now: NOW,
+        externalIdSeed: SEED,
+      });
+      const [role] = roles(plan);
+      if (!role) throw new Error('no role planned');
+      expect(analyzeTrustPolicy(role.trustPolicy, { accountId: ACCOUNT })).toEqual([]);
+    },
+  );
 
   // Bitbucket's subject ends in the step UUID, new on every run: pinned to repository and
   // deployment environment, the only wildcard left is that per-run step, which is no finding.

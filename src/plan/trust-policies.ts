@@ -38,7 +38,9 @@ function tagValue(tags: Tags, keys: string[]): string | null {
 }
 
 /** Reads `repo:OWNER/REPO:ref:refs/heads/BRANCH` or `repo:OWNER/REPO:environment:ENV`. */
-export function parseGithubSubject(subject: string): { repo: string; branch: string | null; environment: string | null } | null {
+export function parseGithubSubject(
+  subject: string,
+): { repo: string; branch: string | null; environment: string | null } | null {
   const match = /^repo:([^/:]+\/[^/:]+):(ref:refs\/heads\/(.+)|environment:(.+))$/.exec(subject);
   if (!match || !match[1]) return null;
   return { repo: match[1], branch: match[3] ?? null, environment: match[4] ?? null };
@@ -64,8 +66,14 @@ export function identifyPipeline(provider: CiProvider, tags: Tags, webIdentitySu
     case 'github-actions': {
       const seen = webIdentitySubjects.map(parseGithubSubject).find((parsed) => parsed !== null) ?? null;
       // A purpose tag such as "deploy acme/webapp from GitHub Actions" names the repository too.
-      const fromPurpose = /(?:^|\s)([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)(?:\s|$)/.exec(tagValue(tags, PURPOSE_TAGS) ?? '')?.[1] ?? null;
-      const repo = tagValue(tags, GITHUB_REPO_TAGS)?.replace(/^https:\/\/github\.com\//, '').replace(/\.git$/, '') ?? seen?.repo ?? fromPurpose;
+      const fromPurpose =
+        /(?:^|\s)([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)(?:\s|$)/.exec(tagValue(tags, PURPOSE_TAGS) ?? '')?.[1] ?? null;
+      const repo =
+        tagValue(tags, GITHUB_REPO_TAGS)
+          ?.replace(/^https:\/\/github\.com\//, '')
+          .replace(/\.git$/, '') ??
+        seen?.repo ??
+        fromPurpose;
       need('repo', 'GitHub repository (OWNER/REPO)', repo && /^[^/\s]+\/[^/\s]+$/.test(repo) ? repo : null);
       const environment = tagValue(tags, ENVIRONMENT_TAGS) ?? seen?.environment ?? null;
       if (environment) values.environment = environment;
@@ -73,34 +81,62 @@ export function identifyPipeline(provider: CiProvider, tags: Tags, webIdentitySu
       break;
     }
     case 'gitlab':
-      need('project', 'GitLab project path (GROUP/PROJECT)', tagValue(tags, ['gitlab_project', 'gitlab-project', 'repo', 'repository']));
+      need(
+        'project',
+        'GitLab project path (GROUP/PROJECT)',
+        tagValue(tags, ['gitlab_project', 'gitlab-project', 'repo', 'repository']),
+      );
       need('branch', 'branch the pipeline deploys from', tagValue(tags, BRANCH_TAGS) ?? 'main');
       need('host', 'GitLab host', tagValue(tags, ['gitlab_host']) ?? 'gitlab.com');
       break;
     case 'vercel':
       need('team', 'Vercel team slug', tagValue(tags, ['vercel_team', 'vercel-team']));
       need('project', 'Vercel project name', tagValue(tags, ['vercel_project', 'vercel-project', 'project']));
-      need('environment', 'Vercel environment', tagValue(tags, ['vercel_environment', ...ENVIRONMENT_TAGS]) ?? 'production');
+      need(
+        'environment',
+        'Vercel environment',
+        tagValue(tags, ['vercel_environment', ...ENVIRONMENT_TAGS]) ?? 'production',
+      );
       break;
     case 'circleci':
       need('org', 'CircleCI organization id', tagValue(tags, ['circleci_org_id', 'circleci-org-id']));
       need('project', 'CircleCI project id', tagValue(tags, ['circleci_project_id', 'circleci-project-id']));
       // The subject ends in the id of the user who started the job; without pinning it, anyone
       // able to trigger (or re-run with SSH) a job of the project could assume the role.
-      need('users', 'CircleCI user id(s) allowed to run the deploy (tag circleci_user_ids, comma-separated)', tagValue(tags, ['circleci_user_ids', 'circleci_user_id']));
+      need(
+        'users',
+        'CircleCI user id(s) allowed to run the deploy (tag circleci_user_ids, comma-separated)',
+        tagValue(tags, ['circleci_user_ids', 'circleci_user_id']),
+      );
       break;
     case 'bitbucket':
       need('workspace', 'Bitbucket workspace name', tagValue(tags, ['bitbucket_workspace', 'bitbucket-workspace']));
       need('workspaceUuid', 'Bitbucket workspace UUID', tagValue(tags, ['bitbucket_workspace_uuid']));
-      need('repoUuid', 'Bitbucket repository UUID', tagValue(tags, ['bitbucket_repo_uuid', 'bitbucket_repository_uuid']));
+      need(
+        'repoUuid',
+        'Bitbucket repository UUID',
+        tagValue(tags, ['bitbucket_repo_uuid', 'bitbucket_repository_uuid']),
+      );
       // Without a deployment environment the subject can only be pinned to the repository, which
       // admits every step of every branch; deploys run in an environment, so pin that.
-      need('environmentUuid', 'Bitbucket deployment environment UUID (tag bitbucket_environment_uuid)', tagValue(tags, ['bitbucket_environment_uuid']));
+      need(
+        'environmentUuid',
+        'Bitbucket deployment environment UUID (tag bitbucket_environment_uuid)',
+        tagValue(tags, ['bitbucket_environment_uuid']),
+      );
       break;
     case 'terraform-cloud':
-      need('org', 'Terraform Cloud organization', tagValue(tags, ['tfc_organization', 'tfc_org', 'terraform_organization']));
+      need(
+        'org',
+        'Terraform Cloud organization',
+        tagValue(tags, ['tfc_organization', 'tfc_org', 'terraform_organization']),
+      );
       need('project', 'Terraform Cloud project', tagValue(tags, ['tfc_project']) ?? 'Default Project');
-      need('workspace', 'Terraform Cloud workspace', tagValue(tags, ['tfc_workspace', 'terraform_workspace', 'workspace']));
+      need(
+        'workspace',
+        'Terraform Cloud workspace',
+        tagValue(tags, ['tfc_workspace', 'terraform_workspace', 'workspace']),
+      );
       break;
     default:
       missing.push(`an OIDC-capable setup for ${provider}`);
@@ -108,7 +144,11 @@ export function identifyPipeline(provider: CiProvider, tags: Tags, webIdentitySu
   return { provider, values, missing };
 }
 
-function webIdentityTrust(providerArn: string, host: string, conditions: Record<string, Record<string, string | string[]>>): PolicyDocument {
+function webIdentityTrust(
+  providerArn: string,
+  host: string,
+  conditions: Record<string, Record<string, string | string[]>>,
+): PolicyDocument {
   return {
     Version: '2012-10-17',
     Statement: [
@@ -136,7 +176,9 @@ export function oidcTrustFor(identity: PipelineIdentity): OidcTrust | null {
   switch (identity.provider) {
     case 'github-actions': {
       const host = 'token.actions.githubusercontent.com';
-      const subject = v.environment ? `repo:${v.repo}:environment:${v.environment}` : `repo:${v.repo}:ref:refs/heads/${v.branch}`;
+      const subject = v.environment
+        ? `repo:${v.repo}:environment:${v.environment}`
+        : `repo:${v.repo}:ref:refs/heads/${v.branch}`;
       return {
         providerHost: host,
         clientIds: ['sts.amazonaws.com'],
@@ -169,13 +211,19 @@ export function oidcTrustFor(identity: PipelineIdentity): OidcTrust | null {
     }
     case 'circleci': {
       const host = `oidc.circleci.com/org/${v.org}`;
-      const users = (v.users ?? '').split(',').map((user) => user.trim()).filter((user) => user.length > 0).sort();
+      const users = (v.users ?? '')
+        .split(',')
+        .map((user) => user.trim())
+        .filter((user) => user.length > 0)
+        .sort();
       const subjects = users.map((user) => `org/${v.org}/project/${v.project}/user/${user}`);
       return {
         providerHost: host,
         clientIds: [v.org ?? ''],
         trustPolicy: (arn) =>
-          webIdentityTrust(arn, host, { StringEquals: { aud: v.org ?? '', sub: subjects.length === 1 ? (subjects[0] ?? '') : subjects } }),
+          webIdentityTrust(arn, host, {
+            StringEquals: { aud: v.org ?? '', sub: subjects.length === 1 ? (subjects[0] ?? '') : subjects },
+          }),
       };
     }
     case 'bitbucket': {
@@ -187,7 +235,10 @@ export function oidcTrustFor(identity: PipelineIdentity): OidcTrust | null {
         trustPolicy: (arn) =>
           // The subject ends in the step's UUID, new for every run: repository and deployment
           // environment are the narrowest pin, and the wildcard covers only the step.
-          webIdentityTrust(arn, host, { StringEquals: { aud: audience }, StringLike: { sub: `{${v.repoUuid}}:{${v.environmentUuid}}:*` } }),
+          webIdentityTrust(arn, host, {
+            StringEquals: { aud: audience },
+            StringLike: { sub: `{${v.repoUuid}}:{${v.environmentUuid}}:*` },
+          }),
       };
     }
     case 'terraform-cloud': {
@@ -199,7 +250,9 @@ export function oidcTrustFor(identity: PipelineIdentity): OidcTrust | null {
           webIdentityTrust(arn, host, {
             StringEquals: {
               aud: 'aws.workload.identity',
-              sub: ['apply', 'plan'].map((phase) => `organization:${v.org}:project:${v.project}:workspace:${v.workspace}:run_phase:${phase}`),
+              sub: ['apply', 'plan'].map(
+                (phase) => `organization:${v.org}:project:${v.project}:workspace:${v.workspace}:run_phase:${phase}`,
+              ),
             },
           }),
       };

@@ -11,13 +11,16 @@ import type { UsageByUser } from './types.js';
 export function usageByUser(usage: Usage, catalog: ActionCatalog): UsageByUser {
   const since = usage.source.since ? Date.parse(usage.source.since) : null;
   const until = usage.source.until ? Date.parse(usage.source.until) : null;
-  const windowDays = since !== null && until !== null ? Math.max(1, Math.round((until - since) / 86_400_000)) : undefined;
+  const windowDays =
+    since !== null && until !== null ? Math.max(1, Math.round((until - since) / 86_400_000)) : undefined;
   const result: UsageByUser = {};
   for (const principal of usage.principals) {
     if (principal.type !== 'IAMUser' || principal.userName === null) continue;
     const { policy } = buildLeastPrivilegePolicy(principal.actions, catalog);
     // Addresses are kept as /24 (IPv6 /48) groups: a source condition on those ranges.
-    const sourceIps = principal.addresses.filter((address) => address.kind === 'public').map((address) => address.group);
+    const sourceIps = principal.addresses
+      .filter((address) => address.kind === 'public')
+      .map((address) => address.group);
     result[principal.arn] = {
       leastPrivilegePolicy: policy ? { ...policy } : null,
       sourceIps: [...new Set(sourceIps)].sort(),

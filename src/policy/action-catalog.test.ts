@@ -6,17 +6,43 @@ describe('findUnknownActions', () => {
     const unknown = await findUnknownActions([
       {
         Statement: [
-          { Effect: 'Allow', Action: ['s3:GetObject', 's3:Get*', 'sts:AssumeRoleWithWebIdentity', '*', 'ec2:*', '*:Describe*'], Resource: '*' },
-          { Effect: 'Allow', Action: ['s3:GetObjcet', 'sts:AssumeRoleWithWebIdentities', 'nosuchservice:Do', 's3:Zz*', 'GetObject', '${var.action}'], Resource: '*' },
+          {
+            Effect: 'Allow',
+            Action: ['s3:GetObject', 's3:Get*', 'sts:AssumeRoleWithWebIdentity', '*', 'ec2:*', '*:Describe*'],
+            Resource: '*',
+          },
+          {
+            Effect: 'Allow',
+            Action: [
+              's3:GetObjcet',
+              'sts:AssumeRoleWithWebIdentities',
+              'nosuchservice:Do',
+              's3:Zz*',
+              'GetObject',
+              '${var.action}',
+            ],
+            Resource: '*',
+          },
           { Effect: 'Allow', NotAction: 'iam:CreateUsr', Resource: '*' },
         ],
       },
       'not a policy',
     ]);
-    expect([...unknown].sort()).toEqual(['GetObject', 'iam:CreateUsr', 'nosuchservice:Do', 's3:GetObjcet', 's3:Zz*', 'sts:AssumeRoleWithWebIdentities']);
+    expect([...unknown].sort()).toEqual([
+      'GetObject',
+      'iam:CreateUsr',
+      'nosuchservice:Do',
+      's3:GetObjcet',
+      's3:Zz*',
+      'sts:AssumeRoleWithWebIdentities',
+    ]);
   });
 
   it('Given action names in another case, When checked, Then they are known (IAM action names ignore case)', async () => {
-    expect(await findUnknownActions([{ Statement: [{ Effect: 'Allow', Action: ['S3:getobject', 'IAM:PassRole'], Resource: '*' }] }])).toEqual(new Set());
+    expect(
+      await findUnknownActions([
+        { Statement: [{ Effect: 'Allow', Action: ['S3:getobject', 'IAM:PassRole'], Resource: '*' }] },
+      ]),
+    ).toEqual(new Set());
   });
 });

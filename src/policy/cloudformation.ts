@@ -40,7 +40,8 @@ export const CLOUDFORMATION_TAGS: Array<ScalarTag | CollectionTag> = FUNCTIONS.f
   const key = functionKey(name);
   const scalar: ScalarTag = {
     tag: `!${name}`,
-    resolve: (value: string) => (name === 'GetAtt' ? { [key]: value.split('.') } : { [key]: value }) as unknown as string,
+    resolve: (value: string) =>
+      (name === 'GetAtt' ? { [key]: value.split('.') } : { [key]: value }) as unknown as string,
   };
   const seq: CollectionTag = {
     tag: `!${name}`,
@@ -87,7 +88,8 @@ export class TemplateResolver {
     const parameter = this.parameters[name];
     if (isObject(parameter)) {
       const fallback = parameter['Default'];
-      if (typeof fallback === 'string' || typeof fallback === 'number' || typeof fallback === 'boolean') return String(fallback);
+      if (typeof fallback === 'string' || typeof fallback === 'number' || typeof fallback === 'boolean')
+        return String(fallback);
       return this.open(name);
     }
     const resource = this.resources[name];
@@ -99,7 +101,8 @@ export class TemplateResolver {
     const properties = isObject(resource['Properties']) ? resource['Properties'] : {};
     if (resource['Type'] === 'AWS::IAM::OIDCProvider') {
       const url = this.resolve(properties['Url']);
-      if (typeof url === 'string') return `arn:aws:iam::\${AWS::AccountId}:oidc-provider/${url.replace(/^https:\/\//, '')}`;
+      if (typeof url === 'string')
+        return `arn:aws:iam::\${AWS::AccountId}:oidc-provider/${url.replace(/^https:\/\//, '')}`;
     }
     if (resource['Type'] === 'AWS::IAM::SAMLProvider') {
       const providerName = this.resolve(properties['Name']);
@@ -157,20 +160,27 @@ export class TemplateResolver {
           return typeof args === 'string' ? this.refValue(args) : this.open('Ref');
         case 'Fn::Sub': {
           if (typeof args === 'string') return this.substitute(args, {});
-          if (Array.isArray(args) && typeof args[0] === 'string') return this.substitute(args[0], isObject(args[1]) ? args[1] : {});
+          if (Array.isArray(args) && typeof args[0] === 'string')
+            return this.substitute(args[0], isObject(args[1]) ? args[1] : {});
           return this.open('Fn::Sub');
         }
         case 'Fn::GetAtt': {
           const [resource, attribute] = Array.isArray(args) ? args.map(String) : String(args).split('.');
           const target = this.resources[resource ?? ''];
-          if (attribute === 'Arn' && isObject(target)) return this.resourceArn(resource ?? '', target) ?? this.open(`${resource}.${attribute}`);
+          if (attribute === 'Arn' && isObject(target))
+            return this.resourceArn(resource ?? '', target) ?? this.open(`${resource}.${attribute}`);
           return this.open(`${resource}.${attribute}`);
         }
         case 'Fn::Join': {
           if (!Array.isArray(args)) return this.open('Fn::Join');
           const [separator, list] = args;
           const items = this.resolve(list);
-          if (typeof separator === 'string' && Array.isArray(items) && items.every((i) => typeof i === 'string' || typeof i === 'number')) return items.join(separator);
+          if (
+            typeof separator === 'string' &&
+            Array.isArray(items) &&
+            items.every((i) => typeof i === 'string' || typeof i === 'number')
+          )
+            return items.join(separator);
           return this.open('Fn::Join');
         }
         case 'Fn::If': {
@@ -193,7 +203,8 @@ export class TemplateResolver {
         case 'Fn::Split': {
           if (!Array.isArray(args)) return this.open('Fn::Split');
           const source = this.resolve(args[1]);
-          if (typeof args[0] === 'string' && typeof source === 'string' && !source.includes('${')) return source.split(args[0]);
+          if (typeof args[0] === 'string' && typeof source === 'string' && !source.includes('${'))
+            return source.split(args[0]);
           return this.open('Fn::Split');
         }
         case 'Fn::FindInMap': {

@@ -55,13 +55,21 @@ describe('evaluateCondition', () => {
     ['IpAddress', ['2001:db8::/32'], '2001:db9::5', false],
     ['ArnLike', ['arn:aws:iam::*:role/ci-*'], 'arn:aws:iam::111122223333:role/ci-deploy', true],
     ['ArnLike', ['arn:aws:iam::*:role/ci-*'], 'arn:aws:iam::111122223333:user/ci-deploy', false],
-    ['ArnEquals', ['arn:aws:rolesanywhere:eu-west-1:111122223333:trust-anchor/a'], 'arn:aws:rolesanywhere:eu-west-1:111122223333:trust-anchor/a', true],
+    [
+      'ArnEquals',
+      ['arn:aws:rolesanywhere:eu-west-1:111122223333:trust-anchor/a'],
+      'arn:aws:rolesanywhere:eu-west-1:111122223333:trust-anchor/a',
+      true,
+    ],
     ['ArnNotLike', ['arn:aws:iam::111122223333:*'], 'arn:aws:iam::999988887777:root', true],
     ['NoSuchOperator', ['a'], 'a', false],
   ];
 
-  it.each(rows)('Given %s %j, When the request carries %j, Then the condition is %s', (operator, values, context, expected) => {
-    const ctx = requestContext(context === null ? {} : { 'test:key': context });
-    expect(evaluateCondition(condition(operator, 'test:Key', values), ctx)).toBe(expected);
-  });
+  it.each(rows)(
+    'Given %s %j, When the request carries %j, Then the condition is %s',
+    (operator, values, context, expected) => {
+      const ctx = requestContext(context === null ? {} : { 'test:key': context });
+      expect(evaluateCondition(condition(operator, 'test:Key', values), ctx)).toBe(expected);
+    },
+  );
 });

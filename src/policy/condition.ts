@@ -13,7 +13,8 @@ export type RequestContext = ReadonlyMap<string, readonly string[]>;
 
 export function requestContext(values: Record<string, string | readonly string[]>): RequestContext {
   const map = new Map<string, readonly string[]>();
-  for (const [key, value] of Object.entries(values)) map.set(key.toLowerCase(), typeof value === 'string' ? [value] : value);
+  for (const [key, value] of Object.entries(values))
+    map.set(key.toLowerCase(), typeof value === 'string' ? [value] : value);
   return map;
 }
 

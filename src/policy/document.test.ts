@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { actionMatches, normalizePolicy, parseConditionOperator, resourceMatches, statementAllows, type NormalizedStatement } from './document.js';
+import {
+  actionMatches,
+  normalizePolicy,
+  parseConditionOperator,
+  resourceMatches,
+  statementAllows,
+  type NormalizedStatement,
+} from './document.js';
 
 function firstStatement(doc: unknown): NormalizedStatement {
   const result = normalizePolicy(doc);
@@ -11,7 +18,10 @@ function firstStatement(doc: unknown): NormalizedStatement {
 
 describe('normalizePolicy', () => {
   it('Given a single statement object with string fields, When normalised, Then every field is a list', () => {
-    const s = firstStatement({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' } });
+    const s = firstStatement({
+      Version: '2012-10-17',
+      Statement: { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' },
+    });
     expect(s.actions).toEqual(['s3:GetObject']);
     expect(s.resources).toEqual(['arn:aws:s3:::b/*']);
     expect(s.notActions).toBeNull();
@@ -22,7 +32,11 @@ describe('normalizePolicy', () => {
   it.each([
     ['"*"', '*', { AWS: ['*'] }],
     ['AWS string', { AWS: 'arn:aws:iam::111122223333:root' }, { AWS: ['arn:aws:iam::111122223333:root'] }],
-    ['Service list', { Service: ['ec2.amazonaws.com', 'lambda.amazonaws.com'] }, { Service: ['ec2.amazonaws.com', 'lambda.amazonaws.com'] }],
+    [
+      'Service list',
+      { Service: ['ec2.amazonaws.com', 'lambda.amazonaws.com'] },
+      { Service: ['ec2.amazonaws.com', 'lambda.amazonaws.com'] },
+    ],
     ['Federated', { Federated: 'arn:aws:iam::1:oidc-provider/x' }, { Federated: ['arn:aws:iam::1:oidc-provider/x'] }],
   ])('Given Principal as %s, When normalised, Then principals are by kind with lists', (_name, principal, expected) => {
     const s = firstStatement({ Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: principal }] });
@@ -35,7 +49,12 @@ describe('normalizePolicy', () => {
         {
           Effect: 'Allow',
           Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition: { 'ForAllValues:StringLikeIfExists': { 'token.actions.githubusercontent.com:Sub': ['repo:a/b:*', 'repo:c/d:*'] }, Bool: { 'aws:MultiFactorAuthPresent': true } },
+          Condition: {
+            'ForAllValues:StringLikeIfExists': {
+              'token.actions.githubusercontent.com:Sub': ['repo:a/b:*', 'repo:c/d:*'],
+            },
+            Bool: { 'aws:MultiFactorAuthPresent': true },
+          },
         },
       ],
     });
@@ -49,12 +68,22 @@ describe('normalizePolicy', () => {
         ifExists: true,
         setOperator: 'ForAllValues',
       },
-      { rawOperator: 'Bool', operator: 'Bool', key: 'aws:multifactorauthpresent', rawKey: 'aws:MultiFactorAuthPresent', values: ['true'], ifExists: false, setOperator: null },
+      {
+        rawOperator: 'Bool',
+        operator: 'Bool',
+        key: 'aws:multifactorauthpresent',
+        rawKey: 'aws:MultiFactorAuthPresent',
+        values: ['true'],
+        ifExists: false,
+        setOperator: null,
+      },
     ]);
   });
 
   it('Given a URL-encoded document as IAM returns it, When normalised, Then it parses', () => {
-    const encoded = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] }));
+    const encoded = encodeURIComponent(
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] }),
+    );
     const result = normalizePolicy(encoded);
     expect(result.ok && result.policy.statements[0]?.effect).toBe('Deny');
   });
@@ -70,10 +99,22 @@ describe('normalizePolicy', () => {
     ['bad JSON text', '{"Statement": [', 'not valid JSON'],
     ['no Statement', { Version: '2012-10-17' }, 'no Statement'],
     ['bad Effect', { Statement: [{ Effect: 'Permit', Action: '*' }] }, 'Effect must be'],
-    ['Action and NotAction', { Statement: [{ Effect: 'Allow', Action: '*', NotAction: 's3:*' }] }, 'both Action and NotAction'],
+    [
+      'Action and NotAction',
+      { Statement: [{ Effect: 'Allow', Action: '*', NotAction: 's3:*' }] },
+      'both Action and NotAction',
+    ],
     ['no action at all', { Statement: [{ Effect: 'Allow', Resource: '*' }] }, 'neither Action nor NotAction'],
-    ['unknown principal kind', { Statement: [{ Effect: 'Allow', Action: '*', Principal: { Human: 'me' } }] }, 'unknown principal kind'],
-    ['object condition value', { Statement: [{ Effect: 'Allow', Action: '*', Condition: { StringEquals: { k: { a: 1 } } } }] }, 'must hold strings'],
+    [
+      'unknown principal kind',
+      { Statement: [{ Effect: 'Allow', Action: '*', Principal: { Human: 'me' } }] },
+      'unknown principal kind',
+    ],
+    [
+      'object condition value',
+      { Statement: [{ Effect: 'Allow', Action: '*', Condition: { StringEquals: { k: { a: 1 } } } }] },
+      'must hold strings',
+    ],
     ['non-string action', { Statement: [{ Effect: 'Allow', Action: [1] }] }, 'Action must be a string'],
   ])('Given %s, When normalised, Then it is an error that says why', (_name, doc, message) => {
     const result = normalizePolicy(doc);
@@ -119,8 +160,18 @@ describe('statementAllows', () => {
     [{ Effect: 'Deny', Action: '*', Resource: '*' }, 'iam:CreateUser', '*', false],
     [{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }, 'iam:CreateUser', '*', false],
     [{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }, 's3:GetObject', '*', true],
-    [{ Effect: 'Allow', Action: 'iam:*', NotResource: 'arn:aws:iam::1:user/admin' }, 'iam:CreateAccessKey', 'arn:aws:iam::1:user/admin', false],
-    [{ Effect: 'Allow', Action: 'iam:*', NotResource: 'arn:aws:iam::1:user/admin' }, 'iam:CreateAccessKey', 'arn:aws:iam::1:user/bob', true],
+    [
+      { Effect: 'Allow', Action: 'iam:*', NotResource: 'arn:aws:iam::1:user/admin' },
+      'iam:CreateAccessKey',
+      'arn:aws:iam::1:user/admin',
+      false,
+    ],
+    [
+      { Effect: 'Allow', Action: 'iam:*', NotResource: 'arn:aws:iam::1:user/admin' },
+      'iam:CreateAccessKey',
+      'arn:aws:iam::1:user/bob',
+      true,
+    ],
   ])('Given %j, When asked about %s on %s, Then %s', (statement, action, resource, expected) => {
     expect(statementAllows(firstStatement({ Statement: [statement] }), action, resource)).toBe(expected);
   });

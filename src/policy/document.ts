@@ -113,7 +113,10 @@ function parsePrincipals(value: unknown, where: string): Parsed<Principals> {
   const principals: Principals = {};
   for (const [rawKind, raw] of Object.entries(value)) {
     const kind = PRINCIPAL_KINDS.find((k) => k.toLowerCase() === rawKind.toLowerCase());
-    if (!kind) return fail(`${where} has an unknown principal kind "${rawKind}" (expected AWS, Service, Federated or CanonicalUser)`);
+    if (!kind)
+      return fail(
+        `${where} has an unknown principal kind "${rawKind}" (expected AWS, Service, Federated or CanonicalUser)`,
+      );
     const list = stringList(raw, `${where}.${rawKind}`);
     if (!list.ok) return list;
     principals[kind] = [...(principals[kind] ?? []), ...list.value];
@@ -124,7 +127,11 @@ function parsePrincipals(value: unknown, where: string): Parsed<Principals> {
 const SET_PREFIX = /^(ForAllValues|ForAnyValue):/i;
 
 /** Splits `ForAnyValue:StringLikeIfExists` into its three parts. */
-export function parseConditionOperator(raw: string): { operator: string; ifExists: boolean; setOperator: SetOperator | null } {
+export function parseConditionOperator(raw: string): {
+  operator: string;
+  ifExists: boolean;
+  setOperator: SetOperator | null;
+} {
   let rest = raw.trim();
   let setOperator: SetOperator | null = null;
   const prefix = SET_PREFIX.exec(rest);
@@ -222,7 +229,8 @@ export function normalizePolicy(doc: unknown): NormalizedPolicy {
   const value = decoded.value;
   if (!isRecord(value)) return { ok: false, error: 'the policy document must be a JSON object' };
   const versionValue = value['Version'];
-  if (versionValue !== undefined && typeof versionValue !== 'string') return { ok: false, error: 'Version must be a string' };
+  if (versionValue !== undefined && typeof versionValue !== 'string')
+    return { ok: false, error: 'Version must be a string' };
   const idValue = value['Id'];
   const rawStatements = value['Statement'];
   if (rawStatements === undefined) return { ok: false, error: 'the policy document has no Statement' };
@@ -294,7 +302,11 @@ export function statementCoversResource(statement: NormalizedStatement, resource
  * principals: the question an identity-policy check asks ("could this grant X on Y?").
  */
 export function statementAllows(statement: NormalizedStatement, action: string, resource: string): boolean {
-  return statement.effect === 'Allow' && statementCoversAction(statement, action) && statementCoversResource(statement, resource);
+  return (
+    statement.effect === 'Allow' &&
+    statementCoversAction(statement, action) &&
+    statementCoversResource(statement, resource)
+  );
 }
 
 /** The conditions of a statement on one key (lower-cased lookup). */

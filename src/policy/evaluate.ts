@@ -1,5 +1,10 @@
 import { evaluateConditions, type RequestContext } from './condition.js';
-import { normalizePolicy, statementCoversAction, statementCoversResource, type NormalizedStatement } from './document.js';
+import {
+  normalizePolicy,
+  statementCoversAction,
+  statementCoversResource,
+  type NormalizedStatement,
+} from './document.js';
 
 export interface PolicyRequest {
   action: string;

@@ -54,7 +54,12 @@ describe('parseHclExpression', () => {
       Sub: 'repo:${var.org}/app:*',
       Picked: '${var.prod ? "a" : "b"}',
     });
-    expect(result.unresolved).toEqual(['aws_iam_openid_connect_provider.github.arn', 'concat(var.a, ["x"])', '${var.org}', 'var.prod ? "a" : "b"']);
+    expect(result.unresolved).toEqual([
+      'aws_iam_openid_connect_provider.github.arn',
+      'concat(var.a, ["x"])',
+      '${var.org}',
+      'var.prod ? "a" : "b"',
+    ]);
   });
 
   it('Given a for expression in a tuple, When parsed, Then it is unresolved', () => {
@@ -67,9 +72,12 @@ describe('parseHclExpression', () => {
     expect(parseHclExpression('"a\\"b\\\\c\\n"').value).toBe('a"b\\c\n');
   });
 
-  it.each(['{ A = ', '{ = 1 }', '"unterminated', '{ A = 1 } trailing'])('Given broken text %j, When parsed, Then it throws with the offset', (text) => {
-    expect(() => parseHclExpression(text)).toThrow(/offset/);
-  });
+  it.each(['{ A = ', '{ = 1 }', '"unterminated', '{ A = 1 } trailing'])(
+    'Given broken text %j, When parsed, Then it throws with the offset',
+    (text) => {
+      expect(() => parseHclExpression(text)).toThrow(/offset/);
+    },
+  );
 });
 
 describe('evaluateJsonencode', () => {
@@ -79,7 +87,10 @@ describe('evaluateJsonencode', () => {
   });
 
   it('Given a reference, When evaluated, Then it is named as a reference', () => {
-    expect(evaluateJsonencode('${data.aws_iam_policy_document.trust.json}')).toEqual({ kind: 'reference', expression: 'data.aws_iam_policy_document.trust.json' });
+    expect(evaluateJsonencode('${data.aws_iam_policy_document.trust.json}')).toEqual({
+      kind: 'reference',
+      expression: 'data.aws_iam_policy_document.trust.json',
+    });
   });
 
   it('Given heredoc JSON text, When evaluated, Then it is plain text', () => {

@@ -145,7 +145,9 @@ function readValue(reader: Reader, stops: string): HclValue {
     }
     return text;
   }
-  const literal = /^(true|false|null|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?=[\s,\]})]|$)/.exec(reader.text.slice(reader.position));
+  const literal = /^(true|false|null|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?=[\s,\]})]|$)/.exec(
+    reader.text.slice(reader.position),
+  );
   if (literal?.[1]) {
     const after = reader.position + literal[1].length;
     const rest = reader.text.slice(after).replace(/^[ \t]+/, '');
@@ -230,7 +232,9 @@ export function parseHclExpression(text: string): HclParseResult {
  * Reads an attribute value as hcl2json gives it: `${jsonencode(...)}` becomes the encoded value,
  * a plain `${reference}` stays unresolved, anything else is returned as it is.
  */
-export function evaluateJsonencode(attribute: string): { kind: 'value'; result: HclParseResult } | { kind: 'reference'; expression: string } | { kind: 'text' } {
+export function evaluateJsonencode(
+  attribute: string,
+): { kind: 'value'; result: HclParseResult } | { kind: 'reference'; expression: string } | { kind: 'text' } {
   const trimmed = attribute.trim();
   const whole = /^\$\{([\s\S]*)\}$/.exec(trimmed);
   if (!whole?.[1] || matchingBrace(trimmed, 1) !== trimmed.length - 1) return { kind: 'text' };

@@ -16,13 +16,16 @@ export const IDENTITY_RULES = {
   },
   'identity-full-admin': {
     severity: 'high',
-    rationale: 'Full administrator rights (CIS 1.16) turn any leak of the holder\'s credentials into a full account compromise.',
+    rationale:
+      "Full administrator rights (CIS 1.16) turn any leak of the holder's credentials into a full account compromise.",
     title: 'Policy grants every action on every resource',
-    remediation: 'Grant only the actions and resources the principal uses (IAM Access Analyzer can generate a policy from CloudTrail activity).',
+    remediation:
+      'Grant only the actions and resources the principal uses (IAM Access Analyzer can generate a policy from CloudTrail activity).',
   },
   'identity-unknown-action': {
     severity: 'low',
-    rationale: 'An action name that matches no IAM action grants nothing; the policy does less than it reads, and often a typo hides the intended grant.',
+    rationale:
+      'An action name that matches no IAM action grants nothing; the policy does less than it reads, and often a typo hides the intended grant.',
     title: 'Action matches no IAM action',
     remediation: 'Correct the action name (service prefix and action as in the Service Authorization Reference).',
   },
@@ -30,7 +33,8 @@ export const IDENTITY_RULES = {
     severity: 'high',
     rationale: 'An attached AdministratorAccess or IAMFullAccess policy makes the holder an administrator.',
     title: 'Administrator managed policy attached',
-    remediation: 'Replace the AWS-managed administrator policy with a least-privilege policy for what the principal does.',
+    remediation:
+      'Replace the AWS-managed administrator policy with a least-privilege policy for what the principal does.',
   },
 } as const satisfies Record<string, { severity: Severity; rationale: string; title: string; remediation: string }>;
 
@@ -62,7 +66,15 @@ function isFullAdmin(statement: NormalizedStatement): boolean {
 export function analyzeIdentityPolicy(doc: unknown, unknownActions: ReadonlySet<string> = new Set()): IdentityIssue[] {
   const normalized = normalizePolicy(doc);
   if (!normalized.ok) {
-    return [{ ruleId: 'identity-unparseable', severity: 'high', statementIndex: null, pointer: '', message: `The policy cannot be parsed: ${normalized.error}.` }];
+    return [
+      {
+        ruleId: 'identity-unparseable',
+        severity: 'high',
+        statementIndex: null,
+        pointer: '',
+        message: `The policy cannot be parsed: ${normalized.error}.`,
+      },
+    ];
   }
   const issues: IdentityIssue[] = [];
   for (const statement of normalized.policy.statements) {
@@ -72,7 +84,8 @@ export function analyzeIdentityPolicy(doc: unknown, unknownActions: ReadonlySet<
         severity: 'high',
         statementIndex: statement.index,
         pointer: statement.pointer,
-        message: 'This statement allows "*" on "*" with no condition: whoever holds the policy is a full administrator (CIS 1.16).',
+        message:
+          'This statement allows "*" on "*" with no condition: whoever holds the policy is a full administrator (CIS 1.16).',
       });
     }
     const field = statement.actions ? 'Action' : 'NotAction';

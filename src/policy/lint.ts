@@ -3,23 +3,43 @@
  * the trust analyzer, permissions policies through the identity rules, and a note for every
  * document whose values could not all be resolved offline. Pure.
  */
-import { analyzeIdentityPolicy, analyzeManagedPolicyArn, IDENTITY_RULES, type IdentityIssue, type IdentityRuleId } from './identity.js';
+import {
+  analyzeIdentityPolicy,
+  analyzeManagedPolicyArn,
+  IDENTITY_RULES,
+  type IdentityIssue,
+  type IdentityRuleId,
+} from './identity.js';
 import { normalizePolicy } from './document.js';
-import { analyzeTrustPolicy, TRUST_RULES, trustRuleLinks, type TrustContext, type TrustIssue, type TrustRuleId } from './trust.js';
+import {
+  analyzeTrustPolicy,
+  TRUST_RULES,
+  trustRuleLinks,
+  type TrustContext,
+  type TrustIssue,
+  type TrustRuleId,
+} from './trust.js';
 import type { Extraction, ExtractedPolicy } from './sources.js';
 import { severityRank, type Finding, type Severity } from '../model/finding.js';
 
 export const LINT_RULES = {
   'lint-unresolved': {
     severity: 'info',
-    rationale: 'Variables and references are only known at plan or deploy time; lint says what it could not see instead of guessing.',
+    rationale:
+      'Variables and references are only known at plan or deploy time; lint says what it could not see instead of guessing.',
     title: 'Policy has values that cannot be resolved offline',
-    remediation: 'Check the listed variables and references by hand, or lint the Terraform plan JSON (terraform show -json) where they are known.',
+    remediation:
+      'Check the listed variables and references by hand, or lint the Terraform plan JSON (terraform show -json) where they are known.',
   },
 } as const satisfies Record<string, { severity: Severity; rationale: string; title: string; remediation: string }>;
 
 /** CIS AWS Foundations v3.0: 1.16 is "no full administrator policies". */
-const CIS_OF: Record<IdentityRuleId, string[]> = { 'identity-unparseable': [], 'identity-full-admin': ['1.16'], 'identity-unknown-action': [], 'identity-admin-managed-policy': ['1.16'] };
+const CIS_OF: Record<IdentityRuleId, string[]> = {
+  'identity-unparseable': [],
+  'identity-full-admin': ['1.16'],
+  'identity-unknown-action': [],
+  'identity-admin-managed-policy': ['1.16'],
+};
 
 const IDENTITY_LINKS = ['https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege'];
 
@@ -32,11 +52,21 @@ function looksLikeTrust(document: unknown): boolean {
   const normalized = normalizePolicy(document);
   if (!normalized.ok) return true;
   return normalized.policy.statements.some(
-    (s) => (s.principals !== null || s.notPrincipals !== null) && (s.notActions !== null || (s.actions ?? []).some((a) => /^(sts:|\*)/i.test(a))),
+    (s) =>
+      (s.principals !== null || s.notPrincipals !== null) &&
+      (s.notActions !== null || (s.actions ?? []).some((a) => /^(sts:|\*)/i.test(a))),
   );
 }
 
-function finding(policy: Pick<ExtractedPolicy, 'file' | 'resourceName'>, line: number | null, pointer: string | null, fields: Pick<Finding, 'checkId' | 'title' | 'severity' | 'message' | 'remediation'> & { links: string[]; cis?: string[] }): Finding {
+function finding(
+  policy: Pick<ExtractedPolicy, 'file' | 'resourceName'>,
+  line: number | null,
+  pointer: string | null,
+  fields: Pick<Finding, 'checkId' | 'title' | 'severity' | 'message' | 'remediation'> & {
+    links: string[];
+    cis?: string[];
+  },
+): Finding {
   return {
     checkId: fields.checkId,
     title: fields.title,
@@ -65,7 +95,11 @@ function fromTrust(policy: ExtractedPolicy, issue: TrustIssue): Finding {
   });
 }
 
-function fromIdentity(policy: Pick<ExtractedPolicy, 'file' | 'resourceName'>, line: number | null, issue: IdentityIssue): Finding {
+function fromIdentity(
+  policy: Pick<ExtractedPolicy, 'file' | 'resourceName'>,
+  line: number | null,
+  issue: IdentityIssue,
+): Finding {
   const rule = IDENTITY_RULES[issue.ruleId];
   return finding(policy, line, issue.pointer || null, {
     checkId: issue.ruleId,
@@ -84,7 +118,11 @@ export interface LintOptions {
 }
 
 /** Every finding for the documents of one or more files, most severe first, then by file and line. */
-export function lintFindings(extractions: readonly Extraction[], context: TrustContext, options: LintOptions = {}): Finding[] {
+export function lintFindings(
+  extractions: readonly Extraction[],
+  context: TrustContext,
+  options: LintOptions = {},
+): Finding[] {
   const findings: Finding[] = [];
   for (const extraction of extractions) {
     for (const policy of extraction.policies) {
@@ -92,7 +130,12 @@ export function lintFindings(extractions: readonly Extraction[], context: TrustC
       // An account named by the file itself beats a guess; --account-id stays the default.
       const own = policy.accountId ? { ...context, accountId: policy.accountId } : context;
       if (trust) findings.push(...analyzeTrustPolicy(policy.document, own).map((issue) => fromTrust(policy, issue)));
-      else findings.push(...analyzeIdentityPolicy(policy.document, options.unknownActions).map((issue) => fromIdentity(policy, policy.lineOf(issue.pointer) ?? policy.line, issue)));
+      else
+        findings.push(
+          ...analyzeIdentityPolicy(policy.document, options.unknownActions).map((issue) =>
+            fromIdentity(policy, policy.lineOf(issue.pointer) ?? policy.line, issue),
+          ),
+        );
       if (policy.unresolved.length > 0) {
         findings.push(
           finding(policy, policy.line, null, {
@@ -127,10 +170,27 @@ interface RuleInfo {
 }
 
 /** Metadata of every rule lint can report, for renderers that list rules (SARIF). */
-export function lintRules(): Array<{ id: string; title: string; severity: Severity; rationale: string; remediation: string; references: Finding['references'] }> {
+export function lintRules(): Array<{
+  id: string;
+  title: string;
+  severity: Severity;
+  rationale: string;
+  remediation: string;
+  references: Finding['references'];
+}> {
   const entries: Array<{ id: string; rule: RuleInfo; links: string[]; cis: string[] }> = [
-    ...Object.entries(TRUST_RULES).map(([id, rule]) => ({ id, rule, links: trustRuleLinks(id as TrustRuleId), cis: [] })),
-    ...Object.entries(IDENTITY_RULES).map(([id, rule]) => ({ id, rule, links: IDENTITY_LINKS, cis: CIS_OF[id as IdentityRuleId] })),
+    ...Object.entries(TRUST_RULES).map(([id, rule]) => ({
+      id,
+      rule,
+      links: trustRuleLinks(id as TrustRuleId),
+      cis: [],
+    })),
+    ...Object.entries(IDENTITY_RULES).map(([id, rule]) => ({
+      id,
+      rule,
+      links: IDENTITY_LINKS,
+      cis: CIS_OF[id as IdentityRuleId],
+    })),
     ...Object.entries(LINT_RULES).map(([id, rule]) => ({ id, rule, links: [], cis: [] })),
   ];
   return entries.map(({ id, rule, links, cis }) => ({

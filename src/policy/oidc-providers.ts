@@ -55,21 +55,29 @@ export interface SubjectGrammar {
 
 /** The grammar a subject value is written in: the alternative whose prefix it starts with, else the main one. */
 export function subjectGrammarFor(provider: OidcProviderSpec, value: string): SubjectGrammar | null {
-  const alternative = provider.alternativeSubjects?.find((g) => g.literals[0] !== undefined && value.startsWith(g.literals[0]));
+  const alternative = provider.alternativeSubjects?.find(
+    (g) => g.literals[0] !== undefined && value.startsWith(g.literals[0]),
+  );
   return alternative ?? provider.subject;
 }
 
 const GITHUB_FIELDS: SubjectField[] = [
-  { name: 'owner', wildcardSeverity: 'critical', wildcardMeans: 'repositories of any GitHub owner (anyone can create an account or organisation whose name matches)' },
+  {
+    name: 'owner',
+    wildcardSeverity: 'critical',
+    wildcardMeans: 'repositories of any GitHub owner (anyone can create an account or organisation whose name matches)',
+  },
   {
     name: 'repository',
     wildcardSeverity: 'medium',
-    wildcardMeans: 'every repository of the owner, including ones created later: anyone able to create or push to a repository there can assume the role',
+    wildcardMeans:
+      'every repository of the owner, including ones created later: anyone able to create or push to a repository there can assume the role',
   },
   {
     name: 'context',
     wildcardSeverity: 'low',
-    wildcardMeans: 'any branch, tag, environment or pull request of the repository: anyone who can push a branch or open a pull request can assume the role',
+    wildcardMeans:
+      'any branch, tag, environment or pull request of the repository: anyone who can push a branch or open a pull request can assume the role',
   },
 ];
 
@@ -91,10 +99,23 @@ const PROVIDERS: OidcProviderSpec[] = [
     subject: {
       literals: ['project_path:', '/', ':ref_type:', ':ref:'],
       fields: [
-        { name: 'group', wildcardSeverity: 'critical', wildcardMeans: 'projects of any GitLab group (anyone can create a group whose name matches)' },
-        { name: 'project', wildcardSeverity: 'medium', wildcardMeans: 'every project of the group and of its subgroups, including ones created later' },
+        {
+          name: 'group',
+          wildcardSeverity: 'critical',
+          wildcardMeans: 'projects of any GitLab group (anyone can create a group whose name matches)',
+        },
+        {
+          name: 'project',
+          wildcardSeverity: 'medium',
+          wildcardMeans: 'every project of the group and of its subgroups, including ones created later',
+        },
         { name: 'ref type', wildcardSeverity: 'low', wildcardMeans: 'tags as well as branches of that name' },
-        { name: 'ref', wildcardSeverity: 'low', wildcardMeans: 'any branch or tag, including merge-request source branches anyone with developer access can push' },
+        {
+          name: 'ref',
+          wildcardSeverity: 'low',
+          wildcardMeans:
+            'any branch or tag, including merge-request source branches anyone with developer access can push',
+        },
       ],
       example: 'project_path:GROUP/PROJECT:ref_type:branch:ref:main',
     },
@@ -104,7 +125,12 @@ const PROVIDERS: OidcProviderSpec[] = [
         fields: [
           { name: 'project id', wildcardSeverity: 'critical', wildcardMeans: 'any project on the GitLab instance' },
           { name: 'ref type', wildcardSeverity: 'low', wildcardMeans: 'tags as well as branches of that name' },
-          { name: 'ref', wildcardSeverity: 'low', wildcardMeans: 'any branch or tag, including merge-request source branches anyone with developer access can push' },
+          {
+            name: 'ref',
+            wildcardSeverity: 'low',
+            wildcardMeans:
+              'any branch or tag, including merge-request source branches anyone with developer access can push',
+          },
         ],
         example: 'project_id:ID:ref_type:branch:ref:main',
       },
@@ -121,7 +147,11 @@ const PROVIDERS: OidcProviderSpec[] = [
       fields: [
         { name: 'team', wildcardSeverity: 'critical', wildcardMeans: 'projects of any Vercel team' },
         { name: 'project', wildcardSeverity: 'medium', wildcardMeans: 'every project of the team' },
-        { name: 'environment', wildcardSeverity: 'low', wildcardMeans: 'preview and development deployments as well as production' },
+        {
+          name: 'environment',
+          wildcardSeverity: 'low',
+          wildcardMeans: 'preview and development deployments as well as production',
+        },
       ],
       example: 'owner:TEAM:project:PROJECT:environment:production',
     },
@@ -138,7 +168,11 @@ const PROVIDERS: OidcProviderSpec[] = [
       fields: [
         { name: 'organisation', wildcardSeverity: 'medium', wildcardMeans: 'every project of the organisation' },
         { name: 'project', wildcardSeverity: 'medium', wildcardMeans: 'every project of the organisation' },
-        { name: 'user', wildcardSeverity: 'low', wildcardMeans: 'jobs started by any user, including re-runs with SSH' },
+        {
+          name: 'user',
+          wildcardSeverity: 'low',
+          wildcardMeans: 'jobs started by any user, including re-runs with SSH',
+        },
       ],
       example: 'org/ORG_ID/project/PROJECT_ID/user/USER_ID',
     },
@@ -153,8 +187,17 @@ const PROVIDERS: OidcProviderSpec[] = [
       literals: ['{', '}:{', '}:'],
       fields: [
         { name: 'repository', wildcardSeverity: 'medium', wildcardMeans: 'every repository of the workspace' },
-        { name: 'deployment environment', wildcardSeverity: 'low', wildcardMeans: 'any step and deployment environment of the repository' },
-        { name: 'step', wildcardSeverity: 'info', wildcardMeans: 'any step of one deployment environment', perRun: true },
+        {
+          name: 'deployment environment',
+          wildcardSeverity: 'low',
+          wildcardMeans: 'any step and deployment environment of the repository',
+        },
+        {
+          name: 'step',
+          wildcardSeverity: 'info',
+          wildcardMeans: 'any step of one deployment environment',
+          perRun: true,
+        },
       ],
       example: '{REPOSITORY_UUID}:{ENVIRONMENT_UUID}:{STEP_UUID}',
     },
@@ -168,10 +211,18 @@ const PROVIDERS: OidcProviderSpec[] = [
     subject: {
       literals: ['organization:', ':project:', ':workspace:', ':run_phase:'],
       fields: [
-        { name: 'organization', wildcardSeverity: 'critical', wildcardMeans: 'runs of any HCP Terraform organization (anyone can create one whose name matches)' },
+        {
+          name: 'organization',
+          wildcardSeverity: 'critical',
+          wildcardMeans: 'runs of any HCP Terraform organization (anyone can create one whose name matches)',
+        },
         { name: 'project', wildcardSeverity: 'medium', wildcardMeans: 'every workspace of the organization' },
         { name: 'workspace', wildcardSeverity: 'medium', wildcardMeans: 'every workspace of the project' },
-        { name: 'run phase', wildcardSeverity: 'low', wildcardMeans: 'the plan phase as well as apply: any speculative plan can assume the apply role' },
+        {
+          name: 'run phase',
+          wildcardSeverity: 'low',
+          wildcardMeans: 'the plan phase as well as apply: any speculative plan can assume the apply role',
+        },
       ],
       example: 'organization:ORG:project:PROJECT:workspace:WORKSPACE:run_phase:apply',
     },
@@ -185,7 +236,11 @@ const PROVIDERS: OidcProviderSpec[] = [
     subject: {
       literals: ['organization:', ':pipeline:', ':ref:'],
       fields: [
-        { name: 'organization', wildcardSeverity: 'critical', wildcardMeans: 'pipelines of any Buildkite organization' },
+        {
+          name: 'organization',
+          wildcardSeverity: 'critical',
+          wildcardMeans: 'pipelines of any Buildkite organization',
+        },
         { name: 'pipeline', wildcardSeverity: 'medium', wildcardMeans: 'every pipeline of the organization' },
         { name: 'ref', wildcardSeverity: 'low', wildcardMeans: 'any branch, commit and step of the pipeline' },
       ],
@@ -201,7 +256,11 @@ const PROVIDERS: OidcProviderSpec[] = [
     subject: {
       literals: ['system:serviceaccount:', ':'],
       fields: [
-        { name: 'namespace', wildcardSeverity: 'medium', wildcardMeans: 'service accounts of every namespace of the cluster' },
+        {
+          name: 'namespace',
+          wildcardSeverity: 'medium',
+          wildcardMeans: 'service accounts of every namespace of the cluster',
+        },
         { name: 'service account', wildcardSeverity: 'low', wildcardMeans: 'every service account of the namespace' },
       ],
       example: 'system:serviceaccount:NAMESPACE:SERVICE_ACCOUNT',
@@ -278,7 +337,9 @@ export function subjectShape(pattern: string, literals: readonly string[]): Subj
     if (wild !== -1 && (next === -1 || wild < next)) {
       // `organization:acme:*`: the field is closed by the start of its separator, so the wildcard opens the next field.
       const before = pattern.slice(position, wild);
-      const closed = [...Array(literal.length).keys()].some((k) => k > 0 && before.length > k && before.endsWith(literal.slice(0, k)));
+      const closed = [...Array(literal.length).keys()].some(
+        (k) => k > 0 && before.length > k && before.endsWith(literal.slice(0, k)),
+      );
       return { kind: 'wildcard', fieldIndex: closed ? i + 1 : i };
     }
     if (next === -1) return { kind: 'no-wildcard' };

@@ -70,14 +70,31 @@ describe('extractPolicies — CloudFormation', () => {
       ['Deploy.Policies[inline]', 'identity'],
       ['Managed', 'identity'],
     ]);
-    expect(attachments).toEqual([{ file: 'stack.yml', resourceName: 'Deploy', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', line: 31 }]);
+    expect(attachments).toEqual([
+      { file: 'stack.yml', resourceName: 'Deploy', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', line: 31 },
+    ]);
   });
 
   it('Given a JSON template, When extracted, Then the role trust policy is found with its line', async () => {
-    const text = JSON.stringify({ Resources: { R: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' }] } } } } }, null, 2);
+    const text = JSON.stringify(
+      {
+        Resources: {
+          R: {
+            Type: 'AWS::IAM::Role',
+            Properties: {
+              AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' }] },
+            },
+          },
+        },
+      },
+      null,
+      2,
+    );
     const { policies } = await extractPolicies('stack.json', text);
     expect(policies).toHaveLength(1);
-    expect(policies[0]?.lineOf('/Statement/0/Principal')).toBe(text.split('\n').findIndex((l) => l.includes('"Principal"')) + 1);
+    expect(policies[0]?.lineOf('/Statement/0/Principal')).toBe(
+      text.split('\n').findIndex((l) => l.includes('"Principal"')) + 1,
+    );
   });
 
   it('Given invalid YAML, When extracted, Then it is an input error naming the file and line', async () => {
@@ -89,7 +106,8 @@ describe('extractPolicies — CloudFormation', () => {
 
 describe('extractPolicies — plain documents and account details', () => {
   it('Given a policy document file, When extracted, Then it is one auto document with pointer lines', async () => {
-    const text = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Principal": "*",\n      "Action": "sts:AssumeRole"\n    }\n  ]\n}\n';
+    const text =
+      '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Principal": "*",\n      "Action": "sts:AssumeRole"\n    }\n  ]\n}\n';
     const { policies } = await extractPolicies('trust.json', text);
     expect(policies.map((p) => [p.resourceName, p.kind])).toEqual([['trust.json', 'auto']]);
     expect(policies[0]?.lineOf('/Statement/0/Principal')).toBe(6);
@@ -110,7 +128,9 @@ describe('extractPolicies — plain documents and account details', () => {
   });
 
   it('Given JSON that is none of the known shapes, When extracted, Then the error says what was expected', async () => {
-    await expect(extractPolicies('package.json', '{"name": "x"}')).rejects.toThrow(/package\.json: not a policy document/);
+    await expect(extractPolicies('package.json', '{"name": "x"}')).rejects.toThrow(
+      /package\.json: not a policy document/,
+    );
   });
 });
 
@@ -204,14 +224,32 @@ describe('extractPolicies — Terraform', () => {
     expect(deploy?.unresolved).toEqual(['aws_iam_openid_connect_provider.github.arn', '${var.org}']);
     expect(policies[3]?.document).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole'], Principal: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': ['o-abc', 'o-def'] } } }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['sts:AssumeRole'],
+          Principal: '*',
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': ['o-abc', 'o-def'] } },
+        },
+      ],
     });
-    expect(attachments).toEqual([{ file: 'main.tf', resourceName: 'aws_iam_role.deploy', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', line: 41 }]);
-    expect(notes).toEqual(['aws_iam_role.from_var: assume_role_policy = var.trust cannot be resolved offline; not analysed.']);
+    expect(attachments).toEqual([
+      {
+        file: 'main.tf',
+        resourceName: 'aws_iam_role.deploy',
+        policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+        line: 41,
+      },
+    ]);
+    expect(notes).toEqual([
+      'aws_iam_role.from_var: assume_role_policy = var.trust cannot be resolved offline; not analysed.',
+    ]);
   });
 
   it('Given HCL that does not parse, When extracted, Then it is an input error naming the file', async () => {
-    await expect(extractPolicies('broken.tf', 'resource "x" {')).rejects.toThrow(/^broken\.tf: not valid Terraform HCL/);
+    await expect(extractPolicies('broken.tf', 'resource "x" {')).rejects.toThrow(
+      /^broken\.tf: not valid Terraform HCL/,
+    );
   });
 
   it('Given a plan JSON, When extracted, Then known policies are read and unknown ones are noted', async () => {
@@ -220,10 +258,26 @@ describe('extractPolicies — Terraform', () => {
       planned_values: {
         root_module: {
           resources: [
-            { address: 'aws_iam_role.a', mode: 'managed', type: 'aws_iam_role', values: { assume_role_policy: '{"Statement":[]}' } },
+            {
+              address: 'aws_iam_role.a',
+              mode: 'managed',
+              type: 'aws_iam_role',
+              values: { assume_role_policy: '{"Statement":[]}' },
+            },
             { address: 'aws_iam_role.b', mode: 'managed', type: 'aws_iam_role', values: {} },
           ],
-          child_modules: [{ resources: [{ address: 'module.m.data.aws_iam_policy_document.d', mode: 'data', type: 'aws_iam_policy_document', values: { json: '{"Statement":[]}' } }] }],
+          child_modules: [
+            {
+              resources: [
+                {
+                  address: 'module.m.data.aws_iam_policy_document.d',
+                  mode: 'data',
+                  type: 'aws_iam_policy_document',
+                  values: { json: '{"Statement":[]}' },
+                },
+              ],
+            },
+          ],
         },
       },
     };

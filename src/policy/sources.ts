@@ -67,7 +67,11 @@ function pointerSegments(pointer: string): string[] {
 }
 
 /** Line lookup through the YAML parser's positions (JSON parses as YAML too). */
-function yamlLines(doc: Document, counter: LineCounter, base: readonly (string | number)[]): (pointer: string) => number | null {
+function yamlLines(
+  doc: Document,
+  counter: LineCounter,
+  base: readonly (string | number)[],
+): (pointer: string) => number | null {
   return (pointer) => {
     const path = [...base, ...pointerSegments(pointer)];
     for (let length = path.length; length >= base.length; length -= 1) {
@@ -92,10 +96,11 @@ function collectPlaceholders(value: unknown, into: Set<string>): void {
   if (typeof value === 'string') {
     for (const match of value.matchAll(/\$\{([^}]*)\}/g)) into.add(match[1] ?? '');
   } else if (Array.isArray(value)) value.forEach((v) => collectPlaceholders(v, into));
-  else if (isObject(value)) Object.entries(value).forEach(([k, v]) => {
-    collectPlaceholders(k, into);
-    collectPlaceholders(v, into);
-  });
+  else if (isObject(value))
+    Object.entries(value).forEach(([k, v]) => {
+      collectPlaceholders(k, into);
+      collectPlaceholders(v, into);
+    });
 }
 
 // ---------------------------------------------------------------- CloudFormation
@@ -114,7 +119,12 @@ const CFN_POLICY_PROPERTIES: Record<string, Array<{ property: string; kind: Poli
   'AWS::IAM::Group': [{ property: 'Policies', kind: 'identity', list: true }],
 };
 
-function fromCloudFormation(file: string, template: Record<string, unknown>, doc: Document, counter: LineCounter): Extraction {
+function fromCloudFormation(
+  file: string,
+  template: Record<string, unknown>,
+  doc: Document,
+  counter: LineCounter,
+): Extraction {
   const out = emptyExtraction();
   const resources = isObject(template['Resources']) ? template['Resources'] : {};
   for (const [logicalId, resource] of Object.entries(resources)) {
@@ -147,13 +157,22 @@ function fromCloudFormation(file: string, template: Record<string, unknown>, doc
         });
       }
     }
-    if (resource['Type'] === 'AWS::IAM::Role' || resource['Type'] === 'AWS::IAM::User' || resource['Type'] === 'AWS::IAM::Group') {
+    if (
+      resource['Type'] === 'AWS::IAM::Role' ||
+      resource['Type'] === 'AWS::IAM::User' ||
+      resource['Type'] === 'AWS::IAM::Group'
+    ) {
       const resolver = new TemplateResolver(template);
       const arns = resolver.resolve(properties['ManagedPolicyArns']);
       if (Array.isArray(arns)) {
         arns.forEach((arn, i) => {
           if (typeof arn !== 'string') return;
-          out.attachments.push({ file, resourceName: logicalId, policyArn: arn, line: yamlLines(doc, counter, [...base, 'ManagedPolicyArns', i])('') });
+          out.attachments.push({
+            file,
+            resourceName: logicalId,
+            policyArn: arn,
+            line: yamlLines(doc, counter, [...base, 'ManagedPolicyArns', i])(''),
+          });
         });
       }
     }
@@ -163,7 +182,12 @@ function fromCloudFormation(file: string, template: Record<string, unknown>, doc
 
 // ---------------------------------------------------------------- GAAD
 
-function fromAuthorizationDetails(file: string, details: Record<string, unknown>, doc: Document, counter: LineCounter): Extraction {
+function fromAuthorizationDetails(
+  file: string,
+  details: Record<string, unknown>,
+  doc: Document,
+  counter: LineCounter,
+): Extraction {
   const out = emptyExtraction();
   const roles = Array.isArray(details['RoleDetailList']) ? details['RoleDetailList'] : [];
   let serviceLinked = 0;
@@ -186,7 +210,8 @@ function fromAuthorizationDetails(file: string, details: Record<string, unknown>
       ...(accountId ? { accountId } : {}),
     });
   });
-  if (serviceLinked > 0) out.notes.push(`${serviceLinked} service-linked role(s) skipped: AWS owns their trust policies.`);
+  if (serviceLinked > 0)
+    out.notes.push(`${serviceLinked} service-linked role(s) skipped: AWS owns their trust policies.`);
   return out;
 }
 
@@ -210,14 +235,22 @@ function stringsOf(value: unknown, unresolved: Set<string>): string[] | undefine
 }
 
 /** Builds the JSON policy a `data "aws_iam_policy_document"` block renders. */
-export function policyFromDocumentBlock(block: Blocks, unresolved: Set<string>, notes: string[], name: string): Record<string, unknown> {
+export function policyFromDocumentBlock(
+  block: Blocks,
+  unresolved: Set<string>,
+  notes: string[],
+  name: string,
+): Record<string, unknown> {
   const statements: Record<string, unknown>[] = [];
   for (const s of blockList(block['statement'])) {
     const statement: Record<string, unknown> = { Effect: typeof s['effect'] === 'string' ? s['effect'] : 'Allow' };
     if (typeof s['sid'] === 'string' && s['sid'] !== '') statement['Sid'] = s['sid'];
     // `action` is not an argument of the data source; accepted so a typo is analysed, and reported.
     const actions = s['actions'] ?? s['action'];
-    if (s['actions'] === undefined && s['action'] !== undefined) notes.push(`${name}: "action" is not an argument of aws_iam_policy_document (Terraform expects "actions"); read it as "actions".`);
+    if (s['actions'] === undefined && s['action'] !== undefined)
+      notes.push(
+        `${name}: "action" is not an argument of aws_iam_policy_document (Terraform expects "actions"); read it as "actions".`,
+      );
     const fields: Array<[string, unknown]> = [
       ['Action', actions],
       ['NotAction', s['not_actions']],
@@ -255,14 +288,18 @@ export function policyFromDocumentBlock(block: Blocks, unresolved: Set<string>, 
     }
     statements.push(statement);
   }
-  if (block['dynamic'] !== undefined) notes.push(`${name}: dynamic blocks are not expanded; statements built by them were not analysed.`);
+  if (block['dynamic'] !== undefined)
+    notes.push(`${name}: dynamic blocks are not expanded; statements built by them were not analysed.`);
   for (const field of ['source_policy_documents', 'override_policy_documents', 'source_json', 'override_json']) {
     const value = block[field];
     if (value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0)) {
       notes.push(`${name}: ${field} is merged by Terraform at plan time and was not analysed here.`);
     }
   }
-  const policy: Record<string, unknown> = { Version: typeof block['version'] === 'string' ? block['version'] : '2012-10-17', Statement: statements };
+  const policy: Record<string, unknown> = {
+    Version: typeof block['version'] === 'string' ? block['version'] : '2012-10-17',
+    Statement: statements,
+  };
   return policy;
 }
 
@@ -281,7 +318,10 @@ const TERRAFORM_POLICY_ATTRIBUTES: PolicyAttribute[] = [
 ];
 
 /** Reads a policy attribute: heredoc JSON, `jsonencode({...})`, or a reference to something else. */
-function terraformAttribute(value: unknown, unresolved: Set<string>): { document: unknown } | { reference: string } | null {
+function terraformAttribute(
+  value: unknown,
+  unresolved: Set<string>,
+): { document: unknown } | { reference: string } | null {
   if (typeof value !== 'string') return value === undefined || value === null ? null : { document: value };
   const evaluated = evaluateJsonencode(value);
   if (evaluated.kind === 'reference') return { reference: evaluated.expression };
@@ -296,7 +336,12 @@ function terraformAttribute(value: unknown, unresolved: Set<string>): { document
 function fromTerraformConfig(file: string, config: Record<string, unknown>, text: string | null): Extraction {
   const out = emptyExtraction();
   const lineOfBlock = (kind: string, type: string, name: string): number | null =>
-    text === null ? null : lineOfText(text, new RegExp(`^[ \\t]*${kind}\\s+"?${escapeRegExp(type)}"?\\s+"?${escapeRegExp(name)}"?\\s*\\{`, 'm'));
+    text === null
+      ? null
+      : lineOfText(
+          text,
+          new RegExp(`^[ \\t]*${kind}\\s+"?${escapeRegExp(type)}"?\\s+"?${escapeRegExp(name)}"?\\s*\\{`, 'm'),
+        );
   const resources = isObject(config['resource']) ? config['resource'] : {};
   for (const spec of TERRAFORM_POLICY_ATTRIBUTES) {
     const byName = isObject(resources[spec.type]) ? resources[spec.type] : {};
@@ -308,31 +353,55 @@ function fromTerraformConfig(file: string, config: Record<string, unknown>, text
         try {
           read = terraformAttribute(body[spec.attribute], unresolved);
         } catch (error) {
-          out.notes.push(`${resourceName}: ${spec.attribute} could not be read (${error instanceof Error ? error.message : String(error)}).`);
+          out.notes.push(
+            `${resourceName}: ${spec.attribute} could not be read (${error instanceof Error ? error.message : String(error)}).`,
+          );
           continue;
         }
         if (read === null) continue;
         const line = lineOfBlock('resource', spec.type, name);
         if ('reference' in read) {
           if (!/^data\.aws_iam_policy_document\./.test(read.reference)) {
-            out.notes.push(`${resourceName}: ${spec.attribute} = ${read.reference} cannot be resolved offline; not analysed.`);
+            out.notes.push(
+              `${resourceName}: ${spec.attribute} = ${read.reference} cannot be resolved offline; not analysed.`,
+            );
           }
           continue;
         }
-        out.policies.push({ file, resourceName, kind: spec.kind, document: read.document, line, lineOf: () => line, unresolved: [...unresolved] });
+        out.policies.push({
+          file,
+          resourceName,
+          kind: spec.kind,
+          document: read.document,
+          line,
+          lineOf: () => line,
+          unresolved: [...unresolved],
+        });
       }
     }
   }
-  const attachmentTypes = ['aws_iam_role_policy_attachment', 'aws_iam_user_policy_attachment', 'aws_iam_group_policy_attachment', 'aws_iam_policy_attachment'];
+  const attachmentTypes = [
+    'aws_iam_role_policy_attachment',
+    'aws_iam_user_policy_attachment',
+    'aws_iam_group_policy_attachment',
+    'aws_iam_policy_attachment',
+  ];
   for (const type of attachmentTypes) {
     const byName = isObject(resources[type]) ? resources[type] : {};
     for (const [name, bodies] of Object.entries(byName as Record<string, unknown>)) {
       for (const body of blockList(bodies)) {
         const arn = body['policy_arn'];
         if (typeof arn !== 'string') continue;
-        const target = [body['role'], body['user'], body['group']].find((t) => typeof t === 'string') as string | undefined;
+        const target = [body['role'], body['user'], body['group']].find((t) => typeof t === 'string') as
+          | string
+          | undefined;
         const owner = target && /^\$\{(aws_iam_(?:role|user|group)\.[A-Za-z0-9_-]+)\.(?:name|id)\}$/.exec(target)?.[1];
-        out.attachments.push({ file, resourceName: owner ?? `${type}.${name}`, policyArn: arn, line: lineOfBlock('resource', type, name) });
+        out.attachments.push({
+          file,
+          resourceName: owner ?? `${type}.${name}`,
+          policyArn: arn,
+          line: lineOfBlock('resource', type, name),
+        });
       }
     }
   }
@@ -345,10 +414,24 @@ function fromTerraformConfig(file: string, config: Record<string, unknown>, text
         const read = terraformAttribute(inline['policy'], unresolved);
         const line = lineOfBlock('resource', 'aws_iam_role', name);
         if (read === null || 'reference' in read) continue;
-        out.policies.push({ file, resourceName, kind: 'identity', document: read.document, line, lineOf: () => line, unresolved: [...unresolved] });
+        out.policies.push({
+          file,
+          resourceName,
+          kind: 'identity',
+          document: read.document,
+          line,
+          lineOf: () => line,
+          unresolved: [...unresolved],
+        });
       }
       for (const arn of Array.isArray(body['managed_policy_arns']) ? body['managed_policy_arns'] : []) {
-        if (typeof arn === 'string') out.attachments.push({ file, resourceName: `aws_iam_role.${name}`, policyArn: arn, line: lineOfBlock('resource', 'aws_iam_role', name) });
+        if (typeof arn === 'string')
+          out.attachments.push({
+            file,
+            resourceName: `aws_iam_role.${name}`,
+            policyArn: arn,
+            line: lineOfBlock('resource', 'aws_iam_role', name),
+          });
       }
     }
   }
@@ -361,7 +444,15 @@ function fromTerraformConfig(file: string, config: Record<string, unknown>, text
       const document = policyFromDocumentBlock(body, unresolved, out.notes, resourceName);
       collectPlaceholders(document, unresolved);
       const line = lineOfBlock('data', 'aws_iam_policy_document', name);
-      out.policies.push({ file, resourceName, kind: 'auto', document, line, lineOf: () => line, unresolved: [...unresolved] });
+      out.policies.push({
+        file,
+        resourceName,
+        kind: 'auto',
+        document,
+        line,
+        lineOf: () => line,
+        unresolved: [...unresolved],
+      });
     }
   }
   return out;
@@ -375,7 +466,8 @@ function planModules(module: unknown): Blocks[] {
 function fromTerraformPlan(file: string, plan: Record<string, unknown>): Extraction {
   const out = emptyExtraction();
   const planned = isObject(plan['planned_values']) ? plan['planned_values'] : {};
-  const prior = isObject(plan['prior_state']) && isObject(plan['prior_state']['values']) ? plan['prior_state']['values'] : {};
+  const prior =
+    isObject(plan['prior_state']) && isObject(plan['prior_state']['values']) ? plan['prior_state']['values'] : {};
   const seen = new Set<string>();
   for (const resource of [...planModules(planned['root_module']), ...planModules(prior['root_module'])]) {
     const address = typeof resource['address'] === 'string' ? resource['address'] : '?';
@@ -385,8 +477,19 @@ function fromTerraformPlan(file: string, plan: Record<string, unknown>): Extract
     const type = resource['type'];
     if (resource['mode'] === 'data' && type === 'aws_iam_policy_document') {
       const unresolved = new Set<string>();
-      const document = typeof values['json'] === 'string' ? values['json'] : policyFromDocumentBlock(values, unresolved, out.notes, address);
-      out.policies.push({ file, resourceName: address, kind: 'auto', document, line: null, lineOf: noLines, unresolved: [...unresolved] });
+      const document =
+        typeof values['json'] === 'string'
+          ? values['json']
+          : policyFromDocumentBlock(values, unresolved, out.notes, address);
+      out.policies.push({
+        file,
+        resourceName: address,
+        kind: 'auto',
+        document,
+        line: null,
+        lineOf: noLines,
+        unresolved: [...unresolved],
+      });
       continue;
     }
     const spec = TERRAFORM_POLICY_ATTRIBUTES.find((s) => s.type === type);
@@ -396,33 +499,61 @@ function fromTerraformPlan(file: string, plan: Record<string, unknown>): Extract
       out.notes.push(`${address}: ${spec.attribute} is known only after apply; not analysed.`);
       continue;
     }
-    out.policies.push({ file, resourceName: address, kind: spec.kind, document: value, line: null, lineOf: noLines, unresolved: [] });
+    out.policies.push({
+      file,
+      resourceName: address,
+      kind: spec.kind,
+      document: value,
+      line: null,
+      lineOf: noLines,
+      unresolved: [],
+    });
   }
   return out;
 }
 
 // ---------------------------------------------------------------- dispatch
 
-function parseStructured(file: string, text: string, yaml: boolean): { value: unknown; doc: Document; counter: LineCounter } {
+function parseStructured(
+  file: string,
+  text: string,
+  yaml: boolean,
+): { value: unknown; doc: Document; counter: LineCounter } {
   const counter = new LineCounter();
-  const doc = parseDocument(text, { customTags: yaml ? CLOUDFORMATION_TAGS : [], lineCounter: counter, uniqueKeys: false, prettyErrors: true });
+  const doc = parseDocument(text, {
+    customTags: yaml ? CLOUDFORMATION_TAGS : [],
+    lineCounter: counter,
+    uniqueKeys: false,
+    prettyErrors: true,
+  });
   const [error] = doc.errors;
   if (error) {
     const where = error.linePos?.[0];
-    throw new InputFileError(file, `not valid ${yaml ? 'YAML' : 'JSON'}${where ? ` (line ${where.line})` : ''}: ${error.message.split('\n')[0] ?? ''}`);
+    throw new InputFileError(
+      file,
+      `not valid ${yaml ? 'YAML' : 'JSON'}${where ? ` (line ${where.line})` : ''}: ${error.message.split('\n')[0] ?? ''}`,
+    );
   }
   return { value: doc.toJS({ maxAliasCount: 100 }) as unknown, doc, counter };
 }
 
 function fromStructured(file: string, value: unknown, doc: Document, counter: LineCounter): Extraction {
-  if (!isObject(value)) throw new InputFileError(file, 'expected a JSON/YAML object (a policy document, a CloudFormation template or a Terraform plan)');
+  if (!isObject(value))
+    throw new InputFileError(
+      file,
+      'expected a JSON/YAML object (a policy document, a CloudFormation template or a Terraform plan)',
+    );
   if ('Resources' in value || 'AWSTemplateFormatVersion' in value) return fromCloudFormation(file, value, doc, counter);
   if ('planned_values' in value || 'resource_changes' in value) return fromTerraformPlan(file, value);
   if ('RoleDetailList' in value) return fromAuthorizationDetails(file, value, doc, counter);
   if ('resource' in value || 'data' in value) return fromTerraformConfig(file, value, null);
   if ('Statement' in value) {
     const lineOf = yamlLines(doc, counter, []);
-    return { policies: [{ file, resourceName: file, kind: 'auto', document: value, line: 1, lineOf, unresolved: [] }], attachments: [], notes: [] };
+    return {
+      policies: [{ file, resourceName: file, kind: 'auto', document: value, line: 1, lineOf, unresolved: [] }],
+      attachments: [],
+      notes: [],
+    };
   }
   throw new InputFileError(
     file,
@@ -442,7 +573,10 @@ export async function extractPolicies(file: string, text: string): Promise<Extra
     try {
       config = await parseHcl(file, text);
     } catch (error) {
-      throw new InputFileError(file, `not valid Terraform HCL: ${(error instanceof Error ? error.message : String(error)).split('\n')[0] ?? ''}`);
+      throw new InputFileError(
+        file,
+        `not valid Terraform HCL: ${(error instanceof Error ? error.message : String(error)).split('\n')[0] ?? ''}`,
+      );
     }
     if (!isObject(config)) throw new InputFileError(file, 'not valid Terraform HCL');
     return fromTerraformConfig(file, config, text);

@@ -17,10 +17,13 @@ function signature(list: ReadonlyArray<{ ruleId: string; severity: string }>): s
 }
 
 describe('analyzeTrustPolicy — case table (trust.cases.json)', () => {
-  it.each((cases.cases as TrustCase[]).map((c) => [c.name, c] as const))('Given %s, When analysed, Then exactly the expected issues are reported', (_name, c) => {
-    const issues = analyzeTrustPolicy(c.policy, c.context ?? {});
-    expect(signature(issues)).toEqual(signature(c.expect));
-  });
+  it.each((cases.cases as TrustCase[]).map((c) => [c.name, c] as const))(
+    'Given %s, When analysed, Then exactly the expected issues are reported',
+    (_name, c) => {
+      const issues = analyzeTrustPolicy(c.policy, c.context ?? {});
+      expect(signature(issues)).toEqual(signature(c.expect));
+    },
+  );
 
   it('Given the case table, When its rule ids are listed, Then every trust rule is exercised by at least one case', () => {
     const covered = new Set((cases.cases as TrustCase[]).flatMap((c) => c.expect.map((e) => e.ruleId)));
@@ -33,26 +36,49 @@ describe('analyzeTrustPolicy — locations and wording', () => {
     Version: '2012-10-17',
     Statement: [
       { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
-      { Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: condition },
+      {
+        Effect: 'Allow',
+        Principal: { Federated: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com' },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: condition,
+      },
     ],
   });
 
   it('Given a loose second value in the second statement, When analysed, Then the pointer names that statement, key and value', () => {
     const issues = analyzeTrustPolicy(
-      gh({ StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' }, StringLike: { 'token.actions.githubusercontent.com:sub': ['repo:o/r:ref:refs/heads/main', 'repo:o/*'] } }),
+      gh({
+        StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+        StringLike: { 'token.actions.githubusercontent.com:sub': ['repo:o/r:ref:refs/heads/main', 'repo:o/*'] },
+      }),
       {},
     );
     expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatchObject({ ruleId: 'oidc-subject-tenant-wide', statementIndex: 1, pointer: '/Statement/1/Condition/StringLike/token.actions.githubusercontent.com:sub/1' });
+    expect(issues[0]).toMatchObject({
+      ruleId: 'oidc-subject-tenant-wide',
+      statementIndex: 1,
+      pointer: '/Statement/1/Condition/StringLike/token.actions.githubusercontent.com:sub/1',
+    });
   });
 
   it('Given a policy without sub, When analysed, Then the message says why it matters', () => {
-    const [first] = analyzeTrustPolicy(gh({ StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' } }), {});
+    const [first] = analyzeTrustPolicy(
+      gh({ StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' } }),
+      {},
+    );
     expect(first?.message).toMatch(/any GitHub Actions user anywhere/);
   });
 
   it('Given StringEquals with a star, When analysed, Then the message says the policy is broken and what StringLike would do', () => {
-    const [first] = analyzeTrustPolicy(gh({ StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': 'repo:*' } }), {});
+    const [first] = analyzeTrustPolicy(
+      gh({
+        StringEquals: {
+          'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+          'token.actions.githubusercontent.com:sub': 'repo:*',
+        },
+      }),
+      {},
+    );
     expect(first?.message).toMatch(/literally/);
     expect(first?.message).toMatch(/any GitHub owner/);
   });
@@ -93,10 +119,26 @@ function role(name: string, trustPolicy: Record<string, unknown>, accountId: str
 
 describe('trustFindings', () => {
   it('Given two scanned accounts trusting each other and a vendor, When findings are made, Then only the vendor trust is cross-account', () => {
-    const trust = (principal: string) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }] });
+    const trust = (principal: string) => ({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }],
+    });
     const snapshot = buildSnapshot([
-      buildAccount('111111111111', { roles: [role('from-b', trust('arn:aws:iam::222222222222:role/deployer'), '111111111111'), role('vendor', trust('arn:aws:iam::999999999999:root'), '111111111111')] }),
-      buildAccount('222222222222', { roles: [role('ec2', { Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }, '222222222222')] }),
+      buildAccount('111111111111', {
+        roles: [
+          role('from-b', trust('arn:aws:iam::222222222222:role/deployer'), '111111111111'),
+          role('vendor', trust('arn:aws:iam::999999999999:root'), '111111111111'),
+        ],
+      }),
+      buildAccount('222222222222', {
+        roles: [
+          role(
+            'ec2',
+            { Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+            '222222222222',
+          ),
+        ],
+      }),
     ]);
     const findings = trustFindings(snapshot);
     expect(findings).toHaveLength(1);
@@ -113,16 +155,35 @@ describe('trustFindings', () => {
   });
 
   it('Given a service-linked role, When findings are made, Then it is skipped: AWS owns its trust policy', () => {
-    const linked = { ...role('AWSServiceRoleForConfig', { Statement: [{ Effect: 'Allow', Principal: { Service: 'config.amazonaws.com' }, Action: 'sts:AssumeRole' }] }, '111111111111'), path: '/aws-service-role/config.amazonaws.com/' };
+    const linked = {
+      ...role(
+        'AWSServiceRoleForConfig',
+        { Statement: [{ Effect: 'Allow', Principal: { Service: 'config.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+        '111111111111',
+      ),
+      path: '/aws-service-role/config.amazonaws.com/',
+    };
     const ordinary = { ...linked, name: 'config-recorder', path: '/' };
     const findings = trustFindings(buildSnapshot([buildAccount('111111111111', { roles: [linked, ordinary] })]));
-    expect(findings.map((f) => [f.resourceName, f.checkId])).toEqual([['config-recorder', 'trust-service-confused-deputy']]);
+    expect(findings.map((f) => [f.resourceName, f.checkId])).toEqual([
+      ['config-recorder', 'trust-service-confused-deputy'],
+    ]);
   });
 
   it('Given an Organization member that was not scanned, When findings are made, Then trust in it is not cross-account', () => {
     const snapshot = buildSnapshot([
       buildAccount('111111111111', {
-        roles: [role('from-member', { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::333333333333:role/ci' }, Action: 'sts:AssumeRole' }] }, '111111111111')],
+        roles: [
+          role(
+            'from-member',
+            {
+              Statement: [
+                { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::333333333333:role/ci' }, Action: 'sts:AssumeRole' },
+              ],
+            },
+            '111111111111',
+          ),
+        ],
       }),
     ]);
     expect(trustFindings(snapshot)).toHaveLength(1);
@@ -131,7 +192,16 @@ describe('trustFindings', () => {
       organization: {
         id: 'o-abc',
         managementAccountId: '111111111111',
-        accounts: [{ accountId: '333333333333', name: 'ci', status: 'ACTIVE', ouPath: ['Root'], ouIds: ['r-1'], joinedAt: NEVER }],
+        accounts: [
+          {
+            accountId: '333333333333',
+            name: 'ci',
+            status: 'ACTIVE',
+            ouPath: ['Root'],
+            ouIds: ['r-1'],
+            joinedAt: NEVER,
+          },
+        ],
         scps: [],
       },
     };

@@ -32,40 +32,49 @@ export const TRUST_RULES = {
   },
   'trust-malformed-statement': {
     severity: 'medium',
-    rationale: 'A trust-policy statement without a Principal, or without any trust action, is broken: IAM rejects it or it grants nothing.',
+    rationale:
+      'A trust-policy statement without a Principal, or without any trust action, is broken: IAM rejects it or it grants nothing.',
     title: 'Trust policy statement is malformed',
-    remediation: 'Give every Allow statement of a trust policy a Principal and the sts:AssumeRole* action it is meant to allow.',
+    remediation:
+      'Give every Allow statement of a trust policy a Principal and the sts:AssumeRole* action it is meant to allow.',
   },
   'trust-public': {
     severity: 'critical',
     rationale: 'A role that any AWS principal can assume gives its permissions to anyone with an AWS account.',
     title: 'Role can be assumed by any AWS principal',
-    remediation: 'Name the trusted accounts or roles in Principal, or add aws:PrincipalOrgID / aws:PrincipalAccount / aws:SourceArn conditions.',
+    remediation:
+      'Name the trusted accounts or roles in Principal, or add aws:PrincipalOrgID / aws:PrincipalAccount / aws:SourceArn conditions.',
   },
   'trust-not-principal': {
     severity: 'critical',
     rationale: 'Allow with NotPrincipal grants the role to every principal that is not listed, in every account.',
     title: 'Allow with NotPrincipal in a trust policy',
-    remediation: 'Replace NotPrincipal with an explicit Principal list: Allow + NotPrincipal trusts everyone not listed.',
+    remediation:
+      'Replace NotPrincipal with an explicit Principal list: Allow + NotPrincipal trusts everyone not listed.',
   },
   'trust-cross-account-no-external-id': {
     severity: 'high',
-    rationale: 'A vendor account trusted without an ExternalId can be made to assume your role on behalf of its other customers (the confused deputy).',
+    rationale:
+      'A vendor account trusted without an ExternalId can be made to assume your role on behalf of its other customers (the confused deputy).',
     title: 'Cross-account trust without sts:ExternalId or MFA',
     remediation:
       'For a third party, require the ExternalId they gave you (StringEquals sts:ExternalId); for people, require aws:MultiFactorAuthPresent; or restrict with aws:PrincipalOrgID.',
   },
   'trust-whole-account': {
     severity: 'low',
-    rationale: 'Trusting an account root delegates the decision to every identity policy in that account that allows sts:AssumeRole.',
+    rationale:
+      'Trusting an account root delegates the decision to every identity policy in that account that allows sts:AssumeRole.',
     title: 'Role trusts a whole account',
-    remediation: 'Trust the specific role or user ARNs that need the role instead of the account root, or add an aws:PrincipalArn condition.',
+    remediation:
+      'Trust the specific role or user ARNs that need the role instead of the account root, or add an aws:PrincipalArn condition.',
   },
   'trust-service-confused-deputy': {
     severity: 'low',
-    rationale: 'Services that take a role ARN without iam:PassRole can be pointed at your role from another account unless aws:SourceAccount / aws:SourceArn pin it.',
+    rationale:
+      'Services that take a role ARN without iam:PassRole can be pointed at your role from another account unless aws:SourceAccount / aws:SourceArn pin it.',
     title: 'Service principal without aws:SourceArn / aws:SourceAccount',
-    remediation: 'Add StringEquals aws:SourceAccount (and ArnLike aws:SourceArn) so the service assumes the role only for your own resources.',
+    remediation:
+      'Add StringEquals aws:SourceAccount (and ArnLike aws:SourceArn) so the service assumes the role only for your own resources.',
   },
   'trust-saml-no-audience': {
     severity: 'medium',
@@ -75,16 +84,19 @@ export const TRUST_RULES = {
   },
   'trust-roles-anywhere-unrestricted': {
     severity: 'high',
-    rationale: 'Without a trust anchor and a certificate-subject condition, any certificate from any anchor in the account can assume the role.',
+    rationale:
+      'Without a trust anchor and a certificate-subject condition, any certificate from any anchor in the account can assume the role.',
     title: 'IAM Roles Anywhere trust not tied to a trust anchor and certificate subject',
     remediation:
       'Add ArnEquals aws:SourceArn = the trust anchor ARN and a StringEquals aws:PrincipalTag/x509Subject/CN (or OU) condition for the expected certificates.',
   },
   'oidc-no-subject': {
     severity: 'critical',
-    rationale: 'Without a subject condition a role federated with a shared OIDC issuer can be assumed by any customer of that issuer: any GitHub repository, any Terraform Cloud organization.',
+    rationale:
+      'Without a subject condition a role federated with a shared OIDC issuer can be assumed by any customer of that issuer: any GitHub repository, any Terraform Cloud organization.',
     title: 'OIDC trust does not restrict the subject',
-    remediation: 'Add a StringEquals (or narrow StringLike) condition on the provider\'s sub claim naming the exact repository / project and branch or environment.',
+    remediation:
+      "Add a StringEquals (or narrow StringLike) condition on the provider's sub claim naming the exact repository / project and branch or environment.",
   },
   'oidc-subject-wildcard-tenant': {
     severity: 'critical',
@@ -94,31 +106,39 @@ export const TRUST_RULES = {
   },
   'oidc-subject-tenant-wide': {
     severity: 'medium',
-    rationale: 'An organisation-wide subject trusts every repository or project there, including new ones and ones with weaker branch protection.',
+    rationale:
+      'An organisation-wide subject trusts every repository or project there, including new ones and ones with weaker branch protection.',
     title: 'OIDC subject admits a whole organisation or group',
-    remediation: 'Name the repository / project (and branch or environment) that needs the role; split roles per repository.',
+    remediation:
+      'Name the repository / project (and branch or environment) that needs the role; split roles per repository.',
   },
   'oidc-subject-wildcard-narrow': {
     severity: 'low',
-    rationale: 'A wildcard over branches, contexts or run phases admits runs that need less review than the one the role was made for.',
+    rationale:
+      'A wildcard over branches, contexts or run phases admits runs that need less review than the one the role was made for.',
     title: 'OIDC subject wildcard admits any branch, context or phase',
-    remediation: 'Pin the subject to a protected branch (ref:refs/heads/main) or a deployment environment with required reviewers.',
+    remediation:
+      'Pin the subject to a protected branch (ref:refs/heads/main) or a deployment environment with required reviewers.',
   },
   'oidc-subject-pull-request': {
     severity: 'medium',
     rationale: 'Pull-request workflows run code proposed by contributors before review.',
     title: 'OIDC trust admits pull_request runs',
-    remediation: 'Do not give pull-request workflows a role that can change anything; use an environment-pinned subject for deployments.',
+    remediation:
+      'Do not give pull-request workflows a role that can change anything; use an environment-pinned subject for deployments.',
   },
   'oidc-subject-abusable-claim': {
     severity: 'high',
-    rationale: 'A subject that does not start with the repository owner can be reproduced by any organisation through a custom subject template.',
+    rationale:
+      'A subject that does not start with the repository owner can be reproduced by any organisation through a custom subject template.',
     title: 'OIDC subject starts with a claim anyone can reproduce',
-    remediation: 'Use a subject that starts with repo:OWNER/REPO (or repository_owner / repository_id in a custom template).',
+    remediation:
+      'Use a subject that starts with repo:OWNER/REPO (or repository_owner / repository_id in a custom template).',
   },
   'oidc-subject-literal-wildcard': {
     severity: 'low',
-    rationale: 'StringEquals treats * and ? as plain characters: the value matches nothing, and the obvious fix (StringLike) may open it wide.',
+    rationale:
+      'StringEquals treats * and ? as plain characters: the value matches nothing, and the obvious fix (StringLike) may open it wide.',
     title: 'StringEquals compares * and ? literally',
     remediation: 'Use StringLike for patterns, or spell out the exact subject with StringEquals.',
   },
@@ -126,37 +146,45 @@ export const TRUST_RULES = {
     severity: 'low',
     rationale: 'A subject value that no token can carry grants nothing and usually hides a typo.',
     title: 'OIDC subject value matches no token the provider issues',
-    remediation: 'Write the subject in the provider\'s format; the role cannot be assumed as written.',
+    remediation: "Write the subject in the provider's format; the role cannot be assumed as written.",
   },
   'oidc-audience-missing': {
     severity: 'low',
-    rationale: 'Pinning aud in the role keeps tokens minted for other audiences of the same provider out, independent of the provider\'s client-id list.',
+    rationale:
+      "Pinning aud in the role keeps tokens minted for other audiences of the same provider out, independent of the provider's client-id list.",
     title: 'OIDC trust does not check the audience',
-    remediation: 'Add StringEquals on the provider\'s aud claim (sts.amazonaws.com for GitHub Actions).',
+    remediation: "Add StringEquals on the provider's aud claim (sts.amazonaws.com for GitHub Actions).",
   },
   'oidc-audience-unexpected': {
     severity: 'low',
-    rationale: 'An audience that the CI system does not request by default means every job must override it, or the role cannot be assumed.',
-    title: 'OIDC audience is not the provider\'s usual value',
-    remediation: 'Use the audience the CI system requests for AWS (sts.amazonaws.com for GitHub Actions) or make every workflow request this one.',
+    rationale:
+      'An audience that the CI system does not request by default means every job must override it, or the role cannot be assumed.',
+    title: "OIDC audience is not the provider's usual value",
+    remediation:
+      'Use the audience the CI system requests for AWS (sts.amazonaws.com for GitHub Actions) or make every workflow request this one.',
   },
   'oidc-set-operator-single-valued': {
     severity: 'medium',
-    rationale: 'ForAllValues and IfExists are true when the key is absent; on single-valued claims they turn a requirement into an option.',
+    rationale:
+      'ForAllValues and IfExists are true when the key is absent; on single-valued claims they turn a requirement into an option.',
     title: 'ForAllValues / IfExists on a single-valued OIDC claim',
-    remediation: 'Use plain StringEquals / StringLike on sub, aud and iss: ForAllValues and IfExists pass when the claim is absent.',
+    remediation:
+      'Use plain StringEquals / StringLike on sub, aud and iss: ForAllValues and IfExists pass when the claim is absent.',
   },
   'oidc-condition-key-mismatch': {
     severity: 'low',
-    rationale: 'A condition on a key the request never carries either always or never passes, which is rarely what the author meant.',
+    rationale:
+      'A condition on a key the request never carries either always or never passes, which is rarely what the author meant.',
     title: 'Condition key names a different issuer than the trusted provider',
-    remediation: 'Prefix the condition keys with the trusted provider\'s URL exactly as in its ARN.',
+    remediation: "Prefix the condition keys with the trusted provider's URL exactly as in its ARN.",
   },
   'oidc-job-workflow-ref-unpinned': {
     severity: 'low',
-    rationale: 'A reusable-workflow pin on a branch or tag follows whoever moves that ref; without a repository pin any caller qualifies.',
+    rationale:
+      'A reusable-workflow pin on a branch or tag follows whoever moves that ref; without a repository pin any caller qualifies.',
     title: 'Reusable-workflow pin is mutable or incomplete',
-    remediation: 'Pin job_workflow_ref to a commit SHA and combine it with the repository or owner it may be called from.',
+    remediation:
+      'Pin job_workflow_ref to a commit SHA and combine it with the repository or owner it may be called from.',
   },
 } as const satisfies Record<string, { severity: Severity; rationale: string; title: string; remediation: string }>;
 
@@ -244,7 +272,11 @@ function valuePointer(restriction: Restriction, index: number): string {
 
 /** A condition that admits only the listed values (not a negation, not Null, a known operator). */
 function isPositive(condition: NormalizedCondition): boolean {
-  return condition.operator.toLowerCase() !== 'null' && isKnownOperator(condition.operator) && !isNegatedOperator(condition.operator);
+  return (
+    condition.operator.toLowerCase() !== 'null' &&
+    isKnownOperator(condition.operator) &&
+    !isNegatedOperator(condition.operator)
+  );
 }
 
 const POSITIVE_OF: Record<string, string> = {
@@ -271,14 +303,26 @@ function denyRestrictions(statements: readonly NormalizedStatement[]): Restricti
     const positive = POSITIVE_OF[condition.operator.toLowerCase()];
     if (!positive) continue;
     const onlyFor = [ASSUME_ROLE, ASSUME_WEB_IDENTITY, ASSUME_SAML].filter((a) => statementCoversAction(statement, a));
-    out.push({ condition: { ...condition, operator: positive }, pointer: conditionPointer(statement, condition), onlyFor });
+    out.push({
+      condition: { ...condition, operator: positive },
+      pointer: conditionPointer(statement, condition),
+      onlyFor,
+    });
   }
   return out;
 }
 
 /** The conditions that gate the statement for one assume action: its own, and those of Deny statements covering that action. */
-function restrictionsOf(statement: NormalizedStatement, fromDeny: readonly Restriction[], action: string): Restriction[] {
-  const own = statement.conditions.map((condition) => ({ condition, pointer: conditionPointer(statement, condition), onlyFor: null }));
+function restrictionsOf(
+  statement: NormalizedStatement,
+  fromDeny: readonly Restriction[],
+  action: string,
+): Restriction[] {
+  const own = statement.conditions.map((condition) => ({
+    condition,
+    pointer: conditionPointer(statement, condition),
+    onlyFor: null,
+  }));
   return [...own, ...fromDeny.filter((r) => r.onlyFor?.includes(action) ?? true)];
 }
 
@@ -293,17 +337,33 @@ export function principalAccount(principal: string): string | null {
   return match?.[1] ?? null;
 }
 
-const SELF_ACCOUNT_REFERENCE = /^(\$\{(AWS::AccountId|data\.aws_caller_identity\.[\w-]+\.account_id)\}|arn:(\$\{[^}]+\}|[^:]+):iam::\$\{(AWS::AccountId|data\.aws_caller_identity\.[\w-]+\.account_id)\}:)/;
+const SELF_ACCOUNT_REFERENCE =
+  /^(\$\{(AWS::AccountId|data\.aws_caller_identity\.[\w-]+\.account_id)\}|arn:(\$\{[^}]+\}|[^:]+):iam::\$\{(AWS::AccountId|data\.aws_caller_identity\.[\w-]+\.account_id)\}:)/;
 
 function isAccountRoot(principal: string): boolean {
-  return /^\d{12}$/.test(principal) || /^arn:(\$\{[^}]+\}|[^:]+):iam::(\d{12}|\$\{[^}]+\}):root$/.test(principal) || /^\$\{[^}]+\}$/.test(principal);
+  return (
+    /^\d{12}$/.test(principal) ||
+    /^arn:(\$\{[^}]+\}|[^:]+):iam::(\d{12}|\$\{[^}]+\}):root$/.test(principal) ||
+    /^\$\{[^}]+\}$/.test(principal)
+  );
 }
 
-function issue(ruleId: TrustRuleId, severity: Severity, statement: NormalizedStatement | null, pointer: string, message: string): TrustIssue {
+function issue(
+  ruleId: TrustRuleId,
+  severity: Severity,
+  statement: NormalizedStatement | null,
+  pointer: string,
+  message: string,
+): TrustIssue {
   return { ruleId, severity, statementIndex: statement?.index ?? null, pointer, message };
 }
 
-function publicPrincipalIssues(statement: NormalizedStatement, restrictions: readonly Restriction[], pointer: string, what: string): TrustIssue[] {
+function publicPrincipalIssues(
+  statement: NormalizedStatement,
+  restrictions: readonly Restriction[],
+  pointer: string,
+  what: string,
+): TrustIssue[] {
   if (positiveOn(restrictions, ORG_OR_ACCOUNT_KEYS).length > 0) return [];
   const weak = positiveOn(restrictions, WEAK_KEYS);
   if (weak.length > 0) {
@@ -344,15 +404,34 @@ function awsPrincipalIssues(
   if (account === null) return [];
   const inOrg = context.organizationAccountIds?.includes(account) ?? false;
   const root = isAccountRoot(principal);
-  const whole = root ? `the whole account ${account} (every user and role there that is allowed sts:AssumeRole on it)` : principal;
+  const whole = root
+    ? `the whole account ${account} (every user and role there that is allowed sts:AssumeRole on it)`
+    : principal;
   if (self || account === own || inOrg) {
     if (!root || positiveOn(restrictions, ['aws:principalarn']).length > 0) return [];
     const where = self || account === own ? 'this account' : 'an account of the same Organization';
-    return [issue('trust-whole-account', 'low', statement, pointer, `The role trusts ${whole}, ${where}: any principal there with sts:AssumeRole permission on it can assume it.`)];
+    return [
+      issue(
+        'trust-whole-account',
+        'low',
+        statement,
+        pointer,
+        `The role trusts ${whole}, ${where}: any principal there with sts:AssumeRole permission on it can assume it.`,
+      ),
+    ];
   }
-  const guarded = positiveOn(restrictions, ['sts:externalid', 'aws:multifactorauthpresent', 'aws:multifactorauthage', 'aws:principalorgid', 'aws:principalorgpaths']);
+  const guarded = positiveOn(restrictions, [
+    'sts:externalid',
+    'aws:multifactorauthpresent',
+    'aws:multifactorauthage',
+    'aws:principalorgid',
+    'aws:principalorgpaths',
+  ]);
   if (guarded.length > 0) return [];
-  const known = own === null ? 'an account not known to be yours (lint --account-id tells it which is)' : 'an account outside this one and its Organization';
+  const known =
+    own === null
+      ? 'an account not known to be yours (lint --account-id tells it which is)'
+      : 'an account outside this one and its Organization';
   return [
     issue(
       'trust-cross-account-no-external-id',
@@ -364,11 +443,18 @@ function awsPrincipalIssues(
   ];
 }
 
-function servicePrincipalIssues(statement: NormalizedStatement, service: string, pointer: string, restrictions: readonly Restriction[]): TrustIssue[] {
+function servicePrincipalIssues(
+  statement: NormalizedStatement,
+  service: string,
+  pointer: string,
+  restrictions: readonly Restriction[],
+): TrustIssue[] {
   const name = service.toLowerCase();
   if (name === 'rolesanywhere.amazonaws.com') {
     const anchor = positiveOn(restrictions, ['aws:sourcearn']).length > 0;
-    const subject = restrictions.some((r) => isPositive(r.condition) && /^aws:principaltag\/x509(subject|san|issuer)\//.test(r.condition.key));
+    const subject = restrictions.some(
+      (r) => isPositive(r.condition) && /^aws:principaltag\/x509(subject|san|issuer)\//.test(r.condition.key),
+    );
     if (anchor && subject) return [];
     if (!anchor && !subject)
       return [
@@ -387,7 +473,7 @@ function servicePrincipalIssues(statement: NormalizedStatement, service: string,
             'low',
             statement,
             pointer,
-            'The trust anchor is pinned but not the certificate: every certificate the anchor\'s CA issues can assume this role. Add an aws:PrincipalTag/x509Subject/CN condition.',
+            "The trust anchor is pinned but not the certificate: every certificate the anchor's CA issues can assume this role. Add an aws:PrincipalTag/x509Subject/CN condition.",
           )
         : issue(
             'trust-roles-anywhere-unrestricted',
@@ -411,7 +497,12 @@ function servicePrincipalIssues(statement: NormalizedStatement, service: string,
   ];
 }
 
-function samlIssues(statement: NormalizedStatement, pointer: string, restrictions: readonly Restriction[], provider: string): TrustIssue[] {
+function samlIssues(
+  statement: NormalizedStatement,
+  pointer: string,
+  restrictions: readonly Restriction[],
+  provider: string,
+): TrustIssue[] {
   const aud = positiveOn(restrictions, ['saml:aud']);
   if (aud.length === 0) {
     return [
@@ -444,7 +535,8 @@ export function federatedIssuer(principal: string): { kind: 'oidc' | 'saml'; iss
   const saml = /:saml-provider\/(.+)$/.exec(principal);
   if (saml?.[1]) return { kind: 'saml', issuer: saml[1] };
   // Web-identity providers that are named bare: cognito-identity.amazonaws.com, accounts.google.com...
-  if (/^[a-z0-9.-]+\.[a-z]{2,}(\/\S*)?$/i.test(principal) && !principal.includes('${')) return { kind: 'oidc', issuer: principal };
+  if (/^[a-z0-9.-]+\.[a-z]{2,}(\/\S*)?$/i.test(principal) && !principal.includes('${'))
+    return { kind: 'oidc', issuer: principal };
   return null;
 }
 
@@ -461,8 +553,29 @@ function isWildcardFree(value: string): boolean {
   return !value.includes('*') && !value.includes('?');
 }
 
-const GITHUB_ABUSABLE = ['workflow:', 'environment:', 'ref:', 'context:', 'head_ref:', 'base_ref:', 'event_name:', 'ref_type:', 'actor:', 'actor_id:', 'runner_environment:'];
-const GITHUB_OWNER_PINNED = ['repository_owner:', 'repository_owner_id:', 'repository:', 'repository_id:', 'job_workflow_ref:', 'workflow_ref:', 'enterprise:', 'enterprise_id:'];
+const GITHUB_ABUSABLE = [
+  'workflow:',
+  'environment:',
+  'ref:',
+  'context:',
+  'head_ref:',
+  'base_ref:',
+  'event_name:',
+  'ref_type:',
+  'actor:',
+  'actor_id:',
+  'runner_environment:',
+];
+const GITHUB_OWNER_PINNED = [
+  'repository_owner:',
+  'repository_owner_id:',
+  'repository:',
+  'repository_id:',
+  'job_workflow_ref:',
+  'workflow_ref:',
+  'enterprise:',
+  'enterprise_id:',
+];
 
 interface SubjectVerdict {
   ruleId: TrustRuleId;
@@ -471,7 +584,12 @@ interface SubjectVerdict {
 }
 
 /** What one subject value admits, read as StringLike would read it when `like` is set. */
-function subjectVerdict(provider: OidcProviderSpec, issuer: string, value: string, like: boolean): SubjectVerdict | null {
+function subjectVerdict(
+  provider: OidcProviderSpec,
+  issuer: string,
+  value: string,
+  like: boolean,
+): SubjectVerdict | null {
   const sharedIssuer = provider.sharedIssuer(issuer);
   const grammar = subjectGrammarFor(provider, value);
   if (provider.id === 'github') {
@@ -486,7 +604,11 @@ function subjectVerdict(provider: OidcProviderSpec, issuer: string, value: strin
     if (GITHUB_OWNER_PINNED.some((p) => lower.startsWith(p))) {
       const afterColon = value.slice(value.indexOf(':') + 1);
       if (like && /^[*?]/.test(afterColon)) {
-        return { ruleId: 'oidc-subject-wildcard-tenant', severity: 'critical', message: `Subject "${value}" leaves the owner open: ${GITHUB_SUBJECT_OWNER}.` };
+        return {
+          ruleId: 'oidc-subject-wildcard-tenant',
+          severity: 'critical',
+          message: `Subject "${value}" leaves the owner open: ${GITHUB_SUBJECT_OWNER}.`,
+        };
       }
       return null;
     }
@@ -517,8 +639,16 @@ function subjectVerdict(provider: OidcProviderSpec, issuer: string, value: strin
     };
   }
   const ruleId: TrustRuleId =
-    field.wildcardSeverity === 'critical' ? 'oidc-subject-wildcard-tenant' : field.wildcardSeverity === 'medium' ? 'oidc-subject-tenant-wide' : 'oidc-subject-wildcard-narrow';
-  return { ruleId, severity: field.wildcardSeverity, message: `Subject pattern "${value}" has a wildcard in the ${field.name}: it admits ${field.wildcardMeans}.` };
+    field.wildcardSeverity === 'critical'
+      ? 'oidc-subject-wildcard-tenant'
+      : field.wildcardSeverity === 'medium'
+        ? 'oidc-subject-tenant-wide'
+        : 'oidc-subject-wildcard-narrow';
+  return {
+    ruleId,
+    severity: field.wildcardSeverity,
+    message: `Subject pattern "${value}" has a wildcard in the ${field.name}: it admits ${field.wildcardMeans}.`,
+  };
 }
 
 const GITHUB_SUBJECT_OWNER = 'any GitHub account or organisation can produce a matching subject';
@@ -552,7 +682,11 @@ function oidcIssues(
 ): TrustIssue[] {
   const issues: TrustIssue[] = [];
   // An unresolved principal (a Terraform reference, a CloudFormation !Ref) is identified by the claim keys it is checked with.
-  const claimIssuers = [...new Set(restrictions.map((r) => claimKeyParts(r.condition.key)?.issuer).filter((i): i is string => i !== undefined))];
+  const claimIssuers = [
+    ...new Set(
+      restrictions.map((r) => claimKeyParts(r.condition.key)?.issuer).filter((i): i is string => i !== undefined),
+    ),
+  ];
   const issuer = (issuerFromPrincipal ?? claimIssuers[0] ?? null)?.toLowerCase() ?? null;
   if (issuer === null) {
     if (restrictions.length > 0) return [];
@@ -568,7 +702,8 @@ function oidcIssues(
   }
   const provider = oidcProviderFor(issuer);
   const shared = provider.sharedIssuer(issuer);
-  const claimRestrictions = (claim: string): Restriction[] => restrictions.filter((r) => r.condition.key === `${issuer}:${claim}`);
+  const claimRestrictions = (claim: string): Restriction[] =>
+    restrictions.filter((r) => r.condition.key === `${issuer}:${claim}`);
 
   // Claim keys of an issuer this statement does not trust, and keys without a service prefix, are never in the request.
   const foreign = restrictions.filter((r) => {
@@ -578,7 +713,8 @@ function oidcIssues(
   });
   for (const r of foreign) {
     const parts = claimKeyParts(r.condition.key);
-    const passes = isNegatedOperator(r.condition.operator) || r.condition.ifExists || r.condition.setOperator === 'ForAllValues';
+    const passes =
+      isNegatedOperator(r.condition.operator) || r.condition.ifExists || r.condition.setOperator === 'ForAllValues';
     const what = parts
       ? `names issuer ${parts.issuer}, but the trusted provider is ${issuer}: STS never sets that key for this provider`
       : 'has no service or issuer prefix: no request ever carries it';
@@ -593,7 +729,10 @@ function oidcIssues(
     );
   }
   // The statement admits no one; anything else said about it would be noise.
-  if (foreign.some((r) => isPositive(r.condition) && !r.condition.ifExists && r.condition.setOperator !== 'ForAllValues')) return issues;
+  if (
+    foreign.some((r) => isPositive(r.condition) && !r.condition.ifExists && r.condition.setOperator !== 'ForAllValues')
+  )
+    return issues;
 
   for (const r of restrictions) {
     const parts = claimKeyParts(r.condition.key);
@@ -612,16 +751,19 @@ function oidcIssues(
     }
   }
 
-  const pinning = provider.pinningClaims.flatMap((claim) => claimRestrictions(claim)).filter((r) => isPositive(r.condition));
+  const pinning = provider.pinningClaims
+    .flatMap((claim) => claimRestrictions(claim))
+    .filter((r) => isPositive(r.condition));
   if (pinning.length === 0) {
     const negatedOnly = claimRestrictions('sub').length > 0;
-    const who = provider.id === 'cognito'
-      ? 'an identity from any Cognito identity pool in any AWS account'
-      : shared
-      ? `any ${provider.name} user anywhere (the issuer ${issuer} is shared by every customer)`
-      : provider.id === 'other'
-        ? `every identity issued by ${issuer}`
-        : `every pipeline or workload of the ${provider.name} tenant behind ${issuer}`;
+    const who =
+      provider.id === 'cognito'
+        ? 'an identity from any Cognito identity pool in any AWS account'
+        : shared
+          ? `any ${provider.name} user anywhere (the issuer ${issuer} is shared by every customer)`
+          : provider.id === 'other'
+            ? `every identity issued by ${issuer}`
+            : `every pipeline or workload of the ${provider.name} tenant behind ${issuer}`;
     const audience = claimRestrictions('aud').filter((r) => isPositive(r.condition));
     const severity: Severity = shared ? 'critical' : provider.id === 'other' && audience.length > 0 ? 'medium' : 'high';
     issues.push(
@@ -659,7 +801,16 @@ function oidcIssues(
     });
   }
 
-  if (provider.id === 'github') issues.push(...jobWorkflowRefIssues(statement, claimRestrictions('job_workflow_ref'), claimRestrictions('sub'), claimRestrictions('repository_owner'), claimRestrictions('repository_owner_id')));
+  if (provider.id === 'github')
+    issues.push(
+      ...jobWorkflowRefIssues(
+        statement,
+        claimRestrictions('job_workflow_ref'),
+        claimRestrictions('sub'),
+        claimRestrictions('repository_owner'),
+        claimRestrictions('repository_owner_id'),
+      ),
+    );
 
   issues.push(...audienceIssues(statement, pointer, provider, issuer, claimRestrictions('aud')));
   return issues;
@@ -677,7 +828,15 @@ function jobWorkflowRefIssues(
     r.condition.values.forEach((value, index) => {
       const at = valuePointer(r, index);
       if (isLikeOperator(r.condition.operator) && /^[*?]|^[^/]*[*?]/.test(value)) {
-        issues.push(issue('oidc-subject-wildcard-tenant', 'critical', statement, at, `job_workflow_ref "${value}" leaves the workflow's owner open: ${GITHUB_SUBJECT_OWNER}.`));
+        issues.push(
+          issue(
+            'oidc-subject-wildcard-tenant',
+            'critical',
+            statement,
+            at,
+            `job_workflow_ref "${value}" leaves the workflow's owner open: ${GITHUB_SUBJECT_OWNER}.`,
+          ),
+        );
         return;
       }
       if (!/@[0-9a-f]{40}$/.test(value)) {
@@ -704,7 +863,7 @@ function jobWorkflowRefIssues(
           'medium',
           statement,
           first.pointer,
-          'Only the reusable workflow is pinned: any repository that calls it (in any organisation, if the workflow\'s repository is public) gets a token that passes. Add a sub, repository_owner or repository_id condition.',
+          "Only the reusable workflow is pinned: any repository that calls it (in any organisation, if the workflow's repository is public) gets a token that passes. Add a sub, repository_owner or repository_id condition.",
         ),
       );
     }
@@ -712,10 +871,18 @@ function jobWorkflowRefIssues(
   return issues;
 }
 
-function audienceIssues(statement: NormalizedStatement, pointer: string, provider: OidcProviderSpec, issuer: string, aud: readonly Restriction[]): TrustIssue[] {
+function audienceIssues(
+  statement: NormalizedStatement,
+  pointer: string,
+  provider: OidcProviderSpec,
+  issuer: string,
+  aud: readonly Restriction[],
+): TrustIssue[] {
   if (provider.id === 'cognito') return [];
   const positive = aud.filter((r) => isPositive(r.condition));
-  const effective = positive.filter((r) => !isLikeOperator(r.condition.operator) || r.condition.values.every(isWildcardFree));
+  const effective = positive.filter(
+    (r) => !isLikeOperator(r.condition.operator) || r.condition.values.every(isWildcardFree),
+  );
   if (effective.length === 0) {
     if (provider.id === 'gitlab') return [];
     return [
@@ -744,12 +911,22 @@ function audienceIssues(statement: NormalizedStatement, pointer: string, provide
   ];
 }
 
-function principalPointer(statement: NormalizedStatement, kind: string, index: number, count: number, star: boolean): string {
+function principalPointer(
+  statement: NormalizedStatement,
+  kind: string,
+  index: number,
+  count: number,
+  star: boolean,
+): string {
   if (star) return `${statement.pointer}/Principal`;
   return count > 1 ? `${statement.pointer}/Principal/${kind}/${index}` : `${statement.pointer}/Principal/${kind}`;
 }
 
-function statementIssues(statement: NormalizedStatement, fromDeny: readonly Restriction[], context: TrustContext): TrustIssue[] {
+function statementIssues(
+  statement: NormalizedStatement,
+  fromDeny: readonly Restriction[],
+  context: TrustContext,
+): TrustIssue[] {
   if (statement.effect === 'Deny') return [];
   const assumes = [ASSUME_ROLE, ASSUME_WEB_IDENTITY, ASSUME_SAML].filter((a) => statementCoversAction(statement, a));
   if (assumes.length === 0) {
@@ -778,20 +955,46 @@ function statementIssues(statement: NormalizedStatement, fromDeny: readonly Rest
     ];
   }
   if (!statement.principals) {
-    return [issue('trust-malformed-statement', 'medium', statement, statement.pointer, 'This Allow statement has no Principal; IAM rejects such a trust policy.')];
+    return [
+      issue(
+        'trust-malformed-statement',
+        'medium',
+        statement,
+        statement.pointer,
+        'This Allow statement has no Principal; IAM rejects such a trust policy.',
+      ),
+    ];
   }
   const issues: TrustIssue[] = [];
   const covers = (action: string): boolean => assumes.includes(action);
-  const star = statement.principals.AWS?.length === 1 && statement.principals.AWS[0] === '*' && Object.keys(statement.principals).length === 1;
+  const star =
+    statement.principals.AWS?.length === 1 &&
+    statement.principals.AWS[0] === '*' &&
+    Object.keys(statement.principals).length === 1;
   const aws = statement.principals.AWS ?? [];
   if (covers(ASSUME_ROLE)) {
     const restrictions = restrictionsOf(statement, fromDeny, ASSUME_ROLE);
     aws.forEach((principal, i) => {
-      issues.push(...awsPrincipalIssues(statement, principal, principalPointer(statement, 'AWS', i, aws.length, star), restrictions, context));
+      issues.push(
+        ...awsPrincipalIssues(
+          statement,
+          principal,
+          principalPointer(statement, 'AWS', i, aws.length, star),
+          restrictions,
+          context,
+        ),
+      );
     });
     const services = statement.principals.Service ?? [];
     services.forEach((service, i) => {
-      issues.push(...servicePrincipalIssues(statement, service, principalPointer(statement, 'Service', i, services.length, false), restrictions));
+      issues.push(
+        ...servicePrincipalIssues(
+          statement,
+          service,
+          principalPointer(statement, 'Service', i, services.length, false),
+          restrictions,
+        ),
+      );
     });
   }
   const federated = statement.principals.Federated ?? [];
@@ -803,7 +1006,8 @@ function statementIssues(statement: NormalizedStatement, fromDeny: readonly Rest
     const pointer = principalPointer(statement, 'Federated', i, federated.length, false);
     const parsed = federatedIssuer(principal);
     if (parsed?.kind === 'saml') {
-      if (covers(ASSUME_SAML)) issues.push(...samlIssues(statement, pointer, restrictionsOf(statement, fromDeny, ASSUME_SAML), parsed.issuer));
+      if (covers(ASSUME_SAML))
+        issues.push(...samlIssues(statement, pointer, restrictionsOf(statement, fromDeny, ASSUME_SAML), parsed.issuer));
       return;
     }
     if (parsed === null && covers(ASSUME_SAML) && !covers(ASSUME_WEB_IDENTITY)) {
@@ -811,7 +1015,16 @@ function statementIssues(statement: NormalizedStatement, fromDeny: readonly Rest
       return;
     }
     if (covers(ASSUME_WEB_IDENTITY)) {
-      issues.push(...oidcIssues(statement, principal, pointer, restrictionsOf(statement, fromDeny, ASSUME_WEB_IDENTITY), parsed?.issuer.toLowerCase() ?? null, issuers));
+      issues.push(
+        ...oidcIssues(
+          statement,
+          principal,
+          pointer,
+          restrictionsOf(statement, fromDeny, ASSUME_WEB_IDENTITY),
+          parsed?.issuer.toLowerCase() ?? null,
+          issuers,
+        ),
+      );
     }
   });
   return issues;
@@ -834,7 +1047,10 @@ export function analyzeTrustPolicy(doc: unknown, context: TrustContext): TrustIs
   const { statements } = normalized.policy;
   const fromDeny = denyRestrictions(statements);
   const issues = statements.flatMap((statement) => statementIssues(statement, fromDeny, context));
-  return issues.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.statementIndex ?? -1) - (b.statementIndex ?? -1));
+  return issues.sort(
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) || (a.statementIndex ?? -1) - (b.statementIndex ?? -1),
+  );
 }
 
 /** Service-linked roles live here; AWS writes their trust policies and nobody can change them. */
@@ -864,7 +1080,10 @@ export function trustFindings(snapshot: Snapshot): Finding[] {
   const findings: Finding[] = [];
   for (const account of snapshot.accounts) {
     for (const role of account.roles.filter((r) => !r.path.startsWith(SERVICE_LINKED_PATH))) {
-      for (const found of analyzeTrustPolicy(role.trustPolicy, { accountId: account.accountId, organizationAccountIds })) {
+      for (const found of analyzeTrustPolicy(role.trustPolicy, {
+        accountId: account.accountId,
+        organizationAccountIds,
+      })) {
         findings.push({
           checkId: found.ruleId,
           title: TRUST_RULES[found.ruleId].title,

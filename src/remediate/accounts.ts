@@ -61,7 +61,8 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
         );
       }
       const credentials = assumed.Credentials;
-      if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) throw new Error(`AssumeRole ${roleArn} returned no credentials`);
+      if (!credentials?.AccessKeyId || !credentials.SecretAccessKey)
+        throw new Error(`AssumeRole ${roleArn} returned no credentials`);
       client = new IAMClient({
         ...base,
         credentials: {

@@ -31,7 +31,10 @@ describe('denied calls from the activity tables', () => {
     await insert('2026-11-04T00:00:00Z', 'deploy', 'AKIA1', null);
     await insert('2026-11-05T00:00:00Z', "x' OR '1'='1", 'AKIA9', 'AccessDenied');
     const source = await deniedCallsFromStore(store.connection);
-    const events = await source?.({ accountId: '111111111111', userName: 'deploy', accessKeyIds: ['AKIA1'] }, '2026-11-01T00:00:00Z');
+    const events = await source?.(
+      { accountId: '111111111111', userName: 'deploy', accessKeyIds: ['AKIA1'] },
+      '2026-11-01T00:00:00Z',
+    );
     expect(events?.map((event) => [event.eventTime, event.errorCode])).toEqual([
       ['2026-11-02T00:00:00Z', 'AccessDenied'],
       ['2026-11-03T00:00:00Z', 'InvalidClientTokenId'],

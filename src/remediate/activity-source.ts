@@ -1,7 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DeniedCallEvent } from './lifecycle.js';
 
-export type DeniedCallSource = (who: { accountId: string; userName: string; accessKeyIds: readonly string[] }, since: string) => Promise<DeniedCallEvent[]>;
+export type DeniedCallSource = (
+  who: { accountId: string; userName: string; accessKeyIds: readonly string[] },
+  since: string,
+) => Promise<DeniedCallEvent[]>;
 
 export const NO_ACTIVITY: DeniedCallSource = async () => [];
 

@@ -37,7 +37,12 @@ describeWithMoto('remediation engine against moto', (moto) => {
     try {
       const now = new Date();
       const proposal = await proposeStart(engine.deps, alice, { now, safety: ALLOW_ALL_SAFETY });
-      expect(proposal.steps.map((step) => step.call.api)).toEqual(['UpdateAccessKey', 'PutUserPolicy', 'TagUser', 'TagUser']);
+      expect(proposal.steps.map((step) => step.call.api)).toEqual([
+        'UpdateAccessKey',
+        'PutUserPolicy',
+        'TagUser',
+        'TagUser',
+      ]);
       await applyProposal(engine.deps, proposal);
 
       const after = await readState(admin, HOME_ACCOUNT, 'alice');
@@ -65,9 +70,17 @@ describeWithMoto('remediation engine against moto', (moto) => {
     const before = await readState(admin, HOME_ACCOUNT, 'alice');
     const engine = await engineAgainstMoto(moto(), proxy.endpoint);
     try {
-      await applyProposal(engine.deps, await proposeStart(engine.deps, alice, { now: new Date(), safety: ALLOW_ALL_SAFETY }));
+      await applyProposal(
+        engine.deps,
+        await proposeStart(engine.deps, alice, { now: new Date(), safety: ALLOW_ALL_SAFETY }),
+      );
       const rollback = await proposeRollback(engine.deps, alice);
-      expect(rollback.steps.map((step) => step.call.api)).toEqual(['UntagUser', 'UntagUser', 'DeleteUserPolicy', 'UpdateAccessKey']);
+      expect(rollback.steps.map((step) => step.call.api)).toEqual([
+        'UntagUser',
+        'UntagUser',
+        'DeleteUserPolicy',
+        'UpdateAccessKey',
+      ]);
       await applyProposal(engine.deps, rollback);
       expect(await readState(admin, HOME_ACCOUNT, 'alice')).toEqual(before);
       const [status] = await statusAll(engine.deps, { now: new Date(), activity: NO_ACTIVITY });
@@ -82,9 +95,17 @@ describeWithMoto('remediation engine against moto', (moto) => {
     await seedFullUser(admin, HOME_ACCOUNT, 'alice');
     const engine = await engineAgainstMoto(moto(), proxy.endpoint);
     try {
-      await applyProposal(engine.deps, await proposeStart(engine.deps, alice, { now: new Date(), safety: ALLOW_ALL_SAFETY }));
+      await applyProposal(
+        engine.deps,
+        await proposeStart(engine.deps, alice, { now: new Date(), safety: ALLOW_ALL_SAFETY }),
+      );
       const beforeFinish = await readState(admin, HOME_ACCOUNT, 'alice');
-      const finish = await proposeFinish(engine.deps, alice, { now: new Date(), watchDays: 0, activity: NO_ACTIVITY, safety: ALLOW_ALL_SAFETY });
+      const finish = await proposeFinish(engine.deps, alice, {
+        now: new Date(),
+        watchDays: 0,
+        activity: NO_ACTIVITY,
+        safety: ALLOW_ALL_SAFETY,
+      });
       expect(finish.refusals).toEqual([]);
       engine.calls.length = 0;
       await applyProposal(engine.deps, finish);
@@ -112,7 +133,11 @@ describeWithMoto('remediation engine against moto', (moto) => {
       expect(finished?.priorState).toEqual(beforeFinish);
       expect(finished?.priorState?.sshPublicKeys[0]?.body).toMatch(/^ssh-ed25519 /);
       expect(finished?.priorState?.signingCertificates[0]?.body).toMatch(/^-----BEGIN CERTIFICATE-----/);
-      expect(finished?.priorState?.inlinePolicies.map((policy) => policy.name).sort()).toEqual(['deploy', 'logs', 'roleshift-quarantine']);
+      expect(finished?.priorState?.inlinePolicies.map((policy) => policy.name).sort()).toEqual([
+        'deploy',
+        'logs',
+        'roleshift-quarantine',
+      ]);
       expect(finished?.steps.every((step) => step.status === 'done')).toBe(true);
     } finally {
       engine.close();
@@ -125,8 +150,19 @@ describeWithMoto('remediation engine against moto', (moto) => {
     const original = await readState(admin, HOME_ACCOUNT, 'alice');
     const engine = await engineAgainstMoto(moto(), proxy.endpoint);
     try {
-      await applyProposal(engine.deps, await proposeStart(engine.deps, alice, { now: new Date(), safety: ALLOW_ALL_SAFETY }));
-      await applyProposal(engine.deps, await proposeFinish(engine.deps, alice, { now: new Date(), watchDays: 0, activity: NO_ACTIVITY, safety: ALLOW_ALL_SAFETY }));
+      await applyProposal(
+        engine.deps,
+        await proposeStart(engine.deps, alice, { now: new Date(), safety: ALLOW_ALL_SAFETY }),
+      );
+      await applyProposal(
+        engine.deps,
+        await proposeFinish(engine.deps, alice, {
+          now: new Date(),
+          watchDays: 0,
+          activity: NO_ACTIVITY,
+          safety: ALLOW_ALL_SAFETY,
+        }),
+      );
       const restore = await proposeRestore(engine.deps, alice);
       expect(restore.notes.join(' ')).toMatch(/new credentials must be issued/);
       await applyProposal(engine.deps, restore);
@@ -153,7 +189,10 @@ describeWithMoto('remediation engine against moto', (moto) => {
     const seeded = await seedFullUser(admin, HOME_ACCOUNT, 'alice');
     const engine = await engineAgainstMoto(moto(), proxy.endpoint);
     try {
-      await applyProposal(engine.deps, await proposeStart(engine.deps, alice, { now: new Date(), safety: ALLOW_ALL_SAFETY }));
+      await applyProposal(
+        engine.deps,
+        await proposeStart(engine.deps, alice, { now: new Date(), safety: ALLOW_ALL_SAFETY }),
+      );
       const key = seeded.keys[0];
       if (!key) throw new Error('seed made no key');
       const asAlice = new IAMClient({ endpoint: proxy.endpoint, region: moto().region, credentials: key });
@@ -161,7 +200,12 @@ describeWithMoto('remediation engine against moto', (moto) => {
 
       const [status] = await statusAll(engine.deps, { now: new Date(), activity: NO_ACTIVITY });
       expect(status?.screams?.map((scream) => scream.kind)).toEqual(['key-used-after-switch-off']);
-      const finish = await proposeFinish(engine.deps, alice, { now: new Date(), watchDays: 0, activity: NO_ACTIVITY, safety: ALLOW_ALL_SAFETY });
+      const finish = await proposeFinish(engine.deps, alice, {
+        now: new Date(),
+        watchDays: 0,
+        activity: NO_ACTIVITY,
+        safety: ALLOW_ALL_SAFETY,
+      });
       expect(finish.steps).toEqual([]);
       expect(finish.refusals.join(' ')).toMatch(/1 scream/);
       expect(await readState(admin, HOME_ACCOUNT, 'alice')).not.toBeNull();
@@ -179,8 +223,14 @@ describeWithMoto('remediation engine against moto', (moto) => {
     const bob = { accountId: OTHER_ACCOUNT, userName: 'bob' };
     const engine = await engineAgainstMoto(moto(), proxy.endpoint);
     try {
-      await applyProposal(engine.deps, await proposeStart(engine.deps, bob, { now: new Date(), safety: ALLOW_ALL_SAFETY }));
-      expect((await readState(other, OTHER_ACCOUNT, 'bob'))?.tags).toContainEqual({ Key: 'roleshift:stage', Value: 'watching' });
+      await applyProposal(
+        engine.deps,
+        await proposeStart(engine.deps, bob, { now: new Date(), safety: ALLOW_ALL_SAFETY }),
+      );
+      expect((await readState(other, OTHER_ACCOUNT, 'bob'))?.tags).toContainEqual({
+        Key: 'roleshift:stage',
+        Value: 'watching',
+      });
       await expect(home.send(new GetUserCommand({ UserName: 'bob' }))).rejects.toThrow();
       expect(new Set(engine.calls.map((call) => call.accountId))).toEqual(new Set([OTHER_ACCOUNT]));
       await applyProposal(engine.deps, await proposeRollback(engine.deps, bob));
@@ -196,7 +246,16 @@ describeWithMoto('remediation engine against moto', (moto) => {
     const engine = await engineAgainstMoto(moto(), proxy.endpoint);
     try {
       const safety = () =>
-        checkSafety({ userClass: 'break-glass', classSource: 'plan', exception: null, replacementReady: true, readinessDetail: '' }, false);
+        checkSafety(
+          {
+            userClass: 'break-glass',
+            classSource: 'plan',
+            exception: null,
+            replacementReady: true,
+            readinessDetail: '',
+          },
+          false,
+        );
       const proposal = await proposeStart(engine.deps, alice, { now: new Date(), safety });
       expect(proposal.steps).toEqual([]);
       expect(proposal.refusals).toEqual(['it is a break-glass user (plan)']);
@@ -209,7 +268,10 @@ describeWithMoto('remediation engine against moto', (moto) => {
     const seeded = await seedFullUser(admin, HOME_ACCOUNT, 'alice');
     const engine = await engineAgainstMoto(moto(), proxy.endpoint);
     try {
-      await applyProposal(engine.deps, await proposeStart(engine.deps, alice, { now: new Date(), safety: ALLOW_ALL_SAFETY }));
+      await applyProposal(
+        engine.deps,
+        await proposeStart(engine.deps, alice, { now: new Date(), safety: ALLOW_ALL_SAFETY }),
+      );
       const lost = seeded.keys[0]?.accessKeyId;
       await admin.send(new DeleteAccessKeyCommand({ UserName: 'alice', AccessKeyId: lost }));
       const rollback = await proposeRollback(engine.deps, alice);

@@ -24,7 +24,15 @@ import {
   type Scream,
   type Stage,
 } from './lifecycle.js';
-import { planFinish, planRestore, planRollback, planStart, type OperationKind, type PlannedStep, type UserState } from './plan-steps.js';
+import {
+  planFinish,
+  planRestore,
+  planRollback,
+  planStart,
+  type OperationKind,
+  type PlannedStep,
+  type UserState,
+} from './plan-steps.js';
 import type { SafetyVerdict } from './safety.js';
 import { formatUserRef, type UserRef } from '../model/user-ref.js';
 
@@ -56,7 +64,19 @@ export interface Proposal {
 }
 
 function proposal(kind: OperationKind, target: UserRef, fields: Partial<Proposal>): Proposal {
-  return { kind, target, steps: [], priorState: null, relatedOpId: null, refusals: [], skip: null, overridden: [], notes: [], at: null, ...fields };
+  return {
+    kind,
+    target,
+    steps: [],
+    priorState: null,
+    relatedOpId: null,
+    refusals: [],
+    skip: null,
+    overridden: [],
+    notes: [],
+    at: null,
+    ...fields,
+  };
 }
 
 async function lifecycleFor(deps: EngineDeps, target: UserRef) {
@@ -77,10 +97,14 @@ export async function proposeStart(
   if (lifecycle.stage === 'watching' && lifecycle.activeStart) {
     return proposal('start', target, { skip: `already watching since ${lifecycle.activeStart.createdAt}` });
   }
-  if (lifecycle.stage === 'deleted') return proposal('start', target, { refusals: ['the user was deleted by "remediate finish"; "remediate restore" brings it back'] });
+  if (lifecycle.stage === 'deleted')
+    return proposal('start', target, {
+      refusals: ['the user was deleted by "remediate finish"; "remediate restore" brings it back'],
+    });
   const gateway = await deps.access.gatewayFor(target.accountId);
   const state = await gateway.readUser(target.userName);
-  if (!state) return proposal('start', target, { refusals: [`no IAM user ${target.userName} in account ${target.accountId}`] });
+  if (!state)
+    return proposal('start', target, { refusals: [`no IAM user ${target.userName} in account ${target.accountId}`] });
   const verdict = options.safety(state);
   return proposal('start', target, {
     steps: verdict.allowed ? planStart(state, options.now) : [],
@@ -94,20 +118,40 @@ export async function proposeStart(
 
 export async function proposeRollback(deps: EngineDeps, target: UserRef): Promise<Proposal> {
   const lifecycle = await lifecycleFor(deps, target);
-  if (lifecycle.pending) return proposal('rollback', target, { refusals: [interrupted('rollback', lifecycle.pending)] });
-  if (lifecycle.stage === 'deleted') return proposal('rollback', target, { refusals: ['the user was deleted by "remediate finish": use "remediate restore"'] });
-  if (!lifecycle.activeStart) return proposal('rollback', target, { skip: `nothing to roll back (stage: ${lifecycle.stage})` });
+  if (lifecycle.pending)
+    return proposal('rollback', target, { refusals: [interrupted('rollback', lifecycle.pending)] });
+  if (lifecycle.stage === 'deleted')
+    return proposal('rollback', target, {
+      refusals: ['the user was deleted by "remediate finish": use "remediate restore"'],
+    });
+  if (!lifecycle.activeStart)
+    return proposal('rollback', target, { skip: `nothing to roll back (stage: ${lifecycle.stage})` });
   const start = lifecycle.activeStart;
   const gateway = await deps.access.gatewayFor(target.accountId);
   const live = await gateway.readUser(target.userName);
-  if (!live) return proposal('rollback', target, { refusals: [`no IAM user ${target.userName} in account ${target.accountId} any more: it was deleted outside roleshift`] });
+  if (!live)
+    return proposal('rollback', target, {
+      refusals: [
+        `no IAM user ${target.userName} in account ${target.accountId} any more: it was deleted outside roleshift`,
+      ],
+    });
   // A key deleted by someone during the watch cannot be switched back on; planning against the
   // live user says so up front instead of failing half way through.
   const liveKeys = new Set(live.accessKeys.map((key) => key.accessKeyId));
-  const gone = (step: PlannedStep): boolean => step.inverse?.api === 'UpdateAccessKey' && !liveKeys.has(step.inverse.params.AccessKeyId);
-  const notes = start.steps.filter(gone).map((step) => `access key ${step.inverse?.api === 'UpdateAccessKey' ? step.inverse.params.AccessKeyId : ''} was deleted since the start: it cannot be switched back on`);
+  const gone = (step: PlannedStep): boolean =>
+    step.inverse?.api === 'UpdateAccessKey' && !liveKeys.has(step.inverse.params.AccessKeyId);
+  const notes = start.steps
+    .filter(gone)
+    .map(
+      (step) =>
+        `access key ${step.inverse?.api === 'UpdateAccessKey' ? step.inverse.params.AccessKeyId : ''} was deleted since the start: it cannot be switched back on`,
+    );
   return proposal('rollback', target, {
-    steps: planRollback(target.accountId, target.userName, start.steps.filter((step) => !gone(step))),
+    steps: planRollback(
+      target.accountId,
+      target.userName,
+      start.steps.filter((step) => !gone(step)),
+    ),
     priorState: start.priorState,
     relatedOpId: start.opId,
     notes,
@@ -121,9 +165,17 @@ export interface ScreamCheck {
 }
 
 /** Live last-used data for every key the start switched off, plus denied calls from activity data. */
-export async function checkScreams(deps: EngineDeps, start: JournalOperation, activity: DeniedCallSource): Promise<ScreamCheck> {
+export async function checkScreams(
+  deps: EngineDeps,
+  start: JournalOperation,
+  activity: DeniedCallSource,
+): Promise<ScreamCheck> {
   const switchOffs = switchOffsOf(start);
-  const who = { accountId: start.accountId, userName: start.userName, accessKeyIds: switchOffs.map((key) => key.accessKeyId) };
+  const who = {
+    accountId: start.accountId,
+    userName: start.userName,
+    accessKeyIds: switchOffs.map((key) => key.accessKeyId),
+  };
   const fromActivity = activityScreams(await activity(who, start.createdAt), who, start.createdAt);
   try {
     const gateway = await deps.access.gatewayFor(start.accountId);
@@ -131,7 +183,10 @@ export async function checkScreams(deps: EngineDeps, start: JournalOperation, ac
     for (const key of switchOffs) lastUsed.set(key.accessKeyId, await gateway.accessKeyLastUsed(key.accessKeyId));
     return { screams: [...keyScreams(switchOffs, lastUsed), ...fromActivity], error: null };
   } catch (error) {
-    return { screams: null, error: `GetAccessKeyLastUsed failed: ${errorName(error)}: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      screams: null,
+      error: `GetAccessKeyLastUsed failed: ${errorName(error)}: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }
 
@@ -143,13 +198,18 @@ export async function proposeFinish(
   const lifecycle = await lifecycleFor(deps, target);
   if (lifecycle.pending) return proposal('finish', target, { refusals: [interrupted('finish', lifecycle.pending)] });
   if (lifecycle.stage === 'deleted') return proposal('finish', target, { skip: 'already deleted' });
-  const check = lifecycle.activeStart ? await checkScreams(deps, lifecycle.activeStart, options.activity) : { screams: [], error: null };
+  const check = lifecycle.activeStart
+    ? await checkScreams(deps, lifecycle.activeStart, options.activity)
+    : { screams: [], error: null };
   const gate = finishGate(lifecycle, { now: options.now, watchDays: options.watchDays, screams: check.screams });
   const refusals = [...(check.error ? [check.error] : []), ...gate.reasons];
   if (refusals.length > 0) return proposal('finish', target, { refusals });
   const gateway = await deps.access.gatewayFor(target.accountId);
   const backup = await gateway.readUser(target.userName);
-  if (!backup) return proposal('finish', target, { refusals: [`no IAM user ${target.userName} in account ${target.accountId} any more`] });
+  if (!backup)
+    return proposal('finish', target, {
+      refusals: [`no IAM user ${target.userName} in account ${target.accountId} any more`],
+    });
   const verdict = options.safety(backup);
   return proposal('finish', target, {
     steps: verdict.allowed ? planFinish(backup) : [],
@@ -166,16 +226,25 @@ export async function proposeRestore(deps: EngineDeps, target: UserRef): Promise
   if (lifecycle.pending) return proposal('restore', target, { refusals: [interrupted('restore', lifecycle.pending)] });
   if (lifecycle.stage === 'restored') return proposal('restore', target, { skip: 'already restored' });
   const finish = lifecycle.lastFinish;
-  if (!finish?.priorState) return proposal('restore', target, { refusals: [`nothing to restore: the user is ${lifecycle.stage}, not deleted by roleshift`] });
+  if (!finish?.priorState)
+    return proposal('restore', target, {
+      refusals: [`nothing to restore: the user is ${lifecycle.stage}, not deleted by roleshift`],
+    });
   const gateway = await deps.access.gatewayFor(target.accountId);
   if (await gateway.readUser(target.userName)) {
-    return proposal('restore', target, { refusals: [`a user named ${target.userName} exists again in ${target.accountId}; roleshift will not overwrite it`] });
+    return proposal('restore', target, {
+      refusals: [
+        `a user named ${target.userName} exists again in ${target.accountId}; roleshift will not overwrite it`,
+      ],
+    });
   }
   return proposal('restore', target, {
     steps: planRestore(finish.priorState),
     priorState: finish.priorState,
     relatedOpId: finish.opId,
-    notes: ['new credentials must be issued: access keys, console password, MFA devices, signing certificates and SSH keys are never restored'],
+    notes: [
+      'new credentials must be issued: access keys, console password, MFA devices, signing certificates and SSH keys are never restored',
+    ],
   });
 }
 
@@ -230,7 +299,9 @@ export async function applyProposal(deps: EngineDeps, chosen: Proposal): Promise
  * Completes every operation a crash or an error left pending, oldest first. A call that fails
  * again leaves its operation pending and is reported; the other operations still run.
  */
-export async function resumeAll(deps: EngineDeps): Promise<{ completed: JournalOperation[]; failed: Array<{ operation: JournalOperation; error: string }> }> {
+export async function resumeAll(
+  deps: EngineDeps,
+): Promise<{ completed: JournalOperation[]; failed: Array<{ operation: JournalOperation; error: string }> }> {
   const completed: JournalOperation[] = [];
   const failed: Array<{ operation: JournalOperation; error: string }> = [];
   for (const operation of await pendingOperations(deps.connection)) {
@@ -258,7 +329,10 @@ export interface UserStatus {
 }
 
 /** One line per user roleshift has touched, with live screams for users in watch. */
-export async function statusAll(deps: EngineDeps, options: { now: Date; activity: DeniedCallSource; only?: readonly UserRef[] }): Promise<UserStatus[]> {
+export async function statusAll(
+  deps: EngineDeps,
+  options: { now: Date; activity: DeniedCallSource; only?: readonly UserRef[] },
+): Promise<UserStatus[]> {
   const operations = await allOperations(deps.connection);
   const byUser = new Map<string, JournalOperation[]>();
   for (const operation of operations) {
@@ -283,7 +357,9 @@ export async function statusAll(deps: EngineDeps, options: { now: Date; activity
       daysInWatch: start ? daysBetween(start.createdAt, options.now) : null,
       screams: check.screams,
       screamError: check.error,
-      pending: lifecycle.pending ? { kind: lifecycle.pending.kind, opId: lifecycle.pending.opId, lastError: lifecycle.pending.lastError } : null,
+      pending: lifecycle.pending
+        ? { kind: lifecycle.pending.kind, opId: lifecycle.pending.opId, lastError: lifecycle.pending.lastError }
+        : null,
     });
   }
   return statuses;

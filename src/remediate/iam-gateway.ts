@@ -93,11 +93,16 @@ async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => T[] | u
   return items;
 }
 
-async function readServiceSpecificCredentials(client: IAMClient, userName: string): Promise<UserState['serviceSpecificCredentials']> {
+async function readServiceSpecificCredentials(
+  client: IAMClient,
+  userName: string,
+): Promise<UserState['serviceSpecificCredentials']> {
   const credentials: UserState['serviceSpecificCredentials'] = [];
   let marker: string | undefined;
   do {
-    const page = await client.send(new ListServiceSpecificCredentialsCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }));
+    const page = await client.send(
+      new ListServiceSpecificCredentialsCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }),
+    );
     for (const credential of page.ServiceSpecificCredentials ?? []) {
       credentials.push({
         serviceSpecificCredentialId: credential.ServiceSpecificCredentialId ?? '',
@@ -115,22 +120,29 @@ async function readUser(client: IAMClient, accountId: string, userName: string):
   if (!got?.User) return null;
   const user = got.User;
   const page = { client };
-  const [tags, keys, loginProfile, policyNames, attached, groups, mfa, certs, sshKeys, serviceCredentials] = await Promise.all([
-    collect(paginateListUserTags(page, { UserName: userName }), (p) => p.Tags),
-    collect(paginateListAccessKeys(page, { UserName: userName }), (p) => p.AccessKeyMetadata),
-    isMissing(() => client.send(new GetLoginProfileCommand({ UserName: userName }))),
-    collect(paginateListUserPolicies(page, { UserName: userName }), (p) => p.PolicyNames),
-    collect(paginateListAttachedUserPolicies(page, { UserName: userName }), (p) => p.AttachedPolicies),
-    collect(paginateListGroupsForUser(page, { UserName: userName }), (p) => p.Groups),
-    collect(paginateListMFADevices(page, { UserName: userName }), (p) => p.MFADevices),
-    collect(paginateListSigningCertificates(page, { UserName: userName }), (p) => p.Certificates),
-    collect(paginateListSSHPublicKeys(page, { UserName: userName }), (p) => p.SSHPublicKeys),
-    readServiceSpecificCredentials(client, userName),
-  ]);
+  const [tags, keys, loginProfile, policyNames, attached, groups, mfa, certs, sshKeys, serviceCredentials] =
+    await Promise.all([
+      collect(paginateListUserTags(page, { UserName: userName }), (p) => p.Tags),
+      collect(paginateListAccessKeys(page, { UserName: userName }), (p) => p.AccessKeyMetadata),
+      isMissing(() => client.send(new GetLoginProfileCommand({ UserName: userName }))),
+      collect(paginateListUserPolicies(page, { UserName: userName }), (p) => p.PolicyNames),
+      collect(paginateListAttachedUserPolicies(page, { UserName: userName }), (p) => p.AttachedPolicies),
+      collect(paginateListGroupsForUser(page, { UserName: userName }), (p) => p.Groups),
+      collect(paginateListMFADevices(page, { UserName: userName }), (p) => p.MFADevices),
+      collect(paginateListSigningCertificates(page, { UserName: userName }), (p) => p.Certificates),
+      collect(paginateListSSHPublicKeys(page, { UserName: userName }), (p) => p.SSHPublicKeys),
+      readServiceSpecificCredentials(client, userName),
+    ]);
   const sshPublicKeys: UserState['sshPublicKeys'] = [];
   for (const key of sshKeys) {
-    const full = await client.send(new GetSSHPublicKeyCommand({ UserName: userName, SSHPublicKeyId: key.SSHPublicKeyId, Encoding: 'SSH' }));
-    sshPublicKeys.push({ sshPublicKeyId: key.SSHPublicKeyId ?? '', status: key.Status ?? '', body: full.SSHPublicKey?.SSHPublicKeyBody ?? '' });
+    const full = await client.send(
+      new GetSSHPublicKeyCommand({ UserName: userName, SSHPublicKeyId: key.SSHPublicKeyId, Encoding: 'SSH' }),
+    );
+    sshPublicKeys.push({
+      sshPublicKeyId: key.SSHPublicKeyId ?? '',
+      status: key.Status ?? '',
+      body: full.SSHPublicKey?.SSHPublicKeyBody ?? '',
+    });
   }
   const inlinePolicies: UserState['inlinePolicies'] = [];
   for (const name of policyNames) {
@@ -145,13 +157,22 @@ async function readUser(client: IAMClient, accountId: string, userName: string):
     path: user.Path ?? '/',
     permissionsBoundaryArn: user.PermissionsBoundary?.PermissionsBoundaryArn ?? null,
     tags: tags.map((tag): Tag => ({ Key: tag.Key ?? '', Value: tag.Value ?? '' })),
-    accessKeys: keys.map((key) => ({ accessKeyId: key.AccessKeyId ?? '', status: key.Status === 'Active' ? 'Active' : 'Inactive' })),
-    loginProfile: loginProfile?.LoginProfile ? { passwordResetRequired: Boolean(loginProfile.LoginProfile.PasswordResetRequired) } : null,
+    accessKeys: keys.map((key) => ({
+      accessKeyId: key.AccessKeyId ?? '',
+      status: key.Status === 'Active' ? 'Active' : 'Inactive',
+    })),
+    loginProfile: loginProfile?.LoginProfile
+      ? { passwordResetRequired: Boolean(loginProfile.LoginProfile.PasswordResetRequired) }
+      : null,
     inlinePolicies,
     attachedPolicies: attached.map((policy) => ({ arn: policy.PolicyArn ?? '', name: policy.PolicyName ?? '' })),
     groups: groups.map((group) => group.GroupName ?? ''),
     mfaDevices: mfa.map((device) => ({ serialNumber: device.SerialNumber ?? '' })),
-    signingCertificates: certs.map((cert) => ({ certificateId: cert.CertificateId ?? '', status: cert.Status ?? '', body: cert.CertificateBody ?? '' })),
+    signingCertificates: certs.map((cert) => ({
+      certificateId: cert.CertificateId ?? '',
+      status: cert.Status ?? '',
+      body: cert.CertificateBody ?? '',
+    })),
     sshPublicKeys,
     serviceSpecificCredentials: serviceCredentials,
   };
@@ -229,10 +250,12 @@ export function createIamGateway(client: IAMClient, accountId: string): IamGatew
         return 'applied';
       } catch (error) {
         const name = errorName(error);
-        if (GONE_IS_DONE.has(call.api) && (name === 'NoSuchEntityException' || name === 'NoSuchEntity')) return 'already';
+        if (GONE_IS_DONE.has(call.api) && (name === 'NoSuchEntityException' || name === 'NoSuchEntity'))
+          return 'already';
         // Only reached on a resume after a crash between CreateUser and its journal write: the
         // restore checked that the user did not exist before it started.
-        if (call.api === 'CreateUser' && (name === 'EntityAlreadyExistsException' || name === 'EntityAlreadyExists')) return 'already';
+        if (call.api === 'CreateUser' && (name === 'EntityAlreadyExistsException' || name === 'EntityAlreadyExists'))
+          return 'already';
         throw error;
       }
     },

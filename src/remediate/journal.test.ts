@@ -37,7 +37,17 @@ const STATE: UserState = {
 };
 
 function newOperation(overrides: Partial<NewOperation> = {}): NewOperation {
-  return { opId: 'op-1', kind: 'start', accountId: STATE.accountId, userName: STATE.userName, createdAt: '2026-11-23T10:00:00.000Z', relatedOpId: null, priorState: STATE, notes: [], ...overrides };
+  return {
+    opId: 'op-1',
+    kind: 'start',
+    accountId: STATE.accountId,
+    userName: STATE.userName,
+    createdAt: '2026-11-23T10:00:00.000Z',
+    relatedOpId: null,
+    priorState: STATE,
+    notes: [],
+    ...overrides,
+  };
 }
 
 describe('the remediation journal', () => {
@@ -61,7 +71,9 @@ describe('the remediation journal', () => {
     const operation = await getOperation(store.connection, 'op-1');
     expect(operation?.priorState).toEqual(STATE);
     expect(operation?.status).toBe('pending');
-    expect(operation?.steps.map(({ stepId, seq, call, inverse, prior }) => ({ stepId, seq, call, inverse, prior }))).toEqual(steps);
+    expect(
+      operation?.steps.map(({ stepId, seq, call, inverse, prior }) => ({ stepId, seq, call, inverse, prior })),
+    ).toEqual(steps);
     expect(operation?.steps.every((step) => step.status === 'planned')).toBe(true);
     expect(await userOperations(store.connection, '111111111111', "o'brien")).toHaveLength(1);
   });
@@ -70,10 +82,17 @@ describe('the remediation journal', () => {
     const store = await memoryStore();
     await recordOperation(store.connection, newOperation(), planStart(STATE, new Date()));
     await markStepIntent(store.connection, 'op-1', 1, '2026-11-23T10:00:01Z');
-    expect((await getOperation(store.connection, 'op-1'))?.steps[0]).toMatchObject({ status: 'intent', intendedAt: '2026-11-23T10:00:01Z' });
+    expect((await getOperation(store.connection, 'op-1'))?.steps[0]).toMatchObject({
+      status: 'intent',
+      intendedAt: '2026-11-23T10:00:01Z',
+    });
     await markStepDone(store.connection, 'op-1', 1, '2026-11-23T10:00:02Z', 'applied');
     await markStepIntent(store.connection, 'op-1', 1, '2026-11-23T10:00:03Z');
-    expect((await getOperation(store.connection, 'op-1'))?.steps[0]).toMatchObject({ status: 'done', doneAt: '2026-11-23T10:00:02Z', outcome: 'applied' });
+    expect((await getOperation(store.connection, 'op-1'))?.steps[0]).toMatchObject({
+      status: 'done',
+      doneAt: '2026-11-23T10:00:02Z',
+      outcome: 'applied',
+    });
     expect(await pendingOperations(store.connection)).toHaveLength(1);
     await completeOperation(store.connection, 'op-1', '2026-11-23T10:00:04Z');
     expect(await pendingOperations(store.connection)).toEqual([]);

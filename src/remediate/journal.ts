@@ -99,7 +99,11 @@ async function inTransaction(connection: DuckDBConnection, work: () => Promise<v
 }
 
 /** Writes the operation, its backup and every planned step at once: all or nothing. */
-export async function recordOperation(connection: DuckDBConnection, operation: NewOperation, steps: readonly PlannedStep[]): Promise<void> {
+export async function recordOperation(
+  connection: DuckDBConnection,
+  operation: NewOperation,
+  steps: readonly PlannedStep[],
+): Promise<void> {
   await inTransaction(connection, async () => {
     await connection.run(
       `INSERT INTO remediation_operations
@@ -134,25 +138,36 @@ export async function recordOperation(connection: DuckDBConnection, operation: N
   });
 }
 
-export async function markStepIntent(connection: DuckDBConnection, opId: string, seq: number, at: string): Promise<void> {
-  await connection.run(`UPDATE remediation_steps SET status = 'intent', intended_at = $3 WHERE op_id = $1 AND seq = $2 AND status <> 'done'`, [
-    opId,
-    seq,
-    at,
-  ]);
+export async function markStepIntent(
+  connection: DuckDBConnection,
+  opId: string,
+  seq: number,
+  at: string,
+): Promise<void> {
+  await connection.run(
+    `UPDATE remediation_steps SET status = 'intent', intended_at = $3 WHERE op_id = $1 AND seq = $2 AND status <> 'done'`,
+    [opId, seq, at],
+  );
 }
 
-export async function markStepDone(connection: DuckDBConnection, opId: string, seq: number, at: string, outcome: string): Promise<void> {
-  await connection.run(`UPDATE remediation_steps SET status = 'done', done_at = $3, outcome = $4 WHERE op_id = $1 AND seq = $2`, [
-    opId,
-    seq,
-    at,
-    outcome,
-  ]);
+export async function markStepDone(
+  connection: DuckDBConnection,
+  opId: string,
+  seq: number,
+  at: string,
+  outcome: string,
+): Promise<void> {
+  await connection.run(
+    `UPDATE remediation_steps SET status = 'done', done_at = $3, outcome = $4 WHERE op_id = $1 AND seq = $2`,
+    [opId, seq, at, outcome],
+  );
 }
 
 export async function completeOperation(connection: DuckDBConnection, opId: string, at: string): Promise<void> {
-  await connection.run(`UPDATE remediation_operations SET status = 'done', finished_at = $2, last_error = NULL WHERE op_id = $1`, [opId, at]);
+  await connection.run(
+    `UPDATE remediation_operations SET status = 'done', finished_at = $2, last_error = NULL WHERE op_id = $1`,
+    [opId, at],
+  );
 }
 
 /** A failed call leaves the operation pending (resume retries it) with the reason beside it. */
@@ -168,15 +183,25 @@ function parseJson<T>(value: unknown): T {
   return JSON.parse(String(value)) as T;
 }
 
-async function loadOperations(connection: DuckDBConnection, where: string, values: string[]): Promise<JournalOperation[]> {
+async function loadOperations(
+  connection: DuckDBConnection,
+  where: string,
+  values: string[],
+): Promise<JournalOperation[]> {
   const operations = (
-    await connection.runAndReadAll(`SELECT * FROM remediation_operations WHERE ${where} ORDER BY created_at, op_id`, values)
+    await connection.runAndReadAll(
+      `SELECT * FROM remediation_operations WHERE ${where} ORDER BY created_at, op_id`,
+      values,
+    )
   ).getRowObjectsJS();
   if (operations.length === 0) return [];
   const ids = operations.map((row) => String(row.op_id));
   const placeholders = ids.map((_, index) => `$${index + 1}`).join(', ');
   const stepRows = (
-    await connection.runAndReadAll(`SELECT * FROM remediation_steps WHERE op_id IN (${placeholders}) ORDER BY op_id, seq`, ids)
+    await connection.runAndReadAll(
+      `SELECT * FROM remediation_steps WHERE op_id IN (${placeholders}) ORDER BY op_id, seq`,
+      ids,
+    )
   ).getRowObjectsJS();
   return operations.map((row) => ({
     opId: String(row.op_id),
@@ -211,7 +236,11 @@ export async function pendingOperations(connection: DuckDBConnection): Promise<J
 }
 
 /** Every operation on one user, oldest first. */
-export async function userOperations(connection: DuckDBConnection, accountId: string, userName: string): Promise<JournalOperation[]> {
+export async function userOperations(
+  connection: DuckDBConnection,
+  accountId: string,
+  userName: string,
+): Promise<JournalOperation[]> {
   return loadOperations(connection, 'account_id = $1 AND user_name = $2', [accountId, userName]);
 }
 

@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalOperation } from './journal.js';
-import { activityScreams, finishGate, keyScreams, lifecycleOf, switchOffsOf, type DeniedCallEvent } from './lifecycle.js';
+import {
+  activityScreams,
+  finishGate,
+  keyScreams,
+  lifecycleOf,
+  switchOffsOf,
+  type DeniedCallEvent,
+} from './lifecycle.js';
 
-function operation(kind: JournalOperation['kind'], status: JournalOperation['status'], createdAt: string, overrides: Partial<JournalOperation> = {}): JournalOperation {
+function operation(
+  kind: JournalOperation['kind'],
+  status: JournalOperation['status'],
+  createdAt: string,
+  overrides: Partial<JournalOperation> = {},
+): JournalOperation {
   return {
     opId: `${kind}-${createdAt}`,
     kind,
@@ -24,9 +36,30 @@ describe('lifecycleOf', () => {
   const cases: Array<{ name: string; operations: JournalOperation[]; stage: string }> = [
     { name: 'nothing journaled', operations: [], stage: 'not-started' },
     { name: 'a done start', operations: [operation('start', 'done', '2026-10-01T00:00:00Z')], stage: 'watching' },
-    { name: 'a start then a rollback', operations: [operation('start', 'done', '2026-10-01T00:00:00Z'), operation('rollback', 'done', '2026-10-02T00:00:00Z')], stage: 'rolled-back' },
-    { name: 'a finish', operations: [operation('start', 'done', '2026-10-01T00:00:00Z'), operation('finish', 'done', '2026-11-01T00:00:00Z')], stage: 'deleted' },
-    { name: 'a pending finish', operations: [operation('start', 'done', '2026-10-01T00:00:00Z'), operation('finish', 'pending', '2026-11-01T00:00:00Z')], stage: 'interrupted' },
+    {
+      name: 'a start then a rollback',
+      operations: [
+        operation('start', 'done', '2026-10-01T00:00:00Z'),
+        operation('rollback', 'done', '2026-10-02T00:00:00Z'),
+      ],
+      stage: 'rolled-back',
+    },
+    {
+      name: 'a finish',
+      operations: [
+        operation('start', 'done', '2026-10-01T00:00:00Z'),
+        operation('finish', 'done', '2026-11-01T00:00:00Z'),
+      ],
+      stage: 'deleted',
+    },
+    {
+      name: 'a pending finish',
+      operations: [
+        operation('start', 'done', '2026-10-01T00:00:00Z'),
+        operation('finish', 'pending', '2026-11-01T00:00:00Z'),
+      ],
+      stage: 'interrupted',
+    },
   ];
   for (const testCase of cases) {
     it(`Given ${testCase.name}, When the stage is derived, Then it is ${testCase.stage}`, () => {
@@ -41,7 +74,9 @@ describe('screams', () => {
     expect(keyScreams(switchOffs, new Map([['AKIA1', '2026-11-01T11:59:00.000Z']]))).toEqual([]);
     expect(keyScreams(switchOffs, new Map([['AKIA1', '2026-11-01T12:00:00.000Z']]))).toEqual([]);
     expect(keyScreams(switchOffs, new Map([['AKIA1', null]]))).toEqual([]);
-    expect(keyScreams(switchOffs, new Map([['AKIA1', '2026-11-02T08:00:00.000Z']])).map((scream) => scream.kind)).toEqual(['key-used-after-switch-off']);
+    expect(
+      keyScreams(switchOffs, new Map([['AKIA1', '2026-11-02T08:00:00.000Z']])).map((scream) => scream.kind),
+    ).toEqual(['key-used-after-switch-off']);
   });
 
   it('Given denied calls from CloudTrail, When checked, Then only the user or its keys, after the start, with a denial code, scream', () => {
@@ -56,13 +91,25 @@ describe('screams', () => {
     });
     const events = [
       event({}),
-      event({ userName: null, accessKeyId: 'AKIA1', errorCode: 'InvalidClientTokenId', eventName: 'GetCallerIdentity' }),
+      event({
+        userName: null,
+        accessKeyId: 'AKIA1',
+        errorCode: 'InvalidClientTokenId',
+        eventName: 'GetCallerIdentity',
+      }),
       event({ eventTime: '2026-10-01T00:00:00Z' }),
       event({ userName: 'someone-else' }),
       event({ errorCode: 'ThrottlingException' }),
     ];
-    const screams = activityScreams(events, { accountId: '111111111111', userName: 'deploy', accessKeyIds: ['AKIA1'] }, '2026-11-01T00:00:00Z');
-    expect(screams.map((scream) => scream.detail)).toEqual(['ListBuckets failed with AccessDenied', 'GetCallerIdentity failed with InvalidClientTokenId (key AKIA1)']);
+    const screams = activityScreams(
+      events,
+      { accountId: '111111111111', userName: 'deploy', accessKeyIds: ['AKIA1'] },
+      '2026-11-01T00:00:00Z',
+    );
+    expect(screams.map((scream) => scream.detail)).toEqual([
+      'ListBuckets failed with AccessDenied',
+      'GetCallerIdentity failed with InvalidClientTokenId (key AKIA1)',
+    ]);
   });
 
   it('Given a start that switched one key off and found another already off, When switch-off times are derived, Then each key has its own', () => {
@@ -111,21 +158,55 @@ describe('screams', () => {
 
 describe('finishGate', () => {
   const watching = lifecycleOf([operation('start', 'done', '2026-10-01T00:00:00Z')]);
-  const cases: Array<{ name: string; now: string; watchDays: number; screams: Parameters<typeof finishGate>[1]['screams']; allowed: boolean; reason?: RegExp }> = [
+  const cases: Array<{
+    name: string;
+    now: string;
+    watchDays: number;
+    screams: Parameters<typeof finishGate>[1]['screams'];
+    allowed: boolean;
+    reason?: RegExp;
+  }> = [
     { name: '30 quiet days of 30', now: '2026-10-31T00:00:00Z', watchDays: 30, screams: [], allowed: true },
-    { name: '29 quiet days of 30', now: '2026-10-30T23:59:59Z', watchDays: 30, screams: [], allowed: false, reason: /only 29 of 30/ },
-    { name: 'a scream', now: '2026-12-01T00:00:00Z', watchDays: 30, screams: [{ kind: 'denied-call', at: '2026-10-05T00:00:00Z', detail: 'x' }], allowed: false, reason: /1 scream/ },
-    { name: 'screams that could not be read', now: '2026-12-01T00:00:00Z', watchDays: 30, screams: null, allowed: false, reason: /refusing to delete blind/ },
+    {
+      name: '29 quiet days of 30',
+      now: '2026-10-30T23:59:59Z',
+      watchDays: 30,
+      screams: [],
+      allowed: false,
+      reason: /only 29 of 30/,
+    },
+    {
+      name: 'a scream',
+      now: '2026-12-01T00:00:00Z',
+      watchDays: 30,
+      screams: [{ kind: 'denied-call', at: '2026-10-05T00:00:00Z', detail: 'x' }],
+      allowed: false,
+      reason: /1 scream/,
+    },
+    {
+      name: 'screams that could not be read',
+      now: '2026-12-01T00:00:00Z',
+      watchDays: 30,
+      screams: null,
+      allowed: false,
+      reason: /refusing to delete blind/,
+    },
   ];
   for (const testCase of cases) {
     it(`Given ${testCase.name}, When finishing, Then ${testCase.allowed ? 'it may go ahead' : 'it is refused'}`, () => {
-      const gate = finishGate(watching, { now: new Date(testCase.now), watchDays: testCase.watchDays, screams: testCase.screams });
+      const gate = finishGate(watching, {
+        now: new Date(testCase.now),
+        watchDays: testCase.watchDays,
+        screams: testCase.screams,
+      });
       expect(gate.allowed).toBe(testCase.allowed);
       if (testCase.reason) expect(gate.reasons.join(' ')).toMatch(testCase.reason);
     });
   }
 
   it('Given a user never started, When finishing, Then it is refused', () => {
-    expect(finishGate(lifecycleOf([]), { now: new Date(), watchDays: 0, screams: [] }).reasons[0]).toMatch(/not-started, not watching/);
+    expect(finishGate(lifecycleOf([]), { now: new Date(), watchDays: 0, screams: [] }).reasons[0]).toMatch(
+      /not-started, not watching/,
+    );
   });
 });

@@ -57,11 +57,20 @@ export interface KeySwitchOff {
 }
 
 /** A key whose last use is later than its switch-off was used (or tried) after we turned it off. */
-export function keyScreams(switchOffs: readonly KeySwitchOff[], lastUsed: ReadonlyMap<string, string | null>): Scream[] {
+export function keyScreams(
+  switchOffs: readonly KeySwitchOff[],
+  lastUsed: ReadonlyMap<string, string | null>,
+): Scream[] {
   return switchOffs.flatMap((key) => {
     const used = lastUsed.get(key.accessKeyId) ?? null;
     if (used === null || new Date(used).getTime() <= new Date(key.at).getTime()) return [];
-    return [{ kind: 'key-used-after-switch-off' as const, at: used, detail: `access key ${key.accessKeyId} last used ${used}, after it was switched off at ${key.at}` }];
+    return [
+      {
+        kind: 'key-used-after-switch-off' as const,
+        at: used,
+        detail: `access key ${key.accessKeyId} last used ${used}, after it was switched off at ${key.at}`,
+      },
+    ];
   });
 }
 
@@ -75,7 +84,13 @@ export interface DeniedCallEvent {
   errorCode: string;
 }
 
-const SCREAM_ERRORS = new Set(['AccessDenied', 'AccessDeniedException', 'InvalidClientTokenId', 'UnauthorizedOperation', 'Client.UnauthorizedOperation']);
+const SCREAM_ERRORS = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'InvalidClientTokenId',
+  'UnauthorizedOperation',
+  'Client.UnauthorizedOperation',
+]);
 
 /** AccessDenied / InvalidClientTokenId from the user or one of its keys since the watch began. */
 export function activityScreams(
@@ -117,15 +132,25 @@ export interface FinishGate {
 }
 
 /** Deletion only after a full, quiet watch: nothing here can be overridden by --force. */
-export function finishGate(lifecycle: Lifecycle, options: { now: Date; watchDays: number; screams: readonly Scream[] | null }): FinishGate {
+export function finishGate(
+  lifecycle: Lifecycle,
+  options: { now: Date; watchDays: number; screams: readonly Scream[] | null },
+): FinishGate {
   const reasons: string[] = [];
   if (lifecycle.stage !== 'watching' || !lifecycle.activeStart) {
-    reasons.push(`the user is ${lifecycle.stage}, not watching: run "remediate start" first and wait out the watch period`);
+    reasons.push(
+      `the user is ${lifecycle.stage}, not watching: run "remediate start" first and wait out the watch period`,
+    );
     return { allowed: false, reasons };
   }
   const days = daysBetween(lifecycle.activeStart.createdAt, options.now);
-  if (days < options.watchDays) reasons.push(`only ${days} of ${options.watchDays} watch days have passed (--watch-days)`);
-  if (options.screams === null) reasons.push('screams could not be checked (see the error above); refusing to delete blind');
-  else if (options.screams.length > 0) reasons.push(`${options.screams.length} scream(s) during the watch: ${options.screams.map((scream) => scream.detail).join('; ')}`);
+  if (days < options.watchDays)
+    reasons.push(`only ${days} of ${options.watchDays} watch days have passed (--watch-days)`);
+  if (options.screams === null)
+    reasons.push('screams could not be checked (see the error above); refusing to delete blind');
+  else if (options.screams.length > 0)
+    reasons.push(
+      `${options.screams.length} scream(s) during the watch: ${options.screams.map((scream) => scream.detail).join('; ')}`,
+    );
   return { allowed: reasons.length === 0, reasons };
 }

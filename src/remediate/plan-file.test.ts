@@ -4,17 +4,43 @@ import { parsePlanFile } from './plan-file.js';
 describe('parsePlanFile', () => {
   it('Given a plan with extra fields, When parsed, Then the safety fields are read and the rest ignored', () => {
     const parsed = parsePlanFile(
-      JSON.stringify({ planDate: '2026-11-23', users: [{ accountId: '111111111111', userName: 'deploy', class: 'ci-cd', strategy: 'oidc-federation', steps: ['x'], blockers: [] }] }),
+      JSON.stringify({
+        planDate: '2026-11-23',
+        users: [
+          {
+            accountId: '111111111111',
+            userName: 'deploy',
+            class: 'ci-cd',
+            strategy: 'oidc-federation',
+            steps: ['x'],
+            blockers: [],
+          },
+        ],
+      }),
     );
     expect(parsed).toEqual({
       ok: true,
-      entries: [{ accountId: '111111111111', userName: 'deploy', class: 'ci-cd', strategy: 'oidc-federation', blockers: [], prerequisites: [], exception: null }],
+      entries: [
+        {
+          accountId: '111111111111',
+          userName: 'deploy',
+          class: 'ci-cd',
+          strategy: 'oidc-federation',
+          blockers: [],
+          prerequisites: [],
+          exception: null,
+        },
+      ],
     });
   });
   const bad: Array<[string, string, RegExp]> = [
     ['truncated JSON', '{"users": [', /not valid JSON/],
     ['no users', '{}', /not a roleshift plan at users/],
-    ['a bad account id', JSON.stringify({ users: [{ accountId: '1', userName: 'x', class: 'human', strategy: 's' }] }), /at users\.0\.accountId/],
+    [
+      'a bad account id',
+      JSON.stringify({ users: [{ accountId: '1', userName: 'x', class: 'human', strategy: 's' }] }),
+      /at users\.0\.accountId/,
+    ],
   ];
   for (const [name, text, problem] of bad) {
     it(`Given ${name}, When parsed, Then the problem is one line`, () => {

@@ -14,8 +14,13 @@ const PlanFileSchema = z.object({
       class: UserClassSchema,
       strategy: z.string(),
       blockers: z.array(z.string()).default([]),
-      prerequisites: z.array(z.object({ id: z.string(), description: z.string(), met: z.boolean().nullable() })).default([]),
-      exception: z.object({ reason: z.string(), expires: z.string().nullable().default(null) }).nullable().default(null),
+      prerequisites: z
+        .array(z.object({ id: z.string(), description: z.string(), met: z.boolean().nullable() }))
+        .default([]),
+      exception: z
+        .object({ reason: z.string(), expires: z.string().nullable().default(null) })
+        .nullable()
+        .default(null),
     }),
   ),
 });
@@ -32,7 +37,10 @@ export function parsePlanFile(text: string): { ok: true; entries: PlanEntryFacts
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    return { ok: false, problem: `not a roleshift plan${where}: ${issue?.message ?? 'invalid'} (write one with roleshift plan --format json)` };
+    return {
+      ok: false,
+      problem: `not a roleshift plan${where}: ${issue?.message ?? 'invalid'} (write one with roleshift plan --format json)`,
+    };
   }
   return { ok: true, entries: parsed.data.users };
 }

@@ -43,13 +43,25 @@ describe('planStart', () => {
     { name: 'a user with nothing still gets the stage tags', state: user(), expected: ['TagUser', 'TagUser'] },
     {
       name: 'only active keys are switched off',
-      state: user({ accessKeys: [{ accessKeyId: 'AKIA1', status: 'Active' }, { accessKeyId: 'AKIA2', status: 'Inactive' }] }),
+      state: user({
+        accessKeys: [
+          { accessKeyId: 'AKIA1', status: 'Active' },
+          { accessKeyId: 'AKIA2', status: 'Inactive' },
+        ],
+      }),
       expected: ['UpdateAccessKey', 'TagUser', 'TagUser'],
     },
-    { name: 'a console password gets the quarantine policy', state: user({ loginProfile: { passwordResetRequired: false } }), expected: ['PutUserPolicy', 'TagUser', 'TagUser'] },
+    {
+      name: 'a console password gets the quarantine policy',
+      state: user({ loginProfile: { passwordResetRequired: false } }),
+      expected: ['PutUserPolicy', 'TagUser', 'TagUser'],
+    },
     {
       name: 'an identical quarantine policy is not written again',
-      state: user({ loginProfile: { passwordResetRequired: false }, inlinePolicies: [{ name: QUARANTINE_POLICY_NAME, document: QUARANTINE_POLICY_DOCUMENT }] }),
+      state: user({
+        loginProfile: { passwordResetRequired: false },
+        inlinePolicies: [{ name: QUARANTINE_POLICY_NAME, document: QUARANTINE_POLICY_DOCUMENT }],
+      }),
       expected: ['TagUser', 'TagUser'],
     },
   ];
@@ -61,7 +73,11 @@ describe('planStart', () => {
 
   it('Given a key, a password and a pre-existing roleshift:stage tag, When planned, Then every step knows its exact inverse', () => {
     const steps = planStart(
-      user({ accessKeys: [{ accessKeyId: 'AKIA1', status: 'Active' }], loginProfile: { passwordResetRequired: true }, tags: [{ Key: 'roleshift:stage', Value: 'old' }] }),
+      user({
+        accessKeys: [{ accessKeyId: 'AKIA1', status: 'Active' }],
+        loginProfile: { passwordResetRequired: true },
+        tags: [{ Key: 'roleshift:stage', Value: 'old' }],
+      }),
       NOW,
     );
     expect(steps.map((step) => [step.stepId, step.call, step.inverse])).toEqual([
@@ -72,7 +88,14 @@ describe('planStart', () => {
       ],
       [
         '111111111111/deploy#02-PutUserPolicy',
-        { api: 'PutUserPolicy', params: { UserName: 'deploy', PolicyName: 'roleshift-quarantine', PolicyDocument: QUARANTINE_POLICY_DOCUMENT } },
+        {
+          api: 'PutUserPolicy',
+          params: {
+            UserName: 'deploy',
+            PolicyName: 'roleshift-quarantine',
+            PolicyDocument: QUARANTINE_POLICY_DOCUMENT,
+          },
+        },
         { api: 'DeleteUserPolicy', params: { UserName: 'deploy', PolicyName: 'roleshift-quarantine' } },
       ],
       [
@@ -82,21 +105,39 @@ describe('planStart', () => {
       ],
       [
         '111111111111/deploy#04-TagUser',
-        { api: 'TagUser', params: { UserName: 'deploy', Tags: [{ Key: 'roleshift:since', Value: '2026-11-23T10:00:00.000Z' }] } },
+        {
+          api: 'TagUser',
+          params: { UserName: 'deploy', Tags: [{ Key: 'roleshift:since', Value: '2026-11-23T10:00:00.000Z' }] },
+        },
         { api: 'UntagUser', params: { UserName: 'deploy', TagKeys: ['roleshift:since'] } },
       ],
     ]);
   });
 
   it('Given a user-made policy that happens to be named roleshift-quarantine, When planned, Then the inverse puts its document back', () => {
-    const [step] = planStart(user({ loginProfile: { passwordResetRequired: false }, inlinePolicies: [{ name: QUARANTINE_POLICY_NAME, document: '{"x": 1}' }] }), NOW);
-    expect(step?.inverse).toEqual({ api: 'PutUserPolicy', params: { UserName: 'deploy', PolicyName: QUARANTINE_POLICY_NAME, PolicyDocument: '{"x": 1}' } });
+    const [step] = planStart(
+      user({
+        loginProfile: { passwordResetRequired: false },
+        inlinePolicies: [{ name: QUARANTINE_POLICY_NAME, document: '{"x": 1}' }],
+      }),
+      NOW,
+    );
+    expect(step?.inverse).toEqual({
+      api: 'PutUserPolicy',
+      params: { UserName: 'deploy', PolicyName: QUARANTINE_POLICY_NAME, PolicyDocument: '{"x": 1}' },
+    });
   });
 });
 
 describe('planRollback', () => {
   it('Given a start, When rolled back, Then the inverses run last step first', () => {
-    const start = planStart(user({ accessKeys: [{ accessKeyId: 'AKIA1', status: 'Active' }], loginProfile: { passwordResetRequired: false } }), NOW);
+    const start = planStart(
+      user({
+        accessKeys: [{ accessKeyId: 'AKIA1', status: 'Active' }],
+        loginProfile: { passwordResetRequired: false },
+      }),
+      NOW,
+    );
     const rollback = planRollback('111111111111', 'deploy', start);
     expect(rollback.map((step) => step.call)).toEqual([...start].reverse().map((step) => step.inverse));
     expect(rollback.map((step) => step.stepId)).toEqual([
@@ -116,7 +157,9 @@ describe('planFinish', () => {
         accessKeys: [{ accessKeyId: 'AKIA1', status: 'Inactive' }],
         signingCertificates: [{ certificateId: 'CERT1', status: 'Active', body: '-----BEGIN CERTIFICATE-----' }],
         sshPublicKeys: [{ sshPublicKeyId: 'APKA1', status: 'Active', body: 'ssh-ed25519 AAAA' }],
-        serviceSpecificCredentials: [{ serviceSpecificCredentialId: 'ACCA1', serviceName: 'codecommit.amazonaws.com', status: 'Active' }],
+        serviceSpecificCredentials: [
+          { serviceSpecificCredentialId: 'ACCA1', serviceName: 'codecommit.amazonaws.com', status: 'Active' },
+        ],
         mfaDevices: [{ serialNumber: 'arn:aws:iam::111111111111:mfa/deploy' }, { serialNumber: 'GAHT12345678' }],
         inlinePolicies: [{ name: 'inline', document: '{}' }],
         attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess', name: 'ReadOnlyAccess' }],
@@ -147,8 +190,15 @@ describe('planRestore', () => {
   it('Given a backup taken in watch, When restored, Then roleshift tags and the quarantine policy stay out and credentials are not recreated', () => {
     const steps = planRestore(
       user({
-        tags: [{ Key: 'owner', Value: 'team' }, { Key: 'roleshift:stage', Value: 'watching' }, { Key: 'roleshift:since', Value: '2026-10-01T00:00:00Z' }],
-        inlinePolicies: [{ name: 'inline', document: '{"a": 1}' }, { name: QUARANTINE_POLICY_NAME, document: QUARANTINE_POLICY_DOCUMENT }],
+        tags: [
+          { Key: 'owner', Value: 'team' },
+          { Key: 'roleshift:stage', Value: 'watching' },
+          { Key: 'roleshift:since', Value: '2026-10-01T00:00:00Z' },
+        ],
+        inlinePolicies: [
+          { name: 'inline', document: '{"a": 1}' },
+          { name: QUARANTINE_POLICY_NAME, document: QUARANTINE_POLICY_DOCUMENT },
+        ],
         attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess', name: 'ReadOnlyAccess' }],
         groups: ['devs'],
         permissionsBoundaryArn: 'arn:aws:iam::111111111111:policy/boundary',
@@ -159,7 +209,12 @@ describe('planRestore', () => {
     expect(steps.map((step) => step.call)).toEqual([
       {
         api: 'CreateUser',
-        params: { UserName: 'deploy', Path: '/ci/', PermissionsBoundary: 'arn:aws:iam::111111111111:policy/boundary', Tags: [{ Key: 'owner', Value: 'team' }] },
+        params: {
+          UserName: 'deploy',
+          Path: '/ci/',
+          PermissionsBoundary: 'arn:aws:iam::111111111111:policy/boundary',
+          Tags: [{ Key: 'owner', Value: 'team' }],
+        },
       },
       { api: 'PutUserPolicy', params: { UserName: 'deploy', PolicyName: 'inline', PolicyDocument: '{"a": 1}' } },
       { api: 'AttachUserPolicy', params: { UserName: 'deploy', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' } },
@@ -170,7 +225,13 @@ describe('planRestore', () => {
 
 describe('WRITE_ACTIONS', () => {
   it('Given every call the planners can emit, When listed, Then none of them issues a credential', () => {
-    expect(WRITE_ACTIONS.filter((api) => /AccessKey|LoginProfile|ServiceSpecificCredential|SigningCertificate|SSHPublicKey/.test(api) && !/^(Delete|Update)/.test(api))).toEqual([]);
+    expect(
+      WRITE_ACTIONS.filter(
+        (api) =>
+          /AccessKey|LoginProfile|ServiceSpecificCredential|SigningCertificate|SSHPublicKey/.test(api) &&
+          !/^(Delete|Update)/.test(api),
+      ),
+    ).toEqual([]);
     expect(WRITE_ACTIONS).not.toContain('CreateAccessKey');
   });
 });

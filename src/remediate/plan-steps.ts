@@ -123,9 +123,15 @@ export function planStart(state: UserState, now: Date): PlannedStep[] {
     const existing = state.inlinePolicies.find((policy) => policy.name === QUARANTINE_POLICY_NAME);
     if (existing?.document !== QUARANTINE_POLICY_DOCUMENT) {
       drafts.push({
-        call: { api: 'PutUserPolicy', params: { UserName: user, PolicyName: QUARANTINE_POLICY_NAME, PolicyDocument: QUARANTINE_POLICY_DOCUMENT } },
+        call: {
+          api: 'PutUserPolicy',
+          params: { UserName: user, PolicyName: QUARANTINE_POLICY_NAME, PolicyDocument: QUARANTINE_POLICY_DOCUMENT },
+        },
         inverse: existing
-          ? { api: 'PutUserPolicy', params: { UserName: user, PolicyName: QUARANTINE_POLICY_NAME, PolicyDocument: existing.document } }
+          ? {
+              api: 'PutUserPolicy',
+              params: { UserName: user, PolicyName: QUARANTINE_POLICY_NAME, PolicyDocument: existing.document },
+            }
           : { api: 'DeleteUserPolicy', params: { UserName: user, PolicyName: QUARANTINE_POLICY_NAME } },
         prior: existing ? { policyName: existing.name, document: existing.document } : null,
       });
@@ -169,26 +175,38 @@ export function planFinish(state: UserState): PlannedStep[] {
     drafts.push({ call, inverse: null, prior });
   };
   if (state.loginProfile) add({ api: 'DeleteLoginProfile', params: { UserName: user } }, state.loginProfile);
-  for (const key of state.accessKeys) add({ api: 'DeleteAccessKey', params: { UserName: user, AccessKeyId: key.accessKeyId } }, key);
+  for (const key of state.accessKeys)
+    add({ api: 'DeleteAccessKey', params: { UserName: user, AccessKeyId: key.accessKeyId } }, key);
   for (const cert of state.signingCertificates) {
     add({ api: 'DeleteSigningCertificate', params: { UserName: user, CertificateId: cert.certificateId } }, cert);
   }
-  for (const key of state.sshPublicKeys) add({ api: 'DeleteSSHPublicKey', params: { UserName: user, SSHPublicKeyId: key.sshPublicKeyId } }, key);
+  for (const key of state.sshPublicKeys)
+    add({ api: 'DeleteSSHPublicKey', params: { UserName: user, SSHPublicKeyId: key.sshPublicKeyId } }, key);
   for (const credential of state.serviceSpecificCredentials) {
     add(
-      { api: 'DeleteServiceSpecificCredential', params: { UserName: user, ServiceSpecificCredentialId: credential.serviceSpecificCredentialId } },
+      {
+        api: 'DeleteServiceSpecificCredential',
+        params: { UserName: user, ServiceSpecificCredentialId: credential.serviceSpecificCredentialId },
+      },
       credential,
     );
   }
   for (const device of state.mfaDevices) {
     add({ api: 'DeactivateMFADevice', params: { UserName: user, SerialNumber: device.serialNumber } }, device);
-    if (isVirtualMfa(device.serialNumber)) add({ api: 'DeleteVirtualMFADevice', params: { SerialNumber: device.serialNumber } }, device);
+    if (isVirtualMfa(device.serialNumber))
+      add({ api: 'DeleteVirtualMFADevice', params: { SerialNumber: device.serialNumber } }, device);
   }
-  for (const policy of state.inlinePolicies) add({ api: 'DeleteUserPolicy', params: { UserName: user, PolicyName: policy.name } }, policy);
-  for (const policy of state.attachedPolicies) add({ api: 'DetachUserPolicy', params: { UserName: user, PolicyArn: policy.arn } }, policy);
-  for (const group of state.groups) add({ api: 'RemoveUserFromGroup', params: { UserName: user, GroupName: group } }, { group });
+  for (const policy of state.inlinePolicies)
+    add({ api: 'DeleteUserPolicy', params: { UserName: user, PolicyName: policy.name } }, policy);
+  for (const policy of state.attachedPolicies)
+    add({ api: 'DetachUserPolicy', params: { UserName: user, PolicyArn: policy.arn } }, policy);
+  for (const group of state.groups)
+    add({ api: 'RemoveUserFromGroup', params: { UserName: user, GroupName: group } }, { group });
   if (state.permissionsBoundaryArn) {
-    add({ api: 'DeleteUserPermissionsBoundary', params: { UserName: user } }, { permissionsBoundaryArn: state.permissionsBoundaryArn });
+    add(
+      { api: 'DeleteUserPermissionsBoundary', params: { UserName: user } },
+      { permissionsBoundaryArn: state.permissionsBoundaryArn },
+    );
   }
   add({ api: 'DeleteUser', params: { UserName: user } }, { arn: state.arn, userId: state.userId, path: state.path });
   return numberSteps(state.accountId, user, drafts);
@@ -215,7 +233,10 @@ export function planRestore(backup: UserState): PlannedStep[] {
   for (const policy of backup.inlinePolicies) {
     if (policy.name === QUARANTINE_POLICY_NAME && policy.document === QUARANTINE_POLICY_DOCUMENT) continue;
     drafts.push({
-      call: { api: 'PutUserPolicy', params: { UserName: user, PolicyName: policy.name, PolicyDocument: policy.document } },
+      call: {
+        api: 'PutUserPolicy',
+        params: { UserName: user, PolicyName: policy.name, PolicyDocument: policy.document },
+      },
       inverse: { api: 'DeleteUserPolicy', params: { UserName: user, PolicyName: policy.name } },
       prior: null,
     });

@@ -1,14 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { checkSafety, classFromTagsAndName, factsFromPlanEntry, safetyFor, type PlanEntryFacts, type SafetyFacts } from './safety.js';
+import {
+  checkSafety,
+  classFromTagsAndName,
+  factsFromPlanEntry,
+  safetyFor,
+  type PlanEntryFacts,
+  type SafetyFacts,
+} from './safety.js';
 
-const SAFE: SafetyFacts = { userClass: 'ci-cd', classSource: 'plan', exception: null, replacementReady: true, readinessDetail: 'ready' };
+const SAFE: SafetyFacts = {
+  userClass: 'ci-cd',
+  classSource: 'plan',
+  exception: null,
+  replacementReady: true,
+  readinessDetail: 'ready',
+};
 
 describe('checkSafety', () => {
   const cases: Array<{ name: string; facts: SafetyFacts; refusals: string[] }> = [
     { name: 'a ready CI user', facts: SAFE, refusals: [] },
-    { name: 'a break-glass user', facts: { ...SAFE, userClass: 'break-glass' }, refusals: ['it is a break-glass user (plan)'] },
-    { name: 'a registered exception', facts: { ...SAFE, exception: 'vendor cannot federate' }, refusals: ['it has a registered exception: vendor cannot federate'] },
-    { name: 'a replacement not ready', facts: { ...SAFE, replacementReady: false, readinessDetail: 'no OIDC provider' }, refusals: ['its replacement is not ready: no OIDC provider'] },
+    {
+      name: 'a break-glass user',
+      facts: { ...SAFE, userClass: 'break-glass' },
+      refusals: ['it is a break-glass user (plan)'],
+    },
+    {
+      name: 'a registered exception',
+      facts: { ...SAFE, exception: 'vendor cannot federate' },
+      refusals: ['it has a registered exception: vendor cannot federate'],
+    },
+    {
+      name: 'a replacement not ready',
+      facts: { ...SAFE, replacementReady: false, readinessDetail: 'no OIDC provider' },
+      refusals: ['its replacement is not ready: no OIDC provider'],
+    },
   ];
   for (const testCase of cases) {
     it(`Given ${testCase.name}, When checked without --force, Then ${testCase.refusals.length === 0 ? 'it is allowed' : 'it is refused'}`, () => {
@@ -57,8 +82,16 @@ describe('factsFromPlanEntry and safetyFor', () => {
   const cases: Array<[string, Partial<PlanEntryFacts>, boolean | null]> = [
     ['all prerequisites met', {}, true],
     ['a blocker', { blockers: ['fill in the repository'] }, false],
-    ['an unmet prerequisite', { prerequisites: [{ id: 'oidc', description: 'OIDC provider exists', met: false }] }, false],
-    ['an unknown prerequisite', { prerequisites: [{ id: 'oidc', description: 'OIDC provider exists', met: null }] }, null],
+    [
+      'an unmet prerequisite',
+      { prerequisites: [{ id: 'oidc', description: 'OIDC provider exists', met: false }] },
+      false,
+    ],
+    [
+      'an unknown prerequisite',
+      { prerequisites: [{ id: 'oidc', description: 'OIDC provider exists', met: null }] },
+      null,
+    ],
   ];
   for (const [name, overrides, ready] of cases) {
     it(`Given a plan entry with ${name}, When read, Then replacement ready is ${String(ready)}`, () => {
@@ -67,14 +100,29 @@ describe('factsFromPlanEntry and safetyFor', () => {
   }
 
   it('Given a plan that says CI but a live break-glass tag, When checked, Then the live tag wins', () => {
-    const check = safetyFor({ entries: new Map([['111111111111/deploy', entry]]), classSource: 'plan', overrideTagKey: 'roleshift:class', force: false, missingReason: '' });
-    expect(check({ accountId: '111111111111', userName: 'deploy', tags: [{ Key: 'roleshift:class', Value: 'break-glass' }] }).refusals).toEqual([
-      'it is a break-glass user (tag roleshift:class)',
-    ]);
+    const check = safetyFor({
+      entries: new Map([['111111111111/deploy', entry]]),
+      classSource: 'plan',
+      overrideTagKey: 'roleshift:class',
+      force: false,
+      missingReason: '',
+    });
+    expect(
+      check({ accountId: '111111111111', userName: 'deploy', tags: [{ Key: 'roleshift:class', Value: 'break-glass' }] })
+        .refusals,
+    ).toEqual(['it is a break-glass user (tag roleshift:class)']);
   });
 
   it('Given a user missing from the plan, When checked, Then readiness is unknown with the reason', () => {
-    const check = safetyFor({ entries: new Map(), classSource: 'plan', overrideTagKey: 'roleshift:class', force: false, missingReason: 'not in plan.json' });
-    expect(check({ accountId: '111111111111', userName: 'other', tags: [] }).notes).toContain('replacement readiness not checked: not in plan.json');
+    const check = safetyFor({
+      entries: new Map(),
+      classSource: 'plan',
+      overrideTagKey: 'roleshift:class',
+      force: false,
+      missingReason: 'not in plan.json',
+    });
+    expect(check({ accountId: '111111111111', userName: 'other', tags: [] }).notes).toContain(
+      'replacement readiness not checked: not in plan.json',
+    );
   });
 });

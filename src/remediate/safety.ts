@@ -33,7 +33,8 @@ export function checkSafety(facts: SafetyFacts, force: boolean): SafetyVerdict {
   if (facts.exception !== null) problems.push(`it has a registered exception: ${facts.exception}`);
   if (facts.replacementReady === false) problems.push(`its replacement is not ready: ${facts.readinessDetail}`);
   if (facts.replacementReady === null) notes.push(`replacement readiness not checked: ${facts.readinessDetail}`);
-  if (facts.userClass === null) notes.push('no classification available; break-glass detection used tags and name only');
+  if (facts.userClass === null)
+    notes.push('no classification available; break-glass detection used tags and name only');
   if (force) return { allowed: true, refusals: [], overridden: problems, notes };
   return { allowed: problems.length === 0, refusals: problems, overridden: [], notes };
 }
@@ -44,7 +45,11 @@ const BREAK_GLASS_NAME = /break[-_.]?glass|emergency[-_.]?(access|admin)/i;
  * The class when no classifier output is at hand: the explicit override tag, else the name.
  * Only break-glass matters here, so nothing else is guessed.
  */
-export function classFromTagsAndName(userName: string, tags: readonly Tag[], overrideTagKey: string): { userClass: UserClass | null; source: string } {
+export function classFromTagsAndName(
+  userName: string,
+  tags: readonly Tag[],
+  overrideTagKey: string,
+): { userClass: UserClass | null; source: string } {
   const override = tags.find((tag) => tag.Key === overrideTagKey)?.Value;
   if (override === 'break-glass') return { userClass: 'break-glass', source: `tag ${overrideTagKey}` };
   if (BREAK_GLASS_NAME.test(userName)) return { userClass: 'break-glass', source: 'name' };
@@ -70,7 +75,9 @@ export function factsFromPlanEntry(entry: PlanEntryFacts, classSource: string): 
   let readinessDetail = `${entry.strategy}: no blockers, prerequisites met`;
   if (entry.blockers.length > 0 || unmet.length > 0) {
     replacementReady = false;
-    readinessDetail = [...entry.blockers, ...unmet.map((prerequisite) => `${prerequisite.description} (not met)`)].join('; ');
+    readinessDetail = [...entry.blockers, ...unmet.map((prerequisite) => `${prerequisite.description} (not met)`)].join(
+      '; ',
+    );
   } else if (unknown.length > 0) {
     replacementReady = null;
     readinessDetail = `roleshift cannot verify: ${unknown.map((prerequisite) => prerequisite.description).join('; ')}`;
@@ -101,7 +108,13 @@ export function safetyFor(options: {
     const live = classFromTagsAndName(state.userName, state.tags, options.overrideTagKey);
     const facts: SafetyFacts = entry
       ? factsFromPlanEntry(entry, options.classSource)
-      : { userClass: live.userClass, classSource: live.source, exception: null, replacementReady: null, readinessDetail: options.missingReason };
+      : {
+          userClass: live.userClass,
+          classSource: live.source,
+          exception: null,
+          replacementReady: null,
+          readinessDetail: options.missingReason,
+        };
     if (live.userClass === 'break-glass' && facts.userClass !== 'break-glass') {
       facts.userClass = 'break-glass';
       facts.classSource = live.source;

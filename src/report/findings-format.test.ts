@@ -23,10 +23,27 @@ function finding(overrides: Partial<Finding> = {}): Finding {
 }
 
 const FINDINGS: Finding[] = [
-  finding({ accountId: '222222222222', resourceName: '222222222222/bob', severity: 'low', checkId: 'user-attached-policies' }),
+  finding({
+    accountId: '222222222222',
+    resourceName: '222222222222/bob',
+    severity: 'low',
+    checkId: 'user-attached-policies',
+  }),
   finding(),
-  finding({ checkId: 'root-access-key', severity: 'critical', resourceType: 'root', resourceName: '111111111111/<root>', message: 'the root user has 1 active access key' }),
-  finding({ checkId: 'full-admin-access', status: 'error', accountId: null, resourceName: 'snapshot', message: 'the check failed to run: boom' }),
+  finding({
+    checkId: 'root-access-key',
+    severity: 'critical',
+    resourceType: 'root',
+    resourceName: '111111111111/<root>',
+    message: 'the root user has 1 active access key',
+  }),
+  finding({
+    checkId: 'full-admin-access',
+    status: 'error',
+    accountId: null,
+    resourceName: 'snapshot',
+    message: 'the check failed to run: boom',
+  }),
 ];
 
 describe('renderFindings table', () => {
@@ -43,11 +60,16 @@ describe('renderFindings table', () => {
   });
 
   it('Given the counts, Then the summary line names them and the check that failed to run', () => {
-    expect(text.trimEnd().split('\n').pop()).toBe('3 findings: 1 critical, 1 high, 1 low; 1 check failed to run (results unknown)');
+    expect(text.trimEnd().split('\n').pop()).toBe(
+      '3 findings: 1 critical, 1 high, 1 low; 1 check failed to run (results unknown)',
+    );
   });
 
   it('Given colour, Then severities are painted; Given a user name with escape codes, Then they are neutralised', () => {
-    const coloured = renderFindings([finding({ resourceName: '111111111111/evil\u001b[2J' })], 'table', { toolVersion: '0.1.0', color: true });
+    const coloured = renderFindings([finding({ resourceName: '111111111111/evil\u001b[2J' })], 'table', {
+      toolVersion: '0.1.0',
+      color: true,
+    });
     expect(coloured).toContain('\u001b[31mHIGH');
     expect(coloured).not.toContain('\u001b[2J');
   });
@@ -59,9 +81,21 @@ describe('renderFindings table', () => {
 
 describe('renderFindings json', () => {
   it('Given findings, When rendered, Then it holds a summary and the sorted findings unchanged', () => {
-    const parsed = JSON.parse(renderFindings(FINDINGS, 'json', { toolVersion: '0.1.0' })) as { summary: unknown; findings: Finding[] };
-    expect(parsed.summary).toEqual({ total: 3, bySeverity: { info: 0, low: 1, medium: 0, high: 1, critical: 1 }, errors: 1 });
-    expect(parsed.findings.map((f) => f.checkId)).toEqual(['root-access-key', 'console-password-without-mfa', 'user-attached-policies', 'full-admin-access']);
+    const parsed = JSON.parse(renderFindings(FINDINGS, 'json', { toolVersion: '0.1.0' })) as {
+      summary: unknown;
+      findings: Finding[];
+    };
+    expect(parsed.summary).toEqual({
+      total: 3,
+      bySeverity: { info: 0, low: 1, medium: 0, high: 1, critical: 1 },
+      errors: 1,
+    });
+    expect(parsed.findings.map((f) => f.checkId)).toEqual([
+      'root-access-key',
+      'console-password-without-mfa',
+      'user-attached-policies',
+      'full-admin-access',
+    ]);
     expect(parsed.findings[1]).toEqual(finding());
   });
 });
@@ -69,7 +103,9 @@ describe('renderFindings json', () => {
 describe('renderFindings csv', () => {
   it('Given findings, When rendered, Then there is a header and one CRLF row per finding', () => {
     const rows = renderFindings(FINDINGS, 'csv', { toolVersion: '0.1.0' }).split('\r\n');
-    expect(rows[0]).toBe('account_id,severity,status,check_id,title,resource_type,resource_name,resource_arn,message,cis,security_hub,remediation,file,line');
+    expect(rows[0]).toBe(
+      'account_id,severity,status,check_id,title,resource_type,resource_name,resource_arn,message,cis,security_hub,remediation,file,line',
+    );
     expect(rows[1]).toBe(
       '111111111111,critical,fail,root-access-key,Console password without MFA,root,111111111111/<root>,arn:aws:iam::111111111111:user/alice,the root user has 1 active access key,1.10,IAM.5,Require MFA.,,',
     );
@@ -95,10 +131,14 @@ describe('renderFindings markdown', () => {
     expect(md).toContain('| critical | 1 |');
     expect(md).toContain('| checks that failed to run | 1 |');
     expect(md).toContain('## Account 111111111111');
-    expect(md).toContain('| high | `console-password-without-mfa` | 111111111111/alice | has a console password and no MFA device | CIS 1.10, IAM.5 |');
+    expect(md).toContain(
+      '| high | `console-password-without-mfa` | 111111111111/alice | has a console password and no MFA device | CIS 1.10, IAM.5 |',
+    );
   });
 
   it('Given a name crafted to inject markup, Then it is escaped text', () => {
-    expect(escapeMarkdown('<img src=x onerror=alert(1)>|[link](http://x)')).toBe('&lt;img src=x onerror=alert(1)&gt;\\|\\[link\\](http://x)');
+    expect(escapeMarkdown('<img src=x onerror=alert(1)>|[link](http://x)')).toBe(
+      '&lt;img src=x onerror=alert(1)&gt;\\|\\[link\\](http://x)',
+    );
   });
 });

@@ -26,7 +26,11 @@ export interface RenderFindingsOptions {
   title?: string;
 }
 
-export function renderFindings(findings: readonly Finding[], format: FindingsFormat, options: RenderFindingsOptions): string {
+export function renderFindings(
+  findings: readonly Finding[],
+  format: FindingsFormat,
+  options: RenderFindingsOptions,
+): string {
   switch (format) {
     case 'table':
       return `${renderFindingsTable(findings, { color: options.color ?? false })}\n`;

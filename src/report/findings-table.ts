@@ -5,7 +5,13 @@ import { SEVERITIES, type Finding, type Severity } from '../model/finding.js';
 import { countFindings, groupByAccount } from './findings-common.js';
 import { renderTextTable } from './summary.js';
 
-const SEVERITY_STYLE: Record<Severity, Style> = { critical: 'magenta', high: 'red', medium: 'yellow', low: 'cyan', info: 'dim' };
+const SEVERITY_STYLE: Record<Severity, Style> = {
+  critical: 'magenta',
+  high: 'red',
+  medium: 'yellow',
+  low: 'cyan',
+  info: 'dim',
+};
 
 /** Control characters from AWS data must not reach the terminal (they could rewrite the screen). */
 function clean(text: string): string {
@@ -13,7 +19,9 @@ function clean(text: string): string {
 }
 
 function severityCell(f: Finding): { text: string; style: Style } {
-  return f.status === 'error' ? { text: 'ERROR', style: 'bold' } : { text: f.severity.toUpperCase(), style: SEVERITY_STYLE[f.severity] };
+  return f.status === 'error'
+    ? { text: 'ERROR', style: 'bold' }
+    : { text: f.severity.toUpperCase(), style: SEVERITY_STYLE[f.severity] };
 }
 
 export function renderFindingsTable(findings: readonly Finding[], io: Pick<Io, 'color'>): string {
@@ -23,7 +31,14 @@ export function renderFindingsTable(findings: readonly Finding[], io: Pick<Io, '
     const table = renderTextTable(
       io,
       [{ header: 'severity' }, { header: 'check' }, { header: 'resource' }, { header: 'finding' }],
-      list.map((f) => [severityCell(f), f.checkId, clean(f.location ? `${f.location.file}${f.location.line === null ? '' : `:${f.location.line}`}` : f.resourceName), clean(f.message)]),
+      list.map((f) => [
+        severityCell(f),
+        f.checkId,
+        clean(
+          f.location ? `${f.location.file}${f.location.line === null ? '' : `:${f.location.line}`}` : f.resourceName,
+        ),
+        clean(f.message),
+      ]),
     );
     return `${heading}\n${table}`;
   });
@@ -32,7 +47,10 @@ export function renderFindingsTable(findings: readonly Finding[], io: Pick<Io, '
     .reverse()
     .filter((s) => counts.bySeverity[s] > 0)
     .map((s) => paint(io, SEVERITY_STYLE[s], `${counts.bySeverity[s]} ${s}`));
-  const errors = counts.errors > 0 ? `; ${paint(io, 'bold', `${counts.errors} check${counts.errors === 1 ? '' : 's'} failed to run (results unknown)`)}` : '';
+  const errors =
+    counts.errors > 0
+      ? `; ${paint(io, 'bold', `${counts.errors} check${counts.errors === 1 ? '' : 's'} failed to run (results unknown)`)}`
+      : '';
   const summary = `${counts.total} finding${counts.total === 1 ? '' : 's'}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}${errors}`;
   return [...blocks, summary].join('\n\n');
 }

@@ -16,7 +16,12 @@ function hostileSnapshot() {
           buildUser(PAYLOAD, {
             path: '/</script>/',
             tags: { owner: '<script>alert(2)</script>', line: 'a\u2028b' },
-            password: { enabled: true, lastUsed: whenAt('2026-11-20T00:00:00Z'), lastChanged: NEVER, nextRotation: NEVER },
+            password: {
+              enabled: true,
+              lastUsed: whenAt('2026-11-20T00:00:00Z'),
+              lastChanged: NEVER,
+              nextRotation: NEVER,
+            },
             accessKeys: [buildKey({ lastRotated: whenAt('2024-11-23T12:00:00Z'), lastUsed: NEVER })],
           }),
           buildUser('quiet'),
@@ -49,7 +54,9 @@ describe('embedJson', () => {
 
 describe('escapeHtml', () => {
   it('Given markup, When escaped, Then no character can open a tag or end an attribute', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&#60;a href=&#34;x&#34; title=&#39;y&#39;&#62;&#38;&#60;/a&#62;');
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
+      '&#60;a href=&#34;x&#34; title=&#39;y&#39;&#62;&#38;&#60;/a&#62;',
+    );
   });
 });
 
@@ -65,7 +72,9 @@ describe('renderReport', () => {
 
   it('Given a hostile estate, When rendered, Then the embedded data parses back to exactly the report data', () => {
     const html = renderReport({ snapshot: hostileSnapshot(), now: NOW, toolVersion: '9.9.9' });
-    expect(embeddedData(html)).toEqual(JSON.parse(JSON.stringify(buildReportData({ snapshot: hostileSnapshot(), now: NOW, toolVersion: '9.9.9' }))));
+    expect(embeddedData(html)).toEqual(
+      JSON.parse(JSON.stringify(buildReportData({ snapshot: hostileSnapshot(), now: NOW, toolVersion: '9.9.9' }))),
+    );
   });
 
   it('Given the page, When inspected, Then it loads nothing from anywhere and its CSP allows only its own script', () => {
@@ -74,9 +83,11 @@ describe('renderReport', () => {
     expect(html).not.toMatch(/@import|url\(/i);
     const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1] ?? '');
     expect(scripts).toHaveLength(1);
-    const hash = createHash('sha256').update(scripts[0] ?? '', 'utf8').digest('base64');
+    const hash = createHash('sha256')
+      .update(scripts[0] ?? '', 'utf8')
+      .digest('base64');
     const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
-    expect(csp).toContain("default-src &#39;none&#39;");
+    expect(csp).toContain('default-src &#39;none&#39;');
     expect(csp).toContain(`script-src &#39;sha256-${hash}&#39;`);
   });
 

@@ -7,13 +7,15 @@ import { countFindings, groupByAccount, referenceLabels } from './findings-commo
  * become entities so a user name cannot inject HTML or links into a rendered comment.
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    // Inside a table cell only these can start markup; with [ and ] escaped, ( ) and ! cannot form a link or image.
-    .replace(/([\\`*_[\]|~])/g, '\\$1');
+  return (
+    text
+      .replace(/[\r\n]+/g, ' ')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      // Inside a table cell only these can start markup; with [ and ] escaped, ( ) and ! cannot form a link or image.
+      .replace(/([\\`*_[\]|~])/g, '\\$1')
+  );
 }
 
 export function renderFindingsMarkdown(findings: readonly Finding[], options: { title?: string } = {}): string {
@@ -27,7 +29,9 @@ export function renderFindingsMarkdown(findings: readonly Finding[], options: { 
     lines.push('', `## ${accountId === null ? 'Not tied to an account' : `Account ${accountId}`}`, '');
     lines.push('| severity | check | resource | finding | references |', '|---|---|---|---|---|');
     for (const f of list) {
-      const where = f.location ? `${f.location.file}${f.location.line === null ? '' : `:${f.location.line}`}` : f.resourceName;
+      const where = f.location
+        ? `${f.location.file}${f.location.line === null ? '' : `:${f.location.line}`}`
+        : f.resourceName;
       lines.push(
         `| ${f.status === 'error' ? '**error**' : f.severity} | \`${f.checkId}\` | ${escapeMarkdown(where)} | ${escapeMarkdown(f.message)} | ${escapeMarkdown(referenceLabels(f.references).join(', '))} |`,
       );

@@ -8,7 +8,16 @@ import { assessForReport, remediationStage, type ReportOperation } from './repor
 const NOW = new Date('2026-11-23T12:00:00Z');
 
 function op(overrides: Partial<ReportOperation>): ReportOperation {
-  return { kind: 'start', accountId: '111111111111', userName: 'ci', status: 'done', createdAt: '2026-11-01T00:00:00Z', finishedAt: '2026-11-01T00:01:00Z', lastError: null, ...overrides };
+  return {
+    kind: 'start',
+    accountId: '111111111111',
+    userName: 'ci',
+    status: 'done',
+    createdAt: '2026-11-01T00:00:00Z',
+    finishedAt: '2026-11-01T00:01:00Z',
+    lastError: null,
+    ...overrides,
+  };
 }
 
 describe('remediationStage', () => {
@@ -16,10 +25,25 @@ describe('remediationStage', () => {
     ['no operation', [], 'not started'],
     ['a finished start', [op({})], 'switched off'],
     ['a start then a rollback', [op({}), op({ kind: 'rollback', createdAt: '2026-11-02T00:00:00Z' })], 'rolled back'],
-    ['a rollback listed before the newer finish', [op({ kind: 'rollback', createdAt: '2026-11-02T00:00:00Z' }), op({ kind: 'finish', createdAt: '2026-11-03T00:00:00Z' })], 'deleted'],
+    [
+      'a rollback listed before the newer finish',
+      [
+        op({ kind: 'rollback', createdAt: '2026-11-02T00:00:00Z' }),
+        op({ kind: 'finish', createdAt: '2026-11-03T00:00:00Z' }),
+      ],
+      'deleted',
+    ],
     ['a pending start', [op({ status: 'pending', finishedAt: null })], 'in progress'],
-    ['a pending start with an error', [op({ status: 'pending', finishedAt: null, lastError: 'AccessDenied' })], 'failed'],
-    ['a restore after a finish', [op({ kind: 'finish' }), op({ kind: 'restore', createdAt: '2026-11-05T00:00:00Z' })], 'restored'],
+    [
+      'a pending start with an error',
+      [op({ status: 'pending', finishedAt: null, lastError: 'AccessDenied' })],
+      'failed',
+    ],
+    [
+      'a restore after a finish',
+      [op({ kind: 'finish' }), op({ kind: 'restore', createdAt: '2026-11-05T00:00:00Z' })],
+      'restored',
+    ],
   ] as const)('Given %s, When staged, Then the stage is %s', (_name, operations, stage) => {
     expect(remediationStage(operations).stage).toBe(stage);
   });
@@ -29,16 +53,51 @@ describe('assessForReport', () => {
   const snapshot = buildSnapshot([
     buildAccount('111111111111', {
       users: [
-        buildUser('alice', { password: { enabled: true, lastUsed: whenAt('2026-11-20T00:00:00Z'), lastChanged: NEVER, nextRotation: NEVER }, tags: { email: 'alice@example.com' } }),
+        buildUser('alice', {
+          password: {
+            enabled: true,
+            lastUsed: whenAt('2026-11-20T00:00:00Z'),
+            lastChanged: NEVER,
+            nextRotation: NEVER,
+          },
+          tags: { email: 'alice@example.com' },
+        }),
         buildUser('ci', { path: '/ci/', accessKeys: [buildKey({ lastRotated: whenAt('2024-01-01T00:00:00Z') })] }),
       ],
     }),
   ]);
   const exceptions: ExceptionEntry[] = [
-    { account: '111111111111', user: 'ci', reason: 'vendor appliance', owner: 'ops', expires: '2026-01-31', reviewEveryDays: 30, lastReviewed: null, controls: {}, source: { file: 'x.yaml', line: 3 } },
-    { account: '111111111111', user: 'gone', reason: 'old', owner: 'ops', expires: '2027-01-31', reviewEveryDays: null, lastReviewed: null, controls: {}, source: { file: 'x.yaml', line: 9 } },
+    {
+      account: '111111111111',
+      user: 'ci',
+      reason: 'vendor appliance',
+      owner: 'ops',
+      expires: '2026-01-31',
+      reviewEveryDays: 30,
+      lastReviewed: null,
+      controls: {},
+      source: { file: 'x.yaml', line: 3 },
+    },
+    {
+      account: '111111111111',
+      user: 'gone',
+      reason: 'old',
+      owner: 'ops',
+      expires: '2027-01-31',
+      reviewEveryDays: null,
+      lastReviewed: null,
+      controls: {},
+      source: { file: 'x.yaml', line: 9 },
+    },
   ];
-  const extras = assessForReport({ snapshot, config: DEFAULT_CONFIG, now: NOW, exceptions, operations: [op({ userName: 'ci' })], externalIdSeed: 'seed-for-tests' });
+  const extras = assessForReport({
+    snapshot,
+    config: DEFAULT_CONFIG,
+    now: NOW,
+    exceptions,
+    operations: [op({ userName: 'ci' })],
+    externalIdSeed: 'seed-for-tests',
+  });
 
   it('Given two users, When assessed, Then each has a class, a plan, and the findings that name it by ARN', () => {
     expect(Object.keys(extras.users).sort()).toEqual(['111111111111/alice', '111111111111/ci']);
@@ -46,7 +105,9 @@ describe('assessForReport', () => {
     expect(ci?.findings.map((f) => f.checkId)).toContain('access-key-rotation');
     expect(ci?.worstSeverity).toBe(ci?.findings[0]?.severity);
     expect(ci?.plan?.strategy).toBeTruthy();
-    expect(extras.users['111111111111/alice']?.findings.map((f) => f.checkId)).toContain('console-password-without-mfa');
+    expect(extras.users['111111111111/alice']?.findings.map((f) => f.checkId)).toContain(
+      'console-password-without-mfa',
+    );
     expect(extras.users['111111111111/alice']?.class).toBe('human');
   });
 
@@ -58,7 +119,12 @@ describe('assessForReport', () => {
   });
 
   it('Given the register and the journal, When assessed, Then exceptions show expiry, review due and unknown users, and the stage comes from the journal', () => {
-    expect(extras.users['111111111111/ci']?.exception).toEqual({ reason: 'vendor appliance', owner: 'ops', expires: '2026-01-31', expired: true });
+    expect(extras.users['111111111111/ci']?.exception).toEqual({
+      reason: 'vendor appliance',
+      owner: 'ops',
+      expires: '2026-01-31',
+      expired: true,
+    });
     expect(extras.users['111111111111/ci']?.remediation.stage).toBe('switched off');
     expect(extras.users['111111111111/alice']?.remediation.stage).toBe('not started');
     expect(extras.exceptions.map((e) => [e.userName, e.expired, e.reviewOverdueDays, e.userFound])).toEqual([
@@ -70,7 +136,14 @@ describe('assessForReport', () => {
   });
 
   it('Given no register and no journal, When assessed, Then the report says so rather than showing empty sections as clean', () => {
-    const bare = assessForReport({ snapshot, config: DEFAULT_CONFIG, now: NOW, exceptions: null, operations: null, externalIdSeed: 'seed-for-tests' });
+    const bare = assessForReport({
+      snapshot,
+      config: DEFAULT_CONFIG,
+      now: NOW,
+      exceptions: null,
+      operations: null,
+      externalIdSeed: 'seed-for-tests',
+    });
     expect(bare.hasExceptionsRegister).toBe(false);
     expect(bare.hasJournal).toBe(false);
     expect(bare.users['111111111111/ci']?.exception).toBeNull();

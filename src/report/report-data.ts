@@ -35,7 +35,14 @@ export interface ReportArtifact {
 }
 
 /** Where a user stands in `roleshift remediate`, from the journal's newest operation. */
-export type RemediationStage = 'not started' | 'in progress' | 'switched off' | 'rolled back' | 'deleted' | 'restored' | 'failed';
+export type RemediationStage =
+  | 'not started'
+  | 'in progress'
+  | 'switched off'
+  | 'rolled back'
+  | 'deleted'
+  | 'restored'
+  | 'failed';
 
 export interface ReportUserExtras {
   class: UserClass;
@@ -44,7 +51,14 @@ export interface ReportUserExtras {
   findings: ReportFinding[];
   /** The highest severity among the user's findings; null when none. */
   worstSeverity: Severity | null;
-  plan: { strategy: Strategy; target: string; risk: MigrationRisk; steps: string[]; blockers: string[]; artifacts: ReportArtifact[] } | null;
+  plan: {
+    strategy: Strategy;
+    target: string;
+    risk: MigrationRisk;
+    steps: string[];
+    blockers: string[];
+    artifacts: ReportArtifact[];
+  } | null;
   exception: { reason: string; owner: string; expires: string; expired: boolean } | null;
   remediation: { stage: RemediationStage; at: string | null; lastError: string | null };
 }
@@ -178,7 +192,12 @@ const STAGE_OF_KIND: Record<ReportOperation['kind'], RemediationStage> = {
 export function remediationStage(operations: readonly ReportOperation[]): ReportUserExtras['remediation'] {
   const newest = [...operations].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
   if (newest === undefined) return { stage: 'not started', at: null, lastError: null };
-  if (newest.status === 'pending') return { stage: newest.lastError === null ? 'in progress' : 'failed', at: newest.createdAt, lastError: newest.lastError };
+  if (newest.status === 'pending')
+    return {
+      stage: newest.lastError === null ? 'in progress' : 'failed',
+      at: newest.createdAt,
+      lastError: newest.lastError,
+    };
   return { stage: STAGE_OF_KIND[newest.kind], at: newest.finishedAt ?? newest.createdAt, lastError: null };
 }
 
@@ -189,12 +208,26 @@ export function remediationStage(operations: readonly ReportOperation[]): Report
 export function assessForReport(input: AssessInput): ReportExtras {
   const { snapshot, config, now } = input;
   const activity = snapshot.usage === undefined ? undefined : usageToActivityEvidence(snapshot.usage);
-  const classifications: Classification[] = classifyUsers(snapshot, activity === undefined ? { config } : { config, activity });
-  const context = { now, config, classifications, exceptions: input.exceptions, ...(activity === undefined ? {} : { usage: activity }) };
+  const classifications: Classification[] = classifyUsers(
+    snapshot,
+    activity === undefined ? { config } : { config, activity },
+  );
+  const context = {
+    now,
+    config,
+    classifications,
+    exceptions: input.exceptions,
+    ...(activity === undefined ? {} : { usage: activity }),
+  };
   const findings = [...runChecks(snapshot, context), ...trustFindings(snapshot)];
   const plan = planMigration(snapshot, {
     classifications,
-    exceptions: (input.exceptions ?? []).map((entry) => ({ accountId: entry.account, userName: entry.user, reason: entry.reason, expires: entry.expires })),
+    exceptions: (input.exceptions ?? []).map((entry) => ({
+      accountId: entry.account,
+      userName: entry.user,
+      reason: entry.reason,
+      expires: entry.expires,
+    })),
     config,
     now,
     externalIdSeed: input.externalIdSeed,
@@ -208,7 +241,9 @@ export function assessForReport(input: AssessInput): ReportExtras {
   const userKeys = new Set(snapshot.accounts.flatMap((a) => a.users.map((u) => userKey(a.accountId, u.name))));
   // Findings name their resource by ARN; display names vary by check, so the ARN is the join key.
   const roleByArn = new Map(snapshot.accounts.flatMap((a) => a.roles.map((r) => [r.arn, r] as const)));
-  const keyOfArn = new Map(snapshot.accounts.flatMap((a) => a.users.map((u) => [u.arn, userKey(a.accountId, u.name)] as const)));
+  const keyOfArn = new Map(
+    snapshot.accounts.flatMap((a) => a.users.map((u) => [u.arn, userKey(a.accountId, u.name)] as const)),
+  );
   for (const finding of findings) {
     const key = finding.resourceArn === null ? undefined : keyOfArn.get(finding.resourceArn);
     if (finding.resourceType === 'user' && key !== undefined) {
@@ -216,12 +251,23 @@ export function assessForReport(input: AssessInput): ReportExtras {
     } else if (finding.resourceType === 'role') {
       const roleKey = finding.resourceArn ?? `${finding.accountId ?? ''}/${finding.resourceName}`;
       const roleName = (finding.resourceArn ?? finding.resourceName).split('/').pop() ?? finding.resourceName;
-      const description = finding.resourceArn === null ? null : (roleByArn.get(finding.resourceArn)?.description ?? null);
-      const role = roleFindings.get(roleKey) ?? { accountId: finding.accountId ?? '', roleName, roleArn: finding.resourceArn, description, findings: [] };
+      const description =
+        finding.resourceArn === null ? null : (roleByArn.get(finding.resourceArn)?.description ?? null);
+      const role = roleFindings.get(roleKey) ?? {
+        accountId: finding.accountId ?? '',
+        roleName,
+        roleArn: finding.resourceArn,
+        description,
+        findings: [],
+      };
       role.findings.push(toReportFinding(finding));
       roleFindings.set(roleKey, role);
     } else {
-      otherFindings.push({ ...toReportFinding(finding), accountId: finding.accountId, resourceName: finding.resourceName });
+      otherFindings.push({
+        ...toReportFinding(finding),
+        accountId: finding.accountId,
+        resourceName: finding.resourceName,
+      });
     }
   }
   const operationsOf = new Map<string, ReportOperation[]>();
@@ -254,7 +300,10 @@ export function assessForReport(input: AssessInput): ReportExtras {
               blockers: userPlan.blockers,
               artifacts: userPlan.artifacts.map(toReportArtifact),
             },
-      exception: entry === undefined ? null : { reason: entry.reason, owner: entry.owner, expires: entry.expires, expired: isExpired(entry, now) },
+      exception:
+        entry === undefined
+          ? null
+          : { reason: entry.reason, owner: entry.owner, expires: entry.expires, expired: isExpired(entry, now) },
       remediation: remediationStage(operationsOf.get(key) ?? []),
     };
   }
@@ -275,7 +324,11 @@ export function assessForReport(input: AssessInput): ReportExtras {
     users,
     roles: [...roleFindings.values()]
       .map((role) => ({ ...role, findings: role.findings.sort(bySeverity) }))
-      .sort((a, b) => bySeverity(a.findings[0] as ReportFinding, b.findings[0] as ReportFinding) || a.roleName.localeCompare(b.roleName)),
+      .sort(
+        (a, b) =>
+          bySeverity(a.findings[0] as ReportFinding, b.findings[0] as ReportFinding) ||
+          a.roleName.localeCompare(b.roleName),
+      ),
     exceptions,
     otherFindings: otherFindings.sort(bySeverity),
     operations: [...(input.operations ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)),

@@ -6,7 +6,9 @@ import type { Finding } from '../model/finding.js';
 import { renderFindingsSarif, sarifLevel, SECURITY_SEVERITY } from './sarif.js';
 
 /** The SARIF 2.1.0 schema, vendored (see test/fixtures/sarif/ORIGIN.md): no network in tests. */
-const schema = JSON.parse(readFileSync(new URL('../../test/fixtures/sarif/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8')) as object;
+const schema = JSON.parse(
+  readFileSync(new URL('../../test/fixtures/sarif/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8'),
+) as object;
 // A CommonJS module: under NodeNext its class sits on `default` at run time.
 const AjvDraft04 = AjvDraft04Module.default;
 // The schema's language pattern is not valid as a Unicode regular expression; Ajv must not add the `u` flag.
@@ -24,7 +26,11 @@ function finding(overrides: Partial<Finding> = {}): Finding {
     resourceName: '111111111111/<root>',
     message: 'the root user has 1 active access key',
     location: null,
-    references: { cis: ['1.4'], securityHub: ['IAM.4'], links: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_delete-key.html'] },
+    references: {
+      cis: ['1.4'],
+      securityHub: ['IAM.4'],
+      links: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_delete-key.html'],
+    },
     remediation: 'Delete it.',
     ...overrides,
   };
@@ -40,20 +46,55 @@ const lint = finding({
   location: { file: 'infra/my roles.tf', line: 12, pointer: 'aws_iam_role.deploy' },
   references: { cis: [], securityHub: [], links: [] },
 });
-const errored = finding({ checkId: 'full-admin-access', status: 'error', severity: 'high', message: 'the check failed to run: boom' });
-const medium = finding({ checkId: 'unused-credentials', severity: 'medium', resourceType: 'user', resourceArn: 'arn:aws:iam::111111111111:user/a', resourceName: '111111111111/a' });
+const errored = finding({
+  checkId: 'full-admin-access',
+  status: 'error',
+  severity: 'high',
+  message: 'the check failed to run: boom',
+});
+const medium = finding({
+  checkId: 'unused-credentials',
+  severity: 'medium',
+  resourceType: 'user',
+  resourceArn: 'arn:aws:iam::111111111111:user/a',
+  resourceName: '111111111111/a',
+});
 
 interface SarifLog {
   runs: Array<{
-    tool: { driver: { rules: Array<{ id: string; properties: Record<string, unknown>; defaultConfiguration: { level: string } }> } };
-    results: Array<{ ruleId: string; ruleIndex: number; level: string; locations: Array<Record<string, unknown>>; partialFingerprints: Record<string, string> }>;
-    invocations: Array<{ executionSuccessful: boolean; toolExecutionNotifications: Array<{ message: { text: string } }> }>;
+    tool: {
+      driver: {
+        rules: Array<{ id: string; properties: Record<string, unknown>; defaultConfiguration: { level: string } }>;
+      };
+    };
+    results: Array<{
+      ruleId: string;
+      ruleIndex: number;
+      level: string;
+      locations: Array<Record<string, unknown>>;
+      partialFingerprints: Record<string, string>;
+    }>;
+    invocations: Array<{
+      executionSuccessful: boolean;
+      toolExecutionNotifications: Array<{ message: { text: string } }>;
+    }>;
   }>;
 }
 
 describe('renderFindingsSarif', () => {
-  const rules = CHECKS.map(({ id, title, severity, rationale, remediation, references }) => ({ id, title, severity, rationale, remediation, references }));
-  const text = renderFindingsSarif([finding(), lint, errored, medium], { toolVersion: '0.1.0', rules, artifactUri: 'snapshots/estate.json' });
+  const rules = CHECKS.map(({ id, title, severity, rationale, remediation, references }) => ({
+    id,
+    title,
+    severity,
+    rationale,
+    remediation,
+    references,
+  }));
+  const text = renderFindingsSarif([finding(), lint, errored, medium], {
+    toolVersion: '0.1.0',
+    rules,
+    artifactUri: 'snapshots/estate.json',
+  });
   const log = JSON.parse(text) as SarifLog;
   const run = log.runs[0];
 
@@ -95,7 +136,9 @@ describe('renderFindingsSarif', () => {
     expect(byRule['unused-credentials']?.level).toBe('warning');
     expect(byRule['root-access-key']?.locations[0]).toEqual({
       physicalLocation: { artifactLocation: { uri: 'snapshots/estate.json' }, region: { startLine: 1 } },
-      logicalLocations: [{ fullyQualifiedName: 'arn:aws:iam::111111111111:root', name: '111111111111/<root>', kind: 'resource' }],
+      logicalLocations: [
+        { fullyQualifiedName: 'arn:aws:iam::111111111111:root', name: '111111111111/<root>', kind: 'resource' },
+      ],
     });
     expect(byRule['trust-github-no-sub']?.locations[0]).toEqual({
       physicalLocation: { artifactLocation: { uri: 'infra/my%20roles.tf' }, region: { startLine: 12 } },
@@ -106,12 +149,18 @@ describe('renderFindingsSarif', () => {
   it('Given a check that failed to run, Then it is a tool notification, not a result, and the run is marked unsuccessful', () => {
     expect(run?.results.some((r) => r.ruleId === 'full-admin-access')).toBe(false);
     expect(run?.invocations[0]?.executionSuccessful).toBe(false);
-    expect(run?.invocations[0]?.toolExecutionNotifications[0]?.message.text).toBe('full-admin-access: the check failed to run: boom');
+    expect(run?.invocations[0]?.toolExecutionNotifications[0]?.message.text).toBe(
+      'full-admin-access: the check failed to run: boom',
+    );
   });
 
   it('Given the same finding twice, Then its fingerprint is stable, and differs for another resource', () => {
     const again = JSON.parse(renderFindingsSarif([finding()], { toolVersion: '9.9.9' })) as SarifLog;
-    const other = JSON.parse(renderFindingsSarif([finding({ accountId: '222222222222', resourceArn: 'arn:aws:iam::222222222222:root' })], { toolVersion: '0.1.0' })) as SarifLog;
+    const other = JSON.parse(
+      renderFindingsSarif([finding({ accountId: '222222222222', resourceArn: 'arn:aws:iam::222222222222:root' })], {
+        toolVersion: '0.1.0',
+      }),
+    ) as SarifLog;
     const first = run?.results.find((r) => r.ruleId === 'root-access-key')?.partialFingerprints;
     expect(again.runs[0]?.results[0]?.partialFingerprints).toEqual(first);
     expect(other.runs[0]?.results[0]?.partialFingerprints).not.toEqual(first);

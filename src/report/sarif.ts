@@ -10,7 +10,13 @@ import { sortFindings, type RuleMetadata } from './findings-common.js';
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
 /** GitHub's bands: critical > 9.0, high 7.0-8.9, medium 4.0-6.9, low 0.1-3.9. */
-export const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
+export const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '0.0',
+};
 
 type Level = 'error' | 'warning' | 'note';
 
@@ -39,7 +45,14 @@ function ruleName(id: string): string {
 }
 
 function ruleFromFinding(f: Finding): RuleMetadata {
-  return { id: f.checkId, title: f.title, severity: f.severity, rationale: f.title, remediation: f.remediation, references: f.references };
+  return {
+    id: f.checkId,
+    title: f.title,
+    severity: f.severity,
+    rationale: f.title,
+    remediation: f.remediation,
+    references: f.references,
+  };
 }
 
 function sarifRule(rule: RuleMetadata): Record<string, unknown> {
@@ -76,7 +89,13 @@ function toUri(path: string): string {
 
 /** Stable across runs for the same problem on the same resource, so alerts are not duplicated. */
 function fingerprint(f: Finding): string {
-  const identity = [f.checkId, f.accountId ?? '', f.resourceArn ?? f.resourceName, f.location?.file ?? '', f.location?.pointer ?? ''].join('|');
+  const identity = [
+    f.checkId,
+    f.accountId ?? '',
+    f.resourceArn ?? f.resourceName,
+    f.location?.file ?? '',
+    f.location?.pointer ?? '',
+  ].join('|');
   return createHash('sha256').update(identity).digest('hex');
 }
 
@@ -84,12 +103,21 @@ function locationsOf(f: Finding, artifactUri: string | undefined): Array<Record<
   const logical = [{ fullyQualifiedName: f.resourceArn ?? f.resourceName, name: f.resourceName, kind: 'resource' }];
   if (f.location) {
     const region = f.location.line !== null && f.location.line > 0 ? { region: { startLine: f.location.line } } : {};
-    const location: Record<string, unknown> = { physicalLocation: { artifactLocation: { uri: toUri(f.location.file) }, ...region } };
-    if (f.location.pointer !== null) location['logicalLocations'] = [{ fullyQualifiedName: f.location.pointer, kind: 'member' }];
+    const location: Record<string, unknown> = {
+      physicalLocation: { artifactLocation: { uri: toUri(f.location.file) }, ...region },
+    };
+    if (f.location.pointer !== null)
+      location['logicalLocations'] = [{ fullyQualifiedName: f.location.pointer, kind: 'member' }];
     else if (f.resourceArn !== null) location['logicalLocations'] = logical;
     return [location];
   }
-  if (artifactUri !== undefined) return [{ physicalLocation: { artifactLocation: { uri: toUri(artifactUri) }, region: { startLine: 1 } }, logicalLocations: logical }];
+  if (artifactUri !== undefined)
+    return [
+      {
+        physicalLocation: { artifactLocation: { uri: toUri(artifactUri) }, region: { startLine: 1 } },
+        logicalLocations: logical,
+      },
+    ];
   return [{ logicalLocations: logical }];
 }
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { NEVER, UNKNOWN, whenAt } from '../model/when.js';
-import { buildAccount, buildGap, buildKey, buildRoot, buildSnapshot, buildUser } from '../../test/fixtures/build-snapshot.js';
+import {
+  buildAccount,
+  buildGap,
+  buildKey,
+  buildRoot,
+  buildSnapshot,
+  buildUser,
+} from '../../test/fixtures/build-snapshot.js';
 import { countHeadline, daysUnused, renderSummary, summarizeSnapshot } from './summary.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
@@ -28,7 +35,11 @@ function estate() {
       }),
       buildAccount('222222222222', {
         users: [
-          buildUser('contractor', { accessKeys: [buildKey({ id: 'AKIACONTRACTOR', lastRotated: daysAgo(730), lastUsed: NEVER })] }, '222222222222'),
+          buildUser(
+            'contractor',
+            { accessKeys: [buildKey({ id: 'AKIACONTRACTOR', lastRotated: daysAgo(730), lastUsed: NEVER })] },
+            '222222222222',
+          ),
           buildUser('mystery', { accessKeys: [buildKey({ lastRotated: UNKNOWN, lastUsed: UNKNOWN })] }, '222222222222'),
         ],
         root: buildRoot('222222222222', { accessKeys: [], accessKeysPresent: true }),

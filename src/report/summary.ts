@@ -119,7 +119,9 @@ export function daysUnused(key: AccessKey, now: Date): number | null {
 }
 
 function compareKeyRefs(a: KeyRef, b: KeyRef): number {
-  return b.days - a.days || a.accountId.localeCompare(b.accountId) || a.userName.localeCompare(b.userName) || a.slot - b.slot;
+  return (
+    b.days - a.days || a.accountId.localeCompare(b.accountId) || a.userName.localeCompare(b.userName) || a.slot - b.slot
+  );
 }
 
 export function summarizeSnapshot(
@@ -146,7 +148,9 @@ export function summarizeSnapshot(
   }
   ages.sort(compareKeyRefs);
   unused.sort(compareKeyRefs);
-  const rootAccounts = snapshot.accounts.filter((account) => countRootKeys(account) > 0).map((account) => account.accountId);
+  const rootAccounts = snapshot.accounts
+    .filter((account) => countRootKeys(account) > 0)
+    .map((account) => account.accountId);
   return {
     collectedAt: snapshot.collection.finishedAt,
     source: snapshot.collection.source,
@@ -193,7 +197,9 @@ export function renderTextTable(
   const header = columns.map((column, index) => paint(io, 'bold', pad(column.header, index))).join('  ');
   const body = cells.map((row) =>
     row
-      .map((cell, index) => (cell.style === null ? pad(cell.text, index) : paint(io, cell.style, pad(cell.text, index))))
+      .map((cell, index) =>
+        cell.style === null ? pad(cell.text, index) : paint(io, cell.style, pad(cell.text, index)),
+      )
       .join('  ')
       .trimEnd(),
   );

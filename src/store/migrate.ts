@@ -44,7 +44,10 @@ export async function applyMigrations(
     await connection.run('BEGIN TRANSACTION');
     try {
       for (const statement of migration.statements) await connection.run(statement);
-      await connection.run('INSERT INTO schema_versions (component, version) VALUES ($1, $2)', [component, migration.version]);
+      await connection.run('INSERT INTO schema_versions (component, version) VALUES ($1, $2)', [
+        component,
+        migration.version,
+      ]);
       await connection.run('COMMIT');
     } catch (error) {
       await connection.run('ROLLBACK');

@@ -38,7 +38,10 @@ export interface OrgScanRun extends OrgCheckpoint {
  * `scope` identifies what was asked (role, filters, regions): a resume only continues a run of
  * the same scope.
  */
-export async function openOrgScanRun(store: Store, options: { scope: string; resume: boolean; now: Date }): Promise<OrgScanRun> {
+export async function openOrgScanRun(
+  store: Store,
+  options: { scope: string; resume: boolean; now: Date },
+): Promise<OrgScanRun> {
   const connection = store.connection;
   await applyMigrations(connection, 'org-scan', ORG_SCAN_MIGRATIONS);
   let runId: string | undefined;
@@ -58,7 +61,9 @@ export async function openOrgScanRun(store: Store, options: { scope: string; res
       options.scope,
     ]);
   }
-  const counted = await connection.runAndReadAll('SELECT count(*) AS n FROM org_scan_accounts WHERE run_id = $1', [runId]);
+  const counted = await connection.runAndReadAll('SELECT count(*) AS n FROM org_scan_accounts WHERE run_id = $1', [
+    runId,
+  ]);
   const alreadyFinished = Number(counted.getRowObjectsJS()[0]?.n ?? 0);
   const id = runId;
   return {
@@ -66,19 +71,18 @@ export async function openOrgScanRun(store: Store, options: { scope: string; res
     resumed,
     alreadyFinished,
     async finished(accountId) {
-      const reader = await connection.runAndReadAll('SELECT result FROM org_scan_accounts WHERE run_id = $1 AND account_id = $2', [
-        id,
-        accountId,
-      ]);
+      const reader = await connection.runAndReadAll(
+        'SELECT result FROM org_scan_accounts WHERE run_id = $1 AND account_id = $2',
+        [id, accountId],
+      );
       const row = reader.getRowObjectsJS()[0];
       return row ? (JSON.parse(String(row.result)) as AccountCollection) : undefined;
     },
     async save(accountId, result) {
-      await connection.run('INSERT OR REPLACE INTO org_scan_accounts (run_id, account_id, result) VALUES ($1, $2, $3)', [
-        id,
-        accountId,
-        JSON.stringify(result),
-      ]);
+      await connection.run(
+        'INSERT OR REPLACE INTO org_scan_accounts (run_id, account_id, result) VALUES ($1, $2, $3)',
+        [id, accountId, JSON.stringify(result)],
+      );
     },
     async markFinished() {
       await connection.run('UPDATE org_scan_runs SET finished = true WHERE run_id = $1', [id]);

@@ -78,9 +78,13 @@ describe('openStore', () => {
 
   it('Given a save that fails half way, When it is retried, Then the failed one left no row behind', async () => {
     store = await openStore(join(dir, 'roleshift.duckdb'));
-    await expect(store.saveScan(snapshotWith(1), { kpis: { good: 1, bad: Number.NaN } })).rejects.toThrow(/not a finite number/);
+    await expect(store.saveScan(snapshotWith(1), { kpis: { good: 1, bad: Number.NaN } })).rejects.toThrow(
+      /not a finite number/,
+    );
     expect(await store.listScans()).toEqual([]);
-    expect((await store.connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM scan_kpis')).getRowObjectsJS()[0]?.n).toBe(0);
+    expect(
+      (await store.connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM scan_kpis')).getRowObjectsJS()[0]?.n,
+    ).toBe(0);
     await store.saveScan(snapshotWith(1));
     expect(await store.listScans()).toHaveLength(1);
   });
@@ -133,9 +137,13 @@ describe('openStore', () => {
     expect(await applyMigrations(store.connection, 'journal', migrations)).toBe(2);
     await store.connection.run("INSERT INTO journal VALUES (1, 'ok')");
     await expect(
-      applyMigrations(store.connection, 'broken', [{ version: 1, statements: ['CREATE TABLE half (id INTEGER)', 'NOT SQL'] }]),
+      applyMigrations(store.connection, 'broken', [
+        { version: 1, statements: ['CREATE TABLE half (id INTEGER)', 'NOT SQL'] },
+      ]),
     ).rejects.toThrow();
-    const tables = (await store.connection.runAndReadAll("SELECT table_name FROM information_schema.tables WHERE table_name = 'half'")).getRowObjectsJS();
+    const tables = (
+      await store.connection.runAndReadAll("SELECT table_name FROM information_schema.tables WHERE table_name = 'half'")
+    ).getRowObjectsJS();
     expect(tables).toEqual([]);
   });
 });

@@ -195,7 +195,11 @@ export async function openStore(path: string, options: { now?: () => Date } = {}
         );
         for (const [name, value] of Object.entries(extras.kpis ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
           if (!Number.isFinite(value)) throw new RangeError(`KPI ${name} is not a finite number: ${value}`);
-          await connection.run('INSERT INTO scan_kpis (scan_id, name, value) VALUES ($1, $2, $3)', [scanId, name, value]);
+          await connection.run('INSERT INTO scan_kpis (scan_id, name, value) VALUES ($1, $2, $3)', [
+            scanId,
+            name,
+            value,
+          ]);
         }
         await connection.run('COMMIT');
       } catch (error) {
@@ -214,7 +218,9 @@ export async function openStore(path: string, options: { now?: () => Date } = {}
            FROM scans ORDER BY seq`,
         )
       ).getRowObjectsJS();
-      const kpis = (await connection.runAndReadAll('SELECT scan_id, name, value FROM scan_kpis ORDER BY scan_id, name')).getRowObjectsJS();
+      const kpis = (
+        await connection.runAndReadAll('SELECT scan_id, name, value FROM scan_kpis ORDER BY scan_id, name')
+      ).getRowObjectsJS();
       const kpisByScan = new Map<string, Record<string, number>>();
       for (const row of kpis) {
         const scanId = String(row.scan_id);

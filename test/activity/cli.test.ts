@@ -14,8 +14,12 @@ const corpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url)
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  const out = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = vi
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
   try {
     const code = await main(args);
     return { code, stdout, stderr };
@@ -36,7 +40,17 @@ describe('roleshift activity and scan --cloudtrail', () => {
   it('Given the demo estate and CloudTrail logs, When scanned with --cloudtrail, Then the snapshot has usage and the scan keeps its KPIs', async () => {
     const store = join(dir, 'store.duckdb');
     const snapshotFile = join(dir, 'snapshot.json');
-    const result = await run(['scan', '--from', join(repo, 'examples/demo-estate'), '--cloudtrail', join(corpus, 'stratus-red-team/detonation-logs'), '--store', store, '-o', snapshotFile]);
+    const result = await run([
+      'scan',
+      '--from',
+      join(repo, 'examples/demo-estate'),
+      '--cloudtrail',
+      join(corpus, 'stratus-red-team/detonation-logs'),
+      '--store',
+      store,
+      '-o',
+      snapshotFile,
+    ]);
     expect(result.stderr).not.toContain('roleshift:');
     expect(result.code).toBe(0);
     const snapshot = SnapshotSchema.parse(JSON.parse(readFileSync(snapshotFile, 'utf8')));
@@ -47,7 +61,12 @@ describe('roleshift activity and scan --cloudtrail', () => {
       const [scan] = await opened.listScans();
       const longLived = snapshot.accounts
         .flatMap((a) => a.users)
-        .filter((u) => u.password.enabled || u.accessKeys.some((k) => k.status === 'Active') || u.signingCertificates.some((c) => c.active));
+        .filter(
+          (u) =>
+            u.password.enabled ||
+            u.accessKeys.some((k) => k.status === 'Active') ||
+            u.signingCertificates.some((c) => c.active),
+        );
       expect(scan?.kpis.users_long_lived_total).toBe(longLived.length);
       expect(scan?.kpis.active_access_keys).toBe(scan?.activeKeys);
     } finally {
@@ -56,7 +75,15 @@ describe('roleshift activity and scan --cloudtrail', () => {
   });
 
   it('Given --engine athena without a table, When scanning, Then it is a usage error before anything is written', async () => {
-    const result = await run(['scan', '--from', join(repo, 'examples/demo-estate'), '--engine', 'athena', '--store', join(dir, 's.duckdb')]);
+    const result = await run([
+      'scan',
+      '--from',
+      join(repo, 'examples/demo-estate'),
+      '--engine',
+      'athena',
+      '--store',
+      join(dir, 's.duckdb'),
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--athena-database and --athena-table');
     expect(result.stderr).not.toContain('reading AWS CLI output files');
@@ -71,8 +98,15 @@ describe('roleshift activity and scan --cloudtrail', () => {
           eventTime: '2025-03-06T10:00:00Z',
           eventSource: 'sts.amazonaws.com',
           eventName: 'AssumeRoleWithWebIdentity',
-          userIdentity: { type: 'WebIdentityUser', identityProvider: 'token.actions.githubusercontent.com', userName: 'repo:evil/x:ref:\u001b[2Jmain' },
-          responseElements: { provider: 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com', subjectFromWebIdentityToken: 'repo:evil/x:ref:\u001b[2Jmain' },
+          userIdentity: {
+            type: 'WebIdentityUser',
+            identityProvider: 'token.actions.githubusercontent.com',
+            userName: 'repo:evil/x:ref:\u001b[2Jmain',
+          },
+          responseElements: {
+            provider: 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com',
+            subjectFromWebIdentityToken: 'repo:evil/x:ref:\u001b[2Jmain',
+          },
           requestParameters: { roleArn: 'arn:aws:iam::111111111111:role/deploy' },
         },
       ]),
@@ -85,7 +119,18 @@ describe('roleshift activity and scan --cloudtrail', () => {
   });
 
   it('Given an org trail bucket, When athena-ddl runs, Then it prints the projected CREATE TABLE', async () => {
-    const result = await run(['activity', 'athena-ddl', '--bucket', 's3://org-trail', '--org-id', 'o-a1b2c3d4e5', '--accounts', '111111111111,222222222222', '--regions', 'us-east-1']);
+    const result = await run([
+      'activity',
+      'athena-ddl',
+      '--bucket',
+      's3://org-trail',
+      '--org-id',
+      'o-a1b2c3d4e5',
+      '--accounts',
+      '111111111111,222222222222',
+      '--regions',
+      'us-east-1',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('CREATE EXTERNAL TABLE IF NOT EXISTS default.cloudtrail_logs');
     expect(result.stdout).toContain("'projection.region.values' = 'us-east-1'");
@@ -94,19 +139,49 @@ describe('roleshift activity and scan --cloudtrail', () => {
   it('Given a user observed in CloudTrail, When least-privilege runs with --json, Then the policy names only what it used', async () => {
     const day = join(dir, 'logs/AWSLogs/111111111111/CloudTrail/us-east-1/2025/03/06');
     mkdirSync(day, { recursive: true });
-    const identity = { type: 'IAMUser', arn: 'arn:aws:iam::111111111111:user/deployer', accountId: '111111111111', accessKeyId: 'AKIADEPLOYER00000001', userName: 'deployer' };
+    const identity = {
+      type: 'IAMUser',
+      arn: 'arn:aws:iam::111111111111:user/deployer',
+      accountId: '111111111111',
+      accessKeyId: 'AKIADEPLOYER00000001',
+      userName: 'deployer',
+    };
     writeFileSync(
       join(day, 'f.json'),
       JSON.stringify({
         Records: [
-          { eventTime: '2025-03-06T10:00:00Z', eventSource: 'sqs.amazonaws.com', eventName: 'SendMessage', userIdentity: identity },
-          { eventTime: '2025-03-06T10:00:01Z', eventSource: 'iam.amazonaws.com', eventName: 'CreateUser', errorCode: 'AccessDenied', userIdentity: identity },
+          {
+            eventTime: '2025-03-06T10:00:00Z',
+            eventSource: 'sqs.amazonaws.com',
+            eventName: 'SendMessage',
+            userIdentity: identity,
+          },
+          {
+            eventTime: '2025-03-06T10:00:01Z',
+            eventSource: 'iam.amazonaws.com',
+            eventName: 'CreateUser',
+            errorCode: 'AccessDenied',
+            userIdentity: identity,
+          },
         ],
       }),
     );
-    const result = await run(['activity', 'least-privilege', '--cloudtrail', join(dir, 'logs'), '--user', 'deployer', '--store', join(dir, 's.duckdb'), '--json']);
+    const result = await run([
+      'activity',
+      'least-privilege',
+      '--cloudtrail',
+      join(dir, 'logs'),
+      '--user',
+      'deployer',
+      '--store',
+      join(dir, 's.duckdb'),
+      '--json',
+    ]);
     expect(result.code).toBe(0);
-    const output = JSON.parse(result.stdout) as { policy: { Statement: Array<{ Action: string[] }> }; leftOut: Array<{ action: string; reason: string }> };
+    const output = JSON.parse(result.stdout) as {
+      policy: { Statement: Array<{ Action: string[] }> };
+      leftOut: Array<{ action: string; reason: string }>;
+    };
     expect(output.policy.Statement.flatMap((s) => s.Action)).toEqual(['sqs:SendMessage']);
     expect(output.leftOut).toEqual([{ action: 'iam:CreateUser', reason: 'only-failed' }]);
   });

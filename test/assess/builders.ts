@@ -18,11 +18,19 @@ export function daysAgo(days: number, from: Date = NOW): ReturnType<typeof whenA
   return whenAt(new Date(from.getTime() - days * 86_400_000));
 }
 
-export function allow(action: string | string[], resource: string | string[] = '*', extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function allow(
+  action: string | string[],
+  resource: string | string[] = '*',
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { Effect: 'Allow', Action: action, Resource: resource, ...extra };
 }
 
-export function deny(action: string | string[], resource: string | string[] = '*', extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function deny(
+  action: string | string[],
+  resource: string | string[] = '*',
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { Effect: 'Deny', Action: action, Resource: resource, ...extra };
 }
 
@@ -43,7 +51,12 @@ export function buildGroup(name: string, overrides: Partial<Group> = {}, account
   };
 }
 
-export function buildManagedPolicy(name: string, document: PolicyDocument | null, overrides: Partial<ManagedPolicy> = {}, accountId = '111111111111'): ManagedPolicy {
+export function buildManagedPolicy(
+  name: string,
+  document: PolicyDocument | null,
+  overrides: Partial<ManagedPolicy> = {},
+  accountId = '111111111111',
+): ManagedPolicy {
   return {
     arn: `arn:aws:iam::${accountId}:policy/${name}`,
     name,
@@ -56,9 +69,17 @@ export function buildManagedPolicy(name: string, document: PolicyDocument | null
   };
 }
 
-export const PASSWORD_USED = { enabled: true, lastUsed: daysAgo(1), lastChanged: daysAgo(200), nextRotation: NEVER } as const;
+export const PASSWORD_USED = {
+  enabled: true,
+  lastUsed: daysAgo(1),
+  lastChanged: daysAgo(200),
+  nextRotation: NEVER,
+} as const;
 
-export function buildContext(snapshot: Snapshot, overrides: Partial<CheckContext> & { config?: RoleshiftConfig } = {}): CheckContext {
+export function buildContext(
+  snapshot: Snapshot,
+  overrides: Partial<CheckContext> & { config?: RoleshiftConfig } = {},
+): CheckContext {
   const config = overrides.config ?? DEFAULT_CONFIG;
   return {
     now: NOW,
@@ -73,14 +94,23 @@ export function buildContext(snapshot: Snapshot, overrides: Partial<CheckContext
 export function verdicts(results: CheckResult[]): { pass: string[]; fail: string[] } {
   const name = (r: CheckResult): string => r.resourceName.split('/').pop() ?? r.resourceName;
   return {
-    pass: results.filter((r) => r.status === 'pass').map(name).sort(),
-    fail: results.filter((r) => r.status === 'fail').map(name).sort(),
+    pass: results
+      .filter((r) => r.status === 'pass')
+      .map(name)
+      .sort(),
+    fail: results
+      .filter((r) => r.status === 'fail')
+      .map(name)
+      .sort(),
   };
 }
 
 /** Names in a list that start with `pass` / `fail`: the verdict a fixture's name promises. */
 export function promised(names: string[]): { pass: string[]; fail: string[] } {
-  return { pass: names.filter((n) => n.startsWith('pass')).sort(), fail: names.filter((n) => n.startsWith('fail')).sort() };
+  return {
+    pass: names.filter((n) => n.startsWith('pass')).sort(),
+    fail: names.filter((n) => n.startsWith('fail')).sort(),
+  };
 }
 
 export function registerEntry(overrides: Partial<ExceptionEntry> = {}): ExceptionEntry {

@@ -23,11 +23,19 @@ describe('the demo estate, assessed', () => {
   beforeAll(async () => {
     snapshot = await collectFromFiles(ESTATE, { now: () => AS_OF });
     classifications = classifyUsers(snapshot, { config: DEFAULT_CONFIG });
-    findings = [...runChecks(snapshot, { now: AS_OF, config: DEFAULT_CONFIG, classifications, exceptions: null }), ...trustFindings(snapshot)];
+    findings = [
+      ...runChecks(snapshot, { now: AS_OF, config: DEFAULT_CONFIG, classifications, exceptions: null }),
+      ...trustFindings(snapshot),
+    ];
   });
 
   it('Given the Acme users, When classified, Then each gets the class its evidence supports', () => {
-    const got = Object.fromEntries(classifications.map((c) => [`${c.accountId}/${c.userName}`, [c.class, c.ciProvider ?? c.runsOn ?? ''].join(' ').trim()]));
+    const got = Object.fromEntries(
+      classifications.map((c) => [
+        `${c.accountId}/${c.userName}`,
+        [c.class, c.ciProvider ?? c.runsOn ?? ''].join(' ').trim(),
+      ]),
+    );
     expect(got).toEqual({
       '111111111111/breakglass-admin': 'break-glass',
       '111111111111/li.chen': 'human',
@@ -51,7 +59,8 @@ describe('the demo estate, assessed', () => {
 
   it('Given the estate at AS_OF, When every check and the trust analysis run, Then exactly the expected findings come out', () => {
     const got: Record<string, string[]> = {};
-    for (const f of findings) (got[f.checkId] ??= []).push(f.resourceType === 'role' ? `${f.accountId}/${f.resourceName}` : f.resourceName);
+    for (const f of findings)
+      (got[f.checkId] ??= []).push(f.resourceType === 'role' ? `${f.accountId}/${f.resourceName}` : f.resourceName);
     for (const list of Object.values(got)) list.sort();
     expect(got).toEqual({
       'root-access-key': ['333333333333/<root>'],
@@ -104,9 +113,17 @@ describe('the demo estate, assessed', () => {
       ],
       // maria and tom through the Admins group, breakglass-admin directly.
       'full-admin-access': ['111111111111/breakglass-admin', '111111111111/maria.garcia', '111111111111/tom.nguyen'],
-      'human-user-with-identity-center': ['111111111111/li.chen', '111111111111/maria.garcia', '111111111111/tom.nguyen'],
+      'human-user-with-identity-center': [
+        '111111111111/li.chen',
+        '111111111111/maria.garcia',
+        '111111111111/tom.nguyen',
+      ],
       'machine-user-console-password': ['222222222222/grafana-cloudwatch'],
-      'person-in-several-accounts': ['111111111111/maria.garcia', '222222222222/maria.garcia', '333333333333/maria.garcia'],
+      'person-in-several-accounts': [
+        '111111111111/maria.garcia',
+        '222222222222/maria.garcia',
+        '333333333333/maria.garcia',
+      ],
       'user-privilege-escalation': ['333333333333/alex.kim'],
       'unregistered-user': [
         '111111111111/breakglass-admin',
@@ -126,7 +143,10 @@ describe('the demo estate, assessed', () => {
         '333333333333/priya.patel',
         '333333333333/sam.okafor',
       ],
-      'trust-whole-account': ['222222222222/OrganizationAccountAccessRole', '333333333333/OrganizationAccountAccessRole'],
+      'trust-whole-account': [
+        '222222222222/OrganizationAccountAccessRole',
+        '333333333333/OrganizationAccountAccessRole',
+      ],
       'oidc-subject-tenant-wide': ['222222222222/github-actions-org'],
       'trust-cross-account-no-external-id': ['222222222222/observa-integration'],
     });

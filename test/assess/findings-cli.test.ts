@@ -10,14 +10,20 @@ import type { Finding } from '../../src/model/finding.js';
 import { buildAccount, buildGap, buildKey, buildRoot, buildSnapshot, buildUser } from './builders.js';
 
 const ESTATE = fileURLToPath(new URL('../../examples/demo-estate/', import.meta.url));
-const SARIF_SCHEMA = JSON.parse(readFileSync(new URL('../fixtures/sarif/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8')) as object;
+const SARIF_SCHEMA = JSON.parse(
+  readFileSync(new URL('../fixtures/sarif/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8'),
+) as object;
 
 /** Runs the CLI entry in-process and captures what it prints. */
 async function run(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  const out = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = vi
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
   const before = process.cwd();
   if (cwd) process.chdir(cwd);
   try {
@@ -37,7 +43,10 @@ describe('roleshift findings', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'roleshift-findings-'));
     estate = join(dir, 'estate.json');
-    writeFileSync(estate, JSON.stringify(await collectFromFiles(ESTATE, { now: () => new Date('2026-11-20T00:00:00Z') })));
+    writeFileSync(
+      estate,
+      JSON.stringify(await collectFromFiles(ESTATE, { now: () => new Date('2026-11-20T00:00:00Z') })),
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -45,7 +54,10 @@ describe('roleshift findings', () => {
     const result = await run(['findings', '--snapshot', estate, '--format', 'json'], dir);
     expect(result.code).toBe(0);
     const parsed = JSON.parse(result.stdout) as { findings: Finding[] };
-    expect(parsed.findings.find((f) => f.checkId === 'root-access-key')).toMatchObject({ severity: 'critical', accountId: '333333333333' });
+    expect(parsed.findings.find((f) => f.checkId === 'root-access-key')).toMatchObject({
+      severity: 'critical',
+      accountId: '333333333333',
+    });
     expect(parsed.findings.some((f) => f.checkId === 'trust-cross-account-no-external-id')).toBe(true);
   });
 
@@ -55,14 +67,21 @@ describe('roleshift findings', () => {
 
   it('Given --fail-on critical on an estate without critical findings, Then the exit code is 0', async () => {
     const clean = join(dir, 'clean.json');
-    writeFileSync(clean, JSON.stringify(buildSnapshot([buildAccount('111111111111', { root: buildRoot('111111111111', { hardwareMfa: true }) })])));
+    writeFileSync(
+      clean,
+      JSON.stringify(
+        buildSnapshot([buildAccount('111111111111', { root: buildRoot('111111111111', { hardwareMfa: true }) })]),
+      ),
+    );
     const result = await run(['findings', '--snapshot', clean, '--fail-on', 'critical'], dir);
     expect(result.code).toBe(0);
   });
 
   it('Given SARIF, Then stdout is a SARIF 2.1.0 log valid against the schema with a rule per check and trust rule', async () => {
     const result = await run(['findings', '--snapshot', estate, '--format', 'sarif'], dir);
-    const log = JSON.parse(result.stdout) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: unknown[] }> };
+    const log = JSON.parse(result.stdout) as {
+      runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: unknown[] }>;
+    };
     const validate = new AjvDraft04Module.default({ strict: false, unicodeRegExp: false }).compile(SARIF_SCHEMA);
     expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
     const rules = log.runs[0]?.tool.driver.rules.map((r) => r.id) ?? [];
@@ -73,7 +92,10 @@ describe('roleshift findings', () => {
 
   it('Given an exceptions register with an unknown field, Then the command fails with exit 2 naming the file and the line', async () => {
     const register = join(dir, 'bad.yaml');
-    writeFileSync(register, 'exceptions:\n  - account: "222222222222"\n    user: vercel-app\n    reason: r\n    owner: o\n    expires: 2027-01-01\n    approver: me\n');
+    writeFileSync(
+      register,
+      'exceptions:\n  - account: "222222222222"\n    user: vercel-app\n    reason: r\n    owner: o\n    expires: 2027-01-01\n    approver: me\n',
+    );
     const result = await run(['findings', '--snapshot', estate, '--exceptions', register], dir);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${register}: line 7: exceptions[0].approver is not a known field`);
@@ -95,9 +117,20 @@ describe('roleshift findings', () => {
   it('Given --unused-days, Then the threshold changes the verdicts', async () => {
     const snap = join(dir, 'idle.json');
     const lastUsed = { state: 'at' as const, at: new Date(Date.now() - 20 * 86_400_000).toISOString() };
-    writeFileSync(snap, JSON.stringify(buildSnapshot([buildAccount('111111111111', { users: [buildUser('idle', { accessKeys: [buildKey({ lastUsed })] })] })])));
+    writeFileSync(
+      snap,
+      JSON.stringify(
+        buildSnapshot([
+          buildAccount('111111111111', { users: [buildUser('idle', { accessKeys: [buildKey({ lastUsed })] })] }),
+        ]),
+      ),
+    );
     const ids = async (args: string[]) =>
-      (JSON.parse((await run(['findings', '--snapshot', snap, '--format', 'json', ...args], dir)).stdout) as { findings: Finding[] }).findings.map((f) => f.checkId);
+      (
+        JSON.parse((await run(['findings', '--snapshot', snap, '--format', 'json', ...args], dir)).stdout) as {
+          findings: Finding[];
+        }
+      ).findings.map((f) => f.checkId);
     expect(await ids([])).not.toContain('unused-credentials');
     expect(await ids(['--unused-days', '10'])).toContain('unused-credentials');
   });
@@ -114,18 +147,23 @@ describe('roleshift findings', () => {
     ['an unknown setting', 'thresholds:\n  unusedDays: 30\n', 'thresholds: unknown setting unusedDays'],
     ['a threshold that is not a number', 'thresholds:\n  keyRotationDays: soon\n', 'thresholds.keyRotationDays: '],
     ['thresholds that are not a map', 'thresholds: 5\n', 'thresholds: '],
-  ])('Given a config file with %s, Then the command fails with exit 2 naming the file and the setting', async (_name, text, message) => {
-    const config = join(dir, 'config.yaml');
-    writeFileSync(config, text);
-    const result = await run(['findings', '--snapshot', estate, '--config', config], dir);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${config}: ${message}`);
-  });
+  ])(
+    'Given a config file with %s, Then the command fails with exit 2 naming the file and the setting',
+    async (_name, text, message) => {
+      const config = join(dir, 'config.yaml');
+      writeFileSync(config, text);
+      const result = await run(['findings', '--snapshot', estate, '--config', config], dir);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`${config}: ${message}`);
+    },
+  );
 
   it('Given a config file with a threshold, Then it changes the verdicts like the flag does', async () => {
     const config = join(dir, 'config-30.yaml');
     writeFileSync(config, 'thresholds:\n  keyRotationDays: 100000\n');
-    const parsed = JSON.parse((await run(['findings', '--snapshot', estate, '--config', config, '--format', 'json'], dir)).stdout) as { findings: Finding[] };
+    const parsed = JSON.parse(
+      (await run(['findings', '--snapshot', estate, '--config', config, '--format', 'json'], dir)).stdout,
+    ) as { findings: Finding[] };
     expect(parsed.findings.some((f) => f.checkId === 'access-key-rotation')).toBe(false);
   });
 

@@ -26,7 +26,8 @@ function iam(moto: Moto): IAMClient {
   return new IAMClient({ endpoint: moto.endpoint, region: moto.region, credentials: moto.credentials });
 }
 
-const policy = (...statements: Array<Record<string, unknown>>) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+const policy = (...statements: Array<Record<string, unknown>>) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: statements });
 
 beforeEach(() => {
   process.env = { ...savedEnv };
@@ -42,7 +43,9 @@ describeWithMoto(
       const client = iam(moto());
       const user = async (name: string) => client.send(new CreateUserCommand({ UserName: name }));
       await client.send(new CreateGroupCommand({ GroupName: 'Admins' }));
-      await client.send(new AttachGroupPolicyCommand({ GroupName: 'Admins', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }));
+      await client.send(
+        new AttachGroupPolicyCommand({ GroupName: 'Admins', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }),
+      );
 
       await user('jane.doe');
       await client.send(new CreateLoginProfileCommand({ UserName: 'jane.doe', Password: 'Correct-Horse-9-Battery' }));
@@ -54,7 +57,11 @@ describeWithMoto(
         new PutUserPolicyCommand({
           UserName: 'github-actions-deploy',
           PolicyName: 'deploy',
-          PolicyDocument: policy({ Effect: 'Allow', Action: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:UpdateFunctionCode'], Resource: '*' }),
+          PolicyDocument: policy({
+            Effect: 'Allow',
+            Action: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:UpdateFunctionCode'],
+            Resource: '*',
+          }),
         }),
       );
 
@@ -73,7 +80,8 @@ describeWithMoto(
       const findings = runChecks(snapshot, { now, config: DEFAULT_CONFIG, classifications, exceptions: null });
 
       const byUser: Record<string, string[]> = {};
-      for (const f of findings) if (f.resourceType === 'user') (byUser[f.resourceName.split('/').pop() ?? ''] ??= []).push(f.checkId);
+      for (const f of findings)
+        if (f.resourceType === 'user') (byUser[f.resourceName.split('/').pop() ?? ''] ??= []).push(f.checkId);
       for (const list of Object.values(byUser)) list.sort();
       expect(byUser).toEqual({
         'jane.doe': ['console-password-without-mfa', 'full-admin-access', 'unregistered-user'],
@@ -83,7 +91,12 @@ describeWithMoto(
       });
       expect(findings.filter((f) => f.status === 'error')).toEqual([]);
       const classOf = Object.fromEntries(classifications.map((c) => [c.userName, c.class]));
-      expect(classOf).toEqual({ 'jane.doe': 'human', 'github-actions-deploy': 'ci-cd', 'etl-svc': 'workload', 'unused-nothing': 'unknown' });
+      expect(classOf).toEqual({
+        'jane.doe': 'human',
+        'github-actions-deploy': 'ci-cd',
+        'etl-svc': 'workload',
+        'unused-nothing': 'unknown',
+      });
     });
   },
   { managedPolicies: true },

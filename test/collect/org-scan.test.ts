@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { CreateAccessKeyCommand, CreateUserCommand, PutRolePolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import {
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  PutRolePolicyCommand,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { CLOUDFORMATION_TAGS } from '../../src/policy/cloudformation.js';
@@ -7,7 +12,11 @@ import { collectOrganizationSnapshot, type OrgSnapshotOptions } from '../../src/
 import type { Snapshot } from '../../src/model/snapshot.js';
 import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy.js';
 import { describeWithMoto, type Moto } from '../harness/moto.js';
-import { ONE_ANCHOR_ONE_PROFILE, startRolesAnywhereStandIn, type RolesAnywhereStandIn } from '../harness/roles-anywhere-stand-in.js';
+import {
+  ONE_ANCHOR_ONE_PROFILE,
+  startRolesAnywhereStandIn,
+  type RolesAnywhereStandIn,
+} from '../harness/roles-anywhere-stand-in.js';
 import { iamInAccount, seedIdentityCenter, seedOrganization } from '../harness/seed-org.js';
 
 const savedEnv = { ...process.env };
@@ -44,7 +53,9 @@ function comparable(snapshot: Snapshot): Omit<Snapshot, 'collection'> {
     ...rest,
     accounts: rest.accounts.map((account) => ({
       ...account,
-      roles: account.roles.map((role) => (role.name === 'RoleshiftAudit' ? { ...role, lastUsed: { state: 'unknown' as const } } : role)),
+      roles: account.roles.map((role) =>
+        role.name === 'RoleshiftAudit' ? { ...role, lastUsed: { state: 'unknown' as const } } : role,
+      ),
     })),
   };
 }
@@ -79,7 +90,9 @@ describeWithMoto('scan --org against moto', (moto) => {
     const snapshot = await collectOrganizationSnapshot(scanOptions({ rolesAnywhereRegions: ['us-east-1'] }));
 
     expect(snapshot.gaps).toEqual([]);
-    expect(snapshot.accounts.map((a) => a.accountId)).toEqual([org.managementAccountId, ...org.memberAccountIds].sort());
+    expect(snapshot.accounts.map((a) => a.accountId)).toEqual(
+      [org.managementAccountId, ...org.memberAccountIds].sort(),
+    );
     for (const account of snapshot.accounts) expect(account.users).toHaveLength(6);
     const prodMember = snapshot.organization?.accounts.find((a) => a.accountId === org.memberAccountIds[0]);
     expect(prodMember?.ouPath).toEqual(['Root', 'Workloads', 'Prod']);
@@ -88,20 +101,32 @@ describeWithMoto('scan --org against moto', (moto) => {
     expect(scp?.document).toMatchObject({ Statement: [{ Effect: 'Deny', Action: 'iam:CreateUser' }] });
     expect(snapshot.collection.apiCalls['sts:AssumeRole']).toBe(5);
     const center = snapshot.identityCenterInstance;
-    expect(center?.permissionSets.map((p) => [p.name, p.managedPolicies.map((m) => m.name), p.inlinePolicy?.Statement])).toEqual([
-      ['Developers', ['ReadOnlyAccess'], [{ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::team-bucket/*' }]],
+    expect(
+      center?.permissionSets.map((p) => [p.name, p.managedPolicies.map((m) => m.name), p.inlinePolicy?.Statement]),
+    ).toEqual([
+      [
+        'Developers',
+        ['ReadOnlyAccess'],
+        [{ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::team-bucket/*' }],
+      ],
     ]);
     // moto's ListAccountsForProvisionedPermissionSet answers only its own account id, so the
     // assignments read back are not checked here (see README, "verified against moto only").
     expect(center?.users.map((u) => [u.userName, u.emails])).toEqual([['maria.garcia', ['maria.garcia@example.com']]]);
     expect(center?.memberships).toHaveLength(1);
-    expect(snapshot.rolesAnywhere?.map((r) => r.accountId)).toEqual([org.managementAccountId, ...org.memberAccountIds].sort());
+    expect(snapshot.rolesAnywhere?.map((r) => r.accountId)).toEqual(
+      [org.managementAccountId, ...org.memberAccountIds].sort(),
+    );
     expect(snapshot.rolesAnywhere?.[0]?.trustAnchors.map((t) => t.name)).toEqual(['onprem-ca']);
 
     // The audit role must allow exactly what the collector called: no more, no less.
     const scannerOnly = new Set(['sts:AssumeRole', 'sts:GetCallerIdentity']);
-    const called = Object.keys(snapshot.collection.apiCalls).filter((api) => !scannerOnly.has(api)).sort();
-    const allowed = (JSON.parse(auditPolicyDocument()) as { Statement: Array<{ Action: string[] }> }).Statement.flatMap((s) => s.Action).sort();
+    const called = Object.keys(snapshot.collection.apiCalls)
+      .filter((api) => !scannerOnly.has(api))
+      .sort();
+    const allowed = (JSON.parse(auditPolicyDocument()) as { Statement: Array<{ Action: string[] }> }).Statement.flatMap(
+      (s) => s.Action,
+    ).sort();
     expect(allowed).toEqual(called);
   });
 
@@ -142,7 +167,11 @@ describeWithMoto('scan --org against moto', (moto) => {
     const key = await management.send(new CreateAccessKeyCommand({ UserName: 'roleshift-scanner' }));
     for (const accountId of healthy) {
       await iamInAccount(moto(), accountId).send(
-        new PutRolePolicyCommand({ RoleName: 'RoleshiftAudit', PolicyName: 'roleshift-read-only', PolicyDocument: auditPolicyDocument() }),
+        new PutRolePolicyCommand({
+          RoleName: 'RoleshiftAudit',
+          PolicyName: 'roleshift-read-only',
+          PolicyDocument: auditPolicyDocument(),
+        }),
       );
     }
     // deniedIam's role keeps no policy at all: every IAM read there is AccessDenied.
@@ -156,9 +185,15 @@ describeWithMoto('scan --org against moto', (moto) => {
 
     expect(snapshot.accounts.map((a) => a.accountId)).toEqual([org.managementAccountId, ...healthy].sort());
     for (const account of snapshot.accounts) expect(account.users.length).toBeGreaterThan(0);
-    expect(snapshot.gaps).toContainEqual(expect.objectContaining({ accountId: deniedAssume, api: 'sts:AssumeRole', errorCode: 'AccessDenied' }));
     expect(snapshot.gaps).toContainEqual(
-      expect.objectContaining({ accountId: deniedIam, api: 'iam:GetAccountAuthorizationDetails', errorCode: 'AccessDenied' }),
+      expect.objectContaining({ accountId: deniedAssume, api: 'sts:AssumeRole', errorCode: 'AccessDenied' }),
+    );
+    expect(snapshot.gaps).toContainEqual(
+      expect.objectContaining({
+        accountId: deniedIam,
+        api: 'iam:GetAccountAuthorizationDetails',
+        errorCode: 'AccessDenied',
+      }),
     );
     expect(snapshot.gaps.filter((gap) => healthy.includes(gap.accountId ?? ''))).toEqual([]);
   });

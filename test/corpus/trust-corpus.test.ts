@@ -19,7 +19,10 @@ function read(path: string): string {
   return readFileSync(`${CORPUS}${path}`, 'utf8');
 }
 
-async function lint(path: string, context: TrustContext = {}): Promise<{ findings: Finding[]; extraction: Extraction }> {
+async function lint(
+  path: string,
+  context: TrustContext = {},
+): Promise<{ findings: Finding[]; extraction: Extraction }> {
   const extraction = await extractPolicies(`${CORPUS}${path}`, read(path));
   return { findings: lintFindings([extraction], context), extraction };
 }
@@ -36,7 +39,14 @@ function byResource(findings: readonly Finding[], strip: string): Map<string, st
 }
 
 describe('checkov CKV_AWS_358 / CKV_AWS_393 fixtures (GitHub OIDC)', () => {
-  const expectedFail = ['fail1', 'fail2', 'fail-wildcard', 'fail-abusable', 'fail-wildcard-assertion', 'fail-misused-repo'];
+  const expectedFail = [
+    'fail1',
+    'fail2',
+    'fail-wildcard',
+    'fail-abusable',
+    'fail-wildcard-assertion',
+    'fail-misused-repo',
+  ];
   /**
    * Checkov passes these; roleshift reports lower-severity issues on them on purpose:
    * - pass2, pass_aud_first: `repo:ORG/REPO:*` admits any branch and pull_request (low);
@@ -58,35 +68,54 @@ describe('checkov CKV_AWS_358 / CKV_AWS_393 fixtures (GitHub OIDC)', () => {
   };
 
   it.each([
-    ['data aws_iam_policy_document', 'checkov/terraform/checks/data/aws/example_GithubActionsOIDCTrustPolicy/main.tf', 'data.aws_iam_policy_document.'],
-    ['aws_iam_role + jsonencode', 'checkov/terraform/checks/resource/aws/example_GithubActionsOIDCTrustPolicyOnRole/main.tf', 'aws_iam_role.'],
-  ])('Given the %s fixtures, When linted, Then every Checkov FAIL fails and every PASS passes or differs only as documented', async (_kind, path, prefix) => {
-    const { findings } = await lint(path);
-    const got = byResource(findings, prefix);
-    for (const name of expectedFail) expect(got.get(name), name).toBeDefined();
-    const passes = [...got.keys()].filter((n) => !expectedFail.includes(n));
-    for (const name of passes) expect(got.get(name), name).toEqual(stricter[name]);
-    expect(got.get('pass3')).toBeUndefined();
-    expect(got.get('pass1')).toBeUndefined();
-  });
+    [
+      'data aws_iam_policy_document',
+      'checkov/terraform/checks/data/aws/example_GithubActionsOIDCTrustPolicy/main.tf',
+      'data.aws_iam_policy_document.',
+    ],
+    [
+      'aws_iam_role + jsonencode',
+      'checkov/terraform/checks/resource/aws/example_GithubActionsOIDCTrustPolicyOnRole/main.tf',
+      'aws_iam_role.',
+    ],
+  ])(
+    'Given the %s fixtures, When linted, Then every Checkov FAIL fails and every PASS passes or differs only as documented',
+    async (_kind, path, prefix) => {
+      const { findings } = await lint(path);
+      const got = byResource(findings, prefix);
+      for (const name of expectedFail) expect(got.get(name), name).toBeDefined();
+      const passes = [...got.keys()].filter((n) => !expectedFail.includes(n));
+      for (const name of passes) expect(got.get(name), name).toEqual(stricter[name]);
+      expect(got.get('pass3')).toBeUndefined();
+      expect(got.get('pass1')).toBeUndefined();
+    },
+  );
 
   it('Given fail1 (no condition), When linted, Then it is critical: any repository on GitHub', async () => {
-    const { findings } = await lint('checkov/terraform/checks/resource/aws/example_GithubActionsOIDCTrustPolicyOnRole/main.tf');
+    const { findings } = await lint(
+      'checkov/terraform/checks/resource/aws/example_GithubActionsOIDCTrustPolicyOnRole/main.tf',
+    );
     const fail1 = findings.filter((f) => f.resourceName === 'aws_iam_role.fail1' && f.checkId === 'oidc-no-subject');
     expect(fail1.map((f) => f.severity)).toEqual(['critical']);
     expect(fail1[0]?.location?.line).toBe(104);
   });
 
   it('Given the plan with non-GitHub federated documents, When linted, Then nothing is flagged above low and unknown values are reported as unresolved', async () => {
-    const { findings, extraction } = await lint('checkov/terraform/checks/data/aws/example_GithubActionsOIDCTrustPolicy/tfplan.json');
+    const { findings, extraction } = await lint(
+      'checkov/terraform/checks/data/aws/example_GithubActionsOIDCTrustPolicy/tfplan.json',
+    );
     // r4 trusts cognito-identity.amazonaws.com but checks accounts.google.com keys: the
     // statement admits no one, which roleshift says (low) and Checkov ignores.
     expect(findings.filter((f) => severityRank(f.severity) > severityRank('low'))).toEqual([]);
-    expect(new Set(findings.filter((f) => f.severity === 'low').map((f) => f.checkId))).toEqual(new Set(['oidc-condition-key-mismatch']));
-    expect(findings.filter((f) => f.checkId === 'lint-unresolved').map((f) => f.resourceName).sort()).toEqual([
-      'module.poc.data.aws_iam_policy_document.r3["p1"]',
-      'module.poc.data.aws_iam_policy_document.r3["p2"]',
-    ]);
+    expect(new Set(findings.filter((f) => f.severity === 'low').map((f) => f.checkId))).toEqual(
+      new Set(['oidc-condition-key-mismatch']),
+    );
+    expect(
+      findings
+        .filter((f) => f.checkId === 'lint-unresolved')
+        .map((f) => f.resourceName)
+        .sort(),
+    ).toEqual(['module.poc.data.aws_iam_policy_document.r3["p1"]', 'module.poc.data.aws_iam_policy_document.r3["p2"]']);
     expect(extraction.notes.filter((n) => n.includes('known only after apply'))).toHaveLength(4);
   });
 });
@@ -96,7 +125,8 @@ describe('checkov CKV_AWS_61 fixtures (trust in a whole account)', () => {
 
   it('Given the account is unknown, When linted, Then every FAIL fixture is flagged and the PASS fixtures differ only as documented', async () => {
     const got = byResource((await lint(path)).findings, 'aws_iam_role.');
-    for (const name of ['fail', 'fail2', 'fail3', 'fail4']) expect(got.get(name), name).toContain('trust-cross-account-no-external-id');
+    for (const name of ['fail', 'fail2', 'fail3', 'fail4'])
+      expect(got.get(name), name).toContain('trust-cross-account-no-external-id');
     expect(got.get('pass')).toBeUndefined();
     // pass2 is `assume_role_policy = ""`: Terraform would send IAM an empty policy, which it rejects.
     expect(got.get('pass2')).toEqual(['trust-unparseable']);
@@ -114,9 +144,23 @@ describe('checkov CKV_AWS_61 fixtures (trust in a whole account)', () => {
   });
 
   it('Given the CloudFormation fixtures, When linted, Then the account-root trust fails and the service / EKS roles pass', async () => {
-    const failed = byResource((await lint('checkov/cloudformation/checks/resource/aws/example_IAMRoleAllowAssumeFromAccount/example_IAMRoleAllowAssumeFromAccount-FAILED.yml')).findings, '');
+    const failed = byResource(
+      (
+        await lint(
+          'checkov/cloudformation/checks/resource/aws/example_IAMRoleAllowAssumeFromAccount/example_IAMRoleAllowAssumeFromAccount-FAILED.yml',
+        )
+      ).findings,
+      '',
+    );
     expect(failed.get('ExecutionRole')).toEqual(['trust-cross-account-no-external-id']);
-    const passed = byResource((await lint('checkov/cloudformation/checks/resource/aws/example_IAMRoleAllowAssumeFromAccount/example_IAMRoleAllowAssumeFromAccount-PASSED.yml')).findings, '');
+    const passed = byResource(
+      (
+        await lint(
+          'checkov/cloudformation/checks/resource/aws/example_IAMRoleAllowAssumeFromAccount/example_IAMRoleAllowAssumeFromAccount-PASSED.yml',
+        )
+      ).findings,
+      '',
+    );
     expect(passed.get('ExecutionRole')).toBeUndefined();
     // ClusterAccessRole's only condition is on the key "clusterID" (from Fn::Sub): no request
     // carries it, so the EKS statement admits no one. roleshift says so; Checkov passes it.
@@ -125,15 +169,27 @@ describe('checkov CKV_AWS_61 fixtures (trust in a whole account)', () => {
 });
 
 describe('checkov CKV_AWS_60 fixtures (AWS:* trust), YAML and JSON-in-YAML', () => {
-  it.each(['FAILED.yml', 'FAILED-2.yml'])('Given %s, When linted, Then both star roles are critical and public', async (file) => {
-    const { findings } = await lint(`checkov/cloudformation/checks/resource/aws/example_IAMRoleAllowsPublicAssume/${file}`);
-    const publicRoles = findings.filter((f) => f.checkId === 'trust-public' && f.severity === 'critical').map((f) => f.resourceName.replace(/\d$/, ''));
-    expect(publicRoles.sort()).toEqual(['AWSStarPrincipal', 'AWSStarPrincipalInList']);
-  });
+  it.each(['FAILED.yml', 'FAILED-2.yml'])(
+    'Given %s, When linted, Then both star roles are critical and public',
+    async (file) => {
+      const { findings } = await lint(
+        `checkov/cloudformation/checks/resource/aws/example_IAMRoleAllowsPublicAssume/${file}`,
+      );
+      const publicRoles = findings
+        .filter((f) => f.checkId === 'trust-public' && f.severity === 'critical')
+        .map((f) => f.resourceName.replace(/\d$/, ''));
+      expect(publicRoles.sort()).toEqual(['AWSStarPrincipal', 'AWSStarPrincipalInList']);
+    },
+  );
 
-  it.each(['PASSED.yml', 'PASSED-2.yml'])('Given %s (service roles and a Deny on AWS:*), When linted, Then nothing is flagged', async (file) => {
-    expect((await lint(`checkov/cloudformation/checks/resource/aws/example_IAMRoleAllowsPublicAssume/${file}`)).findings).toEqual([]);
-  });
+  it.each(['PASSED.yml', 'PASSED-2.yml'])(
+    'Given %s (service roles and a Deny on AWS:*), When linted, Then nothing is flagged',
+    async (file) => {
+      expect(
+        (await lint(`checkov/cloudformation/checks/resource/aws/example_IAMRoleAllowsPublicAssume/${file}`)).findings,
+      ).toEqual([]);
+    },
+  );
 });
 
 describe('subvectors: IAM condition semantics and grades', () => {
@@ -175,24 +231,38 @@ describe('subvectors: IAM condition semantics and grades', () => {
     }
     return {
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${issuer}` }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: condition }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${issuer}` },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: condition,
+        },
+      ],
     };
   }
 
   it('Given the corpus, When counted, Then all 68 vectors are present', () => {
     expect(vectors).toHaveLength(68);
-    expect(new Set(vectors.map((v) => v.condition.consumer))).toEqual(new Set(['aws-stringequals', 'aws-stringlike', 'aws-all']));
+    expect(new Set(vectors.map((v) => v.condition.consumer))).toEqual(
+      new Set(['aws-stringequals', 'aws-stringlike', 'aws-all']),
+    );
   });
 
-  it.each(vectors.map((v) => [v.id, v] as const))('Given vector %s, When its token is checked against the condition, Then match / no-match agrees', (_id, vector) => {
-    const issuer = ISSUERS[vector.issuer] ?? vector.issuer;
-    const claims = vector.claims ?? { sub: vector.subject };
-    const context = requestContext(Object.fromEntries(Object.entries(claims).map(([claim, value]) => [`${issuer}:${claim}`, value])));
-    const normalized = normalizePolicy(policyOf(vector));
-    if (!normalized.ok) throw new Error(normalized.error);
-    const conditions = normalized.policy.statements[0]?.conditions ?? [];
-    expect(evaluateConditions(conditions, context) ? 'match' : 'no-match').toBe(vector.expect);
-  });
+  it.each(vectors.map((v) => [v.id, v] as const))(
+    'Given vector %s, When its token is checked against the condition, Then match / no-match agrees',
+    (_id, vector) => {
+      const issuer = ISSUERS[vector.issuer] ?? vector.issuer;
+      const claims = vector.claims ?? { sub: vector.subject };
+      const context = requestContext(
+        Object.fromEntries(Object.entries(claims).map(([claim, value]) => [`${issuer}:${claim}`, value])),
+      );
+      const normalized = normalizePolicy(policyOf(vector));
+      if (!normalized.ok) throw new Error(normalized.error);
+      const conditions = normalized.policy.statements[0]?.conditions ?? [];
+      expect(evaluateConditions(conditions, context) ? 'match' : 'no-match').toBe(vector.expect);
+    },
+  );
 
   /**
    * Grades are the vectors' author's opinion of the subject a pattern admitted; roleshift grades
@@ -221,48 +291,73 @@ describe('subvectors: IAM condition semantics and grades', () => {
     return v.judgment !== undefined && parts.some((p) => (p.claim ?? 'sub') === 'sub');
   });
 
-  it.each(graded.map((v) => [v.id, v] as const))('Given graded vector %s, When its policy is analysed, Then the verdict agrees with the grade or the difference is documented', (id, vector) => {
-    const worst = Math.max(-1, ...analyzeTrustPolicy(policyOf(vector), {}).map((i) => severityRank(i.severity)));
-    const grade = vector.judgment?.grade;
-    const agrees = grade === 'caution' || (grade === 'dangerous' ? worst >= severityRank('medium') : worst <= severityRank('low'));
-    expect({ id, agrees }).toEqual({ id, agrees: !(id in differences) });
-  });
+  it.each(graded.map((v) => [v.id, v] as const))(
+    'Given graded vector %s, When its policy is analysed, Then the verdict agrees with the grade or the difference is documented',
+    (id, vector) => {
+      const worst = Math.max(-1, ...analyzeTrustPolicy(policyOf(vector), {}).map((i) => severityRank(i.severity)));
+      const grade = vector.judgment?.grade;
+      const agrees =
+        grade === 'caution' || (grade === 'dangerous' ? worst >= severityRank('medium') : worst <= severityRank('low'));
+      expect({ id, agrees }).toEqual({ id, agrees: !(id in differences) });
+    },
+  );
 });
 
 describe('other labelled cases', () => {
-  it('Given CloudCommotion\'s GitHub role (aud only, no sub), When linted, Then it is critical', async () => {
+  it("Given CloudCommotion's GitHub role (aud only, no sub), When linted, Then it is critical", async () => {
     const { findings } = await lint('cloudcommotion/aws_iam_role/oidc/main.tf');
     const critical = findings.filter((f) => f.severity === 'critical');
-    expect(critical.map((f) => [f.checkId, f.resourceName])).toEqual([['oidc-no-subject', 'data.aws_iam_policy_document.document']]);
+    expect(critical.map((f) => [f.checkId, f.resourceName])).toEqual([
+      ['oidc-no-subject', 'data.aws_iam_policy_document.document'],
+    ]);
     // The provider ARN is a Terraform reference: said, not guessed.
-    expect(findings.find((f) => f.checkId === 'lint-unresolved')?.message).toContain('aws_iam_openid_connect_provider.provider.arn');
+    expect(findings.find((f) => f.checkId === 'lint-unresolved')?.message).toContain(
+      'aws_iam_openid_connect_provider.provider.arn',
+    );
   });
 
-  it('Given AWS\'s configure-aws-credentials CloudFormation example, When linted, Then it is flagged org-wide and administrator', async () => {
+  it("Given AWS's configure-aws-credentials CloudFormation example, When linted, Then it is flagged org-wide and administrator", async () => {
     const { findings } = await lint('configure-aws-credentials/github-actions-oidc-federation-and-role.yml');
-    const ids = findings.filter((f) => f.severity !== 'info').map((f) => `${f.checkId}/${f.severity}`).sort();
-    expect(ids).toEqual(['identity-admin-managed-policy/high', 'oidc-audience-missing/low', 'oidc-subject-tenant-wide/medium']);
+    const ids = findings
+      .filter((f) => f.severity !== 'info')
+      .map((f) => `${f.checkId}/${f.severity}`)
+      .sort();
+    expect(ids).toEqual([
+      'identity-admin-managed-policy/high',
+      'oidc-audience-missing/low',
+      'oidc-subject-tenant-wide/medium',
+    ]);
     const admin = findings.find((f) => f.checkId === 'identity-admin-managed-policy');
     expect(admin).toMatchObject({ resourceName: 'RoleGithubActions', location: { line: 71 } });
     expect(findings.find((f) => f.checkId === 'lint-unresolved')?.message).toContain('GitHubOrganization');
   });
 
-  it('Given stratus-red-team\'s backdoored trust policy, When analysed, Then only the external-account statement is flagged', () => {
-    const issues = analyzeTrustPolicy(read('stratus-red-team/attacktechniques/persistence/iam-backdoor-role/malicious_policy.json'), { accountId: '111122223333' });
-    expect(issues.map((i) => [i.ruleId, i.statementIndex, i.pointer])).toEqual([['trust-cross-account-no-external-id', 1, '/Statement/1/Principal/AWS']]);
+  it("Given stratus-red-team's backdoored trust policy, When analysed, Then only the external-account statement is flagged", () => {
+    const issues = analyzeTrustPolicy(
+      read('stratus-red-team/attacktechniques/persistence/iam-backdoor-role/malicious_policy.json'),
+      { accountId: '111122223333' },
+    );
+    expect(issues.map((i) => [i.ruleId, i.statementIndex, i.pointer])).toEqual([
+      ['trust-cross-account-no-external-id', 1, '/Statement/1/Principal/AWS'],
+    ]);
   });
 
-  it('Given stratus-red-team\'s backdoor role trust policy, When analysed, Then the external account root is flagged high', () => {
-    const issues = analyzeTrustPolicy(read('stratus-red-team/attacktechniques/persistence/iam-create-backdoor-role/malicious_trust_policy.json'), { accountId: '111122223333' });
+  it("Given stratus-red-team's backdoor role trust policy, When analysed, Then the external account root is flagged high", () => {
+    const issues = analyzeTrustPolicy(
+      read('stratus-red-team/attacktechniques/persistence/iam-create-backdoor-role/malicious_trust_policy.json'),
+      { accountId: '111122223333' },
+    );
     expect(issues.map((i) => `${i.ruleId}/${i.severity}`)).toEqual(['trust-cross-account-no-external-id/high']);
   });
 
-  it('Given cloudmapper\'s demo account details, When linted, Then bad_role is publicly assumable and no other role is', async () => {
+  it("Given cloudmapper's demo account details, When linted, Then bad_role is publicly assumable and no other role is", async () => {
     const { findings } = await lint('cloudmapper/iam-get-account-authorization-details.json');
-    expect(findings.filter((f) => f.checkId === 'trust-public').map((f) => [f.resourceName, f.severity])).toEqual([['bad_role', 'critical']]);
+    expect(findings.filter((f) => f.checkId === 'trust-public').map((f) => [f.resourceName, f.severity])).toEqual([
+      ['bad_role', 'critical'],
+    ]);
   });
 
-  it('Given cloudsplaining\'s lab account details, When linted, Then the root-trusting role is a whole-account trust, OrganizationAccountAccessRole is cross-account and service-linked roles are skipped', async () => {
+  it("Given cloudsplaining's lab account details, When linted, Then the root-trusting role is a whole-account trust, OrganizationAccountAccessRole is cross-account and service-linked roles are skipped", async () => {
     const { findings, extraction } = await lint('cloudsplaining/example.json');
     const of = (name: string): string[] => findings.filter((f) => f.resourceName === name).map((f) => f.checkId);
     expect(of('privesc-permissive-role-trust')).toEqual(['trust-whole-account']);
@@ -270,7 +365,11 @@ describe('other labelled cases', () => {
     expect(findings.some((f) => f.resourceName.startsWith('AWSServiceRoleFor'))).toBe(false);
     expect(extraction.notes.some((n) => n.includes('service-linked role(s) skipped'))).toBe(true);
     // The account comes from the role ARNs: roles trusting users of the same account are not cross-account.
-    expect(findings.filter((f) => f.checkId === 'trust-cross-account-no-external-id').every((f) => !f.message.includes('200611803367'))).toBe(true);
+    expect(
+      findings
+        .filter((f) => f.checkId === 'trust-cross-account-no-external-id')
+        .every((f) => !f.message.includes('200611803367')),
+    ).toBe(true);
   });
 
   it('Given the trust terraform-aws-modules/iam-role renders for GitHub without subjects, When analysed, Then the missing sub is critical and ForAllValues is called out', () => {
@@ -284,18 +383,27 @@ describe('other labelled cases', () => {
           Effect: 'Allow',
           Action: ['sts:TagSession', 'sts:AssumeRoleWithWebIdentity'],
           Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${provider}` },
-          Condition: { 'ForAllValues:StringEquals': { [`${provider}:iss`]: `https://${provider}`, [`${provider}:aud`]: 'sts.amazonaws.com' } },
+          Condition: {
+            'ForAllValues:StringEquals': {
+              [`${provider}:iss`]: `https://${provider}`,
+              [`${provider}:aud`]: 'sts.amazonaws.com',
+            },
+          },
         },
       ],
     };
-    expect(analyzeTrustPolicy(rendered, {}).map((i) => `${i.ruleId}/${i.severity}`).sort()).toEqual([
+    expect(
+      analyzeTrustPolicy(rendered, {})
+        .map((i) => `${i.ruleId}/${i.severity}`)
+        .sort(),
+    ).toEqual([
       'oidc-no-subject/critical',
       'oidc-set-operator-single-valued/medium',
       'oidc-set-operator-single-valued/medium',
     ]);
   });
 
-  it('Given the module\'s own example inputs (a pull_request subject), When the rendered trust is analysed, Then the pull_request value is flagged', () => {
+  it("Given the module's own example inputs (a pull_request subject), When the rendered trust is analysed, Then the pull_request value is flagged", () => {
     // examples/iam-role/main.tf, module "iam_role_github_oidc": oidc_subjects with `repo:` prepended by the module.
     const provider = 'token.actions.githubusercontent.com';
     const rendered = {
@@ -305,8 +413,16 @@ describe('other labelled cases', () => {
           Action: ['sts:TagSession', 'sts:AssumeRoleWithWebIdentity'],
           Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${provider}` },
           Condition: {
-            'ForAllValues:StringEquals': { [`${provider}:iss`]: `https://${provider}`, [`${provider}:aud`]: 'sts.amazonaws.com' },
-            StringEquals: { [`${provider}:sub`]: ['repo:terraform-aws-modules/terraform-aws-iam:pull_request', 'repo:terraform-aws-modules/terraform-aws-iam:ref:refs/heads/master'] },
+            'ForAllValues:StringEquals': {
+              [`${provider}:iss`]: `https://${provider}`,
+              [`${provider}:aud`]: 'sts.amazonaws.com',
+            },
+            StringEquals: {
+              [`${provider}:sub`]: [
+                'repo:terraform-aws-modules/terraform-aws-iam:pull_request',
+                'repo:terraform-aws-modules/terraform-aws-iam:ref:refs/heads/master',
+              ],
+            },
           },
         },
       ],

@@ -8,8 +8,26 @@ import { normalizePolicy } from '../../src/policy/document.js';
 import { analyzeTrustPolicy } from '../../src/policy/trust.js';
 import { SEVERITIES } from '../../src/model/finding.js';
 
-const word = fc.constantFrom('*', '?', 'repo:', 'repo:o/*', 'repo:o/r:*', 'sts.amazonaws.com', 'arn:aws:iam::111122223333:root', '123456789012', '${var.x}', '', ':', '/', 'pull_request');
-const text = fc.oneof(word, fc.string({ maxLength: 24 }), fc.array(word, { maxLength: 3 }).map((parts) => parts.join('')));
+const word = fc.constantFrom(
+  '*',
+  '?',
+  'repo:',
+  'repo:o/*',
+  'repo:o/r:*',
+  'sts.amazonaws.com',
+  'arn:aws:iam::111122223333:root',
+  '123456789012',
+  '${var.x}',
+  '',
+  ':',
+  '/',
+  'pull_request',
+);
+const text = fc.oneof(
+  word,
+  fc.string({ maxLength: 24 }),
+  fc.array(word, { maxLength: 3 }).map((parts) => parts.join('')),
+);
 const scalar = fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null));
 const stringOrList = fc.oneof(text, fc.array(text, { maxLength: 4 }));
 
@@ -17,12 +35,45 @@ const principal = fc.oneof(
   fc.constant('*'),
   fc.record({ AWS: stringOrList }, { requiredKeys: [] }),
   fc.record({ Service: stringOrList, Federated: stringOrList }, { requiredKeys: [] }),
-  fc.record({ Federated: fc.constantFrom('arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com', 'arn:aws:iam::1:saml-provider/x', 'app.terraform.io', 'gitlab.com') }),
+  fc.record({
+    Federated: fc.constantFrom(
+      'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com',
+      'arn:aws:iam::1:saml-provider/x',
+      'app.terraform.io',
+      'gitlab.com',
+    ),
+  }),
   scalar,
 );
-const operator = fc.constantFrom('StringEquals', 'StringLike', 'StringNotLike', 'ForAllValues:StringEquals', 'ForAnyValue:StringLike', 'StringLikeIfExists', 'Null', 'Bool', 'ArnLike', 'Bogus', 'IpAddress');
-const key = fc.constantFrom('token.actions.githubusercontent.com:sub', 'token.actions.githubusercontent.com:aud', 'aws:PrincipalOrgID', 'sts:ExternalId', 'SAML:aud', 'gitlab.com:sub', 'nokey', 'a.b:c');
-const condition = fc.oneof(fc.dictionary(operator, fc.dictionary(key, fc.oneof(scalar, fc.array(scalar, { maxLength: 3 })), { maxKeys: 3 }), { maxKeys: 3 }), scalar);
+const operator = fc.constantFrom(
+  'StringEquals',
+  'StringLike',
+  'StringNotLike',
+  'ForAllValues:StringEquals',
+  'ForAnyValue:StringLike',
+  'StringLikeIfExists',
+  'Null',
+  'Bool',
+  'ArnLike',
+  'Bogus',
+  'IpAddress',
+);
+const key = fc.constantFrom(
+  'token.actions.githubusercontent.com:sub',
+  'token.actions.githubusercontent.com:aud',
+  'aws:PrincipalOrgID',
+  'sts:ExternalId',
+  'SAML:aud',
+  'gitlab.com:sub',
+  'nokey',
+  'a.b:c',
+);
+const condition = fc.oneof(
+  fc.dictionary(operator, fc.dictionary(key, fc.oneof(scalar, fc.array(scalar, { maxLength: 3 })), { maxKeys: 3 }), {
+    maxKeys: 3,
+  }),
+  scalar,
+);
 const statement = fc.oneof(
   fc.record(
     {
@@ -30,7 +81,10 @@ const statement = fc.oneof(
       Effect: fc.constantFrom('Allow', 'Deny', 'allow', 'Permit'),
       Principal: principal,
       NotPrincipal: principal,
-      Action: fc.oneof(fc.constantFrom('sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML', 'sts:*', '*'), stringOrList),
+      Action: fc.oneof(
+        fc.constantFrom('sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML', 'sts:*', '*'),
+        stringOrList,
+      ),
       NotAction: stringOrList,
       Condition: condition,
     },
@@ -39,7 +93,13 @@ const statement = fc.oneof(
   scalar,
 );
 const policy = fc.oneof(
-  fc.record({ Version: fc.oneof(fc.constant('2012-10-17'), scalar), Statement: fc.oneof(statement, fc.array(statement, { maxLength: 4 })) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      Version: fc.oneof(fc.constant('2012-10-17'), scalar),
+      Statement: fc.oneof(statement, fc.array(statement, { maxLength: 4 })),
+    },
+    { requiredKeys: [] },
+  ),
   fc.anything(),
   fc.json(),
   fc.string(),
@@ -73,33 +133,46 @@ describe('analyzeTrustPolicy properties', () => {
 
   it('Given a policy of Deny statements only, When analysed, Then nothing is flagged', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ Principal: principal, Action: fc.constantFrom('sts:AssumeRole', '*'), Condition: condition }, { requiredKeys: ['Action'] }), { minLength: 1, maxLength: 4 }), (statements) => {
-        const doc = { Version: '2012-10-17', Statement: statements.map((s) => ({ ...s, Effect: 'Deny' })) };
-        const issues = analyzeTrustPolicy(doc, {});
-        expect(issues.every((i) => i.ruleId === 'trust-unparseable')).toBe(true);
-      }),
+      fc.property(
+        fc.array(
+          fc.record(
+            { Principal: principal, Action: fc.constantFrom('sts:AssumeRole', '*'), Condition: condition },
+            { requiredKeys: ['Action'] },
+          ),
+          { minLength: 1, maxLength: 4 },
+        ),
+        (statements) => {
+          const doc = { Version: '2012-10-17', Statement: statements.map((s) => ({ ...s, Effect: 'Deny' })) };
+          const issues = analyzeTrustPolicy(doc, {});
+          expect(issues.every((i) => i.ruleId === 'trust-unparseable')).toBe(true);
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it('Given a GitHub trust, When the statement is serialised as JSON text or URL-encoded, Then the verdict is the same', () => {
     fc.assert(
-      fc.property(fc.array(text, { minLength: 1, maxLength: 3 }), fc.constantFrom('StringEquals', 'StringLike'), (subjects, op) => {
-        const doc = {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Federated: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com' },
-              Action: 'sts:AssumeRoleWithWebIdentity',
-              Condition: { [op]: { 'token.actions.githubusercontent.com:sub': subjects } },
-            },
-          ],
-        };
-        const direct = analyzeTrustPolicy(doc, {});
-        expect(analyzeTrustPolicy(JSON.stringify(doc), {})).toEqual(direct);
-        expect(analyzeTrustPolicy(encodeURIComponent(JSON.stringify(doc)), {})).toEqual(direct);
-      }),
+      fc.property(
+        fc.array(text, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom('StringEquals', 'StringLike'),
+        (subjects, op) => {
+          const doc = {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { Federated: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com' },
+                Action: 'sts:AssumeRoleWithWebIdentity',
+                Condition: { [op]: { 'token.actions.githubusercontent.com:sub': subjects } },
+              },
+            ],
+          };
+          const direct = analyzeTrustPolicy(doc, {});
+          expect(analyzeTrustPolicy(JSON.stringify(doc), {})).toEqual(direct);
+          expect(analyzeTrustPolicy(encodeURIComponent(JSON.stringify(doc)), {})).toEqual(direct);
+        },
+      ),
       { numRuns: 300 },
     );
   });

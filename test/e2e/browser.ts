@@ -6,7 +6,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 /** Debian's chromium, never a downloaded browser. `.ci/run` installs it. */
 export const CHROMIUM = '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM && process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: CI needs it (apt-get install -y chromium)`);
+if (!HAVE_CHROMIUM && process.env.CI === 'true')
+  throw new Error(`${CHROMIUM} is missing: CI needs it (apt-get install -y chromium)`);
 
 /** No network of its own: no QUIC, no component updates, no sync, no first-run pings. */
 export const CHROMIUM_ARGS = [
@@ -33,9 +34,16 @@ export interface WatchedPage {
  * A page in a fresh profile that aborts and records every request except `allowed` (the report
  * itself), so "no network request" is asserted rather than hoped for.
  */
-export async function openWatchedPage(allowed: (url: string) => boolean, viewport = { width: 1400, height: 900 }): Promise<WatchedPage> {
+export async function openWatchedPage(
+  allowed: (url: string) => boolean,
+  viewport = { width: 1400, height: 900 },
+): Promise<WatchedPage> {
   const profile = mkdtempSync(join(tmpdir(), 'roleshift-chromium-'));
-  const context: BrowserContext = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport });
+  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    viewport,
+  });
   const page = context.pages()[0] ?? (await context.newPage());
   const problems: string[] = [];
   const blocked: string[] = [];

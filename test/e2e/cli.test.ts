@@ -15,12 +15,18 @@ afterEach(() => rmSync(work, { recursive: true, force: true }));
 
 describe('roleshift scan --from (built CLI)', () => {
   it('Given AWS CLI output files, When scanned with -o, Then it exits 0, writes a valid snapshot, stores it and prints the summary', () => {
-    const run = runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '-o', 'out/snapshot.json', '--store', 'rs.duckdb'], { cwd: work });
+    const run = runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '-o', 'out/snapshot.json', '--store', 'rs.duckdb'], {
+      cwd: work,
+    });
     expect(run.stderr).not.toMatch(/internal error/);
     expect(run.status).toBe(0);
     const snapshot = SnapshotSchema.parse(JSON.parse(readFileSync(join(work, 'out/snapshot.json'), 'utf8')));
     expect(snapshot.accounts.map((account) => account.accountId)).toEqual(['123456789012']);
-    expect(snapshot.accounts[0]?.users.map((user) => user.name).sort()).toEqual(['alice', 'deploy-bot', 'readonly-auditor']);
+    expect(snapshot.accounts[0]?.users.map((user) => user.name).sort()).toEqual([
+      'alice',
+      'deploy-bot',
+      'readonly-auditor',
+    ]);
     expect(run.stdout).toMatch(/1 account, 3 IAM users/);
     expect(run.stdout).toMatch(/IAM users with long-lived credentials\s+2/);
     expect(run.stderr).toMatch(/saved scan \S+ in .*rs\.duckdb/);
@@ -30,7 +36,10 @@ describe('roleshift scan --from (built CLI)', () => {
   it('Given --json, When scanned, Then stdout is only JSON and the logs are on stderr', () => {
     const run = runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--json', '--store', 'rs.duckdb'], { cwd: work });
     expect(run.status).toBe(0);
-    const output = JSON.parse(run.stdout) as { scanId: string; summary: { users: number; longLived: { keysOnly: number } } };
+    const output = JSON.parse(run.stdout) as {
+      scanId: string;
+      summary: { users: number; longLived: { keysOnly: number } };
+    };
     expect(output.scanId).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
     expect(output.summary.users).toBe(3);
     expect(output.summary.longLived.keysOnly).toBe(1);
@@ -38,8 +47,15 @@ describe('roleshift scan --from (built CLI)', () => {
   });
 
   it.each([
-    ['a truncated GAAD', (dir: string) => writeFileSync(join(dir, 'get-account-authorization-details.json'), '{"UserDetailList": [{"UserName": "a')],
-    ['malformed JSON in the credential report', (dir: string) => writeFileSync(join(dir, 'get-credential-report.json'), '{not json')],
+    [
+      'a truncated GAAD',
+      (dir: string) =>
+        writeFileSync(join(dir, 'get-account-authorization-details.json'), '{"UserDetailList": [{"UserName": "a'),
+    ],
+    [
+      'malformed JSON in the credential report',
+      (dir: string) => writeFileSync(join(dir, 'get-credential-report.json'), '{not json'),
+    ],
   ])('Given %s, When scanned, Then it exits 2 with one line naming the file and writes nothing', (_label, spoil) => {
     const input = join(work, 'input');
     cpSync(ONE_ACCOUNT_FIXTURE, input, { recursive: true });
@@ -92,13 +108,22 @@ describe('roleshift history (built CLI)', () => {
   });
 
   it('Given two scans in the default store, When history runs, Then both are listed with their counts', () => {
-    for (let i = 0; i < 2; i += 1) expect(runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE], { cwd: work }).status).toBe(0);
+    for (let i = 0; i < 2; i += 1)
+      expect(runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE], { cwd: work }).status).toBe(0);
     expect(existsSync(join(work, '.roleshift', 'roleshift.duckdb'))).toBe(true);
     const json = runCli(['history', '--json'], { cwd: work });
     expect(json.status).toBe(0);
-    const { scans } = JSON.parse(json.stdout) as { scans: Array<{ scanId: string; users: number; usersWithLongLivedCredentials: number; activeKeys: number }> };
+    const { scans } = JSON.parse(json.stdout) as {
+      scans: Array<{ scanId: string; users: number; usersWithLongLivedCredentials: number; activeKeys: number }>;
+    };
     expect(scans).toHaveLength(2);
-    expect(scans.map(({ users, usersWithLongLivedCredentials, activeKeys }) => ({ users, usersWithLongLivedCredentials, activeKeys }))).toEqual([
+    expect(
+      scans.map(({ users, usersWithLongLivedCredentials, activeKeys }) => ({
+        users,
+        usersWithLongLivedCredentials,
+        activeKeys,
+      })),
+    ).toEqual([
       { users: 3, usersWithLongLivedCredentials: 2, activeKeys: 1 },
       { users: 3, usersWithLongLivedCredentials: 2, activeKeys: 1 },
     ]);
@@ -110,20 +135,28 @@ describe('roleshift history (built CLI)', () => {
 });
 
 describe('roleshift demo (built CLI)', () => {
-  it('Given an empty folder, When roleshift demo runs there, Then it prints the summary and writes the snapshot (with the logs\' usage), the report and a store row', () => {
+  it("Given an empty folder, When roleshift demo runs there, Then it prints the summary and writes the snapshot (with the logs' usage), the report and a store row", () => {
     const run = runCli(['demo'], { cwd: work });
     expect(run.stderr).not.toMatch(/internal error/);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/3 accounts, \d+ IAM users/);
     expect(run.stdout).toMatch(/IAM users with long-lived credentials\s+\d+/);
     expect(run.stdout).toContain(join('.roleshift', 'demo', 'report.html'));
-    const snapshot = SnapshotSchema.parse(JSON.parse(readFileSync(join(work, '.roleshift', 'demo', 'snapshot.json'), 'utf8')));
+    const snapshot = SnapshotSchema.parse(
+      JSON.parse(readFileSync(join(work, '.roleshift', 'demo', 'snapshot.json'), 'utf8')),
+    );
     expect(snapshot.accounts).toHaveLength(3);
-    expect(snapshot.usage?.principals.some((principal) => principal.arn === 'arn:aws:iam::222222222222:user/github-actions-deploy')).toBe(true);
+    expect(
+      snapshot.usage?.principals.some(
+        (principal) => principal.arn === 'arn:aws:iam::222222222222:user/github-actions-deploy',
+      ),
+    ).toBe(true);
     expect(snapshot.usage?.federatedSessions.some((session) => session.kind === 'identity-center')).toBe(true);
     const html = readFileSync(join(work, '.roleshift', 'demo', 'report.html'), 'utf8');
     expect(html).toContain('id="roleshift-data"');
-    const history = JSON.parse(runCli(['history', '--json'], { cwd: work }).stdout) as { scans: Array<{ kpis: Record<string, number> }> };
+    const history = JSON.parse(runCli(['history', '--json'], { cwd: work }).stdout) as {
+      scans: Array<{ kpis: Record<string, number> }>;
+    };
     expect(history.scans).toHaveLength(1);
     expect(history.scans[0]?.kpis.human_idp_share).toBeGreaterThan(0);
   });
@@ -140,7 +173,9 @@ describeWithMoto('roleshift scan live (built CLI against moto)', (moto) => {
         PolicyName: 'gaad-only',
         PolicyDocument: JSON.stringify({
           Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: ['iam:GetAccountAuthorizationDetails', 'sts:GetCallerIdentity'], Resource: '*' }],
+          Statement: [
+            { Effect: 'Allow', Action: ['iam:GetAccountAuthorizationDetails', 'sts:GetCallerIdentity'], Resource: '*' },
+          ],
         }),
       }),
     );

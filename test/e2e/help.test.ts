@@ -23,19 +23,24 @@ const PATHS = commandPaths();
 
 describe('roleshift <command> --help (built CLI)', () => {
   it('Given the registry, When listed, Then it holds the report and serve commands among the rest', () => {
-    expect(PATHS.map((p) => p.path.join(' '))).toEqual(expect.arrayContaining(['scan', 'findings', 'plan', 'report', 'serve', 'demo']));
+    expect(PATHS.map((p) => p.path.join(' '))).toEqual(
+      expect.arrayContaining(['scan', 'findings', 'plan', 'report', 'serve', 'demo']),
+    );
   });
 
-  it.each(PATHS.map((p) => [p.path.join(' '), p] as const))('Given %s, When --help is asked, Then it shows examples that name the command', (name, { path, leaf }) => {
-    const run = runCli([...path, '--help'], { cwd: REPO_ROOT, env: cleanEnv({ NO_COLOR: '1' }) });
-    expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/\nExamples:\n/);
-    const examples = run.stdout.slice(run.stdout.indexOf('Examples:'));
-    expect(examples).toContain(`roleshift ${name}`);
-    if (leaf) {
-      expect(run.stdout).toContain('--json');
-      expect(run.stdout).toContain('--no-color');
-    }
-    expect(run.stdout).not.toMatch(/\u001b\[/);
-  });
+  it.each(PATHS.map((p) => [p.path.join(' '), p] as const))(
+    'Given %s, When --help is asked, Then it shows examples that name the command',
+    (name, { path, leaf }) => {
+      const run = runCli([...path, '--help'], { cwd: REPO_ROOT, env: cleanEnv({ NO_COLOR: '1' }) });
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(/\nExamples:\n/);
+      const examples = run.stdout.slice(run.stdout.indexOf('Examples:'));
+      expect(examples).toContain(`roleshift ${name}`);
+      if (leaf) {
+        expect(run.stdout).toContain('--json');
+        expect(run.stdout).toContain('--no-color');
+      }
+      expect(run.stdout).not.toMatch(/\u001b\[/);
+    },
+  );
 });

@@ -25,18 +25,27 @@ function comparable(snapshot: Snapshot) {
     ...rest,
     accounts: rest.accounts.map((account) => ({
       ...account,
-      roles: account.roles.map((role) => (role.name === 'RoleshiftAudit' ? { ...role, lastUsed: { state: 'unknown' } } : role)),
+      roles: account.roles.map((role) =>
+        role.name === 'RoleshiftAudit' ? { ...role, lastUsed: { state: 'unknown' } } : role,
+      ),
     })),
   };
 }
 
 /** Starts an org scan and SIGKILLs it once `after` accounts are reported finished. */
-function scanAndKill(env: NodeJS.ProcessEnv, after: number): Promise<{ signal: NodeJS.Signals | null; stderr: string }> {
+function scanAndKill(
+  env: NodeJS.ProcessEnv,
+  after: number,
+): Promise<{ signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUILT_CLI, 'scan', '--org', '--concurrency', '1', '--store', 'rs.duckdb', '-o', 'killed.json'], {
-      cwd: work,
-      env,
-    });
+    const child = spawn(
+      process.execPath,
+      [BUILT_CLI, 'scan', '--org', '--concurrency', '1', '--store', 'rs.duckdb', '-o', 'killed.json'],
+      {
+        cwd: work,
+        env,
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
@@ -55,12 +64,18 @@ describeWithMoto('scan --org with the built CLI', (moto) => {
     const killed = await scanAndKill(env, 3);
     expect(killed.signal).toBe('SIGKILL');
 
-    const resumed = runCli(['scan', '--org', '--resume', '--store', 'rs.duckdb', '-o', 'resumed.json', '--quiet'], { cwd: work, env });
+    const resumed = runCli(['scan', '--org', '--resume', '--store', 'rs.duckdb', '-o', 'resumed.json', '--quiet'], {
+      cwd: work,
+      env,
+    });
     expect(resumed.stderr).not.toMatch(/gap:/);
     expect(resumed.stderr).toMatch(/resuming org scan \S+: 3 account\(s\) already collected/);
     expect(resumed.status).toBe(0);
 
-    const fresh = runCli(['scan', '--org', '--store', 'fresh.duckdb', '-o', 'fresh.json', '--quiet'], { cwd: work, env });
+    const fresh = runCli(['scan', '--org', '--store', 'fresh.duckdb', '-o', 'fresh.json', '--quiet'], {
+      cwd: work,
+      env,
+    });
     expect(fresh.status).toBe(0);
 
     const resumedSnapshot = readSnapshot('resumed.json');
@@ -73,10 +88,13 @@ describeWithMoto('scan --org with the built CLI', (moto) => {
 
   it('given an organization with one suspended-looking gap, when scanned without TTY, then progress is plain lines and gaps exit 3', async () => {
     const org = await seedOrganization(moto(), { members: 2, usersPerAccount: 1 });
-    const run = runCli(['scan', '--org', '--accounts', `${org.memberAccountIds[0]},999999999999`, '--store', 'rs.duckdb'], {
-      cwd: work,
-      env: moto().env(),
-    });
+    const run = runCli(
+      ['scan', '--org', '--accounts', `${org.memberAccountIds[0]},999999999999`, '--store', 'rs.duckdb'],
+      {
+        cwd: work,
+        env: moto().env(),
+      },
+    );
     expect(run.stderr).toMatch(/accounts: 1\/1 done/);
     expect(run.stderr).toMatch(/gap: organizations:ListAccounts in 999999999999 failed: AccountNotFound/);
     expect(run.status).toBe(3);

@@ -7,7 +7,12 @@ import { TOOL_VERSION } from '../../src/version.js';
 import { BUILT_CLI, cleanEnv, ONE_ACCOUNT_FIXTURE, REPO_ROOT, runNode } from './run-cli.js';
 
 function npm(args: readonly string[], cwd: string): string {
-  const result = spawnSync('npm', args, { cwd, env: cleanEnv({ npm_config_update_notifier: 'false' }), encoding: 'utf8', timeout: 300_000 });
+  const result = spawnSync('npm', args, {
+    cwd,
+    env: cleanEnv({ npm_config_update_notifier: 'false' }),
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
   return result.stdout;
 }
@@ -35,7 +40,9 @@ describe('npm pack', () => {
   });
 
   it('Given the installed package, When roleshift --version runs from its bin, Then it prints the version', () => {
-    const run = runNode(join(installed, 'node_modules', 'roleshift', 'dist', 'cli', 'bin.js'), ['--version'], { cwd: installed });
+    const run = runNode(join(installed, 'node_modules', 'roleshift', 'dist', 'cli', 'bin.js'), ['--version'], {
+      cwd: installed,
+    });
     expect(run.status).toBe(0);
     expect(run.stdout.trim()).toBe(TOOL_VERSION);
     expect(existsSync(join(installed, 'node_modules', '.bin', 'roleshift'))).toBe(true);
@@ -58,7 +65,8 @@ describe('npm pack', () => {
     const files = readdirSync(join(installed, 'node_modules', 'roleshift'), { recursive: true }).map(String);
     expect(files).toContain(join('dist', 'cli', 'bin.js'));
     expect(files.some((file) => file.startsWith(join('examples', 'demo-estate')))).toBe(true);
-    expect(files.filter((file) => file.endsWith('.test.js') || file.startsWith('src') || file.startsWith('test'))).toEqual([]);
+    expect(
+      files.filter((file) => file.endsWith('.test.js') || file.startsWith('src') || file.startsWith('test')),
+    ).toEqual([]);
   });
 });
-

@@ -10,20 +10,35 @@ import { buildAccount, buildGap, buildKey, buildSnapshot, buildUser } from '../f
 import { CHROMIUM, HAVE_CHROMIUM, openWatchedPage, type WatchedPage } from './browser.js';
 import { REPO_ROOT, runCli } from './run-cli.js';
 
-if (!HAVE_CHROMIUM) process.stderr.write(`\n!!! ${CHROMIUM} not found: the browser tests of the HTML report are SKIPPED !!!\n\n`);
+if (!HAVE_CHROMIUM)
+  process.stderr.write(`\n!!! ${CHROMIUM} not found: the browser tests of the HTML report are SKIPPED !!!\n\n`);
 
 const NOW = new Date('2026-11-23T12:00:00Z');
-const PAYLOADS = ['</script><img src=x onerror=alert(1)>', '"><svg onload=alert(2)>', "'-alert(3)-'", '<!--', '\u2028x'];
+const PAYLOADS = [
+  '</script><img src=x onerror=alert(1)>',
+  '"><svg onload=alert(2)>',
+  "'-alert(3)-'",
+  '<!--',
+  '\u2028x',
+];
 
 function estate() {
-  const withPassword = { enabled: true, lastUsed: whenAt('2026-11-22T00:00:00Z'), lastChanged: NEVER, nextRotation: NEVER };
+  const withPassword = {
+    enabled: true,
+    lastUsed: whenAt('2026-11-22T00:00:00Z'),
+    lastChanged: NEVER,
+    nextRotation: NEVER,
+  };
   return buildSnapshot(
     [
       buildAccount('111111111111', {
         alias: PAYLOADS[1] ?? null,
         users: [
           buildUser(PAYLOADS[0] ?? 'x', { password: withPassword, tags: { owner: PAYLOADS[2] ?? '' } }),
-          buildUser('deploy-bot', { path: '/machines/', accessKeys: [buildKey({ lastRotated: whenAt('2024-11-23T12:00:00Z'), lastUsed: NEVER })] }),
+          buildUser('deploy-bot', {
+            path: '/machines/',
+            accessKeys: [buildKey({ lastRotated: whenAt('2024-11-23T12:00:00Z'), lastUsed: NEVER })],
+          }),
           buildUser('alice', { password: withPassword, groups: [PAYLOADS[3] ?? ''] }),
           buildUser('idle'),
         ],
@@ -155,7 +170,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the demo report in Chromium (built CLI)', () =>
   it('Given the demo estate, When its report renders, Then every section shows its real data', async () => {
     const { page } = watched;
     expect(await page.locator('#headline-count').innerText()).toBe('16');
-    expect(await page.locator('#headline-split').innerText()).toMatch(/\d+\s+people[\s\S]*\d+\s+machines[\s\S]*1\s+accepted exceptions/);
+    expect(await page.locator('#headline-split').innerText()).toMatch(
+      /\d+\s+people[\s\S]*\d+\s+machines[\s\S]*1\s+accepted exceptions/,
+    );
     expect(await page.locator('#trend-chart svg circle').count()).toBe(2);
     const kpis = await page.locator('#kpis').innerText();
     expect(kpis).toMatch(/16\s+IAM users with long-lived credentials/);
@@ -166,7 +183,16 @@ describe.skipIf(!HAVE_CHROMIUM)('the demo report in Chromium (built CLI)', () =>
     expect(await page.locator('#roles-table tbody tr').count()).toBeGreaterThan(0);
     expect(await page.locator('#exceptions-table').innerText()).toContain('signing-service-partner');
     expect(await page.locator('#remediation-stages').innerText()).toMatch(/17\s+not started/);
-    expect(await page.locator('nav a').allInnerTexts()).toEqual(['Overview', 'Trend', 'Accounts', 'Users', 'Key ages', 'Roles', 'Exceptions', 'Remediation']);
+    expect(await page.locator('nav a').allInnerTexts()).toEqual([
+      'Overview',
+      'Trend',
+      'Accounts',
+      'Users',
+      'Key ages',
+      'Roles',
+      'Exceptions',
+      'Remediation',
+    ]);
     expect(watched.problems).toEqual([]);
     expect(watched.blocked).toEqual([]);
   });
@@ -207,7 +233,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the demo report in Chromium (built CLI)', () =>
     }
     await page.locator('#filter-kind').selectOption('');
     await page.locator('#filter-severity').selectOption('high');
-    for (const cell of await rows.locator('td:nth-child(6) .badge').allInnerTexts()) expect(['high', 'critical']).toContain(cell);
+    for (const cell of await rows.locator('td:nth-child(6) .badge').allInnerTexts())
+      expect(['high', 'critical']).toContain(cell);
     expect(await page.locator('#users-count').innerText()).toMatch(/^\d+ of 17 users$/);
     await page.locator('#filter-severity').selectOption('');
     expect(await rows.count()).toBe(17);

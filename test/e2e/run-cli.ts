@@ -13,7 +13,11 @@ export interface CliRun {
 }
 
 /** Runs a roleshift entry point as a user would: a separate process, its own cwd and env. */
-export function runNode(script: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): CliRun {
+export function runNode(
+  script: string,
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): CliRun {
   const result = spawnSync(process.execPath, [script, ...args], {
     cwd: options.cwd,
     env: options.env ?? cleanEnv(),

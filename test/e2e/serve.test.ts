@@ -16,7 +16,13 @@ function get(url: string, options: { method?: string; host?: string } = {}): Pro
   return new Promise((resolvePromise, reject) => {
     const target = new URL(url);
     const req = request(
-      { host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: options.method ?? 'GET', headers: options.host ? { host: options.host } : {} },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: `${target.pathname}${target.search}`,
+        method: options.method ?? 'GET',
+        headers: options.host ? { host: options.host } : {},
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -45,7 +51,10 @@ describe('roleshift serve (built CLI)', () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'roleshift-serve-'));
     expect(runCli(['demo', '--store', 'rs.duckdb', '--out-dir', 'demo'], { cwd: work }).status).toBe(0);
-    server = spawn(process.execPath, [BUILT_CLI, 'serve', '--store', 'rs.duckdb', '--json'], { cwd: work, env: cleanEnv() });
+    server = spawn(process.execPath, [BUILT_CLI, 'serve', '--store', 'rs.duckdb', '--json'], {
+      cwd: work,
+      env: cleanEnv(),
+    });
     exited = new Promise((resolvePromise) => server.once('exit', (code) => resolvePromise(code)));
     url = await new Promise<string>((resolvePromise, reject) => {
       let out = '';

@@ -3,7 +3,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CreateRoleCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand, TagUserCommand, CreateAccessKeyCommand } from '@aws-sdk/client-iam';
+import {
+  CreateRoleCommand,
+  CreateUserCommand,
+  IAMClient,
+  PutUserPolicyCommand,
+  TagUserCommand,
+  CreateAccessKeyCommand,
+} from '@aws-sdk/client-iam';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeWithMoto } from '../harness/moto.js';
 import { startGapProxy } from '../remediate/moto-gap-proxy.js';
@@ -28,21 +35,39 @@ describe.skipIf(!HAVE_CHROMIUM)('the HTML report against hostile AWS data', () =
   describeWithMoto('roleshift scan (live, moto) then roleshift report', (moto) => {
     it('Given tags, a role description and a policy Sid holding script payloads, When scanned and rendered, Then they show as text, no script runs and no request leaves the page', async () => {
       const iam = new IAMClient({ endpoint: moto().endpoint, region: moto().region, credentials: moto().credentials });
-      await iam.send(new CreateUserCommand({ UserName: 'mallory', Tags: PAYLOADS.map((value, i) => ({ Key: `payload${i}`, Value: value })) }));
+      await iam.send(
+        new CreateUserCommand({
+          UserName: 'mallory',
+          Tags: PAYLOADS.map((value, i) => ({ Key: `payload${i}`, Value: value })),
+        }),
+      );
       await iam.send(new TagUserCommand({ UserName: 'mallory', Tags: [{ Key: 'owner', Value: PAYLOADS[0] ?? '' }] }));
       await iam.send(new CreateAccessKeyCommand({ UserName: 'mallory' }));
       await iam.send(
         new PutUserPolicyCommand({
           UserName: 'mallory',
           PolicyName: 'inline',
-          PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'x</script><img src=x onerror=alert(5)>', Effect: 'Allow', Action: '*', Resource: '*' }] }),
+          PolicyDocument: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Sid: 'x</script><img src=x onerror=alert(5)>', Effect: 'Allow', Action: '*', Resource: '*' }],
+          }),
         }),
       );
       await iam.send(
         new CreateRoleCommand({
           RoleName: 'open-trust',
           Description: PAYLOADS[0],
-          AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'x</script><svg onload=alert(6)>', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }] }),
+          AssumeRolePolicyDocument: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'x</script><svg onload=alert(6)>',
+                Effect: 'Allow',
+                Principal: { AWS: '*' },
+                Action: 'sts:AssumeRole',
+              },
+            ],
+          }),
         }),
       );
 
@@ -80,7 +105,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the HTML report against hostile AWS data', () =
         expect(roles).toContain('open-trust');
         // Nothing the data describes became an element or an event handler.
         expect(await page.locator('img').count()).toBe(0);
-        expect(await page.locator('svg[onload], [onerror], [onload], [onclick], a[href^="javascript:"]').count()).toBe(0);
+        expect(await page.locator('svg[onload], [onerror], [onload], [onclick], a[href^="javascript:"]').count()).toBe(
+          0,
+        );
         expect(await page.locator('script').count()).toBe(2);
         expect(watched.problems).toEqual([]);
         expect(watched.blocked).toEqual([]);
@@ -91,7 +118,12 @@ describe.skipIf(!HAVE_CHROMIUM)('the HTML report against hostile AWS data', () =
 
     it('Given a user switched off by remediate, When reported, Then the page shows its stage and the journal entry', async () => {
       const iam = new IAMClient({ endpoint: moto().endpoint, region: moto().region, credentials: moto().credentials });
-      await iam.send(new CreateUserCommand({ UserName: 'ci-deploy', Tags: [{ Key: 'purpose', Value: 'deploy from GitHub Actions' }] }));
+      await iam.send(
+        new CreateUserCommand({
+          UserName: 'ci-deploy',
+          Tags: [{ Key: 'purpose', Value: 'deploy from GitHub Actions' }],
+        }),
+      );
       await iam.send(new CreateAccessKeyCommand({ UserName: 'ci-deploy' }));
       await iam.send(new CreateUserCommand({ UserName: 'bob' }));
       await iam.send(new CreateAccessKeyCommand({ UserName: 'bob' }));
@@ -102,10 +134,24 @@ describe.skipIf(!HAVE_CHROMIUM)('the HTML report against hostile AWS data', () =
       let start;
       try {
         start = await new Promise<{ status: number | null; stderr: string }>((resolvePromise, reject) => {
-          const child = spawn(process.execPath, [BUILT_CLI, 'remediate', 'start', '123456789012/ci-deploy', '--apply', '--yes', '--force', '--store', 'rs.duckdb'], {
-            cwd: work,
-            env: moto().env({ AWS_ENDPOINT_URL: proxy.endpoint }),
-          });
+          const child = spawn(
+            process.execPath,
+            [
+              BUILT_CLI,
+              'remediate',
+              'start',
+              '123456789012/ci-deploy',
+              '--apply',
+              '--yes',
+              '--force',
+              '--store',
+              'rs.duckdb',
+            ],
+            {
+              cwd: work,
+              env: moto().env({ AWS_ENDPOINT_URL: proxy.endpoint }),
+            },
+          );
           let stderr = '';
           child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
           child.on('error', reject);
@@ -116,7 +162,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the HTML report against hostile AWS data', () =
       }
       expect(start.stderr).not.toMatch(/internal error/);
       expect(start.status).toBe(0);
-      expect(runCli(['report', '--store', 'rs.duckdb', '-o', 'report.html'], { cwd: work, env: moto().env() }).status).toBe(0);
+      expect(
+        runCli(['report', '--store', 'rs.duckdb', '-o', 'report.html'], { cwd: work, env: moto().env() }).status,
+      ).toBe(0);
 
       const reportUrl = pathToFileURL(join(work, 'report.html')).href;
       const watched = await openWatchedPage((url) => url === reportUrl);
@@ -127,9 +175,13 @@ describe.skipIf(!HAVE_CHROMIUM)('the HTML report against hostile AWS data', () =
         expect(stages).toMatch(/1\s+switched off/);
         expect(stages).toMatch(/1\s+not started/);
         expect(await page.locator('#operations-table tbody tr').count()).toBe(1);
-        expect(await page.locator('#operations-table tbody tr').first().innerText()).toMatch(/ci-deploy[\s\S]*start[\s\S]*done/);
+        expect(await page.locator('#operations-table tbody tr').first().innerText()).toMatch(
+          /ci-deploy[\s\S]*start[\s\S]*done/,
+        );
         await page.locator('#filter-account').selectOption('123456789012');
-        expect(await page.locator('#users-table tr.user-row', { hasText: 'ci-deploy' }).locator('td').last().innerText()).toBe('switched off');
+        expect(
+          await page.locator('#users-table tr.user-row', { hasText: 'ci-deploy' }).locator('td').last().innerText(),
+        ).toBe('switched off');
         expect(watched.problems).toEqual([]);
         expect(watched.blocked).toEqual([]);
       } finally {

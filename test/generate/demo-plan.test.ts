@@ -19,7 +19,9 @@ import { analyzeTrustPolicy } from '../../src/policy/trust.js';
 
 /** The demo estate end to end: scan files → classify → plan → generate → validators → ci-migrate. */
 const ESTATE = fileURLToPath(new URL('../../examples/demo-estate/', import.meta.url));
-const WORKFLOW = fileURLToPath(new URL('../../examples/workflows/webapp/.github/workflows/deploy.yml', import.meta.url));
+const WORKFLOW = fileURLToPath(
+  new URL('../../examples/workflows/webapp/.github/workflows/deploy.yml', import.meta.url),
+);
 const AS_OF = new Date('2026-11-20T00:00:00Z');
 const scratch = mkdtempSync(join(tmpdir(), 'roleshift-demo-plan-'));
 let snapshot: Snapshot;
@@ -27,14 +29,23 @@ let plan: MigrationPlan;
 
 beforeAll(async () => {
   snapshot = await collectFromFiles(ESTATE, { now: () => AS_OF });
-  plan = planMigration(snapshot, { classifications: classifyUsers(snapshot, { config: DEFAULT_CONFIG }), config: DEFAULT_CONFIG, now: AS_OF, externalIdSeed: 'demo-seed-0001' });
+  plan = planMigration(snapshot, {
+    classifications: classifyUsers(snapshot, { config: DEFAULT_CONFIG }),
+    config: DEFAULT_CONFIG,
+    now: AS_OF,
+    externalIdSeed: 'demo-seed-0001',
+  });
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('the demo estate plan', () => {
   it('Given the demo estate, when planned, then every IAM user has a plan with the strategy its kind calls for', () => {
-    expect(plan.users.map((user) => user.userArn).sort()).toEqual(snapshot.accounts.flatMap((account) => account.users.map((user) => user.arn)).sort());
-    const strategies = Object.fromEntries(plan.users.map((user) => [`${user.accountId}/${user.userName}`, user.strategy]));
+    expect(plan.users.map((user) => user.userArn).sort()).toEqual(
+      snapshot.accounts.flatMap((account) => account.users.map((user) => user.arn)).sort(),
+    );
+    const strategies = Object.fromEntries(
+      plan.users.map((user) => [`${user.accountId}/${user.userName}`, user.strategy]),
+    );
     expect(strategies).toMatchObject({
       '111111111111/breakglass-admin': 'keep-break-glass',
       '111111111111/maria.garcia': 'identity-center',
@@ -52,7 +63,11 @@ describe('the demo estate plan', () => {
   it('Given a person with users in three accounts, when planned, then one config file has a profile per account', () => {
     const maria = plan.users.find((user) => user.userName === 'maria.garcia');
     const profiles = maria?.artifacts.find((artifact) => artifact.kind === 'cli-profiles');
-    expect(profiles?.kind === 'cli-profiles' && profiles.profiles.map((profile) => profile.accountId)).toEqual(['111111111111', '222222222222', '333333333333']);
+    expect(profiles?.kind === 'cli-profiles' && profiles.profiles.map((profile) => profile.accountId)).toEqual([
+      '111111111111',
+      '222222222222',
+      '333333333333',
+    ]);
   });
 
   it('Given the GitHub deploy user, when planned, then its role trusts only acme/webapp on main and passes the trust analyzer', () => {
@@ -70,7 +85,11 @@ describe('the demo estate plan', () => {
       .flatMap((user) => user.artifacts)
       .filter((artifact): artifact is RoleArtifact => artifact.kind === 'role');
     expect(roles.length).toBeGreaterThan(0);
-    for (const role of roles) expect({ role: role.name, issues: analyzeTrustPolicy(role.trustPolicy, { accountId: role.accountId }) }).toEqual({ role: role.name, issues: [] });
+    for (const role of roles)
+      expect({ role: role.name, issues: analyzeTrustPolicy(role.trustPolicy, { accountId: role.accountId }) }).toEqual({
+        role: role.name,
+        issues: [],
+      });
   });
 
   it('Given the demo plan, when generated in every format, then Terraform parses, CloudFormation lints clean and the output is deterministic', async () => {
@@ -82,11 +101,14 @@ describe('the demo estate plan', () => {
         const path = join(scratch, format, file.path);
         mkdirSync(dirname(path), { recursive: true });
         writeFileSync(path, file.content);
-        if (file.path.endsWith('.tf')) await expect(parseHcl(file.path, file.content)).resolves.toHaveProperty('resource');
+        if (file.path.endsWith('.tf'))
+          await expect(parseHcl(file.path, file.content)).resolves.toHaveProperty('resource');
         if (file.path.endsWith('.json')) expect(() => JSON.parse(file.content)).not.toThrow();
       }
       if (format === 'cloudformation') {
-        const templates = files.filter((file) => file.path.startsWith('cloudformation/')).map((file) => join(scratch, format, file.path));
+        const templates = files
+          .filter((file) => file.path.startsWith('cloudformation/'))
+          .map((file) => join(scratch, format, file.path));
         const lint = spawnSync('cfn-lint', templates, { encoding: 'utf8' });
         expect(lint.stdout + lint.stderr).toBe('');
         expect(lint.status).toBe(0);

@@ -42,49 +42,115 @@ export function planningEstate(): { snapshot: Snapshot; classifications: Classif
       },
     ],
     users: [
-      buildUser('alice', {
-        tags: { email: 'alice@acme.example', team: 'platform' },
-        groups: ['developers'],
-        password: { enabled: true, lastUsed: whenAt('2026-11-20T00:00:00Z'), lastChanged: NEVER, nextRotation: NEVER },
-        mfaActive: true,
-        accessKeys: [buildKey({ lastUsed: whenAt('2026-11-01T00:00:00Z') })],
-      }, PROD),
-      buildUser('github-deploy', {
-        tags: { repo: 'acme/site', branch: 'main', owner: 'platform-team', team: 'platform' },
-        attachedPolicies: [{ arn: `arn:aws:iam::${PROD}:policy/team/deploy-site`, name: 'deploy-site' }],
-        accessKeys: [buildKey({ lastUsed: whenAt('2026-11-22T00:00:00Z') })],
-      }, PROD),
-      buildUser('gitlab-ci', {
-        tags: { gitlab_project: 'acme/infra', owner: 'infra' },
-        inlinePolicies: [{ name: 'ecr-push', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ecr:*', Resource: '*' }] } }],
-        accessKeys: [buildKey({ lastUsed: whenAt('2026-10-01T00:00:00Z') })],
-      }, PROD),
-      buildUser('orders-worker', {
-        tags: { owner: 'orders', 'cost-center': 'CC-42' },
-        inlinePolicies: [{ name: 'sqs', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'], Resource: `arn:aws:sqs:us-east-1:${PROD}:orders` }] } }],
-        accessKeys: [buildKey()],
-      }, PROD),
-      buildUser('backup-agent', {
-        tags: { owner: 'ops', certificate_cn: 'backup01.dc1.acme.example' },
-        attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/AmazonS3FullAccess', name: 'AmazonS3FullAccess' }],
-        accessKeys: [buildKey({ lastUsed: whenAt('2026-11-23T01:00:00Z') })],
-      }, PROD),
-      buildUser('datadog', {
-        tags: { vendor: 'Datadog', vendor_account_id: '464622532012', owner: 'sre' },
-        attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/SecurityAudit', name: 'SecurityAudit' }],
-        accessKeys: [buildKey()],
-      }, PROD),
-      buildUser('signing-service', {
-        tags: { vendor: 'SignCo', vendor_assume_role: 'false', owner: 'payments' },
-        inlinePolicies: [{ name: 'kms', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:Sign', Resource: `arn:aws:kms:us-east-1:${PROD}:key/1234` }] } }],
-        accessKeys: [buildKey()],
-      }, PROD),
-      buildUser('breakglass', {
-        password: { enabled: true, lastUsed: NEVER, lastChanged: NEVER, nextRotation: NEVER },
-        mfaActive: true,
-        mfaDevices: [{ serial: null, kind: 'hardware', enabledAt: whenAt('2025-01-01T00:00:00Z') }],
-        attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/AdministratorAccess', name: 'AdministratorAccess' }],
-      }, PROD),
+      buildUser(
+        'alice',
+        {
+          tags: { email: 'alice@acme.example', team: 'platform' },
+          groups: ['developers'],
+          password: {
+            enabled: true,
+            lastUsed: whenAt('2026-11-20T00:00:00Z'),
+            lastChanged: NEVER,
+            nextRotation: NEVER,
+          },
+          mfaActive: true,
+          accessKeys: [buildKey({ lastUsed: whenAt('2026-11-01T00:00:00Z') })],
+        },
+        PROD,
+      ),
+      buildUser(
+        'github-deploy',
+        {
+          tags: { repo: 'acme/site', branch: 'main', owner: 'platform-team', team: 'platform' },
+          attachedPolicies: [{ arn: `arn:aws:iam::${PROD}:policy/team/deploy-site`, name: 'deploy-site' }],
+          accessKeys: [buildKey({ lastUsed: whenAt('2026-11-22T00:00:00Z') })],
+        },
+        PROD,
+      ),
+      buildUser(
+        'gitlab-ci',
+        {
+          tags: { gitlab_project: 'acme/infra', owner: 'infra' },
+          inlinePolicies: [
+            {
+              name: 'ecr-push',
+              document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ecr:*', Resource: '*' }] },
+            },
+          ],
+          accessKeys: [buildKey({ lastUsed: whenAt('2026-10-01T00:00:00Z') })],
+        },
+        PROD,
+      ),
+      buildUser(
+        'orders-worker',
+        {
+          tags: { owner: 'orders', 'cost-center': 'CC-42' },
+          inlinePolicies: [
+            {
+              name: 'sqs',
+              document: {
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Effect: 'Allow',
+                    Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'],
+                    Resource: `arn:aws:sqs:us-east-1:${PROD}:orders`,
+                  },
+                ],
+              },
+            },
+          ],
+          accessKeys: [buildKey()],
+        },
+        PROD,
+      ),
+      buildUser(
+        'backup-agent',
+        {
+          tags: { owner: 'ops', certificate_cn: 'backup01.dc1.acme.example' },
+          attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/AmazonS3FullAccess', name: 'AmazonS3FullAccess' }],
+          accessKeys: [buildKey({ lastUsed: whenAt('2026-11-23T01:00:00Z') })],
+        },
+        PROD,
+      ),
+      buildUser(
+        'datadog',
+        {
+          tags: { vendor: 'Datadog', vendor_account_id: '464622532012', owner: 'sre' },
+          attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/SecurityAudit', name: 'SecurityAudit' }],
+          accessKeys: [buildKey()],
+        },
+        PROD,
+      ),
+      buildUser(
+        'signing-service',
+        {
+          tags: { vendor: 'SignCo', vendor_assume_role: 'false', owner: 'payments' },
+          inlinePolicies: [
+            {
+              name: 'kms',
+              document: {
+                Version: '2012-10-17',
+                Statement: [
+                  { Effect: 'Allow', Action: 'kms:Sign', Resource: `arn:aws:kms:us-east-1:${PROD}:key/1234` },
+                ],
+              },
+            },
+          ],
+          accessKeys: [buildKey()],
+        },
+        PROD,
+      ),
+      buildUser(
+        'breakglass',
+        {
+          password: { enabled: true, lastUsed: NEVER, lastChanged: NEVER, nextRotation: NEVER },
+          mfaActive: true,
+          mfaDevices: [{ serial: null, kind: 'hardware', enabledAt: whenAt('2025-01-01T00:00:00Z') }],
+          attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/AdministratorAccess', name: 'AdministratorAccess' }],
+        },
+        PROD,
+      ),
       buildUser('mystery', { accessKeys: [buildKey({ lastUsed: NEVER })] }, PROD),
     ],
   });
@@ -101,9 +167,38 @@ export function planningEstate(): { snapshot: Snapshot; classifications: Classif
       },
     ],
     users: [
-      buildUser('alice.smith', { tags: { email: 'alice@acme.example' }, attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/PowerUserAccess', name: 'PowerUserAccess' }] }, DEV),
-      buildUser('preview-ci', { tags: { github_repo: 'acme/web', environment_name: 'preview' }, attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/AWSLambda_FullAccess', name: 'AWSLambda_FullAccess' }] }, DEV),
-      buildUser('report-fn', { tags: { function_name: 'nightly-report' }, inlinePolicies: [{ name: 'logs', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: '*' }] } }] }, DEV),
+      buildUser(
+        'alice.smith',
+        {
+          tags: { email: 'alice@acme.example' },
+          attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/PowerUserAccess', name: 'PowerUserAccess' }],
+        },
+        DEV,
+      ),
+      buildUser(
+        'preview-ci',
+        {
+          tags: { github_repo: 'acme/web', environment_name: 'preview' },
+          attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/AWSLambda_FullAccess', name: 'AWSLambda_FullAccess' }],
+        },
+        DEV,
+      ),
+      buildUser(
+        'report-fn',
+        {
+          tags: { function_name: 'nightly-report' },
+          inlinePolicies: [
+            {
+              name: 'logs',
+              document: {
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: '*' }],
+              },
+            },
+          ],
+        },
+        DEV,
+      ),
     ],
   });
   const snapshot = buildSnapshot([prod, dev]);

@@ -13,7 +13,10 @@ import { planMigration } from '../../src/plan/plan.js';
 import { DEV, NOW, planningEstate, PROD, SEED } from './estate.js';
 
 const GOLDEN = new URL('./golden/', import.meta.url).pathname;
-const CONFIG: RoleshiftConfig = { ...DEFAULT_CONFIG, ownershipDefaults: { owner: 'cloud-platform', 'cost-center': 'CC-1000' } };
+const CONFIG: RoleshiftConfig = {
+  ...DEFAULT_CONFIG,
+  ownershipDefaults: { owner: 'cloud-platform', 'cost-center': 'CC-1000' },
+};
 const scratch = mkdtempSync(join(tmpdir(), 'roleshift-generate-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -49,23 +52,30 @@ function listFiles(root: string): string[] {
   return out.sort();
 }
 
-const available = (command: string, args: string[]): boolean => spawnSync(command, args, { stdio: 'ignore' }).status === 0;
+const available = (command: string, args: string[]): boolean =>
+  spawnSync(command, args, { stdio: 'ignore' }).status === 0;
 
 describe('generate', () => {
-  it.each(GENERATE_FORMATS)('Given the planning estate, when generating %s, then the files equal the golden files', (format) => {
-    const files = generate(format);
-    const root = join(GOLDEN, format);
-    if (process.env.UPDATE_GOLDEN === '1') {
-      rmSync(root, { recursive: true, force: true });
-      writeAll(files, root);
-    }
-    expect(files.map((file) => file.path)).toEqual(listFiles(root));
-    for (const file of files) expect(file.content, file.path).toBe(readFileSync(join(root, file.path), 'utf8'));
-  });
+  it.each(GENERATE_FORMATS)(
+    'Given the planning estate, when generating %s, then the files equal the golden files',
+    (format) => {
+      const files = generate(format);
+      const root = join(GOLDEN, format);
+      if (process.env.UPDATE_GOLDEN === '1') {
+        rmSync(root, { recursive: true, force: true });
+        writeAll(files, root);
+      }
+      expect(files.map((file) => file.path)).toEqual(listFiles(root));
+      for (const file of files) expect(file.content, file.path).toBe(readFileSync(join(root, file.path), 'utf8'));
+    },
+  );
 
-  it.each(GENERATE_FORMATS)('Given the same estate in another order, when generating %s, then the output is byte-identical', (format) => {
-    expect(generate(format, true)).toEqual(generate(format));
-  });
+  it.each(GENERATE_FORMATS)(
+    'Given the same estate in another order, when generating %s, then the output is byte-identical',
+    (format) => {
+      expect(generate(format, true)).toEqual(generate(format));
+    },
+  );
 
   it('Given the Terraform output, when every file is parsed with hcl2json, then each parses and holds the expected resources', async () => {
     const files = generate('terraform').filter((file) => file.path.endsWith('.tf'));
@@ -83,7 +93,10 @@ describe('generate', () => {
       'gitlab_ci_oidc',
       'orders_worker_ecs_task',
     ]);
-    expect(Object.keys(prod.aws_iam_openid_connect_provider ?? {}).sort()).toEqual(['gitlab_com', 'token_actions_githubusercontent_com']);
+    expect(Object.keys(prod.aws_iam_openid_connect_provider ?? {}).sort()).toEqual([
+      'gitlab_com',
+      'token_actions_githubusercontent_com',
+    ]);
     // The provider already exists in the dev account: referenced, not created again.
     expect(parsed.get(`terraform/account-${DEV}/main.tf`)?.aws_iam_openid_connect_provider).toBeUndefined();
     const ic = parsed.get('terraform/identity-center/main.tf') ?? {};
@@ -95,35 +108,58 @@ describe('generate', () => {
     expect(Object.keys(account.aws_cloudwatch_event_rule ?? {})).toHaveLength(5);
   });
 
-  it.skipIf(!available('terraform', ['version']))('Given the Terraform output, when checked with terraform fmt, then it is already canonical', () => {
-    const root = join(scratch, 'fmt');
-    writeAll(generate('terraform'), root);
-    const result = spawnSync('terraform', ['fmt', '-check', '-recursive', '-diff', join(root, 'terraform')], { encoding: 'utf8' });
-    expect(result.stdout).toBe('');
-    expect(result.status).toBe(0);
-  });
+  it.skipIf(!available('terraform', ['version']))(
+    'Given the Terraform output, when checked with terraform fmt, then it is already canonical',
+    () => {
+      const root = join(scratch, 'fmt');
+      writeAll(generate('terraform'), root);
+      const result = spawnSync('terraform', ['fmt', '-check', '-recursive', '-diff', join(root, 'terraform')], {
+        encoding: 'utf8',
+      });
+      expect(result.stdout).toBe('');
+      expect(result.status).toBe(0);
+    },
+  );
 
   it('Given the CloudFormation output, when linted with cfn-lint, then there are zero errors and warnings', () => {
     const root = join(scratch, 'cfn');
-    const files = generate('cloudformation').filter((file) => file.path.endsWith('.yaml') && file.path.startsWith('cloudformation/'));
+    const files = generate('cloudformation').filter(
+      (file) => file.path.endsWith('.yaml') && file.path.startsWith('cloudformation/'),
+    );
     expect(files.length).toBe(5);
     writeAll(files, root);
-    const result = spawnSync('cfn-lint', files.map((file) => join(root, file.path)), { encoding: 'utf8' });
+    const result = spawnSync(
+      'cfn-lint',
+      files.map((file) => join(root, file.path)),
+      { encoding: 'utf8' },
+    );
     expect(result.error).toBeUndefined();
     expect(result.stdout + result.stderr).toBe('');
     expect(result.status).toBe(0);
   });
 
   it('Given the CloudFormation output, when read, then every role, permission set, topic and SCP carries owner and cost-centre tags', () => {
-    const tagged = ['AWS::IAM::Role', 'AWS::SSO::PermissionSet', 'AWS::SNS::Topic', 'AWS::Organizations::Policy', 'AWS::RolesAnywhere::Profile'];
+    const tagged = [
+      'AWS::IAM::Role',
+      'AWS::SSO::PermissionSet',
+      'AWS::SNS::Topic',
+      'AWS::Organizations::Policy',
+      'AWS::RolesAnywhere::Profile',
+    ];
     let seen = 0;
     for (const file of generate('cloudformation').filter((f) => f.path.startsWith('cloudformation/'))) {
-      const template = parseYaml(file.content) as { Resources: Record<string, { Type: string; Properties: { Tags?: Array<{ Key: string; Value: string }> } }> };
+      const template = parseYaml(file.content) as {
+        Resources: Record<string, { Type: string; Properties: { Tags?: Array<{ Key: string; Value: string }> } }>;
+      };
       for (const [name, resource] of Object.entries(template.Resources)) {
         if (!tagged.includes(resource.Type)) continue;
         seen += 1;
         const tags = Object.fromEntries((resource.Properties.Tags ?? []).map((tag) => [tag.Key, tag.Value]));
-        expect({ name, owner: Boolean(tags.owner), costCentre: Boolean(tags['cost-center']) }).toEqual({ name, owner: true, costCentre: true });
+        expect({ name, owner: Boolean(tags.owner), costCentre: Boolean(tags['cost-center']) }).toEqual({
+          name,
+          owner: true,
+          costCentre: true,
+        });
       }
     }
     expect(seen).toBe(12);
@@ -156,7 +192,13 @@ describe('exception drafts', () => {
     const draft = generate('json').find((file) => file.path === 'exceptions/drafts.yaml');
     if (!draft) throw new Error('no draft generated');
     expect(parseExceptions(draft.content, 'drafts.yaml')).toMatchObject([
-      { account: PROD, user: 'signing-service', owner: 'payments', expires: '2027-02-21', controls: { scopedPolicy: true, rotationDays: 90 } },
+      {
+        account: PROD,
+        user: 'signing-service',
+        owner: 'payments',
+        expires: '2027-02-21',
+        controls: { scopedPolicy: true, rotationDays: 90 },
+      },
     ]);
   });
 });

@@ -47,7 +47,9 @@ export async function exportAccountWithCli(env: NodeJS.ProcessEnv, dir: string):
   save('list-account-aliases.json', await awsIam(env, ['list-account-aliases']));
   const providers = await awsIam(env, ['list-open-id-connect-providers']);
   save('list-open-id-connect-providers.json', providers);
-  const arns = ((JSON.parse(providers) as { OpenIDConnectProviderList?: Array<{ Arn?: string }> }).OpenIDConnectProviderList ?? [])
+  const arns = (
+    (JSON.parse(providers) as { OpenIDConnectProviderList?: Array<{ Arn?: string }> }).OpenIDConnectProviderList ?? []
+  )
     .map((entry) => entry.Arn)
     .filter((arn): arn is string => typeof arn === 'string');
   for (const arn of arns) {

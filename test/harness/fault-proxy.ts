@@ -1,4 +1,10 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -45,7 +51,10 @@ function isJsonProtocol(headers: IncomingMessage['headers']): boolean {
 function answerFault(response: ServerResponse, headers: IncomingMessage['headers'], kind: 'throttle' | 'server'): void {
   if (isJsonProtocol(headers)) {
     const type = kind === 'throttle' ? 'ThrottlingException' : 'ServiceUnavailableException';
-    response.writeHead(kind === 'throttle' ? 400 : 500, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type });
+    response.writeHead(kind === 'throttle' ? 400 : 500, {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amzn-errortype': type,
+    });
     response.end(JSON.stringify({ __type: type, message: 'injected by fault proxy' }));
     return;
   }

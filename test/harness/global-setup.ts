@@ -4,7 +4,9 @@ import { MOTO_AVAILABLE } from './moto-available.js';
 export default function setup(): void {
   if (MOTO_AVAILABLE) return;
   if (process.env.CI === 'true') {
-    throw new Error('moto_server is not on PATH: CI needs it for the integration tests (pip install "moto[server]==5.2.1").');
+    throw new Error(
+      'moto_server is not on PATH: CI needs it for the integration tests (pip install "moto[server]==5.2.1").',
+    );
   }
   process.stderr.write(
     '\n\u001b[33m!!! moto_server not found: every integration test will be SKIPPED. Install moto[server] 5.2.1 to run them. !!!\u001b[0m\n\n',

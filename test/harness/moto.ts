@@ -19,7 +19,9 @@ export interface Moto {
   env(extra?: Record<string, string>): NodeJS.ProcessEnv;
 }
 
-export async function startMoto(options: { managedPolicies?: boolean } = {}): Promise<Moto & { stop(): Promise<void> }> {
+export async function startMoto(
+  options: { managedPolicies?: boolean } = {},
+): Promise<Moto & { stop(): Promise<void> }> {
   const server = await startMotoProcess(options);
   const endpoint = server.endpoint;
   const credentials = { accessKeyId: 'AKIAMOTOTESTHARNESS1', secretAccessKey: 'moto-test-secret-not-real' };
@@ -62,9 +64,10 @@ export function describeWithMoto(
   options: { managedPolicies?: boolean } = {},
 ): void {
   if (!MOTO_AVAILABLE) {
-    describe.skip(`${name} (moto_server not found: integration tests skipped)`, () => body(() => {
-      throw new Error('moto unavailable');
-    }));
+    describe.skip(`${name} (moto_server not found: integration tests skipped)`, () =>
+      body(() => {
+        throw new Error('moto unavailable');
+      }));
     return;
   }
   describe(name, () => {

@@ -18,7 +18,11 @@ export interface RolesAnywhereStandIn {
   close(): Promise<void>;
 }
 
-export type RolesAnywhereAnswer = (seen: RolesAnywhereSeen) => { status: number; body: unknown; headers?: Record<string, string> };
+export type RolesAnywhereAnswer = (seen: RolesAnywhereSeen) => {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+};
 
 export const ONE_ANCHOR_ONE_PROFILE: RolesAnywhereAnswer = ({ path }) =>
   path === '/trustanchors'
@@ -26,13 +30,27 @@ export const ONE_ANCHOR_ONE_PROFILE: RolesAnywhereAnswer = ({ path }) =>
         status: 200,
         body: {
           trustAnchors: [
-            { trustAnchorArn: 'arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/onprem', name: 'onprem-ca', enabled: true, source: { sourceType: 'CERTIFICATE_BUNDLE' } },
+            {
+              trustAnchorArn: 'arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/onprem',
+              name: 'onprem-ca',
+              enabled: true,
+              source: { sourceType: 'CERTIFICATE_BUNDLE' },
+            },
           ],
         },
       }
     : {
         status: 200,
-        body: { profiles: [{ profileArn: 'arn:aws:rolesanywhere:us-east-1:123456789012:profile/backup', name: 'backup', enabled: true, roleArns: [] }] },
+        body: {
+          profiles: [
+            {
+              profileArn: 'arn:aws:rolesanywhere:us-east-1:123456789012:profile/backup',
+              name: 'backup',
+              enabled: true,
+              roleArns: [],
+            },
+          ],
+        },
       };
 
 export async function startRolesAnywhereStandIn(answer: RolesAnywhereAnswer): Promise<RolesAnywhereStandIn> {

@@ -143,7 +143,13 @@ export async function seedAccountUsers(iam: IAMClient, accountId: string, users:
  */
 export async function seedOrganization(
   aws: TestAws,
-  options: { members: number; usersPerAccount: number; roleName?: string; externalId?: string; withoutAuditRole?: string[] },
+  options: {
+    members: number;
+    usersPerAccount: number;
+    roleName?: string;
+    externalId?: string;
+    withoutAuditRole?: string[];
+  },
 ): Promise<SeededOrg> {
   const org = new OrganizationsClient({ endpoint: aws.endpoint, region: aws.region, credentials: aws.credentials });
   await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
@@ -158,17 +164,28 @@ export async function seedOrganization(
 
   const memberAccountIds: string[] = [];
   for (let index = 0; index < options.members; index += 1) {
-    const created = await org.send(new CreateAccountCommand({ AccountName: `member-${index}`, Email: `member-${index}@example.com` }));
+    const created = await org.send(
+      new CreateAccountCommand({ AccountName: `member-${index}`, Email: `member-${index}@example.com` }),
+    );
     const accountId = created.CreateAccountStatus?.AccountId ?? '';
     memberAccountIds.push(accountId);
-    await org.send(new MoveAccountCommand({ AccountId: accountId, SourceParentId: rootId, DestinationParentId: index % 2 === 0 ? prodId : devId }));
+    await org.send(
+      new MoveAccountCommand({
+        AccountId: accountId,
+        SourceParentId: rootId,
+        DestinationParentId: index % 2 === 0 ? prodId : devId,
+      }),
+    );
   }
   const scp = await org.send(
     new CreateOrgPolicyCommand({
       Name: 'deny-iam-users',
       Description: 'no new IAM users',
       Type: 'SERVICE_CONTROL_POLICY',
-      Content: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'iam:CreateUser', Resource: '*' }] }),
+      Content: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Action: 'iam:CreateUser', Resource: '*' }],
+      }),
     }),
   );
   await org.send(new AttachPolicyCommand({ PolicyId: scp.Policy?.PolicySummary?.Id ?? '', TargetId: workloadsId }));
@@ -203,14 +220,22 @@ export async function seedOrganization(
 }
 
 /** Identity Center in use: one permission set assigned to a group in each given account. */
-export async function seedIdentityCenter(aws: TestAws, accountIds: string[]): Promise<{ instanceArn: string; identityStoreId: string }> {
+export async function seedIdentityCenter(
+  aws: TestAws,
+  accountIds: string[],
+): Promise<{ instanceArn: string; identityStoreId: string }> {
   const sso = new SSOAdminClient({ endpoint: aws.endpoint, region: aws.region, credentials: aws.credentials });
   const store = new IdentitystoreClient({ endpoint: aws.endpoint, region: aws.region, credentials: aws.credentials });
   const instances = await sso.send(new ListInstancesCommand({}));
   const instanceArn = instances.Instances?.[0]?.InstanceArn ?? '';
   const identityStoreId = instances.Instances?.[0]?.IdentityStoreId ?? '';
   const permissionSet = await sso.send(
-    new CreatePermissionSetCommand({ InstanceArn: instanceArn, Name: 'Developers', Description: 'day-to-day work', SessionDuration: 'PT8H' }),
+    new CreatePermissionSetCommand({
+      InstanceArn: instanceArn,
+      Name: 'Developers',
+      Description: 'day-to-day work',
+      SessionDuration: 'PT8H',
+    }),
   );
   const PermissionSetArn = permissionSet.PermissionSet?.PermissionSetArn ?? '';
   await sso.send(
@@ -224,7 +249,10 @@ export async function seedIdentityCenter(aws: TestAws, accountIds: string[]): Pr
     new PutInlinePolicyToPermissionSetCommand({
       InstanceArn: instanceArn,
       PermissionSetArn,
-      InlinePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::team-bucket/*' }] }),
+      InlinePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::team-bucket/*' }],
+      }),
     }),
   );
   const user = await store.send(
@@ -236,9 +264,15 @@ export async function seedIdentityCenter(aws: TestAws, accountIds: string[]): Pr
       Emails: [{ Value: 'maria.garcia@example.com', Primary: true }],
     }),
   );
-  const group = await store.send(new CreateIdentityStoreGroupCommand({ IdentityStoreId: identityStoreId, DisplayName: 'developers' }));
+  const group = await store.send(
+    new CreateIdentityStoreGroupCommand({ IdentityStoreId: identityStoreId, DisplayName: 'developers' }),
+  );
   await store.send(
-    new CreateGroupMembershipCommand({ IdentityStoreId: identityStoreId, GroupId: group.GroupId, MemberId: { UserId: user.UserId ?? '' } }),
+    new CreateGroupMembershipCommand({
+      IdentityStoreId: identityStoreId,
+      GroupId: group.GroupId,
+      MemberId: { UserId: user.UserId ?? '' },
+    }),
   );
   for (const accountId of accountIds) {
     await sso.send(
@@ -251,7 +285,14 @@ export async function seedIdentityCenter(aws: TestAws, accountIds: string[]): Pr
         PrincipalId: group.GroupId,
       }),
     );
-    await sso.send(new ProvisionPermissionSetCommand({ InstanceArn: instanceArn, PermissionSetArn, TargetId: accountId, TargetType: 'AWS_ACCOUNT' }));
+    await sso.send(
+      new ProvisionPermissionSetCommand({
+        InstanceArn: instanceArn,
+        PermissionSetArn,
+        TargetId: accountId,
+        TargetType: 'AWS_ACCOUNT',
+      }),
+    );
   }
   return { instanceArn, identityStoreId };
 }

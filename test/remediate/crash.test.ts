@@ -3,12 +3,27 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { applyProposal, proposeFinish, proposeRestore, proposeRollback, proposeStart, resumeAll } from '../../src/remediate/engine.js';
+import {
+  applyProposal,
+  proposeFinish,
+  proposeRestore,
+  proposeRollback,
+  proposeStart,
+  resumeAll,
+} from '../../src/remediate/engine.js';
 import { NO_ACTIVITY } from '../../src/remediate/activity-source.js';
 import { allOperations } from '../../src/remediate/journal.js';
 import type { UserState } from '../../src/remediate/plan-steps.js';
 import { describeWithMoto, type Moto } from '../harness/moto.js';
-import { adminClient, ALLOW_ALL_SAFETY, comparable, engineAgainstMoto, HOME_ACCOUNT, readState, seedFullUser } from './fixtures.js';
+import {
+  adminClient,
+  ALLOW_ALL_SAFETY,
+  comparable,
+  engineAgainstMoto,
+  HOME_ACCOUNT,
+  readState,
+  seedFullUser,
+} from './fixtures.js';
 import { startGapProxy, type GapProxy } from './moto-gap-proxy.js';
 
 const CHILD = new URL('./cli-child.ts', import.meta.url).pathname;
@@ -17,7 +32,12 @@ const ALICE = { accountId: HOME_ACCOUNT, userName: 'alice' };
 type Scenario = 'start' | 'rollback' | 'finish' | 'restore';
 
 /** The remediate CLI in its own process, so SIGKILL is a real crash (no finally blocks, no flush). */
-function runChild(moto: Moto, endpoint: string, args: string[], crashAfter: string): Promise<{ signal: NodeJS.Signals | null; code: number | null; stderr: string }> {
+function runChild(
+  moto: Moto,
+  endpoint: string,
+  args: string[],
+  crashAfter: string,
+): Promise<{ signal: NodeJS.Signals | null; code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, 'remediate', ...args], {
       env: moto.env({ AWS_ENDPOINT_URL: endpoint, ROLESHIFT_TEST_CRASH_AFTER: crashAfter, NO_COLOR: '1' }),
@@ -54,11 +74,19 @@ describeWithMoto('remediation survives SIGKILL at every step (resume completes i
     if (scenario === 'start') return;
     const engine = await engineAgainstMoto(moto(), proxy.endpoint, storePath);
     try {
-      await applyProposal(engine.deps, await proposeStart(engine.deps, ALICE, { now: new Date(), safety: ALLOW_ALL_SAFETY }));
+      await applyProposal(
+        engine.deps,
+        await proposeStart(engine.deps, ALICE, { now: new Date(), safety: ALLOW_ALL_SAFETY }),
+      );
       if (scenario === 'restore') {
         await applyProposal(
           engine.deps,
-          await proposeFinish(engine.deps, ALICE, { now: new Date(), watchDays: 0, activity: NO_ACTIVITY, safety: ALLOW_ALL_SAFETY }),
+          await proposeFinish(engine.deps, ALICE, {
+            now: new Date(),
+            watchDays: 0,
+            activity: NO_ACTIVITY,
+            safety: ALLOW_ALL_SAFETY,
+          }),
         );
       }
     } finally {
@@ -80,9 +108,17 @@ describeWithMoto('remediation survives SIGKILL at every step (resume completes i
             ? await proposeRollback(engine.deps, ALICE)
             : scenario === 'restore'
               ? await proposeRestore(engine.deps, ALICE)
-              : await proposeFinish(engine.deps, ALICE, { now: new Date(), watchDays: 0, activity: NO_ACTIVITY, safety: ALLOW_ALL_SAFETY });
+              : await proposeFinish(engine.deps, ALICE, {
+                  now: new Date(),
+                  watchDays: 0,
+                  activity: NO_ACTIVITY,
+                  safety: ALLOW_ALL_SAFETY,
+                });
       await applyProposal(engine.deps, proposal);
-      return { final: comparable(await readState(adminClient(moto(), proxy.endpoint), HOME_ACCOUNT, 'alice')), stepIds: proposal.steps.map((step) => step.stepId) };
+      return {
+        final: comparable(await readState(adminClient(moto(), proxy.endpoint), HOME_ACCOUNT, 'alice')),
+        stepIds: proposal.steps.map((step) => step.stepId),
+      };
     } finally {
       engine.close();
     }
@@ -105,23 +141,35 @@ describeWithMoto('remediation survives SIGKILL at every step (resume completes i
         await prepare(scenario, storePath);
         const before: UserState | null = await readState(adminClient(moto(), proxy.endpoint), HOME_ACCOUNT, 'alice');
 
-        const crashed = await runChild(moto(), proxy.endpoint, [...COMMAND_ARGS[scenario], '--store', storePath], stepId);
+        const crashed = await runChild(
+          moto(),
+          proxy.endpoint,
+          [...COMMAND_ARGS[scenario], '--store', storePath],
+          stepId,
+        );
         expect(crashed.signal, `${stepId}: ${crashed.stderr}`).toBe('SIGKILL');
 
         const engine = await engineAgainstMoto(moto(), proxy.endpoint, storePath);
         try {
-          const pending = (await allOperations(engine.deps.connection)).filter((operation) => operation.status === 'pending');
+          const pending = (await allOperations(engine.deps.connection)).filter(
+            (operation) => operation.status === 'pending',
+          );
           expect(pending.map((operation) => operation.kind)).toEqual([scenario]);
           const interrupted = pending[0];
           expect(interrupted?.steps.find((step) => step.stepId === stepId)?.status).toBe('intent');
-          if (scenario === 'finish') expect(interrupted?.priorState, 'the backup is complete before any delete').toEqual(before);
+          if (scenario === 'finish')
+            expect(interrupted?.priorState, 'the backup is complete before any delete').toEqual(before);
 
           await resumeAll(engine.deps);
-          expect((await allOperations(engine.deps.connection)).every((operation) => operation.status === 'done')).toBe(true);
+          expect((await allOperations(engine.deps.connection)).every((operation) => operation.status === 'done')).toBe(
+            true,
+          );
         } finally {
           engine.close();
         }
-        expect(comparable(await readState(adminClient(moto(), proxy.endpoint), HOME_ACCOUNT, 'alice')), stepId).toEqual(final);
+        expect(comparable(await readState(adminClient(moto(), proxy.endpoint), HOME_ACCOUNT, 'alice')), stepId).toEqual(
+          final,
+        );
       }
     }, 600_000);
   }

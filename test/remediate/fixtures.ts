@@ -43,7 +43,8 @@ export function adminClient(moto: Moto, endpoint: string, accountId: string = HO
 }
 
 /** Policy documents with odd spacing and key order: a rollback must give them back byte for byte. */
-export const INLINE_DOCUMENT = '{"Version": "2012-10-17",  "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject","s3:PutObject"], "Resource": "arn:aws:s3:::deploy-bucket/*"}]}';
+export const INLINE_DOCUMENT =
+  '{"Version": "2012-10-17",  "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject","s3:PutObject"], "Resource": "arn:aws:s3:::deploy-bucket/*"}]}';
 
 const SELF_SIGNED_CERT = `-----BEGIN CERTIFICATE-----
 MIIBsDCCAVagAwIBAgITMnY8m3spucXXIG3z/B7GACNTHjAKBggqhkjOPQQDAjAu
@@ -58,7 +59,8 @@ YP5CNCevqboDYCXvqr3jnoQCIQDNZ7fhvU6iHS8wtb6XSIycpmCa+xKONZtwjuc8
 NzFB2g==
 -----END CERTIFICATE-----`;
 
-const SSH_PUBLIC_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILmfVdgDWgrRGsyxY5lYZgEWagbRBHKp8hKG4hkjHY9I test@roleshift';
+const SSH_PUBLIC_KEY =
+  'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILmfVdgDWgrRGsyxY5lYZgEWagbRBHKp8hKG4hkjHY9I test@roleshift';
 
 export interface SeededUser {
   accountId: string;
@@ -74,16 +76,33 @@ export interface SeededUser {
  */
 export async function seedFullUser(client: IAMClient, accountId: string, userName: string): Promise<SeededUser> {
   await client.send(
-    new CreateUserCommand({ UserName: userName, Path: '/teams/platform/', Tags: [{ Key: 'owner', Value: 'platform@example.com' }, { Key: 'cost center', Value: 'A/B = 1+2' }] }),
+    new CreateUserCommand({
+      UserName: userName,
+      Path: '/teams/platform/',
+      Tags: [
+        { Key: 'owner', Value: 'platform@example.com' },
+        { Key: 'cost center', Value: 'A/B = 1+2' },
+      ],
+    }),
   );
   const keys: SeededUser['keys'] = [];
   for (let index = 0; index < 2; index += 1) {
     const key = await client.send(new CreateAccessKeyCommand({ UserName: userName }));
     keys.push({ accessKeyId: key.AccessKey?.AccessKeyId ?? '', secretAccessKey: key.AccessKey?.SecretAccessKey ?? '' });
   }
-  await client.send(new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: keys[1]?.accessKeyId, Status: 'Inactive' }));
-  await client.send(new CreateLoginProfileCommand({ UserName: userName, Password: 'Not-a-real-password-1!', PasswordResetRequired: false }));
-  await client.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: 'deploy', PolicyDocument: INLINE_DOCUMENT }));
+  await client.send(
+    new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: keys[1]?.accessKeyId, Status: 'Inactive' }),
+  );
+  await client.send(
+    new CreateLoginProfileCommand({
+      UserName: userName,
+      Password: 'Not-a-real-password-1!',
+      PasswordResetRequired: false,
+    }),
+  );
+  await client.send(
+    new PutUserPolicyCommand({ UserName: userName, PolicyName: 'deploy', PolicyDocument: INLINE_DOCUMENT }),
+  );
   await client.send(
     new PutUserPolicyCommand({
       UserName: userName,
@@ -94,7 +113,8 @@ export async function seedFullUser(client: IAMClient, accountId: string, userNam
   const policy = await client.send(
     new CreatePolicyCommand({
       PolicyName: `${userName}-managed`,
-      PolicyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"*"}]}',
+      PolicyDocument:
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"*"}]}',
     }),
   );
   await client.send(new AttachUserPolicyCommand({ UserName: userName, PolicyArn: policy.Policy?.Arn }));
@@ -104,7 +124,12 @@ export async function seedFullUser(client: IAMClient, accountId: string, userNam
   }
   const mfa = await client.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: `${userName}-mfa` }));
   await client.send(
-    new EnableMFADeviceCommand({ UserName: userName, SerialNumber: mfa.VirtualMFADevice?.SerialNumber, AuthenticationCode1: '123456', AuthenticationCode2: '654321' }),
+    new EnableMFADeviceCommand({
+      UserName: userName,
+      SerialNumber: mfa.VirtualMFADevice?.SerialNumber,
+      AuthenticationCode1: '123456',
+      AuthenticationCode2: '654321',
+    }),
   );
   await client.send(new UploadSigningCertificateCommand({ UserName: userName, CertificateBody: SELF_SIGNED_CERT }));
   await client.send(new UploadSSHPublicKeyCommand({ UserName: userName, SSHPublicKeyBody: SSH_PUBLIC_KEY }));
@@ -112,13 +137,19 @@ export async function seedFullUser(client: IAMClient, accountId: string, userNam
 }
 
 /** The remediation role in a member account, trusting the home account (what deploy/remediate-role.yaml creates). */
-export async function createRemediateRole(client: IAMClient, trustedAccount: string, roleName = 'RoleshiftRemediate'): Promise<void> {
+export async function createRemediateRole(
+  client: IAMClient,
+  trustedAccount: string,
+  roleName = 'RoleshiftRemediate',
+): Promise<void> {
   await client.send(
     new CreateRoleCommand({
       RoleName: roleName,
       AssumeRolePolicyDocument: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${trustedAccount}:root` }, Action: 'sts:AssumeRole' }],
+        Statement: [
+          { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${trustedAccount}:root` }, Action: 'sts:AssumeRole' },
+        ],
       }),
     }),
   );
@@ -165,7 +196,11 @@ export async function engineAgainstMoto(
       instrument: (client, accountId) => {
         client.middlewareStack.add(
           (next, context) => async (args) => {
-            calls.push({ accountId, api: String(context.commandName).replace(/Command$/, ''), input: args.input as Record<string, unknown> });
+            calls.push({
+              accountId,
+              api: String(context.commandName).replace(/Command$/, ''),
+              input: args.input as Record<string, unknown>,
+            });
             return next(args);
           },
           { step: 'initialize', name: 'recordCalls' },

@@ -31,7 +31,13 @@ export async function startGapProxy(target: string): Promise<GapProxy> {
         return;
       }
       const upstream = httpRequest(
-        { host: upstreamUrl.hostname, port: upstreamUrl.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+        {
+          host: upstreamUrl.hostname,
+          port: upstreamUrl.port,
+          method: incoming.method,
+          path: incoming.url,
+          headers: incoming.headers,
+        },
         (answer) => {
           response.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(response);

@@ -3,10 +3,25 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { NO_ACTIVITY } from '../../src/remediate/activity-source.js';
-import { applyProposal, proposeFinish, proposeRestore, proposeRollback, proposeStart, statusAll } from '../../src/remediate/engine.js';
+import {
+  applyProposal,
+  proposeFinish,
+  proposeRestore,
+  proposeRollback,
+  proposeStart,
+  statusAll,
+} from '../../src/remediate/engine.js';
 import { WRITE_ACTIONS } from '../../src/remediate/plan-steps.js';
 import { describeWithMoto } from '../harness/moto.js';
-import { adminClient, ALLOW_ALL_SAFETY, createRemediateRole, engineAgainstMoto, HOME_ACCOUNT, OTHER_ACCOUNT, seedFullUser } from './fixtures.js';
+import {
+  adminClient,
+  ALLOW_ALL_SAFETY,
+  createRemediateRole,
+  engineAgainstMoto,
+  HOME_ACCOUNT,
+  OTHER_ACCOUNT,
+  seedFullUser,
+} from './fixtures.js';
 import { startGapProxy, type GapProxy } from './moto-gap-proxy.js';
 
 const TEMPLATE = new URL('../../deploy/remediate-role.yaml', import.meta.url).pathname;
@@ -18,27 +33,39 @@ interface Statement {
 
 function statements(): Statement[] {
   const template = parse(readFileSync(TEMPLATE, 'utf8')) as {
-    Resources: { RoleshiftRemediateRole: { Properties: { Policies: Array<{ PolicyDocument: { Statement: Statement[] } }> } } };
+    Resources: {
+      RoleshiftRemediateRole: { Properties: { Policies: Array<{ PolicyDocument: { Statement: Statement[] } }> } };
+    };
   };
-  return template.Resources.RoleshiftRemediateRole.Properties.Policies.flatMap((policy) => policy.PolicyDocument.Statement);
+  return template.Resources.RoleshiftRemediateRole.Properties.Policies.flatMap(
+    (policy) => policy.PolicyDocument.Statement,
+  );
 }
 
 function allowed(): Set<string> {
-  return new Set(statements().filter((statement) => statement.Effect === 'Allow').flatMap((statement) => statement.Action));
+  return new Set(
+    statements()
+      .filter((statement) => statement.Effect === 'Allow')
+      .flatMap((statement) => statement.Action),
+  );
 }
 
 const CFN_LINT = spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0;
 
 describe('deploy/remediate-role.yaml', () => {
-  it.skipIf(!CFN_LINT && process.env.CI !== 'true')('Given the shipped template, When cfn-lint checks it, Then it passes without findings', () => {
-    const lint = spawnSync('cfn-lint', [TEMPLATE], { encoding: 'utf8' });
-    expect(lint.stdout + lint.stderr).toBe('');
-    expect(lint.status).toBe(0);
-  });
+  it.skipIf(!CFN_LINT && process.env.CI !== 'true')(
+    'Given the shipped template, When cfn-lint checks it, Then it passes without findings',
+    () => {
+      const lint = spawnSync('cfn-lint', [TEMPLATE], { encoding: 'utf8' });
+      expect(lint.stdout + lint.stderr).toBe('');
+      expect(lint.status).toBe(0);
+    },
+  );
 
   it('Given the template, When its permissions are read, Then no statement allows creating credentials and every write roleshift plans is allowed', () => {
     const allows = allowed();
-    for (const forbidden of ['iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile']) expect(allows.has(forbidden)).toBe(false);
+    for (const forbidden of ['iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile'])
+      expect(allows.has(forbidden)).toBe(false);
     expect(statements().find((statement) => statement.Effect === 'Deny')?.Action).toContain('iam:CreateAccessKey');
     for (const api of WRITE_ACTIONS) expect(allows, api).toContain(`iam:${api}`);
   });
@@ -61,10 +88,16 @@ describeWithMoto('the remediation role allows exactly what a whole cycle calls',
     const engine = await engineAgainstMoto(moto(), proxy.endpoint);
     try {
       const finishOptions = { now: new Date(), watchDays: 0, activity: NO_ACTIVITY, safety: ALLOW_ALL_SAFETY };
-      await applyProposal(engine.deps, await proposeStart(engine.deps, carol, { now: new Date(), safety: ALLOW_ALL_SAFETY }));
+      await applyProposal(
+        engine.deps,
+        await proposeStart(engine.deps, carol, { now: new Date(), safety: ALLOW_ALL_SAFETY }),
+      );
       await statusAll(engine.deps, { now: new Date(), activity: NO_ACTIVITY });
       await applyProposal(engine.deps, await proposeRollback(engine.deps, carol));
-      await applyProposal(engine.deps, await proposeStart(engine.deps, carol, { now: new Date(), safety: ALLOW_ALL_SAFETY }));
+      await applyProposal(
+        engine.deps,
+        await proposeStart(engine.deps, carol, { now: new Date(), safety: ALLOW_ALL_SAFETY }),
+      );
       await applyProposal(engine.deps, await proposeFinish(engine.deps, carol, finishOptions));
       await applyProposal(engine.deps, await proposeRestore(engine.deps, carol));
     } finally {

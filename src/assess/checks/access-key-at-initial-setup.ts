@@ -8,7 +8,8 @@ export const check: CheckDefinition = {
   severity: 'low',
   rationale:
     'Keys handed out "just in case" when a login is created are forgotten in a download folder and outlive their purpose; a key nobody uses is pure exposure.',
-  remediation: 'Delete the unused key; let the person create one when needed, or better, use IAM Identity Center for CLI access.',
+  remediation:
+    'Delete the unused key; let the person create one when needed, or better, use IAM Identity Center for CLI access.',
   references: {
     cis: ['1.11'],
     securityHub: [],

@@ -9,8 +9,13 @@ export const check: CheckDefinition = {
   severity: 'medium',
   rationale:
     'An exception is accepted because of its compensating controls (a source-address restriction, a scoped policy, rotation); a control that exists only in the register protects nothing.',
-  remediation: 'Put the claimed control in place (e.g. an aws:SourceIp condition on the user policy) or correct the register.',
-  references: { cis: [], securityHub: [], links: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_deny-ip.html'] },
+  remediation:
+    'Put the claimed control in place (e.g. an aws:SourceIp condition on the user policy) or correct the register.',
+  references: {
+    cis: [],
+    securityHub: [],
+    links: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_deny-ip.html'],
+  },
   parameters: (config) => ({ exceptionsFile: config.exceptionsFile }),
   evaluate: (snapshot, { exceptions, now }) => {
     const out: CheckResult[] = [];
@@ -21,13 +26,20 @@ export const check: CheckDefinition = {
       const subject = exceptionSubject(snapshot, entry);
       const verdicts = verifyControls(entry, account, user, now);
       if (verdicts.length === 0) {
-        out.push({ ...exceptionResult('fail', subject, 'the exception claims no compensating control'), severity: 'low' });
+        out.push({
+          ...exceptionResult('fail', subject, 'the exception claims no compensating control'),
+          severity: 'low',
+        });
         continue;
       }
       const unverified = verdicts.filter((v) => !v.verified);
       out.push(
         unverified.length > 0
-          ? exceptionResult('fail', subject, `claimed control not in place: ${unverified.map((v) => `${v.control}: ${v.detail}`).join('; ')}`)
+          ? exceptionResult(
+              'fail',
+              subject,
+              `claimed control not in place: ${unverified.map((v) => `${v.control}: ${v.detail}`).join('; ')}`,
+            )
           : exceptionResult('pass', subject, `controls verified: ${verdicts.map((v) => v.control).join(', ')}`),
       );
     }

@@ -14,7 +14,11 @@ export const check: CheckDefinition = {
   evaluate: (snapshot, { exceptions, now }) =>
     (exceptions ?? []).map((entry) =>
       isExpired(entry, now)
-        ? exceptionResult('fail', exceptionSubject(snapshot, entry), `the exception expired on ${entry.expires} (owner ${entry.owner})`)
+        ? exceptionResult(
+            'fail',
+            exceptionSubject(snapshot, entry),
+            `the exception expired on ${entry.expires} (owner ${entry.owner})`,
+          )
         : exceptionResult('pass', exceptionSubject(snapshot, entry), `valid until ${entry.expires}`),
     ),
 };

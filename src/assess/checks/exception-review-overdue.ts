@@ -7,7 +7,8 @@ export const check: CheckDefinition = {
   id: 'exception-review-overdue',
   title: 'Exception review is overdue',
   severity: 'low',
-  rationale: 'The reasons for an exception change (the vendor adds OIDC, the workload moves); a regular review is what keeps an exception from becoming permanent.',
+  rationale:
+    'The reasons for an exception change (the vendor adds OIDC, the workload moves); a regular review is what keeps an exception from becoming permanent.',
   remediation: 'Have the owner review the exception and update lastReviewed in the register.',
   references: { cis: [], securityHub: [], links: [] },
   parameters: (config) => ({ exceptionsFile: config.exceptionsFile }),
@@ -18,7 +19,9 @@ export const check: CheckDefinition = {
         const overdue = reviewOverdueDays(entry, now);
         const subject = exceptionSubject(snapshot, entry);
         if (overdue === null) return exceptionResult('pass', subject, 'review is up to date');
-        const text = Number.isFinite(overdue) ? `${overdue} days overdue (every ${entry.reviewEveryDays} days, last ${entry.lastReviewed})` : 'never reviewed';
+        const text = Number.isFinite(overdue)
+          ? `${overdue} days overdue (every ${entry.reviewEveryDays} days, last ${entry.lastReviewed})`
+          : 'never reviewed';
         return exceptionResult('fail', subject, `review ${text}; owner ${entry.owner}`);
       }),
 };

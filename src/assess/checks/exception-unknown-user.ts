@@ -6,7 +6,8 @@ export const check: CheckDefinition = {
   id: 'exception-unknown-user',
   title: 'Exception names a user that does not exist',
   severity: 'low',
-  rationale: 'A stale entry makes the register untrustworthy, and would silently cover a new user created later under the same name.',
+  rationale:
+    'A stale entry makes the register untrustworthy, and would silently cover a new user created later under the same name.',
   remediation: 'Remove the entry from the register (the user is gone: one exception fewer).',
   references: { cis: [], securityHub: [], links: [] },
   parameters: (config) => ({ exceptionsFile: config.exceptionsFile }),
@@ -20,7 +21,11 @@ export const check: CheckDefinition = {
       out.push(
         exists
           ? exceptionResult('pass', exceptionSubject(snapshot, entry), 'user exists')
-          : exceptionResult('fail', exceptionSubject(snapshot, entry), `no user ${entry.user} in account ${entry.account}`),
+          : exceptionResult(
+              'fail',
+              exceptionSubject(snapshot, entry),
+              `no user ${entry.user} in account ${entry.account}`,
+            ),
       );
     }
     return out;

@@ -23,17 +23,31 @@ export const check: CheckDefinition = {
       const policies = userPolicies(account, user);
       const sources = fullAdminSources(policies);
       const subject = userSubject(account, user);
-      if (sources.length > 0) return failed(subject, `full administrator through ${sources.map(describeSource).join(', ')}`);
+      if (sources.length > 0)
+        return failed(subject, `full administrator through ${sources.map(describeSource).join(', ')}`);
       const unread = policies.unreadable.map((u) => describeSource(u.source));
-      return passed(subject, unread.length > 0 ? `no "*" on "*" grant in the policies read (not read: ${unread.join(', ')})` : 'no "*" on "*" grant');
+      return passed(
+        subject,
+        unread.length > 0
+          ? `no "*" on "*" grant in the policies read (not read: ${unread.join(', ')})`
+          : 'no "*" on "*" grant',
+      );
     });
     for (const account of snapshot.accounts) {
       for (const policy of account.policies) {
         if (policy.awsManaged || policy.document === null) continue;
         const parsed = normalizePolicy(policy.document);
-        const subject = { accountId: account.accountId, resourceType: 'policy' as const, resourceArn: policy.arn, resourceName: `${account.accountId}/${policy.name}` };
+        const subject = {
+          accountId: account.accountId,
+          resourceType: 'policy' as const,
+          resourceArn: policy.arn,
+          resourceName: `${account.accountId}/${policy.name}`,
+        };
         if (parsed.ok && parsed.policy.statements.some(isFullAdminStatement)) {
-          const attached = policy.attachmentCount === null ? '' : ` (attached ${policy.attachmentCount} time${policy.attachmentCount === 1 ? '' : 's'})`;
+          const attached =
+            policy.attachmentCount === null
+              ? ''
+              : ` (attached ${policy.attachmentCount} time${policy.attachmentCount === 1 ? '' : 's'})`;
           out.push(failed(subject, `customer managed policy allows "*" on "*"${attached}`));
         } else out.push(passed(subject, 'customer managed policy without "*" on "*"'));
       }

@@ -17,7 +17,8 @@ export const check: CheckDefinition = {
   severity: 'medium',
   rationale:
     'Where IAM Identity Center already serves the account, an IAM user for a person is a second, unmanaged identity: it survives the person leaving, skips central MFA and session limits, and holds long-lived credentials.',
-  remediation: 'Assign the person a permission set in IAM Identity Center with the same rights, then retire the IAM user (roleshift plan / remediate).',
+  remediation:
+    'Assign the person a permission set in IAM Identity Center with the same rights, then retire the IAM user (roleshift plan / remediate).',
   references: {
     cis: ['1.21'],
     securityHub: [],
@@ -31,7 +32,13 @@ export const check: CheckDefinition = {
       for (const user of account.users) {
         const c = classificationOf(context, user.arn);
         const subject = userSubject(account, user);
-        if (c?.class === 'human') out.push(failed(subject, `a person (confidence ${c.confidence}) with an IAM user although IAM Identity Center serves this account`));
+        if (c?.class === 'human')
+          out.push(
+            failed(
+              subject,
+              `a person (confidence ${c.confidence}) with an IAM user although IAM Identity Center serves this account`,
+            ),
+          );
         else out.push(passed(subject, `classified ${c?.class ?? 'unknown'}, not a person`));
       }
     }

@@ -61,7 +61,10 @@ const USER_CASES: UserCase[] = [
     users: [
       buildUser('fail-password-and-unused-key', { ...withPassword, accessKeys: [key({ lastUsed: NEVER })] }),
       buildUser('pass-password-and-used-key', { ...withPassword, accessKeys: [key()] }),
-      buildUser('pass-password-and-inactive-unused-key', { ...withPassword, accessKeys: [key({ status: 'Inactive', lastUsed: NEVER })] }),
+      buildUser('pass-password-and-inactive-unused-key', {
+        ...withPassword,
+        accessKeys: [key({ status: 'Inactive', lastUsed: NEVER })],
+      }),
       buildUser('none-no-password', { accessKeys: [key({ lastUsed: NEVER })] }),
     ],
   },
@@ -69,8 +72,12 @@ const USER_CASES: UserCase[] = [
     check: 'unused-credentials',
     users: [
       // CIS semantics: a key never used counts from its rotation (creation) date.
-      buildUser('fail-never-used-key-created-long-ago', { accessKeys: [key({ lastUsed: NEVER, lastRotated: daysAgo(120) })] }),
-      buildUser('pass-never-used-key-created-recently', { accessKeys: [key({ lastUsed: NEVER, lastRotated: daysAgo(10) })] }),
+      buildUser('fail-never-used-key-created-long-ago', {
+        accessKeys: [key({ lastUsed: NEVER, lastRotated: daysAgo(120) })],
+      }),
+      buildUser('pass-never-used-key-created-recently', {
+        accessKeys: [key({ lastUsed: NEVER, lastRotated: daysAgo(10) })],
+      }),
       buildUser('fail-key-last-used-60-days-ago', { accessKeys: [key({ lastUsed: daysAgo(60) })] }),
       buildUser('fail-key-last-used-exactly-45-days-ago', { accessKeys: [key({ lastUsed: daysAgo(45) })] }),
       buildUser('pass-key-used-44-days-ago', { accessKeys: [key({ lastUsed: daysAgo(44) })] }),
@@ -81,7 +88,9 @@ const USER_CASES: UserCase[] = [
       buildUser('pass-password-never-used-set-yesterday', {
         password: { enabled: true, lastUsed: NEVER, lastChanged: daysAgo(1), nextRotation: NEVER },
       }),
-      buildUser('fail-password-used-long-ago', { password: { enabled: true, lastUsed: daysAgo(100), lastChanged: daysAgo(300), nextRotation: NEVER } }),
+      buildUser('fail-password-used-long-ago', {
+        password: { enabled: true, lastUsed: daysAgo(100), lastChanged: daysAgo(300), nextRotation: NEVER },
+      }),
       buildUser('pass-password-used-recently', withPassword),
       buildUser('pass-unknown-last-use-is-no-verdict-on-that-key', { accessKeys: [key({ lastUsed: UNKNOWN })] }),
       buildUser('none-inactive-key-only', { accessKeys: [key({ status: 'Inactive', lastUsed: daysAgo(400) })] }),
@@ -106,7 +115,9 @@ const USER_CASES: UserCase[] = [
   {
     check: 'user-attached-policies',
     users: [
-      buildUser('fail-managed', { attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess', name: 'ReadOnlyAccess' }] }),
+      buildUser('fail-managed', {
+        attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess', name: 'ReadOnlyAccess' }],
+      }),
       buildUser('fail-inline', { inlinePolicies: [{ name: 'own', document: policyDoc(allow('s3:GetObject')) }] }),
       buildUser('pass-groups-only', { groups: ['readers'] }),
     ],
@@ -115,7 +126,9 @@ const USER_CASES: UserCase[] = [
     check: 'full-admin-access',
     account: {
       groups: [
-        buildGroup('admins', { attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/AdministratorAccess', name: 'AdministratorAccess' }] }),
+        buildGroup('admins', {
+          attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/AdministratorAccess', name: 'AdministratorAccess' }],
+        }),
         buildGroup('inline-admins', { inlinePolicies: [{ name: 'all', document: policyDoc(allow('*:*')) }] }),
         buildGroup('readers', { inlinePolicies: [{ name: 'read', document: policyDoc(allow('s3:Get*')) }] }),
       ],
@@ -127,9 +140,15 @@ const USER_CASES: UserCase[] = [
     users: [
       buildUser('fail-admin-through-group', { groups: ['admins'] }),
       buildUser('fail-admin-through-group-inline-star-colon-star', { groups: ['inline-admins'] }),
-      buildUser('fail-admin-inline', { inlinePolicies: [{ name: 'god', document: policyDoc(allow(['s3:GetObject', '*'], ['*'])) }] }),
-      buildUser('fail-admin-customer-managed', { attachedPolicies: [{ arn: `arn:aws:iam::${ACCOUNT}:policy/fail-customer-admin`, name: 'fail-customer-admin' }] }),
-      buildUser('pass-star-on-one-bucket', { inlinePolicies: [{ name: 'x', document: policyDoc(allow('*', 'arn:aws:s3:::b')) }] }),
+      buildUser('fail-admin-inline', {
+        inlinePolicies: [{ name: 'god', document: policyDoc(allow(['s3:GetObject', '*'], ['*'])) }],
+      }),
+      buildUser('fail-admin-customer-managed', {
+        attachedPolicies: [{ arn: `arn:aws:iam::${ACCOUNT}:policy/fail-customer-admin`, name: 'fail-customer-admin' }],
+      }),
+      buildUser('pass-star-on-one-bucket', {
+        inlinePolicies: [{ name: 'x', document: policyDoc(allow('*', 'arn:aws:s3:::b')) }],
+      }),
       buildUser('pass-reader', { groups: ['readers'] }),
     ],
   },
@@ -175,25 +194,60 @@ const USER_CASES: UserCase[] = [
     check: 'user-privilege-escalation',
     account: {
       roles: [],
-      groups: [buildGroup('key-admins', { inlinePolicies: [{ name: 'k', document: policyDoc(allow('iam:CreateAccessKey', `arn:aws:iam::${ACCOUNT}:user/*`)) }] })],
+      groups: [
+        buildGroup('key-admins', {
+          inlinePolicies: [
+            { name: 'k', document: policyDoc(allow('iam:CreateAccessKey', `arn:aws:iam::${ACCOUNT}:user/*`)) },
+          ],
+        }),
+      ],
     },
     users: [
-      buildUser('fail-create-key-any-user', { inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:CreateAccessKey')) }] }),
+      buildUser('fail-create-key-any-user', {
+        inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:CreateAccessKey')) }],
+      }),
       buildUser('fail-create-key-through-group', { groups: ['key-admins'] }),
       buildUser('fail-update-login-of-named-other', {
-        inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:UpdateLoginProfile', `arn:aws:iam::${ACCOUNT}:user/pass-self-service`)) }],
+        inlinePolicies: [
+          {
+            name: 'p',
+            document: policyDoc(allow('iam:UpdateLoginProfile', `arn:aws:iam::${ACCOUNT}:user/pass-self-service`)),
+          },
+        ],
       }),
       buildUser('fail-attach-policy-to-self', {
-        inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:AttachUserPolicy', `arn:aws:iam::${ACCOUNT}:user/fail-attach-policy-to-self`)) }],
+        inlinePolicies: [
+          {
+            name: 'p',
+            document: policyDoc(
+              allow('iam:AttachUserPolicy', `arn:aws:iam::${ACCOUNT}:user/fail-attach-policy-to-self`),
+            ),
+          },
+        ],
       }),
       buildUser('fail-iam-wildcard', { inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:*')) }] }),
-      buildUser('fail-passrole-with-lambda', { inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:PassRole'), allow('lambda:CreateFunction')) }] }),
-      buildUser('pass-passrole-without-compute', { inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:PassRole'), allow('s3:*')) }] }),
-      buildUser('pass-self-service', {
-        inlinePolicies: [{ name: 'p', document: policyDoc(allow(['iam:CreateAccessKey', 'iam:UpdateLoginProfile'], `arn:aws:iam::${ACCOUNT}:user/\${aws:username}`)) }],
+      buildUser('fail-passrole-with-lambda', {
+        inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:PassRole'), allow('lambda:CreateFunction')) }],
       }),
-      buildUser('pass-denied-explicitly', { inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:CreateAccessKey'), deny('iam:*')) }] }),
-      buildUser('pass-admin-reported-elsewhere', { attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/AdministratorAccess', name: 'AdministratorAccess' }] }),
+      buildUser('pass-passrole-without-compute', {
+        inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:PassRole'), allow('s3:*')) }],
+      }),
+      buildUser('pass-self-service', {
+        inlinePolicies: [
+          {
+            name: 'p',
+            document: policyDoc(
+              allow(['iam:CreateAccessKey', 'iam:UpdateLoginProfile'], `arn:aws:iam::${ACCOUNT}:user/\${aws:username}`),
+            ),
+          },
+        ],
+      }),
+      buildUser('pass-denied-explicitly', {
+        inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:CreateAccessKey'), deny('iam:*')) }],
+      }),
+      buildUser('pass-admin-reported-elsewhere', {
+        attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/AdministratorAccess', name: 'AdministratorAccess' }],
+      }),
     ],
   },
   {
@@ -224,11 +278,14 @@ const USER_CASES: UserCase[] = [
 ];
 
 describe('user checks (fixture names say the verdict)', () => {
-  it.each(USER_CASES)('Given users named by their verdict, When $check runs, Then exactly the promised ones pass and fail', ({ check, users, account, context }) => {
-    const results = run(check, snapshotOf(users, account), context);
-    const names = [...users.map((u) => u.name), ...(account?.policies ?? []).map((p) => p.name)];
-    expect(verdicts(results)).toEqual(promised(names));
-  });
+  it.each(USER_CASES)(
+    'Given users named by their verdict, When $check runs, Then exactly the promised ones pass and fail',
+    ({ check, users, account, context }) => {
+      const results = run(check, snapshotOf(users, account), context);
+      const names = [...users.map((u) => u.name), ...(account?.policies ?? []).map((p) => p.name)];
+      expect(verdicts(results)).toEqual(promised(names));
+    },
+  );
 });
 
 describe('root checks', () => {
@@ -243,7 +300,10 @@ describe('root checks', () => {
     },
     {
       check: 'root-mfa',
-      roots: { fail: buildRoot('111111111111', { mfaActive: false }), pass: buildRoot('222222222222', { mfaActive: true }) },
+      roots: {
+        fail: buildRoot('111111111111', { mfaActive: false }),
+        pass: buildRoot('222222222222', { mfaActive: true }),
+      },
     },
     {
       check: 'root-hardware-mfa',
@@ -259,31 +319,43 @@ describe('root checks', () => {
       check: 'root-recent-use',
       roots: {
         fail: buildRoot('111111111111', { passwordLastUsed: daysAgo(3) }),
-        fail2: buildRoot('222222222222', { passwordLastUsed: NEVER, accessKeys: [buildKey({ lastUsed: daysAgo(10), id: null })] }),
+        fail2: buildRoot('222222222222', {
+          passwordLastUsed: NEVER,
+          accessKeys: [buildKey({ lastUsed: daysAgo(10), id: null })],
+        }),
         pass: buildRoot('333333333333', { passwordLastUsed: daysAgo(400) }),
         pass2: buildRoot('444444444444', { passwordLastUsed: NEVER }),
       },
     },
   ];
-  it.each(cases)('Given roots named by their verdict, When $check runs, Then exactly the promised accounts fail', ({ check, roots }) => {
-    const entries = Object.entries(roots);
-    const snapshot = buildSnapshot(entries.map(([, root]) => buildAccount(root.arn.split(':')[4] ?? '', { root })));
-    const results = run(check, snapshot);
-    const verdictOf = new Map(entries.map(([name, root]) => [root.arn.split(':')[4], name]));
-    const got = results.map((r) => `${verdictOf.get(r.accountId ?? '')}:${r.status}`).sort();
-    const want = entries.filter(([name]) => name !== 'none').map(([name]) => `${name}:${name.startsWith('fail') ? 'fail' : 'pass'}`).sort();
-    expect(got).toEqual(want);
-  });
+  it.each(cases)(
+    'Given roots named by their verdict, When $check runs, Then exactly the promised accounts fail',
+    ({ check, roots }) => {
+      const entries = Object.entries(roots);
+      const snapshot = buildSnapshot(entries.map(([, root]) => buildAccount(root.arn.split(':')[4] ?? '', { root })));
+      const results = run(check, snapshot);
+      const verdictOf = new Map(entries.map(([name, root]) => [root.arn.split(':')[4], name]));
+      const got = results.map((r) => `${verdictOf.get(r.accountId ?? '')}:${r.status}`).sort();
+      const want = entries
+        .filter(([name]) => name !== 'none')
+        .map(([name]) => `${name}:${name.startsWith('fail') ? 'fail' : 'pass'}`)
+        .sort();
+      expect(got).toEqual(want);
+    },
+  );
 
   it('Given an account whose root could not be read, When the root checks run, Then they give no verdict rather than a pass', () => {
     const snapshot = buildSnapshot([buildAccount(ACCOUNT, { root: null })]);
-    for (const id of ['root-access-key', 'root-mfa', 'root-hardware-mfa', 'root-recent-use']) expect(run(id, snapshot)).toEqual([]);
+    for (const id of ['root-access-key', 'root-mfa', 'root-hardware-mfa', 'root-recent-use'])
+      expect(run(id, snapshot)).toEqual([]);
   });
 });
 
 describe('unused-credentials: CIS semantics, not Prowler', () => {
   it('Given a key created 100 days ago and never used, When checked, Then it fails (Prowler would pass it) and the message says never used', () => {
-    const user = buildUser('forgotten', { accessKeys: [buildKey({ id: 'AKIAFORGOTTEN0000001', lastUsed: NEVER, lastRotated: daysAgo(100) })] });
+    const user = buildUser('forgotten', {
+      accessKeys: [buildKey({ id: 'AKIAFORGOTTEN0000001', lastUsed: NEVER, lastRotated: daysAgo(100) })],
+    });
     const [result] = run('unused-credentials', snapshotOf([user]));
     expect(result?.status).toBe('fail');
     expect(result?.message).toContain('AKIAFORGOTTEN0000001 never used, created 100 days ago');
@@ -301,16 +373,21 @@ describe('person-in-several-accounts', () => {
   it('Given the same person in two accounts (once by name, once by e-mail tag), When checked, Then all three users fail and the loner passes', () => {
     const human = { password: PASSWORD_USED, mfaActive: true };
     const snapshot = buildSnapshot([
-      buildAccount('111111111111', { users: [buildUser('jane.doe', human, '111111111111'), buildUser('solo.person', human, '111111111111')] }),
+      buildAccount('111111111111', {
+        users: [buildUser('jane.doe', human, '111111111111'), buildUser('solo.person', human, '111111111111')],
+      }),
       buildAccount('222222222222', { users: [buildUser('jane.doe', human, '222222222222')] }),
-      buildAccount('333333333333', { users: [buildUser('jdoe', { ...human, tags: { email: 'Jane.Doe@example.com' } }, '333333333333')] }),
+      buildAccount('333333333333', {
+        users: [buildUser('jdoe', { ...human, tags: { email: 'Jane.Doe@example.com' } }, '333333333333')],
+      }),
     ]);
     const results = run('person-in-several-accounts', snapshot);
-    expect(results.filter((r) => r.status === 'fail').map((r) => r.resourceName).sort()).toEqual([
-      '111111111111/jane.doe',
-      '222222222222/jane.doe',
-      '333333333333/jdoe',
-    ]);
+    expect(
+      results
+        .filter((r) => r.status === 'fail')
+        .map((r) => r.resourceName)
+        .sort(),
+    ).toEqual(['111111111111/jane.doe', '222222222222/jane.doe', '333333333333/jdoe']);
     expect(results.filter((r) => r.status === 'pass').map((r) => r.resourceName)).toEqual(['111111111111/solo.person']);
   });
 });
@@ -324,7 +401,11 @@ describe('stale-credential-report', () => {
       buildAccount('333333333333', { credentialReport: null }),
     ]);
     const results = run('stale-credential-report', snapshot);
-    expect(results.map((r) => `${r.accountId}:${r.status}`)).toEqual(['111111111111:pass', '222222222222:fail', '333333333333:fail']);
+    expect(results.map((r) => `${r.accountId}:${r.status}`)).toEqual([
+      '111111111111:pass',
+      '222222222222:fail',
+      '333333333333:fail',
+    ]);
     expect(results[1]?.message).toContain('5 hours old');
   });
 });
@@ -338,26 +419,39 @@ describe('the registry', () => {
     expect(CHECKS.map((c) => c.id).sort()).toEqual(files);
   });
 
-  it.each(CHECKS.map((c) => [c.id, c] as const))('Given %s, Then its metadata is complete and its parameters come from the config', (_id, check) => {
-    expect(check.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
-    expect(check.title.length).toBeGreaterThan(5);
-    expect(check.rationale.length).toBeGreaterThan(20);
-    expect(check.remediation.length).toBeGreaterThan(10);
-    for (const cis of check.references.cis) expect(cis).toMatch(/^\d+\.\d+$/);
-    for (const sh of check.references.securityHub) expect(sh).toMatch(/^[A-Za-z0-9]+\.\d+$/);
-    expect(check.parameters(DEFAULT_CONFIG)).toBeTypeOf('object');
-  });
+  it.each(CHECKS.map((c) => [c.id, c] as const))(
+    'Given %s, Then its metadata is complete and its parameters come from the config',
+    (_id, check) => {
+      expect(check.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(check.title.length).toBeGreaterThan(5);
+      expect(check.rationale.length).toBeGreaterThan(20);
+      expect(check.remediation.length).toBeGreaterThan(10);
+      for (const cis of check.references.cis) expect(cis).toMatch(/^\d+\.\d+$/);
+      for (const sh of check.references.securityHub) expect(sh).toMatch(/^[A-Za-z0-9]+\.\d+$/);
+      expect(check.parameters(DEFAULT_CONFIG)).toBeTypeOf('object');
+    },
+  );
 
   it('Given the issue list, Then each CIS recommendation it names maps to a check', () => {
     const cis = new Set(CHECKS.flatMap((c) => c.references.cis));
-    for (const n of ['1.4', '1.5', '1.6', '1.7', '1.10', '1.11', '1.12', '1.13', '1.14', '1.15', '1.16', '1.21']) expect(cis).toContain(n);
+    for (const n of ['1.4', '1.5', '1.6', '1.7', '1.10', '1.11', '1.12', '1.13', '1.14', '1.15', '1.16', '1.21'])
+      expect(cis).toContain(n);
   });
 });
 
 describe('user-privilege-escalation messages', () => {
   it('Given PassRole and a compute action in one inline policy, When checked, Then the message names the path and the policy once', () => {
-    const user = buildUser('deployer', { inlinePolicies: [{ name: 'deploy', document: policyDoc(allow(['iam:PassRole', 'lambda:CreateFunction', 'iam:CreateAccessKey'])) }] });
+    const user = buildUser('deployer', {
+      inlinePolicies: [
+        {
+          name: 'deploy',
+          document: policyDoc(allow(['iam:PassRole', 'lambda:CreateFunction', 'iam:CreateAccessKey'])),
+        },
+      ],
+    });
     const [result] = run('user-privilege-escalation', snapshotOf([user]));
-    expect(result?.message).toBe('can escalate: iam:CreateAccessKey on other users, iam:PassRole with lambda:CreateFunction (inline policy deploy)');
+    expect(result?.message).toBe(
+      'can escalate: iam:CreateAccessKey on other users, iam:PassRole with lambda:CreateFunction (inline policy deploy)',
+    );
   });
 });

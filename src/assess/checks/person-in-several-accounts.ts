@@ -8,8 +8,13 @@ export const check: CheckDefinition = {
   severity: 'low',
   rationale:
     'Each extra IAM user is another password and key set to protect and to remember when the person leaves; one identity with access to several accounts is what IAM Identity Center gives.',
-  remediation: 'Give the person one Identity Center user with a permission set per account, then retire the IAM users one by one.',
-  references: { cis: ['1.21'], securityHub: [], links: ['https://docs.aws.amazon.com/singlesignon/latest/userguide/manage-your-accounts.html'] },
+  remediation:
+    'Give the person one Identity Center user with a permission set per account, then retire the IAM users one by one.',
+  references: {
+    cis: ['1.21'],
+    securityHub: [],
+    links: ['https://docs.aws.amazon.com/singlesignon/latest/userguide/manage-your-accounts.html'],
+  },
   parameters: () => ({}),
   evaluate: (snapshot, context) => {
     const accountsOf = new Map<string, Set<string>>();
@@ -26,7 +31,10 @@ export const check: CheckDefinition = {
         const subject = userSubject(account, user);
         out.push(
           accounts.length > 1
-            ? failed(subject, `the same person (${c.personKey}) has IAM users in ${accounts.length} accounts: ${accounts.join(', ')}`)
+            ? failed(
+                subject,
+                `the same person (${c.personKey}) has IAM users in ${accounts.length} accounts: ${accounts.join(', ')}`,
+              )
             : passed(subject, 'one account only'),
         );
       }

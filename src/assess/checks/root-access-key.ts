@@ -8,7 +8,8 @@ export const check: CheckDefinition = {
   severity: 'critical',
   rationale:
     'A root access key is a permanent credential with unrestricted access to the account that no IAM policy or permission boundary can limit; a leak of it is the loss of the account.',
-  remediation: 'Sign in as root, open Security credentials, and delete every root access key; use roles for automation.',
+  remediation:
+    'Sign in as root, open Security credentials, and delete every root access key; use roles for automation.',
   references: {
     cis: ['1.4'],
     securityHub: ['IAM.4'],
@@ -22,8 +23,12 @@ export const check: CheckDefinition = {
       if (!root) continue;
       const active = root.accessKeys.filter((k) => k.status === 'Active');
       const subject = rootSubject(account, root);
-      if (active.length > 0) out.push(failed(subject, `the root user has ${active.length} active access key${active.length > 1 ? 's' : ''}`));
-      else if (root.accessKeys.length === 0 && root.accessKeysPresent === true) out.push(failed(subject, 'the account summary reports root access keys'));
+      if (active.length > 0)
+        out.push(
+          failed(subject, `the root user has ${active.length} active access key${active.length > 1 ? 's' : ''}`),
+        );
+      else if (root.accessKeys.length === 0 && root.accessKeysPresent === true)
+        out.push(failed(subject, 'the account summary reports root access keys'));
       else out.push(passed(subject, 'no active root access key'));
     }
     return out;

@@ -19,7 +19,9 @@ export const check: CheckDefinition = {
     for (const account of snapshot.accounts) {
       if (!account.root) continue;
       const subject = rootSubject(account, account.root);
-      out.push(account.root.mfaActive ? passed(subject, 'root has MFA') : failed(subject, 'the root user has no MFA device'));
+      out.push(
+        account.root.mfaActive ? passed(subject, 'root has MFA') : failed(subject, 'the root user has no MFA device'),
+      );
     }
     return out;
   },

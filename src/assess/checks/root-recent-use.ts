@@ -9,7 +9,8 @@ export const check: CheckDefinition = {
   severity: 'high',
   rationale:
     'Day-to-day use of root means its password (and MFA) are handled often and its actions bypass every IAM guardrail; root is for the few tasks that need it.',
-  remediation: 'Find out who used root and why (CloudTrail, userIdentity.type = Root); give them a role for that work and lock root away.',
+  remediation:
+    'Find out who used root and why (CloudTrail, userIdentity.type = Root); give them a role for that work and lock root away.',
   references: {
     cis: ['1.7'],
     securityHub: [],

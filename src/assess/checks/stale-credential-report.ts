@@ -9,8 +9,13 @@ export const check: CheckDefinition = {
   severity: 'low',
   rationale:
     'Last-used dates and key states come from the credential report, which AWS regenerates at most every 4 hours; findings based on an older one may miss a key created or used since.',
-  remediation: 'Run roleshift scan again (it asks for a fresh report), or generate one with aws iam generate-credential-report before exporting files.',
-  references: { cis: [], securityHub: [], links: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html'] },
+  remediation:
+    'Run roleshift scan again (it asks for a fresh report), or generate one with aws iam generate-credential-report before exporting files.',
+  references: {
+    cis: [],
+    securityHub: [],
+    links: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html'],
+  },
   parameters: (config) => ({ credentialReportMaxAgeHours: config.thresholds.credentialReportMaxAgeHours }),
   evaluate: (snapshot, { now, config }) => {
     const limit = config.thresholds.credentialReportMaxAgeHours;
@@ -25,7 +30,10 @@ export const check: CheckDefinition = {
       const hours = (now.getTime() - generated.getTime()) / 3_600_000;
       out.push(
         hours > limit
-          ? failed(subject, `the credential report is ${hours >= 48 ? `${Math.floor(hours / 24)} days` : `${Math.floor(hours)} hours`} old (more than ${limit} hours)`)
+          ? failed(
+              subject,
+              `the credential report is ${hours >= 48 ? `${Math.floor(hours / 24)} days` : `${Math.floor(hours)} hours`} old (more than ${limit} hours)`,
+            )
           : passed(subject, 'credential report is fresh'),
       );
     }

@@ -9,7 +9,8 @@ export const check: CheckDefinition = {
   severity: 'low',
   rationale:
     'The goal is zero IAM users; each remaining one should be on a migration plan or consciously accepted with an owner and an expiry. Anything else is drift.',
-  remediation: 'Plan its replacement (roleshift plan USER), or add it to the exceptions register with a reason, owner, expiry and compensating controls.',
+  remediation:
+    'Plan its replacement (roleshift plan USER), or add it to the exceptions register with a reason, owner, expiry and compensating controls.',
   references: { cis: [], securityHub: [], links: [] },
   parameters: (config) => ({ exceptionsFile: config.exceptionsFile }),
   evaluate: (snapshot, context) =>
@@ -18,7 +19,8 @@ export const check: CheckDefinition = {
       const longLived = user.password.enabled || user.accessKeys.some((k) => k.status === 'Active');
       if (!longLived) return passed(subject, 'no long-lived credential left');
       if (context.migrating?.has(user.arn)) return passed(subject, 'migration under way');
-      if (findException(context.exceptions, account.accountId, user.name)) return passed(subject, 'registered exception');
+      if (findException(context.exceptions, account.accountId, user.name))
+        return passed(subject, 'registered exception');
       return failed(subject, 'has long-lived credentials and is neither being migrated nor a registered exception');
     }),
 };

@@ -45,16 +45,24 @@ export const check: CheckDefinition = {
         const stale: string[] = [];
         if (user.password.enabled) {
           const days = idleDays('password', user, 0, now);
-          if (days !== null && days >= limit) stale.push(`password ${user.password.lastUsed.state === 'never' ? 'never used, set' : 'unused for'} ${days} days${user.password.lastUsed.state === 'never' ? ' ago' : ''}`);
+          if (days !== null && days >= limit)
+            stale.push(
+              `password ${user.password.lastUsed.state === 'never' ? 'never used, set' : 'unused for'} ${days} days${user.password.lastUsed.state === 'never' ? ' ago' : ''}`,
+            );
         }
         user.accessKeys.forEach((key, index) => {
           if (key.status !== 'Active') return;
           const days = idleDays('key', user, index, now);
           const name = key.id ?? `key ${key.slot}`;
-          if (days !== null && days >= limit) stale.push(`${name} ${key.lastUsed.state === 'never' ? `never used, created ${days} days ago` : `unused for ${days} days`}`);
+          if (days !== null && days >= limit)
+            stale.push(
+              `${name} ${key.lastUsed.state === 'never' ? `never used, created ${days} days ago` : `unused for ${days} days`}`,
+            );
         });
         const subject = userSubject(account, user);
-        return stale.length > 0 ? failed(subject, `unused for ${limit}+ days: ${stale.join('; ')}`) : passed(subject, `every credential used within ${limit} days`);
+        return stale.length > 0
+          ? failed(subject, `unused for ${limit}+ days: ${stale.join('; ')}`)
+          : passed(subject, `every credential used within ${limit} days`);
       });
   },
 };

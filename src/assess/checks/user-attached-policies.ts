@@ -6,7 +6,8 @@ export const check: CheckDefinition = {
   id: 'user-attached-policies',
   title: 'Policies attached directly to a user',
   severity: 'low',
-  rationale: 'Permissions granted user by user drift apart and are hard to review; groups (or better, roles) keep them in one place.',
+  rationale:
+    'Permissions granted user by user drift apart and are hard to review; groups (or better, roles) keep them in one place.',
   remediation: 'Move the permissions to a group or, for the migration, to the role that replaces this user.',
   references: {
     cis: ['1.15'],
@@ -16,8 +17,13 @@ export const check: CheckDefinition = {
   parameters: () => ({}),
   evaluate: (snapshot) =>
     eachUser(snapshot).map(({ account, user }) => {
-      const names = [...user.attachedPolicies.map((p) => p.name), ...user.inlinePolicies.map((p) => `${p.name} (inline)`)];
+      const names = [
+        ...user.attachedPolicies.map((p) => p.name),
+        ...user.inlinePolicies.map((p) => `${p.name} (inline)`),
+      ];
       const subject = userSubject(account, user);
-      return names.length > 0 ? failed(subject, `policies attached to the user: ${names.join(', ')}`) : passed(subject, 'permissions only through groups');
+      return names.length > 0
+        ? failed(subject, `policies attached to the user: ${names.join(', ')}`)
+        : passed(subject, 'permissions only through groups');
     }),
 };

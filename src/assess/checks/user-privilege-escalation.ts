@@ -2,7 +2,13 @@ import type { CheckDefinition, CheckResult } from '../check.js';
 import { eachUser, failed, passed, userSubject } from '../check.js';
 import type { Account, User } from '../../model/snapshot.js';
 import { statementCoversAction, statementCoversResource, type NormalizedStatement } from '../../policy/document.js';
-import { describeSource, fullAdminSources, userPolicies, type SourcedStatement, type UserPolicies } from '../permissions.js';
+import {
+  describeSource,
+  fullAdminSources,
+  userPolicies,
+  type SourcedStatement,
+  type UserPolicies,
+} from '../permissions.js';
 
 /** Actions that hand out credentials or permissions; on another user they take over that user. */
 const TAKEOVER_ACTIONS = ['iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile'];
@@ -22,12 +28,18 @@ const COMPUTE_ACTIONS = [
 
 /** Policy variables a user policy commonly uses to mean "only myself". */
 function substitute(statement: NormalizedStatement, user: User): NormalizedStatement {
-  const fill = (list: string[] | null): string[] | null => list?.map((r) => r.replaceAll('${aws:username}', user.name)) ?? null;
+  const fill = (list: string[] | null): string[] | null =>
+    list?.map((r) => r.replaceAll('${aws:username}', user.name)) ?? null;
   return { ...statement, resources: fill(statement.resources), notResources: fill(statement.notResources) };
 }
 
 function unconditionalDeny(statement: NormalizedStatement, action: string, resource: string): boolean {
-  return statement.effect === 'Deny' && statement.conditions.length === 0 && statementCoversAction(statement, action) && statementCoversResource(statement, resource);
+  return (
+    statement.effect === 'Deny' &&
+    statement.conditions.length === 0 &&
+    statementCoversAction(statement, action) &&
+    statementCoversResource(statement, resource)
+  );
 }
 
 /**
@@ -36,12 +48,20 @@ function unconditionalDeny(statement: NormalizedStatement, action: string, resou
  * have no IAM write action at all, so the per-resource walk (other users, roles) rarely runs and
  * the check stays linear in the number of users.
  */
-function grantFinder(policies: UserPolicies, user: User): (action: string, resources: () => readonly string[]) => SourcedStatement | null {
+function grantFinder(
+  policies: UserPolicies,
+  user: User,
+): (action: string, resources: () => readonly string[]) => SourcedStatement | null {
   const statements = policies.statements.map((s) => ({ ...s, statement: substitute(s.statement, user) }));
   return (action, resources) => {
-    const allows = statements.filter(({ statement }) => statement.effect === 'Allow' && statementCoversAction(statement, action));
+    const allows = statements.filter(
+      ({ statement }) => statement.effect === 'Allow' && statementCoversAction(statement, action),
+    );
     if (allows.length === 0) return null;
-    const denies = statements.filter(({ statement }) => statement.effect === 'Deny' && statement.conditions.length === 0 && statementCoversAction(statement, action));
+    const denies = statements.filter(
+      ({ statement }) =>
+        statement.effect === 'Deny' && statement.conditions.length === 0 && statementCoversAction(statement, action),
+    );
     for (const resource of resources()) {
       if (denies.some(({ statement }) => unconditionalDeny(statement, action, resource))) continue;
       const found = allows.find(({ statement }) => statementCoversResource(statement, resource));
@@ -115,8 +135,11 @@ export const check: CheckDefinition = {
       const policies = userPolicies(account, user);
       const subject = userSubject(account, user);
       // Full administrators can do all of this by definition; full-admin-access reports them.
-      if (fullAdminSources(policies).length > 0) return passed(subject, 'full administrator (reported by full-admin-access)');
+      if (fullAdminSources(policies).length > 0)
+        return passed(subject, 'full administrator (reported by full-admin-access)');
       const paths = escalationPaths(account, user, policies);
-      return paths.length > 0 ? failed(subject, `can escalate: ${describePaths(paths)}`) : passed(subject, 'no escalation path found');
+      return paths.length > 0
+        ? failed(subject, `can escalate: ${describePaths(paths)}`)
+        : passed(subject, 'no escalation path found');
     }),
 };

@@ -26,19 +26,39 @@ describe('kpisForStoredScan', () => {
   it('Given a user deleted through the journal after an earlier scan saw it, and an exceptions register, When the next scan is scored, Then days to remediation and review ages are filled', async () => {
     const before = buildSnapshot([
       buildAccount(ACCOUNT, {
-        users: [buildUser('old-ci', { createDate: { state: 'at', at: '2026-09-01T00:00:00Z' }, accessKeys: [buildKey()] }), buildUser('vendor', { accessKeys: [buildKey({ id: 'AKIAEXAMPLEKEY000009' })] })],
+        users: [
+          buildUser('old-ci', { createDate: { state: 'at', at: '2026-09-01T00:00:00Z' }, accessKeys: [buildKey()] }),
+          buildUser('vendor', { accessKeys: [buildKey({ id: 'AKIAEXAMPLEKEY000009' })] }),
+        ],
       }),
     ]);
     await store.saveScan(before);
     await ensureJournalTables(store.connection);
-    await recordOperation(store.connection, { opId: 'op-1', kind: 'finish', accountId: ACCOUNT, userName: 'old-ci', createdAt: '2026-10-01T00:00:00Z', relatedOpId: null, priorState: null, notes: [] }, []);
+    await recordOperation(
+      store.connection,
+      {
+        opId: 'op-1',
+        kind: 'finish',
+        accountId: ACCOUNT,
+        userName: 'old-ci',
+        createdAt: '2026-10-01T00:00:00Z',
+        relatedOpId: null,
+        priorState: null,
+        notes: [],
+      },
+      [],
+    );
     await completeOperation(store.connection, 'op-1', '2026-10-11T00:00:00Z');
     const register = join(dir, 'exceptions.yaml');
     writeFileSync(
       register,
       `exceptions:\n  - account: "${ACCOUNT}"\n    user: vendor\n    reason: the partner only takes keys\n    owner: alice@example.com\n    expires: 2027-03-31\n    lastReviewed: 2026-10-24\n`,
     );
-    const after = buildSnapshot([buildAccount(ACCOUNT, { users: [buildUser('vendor', { accessKeys: [buildKey({ id: 'AKIAEXAMPLEKEY000009' })] })] })]);
+    const after = buildSnapshot([
+      buildAccount(ACCOUNT, {
+        users: [buildUser('vendor', { accessKeys: [buildKey({ id: 'AKIAEXAMPLEKEY000009' })] })],
+      }),
+    ]);
 
     const kpis = await kpisForStoredScan(after, NOW, store, { ...DEFAULT_CONFIG, exceptionsFile: register });
 
@@ -52,7 +72,10 @@ describe('kpisForStoredScan', () => {
 
   it('Given an empty store and no register, When scored, Then no remediation or review figure is invented', async () => {
     const snapshot = buildSnapshot([buildAccount(ACCOUNT, { users: [buildUser('ci', { accessKeys: [buildKey()] })] })]);
-    const kpis = await kpisForStoredScan(snapshot, NOW, store, { ...DEFAULT_CONFIG, exceptionsFile: join(dir, 'absent.yaml') });
+    const kpis = await kpisForStoredScan(snapshot, NOW, store, {
+      ...DEFAULT_CONFIG,
+      exceptionsFile: join(dir, 'absent.yaml'),
+    });
     expect(kpis.users_long_lived_total).toBe(1);
     expect(kpis.remediated_users).toBe(0);
     expect(kpis).not.toHaveProperty('days_to_remediation_median');

@@ -3,7 +3,15 @@ import { Command, Option } from 'commander';
 import { DEFAULT_REGIONS, renderAthenaDdl } from '../../activity/athena-ddl.js';
 import { loadActionCatalog } from '../../activity/actions.js';
 import { usageToActivityEvidence } from '../../activity/evidence.js';
-import { computeKpis, creationTimes, type KpiInput, deletedUsers, exceptionReviews, kpisToRecord, remediationsFromJournal } from '../../activity/kpis.js';
+import {
+  computeKpis,
+  creationTimes,
+  type KpiInput,
+  deletedUsers,
+  exceptionReviews,
+  kpisToRecord,
+  remediationsFromJournal,
+} from '../../activity/kpis.js';
 import { buildLeastPrivilegePolicy } from '../../activity/least-privilege.js';
 import { classifyUsers } from '../../assess/classify.js';
 import { DEFAULT_CONFIG, type RoleshiftConfig } from '../../config.js';
@@ -33,10 +41,17 @@ export interface CloudTrailFlags {
 
 export function addCloudTrailOptions(command: Command): Command {
   return command
-    .option('--cloudtrail <path|s3-url>', 'read CloudTrail logs (a file, a folder, or s3://BUCKET/PREFIX) for usage facts')
+    .option(
+      '--cloudtrail <path|s3-url>',
+      'read CloudTrail logs (a file, a folder, or s3://BUCKET/PREFIX) for usage facts',
+    )
     .option('--since <date>', 'only CloudTrail events from this day or instant on (YYYY-MM-DD or ISO-8601)')
     .option('--until <date>', 'only CloudTrail events up to this day (inclusive) or instant')
-    .addOption(new Option('--engine <engine>', 'where the CloudTrail queries run').choices(['duckdb', 'athena']).default('duckdb'))
+    .addOption(
+      new Option('--engine <engine>', 'where the CloudTrail queries run')
+        .choices(['duckdb', 'athena'])
+        .default('duckdb'),
+    )
     .option('--athena-database <name>', 'Athena database of the CloudTrail table (see `roleshift activity athena-ddl`)')
     .option('--athena-table <name>', 'Athena CloudTrail table')
     .option('--athena-workgroup <name>', 'Athena workgroup')
@@ -52,9 +67,12 @@ export function wantsCloudTrail(flags: CloudTrailFlags): boolean {
 function cloudTrailOptionsFrom(ctx: CommandContext, flags: CloudTrailFlags): CloudTrailOptions {
   const engine = flags.engine ?? 'duckdb';
   if (engine === 'athena' && (flags.athenaDatabase === undefined || flags.athenaTable === undefined)) {
-    throw new UserInputError('--engine athena needs --athena-database and --athena-table (create the table with `roleshift activity athena-ddl`)');
+    throw new UserInputError(
+      '--engine athena needs --athena-database and --athena-table (create the table with `roleshift activity athena-ddl`)',
+    );
   }
-  if (engine === 'duckdb' && flags.cloudtrail === undefined) throw new UserInputError('give --cloudtrail PATH|s3://BUCKET/PREFIX, or --engine athena');
+  if (engine === 'duckdb' && flags.cloudtrail === undefined)
+    throw new UserInputError('give --cloudtrail PATH|s3://BUCKET/PREFIX, or --engine athena');
   return {
     cloudtrail: flags.cloudtrail,
     since: parseWindowDate('--since', flags.since),
@@ -78,7 +96,11 @@ function cloudTrailOptionsFrom(ctx: CommandContext, flags: CloudTrailFlags): Clo
  * Usage through the store's connection, so a re-run reads only new log files. The store is
  * opened only for the DuckDB engine; Athena keeps nothing locally.
  */
-async function withStoreConnection<T>(flags: CloudTrailFlags, options: CloudTrailOptions, run: (options: CloudTrailOptions) => Promise<T>): Promise<T> {
+async function withStoreConnection<T>(
+  flags: CloudTrailFlags,
+  options: CloudTrailOptions,
+  run: (options: CloudTrailOptions) => Promise<T>,
+): Promise<T> {
   if (options.engine === 'athena') return run(options);
   const store = await openStore(storePathOf(flags.store));
   try {
@@ -92,19 +114,30 @@ async function withStoreConnection<T>(flags: CloudTrailFlags, options: CloudTrai
  * The scan command's hook. Flags are checked now, before a possibly long collection; the
  * returned step adds usage facts when CloudTrail flags were given, else returns the snapshot.
  */
-export function prepareCloudTrail(ctx: CommandContext, flags: CloudTrailFlags): (snapshot: Snapshot) => Promise<Snapshot> {
+export function prepareCloudTrail(
+  ctx: CommandContext,
+  flags: CloudTrailFlags,
+): (snapshot: Snapshot) => Promise<Snapshot> {
   if (!wantsCloudTrail(flags)) return async (snapshot) => snapshot;
   const options = cloudTrailOptionsFrom(ctx, flags);
-  return (snapshot) => withStoreConnection(flags, options, (withConnection) => addUsageToSnapshot(snapshot, withConnection));
+  return (snapshot) =>
+    withStoreConnection(flags, options, (withConnection) => addUsageToSnapshot(snapshot, withConnection));
 }
 
 /**
  * The KPIs stored with a scan (`Store.saveScan(snapshot, { kpis })`), classified the same way
  * the findings are, with CloudTrail evidence when the scan read it.
  */
-export function kpisForScan(snapshot: Snapshot, now: Date, config: RoleshiftConfig = DEFAULT_CONFIG, registers: Pick<KpiInput, 'exceptions' | 'remediations'> = {}): Record<string, number> {
+export function kpisForScan(
+  snapshot: Snapshot,
+  now: Date,
+  config: RoleshiftConfig = DEFAULT_CONFIG,
+  registers: Pick<KpiInput, 'exceptions' | 'remediations'> = {},
+): Record<string, number> {
   const activity = snapshot.usage === undefined ? undefined : usageToActivityEvidence(snapshot.usage);
-  return kpisToRecord(computeKpis({ snapshot, now, classify: (s) => classifyUsers(s, { config, activity }), ...registers }));
+  return kpisToRecord(
+    computeKpis({ snapshot, now, classify: (s) => classifyUsers(s, { config, activity }), ...registers }),
+  );
 }
 
 /**
@@ -112,7 +145,11 @@ export function kpisForScan(snapshot: Snapshot, now: Date, config: RoleshiftConf
  * snapshot, so the stored scans are read newest first until every one is found (usually the
  * latest scan already has them all).
  */
-async function creationTimesOfDeleted(store: Store, snapshot: Snapshot, deleted: ReadonlyArray<{ accountId: string; userName: string }>): Promise<Map<string, string>> {
+async function creationTimesOfDeleted(
+  store: Store,
+  snapshot: Snapshot,
+  deleted: ReadonlyArray<{ accountId: string; userName: string }>,
+): Promise<Map<string, string>> {
   const times = creationTimes(snapshot);
   const missing = (): boolean => deleted.some((user) => !times.has(`${user.accountId}/${user.userName}`));
   const scans = missing() ? await store.listScans() : [];
@@ -130,7 +167,12 @@ async function creationTimesOfDeleted(store: Store, snapshot: Snapshot, deleted:
  * resolved config, when present) for review ages, and the store's remediation journal for the
  * time from CreateUser to deletion. Call before `saveScan`.
  */
-export async function kpisForStoredScan(snapshot: Snapshot, now: Date, store: Store, config: RoleshiftConfig = resolveConfig({})): Promise<Record<string, number>> {
+export async function kpisForStoredScan(
+  snapshot: Snapshot,
+  now: Date,
+  store: Store,
+  config: RoleshiftConfig = resolveConfig({}),
+): Promise<Record<string, number>> {
   const exceptions = exceptionReviews(readExceptionsRegister(undefined, config) ?? []);
   await ensureJournalTables(store.connection);
   const journal = await allOperations(store.connection);
@@ -139,7 +181,8 @@ export async function kpisForStoredScan(snapshot: Snapshot, now: Date, store: St
 }
 
 function reportUnreadable(ctx: CommandContext, usage: Usage): void {
-  for (const file of usage.source.unreadable) ctx.io.warn(`cloudtrail: ${file.file} could not be read (${file.problem}); its events are missing`);
+  for (const file of usage.source.unreadable)
+    ctx.io.warn(`cloudtrail: ${file.file} could not be read (${file.problem}); its events are missing`);
 }
 
 /** Log values are attacker-influenced (session names, token subjects): no terminal control codes. */
@@ -149,16 +192,22 @@ function printable(text: string): string {
 
 function renderUsageText(usage: Usage): string {
   const events = usage.principals.reduce((sum, principal) => sum + principal.events, 0);
-  const lines = [`${events} events from ${usage.source.origin} (${usage.source.filesRead} files read now, ${usage.source.filesSkipped} ingested before)`];
+  const lines = [
+    `${events} events from ${usage.source.origin} (${usage.source.filesRead} files read now, ${usage.source.filesSkipped} ingested before)`,
+  ];
   for (const principal of usage.principals.filter((p) => p.type === 'IAMUser')) {
     const agents = principal.userAgents.map((a) => `${a.family} ${a.events}`).join(', ');
-    const errors = Object.entries(principal.errors).map(([code, count]) => `${code} ${count}`).join(', ');
+    const errors = Object.entries(principal.errors)
+      .map(([code, count]) => `${code} ${count}`)
+      .join(', ');
     lines.push(
       `${principal.arn}: ${principal.events} events ${principal.firstSeen} .. ${principal.lastSeen}; ${principal.actions.length} actions; agents: ${agents}${errors === '' ? '' : `; errors: ${errors}`}`,
     );
   }
   for (const session of usage.federatedSessions) {
-    lines.push(`${session.kind} ${session.provider}${session.subject === null ? '' : ` ${session.subject}`}${session.roleArn === null ? '' : ` -> ${session.roleArn}`}: ${session.events} events`);
+    lines.push(
+      `${session.kind} ${session.provider}${session.subject === null ? '' : ` ${session.subject}`}${session.roleArn === null ? '' : ` -> ${session.roleArn}`}: ${session.events} events`,
+    );
   }
   return lines.map(printable).join('\n');
 }
@@ -188,9 +237,13 @@ function matchesUser(arn: string, user: string): boolean {
 }
 
 export function register(program: Command): void {
-  const activity = new Command('activity').description('CloudTrail usage: who uses each credential, least-privilege policies from usage, Athena setup.');
+  const activity = new Command('activity').description(
+    'CloudTrail usage: who uses each credential, least-privilege policies from usage, Athena setup.',
+  );
 
-  const usage = addCloudTrailOptions(new Command('usage').description('Read CloudTrail and show usage per IAM user (--json: the full usage facts).'))
+  const usage = addCloudTrailOptions(
+    new Command('usage').description('Read CloudTrail and show usage per IAM user (--json: the full usage facts).'),
+  )
     .option('--store <file>', `the roleshift store that remembers ingested files (default ${DEFAULT_STORE_PATH})`)
     .action(
       actionOf<CloudTrailFlags>(async (ctx, flags) => {
@@ -202,7 +255,9 @@ export function register(program: Command): void {
     );
 
   const leastPrivilege = addCloudTrailOptions(
-    new Command('least-privilege').description('Print the permissions policy for the role replacing an IAM user, from its observed CloudTrail usage.'),
+    new Command('least-privilege').description(
+      'Print the permissions policy for the role replacing an IAM user, from its observed CloudTrail usage.',
+    ),
   )
     .requiredOption('--user <user>', 'the IAM user: ACCOUNT_ID/USER_NAME, its ARN, or a name found in one account only')
     .option('--store <file>', `the roleshift store (default ${DEFAULT_STORE_PATH})`)
@@ -211,17 +266,29 @@ export function register(program: Command): void {
         const result = await withStoreConnection(flags, cloudTrailOptionsFrom(ctx, flags), collectUsage);
         reportUnreadable(ctx, result);
         const matches = result.principals.filter((p) => p.type === 'IAMUser' && matchesUser(p.arn, flags.user));
-        if (matches.length === 0) throw new UserInputError(`--user ${flags.user}: no CloudTrail events of this IAM user in the logs read; check the name and the --since/--until window`);
-        if (matches.length > 1) throw new UserInputError(`--user ${flags.user} matches ${matches.length} users in several accounts: give the full ARN`);
+        if (matches.length === 0)
+          throw new UserInputError(
+            `--user ${flags.user}: no CloudTrail events of this IAM user in the logs read; check the name and the --since/--until window`,
+          );
+        if (matches.length > 1)
+          throw new UserInputError(
+            `--user ${flags.user} matches ${matches.length} users in several accounts: give the full ARN`,
+          );
         const principal = matches[0];
         if (principal === undefined) return EXIT.usage;
-        const policy = buildLeastPrivilegePolicy(principal.actions, await loadActionCatalog(principal.actions.map((a) => a.action)));
+        const policy = buildLeastPrivilegePolicy(
+          principal.actions,
+          await loadActionCatalog(principal.actions.map((a) => a.action)),
+        );
         if (ctx.io.json) {
           ctx.io.out(JSON.stringify({ user: principal.arn, ...policy }, null, 2));
         } else {
           ctx.io.out(policy.policy === null ? '{}' : JSON.stringify(policy.policy, null, 2));
           for (const item of policy.notNarrowed) ctx.io.log(`not narrowed: ${item.action} on * (${item.reason})`);
-          for (const item of policy.perBucket) ctx.io.log(`per bucket: ${item.action} on ${item.resources.join(', ')} (more objects than are kept; every object of these buckets)`);
+          for (const item of policy.perBucket)
+            ctx.io.log(
+              `per bucket: ${item.action} on ${item.resources.join(', ')} (more objects than are kept; every object of these buckets)`,
+            );
           for (const item of policy.leftOut) ctx.io.log(`left out: ${item.action} (${item.reason})`);
         }
         return EXIT.ok;
@@ -245,8 +312,17 @@ export function register(program: Command): void {
             table: flags.athenaTable,
             location: flags.bucket,
             orgId: flags.orgId,
-            accounts: flags.accounts.split(',').map((a) => a.trim()).filter((a) => a !== ''),
-            regions: flags.regions === undefined ? DEFAULT_REGIONS : flags.regions.split(',').map((r) => r.trim()).filter((r) => r !== ''),
+            accounts: flags.accounts
+              .split(',')
+              .map((a) => a.trim())
+              .filter((a) => a !== ''),
+            regions:
+              flags.regions === undefined
+                ? DEFAULT_REGIONS
+                : flags.regions
+                    .split(',')
+                    .map((r) => r.trim())
+                    .filter((r) => r !== ''),
             startDay: flags.start,
           }),
         );

@@ -23,7 +23,10 @@ export function findCiFiles(path: string): CiFile[] {
     throw new InputFileError(path, 'no such file or folder');
   }
   const root = resolve(path);
-  const read = (file: string, shown: string): CiFile => ({ path: shown.split(sep).join('/'), text: readFileSync(file, 'utf8') });
+  const read = (file: string, shown: string): CiFile => ({
+    path: shown.split(sep).join('/'),
+    text: readFileSync(file, 'utf8'),
+  });
   if (stats.isFile()) {
     // One file: GitLab by its name, anything else is read as a GitHub workflow.
     const name = basename(root);
@@ -50,10 +53,15 @@ export function findCiFiles(path: string): CiFile[] {
 
 export async function runCiMigrate(ctx: CommandContext, path: string, options: CiMigrateOptions): Promise<number> {
   if (options.roleArn !== undefined && !ROLE_ARN.test(options.roleArn)) {
-    throw new UserInputError(`--role-arn ${options.roleArn} is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)`);
+    throw new UserInputError(
+      `--role-arn ${options.roleArn} is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)`,
+    );
   }
   const files = findCiFiles(path);
-  if (files.length === 0) throw new UserInputError(`${path}: no .github/workflows/*.yml or .gitlab-ci.yml found: point at a repository checkout`);
+  if (files.length === 0)
+    throw new UserInputError(
+      `${path}: no .github/workflows/*.yml or .gitlab-ci.yml found: point at a repository checkout`,
+    );
   const changes = migrateCiFiles(files, { roleArn: options.roleArn });
   const failed = changes.filter((change) => change.error !== null);
   for (const change of failed) ctx.io.warn(`${change.path}: not valid YAML, left alone (${change.error})`);
@@ -68,7 +76,17 @@ export async function runCiMigrate(ctx: CommandContext, path: string, options: C
   if (ctx.io.json) {
     ctx.io.out(
       JSON.stringify(
-        { written: Boolean(options.write), files: changes.map(({ path: file, kind, changed: didChange, diff, notes, error }) => ({ path: file, kind, changed: didChange, diff, notes, error })) },
+        {
+          written: Boolean(options.write),
+          files: changes.map(({ path: file, kind, changed: didChange, diff, notes, error }) => ({
+            path: file,
+            kind,
+            changed: didChange,
+            diff,
+            notes,
+            error,
+          })),
+        },
         null,
         2,
       ),
@@ -79,7 +97,13 @@ export async function runCiMigrate(ctx: CommandContext, path: string, options: C
         change.diff
           .trimEnd()
           .split('\n')
-          .map((line) => (line.startsWith('+') && !line.startsWith('+++') ? paint(ctx.io, 'green', line) : line.startsWith('-') && !line.startsWith('---') ? paint(ctx.io, 'red', line) : line))
+          .map((line) =>
+            line.startsWith('+') && !line.startsWith('+++')
+              ? paint(ctx.io, 'green', line)
+              : line.startsWith('-') && !line.startsWith('---')
+                ? paint(ctx.io, 'red', line)
+                : line,
+          )
           .join('\n'),
       );
       for (const note of change.notes) ctx.io.log(`${change.path}: ${note}`);
@@ -94,7 +118,9 @@ export async function runCiMigrate(ctx: CommandContext, path: string, options: C
 
 export function register(program: Command): void {
   const command = new Command('ci-migrate')
-    .description('Rewrite GitHub Actions and GitLab CI pipelines from access keys to OIDC role assumption; prints a diff.')
+    .description(
+      'Rewrite GitHub Actions and GitLab CI pipelines from access keys to OIDC role assumption; prints a diff.',
+    )
     .argument('<path>', 'a repository checkout (or one workflow file)')
     .option('--role-arn <arn>', 'the role the pipeline assumes (default: a repository / CI variable AWS_ROLE_ARN)')
     .option('--write', 'change the files (default: only print the diff)')

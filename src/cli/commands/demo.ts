@@ -21,14 +21,21 @@ export interface DemoOptions {
 
 export async function runDemo(ctx: CommandContext, options: DemoOptions): Promise<number> {
   if (!existsSync(DEMO_ESTATE_DIR)) {
-    throw new UserInputError(`the demo estate is missing at ${DEMO_ESTATE_DIR}: reinstall roleshift or run it from a full clone`);
+    throw new UserInputError(
+      `the demo estate is missing at ${DEMO_ESTATE_DIR}: reinstall roleshift or run it from a full clone`,
+    );
   }
   const outDir = resolve(options.outDir ?? '.roleshift/demo');
   const snapshotFile = join(outDir, 'snapshot.json');
   const reportFile = join(outDir, 'report.html');
   // With its CloudTrail logs, as a real first run would be: usage narrows the plan's policies
   // to least privilege and gives the classifier and the KPIs their evidence.
-  const scan = await scanAndSave(ctx, { from: DEMO_ESTATE_DIR, cloudtrail: join(DEMO_ESTATE_DIR, 'cloudtrail'), output: snapshotFile, store: options.store });
+  const scan = await scanAndSave(ctx, {
+    from: DEMO_ESTATE_DIR,
+    cloudtrail: join(DEMO_ESTATE_DIR, 'cloudtrail'),
+    output: snapshotFile,
+    store: options.store,
+  });
   // The full report (classification, findings, plan, trend), the same page `roleshift report` writes.
   writeFileAtomic(reportFile, (await buildReportHtml(ctx, { snapshot: snapshotFile, store: scan.storePath })).html);
   const summary = summarizeSnapshot(scan.snapshot, ctx.now);
@@ -61,7 +68,9 @@ export async function runDemo(ctx: CommandContext, options: DemoOptions): Promis
 
 export function register(program: Command): void {
   const command = new Command('demo')
-    .description('Scan the bundled demo estate (three fictional accounts and a week of their CloudTrail) offline: no AWS account needed.')
+    .description(
+      'Scan the bundled demo estate (three fictional accounts and a week of their CloudTrail) offline: no AWS account needed.',
+    )
     .option('--store <file>', `the roleshift store (default ${DEFAULT_STORE_PATH})`)
     .option('--out-dir <dir>', 'where to write snapshot.json and report.html', '.roleshift/demo')
     .addHelpText(

@@ -36,12 +36,17 @@ export async function runGenerate(ctx: CommandContext, options: GenerateOptions,
     throw new UserInputError(`--format must be one of ${GENERATE_FORMATS.join(', ')}`);
   }
   const config = resolveConfig({ config: options.config });
-  const plan = await planEstate(ctx, { snapshot: options.snapshot, store: options.store, seed: options.seed, config: options.config }, selectors);
+  const plan = await planEstate(
+    ctx,
+    { snapshot: options.snapshot, store: options.store, seed: options.seed, config: options.config },
+    selectors,
+  );
   const files = generateFiles(plan, planGuardrails(plan, { config }), format as GenerateFormat);
   if (options.output !== undefined) {
     writeGenerated(options.output, files);
     ctx.io.log(`wrote ${files.length} file(s) for ${plan.users.length} user(s) to ${options.output}`);
-    if (ctx.io.json) ctx.io.out(JSON.stringify({ directory: options.output, files: files.map((file) => file.path) }, null, 2));
+    if (ctx.io.json)
+      ctx.io.out(JSON.stringify({ directory: options.output, files: files.map((file) => file.path) }, null, 2));
     return EXIT.ok;
   }
   if (ctx.io.json) ctx.io.out(JSON.stringify({ files }, null, 2));
@@ -51,7 +56,9 @@ export async function runGenerate(ctx: CommandContext, options: GenerateOptions,
 
 export function register(program: Command): void {
   const command = new Command('generate')
-    .description('Write the replacement as code: roles, OIDC providers, Identity Center, Roles Anywhere, CLI profiles and guardrails.')
+    .description(
+      'Write the replacement as code: roles, OIDC providers, Identity Center, Roles Anywhere, CLI profiles and guardrails.',
+    )
     .argument('[user...]', 'users to generate for (ACCOUNT_ID/USER_NAME or ARN); all when omitted')
     .addOption(new Option('--format <format>', 'what to write').choices([...GENERATE_FORMATS]).makeOptionMandatory())
     .option('-o, --output <dir>', 'write the files into this directory (default: print them)')

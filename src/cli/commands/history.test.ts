@@ -36,7 +36,14 @@ describe('renderHistory', () => {
   it('Given scans with stored KPIs, When rendered, Then each row shows humans, machines, the IdP share, days to remediation and the oldest review', () => {
     const scored = {
       ...row('k', 2),
-      kpis: { users_long_lived_humans: 1, users_long_lived_machines: 1, human_idp_share: 0.756, days_to_remediation_median: 12, days_to_remediation_p90: 40, exception_review_age_max_days: 95 },
+      kpis: {
+        users_long_lived_humans: 1,
+        users_long_lived_machines: 1,
+        human_idp_share: 0.756,
+        days_to_remediation_median: 12,
+        days_to_remediation_p90: 40,
+        exception_review_age_max_days: 95,
+      },
     };
     const lines = renderHistory([row('a', 5), scored], { color: false }).split('\n');
     expect(lines[0]).toMatch(/gaps\s+humans\s+machines\s+via IdP\s+days to fix p50\/p90\s+oldest review d$/);

@@ -65,7 +65,10 @@ export function renderHistory(scans: readonly ScanSummaryRow[], io: Pick<Io, 'co
       scan.source,
       String(scan.accounts),
       String(scan.users),
-      { text: String(scan.usersWithLongLivedCredentials), style: scan.usersWithLongLivedCredentials === 0 ? 'green' : 'bold' },
+      {
+        text: String(scan.usersWithLongLivedCredentials),
+        style: scan.usersWithLongLivedCredentials === 0 ? 'green' : 'bold',
+      },
       change(scan.usersWithLongLivedCredentials, scans[index - 1]?.usersWithLongLivedCredentials),
       String(scan.usersWithPassword),
       String(scan.usersWithActiveKeys),
@@ -75,7 +78,9 @@ export function renderHistory(scans: readonly ScanSummaryRow[], io: Pick<Io, 'co
       kpi(scan, 'users_long_lived_humans'),
       kpi(scan, 'users_long_lived_machines'),
       kpi(scan, 'human_idp_share', (share) => `${Math.round(share * 100)}%`),
-      scan.kpis.days_to_remediation_median === undefined ? '-' : `${kpi(scan, 'days_to_remediation_median')}/${kpi(scan, 'days_to_remediation_p90')}`,
+      scan.kpis.days_to_remediation_median === undefined
+        ? '-'
+        : `${kpi(scan, 'days_to_remediation_median')}/${kpi(scan, 'days_to_remediation_p90')}`,
       kpi(scan, 'exception_review_age_max_days'),
     ]),
   );
@@ -107,5 +112,7 @@ Examples:
   roleshift history --json | jq '.scans[-1]' # the newest scan's counts
   roleshift history --store team.duckdb`,
     );
-  program.addCommand(withGlobalOptions(command).action(actionOf<HistoryOptions>((ctx, options) => runHistory(ctx, options))));
+  program.addCommand(
+    withGlobalOptions(command).action(actionOf<HistoryOptions>((ctx, options) => runHistory(ctx, options))),
+  );
 }

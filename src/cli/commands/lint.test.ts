@@ -8,9 +8,13 @@ import { runLint, type LintCommandOptions } from './lint.js';
 import { EXIT, InputFileError, UserInputError } from '../../errors.js';
 import type { CommandContext } from '../command.js';
 
-const SARIF_SCHEMA = JSON.parse(readFileSync(new URL('../../../test/fixtures/sarif/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8')) as object;
+const SARIF_SCHEMA = JSON.parse(
+  readFileSync(new URL('../../../test/fixtures/sarif/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8'),
+) as object;
 // The schema's language pattern is not valid as a Unicode regular expression; Ajv must not add the `u` flag.
-const validateSarif = new AjvDraft04Module.default({ allErrors: true, strict: false, unicodeRegExp: false }).compile(SARIF_SCHEMA);
+const validateSarif = new AjvDraft04Module.default({ allErrors: true, strict: false, unicodeRegExp: false }).compile(
+  SARIF_SCHEMA,
+);
 
 interface Captured {
   ctx: CommandContext;
@@ -22,14 +26,26 @@ function context(json = false): Captured {
   const out: string[] = [];
   const warnings: string[] = [];
   const ctx: CommandContext = {
-    io: { out: (t) => out.push(t), log: () => undefined, warn: (t) => warnings.push(t), color: false, json, debug: false, isTty: false },
+    io: {
+      out: (t) => out.push(t),
+      log: () => undefined,
+      warn: (t) => warnings.push(t),
+      color: false,
+      json,
+      debug: false,
+      isTty: false,
+    },
     global: {},
     now: new Date('2026-11-23T10:00:00Z'),
   };
   return { ctx, out, warnings };
 }
 
-const PUBLIC_TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }] }, null, 2);
+const PUBLIC_TRUST = JSON.stringify(
+  { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }] },
+  null,
+  2,
+);
 const GITHUB_ORG_WIDE = `resource "aws_iam_role" "ci" {
   assume_role_policy = jsonencode({
     Statement = [{
@@ -70,8 +86,12 @@ describe('roleshift lint', () => {
     const { ctx, out } = context(true);
     const options: LintCommandOptions = {};
     expect(await runLint(ctx, options, [join(dir, 'infra')])).toBe(EXIT.ok);
-    const report = JSON.parse(out.join('')) as { findings: Array<{ checkId: string; resourceName: string; location: { line: number } }> };
-    expect(report.findings.map((f) => [f.checkId, f.resourceName, f.location.line])).toEqual([['oidc-subject-tenant-wide', 'aws_iam_role.ci', 1]]);
+    const report = JSON.parse(out.join('')) as {
+      findings: Array<{ checkId: string; resourceName: string; location: { line: number } }>;
+    };
+    expect(report.findings.map((f) => [f.checkId, f.resourceName, f.location.line])).toEqual([
+      ['oidc-subject-tenant-wide', 'aws_iam_role.ci', 1],
+    ]);
   });
 
   it('Given --fail-on critical and only a medium finding, When linted, Then the exit code is 0', async () => {
@@ -83,7 +103,10 @@ describe('roleshift lint', () => {
     const { ctx, out } = context();
     await runLint(ctx, { format: 'sarif' }, [join(dir, 'public.json'), join(dir, 'infra', 'main.tf')]);
     expect(validateSarif(JSON.parse(out.join(''))), JSON.stringify(validateSarif.errors)).toBe(true);
-    const sarif = JSON.parse(out.join('')) as { version: string; runs: Array<{ results: Array<{ ruleId: string }>; tool: { driver: { rules: Array<{ id: string }> } } }> };
+    const sarif = JSON.parse(out.join('')) as {
+      version: string;
+      runs: Array<{ results: Array<{ ruleId: string }>; tool: { driver: { rules: Array<{ id: string }> } } }>;
+    };
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0]?.results.map((r) => r.ruleId).sort()).toEqual(['oidc-subject-tenant-wide', 'trust-public']);
     expect(sarif.runs[0]?.tool.driver.rules.map((r) => r.id)).toContain('oidc-no-subject');
@@ -97,9 +120,13 @@ describe('roleshift lint', () => {
     );
     const { ctx, out, warnings } = context(true);
     await runLint(ctx, {}, [file]);
-    expect(warnings).toEqual([`${file}: aws_iam_role.r: assume_role_policy = var.trust cannot be resolved offline; not analysed.`]);
+    expect(warnings).toEqual([
+      `${file}: aws_iam_role.r: assume_role_policy = var.trust cannot be resolved offline; not analysed.`,
+    ]);
     const report = JSON.parse(out.join('')) as { findings: Array<{ checkId: string; resourceName: string }> };
-    expect(report.findings.map((f) => [f.checkId, f.resourceName])).toEqual([['identity-unknown-action', 'aws_iam_policy.p']]);
+    expect(report.findings.map((f) => [f.checkId, f.resourceName])).toEqual([
+      ['identity-unknown-action', 'aws_iam_policy.p'],
+    ]);
   });
 
   it('Given a named file that is not IAM material, When linted, Then it is an input error', async () => {

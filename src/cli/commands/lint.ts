@@ -46,7 +46,8 @@ function accountIdOption(value: string): string {
 }
 
 export async function runLint(ctx: CommandContext, options: LintCommandOptions, paths: string[]): Promise<number> {
-  if (paths.length === 0) throw new UserInputError('lint: name at least one file or directory (roleshift lint FILE...)');
+  if (paths.length === 0)
+    throw new UserInputError('lint: name at least one file or directory (roleshift lint FILE...)');
   const format: FindingsFormat = options.format ?? (ctx.io.json ? 'json' : 'table');
   const extractions: Array<Extraction & { file: string }> = [];
   for (const file of await filesOf(paths)) {
@@ -70,7 +71,14 @@ export async function runLint(ctx: CommandContext, options: LintCommandOptions, 
   const context = { accountId: options.accountId ?? null, organizationAccountIds: options.orgAccount ?? null };
   const unknownActions = await findUnknownActions(extractions.flatMap((e) => e.policies.map((p) => p.document)));
   const findings = lintFindings(extractions, context, { unknownActions });
-  ctx.io.out(renderFindings(findings, format, { toolVersion: TOOL_VERSION, color: ctx.io.color, rules: lintRules(), title: 'roleshift lint' }));
+  ctx.io.out(
+    renderFindings(findings, format, {
+      toolVersion: TOOL_VERSION,
+      color: ctx.io.color,
+      rules: lintRules(),
+      title: 'roleshift lint',
+    }),
+  );
   if (options.failOn) {
     const threshold = severityRank(options.failOn);
     if (findings.some((f) => f.status === 'error' || severityRank(f.severity) >= threshold)) return EXIT.findings;
@@ -85,12 +93,19 @@ export function register(program: Command): void {
     )
     .argument('<paths...>', 'files or directories to lint')
     .addOption(new Option('--format <format>', 'output format').choices([...FINDINGS_FORMATS]))
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES]))
-    .option('--account-id <id>', 'the account the roles will live in: trust in it is not cross-account', accountIdOption)
-    .option('--org-account <id...>', 'accounts of your Organization: trust in them is not flagged as cross-account', (value: string, previous: string[] = []) => [
-      ...previous,
-      accountIdOption(value),
-    ])
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES]),
+    )
+    .option(
+      '--account-id <id>',
+      'the account the roles will live in: trust in it is not cross-account',
+      accountIdOption,
+    )
+    .option(
+      '--org-account <id...>',
+      'accounts of your Organization: trust in them is not flagged as cross-account',
+      (value: string, previous: string[] = []) => [...previous, accountIdOption(value)],
+    )
     .addHelpText(
       'after',
       `
@@ -100,5 +115,9 @@ Examples:
   roleshift lint main.tf --format sarif > lint.sarif # for GitHub code scanning
   terraform show -json plan.out > plan.json && roleshift lint plan.json --account-id 111122223333`,
     );
-  program.addCommand(withGlobalOptions(command).action(actionOf<LintCommandOptions>((ctx, options, args) => runLint(ctx, options, args))));
+  program.addCommand(
+    withGlobalOptions(command).action(
+      actionOf<LintCommandOptions>((ctx, options, args) => runLint(ctx, options, args)),
+    ),
+  );
 }

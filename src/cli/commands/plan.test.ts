@@ -19,7 +19,15 @@ function context(json = false): { ctx: CommandContext; out: string[]; logs: stri
   const out: string[] = [];
   const logs: string[] = [];
   const ctx: CommandContext = {
-    io: { out: (t) => out.push(t), log: (t) => logs.push(t), warn: (t) => logs.push(`warning: ${t}`), color: false, json, debug: false, isTty: false },
+    io: {
+      out: (t) => out.push(t),
+      log: (t) => logs.push(t),
+      warn: (t) => logs.push(`warning: ${t}`),
+      color: false,
+      json,
+      debug: false,
+      isTty: false,
+    },
     global: {},
     now: new Date('2026-11-23T10:00:00Z'),
   };
@@ -45,15 +53,21 @@ describe('roleshift plan', () => {
   });
 
   it('Given an unknown user, when planning, then a one-line user error names it', async () => {
-    await expect(runPlan(context().ctx, { snapshot: snapshotFile, seed: 'cli-test-seed' }, ['999999999999/nobody'])).rejects.toThrow(UserInputError);
+    await expect(
+      runPlan(context().ctx, { snapshot: snapshotFile, seed: 'cli-test-seed' }, ['999999999999/nobody']),
+    ).rejects.toThrow(UserInputError);
   });
 
   it('Given a missing snapshot file, when planning, then the input error names the file', async () => {
-    await expect(runPlan(context().ctx, { snapshot: join(scratch, 'missing.json') }, [])).rejects.toThrow(InputFileError);
+    await expect(runPlan(context().ctx, { snapshot: join(scratch, 'missing.json') }, [])).rejects.toThrow(
+      InputFileError,
+    );
   });
 
   it('Given a too-short seed, when planning, then it is refused', async () => {
-    await expect(runPlan(context().ctx, { snapshot: snapshotFile, seed: 'short' }, [])).rejects.toThrow(/at least 8 characters/);
+    await expect(runPlan(context().ctx, { snapshot: snapshotFile, seed: 'short' }, [])).rejects.toThrow(
+      /at least 8 characters/,
+    );
   });
 });
 
@@ -61,13 +75,19 @@ describe('roleshift generate', () => {
   it('Given -o DIR, when generating Terraform, then the files are written there', async () => {
     const dir = join(scratch, 'tf');
     const { ctx } = context();
-    expect(await runGenerate(ctx, { snapshot: snapshotFile, format: 'terraform', output: dir, seed: 'cli-test-seed' }, [])).toBe(EXIT.ok);
-    expect(readFileSync(join(dir, 'terraform/guardrails-organization/main.tf'), 'utf8')).toContain('SERVICE_CONTROL_POLICY');
+    expect(
+      await runGenerate(ctx, { snapshot: snapshotFile, format: 'terraform', output: dir, seed: 'cli-test-seed' }, []),
+    ).toBe(EXIT.ok);
+    expect(readFileSync(join(dir, 'terraform/guardrails-organization/main.tf'), 'utf8')).toContain(
+      'SERVICE_CONTROL_POLICY',
+    );
     expect(existsSync(join(dir, 'aws-config/alice@acme.example.config'))).toBe(true);
   });
 
   it('Given an unknown format, when generating, then it is a user error', async () => {
-    await expect(runGenerate(context().ctx, { snapshot: snapshotFile, format: 'pulumi' }, [])).rejects.toThrow(/--format must be one of/);
+    await expect(runGenerate(context().ctx, { snapshot: snapshotFile, format: 'pulumi' }, [])).rejects.toThrow(
+      /--format must be one of/,
+    );
   });
 });
 

@@ -28,20 +28,36 @@ export interface PlanCommandOptions {
  */
 export function externalIdSeedOf(option: string | undefined): string {
   if (option === undefined) return randomBytes(16).toString('hex');
-  if (option.trim().length < 8) throw new UserInputError('--seed must be at least 8 characters: it makes the ExternalIds hard to guess');
+  if (option.trim().length < 8)
+    throw new UserInputError('--seed must be at least 8 characters: it makes the ExternalIds hard to guess');
   return option;
 }
 
 /** Loads the estate, classifies it and plans it: shared by `plan` and `generate`. */
-export async function planEstate(ctx: CommandContext, options: PlanCommandOptions, selectors: string[] = []): Promise<MigrationPlan> {
+export async function planEstate(
+  ctx: CommandContext,
+  options: PlanCommandOptions,
+  selectors: string[] = [],
+): Promise<MigrationPlan> {
   const config = resolveConfig({ config: options.config });
   const snapshot = await loadEstate(ctx, { snapshot: options.snapshot, store: options.store });
-  const classifications = classifyUsers(snapshot, { config, activity: snapshot.usage ? usageToActivityEvidence(snapshot.usage) : undefined });
+  const classifications = classifyUsers(snapshot, {
+    config,
+    activity: snapshot.usage ? usageToActivityEvidence(snapshot.usage) : undefined,
+  });
   // With CloudTrail usage in the snapshot (scan --cloudtrail), replacements get least privilege.
   const usage = snapshot.usage
-    ? usageByUser(snapshot.usage, await loadActionCatalog(snapshot.usage.principals.flatMap((principal) => principal.actions.map((action) => action.action))))
+    ? usageByUser(
+        snapshot.usage,
+        await loadActionCatalog(
+          snapshot.usage.principals.flatMap((principal) => principal.actions.map((action) => action.action)),
+        ),
+      )
     : undefined;
-  if (!usage) ctx.io.log('no CloudTrail usage in this scan: replacements mirror current policies (scan with --cloudtrail to narrow them)');
+  if (!usage)
+    ctx.io.log(
+      'no CloudTrail usage in this scan: replacements mirror current policies (scan with --cloudtrail to narrow them)',
+    );
   const plan = planMigration(snapshot, {
     classifications,
     usage,
@@ -57,10 +73,14 @@ export async function planEstate(ctx: CommandContext, options: PlanCommandOption
   });
   const selected = selectUsers(plan, selectors);
   if (selected.unknown.length > 0) {
-    throw new UserInputError(`no IAM user ${selected.unknown.join(', ')} in the estate: name users as ACCOUNT_ID/USER_NAME or by ARN`);
+    throw new UserInputError(
+      `no IAM user ${selected.unknown.join(', ')} in the estate: name users as ACCOUNT_ID/USER_NAME or by ARN`,
+    );
   }
   if (options.seed === undefined && plan.users.some((user) => user.strategy === 'external-id-role')) {
-    ctx.io.log(`ExternalIds derive from seed ${plan.externalIdSeed}: pass --seed ${plan.externalIdSeed} to regenerate the same ones`);
+    ctx.io.log(
+      `ExternalIds derive from seed ${plan.externalIdSeed}: pass --seed ${plan.externalIdSeed} to regenerate the same ones`,
+    );
   }
   return selected.plan;
 }
@@ -68,7 +88,12 @@ export async function planEstate(ctx: CommandContext, options: PlanCommandOption
 export async function runPlan(ctx: CommandContext, options: PlanCommandOptions, selectors: string[]): Promise<number> {
   const plan = await planEstate(ctx, options, selectors);
   const format = ctx.io.json ? 'json' : (options.format ?? 'table');
-  const text = format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : format === 'md' ? renderPlanMarkdown(plan) : `${renderPlanTable(plan)}\n`;
+  const text =
+    format === 'json'
+      ? `${JSON.stringify(plan, null, 2)}\n`
+      : format === 'md'
+        ? renderPlanMarkdown(plan)
+        : `${renderPlanTable(plan)}\n`;
   if (options.output !== undefined) {
     writeFileAtomic(options.output, text);
     ctx.io.log(`wrote the plan for ${plan.users.length} user(s) to ${options.output}`);
@@ -80,7 +105,9 @@ export async function runPlan(ctx: CommandContext, options: PlanCommandOptions, 
 
 export function register(program: Command): void {
   const command = new Command('plan')
-    .description('Plan the replacement of every IAM user: target, steps, prerequisites, blockers and risk, least risky first.')
+    .description(
+      'Plan the replacement of every IAM user: target, steps, prerequisites, blockers and risk, least risky first.',
+    )
     .argument('[user...]', 'users to plan (ACCOUNT_ID/USER_NAME or ARN); all when omitted')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'md']).default('table'))
     .option('-o, --output <file>', 'write the plan to this file instead of stdout')

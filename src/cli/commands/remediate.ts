@@ -61,7 +61,9 @@ function crashHook(): EngineDeps['afterCall'] {
 
 function parseWatchDays(value: string | undefined, config: string | undefined): number {
   if (value !== undefined && !/^\d+$/.test(value)) {
-    throw new UserInputError(`--watch-days ${value}: give a whole number of days (default ${DEFAULT_CONFIG.remediation.watchDays})`);
+    throw new UserInputError(
+      `--watch-days ${value}: give a whole number of days (default ${DEFAULT_CONFIG.remediation.watchDays})`,
+    );
   }
   return resolveConfig({ config, ...(value === undefined ? {} : { watchDays: Number(value) }) }).remediation.watchDays;
 }
@@ -79,22 +81,44 @@ function readPlanEntries(file: string): PlanEntryFacts[] {
 }
 
 /** Safety facts for start and finish: the plan file, else the estate planned in-process (with the exceptions register). */
-async function loadSafety(ctx: CommandContext, options: RemediateOptions): Promise<(state: UserState) => SafetyVerdict> {
+async function loadSafety(
+  ctx: CommandContext,
+  options: RemediateOptions,
+): Promise<(state: UserState) => SafetyVerdict> {
   const common = { overrideTagKey: DEFAULT_CONFIG.classification.overrideTagKey, force: Boolean(options.force) };
   if (options.plan !== undefined) {
-    const byUser = new Map(readPlanEntries(options.plan).map((entry) => [`${entry.accountId}/${entry.userName}`, entry]));
+    const byUser = new Map(
+      readPlanEntries(options.plan).map((entry) => [`${entry.accountId}/${entry.userName}`, entry]),
+    );
     return safetyFor({ ...common, entries: byUser, classSource: 'plan file', missingReason: `not in ${options.plan}` });
   }
   let plan;
   try {
-    plan = await planEstate(ctx, { snapshot: options.snapshot, store: options.store, seed: 'roleshift-remediate', config: options.config });
+    plan = await planEstate(ctx, {
+      snapshot: options.snapshot,
+      store: options.store,
+      seed: 'roleshift-remediate',
+      config: options.config,
+    });
   } catch (error) {
     if (!(error instanceof UserInputError) || !options.force) throw error;
-    ctx.io.warn(`--force: going on without an estate (${error.message}); break-glass detection uses live tags and names only`);
-    return safetyFor({ ...common, entries: null, classSource: 'tags and name', missingReason: 'no estate to plan from' });
+    ctx.io.warn(
+      `--force: going on without an estate (${error.message}); break-glass detection uses live tags and names only`,
+    );
+    return safetyFor({
+      ...common,
+      entries: null,
+      classSource: 'tags and name',
+      missingReason: 'no estate to plan from',
+    });
   }
   const byUser = new Map(plan.users.map((entry) => [`${entry.accountId}/${entry.userName}`, entry]));
-  return safetyFor({ ...common, entries: byUser, classSource: 'classifier', missingReason: 'not in the latest scan: scan again' });
+  return safetyFor({
+    ...common,
+    entries: byUser,
+    classSource: 'classifier',
+    missingReason: 'not in the latest scan: scan again',
+  });
 }
 
 async function confirm(ctx: CommandContext, question: string): Promise<boolean> {
@@ -140,7 +164,13 @@ function printProposal(ctx: CommandContext, proposal: Proposal): void {
 function renderStatus(ctx: CommandContext, statuses: readonly UserStatus[]): string {
   return renderTextTable(
     ctx.io,
-    [{ header: 'user' }, { header: 'stage' }, { header: 'since' }, { header: 'days in watch', align: 'right' }, { header: 'screams' }],
+    [
+      { header: 'user' },
+      { header: 'stage' },
+      { header: 'since' },
+      { header: 'days in watch', align: 'right' },
+      { header: 'screams' },
+    ],
     statuses.map((status) => [
       status.user,
       status.pending ? { text: `interrupted ${status.pending.kind}`, style: 'yellow' } : status.stage,
@@ -150,7 +180,10 @@ function renderStatus(ctx: CommandContext, statuses: readonly UserStatus[]): str
         ? { text: `unknown: ${status.screamError ?? ''}`, style: 'yellow' }
         : status.screams.length === 0
           ? '0'
-          : { text: `${status.screams.length}: ${status.screams.map((scream) => scream.detail).join('; ')}`, style: 'red' },
+          : {
+              text: `${status.screams.length}: ${status.screams.map((scream) => scream.detail).join('; ')}`,
+              style: 'red',
+            },
     ]),
   );
 }
@@ -176,7 +209,8 @@ async function propose(
   for (const target of targets) {
     try {
       if (action === 'start' && safety) proposals.push(await proposeStart(deps, target, { now: ctx.now, safety }));
-      else if (action === 'finish' && safety) proposals.push(await proposeFinish(deps, target, { now: ctx.now, watchDays, activity, safety }));
+      else if (action === 'finish' && safety)
+        proposals.push(await proposeFinish(deps, target, { now: ctx.now, watchDays, activity, safety }));
       else if (action === 'rollback') proposals.push(await proposeRollback(deps, target));
       else if (action === 'restore') proposals.push(await proposeRestore(deps, target));
     } catch (error) {
@@ -188,14 +222,17 @@ async function propose(
 
 /** Named users, else (start and finish) every user of the plan file. */
 function targetsOf(action: Action, args: readonly string[], options: RemediateOptions): UserRef[] {
-  if (options.plan !== undefined && action !== 'start' && action !== 'finish') throw new UserInputError('--plan works with "remediate start" and "remediate finish" only');
+  if (options.plan !== undefined && action !== 'start' && action !== 'finish')
+    throw new UserInputError('--plan works with "remediate start" and "remediate finish" only');
   // The same user named twice (say by name and by ARN) must be one operation, not two.
   const refs = [...new Map(args.map(parseUserRef).map((ref) => [formatUserRef(ref), ref])).values()];
   if (refs.length === 0 && options.plan !== undefined) {
     return readPlanEntries(options.plan).map((entry) => ({ accountId: entry.accountId, userName: entry.userName }));
   }
   if (refs.length === 0 && action !== 'status' && action !== 'resume') {
-    throw new UserInputError(`remediate ${action} needs at least one user (ACCOUNT_ID/USER_NAME or ARN)${action === 'start' || action === 'finish' ? ' or --plan FILE' : ''}`);
+    throw new UserInputError(
+      `remediate ${action} needs at least one user (ACCOUNT_ID/USER_NAME or ARN)${action === 'start' || action === 'finish' ? ' or --plan FILE' : ''}`,
+    );
   }
   return refs;
 }
@@ -224,7 +261,8 @@ export async function runRemediate(ctx: CommandContext, options: RemediateOption
       if (ctx.io.json) ctx.io.out(JSON.stringify({ users: statuses, activityData: activitySource !== null }, null, 2));
       else {
         ctx.io.out(statuses.length === 0 ? 'no user is in remediation' : renderStatus(ctx, statuses));
-        if (!activitySource) ctx.io.log('no CloudTrail activity in the store: screams come from access-key last-used data only');
+        if (!activitySource)
+          ctx.io.log('no CloudTrail activity in the store: screams come from access-key last-used data only');
       }
       return statuses.some((status) => status.screams === null) ? EXIT.gaps : EXIT.ok;
     }
@@ -235,7 +273,9 @@ export async function runRemediate(ctx: CommandContext, options: RemediateOption
         if (pending.length === 0) ctx.io.out('nothing to resume');
         for (const operation of pending) {
           const left = operation.steps.filter((step) => step.status !== 'done');
-          ctx.io.out(`${operation.kind} ${formatUserRef(operation)}: ${left.length} step(s) left${operation.lastError ? ` (last error: ${operation.lastError})` : ''}`);
+          ctx.io.out(
+            `${operation.kind} ${formatUserRef(operation)}: ${left.length} step(s) left${operation.lastError ? ` (last error: ${operation.lastError})` : ''}`,
+          );
           for (const step of left) ctx.io.out(`  ${describeCall(operation.accountId, step.call)}`);
         }
         if (pending.length > 0) ctx.io.log(paint(ctx.io, 'dim', 'dry run: add --apply to complete them'));
@@ -243,17 +283,29 @@ export async function runRemediate(ctx: CommandContext, options: RemediateOption
       }
       const { completed, failed } = await resumeAll(deps);
       for (const failure of failed) {
-        ctx.io.warn(`${failure.operation.kind} ${formatUserRef(failure.operation)} stopped at ${failure.error}; fix the cause and run "roleshift remediate resume --apply" again`);
+        ctx.io.warn(
+          `${failure.operation.kind} ${formatUserRef(failure.operation)} stopped at ${failure.error}; fix the cause and run "roleshift remediate resume --apply" again`,
+        );
       }
-      const summary = (operations: readonly JournalOperation[]) => operations.map((operation) => ({ opId: operation.opId, kind: operation.kind, user: formatUserRef(operation) }));
-      if (ctx.io.json) ctx.io.out(JSON.stringify({ resumed: summary(completed), failed: summary(failed.map((failure) => failure.operation)) }, null, 2));
+      const summary = (operations: readonly JournalOperation[]) =>
+        operations.map((operation) => ({ opId: operation.opId, kind: operation.kind, user: formatUserRef(operation) }));
+      if (ctx.io.json)
+        ctx.io.out(
+          JSON.stringify(
+            { resumed: summary(completed), failed: summary(failed.map((failure) => failure.operation)) },
+            null,
+            2,
+          ),
+        );
       else if (completed.length === 0 && failed.length === 0) ctx.io.out('nothing to resume');
       else for (const operation of completed) ctx.io.out(`resumed ${operation.kind} ${formatUserRef(operation)}`);
       return failed.length > 0 ? EXIT.gaps : EXIT.ok;
     }
 
     const { proposals, failures } = await propose(ctx, deps, action, targets, options, activity);
-    const runnable = proposals.filter((proposal) => proposal.refusals.length === 0 && proposal.skip === null && proposal.steps.length > 0);
+    const runnable = proposals.filter(
+      (proposal) => proposal.refusals.length === 0 && proposal.skip === null && proposal.steps.length > 0,
+    );
     // A user named on the command line and refused is an input problem; users taken from a plan are
     // expected to include some that are not ready yet.
     const refusedNamed = args.length > 1 && proposals.some((proposal) => proposal.refusals.length > 0);
@@ -261,8 +313,16 @@ export async function runRemediate(ctx: CommandContext, options: RemediateOption
     for (const failure of failures) ctx.io.warn(failure);
     const outcome = (): number => (failures.length > 0 ? EXIT.gaps : refusedNamed ? EXIT.usage : EXIT.ok);
     if (!apply) {
-      if (ctx.io.json) ctx.io.out(JSON.stringify({ action, apply: false, users: proposals.map(proposalJson), failures }, null, 2));
-      else ctx.io.log(paint(ctx.io, 'dim', `dry run: nothing changed; add --apply to make these ${runnable.reduce((sum, p) => sum + p.steps.length, 0)} call(s)`));
+      if (ctx.io.json)
+        ctx.io.out(JSON.stringify({ action, apply: false, users: proposals.map(proposalJson), failures }, null, 2));
+      else
+        ctx.io.log(
+          paint(
+            ctx.io,
+            'dim',
+            `dry run: nothing changed; add --apply to make these ${runnable.reduce((sum, p) => sum + p.steps.length, 0)} call(s)`,
+          ),
+        );
       return outcome();
     }
     if (runnable.length > 0 && !options.yes) {
@@ -278,15 +338,20 @@ export async function runRemediate(ctx: CommandContext, options: RemediateOption
       try {
         const operation = await applyProposal(deps, proposal);
         done.push({ user, kind: proposal.kind, opId: operation.opId, calls: operation.steps.length });
-        if (!ctx.io.json) ctx.io.log(`${paint(ctx.io, 'green', 'done')} ${proposal.kind} ${user} (journal ${operation.opId})`);
+        if (!ctx.io.json)
+          ctx.io.log(`${paint(ctx.io, 'green', 'done')} ${proposal.kind} ${user} (journal ${operation.opId})`);
       } catch (error) {
         if (!(error instanceof RemediationStepError)) throw error;
         failures.push(`${proposal.kind} ${user} stopped at ${error.message}`);
-        ctx.io.warn(`${proposal.kind} ${user} stopped at ${error.message}; the journal keeps it pending: fix the cause, then run "roleshift remediate resume --apply"`);
+        ctx.io.warn(
+          `${proposal.kind} ${user} stopped at ${error.message}; the journal keeps it pending: fix the cause, then run "roleshift remediate resume --apply"`,
+        );
       }
     }
-    if (ctx.io.json) ctx.io.out(JSON.stringify({ action, apply: true, done, users: proposals.map(proposalJson), failures }, null, 2));
-    if (action === 'restore' && done.length > 0 && !ctx.io.json) ctx.io.out('restored users have no credentials: issue new ones (or better, move them to roles)');
+    if (ctx.io.json)
+      ctx.io.out(JSON.stringify({ action, apply: true, done, users: proposals.map(proposalJson), failures }, null, 2));
+    if (action === 'restore' && done.length > 0 && !ctx.io.json)
+      ctx.io.out('restored users have no credentials: issue new ones (or better, move them to roles)');
     return outcome();
   } finally {
     store.close();
@@ -295,15 +360,23 @@ export async function runRemediate(ctx: CommandContext, options: RemediateOption
 
 export function register(program: Command): void {
   const command = new Command('remediate')
-    .description('The reversible scream test: switch credentials off, watch, then delete or roll back; every step journaled.')
+    .description(
+      'The reversible scream test: switch credentials off, watch, then delete or roll back; every step journaled.',
+    )
     .addArgument(new Argument('<action>', 'what to do').choices(ACTIONS))
     .argument('[users...]', 'users as ACCOUNT_ID/USER_NAME or ARN')
     .option('--apply', 'make the calls (default: dry run, print them)')
     .option('--yes', 'do not ask for confirmation')
     .option('--force', 'override the break-glass, exception and readiness refusals (and say so)')
-    .option('--watch-days <n>', `days a user must be switched off without screams before finish (default ${DEFAULT_CONFIG.remediation.watchDays})`)
+    .option(
+      '--watch-days <n>',
+      `days a user must be switched off without screams before finish (default ${DEFAULT_CONFIG.remediation.watchDays})`,
+    )
     .option('--role-name <name>', `role assumed in other accounts (default ${DEFAULT_REMEDIATE_ROLE})`)
-    .option('--plan <file>', 'safety facts from a migration plan (roleshift plan --format json); without USERs, every user in it')
+    .option(
+      '--plan <file>',
+      'safety facts from a migration plan (roleshift plan --format json); without USERs, every user in it',
+    )
     .option('--snapshot <file>', 'read this snapshot file instead of the latest scan in the store')
     .option('--store <file>', 'the roleshift store holding the journal (default .roleshift/roleshift.duckdb)')
     .addHelpText(
@@ -321,5 +394,9 @@ Examples:
 
 Exit codes: 0 ok, 2 bad input or a named user refused, 3 a call failed (resume later) or screams unknown.`,
     );
-  program.addCommand(withGlobalOptions(withConfigOption(command)).action(actionOf<RemediateOptions>((ctx, options, args) => runRemediate(ctx, options, args))));
+  program.addCommand(
+    withGlobalOptions(withConfigOption(command)).action(
+      actionOf<RemediateOptions>((ctx, options, args) => runRemediate(ctx, options, args)),
+    ),
+  );
 }

@@ -61,7 +61,10 @@ async function readStore(path: string): Promise<StoreContents> {
  * The whole report page for the newest scan in the store (or a snapshot file), with its trend,
  * assessment, plan, exceptions and remediation journal. Shared by `report` and `serve`.
  */
-export async function buildReportHtml(ctx: CommandContext, options: Omit<ReportOptions, 'output'>): Promise<{ html: string; snapshot: Snapshot; scanId: string | null }> {
+export async function buildReportHtml(
+  ctx: CommandContext,
+  options: Omit<ReportOptions, 'output'>,
+): Promise<{ html: string; snapshot: Snapshot; scanId: string | null }> {
   const config = resolveConfig({ config: options.config });
   const exceptions = readExceptionsRegister(options.exceptions, config);
   const storePath = storePathOf(options.store);
@@ -94,18 +97,31 @@ export async function runReport(ctx: CommandContext, options: ReportOptions): Pr
   writeFileAtomic(output, html);
   const users = snapshot.accounts.reduce((sum, account) => sum + account.users.length, 0);
   if (ctx.io.json) {
-    ctx.io.out(JSON.stringify({ reportFile: output, scanId, accounts: snapshot.accounts.length, users, bytes: Buffer.byteLength(html) }, null, 2));
+    ctx.io.out(
+      JSON.stringify(
+        { reportFile: output, scanId, accounts: snapshot.accounts.length, users, bytes: Buffer.byteLength(html) },
+        null,
+        2,
+      ),
+    );
   } else {
-    ctx.io.out(`wrote ${relative(process.cwd(), output) || output} (${snapshot.accounts.length} account(s), ${users} IAM user(s)): open it in a browser`);
+    ctx.io.out(
+      `wrote ${relative(process.cwd(), output) || output} (${snapshot.accounts.length} account(s), ${users} IAM user(s)): open it in a browser`,
+    );
   }
   return EXIT.ok;
 }
 
 export function register(program: Command): void {
   const command = new Command('report')
-    .description('Write the HTML report: one self-contained file (no network requests) with the headline, trend, users, findings, plan, exceptions and remediation.')
+    .description(
+      'Write the HTML report: one self-contained file (no network requests) with the headline, trend, users, findings, plan, exceptions and remediation.',
+    )
     .option('-o, --output <file>', `where to write the report (default ./${DEFAULT_REPORT_FILE})`)
-    .option('--exceptions <file>', 'the exceptions register (default: exceptionsFile from the config, roleshift.exceptions.yaml)')
+    .option(
+      '--exceptions <file>',
+      'the exceptions register (default: exceptionsFile from the config, roleshift.exceptions.yaml)',
+    )
     .addHelpText(
       'after',
       `
@@ -115,5 +131,9 @@ Examples:
   roleshift report --snapshot estate.json       # a saved snapshot (the trend still comes from the store)
   roleshift serve                               # the same page, live from the store, on 127.0.0.1`,
     );
-  program.addCommand(withGlobalOptions(withConfigOption(withEstateOptions(command))).action(actionOf<ReportOptions>((ctx, options) => runReport(ctx, options))));
+  program.addCommand(
+    withGlobalOptions(withConfigOption(withEstateOptions(command))).action(
+      actionOf<ReportOptions>((ctx, options) => runReport(ctx, options)),
+    ),
+  );
 }

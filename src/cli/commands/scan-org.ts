@@ -30,14 +30,21 @@ const list = (value: string, previous: string[] = []) => [
 
 export function addOrgOptions(command: Command): Command {
   return command
-    .option('--org', 'scan every account of the AWS Organization (run from the management account or a delegated administrator)')
+    .option(
+      '--org',
+      'scan every account of the AWS Organization (run from the management account or a delegated administrator)',
+    )
     .option('--role-name <name>', 'role to assume in each account (--org)', 'RoleshiftAudit')
     .option('--external-id <id>', 'ExternalId the audit role requires (--org)')
     .option('--accounts <ids>', 'only these account ids, comma-separated (--org)', list)
     .option('--exclude-accounts <ids>', 'skip these account ids, comma-separated (--org)', list)
     .option('--ous <ous>', 'only accounts under these OUs, by id or name, comma-separated (--org)', list)
     .option('--concurrency <n>', 'accounts scanned at once (--org)', '8')
-    .option('--roles-anywhere-regions <regions>', 'regions to read IAM Roles Anywhere trust anchors and profiles in, comma-separated (--org; default none)', list)
+    .option(
+      '--roles-anywhere-regions <regions>',
+      'regions to read IAM Roles Anywhere trust anchors and profiles in, comma-separated (--org; default none)',
+      list,
+    )
     .option('--resume', 'continue the last interrupted --org scan without collecting finished accounts again')
     .addOption(new Option('--quiet', 'no progress output'));
 }
@@ -60,10 +67,20 @@ export async function collectOrgSnapshot(
 ): Promise<Snapshot> {
   const concurrency = parseConcurrency(options.concurrency ?? '8');
   const roleName = options.roleName ?? 'RoleshiftAudit';
-  const filters = { accounts: options.accounts ?? [], excludeAccounts: options.excludeAccounts ?? [], ous: options.ous ?? [] };
+  const filters = {
+    accounts: options.accounts ?? [],
+    excludeAccounts: options.excludeAccounts ?? [],
+    ous: options.ous ?? [],
+  };
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const rolesAnywhereRegions = options.rolesAnywhereRegions ?? [];
-  const scope = JSON.stringify({ roleName, externalId: options.externalId ?? null, filters, rolesAnywhereRegions, profile: options.profile ?? null });
+  const scope = JSON.stringify({
+    roleName,
+    externalId: options.externalId ?? null,
+    filters,
+    rolesAnywhereRegions,
+    profile: options.profile ?? null,
+  });
   const store = await openStore(storePathOf(options.store));
   try {
     const run = await openOrgScanRun(store, { scope, resume: Boolean(options.resume), now: ctx.now });
@@ -74,7 +91,11 @@ export async function collectOrgSnapshot(
           : 'no interrupted org scan with these options to resume: starting a new one',
       );
     }
-    const progress = createProgress(ctx.io, { label: 'accounts', quiet: Boolean(options.quiet), clock: () => performance.now() });
+    const progress = createProgress(ctx.io, {
+      label: 'accounts',
+      quiet: Boolean(options.quiet),
+      clock: () => performance.now(),
+    });
     const { collectOrganizationSnapshot } = await import('../../collect/org.js');
     const snapshot = await collectOrganizationSnapshot({
       ...(options.profile === undefined ? {} : { profile: options.profile }),
@@ -86,7 +107,8 @@ export async function collectOrgSnapshot(
       rolesAnywhereRegions,
       now: () => ctx.now,
       checkpoint: run,
-      onProgress: (state) => progress.update({ done: state.done, total: state.total, failed: state.failed, item: state.accountId }),
+      onProgress: (state) =>
+        progress.update({ done: state.done, total: state.total, failed: state.failed, item: state.accountId }),
     });
     progress.finish();
     await run.markFinished();

@@ -46,7 +46,12 @@ export async function collectSnapshot(ctx: CommandContext, options: ScanOptions)
   if (options.org) return collectOrgSnapshot(ctx, options);
   const { collectLive } = await import('../../collect/live.js');
   ctx.io.log(`scanning AWS${options.profile === undefined ? '' : ` with profile ${options.profile}`}`);
-  return collectLive({ profile: options.profile, region: options.region, now, log: (line: string) => ctx.io.log(line) });
+  return collectLive({
+    profile: options.profile,
+    region: options.region,
+    now,
+    log: (line: string) => ctx.io.log(line),
+  });
 }
 
 /** Checked before collecting: a live scan can take minutes and must not fail only at the end. */
@@ -105,10 +110,15 @@ export async function runScan(ctx: CommandContext, options: ScanOptions): Promis
 
 export function register(program: Command): void {
   const command = new Command('scan')
-    .description('Inventory IAM users and long-lived credentials: live through the AWS SDK, or from AWS CLI output files.')
+    .description(
+      'Inventory IAM users and long-lived credentials: live through the AWS SDK, or from AWS CLI output files.',
+    )
     .option('--profile <name>', 'AWS named or SSO profile (default: the SDK default credential chain)')
     .option('--region <region>', 'AWS region for the API calls')
-    .option('--from <dir>', 'read `aws iam get-account-authorization-details` and `aws iam get-credential-report` outputs from DIR')
+    .option(
+      '--from <dir>',
+      'read `aws iam get-account-authorization-details` and `aws iam get-credential-report` outputs from DIR',
+    )
     .option('-o, --output <file>', 'also write the snapshot JSON to FILE')
     .option('--store <file>', `the roleshift store (default ${DEFAULT_STORE_PATH})`)
     .addHelpText(
@@ -124,5 +134,9 @@ Examples:
 
 Exit codes: 0 ok, 2 bad input (nothing written), 3 scanned with gaps (some calls failed).`,
     );
-  program.addCommand(withGlobalOptions(addOrgOptions(addCloudTrailOptions(command))).action(actionOf<ScanOptions>((ctx, options) => runScan(ctx, options))));
+  program.addCommand(
+    withGlobalOptions(addOrgOptions(addCloudTrailOptions(command))).action(
+      actionOf<ScanOptions>((ctx, options) => runScan(ctx, options)),
+    ),
+  );
 }

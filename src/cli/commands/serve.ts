@@ -15,7 +15,8 @@ export interface ServeCommandOptions {
 
 function portOf(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UserInputError(`--port ${value}: expected a port number from 0 to 65535 (0 picks a free one)`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new UserInputError(`--port ${value}: expected a port number from 0 to 65535 (0 picks a free one)`);
   return n;
 }
 
@@ -30,7 +31,10 @@ export async function runServe(ctx: CommandContext, options: ServeCommandOptions
     onError: (error) => ctx.io.warn(`report failed: ${error instanceof Error ? error.message : String(error)}`),
   });
   if (ctx.io.json) ctx.io.out(JSON.stringify({ url: server.url, port: server.port }));
-  else ctx.io.out(`roleshift dashboard: ${server.url}\n(127.0.0.1 only, read-only, shows the newest scan on every reload; Ctrl-C stops it)`);
+  else
+    ctx.io.out(
+      `roleshift dashboard: ${server.url}\n(127.0.0.1 only, read-only, shows the newest scan on every reload; Ctrl-C stops it)`,
+    );
   await new Promise<void>((resolvePromise) => {
     const stop = () => {
       process.off('SIGINT', stop);
@@ -46,7 +50,9 @@ export async function runServe(ctx: CommandContext, options: ServeCommandOptions
 
 export function register(program: Command): void {
   const command = new Command('serve')
-    .description('Serve the HTML report from the store on 127.0.0.1, behind a random token; every reload shows the newest scan.')
+    .description(
+      'Serve the HTML report from the store on 127.0.0.1, behind a random token; every reload shows the newest scan.',
+    )
     .option('--port <port>', 'port to listen on (default: a free one)', portOf)
     .option('--store <file>', `the roleshift store (default ${DEFAULT_STORE_PATH})`)
     .option('--exceptions <file>', 'the exceptions register (default: exceptionsFile from the config)')
@@ -58,5 +64,9 @@ Examples:
   roleshift serve --port 8765      # a fixed port (still 127.0.0.1 only, still behind the token)
   roleshift serve --json           # {"url": ...} on stdout for scripts`,
     );
-  program.addCommand(withGlobalOptions(withConfigOption(command)).action(actionOf<ServeCommandOptions>((ctx, options) => runServe(ctx, options))));
+  program.addCommand(
+    withGlobalOptions(withConfigOption(command)).action(
+      actionOf<ServeCommandOptions>((ctx, options) => runServe(ctx, options)),
+    ),
+  );
 }
