@@ -10,7 +10,7 @@ import { nativelyReadable } from './native.js';
 import { localSource } from './source.js';
 import { EVENT_COLUMNS } from './tables.js';
 
-const corpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+const corpus = fileURLToPath(new URL('../../test/fixtures/corpus/', import.meta.url));
 
 async function ingestWith(path: string, nativeBatchFiles: number): Promise<{ result: IngestResult; rows: unknown[] }> {
   const instance = await DuckDBInstance.create(':memory:');

@@ -17,7 +17,7 @@ import {
 import { localSource } from './source.js';
 import { duckdbRunner, normaliseRow, runUsageQueries } from './usage.js';
 
-const corpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+const corpus = fileURLToPath(new URL('../../test/fixtures/corpus/', import.meta.url));
 
 describe('renderQuery dialects', () => {
   const window = { since: '2025-03-06T00:00:00Z', until: '2025-03-07T23:59:59Z', origin: "/logs/it's" };

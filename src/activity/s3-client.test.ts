@@ -8,7 +8,7 @@ import { describeWithMoto } from '../../test/harness/moto.js';
 import { parseS3Url } from './s3-client.js';
 import { collectUsage } from './scan.js';
 
-const corpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+const corpus = fileURLToPath(new URL('../../test/fixtures/corpus/', import.meta.url));
 const ORG_KEY =
   'AWSLogs/o-1234abcde/222222222222/CloudTrail/us-east-1/2025/03/06/222222222222_CloudTrail_us-east-1_20250306T0230Z_QF6qcgyiaVnSueXa.json.gz';
 const PLAIN_KEY =

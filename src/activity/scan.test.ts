@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageSchema } from '../model/usage.js';
 import { collectUsage, parseWindowDate } from './scan.js';
 
-const corpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+const corpus = fileURLToPath(new URL('../../test/fixtures/corpus/', import.meta.url));
 const snitch = join(corpus, 'cloud-snitch');
 const ORG_FILE = '222222222222_CloudTrail_us-east-1_20250306T0230Z_QF6qcgyiaVnSueXa.json.gz';
 

@@ -8,7 +8,7 @@ import type { Snapshot, User } from '../model/snapshot.js';
 import { SnapshotSchema } from '../model/snapshot.js';
 import { collectFromFiles, kindFromName } from './files.js';
 
-const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+const CORPUS = fileURLToPath(new URL('../../test/fixtures/corpus/', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/collect/', import.meta.url));
 const NOW = new Date('2026-11-23T10:00:00Z');
 const options = { now: () => NOW };

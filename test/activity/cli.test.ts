@@ -8,7 +8,7 @@ import { SnapshotSchema } from '../../src/model/snapshot.js';
 import { openStore } from '../../src/store/store.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const corpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+const corpus = fileURLToPath(new URL('../fixtures/corpus/', import.meta.url));
 
 /** Runs the CLI entry in-process and captures what it prints. */
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

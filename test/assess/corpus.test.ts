@@ -9,7 +9,7 @@ import { collectFromFiles } from '../../src/collect/files.js';
 import { DEFAULT_CONFIG } from '../../src/config.js';
 import type { Finding } from '../../src/model/finding.js';
 
-const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+const CORPUS = fileURLToPath(new URL('../fixtures/corpus/', import.meta.url));
 const NOW = new Date('2026-11-20T00:00:00Z');
 const dirs: string[] = [];
 

@@ -1,5 +1,5 @@
 /**
- * Agreement with labelled trust-policy cases from the field (../shared/corpus, see SOURCES.md).
+ * Agreement with labelled trust-policy cases from the field (test/fixtures/corpus, see its SOURCES.md).
  * Where roleshift deliberately says more than the source, the difference is listed here with
  * the reason, so a change in either direction shows up as a failing test.
  */
@@ -13,7 +13,7 @@ import { extractPolicies, type Extraction } from '../../src/policy/sources.js';
 import { analyzeTrustPolicy, type TrustContext } from '../../src/policy/trust.js';
 import { severityRank, type Finding } from '../../src/model/finding.js';
 
-const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+const CORPUS = fileURLToPath(new URL('../fixtures/corpus/', import.meta.url));
 
 function read(path: string): string {
   return readFileSync(`${CORPUS}${path}`, 'utf8');

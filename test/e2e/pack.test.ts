@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,10 +18,53 @@ function npm(args: readonly string[], cwd: string): string {
   return result.stdout;
 }
 
+interface LockEntry {
+  version?: string;
+  dev?: boolean;
+  devOptional?: boolean;
+  [field: string]: unknown;
+}
+
 /**
- * What a user gets from the registry: the packed tarball installed into an empty folder. The
- * dependencies come from the local npm cache (filled by `npm ci`), so the test needs no network.
+ * A consumer project that depends on the tarball, locked to the versions roleshift's own lockfile
+ * resolved. `npm ci` then needs only the package tarballs, which the repository's own `npm ci` put
+ * in the npm cache: no registry metadata, which `npm ci` never caches, so the install works offline
+ * on a fresh machine with an empty cache as well as on a warm one.
  */
+function writeConsumer(folder: string, tarball: string): void {
+  const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, LockEntry>;
+  };
+  const self = lock.packages[''];
+  if (!self) throw new Error('package-lock.json has no root package');
+  const spec = `file:../${tarball}`;
+  const integrity = `sha512-${createHash('sha512')
+    .update(readFileSync(join(folder, '..', tarball)))
+    .digest('base64')}`;
+  const packages: Record<string, unknown> = {
+    '': { name: 'consumer', dependencies: { roleshift: spec } },
+    'node_modules/roleshift': {
+      version: self.version,
+      resolved: spec,
+      integrity,
+      license: self['license'],
+      dependencies: self['dependencies'],
+      bin: self['bin'],
+      engines: self['engines'],
+    },
+  };
+  for (const [path, entry] of Object.entries(lock.packages)) {
+    if (path !== '' && !entry.dev && !entry.devOptional) packages[path] = entry;
+  }
+  const manifest = { name: 'consumer', private: true, dependencies: { roleshift: spec } };
+  writeFileSync(join(folder, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(
+    join(folder, 'package-lock.json'),
+    `${JSON.stringify({ name: 'consumer', lockfileVersion: 3, requires: true, packages }, null, 2)}\n`,
+  );
+}
+
+/** What a user gets from the registry: the packed tarball installed into an empty folder, offline. */
 describe('npm pack', () => {
   let work: string;
   let installed: string;
@@ -32,8 +76,8 @@ describe('npm pack', () => {
     if (!tarball) throw new Error('npm pack wrote no tarball');
     installed = join(work, 'consumer');
     mkdirSync(installed);
-    writeFileSync(join(installed, 'package.json'), '{ "name": "consumer", "private": true }\n');
-    npm(['install', join(work, tarball), '--offline', '--no-audit', '--no-fund', '--omit=dev'], installed);
+    writeConsumer(installed, tarball);
+    npm(['ci', '--offline', '--no-audit', '--no-fund', '--omit=dev'], installed);
   });
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
