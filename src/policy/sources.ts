@@ -10,7 +10,7 @@ import { parse as parseHcl } from '@cdktf/hcl2json';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { CLOUDFORMATION_TAGS, TemplateResolver } from './cloudformation.js';
 import { evaluateJsonencode, type HclValue } from './hcl-expression.js';
-import { SERVICE_LINKED_PATH } from './trust.js';
+import { SERVICE_LINKED_PATH } from './trust/analyze.js';
 import { InputFileError } from '../errors.js';
 
 export type PolicyKind = 'trust' | 'identity' | 'auto';

@@ -1,14 +1,13 @@
 import { usageToActivityEvidence } from '../activity/evidence.js';
 import { classifyUsers } from '../assess/classify.js';
 import { isExpired, reviewOverdueDays, type ExceptionEntry } from '../assess/exceptions.js';
-import { runChecks } from '../assess/run-checks.js';
+import { runChecks, trustFindings } from '../assess/run-checks.js';
 import type { RoleshiftConfig } from '../config.js';
 import type { Classification, Evidence, UserClass } from '../model/classification.js';
 import { severityRank, type Finding, type Severity } from '../model/finding.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { planMigration } from '../plan/plan.js';
 import type { Artifact, MigrationRisk, Strategy } from '../plan/types.js';
-import { trustFindings } from '../policy/trust.js';
 
 /** A finding as the page shows it; references keep CIS and Security Hub ids apart. */
 export interface ReportFinding {

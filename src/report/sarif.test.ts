@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import AjvDraft04Module from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
-import { CHECKS } from '../assess/checks/index.js';
+import { CHECKS } from '../assess/registry.js';
 import type { Finding } from '../model/finding.js';
 import { renderFindingsSarif, sarifLevel, SECURITY_SEVERITY } from './sarif.js';
 

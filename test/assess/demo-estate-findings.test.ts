@@ -1,13 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classifyUsers } from '../../src/assess/classify.js';
-import { runChecks } from '../../src/assess/run-checks.js';
+import { runChecks, trustFindings } from '../../src/assess/run-checks.js';
 import { collectFromFiles } from '../../src/collect/files.js';
 import { DEFAULT_CONFIG } from '../../src/config.js';
 import type { Classification } from '../../src/model/classification.js';
 import type { Finding } from '../../src/model/finding.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
-import { trustFindings } from '../../src/policy/trust.js';
 
 /**
  * The demo estate is seeded in moto and exported with the real AWS CLI (scripts/build-demo-estate.ts);

@@ -1,5 +1,6 @@
 import type { CheckDefinition } from '../check.js';
-import { eachUser, failed, passed, userSubject } from '../check.js';
+import { eachUser } from '../check.js';
+import { failed, passed, userSubject } from '../../model/rule.js';
 import type { User } from '../../model/snapshot.js';
 import { daysSince } from '../../model/when.js';
 
@@ -24,7 +25,7 @@ export function idleDays(kind: 'password' | 'key', user: User, index: number, no
 }
 
 /** CIS 1.12 / IAM.22: credentials unused for 45 days or more. */
-export const check: CheckDefinition = {
+export const rule: CheckDefinition = {
   id: 'unused-credentials',
   title: 'Credentials unused for too long',
   severity: 'medium',

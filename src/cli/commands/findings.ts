@@ -1,19 +1,12 @@
 import { relative } from 'node:path';
 import { Command, Option } from 'commander';
 import { usageToActivityEvidence } from '../../activity/evidence.js';
-import { CHECKS } from '../../assess/checks/index.js';
 import { classifyUsers } from '../../assess/classify.js';
-import { runChecks } from '../../assess/run-checks.js';
+import { findingsRules } from '../../assess/registry.js';
+import { runChecks, trustFindings } from '../../assess/run-checks.js';
 import { EXIT, InputFileError, UserInputError } from '../../errors.js';
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../../model/finding.js';
-import { lintRules } from '../../policy/lint.js';
-import { TRUST_RULES, trustFindings } from '../../policy/trust.js';
-import {
-  FINDINGS_FORMATS,
-  renderFindings,
-  type FindingsFormat,
-  type RuleMetadata,
-} from '../../report/findings-format.js';
+import { FINDINGS_FORMATS, renderFindings, type FindingsFormat } from '../../report/findings-format.js';
 import { TOOL_VERSION } from '../../version.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
 import { readExceptionsRegister, resolveConfig, withConfigOption } from '../config-file.js';
@@ -37,20 +30,6 @@ function positiveInteger(flag: string): (value: string) => number {
       throw new UserInputError(`${flag} ${value}: expected a positive whole number of days`);
     return n;
   };
-}
-
-/** Every rule the run can report: the checks catalogue and the trust-policy rules. */
-function allRules(): RuleMetadata[] {
-  const checks = CHECKS.map(({ id, title, severity, rationale, remediation, references }) => ({
-    id,
-    title,
-    severity,
-    rationale,
-    remediation,
-    references,
-  }));
-  const trust = lintRules().filter((rule) => Object.hasOwn(TRUST_RULES, rule.id));
-  return [...checks, ...trust];
 }
 
 /** Whether the findings trip the gate: any finding at or above the threshold, or a check that could not run. */
@@ -81,7 +60,7 @@ export async function runFindings(ctx: CommandContext, options: FindingsOptions)
     renderFindings(findings, format, {
       toolVersion: TOOL_VERSION,
       color: ctx.io.color,
-      rules: allRules(),
+      rules: findingsRules(),
       title: 'roleshift findings',
       ...(artifactUri !== undefined ? { artifactUri } : {}),
     }),

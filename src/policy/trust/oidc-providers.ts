@@ -4,7 +4,7 @@
  * anyone can register on a shared issuer), which part the project, and which the run context.
  * Pure data and small parsers; no I/O.
  */
-import type { Severity } from '../model/finding.js';
+import type { Severity } from '../../model/finding.js';
 
 export type OidcProviderId =
   | 'github'

@@ -2,43 +2,17 @@
  * The identity-policy side of `lint`: what a permissions policy (or a managed policy attached
  * to a role in the same file) gives away. Kept small on purpose: the full catalogue of checks
  * runs on scanned estates in `src/assess/`; lint reports the administrator grants a reviewer
- * must see before merging.
+ * must see before merging. The rules that report these issues are in `rules/`.
  */
-import { normalizePolicy, statementAllows, type NormalizedStatement } from './document.js';
-import type { Severity } from '../model/finding.js';
+import type { Severity } from '../../model/finding.js';
+import { normalizePolicy, statementAllows, type NormalizedStatement } from '../document.js';
 
-export const IDENTITY_RULES = {
-  'identity-unparseable': {
-    severity: 'high',
-    rationale: 'A policy that cannot be parsed cannot be reviewed.',
-    title: 'Policy document cannot be parsed',
-    remediation: 'Fix the policy document so that IAM accepts it.',
-  },
-  'identity-full-admin': {
-    severity: 'high',
-    rationale:
-      "Full administrator rights (CIS 1.16) turn any leak of the holder's credentials into a full account compromise.",
-    title: 'Policy grants every action on every resource',
-    remediation:
-      'Grant only the actions and resources the principal uses (IAM Access Analyzer can generate a policy from CloudTrail activity).',
-  },
-  'identity-unknown-action': {
-    severity: 'low',
-    rationale:
-      'An action name that matches no IAM action grants nothing; the policy does less than it reads, and often a typo hides the intended grant.',
-    title: 'Action matches no IAM action',
-    remediation: 'Correct the action name (service prefix and action as in the Service Authorization Reference).',
-  },
-  'identity-admin-managed-policy': {
-    severity: 'high',
-    rationale: 'An attached AdministratorAccess or IAMFullAccess policy makes the holder an administrator.',
-    title: 'Administrator managed policy attached',
-    remediation:
-      'Replace the AWS-managed administrator policy with a least-privilege policy for what the principal does.',
-  },
-} as const satisfies Record<string, { severity: Severity; rationale: string; title: string; remediation: string }>;
-
-export type IdentityRuleId = keyof typeof IDENTITY_RULES;
+/** Every rule the analyzer can report; each has its definition in `rules/<id>.ts`. */
+export type IdentityRuleId =
+  | 'identity-unparseable'
+  | 'identity-full-admin'
+  | 'identity-unknown-action'
+  | 'identity-admin-managed-policy';
 
 export interface IdentityIssue {
   ruleId: IdentityRuleId;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeIdentityPolicy, analyzeManagedPolicyArn } from './identity.js';
-import { lintFindings, lintRules } from './lint.js';
-import type { Extraction, ExtractedPolicy } from './sources.js';
+import type { Extraction, ExtractedPolicy } from '../policy/sources.js';
+import { lintFindings } from './lint.js';
+import { lintRules } from './registry.js';
 
 function policy(document: unknown, overrides: Partial<ExtractedPolicy> = {}): ExtractedPolicy {
   return {
@@ -19,36 +19,6 @@ function policy(document: unknown, overrides: Partial<ExtractedPolicy> = {}): Ex
 function extraction(policies: ExtractedPolicy[], attachments: Extraction['attachments'] = []): Extraction {
   return { policies, attachments, notes: [] };
 }
-
-describe('analyzeIdentityPolicy', () => {
-  it.each([
-    [{ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }, ['identity-full-admin']],
-    [{ Statement: [{ Effect: 'Allow', Action: '*:*', Resource: ['*'] }] }, ['identity-full-admin']],
-    [
-      {
-        Statement: [
-          { Effect: 'Allow', Action: '*', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } },
-        ],
-      },
-      [],
-    ],
-    [{ Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }, []],
-    [{ Statement: [{ Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::bucket/*' }] }, []],
-    [{ Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] }, []],
-    ['not json', ['identity-unparseable']],
-  ])('Given %j, When analysed, Then %j', (doc, expected) => {
-    expect(analyzeIdentityPolicy(doc).map((i) => i.ruleId)).toEqual(expected);
-  });
-
-  it.each([
-    ['arn:aws:iam::aws:policy/AdministratorAccess', 'identity-admin-managed-policy'],
-    ['arn:aws-us-gov:iam::aws:policy/IAMFullAccess', 'identity-admin-managed-policy'],
-    ['arn:aws:iam::aws:policy/ReadOnlyAccess', null],
-    ['arn:aws:iam::111122223333:policy/AdministratorAccess', null],
-  ])('Given attached %s, When analysed, Then %s', (arn, expected) => {
-    expect(analyzeManagedPolicyArn(arn)?.ruleId ?? null).toBe(expected);
-  });
-});
 
 describe('lintFindings', () => {
   it('Given an auto document with a Principal, When linted, Then it is analysed as a trust policy with the pointer line', () => {
