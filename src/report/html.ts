@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Snapshot, When } from '../model/snapshot.js';
 import { daysSince } from '../model/when.js';
 import type { ReportExtras } from './report-data.js';
-import type { HeadlineCounts } from './summary.js';
+import type { HeadlineCounts } from '../model/headline.js';
 import { daysUnused, summarizeSnapshot, type SnapshotSummary } from './summary.js';
 
 /** One earlier scan for the trend; `roleshift history` rows fit. */
@@ -398,7 +398,7 @@ const CLIENT_SCRIPT = `
     ]);
   }
 
-  /** The KPIs of kpisToRecord (src/activity/kpis.ts) in reading order, each with its label and unit. */
+  /** The KPIs of kpisToRecord (src/assess/kpis.ts) in reading order, each with its label and unit. */
   var KPI_CARDS = [
     ['users_long_lived_total', 'IAM users with long-lived credentials', 'goal: 0'],
     ['users_long_lived_humans', 'people with long-lived credentials', 'goal: 0, through the identity provider'],

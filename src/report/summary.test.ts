@@ -8,7 +8,8 @@ import {
   buildSnapshot,
   buildUser,
 } from '../../test/fixtures/build-snapshot.js';
-import { countHeadline, daysUnused, renderSummary, summarizeSnapshot } from './summary.js';
+import { countHeadline } from '../model/headline.js';
+import { daysUnused, renderSummary, summarizeSnapshot } from './summary.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const daysAgo = (days: number) => whenAt(new Date(NOW.getTime() - days * 86_400_000));

@@ -4,10 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { UserInputError } from '../errors.js';
 import { SnapshotSchema, type Snapshot } from '../model/snapshot.js';
-import { countHeadline, type HeadlineCounts } from '../report/summary.js';
+import { countHeadline, type HeadlineCounts } from '../model/headline.js';
 import { applyMigrations, type Migration } from './migrate.js';
-
-export const DEFAULT_STORE_PATH = '.roleshift/roleshift.duckdb';
 
 /** One scan as `roleshift history` shows it: when, from where, and the headline counts. */
 export interface ScanSummaryRow extends HeadlineCounts {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PrincipalUsage, Usage } from '../model/usage.js';
-import { usageToActivityEvidence } from './evidence.js';
+import { usageToActivityEvidence } from './usage-evidence.js';
 
 const principal = (
   arn: string,

@@ -1,4 +1,4 @@
-import type { ActivityEvidence } from '../assess/activity-evidence.js';
+import type { ActivityEvidence } from './activity-evidence.js';
 import type { Usage } from '../model/usage.js';
 
 /** roleshift's user-agent families → the classifier's vocabulary (the SDKs are one family there). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ScanSummaryRow } from '../../store/store.js';
-import { renderHistory } from './history.js';
+import type { ScanSummaryRow } from '../store/store.js';
+import { renderHistory } from './history-table.js';
 
 function row(scanId: string, longLived: number): ScanSummaryRow {
   return {
