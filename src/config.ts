@@ -16,6 +16,10 @@ export const RoleshiftConfigSchema = z
         credentialReportMaxAgeHours: z.number().positive().default(4),
         /** CIS 1.7: root used within this many days counts as "used recently". */
         rootRecentUseDays: z.number().int().positive().default(90),
+        /** A password behind MFA, without keys, unused this long reads as a break-glass login. */
+        dormantLoginDays: z.number().int().positive().default(90),
+        /** How often a drafted exception is reviewed; its first review is due this many days after the plan. */
+        exceptionReviewDays: z.number().int().positive().default(90),
       })
       .strict()
       .prefault({}),

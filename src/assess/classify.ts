@@ -217,11 +217,14 @@ export const keyServiceRule: ClassificationRule = ({ user }) => {
  * A password that exists but is not used, behind MFA, on an account with no keys: the shape of a
  * break-glass login kept for emergencies.
  */
-export const dormantLoginRule: ClassificationRule = ({ user, referenceTime }) => {
+export const dormantLoginRule: ClassificationRule = ({ user, referenceTime, config }) => {
   if (!user.password.enabled || !user.mfaActive || activeKeys(user).length > 0) return [];
   const idle = daysSince(user.password.lastUsed, referenceTime);
-  if (user.password.lastUsed.state === 'never' || (idle !== null && idle > 90)) {
-    return [plain('credential', 'break-glass', 1.5, 'MFA-protected password, no keys, unused for over 90 days')];
+  const dormant = config.thresholds.dormantLoginDays;
+  if (user.password.lastUsed.state === 'never' || (idle !== null && idle > dormant)) {
+    return [
+      plain('credential', 'break-glass', 1.5, `MFA-protected password, no keys, unused for over ${dormant} days`),
+    ];
   }
   return [];
 };

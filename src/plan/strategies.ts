@@ -576,7 +576,8 @@ export function planThirdParty(ctx: StrategyContext): StrategyResult {
   if (cannot) {
     const sourceIps = ctx.usage?.sourceIps ?? [];
     const scoped = scopedToAddresses(permissions, sourceIps);
-    const reviewBy = isoDatePlusDays(now, 90);
+    const reviewEveryDays = config.thresholds.exceptionReviewDays;
+    const reviewBy = isoDatePlusDays(now, reviewEveryDays);
     const owner = ctx.ownership.owner ?? config.ownershipDefaults.owner ?? placeholder('owner');
     return {
       strategy: 'exception',
@@ -602,6 +603,7 @@ export function planThirdParty(ctx: StrategyContext): StrategyResult {
           reason: `${vendor} cannot assume IAM roles`,
           owner,
           reviewBy,
+          reviewEveryDays,
           rotationDays: config.thresholds.keyRotationDays,
           scopedPolicy: scoped.inlinePolicy,
           sourceIps: [...new Set(sourceIps)].sort(),

@@ -3,7 +3,8 @@ import type { Snapshot, When } from '../model/snapshot.js';
 import { daysSince } from '../model/when.js';
 import type { ReportExtras } from './report-data.js';
 import type { HeadlineCounts } from '../model/headline.js';
-import { daysUnused, summarizeSnapshot, type SnapshotSummary } from './summary.js';
+import { keyIdleDays } from '../model/idle.js';
+import { summarizeSnapshot, type SnapshotSummary } from './summary.js';
 
 /** One earlier scan for the trend; `roleshift history` rows fit. */
 export interface HistoryPoint extends HeadlineCounts {
@@ -77,7 +78,7 @@ export function buildReportData(input: ReportInput): ReportData {
         ageDays: daysSince(key.lastRotated, now),
         lastUsed: key.lastUsed,
         lastUsedDays: daysSince(key.lastUsed, now),
-        unusedDays: key.status === 'Active' ? daysUnused(key, now) : null,
+        unusedDays: key.status === 'Active' ? keyIdleDays(key, user.createDate, now) : null,
         lastUsedService: key.lastUsedService,
         lastUsedRegion: key.lastUsedRegion,
       }));

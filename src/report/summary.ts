@@ -1,6 +1,7 @@
 import { DEFAULT_CONFIG } from '../config.js';
 import { activeKeys, countHeadline, countRootKeys, splitLongLived, type LongLivedSplit } from '../model/headline.js';
-import type { AccessKey, Gap, Snapshot } from '../model/snapshot.js';
+import { keyIdleDays } from '../model/idle.js';
+import type { Gap, Snapshot } from '../model/snapshot.js';
 import { daysSince } from '../model/when.js';
 import { paint, type Colour, type Style } from './terminal.js';
 
@@ -44,17 +45,6 @@ export interface SnapshotSummary {
   perAccount: AccountSummary[];
 }
 
-/**
- * Days an active key has gone unused, CIS 1.12 style: a key that was never used counts from
- * its last rotation (its creation), so a forgotten new key ages like a forgotten old one.
- * Null when the source cannot tell.
- */
-export function daysUnused(key: AccessKey, now: Date): number | null {
-  if (key.lastUsed.state === 'at') return daysSince(key.lastUsed, now);
-  if (key.lastUsed.state === 'never') return daysSince(key.lastRotated, now);
-  return null;
-}
-
 function compareKeyRefs(a: KeyRef, b: KeyRef): number {
   return (
     b.days - a.days || a.accountId.localeCompare(b.accountId) || a.userName.localeCompare(b.userName) || a.slot - b.slot
@@ -77,7 +67,7 @@ export function summarizeSnapshot(
         const where = { accountId: account.accountId, userName: user.name, slot: key.slot, keyId: key.id };
         const age = daysSince(key.lastRotated, now);
         if (age !== null) ages.push({ ...where, days: age });
-        const idle = daysUnused(key, now);
+        const idle = keyIdleDays(key, user.createDate, now);
         if (idle === null) unknown += 1;
         else if (idle >= thresholdDays) unused.push({ ...where, days: idle });
       }

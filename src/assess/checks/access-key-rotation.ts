@@ -3,7 +3,7 @@ import { eachUser } from '../check.js';
 import { failed, passed, userSubject } from '../../model/rule.js';
 import { daysSince } from '../../model/when.js';
 
-/** CIS 1.14 / IAM.3: an active access key older than 90 days. */
+/** CIS 1.14 / IAM.3: an active access key older than `thresholds.keyRotationDays` (90 by default). */
 export const rule: CheckDefinition = {
   id: 'access-key-rotation',
   title: 'Active access key not rotated',

@@ -24,16 +24,17 @@ const NEXT_STEPS = [
 ];
 
 export async function runDemoCommand(ctx: CommandContext, options: DemoOptions): Promise<number> {
+  const config = resolveConfig({});
   const demo = await runDemo(
     {
       storePath: storePathOf(options.store),
       outDir: resolve(options.outDir ?? '.roleshift/demo'),
-      config: resolveConfig({}),
+      config,
     },
     { now: ctx.now, notes: ctx.io, write: writeFileAtomic },
   );
   const { scan, snapshotFile, reportFile } = demo;
-  const summary = summarizeSnapshot(scan.snapshot, ctx.now);
+  const summary = summarizeSnapshot(scan.snapshot, ctx.now, config.thresholds);
   if (ctx.io.json) {
     ctx.io.out(JSON.stringify({ ...scanJson(scan, summary), reportFile }, null, 2));
   } else {

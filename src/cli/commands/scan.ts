@@ -41,13 +41,14 @@ export async function runScan(ctx: CommandContext, options: ScanOptions): Promis
   // Flags are checked before a possibly long collection.
   const cloudTrail = wantsCloudTrail(options) ? cloudTrailOptionsOf(options, ctx.io) : null;
   const source = sourceOf(options);
+  const config = resolveConfig({});
   const result = await scanEstate(
     {
       source,
       cloudTrail,
       output: options.output ?? null,
       storePath: storePathOf(options.store),
-      config: resolveConfig({}),
+      config,
     },
     {
       now: ctx.now,
@@ -64,7 +65,7 @@ export async function runScan(ctx: CommandContext, options: ScanOptions): Promis
         : {}),
     },
   );
-  const summary = summarizeSnapshot(result.snapshot, ctx.now);
+  const summary = summarizeSnapshot(result.snapshot, ctx.now, config.thresholds);
   if (ctx.io.json) ctx.io.out(JSON.stringify(scanJson(result, summary), null, 2));
   else ctx.io.out(renderSummary(summary, ctx.io));
   reportProblems(result.snapshot, ctx.io);
