@@ -32,9 +32,13 @@ function parseFlags(args: string[]): Flags {
   const flags: Flags = { sizeMb: 1024, dir: null, keep: false, floors: false };
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i];
-    if (arg === '--size-mb') flags.sizeMb = Number(args[(i += 1)]);
-    else if (arg === '--dir') flags.dir = args[(i += 1)] ?? null;
-    else if (arg === '--keep') flags.keep = true;
+    if (arg === '--size-mb') {
+      i += 1;
+      flags.sizeMb = Number(args[i]);
+    } else if (arg === '--dir') {
+      i += 1;
+      flags.dir = args[i] ?? null;
+    } else if (arg === '--keep') flags.keep = true;
     else if (arg === '--floors') flags.floors = true;
     else throw new Error(`unknown flag ${arg}; use --size-mb N, --dir DIR, --keep, --floors`);
   }
@@ -373,7 +377,9 @@ function runChild(mode: string, args: string[]): Promise<Measure & Record<string
 function parallelZcat(files: string[]): Promise<Measure> {
   const workers = cpus().length;
   const groups: string[][] = Array.from({ length: workers }, () => []);
-  files.forEach((file, index) => groups[index % workers]?.push(file));
+  files.forEach((file, index) => {
+    groups[index % workers]?.push(file);
+  });
   const started = performance.now();
   return Promise.all(
     groups

@@ -153,12 +153,18 @@ export function assembleUsage(
     const out: Facets[] = [];
     if (principal !== null) {
       let facets = byPrincipal.get(principal);
-      if (facets === undefined) byPrincipal.set(principal, (facets = emptyFacets()));
+      if (facets === undefined) {
+        facets = emptyFacets();
+        byPrincipal.set(principal, facets);
+      }
       out.push(facets);
     }
     if (accessKeyId !== null && accessKeyId !== NO_KEY) {
       let facets = byKey.get(accessKeyId);
-      if (facets === undefined) byKey.set(accessKeyId, (facets = emptyFacets()));
+      if (facets === undefined) {
+        facets = emptyFacets();
+        byKey.set(accessKeyId, facets);
+      }
       out.push(facets);
     }
     return out;

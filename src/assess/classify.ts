@@ -479,7 +479,10 @@ export function assignPersonKeys(
     if (!parent.has(a)) parent.set(a, a);
     if (!parent.has(b)) parent.set(b, b);
     const [ra, rb] = [find(a), find(b)];
-    if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+    if (ra === rb) return;
+    // The smaller key becomes the root, so the grouping does not depend on the order of the pairs.
+    const [low = ra, high = rb] = [ra, rb].sort();
+    parent.set(high, low);
   };
   const labels = new Map<string, string[]>();
   for (const c of classifications) {

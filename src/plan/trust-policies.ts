@@ -42,7 +42,7 @@ export function parseGithubSubject(
   subject: string,
 ): { repo: string; branch: string | null; environment: string | null } | null {
   const match = /^repo:([^/:]+\/[^/:]+):(ref:refs\/heads\/(.+)|environment:(.+))$/.exec(subject);
-  if (!match || !match[1]) return null;
+  if (!match?.[1]) return null;
   return { repo: match[1], branch: match[3] ?? null, environment: match[4] ?? null };
 }
 

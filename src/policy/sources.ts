@@ -95,7 +95,7 @@ function escapeRegExp(text: string): string {
 function collectPlaceholders(value: unknown, into: Set<string>): void {
   if (typeof value === 'string') {
     for (const match of value.matchAll(/\$\{([^}]*)\}/g)) into.add(match[1] ?? '');
-  } else if (Array.isArray(value)) value.forEach((v) => collectPlaceholders(v, into));
+  } else if (Array.isArray(value)) for (const v of value) collectPlaceholders(v, into);
   else if (isObject(value))
     Object.entries(value).forEach(([k, v]) => {
       collectPlaceholders(k, into);
@@ -281,7 +281,8 @@ export function policyFromDocumentBlock(
       for (const c of conditions) {
         const test = typeof c['test'] === 'string' ? c['test'] : '${unknown}';
         const variable = typeof c['variable'] === 'string' ? c['variable'] : '${unknown}';
-        const block = (condition[test] ??= {});
+        condition[test] ??= {};
+        const block = condition[test];
         block[variable] = [...(block[variable] ?? []), ...(stringsOf(c['values'], unresolved) ?? [])];
       }
       statement['Condition'] = condition;
@@ -326,7 +327,7 @@ function terraformAttribute(
   const evaluated = evaluateJsonencode(value);
   if (evaluated.kind === 'reference') return { reference: evaluated.expression };
   if (evaluated.kind === 'value') {
-    evaluated.result.unresolved.forEach((u) => unresolved.add(u));
+    for (const u of evaluated.result.unresolved) unresolved.add(u);
     return { document: evaluated.result.value satisfies HclValue };
   }
   collectPlaceholders(value, unresolved);

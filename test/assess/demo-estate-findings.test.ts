@@ -58,8 +58,11 @@ describe('the demo estate, assessed', () => {
 
   it('Given the estate at AS_OF, When every check and the trust analysis run, Then exactly the expected findings come out', () => {
     const got: Record<string, string[]> = {};
-    for (const f of findings)
-      (got[f.checkId] ??= []).push(f.resourceType === 'role' ? `${f.accountId}/${f.resourceName}` : f.resourceName);
+    for (const f of findings) {
+      const list = got[f.checkId] ?? [];
+      list.push(f.resourceType === 'role' ? `${f.accountId}/${f.resourceName}` : f.resourceName);
+      got[f.checkId] = list;
+    }
     for (const list of Object.values(got)) list.sort();
     expect(got).toEqual({
       'root-access-key': ['333333333333/<root>'],

@@ -228,7 +228,7 @@ describe('subvectors: IAM condition semantics and grades', () => {
     const condition: Record<string, Record<string, string | string[]>> = {};
     for (const part of parts) {
       const operator = part.consumer === 'aws-stringlike' ? 'StringLike' : 'StringEquals';
-      (condition[operator] ??= {})[`${issuer}:${part.claim ?? 'sub'}`] = part.pattern ?? '';
+      condition[operator] = { ...condition[operator], [`${issuer}:${part.claim ?? 'sub'}`]: part.pattern ?? '' };
     }
     return {
       Version: '2012-10-17',
