@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudTrailOptions } from '../activity/scan.js';
-import type { AccountFilters } from '../collect/select-accounts.js';
+import type { OrgSnapshotOptions } from '../collect/org.js';
 import type { RoleshiftConfig } from '../config.js';
 import { UserInputError } from '../errors.js';
 import type { Snapshot } from '../model/snapshot.js';
@@ -18,17 +18,10 @@ import { estateOf, type RunContext } from './estate.js';
 import { readExceptionsRegister } from './files.js';
 import type { Notes, WriteFile } from './ports.js';
 
-export interface OrgScanRequest {
-  profile?: string;
-  region: string;
-  roleName: string;
-  externalId?: string;
-  filters: AccountFilters;
-  concurrency: number;
-  rolesAnywhereRegions: string[];
-  /** Continue the last interrupted org scan with the same options. */
+/** An org scan as `collectOrganizationSnapshot` takes it, and whether to resume an interrupted one. */
+export type OrgScanRequest = Omit<OrgSnapshotOptions, 'now' | 'log' | 'checkpoint' | 'onProgress'> & {
   resume: boolean;
-}
+};
 
 export type ScanSource =
   | { kind: 'files'; dir: string }
@@ -76,17 +69,18 @@ function assertFileTarget(path: string): void {
  * resumes with `--resume` where it stopped.
  */
 async function collectOrganization(org: OrgScanRequest, storePath: string, ports: ScanPorts): Promise<Snapshot> {
+  const { resume, ...options } = org;
   const scope = JSON.stringify({
-    roleName: org.roleName,
-    externalId: org.externalId ?? null,
-    filters: org.filters,
-    rolesAnywhereRegions: org.rolesAnywhereRegions,
-    profile: org.profile ?? null,
+    roleName: options.roleName,
+    externalId: options.externalId ?? null,
+    filters: options.filters,
+    rolesAnywhereRegions: options.rolesAnywhereRegions,
+    profile: options.profile ?? null,
   });
   const store = await openStore(storePath);
   try {
-    const run = await openOrgScanRun(store, { scope, resume: org.resume, now: ports.now });
-    if (org.resume) {
+    const run = await openOrgScanRun(store, { scope, resume, now: ports.now });
+    if (resume) {
       ports.notes.log(
         run.resumed
           ? `resuming org scan ${run.runId}: ${run.alreadyFinished} account(s) already collected`
@@ -95,13 +89,7 @@ async function collectOrganization(org: OrgScanRequest, storePath: string, ports
     }
     const { collectOrganizationSnapshot } = await import('../collect/org.js');
     const snapshot = await collectOrganizationSnapshot({
-      ...(org.profile === undefined ? {} : { profile: org.profile }),
-      region: org.region,
-      roleName: org.roleName,
-      ...(org.externalId === undefined ? {} : { externalId: org.externalId }),
-      filters: org.filters,
-      concurrency: org.concurrency,
-      rolesAnywhereRegions: org.rolesAnywhereRegions,
+      ...options,
       now: () => ports.now,
       checkpoint: run,
       onProgress: (state) =>

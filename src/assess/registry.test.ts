@@ -43,4 +43,10 @@ describe('the rule registry', () => {
       expect(rule.parameters(DEFAULT_CONFIG)).toBeTypeOf('object');
     },
   );
+
+  it('Given the issue list, Then each CIS recommendation it names maps to a check', () => {
+    const cis = new Set(RULES.estate.flatMap((check) => check.references.cis));
+    for (const n of ['1.4', '1.5', '1.6', '1.7', '1.10', '1.11', '1.12', '1.13', '1.14', '1.15', '1.16', '1.21'])
+      expect(cis).toContain(n);
+  });
 });

@@ -1,6 +1,6 @@
 /**
- * The permissions-policy rules' common shape: each rule in `rules/` is its metadata, and its
- * results are the analyzer's issues that carry its id, from one analysis per document.
+ * The permissions-policy rules' common shape: each rule in `rules/` is its metadata over one
+ * shared analysis of the document; the attachment rule judges a managed policy ARN.
  */
 import {
   failed,
@@ -10,7 +10,8 @@ import {
   type Rule,
   type RuleMetadata,
 } from '../../model/rule.js';
-import { analyzeIdentityPolicy, analyzeManagedPolicyArn, type IdentityIssue, type IdentityRuleId } from './analyze.js';
+import { analysisRules } from '../analysis-rule.js';
+import { analyzeIdentityPolicy, analyzeManagedPolicyArn, type IdentityRuleId } from './analyze.js';
 
 /** What a permissions-policy rule knows besides the document. */
 export interface PermissionsContext {
@@ -21,34 +22,14 @@ export interface PermissionsContext {
 export type PermissionsPolicyRule = Rule<PolicyTarget, PermissionsContext>;
 export type AttachmentRule = Rule<AttachmentTarget, unknown>;
 
-const analyses = new WeakMap<PolicyTarget, { context: PermissionsContext; issues: IdentityIssue[] }>();
-
-function issuesOf(target: PolicyTarget, context: PermissionsContext): IdentityIssue[] {
-  const cached = analyses.get(target);
-  if (cached !== undefined && cached.context === context) return cached.issues;
-  const issues = analyzeIdentityPolicy(target.document, context.unknownActions);
-  analyses.set(target, { context, issues });
-  return issues;
-}
-
-/** A whole-document issue has the empty pointer; it is located at the document, with no pointer. */
-function locationOf(target: PolicyTarget, found: IdentityIssue) {
-  const at = target.locate(found.pointer);
-  return at === null ? null : { ...at, pointer: found.pointer || null };
-}
-
-export function permissionsPolicyRule(metadata: RuleMetadata & { id: IdentityRuleId }): PermissionsPolicyRule {
-  return {
-    ...metadata,
-    parameters: noParameters,
-    evaluate: (target, context) =>
-      issuesOf(target, context)
-        .filter((found) => found.ruleId === metadata.id)
-        .map((found) =>
-          failed(target.subject, found.message, { severity: found.severity, location: locationOf(target, found) }),
-        ),
-  };
-}
+export const permissionsPolicyRule = analysisRules<PermissionsContext, IdentityRuleId>({
+  analyse: (target, context) => analyzeIdentityPolicy(target.document, context.unknownActions),
+  // A whole-document issue has the empty pointer: it is located at the document, with no pointer.
+  locate: (target, found) => {
+    const at = target.locate(found.pointer);
+    return at === null ? null : { ...at, pointer: found.pointer || null };
+  },
+});
 
 export function attachmentRule(metadata: RuleMetadata & { id: IdentityRuleId }): AttachmentRule {
   return {
