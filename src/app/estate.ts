@@ -74,7 +74,10 @@ export async function estateOf(
   context: RunContext,
 ): Promise<{ estate: Estate; journal: JournalOperation[] | null; seedSource: SeedSource }> {
   const journal = store === null ? null : await journalIfAny(store.connection);
-  const earlier = store === null || journal === null ? new Map() : await earlierCreationTimes(store, snapshot, journal);
+  const earlier =
+    store === null || journal === null
+      ? new Map<string, string>()
+      : await earlierCreationTimes(store, snapshot, journal);
   const { seed, source } = await externalIdSeedFor(store, inputs, context);
   return {
     estate: {

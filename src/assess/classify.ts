@@ -220,7 +220,7 @@ export const keyServiceRule: ClassificationRule = ({ user }) => {
 export const dormantLoginRule: ClassificationRule = ({ user, referenceTime, config }) => {
   if (!user.password.enabled || !user.mfaActive || activeKeys(user).length > 0) return [];
   const idle = daysSince(user.password.lastUsed, referenceTime);
-  const dormant = config.thresholds.dormantLoginDays;
+  const dormant = config.classification.dormantLoginDays;
   if (user.password.lastUsed.state === 'never' || (idle !== null && idle > dormant)) {
     return [
       plain('credential', 'break-glass', 1.5, `MFA-protected password, no keys, unused for over ${dormant} days`),

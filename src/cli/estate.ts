@@ -18,14 +18,17 @@ export function withEstateOptions(command: Command): Command {
     .option('--store <file>', `the roleshift store (default ${DEFAULT_STORE_PATH})`);
 }
 
-/** Adds `--seed` and `--rotate-seed` to a command that shows ExternalIds. */
+/** Adds `--seed` to a command that shows ExternalIds. */
+export function withSeedOption(command: Command): Command {
+  return command.option('--seed <seed>', 'derive the ExternalIds from this seed instead of the one kept in the store');
+}
+
+/** Adds `--seed` and `--rotate-seed` to a command that plans the ExternalIds. */
 export function withSeedOptions(command: Command): Command {
-  return command
-    .option('--seed <seed>', 'derive the ExternalIds from this seed instead of the one kept in the store')
-    .option(
-      '--rotate-seed',
-      'replace the ExternalId seed kept in the store with a new one: every ExternalId changes (tell your vendors)',
-    );
+  return withSeedOption(command).option(
+    '--rotate-seed',
+    'replace the ExternalId seed kept in the store with a new one: every ExternalId changes (tell your vendors)',
+  );
 }
 
 export interface EstateFlags {

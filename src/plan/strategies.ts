@@ -615,7 +615,7 @@ function vendorException(ctx: StrategyContext, vendor: string, permissions: Plan
   const { user, account, config, now } = ctx;
   const sourceIps = ctx.usage?.sourceIps ?? [];
   const scoped = scopedToAddresses(permissions, sourceIps);
-  const reviewEveryDays = config.thresholds.exceptionReviewDays;
+  const reviewEveryDays = config.exceptionReviewDays;
   const reviewBy = isoDatePlusDays(now, reviewEveryDays);
   const owner = ctx.ownership.owner ?? config.ownershipDefaults.owner ?? placeholder('owner');
   return {

@@ -4,10 +4,11 @@ import { buildReport } from '../../app/report.js';
 import { EXIT } from '../../errors.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
 import { resolveConfig, withConfigOption } from '../config-file.js';
-import { estateRequestOf, withEstateOptions } from '../estate.js';
+import { estateRequestOf, withEstateOptions, withSeedOption } from '../estate.js';
 import { writeFileAtomic } from '../write-atomic.js';
 
 export interface ReportOptions {
+  seed?: string;
   output?: string;
   snapshot?: string;
   store?: string;
@@ -62,7 +63,7 @@ Examples:
   roleshift serve                               # the same page, live from the store, on 127.0.0.1`,
     );
   program.addCommand(
-    withGlobalOptions(withConfigOption(withEstateOptions(command))).action(
+    withGlobalOptions(withConfigOption(withSeedOption(withEstateOptions(command)))).action(
       actionOf<ReportOptions>((ctx, options) => runReport(ctx, options)),
     ),
   );

@@ -3,9 +3,10 @@ import { startDashboard } from '../../app/report.js';
 import { EXIT, UserInputError } from '../../errors.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
 import { resolveConfig, withConfigOption } from '../config-file.js';
-import { DEFAULT_STORE_PATH, estateRequestOf } from '../estate.js';
+import { DEFAULT_STORE_PATH, estateRequestOf, withSeedOption } from '../estate.js';
 
 export interface ServeCommandOptions {
+  seed?: string;
   port?: number;
   store?: string;
   exceptions?: string;
@@ -66,7 +67,7 @@ Examples:
   roleshift serve --json           # {"url": ...} on stdout for scripts`,
     );
   program.addCommand(
-    withGlobalOptions(withConfigOption(command)).action(
+    withGlobalOptions(withConfigOption(withSeedOption(command))).action(
       actionOf<ServeCommandOptions>((ctx, options) => runServe(ctx, options)),
     ),
   );
