@@ -32,9 +32,13 @@ function parseFlags(args: string[]): Flags {
   const flags: Flags = { sizeMb: 1024, dir: null, keep: false, floors: false };
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i];
-    if (arg === '--size-mb') flags.sizeMb = Number(args[(i += 1)]);
-    else if (arg === '--dir') flags.dir = args[(i += 1)] ?? null;
-    else if (arg === '--keep') flags.keep = true;
+    if (arg === '--size-mb') {
+      i += 1;
+      flags.sizeMb = Number(args[i]);
+    } else if (arg === '--dir') {
+      i += 1;
+      flags.dir = args[i] ?? null;
+    } else if (arg === '--keep') flags.keep = true;
     else if (arg === '--floors') flags.floors = true;
     else throw new Error(`unknown flag ${arg}; use --size-mb N, --dir DIR, --keep, --floors`);
   }
@@ -80,6 +84,44 @@ function ip(n: number): string {
     : `${(n % 200) + 3}.${(n >> 3) & 255}.${(n >> 11) & 255}.${(n * 13) & 255}`;
 }
 
+/** Who made a synthetic call: an IAM user with its long-lived key, or a role session. */
+function syntheticIdentity(call: {
+  account: string;
+  userIndex: number;
+  session: string;
+  keyId: string;
+  time: string;
+  isUser: boolean;
+}): Record<string, unknown> {
+  const { account, userIndex, session, keyId, time } = call;
+  if (call.isUser)
+    return {
+      type: 'IAMUser',
+      principalId: `AIDA${String(userIndex).padStart(17, '0')}`,
+      arn: `arn:aws:iam::${account}:user/svc-${userIndex}`,
+      accountId: account,
+      accessKeyId: `AKIAUSER${String(userIndex).padStart(12, '0')}`,
+      userName: `svc-${userIndex}`,
+    };
+  return {
+    type: 'AssumedRole',
+    principalId: `AROA${String(userIndex).padStart(17, '0')}:${session}`,
+    arn: `arn:aws:sts::${account}:assumed-role/app-role-${userIndex}/${session}`,
+    accountId: account,
+    accessKeyId: keyId,
+    sessionContext: {
+      sessionIssuer: {
+        type: 'Role',
+        principalId: `AROA${String(userIndex).padStart(17, '0')}`,
+        arn: `arn:aws:iam::${account}:role/app-role-${userIndex}`,
+        accountId: account,
+        userName: `app-role-${userIndex}`,
+      },
+      attributes: { creationDate: time, mfaAuthenticated: 'false' },
+    },
+  };
+}
+
 function syntheticRecord(i: number, day: string, account: string, region: string): Record<string, unknown> {
   const principal = (i * 2654435761) >>> 0;
   const userIndex = principal % 400;
@@ -92,32 +134,7 @@ function syntheticRecord(i: number, day: string, account: string, region: string
   const sessionHour = hour - (hour % 6);
   const session = `${userIndex.toString(36)}-${day.slice(8)}${String(sessionHour).padStart(2, '0')}-${(userIndex * 7919 + sessionHour).toString(16)}`;
   const keyId = `ASIA${(userIndex * 1_000_003 + sessionHour * 7 + Number(day.slice(8))).toString(36).toUpperCase().padStart(16, 'Q').slice(0, 16)}`;
-  const identity = isUser
-    ? {
-        type: 'IAMUser',
-        principalId: `AIDA${String(userIndex).padStart(17, '0')}`,
-        arn: `arn:aws:iam::${account}:user/svc-${userIndex}`,
-        accountId: account,
-        accessKeyId: `AKIAUSER${String(userIndex).padStart(12, '0')}`,
-        userName: `svc-${userIndex}`,
-      }
-    : {
-        type: 'AssumedRole',
-        principalId: `AROA${String(userIndex).padStart(17, '0')}:${session}`,
-        arn: `arn:aws:sts::${account}:assumed-role/app-role-${userIndex}/${session}`,
-        accountId: account,
-        accessKeyId: keyId,
-        sessionContext: {
-          sessionIssuer: {
-            type: 'Role',
-            principalId: `AROA${String(userIndex).padStart(17, '0')}`,
-            arn: `arn:aws:iam::${account}:role/app-role-${userIndex}`,
-            accountId: account,
-            userName: `app-role-${userIndex}`,
-          },
-          attributes: { creationDate: time, mfaAuthenticated: 'false' },
-        },
-      };
+  const identity = syntheticIdentity({ account, userIndex, session, keyId, time, isUser });
   const bucket = `data-${account}-${userIndex % 17}`;
   const objectKey = `exports/${day}/${randomUUID()}.parquet`;
   const record: Record<string, unknown> = {
@@ -373,7 +390,9 @@ function runChild(mode: string, args: string[]): Promise<Measure & Record<string
 function parallelZcat(files: string[]): Promise<Measure> {
   const workers = cpus().length;
   const groups: string[][] = Array.from({ length: workers }, () => []);
-  files.forEach((file, index) => groups[index % workers]?.push(file));
+  files.forEach((file, index) => {
+    groups[index % workers]?.push(file);
+  });
   const started = performance.now();
   return Promise.all(
     groups

@@ -8,7 +8,8 @@ import { DEFAULT_CONFIG } from '../src/config.js';
 import type { Snapshot, User } from '../src/model/snapshot.js';
 import { NEVER, whenAt } from '../src/model/when.js';
 import { embedJson, escapeHtml, renderReport } from '../src/report/html.js';
-import { assessForReport } from '../src/report/report-data.js';
+import { assessEstate } from '../src/app/assess.js';
+import { reportExtras } from '../src/report/report-data.js';
 import { buildAccount, buildKey, buildSnapshot, buildUser } from '../test/fixtures/build-snapshot.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../test/e2e/browser.js';
 
@@ -96,17 +97,19 @@ export function syntheticEstate(users: number): Snapshot {
 }
 
 /** Split in two: the assessment (classify, checks, plan) is shared with `findings`/`plan`; the render is the report's own. */
-function generate(users: number): { html: string; seconds: number; assess: number; render: number } {
+async function generate(users: number): Promise<{ html: string; seconds: number; assess: number; render: number }> {
   const snapshot = syntheticEstate(users);
   const started = performance.now();
-  const extras = assessForReport({
+  const assessment = await assessEstate({
     snapshot,
     config: DEFAULT_CONFIG,
-    now: NOW,
     exceptions: null,
-    operations: null,
+    journal: null,
+    earlierCreationTimes: new Map(),
     externalIdSeed: 'bench-seed-0123456789',
+    now: NOW,
   });
+  const extras = reportExtras({ snapshot, now: NOW, ...assessment, exceptions: null, operations: null });
   const assessed = performance.now();
   const html = renderReport({ snapshot, now: NOW, extras, toolVersion: 'bench' });
   const done = performance.now();
@@ -211,9 +214,9 @@ export async function run(args: string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'roleshift-bench-report-'));
   try {
     process.stderr.write(`generating reports of ${users} and ${small} users...\n`);
-    generate(small); // warm the JIT so both measurements see compiled code
-    const big = generate(users);
-    const baseline = generate(small);
+    await generate(small); // warm the JIT so both measurements see compiled code
+    const big = await generate(users);
+    const baseline = await generate(small);
     const files = {
       big: join(dir, 'big.html'),
       small: join(dir, 'small.html'),

@@ -27,10 +27,14 @@ export const RoleshiftConfigSchema = z
         purposeTagKeys: z.array(z.string()).default(['purpose', 'Purpose', 'description', 'Description', 'service']),
         /** An explicit class; always wins. */
         overrideTagKey: z.string().default('roleshift:class'),
+        /** A password behind MFA, without keys, unused this long reads as a break-glass login. */
+        dormantLoginDays: z.number().int().positive().default(90),
       })
       .strict()
       .prefault({}),
     exceptionsFile: z.string().default('roleshift.exceptions.yaml'),
+    /** How often a drafted exception is to be reviewed; its first review is due this many days after the plan. */
+    exceptionReviewDays: z.number().int().positive().default(90),
     /** Ownership tags put on every generated role, permission set and policy when the user has none. */
     ownershipDefaults: z.record(z.string(), z.string()).default({}),
     remediation: z.object({ watchDays: z.number().int().nonnegative().default(30) }).prefault({}),

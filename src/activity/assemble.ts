@@ -135,56 +135,56 @@ function jsonTextArray(text: string | null, what: string): string[] {
   return value as string[];
 }
 
-/**
- * Turns the query rows (either engine) into usage facts. Rows are grouped by (principal, access
- * key); a principal's facets are the sum over its keys, and a key's facets are its own rows.
- */
-export function assembleUsage(
-  rows: UsageResultSet,
-  source: UsageSource,
-  actionMap: ReadonlyMap<string, MappedAction>,
-): Usage {
-  const byKey = new Map<string, Facets>();
-  const byPrincipal = new Map<string, Facets>();
-  const principalInfo = new Map<string, UsageRows['summary']>();
-  const keyPrincipal = new Map<string, string>();
+/** The facets being summed while rows are added: per principal, per access key, and who is who. */
+interface Tally {
+  byKey: Map<string, Facets>;
+  byPrincipal: Map<string, Facets>;
+  principalInfo: Map<string, UsageRows['summary']>;
+  keyPrincipal: Map<string, string>;
+}
 
-  const facetsFor = (principal: string | null, accessKeyId: string | null): Facets[] => {
-    const out: Facets[] = [];
-    if (principal !== null) {
-      let facets = byPrincipal.get(principal);
-      if (facets === undefined) byPrincipal.set(principal, (facets = emptyFacets()));
-      out.push(facets);
-    }
-    if (accessKeyId !== null && accessKeyId !== NO_KEY) {
-      let facets = byKey.get(accessKeyId);
-      if (facets === undefined) byKey.set(accessKeyId, (facets = emptyFacets()));
-      out.push(facets);
-    }
-    return out;
-  };
+function facetsOf(map: Map<string, Facets>, id: string): Facets {
+  let facets = map.get(id);
+  if (facets === undefined) {
+    facets = emptyFacets();
+    map.set(id, facets);
+  }
+  return facets;
+}
 
-  for (const row of rows.summary) {
+/** A row counts for its principal and for its access key: the facets both sums go to. */
+function facetsFor(tally: Tally, row: { principal: string | null; access_key_id: string | null }): Facets[] {
+  const out: Facets[] = [];
+  if (row.principal !== null) out.push(facetsOf(tally.byPrincipal, row.principal));
+  if (row.access_key_id !== null && row.access_key_id !== NO_KEY) out.push(facetsOf(tally.byKey, row.access_key_id));
+  return out;
+}
+
+function addSummaries(tally: Tally, rows: UsageResultSet['summary']): void {
+  for (const row of rows) {
     if (row.principal !== null) {
-      const known = principalInfo.get(row.principal);
-      principalInfo.set(
+      const known = tally.principalInfo.get(row.principal);
+      tally.principalInfo.set(
         row.principal,
         known === undefined ? row : { ...known, identity_type: known.identity_type ?? row.identity_type },
       );
     }
-    if (row.access_key_id !== null && row.principal !== null) keyPrincipal.set(row.access_key_id, row.principal);
-    for (const facets of facetsFor(row.principal, row.access_key_id)) {
+    if (row.access_key_id !== null && row.principal !== null) tally.keyPrincipal.set(row.access_key_id, row.principal);
+    for (const facets of facetsFor(tally, row)) {
       facets.events += row.events;
       if (facets.firstSeen === '' || row.first_seen < facets.firstSeen) facets.firstSeen = row.first_seen;
       if (row.last_seen > facets.lastSeen) facets.lastSeen = row.last_seen;
     }
   }
-  for (const row of rows.actions) {
+}
+
+function addActions(tally: Tally, rows: UsageResultSet['actions'], actionMap: ReadonlyMap<string, MappedAction>): void {
+  for (const row of rows) {
     const mapped = actionMap.get(`${row.event_source}|${row.event_name}`) ?? {
       action: `${row.event_source.replace(/\.amazonaws\.com$/, '')}:${row.event_name}`,
       mapped: false,
     };
-    for (const facets of facetsFor(row.principal, row.access_key_id)) {
+    for (const facets of facetsFor(tally, row)) {
       const action = facets.actions.get(mapped.action) ?? {
         action: mapped.action,
         mapped: mapped.mapped,
@@ -201,12 +201,19 @@ export function assembleUsage(
       facets.actions.set(mapped.action, action);
     }
   }
-  for (const row of rows.resources) {
+}
+
+function addResources(
+  tally: Tally,
+  rows: UsageResultSet['resources'],
+  actionMap: ReadonlyMap<string, MappedAction>,
+): void {
+  for (const row of rows) {
     const mapped = actionMap.get(`${row.event_source}|${row.event_name}`);
     if (mapped === undefined) continue;
     const sample = jsonTextArray(row.resources, 'ARNs').filter((arn) => arn.startsWith('arn:'));
     const patterns = jsonTextArray(row.patterns, 'patterns');
-    for (const facets of facetsFor(row.principal, row.access_key_id)) {
+    for (const facets of facetsFor(tally, row)) {
       const action = facets.actions.get(mapped.action);
       if (action === undefined) continue;
       for (const arn of sample) action.resourceSet.add(arn);
@@ -216,13 +223,17 @@ export function assembleUsage(
       for (const pattern of patterns) action.patternSet.add(pattern);
     }
   }
+}
+
+/** Errors, user agents, source addresses and regions: counted per facet. */
+function addContext(tally: Tally, rows: UsageResultSet): void {
   for (const row of rows.errors) {
-    for (const facets of facetsFor(row.principal, row.access_key_id))
+    for (const facets of facetsFor(tally, row))
       facets.errors.set(row.error_code, (facets.errors.get(row.error_code) ?? 0) + row.events);
   }
   for (const row of rows.agents) {
     const family = userAgentFamily(row.user_agent);
-    for (const facets of facetsFor(row.principal, row.access_key_id)) {
+    for (const facets of facetsFor(tally, row)) {
       const entry = facets.userAgents.get(family) ?? {
         family,
         events: 0,
@@ -234,7 +245,7 @@ export function assembleUsage(
   }
   for (const row of rows.addresses) {
     const group = addressGroup(row.source_ip);
-    for (const facets of facetsFor(row.principal, row.access_key_id)) {
+    for (const facets of facetsFor(tally, row)) {
       const id = `${group.kind}|${group.group}`;
       const entry = facets.addresses.get(id) ?? { ...group, events: 0 };
       entry.events += row.events;
@@ -243,10 +254,13 @@ export function assembleUsage(
   }
   for (const row of rows.regions) {
     if (row.region === null) continue;
-    for (const facets of facetsFor(row.principal, row.access_key_id)) facets.regions.add(row.region);
+    for (const facets of facetsFor(tally, row)) facets.regions.add(row.region);
   }
+}
+
+function consoleLoginsOf(rows: UsageResultSet['consoleLogins']): Map<string, ConsoleLogins> {
   const logins = new Map<string, ConsoleLogins>();
-  for (const row of rows.consoleLogins) {
+  for (const row of rows) {
     if (row.principal !== null)
       logins.set(row.principal, {
         total: row.total,
@@ -255,10 +269,13 @@ export function assembleUsage(
         failed: row.failed,
       });
   }
+  return logins;
+}
 
-  const principals: PrincipalUsage[] = [...byPrincipal.entries()]
+function principalsOf(tally: Tally, logins: ReadonlyMap<string, ConsoleLogins>): PrincipalUsage[] {
+  return [...tally.byPrincipal.entries()]
     .map(([arn, facets]) => {
-      const info = principalInfo.get(arn);
+      const info = tally.principalInfo.get(arn);
       return {
         arn,
         type: info?.identity_type ?? 'Unknown',
@@ -270,10 +287,27 @@ export function assembleUsage(
       };
     })
     .sort(byText((principal) => principal.arn));
-  const accessKeys: AccessKeyUsage[] = [...byKey.entries()]
+}
+
+/**
+ * Turns the query rows (either engine) into usage facts. Rows are grouped by (principal, access
+ * key); a principal's facets are the sum over its keys, and a key's facets are its own rows.
+ */
+export function assembleUsage(
+  rows: UsageResultSet,
+  source: UsageSource,
+  actionMap: ReadonlyMap<string, MappedAction>,
+): Usage {
+  const tally: Tally = { byKey: new Map(), byPrincipal: new Map(), principalInfo: new Map(), keyPrincipal: new Map() };
+  addSummaries(tally, rows.summary);
+  addActions(tally, rows.actions, actionMap);
+  addResources(tally, rows.resources, actionMap);
+  addContext(tally, rows);
+  const principals = principalsOf(tally, consoleLoginsOf(rows.consoleLogins));
+  const accessKeys: AccessKeyUsage[] = [...tally.byKey.entries()]
     .map(([accessKeyId, facets]) => ({
       accessKeyId,
-      principalArn: keyPrincipal.get(accessKeyId) ?? 'unknown',
+      principalArn: tally.keyPrincipal.get(accessKeyId) ?? 'unknown',
       ...finishFacets(facets),
     }))
     .sort(byText((key) => key.accessKeyId));

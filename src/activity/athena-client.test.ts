@@ -51,7 +51,9 @@ describeWithMoto('runAthenaQuery against moto Athena', (moto) => {
       table: 't',
       outputLocation: 's3://results/',
       pollMs: 1,
-      sleep: async () => void (sleeps += 1),
+      sleep: async () => {
+        sleeps += 1;
+      },
     });
     expect(rows).toEqual([
       { principal: 'arn:aws:iam::1:user/a', events: '5' },
@@ -71,7 +73,9 @@ describeWithMoto('runAthenaQuery against moto Athena', (moto) => {
       timeoutMs: 5_000,
       pollMs: 1_000,
       clock: () => now,
-      sleep: async (ms) => void (now += ms),
+      sleep: async (ms) => {
+        now += ms;
+      },
     }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(AthenaQueryError);
     const error = failure as AthenaQueryError;

@@ -77,7 +77,7 @@ function resourcesOf(record: Json): string[] {
   for (const entry of list) {
     if (!isObject(entry)) continue;
     const arn = text(entry.ARN) ?? text(entry.arn);
-    if (arn !== null && arn.startsWith('arn:')) arns.push(arn);
+    if (arn?.startsWith('arn:')) arns.push(arn);
   }
   return arns;
 }

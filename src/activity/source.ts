@@ -41,7 +41,7 @@ export function localSource(given: string): LogSource {
   return {
     origin: path,
     async *list() {
-      let info;
+      let info: Awaited<ReturnType<typeof stat>>;
       try {
         info = await stat(path);
       } catch {

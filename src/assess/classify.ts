@@ -217,11 +217,14 @@ export const keyServiceRule: ClassificationRule = ({ user }) => {
  * A password that exists but is not used, behind MFA, on an account with no keys: the shape of a
  * break-glass login kept for emergencies.
  */
-export const dormantLoginRule: ClassificationRule = ({ user, referenceTime }) => {
+export const dormantLoginRule: ClassificationRule = ({ user, referenceTime, config }) => {
   if (!user.password.enabled || !user.mfaActive || activeKeys(user).length > 0) return [];
   const idle = daysSince(user.password.lastUsed, referenceTime);
-  if (user.password.lastUsed.state === 'never' || (idle !== null && idle > 90)) {
-    return [plain('credential', 'break-glass', 1.5, 'MFA-protected password, no keys, unused for over 90 days')];
+  const dormant = config.classification.dormantLoginDays;
+  if (user.password.lastUsed.state === 'never' || (idle !== null && idle > dormant)) {
+    return [
+      plain('credential', 'break-glass', 1.5, `MFA-protected password, no keys, unused for over ${dormant} days`),
+    ];
   }
   return [];
 };
@@ -476,7 +479,10 @@ export function assignPersonKeys(
     if (!parent.has(a)) parent.set(a, a);
     if (!parent.has(b)) parent.set(b, b);
     const [ra, rb] = [find(a), find(b)];
-    if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+    if (ra === rb) return;
+    // The smaller key becomes the root, so the grouping does not depend on the order of the pairs.
+    const [low = ra, high = rb] = [ra, rb].sort();
+    parent.set(high, low);
   };
   const labels = new Map<string, string[]>();
   for (const c of classifications) {

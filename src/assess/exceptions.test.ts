@@ -17,7 +17,7 @@ import {
 } from '../../test/assess/builders.js';
 import { InputFileError } from '../errors.js';
 import type { User } from '../model/snapshot.js';
-import { checkById } from './checks/index.js';
+import { checkById } from './registry.js';
 import { isExpired, parseExceptions, reviewOverdueDays, verifyControls, type ExceptionEntry } from './exceptions.js';
 
 const GOOD = `# accepted IAM users

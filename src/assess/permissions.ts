@@ -4,7 +4,7 @@
  * group ops / AdministratorAccess". Unreadable documents are listed, never skipped silently.
  */
 import type { Account, PolicyDocument, User } from '../model/snapshot.js';
-import { normalizePolicy, statementAllows, type NormalizedStatement } from '../policy/document.js';
+import { normalizePolicy, type NormalizedStatement } from '../policy/document.js';
 
 export interface PolicySource {
   kind: 'inline' | 'managed' | 'group-inline' | 'group-managed';
@@ -103,9 +103,4 @@ export function fullAdminSources(policies: UserPolicies): PolicySource[] {
       out.push(source);
   }
   return out;
-}
-
-/** The statements that allow `action` on `resource` (ignoring conditions). */
-export function allowing(policies: UserPolicies, action: string, resource: string): SourcedStatement[] {
-  return policies.statements.filter(({ statement }) => statementAllows(statement, action, resource));
 }

@@ -12,8 +12,20 @@ import {
 import { NEVER, UNKNOWN } from '../model/when.js';
 import { FindingSchema } from '../model/finding.js';
 import type { CheckDefinition } from './check.js';
-import { checkById } from './checks/index.js';
-import { runChecks } from './run-checks.js';
+import type { Role } from '../model/snapshot.js';
+import type { TrustRule } from '../policy/trust/rule.js';
+import { checkById, RULES } from './registry.js';
+import { runChecks, trustFindings } from './run-checks.js';
+
+function trustRuleOf(id: string): TrustRule {
+  const rule = RULES.trustPolicy.find((candidate) => candidate.id === id);
+  if (!rule) throw new Error(`no trust rule ${id}`);
+  return rule;
+}
+
+function trustRuleTitle(id: string): string {
+  return trustRuleOf(id).title;
+}
 
 const exploding: CheckDefinition = {
   id: 'exploding',
@@ -118,5 +130,150 @@ describe('runChecks on arbitrary estates', () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+function role(name: string, trustPolicy: Record<string, unknown>, accountId: string): Role {
+  return {
+    arn: `arn:aws:iam::${accountId}:role/${name}`,
+    name,
+    roleId: null,
+    path: '/',
+    createDate: NEVER,
+    description: null,
+    maxSessionDuration: null,
+    tags: {},
+    trustPolicy,
+    attachedPolicies: [],
+    inlinePolicies: [],
+    permissionsBoundary: null,
+    lastUsed: NEVER,
+    lastUsedRegion: null,
+    instanceProfiles: [],
+  };
+}
+
+describe('trustFindings', () => {
+  it('Given two scanned accounts trusting each other and a vendor, When findings are made, Then only the vendor trust is cross-account', () => {
+    const trust = (principal: string) => ({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }],
+    });
+    const snapshot = buildSnapshot([
+      buildAccount('111111111111', {
+        roles: [
+          role('from-b', trust('arn:aws:iam::222222222222:role/deployer'), '111111111111'),
+          role('vendor', trust('arn:aws:iam::999999999999:root'), '111111111111'),
+        ],
+      }),
+      buildAccount('222222222222', {
+        roles: [
+          role(
+            'ec2',
+            { Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+            '222222222222',
+          ),
+        ],
+      }),
+    ]);
+    const findings = trustFindings(snapshot);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      checkId: 'trust-cross-account-no-external-id',
+      severity: 'high',
+      status: 'fail',
+      accountId: '111111111111',
+      resourceType: 'role',
+      resourceArn: 'arn:aws:iam::111111111111:role/vendor',
+      resourceName: 'vendor',
+      title: trustRuleTitle('trust-cross-account-no-external-id'),
+    });
+  });
+
+  it('Given a service-linked role, When findings are made, Then it is skipped: AWS owns its trust policy', () => {
+    const linked = {
+      ...role(
+        'AWSServiceRoleForConfig',
+        { Statement: [{ Effect: 'Allow', Principal: { Service: 'config.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+        '111111111111',
+      ),
+      path: '/aws-service-role/config.amazonaws.com/',
+    };
+    const ordinary = { ...linked, name: 'config-recorder', path: '/' };
+    const findings = trustFindings(buildSnapshot([buildAccount('111111111111', { roles: [linked, ordinary] })]));
+    expect(findings.map((f) => [f.resourceName, f.checkId])).toEqual([
+      ['config-recorder', 'trust-service-confused-deputy'],
+    ]);
+  });
+
+  it('Given an Organization member that was not scanned, When findings are made, Then trust in it is not cross-account', () => {
+    const snapshot = buildSnapshot([
+      buildAccount('111111111111', {
+        roles: [
+          role(
+            'from-member',
+            {
+              Statement: [
+                { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::333333333333:role/ci' }, Action: 'sts:AssumeRole' },
+              ],
+            },
+            '111111111111',
+          ),
+        ],
+      }),
+    ]);
+    expect(trustFindings(snapshot)).toHaveLength(1);
+    const withOrg = {
+      ...snapshot,
+      organization: {
+        id: 'o-abc',
+        managementAccountId: '111111111111',
+        accounts: [
+          {
+            accountId: '333333333333',
+            name: 'ci',
+            status: 'ACTIVE',
+            ouPath: ['Root'],
+            ouIds: ['r-1'],
+            joinedAt: NEVER,
+          },
+        ],
+        scps: [],
+      },
+    };
+    expect(trustFindings(withOrg)).toEqual([]);
+  });
+});
+
+describe('trustFindings with a rule that throws', () => {
+  const exploder: TrustRule = {
+    ...trustRuleOf('trust-public'),
+    id: 'trust-exploding',
+    evaluate: (target) => {
+      if (target.subject.resourceName === 'broken') throw new TypeError('cannot read properties of undefined');
+      return [];
+    },
+  };
+  const open = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }],
+  };
+  const snapshot = buildSnapshot([
+    buildAccount('111111111111', { roles: [role('broken', open, '111111111111'), role('open', open, '111111111111')] }),
+  ]);
+
+  it('Given a trust rule that throws on one role, When findings are made, Then that role gets an error finding and every other rule and role still reports', () => {
+    const findings = trustFindings(snapshot, [exploder, trustRuleOf('trust-public')]);
+    expect(findings.map((f) => `${f.checkId}:${f.status}:${f.resourceName}`)).toEqual([
+      'trust-exploding:error:broken',
+      'trust-public:fail:broken',
+      'trust-public:fail:open',
+    ]);
+    expect(findings[0]).toMatchObject({
+      resourceType: 'role',
+      resourceArn: 'arn:aws:iam::111111111111:role/broken',
+      accountId: '111111111111',
+    });
+    expect(findings[0]?.message).toContain('failed to run on broken: cannot read properties of undefined');
   });
 });

@@ -1,73 +1,72 @@
 /**
- * Runs the catalogue over a snapshot. Each check runs on its own: one that throws becomes an
- * `error` finding naming the check and the error, and the others still run.
+ * The assessment of a scanned estate: the checks over the snapshot and the trust rules over the
+ * trust policy of every role, all through the one runner, so a rule that throws becomes an
+ * `error` finding and never stops the others.
  */
 import type { Finding } from '../model/finding.js';
+import { roleSubject, SNAPSHOT_SUBJECT, type PolicyTarget } from '../model/rule.js';
 import type { Snapshot } from '../model/snapshot.js';
-import type { CheckContext, CheckDefinition, CheckResult } from './check.js';
-import { CHECKS } from './checks/index.js';
+import type { TrustContext } from '../policy/trust/issue.js';
+import { SERVICE_LINKED_PATH } from '../policy/trust/analyze.js';
+import type { TrustRule } from '../policy/trust/rule.js';
+import type { CheckContext, CheckDefinition } from './check.js';
+import { RULES } from './registry.js';
+import { runRules, type RuleItem, type RuleRun } from './run-rules.js';
 
 export type { CheckContext } from './check.js';
 
-function toFinding(check: CheckDefinition, result: CheckResult): Finding {
-  return {
-    checkId: check.id,
-    title: check.title,
-    severity: result.severity ?? check.severity,
-    status: 'fail',
-    accountId: result.accountId,
-    resourceType: result.resourceType,
-    resourceArn: result.resourceArn,
-    resourceName: result.resourceName,
-    message: result.message,
-    location: result.location ?? null,
-    references: check.references,
-    remediation: check.remediation,
-  };
-}
-
-function errorFinding(check: CheckDefinition, error: unknown): Finding {
-  const reason = error instanceof Error ? error.message : String(error);
-  return {
-    checkId: check.id,
-    title: check.title,
-    severity: check.severity,
-    status: 'error',
-    accountId: null,
-    resourceType: 'snapshot',
-    resourceArn: null,
-    resourceName: 'snapshot',
-    message: `the check failed to run: ${reason}; its result is unknown, not clean`,
-    location: null,
-    references: check.references,
-    remediation: 'Report this as a roleshift bug with the snapshot (roleshift findings --debug shows more).',
-  };
-}
-
-/** The evaluated results of one check, or the error it threw. */
-export function evaluateCheck(
-  check: CheckDefinition,
+/** The checks over the snapshot: failures and errors, and the passes as evidence. */
+export function runCheckRules(
   snapshot: Snapshot,
   context: CheckContext,
-): { results: CheckResult[] } | { error: unknown } {
-  try {
-    return { results: check.evaluate(snapshot, context) };
-  } catch (error) {
-    return { error };
-  }
+  checks: readonly CheckDefinition[] = RULES.estate,
+): RuleRun {
+  return runRules(checks, [{ target: snapshot, context, subject: SNAPSHOT_SUBJECT }]);
 }
 
 /** Findings (failures and errors) of every check, in registry order. */
 export function runChecks(
   snapshot: Snapshot,
   context: CheckContext,
-  checks: readonly CheckDefinition[] = CHECKS,
+  checks: readonly CheckDefinition[] = RULES.estate,
 ): Finding[] {
-  const out: Finding[] = [];
-  for (const check of checks) {
-    const outcome = evaluateCheck(check, snapshot, context);
-    if ('error' in outcome) out.push(errorFinding(check, outcome.error));
-    else for (const result of outcome.results) if (result.status === 'fail') out.push(toFinding(check, result));
-  }
-  return out;
+  return runCheckRules(snapshot, context, checks).findings;
+}
+
+/** Accounts scanned together, plus every member of the Organization when the scan read it. */
+function organizationAccounts(snapshot: Snapshot): string[] {
+  const ids = new Set(snapshot.accounts.map((a) => a.accountId));
+  for (const member of snapshot.organization?.accounts ?? []) ids.add(member.accountId);
+  return [...ids];
+}
+
+/** Every role's trust policy, except service-linked roles: AWS owns those and nobody can change them. */
+function roleTrustItems(snapshot: Snapshot): Array<RuleItem<PolicyTarget, TrustContext>> {
+  const organizationAccountIds = organizationAccounts(snapshot);
+  return snapshot.accounts.flatMap((account) => {
+    const context: TrustContext = { accountId: account.accountId, organizationAccountIds };
+    return account.roles
+      .filter((role) => !role.path.startsWith(SERVICE_LINKED_PATH))
+      .map((role) => {
+        const subject = roleSubject(account, role);
+        const target: PolicyTarget = {
+          document: role.trustPolicy,
+          subject,
+          location: null,
+          locate: () => null,
+          unresolved: [],
+        };
+        return { target, context, subject };
+      });
+  });
+}
+
+/** The trust rules over every role of the snapshot. */
+export function runTrustRules(snapshot: Snapshot, rules: readonly TrustRule[] = RULES.trustPolicy): RuleRun {
+  return runRules(rules, roleTrustItems(snapshot));
+}
+
+/** One finding per trust issue of every role in the snapshot (and one per rule that threw). */
+export function trustFindings(snapshot: Snapshot, rules: readonly TrustRule[] = RULES.trustPolicy): Finding[] {
+  return runTrustRules(snapshot, rules).findings;
 }

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, parseDocument, Pair, Scalar, YAMLMap, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { detectStyle, stringifyLike } from './yaml-style.js';
 
 export interface RewriteResult {
@@ -127,14 +127,20 @@ function grantIdToken(doc: Document, root: YAMLMap, job: YAMLMap, notes: string[
     notes.push(`${where}: id-token: write added to the ${level} permissions`);
   };
   const jobPermissions = job.get('permissions', true);
-  if (isMap(jobPermissions)) return add(jobPermissions, 'job');
+  if (isMap(jobPermissions)) {
+    add(jobPermissions, 'job');
+    return;
+  }
   if (jobPermissions !== undefined) {
     if (scalarText(jobPermissions) !== 'write-all')
       notes.push(`${where}: permissions is "${scalarText(jobPermissions)}": add id-token: write by hand`);
     return;
   }
   const workflowPermissions = root.get('permissions', true);
-  if (isMap(workflowPermissions)) return add(workflowPermissions, 'workflow');
+  if (isMap(workflowPermissions)) {
+    add(workflowPermissions, 'workflow');
+    return;
+  }
   if (workflowPermissions !== undefined) {
     if (scalarText(workflowPermissions) !== 'write-all')
       notes.push(`${where}: workflow permissions is "${scalarText(workflowPermissions)}": add id-token: write by hand`);

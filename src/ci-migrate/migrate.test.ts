@@ -127,6 +127,21 @@ describe('migrateCiFiles and the diff', () => {
     for (const change of changes) expect(readFileSync(join(scratch, 'repo', change.path), 'utf8')).toBe(change.newText);
   });
 
+  it('Given a workflow without a final newline, when migrated, then its diff applies with patch and yields exactly the rewritten file', () => {
+    const text = fixture('github/deploy-action-keys.yml').replace(/\n+$/, '');
+    const [change] = migrateCiFiles([{ path: '.github/workflows/deploy.yml', text }], { roleArn: ROLE });
+    const path = join(scratch, 'no-newline', '.github/workflows/deploy.yml');
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+    const applied = spawnSync('patch', ['-p1', '-d', join(scratch, 'no-newline')], {
+      input: change?.diff,
+      encoding: 'utf8',
+    });
+    expect(applied.stderr).toBe('');
+    expect(applied.status).toBe(0);
+    expect(readFileSync(path, 'utf8')).toBe(change?.newText);
+  });
+
   it('Given a parse error in one file, when migrated, then it is reported and the others still migrate', () => {
     const changes = migrateCiFiles(
       [
@@ -147,6 +162,18 @@ describe('migrateCiFiles and the diff', () => {
     ['a changed middle line', 'a\nb\nc\n', 'a\nB\nc\n', ['--- x', '+++ y', '@@ -1,3 +1,3 @@', ' a', '-b', '+B', ' c']],
     ['an added last line', 'a\n', 'a\nb\n', ['--- x', '+++ y', '@@ -1,1 +1,2 @@', ' a', '+b']],
     ['identical texts', 'a\n', 'a\n', null],
+    [
+      'a new text without a final newline',
+      'a\nb\n',
+      'a\nB',
+      ['--- x', '+++ y', '@@ -1,2 +1,2 @@', ' a', '-b', '+B', '\\ No newline at end of file'],
+    ],
+    [
+      'an old text without a final newline',
+      'a',
+      'a\nb\n',
+      ['--- x', '+++ y', '@@ -1,1 +1,2 @@', '-a', '\\ No newline at end of file', '+a', '+b'],
+    ],
   ])('Given %s, when diffed, then the unified diff is exact', (_label, before, after, expected) => {
     expect(unifiedDiff(before, after, 'x', 'y')).toBe(expected === null ? '' : `${expected.join('\n')}\n`);
   });

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { LineCounter, parseDocument } from 'yaml';
-import { parseExceptions, type ExceptionEntry } from '../assess/exceptions.js';
+import { readTextFile } from '../app/files.js';
 import { RoleshiftConfigSchema, type RoleshiftConfig } from '../config.js';
 import { InputFileError, UserInputError } from '../errors.js';
 
@@ -22,15 +22,6 @@ const ENVIRONMENT: ReadonlyArray<{ name: string; path: [keyof RoleshiftConfig, s
   { name: 'ROLESHIFT_CREDENTIAL_REPORT_MAX_AGE_HOURS', path: ['thresholds', 'credentialReportMaxAgeHours'] },
   { name: 'ROLESHIFT_WATCH_DAYS', path: ['remediation', 'watchDays'] },
 ];
-
-export function readTextFile(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputFileError(file, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'unknown error'})`);
-  }
-}
 
 function readConfigFile(file: string): Record<string, unknown> {
   const counter = new LineCounter();
@@ -96,13 +87,6 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
     throw new UserInputError(`invalid setting: ${problem}`);
   }
   return parsed.data;
-}
-
-/** The register named by --exceptions (must exist), else the configured file when it exists. */
-export function readExceptionsRegister(option: string | undefined, config: RoleshiftConfig): ExceptionEntry[] | null {
-  if (option !== undefined) return parseExceptions(readTextFile(option), option);
-  if (!existsSync(config.exceptionsFile)) return null;
-  return parseExceptions(readTextFile(config.exceptionsFile), config.exceptionsFile);
 }
 
 export function withConfigOption(command: Command): Command {

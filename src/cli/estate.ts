@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { InputFileError, UserInputError } from '../errors.js';
-import { SnapshotSchema, type Snapshot } from '../model/snapshot.js';
-import { DEFAULT_STORE_PATH, openStore } from '../store/store.js';
-import type { CommandContext } from './command.js';
+import type { EstateRequest } from '../app/estate.js';
+import type { RoleshiftConfig } from '../config.js';
+
+/** Where the store lives unless `--store` says otherwise. */
+export const DEFAULT_STORE_PATH = '.roleshift/roleshift.duckdb';
 
 /** The store a command uses: `--store FILE`, else `./.roleshift/roleshift.duckdb`. */
 export function storePathOf(option: string | undefined): string {
@@ -18,62 +18,35 @@ export function withEstateOptions(command: Command): Command {
     .option('--store <file>', `the roleshift store (default ${DEFAULT_STORE_PATH})`);
 }
 
-/** Reads and validates a snapshot file; every problem is one line naming the file. */
-export function readSnapshotFile(file: string): Snapshot {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputFileError(
-      file,
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a folder, not a snapshot file'
-          : `cannot read (${code ?? 'unknown error'})`,
-    );
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new InputFileError(file, `not valid JSON (${(error as Error).message}): is the file truncated?`);
-  }
-  const parsed = SnapshotSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    throw new InputFileError(
-      file,
-      `not a roleshift snapshot${where}: ${issue?.message ?? 'invalid'} (write one with roleshift scan -o FILE)`,
-    );
-  }
-  return parsed.data;
+/** Adds `--seed` to a command that shows ExternalIds. */
+export function withSeedOption(command: Command): Command {
+  return command.option('--seed <seed>', 'derive the ExternalIds from this seed instead of the one kept in the store');
 }
 
-/**
- * The estate a command works on: `--snapshot FILE` when given, else the latest scan in the store.
- * A missing store is not created here: reading commands must leave no trace.
- */
-export async function loadEstate(
-  ctx: CommandContext,
-  options: { snapshot?: string; store?: string },
-): Promise<Snapshot> {
-  if (options.snapshot !== undefined) {
-    ctx.io.log(`reading snapshot ${options.snapshot}`);
-    return readSnapshotFile(options.snapshot);
-  }
-  const path = storePathOf(options.store);
-  const none = new UserInputError(`no scan yet in ${path}: run roleshift scan first (or pass --snapshot FILE)`);
-  if (!existsSync(path)) throw none;
-  const store = await openStore(path);
-  try {
-    const latest = await store.latestScan();
-    if (latest === null) throw none;
-    ctx.io.log(`using scan ${latest.scanId} from ${path}`);
-    return latest.snapshot;
-  } finally {
-    store.close();
-  }
+/** Adds `--seed` and `--rotate-seed` to a command that plans the ExternalIds. */
+export function withSeedOptions(command: Command): Command {
+  return withSeedOption(command).option(
+    '--rotate-seed',
+    'replace the ExternalId seed kept in the store with a new one: every ExternalId changes (tell your vendors)',
+  );
+}
+
+export interface EstateFlags {
+  snapshot?: string;
+  store?: string;
+  exceptions?: string;
+  seed?: string;
+  rotateSeed?: boolean;
+}
+
+/** The estate a command's flags name, with the settings resolved for it. */
+export function estateRequestOf(flags: EstateFlags, config: RoleshiftConfig): EstateRequest {
+  return {
+    ...(flags.snapshot === undefined ? {} : { snapshot: flags.snapshot }),
+    storePath: storePathOf(flags.store),
+    ...(flags.exceptions === undefined ? {} : { exceptions: flags.exceptions }),
+    config,
+    ...(flags.seed === undefined ? {} : { seed: flags.seed }),
+    ...(flags.rotateSeed ? { rotateSeed: true } : {}),
+  };
 }

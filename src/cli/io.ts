@@ -35,20 +35,3 @@ export function createIo(options: GlobalOptions, streams = { stdout: process.std
     isTty,
   };
 }
-
-const STYLES = {
-  bold: [1, 22],
-  dim: [2, 22],
-  red: [31, 39],
-  green: [32, 39],
-  yellow: [33, 39],
-  cyan: [36, 39],
-  magenta: [35, 39],
-} as const;
-export type Style = keyof typeof STYLES;
-
-export function paint(io: Pick<Io, 'color'>, style: Style, text: string): string {
-  if (!io.color) return text;
-  const [open, close] = STYLES[style];
-  return `\u001b[${open}m${text}\u001b[${close}m`;
-}

@@ -1,5 +1,4 @@
 import { STSClient } from '@aws-sdk/client-sts';
-import { UserInputError } from '../errors.js';
 import { SNAPSHOT_SCHEMA_VERSION, SnapshotSchema, type Snapshot } from '../model/snapshot.js';
 import { TOOL_VERSION } from '../version.js';
 import { collectAccount } from './account.js';

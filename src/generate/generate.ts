@@ -102,7 +102,7 @@ function sharedFiles(bundle: Bundle, plan: MigrationPlan): GeneratedFile[] {
       reason: draft.reason,
       owner: draft.owner,
       expires: draft.reviewBy,
-      reviewEveryDays: 90,
+      reviewEveryDays: draft.reviewEveryDays,
       controls: {
         ...(draft.sourceIps.length > 0 ? { sourceIp: draft.sourceIps } : {}),
         scopedPolicy: true,

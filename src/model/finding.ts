@@ -20,13 +20,14 @@ export type References = z.infer<typeof ReferencesSchema>;
 
 /**
  * One normalised finding feeding every writer (table, JSON, SARIF, CSV, Markdown, HTML).
- * `status: error` is a check that threw: shown to the user, never dropped.
+ * `status: error` is a rule that threw: shown to the user, never dropped. `status: pass` is
+ * evidence that a rule held; the runner keeps passes apart from the findings.
  */
 export const FindingSchema = z.object({
   checkId: z.string(),
   title: z.string(),
   severity: SeveritySchema,
-  status: z.enum(['fail', 'error']),
+  status: z.enum(['fail', 'error', 'pass']),
   accountId: z.string().nullable(),
   resourceType: z.enum(['root', 'user', 'role', 'group', 'policy', 'account', 'exception', 'file', 'snapshot']),
   resourceArn: z.string().nullable(),

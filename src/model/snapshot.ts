@@ -205,7 +205,6 @@ export const CollectionSchema = z.object({
   origin: z.string(),
   warnings: z.array(z.string()),
 });
-export type Collection = z.infer<typeof CollectionSchema>;
 
 export const SnapshotSchema = z.object({
   schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),

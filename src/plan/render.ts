@@ -105,7 +105,9 @@ function userSection(user: UserPlan): string[] {
     for (const blocker of user.blockers) lines.push(`- ${e(blocker)}`);
   }
   lines.push('', '**Steps**', '');
-  user.steps.forEach((step, index) => lines.push(`${index + 1}. ${e(step)}`));
+  user.steps.forEach((step, index) => {
+    lines.push(`${index + 1}. ${e(step)}`);
+  });
   if (user.artifacts.length > 0) {
     lines.push('', '**Artifacts** (roleshift generate writes them)', '');
     for (const artifact of user.artifacts) lines.push(`- ${e(describeArtifact(artifact))}`);

@@ -121,6 +121,105 @@ function profileName(raw: string): string {
   return raw.replace(/[^A-Za-z0-9_.@+-]+/g, '-').replace(/^-+|-+$/g, '') || 'account';
 }
 
+/** Who the person is in the identity store: the classifier's person key, the e-mail and display name tags. */
+function identityStorePerson(ctx: StrategyContext): {
+  personKey: string;
+  storeUserName: string;
+  displayName: string;
+  email: string | null;
+} {
+  const { user } = ctx;
+  const personKey = ctx.classification.personKey ?? user.name;
+  // The classifier keys people as `email:...` or `name:...`; the identity store wants the bare value.
+  const keyValue = personKey.replace(/^(email|name):/, '');
+  const email =
+    tag(user.tags, ['email', 'mail', 'e-mail']) ?? (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(keyValue) ? keyValue : null);
+  const displayName =
+    tag(user.tags, ['name', 'display_name', 'full_name']) ?? (email ? (email.split('@')[0] ?? user.name) : keyValue);
+  return { personKey, storeUserName: email ?? keyValue, displayName, email };
+}
+
+/**
+ * A user whose permissions all come from groups gets the groups' permission set, shared with the
+ * other members; anyone else gets their own. A team tag names the identity store group.
+ */
+function personGrouping(user: User): { groupDerived: boolean; groupName: string | null; psName: string } {
+  const groupDerived = user.attachedPolicies.length === 0 && user.inlinePolicies.length === 0 && user.groups.length > 0;
+  const groups = [...user.groups].sort().join('+');
+  return {
+    groupDerived,
+    groupName: groupDerived ? groups : tag(user.tags, ['team', 'group']),
+    psName: permissionSetName(groupDerived ? groups : `user-${user.name}`),
+  };
+}
+
+/** A group's permission set is shared by all its members: it mirrors the group, not this user. */
+function permissionSetTags(ctx: StrategyContext, groupDerived: boolean): Tags {
+  if (!groupDerived) return ctx.ownership;
+  return Object.fromEntries(
+    Object.entries({
+      ...ctx.ownership,
+      'roleshift:mirrors': tagValue(`group ${[...ctx.user.groups].sort().join('+')}`),
+    })
+      .filter(([key]) => key !== 'roleshift:replaces')
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+}
+
+type Person = ReturnType<typeof identityStorePerson>;
+type Grouping = ReturnType<typeof personGrouping>;
+type Principal = { principalType: 'GROUP' | 'USER'; principalName: string };
+
+function personArtifacts(
+  ctx: StrategyContext,
+  person: Person,
+  grouping: Grouping,
+  context: { permissions: PlannedPermissions; principal: Principal; idc: ReturnType<typeof identityCenterState> },
+): Artifact[] {
+  const { user, account } = ctx;
+  const { storeUserName, displayName } = person;
+  const { groupName, psName } = grouping;
+  const { permissions, principal, idc } = context;
+  return [
+    {
+      kind: 'identity-store-user',
+      userName: storeUserName,
+      displayName,
+      ...splitName(displayName),
+      email: person.email,
+    },
+    ...(groupName === null
+      ? []
+      : [{ kind: 'identity-store-group' as const, displayName: groupName, members: [storeUserName] }]),
+    {
+      kind: 'permission-set',
+      name: psName,
+      description: grouping.groupDerived
+        ? `Mirrors IAM group(s) ${[...user.groups].sort().join(', ')}`.slice(0, 700)
+        : `Mirrors the permissions of IAM user ${user.name}`.slice(0, 700),
+      sessionDuration: permissions.admin ? 'PT1H' : 'PT8H',
+      permissions,
+      tags: permissionSetTags(ctx, grouping.groupDerived),
+    },
+    { kind: 'account-assignment', accountId: account.accountId, permissionSetName: psName, ...principal },
+    {
+      kind: 'cli-profiles',
+      personKey: person.personKey,
+      startUrl: idc.startUrl,
+      ssoRegion: idc.region,
+      // The planner merges the profiles of the same person's other accounts in afterwards.
+      profiles: [
+        {
+          name: profileName(account.alias ?? account.accountId),
+          accountId: account.accountId,
+          permissionSetName: psName,
+          region: ctx.region,
+        },
+      ],
+    },
+  ];
+}
+
 export function planPerson(ctx: StrategyContext): StrategyResult {
   const { user, account, snapshot } = ctx;
   // People do more varied work than a CloudTrail window shows: their permission set mirrors what
@@ -130,63 +229,14 @@ export function planPerson(ctx: StrategyContext): StrategyResult {
     ? { ...mirrored, note: 'mirrors current permissions (people keep what they have; narrow later)' }
     : mirrored;
   const idc = identityCenterState(snapshot);
-  const personKey = ctx.classification.personKey ?? user.name;
-  // The classifier keys people as `email:...` or `name:...`; the identity store wants the bare value.
-  const keyValue = personKey.replace(/^(email|name):/, '');
-  const email =
-    tag(user.tags, ['email', 'mail', 'e-mail']) ?? (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(keyValue) ? keyValue : null);
-  const displayName =
-    tag(user.tags, ['name', 'display_name', 'full_name']) ?? (email ? (email.split('@')[0] ?? user.name) : keyValue);
-  const storeUserName = email ?? keyValue;
-  const groupFromTags = tag(user.tags, ['team', 'group']);
-  const groupDerived = user.attachedPolicies.length === 0 && user.inlinePolicies.length === 0 && user.groups.length > 0;
-  const groupName = groupDerived ? [...user.groups].sort().join('+') : groupFromTags;
-  const psName = permissionSetName(groupDerived ? [...user.groups].sort().join('+') : `user-${user.name}`);
-  const principal =
+  const person = identityStorePerson(ctx);
+  const grouping = personGrouping(user);
+  const { storeUserName } = person;
+  const { groupName, psName } = grouping;
+  const principal: Principal =
     groupName !== null
-      ? { principalType: 'GROUP' as const, principalName: groupName }
-      : { principalType: 'USER' as const, principalName: storeUserName };
-  const artifacts: Artifact[] = [
-    { kind: 'identity-store-user', userName: storeUserName, displayName, ...splitName(displayName), email },
-  ];
-  if (groupName !== null)
-    artifacts.push({ kind: 'identity-store-group', displayName: groupName, members: [storeUserName] });
-  artifacts.push({
-    kind: 'permission-set',
-    name: psName,
-    description: groupDerived
-      ? `Mirrors IAM group(s) ${[...user.groups].sort().join(', ')}`.slice(0, 700)
-      : `Mirrors the permissions of IAM user ${user.name}`.slice(0, 700),
-    sessionDuration: permissions.admin ? 'PT1H' : 'PT8H',
-    permissions,
-    // A group's permission set is shared by all its members: it mirrors the group, not this user.
-    tags: groupDerived
-      ? Object.fromEntries(
-          Object.entries({
-            ...ctx.ownership,
-            'roleshift:mirrors': tagValue(`group ${[...user.groups].sort().join('+')}`),
-          })
-            .filter(([key]) => key !== 'roleshift:replaces')
-            .sort(([a], [b]) => (a < b ? -1 : 1)),
-        )
-      : ctx.ownership,
-  });
-  artifacts.push({ kind: 'account-assignment', accountId: account.accountId, permissionSetName: psName, ...principal });
-  artifacts.push({
-    kind: 'cli-profiles',
-    personKey,
-    startUrl: idc.startUrl,
-    ssoRegion: idc.region,
-    // The planner merges the profiles of the same person's other accounts in afterwards.
-    profiles: [
-      {
-        name: profileName(account.alias ?? account.accountId),
-        accountId: account.accountId,
-        permissionSetName: psName,
-        region: ctx.region,
-      },
-    ],
-  });
+      ? { principalType: 'GROUP', principalName: groupName }
+      : { principalType: 'USER', principalName: storeUserName };
   const steps = [
     ...(idc.inUse
       ? []
@@ -194,7 +244,7 @@ export function planPerson(ctx: StrategyContext): StrategyResult {
     `Create the Identity Center user ${storeUserName} (or let your identity provider sync it)${groupName !== null ? ` and add it to group ${groupName}` : ''}.`,
     `Create permission set ${psName} (${permissions.note}).`,
     `Assign ${psName} to ${principal.principalType.toLowerCase()} ${principal.principalName} in account ${account.accountId}.`,
-    `Give ${displayName} the generated ~/.aws/config blocks; they sign in with: aws sso login --sso-session roleshift. Console access goes through the access portal.`,
+    `Give ${person.displayName} the generated ~/.aws/config blocks; they sign in with: aws sso login --sso-session roleshift. Console access goes through the access portal.`,
     switchOffStep(ctx),
   ];
   return {
@@ -216,7 +266,7 @@ export function planPerson(ctx: StrategyContext): StrategyResult {
     ],
     blockers: [],
     steps,
-    artifacts,
+    artifacts: personArtifacts(ctx, person, grouping, { permissions, principal, idc }),
     permissions,
   };
 }
@@ -560,8 +610,50 @@ function scopedToAddresses(permissions: PlannedPermissions, sourceIps: string[])
   };
 }
 
-export function planThirdParty(ctx: StrategyContext): StrategyResult {
+/** A vendor that cannot assume roles keeps its key as a documented, scoped and rotated exception. */
+function vendorException(ctx: StrategyContext, vendor: string, permissions: PlannedPermissions): StrategyResult {
   const { user, account, config, now } = ctx;
+  const sourceIps = ctx.usage?.sourceIps ?? [];
+  const scoped = scopedToAddresses(permissions, sourceIps);
+  const reviewEveryDays = config.exceptionReviewDays;
+  const reviewBy = isoDatePlusDays(now, reviewEveryDays);
+  const owner = ctx.ownership.owner ?? config.ownershipDefaults.owner ?? placeholder('owner');
+  return {
+    strategy: 'exception',
+    target: `Documented exception: ${vendor} cannot assume roles; keep the key, scoped and rotated`,
+    prerequisites: [{ id: 'vendor-assumes-roles', description: `${vendor} can assume an IAM role`, met: false }],
+    blockers: hasPlaceholder(owner)
+      ? ['No owner for the exception: tag the user owner=... or set ownershipDefaults.owner.']
+      : [],
+    steps: [
+      `Add the drafted entry to the exceptions register (${config.exceptionsFile}) and have ${owner} approve it.`,
+      `Move the user under the exception path so the guardrail SCP lets approvers rotate its key: aws iam update-user --user-name ${user.name} --new-path ${EXCEPTION_PATH}`,
+      sourceIps.length > 0
+        ? `Replace the user's policies with the scoped policy (allowed only from ${sourceIps.length} source address(es) seen in CloudTrail).`
+        : 'No source addresses known: collect CloudTrail activity to add an aws:SourceIp condition.',
+      `Rotate the access key every ${config.thresholds.keyRotationDays} days; review the exception by ${reviewBy} and ask ${vendor} again for role support.`,
+    ],
+    artifacts: [
+      {
+        kind: 'exception-draft',
+        accountId: account.accountId,
+        userName: user.name,
+        userArn: user.arn,
+        reason: `${vendor} cannot assume IAM roles`,
+        owner,
+        reviewBy,
+        reviewEveryDays,
+        rotationDays: config.thresholds.keyRotationDays,
+        scopedPolicy: scoped.inlinePolicy,
+        sourceIps: [...new Set(sourceIps)].sort(),
+      },
+    ],
+    permissions: scoped,
+  };
+}
+
+export function planThirdParty(ctx: StrategyContext): StrategyResult {
+  const { user, account } = ctx;
   const vendor = tag(user.tags, ['vendor', 'vendor_name', 'third_party', 'integration']) ?? user.name;
   const vendorAccount =
     tag(user.tags, ['vendor_account_id', 'vendor_account', 'vendor_aws_account'])?.match(/^\d{12}$/)?.[0] ?? null;
@@ -573,43 +665,7 @@ export function planThirdParty(ctx: StrategyContext): StrategyResult {
     (canAssume === null &&
       /\b(cannot|can't|can ?not|does not|doesn't|unable to) (assume|use) (iam )?roles?\b/i.test(purpose));
   const permissions = plannedPermissions(user, account, ctx.usage);
-  if (cannot) {
-    const sourceIps = ctx.usage?.sourceIps ?? [];
-    const scoped = scopedToAddresses(permissions, sourceIps);
-    const reviewBy = isoDatePlusDays(now, 90);
-    const owner = ctx.ownership.owner ?? config.ownershipDefaults.owner ?? placeholder('owner');
-    return {
-      strategy: 'exception',
-      target: `Documented exception: ${vendor} cannot assume roles; keep the key, scoped and rotated`,
-      prerequisites: [{ id: 'vendor-assumes-roles', description: `${vendor} can assume an IAM role`, met: false }],
-      blockers: hasPlaceholder(owner)
-        ? ['No owner for the exception: tag the user owner=... or set ownershipDefaults.owner.']
-        : [],
-      steps: [
-        `Add the drafted entry to the exceptions register (${config.exceptionsFile}) and have ${owner} approve it.`,
-        `Move the user under the exception path so the guardrail SCP lets approvers rotate its key: aws iam update-user --user-name ${user.name} --new-path ${EXCEPTION_PATH}`,
-        sourceIps.length > 0
-          ? `Replace the user's policies with the scoped policy (allowed only from ${sourceIps.length} source address(es) seen in CloudTrail).`
-          : 'No source addresses known: collect CloudTrail activity to add an aws:SourceIp condition.',
-        `Rotate the access key every ${config.thresholds.keyRotationDays} days; review the exception by ${reviewBy} and ask ${vendor} again for role support.`,
-      ],
-      artifacts: [
-        {
-          kind: 'exception-draft',
-          accountId: account.accountId,
-          userName: user.name,
-          userArn: user.arn,
-          reason: `${vendor} cannot assume IAM roles`,
-          owner,
-          reviewBy,
-          rotationDays: config.thresholds.keyRotationDays,
-          scopedPolicy: scoped.inlinePolicy,
-          sourceIps: [...new Set(sourceIps)].sort(),
-        },
-      ],
-      permissions: scoped,
-    };
-  }
+  if (cannot) return vendorException(ctx, vendor, permissions);
   const externalId = externalIdFor(ctx.externalIdSeed, account.accountId, user.name);
   const principalAccount = vendorAccount ?? placeholder('vendor account id');
   const replacement = role(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config.js';
 import type { CiProvider } from '../model/classification.js';
-import { analyzeTrustPolicy } from '../policy/trust.js';
+import { analyzeTrustPolicy } from '../policy/trust/analyze.js';
 import { buildAccount, buildSnapshot, buildUser } from '../../test/fixtures/build-snapshot.js';
 import { NOW, planningEstate, SEED } from '../../test/generate/estate.js';
 import { planMigration } from './plan.js';

@@ -42,7 +42,7 @@ export function parseGithubSubject(
   subject: string,
 ): { repo: string; branch: string | null; environment: string | null } | null {
   const match = /^repo:([^/:]+\/[^/:]+):(ref:refs\/heads\/(.+)|environment:(.+))$/.exec(subject);
-  if (!match || !match[1]) return null;
+  if (!match?.[1]) return null;
   return { repo: match[1], branch: match[3] ?? null, environment: match[4] ?? null };
 }
 
@@ -51,96 +51,100 @@ const PURPOSE_TAGS = ['purpose', 'description', 'Purpose', 'Description'];
 const BRANCH_TAGS = ['branch', 'ci:branch', 'git_branch'];
 const ENVIRONMENT_TAGS = ['environment_name', 'github_environment', 'ci:environment', 'deploy_environment'];
 
+/** Records a value the trust policy needs, or its placeholder and what is missing. */
+type Need = (key: string, label: string, value: string | null) => void;
+type IdentifyPipeline = (need: Need, tags: Tags, webIdentitySubjects: string[], values: Record<string, string>) => void;
+
+function identifyGithub(need: Need, tags: Tags, webIdentitySubjects: string[], values: Record<string, string>): void {
+  const seen = webIdentitySubjects.map(parseGithubSubject).find((parsed) => parsed !== null) ?? null;
+  // A purpose tag such as "deploy acme/webapp from GitHub Actions" names the repository too.
+  const fromPurpose =
+    /(?:^|\s)([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)(?:\s|$)/.exec(tagValue(tags, PURPOSE_TAGS) ?? '')?.[1] ?? null;
+  const repo =
+    tagValue(tags, GITHUB_REPO_TAGS)
+      ?.replace(/^https:\/\/github\.com\//, '')
+      .replace(/\.git$/, '') ??
+    seen?.repo ??
+    fromPurpose;
+  need('repo', 'GitHub repository (OWNER/REPO)', repo && /^[^/\s]+\/[^/\s]+$/.test(repo) ? repo : null);
+  const environment = tagValue(tags, ENVIRONMENT_TAGS) ?? seen?.environment ?? null;
+  if (environment) values.environment = environment;
+  else need('branch', 'branch the pipeline deploys from', tagValue(tags, BRANCH_TAGS) ?? seen?.branch ?? 'main');
+}
+
+/** What identifies a pipeline of each CI system, read from the user's tags (and OIDC subjects seen). */
+const IDENTIFY: Partial<Record<CiProvider, IdentifyPipeline>> = {
+  'github-actions': identifyGithub,
+  gitlab: (need, tags) => {
+    need(
+      'project',
+      'GitLab project path (GROUP/PROJECT)',
+      tagValue(tags, ['gitlab_project', 'gitlab-project', 'repo', 'repository']),
+    );
+    need('branch', 'branch the pipeline deploys from', tagValue(tags, BRANCH_TAGS) ?? 'main');
+    need('host', 'GitLab host', tagValue(tags, ['gitlab_host']) ?? 'gitlab.com');
+  },
+  vercel: (need, tags) => {
+    need('team', 'Vercel team slug', tagValue(tags, ['vercel_team', 'vercel-team']));
+    need('project', 'Vercel project name', tagValue(tags, ['vercel_project', 'vercel-project', 'project']));
+    need(
+      'environment',
+      'Vercel environment',
+      tagValue(tags, ['vercel_environment', ...ENVIRONMENT_TAGS]) ?? 'production',
+    );
+  },
+  circleci: (need, tags) => {
+    need('org', 'CircleCI organization id', tagValue(tags, ['circleci_org_id', 'circleci-org-id']));
+    need('project', 'CircleCI project id', tagValue(tags, ['circleci_project_id', 'circleci-project-id']));
+    // The subject ends in the id of the user who started the job; without pinning it, anyone
+    // able to trigger (or re-run with SSH) a job of the project could assume the role.
+    need(
+      'users',
+      'CircleCI user id(s) allowed to run the deploy (tag circleci_user_ids, comma-separated)',
+      tagValue(tags, ['circleci_user_ids', 'circleci_user_id']),
+    );
+  },
+  bitbucket: (need, tags) => {
+    need('workspace', 'Bitbucket workspace name', tagValue(tags, ['bitbucket_workspace', 'bitbucket-workspace']));
+    need('workspaceUuid', 'Bitbucket workspace UUID', tagValue(tags, ['bitbucket_workspace_uuid']));
+    need('repoUuid', 'Bitbucket repository UUID', tagValue(tags, ['bitbucket_repo_uuid', 'bitbucket_repository_uuid']));
+    // Without a deployment environment the subject can only be pinned to the repository, which
+    // admits every step of every branch; deploys run in an environment, so pin that.
+    need(
+      'environmentUuid',
+      'Bitbucket deployment environment UUID (tag bitbucket_environment_uuid)',
+      tagValue(tags, ['bitbucket_environment_uuid']),
+    );
+  },
+  'terraform-cloud': (need, tags) => {
+    need(
+      'org',
+      'Terraform Cloud organization',
+      tagValue(tags, ['tfc_organization', 'tfc_org', 'terraform_organization']),
+    );
+    need('project', 'Terraform Cloud project', tagValue(tags, ['tfc_project']) ?? 'Default Project');
+    need(
+      'workspace',
+      'Terraform Cloud workspace',
+      tagValue(tags, ['tfc_workspace', 'terraform_workspace', 'workspace']),
+    );
+  },
+};
+
 /** Collects what identifies the pipeline from the user's tags and the OIDC subjects seen for it. */
 export function identifyPipeline(provider: CiProvider, tags: Tags, webIdentitySubjects: string[]): PipelineIdentity {
   const values: Record<string, string> = {};
   const missing: string[] = [];
-  const need = (key: string, label: string, value: string | null): void => {
+  const need: Need = (key, label, value) => {
     if (value) values[key] = value;
     else {
       values[key] = placeholder(key);
       missing.push(label);
     }
   };
-  switch (provider) {
-    case 'github-actions': {
-      const seen = webIdentitySubjects.map(parseGithubSubject).find((parsed) => parsed !== null) ?? null;
-      // A purpose tag such as "deploy acme/webapp from GitHub Actions" names the repository too.
-      const fromPurpose =
-        /(?:^|\s)([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)(?:\s|$)/.exec(tagValue(tags, PURPOSE_TAGS) ?? '')?.[1] ?? null;
-      const repo =
-        tagValue(tags, GITHUB_REPO_TAGS)
-          ?.replace(/^https:\/\/github\.com\//, '')
-          .replace(/\.git$/, '') ??
-        seen?.repo ??
-        fromPurpose;
-      need('repo', 'GitHub repository (OWNER/REPO)', repo && /^[^/\s]+\/[^/\s]+$/.test(repo) ? repo : null);
-      const environment = tagValue(tags, ENVIRONMENT_TAGS) ?? seen?.environment ?? null;
-      if (environment) values.environment = environment;
-      else need('branch', 'branch the pipeline deploys from', tagValue(tags, BRANCH_TAGS) ?? seen?.branch ?? 'main');
-      break;
-    }
-    case 'gitlab':
-      need(
-        'project',
-        'GitLab project path (GROUP/PROJECT)',
-        tagValue(tags, ['gitlab_project', 'gitlab-project', 'repo', 'repository']),
-      );
-      need('branch', 'branch the pipeline deploys from', tagValue(tags, BRANCH_TAGS) ?? 'main');
-      need('host', 'GitLab host', tagValue(tags, ['gitlab_host']) ?? 'gitlab.com');
-      break;
-    case 'vercel':
-      need('team', 'Vercel team slug', tagValue(tags, ['vercel_team', 'vercel-team']));
-      need('project', 'Vercel project name', tagValue(tags, ['vercel_project', 'vercel-project', 'project']));
-      need(
-        'environment',
-        'Vercel environment',
-        tagValue(tags, ['vercel_environment', ...ENVIRONMENT_TAGS]) ?? 'production',
-      );
-      break;
-    case 'circleci':
-      need('org', 'CircleCI organization id', tagValue(tags, ['circleci_org_id', 'circleci-org-id']));
-      need('project', 'CircleCI project id', tagValue(tags, ['circleci_project_id', 'circleci-project-id']));
-      // The subject ends in the id of the user who started the job; without pinning it, anyone
-      // able to trigger (or re-run with SSH) a job of the project could assume the role.
-      need(
-        'users',
-        'CircleCI user id(s) allowed to run the deploy (tag circleci_user_ids, comma-separated)',
-        tagValue(tags, ['circleci_user_ids', 'circleci_user_id']),
-      );
-      break;
-    case 'bitbucket':
-      need('workspace', 'Bitbucket workspace name', tagValue(tags, ['bitbucket_workspace', 'bitbucket-workspace']));
-      need('workspaceUuid', 'Bitbucket workspace UUID', tagValue(tags, ['bitbucket_workspace_uuid']));
-      need(
-        'repoUuid',
-        'Bitbucket repository UUID',
-        tagValue(tags, ['bitbucket_repo_uuid', 'bitbucket_repository_uuid']),
-      );
-      // Without a deployment environment the subject can only be pinned to the repository, which
-      // admits every step of every branch; deploys run in an environment, so pin that.
-      need(
-        'environmentUuid',
-        'Bitbucket deployment environment UUID (tag bitbucket_environment_uuid)',
-        tagValue(tags, ['bitbucket_environment_uuid']),
-      );
-      break;
-    case 'terraform-cloud':
-      need(
-        'org',
-        'Terraform Cloud organization',
-        tagValue(tags, ['tfc_organization', 'tfc_org', 'terraform_organization']),
-      );
-      need('project', 'Terraform Cloud project', tagValue(tags, ['tfc_project']) ?? 'Default Project');
-      need(
-        'workspace',
-        'Terraform Cloud workspace',
-        tagValue(tags, ['tfc_workspace', 'terraform_workspace', 'workspace']),
-      );
-      break;
-    default:
-      missing.push(`an OIDC-capable setup for ${provider}`);
-  }
+  const identify = IDENTIFY[provider];
+  if (identify) identify(need, tags, webIdentitySubjects, values);
+  else missing.push(`an OIDC-capable setup for ${provider}`);
   return { provider, values, missing };
 }
 
@@ -167,99 +171,84 @@ function webIdentityTrust(
   };
 }
 
+type Values = PipelineIdentity['values'];
+
+/** A provider whose audience and subject are pinned with StringEquals. */
+function pinnedTrust(host: string, audience: string, subject: string | string[]): OidcTrust {
+  return {
+    providerHost: host,
+    clientIds: [audience],
+    trustPolicy: (arn) => webIdentityTrust(arn, host, { StringEquals: { aud: audience, sub: subject } }),
+  };
+}
+
+function githubTrust(v: Values): OidcTrust {
+  const subject = v.environment
+    ? `repo:${v.repo}:environment:${v.environment}`
+    : `repo:${v.repo}:ref:refs/heads/${v.branch}`;
+  return pinnedTrust('token.actions.githubusercontent.com', 'sts.amazonaws.com', subject);
+}
+
+function circleciTrust(v: Values): OidcTrust {
+  const users = (v.users ?? '')
+    .split(',')
+    .map((user) => user.trim())
+    .filter((user) => user.length > 0)
+    .sort();
+  const subjects = users.map((user) => `org/${v.org}/project/${v.project}/user/${user}`);
+  return pinnedTrust(
+    `oidc.circleci.com/org/${v.org}`,
+    v.org ?? '',
+    subjects.length === 1 ? (subjects[0] ?? '') : subjects,
+  );
+}
+
+function bitbucketTrust(v: Values): OidcTrust {
+  const host = `api.bitbucket.org/2.0/workspaces/${v.workspace}/pipelines-config/identity/oidc`;
+  const audience = `ari:cloud:bitbucket::workspace/${v.workspaceUuid}`;
+  return {
+    providerHost: host,
+    clientIds: [audience],
+    trustPolicy: (arn) =>
+      // The subject ends in the step's UUID, new for every run: repository and deployment
+      // environment are the narrowest pin, and the wildcard covers only the step.
+      webIdentityTrust(arn, host, {
+        StringEquals: { aud: audience },
+        StringLike: { sub: `{${v.repoUuid}}:{${v.environmentUuid}}:*` },
+      }),
+  };
+}
+
+const OIDC_TRUST: Partial<Record<CiProvider, (v: Values) => OidcTrust>> = {
+  'github-actions': githubTrust,
+  gitlab: (v) => {
+    const host = v.host ?? 'gitlab.com';
+    return pinnedTrust(host, `https://${host}`, `project_path:${v.project}:ref_type:branch:ref:${v.branch}`);
+  },
+  vercel: (v) =>
+    pinnedTrust(
+      `oidc.vercel.com/${v.team}`,
+      `https://vercel.com/${v.team}`,
+      `owner:${v.team}:project:${v.project}:environment:${v.environment}`,
+    ),
+  circleci: circleciTrust,
+  bitbucket: bitbucketTrust,
+  'terraform-cloud': (v) =>
+    pinnedTrust(
+      'app.terraform.io',
+      'aws.workload.identity',
+      ['apply', 'plan'].map(
+        (phase) => `organization:${v.org}:project:${v.project}:workspace:${v.workspace}:run_phase:${phase}`,
+      ),
+    ),
+};
+
 /**
  * The strictest trust each provider allows: the audience pinned and the subject pinned to one
  * repository and one branch or environment (never an organisation-wide wildcard).
  */
 export function oidcTrustFor(identity: PipelineIdentity): OidcTrust | null {
-  const v = identity.values;
-  switch (identity.provider) {
-    case 'github-actions': {
-      const host = 'token.actions.githubusercontent.com';
-      const subject = v.environment
-        ? `repo:${v.repo}:environment:${v.environment}`
-        : `repo:${v.repo}:ref:refs/heads/${v.branch}`;
-      return {
-        providerHost: host,
-        clientIds: ['sts.amazonaws.com'],
-        trustPolicy: (arn) => webIdentityTrust(arn, host, { StringEquals: { aud: 'sts.amazonaws.com', sub: subject } }),
-      };
-    }
-    case 'gitlab': {
-      const host = v.host ?? 'gitlab.com';
-      const audience = `https://${host}`;
-      return {
-        providerHost: host,
-        clientIds: [audience],
-        trustPolicy: (arn) =>
-          webIdentityTrust(arn, host, {
-            StringEquals: { aud: audience, sub: `project_path:${v.project}:ref_type:branch:ref:${v.branch}` },
-          }),
-      };
-    }
-    case 'vercel': {
-      const host = `oidc.vercel.com/${v.team}`;
-      const audience = `https://vercel.com/${v.team}`;
-      return {
-        providerHost: host,
-        clientIds: [audience],
-        trustPolicy: (arn) =>
-          webIdentityTrust(arn, host, {
-            StringEquals: { aud: audience, sub: `owner:${v.team}:project:${v.project}:environment:${v.environment}` },
-          }),
-      };
-    }
-    case 'circleci': {
-      const host = `oidc.circleci.com/org/${v.org}`;
-      const users = (v.users ?? '')
-        .split(',')
-        .map((user) => user.trim())
-        .filter((user) => user.length > 0)
-        .sort();
-      const subjects = users.map((user) => `org/${v.org}/project/${v.project}/user/${user}`);
-      return {
-        providerHost: host,
-        clientIds: [v.org ?? ''],
-        trustPolicy: (arn) =>
-          webIdentityTrust(arn, host, {
-            StringEquals: { aud: v.org ?? '', sub: subjects.length === 1 ? (subjects[0] ?? '') : subjects },
-          }),
-      };
-    }
-    case 'bitbucket': {
-      const host = `api.bitbucket.org/2.0/workspaces/${v.workspace}/pipelines-config/identity/oidc`;
-      const audience = `ari:cloud:bitbucket::workspace/${v.workspaceUuid}`;
-      return {
-        providerHost: host,
-        clientIds: [audience],
-        trustPolicy: (arn) =>
-          // The subject ends in the step's UUID, new for every run: repository and deployment
-          // environment are the narrowest pin, and the wildcard covers only the step.
-          webIdentityTrust(arn, host, {
-            StringEquals: { aud: audience },
-            StringLike: { sub: `{${v.repoUuid}}:{${v.environmentUuid}}:*` },
-          }),
-      };
-    }
-    case 'terraform-cloud': {
-      const host = 'app.terraform.io';
-      return {
-        providerHost: host,
-        clientIds: ['aws.workload.identity'],
-        trustPolicy: (arn) =>
-          webIdentityTrust(arn, host, {
-            StringEquals: {
-              aud: 'aws.workload.identity',
-              sub: ['apply', 'plan'].map(
-                (phase) => `organization:${v.org}:project:${v.project}:workspace:${v.workspace}:run_phase:${phase}`,
-              ),
-            },
-          }),
-      };
-    }
-    default:
-      return null;
-  }
+  return OIDC_TRUST[identity.provider]?.(identity.values) ?? null;
 }
 
 /**

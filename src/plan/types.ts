@@ -146,6 +146,8 @@ export interface ExceptionDraftArtifact {
   owner: string;
   /** ISO date (YYYY-MM-DD). */
   reviewBy: string;
+  /** How often the register entry is to be reviewed. */
+  reviewEveryDays: number;
   rotationDays: number;
   /** Scoping the user's policy should get while the exception lasts. */
   scopedPolicy: PolicyDocument | null;

@@ -10,7 +10,7 @@ import { parse as parseHcl } from '@cdktf/hcl2json';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { CLOUDFORMATION_TAGS, TemplateResolver } from './cloudformation.js';
 import { evaluateJsonencode, type HclValue } from './hcl-expression.js';
-import { SERVICE_LINKED_PATH } from './trust.js';
+import { SERVICE_LINKED_PATH } from './trust/analyze.js';
 import { InputFileError } from '../errors.js';
 
 export type PolicyKind = 'trust' | 'identity' | 'auto';
@@ -95,7 +95,7 @@ function escapeRegExp(text: string): string {
 function collectPlaceholders(value: unknown, into: Set<string>): void {
   if (typeof value === 'string') {
     for (const match of value.matchAll(/\$\{([^}]*)\}/g)) into.add(match[1] ?? '');
-  } else if (Array.isArray(value)) value.forEach((v) => collectPlaceholders(v, into));
+  } else if (Array.isArray(value)) for (const v of value) collectPlaceholders(v, into);
   else if (isObject(value))
     Object.entries(value).forEach(([k, v]) => {
       collectPlaceholders(k, into);
@@ -281,7 +281,8 @@ export function policyFromDocumentBlock(
       for (const c of conditions) {
         const test = typeof c['test'] === 'string' ? c['test'] : '${unknown}';
         const variable = typeof c['variable'] === 'string' ? c['variable'] : '${unknown}';
-        const block = (condition[test] ??= {});
+        condition[test] ??= {};
+        const block = condition[test];
         block[variable] = [...(block[variable] ?? []), ...(stringsOf(c['values'], unresolved) ?? [])];
       }
       statement['Condition'] = condition;
@@ -326,136 +327,155 @@ function terraformAttribute(
   const evaluated = evaluateJsonencode(value);
   if (evaluated.kind === 'reference') return { reference: evaluated.expression };
   if (evaluated.kind === 'value') {
-    evaluated.result.unresolved.forEach((u) => unresolved.add(u));
+    for (const u of evaluated.result.unresolved) unresolved.add(u);
     return { document: evaluated.result.value satisfies HclValue };
   }
   collectPlaceholders(value, unresolved);
   return { document: value };
 }
 
-function fromTerraformConfig(file: string, config: Record<string, unknown>, text: string | null): Extraction {
-  const out = emptyExtraction();
-  const lineOfBlock = (kind: string, type: string, name: string): number | null =>
-    text === null
-      ? null
-      : lineOfText(
-          text,
-          new RegExp(`^[ \\t]*${kind}\\s+"?${escapeRegExp(type)}"?\\s+"?${escapeRegExp(name)}"?\\s*\\{`, 'm'),
-        );
-  const resources = isObject(config['resource']) ? config['resource'] : {};
+/** What the readers of one Terraform configuration share: the file, the output and block lines. */
+interface TerraformReading {
+  file: string;
+  out: Extraction;
+  lineOfBlock: (kind: string, type: string, name: string) => number | null;
+}
+
+/** Every block of one type, by name: `resource "TYPE" "NAME" {...}` (repeated blocks included). */
+function namedBlocks(section: Record<string, unknown>, type: string): Array<[string, Blocks]> {
+  const byName = isObject(section[type]) ? section[type] : {};
+  return Object.entries(byName as Record<string, unknown>).flatMap(([name, bodies]) =>
+    blockList(bodies).map((body): [string, Blocks] => [name, body]),
+  );
+}
+
+function pushPolicy(
+  reading: TerraformReading,
+  policy: Pick<ExtractedPolicy, 'resourceName' | 'kind' | 'document' | 'line'> & { unresolved: Set<string> },
+): void {
+  const { line } = policy;
+  reading.out.policies.push({
+    file: reading.file,
+    resourceName: policy.resourceName,
+    kind: policy.kind,
+    document: policy.document,
+    line,
+    lineOf: () => line,
+    unresolved: [...policy.unresolved],
+  });
+}
+
+/** Trust and permissions policies given as a resource attribute (heredoc JSON or jsonencode). */
+function readPolicyAttributes(reading: TerraformReading, resources: Record<string, unknown>): void {
   for (const spec of TERRAFORM_POLICY_ATTRIBUTES) {
-    const byName = isObject(resources[spec.type]) ? resources[spec.type] : {};
-    for (const [name, bodies] of Object.entries(byName as Record<string, unknown>)) {
-      for (const body of blockList(bodies)) {
-        const resourceName = `${spec.type}.${name}`;
-        const unresolved = new Set<string>();
-        let read: ReturnType<typeof terraformAttribute>;
-        try {
-          read = terraformAttribute(body[spec.attribute], unresolved);
-        } catch (error) {
-          out.notes.push(
-            `${resourceName}: ${spec.attribute} could not be read (${error instanceof Error ? error.message : String(error)}).`,
-          );
-          continue;
-        }
-        if (read === null) continue;
-        const line = lineOfBlock('resource', spec.type, name);
-        if ('reference' in read) {
-          if (!/^data\.aws_iam_policy_document\./.test(read.reference)) {
-            out.notes.push(
-              `${resourceName}: ${spec.attribute} = ${read.reference} cannot be resolved offline; not analysed.`,
-            );
-          }
-          continue;
-        }
-        out.policies.push({
-          file,
-          resourceName,
-          kind: spec.kind,
-          document: read.document,
-          line,
-          lineOf: () => line,
-          unresolved: [...unresolved],
-        });
-      }
-    }
-  }
-  const attachmentTypes = [
-    'aws_iam_role_policy_attachment',
-    'aws_iam_user_policy_attachment',
-    'aws_iam_group_policy_attachment',
-    'aws_iam_policy_attachment',
-  ];
-  for (const type of attachmentTypes) {
-    const byName = isObject(resources[type]) ? resources[type] : {};
-    for (const [name, bodies] of Object.entries(byName as Record<string, unknown>)) {
-      for (const body of blockList(bodies)) {
-        const arn = body['policy_arn'];
-        if (typeof arn !== 'string') continue;
-        const target = [body['role'], body['user'], body['group']].find((t) => typeof t === 'string') as
-          | string
-          | undefined;
-        const owner = target && /^\$\{(aws_iam_(?:role|user|group)\.[A-Za-z0-9_-]+)\.(?:name|id)\}$/.exec(target)?.[1];
-        out.attachments.push({
-          file,
-          resourceName: owner ?? `${type}.${name}`,
-          policyArn: arn,
-          line: lineOfBlock('resource', type, name),
-        });
-      }
-    }
-  }
-  const roles = isObject(resources['aws_iam_role']) ? resources['aws_iam_role'] : {};
-  for (const [name, bodies] of Object.entries(roles as Record<string, unknown>)) {
-    for (const body of blockList(bodies)) {
-      for (const inline of blockList(body['inline_policy'])) {
-        const resourceName = `aws_iam_role.${name}.inline_policy[${typeof inline['name'] === 'string' ? inline['name'] : '?'}]`;
-        const unresolved = new Set<string>();
-        const read = terraformAttribute(inline['policy'], unresolved);
-        const line = lineOfBlock('resource', 'aws_iam_role', name);
-        if (read === null || 'reference' in read) continue;
-        out.policies.push({
-          file,
-          resourceName,
-          kind: 'identity',
-          document: read.document,
-          line,
-          lineOf: () => line,
-          unresolved: [...unresolved],
-        });
-      }
-      for (const arn of Array.isArray(body['managed_policy_arns']) ? body['managed_policy_arns'] : []) {
-        if (typeof arn === 'string')
-          out.attachments.push({
-            file,
-            resourceName: `aws_iam_role.${name}`,
-            policyArn: arn,
-            line: lineOfBlock('resource', 'aws_iam_role', name),
-          });
-      }
-    }
-  }
-  const data = isObject(config['data']) ? config['data'] : {};
-  const documents = isObject(data['aws_iam_policy_document']) ? data['aws_iam_policy_document'] : {};
-  for (const [name, bodies] of Object.entries(documents as Record<string, unknown>)) {
-    for (const body of blockList(bodies)) {
-      const resourceName = `data.aws_iam_policy_document.${name}`;
+    for (const [name, body] of namedBlocks(resources, spec.type)) {
+      const resourceName = `${spec.type}.${name}`;
       const unresolved = new Set<string>();
-      const document = policyFromDocumentBlock(body, unresolved, out.notes, resourceName);
-      collectPlaceholders(document, unresolved);
-      const line = lineOfBlock('data', 'aws_iam_policy_document', name);
-      out.policies.push({
-        file,
-        resourceName,
-        kind: 'auto',
-        document,
-        line,
-        lineOf: () => line,
-        unresolved: [...unresolved],
+      let read: ReturnType<typeof terraformAttribute>;
+      try {
+        read = terraformAttribute(body[spec.attribute], unresolved);
+      } catch (error) {
+        reading.out.notes.push(
+          `${resourceName}: ${spec.attribute} could not be read (${error instanceof Error ? error.message : String(error)}).`,
+        );
+        continue;
+      }
+      if (read === null) continue;
+      const line = reading.lineOfBlock('resource', spec.type, name);
+      if ('reference' in read) {
+        if (!/^data\.aws_iam_policy_document\./.test(read.reference)) {
+          reading.out.notes.push(
+            `${resourceName}: ${spec.attribute} = ${read.reference} cannot be resolved offline; not analysed.`,
+          );
+        }
+        continue;
+      }
+      pushPolicy(reading, { resourceName, kind: spec.kind, document: read.document, line, unresolved });
+    }
+  }
+}
+
+const TERRAFORM_ATTACHMENT_TYPES = [
+  'aws_iam_role_policy_attachment',
+  'aws_iam_user_policy_attachment',
+  'aws_iam_group_policy_attachment',
+  'aws_iam_policy_attachment',
+];
+
+/** Managed policies attached by ARN, named after the role, user or group they are attached to. */
+function readAttachments(reading: TerraformReading, resources: Record<string, unknown>): void {
+  for (const type of TERRAFORM_ATTACHMENT_TYPES) {
+    for (const [name, body] of namedBlocks(resources, type)) {
+      const arn = body['policy_arn'];
+      if (typeof arn !== 'string') continue;
+      const target = [body['role'], body['user'], body['group']].find((t) => typeof t === 'string') as
+        | string
+        | undefined;
+      const owner = target && /^\$\{(aws_iam_(?:role|user|group)\.[A-Za-z0-9_-]+)\.(?:name|id)\}$/.exec(target)?.[1];
+      reading.out.attachments.push({
+        file: reading.file,
+        resourceName: owner ?? `${type}.${name}`,
+        policyArn: arn,
+        line: reading.lineOfBlock('resource', type, name),
       });
     }
   }
-  return out;
+}
+
+/** A role's `inline_policy` blocks and `managed_policy_arns`. */
+function readRoleBlocks(reading: TerraformReading, resources: Record<string, unknown>): void {
+  for (const [name, body] of namedBlocks(resources, 'aws_iam_role')) {
+    const line = reading.lineOfBlock('resource', 'aws_iam_role', name);
+    for (const inline of blockList(body['inline_policy'])) {
+      const resourceName = `aws_iam_role.${name}.inline_policy[${typeof inline['name'] === 'string' ? inline['name'] : '?'}]`;
+      const unresolved = new Set<string>();
+      const read = terraformAttribute(inline['policy'], unresolved);
+      if (read === null || 'reference' in read) continue;
+      pushPolicy(reading, { resourceName, kind: 'identity', document: read.document, line, unresolved });
+    }
+    for (const arn of Array.isArray(body['managed_policy_arns']) ? body['managed_policy_arns'] : []) {
+      if (typeof arn === 'string')
+        reading.out.attachments.push({
+          file: reading.file,
+          resourceName: `aws_iam_role.${name}`,
+          policyArn: arn,
+          line,
+        });
+    }
+  }
+}
+
+/** `data "aws_iam_policy_document"` blocks, rebuilt as policy documents. */
+function readPolicyDocuments(reading: TerraformReading, config: Record<string, unknown>): void {
+  const data = isObject(config['data']) ? config['data'] : {};
+  for (const [name, body] of namedBlocks(data, 'aws_iam_policy_document')) {
+    const resourceName = `data.aws_iam_policy_document.${name}`;
+    const unresolved = new Set<string>();
+    const document = policyFromDocumentBlock(body, unresolved, reading.out.notes, resourceName);
+    collectPlaceholders(document, unresolved);
+    const line = reading.lineOfBlock('data', 'aws_iam_policy_document', name);
+    pushPolicy(reading, { resourceName, kind: 'auto', document, line, unresolved });
+  }
+}
+
+function fromTerraformConfig(file: string, config: Record<string, unknown>, text: string | null): Extraction {
+  const reading: TerraformReading = {
+    file,
+    out: emptyExtraction(),
+    lineOfBlock: (kind, type, name) =>
+      text === null
+        ? null
+        : lineOfText(
+            text,
+            new RegExp(`^[ \\t]*${kind}\\s+"?${escapeRegExp(type)}"?\\s+"?${escapeRegExp(name)}"?\\s*\\{`, 'm'),
+          ),
+  };
+  const resources = isObject(config['resource']) ? config['resource'] : {};
+  readPolicyAttributes(reading, resources);
+  readAttachments(reading, resources);
+  readRoleBlocks(reading, resources);
+  readPolicyDocuments(reading, config);
+  return reading.out;
 }
 
 function planModules(module: unknown): Blocks[] {

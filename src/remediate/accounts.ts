@@ -1,5 +1,10 @@
 import { IAMClient } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import {
+  AssumeRoleCommand,
+  GetCallerIdentityCommand,
+  STSClient,
+  type AssumeRoleCommandOutput,
+} from '@aws-sdk/client-sts';
 import { UserInputError } from '../errors.js';
 import { createIamGateway, errorName, type IamGateway } from './iam-gateway.js';
 
@@ -52,7 +57,7 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
       client = new IAMClient(base);
     } else {
       const roleArn = `arn:aws:iam::${accountId}:role/${options.roleName}`;
-      let assumed;
+      let assumed: AssumeRoleCommandOutput;
       try {
         assumed = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'roleshift-remediate' }));
       } catch (error) {

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { applyMigrations, type Migration } from '../store/migrate.js';
+import { applyMigrations, appliedVersion, type Migration } from '../store/migrate.js';
 import type { IamCall, OperationKind, PlannedStep, UserState } from './plan-steps.js';
 
 /**
@@ -45,8 +45,10 @@ const JOURNAL_MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+const JOURNAL_COMPONENT = 'remediation-journal';
+
 export async function ensureJournalTables(connection: DuckDBConnection): Promise<void> {
-  await applyMigrations(connection, 'remediation-journal', JOURNAL_MIGRATIONS);
+  await applyMigrations(connection, JOURNAL_COMPONENT, JOURNAL_MIGRATIONS);
 }
 
 export type OperationStatus = 'pending' | 'done';
@@ -246,6 +248,12 @@ export async function userOperations(
 
 export async function allOperations(connection: DuckDBConnection): Promise<JournalOperation[]> {
   return loadOperations(connection, 'true', []);
+}
+
+/** Every operation, or null when nothing was ever remediated: reading the journal never creates it. */
+export async function journalIfAny(connection: DuckDBConnection): Promise<JournalOperation[] | null> {
+  if ((await appliedVersion(connection, JOURNAL_COMPONENT)) === 0) return null;
+  return allOperations(connection);
 }
 
 export async function getOperation(connection: DuckDBConnection, opId: string): Promise<JournalOperation | null> {

@@ -47,5 +47,5 @@ export function renderFindingsCsv(findings: readonly Finding[]): string {
       f.location?.line === null || f.location?.line === undefined ? '' : String(f.location.line),
     ].map(csvField),
   );
-  return [COLUMNS.join(','), ...rows.map((r) => r.join(','))].join('\r\n') + '\r\n';
+  return `${[COLUMNS.join(','), ...rows.map((r) => r.join(','))].join('\r\n')}\r\n`;
 }

@@ -1,16 +1,6 @@
 /** Ordering and counting shared by every findings renderer, so all formats list findings alike. */
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../model/finding.js';
 
-/** Metadata of a check (or lint rule) for renderers that describe rules, such as SARIF. */
-export interface RuleMetadata {
-  id: string;
-  title: string;
-  severity: Severity;
-  rationale: string;
-  remediation: string;
-  references: Finding['references'];
-}
-
 /** Code-point order: the same on every machine, whatever its locale. */
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

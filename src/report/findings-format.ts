@@ -3,16 +3,15 @@
  * the same Finding the same way. Pure: returns the text.
  */
 import type { Finding } from '../model/finding.js';
+import type { RuleMetadata } from '../model/rule.js';
 import { renderFindingsCsv } from './csv.js';
-import { countFindings, sortFindings, type RuleMetadata } from './findings-common.js';
+import { countFindings, sortFindings } from './findings-common.js';
 import { renderFindingsTable } from './findings-table.js';
 import { renderFindingsMarkdown } from './markdown.js';
 import { renderFindingsSarif } from './sarif.js';
 
 export const FINDINGS_FORMATS = ['table', 'json', 'sarif', 'csv', 'md'] as const;
 export type FindingsFormat = (typeof FINDINGS_FORMATS)[number];
-
-export type { RuleMetadata } from './findings-common.js';
 
 export interface RenderFindingsOptions {
   toolVersion: string;

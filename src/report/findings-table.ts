@@ -1,9 +1,8 @@
 /** The terminal view of findings: one block per account, gravest first, coloured when allowed. */
-import type { Io, Style } from '../cli/io.js';
-import { paint } from '../cli/io.js';
 import { SEVERITIES, type Finding, type Severity } from '../model/finding.js';
 import { countFindings, groupByAccount } from './findings-common.js';
 import { renderTextTable } from './summary.js';
+import { paint, type Colour, type Style } from './terminal.js';
 
 const SEVERITY_STYLE: Record<Severity, Style> = {
   critical: 'magenta',
@@ -24,7 +23,7 @@ function severityCell(f: Finding): { text: string; style: Style } {
     : { text: f.severity.toUpperCase(), style: SEVERITY_STYLE[f.severity] };
 }
 
-export function renderFindingsTable(findings: readonly Finding[], io: Pick<Io, 'color'>): string {
+export function renderFindingsTable(findings: readonly Finding[], io: Colour): string {
   if (findings.length === 0) return paint(io, 'green', 'No findings.');
   const blocks = groupByAccount(findings).map(({ accountId, findings: list }) => {
     const heading = paint(io, 'bold', accountId === null ? 'Not tied to an account' : `Account ${accountId}`);

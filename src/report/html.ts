@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Snapshot, When } from '../model/snapshot.js';
 import { daysSince } from '../model/when.js';
 import type { ReportExtras } from './report-data.js';
-import type { HeadlineCounts } from './summary.js';
-import { daysUnused, summarizeSnapshot, type SnapshotSummary } from './summary.js';
+import type { HeadlineCounts } from '../model/headline.js';
+import { keyIdleDays } from '../model/idle.js';
+import { summarizeSnapshot, type SnapshotSummary } from './summary.js';
 
 /** One earlier scan for the trend; `roleshift history` rows fit. */
 export interface HistoryPoint extends HeadlineCounts {
@@ -77,7 +78,7 @@ export function buildReportData(input: ReportInput): ReportData {
         ageDays: daysSince(key.lastRotated, now),
         lastUsed: key.lastUsed,
         lastUsedDays: daysSince(key.lastUsed, now),
-        unusedDays: key.status === 'Active' ? daysUnused(key, now) : null,
+        unusedDays: key.status === 'Active' ? keyIdleDays(key, user.createDate, now) : null,
         lastUsedService: key.lastUsedService,
         lastUsedRegion: key.lastUsedRegion,
       }));
@@ -398,7 +399,7 @@ const CLIENT_SCRIPT = `
     ]);
   }
 
-  /** The KPIs of kpisToRecord (src/activity/kpis.ts) in reading order, each with its label and unit. */
+  /** The KPIs of kpisToRecord (src/assess/kpis.ts) in reading order, each with its label and unit. */
   var KPI_CARDS = [
     ['users_long_lived_total', 'IAM users with long-lived credentials', 'goal: 0'],
     ['users_long_lived_humans', 'people with long-lived credentials', 'goal: 0, through the identity provider'],

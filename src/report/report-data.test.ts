@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assessEstate } from '../app/assess.js';
 import type { ExceptionEntry } from '../assess/exceptions.js';
 import { DEFAULT_CONFIG } from '../config.js';
 import { NEVER, whenAt } from '../model/when.js';
 import { buildAccount, buildKey, buildSnapshot, buildUser } from '../../test/fixtures/build-snapshot.js';
-import { assessForReport, remediationStage, type ReportOperation } from './report-data.js';
+import { remediationStage, reportExtras, type ReportExtras, type ReportOperation } from './report-data.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 
@@ -49,7 +50,7 @@ describe('remediationStage', () => {
   });
 });
 
-describe('assessForReport', () => {
+describe('reportExtras of the assessed estate', () => {
   const snapshot = buildSnapshot([
     buildAccount('111111111111', {
       users: [
@@ -90,13 +91,25 @@ describe('assessForReport', () => {
       source: { file: 'x.yaml', line: 9 },
     },
   ];
-  const extras = assessForReport({
-    snapshot,
-    config: DEFAULT_CONFIG,
-    now: NOW,
-    exceptions,
-    operations: [op({ userName: 'ci' })],
-    externalIdSeed: 'seed-for-tests',
+  /** The report's view of the estate as the one pipeline assesses it. */
+  async function extrasFor(
+    register: ExceptionEntry[] | null,
+    operations: ReportOperation[] | null,
+  ): Promise<ReportExtras> {
+    const assessment = await assessEstate({
+      snapshot,
+      config: DEFAULT_CONFIG,
+      exceptions: register,
+      journal: null,
+      earlierCreationTimes: new Map(),
+      externalIdSeed: 'seed-for-tests',
+      now: NOW,
+    });
+    return reportExtras({ snapshot, now: NOW, ...assessment, exceptions: register, operations });
+  }
+  let extras: ReportExtras;
+  beforeAll(async () => {
+    extras = await extrasFor(exceptions, [op({ userName: 'ci' })]);
   });
 
   it('Given two users, When assessed, Then each has a class, a plan, and the findings that name it by ARN', () => {
@@ -135,15 +148,8 @@ describe('assessForReport', () => {
     expect(extras.hasJournal).toBe(true);
   });
 
-  it('Given no register and no journal, When assessed, Then the report says so rather than showing empty sections as clean', () => {
-    const bare = assessForReport({
-      snapshot,
-      config: DEFAULT_CONFIG,
-      now: NOW,
-      exceptions: null,
-      operations: null,
-      externalIdSeed: 'seed-for-tests',
-    });
+  it('Given no register and no journal, When assessed, Then the report says so rather than showing empty sections as clean', async () => {
+    const bare = await extrasFor(null, null);
     expect(bare.hasExceptionsRegister).toBe(false);
     expect(bare.hasJournal).toBe(false);
     expect(bare.users['111111111111/ci']?.exception).toBeNull();

@@ -1,14 +1,8 @@
-import { usageToActivityEvidence } from '../activity/evidence.js';
-import { classifyUsers } from '../assess/classify.js';
 import { isExpired, reviewOverdueDays, type ExceptionEntry } from '../assess/exceptions.js';
-import { runChecks } from '../assess/run-checks.js';
-import type { RoleshiftConfig } from '../config.js';
 import type { Classification, Evidence, UserClass } from '../model/classification.js';
 import { severityRank, type Finding, type Severity } from '../model/finding.js';
-import type { Snapshot } from '../model/snapshot.js';
-import { planMigration } from '../plan/plan.js';
-import type { Artifact, MigrationRisk, Strategy } from '../plan/types.js';
-import { trustFindings } from '../policy/trust.js';
+import type { Role, Snapshot } from '../model/snapshot.js';
+import type { Artifact, MigrationPlan, MigrationRisk, Strategy, UserPlan } from '../plan/types.js';
 
 /** A finding as the page shows it; references keep CIS and Security Hub ids apart. */
 export interface ReportFinding {
@@ -112,16 +106,18 @@ export interface ReportExtras {
   hasJournal: boolean;
 }
 
-export interface AssessInput {
+/** What the report shows beside the inventory: the estate's assessment, its register and journal. */
+export interface ReportAssessment {
   snapshot: Snapshot;
-  config: RoleshiftConfig;
   now: Date;
+  classifications: readonly Classification[];
+  /** Failures and errors of the checks and the trust rules. */
+  findings: readonly Finding[];
+  plan: MigrationPlan;
   /** Null when there is no register file. */
-  exceptions: ExceptionEntry[] | null;
+  exceptions: readonly ExceptionEntry[] | null;
   /** Null when the store holds no remediation journal. */
-  operations: ReportOperation[] | null;
-  /** The report must not leak reusable ExternalIds: the caller passes a fresh random seed. */
-  externalIdSeed: string;
+  operations: readonly ReportOperation[] | null;
 }
 
 export function userKey(accountId: string, userName: string): string {
@@ -201,45 +197,37 @@ export function remediationStage(operations: readonly ReportOperation[]): Report
   return { stage: STAGE_OF_KIND[newest.kind], at: newest.finishedAt ?? newest.createdAt, lastError: null };
 }
 
-/**
- * Runs the same assessment as `findings` and `plan` over one snapshot and indexes it for the page.
- * Pure: the clock, the register and the journal come in.
- */
-export function assessForReport(input: AssessInput): ReportExtras {
-  const { snapshot, config, now } = input;
-  const activity = snapshot.usage === undefined ? undefined : usageToActivityEvidence(snapshot.usage);
-  const classifications: Classification[] = classifyUsers(
-    snapshot,
-    activity === undefined ? { config } : { config, activity },
-  );
-  const context = {
-    now,
-    config,
-    classifications,
-    exceptions: input.exceptions,
-    ...(activity === undefined ? {} : { usage: activity }),
-  };
-  const findings = [...runChecks(snapshot, context), ...trustFindings(snapshot)];
-  const plan = planMigration(snapshot, {
-    classifications,
-    exceptions: (input.exceptions ?? []).map((entry) => ({
-      accountId: entry.account,
-      userName: entry.user,
-      reason: entry.reason,
-      expires: entry.expires,
-    })),
-    config,
-    now,
-    externalIdSeed: input.externalIdSeed,
-  });
+interface IndexedFindings {
+  byUser: Map<string, ReportFinding[]>;
+  roles: ReportRoleFindings[];
+  other: ReportExtras['otherFindings'];
+}
 
-  const classOf = new Map(classifications.map((c) => [userKey(c.accountId, c.userName), c]));
-  const planOf = new Map(plan.users.map((p) => [userKey(p.accountId, p.userName), p]));
-  const userFindings = new Map<string, ReportFinding[]>();
-  const roleFindings = new Map<string, ReportRoleFindings>();
-  const otherFindings: ReportExtras['otherFindings'] = [];
-  const userKeys = new Set(snapshot.accounts.flatMap((a) => a.users.map((u) => userKey(a.accountId, u.name))));
-  // Findings name their resource by ARN; display names vary by check, so the ARN is the join key.
+/** The role a finding is about, created on first sight; findings name their resource by ARN. */
+function roleEntry(
+  roles: Map<string, ReportRoleFindings>,
+  finding: Finding,
+  roleByArn: ReadonlyMap<string, Role>,
+): ReportRoleFindings {
+  const roleKey = finding.resourceArn ?? `${finding.accountId ?? ''}/${finding.resourceName}`;
+  const known = roles.get(roleKey);
+  if (known !== undefined) return known;
+  const entry: ReportRoleFindings = {
+    accountId: finding.accountId ?? '',
+    roleName: (finding.resourceArn ?? finding.resourceName).split('/').pop() ?? finding.resourceName,
+    roleArn: finding.resourceArn,
+    description: finding.resourceArn === null ? null : (roleByArn.get(finding.resourceArn)?.description ?? null),
+    findings: [],
+  };
+  roles.set(roleKey, entry);
+  return entry;
+}
+
+/** Findings by user, by role and the rest; display names vary by check, so the ARN is the join key. */
+function indexFindings(snapshot: Snapshot, findings: readonly Finding[]): IndexedFindings {
+  const byUser = new Map<string, ReportFinding[]>();
+  const roles = new Map<string, ReportRoleFindings>();
+  const other: ReportExtras['otherFindings'] = [];
   const roleByArn = new Map(snapshot.accounts.flatMap((a) => a.roles.map((r) => [r.arn, r] as const)));
   const keyOfArn = new Map(
     snapshot.accounts.flatMap((a) => a.users.map((u) => [u.arn, userKey(a.accountId, u.name)] as const)),
@@ -247,41 +235,51 @@ export function assessForReport(input: AssessInput): ReportExtras {
   for (const finding of findings) {
     const key = finding.resourceArn === null ? undefined : keyOfArn.get(finding.resourceArn);
     if (finding.resourceType === 'user' && key !== undefined) {
-      userFindings.set(key, [...(userFindings.get(key) ?? []), toReportFinding(finding)]);
+      byUser.set(key, [...(byUser.get(key) ?? []), toReportFinding(finding)]);
     } else if (finding.resourceType === 'role') {
-      const roleKey = finding.resourceArn ?? `${finding.accountId ?? ''}/${finding.resourceName}`;
-      const roleName = (finding.resourceArn ?? finding.resourceName).split('/').pop() ?? finding.resourceName;
-      const description =
-        finding.resourceArn === null ? null : (roleByArn.get(finding.resourceArn)?.description ?? null);
-      const role = roleFindings.get(roleKey) ?? {
-        accountId: finding.accountId ?? '',
-        roleName,
-        roleArn: finding.resourceArn,
-        description,
-        findings: [],
-      };
-      role.findings.push(toReportFinding(finding));
-      roleFindings.set(roleKey, role);
+      roleEntry(roles, finding, roleByArn).findings.push(toReportFinding(finding));
     } else {
-      otherFindings.push({
-        ...toReportFinding(finding),
-        accountId: finding.accountId,
-        resourceName: finding.resourceName,
-      });
+      other.push({ ...toReportFinding(finding), accountId: finding.accountId, resourceName: finding.resourceName });
     }
   }
-  const operationsOf = new Map<string, ReportOperation[]>();
-  for (const operation of input.operations ?? []) {
-    const key = userKey(operation.accountId, operation.userName);
-    operationsOf.set(key, [...(operationsOf.get(key) ?? []), operation]);
-  }
-  const exceptionOf = new Map((input.exceptions ?? []).map((entry) => [userKey(entry.account, entry.user), entry]));
+  const sortedRoles = [...roles.values()]
+    .map((role) => ({ ...role, findings: role.findings.sort(bySeverity) }))
+    .sort(
+      (a, b) =>
+        bySeverity(a.findings[0] as ReportFinding, b.findings[0] as ReportFinding) ||
+        a.roleName.localeCompare(b.roleName),
+    );
+  return { byUser, roles: sortedRoles, other: other.sort(bySeverity) };
+}
 
-  const users: Record<string, ReportUserExtras> = {};
-  for (const key of userKeys) {
+function planExtras(userPlan: UserPlan | undefined): ReportUserExtras['plan'] {
+  if (userPlan === undefined) return null;
+  return {
+    strategy: userPlan.strategy,
+    target: userPlan.target,
+    risk: userPlan.risk,
+    steps: userPlan.steps,
+    blockers: userPlan.blockers,
+    artifacts: userPlan.artifacts.map(toReportArtifact),
+  };
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
+  return groups;
+}
+
+/** Per user: class and evidence, findings, plan, exception and remediation stage. */
+function usersOf(input: ReportAssessment, byUser: ReadonlyMap<string, ReportFinding[]>): ReportExtras['users'] {
+  const classOf = new Map(input.classifications.map((c) => [userKey(c.accountId, c.userName), c]));
+  const planOf = new Map(input.plan.users.map((p) => [userKey(p.accountId, p.userName), p]));
+  const operationsOf = groupBy(input.operations ?? [], (op) => userKey(op.accountId, op.userName));
+  const exceptionOf = new Map((input.exceptions ?? []).map((entry) => [userKey(entry.account, entry.user), entry]));
+  const users: ReportExtras['users'] = {};
+  for (const key of userKeysOf(input.snapshot)) {
     const classification = classOf.get(key);
-    const userPlan = planOf.get(key);
-    const ownFindings = (userFindings.get(key) ?? []).sort(bySeverity);
+    const ownFindings = (byUser.get(key) ?? []).sort(bySeverity);
     const entry = exceptionOf.get(key);
     users[key] = {
       class: classification?.class ?? 'unknown',
@@ -289,48 +287,49 @@ export function assessForReport(input: AssessInput): ReportExtras {
       evidence: [...(classification?.evidence ?? [])].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)),
       findings: ownFindings,
       worstSeverity: ownFindings[0]?.severity ?? null,
-      plan:
-        userPlan === undefined
-          ? null
-          : {
-              strategy: userPlan.strategy,
-              target: userPlan.target,
-              risk: userPlan.risk,
-              steps: userPlan.steps,
-              blockers: userPlan.blockers,
-              artifacts: userPlan.artifacts.map(toReportArtifact),
-            },
+      plan: planExtras(planOf.get(key)),
       exception:
         entry === undefined
           ? null
-          : { reason: entry.reason, owner: entry.owner, expires: entry.expires, expired: isExpired(entry, now) },
+          : { reason: entry.reason, owner: entry.owner, expires: entry.expires, expired: isExpired(entry, input.now) },
       remediation: remediationStage(operationsOf.get(key) ?? []),
     };
   }
-  const exceptions = (input.exceptions ?? []).map((entry) => {
-    const overdue = reviewOverdueDays(entry, now);
+  return users;
+}
+
+function userKeysOf(snapshot: Snapshot): Set<string> {
+  return new Set(snapshot.accounts.flatMap((a) => a.users.map((u) => userKey(a.accountId, u.name))));
+}
+
+function exceptionRows(input: ReportAssessment): ReportException[] {
+  const userKeys = userKeysOf(input.snapshot);
+  return (input.exceptions ?? []).map((entry) => {
+    const overdue = reviewOverdueDays(entry, input.now);
     return {
       accountId: entry.account,
       userName: entry.user,
       reason: entry.reason,
       owner: entry.owner,
       expires: entry.expires,
-      expired: isExpired(entry, now),
+      expired: isExpired(entry, input.now),
       reviewOverdueDays: overdue === null ? null : Number.isFinite(overdue) ? overdue : -1,
       userFound: userKeys.has(userKey(entry.account, entry.user)),
     };
   });
+}
+
+/**
+ * The assessment indexed for the page: per user, per role and the rest, with the register and
+ * the journal. Pure: the assessment comes from the one pipeline (`src/app/assess.ts`).
+ */
+export function reportExtras(input: ReportAssessment): ReportExtras {
+  const indexed = indexFindings(input.snapshot, input.findings);
   return {
-    users,
-    roles: [...roleFindings.values()]
-      .map((role) => ({ ...role, findings: role.findings.sort(bySeverity) }))
-      .sort(
-        (a, b) =>
-          bySeverity(a.findings[0] as ReportFinding, b.findings[0] as ReportFinding) ||
-          a.roleName.localeCompare(b.roleName),
-      ),
-    exceptions,
-    otherFindings: otherFindings.sort(bySeverity),
+    users: usersOf(input, indexed.byUser),
+    roles: indexed.roles,
+    exceptions: exceptionRows(input),
+    otherFindings: indexed.other,
     operations: [...(input.operations ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
     hasExceptionsRegister: input.exceptions !== null,
     hasJournal: input.operations !== null,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import AjvDraft04Module from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
-import { CHECKS } from '../assess/checks/index.js';
+import { CHECKS, metadataOf } from '../assess/registry.js';
 import type { Finding } from '../model/finding.js';
 import { renderFindingsSarif, sarifLevel, SECURITY_SEVERITY } from './sarif.js';
 
@@ -82,14 +82,7 @@ interface SarifLog {
 }
 
 describe('renderFindingsSarif', () => {
-  const rules = CHECKS.map(({ id, title, severity, rationale, remediation, references }) => ({
-    id,
-    title,
-    severity,
-    rationale,
-    remediation,
-    references,
-  }));
+  const rules = metadataOf(CHECKS);
   const text = renderFindingsSarif([finding(), lint, errored, medium], {
     toolVersion: '0.1.0',
     rules,

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Finding, Severity } from '../model/finding.js';
-import { sortFindings, type RuleMetadata } from './findings-common.js';
+import type { RuleMetadata } from '../model/rule.js';
+import { sortFindings } from './findings-common.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 

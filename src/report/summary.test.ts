@@ -8,7 +8,8 @@ import {
   buildSnapshot,
   buildUser,
 } from '../../test/fixtures/build-snapshot.js';
-import { countHeadline, daysUnused, renderSummary, summarizeSnapshot } from './summary.js';
+import { countHeadline } from '../model/headline.js';
+import { renderSummary, summarizeSnapshot } from './summary.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const daysAgo = (days: number) => whenAt(new Date(NOW.getTime() - days * 86_400_000));
@@ -105,17 +106,6 @@ describe('summarizeSnapshot', () => {
       rootKeys: 2,
       gaps: 1,
     });
-  });
-});
-
-describe('daysUnused', () => {
-  it.each([
-    ['used 10 days ago', buildKey({ lastUsed: daysAgo(10), lastRotated: daysAgo(500) }), 10],
-    ['never used, rotated 90 days ago', buildKey({ lastUsed: NEVER, lastRotated: daysAgo(90) }), 90],
-    ['never used, rotation unknown', buildKey({ lastUsed: NEVER, lastRotated: UNKNOWN }), null],
-    ['use unknown', buildKey({ lastUsed: UNKNOWN, lastRotated: daysAgo(90) }), null],
-  ])('Given a key %s, When measured, Then it is %s days', (_label, key, expected) => {
-    expect(daysUnused(key, NOW)).toBe(expected);
   });
 });
 

@@ -1,20 +1,9 @@
 import { DEFAULT_CONFIG } from '../config.js';
-import type { AccessKey, Account, Gap, Snapshot, User } from '../model/snapshot.js';
+import { activeKeys, countHeadline, countRootKeys, splitLongLived, type LongLivedSplit } from '../model/headline.js';
+import { keyIdleDays } from '../model/idle.js';
+import type { Gap, Snapshot } from '../model/snapshot.js';
 import { daysSince } from '../model/when.js';
-import { paint, type Io, type Style } from '../cli/io.js';
-
-/** The counts stored with every scan and shown by `roleshift history`: the score over time. */
-export interface HeadlineCounts {
-  accounts: number;
-  users: number;
-  /** Users with a console password or an active access key: the number to drive to zero. */
-  usersWithLongLivedCredentials: number;
-  usersWithPassword: number;
-  usersWithActiveKeys: number;
-  activeKeys: number;
-  rootKeys: number;
-  gaps: number;
-}
+import { paint, type Colour, type Style } from './terminal.js';
 
 /** One access key, located, with a number of days (its age or how long it has been unused). */
 export interface KeyRef {
@@ -23,14 +12,6 @@ export interface KeyRef {
   slot: 1 | 2;
   keyId: string | null;
   days: number;
-}
-
-export interface LongLivedSplit {
-  /** Users holding any long-lived credential: the number the migration drives to zero. */
-  total: number;
-  passwordOnly: number;
-  keysOnly: number;
-  both: number;
 }
 
 export interface AccountSummary {
@@ -64,60 +45,6 @@ export interface SnapshotSummary {
   perAccount: AccountSummary[];
 }
 
-function activeKeys(keys: readonly AccessKey[]): AccessKey[] {
-  return keys.filter((key) => key.status === 'Active');
-}
-
-/**
- * Root keys in one account. The credential report lists them; when only GetAccountSummary could
- * be read we know there is at least one, so that counts as one rather than zero.
- */
-export function countRootKeys(account: Account): number {
-  const root = account.root;
-  if (root === null) return 0;
-  const listed = activeKeys(root.accessKeys).length;
-  if (listed > 0) return listed;
-  return root.accessKeys.length === 0 && root.accessKeysPresent === true ? 1 : 0;
-}
-
-function splitLongLived(users: readonly User[]): LongLivedSplit {
-  const split: LongLivedSplit = { total: 0, passwordOnly: 0, keysOnly: 0, both: 0 };
-  for (const user of users) {
-    const password = user.password.enabled;
-    const keys = activeKeys(user.accessKeys).length > 0;
-    if (password && keys) split.both += 1;
-    else if (password) split.passwordOnly += 1;
-    else if (keys) split.keysOnly += 1;
-  }
-  split.total = split.both + split.passwordOnly + split.keysOnly;
-  return split;
-}
-
-export function countHeadline(snapshot: Snapshot): HeadlineCounts {
-  const users = snapshot.accounts.flatMap((account) => account.users);
-  return {
-    accounts: snapshot.accounts.length,
-    users: users.length,
-    usersWithLongLivedCredentials: splitLongLived(users).total,
-    usersWithPassword: users.filter((user) => user.password.enabled).length,
-    usersWithActiveKeys: users.filter((user) => activeKeys(user.accessKeys).length > 0).length,
-    activeKeys: users.reduce((sum, user) => sum + activeKeys(user.accessKeys).length, 0),
-    rootKeys: snapshot.accounts.reduce((sum, account) => sum + countRootKeys(account), 0),
-    gaps: snapshot.gaps.length,
-  };
-}
-
-/**
- * Days an active key has gone unused, CIS 1.12 style: a key that was never used counts from
- * its last rotation (its creation), so a forgotten new key ages like a forgotten old one.
- * Null when the source cannot tell.
- */
-export function daysUnused(key: AccessKey, now: Date): number | null {
-  if (key.lastUsed.state === 'at') return daysSince(key.lastUsed, now);
-  if (key.lastUsed.state === 'never') return daysSince(key.lastRotated, now);
-  return null;
-}
-
 function compareKeyRefs(a: KeyRef, b: KeyRef): number {
   return (
     b.days - a.days || a.accountId.localeCompare(b.accountId) || a.userName.localeCompare(b.userName) || a.slot - b.slot
@@ -140,7 +67,7 @@ export function summarizeSnapshot(
         const where = { accountId: account.accountId, userName: user.name, slot: key.slot, keyId: key.id };
         const age = daysSince(key.lastRotated, now);
         if (age !== null) ages.push({ ...where, days: age });
-        const idle = daysUnused(key, now);
+        const idle = keyIdleDays(key, user.createDate, now);
         if (idle === null) unknown += 1;
         else if (idle >= thresholdDays) unused.push({ ...where, days: idle });
       }
@@ -182,7 +109,7 @@ export interface TableColumn {
 
 /** A plain text table; widths are measured before colouring so ANSI codes never skew columns. */
 export function renderTextTable(
-  io: Pick<Io, 'color'>,
+  io: Colour,
   columns: readonly TableColumn[],
   rows: ReadonlyArray<ReadonlyArray<string | { text: string; style: Style }>>,
 ): string {
@@ -221,7 +148,7 @@ function keyLabel(key: KeyRef): string {
 }
 
 /** The terminal view of a summary: what a person reads after `roleshift scan`. */
-export function renderSummary(summary: SnapshotSummary, io: Pick<Io, 'color'>): string {
+export function renderSummary(summary: SnapshotSummary, io: Colour): string {
   const count = (value: number, bad: Style = 'red'): string => paint(io, value === 0 ? 'green' : bad, String(value));
   const line = (label: string, value: string, note = ''): string =>
     `  ${label.padEnd(40)}${value}${note === '' ? '' : `  ${paint(io, 'dim', note)}`}`;

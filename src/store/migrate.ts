@@ -28,11 +28,7 @@ export async function applyMigrations(
        PRIMARY KEY (component, version)
      )`,
   );
-  const reader = await connection.runAndReadAll(
-    'SELECT coalesce(max(version), 0) AS version FROM schema_versions WHERE component = $1',
-    [component],
-  );
-  const current = Number(reader.getRowObjectsJS()[0]?.version ?? 0);
+  const current = await appliedVersion(connection, component);
   const known = Math.max(0, ...migrations.map((migration) => migration.version));
   if (current > known) {
     throw new UserInputError(
@@ -55,4 +51,20 @@ export async function applyMigrations(
     }
   }
   return known;
+}
+
+/**
+ * The version a component's tables are at; 0 when they were never created. Lets a reading
+ * command ask whether, say, a remediation journal exists without creating one.
+ */
+export async function appliedVersion(connection: DuckDBConnection, component: string): Promise<number> {
+  const tables = await connection.runAndReadAll(
+    "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'schema_versions'",
+  );
+  if (Number(tables.getRowObjectsJS()[0]?.n ?? 0) === 0) return 0;
+  const reader = await connection.runAndReadAll(
+    'SELECT coalesce(max(version), 0) AS version FROM schema_versions WHERE component = $1',
+    [component],
+  );
+  return Number(reader.getRowObjectsJS()[0]?.version ?? 0);
 }

@@ -4,10 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { UserInputError } from '../errors.js';
 import { SnapshotSchema, type Snapshot } from '../model/snapshot.js';
-import { countHeadline, type HeadlineCounts } from '../report/summary.js';
+import { countHeadline, type HeadlineCounts } from '../model/headline.js';
 import { applyMigrations, type Migration } from './migrate.js';
-
-export const DEFAULT_STORE_PATH = '.roleshift/roleshift.duckdb';
 
 /** One scan as `roleshift history` shows it: when, from where, and the headline counts. */
 export interface ScanSummaryRow extends HeadlineCounts {
@@ -137,6 +135,103 @@ function parseStoredSnapshot(path: string, scanId: string, text: string): Snapsh
   return parsed.data;
 }
 
+async function readScan(
+  connection: DuckDBConnection,
+  location: string,
+  where: string,
+  values: string[],
+): Promise<StoredScan | null> {
+  const reader = await connection.runAndReadAll(`SELECT scan_id, snapshot FROM scans ${where}`, values);
+  const row = reader.getRowObjectsJS()[0];
+  if (!row) return null;
+  const scanId = String(row.scan_id);
+  return { scanId, snapshot: parseStoredSnapshot(location, scanId, String(row.snapshot)) };
+}
+
+/** One scan with its headline counts and KPIs, in one transaction. */
+async function insertScan(
+  connection: DuckDBConnection,
+  snapshot: Snapshot,
+  kpis: Record<string, number>,
+  savedAt: Date,
+): Promise<string> {
+  const scanId = newScanId(snapshot.collection.finishedAt);
+  const counts = countHeadline(snapshot);
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    await connection.run(
+      `INSERT INTO scans (scan_id, saved_at, collected_at, source, origin, tool_version, schema_version,
+         accounts, users, long_lived_users, users_with_password, users_with_active_keys, active_keys, root_keys, gaps, snapshot)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+      [
+        scanId,
+        savedAt.toISOString(),
+        snapshot.collection.finishedAt,
+        snapshot.collection.source,
+        snapshot.collection.origin,
+        snapshot.collection.toolVersion,
+        snapshot.schemaVersion,
+        counts.accounts,
+        counts.users,
+        counts.usersWithLongLivedCredentials,
+        counts.usersWithPassword,
+        counts.usersWithActiveKeys,
+        counts.activeKeys,
+        counts.rootKeys,
+        counts.gaps,
+        JSON.stringify(snapshot),
+      ],
+    );
+    for (const [name, value] of Object.entries(kpis).sort(([a], [b]) => a.localeCompare(b))) {
+      if (!Number.isFinite(value)) throw new RangeError(`KPI ${name} is not a finite number: ${value}`);
+      await connection.run('INSERT INTO scan_kpis (scan_id, name, value) VALUES ($1, $2, $3)', [scanId, name, value]);
+    }
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK');
+    throw error;
+  }
+  return scanId;
+}
+
+/** Every scan's summary and KPIs, oldest first. */
+async function listScanSummaries(connection: DuckDBConnection): Promise<ScanSummaryRow[]> {
+  const scans = (
+    await connection.runAndReadAll(
+      `SELECT scan_id, saved_at, collected_at, source, origin, tool_version, accounts, users, long_lived_users, users_with_password,
+         users_with_active_keys, active_keys, root_keys, gaps
+       FROM scans ORDER BY seq`,
+    )
+  ).getRowObjectsJS();
+  const kpis = (
+    await connection.runAndReadAll('SELECT scan_id, name, value FROM scan_kpis ORDER BY scan_id, name')
+  ).getRowObjectsJS();
+  const kpisByScan = new Map<string, Record<string, number>>();
+  for (const row of kpis) {
+    const scanId = String(row.scan_id);
+    const map = kpisByScan.get(scanId) ?? {};
+    map[String(row.name)] = Number(row.value);
+    kpisByScan.set(scanId, map);
+  }
+  return scans.map((row) => ({
+    scanId: String(row.scan_id),
+    savedAt: String(row.saved_at),
+    collectedAt: String(row.collected_at),
+    source: String(row.source),
+    origin: String(row.origin),
+    toolVersion: String(row.tool_version),
+    accounts: Number(row.accounts),
+    users: Number(row.users),
+    usersWithLongLivedCredentials: Number(row.long_lived_users),
+    usersWithPassword: Number(row.users_with_password),
+    usersWithActiveKeys: Number(row.users_with_active_keys),
+    activeKeys: Number(row.active_keys),
+    rootKeys: Number(row.root_keys),
+    gaps: Number(row.gaps),
+    kpis: kpisByScan.get(String(row.scan_id)) ?? {},
+  }));
+}
+
 /**
  * Opens (creating it and its folder when needed) the embedded store and brings its tables up to
  * date. `now` stamps when a scan was saved; the scan's own time comes from its snapshot.
@@ -153,99 +248,13 @@ export async function openStore(path: string, options: { now?: () => Date } = {}
     releaseInstance(location);
     throw error;
   }
-
-  async function readScan(where: string, values: string[]): Promise<StoredScan | null> {
-    const reader = await connection.runAndReadAll(`SELECT scan_id, snapshot FROM scans ${where}`, values);
-    const row = reader.getRowObjectsJS()[0];
-    if (!row) return null;
-    const scanId = String(row.scan_id);
-    return { scanId, snapshot: parseStoredSnapshot(location, scanId, String(row.snapshot)) };
-  }
-
   return {
     path: location,
     connection,
-    async saveScan(snapshot, extras = {}) {
-      const scanId = newScanId(snapshot.collection.finishedAt);
-      const counts = countHeadline(snapshot);
-      await connection.run('BEGIN TRANSACTION');
-      try {
-        await connection.run(
-          `INSERT INTO scans (scan_id, saved_at, collected_at, source, origin, tool_version, schema_version,
-             accounts, users, long_lived_users, users_with_password, users_with_active_keys, active_keys, root_keys, gaps, snapshot)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-          [
-            scanId,
-            now().toISOString(),
-            snapshot.collection.finishedAt,
-            snapshot.collection.source,
-            snapshot.collection.origin,
-            snapshot.collection.toolVersion,
-            snapshot.schemaVersion,
-            counts.accounts,
-            counts.users,
-            counts.usersWithLongLivedCredentials,
-            counts.usersWithPassword,
-            counts.usersWithActiveKeys,
-            counts.activeKeys,
-            counts.rootKeys,
-            counts.gaps,
-            JSON.stringify(snapshot),
-          ],
-        );
-        for (const [name, value] of Object.entries(extras.kpis ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-          if (!Number.isFinite(value)) throw new RangeError(`KPI ${name} is not a finite number: ${value}`);
-          await connection.run('INSERT INTO scan_kpis (scan_id, name, value) VALUES ($1, $2, $3)', [
-            scanId,
-            name,
-            value,
-          ]);
-        }
-        await connection.run('COMMIT');
-      } catch (error) {
-        await connection.run('ROLLBACK');
-        throw error;
-      }
-      return scanId;
-    },
-    latestScan: () => readScan('ORDER BY seq DESC LIMIT 1', []),
-    getScan: (scanId) => readScan('WHERE scan_id = $1', [scanId]),
-    async listScans() {
-      const scans = (
-        await connection.runAndReadAll(
-          `SELECT scan_id, saved_at, collected_at, source, origin, tool_version, accounts, users, long_lived_users, users_with_password,
-             users_with_active_keys, active_keys, root_keys, gaps
-           FROM scans ORDER BY seq`,
-        )
-      ).getRowObjectsJS();
-      const kpis = (
-        await connection.runAndReadAll('SELECT scan_id, name, value FROM scan_kpis ORDER BY scan_id, name')
-      ).getRowObjectsJS();
-      const kpisByScan = new Map<string, Record<string, number>>();
-      for (const row of kpis) {
-        const scanId = String(row.scan_id);
-        const map = kpisByScan.get(scanId) ?? {};
-        map[String(row.name)] = Number(row.value);
-        kpisByScan.set(scanId, map);
-      }
-      return scans.map((row) => ({
-        scanId: String(row.scan_id),
-        savedAt: String(row.saved_at),
-        collectedAt: String(row.collected_at),
-        source: String(row.source),
-        origin: String(row.origin),
-        toolVersion: String(row.tool_version),
-        accounts: Number(row.accounts),
-        users: Number(row.users),
-        usersWithLongLivedCredentials: Number(row.long_lived_users),
-        usersWithPassword: Number(row.users_with_password),
-        usersWithActiveKeys: Number(row.users_with_active_keys),
-        activeKeys: Number(row.active_keys),
-        rootKeys: Number(row.root_keys),
-        gaps: Number(row.gaps),
-        kpis: kpisByScan.get(String(row.scan_id)) ?? {},
-      }));
-    },
+    saveScan: (snapshot, extras = {}) => insertScan(connection, snapshot, extras.kpis ?? {}, now()),
+    latestScan: () => readScan(connection, location, 'ORDER BY seq DESC LIMIT 1', []),
+    getScan: (scanId) => readScan(connection, location, 'WHERE scan_id = $1', [scanId]),
+    listScans: () => listScanSummaries(connection),
     close() {
       connection.closeSync();
       releaseInstance(location);

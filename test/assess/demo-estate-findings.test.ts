@@ -1,13 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classifyUsers } from '../../src/assess/classify.js';
-import { runChecks } from '../../src/assess/run-checks.js';
+import { runChecks, trustFindings } from '../../src/assess/run-checks.js';
 import { collectFromFiles } from '../../src/collect/files.js';
 import { DEFAULT_CONFIG } from '../../src/config.js';
 import type { Classification } from '../../src/model/classification.js';
 import type { Finding } from '../../src/model/finding.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
-import { trustFindings } from '../../src/policy/trust.js';
 
 /**
  * The demo estate is seeded in moto and exported with the real AWS CLI (scripts/build-demo-estate.ts);
@@ -59,8 +58,11 @@ describe('the demo estate, assessed', () => {
 
   it('Given the estate at AS_OF, When every check and the trust analysis run, Then exactly the expected findings come out', () => {
     const got: Record<string, string[]> = {};
-    for (const f of findings)
-      (got[f.checkId] ??= []).push(f.resourceType === 'role' ? `${f.accountId}/${f.resourceName}` : f.resourceName);
+    for (const f of findings) {
+      const list = got[f.checkId] ?? [];
+      list.push(f.resourceType === 'role' ? `${f.accountId}/${f.resourceName}` : f.resourceName);
+      got[f.checkId] = list;
+    }
     for (const list of Object.values(got)) list.sort();
     expect(got).toEqual({
       'root-access-key': ['333333333333/<root>'],

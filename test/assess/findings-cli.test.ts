@@ -3,39 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AjvDraft04Module from 'ajv-draft-04';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectFromFiles } from '../../src/collect/files.js';
 import type { Finding } from '../../src/model/finding.js';
 import { buildAccount, buildGap, buildKey, buildRoot, buildSnapshot, buildUser } from './builders.js';
+import { runInProcess as run } from '../harness/run-in-process.js';
 
 const ESTATE = fileURLToPath(new URL('../../examples/demo-estate/', import.meta.url));
 const SARIF_SCHEMA = JSON.parse(
   readFileSync(new URL('../fixtures/sarif/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8'),
 ) as object;
-
-/** Runs the CLI entry in-process and captures what it prints. */
-async function run(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  const before = process.cwd();
-  if (cwd) process.chdir(cwd);
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    process.chdir(before);
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
 
 describe('roleshift findings', () => {
   let dir: string;

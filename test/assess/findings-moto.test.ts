@@ -80,8 +80,11 @@ describeWithMoto(
       const findings = runChecks(snapshot, { now, config: DEFAULT_CONFIG, classifications, exceptions: null });
 
       const byUser: Record<string, string[]> = {};
-      for (const f of findings)
-        if (f.resourceType === 'user') (byUser[f.resourceName.split('/').pop() ?? ''] ??= []).push(f.checkId);
+      for (const f of findings) {
+        if (f.resourceType !== 'user') continue;
+        const name = f.resourceName.split('/').pop() ?? '';
+        byUser[name] = [...(byUser[name] ?? []), f.checkId];
+      }
       for (const list of Object.values(byUser)) list.sort();
       expect(byUser).toEqual({
         'jane.doe': ['console-password-without-mfa', 'full-admin-access', 'unregistered-user'],

@@ -8,9 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { evaluateConditions, requestContext } from '../../src/policy/condition.js';
 import { normalizePolicy } from '../../src/policy/document.js';
-import { lintFindings } from '../../src/policy/lint.js';
+import { lintFindings } from '../../src/assess/lint.js';
 import { extractPolicies, type Extraction } from '../../src/policy/sources.js';
-import { analyzeTrustPolicy, type TrustContext } from '../../src/policy/trust.js';
+import { analyzeTrustPolicy } from '../../src/policy/trust/analyze.js';
+import type { TrustContext } from '../../src/policy/trust/issue.js';
 import { severityRank, type Finding } from '../../src/model/finding.js';
 
 const CORPUS = fileURLToPath(new URL('../fixtures/corpus/', import.meta.url));
@@ -227,7 +228,7 @@ describe('subvectors: IAM condition semantics and grades', () => {
     const condition: Record<string, Record<string, string | string[]>> = {};
     for (const part of parts) {
       const operator = part.consumer === 'aws-stringlike' ? 'StringLike' : 'StringEquals';
-      (condition[operator] ??= {})[`${issuer}:${part.claim ?? 'sub'}`] = part.pattern ?? '';
+      condition[operator] = { ...condition[operator], [`${issuer}:${part.claim ?? 'sub'}`]: part.pattern ?? '' };
     }
     return {
       Version: '2012-10-17',

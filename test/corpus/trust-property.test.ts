@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizePolicy } from '../../src/policy/document.js';
-import { analyzeTrustPolicy } from '../../src/policy/trust.js';
+import { analyzeTrustPolicy } from '../../src/policy/trust/analyze.js';
 import { SEVERITIES } from '../../src/model/finding.js';
 
 const word = fc.constantFrom(

@@ -131,7 +131,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the HTML report against hostile AWS data', () =
       // --force: no replacement role exists in this bare account, and the test is about the report.
       // moto lacks ListServiceSpecificCredentials; the proxy answers it (see moto-gap-proxy.ts).
       const proxy = await startGapProxy(moto().endpoint);
-      let start;
+      let start: { status: number | null; stderr: string };
       try {
         start = await new Promise<{ status: number | null; stderr: string }>((resolvePromise, reject) => {
           const child = spawn(

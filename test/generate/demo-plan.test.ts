@@ -15,7 +15,7 @@ import type { Snapshot } from '../../src/model/snapshot.js';
 import { planGuardrails } from '../../src/plan/guardrails.js';
 import { planMigration } from '../../src/plan/plan.js';
 import type { MigrationPlan, RoleArtifact } from '../../src/plan/types.js';
-import { analyzeTrustPolicy } from '../../src/policy/trust.js';
+import { analyzeTrustPolicy } from '../../src/policy/trust/analyze.js';
 
 /** The demo estate end to end: scan files → classify → plan → generate → validators → ci-migrate. */
 const ESTATE = fileURLToPath(new URL('../../examples/demo-estate/', import.meta.url));

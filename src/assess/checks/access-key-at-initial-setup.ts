@@ -1,8 +1,9 @@
 import type { CheckDefinition } from '../check.js';
-import { eachUser, failed, passed, userSubject } from '../check.js';
+import { eachUser } from '../check.js';
+import { failed, passed, userSubject } from '../../model/rule.js';
 
 /** CIS 1.11: an access key created with the console login and never used. */
-export const check: CheckDefinition = {
+export const rule: CheckDefinition = {
   id: 'access-key-at-initial-setup',
   title: 'Console user has an access key that was never used',
   severity: 'low',

@@ -1,9 +1,10 @@
 import type { CheckDefinition } from '../check.js';
-import { eachUser, failed, passed, userSubject } from '../check.js';
+import { eachUser } from '../check.js';
+import { failed, passed, userSubject } from '../../model/rule.js';
 import { daysSince } from '../../model/when.js';
 
-/** CIS 1.14 / IAM.3: an active access key older than 90 days. */
-export const check: CheckDefinition = {
+/** CIS 1.14 / IAM.3: an active access key older than `thresholds.keyRotationDays` (90 by default). */
+export const rule: CheckDefinition = {
   id: 'access-key-rotation',
   title: 'Active access key not rotated',
   severity: 'medium',

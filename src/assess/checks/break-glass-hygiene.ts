@@ -1,8 +1,9 @@
 import type { CheckDefinition } from '../check.js';
-import { classificationOf, eachUser, failed, passed, userSubject } from '../check.js';
+import { classificationOf, eachUser } from '../check.js';
+import { failed, passed, userSubject } from '../../model/rule.js';
 
 /** roleshift: a break-glass user must be a locked door: no keys, hardware MFA. */
-export const check: CheckDefinition = {
+export const rule: CheckDefinition = {
   id: 'break-glass-hygiene',
   title: 'Break-glass user has an access key or no hardware MFA',
   severity: 'high',

@@ -1,8 +1,9 @@
 import type { CheckDefinition } from '../check.js';
-import { eachUser, failed, passed, userSubject } from '../check.js';
+import { eachUser } from '../check.js';
+import { failed, passed, userSubject } from '../../model/rule.js';
 
 /** CIS 1.10 / IAM.5: a user with a console password has no MFA. */
-export const check: CheckDefinition = {
+export const rule: CheckDefinition = {
   id: 'console-password-without-mfa',
   title: 'Console password without MFA',
   severity: 'high',

@@ -3,7 +3,7 @@ import { verifyControls } from '../exceptions.js';
 import { exceptionResult, exceptionSubject } from '../exception-subject.js';
 
 /** roleshift: an exception whose claimed compensating controls are not in place. */
-export const check: CheckDefinition = {
+export const rule: CheckDefinition = {
   id: 'exception-control-unverified',
   title: 'Exception claims a compensating control that is not in place',
   severity: 'medium',

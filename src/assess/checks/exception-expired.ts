@@ -3,7 +3,7 @@ import { isExpired } from '../exceptions.js';
 import { exceptionResult, exceptionSubject } from '../exception-subject.js';
 
 /** roleshift: an accepted exception past its expiry date. */
-export const check: CheckDefinition = {
+export const rule: CheckDefinition = {
   id: 'exception-expired',
   title: 'Exception has expired',
   severity: 'medium',

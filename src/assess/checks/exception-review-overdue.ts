@@ -3,7 +3,7 @@ import { reviewOverdueDays } from '../exceptions.js';
 import { exceptionResult, exceptionSubject } from '../exception-subject.js';
 
 /** roleshift: an exception whose periodic review is late. */
-export const check: CheckDefinition = {
+export const rule: CheckDefinition = {
   id: 'exception-review-overdue',
   title: 'Exception review is overdue',
   severity: 'low',

@@ -2,7 +2,7 @@ import type { CheckDefinition, CheckResult } from '../check.js';
 import { exceptionResult, exceptionSubject } from '../exception-subject.js';
 
 /** roleshift: a register entry for a user that no longer exists in a scanned account. */
-export const check: CheckDefinition = {
+export const rule: CheckDefinition = {
   id: 'exception-unknown-user',
   title: 'Exception names a user that does not exist',
   severity: 'low',

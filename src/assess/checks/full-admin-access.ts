@@ -1,10 +1,11 @@
 import type { CheckDefinition, CheckResult } from '../check.js';
-import { eachUser, failed, passed, userSubject } from '../check.js';
+import { eachUser } from '../check.js';
+import { failed, passed, policySubject, userSubject } from '../../model/rule.js';
 import { normalizePolicy } from '../../policy/document.js';
 import { describeSource, fullAdminSources, isFullAdminStatement, userPolicies } from '../permissions.js';
 
 /** CIS 1.16 / IAM.1: full administrator (`*` on `*`) by any path, and customer policies granting it. */
-export const check: CheckDefinition = {
+export const rule: CheckDefinition = {
   id: 'full-admin-access',
   title: 'Full administrator rights ("*" on "*")',
   severity: 'high',
@@ -37,12 +38,7 @@ export const check: CheckDefinition = {
       for (const policy of account.policies) {
         if (policy.awsManaged || policy.document === null) continue;
         const parsed = normalizePolicy(policy.document);
-        const subject = {
-          accountId: account.accountId,
-          resourceType: 'policy' as const,
-          resourceArn: policy.arn,
-          resourceName: `${account.accountId}/${policy.name}`,
-        };
+        const subject = policySubject(account, policy);
         if (parsed.ok && parsed.policy.statements.some(isFullAdminStatement)) {
           const attached =
             policy.attachmentCount === null

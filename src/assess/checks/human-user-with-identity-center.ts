@@ -1,5 +1,6 @@
 import type { CheckDefinition, CheckResult } from '../check.js';
-import { classificationOf, failed, passed, userSubject } from '../check.js';
+import { classificationOf } from '../check.js';
+import { failed, passed, userSubject } from '../../model/rule.js';
 import type { Account, Snapshot } from '../../model/snapshot.js';
 
 function identityCenterServes(snapshot: Snapshot, account: Account): boolean {
@@ -11,7 +12,7 @@ function identityCenterServes(snapshot: Snapshot, account: Account): boolean {
  * CIS 1.21: people should sign in through central identity. Tested on the users themselves (the
  * classification says which are people), not on whether a SAML provider exists.
  */
-export const check: CheckDefinition = {
+export const rule: CheckDefinition = {
   id: 'human-user-with-identity-center',
   title: 'Person signs in as an IAM user where IAM Identity Center is in use',
   severity: 'medium',

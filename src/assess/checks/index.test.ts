@@ -1,4 +1,3 @@
-import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   allow,
@@ -18,11 +17,11 @@ import {
   promised,
   verdicts,
 } from '../../../test/assess/builders.js';
-import { DEFAULT_CONFIG, RoleshiftConfigSchema } from '../../config.js';
+import { RoleshiftConfigSchema } from '../../config.js';
 import type { Account, Snapshot, User } from '../../model/snapshot.js';
 import { NEVER, UNKNOWN, whenAt } from '../../model/when.js';
 import type { CheckContext } from '../check.js';
-import { checkById, CHECKS } from './index.js';
+import { checkById } from '../registry.js';
 
 const ACCOUNT = '111111111111';
 
@@ -407,35 +406,6 @@ describe('stale-credential-report', () => {
       '333333333333:fail',
     ]);
     expect(results[1]?.message).toContain('5 hours old');
-  });
-});
-
-describe('the registry', () => {
-  it('Given the checks folder, When compared with the registry, Then every check file is registered once under its file name', () => {
-    const files = readdirSync(new URL('.', import.meta.url))
-      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'index.ts')
-      .map((f) => f.replace(/\.ts$/, ''))
-      .sort();
-    expect(CHECKS.map((c) => c.id).sort()).toEqual(files);
-  });
-
-  it.each(CHECKS.map((c) => [c.id, c] as const))(
-    'Given %s, Then its metadata is complete and its parameters come from the config',
-    (_id, check) => {
-      expect(check.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
-      expect(check.title.length).toBeGreaterThan(5);
-      expect(check.rationale.length).toBeGreaterThan(20);
-      expect(check.remediation.length).toBeGreaterThan(10);
-      for (const cis of check.references.cis) expect(cis).toMatch(/^\d+\.\d+$/);
-      for (const sh of check.references.securityHub) expect(sh).toMatch(/^[A-Za-z0-9]+\.\d+$/);
-      expect(check.parameters(DEFAULT_CONFIG)).toBeTypeOf('object');
-    },
-  );
-
-  it('Given the issue list, Then each CIS recommendation it names maps to a check', () => {
-    const cis = new Set(CHECKS.flatMap((c) => c.references.cis));
-    for (const n of ['1.4', '1.5', '1.6', '1.7', '1.10', '1.11', '1.12', '1.13', '1.14', '1.15', '1.16', '1.21'])
-      expect(cis).toContain(n);
   });
 });
 

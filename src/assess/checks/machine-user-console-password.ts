@@ -1,8 +1,9 @@
 import type { CheckDefinition } from '../check.js';
-import { classificationOf, eachUser, failed, MACHINE_CLASSES, passed, userSubject } from '../check.js';
+import { classificationOf, eachUser, MACHINE_CLASSES } from '../check.js';
+import { failed, passed, userSubject } from '../../model/rule.js';
 
 /** roleshift: software does not need a console password. */
-export const check: CheckDefinition = {
+export const rule: CheckDefinition = {
   id: 'machine-user-console-password',
   title: 'Machine user has a console password',
   severity: 'high',

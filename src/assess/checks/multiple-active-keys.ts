@@ -1,8 +1,9 @@
 import type { CheckDefinition } from '../check.js';
-import { eachUser, failed, passed, userSubject } from '../check.js';
+import { eachUser } from '../check.js';
+import { failed, passed, userSubject } from '../../model/rule.js';
 
 /** CIS 1.13: more than one active access key. */
-export const check: CheckDefinition = {
+export const rule: CheckDefinition = {
   id: 'multiple-active-keys',
   title: 'More than one active access key',
   severity: 'medium',

@@ -1,8 +1,9 @@
 import type { CheckDefinition, CheckResult } from '../check.js';
-import { classificationOf, failed, passed, userSubject } from '../check.js';
+import { classificationOf } from '../check.js';
+import { failed, passed, userSubject } from '../../model/rule.js';
 
 /** roleshift: one person with IAM users in several accounts (identity sprawl). */
-export const check: CheckDefinition = {
+export const rule: CheckDefinition = {
   id: 'person-in-several-accounts',
   title: 'One person has IAM users in several accounts',
   severity: 'low',

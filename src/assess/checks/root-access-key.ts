@@ -1,8 +1,8 @@
 import type { CheckDefinition, CheckResult } from '../check.js';
-import { failed, passed, rootSubject } from '../check.js';
+import { failed, passed, rootSubject } from '../../model/rule.js';
 
 /** CIS 1.4 / IAM.4: the root user has an access key. */
-export const check: CheckDefinition = {
+export const rule: CheckDefinition = {
   id: 'root-access-key',
   title: 'Root user has an active access key',
   severity: 'critical',

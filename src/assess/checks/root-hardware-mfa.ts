@@ -1,8 +1,8 @@
 import type { CheckDefinition, CheckResult } from '../check.js';
-import { failed, passed, rootSubject } from '../check.js';
+import { failed, passed, rootSubject } from '../../model/rule.js';
 
 /** CIS 1.6 / IAM.6: the root user's MFA is not a hardware device. */
-export const check: CheckDefinition = {
+export const rule: CheckDefinition = {
   id: 'root-hardware-mfa',
   title: 'Root user has no hardware MFA',
   severity: 'high',

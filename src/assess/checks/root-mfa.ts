@@ -1,8 +1,8 @@
 import type { CheckDefinition, CheckResult } from '../check.js';
-import { failed, passed, rootSubject } from '../check.js';
+import { failed, passed, rootSubject } from '../../model/rule.js';
 
 /** CIS 1.5 / IAM.9: the root user has no MFA. */
-export const check: CheckDefinition = {
+export const rule: CheckDefinition = {
   id: 'root-mfa',
   title: 'Root user has no MFA',
   severity: 'critical',

@@ -1,9 +1,9 @@
 import type { CheckDefinition, CheckResult } from '../check.js';
-import { failed, passed, rootSubject } from '../check.js';
+import { failed, passed, rootSubject } from '../../model/rule.js';
 import { daysSince } from '../../model/when.js';
 
 /** CIS 1.7: the root user was used recently. */
-export const check: CheckDefinition = {
+export const rule: CheckDefinition = {
   id: 'root-recent-use',
   title: 'Root user used recently',
   severity: 'high',

@@ -1,9 +1,9 @@
 import type { CheckDefinition, CheckResult } from '../check.js';
-import { accountSubject, failed, passed } from '../check.js';
+import { accountSubject, failed, passed } from '../../model/rule.js';
 import { whenToDate } from '../../model/when.js';
 
 /** roleshift: the credential report is cached by AWS; an old one makes every credential finding lag. */
-export const check: CheckDefinition = {
+export const rule: CheckDefinition = {
   id: 'stale-credential-report',
   title: 'Credential report is stale; results may lag',
   severity: 'low',

@@ -1,9 +1,10 @@
 import type { CheckDefinition } from '../check.js';
-import { eachUser, failed, passed, userSubject } from '../check.js';
+import { eachUser } from '../check.js';
+import { failed, passed, userSubject } from '../../model/rule.js';
 import { findException } from '../exceptions.js';
 
 /** roleshift: every IAM user with a long-lived credential is either on its way out or an accepted exception. */
-export const check: CheckDefinition = {
+export const rule: CheckDefinition = {
   id: 'unregistered-user',
   title: 'IAM user neither migrated nor registered as an exception',
   severity: 'low',

@@ -1,30 +1,10 @@
 import type { CheckDefinition } from '../check.js';
-import { eachUser, failed, passed, userSubject } from '../check.js';
-import type { User } from '../../model/snapshot.js';
-import { daysSince } from '../../model/when.js';
+import { eachUser } from '../check.js';
+import { failed, passed, userSubject } from '../../model/rule.js';
+import { keyIdleDays, passwordIdleDays } from '../../model/idle.js';
 
-/**
- * Days a credential has gone unused, CIS-style: from its last use, or when it was never used,
- * from when it was set (password change, key rotation). A key created and never used is as
- * stale as one that stopped being used; counting it as fine (as Prowler does) hides the
- * forgotten keys. Null when the dates are unknown.
- */
-export function idleDays(kind: 'password' | 'key', user: User, index: number, now: Date): number | null {
-  if (kind === 'password') {
-    const p = user.password;
-    if (p.lastUsed.state === 'at') return daysSince(p.lastUsed, now);
-    if (p.lastUsed.state === 'unknown') return null;
-    return daysSince(p.lastChanged, now) ?? daysSince(user.createDate, now);
-  }
-  const key = user.accessKeys[index];
-  if (!key) return null;
-  if (key.lastUsed.state === 'at') return daysSince(key.lastUsed, now);
-  if (key.lastUsed.state === 'unknown') return null;
-  return daysSince(key.lastRotated, now) ?? daysSince(user.createDate, now);
-}
-
-/** CIS 1.12 / IAM.22: credentials unused for 45 days or more. */
-export const check: CheckDefinition = {
+/** CIS 1.12 / IAM.22: credentials unused for `thresholds.unusedCredentialDays` (45 by default) days or more. */
+export const rule: CheckDefinition = {
   id: 'unused-credentials',
   title: 'Credentials unused for too long',
   severity: 'medium',
@@ -44,15 +24,15 @@ export const check: CheckDefinition = {
       .map(({ account, user }) => {
         const stale: string[] = [];
         if (user.password.enabled) {
-          const days = idleDays('password', user, 0, now);
+          const days = passwordIdleDays(user, now);
           if (days !== null && days >= limit)
             stale.push(
               `password ${user.password.lastUsed.state === 'never' ? 'never used, set' : 'unused for'} ${days} days${user.password.lastUsed.state === 'never' ? ' ago' : ''}`,
             );
         }
-        user.accessKeys.forEach((key, index) => {
+        user.accessKeys.forEach((key) => {
           if (key.status !== 'Active') return;
-          const days = idleDays('key', user, index, now);
+          const days = keyIdleDays(key, user.createDate, now);
           const name = key.id ?? `key ${key.slot}`;
           if (days !== null && days >= limit)
             stale.push(

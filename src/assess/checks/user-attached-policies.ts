@@ -1,8 +1,9 @@
 import type { CheckDefinition } from '../check.js';
-import { eachUser, failed, passed, userSubject } from '../check.js';
+import { eachUser } from '../check.js';
+import { failed, passed, userSubject } from '../../model/rule.js';
 
 /** CIS 1.15 / IAM.2: policies attached directly to a user rather than through groups. */
-export const check: CheckDefinition = {
+export const rule: CheckDefinition = {
   id: 'user-attached-policies',
   title: 'Policies attached directly to a user',
   severity: 'low',

@@ -1,5 +1,6 @@
 import type { CheckDefinition, CheckResult } from '../check.js';
-import { eachUser, failed, passed, userSubject } from '../check.js';
+import { eachUser } from '../check.js';
+import { failed, passed, userSubject } from '../../model/rule.js';
 import type { Account, User } from '../../model/snapshot.js';
 import { statementCoversAction, statementCoversResource, type NormalizedStatement } from '../../policy/document.js';
 import {
@@ -116,7 +117,7 @@ function describePaths(paths: EscalationPath[]): string {
 }
 
 /** roleshift: an IAM user whose permissions let it become someone more powerful. */
-export const check: CheckDefinition = {
+export const rule: CheckDefinition = {
   id: 'user-privilege-escalation',
   title: 'IAM user can escalate its privileges',
   severity: 'high',

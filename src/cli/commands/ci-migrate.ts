@@ -1,10 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve, sep } from 'node:path';
 import { Command } from 'commander';
-import { migrateCiFiles, type CiFile } from '../../ci-migrate/migrate.js';
-import { EXIT, InputFileError, UserInputError } from '../../errors.js';
+import { migrateCheckout } from '../../app/ci-migrate.js';
+import { EXIT } from '../../errors.js';
+import { paint } from '../../report/terminal.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
-import { paint } from '../io.js';
 import { writeFileAtomic } from '../write-atomic.js';
 
 export interface CiMigrateOptions {
@@ -12,100 +10,42 @@ export interface CiMigrateOptions {
   write?: boolean;
 }
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
-
-/** The CI files of a checkout: `.github/workflows/*.yml` and `.gitlab-ci.yml`, or the one file named. */
-export function findCiFiles(path: string): CiFile[] {
-  let stats;
-  try {
-    stats = statSync(path);
-  } catch {
-    throw new InputFileError(path, 'no such file or folder');
-  }
-  const root = resolve(path);
-  const read = (file: string, shown: string): CiFile => ({
-    path: shown.split(sep).join('/'),
-    text: readFileSync(file, 'utf8'),
-  });
-  if (stats.isFile()) {
-    // One file: GitLab by its name, anything else is read as a GitHub workflow.
-    const name = basename(root);
-    return [read(root, /^\.gitlab-ci\.ya?ml$/.test(name) ? name : `.github/workflows/${name}`)];
-  }
-  const files: CiFile[] = [];
-  const workflows = join(root, '.github', 'workflows');
-  try {
-    for (const name of readdirSync(workflows).sort()) {
-      if (/\.ya?ml$/.test(name)) files.push(read(join(workflows, name), `.github/workflows/${name}`));
-    }
-  } catch {
-    // No GitHub workflows in this checkout.
-  }
-  for (const name of ['.gitlab-ci.yml', '.gitlab-ci.yaml']) {
-    try {
-      files.push(read(join(root, name), name));
-    } catch {
-      // No GitLab pipeline under this name.
-    }
-  }
-  return files;
+/** A unified diff with additions green and removals red, when colour is allowed. */
+function colourDiff(ctx: CommandContext, diff: string): string {
+  return diff
+    .trimEnd()
+    .split('\n')
+    .map((line) =>
+      line.startsWith('+') && !line.startsWith('+++')
+        ? paint(ctx.io, 'green', line)
+        : line.startsWith('-') && !line.startsWith('---')
+          ? paint(ctx.io, 'red', line)
+          : line,
+    )
+    .join('\n');
 }
 
 export async function runCiMigrate(ctx: CommandContext, path: string, options: CiMigrateOptions): Promise<number> {
-  if (options.roleArn !== undefined && !ROLE_ARN.test(options.roleArn)) {
-    throw new UserInputError(
-      `--role-arn ${options.roleArn} is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)`,
-    );
-  }
-  const files = findCiFiles(path);
-  if (files.length === 0)
-    throw new UserInputError(
-      `${path}: no .github/workflows/*.yml or .gitlab-ci.yml found: point at a repository checkout`,
-    );
-  const changes = migrateCiFiles(files, { roleArn: options.roleArn });
+  const changes = migrateCheckout(
+    { path, ...(options.roleArn === undefined ? {} : { roleArn: options.roleArn }), write: Boolean(options.write) },
+    writeFileAtomic,
+  );
   const failed = changes.filter((change) => change.error !== null);
   for (const change of failed) ctx.io.warn(`${change.path}: not valid YAML, left alone (${change.error})`);
   const changed = changes.filter((change) => change.changed);
-  if (options.write) {
-    const root = statSync(path).isFile() ? null : resolve(path);
-    for (const change of changed) {
-      const target = root ? join(root, ...change.path.split('/')) : resolve(path);
-      writeFileAtomic(target, change.newText);
-    }
-  }
   if (ctx.io.json) {
-    ctx.io.out(
-      JSON.stringify(
-        {
-          written: Boolean(options.write),
-          files: changes.map(({ path: file, kind, changed: didChange, diff, notes, error }) => ({
-            path: file,
-            kind,
-            changed: didChange,
-            diff,
-            notes,
-            error,
-          })),
-        },
-        null,
-        2,
-      ),
-    );
+    const files = changes.map(({ path: file, kind, changed: didChange, diff, notes, error }) => ({
+      path: file,
+      kind,
+      changed: didChange,
+      diff,
+      notes,
+      error,
+    }));
+    ctx.io.out(JSON.stringify({ written: Boolean(options.write), files }, null, 2));
   } else {
     for (const change of changed) {
-      ctx.io.out(
-        change.diff
-          .trimEnd()
-          .split('\n')
-          .map((line) =>
-            line.startsWith('+') && !line.startsWith('+++')
-              ? paint(ctx.io, 'green', line)
-              : line.startsWith('-') && !line.startsWith('---')
-                ? paint(ctx.io, 'red', line)
-                : line,
-          )
-          .join('\n'),
-      );
+      ctx.io.out(colourDiff(ctx, change.diff));
       for (const note of change.notes) ctx.io.log(`${change.path}: ${note}`);
     }
   }

@@ -1,23 +1,14 @@
 import { relative } from 'node:path';
 import { Command, Option } from 'commander';
-import { usageToActivityEvidence } from '../../activity/evidence.js';
-import { CHECKS } from '../../assess/checks/index.js';
-import { classifyUsers } from '../../assess/classify.js';
-import { runChecks } from '../../assess/run-checks.js';
-import { EXIT, InputFileError, UserInputError } from '../../errors.js';
-import { SEVERITIES, severityRank, type Finding, type Severity } from '../../model/finding.js';
-import { lintRules } from '../../policy/lint.js';
-import { TRUST_RULES, trustFindings } from '../../policy/trust.js';
-import {
-  FINDINGS_FORMATS,
-  renderFindings,
-  type FindingsFormat,
-  type RuleMetadata,
-} from '../../report/findings-format.js';
+import { assessFindings, tripsGate } from '../../app/findings.js';
+import { DEFAULT_CONFIG } from '../../config.js';
+import { EXIT, UserInputError } from '../../errors.js';
+import { SEVERITIES, type Severity } from '../../model/finding.js';
+import { FINDINGS_FORMATS, renderFindings, type FindingsFormat } from '../../report/findings-format.js';
 import { TOOL_VERSION } from '../../version.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
-import { readExceptionsRegister, resolveConfig, withConfigOption } from '../config-file.js';
-import { loadEstate, withEstateOptions } from '../estate.js';
+import { resolveConfig, withConfigOption } from '../config-file.js';
+import { estateRequestOf, withEstateOptions } from '../estate.js';
 
 export interface FindingsOptions {
   format?: FindingsFormat;
@@ -39,56 +30,25 @@ function positiveInteger(flag: string): (value: string) => number {
   };
 }
 
-/** Every rule the run can report: the checks catalogue and the trust-policy rules. */
-function allRules(): RuleMetadata[] {
-  const checks = CHECKS.map(({ id, title, severity, rationale, remediation, references }) => ({
-    id,
-    title,
-    severity,
-    rationale,
-    remediation,
-    references,
-  }));
-  const trust = lintRules().filter((rule) => Object.hasOwn(TRUST_RULES, rule.id));
-  return [...checks, ...trust];
-}
-
-/** Whether the findings trip the gate: any finding at or above the threshold, or a check that could not run. */
-export function tripsGate(findings: readonly Finding[], failOn: Severity | undefined): boolean {
-  if (failOn === undefined) return false;
-  const threshold = severityRank(failOn);
-  return findings.some((f) => f.status === 'error' || severityRank(f.severity) >= threshold);
-}
-
 export async function runFindings(ctx: CommandContext, options: FindingsOptions): Promise<number> {
   const format: FindingsFormat = options.format ?? (ctx.io.json ? 'json' : 'table');
   const config = resolveConfig(options);
-  const exceptions = readExceptionsRegister(options.exceptions, config);
-  const snapshot = await loadEstate(ctx, { snapshot: options.snapshot, store: options.store });
-  const activity = snapshot.usage === undefined ? undefined : usageToActivityEvidence(snapshot.usage);
-  const classifications = classifyUsers(snapshot, activity === undefined ? { config } : { config, activity });
-  const context = {
-    now: ctx.now,
-    config,
-    classifications,
-    exceptions,
-    ...(activity === undefined ? {} : { usage: activity }),
-  };
-  const findings = [...runChecks(snapshot, context), ...trustFindings(snapshot)];
+  const result = await assessFindings(estateRequestOf(options, config), { now: ctx.now, notes: ctx.io });
+  const { findings, snapshot } = result;
   const artifactUri =
     options.snapshot !== undefined ? relative(process.cwd(), options.snapshot) || options.snapshot : undefined;
   ctx.io.out(
     renderFindings(findings, format, {
       toolVersion: TOOL_VERSION,
       color: ctx.io.color,
-      rules: allRules(),
+      rules: result.rules,
       title: 'roleshift findings',
       ...(artifactUri !== undefined ? { artifactUri } : {}),
     }),
   );
   const errors = findings.filter((f) => f.status === 'error');
   for (const f of errors) ctx.io.warn(`check ${f.checkId} failed to run: ${f.message}`);
-  if (exceptions === null)
+  if (!result.hasExceptionsRegister)
     ctx.io.log(
       `no exceptions register (${config.exceptionsFile}): every IAM user with credentials counts as unregistered`,
     );
@@ -120,12 +80,12 @@ export function register(program: Command): void {
     )
     .option(
       '--unused-days <days>',
-      'credentials unused this many days are stale (default 45, CIS 1.12)',
+      `credentials unused this many days are stale (default ${DEFAULT_CONFIG.thresholds.unusedCredentialDays}, CIS 1.12)`,
       positiveInteger('--unused-days'),
     )
     .option(
       '--key-age-days <days>',
-      'active keys older than this must be rotated (default 90, CIS 1.14)',
+      `active keys older than this must be rotated (default ${DEFAULT_CONFIG.thresholds.keyRotationDays}, CIS 1.14)`,
       positiveInteger('--key-age-days'),
     )
     .addHelpText(

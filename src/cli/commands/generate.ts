@@ -1,19 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { Command, Option } from 'commander';
+import { generateEstate } from '../../app/plan.js';
 import { EXIT, UserInputError } from '../../errors.js';
-import { generateFiles } from '../../generate/generate.js';
 import { GENERATE_FORMATS, type GeneratedFile, type GenerateFormat } from '../../generate/types.js';
-import { planGuardrails } from '../../plan/guardrails.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
 import { resolveConfig, withConfigOption } from '../config-file.js';
-import { withEstateOptions } from '../estate.js';
+import { estateRequestOf, withEstateOptions, withSeedOptions, type EstateFlags } from '../estate.js';
 import { writeFileAtomic } from '../write-atomic.js';
-import { planEstate, type PlanCommandOptions } from './plan.js';
 
-export interface GenerateOptions extends Omit<PlanCommandOptions, 'format'> {
+export interface GenerateOptions extends EstateFlags {
   format?: string;
   output?: string;
+  config?: string;
 }
 
 /** Writes every file under `dir`; a path that would leave it is a bug, refused before anything is written. */
@@ -36,12 +35,8 @@ export async function runGenerate(ctx: CommandContext, options: GenerateOptions,
     throw new UserInputError(`--format must be one of ${GENERATE_FORMATS.join(', ')}`);
   }
   const config = resolveConfig({ config: options.config });
-  const plan = await planEstate(
-    ctx,
-    { snapshot: options.snapshot, store: options.store, seed: options.seed, config: options.config },
-    selectors,
-  );
-  const files = generateFiles(plan, planGuardrails(plan, { config }), format as GenerateFormat);
+  const request = { ...estateRequestOf(options, config), users: selectors, format: format as GenerateFormat };
+  const { plan, files } = await generateEstate(request, { now: ctx.now, notes: ctx.io });
   if (options.output !== undefined) {
     writeGenerated(options.output, files);
     ctx.io.log(`wrote ${files.length} file(s) for ${plan.users.length} user(s) to ${options.output}`);
@@ -62,17 +57,16 @@ export function register(program: Command): void {
     .argument('[user...]', 'users to generate for (ACCOUNT_ID/USER_NAME or ARN); all when omitted')
     .addOption(new Option('--format <format>', 'what to write').choices([...GENERATE_FORMATS]).makeOptionMandatory())
     .option('-o, --output <dir>', 'write the files into this directory (default: print them)')
-    .option('--seed <seed>', 'seed for the generated ExternalIds (reuse it to get the same ones again)')
     .addHelpText(
       'after',
       `
 Examples:
   roleshift generate --format terraform -o infra/roleshift
-  roleshift generate --format cloudformation -o cfn --seed "$(cat .roleshift-seed)"
+  roleshift generate --format cloudformation -o cfn --store team.duckdb
   roleshift generate --format json 123456789012/ci-deploy`,
     );
   program.addCommand(
-    withGlobalOptions(withConfigOption(withEstateOptions(command))).action(
+    withGlobalOptions(withConfigOption(withSeedOptions(withEstateOptions(command)))).action(
       actionOf<GenerateOptions>((ctx, options, args) => runGenerate(ctx, options, args)),
     ),
   );

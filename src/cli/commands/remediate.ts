@@ -1,39 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Argument, Command } from 'commander';
-import { DEFAULT_CONFIG } from '../../config.js';
-import { resolveConfig, withConfigOption } from '../config-file.js';
-import { EXIT, InputFileError, UserInputError } from '../../errors.js';
-import { renderTextTable } from '../../report/summary.js';
-import { createAccountAccess, DEFAULT_REMEDIATE_ROLE } from '../../remediate/accounts.js';
-import { deniedCallsFromStore, NO_ACTIVITY, type DeniedCallSource } from '../../remediate/activity-source.js';
 import {
-  applyProposal,
-  proposeFinish,
-  proposeRestore,
-  proposeRollback,
-  proposeStart,
-  RemediationStepError,
-  resumeAll,
-  statusAll,
-  type EngineDeps,
+  DEFAULT_REMEDIATE_ROLE,
+  describeCall,
+  openRemediation,
+  QUARANTINE_POLICY_NAME,
+  REMEDIATE_ACTIONS,
+  remediationTargets,
+  type AfterCall,
   type Proposal,
+  type ProposingAction,
+  type RemediateAction,
+  type RemediationSession,
   type UserStatus,
-} from '../../remediate/engine.js';
-import { ensureJournalTables, pendingOperations, type JournalOperation } from '../../remediate/journal.js';
-import { parsePlanFile } from '../../remediate/plan-file.js';
-import { describeCall, QUARANTINE_POLICY_NAME, type UserState } from '../../remediate/plan-steps.js';
-import { safetyFor, type PlanEntryFacts, type SafetyVerdict } from '../../remediate/safety.js';
-import { formatUserRef, parseUserRef, type UserRef } from '../../model/user-ref.js';
-import { openStore } from '../../store/store.js';
+} from '../../app/remediate.js';
+import { DEFAULT_CONFIG } from '../../config.js';
+import { EXIT, UserInputError } from '../../errors.js';
+import { formatUserRef, type UserRef } from '../../model/user-ref.js';
+import { renderTextTable } from '../../report/summary.js';
+import { paint } from '../../report/terminal.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
-import { storePathOf } from '../estate.js';
-import { paint } from '../io.js';
-import { planEstate } from './plan.js';
-
-const ACTIONS = ['start', 'status', 'rollback', 'finish', 'restore', 'resume'] as const;
-type Action = (typeof ACTIONS)[number];
+import { resolveConfig, withConfigOption } from '../config-file.js';
+import { estateRequestOf } from '../estate.js';
 
 export interface RemediateOptions {
   apply?: boolean;
@@ -51,7 +40,7 @@ export interface RemediateOptions {
  * Test-only: SIGKILL this process right after the named step's AWS call and before its journal
  * write, so the crash tests can prove `resume` recovers from the worst moment. Read only here.
  */
-function crashHook(): EngineDeps['afterCall'] {
+function crashHook(): AfterCall | undefined {
   const stepId = process.env.ROLESHIFT_TEST_CRASH_AFTER;
   if (!stepId) return undefined;
   return (step) => {
@@ -59,66 +48,29 @@ function crashHook(): EngineDeps['afterCall'] {
   };
 }
 
-function parseWatchDays(value: string | undefined, config: string | undefined): number {
-  if (value !== undefined && !/^\d+$/.test(value)) {
+function parseWatchDays(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) {
     throw new UserInputError(
       `--watch-days ${value}: give a whole number of days (default ${DEFAULT_CONFIG.remediation.watchDays})`,
     );
   }
-  return resolveConfig({ config, ...(value === undefined ? {} : { watchDays: Number(value) }) }).remediation.watchDays;
+  return Number(value);
 }
 
-function readPlanEntries(file: string): PlanEntryFacts[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputFileError(file, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot read');
-  }
-  const parsed = parsePlanFile(text);
-  if (!parsed.ok) throw new InputFileError(file, parsed.problem);
-  return parsed.entries;
-}
-
-/** Safety facts for start and finish: the plan file, else the estate planned in-process (with the exceptions register). */
-async function loadSafety(
-  ctx: CommandContext,
-  options: RemediateOptions,
-): Promise<(state: UserState) => SafetyVerdict> {
-  const common = { overrideTagKey: DEFAULT_CONFIG.classification.overrideTagKey, force: Boolean(options.force) };
-  if (options.plan !== undefined) {
-    const byUser = new Map(
-      readPlanEntries(options.plan).map((entry) => [`${entry.accountId}/${entry.userName}`, entry]),
-    );
-    return safetyFor({ ...common, entries: byUser, classSource: 'plan file', missingReason: `not in ${options.plan}` });
-  }
-  let plan;
-  try {
-    plan = await planEstate(ctx, {
-      snapshot: options.snapshot,
-      store: options.store,
-      seed: 'roleshift-remediate',
-      config: options.config,
-    });
-  } catch (error) {
-    if (!(error instanceof UserInputError) || !options.force) throw error;
-    ctx.io.warn(
-      `--force: going on without an estate (${error.message}); break-glass detection uses live tags and names only`,
-    );
-    return safetyFor({
-      ...common,
-      entries: null,
-      classSource: 'tags and name',
-      missingReason: 'no estate to plan from',
-    });
-  }
-  const byUser = new Map(plan.users.map((entry) => [`${entry.accountId}/${entry.userName}`, entry]));
-  return safetyFor({
-    ...common,
-    entries: byUser,
-    classSource: 'classifier',
-    missingReason: 'not in the latest scan: scan again',
-  });
+async function openSession(ctx: CommandContext, options: RemediateOptions): Promise<RemediationSession> {
+  const watchDays = parseWatchDays(options.watchDays);
+  const config = resolveConfig({ config: options.config, ...(watchDays === undefined ? {} : { watchDays }) });
+  return openRemediation(
+    {
+      apply: Boolean(options.apply),
+      force: Boolean(options.force),
+      roleName: options.roleName ?? DEFAULT_REMEDIATE_ROLE,
+      ...(options.plan === undefined ? {} : { planFile: options.plan }),
+      estate: estateRequestOf(options, config),
+    },
+    { now: ctx.now, notes: ctx.io, clock: () => new Date(), newId: () => randomUUID(), afterCall: crashHook() },
+  );
 }
 
 async function confirm(ctx: CommandContext, question: string): Promise<boolean> {
@@ -188,173 +140,121 @@ function renderStatus(ctx: CommandContext, statuses: readonly UserStatus[]): str
   );
 }
 
-function errorText(error: unknown): string {
-  const name = error instanceof Error ? error.name : 'Error';
-  return `${name}: ${error instanceof Error ? error.message : String(error)}`;
-}
-
-/** One proposal per user; a user that cannot be read is reported and never stops the others. */
-async function propose(
+async function showStatus(
   ctx: CommandContext,
-  deps: EngineDeps,
-  action: Exclude<Action, 'status' | 'resume'>,
+  session: RemediationSession,
   targets: readonly UserRef[],
-  options: RemediateOptions,
-  activity: DeniedCallSource,
-): Promise<{ proposals: Proposal[]; failures: string[] }> {
-  const proposals: Proposal[] = [];
-  const failures: string[] = [];
-  const safety = action === 'start' || action === 'finish' ? await loadSafety(ctx, options) : null;
-  const watchDays = parseWatchDays(options.watchDays, options.config);
-  for (const target of targets) {
-    try {
-      if (action === 'start' && safety) proposals.push(await proposeStart(deps, target, { now: ctx.now, safety }));
-      else if (action === 'finish' && safety)
-        proposals.push(await proposeFinish(deps, target, { now: ctx.now, watchDays, activity, safety }));
-      else if (action === 'rollback') proposals.push(await proposeRollback(deps, target));
-      else if (action === 'restore') proposals.push(await proposeRestore(deps, target));
-    } catch (error) {
-      failures.push(`${action} ${formatUserRef(target)}: could not read the user: ${errorText(error)}`);
-    }
+): Promise<number> {
+  const statuses = await session.status(targets);
+  if (ctx.io.json) ctx.io.out(JSON.stringify({ users: statuses, activityData: session.hasActivity }, null, 2));
+  else {
+    ctx.io.out(statuses.length === 0 ? 'no user is in remediation' : renderStatus(ctx, statuses));
+    if (!session.hasActivity)
+      ctx.io.log('no CloudTrail activity in the store: screams come from access-key last-used data only');
   }
-  return { proposals, failures };
+  return statuses.some((status) => status.screams === null) ? EXIT.gaps : EXIT.ok;
 }
 
-/** Named users, else (start and finish) every user of the plan file. */
-function targetsOf(action: Action, args: readonly string[], options: RemediateOptions): UserRef[] {
-  if (options.plan !== undefined && action !== 'start' && action !== 'finish')
-    throw new UserInputError('--plan works with "remediate start" and "remediate finish" only');
-  // The same user named twice (say by name and by ARN) must be one operation, not two.
-  const refs = [...new Map(args.map(parseUserRef).map((ref) => [formatUserRef(ref), ref])).values()];
-  if (refs.length === 0 && options.plan !== undefined) {
-    return readPlanEntries(options.plan).map((entry) => ({ accountId: entry.accountId, userName: entry.userName }));
+async function showPending(ctx: CommandContext, session: RemediationSession): Promise<number> {
+  const pending = await session.pending();
+  if (pending.length === 0) ctx.io.out('nothing to resume');
+  for (const operation of pending) {
+    const left = operation.steps.filter((step) => step.status !== 'done');
+    ctx.io.out(
+      `${operation.kind} ${formatUserRef(operation)}: ${left.length} step(s) left${operation.lastError ? ` (last error: ${operation.lastError})` : ''}`,
+    );
+    for (const step of left) ctx.io.out(`  ${describeCall(operation.accountId, step.call)}`);
   }
-  if (refs.length === 0 && action !== 'status' && action !== 'resume') {
-    throw new UserInputError(
-      `remediate ${action} needs at least one user (ACCOUNT_ID/USER_NAME or ARN)${action === 'start' || action === 'finish' ? ' or --plan FILE' : ''}`,
+  if (pending.length > 0) ctx.io.log(paint(ctx.io, 'dim', 'dry run: add --apply to complete them'));
+  return EXIT.ok;
+}
+
+async function resume(ctx: CommandContext, session: RemediationSession): Promise<number> {
+  const { completed, failed } = await session.resume();
+  for (const failure of failed) {
+    ctx.io.warn(
+      `${failure.operation.kind} ${formatUserRef(failure.operation)} stopped at ${failure.error}; fix the cause and run "roleshift remediate resume --apply" again`,
     );
   }
-  return refs;
+  const summary = (operations: ReadonlyArray<{ opId: string; kind: string; accountId: string; userName: string }>) =>
+    operations.map((operation) => ({ opId: operation.opId, kind: operation.kind, user: formatUserRef(operation) }));
+  if (ctx.io.json)
+    ctx.io.out(
+      JSON.stringify(
+        { resumed: summary(completed), failed: summary(failed.map((failure) => failure.operation)) },
+        null,
+        2,
+      ),
+    );
+  else if (completed.length === 0 && failed.length === 0) ctx.io.out('nothing to resume');
+  else for (const operation of completed) ctx.io.out(`resumed ${operation.kind} ${formatUserRef(operation)}`);
+  return failed.length > 0 ? EXIT.gaps : EXIT.ok;
+}
+
+function callCount(proposals: readonly Proposal[]): number {
+  return proposals.reduce((sum, proposal) => sum + proposal.steps.length, 0);
+}
+
+/** Proposes, prints, and with --apply (after confirmation) makes the calls. */
+async function proposeAndApply(
+  ctx: CommandContext,
+  session: RemediationSession,
+  request: { action: ProposingAction; targets: readonly UserRef[]; named: boolean; options: RemediateOptions },
+): Promise<number> {
+  const { action, options } = request;
+  const { proposals, failures } = await session.propose(action, request.targets);
+  const runnable = proposals.filter(
+    (proposal) => proposal.refusals.length === 0 && proposal.skip === null && proposal.steps.length > 0,
+  );
+  // A user named on the command line and refused is an input problem; users taken from a plan are
+  // expected to include some that are not ready yet.
+  const refusedNamed = request.named && proposals.some((proposal) => proposal.refusals.length > 0);
+  if (!ctx.io.json) for (const proposal of proposals) printProposal(ctx, proposal);
+  for (const failure of failures) ctx.io.warn(failure);
+  const outcome = (): number => (failures.length > 0 ? EXIT.gaps : refusedNamed ? EXIT.usage : EXIT.ok);
+  if (!options.apply) {
+    if (ctx.io.json)
+      ctx.io.out(JSON.stringify({ action, apply: false, users: proposals.map(proposalJson), failures }, null, 2));
+    else
+      ctx.io.log(
+        paint(ctx.io, 'dim', `dry run: nothing changed; add --apply to make these ${callCount(runnable)} call(s)`),
+      );
+    return outcome();
+  }
+  if (runnable.length > 0 && !options.yes) {
+    if (!(await confirm(ctx, `${action}: make ${callCount(runnable)} IAM call(s) on ${runnable.length} user(s)?`))) {
+      ctx.io.log('nothing changed');
+      return EXIT.ok;
+    }
+  }
+  const applied = await session.apply(runnable);
+  failures.push(...applied.failures);
+  if (!ctx.io.json)
+    for (const done of applied.done)
+      ctx.io.log(`${paint(ctx.io, 'green', 'done')} ${done.kind} ${done.user} (journal ${done.opId})`);
+  if (ctx.io.json)
+    ctx.io.out(
+      JSON.stringify(
+        { action, apply: true, done: applied.done, users: proposals.map(proposalJson), failures },
+        null,
+        2,
+      ),
+    );
+  if (action === 'restore' && applied.done.length > 0 && !ctx.io.json)
+    ctx.io.out('restored users have no credentials: issue new ones (or better, move them to roles)');
+  return outcome();
 }
 
 export async function runRemediate(ctx: CommandContext, options: RemediateOptions, args: string[]): Promise<number> {
-  const action = args[0] as Action;
-  const targets = targetsOf(action, args.slice(1), options);
-  const apply = Boolean(options.apply);
-  const path = storePathOf(options.store);
-  // A dry run must leave no trace: without a store yet, plan against an empty in-memory journal.
-  const store = await openStore(!apply && !existsSync(path) ? ':memory:' : path);
+  const action = args[0] as RemediateAction;
+  const targets = remediationTargets(action, args.slice(1), options.plan);
+  const session = await openSession(ctx, options);
   try {
-    await ensureJournalTables(store.connection);
-    const deps: EngineDeps = {
-      connection: store.connection,
-      access: createAccountAccess({ roleName: options.roleName ?? DEFAULT_REMEDIATE_ROLE }),
-      clock: () => new Date(),
-      newId: () => randomUUID(),
-      afterCall: crashHook(),
-    };
-    const activitySource = await deniedCallsFromStore(store.connection);
-    const activity = activitySource ?? NO_ACTIVITY;
-
-    if (action === 'status') {
-      const statuses = await statusAll(deps, { now: ctx.now, activity, only: targets });
-      if (ctx.io.json) ctx.io.out(JSON.stringify({ users: statuses, activityData: activitySource !== null }, null, 2));
-      else {
-        ctx.io.out(statuses.length === 0 ? 'no user is in remediation' : renderStatus(ctx, statuses));
-        if (!activitySource)
-          ctx.io.log('no CloudTrail activity in the store: screams come from access-key last-used data only');
-      }
-      return statuses.some((status) => status.screams === null) ? EXIT.gaps : EXIT.ok;
-    }
-
-    if (action === 'resume') {
-      if (!apply) {
-        const pending = await pendingOperations(store.connection);
-        if (pending.length === 0) ctx.io.out('nothing to resume');
-        for (const operation of pending) {
-          const left = operation.steps.filter((step) => step.status !== 'done');
-          ctx.io.out(
-            `${operation.kind} ${formatUserRef(operation)}: ${left.length} step(s) left${operation.lastError ? ` (last error: ${operation.lastError})` : ''}`,
-          );
-          for (const step of left) ctx.io.out(`  ${describeCall(operation.accountId, step.call)}`);
-        }
-        if (pending.length > 0) ctx.io.log(paint(ctx.io, 'dim', 'dry run: add --apply to complete them'));
-        return EXIT.ok;
-      }
-      const { completed, failed } = await resumeAll(deps);
-      for (const failure of failed) {
-        ctx.io.warn(
-          `${failure.operation.kind} ${formatUserRef(failure.operation)} stopped at ${failure.error}; fix the cause and run "roleshift remediate resume --apply" again`,
-        );
-      }
-      const summary = (operations: readonly JournalOperation[]) =>
-        operations.map((operation) => ({ opId: operation.opId, kind: operation.kind, user: formatUserRef(operation) }));
-      if (ctx.io.json)
-        ctx.io.out(
-          JSON.stringify(
-            { resumed: summary(completed), failed: summary(failed.map((failure) => failure.operation)) },
-            null,
-            2,
-          ),
-        );
-      else if (completed.length === 0 && failed.length === 0) ctx.io.out('nothing to resume');
-      else for (const operation of completed) ctx.io.out(`resumed ${operation.kind} ${formatUserRef(operation)}`);
-      return failed.length > 0 ? EXIT.gaps : EXIT.ok;
-    }
-
-    const { proposals, failures } = await propose(ctx, deps, action, targets, options, activity);
-    const runnable = proposals.filter(
-      (proposal) => proposal.refusals.length === 0 && proposal.skip === null && proposal.steps.length > 0,
-    );
-    // A user named on the command line and refused is an input problem; users taken from a plan are
-    // expected to include some that are not ready yet.
-    const refusedNamed = args.length > 1 && proposals.some((proposal) => proposal.refusals.length > 0);
-    if (!ctx.io.json) for (const proposal of proposals) printProposal(ctx, proposal);
-    for (const failure of failures) ctx.io.warn(failure);
-    const outcome = (): number => (failures.length > 0 ? EXIT.gaps : refusedNamed ? EXIT.usage : EXIT.ok);
-    if (!apply) {
-      if (ctx.io.json)
-        ctx.io.out(JSON.stringify({ action, apply: false, users: proposals.map(proposalJson), failures }, null, 2));
-      else
-        ctx.io.log(
-          paint(
-            ctx.io,
-            'dim',
-            `dry run: nothing changed; add --apply to make these ${runnable.reduce((sum, p) => sum + p.steps.length, 0)} call(s)`,
-          ),
-        );
-      return outcome();
-    }
-    if (runnable.length > 0 && !options.yes) {
-      const calls = runnable.reduce((sum, proposal) => sum + proposal.steps.length, 0);
-      if (!(await confirm(ctx, `${action}: make ${calls} IAM call(s) on ${runnable.length} user(s)?`))) {
-        ctx.io.log('nothing changed');
-        return EXIT.ok;
-      }
-    }
-    const done: Array<Record<string, unknown>> = [];
-    for (const proposal of runnable) {
-      const user = formatUserRef(proposal.target);
-      try {
-        const operation = await applyProposal(deps, proposal);
-        done.push({ user, kind: proposal.kind, opId: operation.opId, calls: operation.steps.length });
-        if (!ctx.io.json)
-          ctx.io.log(`${paint(ctx.io, 'green', 'done')} ${proposal.kind} ${user} (journal ${operation.opId})`);
-      } catch (error) {
-        if (!(error instanceof RemediationStepError)) throw error;
-        failures.push(`${proposal.kind} ${user} stopped at ${error.message}`);
-        ctx.io.warn(
-          `${proposal.kind} ${user} stopped at ${error.message}; the journal keeps it pending: fix the cause, then run "roleshift remediate resume --apply"`,
-        );
-      }
-    }
-    if (ctx.io.json)
-      ctx.io.out(JSON.stringify({ action, apply: true, done, users: proposals.map(proposalJson), failures }, null, 2));
-    if (action === 'restore' && done.length > 0 && !ctx.io.json)
-      ctx.io.out('restored users have no credentials: issue new ones (or better, move them to roles)');
-    return outcome();
+    if (action === 'status') return await showStatus(ctx, session, targets);
+    if (action === 'resume') return options.apply ? await resume(ctx, session) : await showPending(ctx, session);
+    return await proposeAndApply(ctx, session, { action, targets, named: args.length > 1, options });
   } finally {
-    store.close();
+    session.close();
   }
 }
 
@@ -363,7 +263,7 @@ export function register(program: Command): void {
     .description(
       'The reversible scream test: switch credentials off, watch, then delete or roll back; every step journaled.',
     )
-    .addArgument(new Argument('<action>', 'what to do').choices(ACTIONS))
+    .addArgument(new Argument('<action>', 'what to do').choices(REMEDIATE_ACTIONS))
     .argument('[users...]', 'users as ACCOUNT_ID/USER_NAME or ARN')
     .option('--apply', 'make the calls (default: dry run, print them)')
     .option('--yes', 'do not ask for confirmation')

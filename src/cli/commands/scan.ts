@@ -1,16 +1,16 @@
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command } from 'commander';
+import { cloudTrailOptionsOf, wantsCloudTrail } from '../../app/cloudtrail.js';
+import { reportProblems, scanEstate, scanJson, type ScanSource } from '../../app/scan.js';
 import { EXIT, UserInputError } from '../../errors.js';
-import type { Snapshot } from '../../model/snapshot.js';
-import { renderSummary, summarizeSnapshot, type SnapshotSummary } from '../../report/summary.js';
-import { DEFAULT_STORE_PATH, openStore } from '../../store/store.js';
+import { renderSummary, summarizeSnapshot } from '../../report/summary.js';
+import { paint } from '../../report/terminal.js';
+import { addCloudTrailOptions, type CloudTrailFlags } from '../cloudtrail-flags.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
-import { storePathOf } from '../estate.js';
-import { paint } from '../io.js';
+import { resolveConfig } from '../config-file.js';
+import { DEFAULT_STORE_PATH, storePathOf } from '../estate.js';
+import { addOrgOptions, orgScanRequestOf, type OrgFlags } from '../org-flags.js';
+import { createProgress } from '../progress.js';
 import { writeFileAtomic } from '../write-atomic.js';
-import { addOrgOptions, collectOrgSnapshot, type OrgFlags } from './scan-org.js';
-import { addCloudTrailOptions, kpisForStoredScan, prepareCloudTrail, type CloudTrailFlags } from './activity.js';
 
 export interface ScanOptions extends CloudTrailFlags, OrgFlags {
   profile?: string;
@@ -22,87 +22,53 @@ export interface ScanOptions extends CloudTrailFlags, OrgFlags {
   store?: string;
 }
 
-export interface ScanResult {
-  snapshot: Snapshot;
-  scanId: string;
-  storePath: string;
-  outputPath: string | null;
-}
-
-/**
- * Chooses the source. Live collectors load the AWS SDK, so they are imported only when used:
- * a `--from` scan (and the demo) starts faster and needs no AWS configuration at all.
- */
-export async function collectSnapshot(ctx: CommandContext, options: ScanOptions): Promise<Snapshot> {
-  const now = () => ctx.now;
+function sourceOf(options: ScanOptions): ScanSource {
   if (options.from !== undefined) {
     if (options.profile !== undefined || options.region !== undefined) {
       throw new UserInputError('--from reads files; --profile and --region are for a live scan: use one or the other');
     }
-    const { collectFromFiles } = await import('../../collect/files.js');
-    ctx.io.log(`reading AWS CLI output files from ${options.from}`);
-    return collectFromFiles(options.from, { now });
+    return { kind: 'files', dir: options.from };
   }
-  if (options.org) return collectOrgSnapshot(ctx, options);
-  const { collectLive } = await import('../../collect/live.js');
-  ctx.io.log(`scanning AWS${options.profile === undefined ? '' : ` with profile ${options.profile}`}`);
-  return collectLive({
-    profile: options.profile,
-    region: options.region,
-    now,
-    log: (line: string) => ctx.io.log(line),
-  });
-}
-
-/** Checked before collecting: a live scan can take minutes and must not fail only at the end. */
-function assertFileTarget(path: string): void {
-  if (existsSync(path) && statSync(path).isDirectory()) {
-    throw new UserInputError(`-o ${path} is a folder: give a file name, for example ${join(path, 'snapshot.json')}`);
-  }
-}
-
-/**
- * Collects, then writes. Collection throws on bad input before anything is written, so an input
- * error leaves no snapshot file and no store row. The file is written before the store so a
- * store problem still leaves the user the snapshot of a long live scan.
- */
-export async function scanAndSave(ctx: CommandContext, options: ScanOptions): Promise<ScanResult> {
-  if (options.output !== undefined) assertFileTarget(options.output);
-  const addUsage = prepareCloudTrail(ctx, options);
-  const snapshot = await addUsage(await collectSnapshot(ctx, options));
-  const outputPath = options.output ?? null;
-  if (outputPath !== null) writeFileAtomic(outputPath, `${JSON.stringify(snapshot, null, 2)}\n`);
-  const store = await openStore(storePathOf(options.store));
-  try {
-    const scanId = await store.saveScan(snapshot, { kpis: await kpisForStoredScan(snapshot, ctx.now, store) });
-    return { snapshot, scanId, storePath: store.path, outputPath };
-  } finally {
-    store.close();
-  }
-}
-
-/** Warnings and gaps always go to stderr, in JSON mode too: a gap must never pass unseen. */
-export function reportProblems(ctx: CommandContext, snapshot: Snapshot): void {
-  for (const warning of snapshot.collection.warnings) ctx.io.warn(warning);
-  for (const gap of snapshot.gaps) {
-    const where = [gap.accountId, gap.region].filter((part) => part !== null).join(' ');
-    ctx.io.warn(`gap: ${gap.api}${where === '' ? '' : ` in ${where}`} failed: ${gap.errorCode}: ${gap.message}`);
-  }
-  if (snapshot.gaps.length > 0) {
-    ctx.io.warn(`${snapshot.gaps.length} call(s) failed: the results above are incomplete, not clean (exit code 3)`);
-  }
-}
-
-export function scanJson(result: ScanResult, summary: SnapshotSummary): Record<string, unknown> {
-  return { scanId: result.scanId, store: result.storePath, snapshotFile: result.outputPath, summary };
+  if (options.org) return { kind: 'org', org: orgScanRequestOf(options) };
+  return {
+    kind: 'live',
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
+    ...(options.region === undefined ? {} : { region: options.region }),
+  };
 }
 
 export async function runScan(ctx: CommandContext, options: ScanOptions): Promise<number> {
-  const result = await scanAndSave(ctx, options);
-  const summary = summarizeSnapshot(result.snapshot, ctx.now);
+  // Flags are checked before a possibly long collection.
+  const cloudTrail = wantsCloudTrail(options) ? cloudTrailOptionsOf(options, ctx.io) : null;
+  const source = sourceOf(options);
+  const config = resolveConfig({});
+  const result = await scanEstate(
+    {
+      source,
+      cloudTrail,
+      output: options.output ?? null,
+      storePath: storePathOf(options.store),
+      config,
+    },
+    {
+      now: ctx.now,
+      notes: ctx.io,
+      write: writeFileAtomic,
+      ...(source.kind === 'org'
+        ? {
+            progress: createProgress(ctx.io, {
+              label: 'accounts',
+              quiet: Boolean(options.quiet),
+              clock: () => performance.now(),
+            }),
+          }
+        : {}),
+    },
+  );
+  const summary = summarizeSnapshot(result.snapshot, ctx.now, config.thresholds);
   if (ctx.io.json) ctx.io.out(JSON.stringify(scanJson(result, summary), null, 2));
   else ctx.io.out(renderSummary(summary, ctx.io));
-  reportProblems(ctx, result.snapshot);
+  reportProblems(result.snapshot, ctx.io);
   ctx.io.log(paint(ctx.io, 'dim', `saved scan ${result.scanId} in ${result.storePath}`));
   if (result.outputPath !== null) ctx.io.log(paint(ctx.io, 'dim', `snapshot written to ${result.outputPath}`));
   return result.snapshot.gaps.length > 0 ? EXIT.gaps : EXIT.ok;

@@ -1,12 +1,12 @@
 import { Command } from 'commander';
+import { startDashboard } from '../../app/report.js';
 import { EXIT, UserInputError } from '../../errors.js';
-import { serveReport } from '../../report/serve.js';
-import { DEFAULT_STORE_PATH } from '../../store/store.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
-import { withConfigOption } from '../config-file.js';
-import { buildReportHtml } from './report.js';
+import { resolveConfig, withConfigOption } from '../config-file.js';
+import { DEFAULT_STORE_PATH, estateRequestOf, withSeedOption } from '../estate.js';
 
 export interface ServeCommandOptions {
+  seed?: string;
   port?: number;
   store?: string;
   exceptions?: string;
@@ -20,30 +20,32 @@ function portOf(value: string): number {
   return n;
 }
 
+/** Resolves when the user stops the server (Ctrl-C or SIGTERM). */
+function untilStopped(close: () => Promise<void>): Promise<void> {
+  return new Promise<void>((resolvePromise) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void close().then(resolvePromise);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
 export async function runServe(ctx: CommandContext, options: ServeCommandOptions): Promise<number> {
-  const source = { store: options.store, exceptions: options.exceptions, config: options.config };
-  // Fail before listening when there is nothing to show (no scan, a broken register): exit 2, one line.
-  await buildReportHtml(ctx, source);
-  const server = await serveReport({
+  const config = resolveConfig({ config: options.config });
+  const server = await startDashboard(estateRequestOf(options, config), {
     port: options.port ?? 0,
-    // A fresh context per request: ages are measured from the moment the page is asked for.
-    render: async () => (await buildReportHtml({ ...ctx, now: new Date() }, source)).html,
-    onError: (error) => ctx.io.warn(`report failed: ${error instanceof Error ? error.message : String(error)}`),
+    notes: ctx.io,
+    clock: () => new Date(),
   });
   if (ctx.io.json) ctx.io.out(JSON.stringify({ url: server.url, port: server.port }));
   else
     ctx.io.out(
       `roleshift dashboard: ${server.url}\n(127.0.0.1 only, read-only, shows the newest scan on every reload; Ctrl-C stops it)`,
     );
-  await new Promise<void>((resolvePromise) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void server.close().then(resolvePromise);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilStopped(() => server.close());
   ctx.io.log('stopped');
   return EXIT.ok;
 }
@@ -65,7 +67,7 @@ Examples:
   roleshift serve --json           # {"url": ...} on stdout for scripts`,
     );
   program.addCommand(
-    withGlobalOptions(withConfigOption(command)).action(
+    withGlobalOptions(withConfigOption(withSeedOption(command))).action(
       actionOf<ServeCommandOptions>((ctx, options) => runServe(ctx, options)),
     ),
   );
