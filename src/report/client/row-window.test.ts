@@ -25,6 +25,15 @@ describe('rowWindow', () => {
     });
   });
 
+  it('Given a view shorter than the minimum of rows, When windowed, Then the minimum is drawn from the first row in view', () => {
+    expect(rowWindow({ count: 100, heightAt: fixed(50), top: 1000, height: 100, margin: 0, minRows: 10 })).toEqual({
+      start: 20,
+      end: 30,
+      before: 1000,
+      after: 3500,
+    });
+  });
+
   it('Given rows of different heights, When windowed at the end, Then before plus the drawn rows plus after is the whole height', () => {
     const heightAt = (position: number) => 20 + (position % 7) * 10;
     const total = Array.from({ length: 1000 }, (_, p) => heightAt(p)).reduce((a, b) => a + b, 0);
