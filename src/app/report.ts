@@ -50,6 +50,7 @@ export async function buildReport(request: EstateRequest, context: RunContext): 
     history: loaded.history,
     toolVersion: TOOL_VERSION,
     extras,
+    thresholds: estate.config.thresholds,
   });
   return { html, snapshot: estate.snapshot, scanId: loaded.scanId };
 }

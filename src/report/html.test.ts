@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { NEVER, whenAt } from '../model/when.js';
 import { buildAccount, buildGap, buildKey, buildSnapshot, buildUser } from '../../test/fixtures/build-snapshot.js';
 import { buildReportData, embedJson, escapeHtml, renderReport } from './html.js';
+import { type PagePack, unpackReport } from './page-pack.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const PAYLOAD = '</script><img src=x onerror=alert(1)><!--';
@@ -32,10 +33,11 @@ function hostileSnapshot() {
   );
 }
 
+/** The data block as the page's script reads it: JSON, then unpacked. */
 function embeddedData(html: string): unknown {
   const match = /<script type="application\/json" id="roleshift-data">([\s\S]*?)<\/script>/.exec(html);
   if (!match?.[1]) throw new Error('no data block');
-  return JSON.parse(match[1]);
+  return unpackReport(JSON.parse(match[1]) as PagePack);
 }
 
 describe('embedJson', () => {

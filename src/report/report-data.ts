@@ -1,110 +1,23 @@
 import { isExpired, reviewOverdueDays, type ExceptionEntry } from '../assess/exceptions.js';
-import type { Classification, Evidence, UserClass } from '../model/classification.js';
-import { severityRank, type Finding, type Severity } from '../model/finding.js';
+import type { Classification } from '../model/classification.js';
+import { severityRank, type Finding } from '../model/finding.js';
 import type { Role, Snapshot } from '../model/snapshot.js';
-import type { Artifact, MigrationPlan, MigrationRisk, Strategy, UserPlan } from '../plan/types.js';
+import type { Artifact, MigrationPlan, UserPlan } from '../plan/types.js';
+import {
+  userKey,
+  type RemediationStage,
+  type ReportArtifact,
+  type ReportException,
+  type ReportExtras,
+  type ReportFinding,
+  type ReportOperation,
+  type ReportRoleFindings,
+  type ReportUserExtras,
+} from './page-model.js';
 
-/** A finding as the page shows it; references keep CIS and Security Hub ids apart. */
-export interface ReportFinding {
-  checkId: string;
-  title: string;
-  severity: Severity;
-  status: Finding['status'];
-  message: string;
-  remediation: string;
-  cis: string[];
-  securityHub: string[];
-}
-
-export interface ReportArtifact {
-  kind: Artifact['kind'];
-  title: string;
-  /**
-   * What a copy button copies: the snippet of a configuration change, else null and the page
-   * pretty-prints `value` when the detail opens (indenting 10,000 users' policies up front
-   * would double the file).
-   */
-  text: string | null;
-  value: Artifact | null;
-}
-
-/** Where a user stands in `roleshift remediate`, from the journal's newest operation. */
-export type RemediationStage =
-  | 'not started'
-  | 'in progress'
-  | 'switched off'
-  | 'rolled back'
-  | 'deleted'
-  | 'restored'
-  | 'failed';
-
-export interface ReportUserExtras {
-  class: UserClass;
-  confidence: number;
-  evidence: Evidence[];
-  findings: ReportFinding[];
-  /** The highest severity among the user's findings; null when none. */
-  worstSeverity: Severity | null;
-  plan: {
-    strategy: Strategy;
-    target: string;
-    risk: MigrationRisk;
-    steps: string[];
-    blockers: string[];
-    artifacts: ReportArtifact[];
-  } | null;
-  exception: { reason: string; owner: string; expires: string; expired: boolean } | null;
-  remediation: { stage: RemediationStage; at: string | null; lastError: string | null };
-}
-
-export interface ReportRoleFindings {
-  accountId: string;
-  roleName: string;
-  roleArn: string | null;
-  /** The role's own description, as AWS holds it (untrusted text). */
-  description: string | null;
-  findings: ReportFinding[];
-}
-
-export interface ReportException {
-  accountId: string;
-  userName: string;
-  reason: string;
-  owner: string;
-  expires: string;
-  expired: boolean;
-  /** Days the review is overdue; null when not due. Infinity (never reviewed) is shown as -1. */
-  reviewOverdueDays: number | null;
-  /** Whether the user still exists in the estate. */
-  userFound: boolean;
-}
-
-/** One operation in the remediation journal, reduced to what the page needs. */
-export interface ReportOperation {
-  kind: 'start' | 'rollback' | 'finish' | 'restore';
-  accountId: string;
-  userName: string;
-  status: 'pending' | 'done';
-  createdAt: string;
-  finishedAt: string | null;
-  lastError: string | null;
-}
-
-/**
- * The assessed layer on top of the raw inventory: classification, findings, plan, exceptions and
- * remediation per user, keyed `ACCOUNT/USER`. Optional in the page: a report of a bare snapshot
- * still renders.
- */
-export interface ReportExtras {
-  users: Record<string, ReportUserExtras>;
-  roles: ReportRoleFindings[];
-  exceptions: ReportException[];
-  /** Findings not about one user or role (root, account, exceptions register, snapshot). */
-  otherFindings: Array<ReportFinding & { accountId: string | null; resourceName: string }>;
-  operations: ReportOperation[];
-  hasExceptionsRegister: boolean;
-  hasJournal: boolean;
-}
+// The data shape lives with the page's other types, where the browser script can read it too.
+export type * from './page-model.js';
+export { userKey };
 
 /** What the report shows beside the inventory: the estate's assessment, its register and journal. */
 export interface ReportAssessment {
@@ -118,10 +31,6 @@ export interface ReportAssessment {
   exceptions: readonly ExceptionEntry[] | null;
   /** Null when the store holds no remediation journal. */
   operations: readonly ReportOperation[] | null;
-}
-
-export function userKey(accountId: string, userName: string): string {
-  return `${accountId}/${userName}`;
 }
 
 function toReportFinding(finding: Finding): ReportFinding {
@@ -235,7 +144,9 @@ function indexFindings(snapshot: Snapshot, findings: readonly Finding[]): Indexe
   for (const finding of findings) {
     const key = finding.resourceArn === null ? undefined : keyOfArn.get(finding.resourceArn);
     if (finding.resourceType === 'user' && key !== undefined) {
-      byUser.set(key, [...(byUser.get(key) ?? []), toReportFinding(finding)]);
+      const list = byUser.get(key);
+      if (list === undefined) byUser.set(key, [toReportFinding(finding)]);
+      else list.push(toReportFinding(finding));
     } else if (finding.resourceType === 'role') {
       roleEntry(roles, finding, roleByArn).findings.push(toReportFinding(finding));
     } else {

@@ -32,6 +32,8 @@ export interface SnapshotSummary {
   longLived: LongLivedSplit;
   activeKeys: number;
   oldestActiveKey: KeyRef | null;
+  /** CIS 1.14: active keys older than this many days are overdue for rotation. */
+  keyRotationDays: number;
   unusedKeys: {
     thresholdDays: number;
     /** Sorted longest-unused first. */
@@ -54,7 +56,7 @@ function compareKeyRefs(a: KeyRef, b: KeyRef): number {
 export function summarizeSnapshot(
   snapshot: Snapshot,
   now: Date,
-  options: { unusedCredentialDays?: number } = {},
+  options: { unusedCredentialDays?: number; keyRotationDays?: number } = {},
 ): SnapshotSummary {
   const thresholdDays = options.unusedCredentialDays ?? DEFAULT_CONFIG.thresholds.unusedCredentialDays;
   const headline = countHeadline(snapshot);
@@ -86,6 +88,7 @@ export function summarizeSnapshot(
     longLived: splitLongLived(snapshot.accounts.flatMap((account) => account.users)),
     activeKeys: headline.activeKeys,
     oldestActiveKey: ages[0] ?? null,
+    keyRotationDays: options.keyRotationDays ?? DEFAULT_CONFIG.thresholds.keyRotationDays,
     unusedKeys: { thresholdDays, keys: unused, unknown },
     rootKeys: { count: headline.rootKeys, accountIds: rootAccounts },
     gaps: snapshot.gaps,

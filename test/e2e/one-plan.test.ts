@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MigrationPlan } from '../../src/plan/types.js';
 import type { ReportExtras } from '../../src/report/report-data.js';
 import { runCli } from './run-cli.js';
+import { type PagePack, unpackReport } from '../../src/report/page-pack.js';
 
 /**
  * `plan`, `generate`, `report` (and so `serve`, which renders the same page) assess the estate
@@ -47,7 +48,9 @@ function reportExtras(): ReportExtras {
   const html = readFileSync(join(work, 'report.html'), 'utf8');
   const json = /<script type="application\/json" id="roleshift-data">([\s\S]*?)<\/script>/.exec(html)?.[1];
   if (json === undefined) throw new Error('the report carries no data block');
-  return (JSON.parse(json) as { extras: ReportExtras }).extras;
+  const extras = unpackReport(JSON.parse(json) as PagePack).extras;
+  if (extras === null) throw new Error('the report carries no assessment');
+  return extras;
 }
 
 /** Per user: the target and every artifact (roles with their trust and permissions policies). */

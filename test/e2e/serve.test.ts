@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PagePack, unpackReport } from '../../src/report/page-pack.js';
 import { BUILT_CLI, cleanEnv, ONE_ACCOUNT_FIXTURE, runCli } from './run-cli.js';
 
 interface Reply {
@@ -22,6 +23,9 @@ function get(url: string, options: { method?: string; host?: string } = {}): Pro
         path: `${target.pathname}${target.search}`,
         method: options.method ?? 'GET',
         headers: options.host ? { host: options.host } : {},
+        // A fresh connection each time: a kept-alive socket the server closes after its 5 s idle
+        // timeout (a scan under load takes longer) would fail the next request with "socket hang up".
+        agent: false,
       },
       (res) => {
         let body = '';
@@ -35,11 +39,11 @@ function get(url: string, options: { method?: string; host?: string } = {}): Pro
   });
 }
 
-/** The users embedded in the page's data block. */
+/** The users embedded in the page's data block, unpacked as the page's script does. */
 function userNames(html: string): string[] {
   const json = /<script type="application\/json" id="roleshift-data">([^<]*)<\/script>/.exec(html)?.[1];
   if (json === undefined) throw new Error('no data block in the page');
-  return (JSON.parse(json) as { users: Array<{ name: string }> }).users.map((user) => user.name);
+  return unpackReport(JSON.parse(json) as PagePack).users.map((user) => user.name);
 }
 
 describe('roleshift serve (built CLI)', () => {

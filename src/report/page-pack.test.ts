@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import type { ExceptionEntry } from '../assess/exceptions.js';
+import { DEFAULT_CONFIG } from '../config.js';
+import type { User } from '../model/snapshot.js';
+import { NEVER, UNKNOWN, whenAt } from '../model/when.js';
+import { buildAccount, buildKey, buildSnapshot, buildUser } from '../../test/fixtures/build-snapshot.js';
+import { buildReportData } from './html.js';
+import { packReport, type PagePack, unpackReport } from './page-pack.js';
+import type { ReportData } from './page-model.js';
+import { assessEstate } from '../app/assess.js';
+import { reportExtras } from './report-data.js';
+
+const NOW = new Date('2026-11-23T12:00:00Z');
+const PASSWORD = { enabled: true, lastUsed: whenAt('2026-11-20T00:00:00Z'), lastChanged: NEVER, nextRotation: NEVER };
+
+/** People in two accounts (so their Identity Center artifacts repeat), machines with keys of every state, hostile text. */
+function users(accountId: string): User[] {
+  return [
+    buildUser('alice', { password: PASSWORD, tags: { email: 'alice@example.com' }, groups: ['developers'] }, accountId),
+    buildUser(
+      'bob',
+      { password: { ...PASSWORD, lastUsed: UNKNOWN }, groups: ['developers'], mfaActive: true },
+      accountId,
+    ),
+    buildUser(
+      'ci-deploy',
+      {
+        path: '/ci/',
+        // JSON.parse makes `__proto__` an own key, as a tag read from AWS would be; a literal would not.
+        tags: JSON.parse('{"purpose":"deploy from GitHub Actions","__proto__":"a tag named like the prototype"}'),
+        accessKeys: [
+          buildKey({ lastRotated: whenAt('2024-01-01T00:00:00Z'), lastUsed: NEVER }),
+          buildKey({
+            slot: 2,
+            id: 'AKIAEXAMPLEKEY000002',
+            status: 'Inactive',
+            lastUsed: UNKNOWN,
+            lastUsedService: null,
+          }),
+        ],
+      },
+      accountId,
+    ),
+    buildUser(
+      '</script><img src=x onerror=alert(1)>',
+      { path: '/\u2028/', tags: { owner: '"><svg onload=alert(2)>' }, accessKeys: [buildKey()] },
+      accountId,
+    ),
+    buildUser('idle', {}, accountId),
+  ];
+}
+
+const EXCEPTION: ExceptionEntry = {
+  account: '222222222222',
+  user: 'ci-deploy',
+  reason: 'vendor appliance',
+  owner: 'ops',
+  expires: '2027-01-31',
+  reviewEveryDays: 30,
+  lastReviewed: null,
+  controls: {},
+  source: { file: 'x.yaml', line: 3 },
+};
+
+async function reportData(): Promise<ReportData> {
+  const snapshot = buildSnapshot([
+    buildAccount('111111111111', { alias: 'prod', users: users('111111111111') }),
+    buildAccount('222222222222', { users: users('222222222222') }),
+  ]);
+  const assessment = await assessEstate({
+    snapshot,
+    config: DEFAULT_CONFIG,
+    exceptions: [EXCEPTION],
+    journal: null,
+    earlierCreationTimes: new Map(),
+    externalIdSeed: 'seed-for-tests',
+    now: NOW,
+  });
+  const extras = reportExtras({
+    snapshot,
+    now: NOW,
+    ...assessment,
+    exceptions: [EXCEPTION],
+    operations: [
+      {
+        kind: 'start',
+        accountId: '111111111111',
+        userName: 'ci-deploy',
+        status: 'pending',
+        createdAt: '2026-11-01T00:00:00Z',
+        finishedAt: null,
+        lastError: 'AccessDenied',
+      },
+    ],
+  });
+  return buildReportData({ snapshot, now: NOW, extras, toolVersion: '9.9.9' });
+}
+
+/** What the page gets: the pack after a trip through JSON text. */
+function throughJson(pack: PagePack): PagePack {
+  return JSON.parse(JSON.stringify(pack)) as PagePack;
+}
+
+function distinct(values: readonly unknown[]): number {
+  return new Set(values.map((value) => JSON.stringify(value))).size;
+}
+
+describe('packReport and unpackReport', () => {
+  it('Given an assessed estate with hostile names and a tag named __proto__, When packed, sent as JSON and unpacked, Then the page gets exactly the report data', async () => {
+    const data = await reportData();
+    const unpacked = unpackReport(throughJson(packReport(data)));
+    expect(unpacked).toEqual(JSON.parse(JSON.stringify(data)));
+    const tags = unpacked.users.find((user) => user.name === 'ci-deploy')?.tags ?? {};
+    expect(Object.getPrototypeOf(tags)).toBe(Object.prototype);
+    expect(Object.keys(tags)).toEqual(['purpose', '__proto__']);
+  });
+
+  it('Given users that share findings, evidence and artifacts, When packed, Then each distinct one is stored once and the pack is smaller than plain JSON', async () => {
+    const data = await reportData();
+    const pack = packReport(data);
+    const extras = Object.values(data.extras?.users ?? {});
+    const findings = extras.flatMap((x) => x.findings.map(({ message: _message, ...template }) => template));
+    const evidence = extras.flatMap((x) => x.evidence);
+    const artifacts = extras.flatMap((x) => x.plan?.artifacts ?? []);
+    expect(pack.findings).toHaveLength(distinct(findings));
+    expect(pack.findings.length).toBeLessThan(findings.length);
+    expect(pack.evidence).toHaveLength(distinct(evidence));
+    expect(pack.artifacts).toHaveLength(distinct(artifacts));
+    expect(pack.artifacts.length).toBeLessThan(artifacts.length);
+    expect(pack.accounts).toEqual([
+      ['111111111111', 'prod'],
+      ['222222222222', null],
+    ]);
+    expect(JSON.stringify(pack).length).toBeLessThan(JSON.stringify(data).length / 2);
+  });
+
+  it('Given extras for a user the report does not list, When packed, Then it fails rather than dropping them', async () => {
+    const data = await reportData();
+    const extras = data.extras;
+    if (extras === null) throw new Error('the fixture has extras');
+    const stray = { ...data, users: data.users.filter((user) => user.name !== 'idle') };
+    expect(() => packReport(stray)).toThrow(/extras name users the snapshot does not have/);
+    expect(Object.keys(extras.users).length).toBe(data.users.length);
+  });
+
+  it('Given a report without extras, When packed and unpacked, Then it stays without extras', async () => {
+    const data = { ...(await reportData()), extras: null };
+    expect(unpackReport(throughJson(packReport(data)))).toEqual(JSON.parse(JSON.stringify(data)));
+  });
+
+  it.each([
+    ['a text', (pack: PagePack) => pack.texts.splice(0)],
+    ['a finding', (pack: PagePack) => pack.findings.splice(0)],
+    ['an account', (pack: PagePack) => pack.accounts.splice(0)],
+  ])(
+    'Given a pack missing %s that users refer to, When unpacked, Then it fails naming what is missing',
+    async (name, cut) => {
+      const pack = throughJson(packReport(await reportData()));
+      cut(pack);
+      expect(() => unpackReport(pack)).toThrow(new RegExp(`report data: ${name.split(' ')[1]} \\d+ is missing`));
+    },
+  );
+
+  it('Given a block of another format, When unpacked, Then it fails', async () => {
+    const pack = { ...packReport(await reportData()), format: 'something-else' } as unknown as PagePack;
+    expect(() => unpackReport(pack)).toThrow(/unknown format something-else/);
+  });
+});
