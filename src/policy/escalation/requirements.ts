@@ -7,7 +7,6 @@
  */
 import type { IamCatalog } from '../action-catalog.js';
 import { wildcardMatch } from '../document.js';
-import { statementsSignature, type SourcedStatement } from '../evaluator/compile.js';
 import { arnMatcher, parseArn, parseResource, type ArnMatcher, type ParsedResource } from '../evaluator/arn.js';
 import type { Undecided, Verdict } from '../evaluator/decide.js';
 import type { Evaluator, RequestKeys } from '../evaluator/evaluator.js';
@@ -116,23 +115,11 @@ function intersect(scopes: readonly TargetScope[]): TargetScope {
   return { exact, matches: (resource) => scopes.every((s) => s.matches(resource)) };
 }
 
-const listSignatures = new WeakMap<readonly SourcedStatement[], string>();
-
-function listSignature(list: readonly SourcedStatement[]): string {
-  let signature = listSignatures.get(list);
-  if (signature === undefined) {
-    signature = statementsSignature(list);
-    listSignatures.set(list, signature);
-  }
-  return signature;
-}
-
 export class RequirementChecker {
   private readonly onSomeCache = new Map<string, Verdict>();
   private readonly anyCache = new Map<string, RequirementCheck>();
   private readonly anyByActor = new Map<Principal, Map<EscalationMethod, RequirementCheck>>();
   private readonly scopes = new Map<Principal, Map<EscalationMethod, TargetScope>>();
-  private readonly views = new Map<Principal, Map<string, string>>();
 
   constructor(
     private readonly evaluator: Evaluator,
@@ -291,32 +278,8 @@ export class RequirementChecker {
     return verdict;
   }
 
-  /**
-   * Equal for two principals of one account whose statements for the service (identity, boundary,
-   * SCPs) and whatever those statements read from the context are the same: then every question
-   * about the service has the same answer for both, and is answered once.
-   */
   private serviceView(actor: Principal, service: string): string {
-    let views = this.views.get(actor);
-    if (views === undefined) {
-      views = new Map();
-      this.views.set(actor, views);
-    }
-    let view = views.get(service);
-    if (view === undefined) {
-      const layers = this.evaluator.layers(actor);
-      const lists = [
-        ['i', layers.identity.forService(service)] as const,
-        ...(layers.boundary ? [['b', layers.boundary.forService(service)] as const] : []),
-        ...layers.scps.map((level) => ['s', level.layer.forService(service)] as const),
-      ];
-      const knowledge = this.evaluator.knowledge(actor);
-      const keys = [...new Set(lists.flatMap(([, list]) => list.flatMap((s) => s.compiled.contextKeys)))].sort();
-      const known = keys.map((key) => `${key}=${JSON.stringify(knowledge.lookup(key) ?? null)}`).join(';');
-      view = `${actor.accountId}|${lists.map(([kind, list]) => `${kind}:${listSignature(list)}`).join('|')}#${known}`;
-      views.set(service, view);
-    }
-    return view;
+    return this.evaluator.view(actor, service);
   }
 
   private decideOnSome(actor: Principal, action: string): Verdict {

@@ -30,8 +30,17 @@ export function parseArn(arn: string): ArnParts | null {
   return { partition, service, region, account, resource: pieces.slice(5).join(':') };
 }
 
+const parsedResources = new Map<string, ParsedResource>();
+
+/** The resource split into its segments; the same ARNs are asked about many times, so kept. */
 export function parseResource(arn: string): ParsedResource {
-  return { arn, parts: parseArn(arn) };
+  let parsed = parsedResources.get(arn);
+  if (parsed === undefined) {
+    if (parsedResources.size > 100_000) parsedResources.clear();
+    parsed = { arn, parts: parseArn(arn) };
+    parsedResources.set(arn, parsed);
+  }
+  return parsed;
 }
 
 export type ArnMatcher = (resource: ParsedResource) => boolean;

@@ -207,8 +207,41 @@ function unreadOf(judged: Array<{ judgement: LayerJudgement }>): UnreadPolicy[] 
   return out;
 }
 
+const NO_UNREAD: UnreadPolicy[] = [];
+
 function combine(judged: Array<{ kind: LayerKind; judgement: LayerJudgement }>): Verdict {
-  const unread = unreadOf(judged);
+  let anyDenying = false;
+  let anyUnread = false;
+  let anyOpen = false;
+  let anyFailing = false;
+  for (const { judgement } of judged) {
+    if (judgement.denying.length > 0) anyDenying = true;
+    if (judgement.unread.length > 0) anyUnread = true;
+    if (judgement.allow === 'maybe') anyOpen = true;
+    else if (judgement.allow === 'no') anyFailing = true;
+  }
+  const unread = anyUnread ? unreadOf(judged) : NO_UNREAD;
+  // The common answers first, without building lists they do not need.
+  if (!anyDenying && anyFailing) return denied(judged, unread);
+  if (!anyDenying && !anyOpen)
+    return { decision: 'allowed', causes: [], statements: granting(judged, 'yes'), undecided: [], unread };
+  return weigh(judged, unread);
+}
+
+function granting(judged: Array<{ judgement: LayerJudgement }>, applies: Tri): StatementRef[] {
+  return (judged[0]?.judgement.allowing ?? NOTHING)
+    .filter((j) => j.applies === applies)
+    .map((j) => statementRef(j.sourced));
+}
+
+function denied(judged: Array<{ kind: LayerKind; judgement: LayerJudgement }>, unread: UnreadPolicy[]): Verdict {
+  const causes = [
+    ...new Set(judged.filter(({ judgement }) => judgement.allow === 'no').map(({ kind }) => LAYER_CAUSE[kind])),
+  ];
+  return { decision: 'denied', causes, statements: [], undecided: [], unread };
+}
+
+function weigh(judged: Array<{ kind: LayerKind; judgement: LayerJudgement }>, unread: UnreadPolicy[]): Verdict {
   const denying = judged.flatMap(({ judgement }) => judgement.denying);
   const denies = denying.filter((j) => j.applies === 'yes');
   if (denies.length > 0)
@@ -219,17 +252,8 @@ function combine(judged: Array<{ kind: LayerKind; judgement: LayerJudgement }>):
       undecided: [],
       unread,
     };
-  const failing = [
-    ...new Set(judged.filter(({ judgement }) => judgement.allow === 'no').map(({ kind }) => LAYER_CAUSE[kind])),
-  ];
-  if (failing.length > 0) return { decision: 'denied', causes: failing, statements: [], undecided: [], unread };
-  const identity = judged[0]?.judgement;
-  const granting = (identity?.allowing ?? NOTHING)
-    .filter((j) => j.applies === 'yes')
-    .map((j) => statementRef(j.sourced));
+  if (judged.some(({ judgement }) => judgement.allow === 'no')) return denied(judged, unread);
   const openLayers = judged.filter(({ judgement }) => judgement.allow === 'maybe');
-  if (openLayers.length === 0 && denying.length === 0)
-    return { decision: 'allowed', causes: [], statements: granting, undecided: [], unread };
   const undecided = [
     ...openLayers.flatMap(({ judgement }) => judgement.allowing.flatMap((j) => (j.undecided ? [j.undecided] : []))),
     ...denying.flatMap((j) => (j.undecided ? [j.undecided] : [])),
@@ -238,13 +262,14 @@ function combine(judged: Array<{ kind: LayerKind; judgement: LayerJudgement }>):
     ...(denying.length > 0 ? (['explicit-deny'] as Cause[]) : []),
     ...new Set(openLayers.map(({ kind }) => LAYER_CAUSE[kind])),
   ];
-  const maybeGranting = (identity?.allowing ?? NOTHING)
-    .filter((j) => j.applies === 'maybe')
-    .map((j) => statementRef(j.sourced));
   return {
     decision: 'conditional',
     causes,
-    statements: [...granting, ...maybeGranting, ...denying.map((j) => statementRef(j.sourced))],
+    statements: [
+      ...granting(judged, 'yes'),
+      ...granting(judged, 'maybe'),
+      ...denying.map((j) => statementRef(j.sourced)),
+    ],
     undecided,
     unread,
   };

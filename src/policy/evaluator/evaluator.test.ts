@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Group, ManagedPolicy, PolicyDocument } from '../../model/snapshot.js';
 import { whenAt } from '../../model/when.js';
 import { buildAccount, buildSnapshot, buildUser } from '../../../test/fixtures/build-snapshot.js';
-import { createEvaluator } from './evaluator.js';
+import { decide } from './decide.js';
+import { createEvaluator, documentLayers } from './evaluator.js';
+import { requestKnowledge } from './knowledge.js';
 
 const ACCOUNT = '111122223333';
 const NOW = new Date('2026-11-20T00:00:00Z');
@@ -178,5 +180,47 @@ describe('createEvaluator', () => {
     if (!dana) throw new Error('no principal');
     expect(evaluator.evaluateEveryResource(dana, 's3:GetObject').decision).toBe('denied');
     expect(evaluator.evaluate(dana, 's3:GetObject', 'arn:aws:s3:::one/k').decision).toBe('allowed');
+  });
+
+  it('Given AdministratorAccess through a group whose other policy denies everything without MFA, When asked before any request, Then every action is conditional on MFA, citing both policies and the group', () => {
+    const requireMfa = doc({
+      Effect: 'Deny',
+      NotAction: ['iam:ChangePassword', 'sts:GetSessionToken'],
+      Resource: '*',
+      Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
+    });
+    const snapshot = buildSnapshot([
+      buildAccount(ACCOUNT, {
+        users: [buildUser('erin', { groups: ['admins'] }, ACCOUNT)],
+        groups: [
+          group('admins', {
+            attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/AdministratorAccess', name: 'AdministratorAccess' }],
+            inlinePolicies: [{ name: 'require-mfa', document: requireMfa }],
+          }),
+        ],
+      }),
+    ]);
+    const evaluator = createEvaluator(snapshot, { now: NOW });
+    const erin = evaluator.principal(`arn:aws:iam::${ACCOUNT}:user/erin`);
+    if (!erin) throw new Error('no erin');
+    const verdict = evaluator.evaluate(erin, 'ec2:TerminateInstances', `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-1`);
+    expect(verdict.decision).toBe('conditional');
+    expect(verdict.causes).toEqual(['explicit-deny']);
+    expect(verdict.statements.map((s) => [s.source.name, s.source.group, s.effect])).toEqual([
+      ['AdministratorAccess', 'admins', 'Allow'],
+      ['require-mfa', 'admins', 'Deny'],
+    ]);
+    expect(verdict.undecided.flatMap((u) => u.conditions.map((c) => c.rawKey))).toEqual(['aws:MultiFactorAuthPresent']);
+  });
+
+  it('Given policies that are not in the snapshot (a planned replacement), When asked through documentLayers, Then they are decided the same way', () => {
+    const layers = documentLayers(
+      [doc({ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::artifacts/*' })],
+      doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }),
+    );
+    const ask = (resource: string) =>
+      decide(layers, { action: 's3:PutObject', resource, knowledge: requestKnowledge({}) }).decision;
+    expect(ask('arn:aws:s3:::artifacts/app.zip')).toBe('allowed');
+    expect(ask('arn:aws:s3:::other/app.zip')).toBe('denied');
   });
 });

@@ -10,7 +10,8 @@
  * (source IP, MFA, requested region, request and resource tags). Conditions on those keep a
  * verdict `conditional`.
  */
-import type { Snapshot } from '../../model/snapshot.js';
+import type { PolicyDocument, Snapshot } from '../../model/snapshot.js';
+import { buildLayer, sourceKey, statementsSignature, type PolicyLayer, type SourcedStatement } from './compile.js';
 import { decide, EVERY_RESOURCE, type EvaluationLayers, type Verdict } from './decide.js';
 import { partialKnowledge, withKnowledge, type ContextKnowledge } from './knowledge.js';
 import { principalLayers } from './layers.js';
@@ -35,11 +36,18 @@ export interface Evaluator {
   evaluate(principal: Principal, action: string, resource: string, keys?: RequestKeys): Verdict;
   /** Whether the action is allowed on every resource: an Allow on `*` that no Deny narrows. */
   evaluateEveryResource(principal: Principal, action: string, keys?: RequestKeys): Verdict;
+  /**
+   * Equal for two principals of one account whose statements for the service (identity, boundary,
+   * SCPs, with their sources and unread policies) and whatever those statements read from the
+   * context are the same: every question about the service then has the same answer for both.
+   */
+  view(principal: Principal, service: string): string;
 }
 
 interface Compiled {
   layers: EvaluationLayers;
   knowledge: ContextKnowledge;
+  views: Map<string, string>;
 }
 
 /** Keys a request on `resource` carries that the snapshot can tell: its account, and an IAM principal's tags. */
@@ -77,20 +85,61 @@ function requestKnowledge(
   };
 }
 
+const listSignatures = new WeakMap<readonly SourcedStatement[], string>();
+
+function listSignature(list: readonly SourcedStatement[]): string {
+  let signature = listSignatures.get(list);
+  if (signature === undefined) {
+    signature = statementsSignature(list);
+    listSignatures.set(list, signature);
+  }
+  return signature;
+}
+
+function layerView(kind: string, layer: PolicyLayer, service: string): string {
+  const unread = layer.unread.length === 0 ? '' : `!${layer.unread.map((u) => sourceKey(u.source)).join(',')}`;
+  return `${kind}:${listSignature(layer.forService(service))}${unread}`;
+}
+
+function viewOf(layers: EvaluationLayers, knowledge: ContextKnowledge, accountId: string, service: string): string {
+  const all = [layers.identity, ...(layers.boundary ? [layers.boundary] : []), ...layers.scps.map((l) => l.layer)];
+  const keys = [
+    ...new Set(all.flatMap((layer) => layer.forService(service).flatMap((s) => s.compiled.contextKeys))),
+  ].sort();
+  const known = keys.map((key) => `${key}=${JSON.stringify(knowledge.lookup(key) ?? null)}`).join(';');
+  const parts = [
+    layerView('i', layers.identity, service),
+    ...(layers.boundary ? [layerView('b', layers.boundary, service)] : []),
+    ...layers.scps.map((level) => layerView('s', level.layer, service)),
+  ];
+  return `${accountId}|${parts.join('|')}#${known}`;
+}
+
 /** Builds the evaluator for a snapshot; `now` stands for the time of every request it judges. */
 export function createEvaluator(snapshot: Snapshot, options: { now: Date }): Evaluator {
   const index = principalIndex(snapshot);
   const compiled = new Map<string, Compiled>();
+  const verdicts = new Map<string, Verdict>();
   const compile = (principal: Principal): Compiled => {
     let found = compiled.get(principal.arn);
     if (found === undefined) {
       found = {
         layers: principalLayers(snapshot, index, principal),
         knowledge: principalKnowledge(snapshot, principal, options.now),
+        views: new Map(),
       };
       compiled.set(principal.arn, found);
     }
     return found;
+  };
+  const view = (principal: Principal, service: string): string => {
+    const found = compile(principal);
+    let seen = found.views.get(service);
+    if (seen === undefined) {
+      seen = viewOf(found.layers, found.knowledge, principal.accountId, service);
+      found.views.set(service, seen);
+    }
+    return seen;
   };
   return {
     snapshot,
@@ -101,12 +150,26 @@ export function createEvaluator(snapshot: Snapshot, options: { now: Date }): Eva
     knowledge: (principal) => compile(principal).knowledge,
     evaluate(principal, action, resource, keys = {}) {
       const { layers, knowledge } = compile(principal);
-      const request = requestKnowledge(knowledge, () => {
-        const known = resourceKeys(snapshot, resource);
-        return { keys: { ...known.keys, ...keys }, tagged: known.tagged };
-      });
-      return decide(layers, { action, resource, knowledge: request });
+      const ask = () => {
+        const request = requestKnowledge(knowledge, () => {
+          const known = resourceKeys(snapshot, resource);
+          return { keys: { ...known.keys, ...keys }, tagged: known.tagged };
+        });
+        return decide(layers, { action, resource, knowledge: request });
+      };
+      if (Object.keys(keys).length > 0) return ask();
+      // Principals that see a service alike get the same answer: group members ask once.
+      const lower = action.toLowerCase();
+      const key = `${view(principal, lower.slice(0, lower.indexOf(':')))}|${lower}|${resource}`;
+      let verdict = verdicts.get(key);
+      if (verdict === undefined) {
+        verdict = ask();
+        if (verdicts.size > 200_000) verdicts.clear();
+        verdicts.set(key, verdict);
+      }
+      return verdict;
     },
+    view,
     evaluateEveryResource(principal, action, keys = {}) {
       const { layers, knowledge } = compile(principal);
       const request =
@@ -114,4 +177,22 @@ export function createEvaluator(snapshot: Snapshot, options: { now: Date }): Eva
       return decide(layers, { action, resource: EVERY_RESOURCE, knowledge: request });
     },
   };
+}
+
+/**
+ * Layers for policies that are not in the snapshot (a planned replacement, a file given to
+ * `lint`), to ask `decide` about them the same way as about a scanned principal.
+ */
+export function documentLayers(
+  identity: readonly PolicyDocument[],
+  boundary: PolicyDocument | null = null,
+): EvaluationLayers {
+  const layer = (documents: readonly PolicyDocument[], kind: 'document' | 'boundary') =>
+    buildLayer(
+      documents.map((document, i) => ({
+        source: { kind, name: `${kind} ${i + 1}`, arn: null, group: null, attachedTo: null },
+        document,
+      })),
+    );
+  return { identity: layer(identity, 'document'), boundary: boundary ? layer([boundary], 'boundary') : null, scps: [] };
 }
