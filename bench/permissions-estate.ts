@@ -101,9 +101,8 @@ function managedRef(policy: ManagedPolicy): AttachedPolicy {
   return { arn: policy.arn, name: policy.name };
 }
 
-/** Customer managed policies of one account: team data access, deploy rights, a boundary, self-service. */
-function customerPolicies(accountId: string, teams: number): ManagedPolicy[] {
-  const policy = (name: string, document: PolicyDocument): ManagedPolicy => ({
+function customerPolicy(accountId: string, name: string, document: PolicyDocument): ManagedPolicy {
+  return {
     arn: `arn:aws:iam::${accountId}:policy/${name}`,
     name,
     path: '/',
@@ -111,7 +110,12 @@ function customerPolicies(accountId: string, teams: number): ManagedPolicy[] {
     attachmentCount: null,
     defaultVersionId: 'v1',
     document,
-  });
+  };
+}
+
+/** Each team's data access and deploy rights (which may pass the team's CloudFormation execution roles). */
+function teamPolicies(accountId: string, teams: number): ManagedPolicy[] {
+  const policy = (name: string, document: PolicyDocument) => customerPolicy(accountId, name, document);
   const out: ManagedPolicy[] = [];
   for (let t = 0; t < teams; t += 1) {
     out.push(
@@ -172,7 +176,13 @@ function customerPolicies(accountId: string, teams: number): ManagedPolicy[] {
       ),
     );
   }
-  out.push(
+  return out;
+}
+
+/** What every account shares: a boundary without IAM, self-service credentials, ABAC, a time window, two risky grants. */
+function sharedPolicies(accountId: string): ManagedPolicy[] {
+  const policy = (name: string, document: PolicyDocument) => customerPolicy(accountId, name, document);
+  return [
     policy(
       'boundary-no-iam',
       doc(
@@ -225,8 +235,12 @@ function customerPolicies(accountId: string, teams: number): ManagedPolicy[] {
         Resource: '*',
       }),
     ),
-  );
-  return out;
+  ];
+}
+
+/** Customer managed policies of one account. */
+function customerPolicies(accountId: string, teams: number): ManagedPolicy[] {
+  return [...teamPolicies(accountId, teams), ...sharedPolicies(accountId)];
 }
 
 function groups(accountId: string, teams: number, aws: ManagedPolicy[], own: ManagedPolicy[]): Group[] {
@@ -325,10 +339,24 @@ function trust(...statements: Array<Record<string, unknown>>): PolicyDocument {
   return doc(...statements.map((s) => ({ Effect: 'Allow', Action: 'sts:AssumeRole', ...s })));
 }
 
-function roleOf(accountId: string, n: number, teams: number, accountIds: string[], aws: ManagedPolicy[]): Role {
+interface RoleKind {
+  name: string;
+  trustPolicy: PolicyDocument;
+  attached: AttachedPolicy[];
+  profile?: boolean;
+}
+
+/** The kinds of role an account holds, one in seven of each: service roles, execution roles, cross-account, admin, chains, CI. */
+function roleKinds(
+  accountId: string,
+  n: number,
+  teams: number,
+  accountIds: string[],
+  aws: ManagedPolicy[],
+): RoleKind[] {
   const team = n % teams;
   const find = (name: string) => managedRef(aws.find((p) => p.name === name) as ManagedPolicy);
-  const kinds: Array<{ name: string; trustPolicy: PolicyDocument; attached: AttachedPolicy[]; profile?: boolean }> = [
+  return [
     {
       name: `team-${team}-lambda-${n}`,
       trustPolicy: trust({ Principal: { Service: 'lambda.amazonaws.com' } }),
@@ -380,7 +408,12 @@ function roleOf(accountId: string, n: number, teams: number, accountIds: string[
       attached: [{ arn: `arn:aws:iam::${accountId}:policy/team-${team}-deploy`, name: `team-${team}-deploy` }],
     },
   ];
-  const kind = kinds[n % kinds.length] as (typeof kinds)[number];
+}
+
+function roleOf(accountId: string, n: number, teams: number, accountIds: string[], aws: ManagedPolicy[]): Role {
+  const team = n % teams;
+  const kinds = roleKinds(accountId, n, teams, accountIds, aws);
+  const kind = kinds[n % kinds.length] as RoleKind;
   return {
     arn: `arn:aws:iam::${accountId}:role/${kind.name}`,
     name: kind.name,

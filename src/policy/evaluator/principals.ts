@@ -67,12 +67,6 @@ export function uniqueIdOf(principal: Principal): string | null {
   return principal.kind === 'role' ? principal.role.roleId : null;
 }
 
-/** The policies that make a principal's permissions: its own, and for a user its groups'. */
-export function policyHolders(principal: Principal): Array<User | Group | Role> {
-  if (principal.kind === 'user') return [principal.user];
-  return principal.kind === 'group' ? [principal.group] : [principal.role];
-}
-
 /** Service-linked roles (path `/aws-service-role/`): AWS owns them, SCPs do not apply to them. */
 export function isServiceLinkedRole(principal: Principal): boolean {
   return principal.kind === 'role' && principal.role.path.startsWith('/aws-service-role/');
