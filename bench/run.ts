@@ -6,6 +6,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<vo
   collect: () => import('./collect.js'),
   activity: () => import('./activity.js'),
   report: () => import('./report.js'),
+  permissions: () => import('./permissions.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

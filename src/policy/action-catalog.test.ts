@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findUnknownActions } from './action-catalog.js';
+import { findUnknownActions, loadIamCatalog } from './action-catalog.js';
 
 describe('findUnknownActions', () => {
   it('Given real, wildcard, misspelt and unresolved actions, When checked against the IAM reference data, Then only the ones matching nothing are returned', async () => {
@@ -44,5 +44,28 @@ describe('findUnknownActions', () => {
         { Statement: [{ Effect: 'Allow', Action: ['S3:getobject', 'IAM:PassRole'], Resource: '*' }] },
       ]),
     ).toEqual(new Set());
+  });
+});
+
+describe('loadIamCatalog', () => {
+  it('Given a wildcard Action, When expanded against the catalogue, Then it names exactly the real actions it grants', async () => {
+    const catalog = await loadIamCatalog();
+    const names = catalog
+      .expand('iam:Attach*')
+      .map((a) => a.name)
+      .sort();
+    expect(names).toEqual(['iam:AttachGroupPolicy', 'iam:AttachRolePolicy', 'iam:AttachUserPolicy']);
+    expect(catalog.expand('IAM:passrole').map((a) => a.name)).toEqual(['iam:PassRole']);
+    expect(catalog.expand('s3:NoSuchThing')).toEqual([]);
+    expect(catalog.expand('*').length).toBeGreaterThan(15_000);
+  });
+
+  it('Given an action, When looked up, Then its resource types and their ARN formats come from the reference data', async () => {
+    const catalog = await loadIamCatalog();
+    expect(catalog.action('iam:PassRole')?.resourceTypes).toEqual([{ name: 'role', required: true }]);
+    expect(catalog.action('iam:ListRoles')?.wildcardOnly).toBe(true);
+    expect(catalog.resourceArnFormat('lambda', 'function')).toBe(
+      'arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateCondition, requestContext } from './condition.js';
+import { decideCondition, evaluateCondition, requestContext } from './condition.js';
+import { partialKnowledge } from './evaluator/knowledge.js';
 import { parseConditionOperator, type NormalizedCondition } from './document.js';
 
 function condition(rawOperator: string, key: string, values: string[]): NormalizedCondition {
@@ -72,4 +73,47 @@ describe('evaluateCondition', () => {
       expect(evaluateCondition(condition(operator, 'test:Key', values), ctx)).toBe(expected);
     },
   );
+});
+
+describe('decideCondition: what a scan can settle before any request', () => {
+  const now = Date.parse('2026-11-20T00:00:00Z');
+  const day = 86_400_000;
+  const session = (mayBeAbsent: boolean) =>
+    partialKnowledge({ windows: { 'aws:TokenIssueTime': { earliest: now - day, latest: now, mayBeAbsent } } });
+
+  it.each([
+    ['DateGreaterThan', '2020-01-01T00:00:01Z', false, 'yes'],
+    ['DateLessThan', '2020-01-01T00:00:01Z', false, 'no'],
+    ['DateGreaterThan', '2020-01-01T00:00:01Z', true, 'maybe'],
+    ['DateLessThan', '2020-01-01T00:00:01Z', true, 'no'],
+    ['DateGreaterThan', '2026-11-19T12:00:00Z', false, 'maybe'],
+    ['DateEquals', '2026-11-19T12:00:00Z', false, 'maybe'],
+  ] as const)(
+    'Given %s %s on a session token time (may be absent: %s), When decided, Then it is %s',
+    (operator, value, mayBeAbsent, expected) => {
+      expect(decideCondition(condition(operator, 'aws:TokenIssueTime', [value]), session(mayBeAbsent))).toBe(expected);
+    },
+  );
+
+  it('Given a key the scan cannot know (source IP), When decided, Then it is maybe, never rounded', () => {
+    const unknown = partialKnowledge({});
+    expect(decideCondition(condition('IpAddress', 'aws:SourceIp', ['10.0.0.0/8']), unknown)).toBe('maybe');
+    expect(decideCondition(condition('NotIpAddress', 'aws:SourceIp', ['10.0.0.0/8']), unknown)).toBe('maybe');
+    expect(decideCondition(condition('Null', 'aws:SourceIp', ['true']), unknown)).toBe('maybe');
+  });
+
+  it('Given a value with a policy variable, When the variable is known, Then it is substituted before comparing', () => {
+    const knowledge = partialKnowledge({ values: { 's3:prefix': 'alice/docs', 'aws:username': 'alice' } });
+    expect(decideCondition(condition('StringLike', 's3:prefix', ['${aws:username}/*']), knowledge)).toBe('yes');
+    expect(decideCondition(condition('StringLike', 's3:prefix', ['${aws:PrincipalTag/team}/*']), knowledge)).toBe(
+      'maybe',
+    );
+  });
+
+  it('Given ArnEquals with wildcards, When compared, Then it matches like ArnLike (the IAM reference documents both as segment-wise with wildcards)', () => {
+    const knowledge = requestContext({ 'aws:SourceArn': 'arn:aws:sns:us-east-1:111122223333:topic-a' });
+    expect(
+      decideCondition(condition('ArnEquals', 'aws:SourceArn', ['arn:aws:sns:*:111122223333:topic-*']), knowledge),
+    ).toBe('yes');
+  });
 });

@@ -249,7 +249,14 @@ export function normalizePolicy(doc: unknown): NormalizedPolicy {
 
 const regexCache = new Map<string, RegExp>();
 
-/** IAM wildcards: `*` is any run of characters, `?` is exactly one; nothing else is special. */
+/** Private-use characters a resolved policy variable leaves for a literal `*` and `?` (see evaluator/variables.ts). */
+const LITERAL_WILDCARDS: Record<string, string> = { '\uE000': '\\*', '\uE001': '\\?' };
+
+/**
+ * IAM wildcards: `*` is any run of characters, `?` is exactly one; nothing else is special. A
+ * `*` or `?` that came from `${*}`, `${?}` or a substituted value arrives as a placeholder and
+ * matches only itself.
+ */
 export function wildcardToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
   const cacheKey = `${caseInsensitive ? 'i' : 's'}:${pattern}`;
   const cached = regexCache.get(cacheKey);
@@ -258,10 +265,10 @@ export function wildcardToRegExp(pattern: string, caseInsensitive: boolean): Reg
   for (const ch of pattern) {
     if (ch === '*') source += '.*';
     else if (ch === '?') source += '.';
-    else source += ch.replace(/[.+^${}()|[\]\\/-]/g, '\\$&');
+    else source += LITERAL_WILDCARDS[ch] ?? ch.replace(/[.+^${}()|[\]\\/-]/g, '\\$&');
   }
   const re = new RegExp(`^${source}$`, caseInsensitive ? 'is' : 's');
-  if (regexCache.size > 5000) regexCache.clear();
+  if (regexCache.size > 50_000) regexCache.clear();
   regexCache.set(cacheKey, re);
   return re;
 }

@@ -1,10 +1,12 @@
-import { evaluateConditions, type RequestContext } from './condition.js';
-import {
-  normalizePolicy,
-  statementCoversAction,
-  statementCoversResource,
-  type NormalizedStatement,
-} from './document.js';
+/**
+ * Single-policy questions for one concrete request, answered by the evaluator's own logic
+ * (`evaluator/decide.ts`): what one identity policy decides, and whether one level of SCPs lets a
+ * request through. Every key the request does not carry is absent, as on a real call.
+ */
+import type { RequestContext } from './condition.js';
+import { buildLayer, type LayerPolicy } from './evaluator/compile.js';
+import { decide, type Verdict } from './evaluator/decide.js';
+import type { PolicyDocument } from '../model/snapshot.js';
 
 export interface PolicyRequest {
   action: string;
@@ -15,11 +17,20 @@ export interface PolicyRequest {
 /** The outcome of one identity-based policy (or SCP) for one request, as IAM decides it. */
 export type PolicyDecision = 'explicit-deny' | 'allow' | 'implicit-deny';
 
-function applies(statement: NormalizedStatement, request: PolicyRequest): boolean {
-  return (
-    statementCoversAction(statement, request.action) &&
-    statementCoversResource(statement, request.resource) &&
-    evaluateConditions(statement.conditions, request.context)
+function asLayerPolicies(documents: readonly unknown[]): LayerPolicy[] {
+  return documents.map((document, index) => ({
+    source: { kind: 'document', name: `policy ${index + 1}`, arn: null, group: null, attachedTo: null },
+    document: document as PolicyDocument | string,
+  }));
+}
+
+function decideDocuments(documents: readonly unknown[], request: PolicyRequest): Verdict {
+  const layer = buildLayer(asLayerPolicies(documents));
+  const [unread] = layer.unread;
+  if (unread) throw new Error(`cannot evaluate an invalid policy: ${unread.reason}`);
+  return decide(
+    { identity: layer, boundary: null, scps: [] },
+    { action: request.action, resource: request.resource, knowledge: request.context },
   );
 }
 
@@ -29,11 +40,9 @@ function applies(statement: NormalizedStatement, request: PolicyRequest): boolea
  * Throws on a document IAM would reject, since no decision about it means anything.
  */
 export function evaluatePolicy(document: unknown, request: PolicyRequest): PolicyDecision {
-  const normalized = normalizePolicy(document);
-  if (!normalized.ok) throw new Error(`cannot evaluate an invalid policy: ${normalized.error}`);
-  const statements = normalized.policy.statements.filter((statement) => applies(statement, request));
-  if (statements.some((statement) => statement.effect === 'Deny')) return 'explicit-deny';
-  return statements.some((statement) => statement.effect === 'Allow') ? 'allow' : 'implicit-deny';
+  const verdict = decideDocuments([document], request);
+  if (verdict.decision === 'allowed') return 'allow';
+  return verdict.causes.includes('explicit-deny') ? 'explicit-deny' : 'implicit-deny';
 }
 
 /**
@@ -42,6 +51,5 @@ export function evaluatePolicy(document: unknown, request: PolicyRequest): Polic
  * `FullAWSAccess` beside them for the allow.
  */
 export function scpsPermit(scps: unknown[], request: PolicyRequest): boolean {
-  const decisions = scps.map((scp) => evaluatePolicy(scp, request));
-  return !decisions.includes('explicit-deny') && decisions.includes('allow');
+  return decideDocuments(scps, request).decision === 'allowed';
 }

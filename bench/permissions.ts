@@ -1,0 +1,103 @@
+/**
+ * `npm run bench -- permissions [--accounts 10] [--users 10000] [--roles 5000]`
+ *
+ * The whole effective-permissions analysis on a generated estate (`permissions-estate.ts`):
+ * building the evaluator, the admin assessment of every user, group and role over the real
+ * action catalogue, the privilege-escalation graph, and who can assume each admin role. Measured
+ * in the same run against the time to just parse the same snapshot (JSON text → zod schema), the
+ * floor any analysis of it starts from. Targets: under 10x the parse time, under 30 s.
+ */
+import { loadavg, cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { SnapshotSchema } from '../src/model/snapshot.js';
+import { loadIamCatalog } from '../src/policy/action-catalog.js';
+import { assumableBy, type RolePrincipal } from '../src/policy/escalation/assume-role.js';
+import { analyzeEscalation } from '../src/policy/escalation/graph.js';
+import { createEvaluator } from '../src/policy/evaluator/evaluator.js';
+import { permissionsEstate, type EstateSize } from './permissions-estate.js';
+
+const NOW = new Date('2026-11-23T12:00:00Z');
+
+function parseFlags(args: string[]): EstateSize {
+  const size: EstateSize = { accounts: 10, users: 10_000, roles: 5_000 };
+  for (let i = 0; i < args.length; i += 2) {
+    const name = args[i]?.replace(/^--/, '') as keyof EstateSize;
+    const value = Number(args[i + 1]);
+    if (!(name in size) || !Number.isInteger(value) || value < 1)
+      throw new Error(`unknown flag ${args[i]}; use --accounts N, --users N, --roles N`);
+    size[name] = value;
+  }
+  return size;
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(2);
+}
+
+/** CPU time of this process (user + system), in ms: on a shared machine it moves less than wall time. */
+function cpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+/** Runs `work` and returns its wall and CPU time. */
+function timed<T>(work: () => T): { value: T; wall: number; cpu: number } {
+  const wall = performance.now();
+  const cpu = cpuMs();
+  const value = work();
+  return { value, wall: performance.now() - wall, cpu: cpuMs() - cpu };
+}
+
+export async function run(args: string[]): Promise<void> {
+  const size = parseFlags(args);
+  const started = performance.now();
+  const catalog = await loadIamCatalog();
+  const catalogMs = performance.now() - started;
+  const text = JSON.stringify(permissionsEstate(size, catalog));
+
+  const parse = timed(() => SnapshotSchema.parse(JSON.parse(text)));
+  const snapshot = parse.value;
+  const escalation = timed(() => {
+    const evaluator = createEvaluator(snapshot, { now: NOW });
+    return { evaluator, analysis: analyzeEscalation(evaluator, catalog) };
+  });
+  const { evaluator, analysis } = escalation.value;
+  const assume = timed(() => {
+    let ways = 0;
+    for (const [arn, assessment] of analysis.admin) {
+      const principal = evaluator.principal(arn);
+      if (principal?.kind === 'role' && assessment.admin !== 'no')
+        ways += assumableBy(evaluator, principal as RolePrincipal).length;
+    }
+    return ways;
+  });
+  const assumers = assume.value;
+  const analysisMs = escalation.wall + assume.wall;
+  const analysisCpu = escalation.cpu + assume.cpu;
+
+  const count = (gains: string) => analysis.findings.filter((f) => f.gains === gains).length;
+  const admins = [...analysis.admin.values()].filter((a) => a.level === 'full' && a.admin !== 'no').length;
+  const allBut = [...analysis.admin.values()].filter((a) => a.level === 'all-but').length;
+  const ratio = analysisMs / parse.wall;
+  const cpuRatio = analysisCpu / parse.cpu;
+  process.stdout.write(
+    [
+      `estate: ${size.accounts} accounts, ${snapshot.accounts.reduce((n, a) => n + a.users.length, 0)} users, ${snapshot.accounts.reduce((n, a) => n + a.roles.length, 0)} roles, ${evaluator.principals().length} principals with groups; snapshot ${(text.length / 1e6).toFixed(1)} MB`,
+      `machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}, node ${process.version}`,
+      `action catalogue load (once per process): ${seconds(catalogMs)} s`,
+      '',
+      '| step | wall s | CPU s |',
+      '|---|---|---|',
+      `| parse the snapshot (JSON.parse + zod) | ${seconds(parse.wall)} | ${seconds(parse.cpu)} |`,
+      `| evaluator + admin assessment of every principal + escalation graph | ${seconds(escalation.wall)} | ${seconds(escalation.cpu)} |`,
+      `| who can assume each admin role | ${seconds(assume.wall)} | ${seconds(assume.cpu)} |`,
+      `| **analysis total** | **${seconds(analysisMs)}** (${ratio.toFixed(1)}x parse) | **${seconds(analysisCpu)}** (${cpuRatio.toFixed(1)}x parse) |`,
+      '',
+      `found: ${admins} full administrators, ${allBut} "all but a few services", escalation to admin ${count('admin')}, to high privilege ${count('high-privilege')}, can grant admin ${count('grant-admin')}; ${assumers} ways into admin roles`,
+      `targets: under 10x parse ${ratio < 10 ? 'MET' : 'NOT MET'}, under 30 s ${analysisMs < 30_000 ? 'MET' : 'NOT MET'}`,
+      '',
+    ].join('\n'),
+  );
+}

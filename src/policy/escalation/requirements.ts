@@ -1,0 +1,323 @@
+/**
+ * Whether a principal meets a method's requirements: each action on the target's ARN, or "on
+ * some resource" of the types the action is authorized against (from the catalogue). For the
+ * latter, the candidate resources are a sample ARN of each type and one ARN built from every
+ * Allow pattern that names the action, so `lambda:UpdateFunctionCode` on `function:prod-*` is
+ * found even though no probe name starts with `prod-`. Every answer is cached per principal.
+ */
+import type { IamCatalog } from '../action-catalog.js';
+import { wildcardMatch } from '../document.js';
+import { arnMatcher, parseArn, parseResource, type ArnMatcher, type ParsedResource } from '../evaluator/arn.js';
+import type { Undecided, Verdict } from '../evaluator/decide.js';
+import type { Evaluator, RequestKeys } from '../evaluator/evaluator.js';
+import type { Principal } from '../evaluator/principals.js';
+import { hasVariables, plainText, resolveVariables } from '../evaluator/variables.js';
+import { allOf, type Tri } from '../tri.js';
+import type { EscalationMethod, Requirement } from './method.js';
+
+export interface RequirementCheck {
+  result: Tri;
+  /** The action used for each requirement (the best of its alternatives). */
+  actions: string[];
+  undecided: Undecided[];
+}
+
+const SAMPLE_NAME = 'roleshift-any';
+const SAMPLE_REGION = 'us-east-1';
+
+function toTri(verdict: Verdict): Tri {
+  return verdict.decision === 'allowed' ? 'yes' : verdict.decision === 'denied' ? 'no' : 'maybe';
+}
+
+const TRI_RANK: Record<Tri, number> = { yes: 2, maybe: 1, no: 0 };
+
+function best(verdicts: readonly Verdict[]): Verdict | undefined {
+  return [...verdicts].sort((a, b) => TRI_RANK[toTri(b)] - TRI_RANK[toTri(a)])[0];
+}
+
+const formatRegexes = new Map<string, RegExp>();
+
+/** `arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}` as a regular expression. */
+function formatRegex(format: string): RegExp {
+  let regex = formatRegexes.get(format);
+  if (regex === undefined) {
+    const source = format
+      .split(/(\$\{[^}]+\})/)
+      .map((part) => {
+        if (!part.startsWith('${')) return part.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+        return /^\$\{(Partition|Region|Account)\}$/.test(part) ? '[^:]*' : '.+';
+      })
+      .join('');
+    regex = new RegExp(`^${source}$`, 's');
+    formatRegexes.set(format, regex);
+  }
+  return regex;
+}
+
+function sampleOf(format: string, account: string): string {
+  return format
+    .replaceAll('${Partition}', 'aws')
+    .replaceAll('${Region}', SAMPLE_REGION)
+    .replaceAll('${Account}', account)
+    .replace(/\$\{[^}]+\}/g, SAMPLE_NAME);
+}
+
+/** A concrete ARN the pattern covers, preferring the principal's own account and a common region. */
+function instantiate(pattern: string, account: string): string | null {
+  const parts = parseArn(pattern);
+  if (parts === null) return null;
+  const fill = (segment: string, preferred: string) =>
+    !/[*?]/.test(segment)
+      ? segment
+      : wildcardMatch(segment, preferred, { caseInsensitive: false })
+        ? preferred
+        : segment.replaceAll('*', 'x').replaceAll('?', 'x');
+  const resource = parts.resource.replaceAll('*', SAMPLE_NAME).replaceAll('?', 'x');
+  return plainText(
+    `arn:${fill(parts.partition, 'aws')}:${parts.service}:${fill(parts.region, SAMPLE_REGION)}:${fill(parts.account, account)}:${resource}`,
+  );
+}
+
+/** The targets a method may be used on: `exact` ARNs when known, else whatever `matches` accepts. */
+export interface TargetScope {
+  exact: ReadonlySet<string> | null;
+  matches(resource: ParsedResource): boolean;
+}
+
+const ANY_TARGET: TargetScope = { exact: null, matches: () => true };
+
+/**
+ * The one IAM ARN in `account` a pattern can name when its resource part is literal
+ * (`arn:aws:iam::*:user/alice` names `arn:aws:iam::ACCOUNT:user/alice`); null when it can name many.
+ */
+function exactIamArn(pattern: string, account: string): string | null {
+  const parts = parseArn(pattern);
+  if (parts === null || /[*?]/.test(parts.resource)) return null;
+  const arn = plainText(
+    `arn:aws:${parts.service}:${parts.region === '*' ? '' : parts.region}:${account}:${parts.resource}`,
+  );
+  return arnMatcher(pattern)(parseResource(arn)) ? arn : null;
+}
+
+function scopeOf(patterns: readonly string[], account: string): TargetScope {
+  const matchers: ArnMatcher[] = patterns.map(arnMatcher);
+  const exact = patterns.map((p) => exactIamArn(p, account));
+  return {
+    exact: exact.every((arn) => arn !== null) ? new Set(exact as string[]) : null,
+    matches: (resource) => matchers.some((matches) => matches(resource)),
+  };
+}
+
+function intersect(scopes: readonly TargetScope[]): TargetScope {
+  if (scopes.length === 0) return ANY_TARGET;
+  if (scopes.length === 1) return scopes[0] as TargetScope;
+  const exact = scopes.find((s) => s.exact !== null)?.exact ?? null;
+  return { exact, matches: (resource) => scopes.every((s) => s.matches(resource)) };
+}
+
+export class RequirementChecker {
+  private readonly onSomeCache = new Map<string, Verdict>();
+  private readonly anyCache = new Map<string, RequirementCheck>();
+  private readonly anyByActor = new Map<Principal, Map<EscalationMethod, RequirementCheck>>();
+  private readonly scopes = new Map<Principal, Map<EscalationMethod, TargetScope>>();
+
+  constructor(
+    private readonly evaluator: Evaluator,
+    private readonly catalog: IamCatalog,
+  ) {}
+
+  /** Cheap pre-filter: some identity Allow names an action of every requirement (resources and conditions aside). */
+  mayUse(actor: Principal, method: EscalationMethod): boolean {
+    const identity = this.evaluator.layers(actor).identity;
+    return method.requires.every((requirement) =>
+      requirement.anyOf.some((action) => identity.mayAllow(action.toLowerCase())),
+    );
+  }
+
+  /**
+   * Which targets the method could be used on at all, from the Resource of the identity Allows
+   * that name its target actions (variables resolved for the actor): a few exact ARNs when every
+   * such Resource is literal (`user/${aws:username}` is the actor itself), or a matcher. Rules out
+   * most targets without a full evaluation.
+   */
+  targetScope(actor: Principal, method: EscalationMethod): TargetScope {
+    let perMethod = this.scopes.get(actor);
+    if (perMethod === undefined) {
+      perMethod = new Map();
+      this.scopes.set(actor, perMethod);
+    }
+    let scope = perMethod.get(method);
+    if (scope === undefined) {
+      scope = intersect(
+        this.targetRequirements(method).map((requirement) => this.resourceScope(actor, requirement.anyOf)),
+      );
+      perMethod.set(method, scope);
+    }
+    return scope;
+  }
+
+  /**
+   * Whether every target of the method's kind gets the same verdict as a stand-in: each statement
+   * (identity, boundary, SCPs) that names a target action names every resource of the kind (`*`,
+   * `user/*`), without policy variables or resource-tag conditions.
+   */
+  uniformOverTargets(actor: Principal, method: EscalationMethod, probe: string): boolean {
+    const layers = this.evaluator.layers(actor);
+    const all = [layers.identity, ...(layers.boundary ? [layers.boundary] : []), ...layers.scps.map((l) => l.layer)];
+    const probes = [parseResource(probe), parseResource(probe.replace(/[^/]+$/, 'zz-other-0'))];
+    for (const requirement of this.targetRequirements(method)) {
+      for (const action of requirement.anyOf) {
+        const lower = action.toLowerCase();
+        const service = lower.slice(0, lower.indexOf(':'));
+        for (const layer of all) {
+          for (const { compiled } of layer.forService(service)) {
+            if (!compiled.matchesAction(lower)) continue;
+            const { statement } = compiled;
+            if (statement.notResources !== null || compiled.contextKeys.some((k) => /resourcetag\//.test(k)))
+              return false;
+            for (const pattern of statement.resources ?? ['*']) {
+              if (hasVariables(pattern) || !probes.every((p) => arnMatcher(pattern)(p))) return false;
+            }
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  private targetRequirements(method: EscalationMethod): Array<Requirement & { keys?: RequestKeys }> {
+    const requirements: Array<Requirement & { keys?: RequestKeys }> = method.requires.filter((r) => r.on === 'target');
+    const service = typeof method.target === 'object' ? method.target.serviceRole : null;
+    if (service?.passRole)
+      requirements.push({ anyOf: ['iam:PassRole'], on: 'target', keys: { 'iam:PassedToService': service.service } });
+    return requirements;
+  }
+
+  private resourceScope(actor: Principal, actions: readonly string[]): TargetScope {
+    const knowledge = this.evaluator.knowledge(actor);
+    const patterns: string[] = [];
+    for (const action of actions) {
+      const lower = action.toLowerCase();
+      for (const { compiled } of this.evaluator.layers(actor).identity.forService(lower.slice(0, lower.indexOf(':')))) {
+        const { statement } = compiled;
+        if (statement.effect !== 'Allow' || !compiled.matchesAction(lower)) continue;
+        if (statement.resources === null) return ANY_TARGET;
+        for (const pattern of statement.resources) {
+          const resolved = resolveVariables(pattern, knowledge);
+          if (resolved.kind === 'unknown') return ANY_TARGET;
+          if (resolved.kind === 'text') patterns.push(resolved.text);
+        }
+      }
+    }
+    return scopeOf(patterns, actor.accountId);
+  }
+
+  /** The requirements "on some resource": the same for every target, so checked once per principal and method. */
+  checkAny(actor: Principal, method: EscalationMethod): RequirementCheck {
+    let perMethod = this.anyByActor.get(actor);
+    if (perMethod === undefined) {
+      perMethod = new Map();
+      this.anyByActor.set(actor, perMethod);
+    }
+    let result = perMethod.get(method);
+    if (result === undefined) {
+      const requirements = method.requires.filter((r) => r.on === 'any');
+      const services = [
+        ...new Set(requirements.flatMap((r) => r.anyOf.map((a) => a.slice(0, a.indexOf(':')).toLowerCase()))),
+      ];
+      // Principals with the same statements for these services share the answer.
+      const key = `${method.id}|${services.map((service) => this.serviceView(actor, service)).join('|')}`;
+      result = this.anyCache.get(key);
+      if (result === undefined) {
+        result = this.checkAll(actor, requirements, null);
+        this.anyCache.set(key, result);
+      }
+      perMethod.set(method, result);
+    }
+    return result;
+  }
+
+  /** The requirements on the target itself, plus iam:PassRole on it (with iam:PassedToService) for pass-role methods. */
+  checkTarget(actor: Principal, method: EscalationMethod, target: string): RequirementCheck {
+    return this.checkAll(actor, this.targetRequirements(method), target);
+  }
+
+  private checkAll(
+    actor: Principal,
+    requirements: ReadonlyArray<Requirement & { keys?: RequestKeys }>,
+    target: string | null,
+  ): RequirementCheck {
+    const actions: string[] = [];
+    const undecided: Undecided[] = [];
+    const results: Tri[] = [];
+    for (const requirement of requirements) {
+      const verdicts = requirement.anyOf.map((action) =>
+        requirement.on === 'target' && target !== null
+          ? this.evaluator.evaluate(actor, action, target, requirement.keys)
+          : this.onSome(actor, action),
+      );
+      const chosen = best(verdicts);
+      const result = chosen ? toTri(chosen) : 'no';
+      results.push(result);
+      if (result === 'no') return { result: 'no', actions, undecided };
+      actions.push(requirement.anyOf[verdicts.indexOf(chosen as Verdict)] ?? '');
+      undecided.push(...(chosen?.undecided ?? []));
+    }
+    return { result: allOf(results), actions, undecided };
+  }
+
+  /** The action on some resource of each type it requires: the best candidate per type, the worst type overall. */
+  onSome(actor: Principal, action: string): Verdict {
+    const lower = action.toLowerCase();
+    const key = `${this.serviceView(actor, lower.slice(0, lower.indexOf(':')))}|${lower}`;
+    let verdict = this.onSomeCache.get(key);
+    if (verdict === undefined) {
+      verdict = this.decideOnSome(actor, action);
+      this.onSomeCache.set(key, verdict);
+    }
+    return verdict;
+  }
+
+  private serviceView(actor: Principal, service: string): string {
+    return this.evaluator.view(actor, service);
+  }
+
+  private decideOnSome(actor: Principal, action: string): Verdict {
+    const known = this.catalog.action(action);
+    const [service = ''] = action.toLowerCase().split(':');
+    const required = known?.resourceTypes.filter((t) => t.required) ?? [];
+    const types = required.length > 0 ? required : (known?.resourceTypes.slice(0, 1) ?? []);
+    const formats = types.flatMap((t) => this.catalog.resourceArnFormat(service, t.name) ?? []);
+    if (known === undefined || known.wildcardOnly || formats.length === 0)
+      return this.evaluator.evaluate(actor, action, '*');
+    const perType = formats.map((format) => {
+      const candidates = this.candidates(actor, action, format);
+      return best(candidates.map((arn) => this.evaluator.evaluate(actor, action, arn))) as Verdict;
+    });
+    return [...perType].sort((a, b) => TRI_RANK[toTri(a)] - TRI_RANK[toTri(b)])[0] as Verdict;
+  }
+
+  private candidates(actor: Principal, action: string, format: string): string[] {
+    const regex = formatRegex(format);
+    const out = new Set([sampleOf(format, actor.accountId)]);
+    const layers = this.evaluator.layers(actor);
+    const lower = action.toLowerCase();
+    const service = lower.slice(0, lower.indexOf(':'));
+    const knowledge = this.evaluator.knowledge(actor);
+    for (const layer of [
+      layers.identity,
+      ...(layers.boundary ? [layers.boundary] : []),
+      ...layers.scps.map((l) => l.layer),
+    ]) {
+      for (const { compiled } of layer.forService(service)) {
+        if (compiled.statement.effect !== 'Allow' || !compiled.matchesAction(lower)) continue;
+        for (const pattern of compiled.statement.resources ?? []) {
+          const resolved = resolveVariables(pattern, knowledge);
+          const arn = resolved.kind === 'text' ? instantiate(resolved.text, actor.accountId) : null;
+          if (arn !== null && regex.test(arn)) out.add(arn);
+        }
+      }
+    }
+    return [...out];
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * Policies compiled once for many questions: each statement's actions become a set plus a few
+ * wildcard expressions, its resources keep their ARN matchers, and a layer of policies is indexed
+ * by service prefix so that a question about `s3:GetObject` looks only at statements that can
+ * name s3. A managed policy attached to 10,000 users is compiled once (memoised on its document).
+ */
+import { normalizePolicy, wildcardToRegExp, type NormalizedStatement } from '../document.js';
+import type { PolicyDocument } from '../../model/snapshot.js';
+
+/** Where a policy reaches the principal from, so a finding can cite it. */
+export interface PolicySource {
+  kind: 'inline' | 'managed' | 'group-inline' | 'group-managed' | 'boundary' | 'scp' | 'document';
+  /** The inline policy's name, or the managed policy's / SCP's name. */
+  name: string;
+  arn: string | null;
+  /** The group the policy reaches a user through. */
+  group: string | null;
+  /** For SCPs: the root, OU or account id the policy is attached to. */
+  attachedTo: string | null;
+}
+
+export interface CompiledStatement {
+  /** Unique per distinct statement text: two principals with the same statements see the same ids. */
+  id: number;
+  statement: NormalizedStatement;
+  /** Context keys (lower case) its conditions and policy variables read: what a verdict on it can depend on. */
+  contextKeys: readonly string[];
+  /** Lower-cased service prefixes the statement can name; null when it can name any service. */
+  services: ReadonlySet<string> | null;
+  matchesAction(lowerCaseAction: string): boolean;
+  /** Whether Resource holds `*`, so the statement covers every resource. */
+  everyResource: boolean;
+}
+
+export interface CompiledPolicy {
+  statements: readonly CompiledStatement[];
+}
+
+/** A statement with the policy it came from. */
+export interface SourcedStatement {
+  source: PolicySource;
+  compiled: CompiledStatement;
+}
+
+/** A policy the analysis could not read: its document is missing or does not parse. */
+export interface UnreadPolicy {
+  source: PolicySource;
+  reason: string;
+}
+
+/** The policies of one layer of the evaluation (identity, boundary, one SCP level), indexed by service. */
+export interface PolicyLayer {
+  statements: readonly SourcedStatement[];
+  unread: readonly UnreadPolicy[];
+  /** Equal for two layers with the same statements from the same sources: their verdicts are the same. */
+  signature: string;
+  /** Every context key the layer's statements read. */
+  contextKeys: readonly string[];
+  /** The statements that can apply to an action of `service` (lower case). */
+  forService(service: string): readonly SourcedStatement[];
+  /** Whether some Allow statement names the action (lower case), whatever its resources and conditions. */
+  mayAllow(action: string): boolean;
+}
+
+/**
+ * Matches lower-cased actions against Action patterns: exact names in a set, wildcard patterns
+ * grouped by their service prefix, so a ReadOnlyAccess-sized list (a thousand `svc:Get*`
+ * patterns) costs a few tests per action, not a thousand.
+ */
+function actionMatcher(patterns: readonly string[]): (action: string) => boolean {
+  const exact = new Set<string>();
+  const byService = new Map<string, RegExp[]>();
+  const anyService: RegExp[] = [];
+  for (const pattern of patterns) {
+    const lower = pattern.toLowerCase();
+    if (lower === '*') return () => true;
+    if (!/[*?]/.test(lower)) {
+      exact.add(lower);
+      continue;
+    }
+    const colon = lower.indexOf(':');
+    const service = colon < 0 ? null : lower.slice(0, colon);
+    const regex = wildcardToRegExp(lower, false);
+    if (service === null || /[*?]/.test(service)) anyService.push(regex);
+    else byService.set(service, [...(byService.get(service) ?? []), regex]);
+  }
+  return (action) => {
+    if (exact.has(action)) return true;
+    const service = action.slice(0, action.indexOf(':'));
+    return (byService.get(service)?.some((r) => r.test(action)) ?? false) || anyService.some((r) => r.test(action));
+  };
+}
+
+/** The service prefixes a list of Action patterns can name; null when one pattern spans services. */
+function servicesOf(patterns: readonly string[]): Set<string> | null {
+  const services = new Set<string>();
+  for (const pattern of patterns) {
+    const colon = pattern.indexOf(':');
+    const service = colon < 0 ? pattern : pattern.slice(0, colon);
+    if (colon < 0 || /[*?]/.test(service)) return null;
+    services.add(service.toLowerCase());
+  }
+  return services;
+}
+
+/** `*`, or an ARN pattern whose every segment is a wildcard (`arn:aws:*:*:*:*`). */
+function coversEveryResource(pattern: string): boolean {
+  return pattern === '*' || /^arn:(\*|aws[a-z-]*):\*:\*:\*:\*$/.test(pattern);
+}
+
+let nextStatementId = 1;
+
+/** The keys a statement's conditions test and its variables substitute (`${aws:username}` → `aws:username`). */
+function contextKeysOf(statement: NormalizedStatement): string[] {
+  const keys = new Set(statement.conditions.map((c) => c.key));
+  const texts = [
+    ...(statement.resources ?? []),
+    ...(statement.notResources ?? []),
+    ...statement.conditions.flatMap((c) => c.values),
+  ];
+  for (const text of texts) {
+    for (const match of text.matchAll(/\$\{([^},]+)/g)) {
+      const key = (match[1] ?? '').trim().toLowerCase();
+      if (key !== '*' && key !== '?' && key !== '$') keys.add(key);
+    }
+  }
+  return [...keys];
+}
+
+function compileStatement(statement: NormalizedStatement): CompiledStatement {
+  const everyResource = statement.resources?.some(coversEveryResource) ?? statement.notResources === null;
+  const common = { id: nextStatementId++, statement, contextKeys: contextKeysOf(statement), everyResource };
+  if (statement.actions)
+    return { ...common, services: servicesOf(statement.actions), matchesAction: actionMatcher(statement.actions) };
+  const excluded = actionMatcher(statement.notActions ?? []);
+  return { ...common, services: null, matchesAction: (action) => !excluded(action) };
+}
+
+type Compiled = { ok: true; policy: CompiledPolicy } | { ok: false; error: string };
+
+const compiledDocuments = new WeakMap<object, Compiled>();
+/** By text too: inline policies are separate objects, yet thousands of them often say the same. */
+const compiledTexts = new Map<string, Compiled>();
+
+/**
+ * Compiles a policy document (object, JSON text or URL-encoded text). Memoised on the document
+ * object, so every principal that shares a managed policy shares its compiled form.
+ */
+export function compilePolicy(document: PolicyDocument | string): Compiled {
+  const byObject = typeof document === 'object' ? compiledDocuments.get(document) : undefined;
+  if (byObject) return byObject;
+  const text = typeof document === 'string' ? document : JSON.stringify(document);
+  let result = compiledTexts.get(text);
+  if (result === undefined) {
+    const normalized = normalizePolicy(document);
+    result = normalized.ok
+      ? { ok: true as const, policy: { statements: normalized.policy.statements.map(compileStatement) } }
+      : { ok: false as const, error: normalized.error };
+    if (compiledTexts.size > 200_000) compiledTexts.clear();
+    compiledTexts.set(text, result);
+  }
+  if (typeof document === 'object') compiledDocuments.set(document, result);
+  return result;
+}
+
+/** One policy of a layer: its document (null when the snapshot lacks it) and where it comes from. */
+export interface LayerPolicy {
+  source: PolicySource;
+  document: PolicyDocument | string | null;
+  /** Why the document is missing, when it is. */
+  missing?: string;
+}
+
+/** Builds a layer from its policies; unreadable ones are kept as such, never dropped. */
+export function buildLayer(policies: readonly LayerPolicy[]): PolicyLayer {
+  const statements: SourcedStatement[] = [];
+  const unread: UnreadPolicy[] = [];
+  for (const { source, document, missing } of policies) {
+    if (document === null) {
+      unread.push({ source, reason: missing ?? 'its document is not in the snapshot' });
+      continue;
+    }
+    const compiled = compilePolicy(document);
+    if (!compiled.ok) unread.push({ source, reason: compiled.error });
+    else for (const statement of compiled.policy.statements) statements.push({ source, compiled: statement });
+  }
+  const signature = layerSignature(statements, unread);
+  let layer = sharedLayers.get(signature);
+  if (layer === undefined) {
+    layer = indexLayer(statements, unread, signature);
+    if (sharedLayers.size > 100_000) sharedLayers.clear();
+    sharedLayers.set(signature, layer);
+  }
+  return layer;
+}
+
+/** Layers with the same statements from the same sources are one object: group members share the work. */
+const sharedLayers = new Map<string, PolicyLayer>();
+
+/** Names a policy source: the same policy reaching two principals the same way has the same key. */
+export function sourceKey(source: PolicySource): string {
+  return `${source.kind}/${source.group ?? ''}/${source.arn ?? source.name}/${source.attachedTo ?? ''}`;
+}
+
+/** Equal for two lists with the same statements from the same sources. */
+export function statementsSignature(statements: readonly SourcedStatement[]): string {
+  return statements.map((s) => `${s.compiled.id}@${sourceKey(s.source)}`).join(',');
+}
+
+function layerSignature(statements: readonly SourcedStatement[], unread: readonly UnreadPolicy[]): string {
+  return [
+    ...statements.map((s) => `${s.compiled.id}@${sourceKey(s.source)}`),
+    ...unread.map((u) => `unread@${sourceKey(u.source)}#${u.reason}`),
+  ].join(',');
+}
+
+/**
+ * The statements that can apply to one service, found when first asked: a principal is asked about
+ * a few services, and a ReadOnlyAccess statement names hundreds of them.
+ */
+function indexLayer(statements: SourcedStatement[], unread: UnreadPolicy[], signature: string): PolicyLayer {
+  const merged = new Map<string, readonly SourcedStatement[]>();
+  const allows = new Map<string, boolean>();
+  const layer: PolicyLayer = {
+    statements,
+    unread,
+    signature,
+    contextKeys: [...new Set(statements.flatMap((s) => s.compiled.contextKeys))],
+    forService(service) {
+      let list = merged.get(service);
+      if (list === undefined) {
+        list = statements.filter((s) => s.compiled.services === null || s.compiled.services.has(service));
+        merged.set(service, list);
+      }
+      return list;
+    },
+    mayAllow(action) {
+      let found = allows.get(action);
+      if (found === undefined) {
+        const service = action.slice(0, Math.max(0, action.indexOf(':')));
+        found = layer
+          .forService(service)
+          .some((s) => s.compiled.statement.effect === 'Allow' && s.compiled.matchesAction(action));
+        allows.set(action, found);
+      }
+      return found;
+    },
+  };
+  return layer;
+}

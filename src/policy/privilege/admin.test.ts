@@ -1,0 +1,161 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Organization } from '../../model/organization.js';
+import type { PolicyDocument, Snapshot } from '../../model/snapshot.js';
+import { UNKNOWN } from '../../model/when.js';
+import { buildAccount, buildSnapshot, buildUser } from '../../../test/fixtures/build-snapshot.js';
+import { loadIamCatalog, type IamCatalog } from '../action-catalog.js';
+import { createEvaluator } from '../evaluator/evaluator.js';
+import { assessAdmin } from './admin.js';
+
+const ACCOUNT = '111122223333';
+const NOW = new Date('2026-11-20T00:00:00Z');
+let catalog: IamCatalog;
+
+beforeAll(async () => {
+  catalog = await loadIamCatalog();
+});
+
+function doc(...statements: Array<Record<string, unknown>>): PolicyDocument {
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+const ADMIN = { arn: 'arn:aws:iam::aws:policy/AdministratorAccess', name: 'AdministratorAccess' };
+
+function assessUser(
+  inline: PolicyDocument[],
+  options: { admin?: boolean; organization?: Organization; boundary?: PolicyDocument } = {},
+) {
+  const boundaryArn = `arn:aws:iam::${ACCOUNT}:policy/boundary`;
+  const snapshot: Snapshot = buildSnapshot(
+    [
+      buildAccount(ACCOUNT, {
+        users: [
+          buildUser(
+            'subject',
+            {
+              attachedPolicies: options.admin ? [ADMIN] : [],
+              inlinePolicies: inline.map((document, i) => ({ name: `p${i}`, document })),
+              permissionsBoundary: options.boundary ? { arn: boundaryArn, type: 'Policy' } : null,
+            },
+            ACCOUNT,
+          ),
+        ],
+        policies: options.boundary
+          ? [
+              {
+                arn: boundaryArn,
+                name: 'boundary',
+                path: '/',
+                awsManaged: false,
+                attachmentCount: 1,
+                defaultVersionId: 'v1',
+                document: options.boundary,
+              },
+            ]
+          : [],
+      }),
+    ],
+    options.organization ? { organization: options.organization } : {},
+  );
+  const evaluator = createEvaluator(snapshot, { now: NOW });
+  const principal = evaluator.principals()[0];
+  if (!principal) throw new Error('no principal');
+  return assessAdmin(evaluator, catalog, principal);
+}
+
+describe('assessAdmin', () => {
+  it('Given AdministratorAccess alone, When assessed, Then the user is a full administrator through that policy', () => {
+    const assessment = assessUser([], { admin: true });
+    expect(assessment).toMatchObject({ admin: 'yes', level: 'full', exceptions: [] });
+    expect(assessment.grants.map((g) => g.source.name)).toEqual(['AdministratorAccess']);
+  });
+
+  it('Given AdministratorAccess beside a Deny of everything (the lab case fp2), When assessed, Then it is not an administrator at all', () => {
+    const assessment = assessUser([doc({ Effect: 'Deny', Action: '*', Resource: '*' })], { admin: true });
+    expect(assessment.admin).toBe('no');
+    expect(assessment.level).toBe('none');
+  });
+
+  it('Given a NotAction allow-list that leaves out IAM and Organizations, When assessed, Then it is "all but" those services', () => {
+    const assessment = assessUser([doc({ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' })]);
+    expect(assessment.level).toBe('all-but');
+    expect(assessment.exceptions.map((e) => e.what).sort()).toEqual(['iam:*', 'organizations:*']);
+  });
+
+  it('Given a NotAction that leaves out some IAM writes (the lab case fn4), When assessed, Then the exceptions are exactly those actions', () => {
+    const assessment = assessUser([
+      doc({ Effect: 'Allow', NotAction: ['iam:Update*', 'iam:Create*', 'iam:Attach*'], Resource: '*' }),
+    ]);
+    expect(assessment.level).toBe('all-but');
+    const what = assessment.exceptions.map((e) => e.what);
+    expect(what).toContain('iam:CreateUser');
+    expect(what).toContain('iam:AttachRolePolicy');
+    expect(what).not.toContain('iam:PutUserPolicy');
+    expect(what.every((w) => /^iam:(Update|Create|Attach)/.test(w))).toBe(true);
+  });
+
+  it('Given AdministratorAccess under an MFA condition, When assessed, Then it is an administrator only under conditions, with the condition named', () => {
+    const assessment = assessUser([
+      doc({
+        Effect: 'Allow',
+        Action: '*',
+        Resource: '*',
+        Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+      }),
+    ]);
+    expect(assessment.admin).toBe('maybe');
+    expect(assessment.undecided.flatMap((u) => u.conditions.map((c) => c.rawKey))).toEqual([
+      'aws:MultiFactorAuthPresent',
+    ]);
+  });
+
+  it('Given AdministratorAccess inside a boundary without IAM, When assessed, Then the boundary makes it "all but IAM"', () => {
+    const assessment = assessUser([], {
+      admin: true,
+      boundary: doc({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }),
+    });
+    expect(assessment.level).toBe('all-but');
+    expect(assessment.exceptions).toEqual([{ what: 'iam:*', causes: ['boundary'] }]);
+  });
+
+  it('Given AdministratorAccess in an account whose SCP denies leaving the organization, When assessed, Then it stays a full administrator and the SCP limit is listed', () => {
+    const organization: Organization = {
+      id: 'o-x',
+      managementAccountId: '999999999999',
+      accounts: [
+        { accountId: ACCOUNT, name: 'a', status: 'ACTIVE', ouPath: ['Root'], ouIds: ['r-root'], joinedAt: UNKNOWN },
+      ],
+      scps: [
+        {
+          id: 'p-full',
+          arn: 'arn:p-full',
+          name: 'FullAWSAccess',
+          awsManaged: true,
+          document: doc({ Effect: 'Allow', Action: '*', Resource: '*' }),
+          targets: [
+            { targetId: 'r-root', type: 'ROOT', name: 'Root' },
+            { targetId: ACCOUNT, type: 'ACCOUNT', name: 'a' },
+          ],
+        },
+        {
+          id: 'p-leave',
+          arn: 'arn:p-leave',
+          name: 'DenyLeave',
+          awsManaged: false,
+          document: doc({ Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' }),
+          targets: [{ targetId: 'r-root', type: 'ROOT', name: 'Root' }],
+        },
+      ],
+    };
+    const assessment = assessUser([], { admin: true, organization });
+    expect(assessment).toMatchObject({ admin: 'yes', level: 'full' });
+    expect(assessment.scpLimits).toEqual([{ what: 'organizations:LeaveOrganization', causes: ['explicit-deny'] }]);
+  });
+
+  it('Given only service-scoped grants, When assessed, Then it is not an administrator (no "*" to narrow)', () => {
+    expect(assessUser([doc({ Effect: 'Allow', Action: ['s3:*', 'ec2:*'], Resource: '*' })])).toMatchObject({
+      admin: 'no',
+      level: 'none',
+    });
+  });
+});

@@ -1,0 +1,300 @@
+/**
+ * Full administrator, decided by the evaluator rather than by spotting `"*"` in a document:
+ * every action of every service in the real catalogue on every resource. A Deny beside
+ * AdministratorAccess, a NotAction allow-list, a permissions boundary all count. Services that no
+ * statement of the principal names behave alike, so one action stands for each of them; the
+ * services that some statement names are checked action by action.
+ */
+import type { CatalogAction, IamCatalog } from '../action-catalog.js';
+import { buildLayer, type PolicyLayer } from '../evaluator/compile.js';
+import {
+  decide,
+  EVERY_RESOURCE,
+  statementRef,
+  type EvaluationLayers,
+  type StatementRef,
+  type Undecided,
+  type Verdict,
+} from '../evaluator/decide.js';
+import type { Evaluator } from '../evaluator/evaluator.js';
+import type { ContextKnowledge } from '../evaluator/knowledge.js';
+import type { Principal } from '../evaluator/principals.js';
+import type { Tri } from '../tri.js';
+
+export interface AdminException {
+  /** A whole service (`iam:*`) or one action (`s3:DeleteBucket`). */
+  what: string;
+  /** Why: a Deny, no Allow (NotAction), the boundary. */
+  causes: Verdict['causes'];
+}
+
+export interface AdminAssessment {
+  /** `yes`: every action on every resource; `maybe`: only under conditions the scan cannot settle. */
+  admin: Tri;
+  /**
+   * `full`: administrator; `all-but`: an Allow of every service on `*` that something narrows
+   * (NotAction, a Deny, a boundary) in fewer than half of the services, listed in `exceptions`;
+   * `none`: no such Allow, or one narrowed in most services.
+   */
+  level: 'full' | 'all-but' | 'none';
+  exceptions: AdminException[];
+  /** What SCPs take away or make conditional; an SCP limits every principal of the account alike, so it does not lower the level. */
+  scpLimits: AdminException[];
+  /** The identity statements that grant every service. */
+  grants: StatementRef[];
+  undecided: Undecided[];
+  unread: Verdict['unread'];
+}
+
+/** Identity Allow statements that can name every service on every resource. */
+function broadGrants(layers: EvaluationLayers): StatementRef[] {
+  return layers.identity.statements
+    .filter((s) => s.compiled.statement.effect === 'Allow' && s.compiled.services === null && s.compiled.everyResource)
+    .map(statementRef);
+}
+
+/**
+ * Which services an unconditional Allow of every resource already grants whole: `*`, or every
+ * service a NotAction statement does not name. Another Allow on such a service changes nothing.
+ */
+function wholeServiceGrant(identity: PolicyLayer): (service: string) => boolean {
+  const excludedPerStatement: Array<Set<string>> = [];
+  for (const { compiled } of identity.statements) {
+    const { statement } = compiled;
+    if (statement.effect !== 'Allow' || compiled.services !== null || !compiled.everyResource) continue;
+    if (statement.conditions.length > 0) continue;
+    if (statement.actions?.includes('*')) return () => true;
+    const excluded = new Set<string>();
+    let usable = statement.notActions !== null;
+    for (const pattern of statement.notActions ?? []) {
+      const service = pattern.slice(0, Math.max(0, pattern.indexOf(':'))).toLowerCase();
+      if (service === '' || /[*?]/.test(service)) usable = false;
+      excluded.add(service);
+    }
+    if (usable) excludedPerStatement.push(excluded);
+  }
+  return (service) => excludedPerStatement.some((excluded) => !excluded.has(service));
+}
+
+/** The service prefixes of Action / NotAction patterns; `all` when one has a wildcard in its service part. */
+function patternServices(patterns: readonly string[]): string[] | 'all' {
+  const out: string[] = [];
+  for (const pattern of patterns) {
+    if (pattern === '*') continue;
+    const colon = pattern.indexOf(':');
+    const service = colon < 0 ? pattern : pattern.slice(0, colon);
+    if (colon < 0 || /[*?]/.test(service)) return 'all';
+    out.push(service.toLowerCase());
+  }
+  return out;
+}
+
+/**
+ * Services whose actions may not all behave alike for this principal: those a Deny, a NotAction,
+ * a boundary, an SCP or an Allow beyond the whole-service grants names; `all` when a pattern has a
+ * wildcard in its service part.
+ */
+function namedServices(layers: EvaluationLayers): Set<string> | 'all' {
+  const named = new Set<string>();
+  const granted = wholeServiceGrant(layers.identity);
+  const all: PolicyLayer[] = [
+    layers.identity,
+    ...(layers.boundary ? [layers.boundary] : []),
+    ...layers.scps.map((l) => l.layer),
+  ];
+  for (const layer of all) {
+    for (const { compiled } of layer.statements) {
+      const { statement } = compiled;
+      const grantOnly = layer === layers.identity && statement.effect === 'Allow' && statement.actions !== null;
+      const services = patternServices(statement.actions ?? statement.notActions ?? []);
+      if (services === 'all') return 'all';
+      for (const service of services) if (!grantOnly || !granted(service)) named.add(service);
+    }
+  }
+  return named;
+}
+
+/** Whether only SCPs deny the request, or keep it open: they limit every principal of the account alike. */
+function onlyScp(verdict: Verdict): boolean {
+  if (verdict.causes.length === 0 || !verdict.causes.every((c) => c === 'scp' || c === 'explicit-deny')) return false;
+  const deciding = verdict.decision === 'denied' ? verdict.statements : verdict.undecided.map((u) => u.statement);
+  return deciding.every((s) => s.source.kind === 'scp');
+}
+
+interface ServiceOutcome {
+  denied: AdminException[];
+  scp: AdminException[];
+  open: Verdict[];
+}
+
+/** Answers "is this action allowed on every resource?" for one principal. */
+type EveryResourceCheck = (action: string) => Verdict;
+
+/** Stands for every service no statement names: they all get this one verdict. */
+const UNNAMED_SERVICE_ACTION = 'roleshift-unnamed-service:AnyAction';
+
+function allLayers(layers: EvaluationLayers): PolicyLayer[] {
+  return [layers.identity, ...(layers.boundary ? [layers.boundary] : []), ...layers.scps.map((l) => l.layer)];
+}
+
+/**
+ * The service's actions in groups that every statement of every layer treats alike (the same
+ * statements match each of them): one verdict stands for each group. Conditions and the resource
+ * (every resource) do not depend on the action, so the statements that match decide it.
+ */
+function actionGroups(layers: EvaluationLayers, service: string, actions: readonly CatalogAction[]): CatalogAction[][] {
+  const statements = allLayers(layers).flatMap((layer) => layer.forService(service));
+  const groups = new Map<string, CatalogAction[]>();
+  for (const action of actions) {
+    const lower = action.name.toLowerCase();
+    let key = '';
+    for (const { compiled } of statements) key += compiled.matchesAction(lower) ? '1' : '0';
+    const group = groups.get(key) ?? [];
+    group.push(action);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+function record(outcome: ServiceOutcome, verdict: Verdict, what: string): void {
+  if (verdict.decision === 'allowed') return;
+  if (onlyScp(verdict)) outcome.scp.push({ what, causes: verdict.causes });
+  else if (verdict.decision === 'conditional') outcome.open.push(verdict);
+  else outcome.denied.push({ what, causes: verdict.causes });
+}
+
+/** Every action of one service on every resource; `uniform` is the verdict when no statement names the service. */
+function checkService(
+  check: EveryResourceCheck,
+  catalog: IamCatalog,
+  layers: EvaluationLayers,
+  service: string,
+  uniform: Verdict | null,
+): ServiceOutcome {
+  const outcome: ServiceOutcome = { denied: [], scp: [], open: [] };
+  if (uniform !== null) {
+    record(outcome, uniform, `${service}:*`);
+    return outcome;
+  }
+  const groups = actionGroups(layers, service, catalog.actionsOf(service));
+  const verdicts = groups.map((group) => check((group[0] as CatalogAction).name));
+  if (
+    groups.length > 0 &&
+    verdicts.every((v) => v.decision === 'denied' && onlyScp(v) === onlyScp(verdicts[0] as Verdict))
+  ) {
+    record(outcome, verdicts[0] as Verdict, `${service}:*`);
+    return outcome;
+  }
+  groups.forEach((group, index) => {
+    const verdict = verdicts[index] as Verdict;
+    if (verdict.decision === 'conditional') record(outcome, verdict, `${service}:*`);
+    else if (verdict.decision === 'denied') for (const action of group) record(outcome, verdict, action.name);
+  });
+  return outcome;
+}
+
+const assessments = new WeakMap<Evaluator, Map<string, AdminAssessment>>();
+
+/**
+ * What makes two principals' assessments equal: the same statements from the same sources, and
+ * the same knowledge for every context key those statements read. Group members usually share it.
+ */
+function assessmentKey(layers: EvaluationLayers, knowledge: ContextKnowledge): string {
+  const all = [layers.identity, ...(layers.boundary ? [layers.boundary] : []), ...layers.scps.map((l) => l.layer)];
+  const keys = [...new Set(all.flatMap((layer) => layer.contextKeys))].sort();
+  const known = keys.map((key) => `${key}=${JSON.stringify(knowledge.lookup(key) ?? null)}`);
+  return `${all.map((layer) => layer.signature).join('|')}#${known.join(';')}`;
+}
+
+/** Whether the principal is a full administrator, and if not quite, what it lacks. */
+export function assessAdmin(evaluator: Evaluator, catalog: IamCatalog, principal: Principal): AdminAssessment {
+  const layers = evaluator.layers(principal);
+  // Most principals have no Allow of every service: nothing to compute, nothing to share.
+  if (broadGrants(layers).length === 0) return notAdmin(layers);
+  let cache = assessments.get(evaluator);
+  if (cache === undefined) {
+    cache = new Map();
+    assessments.set(evaluator, cache);
+  }
+  const key = assessmentKey(layers, evaluator.knowledge(principal));
+  let assessment = cache.get(key);
+  if (assessment === undefined) {
+    assessment = assessLayers(catalog, layers, (action) => evaluator.evaluateEveryResource(principal, action));
+    cache.set(key, assessment);
+  }
+  return assessment;
+}
+
+const ADMINISTRATOR = buildLayer([
+  {
+    source: { kind: 'document', name: 'AdministratorAccess', arn: null, group: null, attachedTo: null },
+    document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+  },
+]);
+
+/**
+ * What the principal would be with other identity policies: with AdministratorAccess attached
+ * (`identity: 'administrator'`, which its boundary and SCPs still limit), or with its own policies
+ * and no boundary (`identity: 'own', boundary: false`). Answers what an escalation gains.
+ */
+export function assessAdminIf(
+  evaluator: Evaluator,
+  catalog: IamCatalog,
+  principal: Principal,
+  change: { identity: 'administrator' | 'own'; boundary: boolean },
+): AdminAssessment {
+  const own = evaluator.layers(principal);
+  const layers: EvaluationLayers = {
+    identity: change.identity === 'administrator' ? ADMINISTRATOR : own.identity,
+    boundary: change.boundary ? own.boundary : null,
+    scps: own.scps,
+  };
+  const knowledge = evaluator.knowledge(principal);
+  return assessLayers(catalog, layers, (action) => decide(layers, { action, resource: EVERY_RESOURCE, knowledge }));
+}
+
+/** No Allow of every service: not an administrator, unless a policy the scan could not read is the one that grants it. */
+function notAdmin(layers: EvaluationLayers): AdminAssessment {
+  const unread = [...layers.identity.unread, ...(layers.boundary?.unread ?? [])];
+  const admin: Tri = unread.length > 0 ? 'maybe' : 'no';
+  return { admin, level: 'none', exceptions: [], scpLimits: [], grants: [], undecided: [], unread };
+}
+
+function assessLayers(catalog: IamCatalog, layers: EvaluationLayers, check: EveryResourceCheck): AdminAssessment {
+  const grants = broadGrants(layers);
+  if (grants.length === 0) return notAdmin(layers);
+  const unread = [...layers.identity.unread, ...(layers.boundary?.unread ?? [])];
+  const named = namedServices(layers);
+  const uniform = named === 'all' ? null : check(UNNAMED_SERVICE_ACTION);
+  const exceptions: AdminException[] = [];
+  const scpLimits: AdminException[] = [];
+  const open: Verdict[] = [];
+  let untouched = 0;
+  for (const service of catalog.services) {
+    const outcome = checkService(
+      check,
+      catalog,
+      layers,
+      service,
+      named !== 'all' && !named.has(service) ? uniform : null,
+    );
+    exceptions.push(...outcome.denied);
+    scpLimits.push(...outcome.scp);
+    open.push(...outcome.open);
+    if (outcome.denied.length === 0) untouched += 1;
+  }
+  const undecided = dedupeUndecided(open.flatMap((v) => v.undecided));
+  const admin: Tri = exceptions.length > 0 ? 'no' : open.length > 0 ? 'maybe' : 'yes';
+  // "All but a few": most services stay whole. A Deny of everything beside `*` leaves nothing.
+  const level = exceptions.length === 0 ? 'full' : untouched * 2 >= catalog.services.length ? 'all-but' : 'none';
+  return { admin, level, exceptions, scpLimits, grants, undecided, unread };
+}
+
+function dedupeUndecided(items: Undecided[]): Undecided[] {
+  const seen = new Map<string, Undecided>();
+  for (const item of items) {
+    const key = `${item.statement.source.kind}|${item.statement.source.arn ?? item.statement.source.name}|${item.statement.source.group}|${item.statement.index}`;
+    if (!seen.has(key)) seen.set(key, item);
+  }
+  return [...seen.values()];
+}
