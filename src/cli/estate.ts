@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputFileError, UserInputError } from '../errors.js';
+import { decodeInputBytes, parseJsonInput } from '../input-text.js';
 import { SnapshotSchema, type Snapshot } from '../model/snapshot.js';
 import { DEFAULT_STORE_PATH, openStore } from '../store/store.js';
 import type { CommandContext } from './command.js';
@@ -20,9 +21,9 @@ export function withEstateOptions(command: Command): Command {
 
 /** Reads and validates a snapshot file; every problem is one line naming the file. */
 export function readSnapshotFile(file: string): Snapshot {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputFileError(
@@ -34,12 +35,8 @@ export function readSnapshotFile(file: string): Snapshot {
           : `cannot read (${code ?? 'unknown error'})`,
     );
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new InputFileError(file, `not valid JSON (${(error as Error).message}): is the file truncated?`);
-  }
+  // BOM and UTF-16 read like the AWS CLI's files; an error gives a position, never the content.
+  const raw = parseJsonInput(decodeInputBytes(bytes, file), file);
   const parsed = SnapshotSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

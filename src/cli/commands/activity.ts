@@ -15,7 +15,13 @@ import {
 import { buildLeastPrivilegePolicy } from '../../activity/least-privilege.js';
 import { classifyUsers } from '../../assess/classify.js';
 import { DEFAULT_CONFIG, type RoleshiftConfig } from '../../config.js';
-import { addUsageToSnapshot, collectUsage, parseWindowDate, type CloudTrailOptions } from '../../activity/scan.js';
+import {
+  addUsageToSnapshot,
+  assertCloudTrailLocation,
+  collectUsage,
+  parseWindowDate,
+  type CloudTrailOptions,
+} from '../../activity/scan.js';
 import { EXIT, UserInputError } from '../../errors.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { Usage } from '../../model/usage.js';
@@ -120,6 +126,7 @@ export function prepareCloudTrail(
 ): (snapshot: Snapshot) => Promise<Snapshot> {
   if (!wantsCloudTrail(flags)) return async (snapshot) => snapshot;
   const options = cloudTrailOptionsFrom(ctx, flags);
+  assertCloudTrailLocation(options.cloudtrail);
   return (snapshot) =>
     withStoreConnection(flags, options, (withConnection) => addUsageToSnapshot(snapshot, withConnection));
 }

@@ -11,7 +11,7 @@ import { usageByUser } from '../../plan/usage.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
 import { readExceptionsRegister, resolveConfig, withConfigOption } from '../config-file.js';
 import { loadEstate, withEstateOptions } from '../estate.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { writeOutput } from '../write-atomic.js';
 
 export interface PlanCommandOptions {
   snapshot?: string;
@@ -95,7 +95,7 @@ export async function runPlan(ctx: CommandContext, options: PlanCommandOptions, 
         ? renderPlanMarkdown(plan)
         : `${renderPlanTable(plan)}\n`;
   if (options.output !== undefined) {
-    writeFileAtomic(options.output, text);
+    writeOutput(ctx.io, options.output, text);
     ctx.io.log(`wrote the plan for ${plan.users.length} user(s) to ${options.output}`);
   } else {
     ctx.io.out(text);

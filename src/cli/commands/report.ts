@@ -12,7 +12,7 @@ import { TOOL_VERSION } from '../../version.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
 import { readExceptionsRegister, resolveConfig, withConfigOption } from '../config-file.js';
 import { readSnapshotFile, storePathOf, withEstateOptions } from '../estate.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { resolveOutputFile, STDOUT, writeFileAtomic } from '../write-atomic.js';
 
 export interface ReportOptions {
   output?: string;
@@ -92,7 +92,12 @@ export async function buildReportHtml(
 }
 
 export async function runReport(ctx: CommandContext, options: ReportOptions): Promise<number> {
+  if (options.output === STDOUT) {
+    ctx.io.out((await buildReportHtml(ctx, options)).html);
+    return EXIT.ok;
+  }
   const output = resolve(options.output ?? DEFAULT_REPORT_FILE);
+  resolveOutputFile(output);
   const { html, snapshot, scanId } = await buildReportHtml(ctx, options);
   writeFileAtomic(output, html);
   const users = snapshot.accounts.reduce((sum, account) => sum + account.users.length, 0);
@@ -117,7 +122,7 @@ export function register(program: Command): void {
     .description(
       'Write the HTML report: one self-contained file (no network requests) with the headline, trend, users, findings, plan, exceptions and remediation.',
     )
-    .option('-o, --output <file>', `where to write the report (default ./${DEFAULT_REPORT_FILE})`)
+    .option('-o, --output <file>', `where to write the report (default ./${DEFAULT_REPORT_FILE}; - for stdout)`)
     .option(
       '--exceptions <file>',
       'the exceptions register (default: exceptionsFile from the config, roleshift.exceptions.yaml)',

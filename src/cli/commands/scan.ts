@@ -1,14 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { EXIT, UserInputError } from '../../errors.js';
+import { EXIT, OutputError, UserInputError } from '../../errors.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import { renderSummary, summarizeSnapshot, type SnapshotSummary } from '../../report/summary.js';
 import { DEFAULT_STORE_PATH, openStore } from '../../store/store.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
 import { storePathOf } from '../estate.js';
 import { paint } from '../io.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { resolveOutputFile, STDOUT, writeOutput } from '../write-atomic.js';
 import { addOrgOptions, collectOrgSnapshot, type OrgFlags } from './scan-org.js';
 import { addCloudTrailOptions, kpisForStoredScan, prepareCloudTrail, type CloudTrailFlags } from './activity.js';
 
@@ -41,7 +41,7 @@ export async function collectSnapshot(ctx: CommandContext, options: ScanOptions)
     }
     const { collectFromFiles } = await import('../../collect/files.js');
     ctx.io.log(`reading AWS CLI output files from ${options.from}`);
-    return collectFromFiles(options.from, { now });
+    return collectFromFiles(options.from, { now, log: (line) => ctx.io.log(line) });
   }
   if (options.org) return collectOrgSnapshot(ctx, options);
   const { collectLive } = await import('../../collect/live.js');
@@ -56,9 +56,11 @@ export async function collectSnapshot(ctx: CommandContext, options: ScanOptions)
 
 /** Checked before collecting: a live scan can take minutes and must not fail only at the end. */
 function assertFileTarget(path: string): void {
+  if (path === STDOUT) return;
   if (existsSync(path) && statSync(path).isDirectory()) {
     throw new UserInputError(`-o ${path} is a folder: give a file name, for example ${join(path, 'snapshot.json')}`);
   }
+  resolveOutputFile(path);
 }
 
 /**
@@ -71,7 +73,7 @@ export async function scanAndSave(ctx: CommandContext, options: ScanOptions): Pr
   const addUsage = prepareCloudTrail(ctx, options);
   const snapshot = await addUsage(await collectSnapshot(ctx, options));
   const outputPath = options.output ?? null;
-  if (outputPath !== null) writeFileAtomic(outputPath, `${JSON.stringify(snapshot, null, 2)}\n`);
+  if (outputPath !== null) writeOutput(ctx.io, outputPath, `${JSON.stringify(snapshot, null, 2)}\n`);
   const store = await openStore(storePathOf(options.store));
   try {
     const scanId = await store.saveScan(snapshot, { kpis: await kpisForStoredScan(snapshot, ctx.now, store) });
@@ -89,7 +91,9 @@ export function reportProblems(ctx: CommandContext, snapshot: Snapshot): void {
     ctx.io.warn(`gap: ${gap.api}${where === '' ? '' : ` in ${where}`} failed: ${gap.errorCode}: ${gap.message}`);
   }
   if (snapshot.gaps.length > 0) {
-    ctx.io.warn(`${snapshot.gaps.length} call(s) failed: the results above are incomplete, not clean (exit code 3)`);
+    ctx.io.warn(
+      `${snapshot.gaps.length} gap(s), calls or files that could not be read: the results above are incomplete, not clean (exit code 3)`,
+    );
   }
 }
 
@@ -100,11 +104,20 @@ export function scanJson(result: ScanResult, summary: SnapshotSummary): Record<s
 export async function runScan(ctx: CommandContext, options: ScanOptions): Promise<number> {
   const result = await scanAndSave(ctx, options);
   const summary = summarizeSnapshot(result.snapshot, ctx.now);
-  if (ctx.io.json) ctx.io.out(JSON.stringify(scanJson(result, summary), null, 2));
-  else ctx.io.out(renderSummary(summary, ctx.io));
+  // With `-o -` stdout carries the snapshot, so the summary goes to stderr.
+  const print = result.outputPath === STDOUT ? ctx.io.log : ctx.io.out;
+  print(ctx.io.json ? JSON.stringify(scanJson(result, summary), null, 2) : renderSummary(summary, ctx.io));
   reportProblems(ctx, result.snapshot);
   ctx.io.log(paint(ctx.io, 'dim', `saved scan ${result.scanId} in ${result.storePath}`));
-  if (result.outputPath !== null) ctx.io.log(paint(ctx.io, 'dim', `snapshot written to ${result.outputPath}`));
+  if (result.outputPath !== null && result.outputPath !== STDOUT)
+    ctx.io.log(paint(ctx.io, 'dim', `snapshot written to ${result.outputPath}`));
+  try {
+    await ctx.io.settle?.();
+  } catch (error) {
+    if (error instanceof OutputError)
+      throw error.withNote(`the scan itself is saved as ${result.scanId} in ${result.storePath}`);
+    throw error;
+  }
   return result.snapshot.gaps.length > 0 ? EXIT.gaps : EXIT.ok;
 }
 
@@ -117,9 +130,12 @@ export function register(program: Command): void {
     .option('--region <region>', 'AWS region for the API calls')
     .option(
       '--from <dir>',
-      'read `aws iam get-account-authorization-details` and `aws iam get-credential-report` outputs from DIR',
+      'read AWS CLI output files from DIR, one sub-folder per account (`roleshift export-script` prints the commands)',
     )
-    .option('-o, --output <file>', 'also write the snapshot JSON to FILE')
+    .option(
+      '-o, --output <file>',
+      'also write the snapshot JSON to FILE (- for stdout; the summary then goes to stderr)',
+    )
     .option('--store <file>', `the roleshift store (default ${DEFAULT_STORE_PATH})`)
     .addHelpText(
       'after',
@@ -132,7 +148,8 @@ Examples:
   roleshift scan --org --role-name RoleshiftAudit # every account of the Organization
   roleshift scan --org --ous Prod --resume        # continue an interrupted org scan
 
-Exit codes: 0 ok, 2 bad input (nothing written), 3 scanned with gaps (some calls failed).`,
+Exit codes: 0 ok, 2 bad input (nothing written) or output that could not be written,
+            3 scanned with gaps (something could not be read: the counts are minimums).`,
     );
   program.addCommand(
     withGlobalOptions(addOrgOptions(addCloudTrailOptions(command))).action(
