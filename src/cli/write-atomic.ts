@@ -1,5 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, lstatSync, mkdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import type { Stats } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { isWriteError, OutputError, UserInputError } from '../errors.js';
@@ -35,6 +46,12 @@ function statOrNull(path: string, follow: boolean): Stats | null {
  * device such as /dev/full, a FIFO, a socket, a folder, a link to any of these or to nothing.
  */
 export function resolveOutputFile(path: string): string {
+  const target = realTarget(path);
+  assertWritableFolder(target);
+  return target;
+}
+
+function realTarget(path: string): string {
   const refuse = (what: string) =>
     new UserInputError(`-o ${path} is ${what}: give the path of a regular file, or - for stdout`);
   const link = statOrNull(path, false);
@@ -49,6 +66,21 @@ export function resolveOutputFile(path: string): string {
   const kind = kindOf(target);
   if (kind !== null) throw refuse(`a symbolic link to ${kind}`);
   return realpathSync(path);
+}
+
+/**
+ * The nearest existing folder of `target` must take new files: known before a scan that may take
+ * an hour, rather than after it. (A full disk can only show when writing.)
+ */
+function assertWritableFolder(target: string): void {
+  let folder = dirname(target);
+  while (statOrNull(folder, true) === null && dirname(folder) !== folder) folder = dirname(folder);
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch (error) {
+    if (isWriteError(error)) throw new OutputError(target, error.code);
+    throw error;
+  }
 }
 
 function tempBeside(target: string): string {

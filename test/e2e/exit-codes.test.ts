@@ -15,10 +15,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SnapshotSchema } from '../../src/model/snapshot.js';
 import { describeWithMoto } from '../harness/moto.js';
-import { smallFileSystem, SMALL_FILE_SYSTEMS } from '../harness/small-file-system.js';
+import { smallFileSystem, SMALL_FILE_SYSTEMS, type SmallFileSystem } from '../harness/small-file-system.js';
 import { BUILT_CLI, cleanEnv, ONE_ACCOUNT_FIXTURE, runCli } from './run-cli.js';
 
 /**
@@ -127,6 +127,23 @@ describe('-o refuses what is not a regular file, and writes through links (issue
     expectOneLineError(run.stderr, /-o link\.json is a symbolic link to a file that does not exist/);
   });
 
+  it('Given -o in a folder the user may not write, When scanned, Then exit 2 with one line (EACCES) before the scan', () => {
+    const locked = join(work, 'locked');
+    mkdirSync(locked, { mode: 0o555 });
+    chmodSync(work, 0o777);
+    // As root every folder is writable: run the CLI as nobody, as a real user would be refused.
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const run = spawnSync(
+      process.execPath,
+      [BUILT_CLI, 'scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb', '-o', 'locked/s.json'],
+      { cwd: work, env: cleanEnv(), encoding: 'utf8', ...asNobody },
+    );
+    expect(run.status).toBe(2);
+    expectOneLineError(run.stderr, /^roleshift: cannot write .*locked\/s\.json: permission denied \(EACCES\)$/);
+    expect(readdirSync(locked)).toEqual([]);
+    expect(existsSync(join(work, 'rs.duckdb'))).toBe(false);
+  });
+
   it('Given -o -, When scanned, Then stdout is the snapshot and the summary is on stderr', () => {
     const run = runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb', '-o', '-'], { cwd: work });
     expect(run.status).toBe(0);
@@ -138,7 +155,11 @@ describe('-o refuses what is not a regular file, and writes through links (issue
 
 describe.skipIf(!SMALL_FILE_SYSTEMS)('a full or read-only disk (issue 15 point 7; needs root to mount a tmpfs)', () => {
   // One page: smaller than the smallest snapshot (about 8 KB) and than the generated Terraform.
-  const disk = SMALL_FILE_SYSTEMS ? smallFileSystem(4) : null;
+  // Mounted in beforeAll, not while the file is collected: hooks of a skipped block never run.
+  let disk: SmallFileSystem | null = null;
+  beforeAll(() => {
+    disk = smallFileSystem(4);
+  });
   afterAll(() => disk?.unmount());
 
   it('Given -o on a full disk, When scanned, Then exit 2 with one line and no snapshot or temp file', () => {
