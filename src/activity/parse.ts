@@ -1,3 +1,4 @@
+import { describeJsonError, MAX_JSON_DEPTH, tooDeepAt } from '../input-text.js';
 import { flattenEvent, type FlatEvent } from './event.js';
 
 export interface ParsedLog {
@@ -52,12 +53,14 @@ function fromLines(text: string): ParsedLog {
 export function parseLogText(text: string): ParsedLog {
   const start = text.trimStart();
   if (start === '') return { events: [], badRecords: 0 };
+  if (tooDeepAt(start) !== null) throw new MalformedLogError(`nests deeper than ${MAX_JSON_DEPTH} levels`);
   if (start.startsWith('[')) {
     let value: unknown;
     try {
       value = JSON.parse(start);
     } catch (error) {
-      throw new MalformedLogError(`not valid JSON (${(error as Error).message})`);
+      // V8's message quotes the text; the position is enough.
+      throw new MalformedLogError(describeJsonError(error, start));
     }
     return fromArray(value as unknown[]);
   }

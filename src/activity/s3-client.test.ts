@@ -6,7 +6,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { describeWithMoto } from '../../test/harness/moto.js';
 import { parseS3Url } from './s3-client.js';
-import { collectUsage } from './scan.js';
+import { buildAccount, buildSnapshot, buildUser } from '../../test/fixtures/build-snapshot.js';
+import { addUsageToSnapshot, collectUsage } from './scan.js';
 
 const corpus = fileURLToPath(new URL('../../test/fixtures/corpus/', import.meta.url));
 const ORG_KEY =
@@ -28,6 +29,26 @@ describe('parseS3Url', () => {
 });
 
 describeWithMoto('CloudTrail from S3 (moto)', (moto) => {
+  it('Given a bucket that does not exist, When a scan adds usage, Then the IAM snapshot is kept and the failure is a CloudTrail gap (issue 15 point 7)', async () => {
+    const m = moto();
+    const s3 = { endpoint: m.endpoint, region: m.region, credentials: m.credentials, forcePathStyle: true };
+    const snapshot = buildSnapshot([buildAccount('111111111111', { users: [buildUser('alice')] })]);
+    const result = await addUsageToSnapshot(snapshot, { cloudtrail: 's3://missing-bucket/AWSLogs/', s3 });
+    expect(result.accounts).toEqual(snapshot.accounts);
+    expect(result.usage).toBeUndefined();
+    expect(result.gaps).toEqual([
+      {
+        accountId: null,
+        region: null,
+        api: 'cloudtrail:ReadLogs',
+        errorCode: 'NoSuchBucket',
+        message: expect.stringMatching(
+          /^CloudTrail s3:\/\/missing-bucket\/AWSLogs\/ could not be read: .+; the snapshot has no usage facts$/,
+        ),
+      },
+    ]);
+  });
+
   it('Given an org trail bucket with gzip logs, a digest and a truncated file, When read twice, Then events are read once, the digest ignored and the bad file named', async () => {
     const m = moto();
     const s3Config = { endpoint: m.endpoint, region: m.region, credentials: m.credentials, forcePathStyle: true };

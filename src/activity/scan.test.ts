@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageSchema } from '../model/usage.js';
-import { collectUsage, parseWindowDate } from './scan.js';
+import { collectUsage, parseWindowDate, usageGaps } from './scan.js';
 
 const corpus = fileURLToPath(new URL('../../test/fixtures/corpus/', import.meta.url));
 const snitch = join(corpus, 'cloud-snitch');
@@ -128,6 +128,49 @@ describe('collectUsage on a delivery layout with bad files, incrementally', () =
     ]);
     expect(key?.userAgents.map((u) => u.family)).toEqual(['aws-cli']);
     expect(key?.addresses).toEqual([{ kind: 'public', group: '203.0.113.0/24', events: 1 }]);
+  });
+
+  it('Given a symbolic link loop, a link to a log and a non-UTF-8 file, When read, Then the link is followed and the others are unreadable gaps', async () => {
+    const day = join(root, 'AWSLogs/o-1234abcde/222222222222/CloudTrail/us-east-1/2025/03/06');
+    symlinkSync(join(day, 'loop-b.json'), join(day, 'loop-a.json'));
+    symlinkSync(join(day, 'loop-a.json'), join(day, 'loop-b.json'));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'roleshift-ct-target-'));
+    const target = join(elsewhere, 'linked.json');
+    writeFileSync(
+      target,
+      JSON.stringify({ Records: [event('2025-03-06T10:00:00Z', 'GetObject', 'AKIALINKED000000001')] }),
+    );
+    symlinkSync(target, join(day, 'linked.json'));
+    symlinkSync(root, join(day, 'back-to-root'));
+    const latin1 = put('2025/03/06', 'latin1.json', Buffer.from('{"Records": [{"userName": "zo\xeb"}]}', 'latin1'));
+    const usage = await collectUsage({ cloudtrail: root, connection });
+    rmSync(elsewhere, { recursive: true, force: true });
+    expect(usage.accessKeys.some((key) => key.accessKeyId === 'AKIALINKED000000001')).toBe(true);
+    expect(usage.source.unreadable).toEqual([
+      { file: latin1, problem: expect.stringMatching(/^is not UTF-8 text \(invalid byte at offset \d+\)/) },
+      { file: join(day, 'loop-a.json'), problem: 'a symbolic link loop' },
+      { file: join(day, 'loop-b.json'), problem: 'a symbolic link loop' },
+    ]);
+    expect(usageGaps(usage)).toEqual([
+      {
+        accountId: null,
+        region: null,
+        api: 'cloudtrail:ReadLogs',
+        errorCode: 'Unreadable',
+        message: `3 CloudTrail file(s) under ${root} could not be read (${latin1}: ${usage.source.unreadable[0]?.problem} and 2 more): their events are missing from the usage`,
+      },
+    ]);
+  });
+
+  it('Given records that are not CloudTrail events, When the usage is checked, Then they are a gap', async () => {
+    put(
+      '2025/03/07',
+      'mixed.json',
+      JSON.stringify({ Records: [event('2025-03-07T10:00:00Z', 'GetObject', 'AKIA1'), { hello: 1 }] }),
+    );
+    const usage = await collectUsage({ cloudtrail: root, connection });
+    expect(usage.source.badRecords).toBe(1);
+    expect(usageGaps(usage).map((gap) => gap.errorCode)).toEqual(['BadRecords']);
   });
 
   it('Given a store that already ingested the logs, When read again with one new file, Then only the new file is read and nothing is counted twice', async () => {

@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import { UserInputError } from '../errors.js';
-import type { Snapshot } from '../model/snapshot.js';
+import { errorCodeOf, UserInputError } from '../errors.js';
+import type { Gap, Snapshot } from '../model/snapshot.js';
 import type { Usage } from '../model/usage.js';
+import { OFFLINE_DUCKDB_CONFIG } from '../store/store-header.js';
 import { athenaRunner, type AthenaOptions } from './athena-client.js';
 import { ingestCloudTrail } from './ingest.js';
 import { athenaDialect, duckdbDialect } from './queries.js';
@@ -38,6 +40,17 @@ export function parseWindowDate(flag: '--since' | '--until', value: string | und
       `${flag} ${value}: not a date; write YYYY-MM-DD or an ISO-8601 time such as 2025-03-06T00:00:00Z`,
     );
   return parsed;
+}
+
+/**
+ * A local `--cloudtrail` path that does not exist is a typo: said before a scan that may take
+ * minutes, not after it. (An S3 location can only be tried; its failure becomes a gap.)
+ */
+export function assertCloudTrailLocation(location: string | undefined): void {
+  if (location === undefined || location.startsWith('s3://') || existsSync(location)) return;
+  throw new UserInputError(
+    `--cloudtrail ${location}: no such file or directory; give a CloudTrail log file, a folder of them, or s3://BUCKET/PREFIX`,
+  );
 }
 
 export function sourceFor(location: string, s3: S3ClientConfig = {}): LogSource {
@@ -77,7 +90,7 @@ export async function collectUsage(options: CloudTrailOptions): Promise<Usage> {
   let owned: DuckDBInstance | null = null;
   let connection = options.connection;
   if (connection === undefined) {
-    owned = await DuckDBInstance.create(':memory:');
+    owned = await DuckDBInstance.create(':memory:', OFFLINE_DUCKDB_CONFIG);
     connection = await owned.connect();
   }
   try {
@@ -110,18 +123,71 @@ export async function collectUsage(options: CloudTrailOptions): Promise<Usage> {
   }
 }
 
+/** The API name a CloudTrail gap carries: not an AWS API, so it never reads as an IAM call. */
+export const CLOUDTRAIL_GAP_API = 'cloudtrail:ReadLogs';
+
+function cloudTrailGap(errorCode: string, message: string): Gap {
+  return { accountId: null, region: null, api: CLOUDTRAIL_GAP_API, errorCode, message };
+}
+
+/**
+ * What the usage facts lack: files that could not be read and records that were not events.
+ * Usage steers classification and "unused" findings, so a short read is a gap, not a footnote.
+ */
+export function usageGaps(usage: Usage): Gap[] {
+  const gaps: Gap[] = [];
+  const { unreadable, badRecords, origin } = usage.source;
+  const [first] = unreadable;
+  if (first !== undefined) {
+    const more = unreadable.length > 1 ? ` and ${unreadable.length - 1} more` : '';
+    gaps.push(
+      cloudTrailGap(
+        'Unreadable',
+        `${unreadable.length} CloudTrail file(s) under ${origin} could not be read (${first.file}: ${first.problem}${more}): their events are missing from the usage`,
+      ),
+    );
+  }
+  if (badRecords > 0) {
+    gaps.push(
+      cloudTrailGap(
+        'BadRecords',
+        `${badRecords} record(s) in the CloudTrail files under ${origin} are not CloudTrail events and were not counted`,
+      ),
+    );
+  }
+  return gaps;
+}
+
 /**
  * The scan command's hook: the snapshot with `usage` added. Unreadable log files also become
- * collection warnings, so they show wherever warnings show.
+ * collection warnings, so they show wherever warnings show, and gaps. CloudTrail that cannot be
+ * read at all (a missing bucket, access denied) keeps the IAM snapshot already collected: the
+ * failure is a gap, not the end of the scan. Only a usage error (bad flags) still throws.
  */
 export async function addUsageToSnapshot(snapshot: Snapshot, options: CloudTrailOptions): Promise<Snapshot> {
-  const usage = await collectUsage(options);
+  let usage: Usage;
+  try {
+    usage = await collectUsage(options);
+  } catch (error) {
+    if (error instanceof UserInputError) throw error;
+    const gap = cloudTrailGap(
+      errorCodeOf(error),
+      `CloudTrail ${options.cloudtrail ?? 'logs'} could not be read: ${firstLine(error)}; the snapshot has no usage facts`,
+    );
+    return { ...snapshot, gaps: [...snapshot.gaps, gap] };
+  }
   const warnings = usage.source.unreadable.map(
     (file) => `cloudtrail: ${file.file} could not be read (${file.problem}); its events are missing`,
   );
   return {
     ...snapshot,
     usage,
+    gaps: [...snapshot.gaps, ...usageGaps(usage)],
     collection: { ...snapshot.collection, warnings: [...snapshot.collection.warnings, ...warnings] },
   };
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0]?.trim() || errorCodeOf(error);
 }

@@ -1,9 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { UserInputError } from '../errors.js';
+import { decodeText } from '../input-text.js';
 import { isEventLogKey } from './parse.js';
 
 /** One log file, local or in S3. `version` (mtime or ETag) with `size` tells a changed file apart. */
@@ -22,14 +24,62 @@ export interface LogSource {
   list(): AsyncIterable<LogObject>;
 }
 
-async function* walk(directory: string): AsyncGenerator<string> {
-  const entries = await readdir(directory, { withFileTypes: true });
+/** A file found under the folder, or an entry that could not be read (reported, never skipped). */
+interface Found {
+  path: string;
+  problem?: string;
+}
+
+function problemOf(error: unknown, what: 'link' | 'folder'): string {
+  const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+  if (what === 'folder') return `cannot read the folder (${code})`;
+  return code === 'ELOOP' ? 'a symbolic link loop' : `a symbolic link that cannot be followed (${code})`;
+}
+
+/**
+ * Every file under `directory`, in name order. Symbolic links are followed (a log folder is
+ * often a link to a mounted bucket), each real folder once, so a loop ends; a link or folder
+ * that cannot be read is yielded with its problem, so it becomes an unreadable file.
+ */
+async function* walk(directory: string, seen: Set<string>): AsyncGenerator<Found> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(directory, { withFileTypes: true });
+  } catch (error) {
+    yield { path: directory, problem: problemOf(error, 'folder') };
+    return;
+  }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const path = join(directory, entry.name);
-    if (entry.isDirectory()) yield* walk(path);
-    else if (entry.isFile()) yield path;
+    let kind: 'file' | 'folder' | 'other' = entry.isFile() ? 'file' : entry.isDirectory() ? 'folder' : 'other';
+    if (entry.isSymbolicLink()) {
+      try {
+        const target = await stat(path);
+        kind = target.isFile() ? 'file' : target.isDirectory() ? 'folder' : 'other';
+      } catch (error) {
+        yield { path, problem: problemOf(error, 'link') };
+        continue;
+      }
+    }
+    if (kind === 'file') yield { path };
+    if (kind !== 'folder') continue;
+    const real = await realpath(path);
+    if (seen.has(real)) continue;
+    seen.add(real);
+    yield* walk(path, seen);
   }
+}
+
+function unreadableObject(found: Found & { problem: string }): LogObject {
+  return {
+    key: found.path,
+    size: -1,
+    version: '',
+    open: async () => {
+      throw new Error(found.problem);
+    },
+  };
 }
 
 /**
@@ -44,13 +94,19 @@ export function localSource(given: string): LogSource {
       let info: Awaited<ReturnType<typeof stat>>;
       try {
         info = await stat(path);
-      } catch {
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
         throw new UserInputError(
-          `--cloudtrail ${given}: no such file or directory; give a CloudTrail log file, a folder of them, or s3://BUCKET/PREFIX`,
+          `--cloudtrail ${given}: ${code === 'ENOENT' ? 'no such file or directory' : `cannot be read (${code ?? 'unknown error'})`}; give a CloudTrail log file, a folder of them, or s3://BUCKET/PREFIX`,
         );
       }
-      const files = info.isDirectory() ? walk(path) : single(path);
-      for await (const file of files) {
+      const files = info.isDirectory() ? walk(path, new Set([await realpath(path)])) : single(path);
+      for await (const found of files) {
+        const { path: file, problem } = found;
+        if (problem !== undefined) {
+          yield unreadableObject({ path: file, problem });
+          continue;
+        }
         if (info.isDirectory() && !isEventLogKey(relative(path, file))) continue;
         const fileInfo = await stat(file);
         yield {
@@ -65,8 +121,8 @@ export function localSource(given: string): LogSource {
   };
 }
 
-async function* single(path: string): AsyncGenerator<string> {
-  yield path;
+async function* single(path: string): AsyncGenerator<Found> {
+  yield { path };
 }
 
 /**
@@ -83,7 +139,7 @@ export async function readLogText(stream: Readable): Promise<string> {
   if (!gzipped) {
     chunks.push(head);
     for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) chunks.push(next.value);
-    return Buffer.concat(chunks).toString('utf8');
+    return decodeText(Buffer.concat(chunks));
   }
   const gunzip = createGunzip();
   const done = (async () => {
@@ -102,5 +158,5 @@ export async function readLogText(stream: Readable): Promise<string> {
     gunzip.destroy();
     throw error;
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return decodeText(Buffer.concat(chunks));
 }

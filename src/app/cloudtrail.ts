@@ -1,5 +1,5 @@
 /** Where CloudTrail is read from and for which window: the request `scan` and `activity` share. */
-import { parseWindowDate, type CloudTrailOptions } from '../activity/scan.js';
+import { assertCloudTrailLocation, parseWindowDate, type CloudTrailOptions } from '../activity/scan.js';
 import { UserInputError } from '../errors.js';
 import type { Notes } from './ports.js';
 
@@ -32,6 +32,7 @@ export function cloudTrailOptionsOf(request: CloudTrailRequest, notes: Pick<Note
   }
   if (engine === 'duckdb' && request.cloudtrail === undefined)
     throw new UserInputError('give --cloudtrail PATH|s3://BUCKET/PREFIX, or --engine athena');
+  if (engine === 'duckdb') assertCloudTrailLocation(request.cloudtrail);
   return {
     cloudtrail: request.cloudtrail,
     since: parseWindowDate('--since', request.since),

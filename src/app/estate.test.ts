@@ -52,7 +52,16 @@ describe('loadEstate', () => {
 
   it.each([
     ['missing', null, /snapshot\.json: no such file/],
-    ['truncated', '{"schemaVersion": 1, "collec', /snapshot\.json: not valid JSON .*truncated/],
+    [
+      'truncated',
+      '{"schemaVersion": 1, "collec',
+      /snapshot\.json: ends before the JSON is complete: is the file truncated\?$/,
+    ],
+    [
+      'a line of /etc/passwd',
+      'root:x:0:0:root:/root:/bin/bash\n',
+      /snapshot\.json: is not JSON \(it does not start with \{ or \[\)/,
+    ],
     ['a GAAD, not a snapshot', '{"UserDetailList": []}', /snapshot\.json: not a roleshift snapshot at schemaVersion/],
     [
       'of a wrong account id',
@@ -68,8 +77,16 @@ describe('loadEstate', () => {
       expect(error).toBeInstanceOf(InputFileError);
       expect((error as Error).message).toMatch(message);
       expect((error as Error).message).not.toContain('\n');
+      expect((error as Error).message).not.toContain('root:');
     },
   );
+
+  it('Given a snapshot saved with a byte-order mark (an editor, PowerShell), When loaded, Then it reads', async () => {
+    const snapshot = buildSnapshot([buildAccount('111111111111', { users: [buildUser('alice')] })]);
+    const file = join(dir, 'snapshot.json');
+    writeFileSync(file, Buffer.from(`\uFEFF${JSON.stringify(snapshot)}`, 'utf16le'));
+    expect((await loadEstate(request({ snapshot: file }), quiet())).estate.snapshot).toEqual(snapshot);
+  });
 
   it('Given no store, When loaded, Then it says to scan first and creates no store', async () => {
     const store = join(dir, 'nothing', 'roleshift.duckdb');

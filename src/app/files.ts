@@ -3,12 +3,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseExceptions, type ExceptionEntry } from '../assess/exceptions.js';
 import type { RoleshiftConfig } from '../config.js';
 import { InputFileError } from '../errors.js';
+import { decodeInputBytes, parseJsonInput } from '../input-text.js';
 import { SnapshotSchema, type Snapshot } from '../model/snapshot.js';
 
 /** The text of an input file; `what` names what a folder given in its place should have been. */
 export function readTextFile(file: string, what = 'file'): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputFileError(
@@ -20,17 +22,14 @@ export function readTextFile(file: string, what = 'file'): string {
           : `cannot read (${code ?? 'unknown error'})`,
     );
   }
+  // BOM and UTF-16 read like the AWS CLI's files; bytes that are not text are refused, never guessed.
+  return decodeInputBytes(bytes, file);
 }
 
 /** Reads and validates a snapshot file; every problem is one line naming the file. */
 export function readSnapshotFile(file: string): Snapshot {
-  const text = readTextFile(file, 'snapshot file');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new InputFileError(file, `not valid JSON (${(error as Error).message}): is the file truncated?`);
-  }
+  // An error gives a position, never the content: the file may not be a snapshot at all.
+  const raw = parseJsonInput(readTextFile(file, 'snapshot file'), file);
   const parsed = SnapshotSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

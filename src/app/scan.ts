@@ -59,6 +59,8 @@ export interface ScanResult {
 
 /** Checked before collecting: a live scan can take minutes and must not fail only at the end. */
 function assertFileTarget(path: string): void {
+  // `-` is standard output (`-o -`), never a file name.
+  if (path === '-') return;
   if (existsSync(path) && statSync(path).isDirectory()) {
     throw new UserInputError(`-o ${path} is a folder: give a file name, for example ${join(path, 'snapshot.json')}`);
   }
@@ -179,7 +181,9 @@ export function reportProblems(snapshot: Snapshot, notes: Notes): void {
     notes.warn(`gap: ${gap.api}${where === '' ? '' : ` in ${where}`} failed: ${gap.errorCode}: ${gap.message}`);
   }
   if (snapshot.gaps.length > 0) {
-    notes.warn(`${snapshot.gaps.length} call(s) failed: the results above are incomplete, not clean (exit code 3)`);
+    notes.warn(
+      `${snapshot.gaps.length} gap(s), calls or files that could not be read: the results above are incomplete, not clean (exit code 3)`,
+    );
   }
 }
 

@@ -5,12 +5,9 @@ import { main } from './main.js';
 // maintainers (who pin the SDK), not to someone running a scan; it would precede every live scan.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-// `roleshift findings | head` closes the pipe early: that is the reader being done, not a crash.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(process.exitCode ?? 0);
-  });
-}
+// A failed write (a full disk, `| head` closing the pipe) reaches the command through the write's
+// callback and ends as one line and exit 2 (see io.ts); the stream's error event must not also
+// become an uncaught exception with a stack trace.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
 process.exitCode = await main(process.argv.slice(2));

@@ -29,5 +29,7 @@ export function actionOf<O extends object>(action: CommandAction<O>): (...raw: u
     const args = command.args;
     const ctx: CommandContext = { io: createIo(options), global: options, now: new Date() };
     process.exitCode = await action(ctx, options, args);
+    // A failed write to stdout (full disk, closed pipe) is the command's failure too: exit 2.
+    await ctx.io.settle?.();
   };
 }

@@ -1,3 +1,5 @@
+import { isWriteError, OutputError } from '../errors.js';
+
 /**
  * Terminal output shared by every command: data goes to stdout, logs to stderr, colour only
  * when allowed (NO_COLOR, --no-color, not a TTY).
@@ -12,6 +14,12 @@ export interface Io {
   json: boolean;
   debug: boolean;
   isTty: boolean;
+  /**
+   * Waits until everything written to stdout has been taken by the OS; throws an OutputError
+   * (exit 2) when a write failed (a full disk, a closed pipe). Write errors arrive after the
+   * write call returns, so a command that must say what it did before the failure awaits this.
+   */
+  settle?(): Promise<void>;
 }
 
 export interface GlobalOptions {
@@ -22,16 +30,58 @@ export interface GlobalOptions {
   snapshot?: string;
 }
 
-export function createIo(options: GlobalOptions, streams = { stdout: process.stdout, stderr: process.stderr }): Io {
+type Stream = Pick<NodeJS.WriteStream, 'write' | 'isTTY' | 'writableLength'>;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Counts stdout writes in flight and keeps the first failure, which a real stream reports to the
+ * write's callback. Errors on stderr are ignored: there is nowhere left to report them, and the
+ * exit code still tells.
+ */
+function trackedStdout(stdout: Stream): { write(text: string): void; settle(): Promise<void> } {
+  let pending = 0;
+  let failure: NodeJS.ErrnoException | null = null;
+  let waiting: Array<() => void> = [];
+  const written = (error?: Error | null): void => {
+    pending -= 1;
+    if (error && failure === null) failure = error;
+    for (const resolve of waiting) resolve();
+    waiting = [];
+  };
+  return {
+    write(text) {
+      pending += 1;
+      stdout.write(text, written);
+    },
+    async settle() {
+      while (pending > 0) {
+        // Bytes still queued: their callbacks will come. None queued: callbacks come within a
+        // turn of the event loop, or never (a stand-in for the stream that ignores them).
+        if (stdout.writableLength > 0) await new Promise<void>((resolve) => waiting.push(resolve));
+        else {
+          await nextTurn();
+          if (stdout.writableLength === 0) break;
+        }
+      }
+      if (failure !== null) throw new OutputError('stdout', isWriteError(failure) ? failure.code : 'EIO');
+    },
+  };
+}
+
+export function createIo(options: GlobalOptions, streams: { stdout: Stream; stderr: Stream } = process): Io {
   const isTty = Boolean(streams.stderr.isTTY);
   const color = options.color !== false && !process.env.NO_COLOR && isTty;
+  const stdout = trackedStdout(streams.stdout);
+  const stderr = (text: string) => void streams.stderr.write(text, () => undefined);
   return {
-    out: (text) => streams.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-    log: (text) => streams.stderr.write(`${text}\n`),
-    warn: (text) => streams.stderr.write(`${color ? '\u001b[33mwarning:\u001b[0m' : 'warning:'} ${text}\n`),
+    out: (text) => stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    log: (text) => stderr(`${text}\n`),
+    warn: (text) => stderr(`${color ? '\u001b[33mwarning:\u001b[0m' : 'warning:'} ${text}\n`),
     color,
     json: Boolean(options.json),
     debug: Boolean(options.debug),
     isTty,
+    settle: stdout.settle,
   };
 }

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { EXIT, UserInputError } from '../errors.js';
+import { EXIT, isWriteError, OutputError, UserInputError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { COMMANDS } from './commands/index.js';
 
@@ -17,8 +17,8 @@ export function buildProgram(): Command {
   program.addHelpText(
     'after',
     `
-Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error,
-            3 completed with gaps (some account or API could not be read), 4 internal error.`,
+Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage, input or write error,
+            3 completed with gaps (something could not be read), 4 internal error.`,
   );
   return program;
 }
@@ -30,6 +30,15 @@ Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error,
 function exitThroughMain(command: Command): void {
   command.exitOverride().showHelpAfterError('(run with --help for usage)');
   for (const sub of command.commands) exitThroughMain(sub);
+}
+
+const WRITING_CALLS = new Set(['write', 'writev', 'mkdir', 'rename', 'fsync', 'ftruncate', 'copyfile']);
+
+/** A write the environment refused in a path no command wrapped: still exit 2 with one line. */
+function asOutputError(error: unknown): OutputError | null {
+  if (!isWriteError(error)) return null;
+  const { syscall, path } = error as NodeJS.ErrnoException;
+  return syscall !== undefined && WRITING_CALLS.has(syscall) ? new OutputError(path ?? 'the output', error.code) : null;
 }
 
 /** The only place that turns errors into exit codes and stack traces into one line. */
@@ -45,10 +54,11 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT.ok;
       return EXIT.usage;
     }
-    if (error instanceof UserInputError) {
-      process.stderr.write(`roleshift: ${error.message}\n`);
-      if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
-      return error.exitCode;
+    const userError = error instanceof UserInputError ? error : asOutputError(error);
+    if (userError !== null) {
+      process.stderr.write(`roleshift: ${userError.message}\n`);
+      if (debug && userError.stack) process.stderr.write(`${userError.stack}\n`);
+      return userError.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(

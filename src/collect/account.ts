@@ -12,7 +12,7 @@ import {
   type VirtualMFADevice,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { UserInputError } from '../errors.js';
+import { errorCodeOf } from '../errors.js';
 import type { Account, Gap, OidcProvider } from '../model/snapshot.js';
 import { UNKNOWN } from '../model/when.js';
 import { buildAccount } from './build-account.js';
@@ -54,19 +54,6 @@ export interface AccountCollection {
   gaps: Gap[];
   apiCalls: Record<string, number>;
   warnings: string[];
-}
-
-/** AWS error name or code, e.g. AccessDenied, NoSuchEntity, Throttling. */
-export function errorCodeOf(error: unknown): string {
-  // Our own parsers throw input errors: for a live answer that means AWS sent what we cannot read.
-  if (error instanceof UserInputError) return 'MalformedResponse';
-  if (error !== null && typeof error === 'object') {
-    const candidate = error as { Code?: unknown; code?: unknown; name?: unknown };
-    for (const value of [candidate.Code, candidate.name, candidate.code]) {
-      if (typeof value === 'string' && value !== '' && value !== 'Error') return value;
-    }
-  }
-  return 'Error';
 }
 
 function messageOf(error: unknown): string {

@@ -4,6 +4,7 @@ import { InputFileError } from '../errors.js';
 import {
   CREDENTIAL_REPORT_COLUMNS,
   credentialReportText,
+  isCredentialReportCsv,
   parseCredentialReportCsv,
   parseCredentialReportDocument,
   splitCsv,
@@ -103,10 +104,10 @@ describe('credential report markers become never / unknown, never dates', () => 
     expect(row.accessKeys[0]?.status).toBe('Active');
   });
 
-  it('Given a date column holding garbage, When parsed, Then the error names the file, line, user and column', () => {
+  it('Given a date column holding garbage, When parsed, Then the error names the file, line and column but never the cell', () => {
     expect(() =>
       parseCredentialReportCsv(`${HEADER}\n${line({ user: 'bob', password_last_used: 'yesterday' })}`, 'r.csv'),
-    ).toThrow('r.csv: credential report line 2 (bob): password_last_used is "yesterday", not a date');
+    ).toThrow(/^r\.csv: credential report line 2: password_last_used is not a date$/);
   });
 });
 
@@ -179,9 +180,40 @@ describe('credential report Content: base64, plain CSV or bytes', () => {
     );
   });
 
+  it('Given a report whose every field is quoted, header included, When read, Then it is the report', () => {
+    const quoted = (text: string) =>
+      text
+        .split('\n')
+        .map((row) =>
+          row
+            .split(',')
+            .map((cell) => `"${cell}"`)
+            .join(','),
+        )
+        .join('\n');
+    const text = quoted(`${HEADER}\n${line({ user: 'bob', password_enabled: 'true' })}`);
+    expect(isCredentialReportCsv(text)).toBe(true);
+    expect(credentialReportText(text, 'f.json')).toBe(text);
+    expect(parseCredentialReportCsv(text, 'r.csv').rows[0]).toMatchObject({ user: 'bob', password: { enabled: true } });
+  });
+
+  it('Given a line of /etc/passwd as the header, When parsed, Then the error never repeats it', () => {
+    const error = (() => {
+      try {
+        parseCredentialReportCsv('root:x:0:0:root:/root:/bin/bash,arn\nx,y\n', 'r.csv');
+      } catch (caught) {
+        return caught as Error;
+      }
+      return null;
+    })();
+    expect(error?.message).toMatch(/^r\.csv: not an IAM credential report: header missing user, user_creation_time/);
+    expect(error?.message).toMatch(/unexpected 1 other column\(s\)$/);
+    expect(error?.message).not.toContain('root');
+  });
+
   it('Given base64 of something else, When read, Then the error says what it expected', () => {
     expect(() => credentialReportText(Buffer.from('hello,world').toString('base64'), 'f.json')).toThrow(
-      'does not decode to a CSV starting with "user,"',
+      'does not decode to a CSV whose header starts with user',
     );
   });
 

@@ -70,7 +70,7 @@ function whenOf(value: string, column: CredentialReportColumn, where: () => stri
   try {
     return whenFromAws(value);
   } catch {
-    throw new Error(`${where()}: ${column} is "${value}", not a date`);
+    throw new Error(`${where()}: ${column} is not a date`);
   }
 }
 
@@ -78,7 +78,7 @@ function booleanOf(value: string, column: CredentialReportColumn, where: () => s
   if (value === 'true') return true;
   if (value === 'false') return false;
   if (value === 'not_supported' || value === 'N/A') return null;
-  throw new Error(`${where()}: ${column} is "${value}", not true or false`);
+  throw new Error(`${where()}: ${column} is not true or false`);
 }
 
 /** A last-used service or region: a name, or null where AWS has none. */
@@ -119,13 +119,19 @@ export function splitCsv(text: string): string[][] {
   return rows.filter((cells) => !(cells.length === 1 && cells[0] === ''));
 }
 
+const COLUMN_NAME = /^[a-z][a-z0-9_]{0,39}$/;
+
 function checkHeader(header: readonly string[], source: string): Map<CredentialReportColumn, number> {
   const missing = CREDENTIAL_REPORT_COLUMNS.filter((column) => !header.includes(column));
   if (missing.length > 0) {
     const known = new Set<string>(CREDENTIAL_REPORT_COLUMNS);
     const unexpected = header.filter((column) => !known.has(column));
+    // Only names shaped like a column are repeated: the "header" may be a line of any file.
+    const named = unexpected.filter((column) => COLUMN_NAME.test(column));
+    const others = unexpected.length - named.length;
     const parts = [`missing ${missing.join(', ')}`];
-    if (unexpected.length > 0) parts.push(`unexpected ${unexpected.join(', ')}`);
+    if (unexpected.length > 0)
+      parts.push(`unexpected ${[...named, ...(others > 0 ? [`${others} other column(s)`] : [])].join(', ')}`);
     throw new InputFileError(source, `not an IAM credential report: header ${parts.join('; ')}`);
   }
   // Extra columns alone are accepted: AWS may add columns, and the 22 we read are all there.
@@ -152,7 +158,7 @@ export function parseCredentialReportCsv(csv: string, source: string, generatedA
       );
     }
     const cell = (column: CredentialReportColumn): string => cells[index.get(column) as number] ?? '';
-    const where = () => `line ${r + 1} (${cell('user')})`;
+    const where = () => `line ${r + 1}`;
     try {
       rows.push(parseRow(cell, where));
     } catch (error) {
@@ -204,11 +210,13 @@ function parseRow(cell: (column: CredentialReportColumn) => string, where: () =>
   };
 }
 
+/** The first cell of the first line is `user`, quoted or not (some tools quote every field). */
 function looksLikeReportCsv(text: string): boolean {
-  return text
-    .replace(/^\uFEFF/, '')
-    .trimStart()
-    .startsWith('user,');
+  const start = text.replace(/^\uFEFF/, '').trimStart();
+  const end = start.search(/[\r\n]/);
+  const firstLine = end === -1 ? start : start.slice(0, end);
+  const header = splitCsv(firstLine)[0];
+  return header !== undefined && header.length > 1 && header[0] === 'user';
 }
 
 /**
@@ -225,7 +233,10 @@ export function credentialReportText(content: unknown, source: string): string {
   }
   const decoded = Buffer.from(compact, 'base64').toString('utf8');
   if (!looksLikeReportCsv(decoded)) {
-    throw new InputFileError(source, 'the credential report Content does not decode to a CSV starting with "user,"');
+    throw new InputFileError(
+      source,
+      'the credential report Content does not decode to a CSV whose header starts with user',
+    );
   }
   return decoded;
 }

@@ -1,4 +1,13 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +15,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InputFileError, UserInputError } from '../errors.js';
 import type { Snapshot, User } from '../model/snapshot.js';
 import { SnapshotSchema } from '../model/snapshot.js';
-import { collectFromFiles, kindFromName } from './files.js';
+import { kindFromName } from './file-kinds.js';
+import { collectFromFiles } from './files.js';
 
 const CORPUS = fileURLToPath(new URL('../../test/fixtures/corpus/', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/collect/', import.meta.url));
@@ -165,7 +175,7 @@ describe('collectFromFiles on the field corpus', () => {
     expect([account?.users.length, account?.roles.length, account?.policies.length]).toEqual([41, 75, 56]);
   });
 
-  it('Given the OIDC list names two providers and only one get file is there, When read, Then both are kept and a warning names the missing one', async () => {
+  it('Given the OIDC list names two providers and only one get file is there, When read, Then both are kept and a gap names the missing one', async () => {
     const arn = (host: string) => `arn:aws:iam::123456789012:oidc-provider/${host}`;
     const dir = folder([
       ['gaad.json', { corpus: 'cloudmapper/iam-get-account-authorization-details.json' }],
@@ -197,9 +207,13 @@ describe('collectFromFiles on the field corpus', () => {
       [arn('gitlab.com'), []],
       [arn('token.actions.githubusercontent.com'), ['sts.amazonaws.com']],
     ]);
-    expect(snapshot.collection.warnings).toContain(
-      `account 123456789012: no get-open-id-connect-provider file for ${arn('gitlab.com')}: audiences and thumbprints unknown`,
-    );
+    expect(snapshot.gaps).toContainEqual({
+      accountId: '123456789012',
+      region: null,
+      api: 'iam:GetOpenIDConnectProvider',
+      errorCode: 'FileMissing',
+      message: `no get-open-id-connect-provider file for ${arn('gitlab.com')} in ${dir}: its audiences (client ids) and thumbprints are unknown`,
+    });
   });
 
   it('Given an empty GAAD in a folder named after the account, When read, Then the folder name is the account id', async () => {
@@ -239,7 +253,7 @@ describe('collectFromFiles on bad input: one line naming the file and the proble
     [
       'malformed JSON',
       [['gaad.json', { text: '{"UserDetailList": [ {"UserName": ' }]],
-      /gaad\.json: not valid JSON \(.+\): is the file truncated\?$/,
+      /gaad\.json: ends before the JSON is complete: is the file truncated\?$/,
       'gaad.json',
     ],
     [
@@ -287,7 +301,7 @@ describe('collectFromFiles on bad input: one line naming the file and the proble
           },
         ],
       ],
-      /gaad-2\.json: authorization details: trust policy of role r: /,
+      /gaad-2\.json: RoleDetailList\[0\]\.AssumeRolePolicyDocument: policy document is not valid JSON$/,
       'gaad-2.json',
     ],
     [
@@ -308,7 +322,7 @@ describe('collectFromFiles on bad input: one line naming the file and the proble
     [
       'a folder with no GAAD',
       [['get-credential-report.json', { corpus: 'cloudmapper/iam-get-credential-report.json' }]],
-      /: no get-account-authorization-details output here: run `aws iam get-account-authorization-details > gaad.json` for this account$/,
+      /: no get-account-authorization-details output here: run `aws iam get-account-authorization-details --output json > get-account-authorization-details.json` for this account \(roleshift export-script prints every command\)$/,
       '',
     ],
     [
@@ -363,6 +377,39 @@ describe('collectFromFiles on bad input: one line naming the file and the proble
     await expect(collectFromFiles(dir, options)).rejects.toThrow(
       `${dir}: the files describe more than one account (012345678901, 200611803367): put each account's files in its own sub-folder`,
     );
+  });
+});
+
+describe('collectFromFiles reads what the AWS CLI writes on any platform (issue 15 point 10)', () => {
+  const gaadText = () => readFileSync(join(CORPUS, 'cloudmapper/iam-get-account-authorization-details.json'), 'utf8');
+
+  it.each([
+    ['a UTF-8 byte-order mark', (text: string) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])],
+    ['UTF-16LE with a byte-order mark (PowerShell >)', (text: string) => Buffer.from(`\uFEFF${text}`, 'utf16le')],
+  ])('Given a GAAD saved with %s, When read, Then it reads like the UTF-8 file', async (_label, encode) => {
+    const plain = await collectFromFiles(folder([['gaad.json', { text: gaadText() }]]), options);
+    const dir = join(scratch, `encoded-${++counter}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'gaad.json'), encode(gaadText()));
+    const encoded = await collectFromFiles(dir, options);
+    expect(encoded.accounts).toEqual(plain.accounts);
+  });
+
+  it('Given /etc/passwd copied in as a .json file, When read, Then the error never shows its content', async () => {
+    const dir = folder([['get-account-authorization-details.json', { text: 'root:x:0:0:root:/root:/bin/bash\n' }]]);
+    const error = (await collectFromFiles(dir, options).catch((caught: unknown) => caught)) as Error;
+    expect(error).toBeInstanceOf(InputFileError);
+    expect(error.message).toMatch(/: is not JSON \(it does not start with \{ or \[\): save the AWS CLI output/);
+    expect(error.message).not.toContain('root');
+  });
+
+  it('Given a symbolic link loop among the files, When read, Then one input error names it (exit 2, not 4)', async () => {
+    const dir = folder([['gaad.json', { text: gaadText() }]]);
+    symlinkSync(join(dir, 'b.json'), join(dir, 'a.json'));
+    symlinkSync(join(dir, 'a.json'), join(dir, 'b.json'));
+    const error = (await collectFromFiles(dir, options).catch((caught: unknown) => caught)) as Error;
+    expect(error).toBeInstanceOf(InputFileError);
+    expect(error.message).toBe(`${join(dir, 'a.json')}: is a symbolic link loop: remove it or point it at a file`);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeGaad } from './gaad.js';
+import { InputFileError } from '../errors.js';
+import { gaadPageContinues, normalizeGaad } from './gaad.js';
 
 const doc = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] };
 
@@ -140,12 +141,96 @@ describe('normalizeGaad', () => {
         ],
         'g.json',
       ),
-    ).toThrow(/^g\.json: authorization details: trust policy of role r: /);
+    ).toThrow(/^g\.json: RoleDetailList\[0\]\.AssumeRolePolicyDocument: policy document is not valid JSON$/);
   });
 
-  it('Given a user without an Arn, When normalised, Then the error says which', () => {
+  it('Given a user without an Arn, When normalised, Then the error gives the path of the entry', () => {
     expect(() => normalizeGaad([{ UserDetailList: [{ UserName: 'u' }] }], 'g.json')).toThrow(
-      'g.json: authorization details: user u has no Arn',
+      'g.json: UserDetailList[0].Arn: missing',
     );
+  });
+});
+
+describe('normalizeGaad never drops what it cannot read (issue 15: silent undercounts)', () => {
+  const user = (name: string, extra: Record<string, unknown> = {}) => ({
+    UserName: name,
+    Arn: `arn:aws:iam::111111111111:user/${name}`,
+    ...extra,
+  });
+  const cases: Array<[string, unknown, string]> = [
+    [
+      'UserDetailList given as an object ({"member": [...]})',
+      { UserDetailList: { member: [user('a'), user('b')] } },
+      'UserDetailList: expected an array, found an object',
+    ],
+    [
+      'a user entry that is a string',
+      { UserDetailList: [user('a'), user('b'), user('c'), 'd'] },
+      'UserDetailList[3]: expected an object, found a string',
+    ],
+    ['a user entry that is null', { UserDetailList: [null] }, 'UserDetailList[0]: expected an object, found null'],
+    [
+      'Tags given as an object',
+      { UserDetailList: [user('a', { Tags: { owner: 'alice' } })] },
+      'UserDetailList[0].Tags: expected an array, found an object',
+    ],
+    [
+      'Tags given as null',
+      { UserDetailList: [user('a', { Tags: null })] },
+      'UserDetailList[0].Tags: expected an array, found null',
+    ],
+    [
+      'a tag without a Key',
+      { UserDetailList: [user('a', { Tags: [{ Value: 'x' }] })] },
+      'UserDetailList[0].Tags[0].Key: missing',
+    ],
+    [
+      'GroupList given as a string',
+      { UserDetailList: [user('a', { GroupList: 'admins' })] },
+      'UserDetailList[0].GroupList: expected an array, found a string',
+    ],
+    [
+      'a group name that is a number',
+      { UserDetailList: [user('a', { GroupList: ['admins', 7] })] },
+      'UserDetailList[0].GroupList[1]: expected a string, found a number',
+    ],
+    [
+      'an attached policy without an ARN',
+      { UserDetailList: [user('a', { AttachedManagedPolicies: [{ PolicyName: 'x' }] })] },
+      'UserDetailList[0].AttachedManagedPolicies[0].PolicyArn: missing',
+    ],
+    [
+      'a CreateDate that is not a date',
+      { UserDetailList: [user('a', { CreateDate: 'root:x:0:0' })] },
+      'UserDetailList[0].CreateDate: expected a date',
+    ],
+    ['RoleDetailList given as a number', { RoleDetailList: 3 }, 'RoleDetailList: expected an array, found a number'],
+    ['a page that is an array', [user('a')], 'the document: expected an object, found an array'],
+  ];
+
+  it.each(cases)(
+    'Given %s, When normalised, Then an input error gives the path and never the value',
+    (_label, page, message) => {
+      const error = (() => {
+        try {
+          normalizeGaad([page], 'g.json');
+          return null;
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(error).toBeInstanceOf(InputFileError);
+      expect((error as Error).message).toBe(`g.json: ${message}`);
+      expect((error as Error).message).not.toContain('root:x');
+    },
+  );
+
+  it.each([
+    ['IsTruncated with a Marker (--no-paginate)', { UserDetailList: [], IsTruncated: true, Marker: 'm' }, true],
+    ['a NextToken (--max-items)', { UserDetailList: [], NextToken: 'eyJNYXJrZXIiOm51bGx9' }, true],
+    ['the merged CLI output', { UserDetailList: [] }, false],
+    ['the last page', { UserDetailList: [], IsTruncated: false }, false],
+  ])('Given a page with %s, When asked whether more pages follow, Then the answer is %s', (_label, page, continues) => {
+    expect(gaadPageContinues(page)).toBe(continues);
   });
 });

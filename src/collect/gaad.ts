@@ -1,4 +1,3 @@
-import { InputFileError } from '../errors.js';
 import type {
   AttachedPolicy,
   Group,
@@ -10,8 +9,24 @@ import type {
   When,
 } from '../model/snapshot.js';
 import { NEVER, UNKNOWN } from '../model/when.js';
-import { whenFromAws } from './instant.js';
 import { decodePolicyDocument } from './policy-text.js';
+import {
+  dateAt,
+  isRecord,
+  optionalBooleanAt,
+  optionalNumberAt,
+  optionalStringAt,
+  pathText,
+  readShape,
+  recordAt,
+  recordsAt,
+  requiredStringAt,
+  ShapeError,
+  stringsAt,
+  tagsAt,
+  type Json,
+  type JsonPath,
+} from './shape.js';
 
 /** A user as the authorization details know it: everything but credentials. */
 export interface GaadUser {
@@ -37,53 +52,19 @@ export interface Gaad {
 /** The four lists that make a GetAccountAuthorizationDetails page; how a page is recognised. */
 export const GAAD_LISTS = ['UserDetailList', 'GroupDetailList', 'RoleDetailList', 'Policies'] as const;
 
+/** A page of GAAD holds at least one of the four lists (a list of the wrong shape included). */
 export function isGaadPage(value: unknown): boolean {
-  return isRecord(value) && GAAD_LISTS.some((list) => Array.isArray(value[list]));
+  return isRecord(value) && GAAD_LISTS.some((list) => list in value);
 }
 
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Thrown inside normalisation; `normalizeGaad` adds the source name. */
-class GaadShapeError extends Error {}
-
-function text(entry: Json, key: string, what: string): string {
-  const value = entry[key];
-  if (typeof value !== 'string' || value === '') throw new GaadShapeError(`${what} has no ${key}`);
-  return value;
-}
-
-function optionalText(entry: Json, key: string): string | null {
-  const value = entry[key];
-  return typeof value === 'string' && value !== '' ? value : null;
-}
-
-function list(entry: Json, key: string): Json[] {
-  const value = entry[key];
-  return Array.isArray(value) ? value.filter(isRecord) : [];
-}
-
-/** The SDK gives Date objects, the CLI ISO strings (cloudsplaining's files a space for the T). */
-function dateOf(value: unknown): When {
-  if (value instanceof Date || typeof value === 'string') {
-    try {
-      return whenFromAws(value);
-    } catch {
-      throw new GaadShapeError(`"${String(value)}" is not a date`);
-    }
-  }
-  return UNKNOWN;
-}
-
-function tagsOf(entry: Json): Tags {
-  const pairs = list(entry, 'Tags')
-    .filter((tag) => typeof tag.Key === 'string')
-    .map((tag) => [tag.Key as string, typeof tag.Value === 'string' ? tag.Value : ''] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return Object.fromEntries(pairs);
+/**
+ * True when the page says more pages follow: `IsTruncated`/`Marker` (the API and `--no-paginate`)
+ * or `NextToken` (the AWS CLI with `--max-items`). Such a page alone is not the whole account.
+ */
+export function gaadPageContinues(page: unknown): boolean {
+  if (!isRecord(page)) return false;
+  const marker = (key: string) => typeof page[key] === 'string' && page[key] !== '';
+  return page.IsTruncated === true || marker('Marker') || marker('NextToken');
 }
 
 /** Managed policy entries from moto lack PolicyName; the name is the ARN's last segment. */
@@ -91,128 +72,133 @@ export function policyNameFromArn(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
-function attachedOf(entry: Json): AttachedPolicy[] {
-  return list(entry, 'AttachedManagedPolicies')
-    .filter((policy) => typeof policy.PolicyArn === 'string')
-    .map((policy) => {
-      const arn = policy.PolicyArn as string;
-      return { arn, name: optionalText(policy, 'PolicyName') ?? policyNameFromArn(arn) };
+function attachedOf(entry: Json, path: JsonPath): AttachedPolicy[] {
+  return recordsAt(entry, 'AttachedManagedPolicies', path)
+    .map(({ entry: policy, path: at }) => {
+      const arn = requiredStringAt(policy, 'PolicyArn', at);
+      return { arn, name: optionalStringAt(policy, 'PolicyName', at) ?? policyNameFromArn(arn) };
     })
     .sort((a, b) => compare(a.arn, b.arn));
 }
 
-function documentOf(raw: unknown, what: string): PolicyDocument {
+function documentAt(entry: Json, key: string, path: JsonPath): PolicyDocument {
   try {
-    return decodePolicyDocument(raw);
+    return decodePolicyDocument(entry[key]);
   } catch (error) {
-    throw new GaadShapeError(`${what}: ${(error as Error).message}`);
+    throw new ShapeError(pathText([...path, key]), (error as Error).message);
   }
 }
 
-function inlineOf(entry: Json, listKey: string, owner: string): InlinePolicy[] {
-  return list(entry, listKey)
-    .map((policy) => {
-      const name = text(policy, 'PolicyName', `an inline policy of ${owner}`);
-      return { name, document: documentOf(policy.PolicyDocument, `inline policy ${name} of ${owner}`) };
-    })
+function inlineOf(entry: Json, listKey: string, path: JsonPath): InlinePolicy[] {
+  return recordsAt(entry, listKey, path)
+    .map(({ entry: policy, path: at }) => ({
+      name: requiredStringAt(policy, 'PolicyName', at),
+      document: documentAt(policy, 'PolicyDocument', at),
+    }))
     .sort((a, b) => compare(a.name, b.name));
 }
 
-function boundaryOf(entry: Json): GaadUser['permissionsBoundary'] {
+function boundaryOf(entry: Json, path: JsonPath): GaadUser['permissionsBoundary'] {
   const boundary = entry.PermissionsBoundary;
-  if (!isRecord(boundary) || typeof boundary.PermissionsBoundaryArn !== 'string') return null;
+  if (boundary === undefined || boundary === null) return null;
+  const at = [...path, 'PermissionsBoundary'];
+  const record = recordAt(boundary, at);
   return {
-    arn: boundary.PermissionsBoundaryArn,
-    type: typeof boundary.PermissionsBoundaryType === 'string' ? boundary.PermissionsBoundaryType : 'Policy',
+    arn: requiredStringAt(record, 'PermissionsBoundaryArn', at),
+    type: optionalStringAt(record, 'PermissionsBoundaryType', at) ?? 'Policy',
   };
 }
 
-function userOf(entry: Json): GaadUser {
-  const name = text(entry, 'UserName', 'a user');
-  const what = `user ${name}`;
+/** What users, roles and groups share: ARN, name, id, path, creation date and their policies. */
+function principalOf(entry: Json, path: JsonPath, kind: 'User' | 'Role' | 'Group') {
   return {
-    arn: text(entry, 'Arn', what),
-    name,
-    userId: optionalText(entry, 'UserId'),
-    path: optionalText(entry, 'Path') ?? '/',
-    createDate: dateOf(entry.CreateDate),
-    tags: tagsOf(entry),
-    groups: (Array.isArray(entry.GroupList)
-      ? entry.GroupList.filter((g): g is string => typeof g === 'string')
-      : []
-    ).sort(compare),
-    attachedPolicies: attachedOf(entry),
-    inlinePolicies: inlineOf(entry, 'UserPolicyList', what),
-    permissionsBoundary: boundaryOf(entry),
+    arn: requiredStringAt(entry, 'Arn', path),
+    name: requiredStringAt(entry, `${kind}Name`, path),
+    id: optionalStringAt(entry, `${kind}Id`, path),
+    path: optionalStringAt(entry, 'Path', path) ?? '/',
+    createDate: dateAt(entry, 'CreateDate', path),
+    attachedPolicies: attachedOf(entry, path),
+    inlinePolicies: inlineOf(entry, `${kind}PolicyList`, path),
   };
 }
 
-function roleOf(entry: Json): Role {
-  const name = text(entry, 'RoleName', 'a role');
-  const what = `role ${name}`;
+function userOf(entry: Json, path: JsonPath): GaadUser {
+  const { id, ...common } = principalOf(entry, path, 'User');
+  return {
+    ...common,
+    userId: id,
+    tags: tagsAt(entry, 'Tags', path),
+    groups: stringsAt(entry, 'GroupList', path).sort(compare),
+    permissionsBoundary: boundaryOf(entry, path),
+  };
+}
+
+/** GAAD omits RoleLastUsed in old exports (unknown) and gives {} for a role never used. */
+function roleLastUsedOf(entry: Json, path: JsonPath): { used: When; region: string | null } {
   const lastUsed = entry.RoleLastUsed;
-  // GAAD omits RoleLastUsed in old exports (unknown) and gives {} for a role never used.
-  let used: When = UNKNOWN;
-  let region: string | null = null;
-  if (isRecord(lastUsed)) {
-    used = lastUsed.LastUsedDate === undefined ? NEVER : dateOf(lastUsed.LastUsedDate);
-    region = optionalText(lastUsed, 'Region');
-  }
+  if (lastUsed === undefined || lastUsed === null) return { used: UNKNOWN, region: null };
+  const at = [...path, 'RoleLastUsed'];
+  const record = recordAt(lastUsed, at);
   return {
-    arn: text(entry, 'Arn', what),
-    name,
-    roleId: optionalText(entry, 'RoleId'),
-    path: optionalText(entry, 'Path') ?? '/',
-    createDate: dateOf(entry.CreateDate),
-    description: optionalText(entry, 'Description'),
-    maxSessionDuration: typeof entry.MaxSessionDuration === 'number' ? entry.MaxSessionDuration : null,
-    tags: tagsOf(entry),
-    trustPolicy: documentOf(entry.AssumeRolePolicyDocument, `trust policy of ${what}`),
-    attachedPolicies: attachedOf(entry),
-    inlinePolicies: inlineOf(entry, 'RolePolicyList', what),
-    permissionsBoundary: boundaryOf(entry),
+    used: record.LastUsedDate === undefined ? NEVER : dateAt(record, 'LastUsedDate', at),
+    region: optionalStringAt(record, 'Region', at),
+  };
+}
+
+function roleOf(entry: Json, path: JsonPath): Role {
+  const { id, ...common } = principalOf(entry, path, 'Role');
+  const { used, region } = roleLastUsedOf(entry, path);
+  return {
+    ...common,
+    roleId: id,
+    description: optionalStringAt(entry, 'Description', path),
+    maxSessionDuration: optionalNumberAt(entry, 'MaxSessionDuration', path),
+    tags: tagsAt(entry, 'Tags', path),
+    trustPolicy: documentAt(entry, 'AssumeRolePolicyDocument', path),
+    permissionsBoundary: boundaryOf(entry, path),
     lastUsed: used,
     lastUsedRegion: region,
-    instanceProfiles: list(entry, 'InstanceProfileList')
-      .map((profile) => optionalText(profile, 'Arn') ?? optionalText(profile, 'InstanceProfileName'))
-      .filter((value): value is string => value !== null)
+    instanceProfiles: recordsAt(entry, 'InstanceProfileList', path)
+      .map(
+        ({ entry: profile, path: at }) =>
+          optionalStringAt(profile, 'Arn', at) ?? requiredStringAt(profile, 'InstanceProfileName', at),
+      )
       .sort(compare),
   };
 }
 
-function groupOf(entry: Json): Group {
-  const name = text(entry, 'GroupName', 'a group');
-  const what = `group ${name}`;
+function groupOf(entry: Json, path: JsonPath): Group {
+  const { id, ...common } = principalOf(entry, path, 'Group');
+  return { ...common, groupId: id };
+}
+
+function defaultVersionOf(entry: Json, path: JsonPath): { versionId: string | null; document: PolicyDocument | null } {
+  const defaultVersionId = optionalStringAt(entry, 'DefaultVersionId', path);
+  const versions = recordsAt(entry, 'PolicyVersionList', path);
+  const chosen =
+    versions.find(({ entry: version, path: at }) => optionalBooleanAt(version, 'IsDefaultVersion', at) === true) ??
+    versions.find(
+      ({ entry: version, path: at }) =>
+        defaultVersionId !== null && optionalStringAt(version, 'VersionId', at) === defaultVersionId,
+    );
+  if (chosen === undefined) return { versionId: defaultVersionId, document: null };
   return {
-    arn: text(entry, 'Arn', what),
-    name,
-    groupId: optionalText(entry, 'GroupId'),
-    path: optionalText(entry, 'Path') ?? '/',
-    createDate: dateOf(entry.CreateDate),
-    attachedPolicies: attachedOf(entry),
-    inlinePolicies: inlineOf(entry, 'GroupPolicyList', what),
+    versionId: defaultVersionId ?? optionalStringAt(chosen.entry, 'VersionId', chosen.path),
+    document: chosen.entry.Document === undefined ? null : documentAt(chosen.entry, 'Document', chosen.path),
   };
 }
 
-function policyOf(entry: Json): ManagedPolicy {
-  const arn = text(entry, 'Arn', 'a managed policy');
-  const name = optionalText(entry, 'PolicyName') ?? policyNameFromArn(arn);
-  const defaultVersionId = optionalText(entry, 'DefaultVersionId');
-  const versions = list(entry, 'PolicyVersionList');
-  const defaultVersion =
-    versions.find((version) => version.IsDefaultVersion === true) ??
-    versions.find((version) => defaultVersionId !== null && version.VersionId === defaultVersionId);
+function policyOf(entry: Json, path: JsonPath): ManagedPolicy {
+  const arn = requiredStringAt(entry, 'Arn', path);
+  const version = defaultVersionOf(entry, path);
   return {
     arn,
-    name,
-    path: optionalText(entry, 'Path') ?? '/',
+    name: optionalStringAt(entry, 'PolicyName', path) ?? policyNameFromArn(arn),
+    path: optionalStringAt(entry, 'Path', path) ?? '/',
     awsManaged: arn.includes(':iam::aws:policy/'),
-    attachmentCount: typeof entry.AttachmentCount === 'number' ? entry.AttachmentCount : null,
-    defaultVersionId: defaultVersionId ?? optionalText(defaultVersion ?? {}, 'VersionId'),
-    document:
-      defaultVersion === undefined || defaultVersion.Document === undefined
-        ? null
-        : documentOf(defaultVersion.Document, `default version of policy ${name}`),
+    attachmentCount: optionalNumberAt(entry, 'AttachmentCount', path),
+    defaultVersionId: version.versionId,
+    document: version.document,
   };
 }
 
@@ -229,24 +215,22 @@ function byArn<T extends { arn: string }>(items: T[]): T[] {
 /**
  * Normalises one or more pages of GetAccountAuthorizationDetails (CLI JSON or SDK answers) into
  * sorted, decoded entities. Pages are merged; an entity repeated across pages is kept once.
- * `source` names the file (or API) in the one-line error a malformed entry gives.
+ * Every entry must have the shape AWS gives: anything else is an input error naming `source` and
+ * the path of the value (`UserDetailList[3]: expected an object, found a string`), never a skip.
  */
 export function normalizeGaad(pages: readonly unknown[], source: string): Gaad {
   const users: GaadUser[] = [];
   const roles: Role[] = [];
   const groups: Group[] = [];
   const policies: ManagedPolicy[] = [];
-  for (const page of pages) {
-    if (!isRecord(page)) throw new InputFileError(source, 'not a JSON object of authorization details');
-    try {
-      for (const entry of list(page, 'UserDetailList')) users.push(userOf(entry));
-      for (const entry of list(page, 'RoleDetailList')) roles.push(roleOf(entry));
-      for (const entry of list(page, 'GroupDetailList')) groups.push(groupOf(entry));
-      for (const entry of list(page, 'Policies')) policies.push(policyOf(entry));
-    } catch (error) {
-      if (error instanceof GaadShapeError) throw new InputFileError(source, `authorization details: ${error.message}`);
-      throw error;
-    }
+  for (const raw of pages) {
+    readShape(source, () => {
+      const page = recordAt(raw, []);
+      for (const { entry, path } of recordsAt(page, 'UserDetailList', [])) users.push(userOf(entry, path));
+      for (const { entry, path } of recordsAt(page, 'RoleDetailList', [])) roles.push(roleOf(entry, path));
+      for (const { entry, path } of recordsAt(page, 'GroupDetailList', [])) groups.push(groupOf(entry, path));
+      for (const { entry, path } of recordsAt(page, 'Policies', [])) policies.push(policyOf(entry, path));
+    });
   }
   return { users: byArn(users), roles: byArn(roles), groups: byArn(groups), policies: byArn(policies) };
 }

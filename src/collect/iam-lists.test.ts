@@ -95,7 +95,7 @@ describe('IAM list normalisers accept the CLI file and the SDK answer alike', ()
     [
       'virtual MFA',
       () => normalizeVirtualMfaDevices({}, 'x.json'),
-      'x.json: not a ListVirtualMFADevices answer (no VirtualMFADevices list)',
+      'x.json: not a ListVirtualMFADevices answer (no VirtualMFADevices)',
     ],
     [
       'summary',
@@ -108,6 +108,41 @@ describe('IAM list normalisers accept the CLI file and the SDK answer alike', ()
       'x.json: not a GetOpenIDConnectProvider answer (no Url)',
     ],
   ])('Given a %s answer of the wrong shape, When normalised, Then the error names the file', (_label, run, message) => {
+    expect(run).toThrow(message);
+  });
+
+  it.each([
+    [
+      'a device entry that is a string',
+      () => normalizeVirtualMfaDevices({ VirtualMFADevices: ['arn:aws:iam::1:mfa/a'] }, 'x.json'),
+      'x.json: VirtualMFADevices[0]: expected an object, found a string',
+    ],
+    [
+      'devices given as an object',
+      () => normalizeVirtualMfaDevices({ VirtualMFADevices: { member: [] } }, 'x.json'),
+      'x.json: VirtualMFADevices: expected an array, found an object',
+    ],
+    [
+      'an alias that is a number',
+      () => normalizeAccountAliases({ AccountAliases: [7] }, 'x.json'),
+      'x.json: AccountAliases[0]: expected a string, found a number',
+    ],
+    [
+      'a SAML provider without an ARN',
+      () => normalizeSamlProviders({ SAMLProviderList: [{ ValidUntil: '2030-01-01T00:00:00Z' }] }, 'x.json'),
+      'x.json: SAMLProviderList[0].Arn: missing',
+    ],
+    [
+      'a summary value that is text',
+      () => normalizeAccountSummary({ SummaryMap: { Users: 'three' } }, 'x.json'),
+      'x.json: SummaryMap.Users: expected a number, found a string',
+    ],
+    [
+      'provider tags given as an object',
+      () => normalizeOidcProvider({ Url: 'gitlab.com', Tags: { a: 'b' } }, null, '1', 'x.json'),
+      'x.json: Tags: expected an array, found an object',
+    ],
+  ])('Given %s, When normalised, Then the error gives the path instead of dropping it', (_label, run, message) => {
     expect(run).toThrow(message);
   });
 });

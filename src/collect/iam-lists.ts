@@ -1,40 +1,30 @@
 import { InputFileError } from '../errors.js';
-import type { OidcProvider, SamlProvider, Tags, When } from '../model/snapshot.js';
+import type { OidcProvider, SamlProvider, When } from '../model/snapshot.js';
 import { UNKNOWN } from '../model/when.js';
-import { whenFromAws } from './instant.js';
 import { compare } from './gaad.js';
+import {
+  dateAt,
+  isRecord,
+  optionalNumberAt,
+  optionalStringAt,
+  readShape,
+  recordAt,
+  recordsAt,
+  requiredStringAt,
+  stringsAt,
+  tagsAt,
+  type Json,
+} from './shape.js';
 
 /**
  * Normalisers for the small IAM list/get answers, in both shapes: the AWS CLI's JSON files
  * (ISO strings) and the SDK's answers (Date objects). Pure; `source` names the file or API.
  */
 
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function dateOf(value: unknown, source: string): When {
-  if (!(value instanceof Date) && typeof value !== 'string') return UNKNOWN;
-  try {
-    return whenFromAws(value);
-  } catch {
-    throw new InputFileError(source, `"${String(value)}" is not a date`);
-  }
-}
-
-function records(value: unknown): Json[] {
-  return Array.isArray(value) ? value.filter(isRecord) : [];
-}
-
-function tagsOf(value: unknown): Tags {
-  return Object.fromEntries(
-    records(value)
-      .filter((tag) => typeof tag.Key === 'string')
-      .map((tag) => [tag.Key as string, typeof tag.Value === 'string' ? tag.Value : ''] as const)
-      .sort(([a], [b]) => compare(a, b)),
-  );
+/** The answer itself, which must hold `list` as an array: the file is not that answer otherwise. */
+function answerWith(answer: unknown, list: string, what: string, source: string): Json {
+  if (!isRecord(answer) || !(list in answer)) throw new InputFileError(source, `not a ${what} answer (no ${list})`);
+  return answer;
 }
 
 export interface VirtualMfaDevice {
@@ -46,48 +36,64 @@ export interface VirtualMfaDevice {
 
 /** `list-virtual-mfa-devices` / ListVirtualMFADevices: `{ VirtualMFADevices: [...] }`. */
 export function normalizeVirtualMfaDevices(answer: unknown, source: string): VirtualMfaDevice[] {
-  if (!isRecord(answer) || !Array.isArray(answer.VirtualMFADevices)) {
-    throw new InputFileError(source, 'not a ListVirtualMFADevices answer (no VirtualMFADevices list)');
-  }
-  return records(answer.VirtualMFADevices)
-    .filter((device) => typeof device.SerialNumber === 'string')
-    .map((device) => ({
-      serial: device.SerialNumber as string,
-      userArn: isRecord(device.User) && typeof device.User.Arn === 'string' ? device.User.Arn : null,
-      enabledAt: dateOf(device.EnableDate, source),
-    }))
-    .sort((a, b) => compare(a.serial, b.serial));
+  const page = answerWith(answer, 'VirtualMFADevices', 'ListVirtualMFADevices', source);
+  return readShape(source, () =>
+    recordsAt(page, 'VirtualMFADevices', [])
+      .map(({ entry, path }) => {
+        const user = entry.User;
+        return {
+          serial: requiredStringAt(entry, 'SerialNumber', path),
+          userArn:
+            user === undefined || user === null
+              ? null
+              : optionalStringAt(recordAt(user, [...path, 'User']), 'Arn', [...path, 'User']),
+          enabledAt: dateAt(entry, 'EnableDate', path),
+        };
+      })
+      .sort((a, b) => compare(a.serial, b.serial)),
+  );
 }
 
 /** `get-account-summary`: `{ SummaryMap: { Users: 3, AccountMFAEnabled: 1, ... } }`. */
 export function normalizeAccountSummary(answer: unknown, source: string): Record<string, number> {
-  if (!isRecord(answer) || !isRecord(answer.SummaryMap)) {
-    throw new InputFileError(source, 'not a GetAccountSummary answer (no SummaryMap)');
-  }
-  return Object.fromEntries(
-    Object.entries(answer.SummaryMap)
-      .filter((entry): entry is [string, number] => typeof entry[1] === 'number')
-      .sort(([a], [b]) => compare(a, b)),
-  );
+  const summary = answerWith(answer, 'SummaryMap', 'GetAccountSummary', source);
+  return readShape(source, () => {
+    const map = recordAt(summary.SummaryMap, ['SummaryMap']);
+    const entries = Object.keys(map).map((key) => [key, optionalNumberAt(map, key, ['SummaryMap'])] as const);
+    return Object.fromEntries(
+      entries
+        .filter((entry): entry is readonly [string, number] => entry[1] !== null)
+        .sort(([a], [b]) => compare(a, b)),
+    );
+  });
 }
 
 /** `list-account-aliases`: `{ AccountAliases: ["acme-prod"] }`. */
 export function normalizeAccountAliases(answer: unknown, source: string): string[] {
-  if (!isRecord(answer) || !Array.isArray(answer.AccountAliases)) {
-    throw new InputFileError(source, 'not a ListAccountAliases answer (no AccountAliases list)');
-  }
-  return answer.AccountAliases.filter((alias): alias is string => typeof alias === 'string');
+  const page = answerWith(answer, 'AccountAliases', 'ListAccountAliases', source);
+  return readShape(source, () => stringsAt(page, 'AccountAliases', []));
 }
 
 /** `list-open-id-connect-providers`: `{ OpenIDConnectProviderList: [{ Arn }] }`. */
 export function normalizeOidcProviderList(answer: unknown, source: string): string[] {
-  if (!isRecord(answer) || !Array.isArray(answer.OpenIDConnectProviderList)) {
-    throw new InputFileError(source, 'not a ListOpenIDConnectProviders answer (no OpenIDConnectProviderList)');
-  }
-  return records(answer.OpenIDConnectProviderList)
-    .map((entry) => entry.Arn)
-    .filter((arn): arn is string => typeof arn === 'string')
-    .sort(compare);
+  const list = answerWith(answer, 'OpenIDConnectProviderList', 'ListOpenIDConnectProviders', source);
+  return readShape(source, () =>
+    recordsAt(list, 'OpenIDConnectProviderList', [])
+      .map(({ entry, path }) => requiredStringAt(entry, 'Arn', path))
+      .sort(compare),
+  );
+}
+
+/** A provider known only by its ARN (listed, but its details not read): what the ARN tells. */
+export function oidcProviderFromArn(arn: string): OidcProvider {
+  return {
+    arn,
+    url: arn.slice(arn.indexOf(':oidc-provider/') + ':oidc-provider/'.length),
+    clientIds: [],
+    thumbprints: [],
+    createDate: UNKNOWN,
+    tags: {},
+  };
 }
 
 /** IAM names an OIDC provider by its URL without the scheme. */
@@ -109,34 +115,31 @@ export function normalizeOidcProvider(
     throw new InputFileError(source, 'not a GetOpenIDConnectProvider answer (no Url)');
   }
   const url = answer.Url;
-  const strings = (value: unknown): string[] =>
-    (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []).sort(compare);
-  return {
+  return readShape(source, () => ({
     arn: arn ?? oidcProviderArn(accountId, url),
     // Without the scheme, as IAM writes it in the provider ARN and in trust-policy condition keys.
     url: url.replace(/^https?:\/\//, ''),
-    clientIds: strings(answer.ClientIDList),
-    thumbprints: strings(answer.ThumbprintList),
-    createDate: dateOf(answer.CreateDate, source),
-    tags: tagsOf(answer.Tags),
-  };
+    clientIds: stringsAt(answer, 'ClientIDList', []).sort(compare),
+    thumbprints: stringsAt(answer, 'ThumbprintList', []).sort(compare),
+    createDate: dateAt(answer, 'CreateDate', []),
+    tags: tagsAt(answer, 'Tags', []),
+  }));
 }
 
 /** `list-saml-providers`: `{ SAMLProviderList: [{ Arn, ValidUntil, CreateDate }] }`. */
 export function normalizeSamlProviders(answer: unknown, source: string): SamlProvider[] {
-  if (!isRecord(answer) || !Array.isArray(answer.SAMLProviderList)) {
-    throw new InputFileError(source, 'not a ListSAMLProviders answer (no SAMLProviderList)');
-  }
-  return records(answer.SAMLProviderList)
-    .filter((entry) => typeof entry.Arn === 'string')
-    .map((entry) => {
-      const arn = entry.Arn as string;
-      return {
-        arn,
-        name: arn.slice(arn.lastIndexOf('/') + 1),
-        createDate: dateOf(entry.CreateDate, source),
-        validUntil: dateOf(entry.ValidUntil, source),
-      };
-    })
-    .sort((a, b) => compare(a.arn, b.arn));
+  const list = answerWith(answer, 'SAMLProviderList', 'ListSAMLProviders', source);
+  return readShape(source, () =>
+    recordsAt(list, 'SAMLProviderList', [])
+      .map(({ entry, path }) => {
+        const arn = requiredStringAt(entry, 'Arn', path);
+        return {
+          arn,
+          name: arn.slice(arn.lastIndexOf('/') + 1),
+          createDate: dateAt(entry, 'CreateDate', path),
+          validUntil: dateAt(entry, 'ValidUntil', path),
+        };
+      })
+      .sort((a, b) => compare(a.arn, b.arn)),
+  );
 }

@@ -5,7 +5,8 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Account, Gap } from '../model/snapshot.js';
 import type { IdentityCenterInstance, Organization, RolesAnywhere } from '../model/organization.js';
-import { errorCodeOf as awsErrorCodeOf, type AccountCollection } from './account.js';
+import { errorCodeOf as awsErrorCodeOf } from '../errors.js';
+import type { AccountCollection } from './account.js';
 import { ApiCallCounter, countApiCalls } from './clients.js';
 import { readIdentityCenter } from './identity-center.js';
 import { readOrganization } from './organization.js';

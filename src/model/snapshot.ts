@@ -194,6 +194,26 @@ export const GapSchema = z.object({
 });
 export type Gap = z.infer<typeof GapSchema>;
 
+/**
+ * What a file scan (`--from`) read and how sure it is: every file with its kind and whether it
+ * said more pages follow, and every sub-folder it did not read as an account. What is short of
+ * complete is also a gap; this is the evidence behind it.
+ */
+export const InputsReadSchema = z.object({
+  files: z.array(
+    z.object({
+      /** Relative to the `--from` folder. */
+      path: z.string(),
+      kind: z.string(),
+      accountId: z.string().nullable(),
+      /** The file says more pages follow (`IsTruncated`, `Marker` or `NextToken`). */
+      continues: z.boolean(),
+    }),
+  ),
+  skippedFolders: z.array(z.object({ path: z.string(), reason: z.string() })),
+});
+export type InputsRead = z.infer<typeof InputsReadSchema>;
+
 export const CollectionSchema = z.object({
   source: z.enum(['live', 'files']),
   startedAt: z.iso.datetime({ offset: true }),
@@ -204,6 +224,8 @@ export const CollectionSchema = z.object({
   /** Where the data came from: an endpoint/profile for live, the directory for files. */
   origin: z.string(),
   warnings: z.array(z.string()),
+  /** Present for a file scan: what was read (see InputsReadSchema). */
+  inputs: InputsReadSchema.optional(),
 });
 
 export const SnapshotSchema = z.object({

@@ -113,11 +113,42 @@ describe('renderSummary', () => {
   it('Given colour is off, When rendered, Then the text has the numbers and no escape codes', () => {
     const text = renderSummary(summarizeSnapshot(estate(), NOW), { color: false });
     expect(text).not.toContain('\u001b[');
-    expect(text).toMatch(/IAM users with long-lived credentials\s+5\s+goal: 0/);
+    expect(text).toMatch(
+      /IAM users with long-lived credentials\s+at least 5\s+goal: 0 — incomplete: 333333333333 iam:GetAccountAuthorizationDetails AccessDenied \(see the gaps below\)/,
+    );
+    expect(text).toMatch(/^3 accounts, at least 6 IAM users/);
     expect(text).toMatch(/oldest active key\s+730 days\s+222222222222\/contractor key 1 AKIACONTRACTOR/);
     expect(text).toMatch(/keys unused 45\+ days\s+2\s+1 more with unknown last use/);
     expect(text).toMatch(/root access keys\s+2\s+111111111111, 222222222222/);
     expect(text).toContain('111111111111 (acme-prod)');
+  });
+
+  it('Given no gap, When rendered, Then the counts are exact: no "at least", no "incomplete"', () => {
+    const text = renderSummary(summarizeSnapshot({ ...estate(), gaps: [] }, NOW), { color: false });
+    expect(text).toMatch(/IAM users with long-lived credentials\s+5\s+goal: 0$/m);
+    expect(text).not.toMatch(/at least|incomplete/);
+  });
+
+  it('Given only gaps that cannot hide a credential (alias, SAML, CloudTrail), When rendered, Then the count is exact but marked incomplete', () => {
+    const gaps = [
+      buildGap({ api: 'iam:ListAccountAliases', errorCode: 'FileMissing' }),
+      buildGap({ api: 'cloudtrail:ReadLogs', errorCode: 'NoSuchBucket', accountId: null }),
+    ];
+    const summary = summarizeSnapshot({ ...estate(), gaps }, NOW);
+    expect(summary.completeness).toEqual({
+      complete: false,
+      countsAreMinimums: false,
+      reasons: ['111111111111 iam:ListAccountAliases FileMissing', 'cloudtrail:ReadLogs NoSuchBucket'],
+    });
+    expect(renderSummary(summary, { color: false })).toMatch(/credentials\s+5\s+goal: 0 — incomplete: /);
+  });
+
+  it('Given six gaps, When rendered, Then four are named and the rest counted', () => {
+    const gaps = [1, 2, 3, 4, 5, 6].map((n) => buildGap({ accountId: `${n}`.repeat(12) }));
+    const text = renderSummary(summarizeSnapshot({ ...estate(), gaps }, NOW), { color: false });
+    expect(text).toContain(
+      '444444444444 iam:GetAccountAuthorizationDetails AccessDenied and 2 more (see the gaps below)',
+    );
   });
 
   it('Given colour is on, When rendered, Then stripping the colours gives exactly the plain text (columns line up)', () => {

@@ -24,8 +24,21 @@ export interface AccountSummary {
   identityCenterInUse: boolean;
 }
 
+/**
+ * Whether the counts are the whole truth. Any gap makes the scan incomplete; a gap that could hide
+ * a user or a credential (a denied or missing credential report, authorization details, an
+ * account) makes every count a minimum: the headline then reads "at least N".
+ */
+export interface Completeness {
+  complete: boolean;
+  countsAreMinimums: boolean;
+  /** One short line per gap: account, API, error code. */
+  reasons: string[];
+}
+
 export interface SnapshotSummary {
   collectedAt: string;
+  completeness: Completeness;
   source: Snapshot['collection']['source'];
   accounts: number;
   users: number;
@@ -51,6 +64,30 @@ function compareKeyRefs(a: KeyRef, b: KeyRef): number {
   return (
     b.days - a.days || a.accountId.localeCompare(b.accountId) || a.userName.localeCompare(b.userName) || a.slot - b.slot
   );
+}
+
+/**
+ * Gaps that cannot hide a user or a long-lived credential: names, providers, MFA device kinds and
+ * CloudTrail usage. Every other gap (unknown ones included) may, so it makes the counts minimums.
+ */
+const GAPS_THAT_KEEP_COUNTS = new Set([
+  'iam:ListAccountAliases',
+  'iam:ListSAMLProviders',
+  'iam:ListOpenIDConnectProviders',
+  'iam:GetOpenIDConnectProvider',
+  'iam:ListVirtualMFADevices',
+]);
+
+export function gapHidesCredentials(gap: Gap): boolean {
+  return !GAPS_THAT_KEEP_COUNTS.has(gap.api) && !gap.api.startsWith('cloudtrail:');
+}
+
+export function completenessOf(gaps: readonly Gap[]): Completeness {
+  return {
+    complete: gaps.length === 0,
+    countsAreMinimums: gaps.some(gapHidesCredentials),
+    reasons: gaps.map((gap) => [gap.accountId, gap.api, gap.errorCode].filter((part) => part !== null).join(' ')),
+  };
 }
 
 export function summarizeSnapshot(
@@ -82,6 +119,7 @@ export function summarizeSnapshot(
     .map((account) => account.accountId);
   return {
     collectedAt: snapshot.collection.finishedAt,
+    completeness: completenessOf(snapshot.gaps),
     source: snapshot.collection.source,
     accounts: headline.accounts,
     users: headline.users,
@@ -150,22 +188,37 @@ function keyLabel(key: KeyRef): string {
   return `${key.accountId}/${key.userName} key ${key.slot}${key.keyId === null ? '' : ` ${key.keyId}`}`;
 }
 
+const SHOWN_REASONS = 4;
+
+/** `incomplete: a; b; c and 2 more (see the gaps below)`: what the "at least" is about. */
+function incompleteLine(completeness: Completeness): string {
+  const shown = completeness.reasons.slice(0, SHOWN_REASONS).join('; ');
+  const more = completeness.reasons.length - SHOWN_REASONS;
+  return `incomplete: ${shown}${more > 0 ? ` and ${more} more` : ''} (see the gaps below)`;
+}
+
 /** The terminal view of a summary: what a person reads after `roleshift scan`. */
 export function renderSummary(summary: SnapshotSummary, io: Colour): string {
   const count = (value: number, bad: Style = 'red'): string => paint(io, value === 0 ? 'green' : bad, String(value));
   const line = (label: string, value: string, note = ''): string =>
     `  ${label.padEnd(40)}${value}${note === '' ? '' : `  ${paint(io, 'dim', note)}`}`;
-  const { longLived } = summary;
+  const { longLived, completeness } = summary;
+  const atLeast = completeness.countsAreMinimums ? 'at least ' : '';
   const oldest = summary.oldestActiveKey;
   const unusedCount = summary.unusedKeys.keys.length;
   const lines = [
     paint(
       io,
       'bold',
-      `${summary.accounts} account${summary.accounts === 1 ? '' : 's'}, ${summary.users} IAM user${summary.users === 1 ? '' : 's'}`,
+      `${summary.accounts} account${summary.accounts === 1 ? '' : 's'}, ${atLeast}${summary.users} IAM user${summary.users === 1 ? '' : 's'}`,
     ) + paint(io, 'dim', `  (${summary.source}, collected ${formatInstant(summary.collectedAt)})`),
     '',
-    line('IAM users with long-lived credentials', paint(io, 'bold', count(longLived.total)), 'goal: 0'),
+    line(
+      'IAM users with long-lived credentials',
+      // A minimum is never green: "at least 0" is not the goal reached.
+      paint(io, 'bold', atLeast === '' ? count(longLived.total) : paint(io, 'yellow', `${atLeast}${longLived.total}`)),
+      completeness.complete ? 'goal: 0' : `goal: 0 — ${incompleteLine(completeness)}`,
+    ),
     line('  console password only', String(longLived.passwordOnly)),
     line('  active access keys only', String(longLived.keysOnly)),
     line('  both', String(longLived.both)),
@@ -181,7 +234,7 @@ export function renderSummary(summary: SnapshotSummary, io: Colour): string {
       summary.unusedKeys.unknown > 0 ? `${summary.unusedKeys.unknown} more with unknown last use` : '',
     ),
     line('root access keys', count(summary.rootKeys.count), summary.rootKeys.accountIds.join(', ')),
-    line('gaps (calls that failed)', count(summary.gaps.length, 'yellow')),
+    line('gaps (what could not be read)', count(summary.gaps.length, 'yellow')),
   ];
   if (summary.perAccount.length > 1) {
     lines.push(

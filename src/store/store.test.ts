@@ -1,6 +1,8 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserInputError } from '../errors.js';
 import { buildAccount, buildGap, buildKey, buildSnapshot, buildUser } from '../../test/fixtures/build-snapshot.js';
@@ -8,6 +10,7 @@ import { applyMigrations } from './migrate.js';
 import { openStore, type Store } from './store.js';
 
 const SAVED_AT = new Date('2026-11-23T10:00:00Z');
+const SQLITE_FIXTURE = fileURLToPath(new URL('../../test/fixtures/store/address-book.sqlite', import.meta.url));
 
 function snapshotWith(users: number, finishedAt = '2026-11-23T09:00:01Z') {
   return buildSnapshot(
@@ -116,6 +119,89 @@ describe('openStore', () => {
     expect(error).toBeInstanceOf(UserInputError);
     expect((error as Error).message).toContain(path);
     expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('Given a SQLite file as the store, When opened, Then it is refused as such and left unchanged (issue 15 point 8)', async () => {
+    const path = join(dir, 'address-book.sqlite');
+    copyFileSync(SQLITE_FIXTURE, path);
+    const before = readFileSync(path);
+    const error = (await openStore(path).catch((caught: unknown) => caught)) as Error;
+    expect(error).toBeInstanceOf(UserInputError);
+    expect(error.message).toBe(
+      `${path} is a SQLite database, not a roleshift store: give another --store (nothing was changed)`,
+    );
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it.each([
+    ['its own scans table', ['CREATE TABLE scans (id INTEGER)'], 'scans'],
+    [
+      'unrelated tables',
+      ['CREATE TABLE customers (id INTEGER)', 'CREATE TABLE orders (id INTEGER)'],
+      'customers, orders',
+    ],
+  ])(
+    'Given a DuckDB file of another program with %s, When opened, Then it is refused and gets no roleshift table',
+    async (_label, statements, tables) => {
+      const path = join(dir, 'other.duckdb');
+      const instance = await DuckDBInstance.create(path);
+      const connection = await instance.connect();
+      for (const statement of statements) await connection.run(statement);
+      connection.closeSync();
+      instance.closeSync();
+      const error = (await openStore(path).catch((caught: unknown) => caught)) as Error;
+      expect(error).toBeInstanceOf(UserInputError);
+      expect(error.message).toBe(
+        `${path} is a DuckDB database of another program (tables ${tables}), not a roleshift store: give another --store (nothing was changed)`,
+      );
+      const check = await DuckDBInstance.create(path);
+      const reader = await check.connect();
+      const names = (
+        await reader.runAndReadAll("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")
+      ).getRowObjectsJS();
+      reader.closeSync();
+      check.closeSync();
+      expect(names.map((row) => row.table_name).sort()).toEqual(tables.split(', '));
+    },
+  );
+
+  it('Given a store of an earlier roleshift (no header table), When opened, Then it is migrated and its scans read', async () => {
+    const path = join(dir, 'roleshift.duckdb');
+    store = await openStore(path);
+    const saved = await store.saveScan(snapshotWith(2));
+    await store.connection.run('DROP TABLE roleshift_store');
+    store.close();
+    store = await openStore(path);
+    expect((await store.latestScan())?.scanId).toBe(saved);
+    const header = (
+      await store.connection.runAndReadAll('SELECT format, format_version FROM roleshift_store')
+    ).getRowObjectsJS();
+    expect(header).toEqual([{ format: 'roleshift', format_version: 1 }]);
+  });
+
+  it('Given a store, When opened, Then DuckDB may neither install nor load an extension (roleshift works offline)', async () => {
+    store = await openStore(join(dir, 'roleshift.duckdb'));
+    const settings = (
+      await store.connection.runAndReadAll(
+        "SELECT name, value FROM duckdb_settings() WHERE name IN ('autoinstall_known_extensions', 'autoload_known_extensions', 'allow_community_extensions') ORDER BY name",
+      )
+    ).getRowObjectsJS();
+    expect(settings).toEqual([
+      { name: 'allow_community_extensions', value: 'false' },
+      { name: 'autoinstall_known_extensions', value: 'false' },
+      { name: 'autoload_known_extensions', value: 'false' },
+    ]);
+  });
+
+  it('Given a store of a newer store format, When opened, Then it refuses instead of misreading it', async () => {
+    const path = join(dir, 'roleshift.duckdb');
+    store = await openStore(path);
+    await store.connection.run('UPDATE roleshift_store SET format_version = 7');
+    store.close();
+    store = undefined;
+    await expect(openStore(path)).rejects.toThrow(
+      `${path} is a roleshift store of format 7, this roleshift knows only 1: upgrade roleshift or use another --store`,
+    );
   });
 
   it('Given a store written by a newer roleshift, When opened, Then it refuses instead of misreading it', async () => {

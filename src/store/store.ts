@@ -5,7 +5,9 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { UserInputError } from '../errors.js';
 import { SnapshotSchema, type Snapshot } from '../model/snapshot.js';
 import { countHeadline, type HeadlineCounts } from '../model/headline.js';
+import { TOOL_VERSION } from '../version.js';
 import { applyMigrations, type Migration } from './migrate.js';
+import { assertDuckDbFile, claimStore, OFFLINE_DUCKDB_CONFIG } from './store-header.js';
 
 /** One scan as `roleshift history` shows it: when, from where, and the headline counts. */
 export interface ScanSummaryRow extends HeadlineCounts {
@@ -90,15 +92,20 @@ async function acquireInstance(path: string): Promise<DuckDBInstance> {
     held.users += 1;
     return held.instance;
   }
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    assertDuckDbFile(path);
+    mkdirSync(dirname(path), { recursive: true });
+  }
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(path, { memory_limit: STORE_MEMORY_LIMIT });
+    instance = await DuckDBInstance.create(path, { memory_limit: STORE_MEMORY_LIMIT, ...OFFLINE_DUCKDB_CONFIG });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const hint = /lock/i.test(reason)
       ? 'another roleshift (or DuckDB) has it open: wait for it or use another --store'
-      : 'is it a roleshift store? use another --store';
+      : /read-only file system|no space left|permission denied/i.test(reason)
+        ? 'its folder cannot be written: free space, fix the permissions or use another --store'
+        : 'use another --store';
     throw new UserInputError(`cannot open store ${path}: ${reason.replace(/^IO Error: /, '')} (${hint})`);
   }
   instances.set(path, { instance, users: 1 });
@@ -232,6 +239,19 @@ async function listScanSummaries(connection: DuckDBConnection): Promise<ScanSumm
   }));
 }
 
+/** A connection to a database that is (now) a roleshift store with its tables up to date. */
+async function connectToStore(instance: DuckDBInstance, location: string): Promise<DuckDBConnection> {
+  const connection = await instance.connect();
+  try {
+    await claimStore(connection, location, TOOL_VERSION);
+    await applyMigrations(connection, 'store', STORE_MIGRATIONS);
+    return connection;
+  } catch (error) {
+    connection.closeSync();
+    throw error;
+  }
+}
+
 /**
  * Opens (creating it and its folder when needed) the embedded store and brings its tables up to
  * date. `now` stamps when a scan was saved; the scan's own time comes from its snapshot.
@@ -242,8 +262,7 @@ export async function openStore(path: string, options: { now?: () => Date } = {}
   const instance = await acquireInstance(location);
   let connection: DuckDBConnection;
   try {
-    connection = await instance.connect();
-    await applyMigrations(connection, 'store', STORE_MIGRATIONS);
+    connection = await connectToStore(instance, location);
   } catch (error) {
     releaseInstance(location);
     throw error;

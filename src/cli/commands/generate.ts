@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve, sep } from 'node:path';
 import { Command, Option } from 'commander';
 import { generateEstate } from '../../app/plan.js';
 import { EXIT, UserInputError } from '../../errors.js';
@@ -7,7 +5,7 @@ import { GENERATE_FORMATS, type GeneratedFile, type GenerateFormat } from '../..
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
 import { resolveConfig, withConfigOption } from '../config-file.js';
 import { estateRequestOf, withEstateOptions, withSeedOptions, type EstateFlags } from '../estate.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { filesUnder, writeFilesAtomic } from '../write-atomic.js';
 
 export interface GenerateOptions extends EstateFlags {
   format?: string;
@@ -15,18 +13,9 @@ export interface GenerateOptions extends EstateFlags {
   config?: string;
 }
 
-/** Writes every file under `dir`; a path that would leave it is a bug, refused before anything is written. */
+/** Writes every file under `dir`, all or nothing: a full disk leaves no half-written folder. */
 export function writeGenerated(dir: string, files: GeneratedFile[]): void {
-  const root = resolve(dir);
-  const targets = files.map((file) => {
-    const target = resolve(root, file.path);
-    if (!target.startsWith(`${root}${sep}`)) throw new Error(`refusing to write ${file.path} outside ${root}`);
-    return { target, content: file.content };
-  });
-  for (const { target, content } of targets) {
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileAtomic(target, content);
-  }
+  writeFilesAtomic(filesUnder(dir, files));
 }
 
 export async function runGenerate(ctx: CommandContext, options: GenerateOptions, selectors: string[]): Promise<number> {

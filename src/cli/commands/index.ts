@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { register as registerActivity } from './activity.js';
 import { register as registerCiMigrate } from './ci-migrate.js';
 import { register as registerDemo } from './demo.js';
+import { register as registerExportScript } from './export-script.js';
 import { register as registerFindings } from './findings.js';
 import { register as registerGenerate } from './generate.js';
 import { register as registerHistory } from './history.js';
@@ -18,6 +19,7 @@ import { register as registerServe } from './serve.js';
  */
 export const COMMANDS: Array<(program: Command) => void> = [
   registerScan,
+  registerExportScript,
   registerHistory,
   registerDemo,
   registerRemediate,

@@ -5,7 +5,7 @@ import { renderPlanMarkdown, renderPlanTable } from '../../plan/render.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
 import { resolveConfig, withConfigOption } from '../config-file.js';
 import { estateRequestOf, withEstateOptions, withSeedOptions, type EstateFlags } from '../estate.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { writeOutput } from '../write-atomic.js';
 
 export interface PlanCommandOptions extends EstateFlags {
   format?: 'table' | 'json' | 'md';
@@ -25,7 +25,7 @@ export async function runPlan(ctx: CommandContext, options: PlanCommandOptions, 
         ? renderPlanMarkdown(plan)
         : `${renderPlanTable(plan)}\n`;
   if (options.output !== undefined) {
-    writeFileAtomic(options.output, text);
+    writeOutput(ctx.io, options.output, text);
     ctx.io.log(`wrote the plan for ${plan.users.length} user(s) to ${options.output}`);
   } else {
     ctx.io.out(text);

@@ -5,7 +5,7 @@ import { EXIT } from '../../errors.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
 import { resolveConfig, withConfigOption } from '../config-file.js';
 import { estateRequestOf, withEstateOptions, withSeedOption } from '../estate.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { resolveOutputFile, STDOUT, writeFileAtomic } from '../write-atomic.js';
 
 export interface ReportOptions {
   seed?: string;
@@ -19,12 +19,15 @@ export interface ReportOptions {
 export const DEFAULT_REPORT_FILE = 'roleshift-report.html';
 
 export async function runReport(ctx: CommandContext, options: ReportOptions): Promise<number> {
-  const output = resolve(options.output ?? DEFAULT_REPORT_FILE);
   const config = resolveConfig({ config: options.config });
-  const { html, snapshot, scanId } = await buildReport(estateRequestOf(options, config), {
-    now: ctx.now,
-    notes: ctx.io,
-  });
+  const build = () => buildReport(estateRequestOf(options, config), { now: ctx.now, notes: ctx.io });
+  if (options.output === STDOUT) {
+    ctx.io.out((await build()).html);
+    return EXIT.ok;
+  }
+  const output = resolve(options.output ?? DEFAULT_REPORT_FILE);
+  resolveOutputFile(output);
+  const { html, snapshot, scanId } = await build();
   writeFileAtomic(output, html);
   const users = snapshot.accounts.reduce((sum, account) => sum + account.users.length, 0);
   if (ctx.io.json) {
@@ -48,7 +51,7 @@ export function register(program: Command): void {
     .description(
       'Write the HTML report: one self-contained file (no network requests) with the headline, trend, users, findings, plan, exceptions and remediation.',
     )
-    .option('-o, --output <file>', `where to write the report (default ./${DEFAULT_REPORT_FILE})`)
+    .option('-o, --output <file>', `where to write the report (default ./${DEFAULT_REPORT_FILE}; - for stdout)`)
     .option(
       '--exceptions <file>',
       'the exceptions register (default: exceptionsFile from the config, roleshift.exceptions.yaml)',

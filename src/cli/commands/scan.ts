@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { cloudTrailOptionsOf, wantsCloudTrail } from '../../app/cloudtrail.js';
 import { reportProblems, scanEstate, scanJson, type ScanSource } from '../../app/scan.js';
-import { EXIT, UserInputError } from '../../errors.js';
+import { EXIT, OutputError, UserInputError } from '../../errors.js';
 import { renderSummary, summarizeSnapshot } from '../../report/summary.js';
 import { paint } from '../../report/terminal.js';
 import { addCloudTrailOptions, type CloudTrailFlags } from '../cloudtrail-flags.js';
@@ -10,7 +10,7 @@ import { resolveConfig } from '../config-file.js';
 import { DEFAULT_STORE_PATH, storePathOf } from '../estate.js';
 import { addOrgOptions, orgScanRequestOf, type OrgFlags } from '../org-flags.js';
 import { createProgress } from '../progress.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { resolveOutputFile, STDOUT, writeOutput } from '../write-atomic.js';
 
 export interface ScanOptions extends CloudTrailFlags, OrgFlags {
   profile?: string;
@@ -41,6 +41,8 @@ export async function runScan(ctx: CommandContext, options: ScanOptions): Promis
   // Flags are checked before a possibly long collection.
   const cloudTrail = wantsCloudTrail(options) ? cloudTrailOptionsOf(options, ctx.io) : null;
   const source = sourceOf(options);
+  // A live scan can take minutes: an output that cannot be written must fail now, not at the end.
+  if (options.output !== undefined && options.output !== STDOUT) resolveOutputFile(options.output);
   const config = resolveConfig({});
   const result = await scanEstate(
     {
@@ -53,7 +55,7 @@ export async function runScan(ctx: CommandContext, options: ScanOptions): Promis
     {
       now: ctx.now,
       notes: ctx.io,
-      write: writeFileAtomic,
+      write: (path, text) => writeOutput(ctx.io, path, text),
       ...(source.kind === 'org'
         ? {
             progress: createProgress(ctx.io, {
@@ -66,11 +68,20 @@ export async function runScan(ctx: CommandContext, options: ScanOptions): Promis
     },
   );
   const summary = summarizeSnapshot(result.snapshot, ctx.now, config.thresholds);
-  if (ctx.io.json) ctx.io.out(JSON.stringify(scanJson(result, summary), null, 2));
-  else ctx.io.out(renderSummary(summary, ctx.io));
+  // With `-o -` stdout carries the snapshot, so the summary goes to stderr.
+  const print = result.outputPath === STDOUT ? ctx.io.log : ctx.io.out;
+  print(ctx.io.json ? JSON.stringify(scanJson(result, summary), null, 2) : renderSummary(summary, ctx.io));
   reportProblems(result.snapshot, ctx.io);
   ctx.io.log(paint(ctx.io, 'dim', `saved scan ${result.scanId} in ${result.storePath}`));
-  if (result.outputPath !== null) ctx.io.log(paint(ctx.io, 'dim', `snapshot written to ${result.outputPath}`));
+  if (result.outputPath !== null && result.outputPath !== STDOUT)
+    ctx.io.log(paint(ctx.io, 'dim', `snapshot written to ${result.outputPath}`));
+  try {
+    await ctx.io.settle?.();
+  } catch (error) {
+    if (error instanceof OutputError)
+      throw error.withNote(`the scan itself is saved as ${result.scanId} in ${result.storePath}`);
+    throw error;
+  }
   return result.snapshot.gaps.length > 0 ? EXIT.gaps : EXIT.ok;
 }
 
@@ -83,9 +94,12 @@ export function register(program: Command): void {
     .option('--region <region>', 'AWS region for the API calls')
     .option(
       '--from <dir>',
-      'read `aws iam get-account-authorization-details` and `aws iam get-credential-report` outputs from DIR',
+      'read AWS CLI output files from DIR, one sub-folder per account (`roleshift export-script` prints the commands)',
     )
-    .option('-o, --output <file>', 'also write the snapshot JSON to FILE')
+    .option(
+      '-o, --output <file>',
+      'also write the snapshot JSON to FILE (- for stdout; the summary then goes to stderr)',
+    )
     .option('--store <file>', `the roleshift store (default ${DEFAULT_STORE_PATH})`)
     .addHelpText(
       'after',
@@ -98,7 +112,8 @@ Examples:
   roleshift scan --org --role-name RoleshiftAudit # every account of the Organization
   roleshift scan --org --ous Prod --resume        # continue an interrupted org scan
 
-Exit codes: 0 ok, 2 bad input (nothing written), 3 scanned with gaps (some calls failed).`,
+Exit codes: 0 ok, 2 bad input (nothing written) or output that could not be written,
+            3 scanned with gaps (something could not be read: the counts are minimums).`,
     );
   program.addCommand(
     withGlobalOptions(addOrgOptions(addCloudTrailOptions(command))).action(
