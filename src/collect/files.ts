@@ -24,6 +24,7 @@ import {
   normalizeAccountSummary,
   normalizeOidcProvider,
   normalizeOidcProviderList,
+  oidcProviderFromArn,
   normalizeSamlProviders,
   normalizeVirtualMfaDevices,
   type VirtualMfaDevice,
@@ -278,14 +279,7 @@ function readOidcProviders(files: InputFile[], accountId: string, warnings: stri
     for (const arn of normalizeOidcProviderList(listFile.content, listFile.path)) {
       if (byArn.has(arn)) continue;
       missing.push(arn);
-      byArn.set(arn, {
-        arn,
-        url: arn.slice(arn.indexOf(':oidc-provider/') + ':oidc-provider/'.length),
-        clientIds: [],
-        thumbprints: [],
-        createDate: UNKNOWN,
-        tags: {},
-      });
+      byArn.set(arn, oidcProviderFromArn(arn));
     }
     if (missing.length > 0) {
       warnings.push(

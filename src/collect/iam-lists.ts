@@ -90,6 +90,18 @@ export function normalizeOidcProviderList(answer: unknown, source: string): stri
     .sort(compare);
 }
 
+/** A provider known only from its ARN (listed, but its details not read): the URL is in the ARN. */
+export function oidcProviderFromArn(arn: string): OidcProvider {
+  return {
+    arn,
+    url: arn.slice(arn.indexOf(':oidc-provider/') + ':oidc-provider/'.length),
+    clientIds: [],
+    thumbprints: [],
+    createDate: UNKNOWN,
+    tags: {},
+  };
+}
+
 /** IAM names an OIDC provider by its URL without the scheme. */
 export function oidcProviderArn(accountId: string, url: string, partition = 'aws'): string {
   return `arn:${partition}:iam::${accountId}:oidc-provider/${url.replace(/^https?:\/\//, '')}`;

@@ -1,22 +1,22 @@
 import {
-  ListGroupMembershipsCommand,
-  ListGroupsCommand,
-  ListUsersCommand,
+  paginateListGroupMemberships,
+  paginateListGroups,
+  paginateListUsers,
   type IdentitystoreClient,
 } from '@aws-sdk/client-identitystore';
 import {
   DescribePermissionSetCommand,
   GetInlinePolicyForPermissionSetCommand,
-  ListAccountAssignmentsCommand,
-  ListAccountsForProvisionedPermissionSetCommand,
-  ListCustomerManagedPolicyReferencesInPermissionSetCommand,
-  ListInstancesCommand,
-  ListManagedPoliciesInPermissionSetCommand,
-  ListPermissionSetsCommand,
+  paginateListAccountAssignments,
+  paginateListAccountsForProvisionedPermissionSet,
+  paginateListCustomerManagedPolicyReferencesInPermissionSet,
+  paginateListInstances,
+  paginateListManagedPoliciesInPermissionSet,
+  paginateListPermissionSets,
   type SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
 import type { IdentityCenterInstance } from '../model/organization.js';
-import { allPages } from './pages.js';
+import { allItems } from './pages.js';
 import { decodePolicyDocument } from './policy-text.js';
 
 /**
@@ -29,36 +29,31 @@ export async function readIdentityCenter(
   identityStore: IdentitystoreClient,
   region: string,
 ): Promise<IdentityCenterInstance | null> {
-  const instances = await allPages(async (NextToken) => {
-    const page = await ssoAdmin.send(new ListInstancesCommand({ NextToken }));
-    return { items: page.Instances ?? [], next: page.NextToken };
-  });
+  const admin = { client: ssoAdmin };
+  const store = { client: identityStore };
+  const instances = await allItems(paginateListInstances(admin, {}), (page) => page.Instances);
   const instance = instances.find((candidate) => candidate.InstanceArn && candidate.IdentityStoreId);
   if (!instance?.InstanceArn || !instance.IdentityStoreId) return null;
   const InstanceArn = instance.InstanceArn;
   const IdentityStoreId = instance.IdentityStoreId;
 
-  const permissionSetArns = await allPages(async (NextToken) => {
-    const page = await ssoAdmin.send(new ListPermissionSetsCommand({ InstanceArn, NextToken }));
-    return { items: page.PermissionSets ?? [], next: page.NextToken };
-  });
+  const permissionSetArns = await allItems(
+    paginateListPermissionSets(admin, { InstanceArn }),
+    (page) => page.PermissionSets,
+  );
 
   const permissionSets: IdentityCenterInstance['permissionSets'] = [];
   const assignments: IdentityCenterInstance['assignments'] = [];
   for (const PermissionSetArn of [...permissionSetArns].sort()) {
     const described = await ssoAdmin.send(new DescribePermissionSetCommand({ InstanceArn, PermissionSetArn }));
-    const managed = await allPages(async (NextToken) => {
-      const page = await ssoAdmin.send(
-        new ListManagedPoliciesInPermissionSetCommand({ InstanceArn, PermissionSetArn, NextToken }),
-      );
-      return { items: page.AttachedManagedPolicies ?? [], next: page.NextToken };
-    });
-    const customer = await allPages(async (NextToken) => {
-      const page = await ssoAdmin.send(
-        new ListCustomerManagedPolicyReferencesInPermissionSetCommand({ InstanceArn, PermissionSetArn, NextToken }),
-      );
-      return { items: page.CustomerManagedPolicyReferences ?? [], next: page.NextToken };
-    });
+    const managed = await allItems(
+      paginateListManagedPoliciesInPermissionSet(admin, { InstanceArn, PermissionSetArn }),
+      (page) => page.AttachedManagedPolicies,
+    );
+    const customer = await allItems(
+      paginateListCustomerManagedPolicyReferencesInPermissionSet(admin, { InstanceArn, PermissionSetArn }),
+      (page) => page.CustomerManagedPolicyReferences,
+    );
     const inline = await ssoAdmin.send(new GetInlinePolicyForPermissionSetCommand({ InstanceArn, PermissionSetArn }));
     permissionSets.push({
       arn: PermissionSetArn,
@@ -73,19 +68,15 @@ export async function readIdentityCenter(
         .sort((a, b) => a.name.localeCompare(b.name)),
       inlinePolicy: inline.InlinePolicy ? decodePolicyDocument(inline.InlinePolicy) : null,
     });
-    const accountIds = await allPages(async (NextToken) => {
-      const page = await ssoAdmin.send(
-        new ListAccountsForProvisionedPermissionSetCommand({ InstanceArn, PermissionSetArn, NextToken }),
-      );
-      return { items: page.AccountIds ?? [], next: page.NextToken };
-    });
+    const accountIds = await allItems(
+      paginateListAccountsForProvisionedPermissionSet(admin, { InstanceArn, PermissionSetArn }),
+      (page) => page.AccountIds,
+    );
     for (const AccountId of [...accountIds].sort()) {
-      const listed = await allPages(async (NextToken) => {
-        const page = await ssoAdmin.send(
-          new ListAccountAssignmentsCommand({ InstanceArn, PermissionSetArn, AccountId, NextToken }),
-        );
-        return { items: page.AccountAssignments ?? [], next: page.NextToken };
-      });
+      const listed = await allItems(
+        paginateListAccountAssignments(admin, { InstanceArn, PermissionSetArn, AccountId }),
+        (page) => page.AccountAssignments,
+      );
       for (const assignment of listed) {
         assignments.push({
           accountId: assignment.AccountId ?? AccountId,
@@ -97,22 +88,16 @@ export async function readIdentityCenter(
     }
   }
 
-  const users = await allPages(async (NextToken) => {
-    const page = await identityStore.send(new ListUsersCommand({ IdentityStoreId, NextToken }));
-    return { items: page.Users ?? [], next: page.NextToken };
-  });
-  const groups = await allPages(async (NextToken) => {
-    const page = await identityStore.send(new ListGroupsCommand({ IdentityStoreId, NextToken }));
-    return { items: page.Groups ?? [], next: page.NextToken };
-  });
+  const users = await allItems(paginateListUsers(store, { IdentityStoreId }), (page) => page.Users);
+  const groups = await allItems(paginateListGroups(store, { IdentityStoreId }), (page) => page.Groups);
   const memberships: IdentityCenterInstance['memberships'] = [];
   for (const group of groups) {
     if (!group.GroupId) continue;
     const GroupId = group.GroupId;
-    const members = await allPages(async (NextToken) => {
-      const page = await identityStore.send(new ListGroupMembershipsCommand({ IdentityStoreId, GroupId, NextToken }));
-      return { items: page.GroupMemberships ?? [], next: page.NextToken };
-    });
+    const members = await allItems(
+      paginateListGroupMemberships(store, { IdentityStoreId, GroupId }),
+      (page) => page.GroupMemberships,
+    );
     for (const member of members) {
       const userId = member.MemberId && 'UserId' in member.MemberId ? member.MemberId.UserId : undefined;
       if (userId) memberships.push({ groupId: GroupId, userId });

@@ -4,8 +4,10 @@ import { dirname, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { UserInputError } from '../errors.js';
 import { SnapshotSchema, type Snapshot } from '../model/snapshot.js';
+import { snapshotJsonChunks } from '../model/snapshot-json.js';
 import { countHeadline, type HeadlineCounts } from '../report/summary.js';
 import { applyMigrations, type Migration } from './migrate.js';
+import { packJson, unpackJson } from './packed-json.js';
 
 export const DEFAULT_STORE_PATH = '.roleshift/roleshift.duckdb';
 
@@ -124,7 +126,7 @@ function newScanId(collectedAt: string): string {
 function parseStoredSnapshot(path: string, scanId: string, text: string): Snapshot {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(unpackJson(text));
   } catch {
     throw new UserInputError(`scan ${scanId} in store ${path} is not valid JSON: the store is damaged; scan again`);
   }
@@ -168,6 +170,7 @@ export async function openStore(path: string, options: { now?: () => Date } = {}
     async saveScan(snapshot, extras = {}) {
       const scanId = newScanId(snapshot.collection.finishedAt);
       const counts = countHeadline(snapshot);
+      const packed = await packJson(snapshotJsonChunks(snapshot, 0));
       await connection.run('BEGIN TRANSACTION');
       try {
         await connection.run(
@@ -190,7 +193,8 @@ export async function openStore(path: string, options: { now?: () => Date } = {}
             counts.activeKeys,
             counts.rootKeys,
             counts.gaps,
-            JSON.stringify(snapshot),
+            // Packed account by account (packed-json.ts): never one string of the whole snapshot.
+            packed,
           ],
         );
         for (const [name, value] of Object.entries(extras.kpis ?? {}).sort(([a], [b]) => a.localeCompare(b))) {

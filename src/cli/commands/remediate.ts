@@ -6,7 +6,7 @@ import { DEFAULT_CONFIG } from '../../config.js';
 import { resolveConfig, withConfigOption } from '../config-file.js';
 import { EXIT, InputFileError, UserInputError } from '../../errors.js';
 import { renderTextTable } from '../../report/summary.js';
-import { createAccountAccess, DEFAULT_REMEDIATE_ROLE } from '../../remediate/accounts.js';
+import { createAccountAccess, DEFAULT_REMEDIATE_ROLE, describeRemediationFailure } from '../../remediate/accounts.js';
 import { deniedCallsFromStore, NO_ACTIVITY, type DeniedCallSource } from '../../remediate/activity-source.js';
 import {
   applyProposal,
@@ -188,11 +188,6 @@ function renderStatus(ctx: CommandContext, statuses: readonly UserStatus[]): str
   );
 }
 
-function errorText(error: unknown): string {
-  const name = error instanceof Error ? error.name : 'Error';
-  return `${name}: ${error instanceof Error ? error.message : String(error)}`;
-}
-
 /** One proposal per user; a user that cannot be read is reported and never stops the others. */
 async function propose(
   ctx: CommandContext,
@@ -214,7 +209,9 @@ async function propose(
       else if (action === 'rollback') proposals.push(await proposeRollback(deps, target));
       else if (action === 'restore') proposals.push(await proposeRestore(deps, target));
     } catch (error) {
-      failures.push(`${action} ${formatUserRef(target)}: could not read the user: ${errorText(error)}`);
+      failures.push(
+        `${action} ${formatUserRef(target)}: could not read the user: ${describeRemediationFailure(error, ctx.io.debug)}`,
+      );
     }
   }
   return { proposals, failures };

@@ -39,7 +39,11 @@ export function addOrgOptions(command: Command): Command {
     .option('--accounts <ids>', 'only these account ids, comma-separated (--org)', list)
     .option('--exclude-accounts <ids>', 'skip these account ids, comma-separated (--org)', list)
     .option('--ous <ous>', 'only accounts under these OUs, by id or name, comma-separated (--org)', list)
-    .option('--concurrency <n>', 'accounts scanned at once (--org)', '8')
+    .option(
+      '--concurrency <n>',
+      'at most this many accounts scanned at once; fewer while AWS throttles the caller (--org)',
+      String(DEFAULT_CONCURRENCY),
+    )
     .option(
       '--roles-anywhere-regions <regions>',
       'regions to read IAM Roles Anywhere trust anchors and profiles in, comma-separated (--org; default none)',
@@ -48,6 +52,9 @@ export function addOrgOptions(command: Command): Command {
     .option('--resume', 'continue the last interrupted --org scan without collecting finished accounts again')
     .addOption(new Option('--quiet', 'no progress output'));
 }
+
+/** Accounts in flight at most; the scan starts at 8 and grows while nothing throttles (bench/README.md). */
+const DEFAULT_CONCURRENCY = 64;
 
 function parseConcurrency(raw: string): number {
   const value = Number(raw);
@@ -65,7 +72,7 @@ export async function collectOrgSnapshot(
   ctx: CommandContext,
   options: OrgFlags & { profile?: string; region?: string; store?: string },
 ): Promise<Snapshot> {
-  const concurrency = parseConcurrency(options.concurrency ?? '8');
+  const concurrency = parseConcurrency(options.concurrency ?? String(DEFAULT_CONCURRENCY));
   const roleName = options.roleName ?? 'RoleshiftAudit';
   const filters = {
     accounts: options.accounts ?? [],

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { EXIT, UserInputError } from '../../errors.js';
 import type { Snapshot } from '../../model/snapshot.js';
+import { snapshotJsonChunks } from '../../model/snapshot-json.js';
 import { renderSummary, summarizeSnapshot, type SnapshotSummary } from '../../report/summary.js';
 import { DEFAULT_STORE_PATH, openStore } from '../../store/store.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
@@ -54,6 +55,12 @@ export async function collectSnapshot(ctx: CommandContext, options: ScanOptions)
   });
 }
 
+/** The `-o` file, pretty-printed, written account by account. */
+function* snapshotFileText(snapshot: Snapshot): Generator<string> {
+  yield* snapshotJsonChunks(snapshot, 2);
+  yield '\n';
+}
+
 /** Checked before collecting: a live scan can take minutes and must not fail only at the end. */
 function assertFileTarget(path: string): void {
   if (existsSync(path) && statSync(path).isDirectory()) {
@@ -71,7 +78,7 @@ export async function scanAndSave(ctx: CommandContext, options: ScanOptions): Pr
   const addUsage = prepareCloudTrail(ctx, options);
   const snapshot = await addUsage(await collectSnapshot(ctx, options));
   const outputPath = options.output ?? null;
-  if (outputPath !== null) writeFileAtomic(outputPath, `${JSON.stringify(snapshot, null, 2)}\n`);
+  if (outputPath !== null) writeFileAtomic(outputPath, snapshotFileText(snapshot));
   const store = await openStore(storePathOf(options.store));
   try {
     const scanId = await store.saveScan(snapshot, { kpis: await kpisForStoredScan(snapshot, ctx.now, store) });
