@@ -32,10 +32,22 @@ export function normaliseRow(row: Record<string, unknown>): Record<string, strin
   return out;
 }
 
+/**
+ * Rows are built from the result's columns: converting column by column is about ten times faster
+ * than DuckDB's row-object conversion, which dominated the query phase of an Organization's
+ * hundreds of thousands of rows (bench/README.md).
+ */
 export function duckdbRunner(connection: DuckDBConnection): QueryRunner {
   return async (_name, sql) => {
     const reader = await connection.runAndReadAll(sql);
-    return reader.getRowObjectsJS() as Array<Record<string, unknown>>;
+    const columns = Object.entries(reader.getColumnsObjectJS());
+    const rows = new Array<Record<string, unknown>>(reader.currentRowCount);
+    for (let index = 0; index < rows.length; index += 1) {
+      const row: Record<string, unknown> = {};
+      for (const [name, values] of columns) row[name] = values[index];
+      rows[index] = row;
+    }
+    return rows;
   };
 }
 
