@@ -53,6 +53,52 @@ function ip(n: number): string {
     : `${(n % 200) + 3}.${(n >> 3) & 255}.${(n >> 11) & 255}.${(n * 13) & 255}`;
 }
 
+/** Who made the call: an IAM user with a long-lived key, or a role session that lasts six hours. */
+function syntheticIdentity(userIndex: number, account: string, day: string, seconds: number): Record<string, unknown> {
+  if (userIndex < 250)
+    return {
+      type: 'IAMUser',
+      principalId: `AIDA${String(userIndex).padStart(17, '0')}`,
+      arn: `arn:aws:iam::${account}:user/svc-${userIndex}`,
+      accountId: account,
+      accessKeyId: `AKIAUSER${String(userIndex).padStart(12, '0')}`,
+      userName: `svc-${userIndex}`,
+    };
+  const session = sessionOf(userIndex, day, seconds);
+  return {
+    type: 'AssumedRole',
+    principalId: `AROA${String(userIndex).padStart(17, '0')}:${session.name}`,
+    arn: `arn:aws:sts::${account}:assumed-role/app-role-${userIndex}/${session.name}`,
+    accountId: account,
+    accessKeyId: session.keyId,
+    sessionContext: {
+      sessionIssuer: {
+        type: 'Role',
+        principalId: `AROA${String(userIndex).padStart(17, '0')}`,
+        arn: `arn:aws:iam::${account}:role/app-role-${userIndex}`,
+        accountId: account,
+        userName: `app-role-${userIndex}`,
+      },
+      attributes: { creationDate: timeOf(day, seconds), mfaAuthenticated: 'false' },
+    },
+  };
+}
+
+/** A role session's name and temporary key: they repeat within its six hours, then change. */
+function sessionOf(userIndex: number, day: string, seconds: number): { name: string; keyId: string } {
+  const hour = Math.floor(seconds / 3600);
+  const sessionHour = hour - (hour % 6);
+  return {
+    name: `${userIndex.toString(36)}-${day.slice(8)}${String(sessionHour).padStart(2, '0')}-${(userIndex * 7919 + sessionHour).toString(16)}`,
+    keyId: `ASIA${(userIndex * 1_000_003 + sessionHour * 7 + Number(day.slice(8))).toString(36).toUpperCase().padStart(16, 'Q').slice(0, 16)}`,
+  };
+}
+
+function timeOf(day: string, seconds: number): string {
+  const two = (value: number) => String(value).padStart(2, '0');
+  return `${day}T${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}Z`;
+}
+
 function syntheticRecord(
   i: number,
   day: string,
@@ -62,51 +108,20 @@ function syntheticRecord(
 ): Record<string, unknown> {
   const principal = (i * 2654435761) >>> 0;
   const userIndex = principal % 400;
-  const isUser = userIndex < 250;
   const [eventSource, eventName, withResource] = pick(CALLS, principal >> 5);
-  const time = `${day}T${String(Math.floor(seconds / 3600)).padStart(2, '0')}:${String(Math.floor(seconds / 60) % 60).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}Z`;
-  // A role session lives about an hour: its name and temporary key repeat within it.
-  const hour = Math.floor(seconds / 3600);
-  const sessionHour = hour - (hour % 6);
-  const session = `${userIndex.toString(36)}-${day.slice(8)}${String(sessionHour).padStart(2, '0')}-${(userIndex * 7919 + sessionHour).toString(16)}`;
-  const keyId = `ASIA${(userIndex * 1_000_003 + sessionHour * 7 + Number(day.slice(8))).toString(36).toUpperCase().padStart(16, 'Q').slice(0, 16)}`;
-  const identity = isUser
-    ? {
-        type: 'IAMUser',
-        principalId: `AIDA${String(userIndex).padStart(17, '0')}`,
-        arn: `arn:aws:iam::${account}:user/svc-${userIndex}`,
-        accountId: account,
-        accessKeyId: `AKIAUSER${String(userIndex).padStart(12, '0')}`,
-        userName: `svc-${userIndex}`,
-      }
-    : {
-        type: 'AssumedRole',
-        principalId: `AROA${String(userIndex).padStart(17, '0')}:${session}`,
-        arn: `arn:aws:sts::${account}:assumed-role/app-role-${userIndex}/${session}`,
-        accountId: account,
-        accessKeyId: keyId,
-        sessionContext: {
-          sessionIssuer: {
-            type: 'Role',
-            principalId: `AROA${String(userIndex).padStart(17, '0')}`,
-            arn: `arn:aws:iam::${account}:role/app-role-${userIndex}`,
-            accountId: account,
-            userName: `app-role-${userIndex}`,
-          },
-          attributes: { creationDate: time, mfaAuthenticated: 'false' },
-        },
-      };
+  const time = timeOf(day, seconds);
+  const session = sessionOf(userIndex, day, seconds);
   const bucket = `data-${account}-${userIndex % 17}`;
   const objectKey = `exports/${day}/${randomUUID()}.parquet`;
   const record: Record<string, unknown> = {
     eventVersion: '1.09',
-    userIdentity: identity,
+    userIdentity: syntheticIdentity(userIndex, account, day, seconds),
     eventTime: time,
     eventSource,
     eventName,
     awsRegion: region,
     // A workload calls from a handful of addresses: a few per principal and hour.
-    sourceIPAddress: ip(userIndex * 31 + (hour % 3)),
+    sourceIPAddress: ip(userIndex * 31 + (Math.floor(seconds / 3600) % 3)),
     userAgent: pick(AGENTS, userIndex),
     requestParameters: eventSource.startsWith('s3')
       ? { bucketName: bucket, Host: `${bucket}.s3.${region}.amazonaws.com`, key: objectKey }
@@ -116,8 +131,8 @@ function syntheticRecord(
     responseElements:
       eventName === 'AssumeRole'
         ? {
-            credentials: { accessKeyId: keyId, expiration: time },
-            assumedRoleUser: { arn: `arn:aws:sts::${account}:assumed-role/app-role-${userIndex}/${session}` },
+            credentials: { accessKeyId: session.keyId, expiration: time },
+            assumedRoleUser: { arn: `arn:aws:sts::${account}:assumed-role/app-role-${userIndex}/${session.name}` },
           }
         : null,
     requestID: randomUUID(),

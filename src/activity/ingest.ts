@@ -43,8 +43,8 @@ export interface IngestResult {
   filesReadNatively: number;
 }
 
-const DEFAULT_NATIVE_BATCH_FILES = 20_000;
-const DEFAULT_NATIVE_BATCH_BYTES = 64 * 1024 * 1024;
+const DEFAULT_NATIVE_BATCH_FILES = 2_048;
+const DEFAULT_NATIVE_BATCH_BYTES = 16 * 1024 * 1024;
 
 interface FileRow {
   key: string;
