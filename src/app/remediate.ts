@@ -12,7 +12,7 @@ import { formatUserRef, parseUserRef, type UserRef } from '../model/user-ref.js'
 import { loadIamCatalog, type IamCatalog } from '../policy/action-catalog.js';
 import { deniesEverything } from '../policy/effective.js';
 import { documentLayers } from '../policy/evaluator/evaluator.js';
-import { createAccountAccess } from '../remediate/accounts.js';
+import { createAccountAccess, describeRemediationFailure } from '../remediate/accounts.js';
 import { deniedCallsFromStore, NO_ACTIVITY, type DeniedCallSource } from '../remediate/activity-source.js';
 import {
   applyProposal,
@@ -65,6 +65,8 @@ export interface RemediatePorts extends RunContext {
   newId: () => string;
   /** The crash tests stop the process here. */
   afterCall?: AfterCall;
+  /** `--debug`: a failed call's message carries the raw answer too. */
+  debug?: boolean;
 }
 
 export interface Applied {
@@ -194,18 +196,13 @@ export function proveQuarantine(proposal: Proposal, catalog: IamCatalog): Propos
   };
 }
 
-function errorText(error: unknown): string {
-  const name = error instanceof Error ? error.name : 'Error';
-  return `${name}: ${error instanceof Error ? error.message : String(error)}`;
-}
-
 async function proposeAll(
   deps: EngineDeps,
   action: ProposingAction,
   targets: readonly UserRef[],
-  options: { request: RemediateRequest; context: RunContext; activity: DeniedCallSource },
+  options: { request: RemediateRequest; context: RunContext; activity: DeniedCallSource; debug: boolean },
 ): Promise<{ proposals: Proposal[]; failures: string[] }> {
-  const { request, context, activity } = options;
+  const { request, context, activity, debug } = options;
   const safety = action === 'start' || action === 'finish' ? await loadSafety(request, context) : null;
   const catalog = action === 'start' ? await loadIamCatalog() : null;
   const watchDays = request.estate.config.remediation.watchDays;
@@ -220,7 +217,9 @@ async function proposeAll(
       else if (action === 'rollback') proposals.push(await proposeRollback(deps, target));
       else if (action === 'restore') proposals.push(await proposeRestore(deps, target));
     } catch (error) {
-      failures.push(`${action} ${formatUserRef(target)}: could not read the user: ${errorText(error)}`);
+      failures.push(
+        `${action} ${formatUserRef(target)}: could not read the user: ${describeRemediationFailure(error, debug)}`,
+      );
     }
   }
   return { proposals, failures };
@@ -262,7 +261,8 @@ function sessionOf(
     status: (targets) => statusAll(deps, { now: ports.now, activity: source, only: [...targets] }),
     pending: () => pendingOperations(store.connection),
     resume: () => resumeAll(deps),
-    propose: (action, targets) => proposeAll(deps, action, targets, { request, context: ports, activity: source }),
+    propose: (action, targets) =>
+      proposeAll(deps, action, targets, { request, context: ports, activity: source, debug: ports.debug ?? false }),
     apply: (proposals) => applyAll(deps, proposals, ports.notes),
     close: () => store.close(),
   };

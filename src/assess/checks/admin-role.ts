@@ -58,7 +58,8 @@ export const rule: CheckDefinition = {
       const all = assessment.assumableBy;
       const who = describeAssumers(all.slice(0, SHOWN), principal.accountId);
       const more = all.length > SHOWN ? ` and ${all.length - SHOWN} more` : '';
-      const reach = who.length > 0 ? `can be assumed by ${who.join(', ')}${more}` : 'no principal or party can assume it';
+      const reach =
+        who.length > 0 ? `can be assumed by ${who.join(', ')}${more}` : 'no principal or party can assume it';
       out.push(
         failed(subject, `administrator role (${describeAdmin(assessment.admin)}); ${reach}`, {
           severity: severityOf(assessment.assumableBy),
