@@ -150,10 +150,17 @@ export function verifyControls(
 ): ControlVerdict[] {
   const { now, permissions } = context;
   const principal = permissions.evaluator.principal(user.arn);
+  // A claimed control on a user the evaluator cannot find stays unverified, never dropped.
+  const unknown = (control: ControlVerdict['control']): ControlVerdict => ({
+    control,
+    verified: false,
+    detail: `${user.arn} is not among the principals of the scan`,
+  });
   const out: ControlVerdict[] = [];
-  if (entry.controls.sourceIp !== undefined && principal)
-    out.push(verifySourceIp(principal, permissions, entry.controls.sourceIp));
-  if (entry.controls.scopedPolicy === true && principal) out.push(verifyScopedPolicy(principal, permissions));
+  if (entry.controls.sourceIp !== undefined)
+    out.push(principal ? verifySourceIp(principal, permissions, entry.controls.sourceIp) : unknown('sourceIp'));
+  if (entry.controls.scopedPolicy === true)
+    out.push(principal ? verifyScopedPolicy(principal, permissions) : unknown('scopedPolicy'));
   if (entry.controls.rotationDays !== undefined) out.push(verifyRotation(user, entry.controls.rotationDays, now));
   return out;
 }

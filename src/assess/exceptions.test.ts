@@ -311,6 +311,23 @@ describe('verifyControls', () => {
       expect(verdictsByControl).toEqual(verified);
     },
   );
+
+  it('Given a user the scan does not hold, When its claimed policy controls are verified, Then they stay unverified rather than vanish', () => {
+    const user = buildUser('gone', {
+      inlinePolicies: [{ name: 'p', document: policyDoc(allow('s3:GetObject', 'arn:aws:s3:::b/*')) }],
+    });
+    const elsewhere = buildSnapshot([buildAccount('111111111111', { users: [], policies: [] })]);
+    const verdicts = verifyControls(
+      registerEntry({ controls: { sourceIp: ['203.0.113.0/24'], scopedPolicy: true } }),
+      user,
+      buildContext(elsewhere),
+    );
+    expect(verdicts.map((v) => [v.control, v.verified])).toEqual([
+      ['sourceIp', false],
+      ['scopedPolicy', false],
+    ]);
+    expect(verdicts[0]?.detail).toContain('not among the principals of the scan');
+  });
 });
 
 describe('exception checks', () => {
