@@ -8,6 +8,7 @@ import type { ActivityEvidence } from '../assess/activity-evidence.js';
 import type { CheckContext } from '../assess/check.js';
 import { classifyUsers } from '../assess/classify.js';
 import type { ExceptionEntry } from '../assess/exceptions.js';
+import { analyzeEstatePermissions, type EstatePermissions } from '../assess/permissions.js';
 import {
   computeKpis,
   creationTimes,
@@ -23,6 +24,7 @@ import type { Classification } from '../model/classification.js';
 import type { Finding } from '../model/finding.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { Usage } from '../model/usage.js';
+import { loadIamCatalog, type IamCatalog } from '../policy/action-catalog.js';
 import { planMigration, type PlanException } from '../plan/plan.js';
 import type { MigrationPlan, UsageByUser } from '../plan/types.js';
 import { usageByUser } from '../plan/usage.js';
@@ -87,13 +89,41 @@ function kpisOf(estate: Estate, classifications: Classification[]): Record<strin
   );
 }
 
-function checkContext(estate: Estate, classifications: Classification[], activity?: ActivityEvidence): CheckContext {
+/**
+ * The evaluator and the privilege analysis, built once on the first check that asks for them. Built
+ * inside that check, a failure becomes the `error` finding of each check that needs them (their
+ * result is unknown, not clean) instead of stopping every other check.
+ */
+function lazyPermissions(estate: Estate, catalog: IamCatalog): () => EstatePermissions {
+  let built: { permissions: EstatePermissions } | { error: unknown } | undefined;
+  return () => {
+    if (built === undefined) {
+      try {
+        built = { permissions: analyzeEstatePermissions(estate.snapshot, catalog, estate.now) };
+      } catch (error) {
+        built = { error };
+      }
+    }
+    if ('error' in built) throw built.error;
+    return built.permissions;
+  };
+}
+
+function checkContext(
+  estate: Estate,
+  classifications: Classification[],
+  extra: { catalog: IamCatalog; activity: ActivityEvidence | undefined },
+): CheckContext {
+  const permissions = lazyPermissions(estate, extra.catalog);
   return {
     now: estate.now,
     config: estate.config,
     classifications,
     exceptions: estate.exceptions,
-    ...(activity === undefined ? {} : { usage: activity }),
+    ...(extra.activity === undefined ? {} : { usage: extra.activity }),
+    get permissions() {
+      return permissions();
+    },
   };
 }
 
@@ -101,7 +131,9 @@ export async function assessEstate(estate: Estate): Promise<Assessment> {
   const { snapshot, config, now } = estate;
   const activity = snapshot.usage === undefined ? undefined : usageToActivityEvidence(snapshot.usage);
   const classifications = classifyUsers(snapshot, activity === undefined ? { config } : { config, activity });
-  const checks = runCheckRules(snapshot, checkContext(estate, classifications, activity));
+  // The action catalogue is loaded once per process, here at the edge, and handed down.
+  const catalog = await loadIamCatalog();
+  const checks = runCheckRules(snapshot, checkContext(estate, classifications, { catalog, activity }));
   const trust = runTrustRules(snapshot);
   const usage = await plannedUsage(snapshot.usage);
   const plan = planMigration(snapshot, {

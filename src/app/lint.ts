@@ -10,7 +10,7 @@ import { lintRules } from '../assess/registry.js';
 import { InputFileError } from '../errors.js';
 import type { Finding } from '../model/finding.js';
 import type { RuleMetadata } from '../model/rule.js';
-import { findUnknownActions } from '../policy/action-catalog.js';
+import { loadIamCatalog } from '../policy/action-catalog.js';
 import type { TrustContext } from '../policy/trust/issue.js';
 import { extractPolicies, type Extraction } from '../policy/sources.js';
 import type { Notes } from './ports.js';
@@ -62,15 +62,17 @@ async function extractAll(
   return extractions;
 }
 
+/** Lints the files and folders given; `now` is the time every policy is judged at (date conditions). */
 export async function lintPaths(
   paths: readonly string[],
   context: TrustContext,
-  notes: Notes & { debug: boolean },
+  run: { notes: Notes & { debug: boolean }; now: Date },
 ): Promise<{ findings: Finding[]; rules: RuleMetadata[] }> {
+  const { notes, now } = run;
   const extractions = await extractAll(paths, notes);
   for (const extraction of extractions) for (const note of extraction.notes) notes.warn(`${extraction.file}: ${note}`);
   if (extractions.every((extraction) => extraction.policies.length === 0))
     notes.warn('no IAM policy documents found in the files given');
-  const unknownActions = await findUnknownActions(extractions.flatMap((e) => e.policies.map((p) => p.document)));
-  return { findings: lintFindings(extractions, context, { unknownActions }), rules: lintRules() };
+  const catalog = await loadIamCatalog();
+  return { findings: lintFindings(extractions, context, { catalog, now }), rules: lintRules() };
 }

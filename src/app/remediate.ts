@@ -7,7 +7,11 @@
 import { existsSync } from 'node:fs';
 import { DEFAULT_CONFIG } from '../config.js';
 import { InputFileError, UserInputError } from '../errors.js';
+import type { PolicyDocument } from '../model/snapshot.js';
 import { formatUserRef, parseUserRef, type UserRef } from '../model/user-ref.js';
+import { loadIamCatalog, type IamCatalog } from '../policy/action-catalog.js';
+import { deniesEverything } from '../policy/effective.js';
+import { documentLayers } from '../policy/evaluator/evaluator.js';
 import { createAccountAccess, describeRemediationFailure } from '../remediate/accounts.js';
 import { deniedCallsFromStore, NO_ACTIVITY, type DeniedCallSource } from '../remediate/activity-source.js';
 import {
@@ -25,7 +29,7 @@ import {
 } from '../remediate/engine.js';
 import { ensureJournalTables, pendingOperations, type JournalOperation } from '../remediate/journal.js';
 import { parsePlanFile } from '../remediate/plan-file.js';
-import type { UserState } from '../remediate/plan-steps.js';
+import { QUARANTINE_POLICY_NAME, type UserState } from '../remediate/plan-steps.js';
 import { safetyFor, type PlanEntryFacts, type SafetyVerdict } from '../remediate/safety.js';
 import { openStore, type Store } from '../store/store.js';
 import { assessEstate } from './assess.js';
@@ -153,6 +157,45 @@ async function loadSafety(
   });
 }
 
+/** Stands for whatever the user's other policies grant (managed, group, ones added later): everything. */
+const ANY_GRANT: PolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+};
+
+/**
+ * Before a start is shown or applied, the evaluator proves that the quarantine policy it puts on
+ * the user denies every action on every resource whatever the user's other policies grant: beside
+ * its own inline policies and an Allow of everything standing for the rest, only an explicit Deny
+ * can leave every request denied. A start whose proof fails is refused.
+ */
+export function proveQuarantine(proposal: Proposal, catalog: IamCatalog): Proposal {
+  const step = proposal.steps.find(
+    (s) => s.call.api === 'PutUserPolicy' && s.call.params.PolicyName === QUARANTINE_POLICY_NAME,
+  );
+  if (step === undefined || step.call.api !== 'PutUserPolicy') return proposal;
+  const own = (proposal.priorState?.inlinePolicies ?? []).filter((p) => p.name !== QUARANTINE_POLICY_NAME);
+  // A document that does not parse cannot lift a Deny either: leaving it out changes no denial.
+  const documents = [...own.map((p) => p.document), step.call.params.PolicyDocument].flatMap((text) => {
+    try {
+      return [JSON.parse(text) as PolicyDocument];
+    } catch {
+      return [];
+    }
+  });
+  const layers = documentLayers([ANY_GRANT, ...documents]);
+  const proof = deniesEverything(layers, catalog);
+  if (proof.proven) return proposal;
+  return {
+    ...proposal,
+    steps: [],
+    refusals: [
+      ...proposal.refusals,
+      `the ${QUARANTINE_POLICY_NAME} policy would not deny everything (still allowed: ${proof.open.slice(0, 3).join(', ')}); report this as a roleshift bug`,
+    ],
+  };
+}
+
 async function proposeAll(
   deps: EngineDeps,
   action: ProposingAction,
@@ -161,12 +204,14 @@ async function proposeAll(
 ): Promise<{ proposals: Proposal[]; failures: string[] }> {
   const { request, context, activity, debug } = options;
   const safety = action === 'start' || action === 'finish' ? await loadSafety(request, context) : null;
+  const catalog = action === 'start' ? await loadIamCatalog() : null;
   const watchDays = request.estate.config.remediation.watchDays;
   const proposals: Proposal[] = [];
   const failures: string[] = [];
   for (const target of targets) {
     try {
-      if (action === 'start' && safety) proposals.push(await proposeStart(deps, target, { now: context.now, safety }));
+      if (action === 'start' && safety && catalog)
+        proposals.push(proveQuarantine(await proposeStart(deps, target, { now: context.now, safety }), catalog));
       else if (action === 'finish' && safety)
         proposals.push(await proposeFinish(deps, target, { now: context.now, watchDays, activity, safety }));
       else if (action === 'rollback') proposals.push(await proposeRollback(deps, target));

@@ -5,10 +5,12 @@
  */
 import type { RoleshiftConfig } from '../config.js';
 import type { Classification } from '../model/classification.js';
-import type { Rule, RuleResult } from '../model/rule.js';
+import { groupSubject, roleSubject, userSubject, type Rule, type RuleResult, type Subject } from '../model/rule.js';
 import type { Account, Snapshot, User } from '../model/snapshot.js';
+import type { Principal } from '../policy/evaluator/principals.js';
 import type { ActivityEvidence } from './activity-evidence.js';
 import type { ExceptionEntry } from './exceptions.js';
+import type { EstatePermissions } from './permissions.js';
 
 export interface CheckContext {
   /** The clock of the whole run; checks never read it themselves. */
@@ -21,6 +23,8 @@ export interface CheckContext {
   usage?: ActivityEvidence;
   /** ARNs of users with a migration under way (a plan applied or a remediation started). */
   migrating?: ReadonlySet<string>;
+  /** The evaluator and the privilege analysis of the snapshot, built once per assessment. */
+  permissions: EstatePermissions;
 }
 
 /** An estate check: a rule over the whole snapshot in the run's context. */
@@ -45,3 +49,11 @@ export function classificationOf(context: CheckContext, userArn: string): Classi
 }
 
 export const MACHINE_CLASSES = new Set(['ci-cd', 'workload', 'third-party']);
+
+/** What a result about a user, group or role of the evaluator is about. */
+export function principalSubject(principal: Principal): Subject {
+  if (principal.kind === 'user') return userSubject(principal.account, principal.user);
+  return principal.kind === 'group'
+    ? groupSubject(principal.account, principal.group)
+    : roleSubject(principal.account, principal.role);
+}

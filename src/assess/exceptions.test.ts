@@ -8,6 +8,7 @@ import {
   buildManagedPolicy,
   buildSnapshot,
   buildUser,
+  CATALOG,
   daysAgo,
   deny,
   NOW,
@@ -18,7 +19,8 @@ import {
 import { InputFileError } from '../errors.js';
 import type { User } from '../model/snapshot.js';
 import { checkById } from './registry.js';
-import { isExpired, parseExceptions, reviewOverdueDays, verifyControls, type ExceptionEntry } from './exceptions.js';
+import { verifyControls } from './exception-controls.js';
+import { isExpired, parseExceptions, reviewOverdueDays, type ExceptionEntry } from './exceptions.js';
 
 const GOOD = `# accepted IAM users
 version: 1
@@ -192,6 +194,53 @@ describe('verifyControls', () => {
       verified: { sourceIp: false },
     },
     {
+      name: 'a deny-all outside a range other than claimed',
+      user: buildUser('legacy', {
+        inlinePolicies: [
+          {
+            name: 'p',
+            document: policyDoc(
+              allow('s3:GetObject', 'arn:aws:s3:::b/*'),
+              deny('*', '*', { Condition: { NotIpAddress: { 'aws:SourceIp': '192.0.2.0/24' } } }),
+            ),
+          },
+        ],
+      }),
+      controls: { sourceIp: ['203.0.113.0/24'] },
+      verified: { sourceIp: false },
+    },
+    {
+      name: 'an allow that hinges on MFA, not on the source address',
+      user: buildUser('legacy', {
+        inlinePolicies: [
+          {
+            name: 'p',
+            document: policyDoc(
+              allow('s3:GetObject', '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }),
+            ),
+          },
+        ],
+      }),
+      controls: { sourceIp: true },
+      verified: { sourceIp: false },
+    },
+    {
+      name: 'a wildcard action that a Deny of the same calls outside the range restricts',
+      user: buildUser('legacy', {
+        inlinePolicies: [
+          {
+            name: 'p',
+            document: policyDoc(
+              allow('sqs:*'),
+              deny('sqs:*', '*', { Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }),
+            ),
+          },
+        ],
+      }),
+      controls: { sourceIp: ['203.0.113.0/24'] },
+      verified: { sourceIp: true },
+    },
+    {
       name: 'a scoped policy',
       user: buildUser('legacy', {
         inlinePolicies: [
@@ -204,6 +253,30 @@ describe('verifyControls', () => {
     {
       name: 'a service-wide wildcard on every resource',
       user: buildUser('legacy', { inlinePolicies: [{ name: 'p', document: policyDoc(allow('s3:*')) }] }),
+      controls: { scopedPolicy: true },
+      verified: { scopedPolicy: false },
+    },
+    {
+      name: 'every S3 action named one by one on every resource',
+      user: buildUser('legacy', {
+        inlinePolicies: [{ name: 'p', document: policyDoc(allow(CATALOG.actionsOf('s3').map((a) => a.name))) }],
+      }),
+      controls: { scopedPolicy: true },
+      verified: { scopedPolicy: false },
+    },
+    {
+      name: 'a service-wide wildcard that a Deny narrows',
+      user: buildUser('legacy', {
+        inlinePolicies: [{ name: 'p', document: policyDoc(allow('s3:*'), deny('s3:DeleteBucket')) }],
+      }),
+      controls: { scopedPolicy: true },
+      verified: { scopedPolicy: true },
+    },
+    {
+      name: 'a NotAction allow-list',
+      user: buildUser('legacy', {
+        inlinePolicies: [{ name: 'p', document: policyDoc({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }) }],
+      }),
       controls: { scopedPolicy: true },
       verified: { scopedPolicy: false },
     },
@@ -231,13 +304,30 @@ describe('verifyControls', () => {
   it.each(cases)(
     'Given $name, When the claims are verified, Then each verdict is right',
     ({ user, controls, verified }) => {
-      const account = buildAccount('111111111111', { users: [user], policies: [] });
+      const snapshot = buildSnapshot([buildAccount('111111111111', { users: [user], policies: [] })]);
       const verdictsByControl = Object.fromEntries(
-        verifyControls(registerEntry({ controls }), {}, account, user, NOW).map((v) => [v.control, v.verified]),
+        verifyControls(registerEntry({ controls }), user, buildContext(snapshot)).map((v) => [v.control, v.verified]),
       );
       expect(verdictsByControl).toEqual(verified);
     },
   );
+
+  it('Given a user the scan does not hold, When its claimed policy controls are verified, Then they stay unverified rather than vanish', () => {
+    const user = buildUser('gone', {
+      inlinePolicies: [{ name: 'p', document: policyDoc(allow('s3:GetObject', 'arn:aws:s3:::b/*')) }],
+    });
+    const elsewhere = buildSnapshot([buildAccount('111111111111', { users: [], policies: [] })]);
+    const verdicts = verifyControls(
+      registerEntry({ controls: { sourceIp: ['203.0.113.0/24'], scopedPolicy: true } }),
+      user,
+      buildContext(elsewhere),
+    );
+    expect(verdicts.map((v) => [v.control, v.verified])).toEqual([
+      ['sourceIp', false],
+      ['scopedPolicy', false],
+    ]);
+    expect(verdicts[0]?.detail).toContain('not among the principals of the scan');
+  });
 });
 
 describe('exception checks', () => {

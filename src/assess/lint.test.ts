@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Extraction, ExtractedPolicy } from '../policy/sources.js';
+import { DEFAULT_CONFIG } from '../config.js';
+import { planGuardrails } from '../plan/guardrails.js';
+import type { MigrationPlan } from '../plan/types.js';
+import { loadIamCatalog } from '../policy/action-catalog.js';
+import { extractPolicies, type Extraction, type ExtractedPolicy } from '../policy/sources.js';
 import { lintFindings } from './lint.js';
 import { lintRules } from './registry.js';
 
@@ -16,6 +20,8 @@ function policy(document: unknown, overrides: Partial<ExtractedPolicy> = {}): Ex
   };
 }
 
+const OPTIONS = { catalog: await loadIamCatalog(), now: new Date('2026-11-23T09:00:00Z') };
+
 function extraction(policies: ExtractedPolicy[], attachments: Extraction['attachments'] = []): Extraction {
   return { policies, attachments, notes: [] };
 }
@@ -25,6 +31,7 @@ describe('lintFindings', () => {
     const findings = lintFindings(
       [extraction([policy({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' }] })])],
       {},
+      OPTIONS,
     );
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({
@@ -38,6 +45,7 @@ describe('lintFindings', () => {
     const findings = lintFindings(
       [extraction([policy({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] })])],
       {},
+      OPTIONS,
     );
     expect(findings.map((f) => [f.checkId, f.references.cis])).toEqual([['identity-full-admin', ['1.16']]]);
   });
@@ -51,6 +59,7 @@ describe('lintFindings', () => {
         ),
       ],
       {},
+      OPTIONS,
     );
     expect(findings.map((f) => [f.checkId, f.severity, f.location?.line])).toEqual([
       ['identity-admin-managed-policy', 'high', 9],
@@ -61,10 +70,30 @@ describe('lintFindings', () => {
 
   it('Given a misspelt action reported by the catalogue, When linted, Then it is a low finding pointing at the action', () => {
     const doc = { Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjcet'], Resource: '*' }] };
-    const findings = lintFindings([extraction([policy(doc)])], {}, { unknownActions: new Set(['s3:GetObjcet']) });
+    const findings = lintFindings([extraction([policy(doc)])], {}, OPTIONS);
     expect(findings.map((f) => [f.checkId, f.severity, f.location?.pointer])).toEqual([
       ['identity-unknown-action', 'low', '/Statement/0/Action/1'],
     ]);
+  });
+
+  it("Given roleshift's generated boundary used as a role's boundary, When linted, Then it is graded as a boundary, not as an administrator grant", async () => {
+    const boundary = planGuardrails({ users: [] } as unknown as MigrationPlan, {
+      config: DEFAULT_CONFIG,
+    }).permissionsBoundary;
+    const policyResource = { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: boundary } };
+    const role = { Type: 'AWS::IAM::Role', Properties: { PermissionsBoundary: { Ref: 'Boundary' } } };
+    const lintTemplate = async (resources: Record<string, unknown>) =>
+      lintFindings([await extractPolicies('t.json', JSON.stringify({ Resources: resources }))], {}, OPTIONS).map(
+        (f) => f.checkId,
+      );
+    expect(await lintTemplate({ Boundary: policyResource, Team: role })).toEqual([]);
+    // The same document used by nothing is an identity policy that allows nearly everything.
+    expect(await lintTemplate({ Boundary: policyResource })).toEqual(['identity-full-admin']);
+    const capsNothing = {
+      ...policyResource,
+      Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } },
+    };
+    expect(await lintTemplate({ Boundary: capsNothing, Team: role })).toEqual(['boundary-caps-nothing']);
   });
 
   it('Given the rule list, When read, Then every rule has a distinct id, a rationale and a remediation', () => {

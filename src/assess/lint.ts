@@ -1,9 +1,11 @@
 /**
  * Turns extracted policy documents into Findings for `roleshift lint`: trust policies through the
- * trust rules, permissions policies through the permissions-policy rules, attached managed
- * policies through the attachment rules, and every document through the rules for any policy
- * (such as the note on values that could not be resolved offline). One runner for all. Pure.
+ * trust rules, permissions policies and permissions boundaries through the permissions-policy
+ * rules (a boundary is graded for what it caps), attached managed policies through the attachment
+ * rules, and every document through the rules for any policy (such as the note on values that
+ * could not be resolved offline). One runner for all. Pure.
  */
+import type { IamCatalog } from '../policy/action-catalog.js';
 import { severityRank, type Finding } from '../model/finding.js';
 import type { AttachmentTarget, PolicyTarget, Subject } from '../model/rule.js';
 import { normalizePolicy } from '../policy/document.js';
@@ -14,8 +16,10 @@ import { RULES } from './registry.js';
 import { runRules, type RuleItem } from './run-rules.js';
 
 export interface LintOptions {
-  /** Action patterns no IAM action matches (from `findUnknownActions`). */
-  unknownActions?: ReadonlySet<string>;
+  /** The action catalogue, loaded once at the edge. */
+  catalog: IamCatalog;
+  /** The time every policy is judged at (date conditions). */
+  now: Date;
 }
 
 /**
@@ -50,6 +54,7 @@ function policyTarget(policy: ExtractedPolicy): PolicyTarget {
 function attachmentTarget(attachment: ManagedPolicyAttachment): AttachmentTarget {
   return {
     policyArn: attachment.policyArn,
+    ...(attachment.document === undefined ? {} : { document: attachment.document }),
     subject: fileSubject(attachment.resourceName),
     location: { file: attachment.file, line: attachment.line, pointer: null },
   };
@@ -66,9 +71,14 @@ function item<Target extends { subject: Subject }, Context>(
 export function lintFindings(
   extractions: readonly Extraction[],
   context: TrustContext,
-  options: LintOptions = {},
+  options: LintOptions,
 ): Finding[] {
-  const permissions: PermissionsContext = { unknownActions: options.unknownActions ?? new Set() };
+  const judgement = (accountId: string | null, usage: PermissionsContext['usage']): PermissionsContext => ({
+    catalog: options.catalog,
+    now: options.now,
+    accountId,
+    usage,
+  });
   const findings: Finding[] = [];
   for (const extraction of extractions) {
     for (const policy of extraction.policies) {
@@ -76,12 +86,15 @@ export function lintFindings(
       const trust = policy.kind === 'trust' || (policy.kind === 'auto' && looksLikeTrust(policy.document));
       // An account named by the file itself beats a guess; --account-id stays the default.
       const own = policy.accountId ? { ...context, accountId: policy.accountId } : context;
+      const usage = policy.kind === 'boundary' ? 'boundary' : 'identity';
       const run = trust
         ? runRules(RULES.trustPolicy, [item(target, own)])
-        : runRules(RULES.permissionsPolicy, [item(target, permissions)]);
+        : runRules(RULES.permissionsPolicy, [item(target, judgement(own.accountId ?? null, usage))]);
       findings.push(...run.findings, ...runRules(RULES.anyPolicy, [item(target, null)]).findings);
     }
-    const attachments = extraction.attachments.map((attachment) => item(attachmentTarget(attachment), null));
+    const attachments = extraction.attachments.map((attachment) =>
+      item(attachmentTarget(attachment), judgement(attachment.accountId ?? context.accountId ?? null, 'identity')),
+    );
     findings.push(...runRules(RULES.policyAttachment, attachments).findings);
   }
   return findings.sort(

@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { buildAccount, buildUser } from '../../test/fixtures/build-snapshot.js';
-import type { ManagedPolicy } from '../model/snapshot.js';
+import { buildAccount, buildSnapshot, buildUser } from '../../test/fixtures/build-snapshot.js';
+import type { Account, ManagedPolicy, Snapshot } from '../model/snapshot.js';
 import { plannedPermissions } from '../plan/permissions.js';
-import { userPolicies } from './permissions.js';
+import { createEvaluator } from '../policy/evaluator/evaluator.js';
+
+const NOW = new Date('2026-01-01T00:00:00Z');
+
+/** The evaluator's verdict on one action PowerUserAccess grants, for the user `deployer`. */
+function deployerMayRunInstances(snapshot: Snapshot) {
+  const evaluator = createEvaluator(snapshot, { now: NOW });
+  const principal = evaluator.principal('arn:aws:iam::111111111111:user/deployer');
+  if (!principal) throw new Error('the user is missing from the snapshot');
+  return evaluator.evaluate(principal, 'ec2:RunInstances', '*');
+}
 
 const POWER_USER: ManagedPolicy = {
   arn: 'arn:aws:iam::aws:policy/PowerUserAccess',
@@ -21,16 +31,17 @@ describe('AWS managed policies kept once per scan', () => {
   const user = buildUser('deployer', { attachedPolicies: [{ arn: POWER_USER.arn, name: POWER_USER.name }] });
   const account = buildAccount('111111111111', { users: [user], policies: [] });
 
-  it('Given the policy only in the scan-wide list, When the user policies are read, Then its statements are there and nothing is unreadable', () => {
-    const policies = userPolicies({ awsManagedPolicies: [POWER_USER] }, account, user);
-    expect(policies.unreadable).toEqual([]);
-    expect(policies.statements.map((entry) => entry.source.name)).toEqual(['PowerUserAccess']);
+  it('Given the policy only in the scan-wide list, When the evaluator reads the user, Then its statements decide and nothing is unread', () => {
+    const verdict = deployerMayRunInstances(buildSnapshot([account], { awsManagedPolicies: [POWER_USER] }));
+    expect(verdict.unread).toEqual([]);
+    expect(verdict.decision).toBe('allowed');
+    expect(verdict.statements.map((entry) => entry.source.name)).toEqual(['PowerUserAccess']);
   });
 
-  it('Given an old snapshot keeping the policy in the account, When read, Then it reads the same', () => {
-    const old = { ...account, policies: [POWER_USER] };
-    expect(userPolicies({}, old, user).statements).toEqual(
-      userPolicies({ awsManagedPolicies: [POWER_USER] }, account, user).statements,
+  it('Given an old snapshot keeping the policy in the account, When evaluated, Then it reads the same', () => {
+    const old: Account = { ...account, policies: [POWER_USER] };
+    expect(deployerMayRunInstances(buildSnapshot([old]))).toEqual(
+      deployerMayRunInstances(buildSnapshot([account], { awsManagedPolicies: [POWER_USER] })),
     );
   });
 

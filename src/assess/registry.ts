@@ -5,8 +5,11 @@
  */
 import type { PolicyTarget, Rule, RuleMetadata } from '../model/rule.js';
 import type { AttachmentRule, PermissionsPolicyRule } from '../policy/identity/rule.js';
+import { rule as boundaryCapsNothing } from '../policy/identity/rules/boundary-caps-nothing.js';
+import { rule as identityActionNeedsStarResource } from '../policy/identity/rules/identity-action-needs-star-resource.js';
 import { rule as identityAdminManagedPolicy } from '../policy/identity/rules/identity-admin-managed-policy.js';
 import { rule as identityFullAdmin } from '../policy/identity/rules/identity-full-admin.js';
+import { rule as identityPrivilegeEscalation } from '../policy/identity/rules/identity-privilege-escalation.js';
 import { rule as identityUnknownAction } from '../policy/identity/rules/identity-unknown-action.js';
 import { rule as identityUnparseable } from '../policy/identity/rules/identity-unparseable.js';
 import { rule as lintUnresolved } from '../policy/rules/lint-unresolved.js';
@@ -36,6 +39,7 @@ import type { TrustRule } from '../policy/trust/rule.js';
 import type { CheckDefinition } from './check.js';
 import { rule as accessKeyAtInitialSetup } from './checks/access-key-at-initial-setup.js';
 import { rule as accessKeyRotation } from './checks/access-key-rotation.js';
+import { rule as adminRole } from './checks/admin-role.js';
 import { rule as breakGlassHygiene } from './checks/break-glass-hygiene.js';
 import { rule as consolePasswordWithoutMfa } from './checks/console-password-without-mfa.js';
 import { rule as exceptionControlUnverified } from './checks/exception-control-unverified.js';
@@ -47,6 +51,7 @@ import { rule as humanUserWithIdentityCenter } from './checks/human-user-with-id
 import { rule as machineUserConsolePassword } from './checks/machine-user-console-password.js';
 import { rule as multipleActiveKeys } from './checks/multiple-active-keys.js';
 import { rule as personInSeveralAccounts } from './checks/person-in-several-accounts.js';
+import { rule as privilegeEscalation } from './checks/privilege-escalation.js';
 import { rule as rootAccessKey } from './checks/root-access-key.js';
 import { rule as rootHardwareMfa } from './checks/root-hardware-mfa.js';
 import { rule as rootMfa } from './checks/root-mfa.js';
@@ -55,14 +60,13 @@ import { rule as staleCredentialReport } from './checks/stale-credential-report.
 import { rule as unregisteredUser } from './checks/unregistered-user.js';
 import { rule as unusedCredentials } from './checks/unused-credentials.js';
 import { rule as userAttachedPolicies } from './checks/user-attached-policies.js';
-import { rule as userPrivilegeEscalation } from './checks/user-privilege-escalation.js';
 
 export interface RuleRegistry {
   /** Checks of the scanned estate: the snapshot in the run's context. */
   estate: readonly CheckDefinition[];
   /** The trust policy of every role (scanned or in a file). */
   trustPolicy: readonly TrustRule[];
-  /** Permissions policies in files given to lint. */
+  /** Permissions policies and permissions boundaries in files given to lint. */
   permissionsPolicy: readonly PermissionsPolicyRule[];
   /** Managed policies attached by ARN in files given to lint. */
   policyAttachment: readonly AttachmentRule[];
@@ -82,11 +86,13 @@ export const RULES: RuleRegistry = {
     multipleActiveKeys,
     accessKeyRotation,
     userAttachedPolicies,
+    // What principals can do, from the one evaluator and the escalation graph.
     fullAdminAccess,
+    adminRole,
+    privilegeEscalation,
     humanUserWithIdentityCenter,
     machineUserConsolePassword,
     personInSeveralAccounts,
-    userPrivilegeEscalation,
     breakGlassHygiene,
     staleCredentialReport,
     unregisteredUser,
@@ -119,7 +125,14 @@ export const RULES: RuleRegistry = {
     oidcConditionKeyMismatch,
     oidcJobWorkflowRefUnpinned,
   ],
-  permissionsPolicy: [identityUnparseable, identityFullAdmin, identityUnknownAction],
+  permissionsPolicy: [
+    identityUnparseable,
+    identityFullAdmin,
+    identityPrivilegeEscalation,
+    identityActionNeedsStarResource,
+    identityUnknownAction,
+    boundaryCapsNothing,
+  ],
   policyAttachment: [identityAdminManagedPolicy],
   anyPolicy: [lintUnresolved],
 };

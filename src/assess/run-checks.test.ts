@@ -4,6 +4,7 @@ import {
   buildAccount,
   buildContext,
   buildKey,
+  buildRole,
   buildSnapshot,
   buildUser,
   daysAgo,
@@ -133,24 +134,9 @@ describe('runChecks on arbitrary estates', () => {
   });
 });
 
+/** A role with only the trust policy these tests are about. */
 function role(name: string, trustPolicy: Record<string, unknown>, accountId: string): Role {
-  return {
-    arn: `arn:aws:iam::${accountId}:role/${name}`,
-    name,
-    roleId: null,
-    path: '/',
-    createDate: NEVER,
-    description: null,
-    maxSessionDuration: null,
-    tags: {},
-    trustPolicy,
-    attachedPolicies: [],
-    inlinePolicies: [],
-    permissionsBoundary: null,
-    lastUsed: NEVER,
-    lastUsedRegion: null,
-    instanceProfiles: [],
-  };
+  return buildRole(name, {}, { trustPolicy, roleId: null, maxSessionDuration: null }, accountId);
 }
 
 describe('trustFindings', () => {

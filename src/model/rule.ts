@@ -135,6 +135,8 @@ export interface PolicyTarget {
 /** A managed policy attached by ARN (in a template, a plan or a scan). */
 export interface AttachmentTarget {
   policyArn: string;
+  /** The policy's document when the file holds it (saved account details list AWS managed policies). */
+  document?: unknown;
   subject: Subject;
   location: Finding['location'];
 }

@@ -101,8 +101,7 @@ function patternIsKnown(catalog: IamCatalog, pattern: string): boolean {
 }
 
 /** The Action / NotAction patterns of the documents that match no known IAM action. */
-export async function findUnknownActions(documents: readonly unknown[]): Promise<Set<string>> {
-  const catalog = await loadIamCatalog();
+export function unknownActions(catalog: IamCatalog, documents: readonly unknown[]): Set<string> {
   const unknown = new Set<string>();
   for (const document of documents) {
     const normalized = normalizePolicy(document);

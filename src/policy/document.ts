@@ -282,44 +282,15 @@ export function actionMatches(pattern: string, action: string): boolean {
   return wildcardMatch(pattern, action, { caseInsensitive: true });
 }
 
-/** Whether a resource pattern covers a resource ARN; ARNs are case-sensitive. */
-export function resourceMatches(pattern: string, resource: string): boolean {
-  return wildcardMatch(pattern, resource, { caseInsensitive: false });
-}
-
-/** Whether the statement's Action / NotAction covers the action. */
+/**
+ * Whether the statement's Action / NotAction names the action: for reading which statements of a
+ * trust policy concern `sts:AssumeRole`. Whether a principal can do something is the evaluator's
+ * question (`evaluator/`), never this one's.
+ */
 export function statementCoversAction(statement: NormalizedStatement, action: string): boolean {
   if (statement.actions) return statement.actions.some((p) => actionMatches(p, action));
   if (statement.notActions) return !statement.notActions.some((p) => actionMatches(p, action));
   return false;
-}
-
-/**
- * Whether the statement's Resource / NotResource covers the resource. A statement without
- * either (trust policies) applies to the resource the policy is attached to.
- */
-export function statementCoversResource(statement: NormalizedStatement, resource: string): boolean {
-  if (statement.resources) return statement.resources.some((p) => resourceMatches(p, resource));
-  if (statement.notResources) return !statement.notResources.some((p) => resourceMatches(p, resource));
-  return true;
-}
-
-/**
- * Whether an Allow statement grants the action on the resource, ignoring its conditions and
- * principals: the question an identity-policy check asks ("could this grant X on Y?").
- */
-export function statementAllows(statement: NormalizedStatement, action: string, resource: string): boolean {
-  return (
-    statement.effect === 'Allow' &&
-    statementCoversAction(statement, action) &&
-    statementCoversResource(statement, resource)
-  );
-}
-
-/** The conditions of a statement on one key (lower-cased lookup). */
-export function conditionsOnKey(statement: NormalizedStatement, key: string): NormalizedCondition[] {
-  const wanted = key.toLowerCase();
-  return statement.conditions.filter((c) => c.key === wanted);
 }
 
 /** Escapes one JSON-pointer reference token (RFC 6901). */

@@ -289,3 +289,209 @@ describe('extractPolicies — Terraform', () => {
     expect(notes).toEqual(['aws_iam_role.b: assume_role_policy is known only after apply; not analysed.']);
   });
 });
+
+describe('extractPolicies — permissions policies and boundaries', () => {
+  const everything = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+
+  it('Given account details, When extracted, Then inline and customer managed policies are read, AWS managed ones judged where attached', async () => {
+    const text = JSON.stringify(
+      {
+        UserDetailList: [
+          {
+            UserName: 'u',
+            Arn: 'arn:aws:iam::111122223333:user/u',
+            UserPolicyList: [{ PolicyName: 'own', PolicyDocument: everything }],
+            AttachedManagedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/PowerUserAccess' }],
+            PermissionsBoundary: { PermissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/cap' },
+          },
+        ],
+        GroupDetailList: [{ GroupName: 'g', GroupPolicyList: [{ PolicyName: 'gp', PolicyDocument: everything }] }],
+        RoleDetailList: [
+          {
+            RoleName: 'r',
+            Arn: 'arn:aws:iam::111122223333:role/r',
+            AssumeRolePolicyDocument: { Statement: [] },
+            RolePolicyList: [{ PolicyName: 'rp', PolicyDocument: everything }],
+          },
+          {
+            RoleName: 'AWSServiceRoleForSupport',
+            Path: '/aws-service-role/support.amazonaws.com/',
+            AssumeRolePolicyDocument: { Statement: [] },
+            AttachedManagedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+          },
+        ],
+        Policies: [
+          {
+            PolicyName: 'team',
+            Arn: 'arn:aws:iam::111122223333:policy/team',
+            PolicyVersionList: [
+              { Document: { Statement: [] }, IsDefaultVersion: false },
+              { Document: everything, IsDefaultVersion: true },
+            ],
+          },
+          {
+            PolicyName: 'cap',
+            Arn: 'arn:aws:iam::111122223333:policy/cap',
+            PolicyVersionList: [{ Document: everything, IsDefaultVersion: true }],
+          },
+          {
+            PolicyName: 'marked',
+            Description: 'made by roleshift-boundary',
+            Arn: 'arn:aws:iam::111122223333:policy/marked',
+            PolicyVersionList: [{ Document: everything, IsDefaultVersion: true }],
+          },
+          {
+            PolicyName: 'PowerUserAccess',
+            Arn: 'arn:aws:iam::aws:policy/PowerUserAccess',
+            PolicyVersionList: [{ Document: everything, IsDefaultVersion: true }],
+          },
+        ],
+      },
+      null,
+      2,
+    );
+    const { policies, attachments, notes } = await extractPolicies('gaad.json', text);
+    expect(policies.map((p) => [p.resourceName, p.kind, p.accountId ?? null])).toEqual([
+      ['r', 'trust', '111122223333'],
+      ['u.UserPolicyList[own]', 'identity', '111122223333'],
+      ['g.GroupPolicyList[gp]', 'identity', null],
+      ['r.RolePolicyList[rp]', 'identity', '111122223333'],
+      ['team', 'identity', '111122223333'],
+      ['cap', 'boundary', '111122223333'],
+      ['marked', 'boundary', '111122223333'],
+    ]);
+    expect(policies.find((p) => p.resourceName === 'team')?.lineOf('/Statement/0')).toBeGreaterThan(1);
+    expect(attachments.map((a) => [a.resourceName, a.policyArn, a.document !== undefined])).toEqual([
+      ['u', 'arn:aws:iam::aws:policy/PowerUserAccess', true],
+    ]);
+    expect(notes).toEqual([
+      '1 AWS managed policies not linted on their own: they are judged where attached.',
+      '1 service-linked role(s) skipped: AWS owns their policies.',
+    ]);
+  });
+
+  it('Given a template whose role uses a managed policy as its boundary by Ref, GetAtt or ARN, When extracted, Then that policy is a boundary', async () => {
+    const managed = (name: string) => ({
+      Type: 'AWS::IAM::ManagedPolicy',
+      Properties: { ManagedPolicyName: name, PolicyDocument: everything },
+    });
+    const template = {
+      Resources: {
+        ByRef: managed('by-ref'),
+        ByGetAtt: managed('by-get-att'),
+        ByArn: managed('by-arn'),
+        Marked: {
+          Type: 'AWS::IAM::ManagedPolicy',
+          Properties: { Description: 'roleshift-boundary', PolicyDocument: everything },
+        },
+        Plain: managed('plain'),
+        A: { Type: 'AWS::IAM::Role', Properties: { PermissionsBoundary: { Ref: 'ByRef' } } },
+        B: { Type: 'AWS::IAM::User', Properties: { PermissionsBoundary: { 'Fn::GetAtt': ['ByGetAtt', 'PolicyArn'] } } },
+        C: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            PermissionsBoundary: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/by-arn' },
+          },
+        },
+      },
+    };
+    const { policies } = await extractPolicies('template.json', JSON.stringify(template));
+    expect(Object.fromEntries(policies.map((p) => [p.resourceName, p.kind]))).toEqual({
+      ByRef: 'boundary',
+      ByGetAtt: 'boundary',
+      ByArn: 'boundary',
+      Marked: 'boundary',
+      Plain: 'identity',
+    });
+  });
+
+  it('Given Terraform whose role names a policy as permissions_boundary, When extracted, Then the policy and the document it is built from are boundaries', async () => {
+    const hcl = `
+data "aws_iam_policy_document" "cap" {
+  statement {
+    actions   = ["*"]
+    resources = ["*"]
+  }
+}
+resource "aws_iam_policy" "cap" {
+  name   = "cap"
+  policy = data.aws_iam_policy_document.cap.json
+}
+resource "aws_iam_policy" "inline_cap" {
+  name   = "inline-cap"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })
+}
+resource "aws_iam_policy" "plain" {
+  name   = "plain"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })
+}
+resource "aws_iam_role" "a" {
+  name                 = "a"
+  assume_role_policy   = jsonencode({ Statement = [] })
+  permissions_boundary = aws_iam_policy.cap.arn
+}
+resource "aws_iam_user" "b" {
+  name                 = "b"
+  permissions_boundary = "arn:aws:iam::111122223333:policy/inline-cap"
+}
+`;
+    const { policies } = await extractPolicies('main.tf', hcl);
+    expect(Object.fromEntries(policies.map((p) => [p.resourceName, p.kind]))).toEqual({
+      'aws_iam_role.a': 'trust',
+      'aws_iam_policy.inline_cap': 'boundary',
+      'aws_iam_policy.plain': 'identity',
+      'data.aws_iam_policy_document.cap': 'boundary',
+    });
+  });
+
+  it('Given a plan whose role refers to a policy as its boundary, When extracted, Then that policy is a boundary', async () => {
+    const plan = {
+      planned_values: {
+        root_module: {
+          resources: [
+            {
+              address: 'aws_iam_policy.cap',
+              mode: 'managed',
+              type: 'aws_iam_policy',
+              values: { name: 'cap', policy: JSON.stringify(everything) },
+            },
+            {
+              address: 'aws_iam_policy.other',
+              mode: 'managed',
+              type: 'aws_iam_policy',
+              values: { name: 'other', policy: JSON.stringify(everything) },
+            },
+            {
+              address: 'aws_iam_role.a',
+              mode: 'managed',
+              type: 'aws_iam_role',
+              values: { assume_role_policy: '{"Statement":[]}' },
+            },
+          ],
+        },
+      },
+      configuration: {
+        root_module: {
+          resources: [
+            {
+              address: 'aws_iam_role.a',
+              type: 'aws_iam_role',
+              expressions: { permissions_boundary: { references: ['aws_iam_policy.cap.arn', 'aws_iam_policy.cap'] } },
+            },
+          ],
+        },
+      },
+    };
+    const { policies } = await extractPolicies('plan.json', JSON.stringify(plan));
+    expect(Object.fromEntries(policies.map((p) => [p.resourceName, p.kind]))).toEqual({
+      'aws_iam_policy.cap': 'boundary',
+      'aws_iam_policy.other': 'identity',
+      'aws_iam_role.a': 'trust',
+    });
+  });
+
+  it('Given a policy file named with the roleshift-boundary marker, When extracted, Then it is a boundary', async () => {
+    const { policies } = await extractPolicies('out/roleshift-boundary.json', JSON.stringify(everything));
+    expect(policies.map((p) => p.kind)).toEqual(['boundary']);
+  });
+});

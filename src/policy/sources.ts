@@ -8,18 +8,29 @@
  */
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { LineCounter, parseDocument, type Document } from 'yaml';
+import {
+  addCloudFormationUses,
+  addPlanReferences,
+  addTerraformUses,
+  hasBoundaryMarker,
+  noBoundaryUses,
+  usedAsBoundary,
+} from './boundary-use.js';
 import { CLOUDFORMATION_TAGS, TemplateResolver } from './cloudformation.js';
 import { evaluateJsonencode, type HclValue } from './hcl-expression.js';
 import { SERVICE_LINKED_PATH } from './trust/analyze.js';
 import { InputFileError } from '../errors.js';
 
-export type PolicyKind = 'trust' | 'identity' | 'auto';
+/**
+ * `trust`: a role's assume-role policy; `identity`: a permissions policy; `boundary`: a managed
+ * policy the file uses as a permissions boundary; `auto`: decided by its content.
+ */
+export type PolicyKind = 'trust' | 'identity' | 'boundary' | 'auto';
 
 export interface ExtractedPolicy {
   file: string;
   /** Who the document belongs to: `aws_iam_role.deploy`, `RoleGithubActions`, a role name, or the file itself. */
   resourceName: string;
-  /** `trust`: a role's assume-role policy; `identity`: a permissions policy; `auto`: decided by its content. */
   kind: PolicyKind;
   document: unknown;
   /** 1-based line where the document starts; null when the format carries no positions. */
@@ -37,6 +48,10 @@ export interface ManagedPolicyAttachment {
   resourceName: string;
   policyArn: string;
   line: number | null;
+  /** The account of the principal it is attached to, when the file says. */
+  accountId?: string;
+  /** The policy's document, when the file holds it (saved account details list AWS managed policies too). */
+  document?: unknown;
 }
 
 export interface Extraction {
@@ -177,10 +192,190 @@ function fromCloudFormation(
       }
     }
   }
+  markCloudFormationBoundaries(out, template);
   return out;
 }
 
+/** Marks the managed policies of a template that a role or user uses as its permissions boundary, or that carry the marker. */
+function markCloudFormationBoundaries(out: Extraction, template: Record<string, unknown>): void {
+  const resources = isObject(template['Resources']) ? template['Resources'] : {};
+  const uses = noBoundaryUses();
+  for (const resource of Object.values(resources)) {
+    if (!isObject(resource) || !isObject(resource['Properties'])) continue;
+    if (resource['Type'] === 'AWS::IAM::Role' || resource['Type'] === 'AWS::IAM::User')
+      addCloudFormationUses(resource['Properties']['PermissionsBoundary'], uses);
+  }
+  const resolver = new TemplateResolver(template);
+  const boundaries = new Set<string>();
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    if (!isObject(resource) || resource['Type'] !== 'AWS::IAM::ManagedPolicy') continue;
+    const properties = isObject(resource['Properties']) ? resource['Properties'] : {};
+    const name = resolver.resolve(properties['ManagedPolicyName']);
+    if (usedAsBoundary(uses, logicalId, name) || hasBoundaryMarker(name, properties['Description']))
+      boundaries.add(logicalId);
+  }
+  for (const policy of out.policies)
+    if (policy.kind === 'identity' && boundaries.has(policy.resourceName)) policy.kind = 'boundary';
+}
+
 // ---------------------------------------------------------------- GAAD
+
+/** What the readers of one saved authorization-details file share. */
+interface DetailsReading {
+  file: string;
+  out: Extraction;
+  lines: (path: readonly (string | number)[]) => (pointer: string) => number | null;
+}
+
+function accountOfArn(arn: unknown): string | undefined {
+  return typeof arn === 'string' ? /^arn:[^:]+:iam::(\d{12}):/.exec(arn)?.[1] : undefined;
+}
+
+function listOf(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function isServiceLinked(entry: Record<string, unknown>): boolean {
+  return typeof entry['Path'] === 'string' && entry['Path'].startsWith(SERVICE_LINKED_PATH);
+}
+
+function pushDocument(
+  reading: DetailsReading,
+  path: readonly (string | number)[],
+  policy: Pick<ExtractedPolicy, 'resourceName' | 'kind' | 'document'> & { accountId: string | undefined },
+): void {
+  const lineOf = reading.lines(path);
+  const { accountId, ...rest } = policy;
+  reading.out.policies.push({
+    file: reading.file,
+    ...rest,
+    line: lineOf(''),
+    lineOf,
+    unresolved: [],
+    ...(accountId ? { accountId } : {}),
+  });
+}
+
+/** Every role's trust policy, except service-linked roles' (AWS owns them). */
+function readTrustPolicies(reading: DetailsReading, roles: readonly unknown[]): void {
+  roles.forEach((role, i) => {
+    if (!isObject(role) || isServiceLinked(role)) return;
+    pushDocument(reading, ['RoleDetailList', i, 'AssumeRolePolicyDocument'], {
+      resourceName: typeof role['RoleName'] === 'string' ? role['RoleName'] : `RoleDetailList[${i}]`,
+      kind: 'trust',
+      document: role['AssumeRolePolicyDocument'],
+      accountId: accountOfArn(role['Arn']),
+    });
+  });
+}
+
+const PRINCIPAL_LISTS = [
+  { list: 'UserDetailList', name: 'UserName', inline: 'UserPolicyList' },
+  { list: 'GroupDetailList', name: 'GroupName', inline: 'GroupPolicyList' },
+  { list: 'RoleDetailList', name: 'RoleName', inline: 'RolePolicyList' },
+] as const;
+
+/** The inline policies of every user, group and role but service-linked roles. */
+function readInlinePolicies(reading: DetailsReading, details: Record<string, unknown>): void {
+  for (const spec of PRINCIPAL_LISTS) {
+    listOf(details[spec.list]).forEach((entry, i) => {
+      if (!isObject(entry) || isServiceLinked(entry)) return;
+      const owner = typeof entry[spec.name] === 'string' ? entry[spec.name] : `${spec.list}[${i}]`;
+      listOf(entry[spec.inline]).forEach((policy, j) => {
+        if (!isObject(policy)) return;
+        pushDocument(reading, [spec.list, i, spec.inline, j, 'PolicyDocument'], {
+          resourceName: `${String(owner)}.${spec.inline}[${typeof policy['PolicyName'] === 'string' ? policy['PolicyName'] : j}]`,
+          kind: 'identity',
+          document: policy['PolicyDocument'],
+          accountId: accountOfArn(entry['Arn']),
+        });
+      });
+    });
+  }
+}
+
+/** Managed policy ARNs used as a permissions boundary by a user or role of the file. */
+function boundaryArns(details: Record<string, unknown>): Set<string> {
+  const arns = new Set<string>();
+  for (const list of ['UserDetailList', 'RoleDetailList'])
+    for (const entry of listOf(details[list])) {
+      const boundary = isObject(entry) && isObject(entry['PermissionsBoundary']) ? entry['PermissionsBoundary'] : {};
+      if (typeof boundary['PermissionsBoundaryArn'] === 'string') arns.add(boundary['PermissionsBoundaryArn']);
+    }
+  return arns;
+}
+
+function isAwsManaged(arn: unknown): boolean {
+  return typeof arn === 'string' && /^arn:[^:]+:iam::aws:policy\//.test(arn);
+}
+
+/** The default version's document and its index in PolicyVersionList. */
+function defaultVersion(policy: Record<string, unknown>): { document: unknown; index: number } | null {
+  const versions = listOf(policy['PolicyVersionList']);
+  const index = versions.findIndex((v) => isObject(v) && v['IsDefaultVersion'] === true);
+  const version = versions[index];
+  return isObject(version) ? { document: version['Document'], index } : null;
+}
+
+/**
+ * Customer managed policies (their default version); AWS managed ones are AWS's to change and are
+ * judged where they are attached. A policy a user or role uses as its boundary, counted as one
+ * (`PermissionsBoundaryUsageCount`) or carrying the marker, is graded as a boundary.
+ */
+function readManagedPolicies(reading: DetailsReading, details: Record<string, unknown>): void {
+  const boundaries = boundaryArns(details);
+  let awsManaged = 0;
+  listOf(details['Policies']).forEach((policy, i) => {
+    if (!isObject(policy)) return;
+    if (isAwsManaged(policy['Arn'])) {
+      awsManaged += 1;
+      return;
+    }
+    const version = defaultVersion(policy);
+    if (version === null) return;
+    const boundary =
+      boundaries.has(String(policy['Arn'])) ||
+      (typeof policy['PermissionsBoundaryUsageCount'] === 'number' && policy['PermissionsBoundaryUsageCount'] > 0) ||
+      hasBoundaryMarker(policy['PolicyName'], policy['Description']);
+    pushDocument(reading, ['Policies', i, 'PolicyVersionList', version.index, 'Document'], {
+      resourceName: typeof policy['PolicyName'] === 'string' ? policy['PolicyName'] : `Policies[${i}]`,
+      kind: boundary ? 'boundary' : 'identity',
+      document: version.document,
+      accountId: accountOfArn(policy['Arn']),
+    });
+  });
+  if (awsManaged > 0)
+    reading.out.notes.push(
+      `${awsManaged} AWS managed policies not linted on their own: they are judged where attached.`,
+    );
+}
+
+/** AWS managed policies attached to users, groups and roles, with their document when the file holds it. */
+function readAttachedAwsPolicies(reading: DetailsReading, details: Record<string, unknown>): void {
+  const documents = new Map<string, unknown>();
+  for (const policy of listOf(details['Policies']))
+    if (isObject(policy) && isAwsManaged(policy['Arn']))
+      documents.set(String(policy['Arn']), defaultVersion(policy)?.document);
+  for (const spec of PRINCIPAL_LISTS) {
+    listOf(details[spec.list]).forEach((entry, i) => {
+      if (!isObject(entry) || isServiceLinked(entry)) return;
+      listOf(entry['AttachedManagedPolicies']).forEach((attached, j) => {
+        const arn = isObject(attached) ? attached['PolicyArn'] : undefined;
+        if (typeof arn !== 'string' || !isAwsManaged(arn)) return;
+        const accountId = accountOfArn(entry['Arn']);
+        const document = documents.get(arn);
+        reading.out.attachments.push({
+          file: reading.file,
+          resourceName: typeof entry[spec.name] === 'string' ? String(entry[spec.name]) : `${spec.list}[${i}]`,
+          policyArn: arn,
+          line: reading.lines([spec.list, i, 'AttachedManagedPolicies', j])(''),
+          ...(accountId ? { accountId } : {}),
+          ...(document === undefined ? {} : { document }),
+        });
+      });
+    });
+  }
+}
 
 function fromAuthorizationDetails(
   file: string,
@@ -188,31 +383,16 @@ function fromAuthorizationDetails(
   doc: Document,
   counter: LineCounter,
 ): Extraction {
-  const out = emptyExtraction();
-  const roles = Array.isArray(details['RoleDetailList']) ? details['RoleDetailList'] : [];
-  let serviceLinked = 0;
-  roles.forEach((role, i) => {
-    if (!isObject(role)) return;
-    if (typeof role['Path'] === 'string' && role['Path'].startsWith(SERVICE_LINKED_PATH)) {
-      serviceLinked += 1;
-      return;
-    }
-    const lineOf = yamlLines(doc, counter, ['RoleDetailList', i, 'AssumeRolePolicyDocument']);
-    const accountId = typeof role['Arn'] === 'string' ? /^arn:[^:]+:iam::(\d{12}):/.exec(role['Arn'])?.[1] : undefined;
-    out.policies.push({
-      file,
-      resourceName: typeof role['RoleName'] === 'string' ? role['RoleName'] : `RoleDetailList[${i}]`,
-      kind: 'trust',
-      document: role['AssumeRolePolicyDocument'],
-      line: lineOf(''),
-      lineOf,
-      unresolved: [],
-      ...(accountId ? { accountId } : {}),
-    });
-  });
+  const reading: DetailsReading = { file, out: emptyExtraction(), lines: (path) => yamlLines(doc, counter, path) };
+  const roles = listOf(details['RoleDetailList']);
+  readTrustPolicies(reading, roles);
+  readInlinePolicies(reading, details);
+  readManagedPolicies(reading, details);
+  readAttachedAwsPolicies(reading, details);
+  const serviceLinked = roles.filter((role) => isObject(role) && isServiceLinked(role)).length;
   if (serviceLinked > 0)
-    out.notes.push(`${serviceLinked} service-linked role(s) skipped: AWS owns their trust policies.`);
-  return out;
+    reading.out.notes.push(`${serviceLinked} service-linked role(s) skipped: AWS owns their policies.`);
+  return reading.out;
 }
 
 // ---------------------------------------------------------------- Terraform
@@ -458,6 +638,36 @@ function readPolicyDocuments(reading: TerraformReading, config: Record<string, u
   }
 }
 
+/** The `data.aws_iam_policy_document` a policy attribute refers to, if any. */
+function documentReference(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  return /\$\{\s*(data\.aws_iam_policy_document\.[\w-]+)\.json\s*\}/.exec(value)?.[1] ?? null;
+}
+
+/**
+ * Marks the `aws_iam_policy` resources a role or user of the configuration uses as its
+ * `permissions_boundary` (or that carry the marker), and the policy documents they are built from.
+ */
+function markTerraformBoundaries(out: Extraction, resources: Record<string, unknown>): void {
+  const uses = noBoundaryUses();
+  for (const type of ['aws_iam_role', 'aws_iam_user'])
+    for (const [, body] of namedBlocks(resources, type)) addTerraformUses(body['permissions_boundary'], uses);
+  const boundaries = new Set<string>();
+  for (const [name, body] of namedBlocks(resources, 'aws_iam_policy')) {
+    const address = `aws_iam_policy.${name}`;
+    if (
+      !usedAsBoundary(uses, address, body['name']) &&
+      !hasBoundaryMarker(body['name'], body['name_prefix'], body['description'])
+    )
+      continue;
+    boundaries.add(address);
+    const document = documentReference(body['policy']);
+    if (document !== null) boundaries.add(document);
+  }
+  for (const policy of out.policies)
+    if (policy.kind !== 'trust' && boundaries.has(policy.resourceName)) policy.kind = 'boundary';
+}
+
 function fromTerraformConfig(file: string, config: Record<string, unknown>, text: string | null): Extraction {
   const reading: TerraformReading = {
     file,
@@ -475,6 +685,7 @@ function fromTerraformConfig(file: string, config: Record<string, unknown>, text
   readAttachments(reading, resources);
   readRoleBlocks(reading, resources);
   readPolicyDocuments(reading, config);
+  markTerraformBoundaries(reading.out, resources);
   return reading.out;
 }
 
@@ -483,13 +694,58 @@ function planModules(module: unknown): Blocks[] {
   return [...blockList(module['resources']), ...blockList(module['child_modules']).flatMap(planModules)];
 }
 
+function configurationResources(plan: Record<string, unknown>): Blocks[] {
+  const configuration = isObject(plan['configuration']) ? plan['configuration'] : {};
+  return isObject(configuration['root_module']) ? blockList(configuration['root_module']['resources']) : [];
+}
+
+function referencesOf(resource: Blocks, attribute: string): unknown {
+  const expressions = isObject(resource['expressions']) ? resource['expressions'] : {};
+  const expression = isObject(expressions[attribute]) ? expressions[attribute] : {};
+  return expression['references'];
+}
+
+/**
+ * The addresses of the plan's boundary policies: `aws_iam_policy` resources a role or user names
+ * as its `permissions_boundary` (by ARN in the planned values, or by reference in the
+ * configuration) or that carry the marker, and the policy documents they are built from.
+ */
+function planBoundaries(plan: Record<string, unknown>, resources: readonly Blocks[]): Set<string> {
+  const uses = noBoundaryUses();
+  const configured = configurationResources(plan);
+  for (const resource of [...resources, ...configured]) {
+    if (resource['type'] !== 'aws_iam_role' && resource['type'] !== 'aws_iam_user') continue;
+    const values = isObject(resource['values']) ? resource['values'] : {};
+    addTerraformUses(values['permissions_boundary'], uses);
+    addPlanReferences(referencesOf(resource, 'permissions_boundary'), uses);
+  }
+  const boundaries = new Set<string>();
+  for (const resource of resources) {
+    if (resource['type'] !== 'aws_iam_policy' || resource['mode'] === 'data') continue;
+    const values = isObject(resource['values']) ? resource['values'] : {};
+    const address = String(resource['address']);
+    if (usedAsBoundary(uses, address, values['name']) || hasBoundaryMarker(values['name'], values['description']))
+      boundaries.add(address);
+  }
+  for (const resource of configured) {
+    if (resource['type'] !== 'aws_iam_policy' || !boundaries.has(String(resource['address']))) continue;
+    for (const reference of Array.isArray(referencesOf(resource, 'policy'))
+      ? (referencesOf(resource, 'policy') as unknown[])
+      : [])
+      if (typeof reference === 'string' && /^data\.aws_iam_policy_document\.[\w-]+$/.test(reference))
+        boundaries.add(reference);
+  }
+  return boundaries;
+}
+
 function fromTerraformPlan(file: string, plan: Record<string, unknown>): Extraction {
   const out = emptyExtraction();
   const planned = isObject(plan['planned_values']) ? plan['planned_values'] : {};
   const prior =
     isObject(plan['prior_state']) && isObject(plan['prior_state']['values']) ? plan['prior_state']['values'] : {};
   const seen = new Set<string>();
-  for (const resource of [...planModules(planned['root_module']), ...planModules(prior['root_module'])]) {
+  const resources = [...planModules(planned['root_module']), ...planModules(prior['root_module'])];
+  for (const resource of resources) {
     const address = typeof resource['address'] === 'string' ? resource['address'] : '?';
     if (seen.has(address)) continue;
     seen.add(address);
@@ -529,6 +785,9 @@ function fromTerraformPlan(file: string, plan: Record<string, unknown>): Extract
       unresolved: [],
     });
   }
+  const boundaries = planBoundaries(plan, resources);
+  for (const policy of out.policies)
+    if (policy.kind !== 'trust' && boundaries.has(policy.resourceName)) policy.kind = 'boundary';
   return out;
 }
 
@@ -569,8 +828,10 @@ function fromStructured(file: string, value: unknown, doc: Document, counter: Li
   if ('resource' in value || 'data' in value) return fromTerraformConfig(file, value, null);
   if ('Statement' in value) {
     const lineOf = yamlLines(doc, counter, []);
+    // A policy file carries no name or description but its own: the marker there makes it a boundary.
+    const kind = hasBoundaryMarker(file.split(/[\\/]/).pop()) ? 'boundary' : 'auto';
     return {
-      policies: [{ file, resourceName: file, kind: 'auto', document: value, line: 1, lineOf, unresolved: [] }],
+      policies: [{ file, resourceName: file, kind, document: value, line: 1, lineOf, unresolved: [] }],
       attachments: [],
       notes: [],
     };

@@ -6,13 +6,18 @@ import { DEFAULT_CONFIG, type RoleshiftConfig } from '../../src/config.js';
 import type { CheckContext, CheckResult } from '../../src/assess/check.js';
 import { classifyUsers } from '../../src/assess/classify.js';
 import type { ExceptionEntry } from '../../src/assess/exceptions.js';
-import type { Group, ManagedPolicy, PolicyDocument, Snapshot } from '../../src/model/snapshot.js';
+import { analyzeEstatePermissions } from '../../src/assess/permissions.js';
+import { loadIamCatalog } from '../../src/policy/action-catalog.js';
+import type { Group, ManagedPolicy, PolicyDocument, Role, Snapshot } from '../../src/model/snapshot.js';
 import { NEVER, whenAt } from '../../src/model/when.js';
 
 export { buildAccount, buildGap, buildKey, buildRoot, buildSnapshot, buildUser } from '../fixtures/build-snapshot.js';
 
 /** The clock of every assess test: one hour after the shared builders' credential report. */
 export const NOW = new Date('2026-11-23T09:00:00Z');
+
+/** The real action catalogue, loaded once per test file as the CLI loads it once per run. */
+export const CATALOG = await loadIamCatalog();
 
 export function daysAgo(days: number, from: Date = NOW): ReturnType<typeof whenAt> {
   return whenAt(new Date(from.getTime() - days * 86_400_000));
@@ -51,6 +56,35 @@ export function buildGroup(name: string, overrides: Partial<Group> = {}, account
   };
 }
 
+/** A role trusting `trusted` (`AWS` ARNs or a `Service`), with the given policies. */
+export function buildRole(
+  name: string,
+  trusted: { AWS?: string[]; Service?: string[] },
+  overrides: Partial<Role> = {},
+  accountId = '111111111111',
+): Role {
+  return {
+    arn: `arn:aws:iam::${accountId}:role/${name}`,
+    name,
+    roleId: `AROA${name.toUpperCase().padEnd(16, 'X').slice(0, 16)}`,
+    path: '/',
+    createDate: whenAt('2025-01-01T00:00:00Z'),
+    description: null,
+    maxSessionDuration: 3600,
+    tags: {},
+    trustPolicy: policyDoc({ Effect: 'Allow', Principal: trusted, Action: 'sts:AssumeRole' }),
+    attachedPolicies: [],
+    inlinePolicies: [],
+    permissionsBoundary: null,
+    lastUsed: NEVER,
+    lastUsedRegion: null,
+    instanceProfiles: [],
+    ...overrides,
+  };
+}
+
+export const ADMINISTRATOR_ACCESS = { arn: 'arn:aws:iam::aws:policy/AdministratorAccess', name: 'AdministratorAccess' };
+
 export function buildManagedPolicy(
   name: string,
   document: PolicyDocument | null,
@@ -86,6 +120,7 @@ export function buildContext(
     config,
     classifications: classifyUsers(snapshot, { config }),
     exceptions: null,
+    permissions: analyzeEstatePermissions(snapshot, CATALOG, overrides.now ?? NOW),
     ...overrides,
   };
 }

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { classifyUsers } from '../../src/assess/classify.js';
 import { runChecks } from '../../src/assess/run-checks.js';
 import { collectFromFiles } from '../../src/collect/files.js';
 import { DEFAULT_CONFIG } from '../../src/config.js';
 import type { Finding } from '../../src/model/finding.js';
+import { buildContext } from './builders.js';
 
 const CORPUS = fileURLToPath(new URL('../fixtures/corpus/', import.meta.url));
 const NOW = new Date('2026-11-20T00:00:00Z');
@@ -19,12 +19,7 @@ async function assess(files: string[]): Promise<Finding[]> {
   dirs.push(dir);
   for (const file of files) copyFileSync(join(CORPUS, file), join(dir, file.split('/').pop() ?? file));
   const snapshot = await collectFromFiles(dir, { now: () => NOW });
-  return runChecks(snapshot, {
-    now: NOW,
-    config: DEFAULT_CONFIG,
-    classifications: classifyUsers(snapshot, { config: DEFAULT_CONFIG }),
-    exceptions: null,
-  });
+  return runChecks(snapshot, buildContext(snapshot, { now: NOW, config: DEFAULT_CONFIG }));
 }
 
 function failing(findings: Finding[], checkId: string): string[] {
@@ -57,7 +52,8 @@ describe('field data from the corpus', () => {
 
   it('Given cloudsplaining teaching account, When assessed, Then users who get admin through a group are reported with the path', async () => {
     const findings = await assess(['cloudsplaining/example-authz-details.json']);
-    expect(failing(findings, 'full-admin-access')).toEqual(['obama', 'userwithlotsofpermissions']);
+    // The group `admin` itself is reported too: fixing it fixes its members.
+    expect(failing(findings, 'full-admin-access')).toEqual(['admin', 'obama', 'userwithlotsofpermissions']);
     expect(
       findings.find((f) => f.checkId === 'full-admin-access' && f.resourceName.endsWith('/userwithlotsofpermissions'))
         ?.message,

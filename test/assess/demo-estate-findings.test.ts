@@ -7,6 +7,7 @@ import { DEFAULT_CONFIG } from '../../src/config.js';
 import type { Classification } from '../../src/model/classification.js';
 import type { Finding } from '../../src/model/finding.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
+import { buildContext } from './builders.js';
 
 /**
  * The demo estate is seeded in moto and exported with the real AWS CLI (scripts/build-demo-estate.ts);
@@ -23,7 +24,7 @@ describe('the demo estate, assessed', () => {
     snapshot = await collectFromFiles(ESTATE, { now: () => AS_OF });
     classifications = classifyUsers(snapshot, { config: DEFAULT_CONFIG });
     findings = [
-      ...runChecks(snapshot, { now: AS_OF, config: DEFAULT_CONFIG, classifications, exceptions: null }),
+      ...runChecks(snapshot, buildContext(snapshot, { now: AS_OF, config: DEFAULT_CONFIG, classifications })),
       ...trustFindings(snapshot),
     ];
   });
@@ -113,8 +114,26 @@ describe('the demo estate, assessed', () => {
         '333333333333/etl-loader',
         '333333333333/reports-cron',
       ],
-      // maria and tom through the Admins group, breakglass-admin directly.
-      'full-admin-access': ['111111111111/breakglass-admin', '111111111111/maria.garcia', '111111111111/tom.nguyen'],
+      // maria and tom through the Admins group, breakglass-admin directly; in 333 the Developers
+      // group's PowerUserAccess allows every service but IAM, Organizations and Account ("all but").
+      'full-admin-access': [
+        '111111111111/Admins',
+        '111111111111/breakglass-admin',
+        '111111111111/maria.garcia',
+        '111111111111/tom.nguyen',
+        '333333333333/Developers',
+        '333333333333/alex.kim',
+        '333333333333/maria.garcia',
+        '333333333333/priya.patel',
+        '333333333333/sam.okafor',
+      ],
+      // Administrator roles with who can assume them: the Identity Center and GitHub roles through their identity providers.
+      'admin-role': [
+        '111111111111/AWSReservedSSO_AdministratorAccess_3f4a9c2e81d07b65',
+        '222222222222/OrganizationAccountAccessRole',
+        '222222222222/github-actions-org',
+        '333333333333/OrganizationAccountAccessRole',
+      ],
       'human-user-with-identity-center': [
         '111111111111/li.chen',
         '111111111111/maria.garcia',
@@ -126,7 +145,7 @@ describe('the demo estate, assessed', () => {
         '222222222222/maria.garcia',
         '333333333333/maria.garcia',
       ],
-      'user-privilege-escalation': ['333333333333/alex.kim'],
+      'privilege-escalation': ['333333333333/alex.kim'],
       'unregistered-user': [
         '111111111111/breakglass-admin',
         '111111111111/li.chen',

@@ -1,4 +1,6 @@
 import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
   AddUserToGroupCommand,
   AttachGroupPolicyCommand,
   CreateAccessKeyCommand,
@@ -14,6 +16,7 @@ import { runChecks } from '../../src/assess/run-checks.js';
 import { collectLive } from '../../src/collect/live.js';
 import { DEFAULT_CONFIG } from '../../src/config.js';
 import { describeWithMoto, type Moto } from '../harness/moto.js';
+import { buildContext } from './builders.js';
 
 const savedEnv = { ...process.env };
 
@@ -51,6 +54,24 @@ describeWithMoto(
       await client.send(new CreateLoginProfileCommand({ UserName: 'jane.doe', Password: 'Correct-Horse-9-Battery' }));
       await client.send(new AddUserToGroupCommand({ GroupName: 'Admins', UserName: 'jane.doe' }));
 
+      // An administrator role Lambda can run as: what makes the deployer's PassRole + Lambda an escalation.
+      await client.send(
+        new CreateRoleCommand({
+          RoleName: 'lambda-admin',
+          AssumeRolePolicyDocument: policy({
+            Effect: 'Allow',
+            Principal: { Service: 'lambda.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+          }),
+        }),
+      );
+      await client.send(
+        new AttachRolePolicyCommand({
+          RoleName: 'lambda-admin',
+          PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+        }),
+      );
+
       await user('github-actions-deploy');
       await client.send(new CreateAccessKeyCommand({ UserName: 'github-actions-deploy' }));
       await client.send(
@@ -77,7 +98,7 @@ describeWithMoto(
       const snapshot = await collectLive({ now: () => now });
       expect(snapshot.gaps).toEqual([]);
       const classifications = classifyUsers(snapshot, { config: DEFAULT_CONFIG });
-      const findings = runChecks(snapshot, { now, config: DEFAULT_CONFIG, classifications, exceptions: null });
+      const findings = runChecks(snapshot, buildContext(snapshot, { now, config: DEFAULT_CONFIG, classifications }));
 
       const byUser: Record<string, string[]> = {};
       for (const f of findings) {
@@ -89,7 +110,7 @@ describeWithMoto(
       expect(byUser).toEqual({
         'jane.doe': ['console-password-without-mfa', 'full-admin-access', 'unregistered-user'],
         // Keys created a moment ago and never used are not yet stale (CIS counts from creation).
-        'github-actions-deploy': ['unregistered-user', 'user-attached-policies', 'user-privilege-escalation'],
+        'github-actions-deploy': ['privilege-escalation', 'unregistered-user', 'user-attached-policies'],
         'etl-svc': ['multiple-active-keys', 'unregistered-user'],
       });
       expect(findings.filter((f) => f.status === 'error')).toEqual([]);

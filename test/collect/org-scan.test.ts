@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { userPolicies } from '../../src/assess/permissions.js';
+import { createEvaluator } from '../../src/policy/evaluator/evaluator.js';
 import { CLOUDFORMATION_TAGS } from '../../src/policy/cloudformation.js';
 import { collectOrganizationSnapshot, type OrgSnapshotOptions } from '../../src/collect/org.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
@@ -236,9 +236,12 @@ describeWithMoto(
       const account = snapshot.accounts.find((candidate) => candidate.accountId === member);
       const user = account?.users.find((candidate) => candidate.name === 'person-0');
       if (!account || !user) throw new Error('the member account or its user is missing');
-      const policies = userPolicies(snapshot, account, user);
-      expect(policies.unreadable).toEqual([]);
-      expect(policies.statements.some((entry) => entry.source.name === 'ReadOnlyAccess')).toBe(true);
+      const evaluator = createEvaluator(snapshot, { now: new Date() });
+      const principal = evaluator.principal(user.arn);
+      if (!principal) throw new Error('the evaluator does not know the user');
+      const verdict = evaluator.evaluate(principal, 's3:GetObject', 'arn:aws:s3:::any-bucket/any-key');
+      expect(verdict.unread).toEqual([]);
+      expect(verdict.statements.some((entry) => entry.source.name === 'ReadOnlyAccess')).toBe(true);
     });
   },
   { managedPolicies: true },

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateConditions, requestContext } from '../../src/policy/condition.js';
 import { normalizePolicy } from '../../src/policy/document.js';
 import { lintFindings } from '../../src/assess/lint.js';
+import { loadIamCatalog } from '../../src/policy/action-catalog.js';
 import { extractPolicies, type Extraction } from '../../src/policy/sources.js';
 import { analyzeTrustPolicy } from '../../src/policy/trust/analyze.js';
 import type { TrustContext } from '../../src/policy/trust/issue.js';
@@ -25,7 +26,8 @@ async function lint(
   context: TrustContext = {},
 ): Promise<{ findings: Finding[]; extraction: Extraction }> {
   const extraction = await extractPolicies(`${CORPUS}${path}`, read(path));
-  return { findings: lintFindings([extraction], context), extraction };
+  const options = { catalog: await loadIamCatalog(), now: new Date('2026-11-20T00:00:00Z') };
+  return { findings: lintFindings([extraction], context, options), extraction };
 }
 
 /** Rule ids reported per resource, info notes left out. */
@@ -362,7 +364,11 @@ describe('other labelled cases', () => {
     const { findings, extraction } = await lint('cloudsplaining/example.json');
     const of = (name: string): string[] => findings.filter((f) => f.resourceName === name).map((f) => f.checkId);
     expect(of('privesc-permissive-role-trust')).toEqual(['trust-whole-account']);
-    expect(of('OrganizationAccountAccessRole')).toEqual(['trust-cross-account-no-external-id']);
+    // Its trust is cross-account, and it holds AdministratorAccess: both are reported now that lint reads permissions.
+    expect(of('OrganizationAccountAccessRole').sort()).toEqual([
+      'identity-admin-managed-policy',
+      'trust-cross-account-no-external-id',
+    ]);
     expect(findings.some((f) => f.resourceName.startsWith('AWSServiceRoleFor'))).toBe(false);
     expect(extraction.notes.some((n) => n.includes('service-linked role(s) skipped'))).toBe(true);
     // The account comes from the role ARNs: roles trusting users of the same account are not cross-account.

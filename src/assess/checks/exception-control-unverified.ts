@@ -1,5 +1,5 @@
 import type { CheckDefinition, CheckResult } from '../check.js';
-import { verifyControls } from '../exceptions.js';
+import { verifyControls } from '../exception-controls.js';
 import { exceptionResult, exceptionSubject } from '../exception-subject.js';
 
 /** roleshift: an exception whose claimed compensating controls are not in place. */
@@ -17,14 +17,14 @@ export const rule: CheckDefinition = {
     links: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_deny-ip.html'],
   },
   parameters: (config) => ({ exceptionsFile: config.exceptionsFile }),
-  evaluate: (snapshot, { exceptions, now }) => {
+  evaluate: (snapshot, { exceptions, now, permissions }) => {
     const out: CheckResult[] = [];
     for (const entry of exceptions ?? []) {
       const account = snapshot.accounts.find((a) => a.accountId === entry.account);
       const user = account?.users.find((u) => u.name === entry.user);
       if (!account || !user) continue;
       const subject = exceptionSubject(snapshot, entry);
-      const verdicts = verifyControls(entry, snapshot, account, user, now);
+      const verdicts = verifyControls(entry, user, { now, permissions });
       if (verdicts.length === 0) {
         out.push({
           ...exceptionResult('fail', subject, 'the exception claims no compensating control'),

@@ -3,9 +3,11 @@ import {
   allow,
   buildAccount,
   buildContext,
+  ADMINISTRATOR_ACCESS,
   buildGroup,
   buildKey,
   buildManagedPolicy,
+  buildRole,
   buildRoot,
   buildSnapshot,
   buildUser,
@@ -125,30 +127,50 @@ const USER_CASES: UserCase[] = [
     check: 'full-admin-access',
     account: {
       groups: [
-        buildGroup('admins', {
-          attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/AdministratorAccess', name: 'AdministratorAccess' }],
-        }),
-        buildGroup('inline-admins', { inlinePolicies: [{ name: 'all', document: policyDoc(allow('*:*')) }] }),
-        buildGroup('readers', { inlinePolicies: [{ name: 'read', document: policyDoc(allow('s3:Get*')) }] }),
+        buildGroup('fail-admins', { attachedPolicies: [ADMINISTRATOR_ACCESS] }),
+        buildGroup('fail-inline-admins', { inlinePolicies: [{ name: 'all', document: policyDoc(allow('*:*')) }] }),
+        buildGroup('pass-readers', { inlinePolicies: [{ name: 'read', document: policyDoc(allow('s3:Get*')) }] }),
       ],
       policies: [
         buildManagedPolicy('fail-customer-admin', policyDoc(allow('*'))),
+        buildManagedPolicy(
+          'fail-customer-not-action-allow-list',
+          policyDoc({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }),
+        ),
         buildManagedPolicy('pass-customer-scoped', policyDoc(allow('s3:*', 'arn:aws:s3:::bucket/*'))),
+        buildManagedPolicy('pass-customer-star-beside-deny-star', policyDoc(allow('*'), deny('*'))),
+        buildManagedPolicy('s3-only-boundary', policyDoc(allow('s3:*')), { awsManaged: true }),
       ],
     },
     users: [
-      buildUser('fail-admin-through-group', { groups: ['admins'] }),
-      buildUser('fail-admin-through-group-inline-star-colon-star', { groups: ['inline-admins'] }),
+      buildUser('fail-admin-through-group', { groups: ['fail-admins'] }),
+      buildUser('fail-admin-through-group-inline-star-colon-star', { groups: ['fail-inline-admins'] }),
       buildUser('fail-admin-inline', {
         inlinePolicies: [{ name: 'god', document: policyDoc(allow(['s3:GetObject', '*'], ['*'])) }],
       }),
       buildUser('fail-admin-customer-managed', {
         attachedPolicies: [{ arn: `arn:aws:iam::${ACCOUNT}:policy/fail-customer-admin`, name: 'fail-customer-admin' }],
       }),
+      buildUser('fail-admin-under-mfa-condition', {
+        inlinePolicies: [
+          {
+            name: 'mfa',
+            document: policyDoc(allow('*', '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } })),
+          },
+        ],
+      }),
+      buildUser('pass-admin-beside-deny-everything', {
+        attachedPolicies: [ADMINISTRATOR_ACCESS],
+        inlinePolicies: [{ name: 'deny', document: policyDoc(deny('*')) }],
+      }),
+      buildUser('pass-admin-capped-by-a-boundary', {
+        attachedPolicies: [ADMINISTRATOR_ACCESS],
+        permissionsBoundary: { arn: `arn:aws:iam::${ACCOUNT}:policy/s3-only-boundary`, type: 'Policy' },
+      }),
       buildUser('pass-star-on-one-bucket', {
         inlinePolicies: [{ name: 'x', document: policyDoc(allow('*', 'arn:aws:s3:::b')) }],
       }),
-      buildUser('pass-reader', { groups: ['readers'] }),
+      buildUser('pass-reader', { groups: ['pass-readers'] }),
     ],
   },
   {
@@ -190,11 +212,38 @@ const USER_CASES: UserCase[] = [
     ],
   },
   {
-    check: 'user-privilege-escalation',
+    check: 'privilege-escalation',
     account: {
-      roles: [],
+      roles: [
+        buildRole(
+          'pass-admin-role-no-one-trusts',
+          { Service: ['lambda.amazonaws.com'] },
+          { attachedPolicies: [ADMINISTRATOR_ACCESS] },
+        ),
+        buildRole(
+          'fail-role-writing-its-own-policy',
+          { Service: ['ec2.amazonaws.com'] },
+          {
+            inlinePolicies: [
+              {
+                name: 'p',
+                document: policyDoc(
+                  allow('iam:PutRolePolicy', `arn:aws:iam::${ACCOUNT}:role/fail-role-writing-its-own-policy`),
+                ),
+              },
+            ],
+          },
+        ),
+        buildRole(
+          'pass-plain-role',
+          { Service: ['ec2.amazonaws.com'] },
+          {
+            inlinePolicies: [{ name: 'p', document: policyDoc(allow('s3:GetObject')) }],
+          },
+        ),
+      ],
       groups: [
-        buildGroup('key-admins', {
+        buildGroup('fail-key-admins', {
           inlinePolicies: [
             { name: 'k', document: policyDoc(allow('iam:CreateAccessKey', `arn:aws:iam::${ACCOUNT}:user/*`)) },
           ],
@@ -205,8 +254,8 @@ const USER_CASES: UserCase[] = [
       buildUser('fail-create-key-any-user', {
         inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:CreateAccessKey')) }],
       }),
-      buildUser('fail-create-key-through-group', { groups: ['key-admins'] }),
-      buildUser('fail-update-login-of-named-other', {
+      buildUser('fail-create-key-through-group', { groups: ['fail-key-admins'] }),
+      buildUser('pass-update-login-of-a-user-no-stronger', {
         inlinePolicies: [
           {
             name: 'p',
@@ -225,8 +274,10 @@ const USER_CASES: UserCase[] = [
         ],
       }),
       buildUser('fail-iam-wildcard', { inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:*')) }] }),
-      buildUser('fail-passrole-with-lambda', {
-        inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:PassRole'), allow('lambda:CreateFunction')) }],
+      buildUser('fail-passrole-to-lambda-with-an-admin-role', {
+        inlinePolicies: [
+          { name: 'p', document: policyDoc(allow(['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction'])) },
+        ],
       }),
       buildUser('pass-passrole-without-compute', {
         inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:PassRole'), allow('s3:*')) }],
@@ -244,10 +295,50 @@ const USER_CASES: UserCase[] = [
       buildUser('pass-denied-explicitly', {
         inlinePolicies: [{ name: 'p', document: policyDoc(allow('iam:CreateAccessKey'), deny('iam:*')) }],
       }),
-      buildUser('pass-admin-reported-elsewhere', {
-        attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/AdministratorAccess', name: 'AdministratorAccess' }],
-      }),
+      buildUser('pass-admin-reported-elsewhere', { attachedPolicies: [ADMINISTRATOR_ACCESS] }),
     ],
+  },
+  {
+    check: 'admin-role',
+    account: {
+      roles: [
+        buildRole(
+          'fail-admin-role-of-another-account',
+          { AWS: ['arn:aws:iam::999999999999:root'] },
+          {
+            attachedPolicies: [ADMINISTRATOR_ACCESS],
+          },
+        ),
+        buildRole(
+          'fail-admin-role-inline-star-trusting-anyone',
+          { AWS: ['*'] },
+          {
+            inlinePolicies: [{ name: 'all', document: policyDoc(allow('*:*')) }],
+          },
+        ),
+        buildRole(
+          'pass-read-only-role',
+          { AWS: ['arn:aws:iam::999999999999:root'] },
+          {
+            inlinePolicies: [{ name: 'read', document: policyDoc(allow('s3:Get*')) }],
+          },
+        ),
+        buildRole(
+          'pass-admin-role-beside-deny-everything',
+          { Service: ['ec2.amazonaws.com'] },
+          {
+            attachedPolicies: [ADMINISTRATOR_ACCESS],
+            inlinePolicies: [{ name: 'deny', document: policyDoc(deny('*')) }],
+          },
+        ),
+        buildRole(
+          'AWSServiceRoleForSupport',
+          { Service: ['support.amazonaws.com'] },
+          { path: '/aws-service-role/support.amazonaws.com/', attachedPolicies: [ADMINISTRATOR_ACCESS] },
+        ),
+      ],
+    },
+    users: [],
   },
   {
     check: 'unregistered-user',
@@ -281,7 +372,12 @@ describe('user checks (fixture names say the verdict)', () => {
     'Given users named by their verdict, When $check runs, Then exactly the promised ones pass and fail',
     ({ check, users, account, context }) => {
       const results = run(check, snapshotOf(users, account), context);
-      const names = [...users.map((u) => u.name), ...(account?.policies ?? []).map((p) => p.name)];
+      const names = [
+        ...users.map((u) => u.name),
+        ...(account?.policies ?? []).filter((p) => !p.awsManaged).map((p) => p.name),
+        ...(account?.groups ?? []).map((g) => g.name),
+        ...(account?.roles ?? []).filter((r) => !r.path.startsWith('/aws-service-role/')).map((r) => r.name),
+      ];
       expect(verdicts(results)).toEqual(promised(names));
     },
   );
@@ -409,19 +505,61 @@ describe('stale-credential-report', () => {
   });
 });
 
-describe('user-privilege-escalation messages', () => {
-  it('Given PassRole and a compute action in one inline policy, When checked, Then the message names the path and the policy once', () => {
+describe('privilege-escalation messages', () => {
+  it('Given a user who can create keys for an administrator, When checked, Then the finding names each step and is critical', () => {
+    const admin = buildUser('ops-admin', { attachedPolicies: [ADMINISTRATOR_ACCESS] });
     const user = buildUser('deployer', {
       inlinePolicies: [
-        {
-          name: 'deploy',
-          document: policyDoc(allow(['iam:PassRole', 'lambda:CreateFunction', 'iam:CreateAccessKey'])),
-        },
+        { name: 'deploy', document: policyDoc(allow('iam:CreateAccessKey', `arn:aws:iam::${ACCOUNT}:user/ops-*`)) },
       ],
     });
-    const [result] = run('user-privilege-escalation', snapshotOf([user]));
-    expect(result?.message).toBe(
-      'can escalate: iam:CreateAccessKey on other users, iam:PassRole with lambda:CreateFunction (inline policy deploy)',
+    const found = run('privilege-escalation', snapshotOf([admin, user])).find((r) =>
+      r.resourceName.endsWith('/deployer'),
     );
+    expect(found).toMatchObject({ status: 'fail', severity: 'critical' });
+    expect(found?.message).toBe(
+      'can become administrator in one step: (1) user/deployer uses iam:CreateAccessKey on user/ops-admin to become user/ops-admin (assumes the user has fewer than two access keys (or the principal may delete one)) [create-access-key]',
+    );
+  });
+
+  it('Given a chain of roles ending at an administrator, When checked, Then each step names who assumes whom', () => {
+    const snapshot = snapshotOf(
+      [buildUser('dev', { inlinePolicies: [{ name: 'a', document: policyDoc(allow('sts:AssumeRole')) }] })],
+      {
+        roles: [
+          buildRole(
+            'hop',
+            { AWS: [`arn:aws:iam::${ACCOUNT}:user/dev`] },
+            {
+              inlinePolicies: [{ name: 'a', document: policyDoc(allow('sts:AssumeRole')) }],
+            },
+          ),
+          buildRole('top', { AWS: [`arn:aws:iam::${ACCOUNT}:role/hop`] }, { attachedPolicies: [ADMINISTRATOR_ACCESS] }),
+        ],
+      },
+    );
+    const dev = run('privilege-escalation', snapshot).find((r) => r.resourceName.endsWith('/dev'));
+    expect(dev?.message).toBe(
+      'can become administrator in 2 steps: (1) user/dev uses sts:AssumeRole on role/hop to become role/hop [sts-assume-role]; (2) role/hop uses sts:AssumeRole on role/top to become role/top [sts-assume-role]',
+    );
+    const top = run('admin-role', snapshot).find((r) => r.resourceName === 'top');
+    expect(top).toMatchObject({ status: 'fail', severity: 'high' });
+    expect(top?.message).toContain('can be assumed by role/hop');
+  });
+});
+
+describe('admin-role severity', () => {
+  it('Given administrator roles trusted by anyone, another account, a service and nobody, When checked, Then the severity follows who can assume them', () => {
+    const admin = { attachedPolicies: [ADMINISTRATOR_ACCESS] };
+    const snapshot = snapshotOf([], {
+      roles: [
+        buildRole('anyone', { AWS: ['*'] }, admin),
+        buildRole('partner', { AWS: ['arn:aws:iam::999999999999:root'] }, admin),
+        buildRole('service', { Service: ['ec2.amazonaws.com'] }, admin),
+        buildRole('nobody', {}, { ...admin, trustPolicy: policyDoc() }),
+      ],
+    });
+    const severities = Object.fromEntries(run('admin-role', snapshot).map((r) => [r.resourceName, r.severity]));
+    expect(severities).toEqual({ anyone: 'critical', partner: 'high', service: 'medium', nobody: 'low' });
   });
 });

@@ -24,7 +24,7 @@ export async function runLint(ctx: CommandContext, options: LintCommandOptions, 
     throw new UserInputError('lint: name at least one file or directory (roleshift lint FILE...)');
   const format: FindingsFormat = options.format ?? (ctx.io.json ? 'json' : 'table');
   const context = { accountId: options.accountId ?? null, organizationAccountIds: options.orgAccount ?? null };
-  const { findings, rules } = await lintPaths(paths, context, ctx.io);
+  const { findings, rules } = await lintPaths(paths, context, { notes: ctx.io, now: ctx.now });
   ctx.io.out(
     renderFindings(findings, format, {
       toolVersion: TOOL_VERSION,

@@ -48,6 +48,7 @@ export interface AssumeAccess {
 }
 
 const ASSUME = 'sts:AssumeRole';
+const FEDERATED_ASSUME = ['sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity'];
 
 function trustedOf(statement: NormalizedStatement): Trusted[] {
   if (statement.notPrincipals) return [{ kind: 'public' }];
@@ -70,9 +71,14 @@ function readTrust(role: RolePrincipal): RoleTrust {
   const grants: TrustGrant[] = [];
   const denies: NormalizedStatement[] = [];
   for (const statement of parsed.policy.statements) {
-    if (!statementCoversAction(statement, ASSUME)) continue;
-    if (statement.effect === 'Deny') denies.push(statement);
-    else for (const trusted of trustedOf(statement)) grants.push({ trusted, statement });
+    if (statementCoversAction(statement, ASSUME)) {
+      if (statement.effect === 'Deny') denies.push(statement);
+      else for (const trusted of trustedOf(statement)) grants.push({ trusted, statement });
+      continue;
+    }
+    // An identity provider's users come in through their own actions; they can assume the role too.
+    if (statement.effect !== 'Allow' || !FEDERATED_ASSUME.some((a) => statementCoversAction(statement, a))) continue;
+    for (const trusted of trustedOf(statement)) if (trusted.kind === 'federated') grants.push({ trusted, statement });
   }
   return { role, grants, denies, error: null };
 }

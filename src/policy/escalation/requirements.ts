@@ -54,7 +54,7 @@ function formatRegex(format: string): RegExp {
   return regex;
 }
 
-function sampleOf(format: string, account: string): string {
+export function sampleOf(format: string, account: string): string {
   return format
     .replaceAll('${Partition}', 'aws')
     .replaceAll('${Region}', SAMPLE_REGION)
@@ -63,7 +63,7 @@ function sampleOf(format: string, account: string): string {
 }
 
 /** A concrete ARN the pattern covers, preferring the principal's own account and a common region. */
-function instantiate(pattern: string, account: string): string | null {
+export function instantiate(pattern: string, account: string): string | null {
   const parts = parseArn(pattern);
   if (parts === null) return null;
   const fill = (segment: string, preferred: string) =>

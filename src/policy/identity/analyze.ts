@@ -1,18 +1,29 @@
 /**
- * The identity-policy side of `lint`: what a permissions policy (or a managed policy attached
- * to a role in the same file) gives away. Kept small on purpose: the full catalogue of checks
- * runs on scanned estates in `src/assess/`; lint reports the administrator grants a reviewer
- * must see before merging. The rules that report these issues are in `rules/`.
+ * The permissions-policy side of `lint`: what one policy gives away, or, for a policy used as a
+ * permissions boundary, what it caps. Every question goes through the one evaluator over the
+ * policy on its own (`holder.ts`): administrator means what it means for a scanned principal
+ * (a Deny beside `*` counts, a NotAction allow-list counts), escalation is the escalation
+ * catalogue applied to the policy alone (`escalation.ts`), and the action catalogue tells which
+ * actions accept only `*` and which names match no action. The rules that report these issues
+ * are in `rules/`.
  */
 import type { Severity } from '../../model/finding.js';
-import { normalizePolicy, statementAllows, type NormalizedStatement } from '../document.js';
+import { unknownActions, type IamCatalog } from '../action-catalog.js';
+import { describeAdmin, listed, undecidedKeys } from '../describe.js';
+import { normalizePolicy, type NormalizedStatement } from '../document.js';
+import { wellKnownPolicyDocument } from '../evaluator/well-known.js';
+import { policyEscalations, type PolicyEscalation } from './escalation.js';
+import { holdersAdmin, policyHolders, type PolicyHolders } from './holder.js';
 
 /** Every rule the analyzer can report; each has its definition in `rules/<id>.ts`. */
 export type IdentityRuleId =
   | 'identity-unparseable'
   | 'identity-full-admin'
+  | 'identity-privilege-escalation'
+  | 'identity-action-needs-star-resource'
   | 'identity-unknown-action'
-  | 'identity-admin-managed-policy';
+  | 'identity-admin-managed-policy'
+  | 'boundary-caps-nothing';
 
 export interface IdentityIssue {
   ruleId: IdentityRuleId;
@@ -22,51 +33,124 @@ export interface IdentityIssue {
   pointer: string;
 }
 
-/** AWS-managed policies that amount to administrator access (IAMFullAccess lets the holder grant itself the rest). */
-const ADMIN_MANAGED_POLICIES: Record<string, string> = {
-  AdministratorAccess: 'full administrator access to the account',
-  IAMFullAccess: 'full IAM access, enough to grant itself any other permission',
-};
-
-function isFullAdmin(statement: NormalizedStatement): boolean {
-  const everyAction = statement.actions?.some((a) => a === '*' || a === '*:*') ?? false;
-  return everyAction && statement.conditions.length === 0 && statementAllows(statement, 'iam:CreateUser', '*');
+/** What judging a policy needs besides the document. */
+export interface PolicyJudgement {
+  catalog: IamCatalog;
+  /** The time of every request the policy is judged for (date conditions). */
+  now: Date;
+  /** The account the policy lives in, when the file or `--account-id` says. */
+  accountId: string | null;
+  /** `boundary`: a permissions boundary, graded for what it caps rather than for what it grants. */
+  usage: 'identity' | 'boundary';
 }
 
 /**
- * The permissions-policy issues of one document. `unknownActions` are the action patterns the
- * IAM reference data does not know (see action-catalog.ts); without it no typo is reported.
+ * The document of an AWS managed policy attached by ARN, when its meaning is fixed: the
+ * evaluator's own (AdministratorAccess), and IAMFullAccess, whose every version since 2015 grants
+ * `iam:*` on `*` (later versions add read-only Organizations actions, which grant nothing more).
  */
-export function analyzeIdentityPolicy(doc: unknown, unknownActions: ReadonlySet<string> = new Set()): IdentityIssue[] {
-  const normalized = normalizePolicy(doc);
-  if (!normalized.ok) {
-    return [
-      {
-        ruleId: 'identity-unparseable',
-        severity: 'high',
-        statementIndex: null,
-        pointer: '',
-        message: `The policy cannot be parsed: ${normalized.error}.`,
-      },
-    ];
-  }
-  const issues: IdentityIssue[] = [];
-  for (const statement of normalized.policy.statements) {
-    if (isFullAdmin(statement)) {
-      issues.push({
-        ruleId: 'identity-full-admin',
-        severity: 'high',
-        statementIndex: statement.index,
-        pointer: statement.pointer,
-        message:
-          'This statement allows "*" on "*" with no condition: whoever holds the policy is a full administrator (CIS 1.16).',
-      });
+function attachedPolicyDocument(arn: string): unknown {
+  const known = wellKnownPolicyDocument(arn);
+  if (known !== null) return known;
+  return /^arn:aws[a-z-]*:iam::aws:policy\/IAMFullAccess$/.test(arn)
+    ? { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }] }
+    : null;
+}
+
+function issue(ruleId: IdentityRuleId, severity: Severity, message: string, statement?: NormalizedStatement) {
+  return {
+    ruleId,
+    severity,
+    message,
+    statementIndex: statement?.index ?? null,
+    pointer: statement?.pointer ?? '',
+  } satisfies IdentityIssue;
+}
+
+function adminIssues(holders: PolicyHolders, catalog: IamCatalog): IdentityIssue[] {
+  const admin = holdersAdmin(holders, catalog);
+  if (admin.level === 'none') return [];
+  const pointer = admin.grants[0]?.pointer ?? '';
+  const whoever =
+    admin.level === 'full'
+      ? 'whoever holds it is a full administrator (CIS 1.16)'
+      : 'whoever holds it is an administrator of nearly everything';
+  return [
+    {
+      ruleId: 'identity-full-admin',
+      severity: 'high',
+      statementIndex: admin.grants[0]?.index ?? null,
+      pointer,
+      message: `This policy allows ${describeAdmin(admin, { sources: false })}: ${whoever}.`,
+    },
+  ];
+}
+
+function describeMethod(found: PolicyEscalation): string {
+  const on = found.target === null ? '' : ` on ${found.target}`;
+  const assumes = found.method.assumes ? `, assuming ${found.method.assumes}` : '';
+  const title = found.method.title.charAt(0).toLowerCase() + found.method.title.slice(1);
+  return `${title} (${found.actions.join(' + ')}${on}${assumes}) [${found.method.id}]`;
+}
+
+function escalationIssues(holders: PolicyHolders, catalog: IamCatalog): IdentityIssue[] {
+  const found = policyEscalations(holders.evaluator, catalog, holders.holders);
+  const [first] = found;
+  if (first === undefined) return [];
+  const certain = first.result === 'yes';
+  const keys = undecidedKeys(first.undecided);
+  const condition = certain || keys.length === 0 ? '' : ` Only under conditions on ${listed(keys)}.`;
+  const others = found.length > 1 ? ` Also: ${listed(found.slice(1).map((f) => f.method.id))}.` : '';
+  return [
+    {
+      ruleId: 'identity-privilege-escalation',
+      severity: certain ? 'high' : 'medium',
+      statementIndex: null,
+      pointer: first.pointer,
+      message: `Whoever holds this policy can escalate its privileges on its own: ${describeMethod(first)}.${condition}${others}`,
+    },
+  ];
+}
+
+/**
+ * Actions that accept only `*` as their resource, named by a statement whose Resource lists only
+ * ARNs: the statement grants nothing for them (unless another grants them on `*`).
+ */
+function needsStarIssues(holders: PolicyHolders, catalog: IamCatalog, statements: readonly NormalizedStatement[]) {
+  const [holder] = holders.holders;
+  const out: IdentityIssue[] = [];
+  if (holder === undefined) return out;
+  for (const statement of statements) {
+    if (statement.effect !== 'Allow' || statement.actions === null || statement.resources === null) continue;
+    for (const pattern of statement.actions) {
+      const named = catalog.expand(pattern);
+      if (named.length === 0 || !named.every((action) => action.wildcardOnly)) continue;
+      const verdict = holders.evaluator.evaluate(holder, (named[0] as { name: string }).name, '*');
+      if (verdict.decision !== 'denied' || !verdict.causes.includes('no-allow')) continue;
+      const which =
+        named.length === 1 ? `"${pattern}" accepts` : `"${pattern}" names ${named.length} actions that accept`;
+      out.push(
+        issue(
+          'identity-action-needs-star-resource',
+          'low',
+          `${which} only "*" as the resource, but this statement names ${listed(statement.resources)}: it grants nothing for ${named.length === 1 ? 'it' : 'them'}.`,
+          statement,
+        ),
+      );
     }
+  }
+  return out;
+}
+
+function unknownActionIssues(catalog: IamCatalog, document: unknown, statements: readonly NormalizedStatement[]) {
+  const unknown = unknownActions(catalog, [document]);
+  const out: IdentityIssue[] = [];
+  for (const statement of statements) {
     const field = statement.actions ? 'Action' : 'NotAction';
     const patterns = statement.actions ?? statement.notActions ?? [];
     patterns.forEach((pattern, i) => {
-      if (!unknownActions.has(pattern)) return;
-      issues.push({
+      if (!unknown.has(pattern)) return;
+      out.push({
         ruleId: 'identity-unknown-action',
         severity: 'low',
         statementIndex: statement.index,
@@ -75,20 +159,59 @@ export function analyzeIdentityPolicy(doc: unknown, unknownActions: ReadonlySet<
       });
     });
   }
-  return issues;
+  return out;
 }
 
-/** An issue for an attached AWS-managed administrator policy, or null for any other ARN. */
-export function analyzeManagedPolicyArn(arn: string): IdentityIssue | null {
-  const match = /^arn:[^:]*:iam::aws:policy\/(.+)$/.exec(arn);
-  const name = match?.[1];
-  const what = name ? ADMIN_MANAGED_POLICIES[name] : undefined;
-  if (!what) return null;
-  return {
-    ruleId: 'identity-admin-managed-policy',
-    severity: 'high',
-    statementIndex: null,
-    pointer: '',
-    message: `${name} is attached: ${what}.`,
-  };
+const EVERYTHING = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+
+/** A boundary caps nothing when a holder whose own policies allow everything stays a full administrator. */
+function boundaryIssues(document: unknown, judgement: PolicyJudgement): IdentityIssue[] {
+  const holders = policyHolders(EVERYTHING, { ...judgement, boundary: document });
+  const admin = holdersAdmin(holders, judgement.catalog);
+  if (admin.level !== 'full' || admin.admin !== 'yes') return [];
+  return [
+    issue(
+      'boundary-caps-nothing',
+      'medium',
+      'Used as a permissions boundary, this policy allows every action on every resource and denies none: it caps nothing, so whoever it bounds keeps every permission of their own policies.',
+    ),
+  ];
+}
+
+/** The issues of one permissions policy, or of one permissions boundary. */
+export function analyzeIdentityPolicy(doc: unknown, judgement: PolicyJudgement): IdentityIssue[] {
+  const normalized = normalizePolicy(doc);
+  if (!normalized.ok)
+    return [issue('identity-unparseable', 'high', `The policy cannot be parsed: ${normalized.error}.`)];
+  const { statements } = normalized.policy;
+  const unknown = unknownActionIssues(judgement.catalog, doc, statements);
+  if (judgement.usage === 'boundary') return [...boundaryIssues(doc, judgement), ...unknown];
+  const holders = policyHolders(doc, judgement);
+  const admin = adminIssues(holders, judgement.catalog);
+  // An administrator can do everything an escalation would give it: the admin issue says it all.
+  const escalation = admin.length > 0 ? [] : escalationIssues(holders, judgement.catalog);
+  return [...admin, ...escalation, ...needsStarIssues(holders, judgement.catalog, statements), ...unknown];
+}
+
+/**
+ * An issue for an attached AWS managed policy when the evaluator finds it makes the holder an
+ * administrator or lets it escalate: judged on the document the file holds, else on the fixed
+ * meaning of a well-known one (`attachedPolicyDocument`); null for any other.
+ */
+export function analyzeManagedPolicyArn(
+  arn: string,
+  judgement: PolicyJudgement,
+  document?: unknown,
+): IdentityIssue | null {
+  const known = document ?? attachedPolicyDocument(arn);
+  if (known === null || known === undefined) return null;
+  const [found] = analyzeIdentityPolicy(known, { ...judgement, usage: 'identity' }).filter(
+    (i) => i.ruleId === 'identity-full-admin' || i.ruleId === 'identity-privilege-escalation',
+  );
+  if (found === undefined) return null;
+  const name = arn.slice(arn.lastIndexOf('/') + 1);
+  const what = found.message
+    .replace(/^This policy allows /, 'it allows ')
+    .replace(/^Whoever holds this policy /, 'whoever holds it ');
+  return issue('identity-admin-managed-policy', found.severity, `${name} is attached; ${what}`);
 }

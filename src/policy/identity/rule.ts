@@ -11,19 +11,21 @@ import {
   type RuleMetadata,
 } from '../../model/rule.js';
 import { analysisRules } from '../analysis-rule.js';
-import { analyzeIdentityPolicy, analyzeManagedPolicyArn, type IdentityRuleId } from './analyze.js';
+import {
+  analyzeIdentityPolicy,
+  analyzeManagedPolicyArn,
+  type IdentityRuleId,
+  type PolicyJudgement,
+} from './analyze.js';
 
-/** What a permissions-policy rule knows besides the document. */
-export interface PermissionsContext {
-  /** Action patterns no IAM action matches (from `findUnknownActions`); without them no typo is reported. */
-  unknownActions: ReadonlySet<string>;
-}
+/** What a permissions-policy rule knows besides the document: the catalogue, the time, the account, and whether it is a boundary. */
+export type PermissionsContext = PolicyJudgement;
 
 export type PermissionsPolicyRule = Rule<PolicyTarget, PermissionsContext>;
-export type AttachmentRule = Rule<AttachmentTarget, unknown>;
+export type AttachmentRule = Rule<AttachmentTarget, PermissionsContext>;
 
 export const permissionsPolicyRule = analysisRules<PermissionsContext, IdentityRuleId>({
-  analyse: (target, context) => analyzeIdentityPolicy(target.document, context.unknownActions),
+  analyse: (target, context) => analyzeIdentityPolicy(target.document, context),
   // A whole-document issue has the empty pointer: it is located at the document, with no pointer.
   locate: (target, found) => {
     const at = target.locate(found.pointer);
@@ -35,8 +37,8 @@ export function attachmentRule(metadata: RuleMetadata & { id: IdentityRuleId }):
   return {
     ...metadata,
     parameters: noParameters,
-    evaluate: (target) => {
-      const found = analyzeManagedPolicyArn(target.policyArn);
+    evaluate: (target, context) => {
+      const found = analyzeManagedPolicyArn(target.policyArn, context, target.document);
       if (found === null || found.ruleId !== metadata.id) return [];
       return [failed(target.subject, found.message, { severity: found.severity, location: target.location })];
     },

@@ -142,7 +142,11 @@ function allLayers(layers: EvaluationLayers): PolicyLayer[] {
  * statements match each of them): one verdict stands for each group. Conditions and the resource
  * (every resource) do not depend on the action, so the statements that match decide it.
  */
-function actionGroups(layers: EvaluationLayers, service: string, actions: readonly CatalogAction[]): CatalogAction[][] {
+export function actionGroups(
+  layers: EvaluationLayers,
+  service: string,
+  actions: readonly CatalogAction[],
+): CatalogAction[][] {
   const statements = allLayers(layers).flatMap((layer) => layer.forService(service));
   const groups = new Map<string, CatalogAction[]>();
   for (const action of actions) {

@@ -9,7 +9,8 @@ function findingCell(finding: ReportFinding): HTMLElement {
 export function renderRoles(data: ReportData): HTMLElement | null {
   const extras = data.extras;
   if (!extras) return null;
-  if (extras.roles.length === 0) return muted('No trust-policy findings: every role trust policy passed the checks.');
+  if (extras.roles.length === 0)
+    return muted('No role findings: every role passed the trust, administrator and escalation checks.');
   const rows = extras.roles.flatMap((role) =>
     role.findings.map((finding, i) =>
       h('tr', {}, [

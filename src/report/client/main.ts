@@ -30,8 +30,8 @@ const SECTIONS: readonly Section[] = [
   { id: 'accounts', title: 'Accounts', nav: 'Accounts', render: renderAccounts },
   { id: 'users', title: 'IAM users', nav: 'Users', render: renderUsers },
   { id: 'key-ages', title: 'Access key age', nav: 'Key ages', render: renderHistogram },
-  { id: 'roles', title: 'Trust-policy findings per role', nav: 'Roles', render: renderRoles },
-  { id: 'account-findings', title: 'Root and account findings', nav: null, render: renderOtherFindings },
+  { id: 'roles', title: 'Findings per role: trust, administrator, escalation', nav: 'Roles', render: renderRoles },
+  { id: 'account-findings', title: 'Root, account, group and policy findings', nav: null, render: renderOtherFindings },
   { id: 'exceptions', title: 'Exceptions', nav: 'Exceptions', render: renderExceptions },
   { id: 'remediation', title: 'Remediation', nav: 'Remediation', render: renderRemediation },
 ];

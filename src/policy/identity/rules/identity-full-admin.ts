@@ -5,7 +5,7 @@ export const rule = permissionsPolicyRule({
   title: 'Policy grants every action on every resource',
   severity: 'high',
   rationale:
-    "Full administrator rights (CIS 1.16) turn any leak of the holder's credentials into a full account compromise.",
+    'Full administrator rights (CIS 1.16) turn any leak of the holder\'s credentials into a full account compromise. Judged by the evaluator, not by spotting "*": a NotAction allow-list that leaves out a few services counts, a Deny beside "*" that takes most away does not.',
   remediation:
     'Grant only the actions and resources the principal uses (IAM Access Analyzer can generate a policy from CloudTrail activity).',
   references: {
