@@ -1,4 +1,14 @@
-import type { Account, MfaDevice, OidcProvider, Role, Root, SamlProvider, User } from '../model/snapshot.js';
+import type {
+  Account,
+  MfaDevice,
+  OidcProvider,
+  PasswordPolicy,
+  Role,
+  Root,
+  SamlProvider,
+  ServerCertificate,
+  User,
+} from '../model/snapshot.js';
 import { UNKNOWN } from '../model/when.js';
 import { ROOT_ROW_USER, type CredentialReport, type CredentialReportRow } from './credential-report.js';
 import { compare, type Gaad, type GaadUser } from './gaad.js';
@@ -14,6 +24,8 @@ export interface AccountSources {
   aliases: string[] | null;
   oidcProviders: OidcProvider[] | null;
   samlProviders: SamlProvider[] | null;
+  passwordPolicy: PasswordPolicy | null;
+  serverCertificates: ServerCertificate[] | null;
 }
 
 const SSO_ROLE_PATH = '/aws-reserved/sso.amazonaws.com/';
@@ -186,6 +198,8 @@ export function buildAccount(sources: AccountSources): { account: Account; warni
     oidcProviders: [...(sources.oidcProviders ?? [])].sort((a, b) => compare(a.arn, b.arn)),
     samlProviders: [...samlProviders].sort((a, b) => compare(a.arn, b.arn)),
     identityCenter: detectIdentityCenter(sources.gaad.roles, samlProviders),
+    passwordPolicy: sources.passwordPolicy,
+    serverCertificates: sources.serverCertificates,
   };
   return { account, warnings };
 }

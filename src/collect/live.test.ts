@@ -214,12 +214,14 @@ describeWithMoto('collectLive against moto, and the same estate through AWS CLI 
     expect(snapshot.collection.apiCalls).toEqual({
       'iam:GenerateCredentialReport': expect.any(Number),
       'iam:GetAccountAuthorizationDetails': 1,
+      'iam:GetAccountPasswordPolicy': 1,
       'iam:GetAccountSummary': 1,
       'iam:GetCredentialReport': 1,
       'iam:GetOpenIDConnectProvider': 1,
       'iam:ListAccountAliases': 1,
       'iam:ListOpenIDConnectProviders': 1,
       'iam:ListSAMLProviders': 1,
+      'iam:ListServerCertificates': 1,
       'iam:ListVirtualMFADevices': 1,
       'sts:GetCallerIdentity': 1,
     });
@@ -323,12 +325,14 @@ describeWithMoto('collectLive against moto, and the same estate through AWS CLI 
     expect(exported).toMatchObject({ status: 0 });
     expect(exported.files).toEqual([
       `${ACCOUNT}/get-account-authorization-details.json`,
+      `${ACCOUNT}/get-account-password-policy.json`,
       `${ACCOUNT}/get-account-summary.json`,
       `${ACCOUNT}/get-credential-report.json`,
       `${ACCOUNT}/get-open-id-connect-provider-token.actions.githubusercontent.com.json`,
       `${ACCOUNT}/list-account-aliases.json`,
       `${ACCOUNT}/list-open-id-connect-providers.json`,
       `${ACCOUNT}/list-saml-providers.json`,
+      `${ACCOUNT}/list-server-certificates.json`,
       `${ACCOUNT}/list-virtual-mfa-devices.json`,
     ]);
 
