@@ -1,13 +1,14 @@
-import type {
-  Account,
-  MfaDevice,
-  OidcProvider,
-  PasswordPolicy,
-  Role,
-  Root,
-  SamlProvider,
-  ServerCertificate,
-  User,
+import {
+  IDENTITY_CENTER_SAML_PROVIDER,
+  type Account,
+  type MfaDevice,
+  type OidcProvider,
+  type PasswordPolicy,
+  type Role,
+  type Root,
+  type SamlProvider,
+  type ServerCertificate,
+  type User,
 } from '../model/snapshot.js';
 import { UNKNOWN } from '../model/when.js';
 import { ROOT_ROW_USER, type CredentialReport, type CredentialReportRow } from './credential-report.js';
@@ -29,7 +30,6 @@ export interface AccountSources {
 }
 
 const SSO_ROLE_PATH = '/aws-reserved/sso.amazonaws.com/';
-const SSO_SAML_PROVIDER = /^AWSSSO_[0-9A-Za-z]+_DO_NOT_DELETE$/;
 
 function rootArn(accountId: string): string {
   return `arn:aws:iam::${accountId}:root`;
@@ -122,7 +122,7 @@ export function detectIdentityCenter(
     }
   }
   for (const provider of samlProviders) {
-    if (SSO_SAML_PROVIDER.test(provider.name)) evidence.add(`SAML provider ${provider.name}`);
+    if (IDENTITY_CENTER_SAML_PROVIDER.test(provider.name)) evidence.add(`SAML provider ${provider.name}`);
   }
   if (samlProviders.length === 0) {
     const trusting = new Map<string, string[]>();

@@ -11,7 +11,6 @@ import {
   recordAt,
   recordsAt,
   requiredStringAt,
-  stringsAt,
 } from './shape.js';
 
 /**

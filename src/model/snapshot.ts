@@ -190,6 +190,9 @@ export const ServerCertificateSchema = z.object({
 });
 export type ServerCertificate = z.infer<typeof ServerCertificateSchema>;
 
+/** The SAML provider IAM Identity Center creates in each account it manages. */
+export const IDENTITY_CENTER_SAML_PROVIDER = /^AWSSSO_[0-9A-Za-z]+_DO_NOT_DELETE$/;
+
 export const IdentityCenterSchema = z.object({
   inUse: z.boolean(),
   /** Why we think so: the role or provider names that show it. */
