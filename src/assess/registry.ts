@@ -63,6 +63,7 @@ import { rule as passwordPolicyExpiry } from './checks/password-policy-expiry.js
 import { rule as passwordPolicyLength } from './checks/password-policy-length.js';
 import { rule as passwordPolicyReuse } from './checks/password-policy-reuse.js';
 import { rule as samlProviderBesideIdentityCenter } from './checks/saml-provider-beside-identity-center.js';
+import { rule as securityAuditRole } from './checks/security-audit-role.js';
 import { rule as serverCertificateExpired } from './checks/server-certificate-expired.js';
 import { rule as supportRole } from './checks/support-role.js';
 
@@ -110,6 +111,7 @@ export const RULES: RuleRegistry = {
     passwordPolicyExpiry,
     dangerousServiceGrant,
     supportRole,
+    securityAuditRole,
     serverCertificateExpired,
     samlProviderBesideIdentityCenter,
   ],

@@ -64,7 +64,7 @@ const EXCEPTION: ExceptionEntry = {
 
 /** Both accounts meet the account-wide checks, so the findings are the users' ones the pack shares. */
 function compliantSettings(accountId: string): Partial<Account> {
-  const support = { arn: 'arn:aws:iam::aws:policy/AWSSupportAccess', name: 'AWSSupportAccess' };
+  const held = ['AWSSupportAccess', 'SecurityAudit'].map((name) => ({ arn: `arn:aws:iam::aws:policy/${name}`, name }));
   return {
     groups: [
       {
@@ -73,7 +73,7 @@ function compliantSettings(accountId: string): Partial<Account> {
         groupId: null,
         path: '/',
         createDate: UNKNOWN,
-        attachedPolicies: [support],
+        attachedPolicies: held,
         inlinePolicies: [],
       },
     ],

@@ -157,8 +157,9 @@ describe('the demo estate, assessed', () => {
       'password-policy-complexity': ['222222222222 (acme-prod)', '333333333333 (acme-dev)'],
       'password-policy-expiry': ['222222222222 (acme-prod)', '333333333333 (acme-dev)'],
       'server-certificate-expired': ['222222222222/shop-acme-example-2025'],
-      // Nobody holds AWSSupportAccess in the demo organisation.
+      // Nobody holds AWSSupportAccess or SecurityAudit in the demo organisation.
       'support-role': ['111111111111 (acme-management)', '222222222222 (acme-prod)', '333333333333 (acme-dev)'],
+      'security-audit-role': ['111111111111 (acme-management)', '222222222222 (acme-prod)', '333333333333 (acme-dev)'],
     });
   });
 

@@ -90,6 +90,31 @@ describe('the support role check (CIS 1.17, IAM.18)', () => {
   });
 });
 
+describe('the security audit role check', () => {
+  it('Given SecurityAudit on a role in one account and a customer policy of that name in another, When checked, Then only the AWS managed one counts', () => {
+    const verdicts = verdictsOf('security-audit-role', [
+      buildAccount('200000000001', {
+        users: [
+          buildUser('auditor', {
+            attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/SecurityAudit', name: 'SecurityAudit' }],
+          }),
+        ],
+      }),
+      buildAccount('100000000001', {
+        users: [
+          buildUser('fake', {
+            attachedPolicies: [{ arn: 'arn:aws:iam::100000000001:policy/SecurityAudit', name: 'SecurityAudit' }],
+          }),
+        ],
+      }),
+    ]);
+    expect(verdicts).toEqual({
+      '200000000001': 'pass: SecurityAudit is attached to user auditor',
+      '100000000001': 'fail: no user, group or role has SecurityAudit attached',
+    });
+  });
+});
+
 describe('the expired server certificate check (CIS 1.19, IAM.26)', () => {
   const certificate = (name: string, expiration: ServerCertificate['expiration']): ServerCertificate => ({
     arn: `arn:aws:iam::111111111111:server-certificate/${name}`,

@@ -1,19 +1,7 @@
 import type { CheckDefinition } from '../check.js';
-import { accountSubject, failed, passed } from '../../model/rule.js';
-import type { Account } from '../../model/snapshot.js';
+import { judgeAwsPolicyHeld } from '../held-policies.js';
 
 const SUPPORT_POLICY_NAME = 'AWSSupportAccess';
-
-/** The users, groups and roles of the account that have AWSSupportAccess attached. */
-function supportPrincipals(account: Account): string[] {
-  const holds = (entity: { attachedPolicies: ReadonlyArray<{ arn: string }> }) =>
-    entity.attachedPolicies.some((policy) => policy.arn.endsWith(`:policy/${SUPPORT_POLICY_NAME}`));
-  return [
-    ...account.users.filter(holds).map((user) => `user ${user.name}`),
-    ...account.groups.filter(holds).map((group) => `group ${group.name}`),
-    ...account.roles.filter(holds).map((role) => `role ${role.name}`),
-  ];
-}
 
 /** CIS 1.17 / IAM.18: someone can manage incidents with AWS Support (AWSSupportAccess attached). */
 export const rule: CheckDefinition = {
@@ -30,12 +18,5 @@ export const rule: CheckDefinition = {
     links: ['https://docs.aws.amazon.com/awssupport/latest/user/accessing-support.html'],
   },
   parameters: () => ({}),
-  evaluate: (snapshot) =>
-    snapshot.accounts.map((account) => {
-      const holders = supportPrincipals(account);
-      const subject = accountSubject(account);
-      return holders.length === 0
-        ? failed(subject, `no user, group or role has ${SUPPORT_POLICY_NAME} attached`)
-        : passed(subject, `${SUPPORT_POLICY_NAME} is attached to ${holders.join(', ')}`);
-    }),
+  evaluate: (snapshot) => judgeAwsPolicyHeld(snapshot, SUPPORT_POLICY_NAME),
 };
