@@ -19,7 +19,7 @@ import {
   PutUserPolicyCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -314,6 +314,18 @@ describeWithMoto('collectLive against moto, and the same estate through AWS CLI 
       accessKeysPresent: false,
       mfaActive: false,
     });
+  });
+
+  it("Given the README's single-account policy, When a live scan runs, Then every IAM call it makes is allowed there", async () => {
+    useMotoEnvironment(moto());
+    const snapshot = await collectLive({ now: () => NOW });
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = /```json\n(\{[^`]*RoleshiftReadOnlySingleAccount[^`]*\})\n```/.exec(readme)?.[1];
+    const policy = JSON.parse(block ?? '{}') as { Statement: Array<{ Action: string[] }> };
+    const allowed = new Set(policy.Statement.flatMap((statement) => statement.Action));
+    const called = Object.keys(snapshot.collection.apiCalls).filter((api) => api.startsWith('iam:'));
+    expect(called.filter((api) => !allowed.has(api))).toEqual([]);
+    expect(called).toContain('iam:GetAccountPasswordPolicy');
   });
 
   it('Given the same estate exported by the printed export script with the real AWS CLI, When the folder is scanned, Then the snapshot equals the live one apart from collection, with no gap', async () => {
