@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildAccount,
   buildContext,
+  buildGap,
   buildGroup,
   buildSnapshot,
   buildUser,
@@ -168,5 +169,13 @@ describe('the SAML provider beside Identity Center check', () => {
     );
     expect(verdicts['200000000001']).toMatch(/^pass: /);
     expect(verdicts['200000000002']).toBe('pass: people federate through IAM Identity Center only');
+  });
+
+  it('Given an account whose SAML providers could not be listed, When checked, Then it gets no verdict rather than a pass', () => {
+    const check = checkById('saml-provider-beside-identity-center');
+    const snapshot = buildSnapshot([buildAccount('300000000001', { identityCenter })], {
+      gaps: [buildGap({ accountId: '300000000001', api: 'iam:ListSAMLProviders', errorCode: 'AccessDenied' })],
+    });
+    expect(check?.evaluate(snapshot, buildContext(snapshot))).toEqual([]);
   });
 });

@@ -20,6 +20,11 @@ export const rule: CheckDefinition = {
   evaluate: (snapshot) => {
     const out: CheckResult[] = [];
     for (const account of snapshot.accounts) {
+      // Providers that could not be listed are unknown, not absent: the gap says so, no verdict here.
+      const unread = snapshot.gaps.some(
+        (gap) => gap.accountId === account.accountId && gap.api === 'iam:ListSAMLProviders',
+      );
+      if (unread) continue;
       const own = account.samlProviders.filter((provider) => !IDENTITY_CENTER_SAML_PROVIDER.test(provider.name));
       const subject = accountSubject(account);
       if (own.length > 0 && account.identityCenter.inUse)
