@@ -124,6 +124,10 @@ interface AccountSpec {
   roles: RoleSpec[];
   oidcProviders: { url: string; clientIds: string[]; thumbprints: string[]; created: string }[];
   samlProviders: { name: string; created: string; validUntil: string }[];
+  /** GetAccountPasswordPolicy's PasswordPolicy; null: the account has none (AWS answers NoSuchEntity). */
+  passwordPolicy: Json | null;
+  /** ListServerCertificates' entries (moto needs a real certificate to upload one, so they are written from here). */
+  serverCertificates: Json[];
 }
 
 const MGMT = '111111111111';
@@ -247,6 +251,18 @@ export const ACCOUNTS: AccountSpec[] = [
     ],
     oidcProviders: [],
     samlProviders: [{ name: SSO_PROVIDER, created: '2023-06-12T08:55:00Z', validUntil: '2123-06-12T08:55:00Z' }],
+    passwordPolicy: {
+      MinimumPasswordLength: 14,
+      RequireSymbols: true,
+      RequireNumbers: true,
+      RequireUppercaseCharacters: true,
+      RequireLowercaseCharacters: true,
+      AllowUsersToChangePassword: true,
+      ExpirePasswords: true,
+      MaxPasswordAge: 90,
+      PasswordReusePrevention: 24,
+    },
+    serverCertificates: [],
   },
   {
     id: PROD,
@@ -466,6 +482,27 @@ export const ACCOUNTS: AccountSpec[] = [
       },
     ],
     samlProviders: [],
+    passwordPolicy: {
+      MinimumPasswordLength: 8,
+      RequireSymbols: false,
+      RequireNumbers: true,
+      RequireUppercaseCharacters: true,
+      RequireLowercaseCharacters: true,
+      AllowUsersToChangePassword: true,
+      ExpirePasswords: true,
+      MaxPasswordAge: 180,
+      PasswordReusePrevention: 5,
+    },
+    serverCertificates: [
+      {
+        Path: '/cloudfront/',
+        ServerCertificateName: 'shop-acme-example-2025',
+        ServerCertificateId: 'ASCADEMOSHOPCERT2025X',
+        Arn: `arn:aws:iam::${PROD}:server-certificate/cloudfront/shop-acme-example-2025`,
+        UploadDate: '2025-01-14T10:20:00+00:00',
+        Expiration: '2026-01-14T23:59:59+00:00',
+      },
+    ],
   },
   {
     id: DEV,
@@ -584,6 +621,8 @@ export const ACCOUNTS: AccountSpec[] = [
     ],
     oidcProviders: [],
     samlProviders: [],
+    passwordPolicy: null,
+    serverCertificates: [],
   },
 ];
 
@@ -1104,6 +1143,8 @@ async function writeAccount(spec: AccountSpec, exported: Exported): Promise<void
       { OpenIDConnectProviderList: asArray(exported.oidcList.OpenIDConnectProviderList).sort(byKey('Arn')) },
     ],
     ['list-saml-providers.json', overlaySaml(exported.saml, spec)],
+    ['get-account-password-policy.json', { PasswordPolicy: spec.passwordPolicy }],
+    ['list-server-certificates.json', { ServerCertificateMetadataList: spec.serverCertificates }],
   ];
   exported.oidc.forEach((provider, index) => {
     files.push([`get-open-id-connect-provider-${index + 1}.json`, overlayOidc(provider, spec)]);

@@ -17,11 +17,13 @@ const AS_OF = new Date('2026-11-20T00:00:00Z');
 const ACCOUNT_FOLDERS = ['111111111111-management', '222222222222-prod', '333333333333-dev'];
 const FILES = [
   'get-account-authorization-details.json',
+  'get-account-password-policy.json',
   'get-account-summary.json',
   'get-credential-report.json',
   'list-account-aliases.json',
   'list-open-id-connect-providers.json',
   'list-saml-providers.json',
+  'list-server-certificates.json',
   'list-virtual-mfa-devices.json',
 ];
 

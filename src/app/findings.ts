@@ -9,6 +9,8 @@ import { loadEstate, type EstateRequest, type RunContext } from './estate.js';
 export interface FindingsResult {
   snapshot: Snapshot;
   findings: Finding[];
+  /** The checks that held, per resource: evidence for auditors (`--include-passed`). */
+  passed: Finding[];
   /** Every rule the run can report (SARIF lists them all). */
   rules: RuleMetadata[];
   hasExceptionsRegister: boolean;
@@ -20,6 +22,7 @@ export async function assessFindings(request: EstateRequest, context: RunContext
   return {
     snapshot: estate.snapshot,
     findings: assessment.findings,
+    passed: assessment.passed,
     rules: findingsRules(),
     hasExceptionsRegister: estate.exceptions !== null,
   };
@@ -29,5 +32,5 @@ export async function assessFindings(request: EstateRequest, context: RunContext
 export function tripsGate(findings: readonly Finding[], failOn: Severity | undefined): boolean {
   if (failOn === undefined) return false;
   const threshold = severityRank(failOn);
-  return findings.some((f) => f.status === 'error' || severityRank(f.severity) >= threshold);
+  return findings.some((f) => f.status === 'error' || (f.status === 'fail' && severityRank(f.severity) >= threshold));
 }

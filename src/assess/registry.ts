@@ -60,6 +60,16 @@ import { rule as staleCredentialReport } from './checks/stale-credential-report.
 import { rule as unregisteredUser } from './checks/unregistered-user.js';
 import { rule as unusedCredentials } from './checks/unused-credentials.js';
 import { rule as userAttachedPolicies } from './checks/user-attached-policies.js';
+// Account settings and grants Prowler's IAM checks also judge (issue 17 point 5).
+import { rule as dangerousServiceGrant } from './checks/dangerous-service-grant.js';
+import { rule as passwordPolicyComplexity } from './checks/password-policy-complexity.js';
+import { rule as passwordPolicyExpiry } from './checks/password-policy-expiry.js';
+import { rule as passwordPolicyLength } from './checks/password-policy-length.js';
+import { rule as passwordPolicyReuse } from './checks/password-policy-reuse.js';
+import { rule as samlProviderBesideIdentityCenter } from './checks/saml-provider-beside-identity-center.js';
+import { rule as securityAuditRole } from './checks/security-audit-role.js';
+import { rule as serverCertificateExpired } from './checks/server-certificate-expired.js';
+import { rule as supportRole } from './checks/support-role.js';
 
 export interface RuleRegistry {
   /** Checks of the scanned estate: the snapshot in the run's context. */
@@ -100,6 +110,16 @@ export const RULES: RuleRegistry = {
     exceptionReviewOverdue,
     exceptionControlUnverified,
     exceptionUnknownUser,
+    // Account settings and grants Prowler's IAM checks also judge (issue 17 point 5).
+    passwordPolicyLength,
+    passwordPolicyReuse,
+    passwordPolicyComplexity,
+    passwordPolicyExpiry,
+    dangerousServiceGrant,
+    supportRole,
+    securityAuditRole,
+    serverCertificateExpired,
+    samlProviderBesideIdentityCenter,
   ],
   trustPolicy: [
     trustUnparseable,

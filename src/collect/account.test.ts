@@ -1,4 +1,11 @@
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import {
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  DeleteAccountPasswordPolicyCommand,
+  IAMClient,
+  PutUserPolicyCommand,
+  UpdateAccountPasswordPolicyCommand,
+} from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { startAwsLatencyProxy } from '../../test/harness/aws-latency-proxy.js';
 import { startFaultProxy } from '../../test/harness/fault-proxy.js';
@@ -60,6 +67,8 @@ const EMPTY_LISTS = {
   AccountAliases: [],
   OpenIDConnectProviderList: [],
   SAMLProviderList: [],
+  PasswordPolicy: { MinimumPasswordLength: 14 },
+  ServerCertificateMetadataList: [],
 };
 
 const NO_WAIT = { sleep: async () => undefined };
@@ -173,11 +182,13 @@ describe('collectAccount with a narrow stand-in IAM client', () => {
     expect(result.gaps.map((gap) => gap.api)).toEqual([
       'iam:GenerateCredentialReport',
       'iam:GetAccountAuthorizationDetails',
+      'iam:GetAccountPasswordPolicy',
       'iam:GetAccountSummary',
       'iam:GetCredentialReport',
       'iam:ListAccountAliases',
       'iam:ListOpenIDConnectProviders',
       'iam:ListSAMLProviders',
+      'iam:ListServerCertificates',
       'iam:ListVirtualMFADevices',
     ]);
     expect(result.gaps.every((gap) => gap.accountId === ACCOUNT && gap.errorCode === 'AccessDenied')).toBe(true);
@@ -202,9 +213,77 @@ describe('collectAccount with a narrow stand-in IAM client', () => {
     ]);
     expect(result.gaps.some((gap) => gap.api === 'iam:GetOpenIDConnectProvider')).toBe(true);
   });
+  it('Given server certificates listed over two pages, When collected, Then every certificate is kept with its expiry', async () => {
+    const certificate = (name: string, expiration: string) => ({
+      ServerCertificateName: name,
+      ServerCertificateId: `ASCA${name.toUpperCase()}`,
+      Arn: `arn:aws:iam::${ACCOUNT}:server-certificate/${name}`,
+      Path: '/',
+      UploadDate: new Date('2024-01-01T00:00:00Z'),
+      Expiration: new Date(expiration),
+    });
+    const clients = fakeClients((command, input) => {
+      if (command === 'GetAccountAuthorizationDetails') return { IsTruncated: false };
+      if (command === 'ListServerCertificates')
+        return input.Marker === undefined
+          ? {
+              ServerCertificateMetadataList: [certificate('old', '2025-01-01T00:00:00Z')],
+              IsTruncated: true,
+              Marker: 'p2',
+            }
+          : { ServerCertificateMetadataList: [certificate('new', '2027-01-01T00:00:00Z')], IsTruncated: false };
+      return denied();
+    });
+    const result = await collectAccount(clients, { now: () => NOW, ...NO_WAIT });
+    expect(result.account?.serverCertificates?.map((c) => [c.name, c.expiration])).toEqual([
+      ['new', { state: 'at', at: '2027-01-01T00:00:00Z' }],
+      ['old', { state: 'at', at: '2025-01-01T00:00:00Z' }],
+    ]);
+    expect(result.gaps.some((gap) => gap.api === 'iam:ListServerCertificates')).toBe(false);
+  });
 });
 
 describeWithMoto('collectAccount against moto: real permission checks and injected faults', (moto) => {
+  it('Given an account without a password policy and then with one, When collected, Then "none" is an answer (no gap) and the set policy is read as IAM holds it', async () => {
+    const admin = new IAMClient({ endpoint: moto().endpoint, region: moto().region, credentials: moto().credentials });
+    await admin.send(new DeleteAccountPasswordPolicyCommand({})).catch(() => undefined);
+    const clients = () =>
+      createAccountClients({
+        region: moto().region,
+        endpoint: moto().endpoint,
+        credentials: moto().credentials,
+        maxAttempts: 1,
+      });
+    const collect = () => collectAccount(clients(), { now: () => NOW, reportPollMs: 10, sleep: async () => undefined });
+
+    const without = await collect();
+    expect(without.account?.passwordPolicy).toEqual({ state: 'none' });
+    expect(without.gaps.filter((gap) => gap.api === 'iam:GetAccountPasswordPolicy')).toEqual([]);
+
+    await admin.send(
+      new UpdateAccountPasswordPolicyCommand({
+        MinimumPasswordLength: 14,
+        RequireSymbols: true,
+        RequireNumbers: true,
+        RequireUppercaseCharacters: true,
+        RequireLowercaseCharacters: false,
+        PasswordReusePrevention: 24,
+        MaxPasswordAge: 90,
+      }),
+    );
+    admin.destroy();
+    const withPolicy = await collect();
+    expect(withPolicy.account?.passwordPolicy).toMatchObject({
+      state: 'set',
+      minimumLength: 14,
+      requireSymbols: true,
+      requireLowercase: false,
+      reusePrevention: 24,
+      maxAgeDays: 90,
+    });
+    expect(withPolicy.account?.serverCertificates).toEqual([]);
+  });
+
   it('Given a scanner whose policy denies GetAccountAuthorizationDetails, When collected, Then GAAD is an AccessDenied gap, the account is null and the other calls still ran', async () => {
     const admin = new IAMClient({ endpoint: moto().endpoint, region: moto().region, credentials: moto().credentials });
     await admin.send(new CreateUserCommand({ UserName: 'scanner' }));

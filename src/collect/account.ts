@@ -1,5 +1,6 @@
 import {
   GenerateCredentialReportCommand,
+  GetAccountPasswordPolicyCommand,
   GetAccountSummaryCommand,
   GetCredentialReportCommand,
   GetOpenIDConnectProviderCommand,
@@ -7,12 +8,14 @@ import {
   ListOpenIDConnectProvidersCommand,
   ListSAMLProvidersCommand,
   paginateGetAccountAuthorizationDetails,
+  paginateListServerCertificates,
   paginateListVirtualMFADevices,
   type GetAccountAuthorizationDetailsCommandOutput,
+  type ServerCertificateMetadata,
   type VirtualMFADevice,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { Account, Gap, OidcProvider, SamlProvider } from '../model/snapshot.js';
+import type { Account, Gap, OidcProvider, PasswordPolicy, SamlProvider, ServerCertificate } from '../model/snapshot.js';
 import { gapOf, hasErrorCode } from '../aws/errors.js';
 import { buildAccount } from './build-account.js';
 import type { AccountClients } from './clients.js';
@@ -28,6 +31,7 @@ import {
   normalizeVirtualMfaDevices,
   type VirtualMfaDevice,
 } from './iam-lists.js';
+import { normalizePasswordPolicy, normalizeServerCertificates } from './iam-settings.js';
 
 export interface CollectAccountOptions {
   now: () => Date;
@@ -165,11 +169,14 @@ interface AccountLists {
   aliases: string[] | null;
   oidcProviders: OidcProvider[] | null;
   samlProviders: SamlProvider[] | null;
+  passwordPolicy: PasswordPolicy | null;
+  serverCertificates: ServerCertificate[] | null;
 }
 
 /** The small account-wide lists, read concurrently; each that fails is a gap and null. */
 async function readAccountLists(clients: AccountClients, attempt: Attempt): Promise<AccountLists> {
   const { iam } = clients;
+  const settings = readAccountSettings(clients, attempt);
   const [virtualMfaDevices, accountSummary, aliases, oidcProviders, samlProviders] = await Promise.all([
     attempt('iam:ListVirtualMFADevices', true, async () => {
       const devices: VirtualMFADevice[] = [];
@@ -188,7 +195,34 @@ async function readAccountLists(clients: AccountClients, attempt: Attempt): Prom
       normalizeSamlProviders(await iam.send(new ListSAMLProvidersCommand({})), 'iam:ListSAMLProviders'),
     ),
   ]);
-  return { virtualMfaDevices, accountSummary, aliases, oidcProviders, samlProviders };
+  return { virtualMfaDevices, accountSummary, aliases, oidcProviders, samlProviders, ...(await settings) };
+}
+
+/** No password policy is an answer (IAM's defaults apply), so NoSuchEntity is never a gap. */
+const NO_PASSWORD_POLICY = { PasswordPolicy: null };
+
+/** The password policy and the server certificates, read concurrently; each that fails is a gap and null. */
+async function readAccountSettings(
+  clients: AccountClients,
+  attempt: Attempt,
+): Promise<Pick<AccountLists, 'passwordPolicy' | 'serverCertificates'>> {
+  const { iam } = clients;
+  const [passwordPolicy, serverCertificates] = await Promise.all([
+    attempt('iam:GetAccountPasswordPolicy', true, async () => {
+      const answer = await iam.send(new GetAccountPasswordPolicyCommand({})).catch((error: unknown) => {
+        if (hasErrorCode(error, 'NoSuchEntity', 'NoSuchEntityException')) return NO_PASSWORD_POLICY;
+        throw error;
+      });
+      return normalizePasswordPolicy(answer, 'iam:GetAccountPasswordPolicy');
+    }),
+    attempt('iam:ListServerCertificates', true, async () => {
+      const certificates: ServerCertificateMetadata[] = [];
+      for await (const page of paginateListServerCertificates({ client: iam }, {}))
+        certificates.push(...(page.ServerCertificateMetadataList ?? []));
+      return normalizeServerCertificates({ ServerCertificateMetadataList: certificates }, 'iam:ListServerCertificates');
+    }),
+  ]);
+  return { passwordPolicy, serverCertificates };
 }
 
 async function readOidcProviders(clients: AccountClients, attempt: Attempt): Promise<OidcProvider[] | null> {

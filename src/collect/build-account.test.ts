@@ -44,6 +44,8 @@ function sources(overrides: Partial<AccountSources> = {}): AccountSources {
     aliases: null,
     oidcProviders: null,
     samlProviders: null,
+    passwordPolicy: null,
+    serverCertificates: null,
     ...overrides,
   };
 }

@@ -1,4 +1,15 @@
-import type { Account, MfaDevice, OidcProvider, Role, Root, SamlProvider, User } from '../model/snapshot.js';
+import {
+  IDENTITY_CENTER_SAML_PROVIDER,
+  type Account,
+  type MfaDevice,
+  type OidcProvider,
+  type PasswordPolicy,
+  type Role,
+  type Root,
+  type SamlProvider,
+  type ServerCertificate,
+  type User,
+} from '../model/snapshot.js';
 import { UNKNOWN } from '../model/when.js';
 import { ROOT_ROW_USER, type CredentialReport, type CredentialReportRow } from './credential-report.js';
 import { compare, type Gaad, type GaadUser } from './gaad.js';
@@ -14,10 +25,11 @@ export interface AccountSources {
   aliases: string[] | null;
   oidcProviders: OidcProvider[] | null;
   samlProviders: SamlProvider[] | null;
+  passwordPolicy: PasswordPolicy | null;
+  serverCertificates: ServerCertificate[] | null;
 }
 
 const SSO_ROLE_PATH = '/aws-reserved/sso.amazonaws.com/';
-const SSO_SAML_PROVIDER = /^AWSSSO_[0-9A-Za-z]+_DO_NOT_DELETE$/;
 
 function rootArn(accountId: string): string {
   return `arn:aws:iam::${accountId}:root`;
@@ -110,7 +122,7 @@ export function detectIdentityCenter(
     }
   }
   for (const provider of samlProviders) {
-    if (SSO_SAML_PROVIDER.test(provider.name)) evidence.add(`SAML provider ${provider.name}`);
+    if (IDENTITY_CENTER_SAML_PROVIDER.test(provider.name)) evidence.add(`SAML provider ${provider.name}`);
   }
   if (samlProviders.length === 0) {
     const trusting = new Map<string, string[]>();
@@ -186,6 +198,8 @@ export function buildAccount(sources: AccountSources): { account: Account; warni
     oidcProviders: [...(sources.oidcProviders ?? [])].sort((a, b) => compare(a.arn, b.arn)),
     samlProviders: [...samlProviders].sort((a, b) => compare(a.arn, b.arn)),
     identityCenter: detectIdentityCenter(sources.gaad.roles, samlProviders),
+    passwordPolicy: sources.passwordPolicy,
+    serverCertificates: sources.serverCertificates,
   };
   return { account, warnings };
 }

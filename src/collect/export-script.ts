@@ -64,6 +64,26 @@ save() {
   fi
 }`;
 
+/**
+ * An account without a password policy makes AWS answer NoSuchEntity: that is an answer (no
+ * policy), saved as \`{"PasswordPolicy": null}\`, not a failed call.
+ */
+const SAVE_PASSWORD_POLICY = `
+save_password_policy() {
+  file="$1/${FILE_KINDS['password-policy'].fileName}"
+  if aws iam get-account-password-policy --output json > "$file.part" 2> "$file.err"; then
+    mv "$file.part" "$file"
+  elif grep -q NoSuchEntity "$file.err"; then
+    printf '%s\\n' '{"PasswordPolicy": null}' > "$file"
+  else
+    cat "$file.err" >&2
+    echo "roleshift export: aws iam get-account-password-policy failed: $file not written" >&2
+    rm -f "$file.part" "$file.err"
+    return 1
+  fi
+  rm -f "$file.part" "$file.err"
+}`;
+
 /** GenerateCredentialReport starts a report (or reuses one under 4 hours old): wait for COMPLETE. */
 const WAIT_FOR_REPORT = `
 wait_for_credential_report() {
@@ -81,8 +101,8 @@ wait_for_credential_report() {
 }`;
 
 function exportAccountFunction(): string {
-  const lines = ACCOUNT_FILE_KINDS.filter((kind) => kind !== 'credential-report' && kind !== 'oidc-list').map(
-    (kind) => `${saveLine(kind)} || failed=1`,
+  const lines = ACCOUNT_FILE_KINDS.filter((kind) => kind !== 'credential-report' && kind !== 'oidc-list').map((kind) =>
+    kind === 'password-policy' ? '  save_password_policy "$dir" || failed=1' : `${saveLine(kind)} || failed=1`,
   );
   return `
 export_account() {
@@ -159,6 +179,7 @@ export function renderExportScript(options: ExportScriptOptions): string {
     HEADER,
     settings(options),
     SAVE,
+    SAVE_PASSWORD_POLICY,
     WAIT_FOR_REPORT,
     exportAccountFunction(),
     options.org ? organizationPart(options) : SINGLE_ACCOUNT,

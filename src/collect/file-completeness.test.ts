@@ -69,6 +69,8 @@ describe('a file scan says what it could not read, as gaps (issue 15 point 1, is
     ['list-account-aliases.json', 'iam:ListAccountAliases', 'alias is unknown'],
     ['list-open-id-connect-providers.json', 'iam:ListOpenIDConnectProviders', 'OIDC identity providers are unknown'],
     ['list-saml-providers.json', 'iam:ListSAMLProviders', 'SAML providers are unknown'],
+    ['get-account-password-policy.json', 'iam:GetAccountPasswordPolicy', 'password policy is unknown'],
+    ['list-server-certificates.json', 'iam:ListServerCertificates', 'certificates stored in IAM are unknown'],
   ])(
     'Given an export without %s, When read, Then a gap names the file and what the snapshot lacks',
     async (file, api, lacks) => {

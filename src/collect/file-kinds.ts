@@ -15,6 +15,8 @@ export type FileKind =
   | 'oidc-list'
   | 'oidc-get'
   | 'saml-list'
+  | 'password-policy'
+  | 'server-certificates'
   | 'organization-accounts';
 
 export interface FileKindInfo {
@@ -78,6 +80,19 @@ export const FILE_KINDS: Record<FileKind, FileKindInfo> = {
     fileName: 'list-saml-providers.json',
     lacks: 'SAML providers are unknown: Identity Center is recognised from its roles only',
   },
+  'password-policy': {
+    command: 'iam get-account-password-policy',
+    api: 'iam:GetAccountPasswordPolicy',
+    fileName: 'get-account-password-policy.json',
+    lacks:
+      'the account password policy is unknown: the password policy checks (CIS 1.8, 1.9) give no verdict (an account without a policy is saved as {"PasswordPolicy": null})',
+  },
+  'server-certificates': {
+    command: 'iam list-server-certificates',
+    api: 'iam:ListServerCertificates',
+    fileName: 'list-server-certificates.json',
+    lacks: 'the SSL/TLS certificates stored in IAM are unknown: expired ones (CIS 1.19) cannot be found',
+  },
   'organization-accounts': {
     command: 'organizations list-accounts',
     api: 'organizations:ListAccounts',
@@ -95,6 +110,8 @@ export const ACCOUNT_FILE_KINDS: readonly FileKind[] = [
   'account-aliases',
   'oidc-list',
   'saml-list',
+  'password-policy',
+  'server-certificates',
 ];
 
 export function kindLabel(kind: FileKind): string {
@@ -111,6 +128,8 @@ const NAME_PATTERNS: ReadonlyArray<[RegExp, FileKind]> = [
   [/account[-_]summary/, 'account-summary'],
   [/account[-_]aliases/, 'account-aliases'],
   [/saml[-_]providers/, 'saml-list'],
+  [/password[-_]policy/, 'password-policy'],
+  [/server[-_]certificates/, 'server-certificates'],
   [/list[-_]accounts/, 'organization-accounts'],
 ];
 
@@ -132,6 +151,8 @@ export function kindFromContent(value: unknown): FileKind | null {
   if (has('OpenIDConnectProviderList')) return 'oidc-list';
   if (has('Url') && (has('ClientIDList') || has('ThumbprintList'))) return 'oidc-get';
   if (has('SAMLProviderList')) return 'saml-list';
+  if (has('PasswordPolicy')) return 'password-policy';
+  if (has('ServerCertificateMetadataList')) return 'server-certificates';
   if (has('Accounts')) return 'organization-accounts';
   return null;
 }

@@ -34,6 +34,7 @@ import {
   oidcProviderFromArn,
   type VirtualMfaDevice,
 } from './iam-lists.js';
+import { normalizePasswordPolicy, normalizeServerCertificates } from './iam-settings.js';
 import { decodeInputBytes, parseJsonInput } from '../input-text.js';
 import { organizationAccountGaps } from './organization-file.js';
 
@@ -42,8 +43,9 @@ interface InputFile extends ReadFile {
   content: unknown;
 }
 
-const ACCEPTED =
-  'expected AWS CLI JSON output of get-account-authorization-details, get-credential-report, list-virtual-mfa-devices, get-account-summary, list-account-aliases, list-open-id-connect-providers, get-open-id-connect-provider, list-saml-providers or organizations list-accounts';
+const ACCEPTED = `expected AWS CLI JSON output of ${Object.values(FILE_KINDS)
+  .map((info) => info.command.replace(/^iam /, ''))
+  .join(', ')}`;
 
 function readText(path: string): string {
   let bytes: Buffer;
@@ -191,6 +193,8 @@ export function readAccountFolder(folder: AccountFolder, files: InputFile[]): Ac
   const summary = summaryFile === null ? null : normalizeAccountSummary(summaryFile.content, summaryFile.path);
   const aliasesFile = single(files, 'account-aliases');
   const samlFile = single(files, 'saml-list');
+  const passwordFile = single(files, 'password-policy');
+  const certificatesFile = single(files, 'server-certificates');
   const oidc = readOidcProviders(files, accountId);
 
   const built = buildAccount({
@@ -202,6 +206,9 @@ export function readAccountFolder(folder: AccountFolder, files: InputFile[]): Ac
     aliases: aliasesFile === null ? null : normalizeAccountAliases(aliasesFile.content, aliasesFile.path),
     oidcProviders: oidc.providers,
     samlProviders: samlFile === null ? null : normalizeSamlProviders(samlFile.content, samlFile.path),
+    passwordPolicy: passwordFile === null ? null : normalizePasswordPolicy(passwordFile.content, passwordFile.path),
+    serverCertificates:
+      certificatesFile === null ? null : normalizeServerCertificates(certificatesFile.content, certificatesFile.path),
   });
   const gaps = accountFolderGaps({
     accountId,

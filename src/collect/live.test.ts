@@ -19,7 +19,7 @@ import {
   PutUserPolicyCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -214,12 +214,14 @@ describeWithMoto('collectLive against moto, and the same estate through AWS CLI 
     expect(snapshot.collection.apiCalls).toEqual({
       'iam:GenerateCredentialReport': expect.any(Number),
       'iam:GetAccountAuthorizationDetails': 1,
+      'iam:GetAccountPasswordPolicy': 1,
       'iam:GetAccountSummary': 1,
       'iam:GetCredentialReport': 1,
       'iam:GetOpenIDConnectProvider': 1,
       'iam:ListAccountAliases': 1,
       'iam:ListOpenIDConnectProviders': 1,
       'iam:ListSAMLProviders': 1,
+      'iam:ListServerCertificates': 1,
       'iam:ListVirtualMFADevices': 1,
       'sts:GetCallerIdentity': 1,
     });
@@ -314,6 +316,18 @@ describeWithMoto('collectLive against moto, and the same estate through AWS CLI 
     });
   });
 
+  it("Given the README's single-account policy, When a live scan runs, Then every IAM call it makes is allowed there", async () => {
+    useMotoEnvironment(moto());
+    const snapshot = await collectLive({ now: () => NOW });
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = /```json\n(\{[^`]*RoleshiftReadOnlySingleAccount[^`]*\})\n```/.exec(readme)?.[1];
+    const policy = JSON.parse(block ?? '{}') as { Statement: Array<{ Action: string[] }> };
+    const allowed = new Set(policy.Statement.flatMap((statement) => statement.Action));
+    const called = Object.keys(snapshot.collection.apiCalls).filter((api) => api.startsWith('iam:'));
+    expect(called.filter((api) => !allowed.has(api))).toEqual([]);
+    expect(called).toContain('iam:GetAccountPasswordPolicy');
+  });
+
   it('Given the same estate exported by the printed export script with the real AWS CLI, When the folder is scanned, Then the snapshot equals the live one apart from collection, with no gap', async () => {
     useMotoEnvironment(moto());
     const live = await collectLive({ now: () => NOW });
@@ -323,12 +337,14 @@ describeWithMoto('collectLive against moto, and the same estate through AWS CLI 
     expect(exported).toMatchObject({ status: 0 });
     expect(exported.files).toEqual([
       `${ACCOUNT}/get-account-authorization-details.json`,
+      `${ACCOUNT}/get-account-password-policy.json`,
       `${ACCOUNT}/get-account-summary.json`,
       `${ACCOUNT}/get-credential-report.json`,
       `${ACCOUNT}/get-open-id-connect-provider-token.actions.githubusercontent.com.json`,
       `${ACCOUNT}/list-account-aliases.json`,
       `${ACCOUNT}/list-open-id-connect-providers.json`,
       `${ACCOUNT}/list-saml-providers.json`,
+      `${ACCOUNT}/list-server-certificates.json`,
       `${ACCOUNT}/list-virtual-mfa-devices.json`,
     ]);
 

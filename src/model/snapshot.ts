@@ -156,6 +156,43 @@ export const RootSchema = z.object({
 });
 export type Root = z.infer<typeof RootSchema>;
 
+/**
+ * The account password policy (GetAccountPasswordPolicy). `none`: the account has none (IAM's
+ * defaults apply: 8 characters, no reuse prevention, no expiry); that is a finding, not a gap.
+ */
+export const PasswordPolicySchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('none') }),
+  z.object({
+    state: z.literal('set'),
+    minimumLength: z.number().nullable(),
+    requireUppercase: z.boolean(),
+    requireLowercase: z.boolean(),
+    requireNumbers: z.boolean(),
+    requireSymbols: z.boolean(),
+    /** Days a password lives; null when passwords never expire. */
+    maxAgeDays: z.number().nullable(),
+    /** How many previous passwords cannot be reused; null when reuse is not prevented. */
+    reusePrevention: z.number().nullable(),
+    allowUsersToChange: z.boolean(),
+    hardExpiry: z.boolean(),
+  }),
+]);
+export type PasswordPolicy = z.infer<typeof PasswordPolicySchema>;
+
+/** An SSL/TLS certificate stored in IAM (ListServerCertificates). */
+export const ServerCertificateSchema = z.object({
+  arn: z.string(),
+  name: z.string(),
+  id: z.string().nullable(),
+  path: z.string(),
+  uploadDate: WhenSchema,
+  expiration: WhenSchema,
+});
+export type ServerCertificate = z.infer<typeof ServerCertificateSchema>;
+
+/** The SAML provider IAM Identity Center creates in each account it manages. */
+export const IDENTITY_CENTER_SAML_PROVIDER = /^AWSSSO_[0-9A-Za-z]+_DO_NOT_DELETE$/;
+
 export const IdentityCenterSchema = z.object({
   inUse: z.boolean(),
   /** Why we think so: the role or provider names that show it. */
@@ -181,6 +218,10 @@ export const AccountSchema = z.object({
   oidcProviders: z.array(OidcProviderSchema),
   samlProviders: z.array(SamlProviderSchema),
   identityCenter: IdentityCenterSchema,
+  /** Null when it could not be read (a gap says why); absent in snapshots made before roleshift read it. */
+  passwordPolicy: PasswordPolicySchema.nullable().optional(),
+  /** Null when they could not be read (a gap says why); absent in snapshots made before roleshift read them. */
+  serverCertificates: z.array(ServerCertificateSchema).nullable().optional(),
 });
 export type Account = z.infer<typeof AccountSchema>;
 

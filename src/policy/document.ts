@@ -66,7 +66,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * Turns the text forms into a value: GetAccountAuthorizationDetails and the IAM API return
  * policies URL-encoded, CloudFormation and Terraform often carry them as JSON strings.
  */
-function decodeDocument(doc: unknown): Parsed<unknown> {
+/** A document as IAM or a file gives it: an object, JSON text, or URL-encoded JSON text. */
+export function decodeDocument(doc: unknown): Parsed<unknown> {
   if (typeof doc !== 'string') return { ok: true, value: doc };
   let text = doc.trim();
   if (text === '') return fail('the policy document is empty');

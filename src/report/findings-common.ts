@@ -20,20 +20,25 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
 }
 
 export interface FindingCounts {
+  /** Failures: passes and errors are counted apart. */
   total: number;
   bySeverity: Record<Severity, number>;
   /** Checks that threw: results unknown, not clean. */
   errors: number;
+  /** Checks that held on a resource (shown only with --include-passed). */
+  passed: number;
 }
 
 export function countFindings(findings: readonly Finding[]): FindingCounts {
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   let errors = 0;
+  let passed = 0;
   for (const f of findings) {
     if (f.status === 'error') errors += 1;
+    else if (f.status === 'pass') passed += 1;
     else bySeverity[f.severity] += 1;
   }
-  return { total: findings.length - errors, bySeverity, errors };
+  return { total: findings.length - errors - passed, bySeverity, errors, passed };
 }
 
 /** "IAM.4" and "CIS 1.4" style labels for one line of text. */

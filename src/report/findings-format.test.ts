@@ -89,6 +89,7 @@ describe('renderFindings json', () => {
       total: 3,
       bySeverity: { info: 0, low: 1, medium: 0, high: 1, critical: 1 },
       errors: 1,
+      passed: 0,
     });
     expect(parsed.findings.map((f) => f.checkId)).toEqual([
       'root-access-key',

@@ -18,6 +18,7 @@ function clean(text: string): string {
 }
 
 function severityCell(f: Finding): { text: string; style: Style } {
+  if (f.status === 'pass') return { text: 'PASS', style: 'green' };
   return f.status === 'error'
     ? { text: 'ERROR', style: 'bold' }
     : { text: f.severity.toUpperCase(), style: SEVERITY_STYLE[f.severity] };
@@ -50,6 +51,7 @@ export function renderFindingsTable(findings: readonly Finding[], io: Colour): s
     counts.errors > 0
       ? `; ${paint(io, 'bold', `${counts.errors} check${counts.errors === 1 ? '' : 's'} failed to run (results unknown)`)}`
       : '';
-  const summary = `${counts.total} finding${counts.total === 1 ? '' : 's'}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}${errors}`;
+  const passed = counts.passed > 0 ? `; ${paint(io, 'green', `${counts.passed} passed`)}` : '';
+  const summary = `${counts.total} finding${counts.total === 1 ? '' : 's'}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}${errors}${passed}`;
   return [...blocks, summary].join('\n\n');
 }

@@ -25,6 +25,7 @@ export function renderFindingsMarkdown(findings: readonly Finding[], options: { 
   lines.push('| severity | findings |', '|---|---:|');
   for (const s of [...SEVERITIES].reverse()) lines.push(`| ${s} | ${counts.bySeverity[s]} |`);
   if (counts.errors > 0) lines.push(`| checks that failed to run | ${counts.errors} |`);
+  if (counts.passed > 0) lines.push(`| checks that passed (evidence) | ${counts.passed} |`);
   for (const { accountId, findings: list } of groupByAccount(findings)) {
     lines.push('', `## ${accountId === null ? 'Not tied to an account' : `Account ${accountId}`}`, '');
     lines.push('| severity | check | resource | finding | references |', '|---|---|---|---|---|');
@@ -33,7 +34,7 @@ export function renderFindingsMarkdown(findings: readonly Finding[], options: { 
         ? `${f.location.file}${f.location.line === null ? '' : `:${f.location.line}`}`
         : f.resourceName;
       lines.push(
-        `| ${f.status === 'error' ? '**error**' : f.severity} | \`${f.checkId}\` | ${escapeMarkdown(where)} | ${escapeMarkdown(f.message)} | ${escapeMarkdown(referenceLabels(f.references).join(', '))} |`,
+        `| ${f.status === 'fail' ? f.severity : `**${f.status}**`} | \`${f.checkId}\` | ${escapeMarkdown(where)} | ${escapeMarkdown(f.message)} | ${escapeMarkdown(referenceLabels(f.references).join(', '))} |`,
       );
     }
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExceptionEntry } from '../assess/exceptions.js';
 import { DEFAULT_CONFIG } from '../config.js';
-import type { User } from '../model/snapshot.js';
+import type { Account, User } from '../model/snapshot.js';
 import { NEVER, UNKNOWN, whenAt } from '../model/when.js';
 import { buildAccount, buildKey, buildSnapshot, buildUser } from '../../test/fixtures/build-snapshot.js';
 import { buildReportData } from './html.js';
@@ -62,10 +62,28 @@ const EXCEPTION: ExceptionEntry = {
   source: { file: 'x.yaml', line: 3 },
 };
 
+/** Both accounts meet the account-wide checks, so the findings are the users' ones the pack shares. */
+function compliantSettings(accountId: string): Partial<Account> {
+  const held = ['AWSSupportAccess', 'SecurityAudit'].map((name) => ({ arn: `arn:aws:iam::aws:policy/${name}`, name }));
+  return {
+    groups: [
+      {
+        arn: `arn:aws:iam::${accountId}:group/support`,
+        name: 'support',
+        groupId: null,
+        path: '/',
+        createDate: UNKNOWN,
+        attachedPolicies: held,
+        inlinePolicies: [],
+      },
+    ],
+  };
+}
+
 async function reportData(): Promise<ReportData> {
   const snapshot = buildSnapshot([
-    buildAccount('111111111111', { alias: 'prod', users: users('111111111111') }),
-    buildAccount('222222222222', { users: users('222222222222') }),
+    buildAccount('111111111111', { alias: 'prod', users: users('111111111111'), ...compliantSettings('111111111111') }),
+    buildAccount('222222222222', { users: users('222222222222'), ...compliantSettings('222222222222') }),
   ]);
   const assessment = await assessEstate({
     snapshot,

@@ -129,13 +129,14 @@ export function renderFindingsSarif(findings: readonly Finding[], options: Sarif
   for (const f of sorted) if (!rules.has(f.checkId)) rules.set(f.checkId, ruleFromFinding(f));
   const ruleList = [...rules.values()];
   const ruleIndex = new Map(ruleList.map((r, i) => [r.id, i]));
-  const failures = sorted.filter((f) => f.status === 'fail');
+  const results = sorted.filter((f) => f.status !== 'error');
   const errors = sorted.filter((f) => f.status === 'error');
-  const results = failures.map((f) => ({
+  const sarifResults = results.map((f) => ({
     ruleId: f.checkId,
     ruleIndex: ruleIndex.get(f.checkId) ?? 0,
-    kind: 'fail',
-    level: sarifLevel(f.severity),
+    // A pass (with --include-passed) is evidence the rule held: SARIF's kind "pass", level "none".
+    kind: f.status,
+    level: f.status === 'pass' ? 'none' : sarifLevel(f.severity),
     message: { text: f.message },
     locations: locationsOf(f, options.artifactUri),
     partialFingerprints: { 'roleshiftFinding/v1': fingerprint(f) },
@@ -170,7 +171,7 @@ export function renderFindingsSarif(findings: readonly Finding[], options: Sarif
             })),
           },
         ],
-        results,
+        results: sarifResults,
         columnKind: 'unicodeCodePoints',
       },
     ],

@@ -76,6 +76,8 @@ const GAPS_THAT_KEEP_COUNTS = new Set([
   'iam:ListOpenIDConnectProviders',
   'iam:GetOpenIDConnectProvider',
   'iam:ListVirtualMFADevices',
+  'iam:GetAccountPasswordPolicy',
+  'iam:ListServerCertificates',
 ]);
 
 export function gapHidesCredentials(gap: Gap): boolean {

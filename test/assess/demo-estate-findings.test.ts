@@ -170,6 +170,15 @@ describe('the demo estate, assessed', () => {
       ],
       'oidc-subject-tenant-wide': ['222222222222/github-actions-org'],
       'trust-cross-account-no-external-id': ['222222222222/observa-integration'],
+      // Management's password policy meets CIS; prod's is weak (8 characters, 5 remembered, 180 days), dev has none.
+      'password-policy-length': ['222222222222 (acme-prod)', '333333333333 (acme-dev)'],
+      'password-policy-reuse': ['222222222222 (acme-prod)', '333333333333 (acme-dev)'],
+      'password-policy-complexity': ['222222222222 (acme-prod)', '333333333333 (acme-dev)'],
+      'password-policy-expiry': ['222222222222 (acme-prod)', '333333333333 (acme-dev)'],
+      'server-certificate-expired': ['222222222222/shop-acme-example-2025'],
+      // Nobody holds AWSSupportAccess or SecurityAudit in the demo organisation.
+      'support-role': ['111111111111 (acme-management)', '222222222222 (acme-prod)', '333333333333 (acme-dev)'],
+      'security-audit-role': ['111111111111 (acme-management)', '222222222222 (acme-prod)', '333333333333 (acme-dev)'],
     });
   });
 

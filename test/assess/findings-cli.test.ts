@@ -67,6 +67,40 @@ describe('roleshift findings', () => {
     expect(log.runs[0]?.results.length).toBeGreaterThan(10);
   });
 
+  it('Given --include-passed, When asked for JSON, Then the checks that held are written per resource beside the failures, and the gate ignores them', async () => {
+    const without = JSON.parse((await run(['findings', '--snapshot', estate, '--format', 'json'], dir)).stdout) as {
+      findings: Finding[];
+    };
+    const result = await run(['findings', '--snapshot', estate, '--format', 'json', '--include-passed'], dir);
+    expect(result.code).toBe(0);
+    const parsed = JSON.parse(result.stdout) as { summary: { total: number; passed: number }; findings: Finding[] };
+    expect(without.findings.some((f) => f.status === 'pass')).toBe(false);
+    const passed = parsed.findings.filter((f) => f.status === 'pass');
+    expect(parsed.summary).toMatchObject({ total: without.findings.length, passed: passed.length });
+    expect(passed.find((f) => f.checkId === 'password-policy-length')).toMatchObject({
+      accountId: '111111111111',
+      resourceType: 'account',
+      message: 'the password policy requires at least 14 characters',
+      references: { cis: ['1.8'] },
+    });
+    expect(
+      parsed.findings.find((f) => f.checkId === 'password-policy-length' && f.accountId === '222222222222'),
+    ).toMatchObject({ status: 'fail', message: expect.stringContaining('requires 8 characters') });
+    const gate = await run(['findings', '--snapshot', estate, '--include-passed', '--fail-on', 'info'], dir);
+    const failuresOnly = await run(['findings', '--snapshot', estate, '--fail-on', 'info'], dir);
+    expect(gate.code).toBe(failuresOnly.code);
+  });
+
+  it('Given --include-passed with SARIF, Then passes are results of kind "pass" and level "none" and the log stays valid', async () => {
+    const result = await run(['findings', '--snapshot', estate, '--format', 'sarif', '--include-passed'], dir);
+    const log = JSON.parse(result.stdout) as { runs: Array<{ results: Array<{ kind: string; level: string }> }> };
+    const validate = new AjvDraft04Module.default({ strict: false, unicodeRegExp: false }).compile(SARIF_SCHEMA);
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    const passes = log.runs[0]?.results.filter((r) => r.kind === 'pass') ?? [];
+    expect(passes.length).toBeGreaterThan(0);
+    expect(passes.every((r) => r.level === 'none')).toBe(true);
+  });
+
   it('Given an exceptions register with an unknown field, Then the command fails with exit 2 naming the file and the line', async () => {
     const register = join(dir, 'bad.yaml');
     writeFileSync(

@@ -19,6 +19,7 @@ export interface FindingsOptions {
   config?: string;
   unusedDays?: number;
   keyAgeDays?: number;
+  includePassed?: boolean;
 }
 
 function positiveInteger(flag: string): (value: string) => number {
@@ -37,8 +38,9 @@ export async function runFindings(ctx: CommandContext, options: FindingsOptions)
   const { findings, snapshot } = result;
   const artifactUri =
     options.snapshot !== undefined ? relative(process.cwd(), options.snapshot) || options.snapshot : undefined;
+  const shown = options.includePassed === true ? [...findings, ...result.passed] : findings;
   ctx.io.out(
-    renderFindings(findings, format, {
+    renderFindings(shown, format, {
       toolVersion: TOOL_VERSION,
       color: ctx.io.color,
       rules: result.rules,
@@ -74,6 +76,7 @@ export function register(program: Command): void {
         'exit 1 when a finding is at or above this severity (or a check failed to run)',
       ).choices([...SEVERITIES]),
     )
+    .option('--include-passed', 'also write the checks that passed, per resource, as evidence for auditors')
     .option(
       '--exceptions <file>',
       'the exceptions register (default: exceptionsFile from the config, roleshift.exceptions.yaml)',
@@ -95,7 +98,8 @@ Examples:
   roleshift findings                                   # latest scan in the store, as a table
   roleshift findings --snapshot estate.json --format sarif > findings.sarif   # results anchor to estate.json (GitHub code scanning needs a file)
   roleshift findings --fail-on high                    # CI gate: exit 1 on high or critical
-  roleshift findings --format csv --exceptions accepted.yaml`,
+  roleshift findings --format csv --exceptions accepted.yaml
+  roleshift findings --include-passed --format csv > evidence.csv   # every check that held, per resource, too`,
     );
   program.addCommand(
     withGlobalOptions(withConfigOption(withEstateOptions(command))).action(
