@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import type { Tags } from '../model/snapshot.js';
 import { logicalId } from '../plan/names.js';
-import { ARTIFACT_REF } from '../plan/strategies.js';
+import { ARTIFACT_REF } from '../plan/artifact-ref.js';
 import type { AccountBundle, Bundle, IdentityCenterBundle } from './bundle.js';
 import type { GeneratedFile } from './types.js';
 

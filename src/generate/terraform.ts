@@ -1,6 +1,6 @@
 import type { Tags } from '../model/snapshot.js';
 import { logicalId } from '../plan/names.js';
-import { ARTIFACT_REF } from '../plan/strategies.js';
+import { ARTIFACT_REF } from '../plan/artifact-ref.js';
 import type { PlannedPermissions, RoleArtifact } from '../plan/types.js';
 import type { AccountBundle, Bundle, IdentityCenterBundle } from './bundle.js';
 import { attr, block, call, expr, renderHcl, type HclItem, type HclValue } from './hcl.js';

@@ -4,7 +4,9 @@ import type { Snapshot } from '../model/snapshot.js';
 import { daysSince } from '../model/when.js';
 import { permissionSetName, shortHash } from './names.js';
 import { ownershipTags } from './ownership.js';
-import { planByClass, type StrategyResult } from './strategies.js';
+import type { StrategyResult } from './strategies/context.js';
+import { registeredException } from './strategies/exception.js';
+import { planByClass, STRATEGIES, strategyDefinition } from './strategies/registry.js';
 import type {
   CliProfilesArtifact,
   MigrationPlan,
@@ -37,19 +39,6 @@ export interface PlanOptions {
   region?: string;
 }
 
-const STRATEGY_BASE_RISK: Record<Strategy, number> = {
-  'keep-break-glass': 0,
-  exception: 1,
-  'identity-center': 1,
-  'oidc-federation': 2,
-  'compute-role': 2,
-  'external-id-role': 3,
-  'roles-anywhere': 3,
-  investigate: 5,
-};
-
-export const STRATEGIES = Object.keys(STRATEGY_BASE_RISK) as Strategy[];
-
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -71,7 +60,7 @@ function assessRisk(
   result: StrategyResult,
   plan: { confidence: number; lastKeyUseDays: number | null },
 ): { score: number; level: MigrationRisk; reasons: string[] } {
-  let score = STRATEGY_BASE_RISK[result.strategy];
+  let score = strategyDefinition(result.strategy).baseRisk;
   const reasons: string[] = [`${result.strategy} (base ${score})`];
   if (result.blockers.length > 0) {
     score += 2 + result.blockers.length;
@@ -214,17 +203,7 @@ export function planMigration(snapshot: Snapshot, options: PlanOptions): Migrati
         : false;
       const base: StrategyResult =
         exception && !expired
-          ? {
-              strategy: 'exception',
-              target: `Covered by the exceptions register: ${exception.reason}`,
-              prerequisites: [],
-              blockers: [],
-              steps: [
-                `Keep the user until the exception is reviewed${exception.expires ? ` (expires ${exception.expires.slice(0, 10)})` : ''}.`,
-              ],
-              artifacts: [],
-              permissions: null,
-            }
+          ? registeredException(exception.reason, exception.expires ?? null)
           : planByClass({
               snapshot,
               account,
