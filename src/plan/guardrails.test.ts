@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config.js';
 import { requestContext } from '../policy/condition.js';
 import { evaluatePolicy, scpsPermit } from '../policy/evaluate.js';
-import { NOW, planningEstate, PROD, SEED } from '../../test/generate/estate.js';
+import { NOW, planningEstate, PROD, SEED, CATALOG } from '../../test/generate/estate.js';
 import { planGuardrails } from './guardrails.js';
 import { planMigration } from './plan.js';
 
@@ -10,7 +10,13 @@ const FULL_AWS_ACCESS = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', 
 
 function guardrails(): ReturnType<typeof planGuardrails> {
   const { snapshot, classifications } = planningEstate();
-  const plan = planMigration(snapshot, { classifications, config: DEFAULT_CONFIG, now: NOW, externalIdSeed: SEED });
+  const plan = planMigration(snapshot, {
+    classifications,
+    config: DEFAULT_CONFIG,
+    now: NOW,
+    externalIdSeed: SEED,
+    catalog: CATALOG,
+  });
   return planGuardrails(plan, { config: { ...DEFAULT_CONFIG, ownershipDefaults: { owner: 'security' } } });
 }
 

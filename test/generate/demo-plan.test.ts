@@ -16,6 +16,7 @@ import { planGuardrails } from '../../src/plan/guardrails.js';
 import { planMigration } from '../../src/plan/plan.js';
 import type { MigrationPlan, RoleArtifact } from '../../src/plan/types.js';
 import { analyzeTrustPolicy } from '../../src/policy/trust/analyze.js';
+import { CATALOG } from './estate.js';
 
 /** The demo estate end to end: scan files → classify → plan → generate → validators → ci-migrate. */
 const ESTATE = fileURLToPath(new URL('../../examples/demo-estate/', import.meta.url));
@@ -34,6 +35,7 @@ beforeAll(async () => {
     config: DEFAULT_CONFIG,
     now: AS_OF,
     externalIdSeed: 'demo-seed-0001',
+    catalog: CATALOG,
   });
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -47,13 +47,19 @@ import { bundlePlan, type Bundle } from '../../src/generate/bundle.js';
 import { planGuardrails } from '../../src/plan/guardrails.js';
 import { planMigration } from '../../src/plan/plan.js';
 import { describeWithMoto, type Moto } from '../harness/moto.js';
-import { DEV, NOW, planningEstate, PROD, SEED } from './estate.js';
+import { DEV, NOW, planningEstate, PROD, SEED, CATALOG } from './estate.js';
 
 const CONFIG: RoleshiftConfig = { ...DEFAULT_CONFIG, ownershipDefaults: { owner: 'cloud-platform' } };
 
 function bundle(): Bundle {
   const { snapshot, classifications } = planningEstate();
-  const plan = planMigration(snapshot, { classifications, config: CONFIG, now: NOW, externalIdSeed: SEED });
+  const plan = planMigration(snapshot, {
+    classifications,
+    config: CONFIG,
+    now: NOW,
+    externalIdSeed: SEED,
+    catalog: CATALOG,
+  });
   return bundlePlan(plan, planGuardrails(plan, { config: CONFIG }));
 }
 

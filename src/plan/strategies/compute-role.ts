@@ -4,7 +4,7 @@
  */
 import { RunsOnSchema } from '../../model/classification.js';
 import type { Tags } from '../../model/snapshot.js';
-import { plannedPermissions } from '../permissions.js';
+import { plannedPermissions } from '../permissions/sources.js';
 import { placeholder, serviceTrust } from '../trust-policies.js';
 import {
   role,
@@ -99,7 +99,7 @@ function planWorkload(ctx: StrategyContext): StrategyResult {
     );
   }
   const { user, account } = ctx;
-  const permissions = plannedPermissions(user, account, ctx.usage);
+  const permissions = plannedPermissions(ctx);
   const trust = serviceTrust(compute.service, account.accountId, compute.actions, compute.scoped);
   const replacement = role(
     ctx,

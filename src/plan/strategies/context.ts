@@ -5,6 +5,8 @@
 import type { RoleshiftConfig } from '../../config.js';
 import type { Classification, UserClass } from '../../model/classification.js';
 import type { Account, Snapshot, Tags, User } from '../../model/snapshot.js';
+import type { IamCatalog } from '../../policy/action-catalog.js';
+import type { Evaluator } from '../../policy/evaluator/evaluator.js';
 import { iamName } from '../names.js';
 import type { Artifact, PlannedPermissions, Prerequisite, RoleArtifact, Strategy, UserUsage } from '../types.js';
 
@@ -19,6 +21,9 @@ export interface StrategyContext {
   externalIdSeed: string;
   ownership: Tags;
   region: string;
+  /** The one evaluator of the snapshot: admin verdicts, granted scopes and the proofs ask it. */
+  evaluator: Evaluator;
+  catalog: IamCatalog;
 }
 
 export interface StrategyResult {

@@ -4,7 +4,7 @@
  */
 import { EXCEPTION_PATH } from '../guardrails.js';
 import { isoDatePlusDays } from '../names.js';
-import { plannedPermissions } from '../permissions.js';
+import { plannedPermissions } from '../permissions/sources.js';
 import { hasPlaceholder, placeholder } from '../trust-policies.js';
 import type { PlannedPermissions } from '../types.js';
 import type { StrategyContext, StrategyDefinition, StrategyResult } from './context.js';
@@ -92,5 +92,5 @@ export const strategy: StrategyDefinition = {
   // No class is planned as an exception first: users reach it through the register or as a vendor
   // that cannot assume roles. Asked directly, it keeps the user with its permissions scoped.
   classes: [],
-  plan: (ctx) => vendorException(ctx, ctx.user.name, plannedPermissions(ctx.user, ctx.account, ctx.usage)),
+  plan: (ctx) => vendorException(ctx, ctx.user.name, plannedPermissions(ctx)),
 };

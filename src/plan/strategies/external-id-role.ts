@@ -3,7 +3,7 @@
  * cannot assume roles, a documented exception (see `exception.ts`).
  */
 import { externalIdFor } from '../names.js';
-import { plannedPermissions } from '../permissions.js';
+import { plannedPermissions } from '../permissions/sources.js';
 import { externalIdTrust, placeholder } from '../trust-policies.js';
 import {
   role,
@@ -28,7 +28,7 @@ function planThirdParty(ctx: StrategyContext): StrategyResult {
     (canAssume !== null && /^(false|no|0|none)$/i.test(canAssume)) ||
     (canAssume === null &&
       /\b(cannot|can't|can ?not|does not|doesn't|unable to) (assume|use) (iam )?roles?\b/i.test(purpose));
-  const permissions = plannedPermissions(user, account, ctx.usage);
+  const permissions = plannedPermissions(ctx);
   if (cannot) return vendorException(ctx, vendor, permissions);
   const externalId = externalIdFor(ctx.externalIdSeed, account.accountId, user.name);
   const principalAccount = vendorAccount ?? placeholder('vendor account id');

@@ -5,7 +5,7 @@
 import type { Snapshot, Tags, User } from '../../model/snapshot.js';
 import { permissionSetName } from '../names.js';
 import { tagValue } from '../ownership.js';
-import { plannedPermissions } from '../permissions.js';
+import { mirroredPermissions } from '../permissions/sources.js';
 import { placeholder } from '../trust-policies.js';
 import type { Artifact, PlannedPermissions } from '../types.js';
 import { switchOffStep, tag, type StrategyContext, type StrategyDefinition, type StrategyResult } from './context.js';
@@ -145,10 +145,12 @@ function planPerson(ctx: StrategyContext): StrategyResult {
   const { user, account, snapshot } = ctx;
   // People do more varied work than a CloudTrail window shows: their permission set mirrors what
   // they can do today, so the switch takes nothing away; narrowing is a separate, later change.
-  const mirrored = plannedPermissions(user, account, undefined);
-  const permissions = ctx.usage
-    ? { ...mirrored, note: 'mirrors current permissions (people keep what they have; narrow later)' }
-    : mirrored;
+  const permissions = mirroredPermissions(
+    ctx,
+    ctx.usage
+      ? 'mirrors current permissions (people keep what they have; narrow later)'
+      : 'no usage facts: mirroring current policies; run with CloudTrail activity to narrow them to least privilege',
+  );
   const idc = identityCenterState(snapshot);
   const person = identityStorePerson(ctx);
   const grouping = personGrouping(user);

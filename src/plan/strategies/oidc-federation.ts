@@ -4,7 +4,7 @@
  */
 import { CiProviderSchema, type CiProvider } from '../../model/classification.js';
 import type { Account, Tags } from '../../model/snapshot.js';
-import { plannedPermissions } from '../permissions.js';
+import { plannedPermissions } from '../permissions/sources.js';
 import { identifyPipeline, oidcTrustFor } from '../trust-policies.js';
 import type { Artifact } from '../types.js';
 import {
@@ -52,7 +52,7 @@ function planPipeline(ctx: StrategyContext): StrategyResult {
       `CI/CD provider ${provider ?? 'unknown'} has no OIDC trust template in roleshift: set the user's tag ci_provider or plan it by hand`,
     );
   }
-  const permissions = plannedPermissions(user, account, ctx.usage);
+  const permissions = plannedPermissions(ctx);
   const exists = oidcProviderExists(account, trust.providerHost);
   const providerArn = `arn:aws:iam::${account.accountId}:oidc-provider/${trust.providerHost}`;
   const replacement = role(

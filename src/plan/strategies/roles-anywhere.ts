@@ -4,7 +4,7 @@
  */
 import { artifactRef } from '../artifact-ref.js';
 import { iamName } from '../names.js';
-import { plannedPermissions } from '../permissions.js';
+import { plannedPermissions } from '../permissions/sources.js';
 import { placeholder, rolesAnywhereTrust } from '../trust-policies.js';
 import type { Artifact } from '../types.js';
 import {
@@ -19,7 +19,7 @@ import {
 
 export function planOnPrem(ctx: StrategyContext): StrategyResult {
   const { user, account, snapshot } = ctx;
-  const permissions = plannedPermissions(user, account, ctx.usage);
+  const permissions = plannedPermissions(ctx);
   const existing = (snapshot.rolesAnywhere ?? [])
     .filter((entry) => entry.accountId === account.accountId)
     .flatMap((entry) => entry.trustAnchors)
