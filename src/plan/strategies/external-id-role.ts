@@ -31,7 +31,7 @@ function planThirdParty(ctx: StrategyContext): StrategyResult {
   const permissions = plannedPermissions(ctx);
   if (cannot) return vendorException(ctx, vendor, permissions);
   const externalId = externalIdFor(ctx.externalIdSeed, account.accountId, user.name);
-  const principalAccount = vendorAccount ?? placeholder('vendor account id');
+  const principalAccount = vendorAccount ?? placeholder(`${user.name} vendor account id`);
   const replacement = role(
     ctx,
     'vendor',
