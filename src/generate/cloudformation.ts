@@ -43,7 +43,9 @@ function parameterFor(token: string, parameters: Parameters): string {
 function artifactAttribute(token: string): string | null {
   const ref = ARTIFACT_REF.exec(token);
   if (!ref) return null;
-  return ref[1] === 'trust-anchor' ? `TrustAnchor${id(ref[3] ?? '')}.TrustAnchorArn` : `Profile${id(ref[3] ?? '')}.ProfileArn`;
+  return ref[1] === 'trust-anchor'
+    ? `TrustAnchor${id(ref[3] ?? '')}.TrustAnchorArn`
+    : `Profile${id(ref[3] ?? '')}.ProfileArn`;
 }
 
 /** Text for Fn::Sub: literal `${` escaped (IAM policy variables), tokens as parameters and attributes. */
@@ -353,9 +355,12 @@ export function renderGuardrailsAccountCloudFormation(bundle: Bundle): string {
       Properties: {
         Description: 'roleshift: encrypts the guardrail alert topic; EventBridge of this account may use it',
         EnableKeyRotation: true,
-        KeyPolicy: alertKeyPolicy({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' }, {
-          Ref: 'AWS::AccountId',
-        }),
+        KeyPolicy: alertKeyPolicy(
+          { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' },
+          {
+            Ref: 'AWS::AccountId',
+          },
+        ),
         Tags: cfnTags(guardrails.tags),
       },
     },

@@ -60,18 +60,32 @@ class Placeholders {
     return [...this.names.entries()]
       .sort(([, a], [, b]) => (a < b ? -1 : 1))
       .map(([token, name]) =>
-        block('variable', [name], [
-          ...attr('description', `Fill in: ${token.replace(/^REPLACE_ME_/, '').toLowerCase().replace(/_/g, ' ')}`),
-          ...attr('type', expr('string')),
-          ...(token.endsWith('ACCOUNT_ID')
-            ? [
-                block('validation', [], [
-                  ...attr('condition', expr(`can(regex("^\\\\d{12}$", var.${name}))`)),
-                  ...attr('error_message', 'An AWS account id is 12 digits.'),
-                ]),
-              ]
-            : []),
-        ]),
+        block(
+          'variable',
+          [name],
+          [
+            ...attr(
+              'description',
+              `Fill in: ${token
+                .replace(/^REPLACE_ME_/, '')
+                .toLowerCase()
+                .replace(/_/g, ' ')}`,
+            ),
+            ...attr('type', expr('string')),
+            ...(token.endsWith('ACCOUNT_ID')
+              ? [
+                  block(
+                    'validation',
+                    [],
+                    [
+                      ...attr('condition', expr(`can(regex("^\\\\d{12}$", var.${name}))`)),
+                      ...attr('error_message', 'An AWS account id is 12 digits.'),
+                    ],
+                  ),
+                ]
+              : []),
+          ],
+        ),
       );
   }
 }

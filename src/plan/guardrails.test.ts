@@ -117,7 +117,13 @@ describe('the delegated-role permissions boundary', () => {
       'denied',
     ],
     ['creating a role outside the delegated path', 'iam:CreateRole', outside, withBoundary, 'denied'],
-    ['attaching a policy to a role with the boundary', 'iam:AttachRolePolicy', delegated('app'), withBoundary, 'allowed'],
+    [
+      'attaching a policy to a role with the boundary',
+      'iam:AttachRolePolicy',
+      delegated('app'),
+      withBoundary,
+      'allowed',
+    ],
     ['attaching a policy to a role without it', 'iam:AttachRolePolicy', outside, {}, 'denied'],
     ['writing the inline policy of a role without it', 'iam:PutRolePolicy', outside, {}, 'denied'],
     ['changing the trust of a role without it', 'iam:UpdateAssumeRolePolicy', outside, {}, 'denied'],
@@ -148,7 +154,9 @@ describe('the delegated-role permissions boundary', () => {
     const result = guardrails();
     expect(`${result.boundaryName} ${result.boundaryDescription}`).toContain('roleshift-boundary');
     const statements = result.permissionsBoundary.Statement as Array<Record<string, unknown>>;
-    expect(statements.filter((statement) => statement.Effect === 'Allow' && statement.Action !== undefined)).toEqual([]);
+    expect(statements.filter((statement) => statement.Effect === 'Allow' && statement.Action !== undefined)).toEqual(
+      [],
+    );
   });
 });
 

@@ -37,7 +37,13 @@ export function alertKeyPolicy<T>(accountRoot: T, account: T): Record<string, un
   return {
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'AccountAdministersKey', Effect: 'Allow', Principal: { AWS: accountRoot }, Action: 'kms:*', Resource: '*' },
+      {
+        Sid: 'AccountAdministersKey',
+        Effect: 'Allow',
+        Principal: { AWS: accountRoot },
+        Action: 'kms:*',
+        Resource: '*',
+      },
       {
         Sid: 'EventBridgePublishesAlerts',
         Effect: 'Allow',
@@ -114,7 +120,13 @@ function delegatedBoundary(name: string): PolicyDocument {
         Action: ['iam:CreateRole', 'iam:PassRole'],
         NotResource: [`arn:aws:iam::*:role${DELEGATED_PATH}*`],
       },
-      { Sid: 'DenyUsersWithoutThisBoundary', Effect: 'Deny', Action: USER_WRITES, Resource: '*', Condition: withoutThisBoundary },
+      {
+        Sid: 'DenyUsersWithoutThisBoundary',
+        Effect: 'Deny',
+        Action: USER_WRITES,
+        Resource: '*',
+        Condition: withoutThisBoundary,
+      },
       { Sid: 'DenyGroupChanges', Effect: 'Deny', Action: GROUP_WRITES, Resource: '*' },
       {
         Sid: 'DenyPolicyEditsOutsideDelegatedPath',

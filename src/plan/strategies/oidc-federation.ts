@@ -44,7 +44,9 @@ function planPipeline(ctx: StrategyContext): StrategyResult {
   const { user, account, classification } = ctx;
   const provider = classification.ciProvider ?? ciProviderFromTags(user.tags);
   if (provider === 'jenkins') return { ...planOnPrem(ctx), target: 'IAM Roles Anywhere role for the Jenkins agents' };
-  const identity = provider ? identifyPipeline(provider, user.tags, ctx.usage?.webIdentitySubjects ?? [], user.name) : null;
+  const identity = provider
+    ? identifyPipeline(provider, user.tags, ctx.usage?.webIdentitySubjects ?? [], user.name)
+    : null;
   const trust = identity ? oidcTrustFor(identity) : null;
   if (!identity || !trust) {
     return investigate(
