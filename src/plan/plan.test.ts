@@ -163,7 +163,7 @@ describe('planMigration', () => {
     });
     const planned = userPlan(result, PROD, 'github-deploy');
     expect(planned.blockers.join(' ')).toMatch(/GitHub repository/);
-    expect(JSON.stringify(roleOf(planned).trustPolicy)).toContain('REPLACE_ME_REPO');
+    expect(JSON.stringify(roleOf(planned).trustPolicy)).toContain('REPLACE_ME_GITHUB_DEPLOY_REPO');
   });
 
   it('Given web-identity subjects from activity and no tags, when planned, then the repository comes from activity', () => {

@@ -30,7 +30,12 @@ import {
   DescribePolicyCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { CreateTopicCommand, SNSClient, SetTopicAttributesCommand } from '@aws-sdk/client-sns';
+import {
+  CreateTopicCommand,
+  GetTopicAttributesCommand,
+  SNSClient,
+  SetTopicAttributesCommand,
+} from '@aws-sdk/client-sns';
 import {
   AttachCustomerManagedPolicyReferenceToPermissionSetCommand,
   AttachManagedPolicyToPermissionSetCommand,
@@ -301,13 +306,19 @@ describeWithMoto(
           Tags: tagList(guardrails.tags),
         }),
       );
-      expect(boundary.Policy?.Arn).toMatch(/:policy\/roleshift\/roleshift-delegated-boundary$/);
+      expect(boundary.Policy?.Arn).toMatch(/:policy\/roleshift\/roleshift-boundary$/);
 
       const sns = new SNSClient(config(moto()));
       const topic = await sns.send(
-        new CreateTopicCommand({ Name: guardrails.topicName, Tags: tagList(guardrails.tags) }),
+        new CreateTopicCommand({
+          Name: guardrails.topicName,
+          Attributes: { KmsMasterKeyId: guardrails.topicKeyAlias },
+          Tags: tagList(guardrails.tags),
+        }),
       );
       const topicArn = topic.TopicArn ?? '';
+      const attributes = await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
+      expect(attributes.Attributes?.KmsMasterKeyId).toBe(guardrails.topicKeyAlias);
       await sns.send(
         new SetTopicAttributesCommand({
           TopicArn: topicArn,
