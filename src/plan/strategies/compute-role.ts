@@ -4,6 +4,7 @@
  */
 import { RunsOnSchema } from '../../model/classification.js';
 import type { Tags } from '../../model/snapshot.js';
+import { isIdentifier, shellWord, type IdentifierKind } from '../../shell-quote.js';
 import { plannedPermissions } from '../permissions/sources.js';
 import { placeholder, serviceTrust } from '../trust-policies.js';
 import {
@@ -50,35 +51,56 @@ const COMPUTE: Record<string, { service: string; suffix: string; label: string; 
     },
   };
 
-function computeChange(runsOn: string, arn: string, name: string, tags: Tags): { snippet: string; missing: string[] } {
-  const missing: string[] = [];
-  const value = (keys: string[], what: string): string => {
+interface ComputeChange {
+  snippet: string;
+  /** What the command still needs and why: a tag is missing, or holds no valid identifier. */
+  blockers: string[];
+}
+
+/**
+ * The command that attaches the role to the workload. Every value comes from the user's tags,
+ * which anyone who may tag the user controls: each is checked against its identifier pattern
+ * and printed as one shell word; one that fails becomes a placeholder and a blocker.
+ */
+function computeChange(runsOn: string, arn: string, name: string, tags: Tags): ComputeChange {
+  const blockers: string[] = [];
+  const value = (keys: string[], what: string, kind: IdentifierKind): string => {
     const found = tag(tags, keys);
-    if (found) return found;
-    missing.push(what);
+    if (found === null) blockers.push(`Unknown ${what}: tag the IAM user or fill the placeholder in the change.`);
+    else if (!isIdentifier(kind, found))
+      blockers.push(
+        `The tag ${keys.join(' / ')} of the IAM user is not a valid ${kind}: fix the tag or fill the placeholder in the change.`,
+      );
+    else return shellWord(found);
     return placeholder(what);
   };
+  const role = shellWord(arn);
   switch (runsOn) {
-    case 'ec2':
+    case 'ec2': {
+      const instance = value(['instance_id', 'ec2_instance'], 'instance id', 'EC2 instance id');
       return {
-        snippet: `aws ec2 associate-iam-instance-profile --instance-id ${value(['instance_id', 'ec2_instance'], 'instance id')} --iam-instance-profile Name=${name}`,
-        missing,
+        snippet: `aws ec2 associate-iam-instance-profile --instance-id ${instance} --iam-instance-profile ${shellWord(`Name=${name}`)}`,
+        blockers,
       };
+    }
     case 'ecs':
       return {
-        snippet: `"taskRoleArn": "${arn}"  # in the task definition; delete AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from its environment`,
-        missing,
+        snippet: `"taskRoleArn": ${JSON.stringify(arn)}  # in the task definition; delete AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from its environment`,
+        blockers,
       };
-    case 'eks':
+    case 'eks': {
+      const cluster = value(['eks_cluster', 'cluster'], 'cluster name', 'EKS cluster name');
+      const namespace = value(['namespace', 'k8s_namespace'], 'namespace', 'Kubernetes name');
+      const account = value(['service_account', 'serviceaccount'], 'service account', 'Kubernetes name');
       return {
-        snippet: `aws eks create-pod-identity-association --cluster-name ${value(['eks_cluster', 'cluster'], 'cluster name')} --namespace ${value(['namespace', 'k8s_namespace'], 'namespace')} --service-account ${value(['service_account', 'serviceaccount'], 'service account')} --role-arn ${arn}`,
-        missing,
+        snippet: `aws eks create-pod-identity-association --cluster-name ${cluster} --namespace ${namespace} --service-account ${account} --role-arn ${role}`,
+        blockers,
       };
-    default:
-      return {
-        snippet: `aws lambda update-function-configuration --function-name ${value(['function_name', 'lambda_function'], 'function name')} --role ${arn}`,
-        missing,
-      };
+    }
+    default: {
+      const fn = value(['function_name', 'lambda_function'], 'function name', 'Lambda function name');
+      return { snippet: `aws lambda update-function-configuration --function-name ${fn} --role ${role}`, blockers };
+    }
   }
 }
 
@@ -115,7 +137,7 @@ function planWorkload(ctx: StrategyContext): StrategyResult {
     strategy: 'compute-role',
     target: `${compute.label} ${replacement.name}`,
     prerequisites: [],
-    blockers: change.missing.map((what) => `Unknown ${what}: tag the IAM user or fill the placeholder in the change.`),
+    blockers: change.blockers,
     steps: [
       `Create role ${replacement.name} for ${compute.service} (${permissions.note}).`,
       `Attach it to the workload: ${change.snippet}`,

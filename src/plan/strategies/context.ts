@@ -7,6 +7,7 @@ import type { Classification, UserClass } from '../../model/classification.js';
 import type { Account, Snapshot, Tags, User } from '../../model/snapshot.js';
 import type { IamCatalog } from '../../policy/action-catalog.js';
 import type { Evaluator } from '../../policy/evaluator/evaluator.js';
+import { shellWord } from '../../shell-quote.js';
 import { iamName } from '../names.js';
 import type { Artifact, PlannedPermissions, Prerequisite, RoleArtifact, Strategy, UserUsage } from '../types.js';
 
@@ -65,7 +66,7 @@ export function userRef(ctx: StrategyContext): string {
 }
 
 export function switchOffStep(ctx: StrategyContext): string {
-  return `When the replacement works, switch the old credentials off reversibly: roleshift remediate start ${userRef(ctx)}`;
+  return `When the replacement works, switch the old credentials off reversibly: roleshift remediate start ${shellWord(userRef(ctx))}`;
 }
 
 export function role(

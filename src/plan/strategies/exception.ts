@@ -2,6 +2,7 @@
  * Users that stay for now, documented: an entry of the exceptions register, or a vendor that
  * cannot assume roles, whose key is kept scoped to the addresses it comes from and rotated.
  */
+import { shellWord } from '../../shell-quote.js';
 import { EXCEPTION_PATH } from '../guardrails.js';
 import { isoDatePlusDays } from '../names.js';
 import { plannedPermissions } from '../permissions/sources.js';
@@ -47,7 +48,7 @@ export function vendorException(ctx: StrategyContext, vendor: string, permission
       : [],
     steps: [
       `Add the drafted entry to the exceptions register (${config.exceptionsFile}) and have ${owner} approve it.`,
-      `Move the user under the exception path so the guardrail SCP lets approvers rotate its key: aws iam update-user --user-name ${user.name} --new-path ${EXCEPTION_PATH}`,
+      `Move the user under the exception path so the guardrail SCP lets approvers rotate its key: aws iam update-user --user-name ${shellWord(user.name)} --new-path ${shellWord(EXCEPTION_PATH)}`,
       sourceIps.length > 0
         ? `Replace the user's policies with the scoped policy (allowed only from ${sourceIps.length} source address(es) seen in CloudTrail).`
         : 'No source addresses known: collect CloudTrail activity to add an aws:SourceIp condition.',

@@ -4,6 +4,7 @@
  */
 import { CiProviderSchema, type CiProvider } from '../../model/classification.js';
 import type { Account, Tags } from '../../model/snapshot.js';
+import { shellWord } from '../../shell-quote.js';
 import { plannedPermissions } from '../permissions/sources.js';
 import { identifyPipeline, oidcTrustFor } from '../trust-policies.js';
 import type { Artifact } from '../types.js';
@@ -91,7 +92,7 @@ function planPipeline(ctx: StrategyContext): StrategyResult {
   );
   const migrate =
     provider === 'github-actions' || provider === 'gitlab'
-      ? `In the repository: roleshift ci-migrate <checkout> --role-arn ${arn} --write, then delete the access-key secrets.`
+      ? `In the repository: roleshift ci-migrate <checkout> --role-arn ${shellWord(arn)} --write, then delete the access-key secrets.`
       : `Configure the pipeline to use ${arn} through OIDC (see the snippet) and delete the access-key secrets.`;
   return {
     strategy: 'oidc-federation',
@@ -135,7 +136,7 @@ function pipelineSnippet(provider: string, arn: string, region: string): string 
       '  AWS_ID_TOKEN:',
       '    aud: https://gitlab.com',
       'script:',
-      `  - export $(printf "AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_SESSION_TOKEN=%s" $(aws sts assume-role-with-web-identity --role-arn ${arn} --role-session-name "gitlab-$CI_PIPELINE_ID" --web-identity-token "$AWS_ID_TOKEN" --duration-seconds 3600 --query "Credentials.[AccessKeyId,SecretAccessKey,SessionToken]" --output text))`,
+      `  - export $(printf "AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_SESSION_TOKEN=%s" $(aws sts assume-role-with-web-identity --role-arn ${shellWord(arn)} --role-session-name "gitlab-$CI_PIPELINE_ID" --web-identity-token "$AWS_ID_TOKEN" --duration-seconds 3600 --query "Credentials.[AccessKeyId,SecretAccessKey,SessionToken]" --output text))`,
     ].join('\n');
   }
   return null;

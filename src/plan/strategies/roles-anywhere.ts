@@ -4,6 +4,7 @@
  */
 import { artifactRef } from '../artifact-ref.js';
 import { iamName } from '../names.js';
+import { shellWord } from '../../shell-quote.js';
 import { plannedPermissions } from '../permissions/sources.js';
 import { placeholder, rolesAnywhereTrust } from '../trust-policies.js';
 import type { Artifact } from '../types.js';
@@ -50,7 +51,12 @@ export function planOnPrem(ctx: StrategyContext): StrategyResult {
       tags: { 'managed-by': 'roleshift' },
     });
   }
-  const credentialProcess = `credential_process = aws_signing_helper credential-process --certificate /etc/pki/${commonName}.pem --private-key /etc/pki/${commonName}.key --trust-anchor-arn ${anchorArn} --profile-arn ${profileArn} --role-arn ${roleArn(replacement)}`;
+  // The SDKs run credential_process through a shell: the common name (a tag) and ARNs are single words.
+  const credentialProcess = [
+    'credential_process = aws_signing_helper credential-process',
+    `--certificate ${shellWord(`/etc/pki/${commonName}.pem`)} --private-key ${shellWord(`/etc/pki/${commonName}.key`)}`,
+    `--trust-anchor-arn ${shellWord(anchorArn)} --profile-arn ${shellWord(profileArn)} --role-arn ${shellWord(roleArn(replacement))}`,
+  ].join(' ');
   artifacts.push(
     {
       kind: 'roles-anywhere-profile',
