@@ -5,6 +5,7 @@ import type { ActionUsage } from '../model/usage.js';
 /** What replaces an IAM user. One per class, plus the two outcomes that keep a user for now. */
 export type Strategy =
   | 'identity-center'
+  | 'aws-login'
   | 'oidc-federation'
   | 'compute-role'
   | 'roles-anywhere'

@@ -128,6 +128,8 @@ export function proofEstatePlan(): MigrationPlan {
         serviceRole('web-other', 'lambda.amazonaws.com'),
       ],
       policies: [managed('s3-only', doc(allow('s3:*', '*')))],
+      // Identity Center in use: people get permission sets (a standalone account would get aws login).
+      identityCenter: { inUse: true, evidence: ['AWSReservedSSO_ReadOnly'] },
     }),
   ]);
   const classification = (name: string, rest: Partial<Classification>): Classification => ({

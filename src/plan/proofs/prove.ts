@@ -4,12 +4,15 @@
  * policy passes roleshift's trust analysis. A failed check becomes a plan blocker with its reason.
  */
 import type { StrategyContext, StrategyResult } from '../strategies/context.js';
-import type { ProofCheck, ReplacementProof, RoleArtifact } from '../types.js';
+import type { ProofCheck, ReplacementProof, RoleArtifact, Strategy } from '../types.js';
 import { proveObservedAllowed } from './observed-allowed.js';
 import { replacementOf } from './replacement.js';
 import { notApplicable } from './requests.js';
 import { proveTrust } from './trust.js';
 import { proveWithinCurrent } from './within-current.js';
+
+/** Strategies that keep the IAM user: the replacement's requests are the user's own. */
+const KEEPS_USER: ReadonlySet<Strategy> = new Set(['exception', 'aws-login']);
 
 function rolesOf(result: StrategyResult): RoleArtifact[] {
   return result.artifacts.filter((artifact): artifact is RoleArtifact => artifact.kind === 'role');
@@ -19,7 +22,7 @@ function rolesOf(result: StrategyResult): RoleArtifact[] {
 export function proveReplacement(ctx: StrategyContext, result: StrategyResult): ReplacementProof | null {
   if (result.permissions === null) return null;
   const roles = rolesOf(result);
-  const replacement = replacementOf(ctx, result.permissions, roles[0] ?? null, result.strategy === 'exception');
+  const replacement = replacementOf(ctx, result.permissions, roles[0] ?? null, KEEPS_USER.has(result.strategy));
   const unknownUser = notApplicable('the user is not in the scan the evaluator reads');
   const observedAllowed = replacement ? proveObservedAllowed(ctx, replacement) : unknownUser;
   const withinCurrent = replacement ? proveWithinCurrent(ctx, replacement) : unknownUser;

@@ -5,6 +5,7 @@
  */
 import type { Strategy } from '../types.js';
 import type { StrategyContext, StrategyDefinition, StrategyResult } from './context.js';
+import { strategy as awsLogin } from './aws-login.js';
 import { strategy as computeRole } from './compute-role.js';
 import { strategy as exception } from './exception.js';
 import { strategy as externalIdRole } from './external-id-role.js';
@@ -18,6 +19,7 @@ import { strategy as rolesAnywhere } from './roles-anywhere.js';
 export const STRATEGY_REGISTRY: readonly StrategyDefinition[] = [
   keepBreakGlass,
   exception,
+  awsLogin,
   identityCenter,
   oidcFederation,
   computeRole,
