@@ -102,6 +102,20 @@ describe('planMigration', () => {
     ]);
   });
 
+  it('Given the estate with a user of every strategy, when planned, then each replacement that grants permissions is proven or blocked by its failed proof, and the others carry no proof', () => {
+    const result = plan();
+    const strategies = new Set(result.users.map((user) => user.strategy));
+    expect(strategies.size).toBeGreaterThanOrEqual(8);
+    for (const user of result.users) {
+      const grants = user.artifacts.some((artifact) => artifact.kind === 'role' || artifact.kind === 'permission-set');
+      if (!grants) continue;
+      expect(user.proof, `${user.userName} (${user.strategy})`).not.toBeNull();
+      const failed = user.proof?.verdict === 'failed';
+      expect(user.blockers.some((blocker) => blocker.startsWith('Proof failed:')), user.userName).toBe(failed);
+    }
+    expect(userPlan(result, PROD, 'breakglass').proof).toBeNull();
+  });
+
   it('Given usage facts, when planned, then the role gets the least-privilege policy and says so', () => {
     const repository = `arn:aws:ecr:us-east-1:${PROD}:repository/api`;
     const actions = [{ action: 'ecr:PutImage', mapped: true, events: 3, errors: 0, resources: [repository] }];
