@@ -111,7 +111,10 @@ describe('planMigration', () => {
       if (!grants) continue;
       expect(user.proof, `${user.userName} (${user.strategy})`).not.toBeNull();
       const failed = user.proof?.verdict === 'failed';
-      expect(user.blockers.some((blocker) => blocker.startsWith('Proof failed:')), user.userName).toBe(failed);
+      expect(
+        user.blockers.some((blocker) => blocker.startsWith('Proof failed:')),
+        user.userName,
+      ).toBe(failed);
     }
     expect(userPlan(result, PROD, 'breakglass').proof).toBeNull();
   });
