@@ -82,3 +82,43 @@ describe('request values in the usage facts', () => {
     }
   });
 });
+
+describe('KMS keys that SQS and SNS use for a user', () => {
+  let dir: string;
+  const key = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  // SQS and SNS call KMS with the caller's own credentials: CloudTrail logs the call as the user's,
+  // invoked by the service, with the key among its resources.
+  const onBehalf = (service: string, eventName: string) => ({
+    eventTime: '2026-01-05T10:00:00Z',
+    eventSource: 'kms.amazonaws.com',
+    eventName,
+    userIdentity: {
+      type: 'IAMUser',
+      arn: 'arn:aws:iam::111122223333:user/producer',
+      userName: 'producer',
+      invokedBy: service,
+    },
+    sourceIPAddress: service,
+    resources: [{ ARN: key, accountId: '111122223333', type: 'AWS::KMS::Key' }],
+  });
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'roleshift-kms-'));
+    writeFileSync(
+      join(dir, 'events.json'),
+      JSON.stringify({
+        Records: [onBehalf('sqs.amazonaws.com', 'GenerateDataKey'), onBehalf('sns.amazonaws.com', 'Decrypt')],
+      }),
+    );
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('Given KMS calls SQS and SNS made for a user on an encrypted queue and topic, When usage is collected, Then they are the user own calls on that key', async () => {
+    const usage = await collectUsage({ cloudtrail: dir });
+    const producer = usage.principals.find((principal) => principal.arn.endsWith(':user/producer'));
+    const kms = producer?.actions.filter((action) => action.action.startsWith('kms:'));
+    expect(kms?.map((action) => [action.action, action.resources])).toEqual([
+      ['kms:Decrypt', [key]],
+      ['kms:GenerateDataKey', [key]],
+    ]);
+  });
+});
