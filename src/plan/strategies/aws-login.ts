@@ -47,7 +47,6 @@ function planAwsLogin(ctx: StrategyContext): StrategyResult {
       },
       { id: 'console-mfa', description: 'an MFA device for that console sign-in', met: user.mfaActive },
       { id: 'sign-in-policy', description: `${SIGN_IN_POLICY_ARN} attached to the user`, met: signInPolicy },
-      { id: 'aws-cli-version', description: `AWS CLI ${MINIMUM_CLI} or later on the person's machine`, met: false },
     ],
     blockers: [
       ...(user.password.enabled
@@ -69,7 +68,9 @@ function planAwsLogin(ctx: StrategyContext): StrategyResult {
             `Let the user use aws login: aws iam attach-user-policy --user-name ${shellWord(user.name)} --policy-arn ${SIGN_IN_POLICY_ARN}`,
           ]),
       `On the person's machine (AWS CLI ${MINIMUM_CLI}+): aws login --profile ${shellWord(profile)} (the browser sign-in asks for the password and MFA; the CLI refreshes the credentials for up to 12 hours).`,
-      `Move every tool that used the ${activeKeys} active access key(s) to AWS_PROFILE=${shellWord(profile)}, then delete the keys from ~/.aws/credentials.`,
+      activeKeys === 0
+        ? 'The user has no active access key: once aws login works, keep it that way.'
+        : `Move every tool that used the ${activeKeys} active access key(s) to AWS_PROFILE=${shellWord(profile)}, then delete the keys from ~/.aws/credentials.`,
       'When the account joins an AWS Organization, enable IAM Identity Center and re-plan: the IAM user can then go too.',
       switchOffStep(ctx),
     ],
