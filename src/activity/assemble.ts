@@ -19,7 +19,13 @@ export type UsageResultSet = { [N in QueryName]: Array<UsageRows[N]> };
 const NO_KEY = '';
 
 /** An action while rows are added: every pattern is known only while none of its rows had too many. */
-type TrackedAction = ActionUsage & { resourceSet: Set<string>; patternSet: Set<string>; patternsComplete: boolean };
+type TrackedAction = ActionUsage & {
+  resourceSet: Set<string>;
+  patternSet: Set<string>;
+  patternsComplete: boolean;
+  valueSet: Set<string>;
+  valuesUnknown: boolean;
+};
 
 interface Facets {
   events: number;
@@ -55,12 +61,13 @@ function finishFacets(facets: Facets): Omit<AccessKeyUsage, 'accessKeyId' | 'pri
     firstSeen: facets.firstSeen,
     lastSeen: facets.lastSeen,
     actions: [...facets.actions.values()]
-      .map(({ resourceSet, patternSet, patternsComplete, ...action }) => ({
+      .map(({ resourceSet, patternSet, patternsComplete, valueSet, valuesUnknown, ...action }) => ({
         ...action,
         resources: [...resourceSet].sort().slice(0, RESOURCES_PER_ACTION),
         ...(action.resourcesTruncated === true && patternsComplete && patternSet.size <= RESOURCES_PER_ACTION
           ? { resourcePatterns: [...patternSet].sort() }
           : {}),
+        ...requestValuesOf(valueSet, valuesUnknown),
       }))
       .sort(byText((action) => action.action)),
     addresses: [...facets.addresses.values()].sort(
@@ -71,6 +78,14 @@ function finishFacets(facets: Facets): Omit<AccessKeyUsage, 'accessKeyId' | 'pri
     ),
     regions: [...facets.regions].sort(),
     errors: Object.fromEntries([...facets.errors.entries()].sort(byText(([code]) => code))),
+  };
+}
+
+function requestValuesOf(values: ReadonlySet<string>, unknown: boolean): Partial<ActionUsage> {
+  const incomplete = unknown || values.size > RESOURCES_PER_ACTION;
+  return {
+    ...(values.size > 0 ? { requestValues: [...values].sort().slice(0, RESOURCES_PER_ACTION) } : {}),
+    ...(incomplete ? { requestValuesIncomplete: true } : {}),
   };
 }
 
@@ -195,6 +210,8 @@ function addActions(tally: Tally, rows: UsageResultSet['actions'], actionMap: Re
         resourceSet: new Set<string>(),
         patternSet: new Set<string>(),
         patternsComplete: true,
+        valueSet: new Set<string>(),
+        valuesUnknown: false,
       };
       action.events += row.events;
       action.errors += row.errors;
@@ -222,6 +239,22 @@ function addResources(
       if (row.distinct_patterns > RESOURCES_PER_ACTION) action.patternsComplete = false;
       for (const pattern of patterns) action.patternSet.add(pattern);
     }
+  }
+}
+
+/** Request values of the principal's calls (never per access key: least privilege is per principal). */
+function addReferences(
+  tally: Tally,
+  rows: UsageResultSet['references'],
+  actionMap: ReadonlyMap<string, MappedAction>,
+): void {
+  for (const row of rows) {
+    const mapped = actionMap.get(`${row.event_source}|${row.event_name}`);
+    if (mapped === undefined || row.principal === null) continue;
+    const action = tally.byPrincipal.get(row.principal)?.actions.get(mapped.action);
+    if (action === undefined) continue;
+    if (row.reference === null) action.valuesUnknown = true;
+    else action.valueSet.add(row.reference);
   }
 }
 
@@ -302,6 +335,7 @@ export function assembleUsage(
   addSummaries(tally, rows.summary);
   addActions(tally, rows.actions, actionMap);
   addResources(tally, rows.resources, actionMap);
+  addReferences(tally, rows.references, actionMap);
   addContext(tally, rows);
   const principals = principalsOf(tally, consoleLoginsOf(rows.consoleLogins));
   const accessKeys: AccessKeyUsage[] = [...tally.byKey.entries()]

@@ -1,3 +1,5 @@
+import { REFERENCE_PARAMETERS, referenceText } from './implied-actions.js';
+
 /**
  * One CloudTrail record flattened to the fields usage facts need. Records are untrusted JSON
  * of many vintages (eventVersion 1.02 to 1.11, Logstash-wrapped, anonymised), so every field is
@@ -29,6 +31,11 @@ export interface FlatEvent {
   /** AssumeRole*: the role asked for. */
   roleArn: string | null;
   resources: string[];
+  /**
+   * The values of `REFERENCE_PARAMETERS` the event holds, as `parameter=value` (what a call
+   * implies beyond itself: the role it passes, the KMS key it uses); empty when none.
+   */
+  requestReferences: string[];
 }
 
 type Json = Record<string, unknown>;
@@ -115,6 +122,18 @@ function federationOf(
   return { provider: null, subject: null };
 }
 
+function requestReferencesOf(record: Json, eventSource: string): string[] {
+  const references: string[] = [];
+  for (const parameter of REFERENCE_PARAMETERS) {
+    if (parameter.eventSource !== eventSource) continue;
+    let value: unknown = record[parameter.element];
+    for (const key of parameter.path) value = isObject(value) ? value[key] : undefined;
+    // Roles and keys are named by strings; anything else at the path is not one of them.
+    if (typeof value === 'string' && value.length > 0) references.push(referenceText(parameter.parameter, value));
+  }
+  return references;
+}
+
 /** Flattens one record; null when it is not a CloudTrail event. */
 export function flattenEvent(raw: unknown): FlatEvent | null {
   if (!isObject(raw)) return null;
@@ -150,5 +169,6 @@ export function flattenEvent(raw: unknown): FlatEvent | null {
     federationSubject: federation.subject,
     roleArn: eventName.startsWith('AssumeRole') ? text(request.roleArn) : null,
     resources: resourcesOf(raw),
+    requestReferences: requestReferencesOf(raw, eventSource),
   };
 }

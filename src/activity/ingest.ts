@@ -81,10 +81,11 @@ function eventLine(fileKey: string, event: FlatEvent): string {
     federation_subject: event.federationSubject,
     role_arn: event.roleArn,
     resources: event.resources.length === 0 ? null : event.resources,
+    request_references: event.requestReferences,
   });
 }
 
-const BATCH_COLUMNS = `{${EVENT_COLUMNS.map((column) => `${column}: '${column === 'mfa_used' || column === 'login_succeeded' ? 'BOOLEAN' : column === 'resources' ? 'VARCHAR[]' : 'VARCHAR'}'`).join(', ')}}`;
+const BATCH_COLUMNS = `{${EVENT_COLUMNS.map((column) => `${column}: '${column === 'mfa_used' || column === 'login_succeeded' ? 'BOOLEAN' : column === 'resources' || column === 'request_references' ? 'VARCHAR[]' : 'VARCHAR'}'`).join(', ')}}`;
 
 async function knownFiles(connection: DuckDBConnection): Promise<Map<string, string>> {
   const reader = await connection.runAndReadAll('SELECT file_key, size, version FROM ct_files');

@@ -110,6 +110,44 @@ const records: unknown[] = [
     eventName: 'Decrypt',
     userIdentity: { type: 'Root', principalId: '111111111111' },
   },
+  // What calls imply: a passed role (with STS's `roleArn` beside CloudFormation's `roleARN`), an
+  // instance profile, a role given as an object (not a role), an empty value, a KMS key in the response.
+  {
+    eventTime: '2025-03-06T12:05:00Z',
+    eventSource: 'cloudformation.amazonaws.com',
+    eventName: 'CreateChangeSet',
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111111111111:user/ci', userName: 'ci' },
+    requestParameters: {
+      stackName: 'web',
+      roleARN: 'arn:aws:iam::111111111111:role/cfn',
+      roleArn: 'arn:aws:iam::111111111111:role/not-this',
+    },
+  },
+  {
+    eventTime: '2025-03-06T12:06:00Z',
+    eventSource: 'ec2.amazonaws.com',
+    eventName: 'RunInstances',
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111111111111:user/ci', userName: 'ci' },
+    requestParameters: { iamInstanceProfile: { name: 'web' }, instancesSet: { items: [{ imageId: 'ami-1' }] } },
+  },
+  {
+    eventTime: '2025-03-06T12:07:00Z',
+    eventSource: 'lambda.amazonaws.com',
+    eventName: 'CreateFunction20150331',
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111111111111:user/ci', userName: 'ci' },
+    requestParameters: { role: { odd: true }, functionName: 'f' },
+  },
+  {
+    eventTime: '2025-03-06T12:08:00Z',
+    eventSource: 's3.amazonaws.com',
+    eventName: 'PutObject',
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111111111111:user/ci', userName: 'ci' },
+    requestParameters: { bucketName: 'b', key: 'k', 'x-amz-server-side-encryption-aws-kms-key-id': '' },
+    responseElements: {
+      'x-amz-server-side-encryption': 'aws:kms',
+      'x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:eu-west-1:111111111111:key/k-1',
+    },
+  },
   { eventSource: 'kms.amazonaws.com', eventName: 'NoTime' },
   { eventTime: 'not a time', eventSource: 'kms.amazonaws.com', eventName: 'BadTime' },
   null,
@@ -163,6 +201,14 @@ describe('native ingestion (DuckDB read_json) against the JavaScript parser', ()
       'truncated.json.gz',
     ]);
     expect(native.result.badRecords).toBe(3);
+    const references = (javascript.rows as Array<{ request_references: string[] | null }>)
+      .flatMap((row) => row.request_references ?? [])
+      .sort();
+    expect([...new Set(references)]).toEqual([
+      'requestParameters.iamInstanceProfile.name=web',
+      'requestParameters.roleARN=arn:aws:iam::111111111111:role/cfn',
+      'responseElements.x-amz-server-side-encryption-aws-kms-key-id=arn:aws:kms:eu-west-1:111111111111:key/k-1',
+    ]);
   });
 
   it.each(['cloud-snitch', 'stratus-red-team', 'otrf-security-datasets', 'cloudcommotion'])(

@@ -1,4 +1,5 @@
 import { listValue, LIST, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { REFERENCE_PARAMETERS, type ReferenceParameter } from './implied-actions.js';
 import { sqlString } from './queries.js';
 import { EVENT_COLUMNS } from './tables.js';
 
@@ -12,13 +13,23 @@ import { EVENT_COLUMNS } from './tables.js';
  */
 
 const TEXT = 'VARCHAR';
+
+/**
+ * The request is read whole, as JSON: the names implied actions need clash in case with the
+ * AssumeRole fields (CloudFormation's `roleARN`, STS's `roleArn`), which a struct cannot hold
+ * side by side. Response fields are few and named, so they stay a struct.
+ */
+const RESPONSE_KEYS = [
+  ...new Set(REFERENCE_PARAMETERS.filter((p) => p.element === 'responseElements').map((p) => p.path[0] ?? '')),
+].sort();
+const RESPONSE_FIELDS = RESPONSE_KEYS.map((key) => `, "${key}" JSON`).join('');
 const RECORD_TYPE = `STRUCT(
   eventTime ${TEXT}, "@timestamp" ${TEXT}, eventSource ${TEXT}, eventName ${TEXT}, awsRegion ${TEXT},
   sourceIPAddress ${TEXT}, userAgent ${TEXT}, errorCode ${TEXT}, recipientAccountId ${TEXT},
   userIdentity STRUCT(type ${TEXT}, arn ${TEXT}, principalId ${TEXT}, accountId ${TEXT}, accessKeyId ${TEXT}, userName ${TEXT},
     identityProvider ${TEXT}, invokedBy ${TEXT}, sessionContext STRUCT(sessionIssuer STRUCT(arn ${TEXT}))),
-  requestParameters STRUCT(roleArn ${TEXT}, principalArn ${TEXT}),
-  responseElements STRUCT(provider ${TEXT}, subjectFromWebIdentityToken ${TEXT}, subject ${TEXT}, issuer ${TEXT}, ConsoleLogin ${TEXT}),
+  requestParameters JSON,
+  responseElements STRUCT(provider ${TEXT}, subjectFromWebIdentityToken ${TEXT}, subject ${TEXT}, issuer ${TEXT}, ConsoleLogin ${TEXT}${RESPONSE_FIELDS}),
   additionalEventData STRUCT(MFAUsed ${TEXT}),
   resources JSON[])[]`.replace(/\s+/g, ' ');
 
@@ -26,6 +37,29 @@ const RECORD_TYPE = `STRUCT(
 function t(expression: string): string {
   return `nullif(${expression}, '')`;
 }
+
+/** A JSON path for DuckDB: `$.a."x-b"`. */
+function jsonPath(keys: readonly string[]): string {
+  return `$${keys.map((key) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `."${key}"`)).join('')}`;
+}
+
+/** The string at `keys` in a JSON value, as `text()` reads it: anything but a non-empty string is no value. */
+function jsonText(json: string, keys: readonly string[]): string {
+  const path = sqlString(jsonPath(keys));
+  return `CASE WHEN json_type(${json}, ${path}) = 'VARCHAR' THEN ${t(`json_extract_string(${json}, ${path})`)} END`;
+}
+
+/** One kept value of `requestReferencesOf` (event.ts), as `parameter=value`. */
+function referenceColumn(parameter: ReferenceParameter): string {
+  const [first = '', ...rest] = parameter.path;
+  const value =
+    parameter.element === 'requestParameters'
+      ? jsonText('r.requestParameters', parameter.path)
+      : jsonText(`r.responseElements."${first}"`, rest);
+  return `CASE WHEN r.eventSource = ${sqlString(parameter.eventSource)} THEN ${sqlString(`${parameter.parameter}=`)} || ${value} END`;
+}
+
+const REFERENCES = `list_filter([${REFERENCE_PARAMETERS.map(referenceColumn).join(', ')}], x -> x IS NOT NULL)`;
 
 function time(expression: string): string {
   return `strftime(try_cast(${t(expression)} AS TIMESTAMPTZ) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ')`;
@@ -66,12 +100,13 @@ const FLAT: Record<(typeof EVENT_COLUMNS)[number], string> = {
   login_succeeded: `CASE WHEN r.eventName = 'ConsoleLogin' AND ${t('r.responseElements.ConsoleLogin')} IS NOT NULL THEN r.responseElements.ConsoleLogin = 'Success' END`,
   federation_provider: `CASE r.eventName
     WHEN 'AssumeRoleWithWebIdentity' THEN coalesce(${t('r.responseElements.provider')}, ${t(`${ID}.identityProvider`)})
-    WHEN 'AssumeRoleWithSAML' THEN coalesce(${t('r.requestParameters.principalArn')}, ${t(`${ID}.identityProvider`)}, ${t('r.responseElements.issuer')}) END`,
+    WHEN 'AssumeRoleWithSAML' THEN coalesce(${jsonText('r.requestParameters', ['principalArn'])}, ${t(`${ID}.identityProvider`)}, ${t('r.responseElements.issuer')}) END`,
   federation_subject: `CASE r.eventName
     WHEN 'AssumeRoleWithWebIdentity' THEN coalesce(${t('r.responseElements.subjectFromWebIdentityToken')}, ${t(`${ID}.userName`)})
     WHEN 'AssumeRoleWithSAML' THEN coalesce(${t('r.responseElements.subject')}, ${t(`${ID}.userName`)}) END`,
-  role_arn: `CASE WHEN starts_with(r.eventName, 'AssumeRole') THEN ${t('r.requestParameters.roleArn')} END`,
+  role_arn: `CASE WHEN starts_with(r.eventName, 'AssumeRole') THEN ${jsonText('r.requestParameters', ['roleArn'])} END`,
   resources: `CASE WHEN len(${RESOURCES}) > 0 THEN ${RESOURCES} END`,
+  request_references: REFERENCES,
 };
 
 /** DuckDB reads a path with these characters as a glob; such files take the JavaScript path. */

@@ -5,6 +5,8 @@
  * that `renderAthenaDdl` creates. Only the differences live in `Dialect`.
  */
 
+import { REFERENCE_PARAMETERS, REFERENCE_SOURCES, type ReferenceParameter } from './implied-actions.js';
+
 export type Engine = 'duckdb' | 'athena';
 
 /** Distinct resource ARNs kept per principal and action (not per access key: least privilege is per principal). */
@@ -37,6 +39,10 @@ export interface Dialect {
   column: Record<Column, string>;
   /** A FROM-clause item with one row per (event, resource ARN), the ARN as `resource_arn`. */
   resourceRows: string;
+  /** A FROM-clause item with one row per (event, kept request value), the value as `reference` (see implied-actions.ts). */
+  referenceRows: string;
+  /** True for an event whose request values were never kept (read before roleshift kept them). */
+  referencesUnknown: string;
   /** An array expression rendered as JSON text (Athena returns arrays as ambiguous `[a, b]` text). */
   jsonText(array: string): string;
   /** Extra WHERE terms that let the engine prune (Athena partitions; the DuckDB source prefix). */
@@ -95,6 +101,8 @@ export function duckdbDialect(table = 'ct_events'): Dialect {
     // The unnest() function, not CROSS JOIN UNNEST: with a filter on the ARN, DuckDB plans the
     // join form as a correlated join that ran about five times slower (bench/README.md).
     resourceRows: `(SELECT *, unnest(resources) AS resource_arn FROM ${table}) AS resource_rows`,
+    referenceRows: `(SELECT *, unnest(request_references) AS reference FROM ${table}) AS reference_rows`,
+    referencesUnknown: 'request_references IS NULL',
     jsonText: (array) => `CAST(to_json(${array}) AS VARCHAR)`,
     pruning: (window) => (window.origin ? [`starts_with(file_key, ${sqlString(window.origin)})`] : []),
     bucket: (text, count) => `hash(coalesce(${text}, '')) % ${count}`,
@@ -145,6 +153,9 @@ export function athenaDialect(database: string, table: string): Dialect {
     },
     // Trino expands an array of rows into one column per field.
     resourceRows: `${quoted} CROSS JOIN UNNEST(resources) AS r(resource_arn, resource_account, resource_type)`,
+    referenceRows: `${quoted} CROSS JOIN UNNEST(${athenaReferences()}) AS k(reference)`,
+    // The raw table keeps every request: nothing is unknown there.
+    referencesUnknown: 'false',
     jsonText: (array) => `json_format(CAST(${array} AS JSON))`,
     bucket: (text, count) => `abs(from_big_endian_64(xxhash64(to_utf8(coalesce(${text}, ''))))) % ${count}`,
     pruning: (window) => {
@@ -158,6 +169,20 @@ export function athenaDialect(database: string, table: string): Dialect {
       return terms;
     },
   };
+}
+
+/** A JSON path for Trino: `$.a["x-b"]`. */
+function trinoJsonPath(keys: readonly string[]): string {
+  return `$${keys.map((key) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `["${key}"]`)).join('')}`;
+}
+
+/** The kept request values of one event, as `requestReferencesOf` in event.ts computes them. */
+function athenaReferences(): string {
+  const value = (parameter: ReferenceParameter): string => {
+    const json = `json_extract_scalar(${parameter.element.toLowerCase()}, ${sqlString(trinoJsonPath(parameter.path))})`;
+    return `CASE WHEN eventsource = ${sqlString(parameter.eventSource)} AND ${json} <> '' THEN ${sqlString(`${parameter.parameter}=`)} || ${json} END`;
+  };
+  return `filter(ARRAY[${REFERENCE_PARAMETERS.map(value).join(', ')}], x -> x IS NOT NULL)`;
 }
 
 function assertIso(value: string): string {
@@ -243,6 +268,18 @@ export interface UsageRows {
   addresses: { principal: string | null; access_key_id: string | null; source_ip: string | null; events: number };
   regions: { principal: string | null; access_key_id: string | null; region: string | null; events: number };
   consoleLogins: { principal: string | null; total: number; with_mfa: number; without_mfa: number; failed: number };
+  /**
+   * Per principal and call, each request value the successful calls named (`reference`), or, with
+   * a null `reference`, the calls whose values were never kept.
+   */
+  references: {
+    principal: string | null;
+    access_key_id: string | null;
+    event_source: string;
+    event_name: string;
+    reference: string | null;
+    events: number;
+  };
   federation: {
     event_name: string;
     provider: string | null;
@@ -265,6 +302,7 @@ export const QUERY_NAMES: readonly QueryName[] = [
   'addresses',
   'regions',
   'consoleLogins',
+  'references',
   'federation',
 ];
 
@@ -349,6 +387,22 @@ ${from}
 ${where(dialect, window, [`${c.eventName} = 'ConsoleLogin'`])}
 GROUP BY ${principal}
 ORDER BY 1`;
+    case 'references': {
+      // Only the principal (least privilege is per principal); failed calls imply nothing.
+      const sources = REFERENCE_SOURCES.map(sqlString).join(', ');
+      return `SELECT ${principal} AS principal, CAST(NULL AS VARCHAR) AS access_key_id, ${c.eventSource} AS event_source, ${c.eventName} AS event_name,
+  reference, count(*) AS events
+FROM ${dialect.referenceRows}
+${where(dialect, window, [`${c.errorCode} IS NULL`])}
+GROUP BY 1, 3, 4, 5
+UNION ALL
+SELECT ${principal} AS principal, CAST(NULL AS VARCHAR) AS access_key_id, ${c.eventSource} AS event_source, ${c.eventName} AS event_name,
+  CAST(NULL AS VARCHAR) AS reference, count(*) AS events
+${from}
+${where(dialect, window, [`${c.errorCode} IS NULL`, `${c.eventSource} IN (${sources})`, dialect.referencesUnknown])}
+GROUP BY 1, 3, 4
+ORDER BY 1, 3, 4, 5`;
+    }
     case 'federation':
       return `SELECT ${c.eventName} AS event_name, ${c.federationProvider} AS provider, ${c.federationSubject} AS subject,
   ${c.roleArn} AS role_arn, count(*) AS events, min(${c.eventTime}) AS first_seen, max(${c.eventTime}) AS last_seen

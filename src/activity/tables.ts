@@ -28,6 +28,7 @@ export const EVENT_COLUMNS = [
   'federation_subject',
   'role_arn',
   'resources',
+  'request_references',
 ] as const;
 
 const ACTIVITY_MIGRATIONS: readonly Migration[] = [
@@ -74,6 +75,13 @@ const ACTIVITY_MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE ct_events ALTER COLUMN event_source DROP NOT NULL',
       'ALTER TABLE ct_events ALTER COLUMN event_name DROP NOT NULL',
     ],
+  },
+  {
+    // What a call implies beyond itself (the role it passes, the KMS key it uses). Events read
+    // before this column existed keep NULL there, which the queries report as not known, never
+    // as "nothing implied": an empty list is what a new event without such values gets.
+    version: 3,
+    statements: ['ALTER TABLE ct_events ADD COLUMN request_references VARCHAR[]'],
   },
 ];
 

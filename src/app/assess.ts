@@ -3,7 +3,6 @@
  * command that shows any of them (findings, plan, generate, report, serve, remediate, and the
  * KPIs stored by scan for history) calls this, so they can never disagree about the same estate.
  */
-import { loadActionCatalog } from '../activity/actions.js';
 import type { ActivityEvidence } from '../assess/activity-evidence.js';
 import type { CheckContext } from '../assess/check.js';
 import { classifyUsers } from '../assess/classify.js';
@@ -23,11 +22,10 @@ import type { RoleshiftConfig } from '../config.js';
 import type { Classification } from '../model/classification.js';
 import type { Finding } from '../model/finding.js';
 import type { Snapshot } from '../model/snapshot.js';
-import type { Usage } from '../model/usage.js';
-import { loadIamCatalog, type IamCatalog } from '../policy/action-catalog.js';
 import { planMigration, type PlanException } from '../plan/plan.js';
-import type { MigrationPlan, UsageByUser } from '../plan/types.js';
+import type { MigrationPlan } from '../plan/types.js';
 import { usageByUser } from '../plan/usage.js';
+import { loadIamCatalog, type IamCatalog } from '../policy/action-catalog.js';
 
 /** Everything the assessment of one estate depends on; nothing else is read. */
 export interface Estate {
@@ -66,13 +64,6 @@ function planExceptions(exceptions: readonly ExceptionEntry[] | null): PlanExcep
     reason: entry.reason,
     expires: entry.expires,
   }));
-}
-
-/** Least-privilege facts per user from the scan's CloudTrail usage, with the IAM data of the actions seen. */
-async function plannedUsage(usage: Usage | undefined): Promise<UsageByUser | undefined> {
-  if (usage === undefined) return undefined;
-  const actions = usage.principals.flatMap((principal) => principal.actions.map((action) => action.action));
-  return usageByUser(usage, await loadActionCatalog(actions));
 }
 
 function kpisOf(estate: Estate, classifications: Classification[]): Record<string, number> {
@@ -135,7 +126,7 @@ export async function assessEstate(estate: Estate): Promise<Assessment> {
   const catalog = await loadIamCatalog();
   const checks = runCheckRules(snapshot, checkContext(estate, classifications, { catalog, activity }));
   const trust = runTrustRules(snapshot);
-  const usage = await plannedUsage(snapshot.usage);
+  const usage = snapshot.usage === undefined ? undefined : usageByUser(snapshot.usage);
   const plan = planMigration(snapshot, {
     classifications,
     usage,
@@ -143,6 +134,7 @@ export async function assessEstate(estate: Estate): Promise<Assessment> {
     config,
     now,
     externalIdSeed: estate.externalIdSeed,
+    catalog,
   });
   return {
     classifications,

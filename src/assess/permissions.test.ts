@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildAccount, buildSnapshot, buildUser } from '../../test/fixtures/build-snapshot.js';
-import type { Account, ManagedPolicy, Snapshot } from '../model/snapshot.js';
-import { plannedPermissions } from '../plan/permissions.js';
+import { CATALOG } from '../../test/generate/estate.js';
+import type { Account, ManagedPolicy, Snapshot, User } from '../model/snapshot.js';
+import { plannedPermissions } from '../plan/permissions/sources.js';
 import { createEvaluator } from '../policy/evaluator/evaluator.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
@@ -53,7 +54,19 @@ describe('AWS managed policies kept once per scan', () => {
       document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
     };
     const admin = buildUser('admin', { attachedPolicies: [{ arn: everything.arn, name: everything.name }] });
-    expect(plannedPermissions({ awsManagedPolicies: [everything] }, admin, account, undefined).admin).toBe(true);
-    expect(plannedPermissions({}, admin, account, undefined).admin).toBe(false);
+    const withAdmin = { ...account, users: [admin] };
+    const planned = (snapshot: Snapshot, on: Account, user: User) =>
+      plannedPermissions({
+        snapshot,
+        account: on,
+        user,
+        usage: undefined,
+        evaluator: createEvaluator(snapshot, { now: NOW }),
+        catalog: CATALOG,
+      });
+    const scanWide = buildSnapshot([withAdmin], { awsManagedPolicies: [everything] });
+    expect(planned(scanWide, withAdmin, admin).admin).toBe(true);
+    const without = buildSnapshot([withAdmin]);
+    expect(planned(without, withAdmin, admin).admin).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 import { stringify } from 'yaml';
 import type { Tags } from '../model/snapshot.js';
 import { logicalId } from '../plan/names.js';
-import { ARTIFACT_REF } from '../plan/strategies.js';
+import { ARTIFACT_REF } from '../plan/artifact-ref.js';
+import { alertKeyPolicy } from '../plan/guardrails.js';
 import type { AccountBundle, Bundle, IdentityCenterBundle } from './bundle.js';
 import type { GeneratedFile } from './types.js';
 
@@ -15,47 +16,83 @@ function cfnTags(tags: Tags): Array<{ Key: string; Value: string }> {
     .map(([Key, Value]) => ({ Key, Value }));
 }
 
-const PLACEHOLDER = /REPLACE_ME_[A-Z0-9_]+/g;
+const PLACEHOLDER = /REPLACE_ME_[A-Z0-9_]+/;
+/** A value only a person can supply, or an ARN that exists only after deploy, anywhere in a text. */
+const TOKEN = /REPLACE_ME_[A-Z0-9_]+|\$\{roleshift:(?:trust-anchor|roles-anywhere-profile):\d{12}:[^}]+\}/g;
+
+type Parameters = Record<string, unknown>;
 
 /**
- * Placeholders (values only a person can supply, such as a vendor's account id) become template
- * parameters, so the template is valid as it stands and asks for them at deploy time.
+ * The template parameter of a placeholder (a value only a person can supply, such as a vendor's
+ * account id): one per placeholder and template, so every resource naming the same value (an
+ * OIDC provider's URL, its client id, the trusting role's principal and condition keys) reads the
+ * same parameter. The plan names placeholders after their user, so two users never share one.
  */
-function placeholderToParameter(value: string, parameters: Record<string, unknown>, owner: string): unknown {
-  if (!PLACEHOLDER.test(value)) return value;
-  PLACEHOLDER.lastIndex = 0;
-  const substituted = value.replace(/\$\{/g, '${!').replace(PLACEHOLDER, (token) => {
-    // One parameter per resource: two vendors with unknown accounts must not share one value.
-    const name = `${owner}${id(token.replace(/^REPLACE_ME_/, '').toLowerCase())}`;
-    parameters[name] = {
-      Type: 'String',
-      Description: `Fill in: ${token
-        .replace(/^REPLACE_ME_/, '')
-        .toLowerCase()
-        .replace(/_/g, ' ')}`,
-      ...(token.endsWith('ACCOUNT_ID') ? { AllowedPattern: '^\\d{12}$' } : {}),
-    };
-    return `\${${name}}`;
-  });
-  return { 'Fn::Sub': substituted };
+function parameterFor(token: string, parameters: Parameters): string {
+  const what = token.replace(/^REPLACE_ME_/, '').toLowerCase();
+  const name = id(what);
+  parameters[name] ??= {
+    Type: 'String',
+    Description: `Fill in: ${what.replace(/_/g, ' ')}`,
+    ...(token.endsWith('ACCOUNT_ID') ? { AllowedPattern: '^\\d{12}$' } : {}),
+  };
+  return name;
 }
 
-/** Replaces roleshift references (ARNs known only after deploy) by CloudFormation attributes. */
-function resolveRefs(value: unknown, parameters: Record<string, unknown>, owner: string): unknown {
-  if (typeof value === 'string') {
-    const ref = ARTIFACT_REF.exec(value);
-    if (!ref) return placeholderToParameter(value, parameters, owner);
-    return ref[1] === 'trust-anchor'
-      ? { 'Fn::GetAtt': [`TrustAnchor${id(ref[3] ?? '')}`, 'TrustAnchorArn'] }
-      : { 'Fn::GetAtt': [`Profile${id(ref[3] ?? '')}`, 'ProfileArn'] };
+/** An ARN known only after deploy, as the attribute of the resource that creates it. */
+function artifactAttribute(token: string): string | null {
+  const ref = ARTIFACT_REF.exec(token);
+  if (!ref) return null;
+  return ref[1] === 'trust-anchor'
+    ? `TrustAnchor${id(ref[3] ?? '')}.TrustAnchorArn`
+    : `Profile${id(ref[3] ?? '')}.ProfileArn`;
+}
+
+/** Text for Fn::Sub: literal `${` escaped (IAM policy variables), tokens as parameters and attributes. */
+function subText(text: string, parameters: Parameters): string {
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(TOKEN)) {
+    out += text.slice(last, match.index).replace(/\$\{/g, '${!');
+    out += `\${${artifactAttribute(match[0]) ?? parameterFor(match[0], parameters)}}`;
+    last = match.index + match[0].length;
   }
-  if (Array.isArray(value)) return value.map((item) => resolveRefs(item, parameters, owner));
+  return out + text.slice(last).replace(/\$\{/g, '${!');
+}
+
+/** Replaces placeholders by parameters and roleshift references by attributes, value by value. */
+function resolveRefs(value: unknown, parameters: Parameters): unknown {
+  if (typeof value === 'string') {
+    const attribute = ARTIFACT_REF.test(value) ? artifactAttribute(value) : null;
+    if (attribute) {
+      const [logical, name] = attribute.split('.');
+      return { 'Fn::GetAtt': [logical, name] };
+    }
+    return PLACEHOLDER.test(value) ? { 'Fn::Sub': subText(value, parameters) } : value;
+  }
+  if (Array.isArray(value)) return value.map((item) => resolveRefs(item, parameters));
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, resolveRefs(v, parameters, owner)]),
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, resolveRefs(v, parameters)]),
     );
   }
   return value;
+}
+
+function placeholderInKeys(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(placeholderInKeys);
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(value).some(([key, inner]) => PLACEHOLDER.test(key) || placeholderInKeys(inner));
+}
+
+/**
+ * A policy document for the template. A placeholder in a key (an OIDC condition key names the
+ * provider) cannot be a parameter in YAML, so such a document is one Fn::Sub of its JSON text.
+ */
+function resolveDocument(document: unknown, parameters: Parameters): unknown {
+  return placeholderInKeys(document)
+    ? { 'Fn::Sub': subText(JSON.stringify(document), parameters) }
+    : resolveRefs(document, parameters);
 }
 
 /** Logical ids must be unique within a template; two names that differ only in punctuation get a suffix. */
@@ -85,11 +122,15 @@ function template(
 
 export function renderAccountCloudFormation(bundle: AccountBundle): string {
   const resources: Resources = {};
-  const parameters: Record<string, unknown> = {};
+  const parameters: Parameters = {};
   for (const provider of bundle.oidcProviders) {
     resources[uniqueId(resources, `OidcProvider${id(provider.host)}`)] = {
       Type: 'AWS::IAM::OIDCProvider',
-      Properties: { Url: provider.url, ClientIdList: provider.clientIds, Tags: cfnTags(provider.tags) },
+      Properties: {
+        Url: resolveRefs(provider.url, parameters),
+        ClientIdList: resolveRefs(provider.clientIds, parameters),
+        Tags: cfnTags(provider.tags),
+      },
     };
   }
   for (const anchor of bundle.trustAnchors) {
@@ -135,7 +176,7 @@ export function renderAccountCloudFormation(bundle: AccountBundle): string {
         Path: role.path,
         Description: role.description,
         MaxSessionDuration: role.maxSessionDuration,
-        AssumeRolePolicyDocument: resolveRefs(role.trustPolicy, parameters, logical),
+        AssumeRolePolicyDocument: resolveDocument(role.trustPolicy, parameters),
         ...(managed.length > 0 ? { ManagedPolicyArns: managed } : {}),
         ...(role.permissions.inlinePolicy
           ? { Policies: [{ PolicyName: 'permissions', PolicyDocument: role.permissions.inlinePolicy }] }
@@ -305,13 +346,35 @@ export function renderGuardrailsAccountCloudFormation(bundle: Bundle): string {
       Properties: {
         ManagedPolicyName: guardrails.boundaryName,
         Path: '/roleshift/',
-        Description: 'Permissions boundary for roles that teams create themselves',
+        Description: guardrails.boundaryDescription,
         PolicyDocument: guardrails.permissionsBoundary,
       },
     },
+    AlertKey: {
+      Type: 'AWS::KMS::Key',
+      Properties: {
+        Description: 'roleshift: encrypts the guardrail alert topic; EventBridge of this account may use it',
+        EnableKeyRotation: true,
+        KeyPolicy: alertKeyPolicy(
+          { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' },
+          {
+            Ref: 'AWS::AccountId',
+          },
+        ),
+        Tags: cfnTags(guardrails.tags),
+      },
+    },
+    AlertKeyAlias: {
+      Type: 'AWS::KMS::Alias',
+      Properties: { AliasName: guardrails.topicKeyAlias, TargetKeyId: { Ref: 'AlertKey' } },
+    },
     AlertTopic: {
       Type: 'AWS::SNS::Topic',
-      Properties: { TopicName: guardrails.topicName, Tags: cfnTags(guardrails.tags) },
+      Properties: {
+        TopicName: guardrails.topicName,
+        KmsMasterKeyId: { Ref: 'AlertKey' },
+        Tags: cfnTags(guardrails.tags),
+      },
     },
     AlertTopicPolicy: {
       Type: 'AWS::SNS::TopicPolicy',

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import type { Guardrails } from '../plan/guardrails.js';
-import { ARTIFACT_REF } from '../plan/strategies.js';
+import { ARTIFACT_REF } from '../plan/artifact-ref.js';
 import type { MigrationPlan } from '../plan/types.js';
 import { awsConfigFileName, renderAwsConfig } from './aws-config.js';
 import { bundlePlan, type Bundle } from './bundle.js';

@@ -16,6 +16,19 @@ export interface HclCall {
   readonly argument: HclValue;
 }
 
+/**
+ * A quoted string with references in it (`"oidc.vercel.com/${var.team}"`): the literal parts are
+ * escaped as every string is, so only the references given here interpolate.
+ */
+export interface HclTemplate {
+  readonly template: ReadonlyArray<string | HclExpression>;
+}
+
+/** An object whose keys may be templates (an OIDC condition key naming a provider from a variable). */
+export interface HclEntries {
+  readonly entries: ReadonlyArray<readonly [string | HclTemplate, HclValue]>;
+}
+
 export type HclValue =
   | string
   | number
@@ -23,6 +36,8 @@ export type HclValue =
   | null
   | HclExpression
   | HclCall
+  | HclTemplate
+  | HclEntries
   | HclValue[]
   | { [key: string]: HclValue };
 
@@ -55,6 +70,29 @@ export function block(type: string, labels: string[], body: HclItem[]): HclBlock
 
 export function call(name: string, argument: HclValue): HclCall {
   return { call: name, argument };
+}
+
+export function template(parts: ReadonlyArray<string | HclExpression>): HclTemplate {
+  return { template: parts };
+}
+
+export function entries(pairs: ReadonlyArray<readonly [string | HclTemplate, HclValue]>): HclEntries {
+  return { entries: pairs };
+}
+
+function isTemplate(value: unknown): value is HclTemplate {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'template' in value;
+}
+
+function isEntries(value: HclValue): value is HclEntries {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'entries' in value;
+}
+
+function renderTemplate(value: HclTemplate): string {
+  const inner = value.template
+    .map((part) => (typeof part === 'string' ? quote(part).slice(1, -1) : `\${${part.expression}}`))
+    .join('');
+  return `"${inner}"`;
 }
 
 function isExpression(value: HclValue): value is HclExpression {
@@ -97,7 +135,8 @@ export function quote(text: string): string {
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
-function objectKey(key: string): string {
+function objectKey(key: string | HclTemplate): string {
+  if (isTemplate(key)) return renderTemplate(key);
   return IDENTIFIER.test(key) ? key : quote(key);
 }
 
@@ -108,6 +147,7 @@ function renderValue(value: HclValue, indent: string): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (isExpression(value)) return value.expression;
   if (isCall(value)) return `${value.call}(${renderValue(value.argument, indent)})`;
+  if (isTemplate(value)) return renderTemplate(value);
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
@@ -117,10 +157,10 @@ function renderValue(value: HclValue, indent: string): string {
     if (simple && oneLine.length + indent.length <= 100) return oneLine;
     return `[\n${items.map((item) => `${inner}${item},`).join('\n')}\n${indent}]`;
   }
-  const entries = Object.entries(value);
-  if (entries.length === 0) return '{}';
+  const pairs = isEntries(value) ? value.entries : Object.entries(value);
+  if (pairs.length === 0) return '{}';
   const lines = alignAssignments(
-    entries.map(([key, item]) => [objectKey(key), renderValue(item, inner)]),
+    pairs.map(([key, item]) => [objectKey(key), renderValue(item, inner)]),
     inner,
   );
   return `{\n${lines.join('\n')}\n${indent}}`;

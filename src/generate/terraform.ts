@@ -1,9 +1,21 @@
 import type { Tags } from '../model/snapshot.js';
 import { logicalId } from '../plan/names.js';
-import { ARTIFACT_REF } from '../plan/strategies.js';
+import { ARTIFACT_REF } from '../plan/artifact-ref.js';
+import { alertKeyPolicy } from '../plan/guardrails.js';
 import type { PlannedPermissions, RoleArtifact } from '../plan/types.js';
 import type { AccountBundle, Bundle, IdentityCenterBundle } from './bundle.js';
-import { attr, block, call, expr, renderHcl, type HclItem, type HclValue } from './hcl.js';
+import {
+  attr,
+  block,
+  call,
+  entries,
+  expr,
+  renderHcl,
+  template,
+  type HclItem,
+  type HclTemplate,
+  type HclValue,
+} from './hcl.js';
 import type { GeneratedFile } from './types.js';
 
 const id = (raw: string): string => logicalId(raw, 'terraform');
@@ -12,8 +24,74 @@ function tfRef(kind: string, name: string, attribute: string): string {
   return `${kind}.${id(name)}.${attribute}`;
 }
 
-/** JSON → HCL object syntax for jsonencode(), turning roleshift references into Terraform references. */
-function toHcl(value: unknown): HclValue {
+const PLACEHOLDER = /REPLACE_ME_[A-Z0-9_]+/g;
+
+/**
+ * The variables a file's placeholders (values only a person can supply) become: one per
+ * placeholder, so every resource naming the same value (an OIDC provider's URL, its client id,
+ * the trusting role's principal and condition keys) reads the same variable.
+ */
+class Placeholders {
+  private readonly names = new Map<string, string>();
+
+  /** The text with each placeholder as its variable; the text itself when it has none. */
+  fill(text: string): string | HclTemplate {
+    const parts: Array<string | ReturnType<typeof expr>> = [];
+    let last = 0;
+    for (const match of text.matchAll(PLACEHOLDER)) {
+      parts.push(text.slice(last, match.index), expr(`var.${this.variable(match[0])}`));
+      last = match.index + match[0].length;
+    }
+    if (parts.length === 0) return text;
+    parts.push(text.slice(last));
+    return template(parts.filter((part) => part !== ''));
+  }
+
+  private variable(token: string): string {
+    let name = this.names.get(token);
+    if (name === undefined) {
+      name = id(token.replace(/^REPLACE_ME_/, '').toLowerCase());
+      this.names.set(token, name);
+    }
+    return name;
+  }
+
+  blocks(): HclItem[] {
+    return [...this.names.entries()]
+      .sort(([, a], [, b]) => (a < b ? -1 : 1))
+      .map(([token, name]) =>
+        block(
+          'variable',
+          [name],
+          [
+            ...attr(
+              'description',
+              `Fill in: ${token
+                .replace(/^REPLACE_ME_/, '')
+                .toLowerCase()
+                .replace(/_/g, ' ')}`,
+            ),
+            ...attr('type', expr('string')),
+            ...(token.endsWith('ACCOUNT_ID')
+              ? [
+                  block(
+                    'validation',
+                    [],
+                    [
+                      ...attr('condition', expr(`can(regex("^\\\\d{12}$", var.${name}))`)),
+                      ...attr('error_message', 'An AWS account id is 12 digits.'),
+                    ],
+                  ),
+                ]
+              : []),
+          ],
+        ),
+      );
+  }
+}
+
+/** JSON → HCL object syntax for jsonencode(): roleshift references and placeholders become Terraform references. */
+function toHcl(value: unknown, placeholders: Placeholders): HclValue {
   if (typeof value === 'string') {
     const ref = ARTIFACT_REF.exec(value);
     if (ref) {
@@ -21,17 +99,23 @@ function toHcl(value: unknown): HclValue {
         ? expr(tfRef('aws_rolesanywhere_trust_anchor', ref[3] ?? '', 'arn'))
         : expr(tfRef('aws_rolesanywhere_profile', ref[3] ?? '', 'arn'));
     }
-    return value;
+    return placeholders.fill(value);
   }
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
-  if (Array.isArray(value)) return value.map(toHcl);
-  if (typeof value === 'object')
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toHcl(v)]));
+  if (Array.isArray(value)) return value.map((item) => toHcl(item, placeholders));
+  if (typeof value === 'object') {
+    const pairs = Object.entries(value as Record<string, unknown>).map(
+      ([k, v]) => [placeholders.fill(k), toHcl(v, placeholders)] as const,
+    );
+    return pairs.some(([key]) => typeof key !== 'string')
+      ? entries(pairs)
+      : Object.fromEntries(pairs as Array<readonly [string, HclValue]>);
+  }
   return null;
 }
 
-function jsonencode(document: unknown): HclValue {
-  return call('jsonencode', toHcl(document));
+function jsonencode(document: unknown, placeholders: Placeholders): HclValue {
+  return call('jsonencode', toHcl(document, placeholders));
 }
 
 function tags(values: Tags): HclItem[] {
@@ -56,7 +140,12 @@ function providerBlocks(accountId: string | null): HclItem[] {
   ];
 }
 
-function permissionItems(owner: string, ownerRef: string, permissions: PlannedPermissions): HclItem[] {
+function permissionItems(
+  owner: string,
+  ownerRef: string,
+  permissions: PlannedPermissions,
+  placeholders: Placeholders,
+): HclItem[] {
   const items: HclItem[] = [];
   const arns = [
     ...permissions.awsManagedPolicyArns,
@@ -80,7 +169,7 @@ function permissionItems(owner: string, ownerRef: string, permissions: PlannedPe
         [
           ...attr('name', 'permissions'),
           ...attr('role', expr(ownerRef)),
-          ...attr('policy', jsonencode(permissions.inlinePolicy)),
+          ...attr('policy', jsonencode(permissions.inlinePolicy, placeholders)),
         ],
       ),
     );
@@ -88,7 +177,7 @@ function permissionItems(owner: string, ownerRef: string, permissions: PlannedPe
   return items;
 }
 
-function roleItems(role: RoleArtifact, providerHosts: string[]): HclItem[] {
+function roleItems(role: RoleArtifact, providerHosts: string[], placeholders: Placeholders): HclItem[] {
   const ref = tfRef('aws_iam_role', role.name, 'name');
   const trustText = JSON.stringify(role.trustPolicy);
   const dependsOn = providerHosts
@@ -103,12 +192,12 @@ function roleItems(role: RoleArtifact, providerHosts: string[]): HclItem[] {
         ...attr('path', role.path),
         ...attr('description', role.description),
         ...attr('max_session_duration', role.maxSessionDuration),
-        ...attr('assume_role_policy', jsonencode(role.trustPolicy)),
+        ...attr('assume_role_policy', jsonencode(role.trustPolicy, placeholders)),
         ...tags(role.tags),
         ...(dependsOn.length > 0 ? attr('depends_on', dependsOn) : []),
       ],
     ),
-    ...permissionItems(role.name, ref, role.permissions),
+    ...permissionItems(role.name, ref, role.permissions, placeholders),
   ];
   if (role.instanceProfile) {
     items.push(
@@ -123,7 +212,8 @@ function roleItems(role: RoleArtifact, providerHosts: string[]): HclItem[] {
 }
 
 export function renderAccountTerraform(bundle: AccountBundle): string {
-  const items: HclItem[] = [...providerBlocks(bundle.accountId)];
+  const placeholders = new Placeholders();
+  const items: HclItem[] = [];
   if (bundle.trustAnchors.some((anchor) => anchor.source.type === 'CERTIFICATE_BUNDLE')) {
     items.push(
       block(
@@ -141,7 +231,14 @@ export function renderAccountTerraform(bundle: AccountBundle): string {
       block(
         'resource',
         ['aws_iam_openid_connect_provider', id(provider.host)],
-        [...attr('url', provider.url), ...attr('client_id_list', provider.clientIds), ...tags(provider.tags)],
+        [
+          ...attr('url', placeholders.fill(provider.url)),
+          ...attr(
+            'client_id_list',
+            provider.clientIds.map((clientId) => placeholders.fill(clientId)),
+          ),
+          ...tags(provider.tags),
+        ],
       ),
     );
   }
@@ -164,7 +261,7 @@ export function renderAccountTerraform(bundle: AccountBundle): string {
     );
   }
   const hosts = bundle.oidcProviders.map((provider) => provider.host);
-  for (const role of bundle.roles) items.push(...roleItems(role, hosts));
+  for (const role of bundle.roles) items.push(...roleItems(role, hosts, placeholders));
   for (const profile of bundle.rolesAnywhereProfiles) {
     items.push(
       block(
@@ -185,10 +282,11 @@ export function renderAccountTerraform(bundle: AccountBundle): string {
   for (const role of bundle.roles) {
     items.push(block('output', [`${id(role.name)}_arn`], attr('value', expr(tfRef('aws_iam_role', role.name, 'arn')))));
   }
-  return renderHcl(items);
+  return renderHcl([...providerBlocks(bundle.accountId), ...placeholders.blocks(), ...items]);
 }
 
 export function renderIdentityCenterTerraform(bundle: IdentityCenterBundle): string {
+  const placeholders = new Placeholders();
   const instance = 'local.instance_arn';
   const store = 'local.identity_store_id';
   const items: HclItem[] = [
@@ -293,7 +391,7 @@ export function renderIdentityCenterTerraform(bundle: IdentityCenterBundle): str
           [
             ...attr('instance_arn', expr(instance)),
             ...attr('permission_set_arn', expr(ref)),
-            ...attr('inline_policy', jsonencode(set.permissions.inlinePolicy)),
+            ...attr('inline_policy', jsonencode(set.permissions.inlinePolicy, placeholders)),
           ],
         ),
       );
@@ -330,7 +428,8 @@ export function renderIdentityCenterTerraform(bundle: IdentityCenterBundle): str
 
 export function renderGuardrailsOrganizationTerraform(bundle: Bundle): string {
   const guardrails = bundle.guardrails;
-  return renderHcl([
+  const placeholders = new Placeholders();
+  const items: HclItem[] = [
     ...providerBlocks(null),
     block(
       'variable',
@@ -348,7 +447,7 @@ export function renderGuardrailsOrganizationTerraform(bundle: Bundle): string {
         ...attr('name', guardrails.scpName),
         ...attr('description', 'Deny IAM user credentials outside approved exceptions and administration roles'),
         ...attr('type', 'SERVICE_CONTROL_POLICY'),
-        ...attr('content', jsonencode(guardrails.scp)),
+        ...attr('content', jsonencode(guardrails.scp, placeholders)),
         ...tags(guardrails.tags),
       ],
     ),
@@ -361,11 +460,13 @@ export function renderGuardrailsOrganizationTerraform(bundle: Bundle): string {
         ...attr('target_id', expr('each.value')),
       ],
     ),
-  ]);
+  ];
+  return renderHcl([...items, ...placeholders.blocks()]);
 }
 
 export function renderGuardrailsAccountTerraform(bundle: Bundle): string {
   const guardrails = bundle.guardrails;
+  const placeholders = new Placeholders();
   const topic = tfRef('aws_sns_topic', guardrails.topicName, 'arn');
   const items: HclItem[] = [
     ...providerBlocks(null),
@@ -376,15 +477,46 @@ export function renderGuardrailsAccountTerraform(bundle: Bundle): string {
       [
         ...attr('name', guardrails.boundaryName),
         ...attr('path', '/roleshift/'),
-        ...attr('description', 'Permissions boundary for roles that teams create themselves'),
-        ...attr('policy', jsonencode(guardrails.permissionsBoundary)),
+        ...attr('description', guardrails.boundaryDescription),
+        ...attr('policy', jsonencode(guardrails.permissionsBoundary, placeholders)),
         ...tags(guardrails.tags),
       ],
     ),
     block(
       'resource',
+      ['aws_kms_key', id(guardrails.topicName)],
+      [
+        ...attr('description', 'roleshift: encrypts the guardrail alert topic; EventBridge of this account may use it'),
+        ...attr('enable_key_rotation', true),
+        ...attr(
+          'policy',
+          call(
+            'jsonencode',
+            alertKeyPolicy(
+              expr('"arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"'),
+              expr('data.aws_caller_identity.current.account_id'),
+            ) as HclValue,
+          ),
+        ),
+        ...tags(guardrails.tags),
+      ],
+    ),
+    block(
+      'resource',
+      ['aws_kms_alias', id(guardrails.topicName)],
+      [
+        ...attr('name', guardrails.topicKeyAlias),
+        ...attr('target_key_id', expr(tfRef('aws_kms_key', guardrails.topicName, 'key_id'))),
+      ],
+    ),
+    block(
+      'resource',
       ['aws_sns_topic', id(guardrails.topicName)],
-      [...attr('name', guardrails.topicName), ...tags(guardrails.tags)],
+      [
+        ...attr('name', guardrails.topicName),
+        ...attr('kms_master_key_id', expr(tfRef('aws_kms_key', guardrails.topicName, 'arn'))),
+        ...tags(guardrails.tags),
+      ],
     ),
     block(
       'resource',
@@ -420,7 +552,7 @@ export function renderGuardrailsAccountTerraform(bundle: Bundle): string {
         [
           ...attr('name', rule.name),
           ...attr('description', rule.description),
-          ...attr('event_pattern', jsonencode(rule.eventPattern)),
+          ...attr('event_pattern', jsonencode(rule.eventPattern, placeholders)),
           ...tags(guardrails.tags),
         ],
       ),

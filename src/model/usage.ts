@@ -45,6 +45,14 @@ export const ActionUsageSchema = z.object({
    * grants the buckets instead of `*`.
    */
   resourcePatterns: z.array(z.string()).optional(),
+  /**
+   * What the successful calls named beyond their own resource, for the actions they imply (the
+   * role a call passes, the KMS key it used; `src/activity/implied-actions.ts`), as
+   * `parameter=value`, sorted, at most 20; absent when none. Per principal only.
+   */
+  requestValues: z.array(z.string()).optional(),
+  /** True when more values were seen than are kept, or some calls were read before values were kept. */
+  requestValuesIncomplete: z.boolean().optional(),
 });
 export type ActionUsage = z.infer<typeof ActionUsageSchema>;
 

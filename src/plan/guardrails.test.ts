@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config.js';
 import { requestContext } from '../policy/condition.js';
-import { evaluatePolicy, scpsPermit } from '../policy/evaluate.js';
-import { NOW, planningEstate, PROD, SEED } from '../../test/generate/estate.js';
+import { scpsPermit } from '../policy/evaluate.js';
+import { decide } from '../policy/evaluator/decide.js';
+import { documentLayers } from '../policy/evaluator/evaluator.js';
+import { requestKnowledge } from '../policy/evaluator/knowledge.js';
+import { NOW, planningEstate, PROD, SEED, CATALOG } from '../../test/generate/estate.js';
 import { planGuardrails } from './guardrails.js';
 import { planMigration } from './plan.js';
 
@@ -10,7 +13,13 @@ const FULL_AWS_ACCESS = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', 
 
 function guardrails(): ReturnType<typeof planGuardrails> {
   const { snapshot, classifications } = planningEstate();
-  const plan = planMigration(snapshot, { classifications, config: DEFAULT_CONFIG, now: NOW, externalIdSeed: SEED });
+  const plan = planMigration(snapshot, {
+    classifications,
+    config: DEFAULT_CONFIG,
+    now: NOW,
+    externalIdSeed: SEED,
+    catalog: CATALOG,
+  });
   return planGuardrails(plan, { config: { ...DEFAULT_CONFIG, ownershipDefaults: { owner: 'security' } } });
 }
 
@@ -93,27 +102,62 @@ describe('the guardrail SCP', () => {
 });
 
 describe('the delegated-role permissions boundary', () => {
-  const boundaryArn = `arn:aws:iam::${PROD}:policy/roleshift/roleshift-delegated-boundary`;
+  const boundaryArn = `arn:aws:iam::${PROD}:policy/roleshift/roleshift-boundary`;
+  const delegated = (name: string) => `arn:aws:iam::${PROD}:role/roleshift-delegated/${name}`;
+  const outside = `arn:aws:iam::${PROD}:role/admin`;
+  const withBoundary = { 'iam:PermissionsBoundary': boundaryArn };
   it.each([
-    ['creating a role with the same boundary', 'iam:CreateRole', { 'iam:PermissionsBoundary': boundaryArn }, 'allow'],
-    ['creating a role without a boundary', 'iam:CreateRole', {}, 'explicit-deny'],
+    ['creating a delegated role with the same boundary', 'iam:CreateRole', delegated('app'), withBoundary, 'allowed'],
+    ['creating a delegated role without a boundary', 'iam:CreateRole', delegated('app'), {}, 'denied'],
     [
-      'creating a role with another boundary',
+      'creating a delegated role with another boundary',
       'iam:CreateRole',
+      delegated('app'),
       { 'iam:PermissionsBoundary': `arn:aws:iam::${PROD}:policy/open` },
-      'explicit-deny',
+      'denied',
     ],
-    ['creating a user', 'iam:CreateUser', {}, 'explicit-deny'],
-    ['removing a role boundary', 'iam:DeleteRolePermissionsBoundary', {}, 'explicit-deny'],
-    ['writing to DynamoDB', 'dynamodb:PutItem', {}, 'allow'],
+    ['creating a role outside the delegated path', 'iam:CreateRole', outside, withBoundary, 'denied'],
+    [
+      'attaching a policy to a role with the boundary',
+      'iam:AttachRolePolicy',
+      delegated('app'),
+      withBoundary,
+      'allowed',
+    ],
+    ['attaching a policy to a role without it', 'iam:AttachRolePolicy', outside, {}, 'denied'],
+    ['writing the inline policy of a role without it', 'iam:PutRolePolicy', outside, {}, 'denied'],
+    ['changing the trust of a role without it', 'iam:UpdateAssumeRolePolicy', outside, {}, 'denied'],
+    ['passing a delegated role', 'iam:PassRole', delegated('app'), {}, 'allowed'],
+    ['passing a role outside the delegated path', 'iam:PassRole', outside, {}, 'denied'],
+    ['adding a user to a group', 'iam:AddUserToGroup', `arn:aws:iam::${PROD}:group/admins`, {}, 'denied'],
+    [
+      'editing a managed policy outside the delegated path',
+      'iam:CreatePolicyVersion',
+      `arn:aws:iam::${PROD}:policy/deploy`,
+      {},
+      'denied',
+    ],
+    ['editing the boundary itself', 'iam:CreatePolicyVersion', boundaryArn, {}, 'denied'],
+    ['creating a user', 'iam:CreateUser', `arn:aws:iam::${PROD}:user/u`, {}, 'denied'],
+    ['removing a role boundary', 'iam:DeleteRolePermissionsBoundary', delegated('app'), withBoundary, 'denied'],
+    ['leaving the organization', 'organizations:LeaveOrganization', '*', {}, 'denied'],
+    ['writing to DynamoDB', 'dynamodb:PutItem', `arn:aws:dynamodb:us-east-1:${PROD}:table/t`, {}, 'allowed'],
   ])(
-    'Given a delegated role %s, when the boundary is evaluated, then the decision is %s',
-    (_label, action, context, decision) => {
-      expect(
-        evaluatePolicy(guardrails().permissionsBoundary, { action, resource: '*', context: requestContext(context) }),
-      ).toBe(decision);
+    'Given a delegated role %s, when the boundary is evaluated, then it is %s',
+    (_label, action, resource, keys, decision) => {
+      const layers = documentLayers([guardrails().permissionsBoundary]);
+      expect(decide(layers, { action, resource, knowledge: requestKnowledge(keys) }).decision).toBe(decision);
     },
   );
+
+  it('Given the boundary, then its description carries the marker lint grades boundaries by, and no statement allows "*"', () => {
+    const result = guardrails();
+    expect(`${result.boundaryName} ${result.boundaryDescription}`).toContain('roleshift-boundary');
+    const statements = result.permissionsBoundary.Statement as Array<Record<string, unknown>>;
+    expect(statements.filter((statement) => statement.Effect === 'Allow' && statement.Action !== undefined)).toEqual(
+      [],
+    );
+  });
 });
 
 describe('planGuardrails', () => {

@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config.js';
-import { DEV, NOW, planningEstate, PROD, SEED } from '../../test/generate/estate.js';
+import { DEV, NOW, planningEstate, PROD, SEED, CATALOG } from '../../test/generate/estate.js';
 import { planMigration, selectUsers } from './plan.js';
 import type { MigrationPlan, PermissionSetArtifact, RoleArtifact, UserPlan } from './types.js';
 
 function plan(extra: Partial<Parameters<typeof planMigration>[1]> = {}): MigrationPlan {
   const { snapshot, classifications } = planningEstate();
-  return planMigration(snapshot, { classifications, config: DEFAULT_CONFIG, now: NOW, externalIdSeed: SEED, ...extra });
+  return planMigration(snapshot, {
+    classifications,
+    config: DEFAULT_CONFIG,
+    now: NOW,
+    externalIdSeed: SEED,
+    catalog: CATALOG,
+    ...extra,
+  });
 }
 
 function userPlan(result: MigrationPlan, accountId: string, userName: string): UserPlan {
@@ -54,6 +61,7 @@ describe('planMigration', () => {
       config: DEFAULT_CONFIG,
       now: NOW,
       externalIdSeed: SEED,
+      catalog: CATALOG,
     });
     expect(userPlan(result, PROD, 'datadog').strategy).toBe('investigate');
   });
@@ -94,20 +102,37 @@ describe('planMigration', () => {
     ]);
   });
 
+  it('Given the estate with a user of every strategy, when planned, then each replacement that grants permissions is proven or blocked by its failed proof, and the others carry no proof', () => {
+    const result = plan();
+    const strategies = new Set(result.users.map((user) => user.strategy));
+    expect(strategies.size).toBeGreaterThanOrEqual(8);
+    for (const user of result.users) {
+      const grants = user.artifacts.some((artifact) => artifact.kind === 'role' || artifact.kind === 'permission-set');
+      if (!grants) continue;
+      expect(user.proof, `${user.userName} (${user.strategy})`).not.toBeNull();
+      const failed = user.proof?.verdict === 'failed';
+      expect(
+        user.blockers.some((blocker) => blocker.startsWith('Proof failed:')),
+        user.userName,
+      ).toBe(failed);
+    }
+    expect(userPlan(result, PROD, 'breakglass').proof).toBeNull();
+  });
+
   it('Given usage facts, when planned, then the role gets the least-privilege policy and says so', () => {
-    const leastPrivilegePolicy = {
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: 'ecr:PutImage', Resource: '*' }],
-    };
-    const result = plan({
-      usage: { [`arn:aws:iam::${PROD}:user/gitlab-ci`]: { leastPrivilegePolicy, windowDays: 90 } },
-    });
+    const repository = `arn:aws:ecr:us-east-1:${PROD}:repository/api`;
+    const actions = [{ action: 'ecr:PutImage', mapped: true, events: 3, errors: 0, resources: [repository] }];
+    const result = plan({ usage: { [`arn:aws:iam::${PROD}:user/gitlab-ci`]: { actions, windowDays: 90 } } });
     const role = roleOf(userPlan(result, PROD, 'gitlab-ci'));
     expect(role.permissions).toMatchObject({
       source: 'usage',
-      inlinePolicy: leastPrivilegePolicy,
+      inlinePolicy: {
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'Ecr', Effect: 'Allow', Action: ['ecr:PutImage'], Resource: [repository] }],
+      },
       awsManagedPolicyArns: [],
     });
+    expect(userPlan(result, PROD, 'gitlab-ci').proof?.verdict).toBe('proven');
     expect(userPlan(result, PROD, 'gitlab-ci').permissionsNote).toBe(
       'least privilege from CloudTrail activity over 90 days',
     );
@@ -146,10 +171,16 @@ describe('planMigration', () => {
     const user = snapshot.accounts[0]?.users.find((candidate) => candidate.name === 'github-deploy');
     if (!user) throw new Error('fixture');
     user.tags = {};
-    const result = planMigration(snapshot, { classifications, config: DEFAULT_CONFIG, now: NOW, externalIdSeed: SEED });
+    const result = planMigration(snapshot, {
+      classifications,
+      config: DEFAULT_CONFIG,
+      now: NOW,
+      externalIdSeed: SEED,
+      catalog: CATALOG,
+    });
     const planned = userPlan(result, PROD, 'github-deploy');
     expect(planned.blockers.join(' ')).toMatch(/GitHub repository/);
-    expect(JSON.stringify(roleOf(planned).trustPolicy)).toContain('REPLACE_ME_REPO');
+    expect(JSON.stringify(roleOf(planned).trustPolicy)).toContain('REPLACE_ME_GITHUB_DEPLOY_REPO');
   });
 
   it('Given web-identity subjects from activity and no tags, when planned, then the repository comes from activity', () => {
@@ -162,6 +193,7 @@ describe('planMigration', () => {
       config: DEFAULT_CONFIG,
       now: NOW,
       externalIdSeed: SEED,
+      catalog: CATALOG,
       usage: { [user.arn]: { webIdentitySubjects: ['repo:ccbrown/cloud-snitch:ref:refs/heads/main'] } },
     });
     const planned = userPlan(result, PROD, 'github-deploy');
@@ -277,7 +309,13 @@ describe('planMigration', () => {
     if (!deploy || !vendor) throw new Error('fixture');
     deploy.tags = { purpose: 'deploy acme/webapp from GitHub Actions' };
     vendor.tags = { purpose: 'partner upload; vendor cannot assume roles', owner: 'sre' };
-    const result = planMigration(snapshot, { classifications, config: DEFAULT_CONFIG, now: NOW, externalIdSeed: SEED });
+    const result = planMigration(snapshot, {
+      classifications,
+      config: DEFAULT_CONFIG,
+      now: NOW,
+      externalIdSeed: SEED,
+      catalog: CATALOG,
+    });
     expect(JSON.stringify(roleOf(userPlan(result, PROD, 'github-deploy')).trustPolicy)).toContain(
       'repo:acme/webapp:ref:refs/heads/main',
     );
@@ -295,6 +333,7 @@ describe('planMigration', () => {
       config: DEFAULT_CONFIG,
       now: NOW,
       externalIdSeed: SEED,
+      catalog: CATALOG,
     });
     expect(
       userPlan(result, PROD, 'alice').artifacts.find((artifact) => artifact.kind === 'identity-store-user'),
@@ -316,7 +355,13 @@ describe('planMigration', () => {
     ];
     devUser.attachedPolicies = [];
     devUser.groups = ['developers'];
-    const result = planMigration(snapshot, { classifications, config: DEFAULT_CONFIG, now: NOW, externalIdSeed: SEED });
+    const result = planMigration(snapshot, {
+      classifications,
+      config: DEFAULT_CONFIG,
+      now: NOW,
+      externalIdSeed: SEED,
+      catalog: CATALOG,
+    });
     const setName = (user: UserPlan): string | undefined =>
       user.artifacts.find((artifact): artifact is PermissionSetArtifact => artifact.kind === 'permission-set')?.name;
     const prodSet = setName(userPlan(result, PROD, 'alice'));

@@ -1,10 +1,15 @@
 import type { RoleshiftConfig } from '../config.js';
 import type { Classification } from '../model/classification.js';
-import type { Snapshot } from '../model/snapshot.js';
+import type { Account, Snapshot, User } from '../model/snapshot.js';
 import { daysSince } from '../model/when.js';
+import type { IamCatalog } from '../policy/action-catalog.js';
+import { createEvaluator, type Evaluator } from '../policy/evaluator/evaluator.js';
 import { permissionSetName, shortHash } from './names.js';
 import { ownershipTags } from './ownership.js';
-import { planByClass, type StrategyResult } from './strategies.js';
+import { proofBlockers, proveReplacement } from './proofs/prove.js';
+import type { StrategyContext, StrategyResult } from './strategies/context.js';
+import { registeredException } from './strategies/exception.js';
+import { planByClass, STRATEGIES, strategyDefinition } from './strategies/registry.js';
 import type {
   CliProfilesArtifact,
   MigrationPlan,
@@ -35,20 +40,11 @@ export interface PlanOptions {
   externalIdSeed: string;
   /** Default region for profiles and snippets. */
   region?: string;
+  /** The IAM action catalogue (loaded once at the edge): admin verdicts and the proofs read it. */
+  catalog: IamCatalog;
+  /** The snapshot's evaluator, when the caller already has one; else one is made for the plan. */
+  evaluator?: Evaluator;
 }
-
-const STRATEGY_BASE_RISK: Record<Strategy, number> = {
-  'keep-break-glass': 0,
-  exception: 1,
-  'identity-center': 1,
-  'oidc-federation': 2,
-  'compute-role': 2,
-  'external-id-role': 3,
-  'roles-anywhere': 3,
-  investigate: 5,
-};
-
-export const STRATEGIES = Object.keys(STRATEGY_BASE_RISK) as Strategy[];
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -71,7 +67,7 @@ function assessRisk(
   result: StrategyResult,
   plan: { confidence: number; lastKeyUseDays: number | null },
 ): { score: number; level: MigrationRisk; reasons: string[] } {
-  let score = STRATEGY_BASE_RISK[result.strategy];
+  let score = strategyDefinition(result.strategy).baseRisk;
   const reasons: string[] = [`${result.strategy} (base ${score})`];
   if (result.blockers.length > 0) {
     score += 2 + result.blockers.length;
@@ -185,90 +181,110 @@ function mergePersonProfiles(users: UserPlan[]): void {
   }
 }
 
+/** What every user's plan shares: the options, the region, the evaluator and the classifications by ARN. */
+interface PlanRun {
+  snapshot: Snapshot;
+  options: PlanOptions;
+  region: string;
+  evaluator: Evaluator;
+  classificationOf: ReadonlyMap<string, Classification>;
+}
+
+/** A user the classifier did not cover still gets a plan: "investigate", never silence. */
+function unclassified(account: Account, user: User): Classification {
+  return {
+    accountId: account.accountId,
+    userName: user.name,
+    userArn: user.arn,
+    class: 'unknown',
+    ciProvider: null,
+    runsOn: null,
+    confidence: 0,
+    evidence: [],
+    personKey: null,
+  };
+}
+
+function strategyContext(run: PlanRun, account: Account, user: User, classification: Classification): StrategyContext {
+  const { options } = run;
+  return {
+    snapshot: run.snapshot,
+    account,
+    user,
+    classification,
+    usage: options.usage?.[user.arn],
+    config: options.config,
+    now: options.now,
+    externalIdSeed: options.externalIdSeed,
+    ownership: ownershipTags(user, options.config),
+    region: run.region,
+    evaluator: run.evaluator,
+    catalog: options.catalog,
+  };
+}
+
+/** One user's plan: its strategy's result, proven, with the blockers and the risk that follow. */
+function planUser(run: PlanRun, account: Account, user: User): UserPlan {
+  const { options } = run;
+  const classification = run.classificationOf.get(user.arn) ?? unclassified(account, user);
+  const ctx = strategyContext(run, account, user, classification);
+  const exception = findException(options.exceptions ?? [], account.accountId, user.name, user.arn);
+  const expired = exception?.expires ? exception.expires.slice(0, 10) < options.now.toISOString().slice(0, 10) : false;
+  const planned: StrategyResult =
+    exception && !expired ? registeredException(exception.reason, exception.expires ?? null) : planByClass(ctx);
+  const proof = proveReplacement(ctx, planned);
+  const base: StrategyResult = { ...planned, blockers: [...planned.blockers, ...proofBlockers(proof)] };
+  const lastUse = user.accessKeys
+    .filter((key) => key.status === 'Active')
+    .map((key) => daysSince(key.lastUsed, options.now))
+    .filter((days): days is number => days !== null);
+  const risk = assessRisk(base, {
+    confidence: classification.confidence,
+    lastKeyUseDays: lastUse.length > 0 ? Math.min(...lastUse) : null,
+  });
+  if (expired && exception) risk.reasons.push(`exception expired on ${exception.expires?.slice(0, 10)}`);
+  return {
+    accountId: account.accountId,
+    userName: user.name,
+    userArn: user.arn,
+    class: classification.class,
+    ciProvider: classification.ciProvider,
+    runsOn: classification.runsOn,
+    confidence: classification.confidence,
+    strategy: base.strategy,
+    target: base.target,
+    risk: risk.level,
+    riskScore: risk.score,
+    riskReasons: risk.reasons,
+    prerequisites: base.prerequisites,
+    blockers: base.blockers,
+    steps: base.steps,
+    artifacts: base.artifacts,
+    ownershipTags: ctx.ownership,
+    permissionsNote: base.permissions?.note ?? null,
+    exception: exception && !expired ? { reason: exception.reason, expires: exception.expires ?? null } : null,
+    proof,
+  };
+}
+
 /**
  * The migration plan: for every classified IAM user, what replaces it, in which order, what must
- * be true first and what to create. Pure: the clock and the ExternalId seed come in as inputs.
+ * be true first and what to create, each replacement proven with the evaluator. Pure: the clock,
+ * the catalogue and the ExternalId seed come in as inputs.
  */
 export function planMigration(snapshot: Snapshot, options: PlanOptions): MigrationPlan {
-  const region = options.region ?? snapshot.identityCenterInstance?.region ?? 'us-east-1';
-  const byArn = new Map(options.classifications.map((classification) => [classification.userArn, classification]));
-  const users: UserPlan[] = [];
-  for (const account of snapshot.accounts) {
-    for (const user of account.users) {
-      // A user the classifier did not cover still gets a plan: "investigate", never silence.
-      const classification: Classification = byArn.get(user.arn) ?? {
-        accountId: account.accountId,
-        userName: user.name,
-        userArn: user.arn,
-        class: 'unknown',
-        ciProvider: null,
-        runsOn: null,
-        confidence: 0,
-        evidence: [],
-        personKey: null,
-      };
-      const ownership = ownershipTags(user, options.config);
-      const exception = findException(options.exceptions ?? [], account.accountId, user.name, user.arn);
-      const expired = exception?.expires
-        ? exception.expires.slice(0, 10) < options.now.toISOString().slice(0, 10)
-        : false;
-      const base: StrategyResult =
-        exception && !expired
-          ? {
-              strategy: 'exception',
-              target: `Covered by the exceptions register: ${exception.reason}`,
-              prerequisites: [],
-              blockers: [],
-              steps: [
-                `Keep the user until the exception is reviewed${exception.expires ? ` (expires ${exception.expires.slice(0, 10)})` : ''}.`,
-              ],
-              artifacts: [],
-              permissions: null,
-            }
-          : planByClass({
-              snapshot,
-              account,
-              user,
-              classification,
-              usage: options.usage?.[user.arn],
-              config: options.config,
-              now: options.now,
-              externalIdSeed: options.externalIdSeed,
-              ownership,
-              region,
-            });
-      const lastUse = user.accessKeys
-        .filter((key) => key.status === 'Active')
-        .map((key) => daysSince(key.lastUsed, options.now))
-        .filter((days): days is number => days !== null);
-      const risk = assessRisk(base, {
-        confidence: classification.confidence,
-        lastKeyUseDays: lastUse.length > 0 ? Math.min(...lastUse) : null,
-      });
-      if (expired && exception) risk.reasons.push(`exception expired on ${exception.expires?.slice(0, 10)}`);
-      users.push({
-        accountId: account.accountId,
-        userName: user.name,
-        userArn: user.arn,
-        class: classification.class,
-        ciProvider: classification.ciProvider,
-        runsOn: classification.runsOn,
-        confidence: classification.confidence,
-        strategy: base.strategy,
-        target: base.target,
-        risk: risk.level,
-        riskScore: risk.score,
-        riskReasons: risk.reasons,
-        prerequisites: base.prerequisites,
-        blockers: base.blockers,
-        steps: base.steps,
-        artifacts: base.artifacts,
-        ownershipTags: ownership,
-        permissionsNote: base.permissions?.note ?? null,
-        exception: exception && !expired ? { reason: exception.reason, expires: exception.expires ?? null } : null,
-      });
-    }
-  }
+  const run: PlanRun = {
+    snapshot,
+    options,
+    region: options.region ?? snapshot.identityCenterInstance?.region ?? 'us-east-1',
+    evaluator: options.evaluator ?? createEvaluator(snapshot, { now: options.now }),
+    classificationOf: new Map(
+      options.classifications.map((classification) => [classification.userArn, classification]),
+    ),
+  };
+  const users: UserPlan[] = snapshot.accounts.flatMap((account) =>
+    account.users.map((user) => planUser(run, account, user)),
+  );
   disambiguatePermissionSets(users);
   mergePersonProfiles(users);
   users.sort(

@@ -1,4 +1,4 @@
-import type { Artifact, MigrationPlan, UserPlan } from './types.js';
+import type { Artifact, DerivedGrant, MigrationPlan, ProofCheck, ReplacementProof, UserPlan } from './types.js';
 
 /** Text from AWS goes into Markdown: neutralise HTML and table syntax so it renders as text. */
 export function escapeMarkdown(text: string): string {
@@ -41,14 +41,30 @@ function strategyCounts(plan: MigrationPlan): string {
     .join(', ');
 }
 
+/** The proof's verdict in one word; `-` when the strategy replaces nothing. */
+function proofWord(user: UserPlan): string {
+  return user.proof?.verdict ?? '-';
+}
+
+const PROOF_CHECKS: ReadonlyArray<[keyof Omit<ReplacementProof, 'verdict'>, string]> = [
+  ['observedAllowed', '(a) observed calls and what they imply are allowed'],
+  ['withinCurrent', '(b) nothing allowed that the user is denied today'],
+  ['trust', "(c) the trust policy passes roleshift's trust analysis"],
+];
+
+function proofLine(title: string, check: ProofCheck): string {
+  return `${title}: ${check.status} (${check.checked} checked)`;
+}
+
 /** The terminal view: one line per user, least risky first, then what blocks whom. */
 export function renderPlanTable(plan: MigrationPlan): string {
-  const header = ['risk', 'user', 'class', 'strategy', 'target', 'blockers'];
+  const header = ['risk', 'user', 'class', 'strategy', 'proof', 'target', 'blockers'];
   const rows = plan.users.map((user) => [
     `${user.risk} (${user.riskScore})`,
     `${user.accountId}/${user.userName}`,
     user.class,
     user.strategy,
+    proofWord(user),
     user.target,
     String(user.blockers.length),
   ]);
@@ -79,6 +95,25 @@ export function renderPlanTable(plan: MigrationPlan): string {
   return lines.join('\n');
 }
 
+/** What the replacement grants beyond the observed calls, from its role or permission set. */
+function derivedGrants(user: UserPlan): DerivedGrant[] {
+  for (const artifact of user.artifacts)
+    if (artifact.kind === 'role' || artifact.kind === 'permission-set') return artifact.permissions.derived ?? [];
+  return [];
+}
+
+function proofSection(proof: ReplacementProof): string[] {
+  const e = escapeMarkdown;
+  const lines = ['', `**Proof: ${proof.verdict}**`, ''];
+  for (const [key, title] of PROOF_CHECKS) {
+    const check = proof[key];
+    lines.push(`- ${e(proofLine(title, check))}`);
+    for (const failure of check.failures) lines.push(`  - failed: ${e(failure)}`);
+    for (const note of check.notes) lines.push(`  - ${e(note)}`);
+  }
+  return lines;
+}
+
 function userSection(user: UserPlan): string[] {
   const e = escapeMarkdown;
   const lines = [
@@ -89,6 +124,8 @@ function userSection(user: UserPlan): string[] {
     `- **Risk:** ${user.risk} (${user.riskScore}: ${e(user.riskReasons.join('; '))})`,
   ];
   if (user.permissionsNote) lines.push(`- **Permissions:** ${e(user.permissionsNote)}`);
+  for (const grant of derivedGrants(user))
+    lines.push(`  - ${e(grant.action)} on ${e(grant.resources.join(', '))}: ${e(grant.why)}`);
   if (user.exception)
     lines.push(
       `- **Exception:** ${e(user.exception.reason)}${user.exception.expires ? ` (expires ${e(user.exception.expires)})` : ''}`,
@@ -100,6 +137,7 @@ function userSection(user: UserPlan): string[] {
       lines.push(`- ${box} ${e(prerequisite.description)}${prerequisite.met === null ? ' (unknown: confirm)' : ''}`);
     }
   }
+  if (user.proof) lines.push(...proofSection(user.proof));
   if (user.blockers.length > 0) {
     lines.push('', '**Blockers**', '');
     for (const blocker of user.blockers) lines.push(`- ${e(blocker)}`);
@@ -124,11 +162,11 @@ export function renderPlanMarkdown(plan: MigrationPlan): string {
     '',
     `Plan date ${plan.planDate}. ${plan.users.length} user(s), least risky first: ${strategyCounts(plan) || 'nothing to plan'}.`,
     '',
-    '| # | risk | user | class | strategy | blockers |',
-    '|---|---|---|---|---|---|',
+    '| # | risk | user | class | strategy | proof | blockers |',
+    '|---|---|---|---|---|---|---|',
     ...plan.users.map(
       (user, index) =>
-        `| ${index + 1} | ${user.risk} | ${e(`${user.accountId}/${user.userName}`)} | ${user.class} | ${user.strategy} | ${user.blockers.length} |`,
+        `| ${index + 1} | ${user.risk} | ${e(`${user.accountId}/${user.userName}`)} | ${user.class} | ${user.strategy} | ${proofWord(user)} | ${user.blockers.length} |`,
     ),
     '',
     '## Users',

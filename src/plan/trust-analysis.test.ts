@@ -3,7 +3,7 @@ import { DEFAULT_CONFIG } from '../config.js';
 import type { CiProvider } from '../model/classification.js';
 import { analyzeTrustPolicy } from '../policy/trust/analyze.js';
 import { buildAccount, buildSnapshot, buildUser } from '../../test/fixtures/build-snapshot.js';
-import { NOW, planningEstate, SEED } from '../../test/generate/estate.js';
+import { NOW, planningEstate, SEED, CATALOG } from '../../test/generate/estate.js';
 import { planMigration } from './plan.js';
 import type { MigrationPlan, RoleArtifact } from './types.js';
 
@@ -44,13 +44,20 @@ function pipelinePlan(provider: CiProvider, tags: Record<string, string>): Migra
     config: DEFAULT_CONFIG,
     now: NOW,
     externalIdSeed: SEED,
+    catalog: CATALOG,
   });
 }
 
 describe("every trust policy roleshift generates passes roleshift's own analyzer", () => {
   it('Given the planning estate, when every generated role is analysed, then there are zero issues', () => {
     const { snapshot, classifications } = planningEstate();
-    const plan = planMigration(snapshot, { classifications, config: DEFAULT_CONFIG, now: NOW, externalIdSeed: SEED });
+    const plan = planMigration(snapshot, {
+      classifications,
+      config: DEFAULT_CONFIG,
+      now: NOW,
+      externalIdSeed: SEED,
+      catalog: CATALOG,
+    });
     const generated = roles(plan);
     expect(generated.length).toBe(7);
     for (const role of generated) {
@@ -111,6 +118,7 @@ describe("every trust policy roleshift generates passes roleshift's own analyzer
         config: DEFAULT_CONFIG,
         now: NOW,
         externalIdSeed: SEED,
+        catalog: CATALOG,
       });
       const [role] = roles(plan);
       if (!role) throw new Error('no role planned');

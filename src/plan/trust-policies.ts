@@ -131,14 +131,23 @@ const IDENTIFY: Partial<Record<CiProvider, IdentifyPipeline>> = {
   },
 };
 
-/** Collects what identifies the pipeline from the user's tags and the OIDC subjects seen for it. */
-export function identifyPipeline(provider: CiProvider, tags: Tags, webIdentitySubjects: string[]): PipelineIdentity {
+/**
+ * Collects what identifies the pipeline from the user's tags and the OIDC subjects seen for it.
+ * A value still unknown becomes a placeholder named after `owner` (the IAM user) and the value, so
+ * each is one parameter or variable in the generated code, whichever resources use it.
+ */
+export function identifyPipeline(
+  provider: CiProvider,
+  tags: Tags,
+  webIdentitySubjects: string[],
+  owner: string,
+): PipelineIdentity {
   const values: Record<string, string> = {};
   const missing: string[] = [];
   const need: Need = (key, label, value) => {
     if (value) values[key] = value;
     else {
-      values[key] = placeholder(key);
+      values[key] = placeholder(`${owner} ${key}`);
       missing.push(label);
     }
   };

@@ -1,9 +1,11 @@
 import type { CiProvider, RunsOn, UserClass } from '../model/classification.js';
 import type { PolicyDocument, Tags } from '../model/snapshot.js';
+import type { ActionUsage } from '../model/usage.js';
 
 /** What replaces an IAM user. One per class, plus the two outcomes that keep a user for now. */
 export type Strategy =
   | 'identity-center'
+  | 'aws-login'
   | 'oidc-federation'
   | 'compute-role'
   | 'roles-anywhere'
@@ -19,8 +21,8 @@ export type MigrationRisk = 'low' | 'medium' | 'high';
  * without them the plan mirrors today's policies and says so.
  */
 export interface UserUsage {
-  /** A policy covering only what the user was seen doing. */
-  leastPrivilegePolicy?: PolicyDocument | null;
+  /** Every call CloudTrail showed the user making: actions, resources, request values, errors. */
+  actions?: ActionUsage[];
   /** Source addresses seen for the user's keys (IPv4/IPv6, no CIDR suffix needed). */
   sourceIps?: string[];
   /** OIDC subjects seen from the same pipeline, e.g. `repo:acme/api:ref:refs/heads/main`. */
@@ -39,6 +41,14 @@ export interface Prerequisite {
   met: boolean | null;
 }
 
+/** Granted beyond the calls CloudTrail showed, and why (a passed role, a key, the current grant's scope). */
+export interface DerivedGrant {
+  action: string;
+  resources: string[];
+  /** One line: which call implies it, or that the current grant's scope was kept. */
+  why: string;
+}
+
 /** The permissions a replacement gets, and where they came from. */
 export interface PlannedPermissions {
   source: 'usage' | 'current-policies';
@@ -50,8 +60,36 @@ export interface PlannedPermissions {
   customerManagedPolicies: Array<{ name: string; path: string; arn: string }>;
   /** One inline policy merging inline statements (or the least-privilege policy). Null when none. */
   inlinePolicy: PolicyDocument | null;
-  /** True when what is mirrored includes administrator access. */
+  /** True when what is granted is, or may be, administrator access (decided by the evaluator). */
   admin: boolean;
+  /** For `usage`: what is granted beyond the observed calls and their resources, and why. */
+  derived?: DerivedGrant[];
+}
+
+export type ProofStatus = 'passed' | 'failed' | 'not-applicable';
+
+/** One of the three checks a replacement must pass before it is deployed. */
+export interface ProofCheck {
+  status: ProofStatus;
+  /** How many requests (or trust rules) were checked. */
+  checked: number;
+  /** One line per failure: the action, the resource and why (at most 20, then a count). */
+  failures: string[];
+  /** What the check could not cover, and why. */
+  notes: string[];
+}
+
+/**
+ * The replacement, proven with the evaluator against the user it replaces: (a) every call
+ * CloudTrail showed, with its resource, and every action such a call implies is allowed; (b)
+ * nothing it allows is denied to the user today (over the action catalogue and the resources
+ * seen); (c) its trust policy passes roleshift's trust analysis. A failed check is a blocker.
+ */
+export interface ReplacementProof {
+  verdict: 'proven' | 'failed';
+  observedAllowed: ProofCheck;
+  withinCurrent: ProofCheck;
+  trust: ProofCheck;
 }
 
 export interface RoleArtifact {
@@ -202,6 +240,8 @@ export interface UserPlan {
   permissionsNote: string | null;
   /** Set when the user is covered by an exception in the register. */
   exception: { reason: string; expires: string | null } | null;
+  /** The proof of the replacement's permissions and trust; null when the strategy replaces nothing. */
+  proof: ReplacementProof | null;
 }
 
 export interface MigrationPlan {

@@ -66,23 +66,12 @@ function usage(): Usage {
 }
 
 describe('usageByUser', () => {
-  it('Given CloudTrail usage of an IAM user, when converted, then the planner gets its least-privilege policy, public ranges and window', () => {
-    const catalog = new Map([
-      [
-        'ecr:PutImage',
-        {
-          action: 'ecr:PutImage',
-          resourceArnPatterns: ['arn:${Partition}:ecr:${Region}:${Account}:repository/${RepositoryName}'],
-        },
-      ],
-    ]);
-    const facts = usageByUser(usage(), catalog);
+  it('Given CloudTrail usage of an IAM user, when converted, then the planner gets its calls, public ranges and window', () => {
+    const facts = usageByUser(usage());
     expect(Object.keys(facts)).toEqual([USER]);
     expect(facts[USER]).toMatchObject({ sourceIps: ['203.0.113.0/24'], windowDays: 90 });
-    expect(facts[USER]?.leastPrivilegePolicy).toMatchObject({
-      Statement: [
-        { Effect: 'Allow', Action: ['ecr:PutImage'], Resource: ['arn:aws:ecr:us-east-1:111111111111:repository/api'] },
-      ],
-    });
+    expect(facts[USER]?.actions?.map((action) => [action.action, action.resources])).toEqual([
+      ['ecr:PutImage', ['arn:aws:ecr:us-east-1:111111111111:repository/api']],
+    ]);
   });
 });

@@ -1,14 +1,12 @@
-import type { ActionCatalog } from '../activity/actions.js';
-import { buildLeastPrivilegePolicy } from '../activity/least-privilege.js';
 import type { Usage } from '../model/usage.js';
 import type { UsageByUser } from './types.js';
 
 /**
- * The planner's usage facts from the snapshot's CloudTrail usage: per IAM user, a least-privilege
- * policy of what it was seen doing and the public address ranges it came from. Users CloudTrail
- * never saw get no entry, so the plan says it mirrors their current policies.
+ * The planner's usage facts from the snapshot's CloudTrail usage: per IAM user, every call it was
+ * seen making (least privilege and the proofs read them) and the public address ranges it came
+ * from. Users CloudTrail never saw get no entry, so the plan says it mirrors their current policies.
  */
-export function usageByUser(usage: Usage, catalog: ActionCatalog): UsageByUser {
+export function usageByUser(usage: Usage): UsageByUser {
   const since = usage.source.since ? Date.parse(usage.source.since) : null;
   const until = usage.source.until ? Date.parse(usage.source.until) : null;
   const windowDays =
@@ -16,13 +14,12 @@ export function usageByUser(usage: Usage, catalog: ActionCatalog): UsageByUser {
   const result: UsageByUser = {};
   for (const principal of usage.principals) {
     if (principal.type !== 'IAMUser' || principal.userName === null) continue;
-    const { policy } = buildLeastPrivilegePolicy(principal.actions, catalog);
     // Addresses are kept as /24 (IPv6 /48) groups: a source condition on those ranges.
     const sourceIps = principal.addresses
       .filter((address) => address.kind === 'public')
       .map((address) => address.group);
     result[principal.arn] = {
-      leastPrivilegePolicy: policy ? { ...policy } : null,
+      actions: principal.actions,
       sourceIps: [...new Set(sourceIps)].sort(),
       ...(windowDays !== undefined ? { windowDays } : {}),
     };

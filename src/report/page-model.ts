@@ -6,7 +6,7 @@
 import type { Evidence, UserClass } from '../model/classification.js';
 import type { Finding, Severity } from '../model/finding.js';
 import type { Gap, Snapshot, When } from '../model/snapshot.js';
-import type { Artifact, MigrationRisk, Strategy } from '../plan/types.js';
+import type { Artifact, MigrationRisk, ReplacementProof, Strategy } from '../plan/types.js';
 
 /** The key of a user in `ReportExtras.users`. */
 export function userKey(accountId: string, userName: string): string {
@@ -61,6 +61,8 @@ export interface ReportUserExtras {
     steps: string[];
     blockers: string[];
     artifacts: ReportArtifact[];
+    /** The replacement's proof (observed calls allowed, nothing wider than today, trust); null when nothing is replaced. */
+    proof: ReplacementProof | null;
   } | null;
   exception: { reason: string; owner: string; expires: string; expired: boolean } | null;
   remediation: { stage: RemediationStage; at: string | null; lastError: string | null };

@@ -128,6 +128,8 @@ describe('packReport and unpackReport', () => {
     const data = await reportData();
     const unpacked = unpackReport(throughJson(packReport(data)));
     expect(unpacked).toEqual(JSON.parse(JSON.stringify(data)));
+    // The replacements' proofs travel too (their notes as shared texts).
+    expect(Object.values(unpacked.extras?.users ?? {}).filter((x) => x.plan?.proof).length).toBeGreaterThan(0);
     const tags = unpacked.users.find((user) => user.name === 'ci-deploy')?.tags ?? {};
     expect(Object.getPrototypeOf(tags)).toBe(Object.prototype);
     expect(Object.keys(tags)).toEqual(['purpose', '__proto__']);

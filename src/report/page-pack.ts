@@ -10,6 +10,7 @@
  */
 import type { Evidence } from '../model/classification.js';
 import type { When } from '../model/snapshot.js';
+import type { ProofCheck, ReplacementProof } from '../plan/types.js';
 import {
   userKey,
   type ReportArtifact,
@@ -21,7 +22,7 @@ import {
   type ReportUserExtras,
 } from './page-model.js';
 
-export const PAGE_PACK_FORMAT = 'roleshift-report-pack/1';
+export const PAGE_PACK_FORMAT = 'roleshift-report-pack/2';
 
 /** An index into `PagePack.texts`. */
 type TextRef = number;
@@ -41,6 +42,11 @@ type PackedKey = [
   region: TextRef | null,
 ];
 
+type PackedCheck = [status: TextRef, checked: number, failures: TextRef[], notes: TextRef[]];
+
+/** The same notes repeat for most users (a mirror is the user): text refs, not strings. */
+type PackedProof = [verdict: TextRef, observedAllowed: PackedCheck, withinCurrent: PackedCheck, trust: PackedCheck];
+
 type PackedPlan = [
   strategy: TextRef,
   target: TextRef,
@@ -48,6 +54,7 @@ type PackedPlan = [
   steps: TextRef[],
   blockers: TextRef[],
   artifacts: number[],
+  proof: PackedProof | null,
 ];
 
 type PackedUserExtras = [
@@ -276,7 +283,18 @@ class Packer {
           () => artifact,
         ),
       ),
+      plan.proof === null ? null : this.proof(plan.proof),
     ];
+  }
+
+  private proof(proof: ReplacementProof): PackedProof {
+    const check = (c: ProofCheck): PackedCheck => [
+      this.text(c.status),
+      c.checked,
+      c.failures.map((line) => this.text(line)),
+      c.notes.map((line) => this.text(line)),
+    ];
+    return [this.text(proof.verdict), check(proof.observedAllowed), check(proof.withinCurrent), check(proof.trust)];
   }
 }
 
@@ -425,8 +443,24 @@ class Unpacker {
     return { checkId, title, severity, status, message: this.text(message), remediation, cis, securityHub };
   }
 
+  private proof(packed: PackedProof): ReplacementProof {
+    const check = ([status, checked, failures, notes]: PackedCheck): ProofCheck => ({
+      status: this.text(status) as ProofCheck['status'],
+      checked,
+      failures: failures.map((line) => this.text(line)),
+      notes: notes.map((line) => this.text(line)),
+    });
+    const [verdict, observedAllowed, withinCurrent, trust] = packed;
+    return {
+      verdict: this.text(verdict) as ReplacementProof['verdict'],
+      observedAllowed: check(observedAllowed),
+      withinCurrent: check(withinCurrent),
+      trust: check(trust),
+    };
+  }
+
   private plan(packed: PackedPlan): NonNullable<ReportUserExtras['plan']> {
-    const [strategy, target, risk, steps, blockers, artifacts] = packed;
+    const [strategy, target, risk, steps, blockers, artifacts, proof] = packed;
     return {
       strategy: this.text(strategy) as NonNullable<ReportUserExtras['plan']>['strategy'],
       target: this.text(target),
@@ -434,6 +468,7 @@ class Unpacker {
       steps: steps.map((step) => this.text(step)),
       blockers: blockers.map((blocker) => this.text(blocker)),
       artifacts: artifacts.map((index) => this.row(this.pack.artifacts, index, 'artifact')),
+      proof: proof === null ? null : this.proof(proof),
     };
   }
 }

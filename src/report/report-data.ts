@@ -172,6 +172,7 @@ function planExtras(userPlan: UserPlan | undefined): ReportUserExtras['plan'] {
     steps: userPlan.steps,
     blockers: userPlan.blockers,
     artifacts: userPlan.artifacts.map(toReportArtifact),
+    proof: userPlan.proof,
   };
 }
 

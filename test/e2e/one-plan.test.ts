@@ -121,3 +121,40 @@ describe('one plan everywhere (built CLI, one store)', () => {
     expect(externalIds(JSON.stringify(reportExtras()))).toEqual(after);
   });
 });
+
+describe('the demo replacements, proven (built CLI, one store)', () => {
+  const deployRole = (planned: MigrationPlan) =>
+    planned.users
+      .find((user) => user.userName === 'github-actions-deploy')
+      ?.artifacts.find((artifact) => artifact.kind === 'role');
+
+  it('Given the demo deploy user, When planned from its CloudTrail calls, Then its role keeps PassRole on its one role for CloudFormation and the stack scope it is granted, never "*"', () => {
+    const role = deployRole(plan());
+    const statements = (role?.kind === 'role' ? role.permissions.inlinePolicy?.Statement : []) as Array<{
+      Action: string[];
+      Resource: string[];
+      Condition?: unknown;
+    }>;
+    const passRole = statements.find((statement) => statement.Action.includes('iam:PassRole'));
+    expect(passRole?.Resource).toEqual(['arn:aws:iam::222222222222:role/cfn-exec-webapp']);
+    expect(passRole?.Condition).toEqual({
+      StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' },
+    });
+    const stacks = statements.find((statement) => statement.Action.includes('cloudformation:CreateChangeSet'));
+    expect(stacks?.Resource).toEqual(['arn:aws:cloudformation:us-east-1:222222222222:stack/webapp-*/*']);
+    expect(statements.flatMap((statement) => statement.Resource)).not.toContain('*');
+  });
+
+  it('Given the demo estate, When planned and reported, Then every replacement that grants permissions carries its proof, the deploy role is proven on its observed calls, and the report shows the same proof', () => {
+    const planned = plan();
+    const withPermissions = planned.users.filter((user) =>
+      user.artifacts.some((artifact) => artifact.kind === 'role' || artifact.kind === 'permission-set'),
+    );
+    expect(withPermissions.length).toBeGreaterThan(5);
+    for (const user of withPermissions) expect(user.proof?.verdict, user.userName).toMatch(/^(proven|failed)$/);
+    const deploy = planned.users.find((user) => user.userName === 'github-actions-deploy');
+    expect(deploy?.proof?.verdict).toBe('proven');
+    expect(deploy?.proof?.observedAllowed.checked).toBeGreaterThan(0);
+    expect(reportExtras().users['222222222222/github-actions-deploy']?.plan?.proof).toEqual(deploy?.proof);
+  });
+});

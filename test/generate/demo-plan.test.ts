@@ -9,6 +9,7 @@ import { classifyUsers } from '../../src/assess/classify.js';
 import { rewriteGithubWorkflow } from '../../src/ci-migrate/github.js';
 import { collectFromFiles } from '../../src/collect/files.js';
 import { DEFAULT_CONFIG } from '../../src/config.js';
+import { lintPaths } from '../../src/app/lint.js';
 import { generateFiles } from '../../src/generate/generate.js';
 import { GENERATE_FORMATS } from '../../src/generate/types.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
@@ -16,6 +17,7 @@ import { planGuardrails } from '../../src/plan/guardrails.js';
 import { planMigration } from '../../src/plan/plan.js';
 import type { MigrationPlan, RoleArtifact } from '../../src/plan/types.js';
 import { analyzeTrustPolicy } from '../../src/policy/trust/analyze.js';
+import { CATALOG } from './estate.js';
 
 /** The demo estate end to end: scan files → classify → plan → generate → validators → ci-migrate. */
 const ESTATE = fileURLToPath(new URL('../../examples/demo-estate/', import.meta.url));
@@ -34,6 +36,7 @@ beforeAll(async () => {
     config: DEFAULT_CONFIG,
     now: AS_OF,
     externalIdSeed: 'demo-seed-0001',
+    catalog: CATALOG,
   });
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -113,6 +116,43 @@ describe('the demo estate plan', () => {
         expect(lint.stdout + lint.stderr).toBe('');
         expect(lint.status).toBe(0);
       }
+    }
+  });
+
+  it('Given the demo plan generated in every format, when roleshift lint reads every file, then nothing is above LOW', async () => {
+    const guardrails = planGuardrails(plan, { config: DEFAULT_CONFIG });
+    const root = join(scratch, 'lint');
+    for (const format of GENERATE_FORMATS) {
+      for (const file of generateFiles(plan, guardrails, format)) {
+        const path = join(root, format, file.path);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, file.content);
+      }
+    }
+    const quiet = { log: () => undefined, warn: () => undefined, debug: false };
+    const { findings } = await lintPaths([root], {}, { notes: quiet, now: new Date() });
+    const aboveLow = findings.filter((finding) => !['info', 'low'].includes(finding.severity));
+    expect(aboveLow.map((finding) => `${finding.severity} ${finding.checkId} ${finding.message}`)).toEqual([]);
+    expect(findings.length).toBeGreaterThan(0);
+  });
+
+  it('Given the Vercel user whose team is unknown, when generated, then one parameter or variable feeds the provider URL, its client id, the principal and the condition keys', () => {
+    const guardrails = planGuardrails(plan, { config: DEFAULT_CONFIG });
+    const cfn = generateFiles(plan, guardrails, 'cloudformation').find((file) =>
+      file.path.endsWith('account-222222222222.yaml'),
+    );
+    const tf = generateFiles(plan, guardrails, 'terraform').find((file) =>
+      file.path.endsWith('account-222222222222/main.tf'),
+    );
+    for (const [text, team] of [
+      [cfn?.content ?? '', '${VercelAppTeam}'],
+      [tf?.content ?? '', '${var.vercel_app_team}'],
+    ] as const) {
+      expect(text).toContain(`https://oidc.vercel.com/${team}`);
+      expect(text).toContain(`https://vercel.com/${team}`);
+      expect(text).toContain(`oidc-provider/oidc.vercel.com/${team}`);
+      expect(text).toContain(`oidc.vercel.com/${team}:sub`);
+      expect(text).not.toContain('REPLACE_ME_');
     }
   });
 

@@ -1,12 +1,15 @@
 import type { Classification } from '../../src/model/classification.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
 import { NEVER, whenAt } from '../../src/model/when.js';
+import { loadIamCatalog } from '../../src/policy/action-catalog.js';
 import { buildAccount, buildKey, buildSnapshot, buildUser } from '../fixtures/build-snapshot.js';
 
 export const NOW = new Date('2026-11-23T10:00:00Z');
 export const PROD = '111111111111';
 export const DEV = '222222222222';
 export const SEED = 'golden-seed';
+/** The IAM action catalogue every plan reads (admin verdicts, the proofs). */
+export const CATALOG = await loadIamCatalog();
 
 /**
  * A small estate with one user of every kind the planner knows, spread over two accounts so

@@ -10,7 +10,7 @@ import { generateFiles } from '../../src/generate/generate.js';
 import { GENERATE_FORMATS, type GeneratedFile, type GenerateFormat } from '../../src/generate/types.js';
 import { planGuardrails } from '../../src/plan/guardrails.js';
 import { planMigration } from '../../src/plan/plan.js';
-import { DEV, NOW, planningEstate, PROD, SEED } from './estate.js';
+import { DEV, NOW, planningEstate, PROD, SEED, CATALOG } from './estate.js';
 
 const GOLDEN = new URL('./golden/', import.meta.url).pathname;
 const CONFIG: RoleshiftConfig = {
@@ -27,7 +27,13 @@ function generate(format: GenerateFormat, reverse = false): GeneratedFile[] {
     for (const account of snapshot.accounts) account.users.reverse();
     classifications.reverse();
   }
-  const plan = planMigration(snapshot, { classifications, config: CONFIG, now: NOW, externalIdSeed: SEED });
+  const plan = planMigration(snapshot, {
+    classifications,
+    config: CONFIG,
+    now: NOW,
+    externalIdSeed: SEED,
+    catalog: CATALOG,
+  });
   return generateFiles(plan, planGuardrails(plan, { config: CONFIG }), format);
 }
 

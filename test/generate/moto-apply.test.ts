@@ -30,7 +30,12 @@ import {
   DescribePolicyCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { CreateTopicCommand, SNSClient, SetTopicAttributesCommand } from '@aws-sdk/client-sns';
+import {
+  CreateTopicCommand,
+  GetTopicAttributesCommand,
+  SNSClient,
+  SetTopicAttributesCommand,
+} from '@aws-sdk/client-sns';
 import {
   AttachCustomerManagedPolicyReferenceToPermissionSetCommand,
   AttachManagedPolicyToPermissionSetCommand,
@@ -47,13 +52,19 @@ import { bundlePlan, type Bundle } from '../../src/generate/bundle.js';
 import { planGuardrails } from '../../src/plan/guardrails.js';
 import { planMigration } from '../../src/plan/plan.js';
 import { describeWithMoto, type Moto } from '../harness/moto.js';
-import { DEV, NOW, planningEstate, PROD, SEED } from './estate.js';
+import { DEV, NOW, planningEstate, PROD, SEED, CATALOG } from './estate.js';
 
 const CONFIG: RoleshiftConfig = { ...DEFAULT_CONFIG, ownershipDefaults: { owner: 'cloud-platform' } };
 
 function bundle(): Bundle {
   const { snapshot, classifications } = planningEstate();
-  const plan = planMigration(snapshot, { classifications, config: CONFIG, now: NOW, externalIdSeed: SEED });
+  const plan = planMigration(snapshot, {
+    classifications,
+    config: CONFIG,
+    now: NOW,
+    externalIdSeed: SEED,
+    catalog: CATALOG,
+  });
   return bundlePlan(plan, planGuardrails(plan, { config: CONFIG }));
 }
 
@@ -295,13 +306,19 @@ describeWithMoto(
           Tags: tagList(guardrails.tags),
         }),
       );
-      expect(boundary.Policy?.Arn).toMatch(/:policy\/roleshift\/roleshift-delegated-boundary$/);
+      expect(boundary.Policy?.Arn).toMatch(/:policy\/roleshift\/roleshift-boundary$/);
 
       const sns = new SNSClient(config(moto()));
       const topic = await sns.send(
-        new CreateTopicCommand({ Name: guardrails.topicName, Tags: tagList(guardrails.tags) }),
+        new CreateTopicCommand({
+          Name: guardrails.topicName,
+          Attributes: { KmsMasterKeyId: guardrails.topicKeyAlias },
+          Tags: tagList(guardrails.tags),
+        }),
       );
       const topicArn = topic.TopicArn ?? '';
+      const attributes = await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
+      expect(attributes.Attributes?.KmsMasterKeyId).toBe(guardrails.topicKeyAlias);
       await sns.send(
         new SetTopicAttributesCommand({
           TopicArn: topicArn,

@@ -107,9 +107,37 @@ function artifactBlock(artifact: ReportArtifact): HTMLElement {
   ]);
 }
 
+type Proof = NonNullable<NonNullable<ReportUserExtras['plan']>['proof']>;
+
+const PROOF_CHECKS: ReadonlyArray<[keyof Omit<Proof, 'verdict'>, string]> = [
+  ['observedAllowed', 'observed calls and what they imply are allowed'],
+  ['withinCurrent', 'nothing allowed that the user is denied today'],
+  ['trust', "trust policy passes roleshift's trust analysis"],
+];
+
+/** The replacement's three checks, each with what failed and what it could not cover. */
+function proofPart(proof: Proof): HTMLElement {
+  return h('div', { class: 'proof' }, [
+    h('strong', { text: `Proof: ${proof.verdict}` }),
+    h(
+      'ul',
+      {},
+      PROOF_CHECKS.map(([key, title]) => {
+        const check = proof[key];
+        return h('li', {}, [
+          `${title}: ${check.status} (${plural(check.checked, 'check')})`,
+          ...check.failures.map((line) => h('div', { class: 'notice', text: line })),
+          ...check.notes.map((line) => h('div', { class: 'muted', text: line })),
+        ]);
+      }),
+    ),
+  ]);
+}
+
 function planParts(plan: NonNullable<ReportUserExtras['plan']>): HTMLElement[] {
   return [
     h('h3', { text: `Plan: ${plan.target} (${plan.risk} risk)` }),
+    ...(plan.proof ? [proofPart(plan.proof)] : []),
     ...(plan.blockers.length
       ? [
           h(

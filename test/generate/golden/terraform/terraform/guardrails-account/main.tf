@@ -15,18 +15,18 @@ provider "aws" {
 
 data "aws_caller_identity" "current" {}
 
-resource "aws_iam_policy" "roleshift_delegated_boundary" {
-  name        = "roleshift-delegated-boundary"
+resource "aws_iam_policy" "roleshift_boundary" {
+  name        = "roleshift-boundary"
   path        = "/roleshift/"
-  description = "Permissions boundary for roles that teams create themselves"
+  description = "roleshift-boundary: permissions boundary for roles that teams create themselves (under /roleshift-delegated/)"
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
       {
-        Sid      = "AllowWithinBoundary"
-        Effect   = "Allow"
-        Action   = "*"
-        Resource = "*"
+        Sid       = "AllowWithinBoundary"
+        Effect    = "Allow"
+        NotAction = ["account:*", "organizations:*"]
+        Resource  = "*"
       },
       {
         Sid    = "DenyUserCredentials"
@@ -40,24 +40,64 @@ resource "aws_iam_policy" "roleshift_delegated_boundary" {
         Resource = "*"
       },
       {
-        Sid      = "DenyRolesWithoutThisBoundary"
-        Effect   = "Deny"
-        Action   = ["iam:CreateRole", "iam:PutRolePermissionsBoundary"]
+        Sid    = "DenyRolesWithoutThisBoundary"
+        Effect = "Deny"
+        Action = [
+          "iam:CreateRole",
+          "iam:PutRolePermissionsBoundary",
+          "iam:AttachRolePolicy",
+          "iam:DeleteRole",
+          "iam:DeleteRolePolicy",
+          "iam:DetachRolePolicy",
+          "iam:PutRolePolicy",
+          "iam:UpdateAssumeRolePolicy",
+          "iam:UpdateRole",
+          "iam:UpdateRoleDescription",
+        ]
         Resource = "*"
         Condition = {
           StringNotLike = {
-            "iam:PermissionsBoundary" = "arn:aws:iam::*:policy/roleshift/roleshift-delegated-boundary"
+            "iam:PermissionsBoundary" = "arn:aws:iam::*:policy/roleshift/roleshift-boundary"
           }
         }
       },
       {
-        Sid      = "DenyBoundaryRemoval"
-        Effect   = "Deny"
-        Action   = ["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"]
+        Sid         = "DenyRolesOutsideDelegatedPath"
+        Effect      = "Deny"
+        Action      = ["iam:CreateRole", "iam:PassRole"]
+        NotResource = ["arn:aws:iam::*:role/roleshift-delegated/*"]
+      },
+      {
+        Sid    = "DenyUsersWithoutThisBoundary"
+        Effect = "Deny"
+        Action = [
+          "iam:AttachUserPolicy",
+          "iam:DeleteUserPolicy",
+          "iam:DetachUserPolicy",
+          "iam:PutUserPolicy",
+        ]
+        Resource = "*"
+        Condition = {
+          StringNotLike = {
+            "iam:PermissionsBoundary" = "arn:aws:iam::*:policy/roleshift/roleshift-boundary"
+          }
+        }
+      },
+      {
+        Sid    = "DenyGroupChanges"
+        Effect = "Deny"
+        Action = [
+          "iam:AddUserToGroup",
+          "iam:AttachGroupPolicy",
+          "iam:DeleteGroupPolicy",
+          "iam:DetachGroupPolicy",
+          "iam:PutGroupPolicy",
+          "iam:RemoveUserFromGroup",
+        ]
         Resource = "*"
       },
       {
-        Sid    = "DenyBoundaryEdits"
+        Sid    = "DenyPolicyEditsOutsideDelegatedPath"
         Effect = "Deny"
         Action = [
           "iam:CreatePolicyVersion",
@@ -65,12 +105,12 @@ resource "aws_iam_policy" "roleshift_delegated_boundary" {
           "iam:DeletePolicyVersion",
           "iam:SetDefaultPolicyVersion",
         ]
-        Resource = "arn:aws:iam::*:policy/roleshift/roleshift-delegated-boundary"
+        NotResource = ["arn:aws:iam::*:policy/roleshift-delegated/*"]
       },
       {
-        Sid      = "DenyOrganizationAndAccountChanges"
+        Sid      = "DenyBoundaryRemoval"
         Effect   = "Deny"
-        Action   = ["account:*", "organizations:*"]
+        Action   = ["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"]
         Resource = "*"
       },
     ]
@@ -82,8 +122,52 @@ resource "aws_iam_policy" "roleshift_delegated_boundary" {
   }
 }
 
+resource "aws_kms_key" "roleshift_guardrail_alerts" {
+  description         = "roleshift: encrypts the guardrail alert topic; EventBridge of this account may use it"
+  enable_key_rotation = true
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "AccountAdministersKey"
+        Effect = "Allow"
+        Principal = {
+          AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"
+        }
+        Action   = "kms:*"
+        Resource = "*"
+      },
+      {
+        Sid    = "EventBridgePublishesAlerts"
+        Effect = "Allow"
+        Principal = {
+          Service = "events.amazonaws.com"
+        }
+        Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource = "*"
+        Condition = {
+          StringEquals = {
+            "aws:SourceAccount" = data.aws_caller_identity.current.account_id
+          }
+        }
+      },
+    ]
+  })
+  tags = {
+    cost-center = "CC-1000"
+    managed-by  = "roleshift"
+    owner       = "cloud-platform"
+  }
+}
+
+resource "aws_kms_alias" "roleshift_guardrail_alerts" {
+  name          = "alias/roleshift-guardrail-alerts"
+  target_key_id = aws_kms_key.roleshift_guardrail_alerts.key_id
+}
+
 resource "aws_sns_topic" "roleshift_guardrail_alerts" {
-  name = "roleshift-guardrail-alerts"
+  name              = "roleshift-guardrail-alerts"
+  kms_master_key_id = aws_kms_key.roleshift_guardrail_alerts.arn
   tags = {
     cost-center = "CC-1000"
     managed-by  = "roleshift"
