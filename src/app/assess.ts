@@ -16,7 +16,7 @@ import {
   remediationsFromJournal,
   type JournalEntry,
 } from '../assess/kpis.js';
-import { runCheckRules, runTrustRules } from '../assess/run-checks.js';
+import { runChecks, trustFindings } from '../assess/run-checks.js';
 import { usageToActivityEvidence } from '../assess/usage-evidence.js';
 import type { RoleshiftConfig } from '../config.js';
 import type { Classification } from '../model/classification.js';
@@ -45,10 +45,8 @@ export interface Estate {
 
 export interface Assessment {
   classifications: Classification[];
-  /** Failures and errors of the checks and the trust rules. */
+  /** Failures and errors of the checks and the trust rules (passes are not kept: no output shows them). */
   findings: Finding[];
-  /** Results that passed: evidence, for outputs that want it. */
-  passed: Finding[];
   plan: MigrationPlan;
   /** The score of this estate, as `Store.saveScan` keeps it. */
   kpis: Record<string, number>;
@@ -101,8 +99,8 @@ export async function assessEstate(estate: Estate): Promise<Assessment> {
   const { snapshot, config, now } = estate;
   const activity = snapshot.usage === undefined ? undefined : usageToActivityEvidence(snapshot.usage);
   const classifications = classifyUsers(snapshot, activity === undefined ? { config } : { config, activity });
-  const checks = runCheckRules(snapshot, checkContext(estate, classifications, activity));
-  const trust = runTrustRules(snapshot);
+  const checks = runChecks(snapshot, checkContext(estate, classifications, activity));
+  const trust = trustFindings(snapshot);
   const usage = await plannedUsage(snapshot.usage);
   const plan = planMigration(snapshot, {
     classifications,
@@ -114,8 +112,7 @@ export async function assessEstate(estate: Estate): Promise<Assessment> {
   });
   return {
     classifications,
-    findings: [...checks.findings, ...trust.findings],
-    passed: [...checks.passed, ...trust.passed],
+    findings: [...checks, ...trust],
     plan,
     kpis: kpisOf(estate, classifications),
     leastPrivilege: usage !== undefined,
