@@ -1,27 +1,27 @@
 /**
- * `npm run bench -- activity [--size-mb N] [--dir DIR] [--keep] [--floors]`
+ * `npm run bench -- activity [--layout large-files|org-trail] [--size-mb N] [--dir DIR] [--keep] [--floors]`
  *
- * Synthetic CloudTrail (realistic record shapes: unique ids, session names, request parameters,
- * TLS details; about 10-15:1 gzip, not the 40:1 of repeated records) in the delivery layout,
- * then, on the same files: parallel zcat (the decompression limit), a naive Node loop (gunzip +
+ * Synthetic CloudTrail (bench/cloudtrail-generator.ts) in the delivery layout, either in files of
+ * about 4 MB (`large-files`, the first rounds) or as an organization trail delivers it, one small
+ * file per account, region and five minutes (`org-trail`); then, on the same files: parallel zcat (the decompression limit), a naive Node loop (gunzip +
  * JSON.parse + a Map), and roleshift (ingestion into DuckDB, then the usage queries). Each
  * contender runs in its own process so its peak RSS is its own. `--floors` adds what bounds any
  * DuckDB design from below on the same files: reading the fields usage needs and computing
  * nothing, flattening them and storing nothing, and a one-pass aggregate that keeps no
  * per-event rows at all (a prototype of the alternative design, not what roleshift runs).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync, gzip } from 'node:zlib';
-import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { generateLargeFiles, generateOrgTrail, type Generated } from './cloudtrail-generator.js';
 
-const gzipAsync = promisify(gzip);
+type Layout = 'large-files' | 'org-trail';
 
 interface Flags {
+  layout: Layout;
   sizeMb: number;
   dir: string | null;
   keep: boolean;
@@ -29,199 +29,22 @@ interface Flags {
 }
 
 function parseFlags(args: string[]): Flags {
-  const flags: Flags = { sizeMb: 1024, dir: null, keep: false, floors: false };
+  const flags: Flags = { layout: 'large-files', sizeMb: 1024, dir: null, keep: false, floors: false };
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i];
-    if (arg === '--size-mb') {
-      i += 1;
-      flags.sizeMb = Number(args[i]);
-    } else if (arg === '--dir') {
-      i += 1;
-      flags.dir = args[i] ?? null;
-    } else if (arg === '--keep') flags.keep = true;
+    const value = args[i + 1];
+    if (arg === '--keep') flags.keep = true;
     else if (arg === '--floors') flags.floors = true;
-    else throw new Error(`unknown flag ${arg}; use --size-mb N, --dir DIR, --keep, --floors`);
+    else if (arg === '--size-mb' || arg === '--dir' || arg === '--layout') {
+      i += 1;
+      if (arg === '--size-mb') flags.sizeMb = Number(value);
+      else if (arg === '--dir') flags.dir = value ?? null;
+      else if (value === 'large-files' || value === 'org-trail') flags.layout = value;
+      else throw new Error('--layout is large-files or org-trail');
+    } else throw new Error(`unknown flag ${arg}; use --layout L, --size-mb N, --dir DIR, --keep, --floors`);
   }
   if (!Number.isFinite(flags.sizeMb) || flags.sizeMb <= 0) throw new Error('--size-mb must be a positive number');
   return flags;
-}
-
-// ---------- generator ----------
-
-const ACCOUNTS = ['111111111111', '222222222222', '333333333333', '444444444444'];
-const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'];
-const AGENTS = [
-  'aws-cli/2.15.30 md/awscrt#0.19.19 ua/2.0 os/linux#6.5.0-1016-aws md/arch#x86_64 lang/python#3.11.8 md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/distrib#ubuntu.22 md/prompt#off md/command#s3.cp',
-  'Boto3/1.34.69 md/Botocore#1.34.69 ua/2.0 os/linux#5.10.213-201.855.amzn2.x86_64 md/arch#x86_64 lang/python#3.12.2 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.69',
-  'APN/1.0 HashiCorp/1.0 Terraform/1.7.5 (+https://www.terraform.io) terraform-provider-aws/5.42.0 (+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.26.0 ua/2.0 os/linux lang/go#1.22.1 md/GOOS#linux md/GOARCH#amd64 api/s3#1.53.0',
-  'aws-sdk-js/3.540.0 ua/2.1 os/linux#5.10.213 lang/js md/nodejs#20.12.0 api/dynamodb#3.540.0 m/E,J',
-  'aws-sdk-nodejs/2.1112.0 linux/v20.19.0 configure-aws-credentials-for-github-actions promise',
-  'aws-sdk-java/2.25.16 Linux/5.10.213 OpenJDK_64-Bit_Server_VM/17.0.10+7-LTS Java/17.0.10 vendor/Amazon.com_Inc. io/sync http/Apache cfg/retry-mode/legacy',
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/123.0.0.0 Safari/537.36',
-];
-const CALLS: ReadonlyArray<readonly [string, string, boolean]> = [
-  ['s3.amazonaws.com', 'GetObject', true],
-  ['s3.amazonaws.com', 'PutObject', true],
-  ['s3.amazonaws.com', 'ListObjects', true],
-  ['sts.amazonaws.com', 'AssumeRole', false],
-  ['sts.amazonaws.com', 'GetCallerIdentity', false],
-  ['ec2.amazonaws.com', 'DescribeInstances', false],
-  ['dynamodb.amazonaws.com', 'Query', true],
-  ['kms.amazonaws.com', 'Decrypt', true],
-  ['iam.amazonaws.com', 'GetUser', true],
-  ['lambda.amazonaws.com', 'UpdateFunctionCode20150331v2', true],
-  ['logs.amazonaws.com', 'PutLogEvents', true],
-  ['secretsmanager.amazonaws.com', 'GetSecretValue', true],
-];
-
-function pick<T>(items: readonly T[], n: number): T {
-  return items[Math.abs(n) % items.length] as T;
-}
-
-function ip(n: number): string {
-  return n % 5 === 0
-    ? `10.${(n >> 8) & 255}.${n & 255}.${(n * 7) & 255}`
-    : `${(n % 200) + 3}.${(n >> 3) & 255}.${(n >> 11) & 255}.${(n * 13) & 255}`;
-}
-
-/** Who made a synthetic call: an IAM user with its long-lived key, or a role session. */
-function syntheticIdentity(call: {
-  account: string;
-  userIndex: number;
-  session: string;
-  keyId: string;
-  time: string;
-  isUser: boolean;
-}): Record<string, unknown> {
-  const { account, userIndex, session, keyId, time } = call;
-  if (call.isUser)
-    return {
-      type: 'IAMUser',
-      principalId: `AIDA${String(userIndex).padStart(17, '0')}`,
-      arn: `arn:aws:iam::${account}:user/svc-${userIndex}`,
-      accountId: account,
-      accessKeyId: `AKIAUSER${String(userIndex).padStart(12, '0')}`,
-      userName: `svc-${userIndex}`,
-    };
-  return {
-    type: 'AssumedRole',
-    principalId: `AROA${String(userIndex).padStart(17, '0')}:${session}`,
-    arn: `arn:aws:sts::${account}:assumed-role/app-role-${userIndex}/${session}`,
-    accountId: account,
-    accessKeyId: keyId,
-    sessionContext: {
-      sessionIssuer: {
-        type: 'Role',
-        principalId: `AROA${String(userIndex).padStart(17, '0')}`,
-        arn: `arn:aws:iam::${account}:role/app-role-${userIndex}`,
-        accountId: account,
-        userName: `app-role-${userIndex}`,
-      },
-      attributes: { creationDate: time, mfaAuthenticated: 'false' },
-    },
-  };
-}
-
-function syntheticRecord(i: number, day: string, account: string, region: string): Record<string, unknown> {
-  const principal = (i * 2654435761) >>> 0;
-  const userIndex = principal % 400;
-  const isUser = userIndex < 250;
-  const [eventSource, eventName, withResource] = pick(CALLS, principal >> 5);
-  const seconds = (i * 37) % 86_400;
-  const time = `${day}T${String(Math.floor(seconds / 3600)).padStart(2, '0')}:${String(Math.floor(seconds / 60) % 60).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}Z`;
-  // A role session lives about an hour: its name and temporary key repeat within it.
-  const hour = Math.floor(seconds / 3600);
-  const sessionHour = hour - (hour % 6);
-  const session = `${userIndex.toString(36)}-${day.slice(8)}${String(sessionHour).padStart(2, '0')}-${(userIndex * 7919 + sessionHour).toString(16)}`;
-  const keyId = `ASIA${(userIndex * 1_000_003 + sessionHour * 7 + Number(day.slice(8))).toString(36).toUpperCase().padStart(16, 'Q').slice(0, 16)}`;
-  const identity = syntheticIdentity({ account, userIndex, session, keyId, time, isUser });
-  const bucket = `data-${account}-${userIndex % 17}`;
-  const objectKey = `exports/${day}/${randomUUID()}.parquet`;
-  const record: Record<string, unknown> = {
-    eventVersion: '1.09',
-    userIdentity: identity,
-    eventTime: time,
-    eventSource,
-    eventName,
-    awsRegion: region,
-    // A workload calls from a handful of addresses: a few per principal and hour.
-    sourceIPAddress: ip(userIndex * 31 + (hour % 3)),
-    userAgent: pick(AGENTS, userIndex),
-    requestParameters: eventSource.startsWith('s3')
-      ? { bucketName: bucket, Host: `${bucket}.s3.${region}.amazonaws.com`, key: objectKey }
-      : principal % 4 === 0
-        ? { maxResults: (principal % 50) + 1, nextToken: randomBytes(12).toString('base64') }
-        : { maxResults: (principal % 50) + 1 },
-    responseElements:
-      eventName === 'AssumeRole'
-        ? {
-            credentials: { accessKeyId: keyId, expiration: time },
-            assumedRoleUser: { arn: `arn:aws:sts::${account}:assumed-role/app-role-${userIndex}/${session}` },
-          }
-        : null,
-    requestID: randomUUID(),
-    eventID: randomUUID(),
-    readOnly: !eventName.startsWith('Put'),
-    eventType: 'AwsApiCall',
-    managementEvent: !eventSource.startsWith('s3'),
-    recipientAccountId: account,
-    eventCategory: eventSource.startsWith('s3') ? 'Data' : 'Management',
-    tlsDetails: {
-      tlsVersion: 'TLSv1.3',
-      cipherSuite: 'TLS_AES_128_GCM_SHA256',
-      clientProvidedHostHeader: `${eventSource.replace('.amazonaws.com', '')}.${region}.amazonaws.com`,
-    },
-  };
-  if (withResource)
-    record.resources = [
-      { accountId: account, type: 'AWS::S3::Bucket', ARN: `arn:aws:s3:::${bucket}` },
-      { type: 'AWS::S3::Object', ARN: `arn:aws:s3:::${bucket}/${objectKey}` },
-    ];
-  if (principal % 97 === 0)
-    record.errorCode = pick(['AccessDenied', 'ThrottlingException', 'InvalidClientTokenId'], principal);
-  return record;
-}
-
-async function generate(dir: string, sizeMb: number): Promise<{ files: string[]; rawBytes: number; gzBytes: number }> {
-  const target = sizeMb * 1024 * 1024;
-  const perFile = 4 * 1024 * 1024;
-  const files: string[] = [];
-  let rawBytes = 0;
-  let gzBytes = 0;
-  let i = 0;
-  let fileIndex = 0;
-  const pending: Array<Promise<void>> = [];
-  while (rawBytes < target) {
-    const account = pick(ACCOUNTS, fileIndex);
-    const region = pick(REGIONS, fileIndex >> 2);
-    const day = `2025-03-${String((fileIndex % 28) + 1).padStart(2, '0')}`;
-    const records: Array<Record<string, unknown>> = [];
-    let size = 0;
-    while (size < perFile && rawBytes + size < target) {
-      const record = syntheticRecord(i, day, account, region);
-      i += 1;
-      size += JSON.stringify(record).length + 1;
-      records.push(record);
-    }
-    const text = JSON.stringify({ Records: records });
-    rawBytes += Buffer.byteLength(text);
-    const path = join(
-      dir,
-      `AWSLogs/o-benchmark01/${account}/CloudTrail/${region}/${day.replace(/-/g, '/')}/${account}_CloudTrail_${region}_${fileIndex}.json.gz`,
-    );
-    mkdirSync(dirname(path), { recursive: true });
-    files.push(path);
-    pending.push(
-      gzipAsync(text).then((bytes) => {
-        gzBytes += bytes.length;
-        writeFileSync(path, bytes);
-      }),
-    );
-    if (pending.length >= 4) await Promise.all(pending.splice(0));
-    fileIndex += 1;
-  }
-  await Promise.all(pending);
-  return { files, rawBytes, gzBytes };
 }
 
 // ---------- contenders (run as child processes) ----------
@@ -387,26 +210,57 @@ function runChild(mode: string, args: string[]): Promise<Measure & Record<string
   });
 }
 
-function parallelZcat(files: string[]): Promise<Measure> {
-  const workers = cpus().length;
-  const groups: string[][] = Array.from({ length: workers }, () => []);
-  files.forEach((file, index) => {
-    groups[index % workers]?.push(file);
+/** Files per zcat process: tens of thousands of small files do not fit one command line. */
+const ZCAT_BATCH = 500;
+
+function zcatBatch(files: readonly string[]): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    // File names come from our own generator; passed as argv, never through a shell.
+    const child = spawn('zcat', files, { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`zcat exited with ${code}`))));
   });
+}
+
+/** One zcat lane per core, each through its share of the files in batches. */
+async function parallelZcat(files: string[]): Promise<Measure> {
+  const workers = cpus().length;
+  const lanes: string[][] = Array.from({ length: workers }, () => []);
+  for (const [index, file] of files.entries()) lanes[index % workers]?.push(file);
   const started = performance.now();
-  return Promise.all(
-    groups
-      .filter((group) => group.length > 0)
-      .map(
-        (group) =>
-          new Promise<void>((resolve, reject) => {
-            // File names come from our own generator; passed as argv, never through a shell.
-            const child = spawn('zcat', group, { stdio: ['ignore', 'ignore', 'inherit'] });
-            child.on('error', reject);
-            child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`zcat exited with ${code}`))));
-          }),
-      ),
-  ).then(() => ({ seconds: (performance.now() - started) / 1000, maxRssMb: null, detail: `${workers} processes` }));
+  await Promise.all(
+    lanes.map(async (lane) => {
+      for (let start = 0; start < lane.length; start += ZCAT_BATCH)
+        await zcatBatch(lane.slice(start, start + ZCAT_BATCH));
+    }),
+  );
+  const batches = Math.ceil(files.length / ZCAT_BATCH);
+  return {
+    seconds: (performance.now() - started) / 1000,
+    maxRssMb: null,
+    detail: `${workers} lanes, ${batches} zcat process${batches === 1 ? '' : 'es'}`,
+  };
+}
+
+/** The files already in `dir` (a kept run), measured rather than generated. */
+function measureExisting(files: string[]): Generated {
+  let rawBytes = 0;
+  let gzBytes = 0;
+  for (const file of files) {
+    const bytes = readFileSync(file);
+    gzBytes += bytes.length;
+    rawBytes += gunzipSync(bytes).length;
+  }
+  return { files, rawBytes, gzBytes };
+}
+
+/** Sizes of the compressed files, as the layout section of bench/README.md reports them. */
+function sizeSpread(files: readonly string[]): string {
+  const sizes = files.map((file) => statSync(file).size).sort((a, b) => a - b);
+  const at = (share: number) =>
+    `${((sizes[Math.min(sizes.length - 1, Math.floor(sizes.length * share))] ?? 0) / 1024).toFixed(1)} KB`;
+  const under100 = sizes.filter((size) => size < 100 * 1024).length / Math.max(1, sizes.length);
+  return `gzip sizes: median ${at(0.5)}, p90 ${at(0.9)}, p99 ${at(0.99)}, max ${at(1)}; ${(under100 * 100).toFixed(1)}% under 100 KB`;
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -415,28 +269,24 @@ export async function run(args: string[]): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'roleshift-bench-work-'));
   try {
-    let files = listFiles(dir);
-    let rawBytes: number;
-    let gzBytes: number;
-    if (files.length === 0) {
-      process.stderr.write(`generating ${flags.sizeMb} MB of synthetic CloudTrail in ${dir}\n`);
-      const generated = await generate(dir, flags.sizeMb);
-      files = generated.files;
-      rawBytes = generated.rawBytes;
-      gzBytes = generated.gzBytes;
-    } else {
-      gzBytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
-      const probe = spawnSync('sh', ['-c', 'cat "$@" | gzip -dc | wc -c', 'sh', ...files], {
-        encoding: 'utf8',
-        maxBuffer: 1 << 20,
-      });
-      rawBytes = Number(probe.stdout.trim());
-    }
+    const existing = listFiles(dir);
+    let generated: Generated;
+    if (existing.length === 0) {
+      process.stderr.write(`generating ${flags.sizeMb} MB of synthetic CloudTrail (${flags.layout}) in ${dir}\n`);
+      generated =
+        flags.layout === 'org-trail'
+          ? await generateOrgTrail(dir, flags.sizeMb)
+          : await generateLargeFiles(dir, flags.sizeMb);
+    } else generated = measureExisting(existing);
+    const { files, rawBytes, gzBytes } = generated;
     const mb = rawBytes / 1024 / 1024;
     process.stderr.write(
       `${files.length} files, ${mb.toFixed(0)} MB uncompressed, ${(gzBytes / 1024 / 1024).toFixed(0)} MB gzip (${(rawBytes / gzBytes).toFixed(1)}:1)\n`,
     );
 
+    const loadLine = `load average ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' / ')} before the run`;
     const zcat = await parallelZcat(files);
     const naive = await runChild('naive', [dir]);
     const roleshift = await runChild('roleshift', [dir, work]);
@@ -446,7 +296,8 @@ export async function run(args: string[]): Promise<void> {
     const row = (name: string, m: Measure, note: string) =>
       `| ${name} | ${m.seconds.toFixed(1)} | ${(mb / m.seconds).toFixed(0)} | ${(zcat.seconds / m.seconds).toFixed(2)}x | ${m.maxRssMb === null ? 'n/a' : m.maxRssMb.toFixed(0)} | ${note} |`;
     const lines = [
-      `input: ${files.length} files, ${mb.toFixed(0)} MB uncompressed, ${(rawBytes / gzBytes).toFixed(1)}:1 gzip, ${cpus().length} cores`,
+      `input: ${files.length} files, ${mb.toFixed(0)} MB uncompressed, ${(rawBytes / gzBytes).toFixed(1)}:1 gzip, ${cpus().length} cores; ${loadLine}`,
+      sizeSpread(files),
       '',
       '| contender | seconds | MB/s (uncompressed) | vs parallel zcat | peak RSS MB | notes |',
       '|---|---|---|---|---|---|',

@@ -9,7 +9,7 @@ import {
   ListUsersCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { runBounded } from '../src/collect/pool.js';
+import { runBounded } from '../src/pool.js';
 
 /**
  * The per-user collection Prowler and ScoutSuite do: ListUsers, then for every user the key,

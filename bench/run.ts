@@ -2,6 +2,9 @@
  * `npm run bench -- <name> [flags]`. Benchmarks measure roleshift against a baseline in the
  * same run and print ratios; timings never live in tests.
  */
+// The SDK's notice about its own future Node requirement is noise in every benchmark's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   collect: () => import('./collect.js'),
   activity: () => import('./activity.js'),

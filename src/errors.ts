@@ -70,16 +70,3 @@ export const EXIT = {
   gaps: 3,
   internal: 4,
 } as const;
-
-/** AWS error name or code, e.g. AccessDenied, NoSuchEntity, Throttling. */
-export function errorCodeOf(error: unknown): string {
-  // Our own parsers throw input errors: for a live answer that means AWS sent what we cannot read.
-  if (error instanceof UserInputError) return 'MalformedResponse';
-  if (error !== null && typeof error === 'object') {
-    const candidate = error as { Code?: unknown; code?: unknown; name?: unknown };
-    for (const value of [candidate.Code, candidate.name, candidate.code]) {
-      if (typeof value === 'string' && value !== '' && value !== 'Error') return value;
-    }
-  }
-  return 'Error';
-}

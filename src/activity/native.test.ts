@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestCloudTrail, type IngestResult } from './ingest.js';
-import { nativelyReadable } from './native.js';
+import { isFileProblem, nativelyReadable } from './native.js';
 import { localSource } from './source.js';
 import { EVENT_COLUMNS } from './tables.js';
 
@@ -182,5 +182,48 @@ describe('native ingestion (DuckDB read_json) against the JavaScript parser', ()
     ['/logs/[x].json', false],
   ])('Given the path %s, When checked for the native reader, Then it is %s', (path, readable) => {
     expect(nativelyReadable(path)).toBe(readable);
+  });
+
+  it.each([
+    [
+      'Invalid Input Error: Malformed JSON in file "/logs/a.json.gz", at byte 65 in line 2: unexpected end of data.',
+      true,
+    ],
+    ['Invalid Input Error: JSON transform error in file "/logs/a.json.gz", in line 1: Expected OBJECT', true],
+    ['IO Error: No files found that match the pattern "/logs/a.json.gz"', true],
+    ['IO Error: Input is not a GZIP stream', true],
+    ['Out of Memory Error: could not allocate block of size 256 KiB', false],
+    ['IO Error: Could not write file "/store.duckdb.tmp/duckdb_temp_block": No space left on device', false],
+    ['Constraint Error: Duplicate key "file_key: /logs/a.json.gz" violates primary key constraint', false],
+  ])(
+    'Given DuckDB failing with "%s", When a batch of /logs/a.json.gz fails, Then it is a file problem: %s',
+    (message, expected) => {
+      expect(isFileProblem(new Error(message), [{ key: '/logs/a.json.gz', size: 1, version: '1' }])).toBe(expected);
+    },
+  );
+
+  it('Given DuckDB out of memory in the native read, When ingested, Then the error stops the ingestion instead of every file being read again as odd', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    // DuckDB itself, except that the native statement fails the way a real limit makes it fail.
+    const failing = new Proxy(connection, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== 'run' || typeof value !== 'function') return value;
+        return (sql: string, ...rest: unknown[]) =>
+          sql.includes('FROM read_json($1')
+            ? Promise.reject(new Error('Out of Memory Error: could not allocate block of size 256 KiB'))
+            : value.call(target, sql, ...rest);
+      },
+    });
+    try {
+      const failure = await ingestCloudTrail(failing, localSource(join(corpus, 'cloud-snitch')), {
+        nativeBatchFiles: 64,
+      }).catch((error: unknown) => error);
+      expect(String(failure)).toMatch(/Out of Memory Error/);
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
   });
 });

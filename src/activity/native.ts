@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { listValue, LIST, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from './queries.js';
 import { EVENT_COLUMNS } from './tables.js';
 
@@ -95,11 +95,16 @@ export interface NativeFileCount {
 /** Upper bound for one file's JSON document; bigger files take the JavaScript path. */
 const MAX_OBJECT_BYTES = 16 * 1024 * 1024;
 
-/** A FROM-clause item with one row per record of `paths`: `filename` and the record struct `r`. */
-export function nativeRecords(paths: readonly string[]): string {
+/** A FROM-clause item with one row per record of the files `pathList` (SQL) names: `filename` and the record struct `r`. */
+function recordsOf(pathList: string): string {
   return `(SELECT filename, unnest(Records) AS r
-           FROM read_json([${paths.map(sqlString).join(', ')}], columns = {Records: ${sqlString(RECORD_TYPE)}}, format = 'newline_delimited', records = true,
+           FROM read_json(${pathList}, columns = {Records: ${sqlString(RECORD_TYPE)}}, format = 'newline_delimited', records = true,
                           filename = true, compression = 'auto_detect', maximum_object_size = ${MAX_OBJECT_BYTES}))`;
+}
+
+/** `recordsOf` for paths written into the SQL (the benchmark's floors). */
+export function nativeRecords(paths: readonly string[]): string {
+  return recordsOf(`[${paths.map(sqlString).join(', ')}]`);
 }
 
 /** The select list computing every `ct_events` column from the record struct `r`. */
@@ -107,26 +112,65 @@ export function flattenedColumns(): string {
   return EVENT_COLUMNS.map((column) => `${FLAT[column]} AS ${column}`).join(',\n ');
 }
 
+/** The files' `ct_files` rows, appended in the caller's transaction (an appender: no SQL per file). */
 async function recordFiles(
   connection: DuckDBConnection,
   files: readonly NativeFile[],
-  counts: readonly NativeFileCount[],
+  counts: ReadonlyMap<string, NativeFileCount>,
 ): Promise<void> {
-  const byKey = new Map(counts.map((count) => [count.fileKey, count]));
-  const values: Array<string | number> = [];
-  for (const file of files) {
-    const count = byKey.get(file.key);
-    if (count !== undefined) values.push(file.key, file.size, file.version, count.records, count.badRecords);
+  const appender = await connection.createAppender('ct_files');
+  try {
+    for (const file of files) {
+      const count = counts.get(file.key);
+      if (count === undefined) continue;
+      appender.appendVarchar(file.key);
+      appender.appendBigInt(BigInt(file.size));
+      appender.appendVarchar(file.version);
+      appender.appendInteger(count.records);
+      appender.appendInteger(count.badRecords);
+      appender.appendNull();
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
   }
-  if (values.length === 0) return;
-  const rows = Array.from(
-    { length: values.length / 5 },
-    (_, row) => `($${row * 5 + 1}, $${row * 5 + 2}, $${row * 5 + 3}, $${row * 5 + 4}, $${row * 5 + 5}, NULL)`,
-  );
-  await connection.run(`INSERT OR REPLACE INTO ct_files VALUES ${rows.join(', ')}`, values);
 }
 
 const GOOD = 'event_time IS NOT NULL AND event_source IS NOT NULL AND event_name IS NOT NULL';
+
+/** The lowest and highest key of a batch: its rows are found by range, which DuckDB prunes by zone maps. */
+function keyRange(files: readonly NativeFile[]): [string, string] {
+  let low = files[0]?.key ?? '';
+  let high = low;
+  for (const { key } of files) {
+    if (key < low) low = key;
+    if (key > high) high = key;
+  }
+  return [low, high];
+}
+
+/** Events per file of the batch just inserted (rows of other, earlier files in the key range are left out). */
+async function countPerFile(
+  connection: DuckDBConnection,
+  files: readonly NativeFile[],
+): Promise<Map<string, NativeFileCount>> {
+  const reader = await connection.runAndReadAll(
+    `SELECT file_key, count(*) AS records, count(*) FILTER (WHERE NOT (${GOOD})) AS bad
+     FROM ct_events WHERE file_key BETWEEN $1 AND $2 GROUP BY file_key`,
+    keyRange(files),
+  );
+  const batch = new Set(files.map((file) => file.key));
+  const counts = new Map<string, NativeFileCount>();
+  for (const row of reader.getRowObjectsJS()) {
+    const fileKey = String(row.file_key);
+    if (!batch.has(fileKey)) continue;
+    const total = Number(row.records);
+    const bad = Number(row.bad);
+    counts.set(fileKey, { fileKey, records: total - bad, badRecords: bad });
+  }
+  return counts;
+}
 
 /**
  * Loads the events of `files` into `ct_events` in one statement, records the files that had
@@ -135,38 +179,49 @@ const GOOD = 'event_time IS NOT NULL AND event_source IS NOT NULL AND event_name
  * them the other way). Throws, with nothing kept, when any file fails to read or parse: the
  * caller narrows it down. Non-events (no time, source or name) are counted, then removed: inserting
  * straight into `ct_events` and counting there is cheaper than staging the batch in a temp
- * table (bench/README.md).
+ * table (bench/README.md). The paths go in as one list parameter, so a batch of thousands of
+ * small files is one short statement.
  */
 export async function ingestNatively(
   connection: DuckDBConnection,
   files: readonly NativeFile[],
 ): Promise<NativeFileCount[]> {
-  const batch = `file_key IN (${files.map((file) => sqlString(file.key)).join(', ')})`;
   await connection.run('BEGIN TRANSACTION');
   try {
     const inserted = await connection.run(
-      `INSERT INTO ct_events SELECT ${flattenedColumns()} FROM ${nativeRecords(files.map((file) => file.key))}`,
+      `INSERT INTO ct_events SELECT ${flattenedColumns()} FROM ${recordsOf('$1')}`,
+      [listValue(files.map((file) => file.key))],
+      [LIST(VARCHAR)],
     );
-    const reader = await connection.runAndReadAll(
-      `SELECT file_key, count(*) AS records, count(*) FILTER (WHERE NOT (${GOOD})) AS bad FROM ct_events WHERE ${batch} GROUP BY file_key`,
-    );
-    const counts = reader.getRowObjectsJS().map((row) => {
-      const total = Number(row.records);
-      const bad = Number(row.bad);
-      return { fileKey: String(row.file_key), records: total - bad, badRecords: bad };
-    });
+    const counts = await countPerFile(connection, files);
     // The caller matches counts to files by key; rows under a path DuckDB spelled differently
     // would otherwise stay while the fallback reads that file a second time.
-    const counted = counts.reduce((sum, count) => sum + count.records + count.badRecords, 0);
+    const counted = [...counts.values()].reduce((sum, count) => sum + count.records + count.badRecords, 0);
     if (counted !== inserted.rowsChanged)
       throw new Error(`DuckDB filed ${inserted.rowsChanged - counted} events under paths that were not asked for`);
-    if (counts.some((count) => count.badRecords > 0))
-      await connection.run(`DELETE FROM ct_events WHERE ${batch} AND NOT (${GOOD})`);
+    // Earlier files in the range were cleaned when they were read: only this batch can have non-events.
+    if ([...counts.values()].some((count) => count.badRecords > 0))
+      await connection.run(`DELETE FROM ct_events WHERE file_key BETWEEN $1 AND $2 AND NOT (${GOOD})`, keyRange(files));
     await recordFiles(connection, files, counts);
     await connection.run('COMMIT');
-    return counts;
+    return [...counts.values()];
   } catch (error) {
     await connection.run('ROLLBACK');
     throw error;
   }
+}
+
+/**
+ * Whether a failed native read means a file DuckDB could not read as a delivered log (malformed
+ * JSON, a truncated or mislabelled gzip, a field of another type, an object too large, a file
+ * gone meanwhile), which the JavaScript parser then reads or names. DuckDB reports those as
+ * input or conversion errors, or as an I/O error about one of the batch's files or its gzip
+ * stream. Anything else (out of memory, a full disk while spilling, a constraint, a bug) is a
+ * real error and must not be taken for an odd file.
+ */
+export function isFileProblem(error: unknown, files: readonly NativeFile[]): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/^(Invalid Input|Conversion) Error\b/.test(message)) return true;
+  if (!/^IO Error\b/.test(message)) return false;
+  return /gzip/i.test(message) || files.some((file) => message.includes(`"${file.key}"`));
 }

@@ -188,4 +188,24 @@ describe('DuckDB and Athena renderings give the same results on the same data', 
       expect(flat.federation).toHaveLength(window.since === null ? 1 : 0);
     },
   );
+
+  it('Given the resources query split into buckets of principals, When the buckets run, Then together they return exactly the whole rows', async () => {
+    const runner = duckdbRunner(connection);
+    const window = { since: null, until: null };
+    const whole = (await runner('resources', renderQuery('resources', duckdbDialect(), window))).map(normaliseRow);
+    const parts: Array<Record<string, string | number | null>> = [];
+    for (let bucket = 0; bucket < 3; bucket += 1) {
+      const part = await runner(
+        'resources',
+        renderQuery('resources', duckdbDialect(), { ...window, principals: { bucket, count: 3 } }),
+      );
+      expect(part.length).toBeLessThan(whole.length);
+      parts.push(...part.map(normaliseRow));
+    }
+    const order = (row: Record<string, string | number | null>) =>
+      `${row.principal}|${row.event_source}|${row.event_name}`;
+    expect(parts.sort((a, b) => order(a).localeCompare(order(b)))).toEqual(
+      [...whole].sort((a, b) => order(a).localeCompare(order(b))),
+    );
+  });
 });

@@ -41,6 +41,8 @@ export interface Dialect {
   jsonText(array: string): string;
   /** Extra WHERE terms that let the engine prune (Athena partitions; the DuckDB source prefix). */
   pruning(window: QueryWindow): string[];
+  /** Which of `count` buckets a text value falls in (0 .. count-1), the same on every run. */
+  bucket(text: string, count: number): string;
 }
 
 export interface QueryWindow {
@@ -49,6 +51,11 @@ export interface QueryWindow {
   until: string | null;
   /** DuckDB only: keep to files whose key starts with this (one source in a shared store). */
   origin?: string | null;
+  /**
+   * The `resources` query only: one of `count` buckets of principals, so an Organization's tens of
+   * thousands of principals are aggregated a bucket at a time within the store's memory limit.
+   */
+  principals?: { bucket: number; count: number };
 }
 
 /** SQL string literal. The values quoted here are ours (dates, a path), but quote them anyway. */
@@ -90,6 +97,7 @@ export function duckdbDialect(table = 'ct_events'): Dialect {
     resourceRows: `(SELECT *, unnest(resources) AS resource_arn FROM ${table}) AS resource_rows`,
     jsonText: (array) => `CAST(to_json(${array}) AS VARCHAR)`,
     pruning: (window) => (window.origin ? [`starts_with(file_key, ${sqlString(window.origin)})`] : []),
+    bucket: (text, count) => `hash(coalesce(${text}, '')) % ${count}`,
   };
 }
 
@@ -138,6 +146,7 @@ export function athenaDialect(database: string, table: string): Dialect {
     // Trino expands an array of rows into one column per field.
     resourceRows: `${quoted} CROSS JOIN UNNEST(resources) AS r(resource_arn, resource_account, resource_type)`,
     jsonText: (array) => `json_format(CAST(${array} AS JSON))`,
+    bucket: (text, count) => `abs(from_big_endian_64(xxhash64(to_utf8(coalesce(${text}, ''))))) % ${count}`,
     pruning: (window) => {
       // Partition projection prunes on the `timestamp` partition (yyyy/MM/dd); a day of slack
       // on each side covers files delivered after midnight.
@@ -187,6 +196,11 @@ export function longLivedKey(c: Dialect['column']): string {
  */
 function resourcePattern(arn: string): string {
   return `CASE WHEN ${arn} LIKE 'arn:%:s3:::%/%' THEN split_part(${arn}, '/', 1) || '/*' ELSE ${arn} END`;
+}
+
+function principalBucket(dialect: Dialect, principal: string, window: QueryWindow): string[] {
+  const part = window.principals;
+  return part === undefined || part.count <= 1 ? [] : [`${dialect.bucket(principal, part.count)} = ${part.bucket}`];
 }
 
 /** The rows each query returns; counts are numbers, times ISO text. */
@@ -287,7 +301,7 @@ ORDER BY 1, 2, 3, 4`;
       return `WITH distinct_resources AS (
   SELECT ${principal} AS principal, ${c.eventSource} AS event_source, ${c.eventName} AS event_name, resource_arn
   FROM ${dialect.resourceRows}
-  ${where(dialect, window, ["resource_arn LIKE 'arn:%'"])}
+  ${where(dialect, window, ["resource_arn LIKE 'arn:%'", ...principalBucket(dialect, principal, window)])}
   GROUP BY 1, 2, 3, 4
 ), by_resource AS (
   SELECT principal, event_source, event_name, count(*) AS distinct_resources, ${dialect.jsonText(`min(resource_arn, ${RESOURCES_PER_ACTION})`)} AS resources

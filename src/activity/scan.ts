@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import { errorCodeOf, UserInputError } from '../errors.js';
+import { errorCodeOf } from '../aws/errors.js';
+import { UserInputError } from '../errors.js';
 import type { Gap, Snapshot } from '../model/snapshot.js';
 import type { Usage } from '../model/usage.js';
 import { OFFLINE_DUCKDB_CONFIG } from '../store/store-header.js';

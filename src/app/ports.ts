@@ -10,5 +10,8 @@ export interface Notes {
   warn(line: string): void;
 }
 
-/** Writes one whole file (the CLI writes atomically: never a half-written output). */
-export type WriteFile = (path: string, content: string) => void;
+/**
+ * Writes one whole file (the CLI writes atomically: never a half-written output). Content may come
+ * in pieces, so a 1,000-account snapshot is never held as one string.
+ */
+export type WriteFile = (path: string, content: string | Iterable<string>) => void;

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { DEFAULT_CONFIG } from '../config.js';
 import { InputFileError, UserInputError } from '../errors.js';
 import { formatUserRef, parseUserRef, type UserRef } from '../model/user-ref.js';
-import { createAccountAccess } from '../remediate/accounts.js';
+import { createAccountAccess, describeRemediationFailure } from '../remediate/accounts.js';
 import { deniedCallsFromStore, NO_ACTIVITY, type DeniedCallSource } from '../remediate/activity-source.js';
 import {
   applyProposal,
@@ -61,6 +61,8 @@ export interface RemediatePorts extends RunContext {
   newId: () => string;
   /** The crash tests stop the process here. */
   afterCall?: AfterCall;
+  /** `--debug`: a failed call's message carries the raw answer too. */
+  debug?: boolean;
 }
 
 export interface Applied {
@@ -151,18 +153,13 @@ async function loadSafety(
   });
 }
 
-function errorText(error: unknown): string {
-  const name = error instanceof Error ? error.name : 'Error';
-  return `${name}: ${error instanceof Error ? error.message : String(error)}`;
-}
-
 async function proposeAll(
   deps: EngineDeps,
   action: ProposingAction,
   targets: readonly UserRef[],
-  options: { request: RemediateRequest; context: RunContext; activity: DeniedCallSource },
+  options: { request: RemediateRequest; context: RunContext; activity: DeniedCallSource; debug: boolean },
 ): Promise<{ proposals: Proposal[]; failures: string[] }> {
-  const { request, context, activity } = options;
+  const { request, context, activity, debug } = options;
   const safety = action === 'start' || action === 'finish' ? await loadSafety(request, context) : null;
   const watchDays = request.estate.config.remediation.watchDays;
   const proposals: Proposal[] = [];
@@ -175,7 +172,9 @@ async function proposeAll(
       else if (action === 'rollback') proposals.push(await proposeRollback(deps, target));
       else if (action === 'restore') proposals.push(await proposeRestore(deps, target));
     } catch (error) {
-      failures.push(`${action} ${formatUserRef(target)}: could not read the user: ${errorText(error)}`);
+      failures.push(
+        `${action} ${formatUserRef(target)}: could not read the user: ${describeRemediationFailure(error, debug)}`,
+      );
     }
   }
   return { proposals, failures };
@@ -217,7 +216,8 @@ function sessionOf(
     status: (targets) => statusAll(deps, { now: ports.now, activity: source, only: [...targets] }),
     pending: () => pendingOperations(store.connection),
     resume: () => resumeAll(deps),
-    propose: (action, targets) => proposeAll(deps, action, targets, { request, context: ports, activity: source }),
+    propose: (action, targets) =>
+      proposeAll(deps, action, targets, { request, context: ports, activity: source, debug: ports.debug ?? false }),
     apply: (proposals) => applyAll(deps, proposals, ports.notes),
     close: () => store.close(),
   };

@@ -17,6 +17,7 @@ import { assessEstate } from './assess.js';
 import { estateOf, type RunContext } from './estate.js';
 import { readExceptionsRegister } from './files.js';
 import type { Notes, WriteFile } from './ports.js';
+import { snapshotJsonChunks } from '../model/snapshot-json.js';
 
 /** An org scan as `collectOrganizationSnapshot` takes it, and whether to resume an interrupted one. */
 export type OrgScanRequest = Omit<OrgSnapshotOptions, 'now' | 'log' | 'checkpoint' | 'onProgress'> & {
@@ -55,6 +56,12 @@ export interface ScanResult {
   scanId: string;
   storePath: string;
   outputPath: string | null;
+}
+
+/** The `-o` file, pretty-printed, written account by account. */
+function* snapshotFileText(snapshot: Snapshot): Generator<string> {
+  yield* snapshotJsonChunks(snapshot, 2);
+  yield '\n';
 }
 
 /** Checked before collecting: a live scan can take minutes and must not fail only at the end. */
@@ -168,7 +175,7 @@ async function saveScan(snapshot: Snapshot, request: ScanRequest, ports: ScanPor
 export async function scanEstate(request: ScanRequest, ports: ScanPorts): Promise<ScanResult> {
   if (request.output !== null) assertFileTarget(request.output);
   const snapshot = await addUsage(await collectSnapshot(request, ports), request);
-  if (request.output !== null) ports.write(request.output, `${JSON.stringify(snapshot, null, 2)}\n`);
+  if (request.output !== null) ports.write(request.output, snapshotFileText(snapshot));
   const scanId = await saveScan(snapshot, request, ports);
   return { snapshot, scanId, storePath: request.storePath, outputPath: request.output };
 }

@@ -233,7 +233,7 @@ describe('verifyControls', () => {
     ({ user, controls, verified }) => {
       const account = buildAccount('111111111111', { users: [user], policies: [] });
       const verdictsByControl = Object.fromEntries(
-        verifyControls(registerEntry({ controls }), account, user, NOW).map((v) => [v.control, v.verified]),
+        verifyControls(registerEntry({ controls }), {}, account, user, NOW).map((v) => [v.control, v.verified]),
       );
       expect(verdictsByControl).toEqual(verified);
     },

@@ -10,7 +10,7 @@ import { InputFileError } from '../errors.js';
 import type { Account, User } from '../model/snapshot.js';
 import { daysSince } from '../model/when.js';
 import { conditionsOnKey, type NormalizedStatement } from '../policy/document.js';
-import { describeSource, userPolicies } from './permissions.js';
+import { describeSource, userPolicies, type ManagedPolicies, type UserPolicies } from './permissions.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -205,8 +205,7 @@ function restrictsSourceIp(statement: NormalizedStatement): string[] | null {
   return match.length > 0 ? match.flatMap((c) => c.values) : null;
 }
 
-function verifySourceIp(account: Account, user: User, claim: true | string[]): ControlVerdict {
-  const policies = userPolicies(account, user);
+function verifySourceIp(policies: UserPolicies, claim: true | string[]): ControlVerdict {
   const denyAll = policies.statements.find(
     ({ statement }) =>
       statement.effect === 'Deny' && (statement.actions ?? []).includes('*') && restrictsSourceIp(statement) !== null,
@@ -241,8 +240,7 @@ function verifySourceIp(account: Account, user: User, claim: true | string[]): C
   return { control: 'sourceIp', verified: true, detail: `calls limited to ${[...new Set(values)].join(', ')}` };
 }
 
-function verifyScopedPolicy(account: Account, user: User): ControlVerdict {
-  const policies = userPolicies(account, user);
+function verifyScopedPolicy(policies: UserPolicies): ControlVerdict {
   for (const { statement, source } of policies.statements) {
     if (statement.effect !== 'Allow') continue;
     const actions = statement.actions ?? [];
@@ -288,11 +286,21 @@ function verifyRotation(user: User, days: number, now: Date): ControlVerdict {
   return { control: 'rotationDays', verified: true, detail: `every active key is at most ${days} days old` };
 }
 
-/** Checks each claimed control against the user as the snapshot shows it. */
-export function verifyControls(entry: ExceptionEntry, account: Account, user: User, now: Date): ControlVerdict[] {
+/**
+ * Checks each claimed control against the user as the snapshot shows it (`shared`: the snapshot's
+ * AWS managed policies, which the user's policies may point at).
+ */
+export function verifyControls(
+  entry: ExceptionEntry,
+  shared: ManagedPolicies,
+  account: Account,
+  user: User,
+  now: Date,
+): ControlVerdict[] {
   const out: ControlVerdict[] = [];
-  if (entry.controls.sourceIp !== undefined) out.push(verifySourceIp(account, user, entry.controls.sourceIp));
-  if (entry.controls.scopedPolicy === true) out.push(verifyScopedPolicy(account, user));
+  const policies = () => userPolicies(shared, account, user);
+  if (entry.controls.sourceIp !== undefined) out.push(verifySourceIp(policies(), entry.controls.sourceIp));
+  if (entry.controls.scopedPolicy === true) out.push(verifyScopedPolicy(policies()));
   if (entry.controls.rotationDays !== undefined) out.push(verifyRotation(user, entry.controls.rotationDays, now));
   return out;
 }

@@ -3,7 +3,8 @@
  * both through each group), each with where it came from, so a finding can say "admin through
  * group ops / AdministratorAccess". Unreadable documents are listed, never skipped silently.
  */
-import type { Account, PolicyDocument, User } from '../model/snapshot.js';
+import { findManagedPolicy } from '../model/managed-policies.js';
+import type { Account, PolicyDocument, Snapshot, User } from '../model/snapshot.js';
 import { normalizePolicy, type NormalizedStatement } from '../policy/document.js';
 
 export interface PolicySource {
@@ -45,8 +46,11 @@ export function describeSource(source: PolicySource): string {
   return source.group ? `${what} of group ${source.group}` : what;
 }
 
-function managedDocument(account: Account, arn: string): PolicyDocument | null {
-  const found = account.policies.find((p) => p.arn === arn);
+/** The scan-wide AWS managed policies (`Snapshot.awsManagedPolicies`), wherever a snapshot keeps them. */
+export type ManagedPolicies = Pick<Snapshot, 'awsManagedPolicies'>;
+
+function managedDocument(shared: ManagedPolicies, account: Account, arn: string): PolicyDocument | null {
+  const found = findManagedPolicy(shared, account, arn);
   if (found?.document) return found.document;
   return Object.hasOwn(WELL_KNOWN_DOCUMENTS, arn) ? (WELL_KNOWN_DOCUMENTS[arn] ?? null) : null;
 }
@@ -64,12 +68,16 @@ function addDocument(out: UserPolicies, source: PolicySource, document: PolicyDo
   for (const statement of parsed.policy.statements) out.statements.push({ statement, source });
 }
 
-export function userPolicies(account: Account, user: User): UserPolicies {
+export function userPolicies(shared: ManagedPolicies, account: Account, user: User): UserPolicies {
   const out: UserPolicies = { statements: [], unreadable: [] };
   for (const p of user.inlinePolicies)
     addDocument(out, { kind: 'inline', name: p.name, arn: null, group: null }, p.document);
   for (const p of user.attachedPolicies)
-    addDocument(out, { kind: 'managed', name: p.name, arn: p.arn, group: null }, managedDocument(account, p.arn));
+    addDocument(
+      out,
+      { kind: 'managed', name: p.name, arn: p.arn, group: null },
+      managedDocument(shared, account, p.arn),
+    );
   for (const groupName of user.groups) {
     const group = account.groups.find((g) => g.name === groupName);
     if (!group) continue;
@@ -79,7 +87,7 @@ export function userPolicies(account: Account, user: User): UserPolicies {
       addDocument(
         out,
         { kind: 'group-managed', name: p.name, arn: p.arn, group: group.name },
-        managedDocument(account, p.arn),
+        managedDocument(shared, account, p.arn),
       );
     }
   }

@@ -3,6 +3,9 @@ import { Option, type Command } from 'commander';
 import type { OrgScanRequest } from '../app/scan.js';
 import { UserInputError } from '../errors.js';
 
+/** Accounts in flight at most; the scan starts at 8 and grows while nothing throttles (bench/README.md). */
+const DEFAULT_CONCURRENCY = 64;
+
 export interface OrgFlags {
   org?: boolean;
   roleName?: string;
@@ -35,7 +38,11 @@ export function addOrgOptions(command: Command): Command {
     .option('--accounts <ids>', 'only these account ids, comma-separated (--org)', list)
     .option('--exclude-accounts <ids>', 'skip these account ids, comma-separated (--org)', list)
     .option('--ous <ous>', 'only accounts under these OUs, by id or name, comma-separated (--org)', list)
-    .option('--concurrency <n>', 'accounts scanned at once (--org)', '8')
+    .option(
+      '--concurrency <n>',
+      'at most this many accounts scanned at once; fewer while AWS throttles the caller (--org)',
+      String(DEFAULT_CONCURRENCY),
+    )
     .option(
       '--roles-anywhere-regions <regions>',
       'regions to read IAM Roles Anywhere trust anchors and profiles in, comma-separated (--org; default none)',
@@ -64,7 +71,7 @@ export function orgScanRequestOf(flags: OrgFlags & { profile?: string; region?: 
       excludeAccounts: flags.excludeAccounts ?? [],
       ous: flags.ous ?? [],
     },
-    concurrency: parseConcurrency(flags.concurrency ?? '8'),
+    concurrency: parseConcurrency(flags.concurrency ?? String(DEFAULT_CONCURRENCY)),
     rolesAnywhereRegions: flags.rolesAnywhereRegions ?? [],
     resume: Boolean(flags.resume),
   };

@@ -27,4 +27,17 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(dir)).toEqual(['taken']);
     expect(readdirSync(path)).toEqual(['keep']);
   });
+
+  it('Given content in pieces, When written, Then the file holds them in order, and a piece that fails leaves the old file and no temp file', () => {
+    const path = join(dir, 'snapshot.json');
+    writeFileAtomic(path, ['{', '"a": 1', '}']);
+    expect(readFileSync(path, 'utf8')).toBe('{"a": 1}');
+    function* failing(): Generator<string> {
+      yield 'partial';
+      throw new Error('serialisation failed');
+    }
+    expect(() => writeFileAtomic(path, failing())).toThrow('serialisation failed');
+    expect(readFileSync(path, 'utf8')).toBe('{"a": 1}');
+    expect(readdirSync(dir)).toEqual(['snapshot.json']);
+  });
 });

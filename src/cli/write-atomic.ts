@@ -2,14 +2,16 @@ import { randomBytes } from 'node:crypto';
 import {
   accessSync,
   chmodSync,
+  closeSync,
   constants,
   lstatSync,
   mkdirSync,
+  openSync,
   realpathSync,
   renameSync,
   rmSync,
   statSync,
-  writeFileSync,
+  writeSync,
 } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
@@ -107,6 +109,18 @@ function missingFolders(dir: string): string[] {
   return missing;
 }
 
+/** A file's text, whole or in pieces: a 1,000-account snapshot is never one string. */
+export type FileContent = string | Iterable<string>;
+
+function writeNewFile(path: string, content: FileContent): void {
+  const file = openSync(path, 'wx');
+  try {
+    for (const piece of typeof content === 'string' ? [content] : content) writeSync(file, piece, null, 'utf8');
+  } finally {
+    closeSync(file);
+  }
+}
+
 function removeAll(paths: readonly string[]): void {
   for (const path of [...paths].reverse()) rmSync(path, { recursive: true, force: true });
 }
@@ -118,7 +132,7 @@ function removeAll(paths: readonly string[]): void {
  * keeps its permissions. Write failures are `OutputError` (exit 2), and folders created for the
  * file are removed again when it could not be written.
  */
-export function writeFileAtomic(path: string, content: string): void {
+export function writeFileAtomic(path: string, content: FileContent): void {
   writeFilesAtomic([{ path, content }]);
 }
 
@@ -126,7 +140,7 @@ export function writeFileAtomic(path: string, content: string): void {
  * Several files, all or nothing: every temp file is written before the first rename, so a full
  * disk leaves the targets as they were and no folder that was not there before.
  */
-export function writeFilesAtomic(files: ReadonlyArray<{ path: string; content: string }>): void {
+export function writeFilesAtomic(files: ReadonlyArray<{ path: string; content: FileContent }>): void {
   const targets = files.map((file) => ({ target: resolveOutputFile(file.path), content: file.content }));
   const created = [...new Set(targets.flatMap(({ target }) => missingFolders(dirname(target))))].sort();
   const temps: string[] = [];
@@ -136,7 +150,7 @@ export function writeFilesAtomic(files: ReadonlyArray<{ path: string; content: s
     for (const { target, content } of targets) {
       const temp = tempBeside(target);
       temps.push(temp);
-      writing(target, () => writeFileSync(temp, content, { encoding: 'utf8', flag: 'wx' }));
+      writing(target, () => writeNewFile(temp, content));
       const existing = statOrNull(target, true);
       if (existing !== null) writing(target, () => chmodSync(temp, existing.mode & 0o7777));
     }
@@ -163,7 +177,7 @@ export function filesUnder(dir: string, files: ReadonlyArray<{ path: string; con
 }
 
 /** `-o FILE`, or stdout for `-o -`. */
-export function writeOutput(io: Pick<Io, 'out'>, path: string, content: string): void {
-  if (path === STDOUT) io.out(content);
-  else writeFileAtomic(path, content);
+export function writeOutput(io: Pick<Io, 'out'>, path: string, content: FileContent): void {
+  if (path !== STDOUT) writeFileAtomic(path, content);
+  else io.out(typeof content === 'string' ? content : [...content].join(''));
 }

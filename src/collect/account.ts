@@ -1,34 +1,33 @@
 import {
   GenerateCredentialReportCommand,
-  GetAccountAuthorizationDetailsCommand,
   GetAccountSummaryCommand,
   GetCredentialReportCommand,
   GetOpenIDConnectProviderCommand,
   ListAccountAliasesCommand,
   ListOpenIDConnectProvidersCommand,
   ListSAMLProvidersCommand,
-  ListVirtualMFADevicesCommand,
+  paginateGetAccountAuthorizationDetails,
+  paginateListVirtualMFADevices,
   type GetAccountAuthorizationDetailsCommandOutput,
   type VirtualMFADevice,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { errorCodeOf } from '../errors.js';
-import type { Account, Gap, OidcProvider } from '../model/snapshot.js';
-import { UNKNOWN } from '../model/when.js';
+import type { Account, Gap, OidcProvider, SamlProvider } from '../model/snapshot.js';
+import { gapOf, hasErrorCode } from '../aws/errors.js';
 import { buildAccount } from './build-account.js';
 import type { AccountClients } from './clients.js';
 import { parseCredentialReportDocument, type CredentialReport } from './credential-report.js';
-import { compare, normalizeGaad } from './gaad.js';
+import { compare, normalizeGaad, type Gaad } from './gaad.js';
 import {
   normalizeAccountAliases,
   normalizeAccountSummary,
   normalizeOidcProvider,
   normalizeOidcProviderList,
+  oidcProviderFromArn,
   normalizeSamlProviders,
   normalizeVirtualMfaDevices,
+  type VirtualMfaDevice,
 } from './iam-lists.js';
-
-export type { AccountClients } from './clients.js';
 
 export interface CollectAccountOptions {
   now: () => Date;
@@ -37,11 +36,13 @@ export interface CollectAccountOptions {
   log?: (line: string) => void;
   /** Injectable so tests do not wait for real time. */
   sleep?: (ms: number) => Promise<void>;
-  /** Poll interval and upper bound while AWS generates the credential report. */
+  /** First wait, and upper bound of all waits, while AWS generates the credential report. */
   reportPollMs?: number;
   reportMaxWaitMs?: number;
   /** GAAD page size (AWS allows up to 1000). */
   gaadPageSize?: number;
+  /** Generation already asked for (`requestCredentialReport`): the org scan asks ahead of collecting. */
+  reportRequest?: Promise<ReportRequest>;
 }
 
 export interface AccountCollection {
@@ -56,184 +57,230 @@ export interface AccountCollection {
   warnings: string[];
 }
 
-function messageOf(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0]?.trim() || errorCodeOf(error);
-}
+/** How asking AWS to generate the credential report went; the failure becomes a gap when collected. */
+export type ReportRequest = { ok: true; state: string } | { ok: false; error: unknown };
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+type Attempt = <T>(api: string, global: boolean, call: () => Promise<T>) => Promise<T | null>;
+
+/** Runs calls for one account; a failed call becomes a gap (its account filled in at the end) and `null`. */
+function gapRecorder(region: string): { gaps: Gap[]; attempt: Attempt } {
+  const gaps: Gap[] = [];
+  const attempt: Attempt = async (api, global, call) => {
+    try {
+      return await call();
+    } catch (error) {
+      gaps.push(gapOf(error, { accountId: null, region: global ? null : region, api }));
+      return null;
+    }
+  };
+  return { gaps, attempt };
+}
+
+/**
+ * Asks AWS to (re)generate the account's credential report and returns at once: generation runs
+ * on AWS's side while the rest of the account is read. It only refreshes AWS's cached report.
+ */
+export async function requestCredentialReport(clients: AccountClients): Promise<ReportRequest> {
+  try {
+    const answer = await clients.iam.send(new GenerateCredentialReportCommand({}));
+    return { ok: true, state: answer.State ?? 'COMPLETE' };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
 /**
  * Reads one account with account-level calls only (no per-user call, so a 5,000-user account
- * costs the same dozen calls as a small one). Every failed call becomes a Gap and the rest goes
- * on; the caller decides what a gap means for the exit code.
+ * costs the same dozen calls as a small one). The credential report is asked for first and
+ * everything else is read, concurrently, while AWS generates it. Every failed call becomes a Gap
+ * and the rest goes on; the caller decides what a gap means for the exit code.
  */
 export async function collectAccount(
   clients: AccountClients,
   options: CollectAccountOptions,
 ): Promise<AccountCollection> {
-  const { iam, sts } = clients;
-  const gaps: Gap[] = [];
-  const warnings: string[] = [];
+  const { gaps, attempt } = gapRecorder(clients.region);
+  const reportRequest = options.reportRequest ?? requestCredentialReport(clients);
   const log = options.log ?? (() => undefined);
-  const sleep = options.sleep ?? wait;
-  let accountId: string | null = options.accountId ?? null;
-
-  const attempt = async <T>(api: string, global: boolean, call: () => Promise<T>): Promise<T | null> => {
-    try {
-      return await call();
-    } catch (error) {
-      gaps.push({
-        accountId,
-        region: global ? null : clients.region,
-        api,
-        errorCode: errorCodeOf(error),
-        message: messageOf(error),
-      });
-      return null;
-    }
-  };
-
-  if (accountId === null) {
-    const identity = await attempt('sts:GetCallerIdentity', false, () => sts.send(new GetCallerIdentityCommand({})));
-    accountId = identity?.Account ?? null;
+  const identity =
+    options.accountId ??
+    attempt('sts:GetCallerIdentity', false, async () => {
+      const answer = await clients.sts.send(new GetCallerIdentityCommand({}));
+      return answer.Account ?? null;
+    });
+  log(`${options.accountId ?? 'the account'}: reading authorization details and account lists`);
+  const [knownId, gaad, lists] = await Promise.all([
+    identity,
+    attempt('iam:GetAccountAuthorizationDetails', true, () => readGaad(clients, options.gaadPageSize ?? 1000)),
+    readAccountLists(clients, attempt),
+  ]);
+  const accountId = knownId ?? accountIdFromGaad(gaad);
+  log(`${accountId ?? 'the account'}: reading the credential report`);
+  const credentialReport = await awaitCredentialReport(clients, await reportRequest, options, gaps, attempt);
+  for (const gap of gaps) gap.accountId ??= accountId;
+  gaps.sort((a, b) => compare(a.api, b.api));
+  const apiCalls = clients.counter.toRecord();
+  if (gaad === null || accountId === null) {
+    const where = accountId ?? 'the account';
+    const what = gaad === null ? 'the authorization details could not be read' : 'the account id could not be read';
+    return {
+      account: null,
+      gaps,
+      apiCalls,
+      warnings: [`${where}: ${what}, so its users are unknown: the account is left out (see the gaps)`],
+    };
   }
-  const where = accountId ?? 'the account';
+  const built = buildAccount({ accountId, gaad, credentialReport, ...lists });
+  return { account: built.account, gaps, apiCalls, warnings: built.warnings };
+}
 
-  log(`${where}: reading authorization details`);
-  const gaadPages = await attempt('iam:GetAccountAuthorizationDetails', true, async () => {
-    const pages: GetAccountAuthorizationDetailsCommandOutput[] = [];
-    const seen = new Set<string>();
-    let marker: string | undefined;
-    do {
-      const page = await iam.send(
-        new GetAccountAuthorizationDetailsCommand({ Marker: marker, MaxItems: options.gaadPageSize ?? 1000 }),
-      );
-      pages.push(page);
-      marker = page.IsTruncated ? page.Marker : undefined;
-      if (marker !== undefined && seen.has(marker))
-        throw new Error(`the same Marker came back twice after ${pages.length} pages`);
-      if (marker !== undefined) seen.add(marker);
-    } while (marker !== undefined);
-    return normalizeGaad(pages, 'iam:GetAccountAuthorizationDetails');
-  });
+function accountIdFromGaad(gaad: Gaad | null): string | null {
+  const arn = gaad?.roles[0]?.arn ?? gaad?.users[0]?.arn ?? '';
+  return /^arn:aws[\w-]*:iam::(\d{12}):/.exec(arn)?.[1] ?? null;
+}
 
-  log(`${where}: reading the credential report`);
-  const credentialReport = await readCredentialReport(clients, options, sleep, attempt);
+/** Every page of GetAccountAuthorizationDetails through the SDK's paginator. */
+async function readGaad(clients: AccountClients, pageSize: number): Promise<Gaad> {
+  const pages: GetAccountAuthorizationDetailsCommandOutput[] = [];
+  const seen = new Set<string>();
+  for await (const page of paginateGetAccountAuthorizationDetails(
+    { client: clients.iam, pageSize },
+    { MaxItems: pageSize },
+  )) {
+    pages.push(page);
+    const marker = page.IsTruncated ? page.Marker : undefined;
+    // A paginator that sees the same token again would ask for the same page forever.
+    if (marker !== undefined && seen.has(marker))
+      throw new Error(`the same Marker came back twice after ${pages.length} pages`);
+    if (marker !== undefined) seen.add(marker);
+  }
+  return normalizeGaad(pages, 'iam:GetAccountAuthorizationDetails');
+}
 
-  const virtualMfaDevices = await attempt('iam:ListVirtualMFADevices', true, async () => {
-    const devices: VirtualMFADevice[] = [];
-    let marker: string | undefined;
-    do {
-      const page = await iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Any', Marker: marker }));
-      devices.push(...(page.VirtualMFADevices ?? []));
-      marker = page.IsTruncated ? page.Marker : undefined;
-    } while (marker !== undefined);
-    return normalizeVirtualMfaDevices({ VirtualMFADevices: devices }, 'iam:ListVirtualMFADevices');
-  });
-  const accountSummary = await attempt('iam:GetAccountSummary', true, async () =>
-    normalizeAccountSummary(await iam.send(new GetAccountSummaryCommand({})), 'iam:GetAccountSummary'),
-  );
-  const aliases = await attempt('iam:ListAccountAliases', true, async () =>
-    normalizeAccountAliases(await iam.send(new ListAccountAliasesCommand({})), 'iam:ListAccountAliases'),
-  );
-  const oidcArns = await attempt('iam:ListOpenIDConnectProviders', true, async () =>
+interface AccountLists {
+  virtualMfaDevices: VirtualMfaDevice[] | null;
+  accountSummary: Record<string, number> | null;
+  aliases: string[] | null;
+  oidcProviders: OidcProvider[] | null;
+  samlProviders: SamlProvider[] | null;
+}
+
+/** The small account-wide lists, read concurrently; each that fails is a gap and null. */
+async function readAccountLists(clients: AccountClients, attempt: Attempt): Promise<AccountLists> {
+  const { iam } = clients;
+  const [virtualMfaDevices, accountSummary, aliases, oidcProviders, samlProviders] = await Promise.all([
+    attempt('iam:ListVirtualMFADevices', true, async () => {
+      const devices: VirtualMFADevice[] = [];
+      for await (const page of paginateListVirtualMFADevices({ client: iam }, { AssignmentStatus: 'Any' }))
+        devices.push(...(page.VirtualMFADevices ?? []));
+      return normalizeVirtualMfaDevices({ VirtualMFADevices: devices }, 'iam:ListVirtualMFADevices');
+    }),
+    attempt('iam:GetAccountSummary', true, async () =>
+      normalizeAccountSummary(await iam.send(new GetAccountSummaryCommand({})), 'iam:GetAccountSummary'),
+    ),
+    attempt('iam:ListAccountAliases', true, async () =>
+      normalizeAccountAliases(await iam.send(new ListAccountAliasesCommand({})), 'iam:ListAccountAliases'),
+    ),
+    readOidcProviders(clients, attempt),
+    attempt('iam:ListSAMLProviders', true, async () =>
+      normalizeSamlProviders(await iam.send(new ListSAMLProvidersCommand({})), 'iam:ListSAMLProviders'),
+    ),
+  ]);
+  return { virtualMfaDevices, accountSummary, aliases, oidcProviders, samlProviders };
+}
+
+async function readOidcProviders(clients: AccountClients, attempt: Attempt): Promise<OidcProvider[] | null> {
+  const { iam } = clients;
+  const arns = await attempt('iam:ListOpenIDConnectProviders', true, async () =>
     normalizeOidcProviderList(
       await iam.send(new ListOpenIDConnectProvidersCommand({})),
       'iam:ListOpenIDConnectProviders',
     ),
   );
-  let oidcProviders: OidcProvider[] | null = null;
-  if (oidcArns !== null) {
-    oidcProviders = [];
-    for (const arn of oidcArns) {
-      const provider = await attempt('iam:GetOpenIDConnectProvider', true, async () =>
-        normalizeOidcProvider(
-          await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })),
-          arn,
-          accountId ?? '',
-          'iam:GetOpenIDConnectProvider',
-        ),
-      );
-      // A provider we could list but not read still exists: keep what its ARN says.
-      oidcProviders.push(
-        provider ?? {
-          arn,
-          url: arn.slice(arn.indexOf(':oidc-provider/') + ':oidc-provider/'.length),
-          clientIds: [],
-          thumbprints: [],
-          createDate: UNKNOWN,
-          tags: {},
-        },
-      );
-    }
-  }
-  const samlProviders = await attempt('iam:ListSAMLProviders', true, async () =>
-    normalizeSamlProviders(await iam.send(new ListSAMLProvidersCommand({})), 'iam:ListSAMLProviders'),
-  );
-
-  if (accountId === null && gaadPages !== null) {
-    accountId =
-      /^arn:aws[\w-]*:iam::(\d{12}):/.exec(gaadPages.roles[0]?.arn ?? gaadPages.users[0]?.arn ?? '')?.[1] ?? null;
-  }
-  for (const gap of gaps) gap.accountId ??= accountId;
-  gaps.sort((a, b) => compare(a.api, b.api));
-  const apiCalls = clients.counter.toRecord();
-
-  if (gaadPages === null || accountId === null) {
-    warnings.push(
-      `${where}: ${gaadPages === null ? 'the authorization details could not be read' : 'the account id could not be read'}, so its users are unknown: the account is left out (see the gaps)`,
+  if (arns === null) return null;
+  const providers: OidcProvider[] = [];
+  for (const arn of arns) {
+    const accountId = /^arn:aws[\w-]*:iam::(\d{12}):/.exec(arn)?.[1] ?? '';
+    const provider = await attempt('iam:GetOpenIDConnectProvider', true, async () =>
+      normalizeOidcProvider(
+        await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })),
+        arn,
+        accountId,
+        'iam:GetOpenIDConnectProvider',
+      ),
     );
-    return { account: null, gaps, apiCalls, warnings };
+    // A provider we could list but not read still exists: keep what its ARN says.
+    providers.push(provider ?? oidcProviderFromArn(arn));
   }
-  const built = buildAccount({
-    accountId,
-    gaad: gaadPages,
-    credentialReport,
-    virtualMfaDevices,
-    accountSummary,
-    aliases,
-    oidcProviders,
-    samlProviders,
-  });
-  return { account: built.account, gaps, apiCalls, warnings: [...warnings, ...built.warnings] };
+  return providers;
 }
 
-type Attempt = <T>(api: string, global: boolean, call: () => Promise<T>) => Promise<T | null>;
+const REPORT_IN_PROGRESS = ['ReportInProgress', 'CredentialReportNotReadyException'];
+const REPORT_ABSENT = [
+  'ReportNotPresent',
+  'CredentialReportNotPresentException',
+  'ReportExpired',
+  'CredentialReportExpiredException',
+];
 
 /**
- * Asks AWS to generate the report and waits (bounded) while it is STARTED / INPROGRESS. A denied
- * Generate still tries Get: a report generated earlier may be readable.
+ * Reads the report, waiting (bounded, backing off) while AWS still generates it. A generation
+ * request that failed (denied) is a gap, and the report is still read: one generated earlier may
+ * be there. A report that is absent although generation was asked for is asked for again once.
  */
-async function readCredentialReport(
+async function awaitCredentialReport(
   clients: AccountClients,
+  request: ReportRequest,
   options: CollectAccountOptions,
-  sleep: (ms: number) => Promise<void>,
+  gaps: Gap[],
   attempt: Attempt,
 ): Promise<CredentialReport | null> {
-  // AWS usually finishes within seconds: poll soon, then back off so a slow report costs few calls.
-  const firstPollMs = options.reportPollMs ?? 250;
+  const sleep = options.sleep ?? wait;
   const maxWaitMs = options.reportMaxWaitMs ?? 120_000;
-  await attempt('iam:GenerateCredentialReport', true, async () => {
-    for (let waited = 0, pollMs = firstPollMs; ; waited += pollMs, pollMs = Math.min(pollMs * 2, 4_000)) {
-      const answer = await clients.iam.send(new GenerateCredentialReportCommand({}));
-      if (answer.State === 'COMPLETE' || answer.State === undefined) return;
-      if (waited >= maxWaitMs) {
-        throw Object.assign(
-          new Error(`the credential report was still ${answer.State} after ${Math.round(maxWaitMs / 1000)} s`),
-          {
-            name: 'ReportNotReady',
-          },
-        );
+  if (!request.ok)
+    gaps.push(gapOf(request.error, { accountId: null, region: null, api: 'iam:GenerateCredentialReport' }));
+  let askedAgain = !request.ok;
+  // AWS usually finishes within seconds: look soon, then back off so a slow report costs few calls.
+  for (let waited = 0, pollMs = options.reportPollMs ?? 500; ; waited += pollMs, pollMs = Math.min(pollMs * 2, 4_000)) {
+    let pending: unknown;
+    const report = await attempt('iam:GetCredentialReport', true, async () => {
+      try {
+        return await readReport(clients);
+      } catch (error) {
+        if (hasErrorCode(error, ...REPORT_IN_PROGRESS) || (hasErrorCode(error, ...REPORT_ABSENT) && !askedAgain)) {
+          pending = error;
+          return null;
+        }
+        throw error;
       }
-      await sleep(pollMs);
+    });
+    if (pending === undefined) return report;
+    if (hasErrorCode(pending, ...REPORT_ABSENT)) {
+      askedAgain = true;
+      const again = await requestCredentialReport(clients);
+      if (!again.ok)
+        gaps.push(gapOf(again.error, { accountId: null, region: null, api: 'iam:GenerateCredentialReport' }));
     }
-  });
-  return attempt('iam:GetCredentialReport', true, async () => {
-    const answer = await clients.iam.send(new GetCredentialReportCommand({}));
-    return parseCredentialReportDocument(
-      { Content: answer.Content, GeneratedTime: answer.GeneratedTime },
-      'iam:GetCredentialReport',
-    );
-  });
+    if (waited >= maxWaitMs) {
+      gaps.push({
+        accountId: null,
+        region: null,
+        api: 'iam:GetCredentialReport',
+        errorCode: 'ReportNotReady',
+        message: `the credential report was still being generated after ${Math.round(waited / 1000)} s; run the scan again later`,
+      });
+      return null;
+    }
+    await sleep(pollMs);
+  }
+}
+
+async function readReport(clients: AccountClients): Promise<CredentialReport> {
+  const answer = await clients.iam.send(new GetCredentialReportCommand({}));
+  return parseCredentialReportDocument(
+    { Content: answer.Content, GeneratedTime: answer.GeneratedTime },
+    'iam:GetCredentialReport',
+  );
 }

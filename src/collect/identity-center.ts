@@ -1,135 +1,115 @@
 import {
-  ListGroupMembershipsCommand,
-  ListGroupsCommand,
-  ListUsersCommand,
+  paginateListGroupMemberships,
+  paginateListGroups,
+  paginateListUsers,
   type IdentitystoreClient,
 } from '@aws-sdk/client-identitystore';
 import {
   DescribePermissionSetCommand,
   GetInlinePolicyForPermissionSetCommand,
-  ListAccountAssignmentsCommand,
-  ListAccountsForProvisionedPermissionSetCommand,
-  ListCustomerManagedPolicyReferencesInPermissionSetCommand,
-  ListInstancesCommand,
-  ListManagedPoliciesInPermissionSetCommand,
-  ListPermissionSetsCommand,
+  paginateListAccountAssignments,
+  paginateListAccountsForProvisionedPermissionSet,
+  paginateListCustomerManagedPolicyReferencesInPermissionSet,
+  paginateListInstances,
+  paginateListManagedPoliciesInPermissionSet,
+  paginateListPermissionSets,
   type SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
 import type { IdentityCenterInstance } from '../model/organization.js';
-import { allPages } from './pages.js';
+import { allItems } from './pages.js';
 import { decodePolicyDocument } from './policy-text.js';
 
-/**
- * Reads the Identity Center instance from its home account: permission sets with their
- * policies, account assignments, and the identity store's users, groups and memberships.
- * Returns null when the account has no instance (Identity Center not enabled there).
- */
-export async function readIdentityCenter(
+type PermissionSet = IdentityCenterInstance['permissionSets'][number];
+type Assignment = IdentityCenterInstance['assignments'][number];
+
+const byKey =
+  <T>(key: (item: T) => string) =>
+  (a: T, b: T) =>
+    key(a).localeCompare(key(b));
+
+/** One permission set with its AWS managed, customer managed and inline policies. */
+async function readPermissionSet(
   ssoAdmin: SSOAdminClient,
-  identityStore: IdentitystoreClient,
-  region: string,
-): Promise<IdentityCenterInstance | null> {
-  const instances = await allPages(async (NextToken) => {
-    const page = await ssoAdmin.send(new ListInstancesCommand({ NextToken }));
-    return { items: page.Instances ?? [], next: page.NextToken };
-  });
-  const instance = instances.find((candidate) => candidate.InstanceArn && candidate.IdentityStoreId);
-  if (!instance?.InstanceArn || !instance.IdentityStoreId) return null;
-  const InstanceArn = instance.InstanceArn;
-  const IdentityStoreId = instance.IdentityStoreId;
+  InstanceArn: string,
+  PermissionSetArn: string,
+): Promise<PermissionSet> {
+  const admin = { client: ssoAdmin };
+  const described = await ssoAdmin.send(new DescribePermissionSetCommand({ InstanceArn, PermissionSetArn }));
+  const managed = await allItems(
+    paginateListManagedPoliciesInPermissionSet(admin, { InstanceArn, PermissionSetArn }),
+    (page) => page.AttachedManagedPolicies,
+  );
+  const customer = await allItems(
+    paginateListCustomerManagedPolicyReferencesInPermissionSet(admin, { InstanceArn, PermissionSetArn }),
+    (page) => page.CustomerManagedPolicyReferences,
+  );
+  const inline = await ssoAdmin.send(new GetInlinePolicyForPermissionSetCommand({ InstanceArn, PermissionSetArn }));
+  return {
+    arn: PermissionSetArn,
+    name: described.PermissionSet?.Name ?? PermissionSetArn,
+    description: described.PermissionSet?.Description ?? null,
+    sessionDuration: described.PermissionSet?.SessionDuration ?? null,
+    managedPolicies: managed
+      .map((policy) => ({ arn: policy.Arn ?? '', name: policy.Name ?? '' }))
+      .sort((a, b) => a.arn.localeCompare(b.arn)),
+    customerManagedPolicies: customer
+      .map((policy) => ({ name: policy.Name ?? '', path: policy.Path ?? '/' }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+    inlinePolicy: inline.InlinePolicy ? decodePolicyDocument(inline.InlinePolicy) : null,
+  };
+}
 
-  const permissionSetArns = await allPages(async (NextToken) => {
-    const page = await ssoAdmin.send(new ListPermissionSetsCommand({ InstanceArn, NextToken }));
-    return { items: page.PermissionSets ?? [], next: page.NextToken };
-  });
-
-  const permissionSets: IdentityCenterInstance['permissionSets'] = [];
-  const assignments: IdentityCenterInstance['assignments'] = [];
-  for (const PermissionSetArn of [...permissionSetArns].sort()) {
-    const described = await ssoAdmin.send(new DescribePermissionSetCommand({ InstanceArn, PermissionSetArn }));
-    const managed = await allPages(async (NextToken) => {
-      const page = await ssoAdmin.send(
-        new ListManagedPoliciesInPermissionSetCommand({ InstanceArn, PermissionSetArn, NextToken }),
-      );
-      return { items: page.AttachedManagedPolicies ?? [], next: page.NextToken };
-    });
-    const customer = await allPages(async (NextToken) => {
-      const page = await ssoAdmin.send(
-        new ListCustomerManagedPolicyReferencesInPermissionSetCommand({ InstanceArn, PermissionSetArn, NextToken }),
-      );
-      return { items: page.CustomerManagedPolicyReferences ?? [], next: page.NextToken };
-    });
-    const inline = await ssoAdmin.send(new GetInlinePolicyForPermissionSetCommand({ InstanceArn, PermissionSetArn }));
-    permissionSets.push({
-      arn: PermissionSetArn,
-      name: described.PermissionSet?.Name ?? PermissionSetArn,
-      description: described.PermissionSet?.Description ?? null,
-      sessionDuration: described.PermissionSet?.SessionDuration ?? null,
-      managedPolicies: managed
-        .map((policy) => ({ arn: policy.Arn ?? '', name: policy.Name ?? '' }))
-        .sort((a, b) => a.arn.localeCompare(b.arn)),
-      customerManagedPolicies: customer
-        .map((policy) => ({ name: policy.Name ?? '', path: policy.Path ?? '/' }))
-        .sort((a, b) => a.name.localeCompare(b.name)),
-      inlinePolicy: inline.InlinePolicy ? decodePolicyDocument(inline.InlinePolicy) : null,
-    });
-    const accountIds = await allPages(async (NextToken) => {
-      const page = await ssoAdmin.send(
-        new ListAccountsForProvisionedPermissionSetCommand({ InstanceArn, PermissionSetArn, NextToken }),
-      );
-      return { items: page.AccountIds ?? [], next: page.NextToken };
-    });
-    for (const AccountId of [...accountIds].sort()) {
-      const listed = await allPages(async (NextToken) => {
-        const page = await ssoAdmin.send(
-          new ListAccountAssignmentsCommand({ InstanceArn, PermissionSetArn, AccountId, NextToken }),
-        );
-        return { items: page.AccountAssignments ?? [], next: page.NextToken };
+/** Who is assigned a permission set in each account it is provisioned to. */
+async function readAssignments(
+  ssoAdmin: SSOAdminClient,
+  InstanceArn: string,
+  PermissionSetArn: string,
+): Promise<Assignment[]> {
+  const admin = { client: ssoAdmin };
+  const accountIds = await allItems(
+    paginateListAccountsForProvisionedPermissionSet(admin, { InstanceArn, PermissionSetArn }),
+    (page) => page.AccountIds,
+  );
+  const assignments: Assignment[] = [];
+  for (const AccountId of [...accountIds].sort()) {
+    const listed = await allItems(
+      paginateListAccountAssignments(admin, { InstanceArn, PermissionSetArn, AccountId }),
+      (page) => page.AccountAssignments,
+    );
+    for (const assignment of listed) {
+      assignments.push({
+        accountId: assignment.AccountId ?? AccountId,
+        permissionSetArn: PermissionSetArn,
+        principalType: String(assignment.PrincipalType ?? ''),
+        principalId: assignment.PrincipalId ?? '',
       });
-      for (const assignment of listed) {
-        assignments.push({
-          accountId: assignment.AccountId ?? AccountId,
-          permissionSetArn: PermissionSetArn,
-          principalType: String(assignment.PrincipalType ?? ''),
-          principalId: assignment.PrincipalId ?? '',
-        });
-      }
     }
   }
+  return assignments;
+}
 
-  const users = await allPages(async (NextToken) => {
-    const page = await identityStore.send(new ListUsersCommand({ IdentityStoreId, NextToken }));
-    return { items: page.Users ?? [], next: page.NextToken };
-  });
-  const groups = await allPages(async (NextToken) => {
-    const page = await identityStore.send(new ListGroupsCommand({ IdentityStoreId, NextToken }));
-    return { items: page.Groups ?? [], next: page.NextToken };
-  });
+/** The identity store's users, groups and memberships. */
+async function readIdentityStore(
+  identityStore: IdentitystoreClient,
+  IdentityStoreId: string,
+): Promise<Pick<IdentityCenterInstance, 'users' | 'groups' | 'memberships'>> {
+  const store = { client: identityStore };
+  const users = await allItems(paginateListUsers(store, { IdentityStoreId }), (page) => page.Users);
+  const groups = await allItems(paginateListGroups(store, { IdentityStoreId }), (page) => page.Groups);
   const memberships: IdentityCenterInstance['memberships'] = [];
   for (const group of groups) {
     if (!group.GroupId) continue;
     const GroupId = group.GroupId;
-    const members = await allPages(async (NextToken) => {
-      const page = await identityStore.send(new ListGroupMembershipsCommand({ IdentityStoreId, GroupId, NextToken }));
-      return { items: page.GroupMemberships ?? [], next: page.NextToken };
-    });
+    const members = await allItems(
+      paginateListGroupMemberships(store, { IdentityStoreId, GroupId }),
+      (page) => page.GroupMemberships,
+    );
     for (const member of members) {
       const userId = member.MemberId && 'UserId' in member.MemberId ? member.MemberId.UserId : undefined;
       if (userId) memberships.push({ groupId: GroupId, userId });
     }
   }
-
-  const byKey =
-    <T>(key: (item: T) => string) =>
-    (a: T, b: T) =>
-      key(a).localeCompare(key(b));
   return {
-    instanceArn: InstanceArn,
-    identityStoreId: IdentityStoreId,
-    homeAccountId: instance.OwnerAccountId ?? null,
-    region,
-    permissionSets,
-    assignments: assignments.sort(byKey((a) => `${a.accountId}|${a.permissionSetArn}|${a.principalId}`)),
     users: users
       .map((user) => ({
         userId: user.UserId ?? '',
@@ -145,5 +125,41 @@ export async function readIdentityCenter(
       .map((group) => ({ groupId: group.GroupId ?? '', displayName: group.DisplayName ?? '' }))
       .sort(byKey((g) => g.displayName)),
     memberships: memberships.sort(byKey((m) => `${m.groupId}|${m.userId}`)),
+  };
+}
+
+/**
+ * Reads the Identity Center instance from its home account: permission sets with their
+ * policies, account assignments, and the identity store's users, groups and memberships.
+ * Returns null when the account has no instance (Identity Center not enabled there).
+ */
+export async function readIdentityCenter(
+  ssoAdmin: SSOAdminClient,
+  identityStore: IdentitystoreClient,
+  region: string,
+): Promise<IdentityCenterInstance | null> {
+  const admin = { client: ssoAdmin };
+  const instances = await allItems(paginateListInstances(admin, {}), (page) => page.Instances);
+  const instance = instances.find((candidate) => candidate.InstanceArn && candidate.IdentityStoreId);
+  if (!instance?.InstanceArn || !instance.IdentityStoreId) return null;
+  const InstanceArn = instance.InstanceArn;
+  const permissionSetArns = await allItems(
+    paginateListPermissionSets(admin, { InstanceArn }),
+    (page) => page.PermissionSets,
+  );
+  const permissionSets: PermissionSet[] = [];
+  const assignments: Assignment[] = [];
+  for (const PermissionSetArn of [...permissionSetArns].sort()) {
+    permissionSets.push(await readPermissionSet(ssoAdmin, InstanceArn, PermissionSetArn));
+    assignments.push(...(await readAssignments(ssoAdmin, InstanceArn, PermissionSetArn)));
+  }
+  return {
+    instanceArn: InstanceArn,
+    identityStoreId: instance.IdentityStoreId,
+    homeAccountId: instance.OwnerAccountId ?? null,
+    region,
+    permissionSets,
+    assignments: assignments.sort(byKey((a) => `${a.accountId}|${a.permissionSetArn}|${a.principalId}`)),
+    ...(await readIdentityStore(identityStore, instance.IdentityStoreId)),
   };
 }

@@ -70,7 +70,6 @@ export async function collectLive(options: LiveScanOptions): Promise<Snapshot> {
       gaps: result.gaps,
     });
   } finally {
-    clients.iam.destroy();
-    clients.sts.destroy();
+    clients.destroy();
   }
 }

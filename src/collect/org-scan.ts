@@ -1,20 +1,21 @@
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
-import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import type { Account, Gap } from '../model/snapshot.js';
-import type { IdentityCenterInstance, Organization, RolesAnywhere } from '../model/organization.js';
-import { errorCodeOf as awsErrorCodeOf } from '../errors.js';
+import { UserInputError } from '../errors.js';
+import type { IdentityCenterInstance, OrgAccount, Organization, RolesAnywhere } from '../model/organization.js';
+import { AwsManagedPolicyPool } from '../model/managed-policies.js';
+import type { Account, Gap, ManagedPolicy } from '../model/snapshot.js';
 import type { AccountCollection } from './account.js';
-import { ApiCallCounter, countApiCalls } from './clients.js';
+import type { ApiCallCounter } from '../aws/clients.js';
+import { describeAwsFailure, gapOf } from '../aws/errors.js';
 import { readIdentityCenter } from './identity-center.js';
 import { readOrganization } from './organization.js';
-import { runBounded } from './pool.js';
-import { createRolesAnywhereApi, readRolesAnywhere, RolesAnywhereHttpError } from './roles-anywhere.js';
+import { runPool, type ConcurrencyLimit } from '../pool.js';
 import { selectAccounts, type AccountFilters } from './select-accounts.js';
 
-type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
+export type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
 
 /**
  * Where finished accounts are kept so an interrupted scan can resume without collecting them
@@ -33,21 +34,41 @@ export interface OrgProgress {
   accountId: string;
 }
 
+/** The caller's clients: AWS limits STS and Organizations per caller, so one of each serves the scan. */
+export interface OrgScanClients {
+  sts: STSClient;
+  organizations: OrganizationsClient;
+  ssoAdmin: SSOAdminClient;
+  identityStore: IdentitystoreClient;
+}
+
+/** One account, opened with its credentials: its clients exist and its credential report is being generated. */
+export interface OpenedAccount {
+  collect(): Promise<AccountCollection>;
+  close(): void;
+}
+
 export interface OrgScanOptions {
+  clients: OrgScanClients;
+  /** The caller's own credentials: its own account is read with them, not through the role. */
   credentials: Credentials;
   region: string;
   roleName: string;
   externalId?: string;
   filters: AccountFilters;
-  concurrency: number;
+  /** Accounts collected at once; an `AdaptiveLimit` follows the caller's throttling. */
+  limit: ConcurrencyLimit & { completed?(): void };
   /** Regions to read Roles Anywhere in; empty: none. */
   rolesAnywhereRegions: string[];
-  /** Collects one account given credentials for it; supplied by the single-account collector. */
-  collectAccount: (credentials: Credentials, accountId: string) => Promise<AccountCollection>;
+  /** Builds one account's clients from its credentials and asks for its credential report. */
+  openAccount(credentials: Credentials, accountId: string): Promise<OpenedAccount>;
+  readRolesAnywhere(credentials: Credentials, accountId: string, region: string): Promise<RolesAnywhere>;
+  /** Where the caller's clients count their calls; the accounts' calls are added to it. */
+  counter: ApiCallCounter;
   checkpoint?: OrgCheckpoint;
   onProgress?: (progress: OrgProgress) => void;
-  /** Client settings shared by every client (adaptive retry, endpoint from env). */
-  clientConfig?: { maxAttempts?: number; retryMode?: string };
+  /** Memory back-pressure: asked before an account starts while others are in flight. */
+  canStart?: () => boolean;
 }
 
 export interface OrgScanResult {
@@ -58,16 +79,8 @@ export interface OrgScanResult {
   warnings: string[];
   identityCenterInstance: IdentityCenterInstance | undefined;
   rolesAnywhere: RolesAnywhere[];
-}
-
-/** AWS error code of anything the SDK or our narrow Roles Anywhere client threw. */
-export function errorCodeOf(error: unknown): string {
-  return error instanceof RolesAnywhereHttpError ? error.code : awsErrorCodeOf(error);
-}
-
-export function gapFrom(error: unknown, accountId: string | null, region: string | null, api: string): Gap {
-  const message = error instanceof Error ? error.message : String(error);
-  return { accountId, region, api, errorCode: errorCodeOf(error), message: message.split('\n')[0] ?? message };
+  /** AWS managed policies, once for the whole scan; the accounts keep only their own. */
+  awsManagedPolicies: ManagedPolicy[];
 }
 
 /** `roleshift-<caller>`: the caller's user or session name, cut to what STS accepts. */
@@ -76,157 +89,285 @@ export function sessionNameFor(callerArn: string): string {
   return `roleshift-${last}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
 }
 
+async function identifyCaller(sts: STSClient): Promise<{ accountId: string; sessionName: string }> {
+  try {
+    const caller = await sts.send(new GetCallerIdentityCommand({}));
+    return { accountId: caller.Account ?? '', sessionName: sessionNameFor(caller.Arn ?? 'scanner') };
+  } catch (error) {
+    throw new UserInputError(`cannot tell who is scanning: ${describeAwsFailure(error)}`);
+  }
+}
+
 /**
- * Scans every selected account of an Organization: lists accounts and SCPs, assumes the audit
- * role in each account (bounded concurrency), and reads Identity Center and Roles Anywhere.
- * A failure in one account or API becomes a gap; it never aborts the others.
+ * The Organization, or organization-level gaps: without the list of accounts every count is a
+ * floor, so the scan is kept but never becomes a trend point (model/completeness.ts).
  */
-export async function scanOrganization(options: OrgScanOptions): Promise<OrgScanResult> {
-  const counter = new ApiCallCounter();
-  const count = (api: string) => counter.add(api);
-  const clientBase = { region: options.region, credentials: options.credentials, ...options.clientConfig };
-  const gaps: Gap[] = [];
-  const warnings: string[] = [];
-
-  const sts = new STSClient(clientBase);
-  count('sts:GetCallerIdentity');
-  const caller = await sts.send(new GetCallerIdentityCommand({}));
-  const callerAccount = caller.Account ?? '';
-  const sessionName = sessionNameFor(caller.Arn ?? 'scanner');
-
-  const orgClient = new OrganizationsClient(clientBase);
-  countApiCalls(orgClient, 'organizations', counter);
-  let organization: Organization | undefined;
+async function listOrganization(
+  client: OrganizationsClient,
+  callerAccount: string,
+): Promise<{ organization: Organization | undefined; gaps: Gap[] }> {
+  let organization: Organization;
   try {
-    organization = await readOrganization(orgClient);
+    organization = await readOrganization(client);
   } catch (error) {
-    gaps.push(gapFrom(error, callerAccount, null, 'organizations:ListAccounts'));
+    const gap = gapOf(error, { accountId: callerAccount, region: null, api: 'organizations:ListAccounts' });
+    return { organization: undefined, gaps: [{ ...gap, scope: 'organization' }] };
   }
-  if (organization && organization.accounts.length === 0) {
-    // From a member account moto (and some proxies) answer an empty list instead of AccessDenied.
-    gaps.push({
-      accountId: callerAccount,
-      region: null,
-      api: 'organizations:ListAccounts',
-      errorCode: 'EmptyOrganization',
-      message: 'the organization listed no accounts: run from the management account or a delegated administrator',
-    });
-  }
-
-  const selection = organization ? selectAccounts(organization.accounts, options.filters) : { selected: [], gaps: [] };
-  gaps.push(...selection.gaps);
-
-  const progress: OrgProgress = { total: selection.selected.length, done: 0, failed: 0, resumed: 0, accountId: '' };
-  const accounts: Account[] = [];
-
-  const credentialsFor = async (accountId: string): Promise<Credentials> => {
-    if (accountId === callerAccount) return options.credentials;
-    count('sts:AssumeRole');
-    const assumed = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: `arn:aws:iam::${accountId}:role/${options.roleName}`,
-        RoleSessionName: sessionName,
-        ...(options.externalId ? { ExternalId: options.externalId } : {}),
-        DurationSeconds: 3600,
-      }),
-    );
-    const issued = assumed.Credentials;
-    if (!issued?.AccessKeyId || !issued.SecretAccessKey) throw new Error('AssumeRole returned no credentials');
-    return {
-      accessKeyId: issued.AccessKeyId,
-      secretAccessKey: issued.SecretAccessKey,
-      ...(issued.SessionToken ? { sessionToken: issued.SessionToken } : {}),
-      ...(issued.Expiration ? { expiration: issued.Expiration } : {}),
-    };
+  if (organization.accounts.length > 0) return { organization, gaps: [] };
+  // From a member account moto (and some proxies) answer an empty list instead of AccessDenied.
+  const empty: Gap = {
+    accountId: callerAccount,
+    region: null,
+    api: 'organizations:ListAccounts',
+    errorCode: 'EmptyOrganization',
+    message: 'the organization listed no accounts: run from the management account or a delegated administrator',
+    scope: 'organization',
   };
+  return { organization, gaps: [empty] };
+}
 
-  const accountCredentials = new Map<string, Credentials>();
-  await runBounded(
-    selection.selected,
-    options.concurrency,
-    async (orgAccount) => {
-      const accountId = orgAccount.accountId;
-      const saved = await options.checkpoint?.finished(accountId);
-      if (saved) {
-        progress.resumed += 1;
-        return saved;
-      }
-      let credentials: Credentials;
-      try {
-        credentials = await credentialsFor(accountId);
-      } catch (error) {
-        const result: AccountCollection = {
-          account: null,
-          gaps: [gapFrom(error, accountId, null, 'sts:AssumeRole')],
-          apiCalls: {},
-          warnings: [],
-        };
-        await options.checkpoint?.save(accountId, result);
-        return result;
-      }
-      accountCredentials.set(accountId, credentials);
-      const result = await options.collectAccount(credentials, accountId);
-      await options.checkpoint?.save(accountId, result);
-      return result;
-    },
-    (orgAccount, outcome) => {
-      progress.done += 1;
-      progress.accountId = orgAccount.accountId;
-      if (!outcome.ok || outcome.value.account === null) progress.failed += 1;
-      options.onProgress?.({ ...progress });
-    },
-  ).then((settled) => {
-    for (const entry of settled) {
-      if (entry.ok) {
-        if (entry.value.account) accounts.push(entry.value.account);
-        gaps.push(...entry.value.gaps);
-        counter.merge(entry.value.apiCalls);
-        warnings.push(...entry.value.warnings);
-      } else {
-        gaps.push(gapFrom(entry.error, entry.item.accountId, null, 'collectAccount'));
-      }
-    }
-  });
+/** What an account's turn starts from, prepared ahead of it so its credential report is already generating. */
+type Prepared =
+  | { kind: 'done'; result: AccountCollection; resumed: boolean }
+  | { kind: 'opened'; opened: OpenedAccount };
 
-  let identityCenterInstance: IdentityCenterInstance | undefined;
-  const ssoAdmin = new SSOAdminClient(clientBase);
-  const identityStore = new IdentitystoreClient(clientBase);
-  countApiCalls(ssoAdmin, 'sso', counter);
-  countApiCalls(identityStore, 'identitystore', counter);
+interface AccountScan {
+  options: OrgScanOptions;
+  caller: { accountId: string; sessionName: string };
+  /** Credentials per account reached, for what is read after the accounts (Roles Anywhere). */
+  reached: Map<string, Credentials>;
+  /** Each account's AWS managed policies move here as it finishes, so memory holds them once. */
+  shared: AwsManagedPolicyPool;
+}
+
+function sharePolicies(scan: AccountScan, result: AccountCollection): AccountCollection {
+  return result.account === null ? result : { ...result, account: scan.shared.take(result.account) };
+}
+
+function failedAccount(error: unknown, accountId: string, api: string): AccountCollection {
+  return { account: null, gaps: [gapOf(error, { accountId, region: null, api })], apiCalls: {}, warnings: [] };
+}
+
+async function assumeAuditRole(scan: AccountScan, accountId: string): Promise<Credentials> {
+  const { options, caller } = scan;
+  if (accountId === caller.accountId) return options.credentials;
+  const assumed = await options.clients.sts.send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${accountId}:role/${options.roleName}`,
+      RoleSessionName: caller.sessionName,
+      ...(options.externalId ? { ExternalId: options.externalId } : {}),
+      DurationSeconds: 3600,
+    }),
+  );
+  const issued = assumed.Credentials;
+  if (!issued?.AccessKeyId || !issued.SecretAccessKey) throw new Error('AssumeRole returned no credentials');
+  return {
+    accessKeyId: issued.AccessKeyId,
+    secretAccessKey: issued.SecretAccessKey,
+    ...(issued.SessionToken ? { sessionToken: issued.SessionToken } : {}),
+    ...(issued.Expiration ? { expiration: issued.Expiration } : {}),
+  };
+}
+
+/** Never rejects: an account that cannot be prepared is a finished result with its gap. */
+async function prepareAccount(scan: AccountScan, accountId: string): Promise<Prepared> {
+  const saved = await scan.options.checkpoint?.finished(accountId);
+  if (saved) return { kind: 'done', result: saved, resumed: true };
+  let credentials: Credentials;
   try {
-    identityCenterInstance = (await readIdentityCenter(ssoAdmin, identityStore, options.region)) ?? undefined;
+    credentials = await assumeAuditRole(scan, accountId);
   } catch (error) {
-    gaps.push(gapFrom(error, callerAccount, options.region, 'sso:ListInstances'));
+    return { kind: 'done', result: failedAccount(error, accountId, 'sts:AssumeRole'), resumed: false };
+  }
+  scan.reached.set(accountId, credentials);
+  try {
+    return { kind: 'opened', opened: await scan.options.openAccount(credentials, accountId) };
+  } catch (error) {
+    return { kind: 'done', result: failedAccount(error, accountId, 'collectAccount'), resumed: false };
+  }
+}
+
+/**
+ * Commits each finished account while the next ones are collected (a collection slot never waits
+ * for the store), and counts an account as done only once it is committed, so what the progress
+ * line calls done is what a resume will not collect again.
+ */
+class CheckpointWriter {
+  private readonly writes: Array<Promise<void>> = [];
+  private waiting = 0;
+  private failure: { error: unknown } | undefined;
+  private readonly progress: OrgProgress;
+
+  constructor(
+    private readonly options: OrgScanOptions,
+    total: number,
+  ) {
+    this.progress = { total, done: 0, failed: 0, resumed: 0, accountId: '' };
   }
 
-  const rolesAnywhere: RolesAnywhere[] = [];
-  const reachable = [...accountCredentials.entries()].sort(([a], [b]) => a.localeCompare(b));
-  if (
-    !reachable.some(([id]) => id === callerAccount) &&
-    selection.selected.some((a) => a.accountId === callerAccount)
-  ) {
-    reachable.push([callerAccount, options.credentials]);
+  /** Accounts collected but not yet committed. */
+  get backlog(): number {
+    return this.waiting;
   }
-  for (const [accountId, credentials] of reachable) {
+
+  record(accountId: string, result: AccountCollection, resumed: boolean): void {
+    if (resumed || this.options.checkpoint === undefined) {
+      this.report(accountId, result, resumed);
+      return;
+    }
+    this.waiting += 1;
+    this.writes.push(
+      this.options.checkpoint.save(accountId, result).then(
+        () => {
+          this.waiting -= 1;
+          this.report(accountId, result, false);
+        },
+        (error: unknown) => {
+          this.waiting -= 1;
+          this.failure ??= { error };
+        },
+      ),
+    );
+  }
+
+  /** Waits for every commit; a store that cannot be written fails the scan (nothing would resume). */
+  async flush(): Promise<void> {
+    await Promise.all(this.writes);
+    if (this.failure !== undefined) throw this.failure.error;
+  }
+
+  private report(accountId: string, result: AccountCollection, resumed: boolean): void {
+    this.progress.done += 1;
+    this.progress.accountId = accountId;
+    if (resumed) this.progress.resumed += 1;
+    if (result.account === null) this.progress.failed += 1;
+    this.options.onProgress?.({ ...this.progress });
+  }
+}
+
+/** One account's turn: its prepared start (or the saved result of an earlier run), then its collection. */
+async function collectOne(scan: AccountScan, ready: Prepared, accountId: string, writer: CheckpointWriter) {
+  let result: AccountCollection;
+  if (ready.kind === 'done') result = ready.result;
+  else {
+    try {
+      result = await ready.opened.collect();
+    } catch (error) {
+      result = failedAccount(error, accountId, 'collectAccount');
+    } finally {
+      ready.opened.close();
+    }
+  }
+  writer.record(accountId, result, ready.kind === 'done' && ready.resumed);
+  return sharePolicies(scan, result);
+}
+
+/**
+ * Collects every selected account, as many at once as the limit allows. Each account's turn also
+ * prepares the accounts after it (assumes the role, asks for the credential report), as many as
+ * are in flight, so AWS generates their reports while earlier accounts are read.
+ */
+async function collectAccounts(scan: AccountScan, selected: readonly OrgAccount[]): Promise<AccountCollection[]> {
+  const { options } = scan;
+  const prepared = new Map<number, Promise<Prepared>>();
+  const prepare = (index: number): Promise<Prepared> | undefined => {
+    const account = selected[index];
+    if (account === undefined) return undefined;
+    let promise = prepared.get(index);
+    if (promise === undefined) {
+      promise = prepareAccount(scan, account.accountId);
+      prepared.set(index, promise);
+    }
+    return promise;
+  };
+  const writer = new CheckpointWriter(options, selected.length);
+  const settled = await runPool(
+    selected,
+    options.limit,
+    async (account, index) => {
+      for (let ahead = index + 1; ahead <= index + options.limit.current; ahead += 1) void prepare(ahead);
+      const ready = (await prepare(index)) as Prepared;
+      prepared.delete(index);
+      return collectOne(scan, ready, account.accountId, writer);
+    },
+    {
+      onSettled: () => options.limit.completed?.(),
+      // Collected accounts wait in memory for their commit: no more than a round of them.
+      canStart: () => writer.backlog < options.limit.current && (options.canStart?.() ?? true),
+    },
+  );
+  await writer.flush();
+  return settled.map((entry) =>
+    entry.ok ? entry.value : failedAccount(entry.error, entry.item.accountId, 'collectAccount'),
+  );
+}
+
+async function readIdentityCenterOf(scan: AccountScan): Promise<{ instance?: IdentityCenterInstance; gaps: Gap[] }> {
+  const { clients, region } = scan.options;
+  try {
+    const instance = await readIdentityCenter(clients.ssoAdmin, clients.identityStore, region);
+    return instance === null ? { gaps: [] } : { instance, gaps: [] };
+  } catch (error) {
+    return { gaps: [gapOf(error, { accountId: scan.caller.accountId, region, api: 'sso:ListInstances' })] };
+  }
+}
+
+async function readRolesAnywhereOf(
+  scan: AccountScan,
+  selected: readonly OrgAccount[],
+): Promise<{ rolesAnywhere: RolesAnywhere[]; gaps: Gap[] }> {
+  const { options, caller, reached } = scan;
+  if (!reached.has(caller.accountId) && selected.some((account) => account.accountId === caller.accountId))
+    reached.set(caller.accountId, options.credentials);
+  const rolesAnywhere: RolesAnywhere[] = [];
+  const gaps: Gap[] = [];
+  for (const [accountId, credentials] of [...reached.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     for (const region of options.rolesAnywhereRegions) {
       try {
-        const api = createRolesAnywhereApi({ region, credentials, onCall: count });
-        rolesAnywhere.push(await readRolesAnywhere(api, accountId, region));
+        rolesAnywhere.push(await options.readRolesAnywhere(credentials, accountId, region));
       } catch (error) {
-        gaps.push(gapFrom(error, accountId, region, 'rolesanywhere:ListTrustAnchors'));
+        gaps.push(gapOf(error, { accountId, region, api: 'rolesanywhere:ListTrustAnchors' }));
       }
     }
   }
+  return { rolesAnywhere, gaps };
+}
 
+/**
+ * Scans every selected account of an Organization: lists accounts and SCPs, assumes the audit
+ * role in each account (as many at once as the limit allows), and reads Identity Center and
+ * Roles Anywhere. A failure in one account or API becomes a gap; it never aborts the others.
+ */
+export async function scanOrganization(options: OrgScanOptions): Promise<OrgScanResult> {
+  const caller = await identifyCaller(options.clients.sts);
+  const listing = await listOrganization(options.clients.organizations, caller.accountId);
+  const selection = listing.organization
+    ? selectAccounts(listing.organization.accounts, options.filters)
+    : { selected: [], gaps: [] };
+  const scan: AccountScan = { options, caller, reached: new Map(), shared: new AwsManagedPolicyPool() };
+  const collected = await collectAccounts(scan, selection.selected);
+  const identityCenter = await readIdentityCenterOf(scan);
+  const rolesAnywhere = await readRolesAnywhereOf(scan, selection.selected);
+
+  const accounts: Account[] = [];
+  const gaps = [...listing.gaps, ...selection.gaps, ...identityCenter.gaps, ...rolesAnywhere.gaps];
+  const warnings: string[] = [];
+  for (const result of collected) {
+    if (result.account) accounts.push(result.account);
+    gaps.push(...result.gaps);
+    options.counter.merge(result.apiCalls);
+    warnings.push(...result.warnings);
+  }
   accounts.sort((a, b) => a.accountId.localeCompare(b.accountId));
   return {
-    organization,
+    organization: listing.organization,
     accounts,
     gaps: sortGaps(gaps),
-    apiCalls: counter.toRecord(),
+    apiCalls: options.counter.toRecord(),
     warnings,
-    identityCenterInstance,
-    rolesAnywhere,
+    identityCenterInstance: identityCenter.instance,
+    rolesAnywhere: rolesAnywhere.rolesAnywhere,
+    awsManagedPolicies: scan.shared.policies(),
   };
 }
 

@@ -1,8 +1,21 @@
-import { SNAPSHOT_SCHEMA_VERSION, SnapshotSchema, type Snapshot } from '../model/snapshot.js';
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { STSClient } from '@aws-sdk/client-sts';
+import { AccountSchema, SNAPSHOT_SCHEMA_VERSION, SnapshotSchema, type Snapshot } from '../model/snapshot.js';
 import { TOOL_VERSION } from '../version.js';
-import { collectAccount } from './account.js';
+import { collectAccount, requestCredentialReport } from './account.js';
+import { ApiCallCounter, createAwsClient, type AwsClientSettings } from '../aws/clients.js';
 import { createAccountClients, resolveScanCredentials, staleReportWarnings } from './clients.js';
-import { scanOrganization, type OrgCheckpoint, type OrgProgress } from './org-scan.js';
+import {
+  scanOrganization,
+  type Credentials,
+  type OrgCheckpoint,
+  type OrgProgress,
+  type OrgScanClients,
+} from './org-scan.js';
+import { AdaptiveLimit } from '../pool.js';
+import { createRolesAnywhereApi, readRolesAnywhere } from './roles-anywhere.js';
 import type { AccountFilters } from './select-accounts.js';
 
 export interface OrgSnapshotOptions {
@@ -11,6 +24,7 @@ export interface OrgSnapshotOptions {
   roleName: string;
   externalId?: string;
   filters: AccountFilters;
+  /** The most accounts collected at once; fewer while the caller is throttled. */
   concurrency: number;
   rolesAnywhereRegions: string[];
   now: () => Date;
@@ -19,41 +33,102 @@ export interface OrgSnapshotOptions {
   onProgress?: (progress: OrgProgress) => void;
 }
 
+/** Accounts collected at once when a scan starts; the limit grows from here while nothing throttles. */
+const INITIAL_CONCURRENCY = 8;
+
+/**
+ * Accounts in flight hold their authorization details in memory; past this heap size no new
+ * account starts until one finishes, so a few very large accounts cannot add up past the
+ * memory target (bench/README.md).
+ */
+const HEAP_BUDGET_BYTES = 512 * 2 ** 20;
+
+function callerClients(settings: AwsClientSettings): OrgScanClients {
+  return {
+    sts: createAwsClient(STSClient, 'sts', settings),
+    organizations: createAwsClient(OrganizationsClient, 'organizations', settings),
+    ssoAdmin: createAwsClient(SSOAdminClient, 'sso', settings),
+    identityStore: createAwsClient(IdentitystoreClient, 'identitystore', settings),
+  };
+}
+
 /**
  * `roleshift scan --org`: the whole Organization as one Snapshot. Each account is collected
- * exactly as the single-account scan does, with credentials from the audit role.
+ * exactly as the single-account scan does, with credentials from the audit role. This is where
+ * the scan's clients are built; `scanOrganization` only uses them.
  */
 export async function collectOrganizationSnapshot(options: OrgSnapshotOptions): Promise<Snapshot> {
   const startedAt = options.now();
   const credentials = await resolveScanCredentials(options.profile);
-  const result = await scanOrganization({
-    credentials,
-    region: options.region,
-    roleName: options.roleName,
-    ...(options.externalId === undefined ? {} : { externalId: options.externalId }),
-    filters: options.filters,
-    concurrency: options.concurrency,
-    rolesAnywhereRegions: options.rolesAnywhereRegions,
-    clientConfig: { retryMode: 'adaptive', maxAttempts: 8 },
-    ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
-    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-    collectAccount: async (accountCredentials, accountId) => {
-      const clients = createAccountClients({ region: options.region, credentials: accountCredentials });
-      try {
-        return await collectAccount(clients, {
-          now: options.now,
-          accountId,
-          ...(options.log ? { log: options.log } : {}),
-        });
-      } finally {
-        clients.iam.destroy();
-        clients.sts.destroy();
-      }
-    },
+  const counter = new ApiCallCounter();
+  const limit = new AdaptiveLimit({
+    initial: Math.min(INITIAL_CONCURRENCY, options.concurrency),
+    max: options.concurrency,
   });
+  const caller = callerClients({
+    region: options.region,
+    credentials,
+    counter,
+    // STS and Organizations limit the caller as a whole: fewer accounts at once is the answer.
+    onThrottle: () => limit.throttled(),
+  });
+  try {
+    const result = await scanOrganization({
+      clients: caller,
+      credentials,
+      region: options.region,
+      roleName: options.roleName,
+      ...(options.externalId === undefined ? {} : { externalId: options.externalId }),
+      filters: options.filters,
+      limit,
+      rolesAnywhereRegions: options.rolesAnywhereRegions,
+      counter,
+      canStart: () => process.memoryUsage().heapUsed < HEAP_BUDGET_BYTES,
+      ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      openAccount: async (accountCredentials, accountId) => openAccount(accountCredentials, accountId, options),
+      readRolesAnywhere: (accountCredentials, accountId, region) =>
+        readRolesAnywhere(
+          createRolesAnywhereApi({ region, credentials: accountCredentials, onCall: (api) => counter.add(api) }),
+          accountId,
+          region,
+        ),
+    });
+    return organizationSnapshot(result, options, startedAt);
+  } finally {
+    for (const client of Object.values(caller)) client.destroy();
+  }
+}
+
+async function openAccount(credentials: Credentials, accountId: string, options: OrgSnapshotOptions) {
+  const clients = createAccountClients({ region: options.region, credentials, accountId: () => accountId });
+  const reportRequest = requestCredentialReport(clients);
+  return {
+    collect: async () => {
+      const result = await collectAccount(clients, {
+        now: options.now,
+        accountId,
+        reportRequest,
+        ...(options.log ? { log: options.log } : {}),
+      });
+      // Validated as it arrives: the whole snapshot is never copied by one parse at the end.
+      return result.account === null ? result : { ...result, account: AccountSchema.parse(result.account) };
+    },
+    close: () => clients.destroy(),
+  };
+}
+
+/** Everything of the snapshot but its accounts, which are validated one by one as they arrive. */
+const SnapshotFrame = SnapshotSchema.omit({ accounts: true });
+
+function organizationSnapshot(
+  result: Awaited<ReturnType<typeof scanOrganization>>,
+  options: OrgSnapshotOptions,
+  startedAt: Date,
+): Snapshot {
   const warnings = [...result.warnings, ...staleReportWarnings(result.accounts, options.now())];
   const endpoint = process.env.AWS_ENDPOINT_URL;
-  return SnapshotSchema.parse({
+  const { schemaVersion, collection, ...rest } = SnapshotFrame.parse({
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     collection: {
       source: 'live',
@@ -69,10 +144,11 @@ export async function collectOrganizationSnapshot(options: OrgSnapshotOptions): 
       ].join(', '),
       warnings,
     },
-    accounts: result.accounts,
     gaps: result.gaps,
     ...(result.organization ? { organization: result.organization } : {}),
     ...(result.identityCenterInstance ? { identityCenterInstance: result.identityCenterInstance } : {}),
     rolesAnywhere: result.rolesAnywhere,
+    ...(result.awsManagedPolicies.length > 0 ? { awsManagedPolicies: result.awsManagedPolicies } : {}),
   });
+  return { schemaVersion, collection, accounts: result.accounts, ...rest };
 }

@@ -1,17 +1,17 @@
 import {
   DescribeOrganizationCommand,
   DescribePolicyCommand,
-  ListAccountsForParentCommand,
-  ListAccountsCommand,
-  ListOrganizationalUnitsForParentCommand,
-  ListPoliciesCommand,
-  ListRootsCommand,
-  ListTargetsForPolicyCommand,
+  paginateListAccounts,
+  paginateListAccountsForParent,
+  paginateListOrganizationalUnitsForParent,
+  paginateListPolicies,
+  paginateListRoots,
+  paginateListTargetsForPolicy,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import type { OrgAccount, Organization, Scp } from '../model/organization.js';
 import { whenAt, UNKNOWN } from '../model/when.js';
-import { allPages } from './pages.js';
+import { allItems } from './pages.js';
 import { decodePolicyDocument } from './policy-text.js';
 
 interface OuNode {
@@ -31,22 +31,20 @@ export async function readOrganization(client: OrganizationsClient): Promise<Org
   const orgId = described.Organization?.Id ?? 'unknown';
   const managementAccountId = described.Organization?.MasterAccountId ?? 'unknown';
 
-  const roots = await allPages(async (NextToken) => {
-    const page = await client.send(new ListRootsCommand({ NextToken }));
-    return { items: page.Roots ?? [], next: page.NextToken };
-  });
+  const paging = { client };
+  const roots = await allItems(paginateListRoots(paging, {}), (page) => page.Roots);
 
   const ouOfAccount = new Map<string, OuNode>();
   const walk = async (parent: OuNode): Promise<void> => {
-    const accounts = await allPages(async (NextToken) => {
-      const page = await client.send(new ListAccountsForParentCommand({ ParentId: parent.id, NextToken }));
-      return { items: page.Accounts ?? [], next: page.NextToken };
-    });
+    const accounts = await allItems(
+      paginateListAccountsForParent(paging, { ParentId: parent.id }),
+      (page) => page.Accounts,
+    );
     for (const account of accounts) if (account.Id) ouOfAccount.set(account.Id, parent);
-    const children = await allPages(async (NextToken) => {
-      const page = await client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parent.id, NextToken }));
-      return { items: page.OrganizationalUnits ?? [], next: page.NextToken };
-    });
+    const children = await allItems(
+      paginateListOrganizationalUnitsForParent(paging, { ParentId: parent.id }),
+      (page) => page.OrganizationalUnits,
+    );
     for (const child of children) {
       if (!child.Id) continue;
       const name = child.Name ?? child.Id;
@@ -57,10 +55,7 @@ export async function readOrganization(client: OrganizationsClient): Promise<Org
     if (root.Id) await walk({ id: root.Id, name: root.Name ?? 'Root', ids: [root.Id], names: [root.Name ?? 'Root'] });
   }
 
-  const listed = await allPages(async (NextToken) => {
-    const page = await client.send(new ListAccountsCommand({ NextToken }));
-    return { items: page.Accounts ?? [], next: page.NextToken };
-  });
+  const listed = await allItems(paginateListAccounts(paging, {}), (page) => page.Accounts);
   const accounts: OrgAccount[] = listed
     .filter((account) => account.Id)
     .map((account) => {
@@ -81,18 +76,19 @@ export async function readOrganization(client: OrganizationsClient): Promise<Org
 }
 
 async function readScps(client: OrganizationsClient): Promise<Scp[]> {
-  const summaries = await allPages(async (NextToken) => {
-    const page = await client.send(new ListPoliciesCommand({ Filter: 'SERVICE_CONTROL_POLICY', NextToken }));
-    return { items: page.Policies ?? [], next: page.NextToken };
-  });
+  const paging = { client };
+  const summaries = await allItems(
+    paginateListPolicies(paging, { Filter: 'SERVICE_CONTROL_POLICY' }),
+    (page) => page.Policies,
+  );
   const scps: Scp[] = [];
   for (const summary of summaries) {
     if (!summary.Id) continue;
     const described = await client.send(new DescribePolicyCommand({ PolicyId: summary.Id }));
-    const targets = await allPages(async (NextToken) => {
-      const page = await client.send(new ListTargetsForPolicyCommand({ PolicyId: summary.Id, NextToken }));
-      return { items: page.Targets ?? [], next: page.NextToken };
-    });
+    const targets = await allItems(
+      paginateListTargetsForPolicy(paging, { PolicyId: summary.Id }),
+      (page) => page.Targets,
+    );
     const content = described.Policy?.Content;
     scps.push({
       id: summary.Id,

@@ -17,12 +17,17 @@ export interface RolesAnywhereApi {
 
 export class RolesAnywhereHttpError extends Error {
   override readonly name = 'RolesAnywhereHttpError';
+  /** The shape the SDK's errors have, so one reader (aws-errors.ts) serves both. */
+  readonly Code: string;
+  readonly $metadata: { httpStatusCode: number };
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
   ) {
     super(message);
+    this.Code = code;
+    this.$metadata = { httpStatusCode: status };
   }
 }
 

@@ -191,6 +191,12 @@ export const GapSchema = z.object({
   api: z.string(),
   errorCode: z.string(),
   message: z.string(),
+  /**
+   * `organization`: the Organization itself could not be listed, so which accounts exist is
+   * unknown and every count of the scan is a floor, not a total (see `isTrendable`). Absent: the
+   * gap is inside one account or region.
+   */
+  scope: z.literal('organization').optional(),
 });
 export type Gap = z.infer<typeof GapSchema>;
 

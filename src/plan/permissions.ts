@@ -1,4 +1,5 @@
-import type { Account, PolicyDocument, User } from '../model/snapshot.js';
+import { findManagedPolicy } from '../model/managed-policies.js';
+import type { Account, PolicyDocument, Snapshot, User } from '../model/snapshot.js';
 import type { PlannedPermissions, UserUsage } from './types.js';
 
 const ADMIN_POLICY_ARNS = new Set([
@@ -36,7 +37,12 @@ function isAwsManaged(arn: string): boolean {
  * What the replacement may do. With usage facts, exactly what the user was seen doing; without,
  * a mirror of today's permissions (direct and through groups) — safe to switch to, but no tighter.
  */
-export function plannedPermissions(user: User, account: Account, usage: UserUsage | undefined): PlannedPermissions {
+export function plannedPermissions(
+  shared: Pick<Snapshot, 'awsManagedPolicies'>,
+  user: User,
+  account: Account,
+  usage: UserUsage | undefined,
+): PlannedPermissions {
   if (usage?.leastPrivilegePolicy && statementsOf(usage.leastPrivilegePolicy).length > 0) {
     const window = usage.windowDays ? ` over ${usage.windowDays} days` : '';
     return {
@@ -60,7 +66,7 @@ export function plannedPermissions(user: User, account: Account, usage: UserUsag
   ];
   for (const document of inlineSources) statements.push(...statementsOf(document));
   const managedDocuments = arns
-    .map((arn) => account.policies.find((policy) => policy.arn === arn)?.document)
+    .map((arn) => findManagedPolicy(shared, account, arn)?.document)
     .filter((document): document is PolicyDocument => Boolean(document));
   const admin =
     arns.some((arn) => ADMIN_POLICY_ARNS.has(arn)) ||

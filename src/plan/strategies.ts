@@ -224,7 +224,7 @@ export function planPerson(ctx: StrategyContext): StrategyResult {
   const { user, account, snapshot } = ctx;
   // People do more varied work than a CloudTrail window shows: their permission set mirrors what
   // they can do today, so the switch takes nothing away; narrowing is a separate, later change.
-  const mirrored = plannedPermissions(user, account, undefined);
+  const mirrored = plannedPermissions(ctx.snapshot, user, account, undefined);
   const permissions = ctx.usage
     ? { ...mirrored, note: 'mirrors current permissions (people keep what they have; narrow later)' }
     : mirrored;
@@ -304,7 +304,7 @@ export function planPipeline(ctx: StrategyContext): StrategyResult {
       `CI/CD provider ${provider ?? 'unknown'} has no OIDC trust template in roleshift: set the user's tag ci_provider or plan it by hand`,
     );
   }
-  const permissions = plannedPermissions(user, account, ctx.usage);
+  const permissions = plannedPermissions(ctx.snapshot, user, account, ctx.usage);
   const exists = oidcProviderExists(account, trust.providerHost);
   const providerArn = `arn:aws:iam::${account.accountId}:oidc-provider/${trust.providerHost}`;
   const replacement = role(
@@ -472,7 +472,7 @@ export function planWorkload(ctx: StrategyContext): StrategyResult {
     );
   }
   const { user, account } = ctx;
-  const permissions = plannedPermissions(user, account, ctx.usage);
+  const permissions = plannedPermissions(ctx.snapshot, user, account, ctx.usage);
   const trust = serviceTrust(compute.service, account.accountId, compute.actions, compute.scoped);
   const replacement = role(
     ctx,
@@ -511,7 +511,7 @@ export function planWorkload(ctx: StrategyContext): StrategyResult {
 
 export function planOnPrem(ctx: StrategyContext): StrategyResult {
   const { user, account, snapshot } = ctx;
-  const permissions = plannedPermissions(user, account, ctx.usage);
+  const permissions = plannedPermissions(ctx.snapshot, user, account, ctx.usage);
   const existing = (snapshot.rolesAnywhere ?? [])
     .filter((entry) => entry.accountId === account.accountId)
     .flatMap((entry) => entry.trustAnchors)
@@ -664,7 +664,7 @@ export function planThirdParty(ctx: StrategyContext): StrategyResult {
     (canAssume !== null && /^(false|no|0|none)$/i.test(canAssume)) ||
     (canAssume === null &&
       /\b(cannot|can't|can ?not|does not|doesn't|unable to) (assume|use) (iam )?roles?\b/i.test(purpose));
-  const permissions = plannedPermissions(user, account, ctx.usage);
+  const permissions = plannedPermissions(ctx.snapshot, user, account, ctx.usage);
   if (cannot) return vendorException(ctx, vendor, permissions);
   const externalId = externalIdFor(ctx.externalIdSeed, account.accountId, user.name);
   const principalAccount = vendorAccount ?? placeholder('vendor account id');

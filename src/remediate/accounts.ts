@@ -5,10 +5,23 @@ import {
   STSClient,
   type AssumeRoleCommandOutput,
 } from '@aws-sdk/client-sts';
+import { createAwsClient, type AwsClientSettings } from '../aws/clients.js';
+import { describeAwsFailure } from '../aws/errors.js';
 import { UserInputError } from '../errors.js';
-import { createIamGateway, errorName, type IamGateway } from './iam-gateway.js';
+import { createIamGateway, type IamGateway } from './iam-gateway.js';
 
 export const DEFAULT_REMEDIATE_ROLE = 'RoleshiftRemediate';
+
+/** Where the permissions remediation needs are listed, for the advice a failed call gives. */
+export const REMEDIATE_PERMISSIONS = 'deploy/remediate-role.yaml lists what remediation calls';
+
+/**
+ * A failed remediation call as one line: the call, account, region, HTTP status and what to do;
+ * with `debug`, the raw answer after it.
+ */
+export function describeRemediationFailure(error: unknown, debug = false): string {
+  return describeAwsFailure(error, { permissions: REMEDIATE_PERMISSIONS, debug });
+}
 
 export interface AccountAccessOptions {
   /** Role assumed in every account other than the caller's own. */
@@ -29,22 +42,26 @@ export interface AccountAccess {
 
 /**
  * One IAM gateway per account, created on first use. Writing through a dedicated role in each
- * member account keeps the scan's read-only role read-only.
+ * member account keeps the scan's read-only role read-only. The clients are the scan's (adaptive
+ * retry, failures that name their call): a throttled write waits and retries instead of failing
+ * one user of a batch.
  */
 export function createAccountAccess(options: AccountAccessOptions): AccountAccess {
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  const base = {
+  const base: AwsClientSettings = {
     region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
   };
-  const sts = new STSClient(base);
+  let callerAccount: string | null = null;
+  const sts = createAwsClient(STSClient, 'sts', { ...base, accountId: () => callerAccount });
   const gateways = new Map<string, Promise<IamGateway>>();
   let caller: Promise<string> | undefined;
 
   const callerAccountId = (): Promise<string> => {
     caller ??= sts.send(new GetCallerIdentityCommand({})).then((identity) => {
       if (!identity.Account) throw new Error('GetCallerIdentity returned no account');
+      callerAccount = identity.Account;
       return identity.Account;
     });
     return caller;
@@ -53,8 +70,9 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
   const open = async (accountId: string): Promise<IamGateway> => {
     const own = await callerAccountId();
     let client: IAMClient;
+    const named = { ...base, accountId: () => accountId };
     if (accountId === own) {
-      client = new IAMClient(base);
+      client = createAwsClient(IAMClient, 'iam', named);
     } else {
       const roleArn = `arn:aws:iam::${accountId}:role/${options.roleName}`;
       let assumed: AssumeRoleCommandOutput;
@@ -62,14 +80,14 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
         assumed = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'roleshift-remediate' }));
       } catch (error) {
         throw new UserInputError(
-          `cannot assume ${roleArn} (${errorName(error)}): deploy deploy/remediate-role.yaml in account ${accountId} or pass --role-name`,
+          `cannot assume ${roleArn}: ${describeRemediationFailure(error)}; deploy deploy/remediate-role.yaml in account ${accountId} or pass --role-name`,
         );
       }
       const credentials = assumed.Credentials;
       if (!credentials?.AccessKeyId || !credentials.SecretAccessKey)
         throw new Error(`AssumeRole ${roleArn} returned no credentials`);
-      client = new IAMClient({
-        ...base,
+      client = createAwsClient(IAMClient, 'iam', {
+        ...named,
         credentials: {
           accessKeyId: credentials.AccessKeyId,
           secretAccessKey: credentials.SecretAccessKey,

@@ -1,7 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { AccountAccess } from './accounts.js';
+import { describeRemediationFailure, type AccountAccess } from './accounts.js';
 import type { DeniedCallSource } from './activity-source.js';
-import { errorName } from './iam-gateway.js';
 import {
   completeOperation,
   markStepDone,
@@ -185,7 +184,7 @@ export async function checkScreams(
   } catch (error) {
     return {
       screams: null,
-      error: `GetAccessKeyLastUsed failed: ${errorName(error)}: ${error instanceof Error ? error.message : String(error)}`,
+      error: describeRemediationFailure(error),
     };
   }
 }
@@ -258,7 +257,7 @@ export async function runOperation(deps: EngineDeps, operation: JournalOperation
     try {
       outcome = await gateway.execute(step.call);
     } catch (error) {
-      const message = `${step.stepId}: ${errorName(error)}: ${error instanceof Error ? error.message : String(error)}`;
+      const message = `${step.stepId}: ${describeRemediationFailure(error)}`;
       await recordOperationError(deps.connection, operation.opId, message);
       throw new RemediationStepError(message);
     }

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AccountCollection } from '../collect/account.js';
 import type { OrgCheckpoint } from '../collect/org-scan.js';
 import { applyMigrations, type Migration } from './migrate.js';
+import { packJson, unpackJson } from './packed-json.js';
 import type { Store } from './store.js';
 
 const ORG_SCAN_MIGRATIONS: readonly Migration[] = [
@@ -29,7 +31,66 @@ export interface OrgScanRun extends OrgCheckpoint {
   resumed: boolean;
   /** Accounts already finished when this run (re)started. */
   alreadyFinished: number;
+  /** Marks the run complete and drops its per-account rows: they only serve a resume. */
   markFinished(): Promise<void>;
+}
+
+interface PendingSave {
+  accountId: string;
+  json: string;
+  settle: (error?: unknown) => void;
+}
+
+/**
+ * Saves that arrive while a commit runs wait for it and are then committed together: one
+ * transaction per batch instead of one per account (each DuckDB commit syncs its log, and with
+ * dozens of accounts finishing at once the lanes would queue behind one another). Each save still
+ * resolves only once its row is committed, so an account reported done is never collected again.
+ */
+function groupCommitter(
+  connection: DuckDBConnection,
+  runId: string,
+): (accountId: string, json: string) => Promise<void> {
+  let pending: PendingSave[] = [];
+  let writing = false;
+  const writeBatch = async (batch: readonly PendingSave[]): Promise<void> => {
+    const rows = batch.map((_, row) => `($1, $${row * 2 + 2}, $${row * 2 + 3})`).join(', ');
+    const values = [runId, ...batch.flatMap((save) => [save.accountId, save.json])];
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      await connection.run(
+        `INSERT OR REPLACE INTO org_scan_accounts (run_id, account_id, result) VALUES ${rows}`,
+        values,
+      );
+      await connection.run('COMMIT');
+    } catch (error) {
+      await connection.run('ROLLBACK');
+      throw error;
+    }
+  };
+  const drain = async (): Promise<void> => {
+    while (pending.length > 0) {
+      // The same account twice in one statement would conflict with itself: the later one wins.
+      const batch = [...new Map(pending.map((save) => [save.accountId, save])).values()];
+      const waiting = pending;
+      pending = [];
+      try {
+        await writeBatch(batch);
+        for (const save of waiting) save.settle();
+      } catch (error) {
+        for (const save of waiting) save.settle(error);
+      }
+    }
+    writing = false;
+  };
+  return (accountId, json) =>
+    new Promise<void>((resolve, reject) => {
+      pending.push({ accountId, json, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (!writing) {
+        writing = true;
+        void drain();
+      }
+    });
 }
 
 /**
@@ -66,6 +127,7 @@ export async function openOrgScanRun(
   ]);
   const alreadyFinished = Number(counted.getRowObjectsJS()[0]?.n ?? 0);
   const id = runId;
+  const commit = groupCommitter(connection, id);
   return {
     runId: id,
     resumed,
@@ -76,16 +138,13 @@ export async function openOrgScanRun(
         [id, accountId],
       );
       const row = reader.getRowObjectsJS()[0];
-      return row ? (JSON.parse(String(row.result)) as AccountCollection) : undefined;
+      return row ? (JSON.parse(unpackJson(String(row.result))) as AccountCollection) : undefined;
     },
-    async save(accountId, result) {
-      await connection.run(
-        'INSERT OR REPLACE INTO org_scan_accounts (run_id, account_id, result) VALUES ($1, $2, $3)',
-        [id, accountId, JSON.stringify(result)],
-      );
-    },
+    // Packed (packed-json.ts): 1,000 accounts of JSON would cost DuckDB several times their size in memory.
+    save: async (accountId, result) => commit(accountId, await packJson([JSON.stringify(result)])),
     async markFinished() {
       await connection.run('UPDATE org_scan_runs SET finished = true WHERE run_id = $1', [id]);
+      await connection.run('DELETE FROM org_scan_accounts WHERE run_id = $1', [id]);
     },
   };
 }

@@ -5,8 +5,10 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { UserInputError } from '../errors.js';
 import { SnapshotSchema, type Snapshot } from '../model/snapshot.js';
 import { countHeadline, type HeadlineCounts } from '../model/headline.js';
+import { snapshotJsonChunks } from '../model/snapshot-json.js';
 import { TOOL_VERSION } from '../version.js';
 import { applyMigrations, type Migration } from './migrate.js';
+import { packJson, unpackJson } from './packed-json.js';
 import { assertDuckDbFile, claimStore, OFFLINE_DUCKDB_CONFIG } from './store-header.js';
 
 /** One scan as `roleshift history` shows it: when, from where, and the headline counts. */
@@ -129,7 +131,7 @@ function newScanId(collectedAt: string): string {
 function parseStoredSnapshot(path: string, scanId: string, text: string): Snapshot {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(unpackJson(text));
   } catch {
     throw new UserInputError(`scan ${scanId} in store ${path} is not valid JSON: the store is damaged; scan again`);
   }
@@ -164,6 +166,7 @@ async function insertScan(
 ): Promise<string> {
   const scanId = newScanId(snapshot.collection.finishedAt);
   const counts = countHeadline(snapshot);
+  const packed = await packJson(snapshotJsonChunks(snapshot, 0));
   await connection.run('BEGIN TRANSACTION');
   try {
     await connection.run(
@@ -186,7 +189,8 @@ async function insertScan(
         counts.activeKeys,
         counts.rootKeys,
         counts.gaps,
-        JSON.stringify(snapshot),
+        // Packed account by account (packed-json.ts): never one string of the whole snapshot.
+        packed,
       ],
     );
     for (const [name, value] of Object.entries(kpis).sort(([a], [b]) => a.localeCompare(b))) {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
+  AttachUserPolicyCommand,
   CreateAccessKeyCommand,
   CreateUserCommand,
   PutRolePolicyCommand,
@@ -7,6 +8,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { userPolicies } from '../../src/assess/permissions.js';
 import { CLOUDFORMATION_TAGS } from '../../src/policy/cloudformation.js';
 import { collectOrganizationSnapshot, type OrgSnapshotOptions } from '../../src/collect/org.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
@@ -210,3 +212,34 @@ describeWithMoto('scan --org against moto', (moto) => {
     expect(snapshot.collection.apiCalls['sts:AssumeRole']).toBe(1);
   });
 });
+
+describeWithMoto(
+  'scan --org against moto listing every AWS managed policy in each account',
+  (moto) => {
+    it('given 1,400+ AWS managed policies in every account, when scanned, then the snapshot keeps them once for the scan and a user attaching one still reads it', async () => {
+      const org = await seedOrganization(moto(), { members: 2, usersPerAccount: 1 });
+      const member = org.memberAccountIds[0] ?? '';
+      await iamInAccount(moto(), member).send(
+        new AttachUserPolicyCommand({ UserName: 'person-0', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }),
+      );
+      pointSdkAt(moto(), moto().endpoint);
+
+      const snapshot = await collectOrganizationSnapshot(scanOptions());
+
+      expect(snapshot.gaps).toEqual([]);
+      expect(snapshot.accounts.flatMap((account) => account.policies).filter((policy) => policy.awsManaged)).toEqual(
+        [],
+      );
+      const shared = snapshot.awsManagedPolicies ?? [];
+      expect(shared.length).toBeGreaterThan(1000);
+      expect(new Set(shared.map((policy) => policy.arn)).size).toBe(shared.length);
+      const account = snapshot.accounts.find((candidate) => candidate.accountId === member);
+      const user = account?.users.find((candidate) => candidate.name === 'person-0');
+      if (!account || !user) throw new Error('the member account or its user is missing');
+      const policies = userPolicies(snapshot, account, user);
+      expect(policies.unreadable).toEqual([]);
+      expect(policies.statements.some((entry) => entry.source.name === 'ReadOnlyAccess')).toBe(true);
+    });
+  },
+  { managedPolicies: true },
+);

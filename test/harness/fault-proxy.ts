@@ -20,6 +20,8 @@ export interface FaultProxyOptions {
   seed?: number;
   /** Only requests whose body or target matches can fail (e.g. only IAM calls). */
   shouldFault?: (request: { body: string; headers: IncomingMessage['headers'] }) => boolean;
+  /** Which faults to inject (default all three, chosen at random). */
+  kinds?: ReadonlyArray<'throttle' | 'server' | 'drop'>;
 }
 
 export interface FaultProxy {
@@ -75,11 +77,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       const eligible = options.shouldFault?.({ body: body.toString('utf8'), headers: incoming.headers }) ?? true;
       const roll = random();
       if (eligible && roll < options.faultRate) {
-        const which = Math.floor((roll / options.faultRate) * 3);
-        if (which === 0) {
+        const kinds = options.kinds ?? ['throttle', 'server', 'drop'];
+        const which = kinds[Math.floor((roll / options.faultRate) * kinds.length)];
+        if (which === 'throttle') {
           stats.throttled += 1;
           answerFault(response, incoming.headers, 'throttle');
-        } else if (which === 1) {
+        } else if (which === 'server') {
           stats.serverErrors += 1;
           answerFault(response, incoming.headers, 'server');
         } else {

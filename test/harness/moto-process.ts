@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 export interface MotoProcess {
   endpoint: string;
   port: number;
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -26,20 +27,27 @@ async function freeLocalPort(): Promise<number> {
   });
 }
 
-export async function startMotoProcess(options: { managedPolicies?: boolean } = {}): Promise<MotoProcess> {
+export interface MotoProcessOptions {
+  managedPolicies?: boolean;
+  /** Another program that serves moto on the port (the collect benchmark's seeding shard). */
+  command?: (port: number) => [string, ...string[]];
+}
+
+export async function startMotoProcess(options: MotoProcessOptions = {}): Promise<MotoProcess> {
   const port = await freeLocalPort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+  const [program, ...args] = options.command?.(port) ?? ['moto_server', '-H', '127.0.0.1', '-p', String(port)];
+  const child = spawn(program, args, {
     stdio: 'ignore',
     env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: options.managedPolicies ? 'true' : 'false' },
   });
   const spawnFailure = new Promise<never>((_, reject) => {
-    child.once('error', (error) => reject(new Error(`cannot start moto_server: ${error.message}`)));
+    child.once('error', (error) => reject(new Error(`cannot start ${program}: ${error.message}`)));
   });
   const answering = (async () => {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}`);
+      if (child.exitCode !== null) throw new Error(`${program} exited with ${child.exitCode}`);
       try {
         const response = await fetch(`${endpoint}/moto-api/`);
         if (response.ok) return;
@@ -48,7 +56,7 @@ export async function startMotoProcess(options: { managedPolicies?: boolean } = 
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error('moto_server did not answer within 30 s');
+    throw new Error(`${program} did not answer within 30 s`);
   })();
   try {
     await Promise.race([answering, spawnFailure]);
@@ -59,6 +67,7 @@ export async function startMotoProcess(options: { managedPolicies?: boolean } = 
   return {
     endpoint,
     port,
+    pid: child.pid,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

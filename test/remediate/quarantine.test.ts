@@ -91,7 +91,9 @@ describeWithMoto('the quarantine policy under real permission checks', (moto) =>
         ),
       ).rejects.toThrow(RemediationStepError);
       const [pending] = await pendingOperations(engine.deps.connection);
-      expect(pending?.lastError).toMatch(/#01-UpdateAccessKey: AccessDenied/);
+      expect(pending?.lastError).toMatch(
+        /#01-UpdateAccessKey: iam:UpdateAccessKey in account 123456789012, us-east-1 failed \(AccessDenied\): HTTP 403: /,
+      );
       expect(pending?.steps.map((step) => step.status)).toEqual(['intent', 'planned', 'planned', 'planned']);
 
       await asAdmin.send(

@@ -24,7 +24,7 @@ export const rule: CheckDefinition = {
       const user = account?.users.find((u) => u.name === entry.user);
       if (!account || !user) continue;
       const subject = exceptionSubject(snapshot, entry);
-      const verdicts = verifyControls(entry, account, user, now);
+      const verdicts = verifyControls(entry, snapshot, account, user, now);
       if (verdicts.length === 0) {
         out.push({
           ...exceptionResult('fail', subject, 'the exception claims no compensating control'),

@@ -21,7 +21,7 @@ export const rule: CheckDefinition = {
   parameters: () => ({}),
   evaluate: (snapshot) => {
     const out: CheckResult[] = eachUser(snapshot).map(({ account, user }) => {
-      const policies = userPolicies(account, user);
+      const policies = userPolicies(snapshot, account, user);
       const sources = fullAdminSources(policies);
       const subject = userSubject(account, user);
       if (sources.length > 0)

@@ -133,7 +133,7 @@ export const rule: CheckDefinition = {
   parameters: () => ({}),
   evaluate: (snapshot) =>
     eachUser(snapshot).map(({ account, user }): CheckResult => {
-      const policies = userPolicies(account, user);
+      const policies = userPolicies(snapshot, account, user);
       const subject = userSubject(account, user);
       // Full administrators can do all of this by definition; full-admin-access reports them.
       if (fullAdminSources(policies).length > 0)

@@ -69,7 +69,14 @@ async function openSession(ctx: CommandContext, options: RemediateOptions): Prom
       ...(options.plan === undefined ? {} : { planFile: options.plan }),
       estate: estateRequestOf(options, config),
     },
-    { now: ctx.now, notes: ctx.io, clock: () => new Date(), newId: () => randomUUID(), afterCall: crashHook() },
+    {
+      now: ctx.now,
+      notes: ctx.io,
+      clock: () => new Date(),
+      newId: () => randomUUID(),
+      afterCall: crashHook(),
+      debug: ctx.io.debug,
+    },
   );
 }
 
