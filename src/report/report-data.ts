@@ -214,7 +214,12 @@ function usersOf(input: ReportAssessment, byUser: ReadonlyMap<string, ReportFind
         exception:
           entry === undefined
             ? null
-            : { reason: entry.reason, owner: entry.owner, expires: entry.expires, expired: isExpired(entry, input.now) },
+            : {
+                reason: entry.reason,
+                owner: entry.owner,
+                expires: entry.expires,
+                expired: isExpired(entry, input.now),
+              },
         remediation: operations === undefined ? NOT_STARTED : remediationStage(operations),
       };
     }
