@@ -429,8 +429,12 @@ class EscalationSearch {
   private byReach(targets: readonly Target[]): readonly Target[] {
     let sorted = this.sortedThisRound.get(targets);
     if (sorted === undefined) {
-      const rank = (t: Target) => (t.principal ? this.score(t.principal) * 1000 - this.length(t.principal) : -1);
-      sorted = [...targets].sort((a, b) => rank(b) - rank(a));
+      // Ranked once per target, not once per comparison: a stable sort of the same order gives the same list.
+      const ranked = targets.map((target) => ({
+        target,
+        rank: target.principal ? this.score(target.principal) * 1000 - this.length(target.principal) : -1,
+      }));
+      sorted = ranked.sort((a, b) => b.rank - a.rank).map((entry) => entry.target);
       this.sortedThisRound.set(targets, sorted);
     }
     return sorted;
