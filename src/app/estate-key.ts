@@ -2,12 +2,10 @@
  * What the assessment of the store's newest scan, and the page that shows it, depend on, read
  * without loading the snapshot: the stored scans (the newest is the one assessed; the others are
  * the trend and the creation times of deleted users), the resolved config, the exceptions
- * register's text, the remediation journal, the ExternalId seed, the tool version and the
- * minute of the clock. Equal keys mean an equal page, so `serve` answers a reload from the page
- * it built last instead of assessing 100,000 users again.
- *
- * The clock is part of it because ages (idle days, key rotation, expired exceptions) are measured
- * from `now`: a page is reused within the minute it was built in, never later.
+ * register's text, the remediation journal, the ExternalId seed and the tool version. Equal keys
+ * at the same clock mean an equal page, so `serve` answers a reload from the page it built last
+ * instead of assessing 100,000 users again. The clock is the caller's to weigh: ages (idle days,
+ * key rotation, expired exceptions) are measured from `now`.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -29,7 +27,7 @@ function registerText(request: EstateRequest): string | null {
 }
 
 /**
- * The key of the estate `loadEstate(request)` would assess at `context.now`; null when there is
+ * The key of the estate `loadEstate(request)` would assess; null when there is
  * nothing to key (no store, a snapshot file, a seed rotation, an unreadable register): then the
  * caller builds afresh and reports whatever is wrong the way it always does.
  */
@@ -44,15 +42,7 @@ export async function estateKey(request: EstateRequest, context: RunContext): Pr
     const journal = await journalIfAny(store.connection);
     // Kept (or created, as loading the estate would) before the page is built, so both see the same seed.
     const { seed } = await externalIdSeedFor(store, request, context);
-    const inputs = [
-      TOOL_VERSION,
-      context.now.toISOString().slice(0, 16),
-      scans.map((scan) => scan.scanId),
-      request.config,
-      register,
-      journal,
-      seed,
-    ];
+    const inputs = [TOOL_VERSION, scans.map((scan) => scan.scanId), request.config, register, journal, seed];
     return createHash('sha256').update(JSON.stringify(inputs)).digest('hex');
   } finally {
     store.close();

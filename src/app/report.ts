@@ -57,25 +57,33 @@ export async function buildReport(request: EstateRequest, context: RunContext): 
 }
 
 /**
- * The page for each request: built afresh when the estate's key changed (a new scan, another
- * register, journal or seed, the next minute), else the page built last, at once. Requests that
- * arrive while a page is being built wait for that one build.
+ * How old the clock of a reused page may be. Ages on the page (idle days, key rotation, expired
+ * exceptions) are measured from the time it states; at 100,000 users a build takes most of a
+ * minute, so a shorter window would rarely be hit.
+ */
+export const PAGE_MAX_AGE_MS = 5 * 60_000;
+
+/**
+ * The page for each request: the page built last, at once, while the estate's key is unchanged
+ * and its clock is less than `PAGE_MAX_AGE_MS` old; else built afresh. Requests that arrive while
+ * a page is being built wait for that one build.
  */
 function dashboardPages(
   request: EstateRequest,
   clock: () => Date,
   notesOf: (first: boolean) => RunContext['notes'],
 ): () => Promise<string> {
-  let last: { key: string; page: Promise<string> } | undefined;
+  let last: { key: string; at: number; page: Promise<string> } | undefined;
   let first = true;
   return async () => {
     const context = { now: clock(), notes: notesOf(first) };
     first = false;
     const key = await estateKey(request, context);
-    if (key !== null && last?.key === key) return last.page;
+    const age = last === undefined ? -1 : context.now.getTime() - last.at;
+    if (key !== null && last?.key === key && age >= 0 && age < PAGE_MAX_AGE_MS) return last.page;
     const page = buildReport(request, context).then((built) => built.html);
     if (key !== null) {
-      const entry = { key, page };
+      const entry = { key, at: context.now.getTime(), page };
       last = entry;
       // A failed build is not kept: the next request tries again and reports what is wrong.
       page.catch(() => {
@@ -96,7 +104,7 @@ export async function startDashboard(
 ): Promise<RunningServer> {
   // Said once, by the first build; every reload would repeat it.
   const quiet = { log: () => {}, warn: options.notes.warn };
-  // A fresh clock per request: ages are measured from the minute the page is asked for.
+  // A fresh clock per request: a page is rebuilt once its clock is PAGE_MAX_AGE_MS old.
   const page = dashboardPages(request, options.clock, (first) => (first ? options.notes : quiet));
   await page();
   return serveReport({
