@@ -16,6 +16,7 @@ import {
   remediationsFromJournal,
   type JournalEntry,
 } from '../assess/kpis.js';
+import { RULES } from '../assess/registry.js';
 import { runCheckRules, runTrustRules } from '../assess/run-checks.js';
 import { usageToActivityEvidence } from '../assess/usage-evidence.js';
 import type { RoleshiftConfig } from '../config.js';
@@ -47,7 +48,7 @@ export interface Assessment {
   classifications: Classification[];
   /** Failures and errors of the checks and the trust rules. */
   findings: Finding[];
-  /** Results that passed: evidence, for outputs that want it. */
+  /** The checks that held, per resource; empty unless asked for (`keepPasses`). */
   passed: Finding[];
   plan: MigrationPlan;
   /** The score of this estate, as `Store.saveScan` keeps it. */
@@ -118,14 +119,20 @@ function checkContext(
   };
 }
 
-export async function assessEstate(estate: Estate): Promise<Assessment> {
+/**
+ * `keepPasses` keeps the checks that held (`findings --include-passed`); at 100,000 users they
+ * outnumber the findings, and no other output shows them.
+ */
+export async function assessEstate(estate: Estate, options: { keepPasses?: boolean } = {}): Promise<Assessment> {
   const { snapshot, config, now } = estate;
   const activity = snapshot.usage === undefined ? undefined : usageToActivityEvidence(snapshot.usage);
   const classifications = classifyUsers(snapshot, activity === undefined ? { config } : { config, activity });
   // The action catalogue is loaded once per process, here at the edge, and handed down.
   const catalog = await loadIamCatalog();
-  const checks = runCheckRules(snapshot, checkContext(estate, classifications, { catalog, activity }));
-  const trust = runTrustRules(snapshot);
+  const keepPasses = options.keepPasses ?? false;
+  const context = checkContext(estate, classifications, { catalog, activity });
+  const checks = runCheckRules(snapshot, context, RULES.estate, { keepPasses });
+  const trust = runTrustRules(snapshot, RULES.trustPolicy, { keepPasses });
   const usage = snapshot.usage === undefined ? undefined : usageByUser(snapshot.usage);
   const plan = planMigration(snapshot, {
     classifications,

@@ -18,7 +18,7 @@ export interface FindingsResult {
 
 export async function assessFindings(request: EstateRequest, context: RunContext): Promise<FindingsResult> {
   const { estate } = await loadEstate(request, context);
-  const assessment = await assessEstate(estate);
+  const assessment = await assessEstate(estate, { keepPasses: true });
   return {
     snapshot: estate.snapshot,
     findings: assessment.findings,

@@ -10,6 +10,7 @@ import { reportExtras, type ReportOperation } from '../report/report-data.js';
 import { serveReport, type RunningServer } from '../report/serve.js';
 import { TOOL_VERSION } from '../version.js';
 import { assessEstate } from './assess.js';
+import { estateKey } from './estate-key.js';
 import { loadEstate, type EstateRequest, type RunContext } from './estate.js';
 
 export interface BuiltReport {
@@ -56,20 +57,59 @@ export async function buildReport(request: EstateRequest, context: RunContext): 
 }
 
 /**
- * The dashboard: the same page on 127.0.0.1 behind a token, rebuilt from the store on every
- * request. Fails before listening when there is nothing to show (no scan, a broken register).
+ * How old the clock of a reused page may be. Ages on the page (idle days, key rotation, expired
+ * exceptions) are measured from the time it states; at 100,000 users a build takes most of a
+ * minute, so a shorter window would rarely be hit.
+ */
+export const PAGE_MAX_AGE_MS = 5 * 60_000;
+
+/**
+ * The page for each request: the page built last, at once, while the estate's key is unchanged
+ * and its clock is less than `PAGE_MAX_AGE_MS` old; else built afresh. Requests that arrive while
+ * a page is being built wait for that one build.
+ */
+function dashboardPages(
+  request: EstateRequest,
+  clock: () => Date,
+  notesOf: (first: boolean) => RunContext['notes'],
+): () => Promise<string> {
+  let last: { key: string; at: number; page: Promise<string> } | undefined;
+  let first = true;
+  return async () => {
+    const context = { now: clock(), notes: notesOf(first) };
+    first = false;
+    const key = await estateKey(request, context);
+    const age = last === undefined ? -1 : context.now.getTime() - last.at;
+    if (key !== null && last?.key === key && age >= 0 && age < PAGE_MAX_AGE_MS) return last.page;
+    const page = buildReport(request, context).then((built) => built.html);
+    if (key !== null) {
+      const entry = { key, at: context.now.getTime(), page };
+      last = entry;
+      // A failed build is not kept: the next request tries again and reports what is wrong.
+      page.catch(() => {
+        if (last === entry) last = undefined;
+      });
+    }
+    return page;
+  };
+}
+
+/**
+ * The dashboard: the same page on 127.0.0.1 behind a token, rebuilt from the store when the
+ * estate changed. Fails before listening when there is nothing to show (no scan, a broken register).
  */
 export async function startDashboard(
   request: EstateRequest,
   options: { port: number; notes: RunContext['notes']; clock: () => Date },
 ): Promise<RunningServer> {
-  await buildReport(request, { now: options.clock(), notes: options.notes });
-  // Said once above; every reload would repeat it.
+  // Said once, by the first build; every reload would repeat it.
   const quiet = { log: () => {}, warn: options.notes.warn };
+  // A fresh clock per request: a page is rebuilt once its clock is PAGE_MAX_AGE_MS old.
+  const page = dashboardPages(request, options.clock, (first) => (first ? options.notes : quiet));
+  await page();
   return serveReport({
     port: options.port,
-    // A fresh clock per request: ages are measured from the moment the page is asked for.
-    render: async () => (await buildReport(request, { now: options.clock(), notes: quiet })).html,
+    render: page,
     onError: (error) => options.notes.warn(`report failed: ${error instanceof Error ? error.message : String(error)}`),
   });
 }

@@ -31,9 +31,16 @@ export interface CheckContext {
 export type CheckDefinition = Rule<Snapshot, CheckContext>;
 export type CheckResult = RuleResult;
 
-/** Every (account, user) pair in snapshot order. */
-export function eachUser(snapshot: Snapshot): Array<{ account: Account; user: User }> {
-  return snapshot.accounts.flatMap((account) => account.users.map((user) => ({ account, user })));
+const userPairs = new WeakMap<readonly Account[], ReadonlyArray<{ account: Account; user: User }>>();
+
+/** Every (account, user) pair in snapshot order; built once per snapshot, shared by every check. */
+export function eachUser(snapshot: Snapshot): ReadonlyArray<{ account: Account; user: User }> {
+  let pairs = userPairs.get(snapshot.accounts);
+  if (pairs === undefined) {
+    pairs = snapshot.accounts.flatMap((account) => account.users.map((user) => ({ account, user })));
+    userPairs.set(snapshot.accounts, pairs);
+  }
+  return pairs;
 }
 
 const classificationIndex = new WeakMap<readonly Classification[], Map<string, Classification>>();

@@ -126,9 +126,27 @@ export const NAME_PATTERNS: readonly Pattern[] = [
 const HUMAN_GROUP_RE =
   /admin|developer|engineer|staff|employee|people|person|human|read-?only|billing|support|operator|sre|analyst|power-?user|finance|security|audit|users?(?:$|[^a-z0-9])/;
 
-function matchPatterns(text: string): Pattern[] {
+/** Any of the patterns: most texts match none, and one test rules them all out. */
+const ANY_NAME_PATTERN = new RegExp(NAME_PATTERNS.map((p) => `(?:${p.re.source})`).join('|'));
+
+const NO_PATTERNS: readonly Pattern[] = [];
+
+function matchPatterns(text: string): readonly Pattern[] {
   const lower = text.toLowerCase();
-  return NAME_PATTERNS.filter((p) => p.re.test(lower));
+  return ANY_NAME_PATTERN.test(lower) ? NAME_PATTERNS.filter((p) => p.re.test(lower)) : NO_PATTERNS;
+}
+
+/** Paths, groups and tag values repeat across thousands of users (names do not): each is matched once. */
+const sharedTexts = new Map<string, readonly Pattern[]>();
+
+function matchSharedText(text: string): readonly Pattern[] {
+  let matched = sharedTexts.get(text);
+  if (matched === undefined) {
+    matched = matchPatterns(text);
+    if (sharedTexts.size >= 50_000) sharedTexts.clear();
+    sharedTexts.set(text, matched);
+  }
+  return matched;
 }
 
 function signal(source: Evidence['source'], pattern: Pattern, weight: number, detail: string): Signal {
@@ -243,7 +261,7 @@ export const nameRule: ClassificationRule = ({ user }) => {
 
 export const pathRule: ClassificationRule = ({ user }) => {
   if (user.path === '/') return [];
-  const matches = matchPatterns(user.path);
+  const matches = matchSharedText(user.path);
   if (matches.length > 0)
     return matches.map((p) => signal('path', p, p.weight * 0.75, `path ${user.path} suggests ${p.label}`));
   if (HUMAN_GROUP_RE.test(user.path.toLowerCase()))
@@ -254,7 +272,7 @@ export const pathRule: ClassificationRule = ({ user }) => {
 /** Group membership: each group counts once, and groups weigh less than the user's own name. */
 export const groupRule: ClassificationRule = ({ user }) =>
   user.groups.flatMap((group) => {
-    const matches = matchPatterns(group);
+    const matches = matchSharedText(group);
     if (matches.length > 0)
       return matches.map((p) => signal('group', p, p.weight * 0.5, `member of group "${group}" (${p.label})`));
     if (HUMAN_GROUP_RE.test(group.toLowerCase())) return [plain('group', 'human', 1, `member of group "${group}"`)];
@@ -270,7 +288,7 @@ export const tagRule: ClassificationRule = ({ user, config }) => {
   for (const key of config.classification.purposeTagKeys) {
     const value = user.tags[key];
     if (value === undefined) continue;
-    for (const p of matchPatterns(value))
+    for (const p of matchSharedText(value))
       out.push(signal('tag', p, p.weight + 1, `tag ${key}=${value} suggests ${p.label}`));
   }
   for (const key of config.classification.ownerTagKeys) {
@@ -446,7 +464,17 @@ export function classifyUser(input: RuleInput): Classification {
     };
   }
   const scored = scoreSignals(signals);
-  return { ...base, ...scored, evidence: signals.map((s) => s.evidence) };
+  return {
+    accountId: base.accountId,
+    userName: base.userName,
+    userArn: base.userArn,
+    personKey: null,
+    class: scored.class,
+    confidence: scored.confidence,
+    ciProvider: scored.ciProvider,
+    runsOn: scored.runsOn,
+    evidence: signals.map((s) => s.evidence),
+  };
 }
 
 /** E-mail addresses a user's tags (or name) tie it to, lower-cased. */
@@ -496,19 +524,33 @@ export function assignPersonKeys(
     labels.set(c.userArn, mine);
     for (const label of mine) union(mine[0] ?? label, label);
   }
-  const members = new Map<string, string[]>();
-  for (const mine of labels.values())
-    for (const label of mine) members.set(find(label), [...(members.get(find(label)) ?? []), label]);
-  const keyOfRoot = new Map<string, string>();
-  for (const [root, list] of members) {
-    const sorted = [...new Set(list)].sort();
-    keyOfRoot.set(root, sorted.find((l) => l.startsWith('email:')) ?? sorted[0] ?? root);
+  const members = new Map<string, Set<string>>();
+  for (const mine of labels.values()) {
+    for (const label of mine) {
+      const root = find(label);
+      const group = members.get(root);
+      if (group === undefined) members.set(root, new Set([label]));
+      else group.add(label);
+    }
   }
+  const keyOfRoot = new Map<string, string>();
+  for (const [root, group] of members) keyOfRoot.set(root, personKeyOf(group) ?? root);
   return classifications.map((c) => {
     const mine = labels.get(c.userArn);
     if (!mine || mine[0] === undefined) return c;
     return { ...c, personKey: keyOfRoot.get(find(mine[0])) ?? null };
   });
+}
+
+/** The smallest e-mail of a person's labels, else the smallest label. */
+function personKeyOf(labels: ReadonlySet<string>): string | undefined {
+  let smallest: string | undefined;
+  let smallestEmail: string | undefined;
+  for (const label of labels) {
+    if (smallest === undefined || label < smallest) smallest = label;
+    if (label.startsWith('email:') && (smallestEmail === undefined || label < smallestEmail)) smallestEmail = label;
+  }
+  return smallestEmail ?? smallest;
 }
 
 /** Classifies every IAM user of the snapshot, in snapshot order. */

@@ -20,8 +20,9 @@ export function runCheckRules(
   snapshot: Snapshot,
   context: CheckContext,
   checks: readonly CheckDefinition[] = RULES.estate,
+  options: { keepPasses?: boolean } = {},
 ): RuleRun {
-  return runRules(checks, [{ target: snapshot, context, subject: SNAPSHOT_SUBJECT }]);
+  return runRules(checks, [{ target: snapshot, context, subject: SNAPSHOT_SUBJECT }], options);
 }
 
 /** Findings (failures and errors) of every check, in registry order. */
@@ -30,7 +31,7 @@ export function runChecks(
   context: CheckContext,
   checks: readonly CheckDefinition[] = RULES.estate,
 ): Finding[] {
-  return runCheckRules(snapshot, context, checks).findings;
+  return runCheckRules(snapshot, context, checks, { keepPasses: false }).findings;
 }
 
 /** Accounts scanned together, plus every member of the Organization when the scan read it. */
@@ -62,11 +63,15 @@ function roleTrustItems(snapshot: Snapshot): Array<RuleItem<PolicyTarget, TrustC
 }
 
 /** The trust rules over every role of the snapshot. */
-export function runTrustRules(snapshot: Snapshot, rules: readonly TrustRule[] = RULES.trustPolicy): RuleRun {
-  return runRules(rules, roleTrustItems(snapshot));
+export function runTrustRules(
+  snapshot: Snapshot,
+  rules: readonly TrustRule[] = RULES.trustPolicy,
+  options: { keepPasses?: boolean } = {},
+): RuleRun {
+  return runRules(rules, roleTrustItems(snapshot), options);
 }
 
 /** One finding per trust issue of every role in the snapshot (and one per rule that threw). */
 export function trustFindings(snapshot: Snapshot, rules: readonly TrustRule[] = RULES.trustPolicy): Finding[] {
-  return runTrustRules(snapshot, rules).findings;
+  return runTrustRules(snapshot, rules, { keepPasses: false }).findings;
 }

@@ -145,38 +145,56 @@ function disambiguatePermissionSets(users: UserPlan[]): void {
   }
 }
 
-/** One person, one ~/.aws/config: every account where they have a user gets a profile. */
+type CliProfile = CliProfilesArtifact['profiles'][number];
+
+/** A person's profiles, each (account, permission set) once, found by a set rather than a scan. */
+interface PersonProfiles {
+  profiles: CliProfile[];
+  seen: Set<string>;
+}
+
+/** Two permission sets in one account need two profile names: every name but the last of its kind gets the set's. */
+function disambiguateProfileNames(profiles: readonly CliProfile[]): void {
+  const count = new Map<string, number>();
+  for (const profile of profiles) count.set(profile.name, (count.get(profile.name) ?? 0) + 1);
+  for (const profile of profiles) {
+    const times = count.get(profile.name) ?? 0;
+    if (times <= 1) continue;
+    count.set(profile.name, times - 1);
+    profile.name = `${profile.name}-${profile.permissionSetName}`;
+    count.set(profile.name, (count.get(profile.name) ?? 0) + 1);
+  }
+}
+
+/**
+ * One person, one ~/.aws/config: every account where they have a user gets a profile. The
+ * person's IAM users share one list (in N accounts, N copies of N profiles would grow with N²).
+ */
 function mergePersonProfiles(users: UserPlan[]): void {
-  const byPerson = new Map<string, CliProfilesArtifact['profiles']>();
+  const byPerson = new Map<string, PersonProfiles>();
   for (const user of users) {
     for (const artifact of user.artifacts) {
       if (artifact.kind !== 'cli-profiles') continue;
-      const profiles = byPerson.get(artifact.personKey) ?? [];
-      for (const profile of artifact.profiles) {
-        if (
-          !profiles.some(
-            (existing) =>
-              existing.accountId === profile.accountId && existing.permissionSetName === profile.permissionSetName,
-          )
-        ) {
-          profiles.push(profile);
-        }
+      let person = byPerson.get(artifact.personKey);
+      if (person === undefined) {
+        person = { profiles: [], seen: new Set() };
+        byPerson.set(artifact.personKey, person);
       }
-      byPerson.set(artifact.personKey, profiles);
+      for (const profile of artifact.profiles) {
+        const id = JSON.stringify([profile.accountId, profile.permissionSetName]);
+        if (person.seen.has(id)) continue;
+        person.seen.add(id);
+        person.profiles.push(profile);
+      }
     }
   }
-  for (const profiles of byPerson.values()) {
+  for (const { profiles } of byPerson.values()) {
     profiles.sort((a, b) => compare(a.accountId, b.accountId) || compare(a.permissionSetName, b.permissionSetName));
-    // Two permission sets in one account need two profile names.
-    for (const profile of profiles) {
-      if (profiles.filter((other) => other.name === profile.name).length > 1)
-        profile.name = `${profile.name}-${profile.permissionSetName}`;
-    }
+    disambiguateProfileNames(profiles);
   }
   for (const user of users) {
     for (const artifact of user.artifacts) {
-      if (artifact.kind === 'cli-profiles')
-        artifact.profiles = (byPerson.get(artifact.personKey) ?? []).map((profile) => ({ ...profile }));
+      if (artifact.kind === 'cli-profiles') artifact.profiles = byPerson.get(artifact.personKey)?.profiles ?? [];
     }
   }
 }

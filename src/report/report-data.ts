@@ -107,6 +107,7 @@ export function remediationStage(operations: readonly ReportOperation[]): Report
 }
 
 interface IndexedFindings {
+  /** By the user's ARN: each user's findings, in the order the assessment reported them. */
   byUser: Map<string, ReportFinding[]>;
   roles: ReportRoleFindings[];
   other: ReportExtras['otherFindings'];
@@ -132,20 +133,20 @@ function roleEntry(
   return entry;
 }
 
-/** Findings by user, by role and the rest; display names vary by check, so the ARN is the join key. */
+/**
+ * Findings by user, by role and the rest; display names vary by check, so the ARN is the join key
+ * (an IAM ARN names one account and user name, so it stands for the user's key too).
+ */
 function indexFindings(snapshot: Snapshot, findings: readonly Finding[]): IndexedFindings {
   const byUser = new Map<string, ReportFinding[]>();
   const roles = new Map<string, ReportRoleFindings>();
   const other: ReportExtras['otherFindings'] = [];
   const roleByArn = new Map(snapshot.accounts.flatMap((a) => a.roles.map((r) => [r.arn, r] as const)));
-  const keyOfArn = new Map(
-    snapshot.accounts.flatMap((a) => a.users.map((u) => [u.arn, userKey(a.accountId, u.name)] as const)),
-  );
+  const userArns = new Set(snapshot.accounts.flatMap((a) => a.users.map((u) => u.arn)));
   for (const finding of findings) {
-    const key = finding.resourceArn === null ? undefined : keyOfArn.get(finding.resourceArn);
-    if (finding.resourceType === 'user' && key !== undefined) {
-      const list = byUser.get(key);
-      if (list === undefined) byUser.set(key, [toReportFinding(finding)]);
+    if (finding.resourceType === 'user' && finding.resourceArn !== null && userArns.has(finding.resourceArn)) {
+      const list = byUser.get(finding.resourceArn);
+      if (list === undefined) byUser.set(finding.resourceArn, [toReportFinding(finding)]);
       else list.push(toReportFinding(finding));
     } else if (finding.resourceType === 'role') {
       roleEntry(roles, finding, roleByArn).findings.push(toReportFinding(finding));
@@ -178,34 +179,51 @@ function planExtras(userPlan: UserPlan | undefined): ReportUserExtras['plan'] {
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
+  }
   return groups;
 }
 
+const NOT_STARTED = remediationStage([]);
+
 /** Per user: class and evidence, findings, plan, exception and remediation stage. */
 function usersOf(input: ReportAssessment, byUser: ReadonlyMap<string, ReportFinding[]>): ReportExtras['users'] {
-  const classOf = new Map(input.classifications.map((c) => [userKey(c.accountId, c.userName), c]));
-  const planOf = new Map(input.plan.users.map((p) => [userKey(p.accountId, p.userName), p]));
+  // By ARN: the classifier and the planner carry the snapshot's own ARN strings, so lookups are cheap.
+  const classOf = new Map(input.classifications.map((c) => [c.userArn, c]));
+  const planOf = new Map(input.plan.users.map((p) => [p.userArn, p]));
   const operationsOf = groupBy(input.operations ?? [], (op) => userKey(op.accountId, op.userName));
   const exceptionOf = new Map((input.exceptions ?? []).map((entry) => [userKey(entry.account, entry.user), entry]));
   const users: ReportExtras['users'] = {};
-  for (const key of userKeysOf(input.snapshot)) {
-    const classification = classOf.get(key);
-    const ownFindings = (byUser.get(key) ?? []).sort(bySeverity);
-    const entry = exceptionOf.get(key);
-    users[key] = {
-      class: classification?.class ?? 'unknown',
-      confidence: classification?.confidence ?? 0,
-      evidence: [...(classification?.evidence ?? [])].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)),
-      findings: ownFindings,
-      worstSeverity: ownFindings[0]?.severity ?? null,
-      plan: planExtras(planOf.get(key)),
-      exception:
-        entry === undefined
-          ? null
-          : { reason: entry.reason, owner: entry.owner, expires: entry.expires, expired: isExpired(entry, input.now) },
-      remediation: remediationStage(operationsOf.get(key) ?? []),
-    };
+  for (const account of input.snapshot.accounts) {
+    for (const user of account.users) {
+      const key = userKey(account.accountId, user.name);
+      const classification = classOf.get(user.arn);
+      const ownFindings = (byUser.get(user.arn) ?? []).sort(bySeverity);
+      const entry = exceptionOf.size === 0 ? undefined : exceptionOf.get(key);
+      const operations = operationsOf.size === 0 ? undefined : operationsOf.get(key);
+      users[key] = {
+        class: classification?.class ?? 'unknown',
+        confidence: classification?.confidence ?? 0,
+        evidence: [...(classification?.evidence ?? [])].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)),
+        findings: ownFindings,
+        worstSeverity: ownFindings[0]?.severity ?? null,
+        plan: planExtras(planOf.get(user.arn)),
+        exception:
+          entry === undefined
+            ? null
+            : {
+                reason: entry.reason,
+                owner: entry.owner,
+                expires: entry.expires,
+                expired: isExpired(entry, input.now),
+              },
+        remediation: operations === undefined ? NOT_STARTED : remediationStage(operations),
+      };
+    }
   }
   return users;
 }
@@ -215,8 +233,9 @@ function userKeysOf(snapshot: Snapshot): Set<string> {
 }
 
 function exceptionRows(input: ReportAssessment): ReportException[] {
+  if (input.exceptions === null || input.exceptions.length === 0) return [];
   const userKeys = userKeysOf(input.snapshot);
-  return (input.exceptions ?? []).map((entry) => {
+  return input.exceptions.map((entry) => {
     const overdue = reviewOverdueDays(entry, input.now);
     return {
       accountId: entry.account,

@@ -1,6 +1,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+
+const gzipped = promisify(gzip);
 
 export interface ServeOptions {
   /** 0 picks a free port. */
@@ -41,7 +45,7 @@ function sameToken(given: string | null, expected: string): boolean {
 function send(
   response: ServerResponse,
   status: number,
-  body: string,
+  body: string | Buffer,
   type = 'text/plain; charset=utf-8',
   extra: Record<string, string> = {},
 ): void {
@@ -54,6 +58,29 @@ function send(
   response.end(body);
 }
 
+/** Whether the client takes a gzipped body (`gzip` listed, not with q=0). */
+function acceptsGzip(request: IncomingMessage): boolean {
+  return (request.headers['accept-encoding'] ?? '')
+    .split(',')
+    .map((entry) => entry.trim().split(';'))
+    .some(([coding, ...params]) => coding === 'gzip' && !params.some((p) => /^\s*q=0(\.0*)?\s*$/.test(p)));
+}
+
+/**
+ * The page's bytes, plain and gzipped, kept while `render` answers with the same page: at
+ * 100,000 users the page is 150 MB, and encoding it anew would cost every reload seconds.
+ */
+function pageBodies(): (html: string, gzip: boolean) => Promise<Buffer> {
+  let last: { html: string; plain: Buffer; gzip?: Promise<Buffer> } | undefined;
+  return async (html, gzip) => {
+    if (last?.html !== html) last = { html, plain: Buffer.from(html) };
+    if (!gzip) return last.plain;
+    // The fastest level: most of the page is repeated names and ids, which even level 1 packs well.
+    last.gzip ??= gzipped(last.plain, { level: 1 });
+    return last.gzip;
+  };
+}
+
 /**
  * A read-only server for the report. Only GET/HEAD of `/` with the right token; anything else is
  * 404 (unknown path), 403 (missing or wrong token) or 405 (another method). The Host header must
@@ -62,6 +89,7 @@ function send(
 export async function serveReport(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? randomBytes(32).toString('base64url');
   let port = options.port;
+  const bodyOf = pageBodies();
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', `http://${SERVE_HOST}`);
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -83,7 +111,10 @@ export async function serveReport(options: ServeOptions): Promise<RunningServer>
     }
     try {
       const html = await options.render();
-      send(response, 200, request.method === 'HEAD' ? '' : html, 'text/html; charset=utf-8');
+      const gzip = request.method !== 'HEAD' && acceptsGzip(request);
+      const body = request.method === 'HEAD' ? '' : await bodyOf(html, gzip);
+      const encoding: Record<string, string> = gzip ? { 'content-encoding': 'gzip' } : {};
+      send(response, 200, body, 'text/html; charset=utf-8', { vary: 'accept-encoding', ...encoding });
     } catch (error) {
       options.onError?.(error);
       send(response, 500, `the report could not be built: ${error instanceof Error ? error.message : String(error)}\n`);

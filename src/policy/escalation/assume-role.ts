@@ -9,6 +9,7 @@
  */
 import { decideConditions } from '../condition.js';
 import { normalizePolicy, statementCoversAction, type NormalizedStatement } from '../document.js';
+import type { PolicyLayer } from '../evaluator/compile.js';
 import type { Verdict } from '../evaluator/decide.js';
 import type { Evaluator } from '../evaluator/evaluator.js';
 import { principalIndex, uniqueIdOf, type Principal } from '../evaluator/principals.js';
@@ -210,18 +211,44 @@ export type Assumer =
   /** An account, principal, service or identity provider the snapshot does not hold, or anyone at all. */
   | { kind: 'outside'; trusted: Trusted; conditional: boolean };
 
+/** Whether some Allow of the identity policies names `sts:AssumeRole`; shared by every principal with the same policies. */
+const callsAssumeRole = new WeakMap<PolicyLayer, boolean>();
+
 /** The principals of the snapshot that may call `sts:AssumeRole` on something at all. */
 function mayCallAssumeRole(evaluator: Evaluator, principal: Principal): boolean {
-  return evaluator
-    .layers(principal)
-    .identity.forService('sts')
-    .some((s) => s.compiled.statement.effect === 'Allow' && s.compiled.matchesAction('sts:assumerole'));
+  const identity = evaluator.layers(principal).identity;
+  let calls = callsAssumeRole.get(identity);
+  if (calls === undefined) {
+    calls = identity
+      .forService('sts')
+      .some((s) => s.compiled.statement.effect === 'Allow' && s.compiled.matchesAction('sts:assumerole'));
+    callsAssumeRole.set(identity, calls);
+  }
+  return calls;
+}
+
+const accountCallers = new WeakMap<Evaluator, Map<string, Principal[]>>();
+
+/** The users and roles of an account that may call `sts:AssumeRole`: every role trusting the account asks. */
+function callersIn(evaluator: Evaluator, accountId: string): Principal[] {
+  let byAccount = accountCallers.get(evaluator);
+  if (byAccount === undefined) {
+    byAccount = new Map();
+    accountCallers.set(evaluator, byAccount);
+  }
+  let callers = byAccount.get(accountId);
+  if (callers === undefined) {
+    callers = principalIndex(evaluator.snapshot)
+      .inAccount(accountId)
+      .filter((p) => p.kind !== 'group' && mayCallAssumeRole(evaluator, p));
+    byAccount.set(accountId, callers);
+  }
+  return callers;
 }
 
 function insideCandidates(evaluator: Evaluator, trusted: Trusted): Principal[] {
   const index = principalIndex(evaluator.snapshot);
-  if (trusted.kind === 'account')
-    return index.inAccount(trusted.accountId).filter((p) => p.kind !== 'group' && mayCallAssumeRole(evaluator, p));
+  if (trusted.kind === 'account') return callersIn(evaluator, trusted.accountId);
   if (trusted.kind !== 'principal') return [];
   const named = index.byArn.get(trusted.arn) ?? index.byUniqueId.get(trusted.arn);
   if (named) return named.kind === 'group' ? [] : [named];

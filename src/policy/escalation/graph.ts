@@ -130,6 +130,13 @@ class EscalationSearch {
   /** Per account, the principals that reach something: the only targets worth trying. */
   private readonly scored = new Map<string, Set<Principal>>();
   private readonly edgeCache = new Map<Principal, Map<EscalationMethod, Map<Target, Edge>>>();
+  /** Bumped whenever a principal of the account reaches more or by a shorter path: what orders its targets. */
+  private readonly accountVersions = new Map<string, number>();
+  /** Per method and account, the account's reaching targets in order, as of an account version. */
+  private readonly reachingTargets = new Map<
+    EscalationMethod,
+    Map<string, { version: number; targets: readonly Target[] }>
+  >();
 
   constructor(
     private readonly evaluator: Evaluator,
@@ -185,6 +192,11 @@ class EscalationSearch {
     const set = this.scored.get(principal.accountId) ?? new Set<Principal>();
     set.add(principal);
     this.scored.set(principal.accountId, set);
+    this.touch(principal.accountId);
+  }
+
+  private touch(accountId: string): void {
+    this.accountVersions.set(accountId, (this.accountVersions.get(accountId) ?? 0) + 1);
   }
 
   score(principal: Principal): number {
@@ -274,6 +286,7 @@ class EscalationSearch {
     node.length = length;
     node.next = next;
     node.step = step;
+    this.touch(actor.accountId);
     return true;
   }
 
@@ -386,19 +399,42 @@ class EscalationSearch {
       }
       return this.byReach(out);
     }
+    return this.reachingInAccount(method, actor);
+  }
+
+  /**
+   * The account's principals that reach something, as targets of the method, best first. The same
+   * for every actor of the account, so built once until a principal of the account improves.
+   */
+  private reachingInAccount(method: EscalationMethod, actor: Principal): readonly Target[] {
+    const version = this.accountVersions.get(actor.accountId) ?? 0;
+    let byAccount = this.reachingTargets.get(method);
+    if (byAccount === undefined) {
+      byAccount = new Map();
+      this.reachingTargets.set(method, byAccount);
+    }
+    const cached = byAccount.get(actor.accountId);
+    if (cached !== undefined && cached.version === version) return cached.targets;
+    const out: Target[] = [];
     for (const principal of this.scored.get(actor.accountId) ?? []) {
       const found = this.targetIndex.find(method, actor, principal.arn);
       if (found) out.push(found);
     }
-    return this.byReach(out);
+    const targets = this.byReach(out);
+    byAccount.set(actor.accountId, { version, targets });
+    return targets;
   }
 
   /** Targets that reach the most first (then in the fewest steps); lists shared by many actors are sorted once per round. */
   private byReach(targets: readonly Target[]): readonly Target[] {
     let sorted = this.sortedThisRound.get(targets);
     if (sorted === undefined) {
-      const rank = (t: Target) => (t.principal ? this.score(t.principal) * 1000 - this.length(t.principal) : -1);
-      sorted = [...targets].sort((a, b) => rank(b) - rank(a));
+      // Ranked once per target, not once per comparison: a stable sort of the same order gives the same list.
+      const ranked = targets.map((target) => ({
+        target,
+        rank: target.principal ? this.score(target.principal) * 1000 - this.length(target.principal) : -1,
+      }));
+      sorted = ranked.sort((a, b) => b.rank - a.rank).map((entry) => entry.target);
       this.sortedThisRound.set(targets, sorted);
     }
     return sorted;

@@ -115,6 +115,39 @@ function intersect(scopes: readonly TargetScope[]): TargetScope {
   return { exact, matches: (resource) => scopes.every((s) => s.matches(resource)) };
 }
 
+/** A method's requirements "on some resource" and the services they name: the same for every principal. */
+const anyRequirements = new WeakMap<EscalationMethod, { requirements: Requirement[]; services: string[] }>();
+
+function anyRequirementsOf(method: EscalationMethod): { requirements: Requirement[]; services: string[] } {
+  let found = anyRequirements.get(method);
+  if (found === undefined) {
+    const requirements = method.requires.filter((r) => r.on === 'any');
+    const services = [
+      ...new Set(requirements.flatMap((r) => r.anyOf.map((a) => a.slice(0, a.indexOf(':')).toLowerCase()))),
+    ];
+    found = { requirements, services };
+    anyRequirements.set(method, found);
+  }
+  return found;
+}
+
+type TargetRequirement = Requirement & { keys?: RequestKeys };
+
+/** A method's requirements on the target, plus iam:PassRole for pass-role methods; built once per method. */
+const targetRequirementsByMethod = new WeakMap<EscalationMethod, TargetRequirement[]>();
+
+function targetRequirementsOf(method: EscalationMethod): ReadonlyArray<TargetRequirement> {
+  let requirements = targetRequirementsByMethod.get(method);
+  if (requirements === undefined) {
+    requirements = method.requires.filter((r) => r.on === 'target');
+    const service = typeof method.target === 'object' ? method.target.serviceRole : null;
+    if (service?.passRole)
+      requirements.push({ anyOf: ['iam:PassRole'], on: 'target', keys: { 'iam:PassedToService': service.service } });
+    targetRequirementsByMethod.set(method, requirements);
+  }
+  return requirements;
+}
+
 export class RequirementChecker {
   private readonly onSomeCache = new Map<string, Verdict>();
   private readonly anyCache = new Map<string, RequirementCheck>();
@@ -149,7 +182,7 @@ export class RequirementChecker {
     let scope = perMethod.get(method);
     if (scope === undefined) {
       scope = intersect(
-        this.targetRequirements(method).map((requirement) => this.resourceScope(actor, requirement.anyOf)),
+        targetRequirementsOf(method).map((requirement) => this.resourceScope(actor, requirement.anyOf)),
       );
       perMethod.set(method, scope);
     }
@@ -165,7 +198,7 @@ export class RequirementChecker {
     const layers = this.evaluator.layers(actor);
     const all = [layers.identity, ...(layers.boundary ? [layers.boundary] : []), ...layers.scps.map((l) => l.layer)];
     const probes = [parseResource(probe), parseResource(probe.replace(/[^/]+$/, 'zz-other-0'))];
-    for (const requirement of this.targetRequirements(method)) {
+    for (const requirement of targetRequirementsOf(method)) {
       for (const action of requirement.anyOf) {
         const lower = action.toLowerCase();
         const service = lower.slice(0, lower.indexOf(':'));
@@ -183,14 +216,6 @@ export class RequirementChecker {
       }
     }
     return true;
-  }
-
-  private targetRequirements(method: EscalationMethod): Array<Requirement & { keys?: RequestKeys }> {
-    const requirements: Array<Requirement & { keys?: RequestKeys }> = method.requires.filter((r) => r.on === 'target');
-    const service = typeof method.target === 'object' ? method.target.serviceRole : null;
-    if (service?.passRole)
-      requirements.push({ anyOf: ['iam:PassRole'], on: 'target', keys: { 'iam:PassedToService': service.service } });
-    return requirements;
   }
 
   private resourceScope(actor: Principal, actions: readonly string[]): TargetScope {
@@ -221,10 +246,7 @@ export class RequirementChecker {
     }
     let result = perMethod.get(method);
     if (result === undefined) {
-      const requirements = method.requires.filter((r) => r.on === 'any');
-      const services = [
-        ...new Set(requirements.flatMap((r) => r.anyOf.map((a) => a.slice(0, a.indexOf(':')).toLowerCase()))),
-      ];
+      const { requirements, services } = anyRequirementsOf(method);
       // Principals with the same statements for these services share the answer.
       const key = `${method.id}|${services.map((service) => this.serviceView(actor, service)).join('|')}`;
       result = this.anyCache.get(key);
@@ -239,7 +261,7 @@ export class RequirementChecker {
 
   /** The requirements on the target itself, plus iam:PassRole on it (with iam:PassedToService) for pass-role methods. */
   checkTarget(actor: Principal, method: EscalationMethod, target: string): RequirementCheck {
-    return this.checkAll(actor, this.targetRequirements(method), target);
+    return this.checkAll(actor, targetRequirementsOf(method), target);
   }
 
   private checkAll(

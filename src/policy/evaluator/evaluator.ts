@@ -40,6 +40,7 @@ export interface Evaluator {
    * Equal for two principals of one account whose statements for the service (identity, boundary,
    * SCPs, with their sources and unread policies) and whatever those statements read from the
    * context are the same: every question about the service then has the same answer for both.
+   * A short token, so that callers can key their own caches by it.
    */
   view(principal: Principal, service: string): string;
 }
@@ -47,6 +48,7 @@ export interface Evaluator {
 interface Compiled {
   layers: EvaluationLayers;
   knowledge: ContextKnowledge;
+  /** The view token of each service asked about. */
   views: Map<string, string>;
 }
 
@@ -118,28 +120,36 @@ function viewOf(layers: EvaluationLayers, knowledge: ContextKnowledge, accountId
 /** Builds the evaluator for a snapshot; `now` stands for the time of every request it judges. */
 export function createEvaluator(snapshot: Snapshot, options: { now: Date }): Evaluator {
   const index = principalIndex(snapshot);
-  const compiled = new Map<string, Compiled>();
+  // By the principal object (the index holds one per principal): a lookup on every question.
+  const compiled = new Map<Principal, Compiled>();
   const verdicts = new Map<string, Verdict>();
+  // A view's full text lists every statement and key it depends on; questions are keyed by a short token for it.
+  const viewTokens = new Map<string, string>();
   const compile = (principal: Principal): Compiled => {
-    let found = compiled.get(principal.arn);
+    let found = compiled.get(principal);
     if (found === undefined) {
       found = {
         layers: principalLayers(snapshot, index, principal),
         knowledge: principalKnowledge(snapshot, principal, options.now),
         views: new Map(),
       };
-      compiled.set(principal.arn, found);
+      compiled.set(principal, found);
     }
     return found;
   };
   const view = (principal: Principal, service: string): string => {
     const found = compile(principal);
-    let seen = found.views.get(service);
-    if (seen === undefined) {
-      seen = viewOf(found.layers, found.knowledge, principal.accountId, service);
-      found.views.set(service, seen);
+    let token = found.views.get(service);
+    if (token === undefined) {
+      const text = viewOf(found.layers, found.knowledge, principal.accountId, service);
+      token = viewTokens.get(text);
+      if (token === undefined) {
+        token = `v${viewTokens.size}`;
+        viewTokens.set(text, token);
+      }
+      found.views.set(service, token);
     }
-    return seen;
+    return token;
   };
   return {
     snapshot,
