@@ -7,6 +7,7 @@ import {
   type Tags,
   type When,
 } from './primitives.js';
+import { AccessAdvisorSchema, OrganizationAccessReportSchema } from './access-advisor.js';
 import { IdentityCenterInstanceSchema, OrganizationSchema, RolesAnywhereSchema } from './organization.js';
 import { UsageSchema } from './usage.js';
 
@@ -181,6 +182,8 @@ export const AccountSchema = z.object({
   oidcProviders: z.array(OidcProviderSchema),
   samlProviders: z.array(SamlProviderSchema),
   identityCenter: IdentityCenterSchema,
+  /** Present when the scan read IAM access advisor (`scan --access-advisor`). */
+  accessAdvisor: AccessAdvisorSchema.optional(),
 });
 export type Account = z.infer<typeof AccountSchema>;
 
@@ -253,5 +256,7 @@ export const SnapshotSchema = z.object({
    * layouts read the same.
    */
   awsManagedPolicies: z.array(ManagedPolicySchema).optional(),
+  /** `scan --org --access-advisor` from the management account: Organizations access reports per account. */
+  organizationAccess: z.array(OrganizationAccessReportSchema).optional(),
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { WhenSchema } from './primitives.js';
+
+/**
+ * IAM access advisor ("service last accessed") as a scan keeps it: per principal, every service
+ * its permissions policies allow, when it was last authenticated to and from where, and, for the
+ * services AWS tracks at action level, the same per action. It is IAM's own usage evidence, kept
+ * without CloudTrail: `never` means no attempt within AWS's tracking period (400 days).
+ *
+ * What it cannot say: which resources were touched, the actions of services AWS does not track at
+ * action level, and whether an attempt succeeded (AWS counts denied attempts too). It ignores
+ * permissions boundaries and SCPs: it lists what the principal's own policies allow.
+ */
+
+export const TrackedActionSchema = z.object({
+  /** `service:Action`, e.g. `s3:PutObject` (AWS answers the bare action name; the service is added). */
+  action: z.string(),
+  lastAccessed: WhenSchema,
+  /** The ARN of the principal that last attempted it, when AWS says. */
+  entity: z.string().nullable(),
+  region: z.string().nullable(),
+});
+export type TrackedAction = z.infer<typeof TrackedActionSchema>;
+
+export const ServiceAccessSchema = z.object({
+  /** The service prefix (namespace) as IAM actions spell it, e.g. `s3`. */
+  service: z.string(),
+  /** AWS's display name, e.g. `Amazon S3`. */
+  name: z.string(),
+  lastAuthenticated: WhenSchema,
+  entity: z.string().nullable(),
+  region: z.string().nullable(),
+  totalAuthenticatedEntities: z.number().nullable(),
+  /** Null when AWS reports no action-level data for the service. */
+  trackedActions: z.array(TrackedActionSchema).nullable(),
+});
+export type ServiceAccess = z.infer<typeof ServiceAccessSchema>;
+
+export const PrincipalAccessSchema = z.object({
+  arn: z.string(),
+  kind: z.enum(['user', 'role']),
+  /** When AWS finished the report: its data is as of then (activity shows within about four hours). */
+  generatedAt: WhenSchema,
+  /**
+   * False when some of it could not be read (a page failed, or said more follow and did not): the
+   * services listed are true, but a service missing from the list may still be allowed and used.
+   */
+  complete: z.boolean(),
+  services: z.array(ServiceAccessSchema),
+});
+export type PrincipalAccess = z.infer<typeof PrincipalAccessSchema>;
+
+/** One account's access advisor data; principals whose report failed are absent (and a gap says so). */
+export const AccessAdvisorSchema = z.object({
+  principals: z.array(PrincipalAccessSchema),
+});
+export type AccessAdvisor = z.infer<typeof AccessAdvisorSchema>;
+
+/**
+ * An Organizations access report (`GenerateOrganizationsAccessReport`) for one account, from the
+ * management account: every service the SCPs on the account's path allow, and the account's last
+ * use of it by any principal.
+ */
+export const OrganizationAccessReportSchema = z.object({
+  accountId: z.string(),
+  /** `o-.../r-.../ou-.../ACCOUNT`. */
+  entityPath: z.string(),
+  generatedAt: WhenSchema,
+  complete: z.boolean(),
+  services: z.array(
+    z.object({
+      service: z.string(),
+      name: z.string(),
+      lastAuthenticated: WhenSchema,
+      entityPath: z.string().nullable(),
+      region: z.string().nullable(),
+      totalAuthenticatedEntities: z.number().nullable(),
+    }),
+  ),
+});
+export type OrganizationAccessReport = z.infer<typeof OrganizationAccessReportSchema>;
