@@ -1,5 +1,5 @@
 import { InputFileError } from '../errors.js';
-import type { OrganizationAccessReport, ServiceAccess, TrackedAction } from '../model/access-advisor.js';
+import type { ServiceAccess, TrackedAction } from '../model/access-advisor.js';
 import type { When } from '../model/snapshot.js';
 import { NEVER } from '../model/when.js';
 import { compare } from './gaad.js';
@@ -118,30 +118,6 @@ export function normalizeServiceLastAccessedPage(answer: unknown, source: string
   return jobPage(answer, 'GetServiceLastAccessedDetails', source, {
     error: 'Error',
     readItems: servicesAt,
-  });
-}
-
-type OrganizationService = OrganizationAccessReport['services'][number];
-
-function accessDetailsAt(answer: Json): OrganizationService[] {
-  return recordsAt(answer, 'AccessDetails', []).map(({ entry, path }) => {
-    const service = requiredStringAt(entry, 'ServiceNamespace', path);
-    return {
-      service,
-      name: optionalStringAt(entry, 'ServiceName', path) ?? service,
-      lastAuthenticated: lastTimeAt(entry, 'LastAuthenticatedTime', path),
-      entityPath: optionalStringAt(entry, 'EntityPath', path),
-      region: optionalStringAt(entry, 'Region', path),
-      totalAuthenticatedEntities: optionalNumberAt(entry, 'TotalAuthenticatedEntities', path),
-    };
-  });
-}
-
-/** `get-organizations-access-report` / GetOrganizationsAccessReport, one page. */
-export function normalizeOrganizationsAccessPage(answer: unknown, source: string): JobPage<OrganizationService> {
-  return jobPage(answer, 'GetOrganizationsAccessReport', source, {
-    error: 'ErrorDetails',
-    readItems: accessDetailsAt,
   });
 }
 

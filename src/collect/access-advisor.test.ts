@@ -1,4 +1,4 @@
-import { IAMClient } from '@aws-sdk/client-iam';
+import { CreateUserCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiCallCounter, createAwsClient } from '../aws/clients.js';
 import {
@@ -7,7 +7,10 @@ import {
   type ReportSpec,
 } from '../../test/harness/access-advisor-stand-in.js';
 import { startFaultProxy, type FaultProxy } from '../../test/harness/fault-proxy.js';
+import { describeWithMoto } from '../../test/harness/moto.js';
 import { collectAccessAdvisor, type AdvisorPrincipal } from './access-advisor.js';
+import { collectAccount } from './account.js';
+import { createAccountClients } from './clients.js';
 
 const ACCOUNT = '123456789012';
 const DEPLOY = `arn:aws:iam::${ACCOUNT}:user/deploy-bot`;
@@ -199,6 +202,77 @@ describe('collectAccessAdvisor against a stand-in speaking the IAM wire format',
       expect(throttled).toEqual(clean);
     } finally {
       iam.destroy();
+    }
+  });
+});
+
+describeWithMoto('scan --access-advisor: collectAccount against moto behind the stand-in', (moto) => {
+  it('Given two users in moto and one refused advisor job, When the account is collected with access advisor, Then the snapshot account carries the read report and the refusal is a gap of that account', async () => {
+    const admin = new IAMClient({ endpoint: moto().endpoint, region: moto().region, credentials: moto().credentials });
+    for (const name of ['deploy-bot', 'alice']) await admin.send(new CreateUserCommand({ UserName: name }));
+    const users = (await admin.send(new ListUsersCommand({}))).Users ?? [];
+    admin.destroy();
+    const arnOf = (name: string) => users.find((user) => user.UserName === name)?.Arn ?? '';
+    standIn = await startAccessAdvisorStandIn(
+      {
+        reportFor: (arn) =>
+          arn === arnOf('alice')
+            ? { services: [], refuse: { code: 'AccessDenied', message: 'not authorized', status: 403 } }
+            : DEPLOY_REPORT,
+      },
+      moto().endpoint,
+    );
+    const clients = createAccountClients({
+      region: moto().region,
+      endpoint: standIn.endpoint,
+      credentials: moto().credentials,
+    });
+    try {
+      const result = await collectAccount(clients, {
+        now: () => new Date('2026-11-23T10:00:00Z'),
+        sleep: async () => undefined,
+        reportPollMs: 1,
+        accessAdvisor: { scope: 'users', pollMs: 1 },
+      });
+
+      const accountId = result.account?.accountId;
+      expect(result.account?.accessAdvisor?.principals.map((principal) => principal.arn)).toEqual([
+        arnOf('deploy-bot'),
+      ]);
+      expect(result.account?.accessAdvisor?.principals[0]?.services.map((service) => service.service)).toEqual([
+        'dynamodb',
+        's3',
+        'sqs',
+      ]);
+      const advisorGaps = result.gaps.filter((gap) => gap.api.includes('ServiceLastAccessed'));
+      expect(advisorGaps.map((gap) => [gap.accountId, gap.api, gap.errorCode])).toEqual([
+        [accountId, 'iam:GenerateServiceLastAccessedDetails', 'AccessDenied'],
+      ]);
+    } finally {
+      clients.destroy();
+    }
+  });
+
+  it('Given no --access-advisor, When the account is collected, Then no advisor job is started and the account has no advisor data', async () => {
+    const admin = new IAMClient({ endpoint: moto().endpoint, region: moto().region, credentials: moto().credentials });
+    await admin.send(new CreateUserCommand({ UserName: 'deploy-bot' }));
+    admin.destroy();
+    standIn = await startAccessAdvisorStandIn({ reportFor: () => DEPLOY_REPORT }, moto().endpoint);
+    const clients = createAccountClients({
+      region: moto().region,
+      endpoint: standIn.endpoint,
+      credentials: moto().credentials,
+    });
+    try {
+      const result = await collectAccount(clients, {
+        now: () => new Date('2026-11-23T10:00:00Z'),
+        sleep: async () => undefined,
+        reportPollMs: 1,
+      });
+      expect(result.account?.accessAdvisor).toBeUndefined();
+      expect(standIn.seen).toEqual([]);
+    } finally {
+      clients.destroy();
     }
   });
 });

@@ -3,7 +3,7 @@ import {
   GetServiceLastAccessedDetailsCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import type { AccessAdvisor, PrincipalAccess } from '../model/access-advisor.js';
+import type { AccessAdvisor, AccessAdvisorScope, PrincipalAccess } from '../model/access-advisor.js';
 import type { Gap } from '../model/snapshot.js';
 import { byService, normalizeServiceLastAccessedPage } from './access-advisor-shape.js';
 import { runReportJobs, type JobTiming } from './access-jobs.js';
@@ -15,9 +15,6 @@ import { compare, type Gaad } from './gaad.js';
  * completes (access-jobs.ts). A principal whose report fails is absent, with a gap naming it; one
  * whose pages could not all be read is kept and marked incomplete.
  */
-
-/** Whose access advisor to read: every IAM user, or users and roles (service-linked roles excepted). */
-export type AccessAdvisorScope = 'users' | 'users-and-roles';
 
 export interface AccessAdvisorOptions extends JobTiming {
   scope: AccessAdvisorScope;

@@ -12,6 +12,9 @@ import { WhenSchema } from './primitives.js';
  * permissions boundaries and SCPs: it lists what the principal's own policies allow.
  */
 
+/** Whose access advisor a scan reads (`scan --access-advisor [scope]`): every user, or users and roles. */
+export type AccessAdvisorScope = 'users' | 'users-and-roles';
+
 export const TrackedActionSchema = z.object({
   /** `service:Action`, e.g. `s3:PutObject` (AWS answers the bare action name; the service is added). */
   action: z.string(),
@@ -55,27 +58,3 @@ export const AccessAdvisorSchema = z.object({
   principals: z.array(PrincipalAccessSchema),
 });
 export type AccessAdvisor = z.infer<typeof AccessAdvisorSchema>;
-
-/**
- * An Organizations access report (`GenerateOrganizationsAccessReport`) for one account, from the
- * management account: every service the SCPs on the account's path allow, and the account's last
- * use of it by any principal.
- */
-export const OrganizationAccessReportSchema = z.object({
-  accountId: z.string(),
-  /** `o-.../r-.../ou-.../ACCOUNT`. */
-  entityPath: z.string(),
-  generatedAt: WhenSchema,
-  complete: z.boolean(),
-  services: z.array(
-    z.object({
-      service: z.string(),
-      name: z.string(),
-      lastAuthenticated: WhenSchema,
-      entityPath: z.string().nullable(),
-      region: z.string().nullable(),
-      totalAuthenticatedEntities: z.number().nullable(),
-    }),
-  ),
-});
-export type OrganizationAccessReport = z.infer<typeof OrganizationAccessReportSchema>;

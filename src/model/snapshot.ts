@@ -7,7 +7,7 @@ import {
   type Tags,
   type When,
 } from './primitives.js';
-import { AccessAdvisorSchema, OrganizationAccessReportSchema } from './access-advisor.js';
+import { AccessAdvisorSchema } from './access-advisor.js';
 import { IdentityCenterInstanceSchema, OrganizationSchema, RolesAnywhereSchema } from './organization.js';
 import { UsageSchema } from './usage.js';
 
@@ -256,7 +256,5 @@ export const SnapshotSchema = z.object({
    * layouts read the same.
    */
   awsManagedPolicies: z.array(ManagedPolicySchema).optional(),
-  /** `scan --org --access-advisor` from the management account: Organizations access reports per account. */
-  organizationAccess: z.array(OrganizationAccessReportSchema).optional(),
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;

@@ -3,8 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * moto 5.2.1 does not implement IAM access advisor (GenerateServiceLastAccessedDetails,
- * GetServiceLastAccessedDetails, GenerateOrganizationsAccessReport, GetOrganizationsAccessReport:
- * HTTP 500). This stand-in on 127.0.0.1 answers those four calls in IAM's query/XML wire format,
+ * GetServiceLastAccessedDetails: HTTP 500). This stand-in on 127.0.0.1 answers those two calls in IAM's query/XML wire format,
  * as AWS's API reference documents them (jobs that stay IN_PROGRESS for some polls, FAILED jobs,
  * pages with IsTruncated and Marker, errors), and forwards every other request to moto untouched,
  * so the real SDK (and the real AWS CLI) talk to one endpoint as they would to AWS.
@@ -45,8 +44,6 @@ export interface ReportSpec {
 export interface AdvisorScenario {
   /** The report of a user or role by ARN; principals it does not know have none of their services used. */
   reportFor(arn: string): ReportSpec;
-  /** Organizations access report of an entity path (`o-.../r-.../.../ACCOUNT`). */
-  organizationReportFor?(entityPath: string): ReportSpec;
 }
 
 export interface SeenCall {
@@ -63,12 +60,7 @@ export interface AccessAdvisorStandIn {
 
 export const JOB_CREATED = '2026-11-23T09:00:00Z';
 export const JOB_COMPLETED = '2026-11-23T09:00:05Z';
-const ADVISOR_ACTIONS = new Set([
-  'GenerateServiceLastAccessedDetails',
-  'GetServiceLastAccessedDetails',
-  'GenerateOrganizationsAccessReport',
-  'GetOrganizationsAccessReport',
-]);
+const ADVISOR_ACTIONS = new Set(['GenerateServiceLastAccessedDetails', 'GetServiceLastAccessedDetails']);
 
 function escapeXml(text: string): string {
   return text.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -104,20 +96,10 @@ function serviceXml(spec: ServiceSpec, entity: string): string {
   }${element('TotalAuthenticatedEntities', spec.entities ?? (used ? 1 : 0))}${tracked}</member>`;
 }
 
-function organizationServiceXml(spec: ServiceSpec, entity: string): string {
-  const used = spec.lastAuthenticated !== undefined;
-  return `<member>${element('ServiceName', spec.name ?? spec.namespace)}${element('ServiceNamespace', spec.namespace)}${
-    used
-      ? `${element('Region', spec.region ?? 'us-east-1')}${element('EntityPath', entity)}${element('LastAuthenticatedTime', spec.lastAuthenticated)}`
-      : ''
-  }${element('TotalAuthenticatedEntities', spec.entities ?? (used ? 1 : 0))}</member>`;
-}
-
 interface JobState {
   subject: string;
   spec: ReportSpec;
   polls: number;
-  organization: boolean;
 }
 
 type Answer = { status: number; body: string };
@@ -135,16 +117,6 @@ function jobPageXml(job: JobState, markerParam: string | null): Answer {
   const page = spec.services.slice(start, start + size);
   const more = start + size < spec.services.length;
   const paging = `${element('IsTruncated', more ? 'true' : 'false')}${more && !spec.truncateWithoutMarker ? element('Marker', `page-${start + size}`) : ''}`;
-  if (job.organization) {
-    const details = page.map((service) => organizationServiceXml(service, job.subject)).join('');
-    return {
-      status: 200,
-      body: response(
-        'GetOrganizationsAccessReport',
-        `<JobStatus>COMPLETED</JobStatus>${element('JobCreationDate', JOB_CREATED)}${element('JobCompletionDate', JOB_COMPLETED)}${element('NumberOfServicesAccessible', spec.services.length)}<AccessDetails>${details}</AccessDetails>${paging}`,
-      ),
-    };
-  }
   const services = page.map((service) => serviceXml(service, job.subject)).join('');
   return {
     status: 200,
@@ -158,7 +130,6 @@ function jobPageXml(job: JobState, markerParam: string | null): Answer {
 function pollXml(job: JobState | undefined, action: string, marker: string | null): Answer {
   if (job === undefined) return { status: 404, body: errorXml('NoSuchEntity', 'no job with this JobId') };
   job.polls += 1;
-  const errorElement = job.organization ? 'ErrorDetails' : 'Error';
   const head = `${element('JobCreationDate', JOB_CREATED)}`;
   if (marker === null && job.polls <= (job.spec.pollsBeforeDone ?? 0))
     return { status: 200, body: response(action, `<JobStatus>IN_PROGRESS</JobStatus>${head}<ServicesLastAccessed/>`) };
@@ -167,7 +138,7 @@ function pollXml(job: JobState | undefined, action: string, marker: string | nul
       status: 200,
       body: response(
         action,
-        `<JobStatus>FAILED</JobStatus>${head}${element('JobCompletionDate', JOB_COMPLETED)}<${errorElement}>${element('Message', job.spec.fail.message)}${element('Code', job.spec.fail.code)}</${errorElement}>`,
+        `<JobStatus>FAILED</JobStatus>${head}${element('JobCompletionDate', JOB_COMPLETED)}<Error>${element('Message', job.spec.fail.message)}${element('Code', job.spec.fail.code)}</Error>`,
       ),
     };
   return jobPageXml(job, marker);
@@ -175,22 +146,17 @@ function pollXml(job: JobState | undefined, action: string, marker: string | nul
 
 function createAnswerer(scenario: AdvisorScenario): (params: URLSearchParams) => Answer {
   const jobs = new Map<string, JobState>();
-  const start = (subject: string, spec: ReportSpec, organization: boolean, action: string): Answer => {
+  const start = (subject: string, spec: ReportSpec, action: string): Answer => {
     if (spec.refuse) return { status: spec.refuse.status, body: errorXml(spec.refuse.code, spec.refuse.message) };
     const jobId = `job-${jobs.size + 1}`;
-    jobs.set(jobId, { subject, spec, polls: 0, organization });
+    jobs.set(jobId, { subject, spec, polls: 0 });
     return { status: 200, body: response(action, element('JobId', jobId)) };
   };
   return (params) => {
     const action = params.get('Action') ?? '';
     if (action === 'GenerateServiceLastAccessedDetails') {
       const arn = params.get('Arn') ?? '';
-      return start(arn, scenario.reportFor(arn), false, action);
-    }
-    if (action === 'GenerateOrganizationsAccessReport') {
-      const path = params.get('EntityPath') ?? '';
-      const spec = scenario.organizationReportFor?.(path) ?? { services: [] };
-      return start(path, spec, true, action);
+      return start(arn, scenario.reportFor(arn), action);
     }
     return pollXml(jobs.get(params.get('JobId') ?? ''), action, params.get('Marker'));
   };
