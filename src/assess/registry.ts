@@ -37,6 +37,7 @@ import type { CheckDefinition } from './check.js';
 import { rule as accessKeyAtInitialSetup } from './checks/access-key-at-initial-setup.js';
 import { rule as accessKeyRotation } from './checks/access-key-rotation.js';
 import { rule as breakGlassHygiene } from './checks/break-glass-hygiene.js';
+import { rule as compromisedKeyQuarantine } from './checks/compromised-key-quarantine.js';
 import { rule as consolePasswordWithoutMfa } from './checks/console-password-without-mfa.js';
 import { rule as exceptionControlUnverified } from './checks/exception-control-unverified.js';
 import { rule as exceptionExpired } from './checks/exception-expired.js';
@@ -72,6 +73,7 @@ export interface RuleRegistry {
 
 export const RULES: RuleRegistry = {
   estate: [
+    compromisedKeyQuarantine,
     rootAccessKey,
     rootMfa,
     rootHardwareMfa,

@@ -1,5 +1,6 @@
 import { findManagedPolicy } from '../model/managed-policies.js';
 import type { Account, PolicyDocument, Snapshot, User } from '../model/snapshot.js';
+import { accessAdvisorOf, crossCheckWithAccessAdvisor, narrowByAccessAdvisor } from './access-advisor.js';
 import type { PlannedPermissions, UserUsage } from './types.js';
 
 const ADMIN_POLICY_ARNS = new Set([
@@ -45,14 +46,17 @@ export function plannedPermissions(
 ): PlannedPermissions {
   if (usage?.leastPrivilegePolicy && statementsOf(usage.leastPrivilegePolicy).length > 0) {
     const window = usage.windowDays ? ` over ${usage.windowDays} days` : '';
-    return {
-      source: 'usage',
-      note: `least privilege from CloudTrail activity${window}`,
-      awsManagedPolicyArns: [],
-      customerManagedPolicies: [],
-      inlinePolicy: usage.leastPrivilegePolicy,
-      admin: statementsOf(usage.leastPrivilegePolicy).some(isAdminStatement),
-    };
+    return crossCheckWithAccessAdvisor(
+      {
+        source: 'usage',
+        note: `least privilege from CloudTrail activity${window}`,
+        awsManagedPolicyArns: [],
+        customerManagedPolicies: [],
+        inlinePolicy: usage.leastPrivilegePolicy,
+        admin: statementsOf(usage.leastPrivilegePolicy).some(isAdminStatement),
+      },
+      accessAdvisorOf(account, user),
+    );
   }
   const groups = account.groups.filter((group) => user.groups.includes(group.name));
   const attached = new Set<string>();
@@ -72,7 +76,7 @@ export function plannedPermissions(
     arns.some((arn) => ADMIN_POLICY_ARNS.has(arn)) ||
     statements.some(isAdminStatement) ||
     managedDocuments.some((document) => statementsOf(document).some(isAdminStatement));
-  return {
+  const mirror: PlannedPermissions = {
     source: 'current-policies',
     note: usage
       ? 'activity had no actions for this user: mirroring current policies; narrow them after a CloudTrail window'
@@ -84,4 +88,5 @@ export function plannedPermissions(
     inlinePolicy: statements.length > 0 ? { Version: '2012-10-17', Statement: statements } : null,
     admin,
   };
+  return narrowByAccessAdvisor(shared, account, mirror, accessAdvisorOf(account, user));
 }

@@ -1,6 +1,7 @@
 import type { RoleshiftConfig } from '../config.js';
 import type { Classification } from '../model/classification.js';
 import type { Snapshot } from '../model/snapshot.js';
+import { quarantinedUsers, quarantinePolicies } from '../model/quarantine.js';
 import { daysSince } from '../model/when.js';
 import { permissionSetName, shortHash } from './names.js';
 import { ownershipTags } from './ownership.js';
@@ -246,6 +247,9 @@ export function planMigration(snapshot: Snapshot, options: PlanOptions): Migrati
         lastKeyUseDays: lastUse.length > 0 ? Math.min(...lastUse) : null,
       });
       if (expired && exception) risk.reasons.push(`exception expired on ${exception.expires?.slice(0, 10)}`);
+      const quarantine = quarantinePolicies(user);
+      if (quarantine.length > 0)
+        risk.reasons.unshift(`AWS attached ${quarantine.join(', ')}: a key leaked, so this user goes first`);
       users.push({
         accountId: account.accountId,
         userName: user.name,
@@ -271,8 +275,15 @@ export function planMigration(snapshot: Snapshot, options: PlanOptions): Migrati
   }
   disambiguatePermissionSets(users);
   mergePersonProfiles(users);
+  // A user AWS quarantined for a leaked key goes first, whatever its risk: the key is already out.
+  const quarantined = quarantinedUsers(snapshot);
+  const first = (user: UserPlan) => (quarantined.has(user.userArn) ? 1 : 0);
   users.sort(
-    (a, b) => a.riskScore - b.riskScore || compare(a.accountId, b.accountId) || compare(a.userName, b.userName),
+    (a, b) =>
+      first(b) - first(a) ||
+      a.riskScore - b.riskScore ||
+      compare(a.accountId, b.accountId) ||
+      compare(a.userName, b.userName),
   );
   const summary = Object.fromEntries(STRATEGIES.map((strategy) => [strategy, 0])) as Record<Strategy, number>;
   for (const user of users) summary[user.strategy] += 1;

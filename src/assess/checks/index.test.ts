@@ -48,6 +48,42 @@ const withPassword = { password: PASSWORD_USED, mfaActive: true };
 
 const USER_CASES: UserCase[] = [
   {
+    check: 'compromised-key-quarantine',
+    users: [
+      buildUser('fail-quarantined-v3', {
+        accessKeys: [key()],
+        attachedPolicies: [
+          { arn: 'arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3', name: 'AWSCompromisedKeyQuarantineV3' },
+        ],
+      }),
+      buildUser('fail-quarantined-first-version', {
+        attachedPolicies: [
+          { arn: 'arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantine', name: 'AWSCompromisedKeyQuarantine' },
+        ],
+      }),
+      buildUser('fail-quarantined-v2-in-govcloud', {
+        attachedPolicies: [
+          {
+            arn: 'arn:aws-us-gov:iam::aws:policy/AWSCompromisedKeyQuarantineV2',
+            name: 'AWSCompromisedKeyQuarantineV2',
+          },
+        ],
+      }),
+      buildUser('pass-read-only', {
+        attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess', name: 'ReadOnlyAccess' }],
+      }),
+      // Only AWS attaches its quarantine policy: a customer policy of the same name is not that signal.
+      buildUser('pass-customer-policy-named-like-quarantine', {
+        attachedPolicies: [
+          {
+            arn: `arn:aws:iam::${ACCOUNT}:policy/AWSCompromisedKeyQuarantineV3`,
+            name: 'AWSCompromisedKeyQuarantineV3',
+          },
+        ],
+      }),
+    ],
+  },
+  {
     check: 'console-password-without-mfa',
     users: [
       buildUser('fail-no-mfa', { password: PASSWORD_USED }),
