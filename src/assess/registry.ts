@@ -34,6 +34,7 @@ import { rule as trustUnparseable } from '../policy/trust/rules/trust-unparseabl
 import { rule as trustWholeAccount } from '../policy/trust/rules/trust-whole-account.js';
 import type { TrustRule } from '../policy/trust/rule.js';
 import type { CheckDefinition } from './check.js';
+import { rule as accessAdvisorUnusedServices } from './checks/access-advisor-unused-services.js';
 import { rule as accessKeyAtInitialSetup } from './checks/access-key-at-initial-setup.js';
 import { rule as accessKeyRotation } from './checks/access-key-rotation.js';
 import { rule as breakGlassHygiene } from './checks/break-glass-hygiene.js';
@@ -57,6 +58,7 @@ import { rule as unregisteredUser } from './checks/unregistered-user.js';
 import { rule as unusedCredentials } from './checks/unused-credentials.js';
 import { rule as userAttachedPolicies } from './checks/user-attached-policies.js';
 import { rule as userPrivilegeEscalation } from './checks/user-privilege-escalation.js';
+import { rule as userWithTemporaryCredentials } from './checks/user-with-temporary-credentials.js';
 
 export interface RuleRegistry {
   /** Checks of the scanned estate: the snapshot in the run's context. */
@@ -89,6 +91,8 @@ export const RULES: RuleRegistry = {
     machineUserConsolePassword,
     personInSeveralAccounts,
     userPrivilegeEscalation,
+    userWithTemporaryCredentials,
+    accessAdvisorUnusedServices,
     breakGlassHygiene,
     staleCredentialReport,
     unregisteredUser,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WhenSchema } from './primitives.js';
+import { WhenSchema, type When } from './primitives.js';
 
 /**
  * IAM access advisor ("service last accessed") as a scan keeps it: per principal, every service
@@ -58,3 +58,21 @@ export const AccessAdvisorSchema = z.object({
   principals: z.array(PrincipalAccessSchema),
 });
 export type AccessAdvisor = z.infer<typeof AccessAdvisorSchema>;
+
+/** Services unused for this long count as unused (Repokid's and Prowler's 90 days). */
+export const ACCESS_ADVISOR_WINDOW_DAYS = 90;
+
+const DAY_MS = 86_400_000;
+
+/** Whether a last-access time falls at or after `since` (ms since the epoch). */
+export function usedSince(when: When, since: number): boolean {
+  return when.state === 'at' && Date.parse(when.at) >= since;
+}
+
+/**
+ * The start of the window before the report was generated (its data is as of then, not as of the
+ * scan's clock); null when AWS gave no completion time.
+ */
+export function windowStart(access: PrincipalAccess, days = ACCESS_ADVISOR_WINDOW_DAYS): number | null {
+  return access.generatedAt.state === 'at' ? Date.parse(access.generatedAt.at) - days * DAY_MS : null;
+}

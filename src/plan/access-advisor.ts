@@ -9,15 +9,16 @@
  * said in the plan: which resources were used, and the actions of services without action-level
  * tracking (their wildcards stay whole).
  */
-import type { PrincipalAccess, ServiceAccess } from '../model/access-advisor.js';
+import {
+  ACCESS_ADVISOR_WINDOW_DAYS,
+  usedSince,
+  windowStart,
+  type PrincipalAccess,
+  type ServiceAccess,
+} from '../model/access-advisor.js';
 import { findManagedPolicy } from '../model/managed-policies.js';
-import type { Account, PolicyDocument, Snapshot, User, When } from '../model/snapshot.js';
+import type { Account, PolicyDocument, Snapshot, User } from '../model/snapshot.js';
 import type { PlannedPermissions } from './types.js';
-
-/** Services unused for this long are left out of a replacement (Repokid's and Prowler's 90 days). */
-export const ACCESS_ADVISOR_WINDOW_DAYS = 90;
-
-const DAY_MS = 86_400_000;
 
 type Statement = Record<string, unknown>;
 
@@ -26,14 +27,10 @@ export function accessAdvisorOf(account: Account, user: User): PrincipalAccess |
   return account.accessAdvisor?.principals.find((principal) => principal.arn === user.arn);
 }
 
-function usedSince(when: When, since: number): boolean {
-  return when.state === 'at' && Date.parse(when.at) >= since;
-}
-
 /** The services (and tracked actions) used within the window before the report was generated. */
 function usedWithinWindow(access: PrincipalAccess): { services: Map<string, ServiceAccess>; since: number } | null {
-  if (access.generatedAt.state !== 'at') return null;
-  const since = Date.parse(access.generatedAt.at) - ACCESS_ADVISOR_WINDOW_DAYS * DAY_MS;
+  const since = windowStart(access);
+  if (since === null) return null;
   const services = new Map(
     access.services
       .filter((service) => usedSince(service.lastAuthenticated, since))
