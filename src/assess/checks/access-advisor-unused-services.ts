@@ -1,7 +1,7 @@
 import type { CheckDefinition } from '../check.js';
 import { failed, passed } from '../../model/rule.js';
 import { ACCESS_ADVISOR_WINDOW_DAYS, usedSince, windowStart } from '../../model/access-advisor.js';
-import { advisedPrincipals } from './advisor-subjects.js';
+import { advisedPrincipals } from '../advised-principals.js';
 
 /** How many unused services a message names before it only counts the rest. */
 const NAMED = 8;

@@ -1,6 +1,6 @@
 import type { CheckDefinition } from '../check.js';
 import { failed, passed } from '../../model/rule.js';
-import { advisedPrincipals } from './advisor-subjects.js';
+import { advisedPrincipals } from '../advised-principals.js';
 
 /** A user that only reaches IAM and STS with its keys is one that assumes roles for the rest. */
 const ROLE_PATH_SERVICES = new Set(['iam', 'sts']);

@@ -1,6 +1,6 @@
-import type { PrincipalAccess } from '../../model/access-advisor.js';
-import { roleSubject, userSubject, type Subject } from '../../model/rule.js';
-import type { Account, Snapshot, User } from '../../model/snapshot.js';
+import type { PrincipalAccess } from '../model/access-advisor.js';
+import { roleSubject, userSubject, type Subject } from '../model/rule.js';
+import type { Account, Snapshot, User } from '../model/snapshot.js';
 
 /** One principal's access advisor report with what a result names and, for a user, the user. */
 export interface AdvisedPrincipal {
