@@ -7,8 +7,8 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The first checks (FIRST_CHECKS) before all else; 0 for every other check. */
-function firstness(finding: Finding): number {
+/** 1 for the first checks (FIRST_CHECKS), which go before all else; 0 for every other check. */
+export function firstness(finding: Pick<Finding, 'checkId'>): number {
   return FIRST_CHECKS.includes(finding.checkId) ? 1 : 0;
 }
 
