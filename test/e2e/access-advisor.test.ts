@@ -9,7 +9,7 @@ import {
   PutUserPolicyCommand,
   TagUserCommand,
 } from '@aws-sdk/client-iam';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MigrationPlan } from '../../src/plan/types.js';
 import { startAccessAdvisorStandIn, type AccessAdvisorStandIn } from '../harness/access-advisor-stand-in.js';
 import { describeWithMoto } from '../harness/moto.js';
@@ -118,3 +118,21 @@ describeWithMoto(
   // AWS's quarantine policies exist only when moto loads the AWS managed policies.
   { managedPolicies: true },
 );
+
+describe('scan --access-advisor usage errors (CLI in-process)', () => {
+  it.each([
+    [['scan', '--from', 'exports', '--access-advisor'], /--access-advisor reads IAM live .*scan --from cannot read it/],
+    [
+      ['scan', '--access-advisor', 'everyone'],
+      /--access-advisor everyone: give users \(the default\) or users-and-roles/,
+    ],
+  ])(
+    'Given %j, When run, Then it exits 2 with one line saying what to do, before any AWS call',
+    async (args, message) => {
+      const run = await runInProcess(args);
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(message);
+    },
+  );
+});
