@@ -2,6 +2,7 @@ import { CreateUserCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiCallCounter, createAwsClient } from '../aws/clients.js';
 import {
+  standInJobId,
   startAccessAdvisorStandIn,
   type AccessAdvisorStandIn,
   type ReportSpec,
@@ -96,7 +97,7 @@ describe('collectAccessAdvisor against a stand-in speaking the IAM wire format',
     const firstPoll = standIn?.seen.findIndex((call) => call.action === 'GetServiceLastAccessedDetails') ?? -1;
     expect(firstPoll).toBe(2);
     const deployPolls = standIn?.seen.filter(
-      (call) => call.action === 'GetServiceLastAccessedDetails' && call.params.get('JobId') === 'job-2',
+      (call) => call.action === 'GetServiceLastAccessedDetails' && call.params.get('JobId') === standInJobId(2),
     );
     expect(deployPolls).toHaveLength(3);
     expect(standIn?.seen.every((call) => call.signed)).toBe(true);

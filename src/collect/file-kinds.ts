@@ -15,6 +15,7 @@ export type FileKind =
   | 'oidc-list'
   | 'oidc-get'
   | 'saml-list'
+  | 'access-advisor'
   | 'organization-accounts';
 
 export interface FileKindInfo {
@@ -78,6 +79,12 @@ export const FILE_KINDS: Record<FileKind, FileKindInfo> = {
     fileName: 'list-saml-providers.json',
     lacks: 'SAML providers are unknown: Identity Center is recognised from its roles only',
   },
+  'access-advisor': {
+    command: 'iam get-service-last-accessed-details',
+    api: 'iam:GetServiceLastAccessedDetails',
+    fileName: 'get-service-last-accessed-details-<user>.json',
+    lacks: "the user's IAM access advisor report is unknown: its plan mirrors today's policies",
+  },
   'organization-accounts': {
     command: 'organizations list-accounts',
     api: 'organizations:ListAccounts',
@@ -103,6 +110,7 @@ export function kindLabel(kind: FileKind): string {
 
 /** Most specific first: `get-open-id-connect-provider` must not match the list's name. */
 const NAME_PATTERNS: ReadonlyArray<[RegExp, FileKind]> = [
+  [/service[-_]last[-_]accessed/, 'access-advisor'],
   [/get[-_]open[-_]id[-_]connect[-_]provider(?!s)/, 'oidc-get'],
   [/open[-_]id[-_]connect[-_]providers/, 'oidc-list'],
   [/credential[-_]report/, 'credential-report'],
@@ -132,6 +140,7 @@ export function kindFromContent(value: unknown): FileKind | null {
   if (has('OpenIDConnectProviderList')) return 'oidc-list';
   if (has('Url') && (has('ClientIDList') || has('ThumbprintList'))) return 'oidc-get';
   if (has('SAMLProviderList')) return 'saml-list';
+  if (has('JobStatus') && (has('ServicesLastAccessed') || has('JobType'))) return 'access-advisor';
   if (has('Accounts')) return 'organization-accounts';
   return null;
 }

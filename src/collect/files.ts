@@ -13,6 +13,7 @@ import {
 } from '../model/snapshot.js';
 import { UNKNOWN } from '../model/when.js';
 import { TOOL_VERSION } from '../version.js';
+import { readAccessAdvisorFiles } from './access-advisor-files.js';
 import { buildAccount, staleReportWarning } from './build-account.js';
 import {
   isCredentialReportCsv,
@@ -43,7 +44,7 @@ interface InputFile extends ReadFile {
 }
 
 const ACCEPTED =
-  'expected AWS CLI JSON output of get-account-authorization-details, get-credential-report, list-virtual-mfa-devices, get-account-summary, list-account-aliases, list-open-id-connect-providers, get-open-id-connect-provider, list-saml-providers or organizations list-accounts';
+  'expected AWS CLI JSON output of get-account-authorization-details, get-credential-report, list-virtual-mfa-devices, get-account-summary, list-account-aliases, list-open-id-connect-providers, get-open-id-connect-provider, list-saml-providers, get-service-last-accessed-details or organizations list-accounts';
 
 function readText(path: string): string {
   let bytes: Buffer;
@@ -213,9 +214,10 @@ export function readAccountFolder(folder: AccountFolder, files: InputFile[]): Ac
     usersWithoutReportRow:
       credentialReport === null ? 0 : built.account.users.filter((user) => !user.inCredentialReport).length,
   });
+  const advisor = readAccessAdvisorFiles(files, built.account);
   return {
-    account: built.account,
-    gaps,
+    account: advisor.advisor === null ? built.account : { ...built.account, accessAdvisor: advisor.advisor },
+    gaps: [...gaps, ...advisor.gaps],
     warnings: built.warnings,
     reads: files.map((file) => readOf(file, accountId)),
   };

@@ -62,6 +62,11 @@ export const JOB_CREATED = '2026-11-23T09:00:00Z';
 export const JOB_COMPLETED = '2026-11-23T09:00:05Z';
 const ADVISOR_ACTIONS = new Set(['GenerateServiceLastAccessedDetails', 'GetServiceLastAccessedDetails']);
 
+/** The n-th job's id, a UUID as AWS's are (the AWS CLI refuses a JobId shorter than 36 characters). */
+export function standInJobId(n: number): string {
+  return `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+}
+
 function escapeXml(text: string): string {
   return text.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
 }
@@ -148,7 +153,7 @@ function createAnswerer(scenario: AdvisorScenario): (params: URLSearchParams) =>
   const jobs = new Map<string, JobState>();
   const start = (subject: string, spec: ReportSpec, action: string): Answer => {
     if (spec.refuse) return { status: spec.refuse.status, body: errorXml(spec.refuse.code, spec.refuse.message) };
-    const jobId = `job-${jobs.size + 1}`;
+    const jobId = standInJobId(jobs.size + 1);
     jobs.set(jobId, { subject, spec, polls: 0 });
     return { status: 200, body: response(action, element('JobId', jobId)) };
   };

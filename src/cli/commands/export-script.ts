@@ -9,6 +9,7 @@ interface ExportScriptFlags {
   region?: string;
   roleName: string;
   externalId?: string;
+  accessAdvisor?: boolean;
 }
 
 export function register(program: Command): void {
@@ -24,6 +25,7 @@ export function register(program: Command): void {
     .option('--region <region>', 'AWS region for the calls (IAM is global)')
     .option('--role-name <name>', 'role assumed in each member account (--org)', 'RoleshiftAudit')
     .option('--external-id <id>', 'ExternalId the audit role requires (--org)')
+    .option('--access-advisor', "also every user's IAM access advisor report (one job per user), for scan --from")
     .addHelpText(
       'after',
       `

@@ -33,7 +33,7 @@ function accessAdvisorScopeOf(options: ScanOptions): AccessAdvisorScope | undefi
   if (flag === undefined || flag === false) return undefined;
   if (options.from !== undefined)
     throw new UserInputError(
-      '--access-advisor reads IAM live (it starts report jobs in AWS); scan --from cannot read it: drop one of the two',
+      '--access-advisor is for a live scan; scan --from reads the reports `roleshift export-script --access-advisor` exported: drop --access-advisor',
     );
   if (flag === true) return 'users';
   const scope = ADVISOR_SCOPES[flag];
