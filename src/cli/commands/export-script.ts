@@ -32,6 +32,7 @@ export function register(program: Command): void {
 Examples:
   roleshift export-script > export.sh && sh export.sh exports     # one account, into exports/<account-id>/
   roleshift export-script --org --profile management > export.sh  # every account of the Organization
+  roleshift export-script --access-advisor > export.sh            # plus each user's IAM access advisor report
   roleshift scan --from exports                                    # then, anywhere, offline`,
     );
   program.addCommand(
