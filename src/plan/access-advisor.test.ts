@@ -147,7 +147,12 @@ describe('plan with IAM access advisor and no CloudTrail', () => {
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
     };
-    const { snapshot, classifications } = estate(WORKER_ADVISOR, admin);
+    // A value from AWS that is not a service prefix never becomes part of a generated policy.
+    const hostile = {
+      ...WORKER_ADVISOR,
+      services: [...WORKER_ADVISOR.services, service('s3"}:*,"x', '2026-11-20T00:00:00Z')],
+    };
+    const { snapshot, classifications } = estate(hostile, admin);
 
     const permissions = workerRole(plan(snapshot, classifications)).permissions;
 

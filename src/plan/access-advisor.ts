@@ -22,6 +22,9 @@ import type { PlannedPermissions } from './types.js';
 
 type Statement = Record<string, unknown>;
 
+/** IAM service prefixes; anything else from AWS is not written into a generated policy. */
+const SERVICE_PREFIX = /^[a-z0-9-]+$/;
+
 /** The user's access advisor report, when the scan read one. */
 export function accessAdvisorOf(account: Account, user: User): PrincipalAccess | undefined {
   return account.accessAdvisor?.principals.find((principal) => principal.arn === user.arn);
@@ -54,7 +57,11 @@ function trackedButUnused(pattern: string, service: ServiceAccess, since: number
 
 /** One action pattern narrowed: `*` becomes each used service, an unused service or tracked action goes. */
 function narrowAction(pattern: string, used: Map<string, ServiceAccess>, since: number): string[] {
-  if (pattern === '*') return [...used.keys()].sort().map((service) => `${service}:*`);
+  if (pattern === '*')
+    return [...used.keys()]
+      .filter((service) => SERVICE_PREFIX.test(service))
+      .sort()
+      .map((service) => `${service}:*`);
   const service = used.get(pattern.split(':', 1)[0]?.toLowerCase() ?? '');
   if (service === undefined || trackedButUnused(pattern, service, since)) return [];
   return [pattern];
