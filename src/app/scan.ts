@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudTrailOptions } from '../activity/scan.js';
+import type { AccessAdvisorScope } from '../model/access-advisor.js';
 import type { OrgSnapshotOptions } from '../collect/org.js';
 import type { RoleshiftConfig } from '../config.js';
 import { UserInputError } from '../errors.js';
@@ -26,7 +27,7 @@ export type OrgScanRequest = Omit<OrgSnapshotOptions, 'now' | 'log' | 'checkpoin
 
 export type ScanSource =
   | { kind: 'files'; dir: string }
-  | { kind: 'live'; profile?: string; region?: string }
+  | { kind: 'live'; profile?: string; region?: string; accessAdvisor?: AccessAdvisorScope }
   | { kind: 'org'; org: OrgScanRequest };
 
 export interface ScanRequest {
@@ -85,6 +86,7 @@ async function collectOrganization(org: OrgScanRequest, storePath: string, ports
     filters: options.filters,
     rolesAnywhereRegions: options.rolesAnywhereRegions,
     profile: options.profile ?? null,
+    accessAdvisor: options.accessAdvisor ?? null,
   });
   const store = await openStore(storePath);
   try {
@@ -127,7 +129,13 @@ async function collectSnapshot(request: ScanRequest, ports: ScanPorts): Promise<
   if (source.kind === 'org') return collectOrganization(source.org, request.storePath, ports);
   const { collectLive } = await import('../collect/live.js');
   ports.notes.log(`scanning AWS${source.profile === undefined ? '' : ` with profile ${source.profile}`}`);
-  return collectLive({ profile: source.profile, region: source.region, now, log: (line) => ports.notes.log(line) });
+  return collectLive({
+    profile: source.profile,
+    region: source.region,
+    now,
+    log: (line) => ports.notes.log(line),
+    ...(source.accessAdvisor === undefined ? {} : { accessAdvisor: source.accessAdvisor }),
+  });
 }
 
 /**

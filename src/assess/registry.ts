@@ -37,10 +37,12 @@ import { rule as trustUnparseable } from '../policy/trust/rules/trust-unparseabl
 import { rule as trustWholeAccount } from '../policy/trust/rules/trust-whole-account.js';
 import type { TrustRule } from '../policy/trust/rule.js';
 import type { CheckDefinition } from './check.js';
+import { rule as accessAdvisorUnusedServices } from './checks/access-advisor-unused-services.js';
 import { rule as accessKeyAtInitialSetup } from './checks/access-key-at-initial-setup.js';
 import { rule as accessKeyRotation } from './checks/access-key-rotation.js';
 import { rule as adminRole } from './checks/admin-role.js';
 import { rule as breakGlassHygiene } from './checks/break-glass-hygiene.js';
+import { rule as compromisedKeyQuarantine } from './checks/compromised-key-quarantine.js';
 import { rule as consolePasswordWithoutMfa } from './checks/console-password-without-mfa.js';
 import { rule as exceptionControlUnverified } from './checks/exception-control-unverified.js';
 import { rule as exceptionExpired } from './checks/exception-expired.js';
@@ -70,6 +72,7 @@ import { rule as samlProviderBesideIdentityCenter } from './checks/saml-provider
 import { rule as securityAuditRole } from './checks/security-audit-role.js';
 import { rule as serverCertificateExpired } from './checks/server-certificate-expired.js';
 import { rule as supportRole } from './checks/support-role.js';
+import { rule as userWithTemporaryCredentials } from './checks/user-with-temporary-credentials.js';
 
 export interface RuleRegistry {
   /** Checks of the scanned estate: the snapshot in the run's context. */
@@ -86,6 +89,7 @@ export interface RuleRegistry {
 
 export const RULES: RuleRegistry = {
   estate: [
+    compromisedKeyQuarantine,
     rootAccessKey,
     rootMfa,
     rootHardwareMfa,
@@ -103,6 +107,8 @@ export const RULES: RuleRegistry = {
     humanUserWithIdentityCenter,
     machineUserConsolePassword,
     personInSeveralAccounts,
+    userWithTemporaryCredentials,
+    accessAdvisorUnusedServices,
     breakGlassHygiene,
     staleCredentialReport,
     unregisteredUser,

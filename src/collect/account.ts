@@ -17,6 +17,7 @@ import {
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Account, Gap, OidcProvider, PasswordPolicy, SamlProvider, ServerCertificate } from '../model/snapshot.js';
 import { gapOf, hasErrorCode } from '../aws/errors.js';
+import { advisorPrincipals, collectAccessAdvisor, type AccessAdvisorOptions } from './access-advisor.js';
 import { buildAccount } from './build-account.js';
 import type { AccountClients } from './clients.js';
 import { parseCredentialReportDocument, type CredentialReport } from './credential-report.js';
@@ -47,6 +48,8 @@ export interface CollectAccountOptions {
   gaadPageSize?: number;
   /** Generation already asked for (`requestCredentialReport`): the org scan asks ahead of collecting. */
   reportRequest?: Promise<ReportRequest>;
+  /** `scan --access-advisor`: one access advisor job per principal of the scope; absent: not read. */
+  accessAdvisor?: AccessAdvisorOptions;
 }
 
 export interface AccountCollection {
@@ -122,7 +125,11 @@ export async function collectAccount(
   ]);
   const accountId = knownId ?? accountIdFromGaad(gaad);
   log(`${accountId ?? 'the account'}: reading the credential report`);
-  const credentialReport = await awaitCredentialReport(clients, await reportRequest, options, gaps, attempt);
+  const [credentialReport, advisor] = await Promise.all([
+    awaitCredentialReport(clients, await reportRequest, options, gaps, attempt),
+    readAccessAdvisor(clients, gaad, options, log),
+  ]);
+  gaps.push(...(advisor?.gaps ?? []));
   for (const gap of gaps) gap.accountId ??= accountId;
   gaps.sort((a, b) => compare(a.api, b.api));
   const apiCalls = clients.counter.toRecord();
@@ -137,7 +144,24 @@ export async function collectAccount(
     };
   }
   const built = buildAccount({ accountId, gaad, credentialReport, ...lists });
-  return { account: built.account, gaps, apiCalls, warnings: built.warnings };
+  const account = advisor === null ? built.account : { ...built.account, accessAdvisor: advisor.advisor };
+  return { account, gaps, apiCalls, warnings: built.warnings };
+}
+
+/** Access advisor when asked for and the principals are known; its gaps join the account's. */
+async function readAccessAdvisor(
+  clients: AccountClients,
+  gaad: Gaad | null,
+  options: CollectAccountOptions,
+  log: (line: string) => void,
+): Promise<Awaited<ReturnType<typeof collectAccessAdvisor>> | null> {
+  if (options.accessAdvisor === undefined || gaad === null) return null;
+  const principals = advisorPrincipals(gaad, options.accessAdvisor.scope);
+  log(`${options.accountId ?? 'the account'}: reading IAM access advisor for ${principals.length} principal(s)`);
+  return collectAccessAdvisor(clients.iam, principals, {
+    ...options.accessAdvisor,
+    ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+  });
 }
 
 function accountIdFromGaad(gaad: Gaad | null): string | null {

@@ -19,6 +19,8 @@ export interface ExportScriptOptions {
   region?: string;
   roleName: string;
   externalId?: string;
+  /** Also every user's IAM access advisor report (one job per user), as `scan --access-advisor` reads it. */
+  accessAdvisor?: boolean;
 }
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -100,7 +102,47 @@ wait_for_credential_report() {
   done
 }`;
 
-function exportAccountFunction(): string {
+/**
+ * One access advisor job per user, started together and then polled: AWS works on them at once.
+ * A job that fails or is still running after about 5 minutes leaves no file, which the scan names.
+ */
+const EXPORT_ACCESS_ADVISOR = `
+export_access_advisor() {
+  dir="$1"
+  failed=0
+  jobs=""
+  users=$(aws iam get-account-authorization-details --filter User --query 'UserDetailList[].[UserName,Arn]' --output text) || return 1
+  set -f
+  set -- $users
+  set +f
+  while [ "$#" -ge 2 ]; do
+    job=$(aws iam generate-service-last-accessed-details --arn "$2" --granularity ACTION_LEVEL --query JobId --output text) || { failed=1; shift 2; continue; }
+    jobs="$jobs $1:$job"
+    shift 2
+  done
+  for entry in $jobs; do
+    name="\${entry%%:*}"
+    job="\${entry#*:}"
+    tries=0
+    while :; do
+      status=$(aws iam get-service-last-accessed-details --job-id "$job" --query JobStatus --output text) || { failed=1; break; }
+      if [ "$status" = COMPLETED ]; then
+        save "$dir/get-service-last-accessed-details-$name.json" iam get-service-last-accessed-details --job-id "$job" || failed=1
+        break
+      fi
+      tries=$((tries + 1))
+      if [ "$status" = FAILED ] || [ "$tries" -gt 150 ]; then
+        echo "roleshift export: the access advisor job of $name is $status: not written" >&2
+        failed=1
+        break
+      fi
+      sleep 2
+    done
+  done
+  return "$failed"
+}`;
+
+function exportAccountFunction(accessAdvisor: boolean): string {
   const lines = ACCOUNT_FILE_KINDS.filter((kind) => kind !== 'credential-report' && kind !== 'oidc-list').map((kind) =>
     kind === 'password-policy' ? '  save_password_policy "$dir" || failed=1' : `${saveLine(kind)} || failed=1`,
   );
@@ -119,7 +161,7 @@ ${saveLine('oidc-list')} || failed=1
     [ "$arn" = None ] && continue
     name=$(printf '%s' "\${arn#*:oidc-provider/}" | tr -c 'A-Za-z0-9.-' '_' | tr -s '_')
     save "$dir/get-open-id-connect-provider-$name.json" iam get-open-id-connect-provider --open-id-connect-provider-arn "$arn" || failed=1
-  done
+  done${accessAdvisor ? '\n  export_access_advisor "$dir" || failed=1' : ''}
   return "$failed"
 }`;
 }
@@ -181,7 +223,8 @@ export function renderExportScript(options: ExportScriptOptions): string {
     SAVE,
     SAVE_PASSWORD_POLICY,
     WAIT_FOR_REPORT,
-    exportAccountFunction(),
+    options.accessAdvisor ? EXPORT_ACCESS_ADVISOR : '',
+    exportAccountFunction(Boolean(options.accessAdvisor)),
     options.org ? organizationPart(options) : SINGLE_ACCOUNT,
     FOOTER,
   ]

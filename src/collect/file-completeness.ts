@@ -30,7 +30,7 @@ export interface AccountFolderFacts {
   usersWithoutReportRow: number;
 }
 
-function gap(accountId: string, kind: FileKind, errorCode: string, message: string): Gap {
+export function fileGap(accountId: string, kind: FileKind, errorCode: string, message: string): Gap {
   return { accountId, region: null, api: FILE_KINDS[kind].api, errorCode, message };
 }
 
@@ -38,7 +38,7 @@ function missingFileGaps(facts: AccountFolderFacts): Gap[] {
   const present = new Set(facts.files.map((file) => file.kind));
   const missing = ACCOUNT_FILE_KINDS.filter((kind) => kind !== 'gaad' && !present.has(kind));
   const gaps = missing.map((kind) =>
-    gap(
+    fileGap(
       facts.accountId,
       kind,
       'FileMissing',
@@ -47,7 +47,7 @@ function missingFileGaps(facts: AccountFolderFacts): Gap[] {
   );
   for (const arn of facts.providersWithoutDetails) {
     gaps.push(
-      gap(
+      fileGap(
         facts.accountId,
         'oidc-get',
         'FileMissing',
@@ -73,7 +73,7 @@ function countGaps(facts: AccountFolderFacts): Gap[] {
     const read = facts.gaad[list].length;
     if (counted === undefined || read >= counted) continue;
     gaps.push(
-      gap(
+      fileGap(
         facts.accountId,
         'gaad',
         'Incomplete',
@@ -99,7 +99,7 @@ function truncationGaps(facts: AccountFolderFacts, countsConfirmed: boolean): Ga
         ? `add ${FILE_KINDS['account-summary'].fileName} so the pages can be checked, or export without --max-items / --no-paginate`
         : 'export again without --max-items / --no-paginate (the AWS CLI then merges every page)';
     gaps.push(
-      gap(
+      fileGap(
         facts.accountId,
         file.kind,
         'Truncated',
@@ -114,7 +114,7 @@ function truncationGaps(facts: AccountFolderFacts, countsConfirmed: boolean): Ga
 function reportCoverageGaps(facts: AccountFolderFacts): Gap[] {
   if (facts.usersWithoutReportRow === 0) return [];
   return [
-    gap(
+    fileGap(
       facts.accountId,
       'credential-report',
       'Incomplete',

@@ -17,6 +17,7 @@ export type FileKind =
   | 'saml-list'
   | 'password-policy'
   | 'server-certificates'
+  | 'access-advisor'
   | 'organization-accounts';
 
 export interface FileKindInfo {
@@ -93,6 +94,12 @@ export const FILE_KINDS: Record<FileKind, FileKindInfo> = {
     fileName: 'list-server-certificates.json',
     lacks: 'the SSL/TLS certificates stored in IAM are unknown: expired ones (CIS 1.19) cannot be found',
   },
+  'access-advisor': {
+    command: 'iam get-service-last-accessed-details',
+    api: 'iam:GetServiceLastAccessedDetails',
+    fileName: 'get-service-last-accessed-details-<user>.json',
+    lacks: "the user's IAM access advisor report is unknown: its plan mirrors today's policies",
+  },
   'organization-accounts': {
     command: 'organizations list-accounts',
     api: 'organizations:ListAccounts',
@@ -120,6 +127,7 @@ export function kindLabel(kind: FileKind): string {
 
 /** Most specific first: `get-open-id-connect-provider` must not match the list's name. */
 const NAME_PATTERNS: ReadonlyArray<[RegExp, FileKind]> = [
+  [/service[-_]last[-_]accessed/, 'access-advisor'],
   [/get[-_]open[-_]id[-_]connect[-_]provider(?!s)/, 'oidc-get'],
   [/open[-_]id[-_]connect[-_]providers/, 'oidc-list'],
   [/credential[-_]report/, 'credential-report'],
@@ -153,6 +161,7 @@ export function kindFromContent(value: unknown): FileKind | null {
   if (has('SAMLProviderList')) return 'saml-list';
   if (has('PasswordPolicy')) return 'password-policy';
   if (has('ServerCertificateMetadataList')) return 'server-certificates';
+  if (has('JobStatus') && (has('ServicesLastAccessed') || has('JobType'))) return 'access-advisor';
   if (has('Accounts')) return 'organization-accounts';
   return null;
 }

@@ -13,6 +13,7 @@ import {
 } from '../model/snapshot.js';
 import { UNKNOWN } from '../model/when.js';
 import { TOOL_VERSION } from '../version.js';
+import { readAccessAdvisorFiles } from './access-advisor-files.js';
 import { buildAccount, staleReportWarning } from './build-account.js';
 import {
   isCredentialReportCsv,
@@ -220,9 +221,10 @@ export function readAccountFolder(folder: AccountFolder, files: InputFile[]): Ac
     usersWithoutReportRow:
       credentialReport === null ? 0 : built.account.users.filter((user) => !user.inCredentialReport).length,
   });
+  const advisor = readAccessAdvisorFiles(files, built.account);
   return {
-    account: built.account,
-    gaps,
+    account: advisor.advisor === null ? built.account : { ...built.account, accessAdvisor: advisor.advisor },
+    gaps: [...gaps, ...advisor.gaps],
     warnings: built.warnings,
     reads: files.map((file) => readOf(file, accountId)),
   };

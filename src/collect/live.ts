@@ -1,6 +1,7 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import { SNAPSHOT_SCHEMA_VERSION, SnapshotSchema, type Snapshot } from '../model/snapshot.js';
 import { TOOL_VERSION } from '../version.js';
+import type { AccessAdvisorScope } from '../model/access-advisor.js';
 import { collectAccount } from './account.js';
 import { createAccountClients, resolveScanCredentials, staleReportWarnings } from './clients.js';
 
@@ -9,6 +10,8 @@ export interface LiveScanOptions {
   region?: string;
   now: () => Date;
   log?: (line: string) => void;
+  /** `--access-advisor`: whose IAM access advisor to read; absent: none. */
+  accessAdvisor?: AccessAdvisorScope;
 }
 
 /** IAM is global; without any configured region its calls go to us-east-1 like the AWS CLI's. */
@@ -44,6 +47,7 @@ export async function collectLive(options: LiveScanOptions): Promise<Snapshot> {
     const result = await collectAccount(clients, {
       now: options.now,
       ...(options.log === undefined ? {} : { log: options.log }),
+      ...(options.accessAdvisor === undefined ? {} : { accessAdvisor: { scope: options.accessAdvisor } }),
     });
     const warnings = [
       ...result.warnings,

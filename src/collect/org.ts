@@ -15,6 +15,7 @@ import {
   type OrgScanClients,
 } from './org-scan.js';
 import { AdaptiveLimit } from '../pool.js';
+import type { AccessAdvisorScope } from '../model/access-advisor.js';
 import { createRolesAnywhereApi, readRolesAnywhere } from './roles-anywhere.js';
 import type { AccountFilters } from './select-accounts.js';
 
@@ -27,6 +28,8 @@ export interface OrgSnapshotOptions {
   /** The most accounts collected at once; fewer while the caller is throttled. */
   concurrency: number;
   rolesAnywhereRegions: string[];
+  /** `--access-advisor`: whose IAM access advisor to read in every account; absent: none. */
+  accessAdvisor?: AccessAdvisorScope;
   now: () => Date;
   log?: (line: string) => void;
   checkpoint?: OrgCheckpoint;
@@ -110,6 +113,7 @@ async function openAccount(credentials: Credentials, accountId: string, options:
         accountId,
         reportRequest,
         ...(options.log ? { log: options.log } : {}),
+        ...(options.accessAdvisor === undefined ? {} : { accessAdvisor: { scope: options.accessAdvisor } }),
       });
       // Validated as it arrives: the whole snapshot is never copied by one parse at the end.
       return result.account === null ? result : { ...result, account: AccountSchema.parse(result.account) };

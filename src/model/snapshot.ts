@@ -7,6 +7,7 @@ import {
   type Tags,
   type When,
 } from './primitives.js';
+import { AccessAdvisorSchema } from './access-advisor.js';
 import { IdentityCenterInstanceSchema, OrganizationSchema, RolesAnywhereSchema } from './organization.js';
 import { UsageSchema } from './usage.js';
 
@@ -222,6 +223,8 @@ export const AccountSchema = z.object({
   passwordPolicy: PasswordPolicySchema.nullable().optional(),
   /** Null when they could not be read (a gap says why); absent in snapshots made before roleshift read them. */
   serverCertificates: z.array(ServerCertificateSchema).nullable().optional(),
+  /** Present when the scan read IAM access advisor (`scan --access-advisor`). */
+  accessAdvisor: AccessAdvisorSchema.optional(),
 });
 export type Account = z.infer<typeof AccountSchema>;
 

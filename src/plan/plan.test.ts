@@ -382,3 +382,37 @@ describe('planMigration', () => {
     expect(unknown).toEqual(['nobody']);
   });
 });
+
+describe('planMigration: a user AWS quarantined for a leaked key', () => {
+  it('Given a low-risk developer in the second account carrying AWSCompromisedKeyQuarantineV3, When planned, Then it is the first plan entry and its first risk reason says why', () => {
+    const { snapshot, classifications } = planningEstate();
+    const quarantine = {
+      arn: 'arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3',
+      name: 'AWSCompromisedKeyQuarantineV3',
+    };
+    const leaked = {
+      ...snapshot,
+      accounts: snapshot.accounts.map((account) => ({
+        ...account,
+        users: account.users.map((user) =>
+          user.name === 'alice.smith' ? { ...user, attachedPolicies: [...user.attachedPolicies, quarantine] } : user,
+        ),
+      })),
+    };
+
+    const result = planMigration(leaked, {
+      classifications,
+      config: DEFAULT_CONFIG,
+      now: NOW,
+      externalIdSeed: SEED,
+      catalog: CATALOG,
+    });
+
+    expect(result.users[0]?.userName).toBe('alice.smith');
+    expect(result.users[0]?.riskReasons[0]).toBe(
+      'AWS attached AWSCompromisedKeyQuarantineV3: a key leaked, so this user goes first',
+    );
+    const rest = result.users.slice(1).map((user) => user.riskScore);
+    expect(rest).toEqual([...rest].sort((a, b) => a - b));
+  });
+});

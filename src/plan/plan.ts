@@ -1,5 +1,6 @@
 import type { RoleshiftConfig } from '../config.js';
 import type { Classification } from '../model/classification.js';
+import { quarantinedUsers, quarantinePolicies } from '../model/quarantine.js';
 import type { Account, Snapshot, User } from '../model/snapshot.js';
 import { daysSince } from '../model/when.js';
 import type { IamCatalog } from '../policy/action-catalog.js';
@@ -261,6 +262,9 @@ function planUser(run: PlanRun, account: Account, user: User): UserPlan {
     lastKeyUseDays: lastUse.length > 0 ? Math.min(...lastUse) : null,
   });
   if (expired && exception) risk.reasons.push(`exception expired on ${exception.expires?.slice(0, 10)}`);
+  const quarantine = quarantinePolicies(user);
+  if (quarantine.length > 0)
+    risk.reasons.unshift(`AWS attached ${quarantine.join(', ')}: a key leaked, so this user goes first`);
   return {
     accountId: account.accountId,
     userName: user.name,
@@ -305,8 +309,15 @@ export function planMigration(snapshot: Snapshot, options: PlanOptions): Migrati
   );
   disambiguatePermissionSets(users);
   mergePersonProfiles(users);
+  // A user AWS quarantined for a leaked key goes first, whatever its risk: the key is already out.
+  const quarantined = quarantinedUsers(snapshot);
+  const first = (user: UserPlan) => (quarantined.has(user.userArn) ? 1 : 0);
   users.sort(
-    (a, b) => a.riskScore - b.riskScore || compare(a.accountId, b.accountId) || compare(a.userName, b.userName),
+    (a, b) =>
+      first(b) - first(a) ||
+      a.riskScore - b.riskScore ||
+      compare(a.accountId, b.accountId) ||
+      compare(a.userName, b.userName),
   );
   const summary = Object.fromEntries(STRATEGIES.map((strategy) => [strategy, 0])) as Record<Strategy, number>;
   for (const user of users) summary[user.strategy] += 1;

@@ -92,6 +92,12 @@ export function renderPlanTable(plan: MigrationPlan): string {
       '',
       `${mirrored} replacement(s) mirror current policies (no usage facts): narrow them after a CloudTrail window.`,
     );
+  const advised = plan.users.filter((user) => user.permissionsNote?.startsWith('IAM access advisor')).length;
+  if (advised > 0)
+    lines.push(
+      '',
+      `${advised} replacement(s) narrowed to the services IAM access advisor saw used (no CloudTrail): resources stay as today (--format md shows why).`,
+    );
   return lines.join('\n');
 }
 

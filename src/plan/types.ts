@@ -51,7 +51,7 @@ export interface DerivedGrant {
 
 /** The permissions a replacement gets, and where they came from. */
 export interface PlannedPermissions {
-  source: 'usage' | 'current-policies';
+  source: 'usage' | 'access-advisor' | 'current-policies';
   /** Why this source, in one line (shown in the plan). */
   note: string;
   /** AWS-managed policies to attach as they are. */

@@ -1,15 +1,25 @@
 /** Ordering and counting shared by every findings renderer, so all formats list findings alike. */
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../model/finding.js';
+import { FIRST_CHECKS } from '../model/quarantine.js';
 
 /** Code-point order: the same on every machine, whatever its locale. */
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Account (findings tied to none last), then gravest first, then check and resource: output that diffs well. */
+/** 1 for the first checks (FIRST_CHECKS), which go before all else; 0 for every other check. */
+export function firstness(finding: Pick<Finding, 'checkId'>): number {
+  return FIRST_CHECKS.includes(finding.checkId) ? 1 : 0;
+}
+
+/**
+ * The first checks (a key AWS caught leaking), then account (findings tied to none last), then
+ * gravest first, then check and resource: output that diffs well.
+ */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
+      firstness(b) - firstness(a) ||
       Number(a.accountId === null) - Number(b.accountId === null) ||
       compare(a.accountId ?? '', b.accountId ?? '') ||
       severityRank(b.severity) - severityRank(a.severity) ||

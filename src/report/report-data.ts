@@ -1,6 +1,7 @@
 import { isExpired, reviewOverdueDays, type ExceptionEntry } from '../assess/exceptions.js';
 import type { Classification } from '../model/classification.js';
 import { severityRank, type Finding } from '../model/finding.js';
+import { firstness } from './findings-common.js';
 import type { Role, Snapshot } from '../model/snapshot.js';
 import type { Artifact, MigrationPlan, UserPlan } from '../plan/types.js';
 import {
@@ -47,7 +48,11 @@ function toReportFinding(finding: Finding): ReportFinding {
 }
 
 function bySeverity(a: ReportFinding, b: ReportFinding): number {
-  return severityRank(b.severity) - severityRank(a.severity) || a.checkId.localeCompare(b.checkId);
+  return (
+    firstness(b) - firstness(a) ||
+    severityRank(b.severity) - severityRank(a.severity) ||
+    a.checkId.localeCompare(b.checkId)
+  );
 }
 
 function artifactTitle(artifact: Artifact): string {

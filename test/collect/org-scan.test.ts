@@ -1,3 +1,4 @@
+import { startAccessAdvisorStandIn, type AccessAdvisorStandIn } from '../harness/access-advisor-stand-in.js';
 import { readFileSync } from 'node:fs';
 import {
   AttachUserPolicyCommand,
@@ -24,6 +25,7 @@ import { iamInAccount, seedIdentityCenter, seedOrganization } from '../harness/s
 const savedEnv = { ...process.env };
 let proxy: FaultProxy | undefined;
 let rolesAnywhere: RolesAnywhereStandIn | undefined;
+let advisor: AccessAdvisorStandIn | undefined;
 
 function pointSdkAt(moto: Moto, endpoint: string, credentials = moto.credentials): void {
   for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
@@ -78,6 +80,8 @@ afterEach(async () => {
   proxy = undefined;
   await rolesAnywhere?.close();
   rolesAnywhere = undefined;
+  await advisor?.close();
+  advisor = undefined;
   process.env = { ...savedEnv };
 });
 
@@ -86,16 +90,25 @@ describeWithMoto('scan --org against moto', (moto) => {
     const org = await seedOrganization(moto(), { members: 5, usersPerAccount: 6 });
     await seedIdentityCenter(moto(), org.memberAccountIds.slice(0, 2));
     rolesAnywhere = await startRolesAnywhereStandIn(ONE_ANCHOR_ONE_PROFILE);
+    // moto answers HTTP 500 to access advisor: the stand-in answers it and forwards the rest of IAM.
+    advisor = await startAccessAdvisorStandIn(
+      { reportFor: () => ({ services: [{ namespace: 's3' }] }) },
+      moto().endpoint,
+    );
     pointSdkAt(moto(), moto().endpoint);
     process.env.AWS_ENDPOINT_URL_ROLESANYWHERE = rolesAnywhere.endpoint;
+    process.env.AWS_ENDPOINT_URL_IAM = advisor.endpoint;
 
-    const snapshot = await collectOrganizationSnapshot(scanOptions({ rolesAnywhereRegions: ['us-east-1'] }));
+    const snapshot = await collectOrganizationSnapshot(
+      scanOptions({ rolesAnywhereRegions: ['us-east-1'], accessAdvisor: 'users' }),
+    );
 
     expect(snapshot.gaps).toEqual([]);
     expect(snapshot.accounts.map((a) => a.accountId)).toEqual(
       [org.managementAccountId, ...org.memberAccountIds].sort(),
     );
     for (const account of snapshot.accounts) expect(account.users).toHaveLength(6);
+    for (const account of snapshot.accounts) expect(account.accessAdvisor?.principals).toHaveLength(6);
     const prodMember = snapshot.organization?.accounts.find((a) => a.accountId === org.memberAccountIds[0]);
     expect(prodMember?.ouPath).toEqual(['Root', 'Workloads', 'Prod']);
     const scp = snapshot.organization?.scps.find((policy) => policy.name === 'deny-iam-users');

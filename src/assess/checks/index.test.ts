@@ -20,6 +20,7 @@ import {
   verdicts,
 } from '../../../test/assess/builders.js';
 import { RoleshiftConfigSchema } from '../../config.js';
+import type { PrincipalAccess } from '../../model/access-advisor.js';
 import type { Account, Snapshot, User } from '../../model/snapshot.js';
 import { NEVER, UNKNOWN, whenAt } from '../../model/when.js';
 import type { CheckContext } from '../check.js';
@@ -48,7 +49,108 @@ function run(id: string, snapshot: Snapshot, context: Partial<CheckContext> = {}
 const key = buildKey;
 const withPassword = { password: PASSWORD_USED, mfaActive: true };
 
+/** An access advisor report generated 2026-11-22: used services by namespace and last use (null: never). */
+function advised(name: string, services: Record<string, string | null>, complete = true): PrincipalAccess {
+  return {
+    arn: `arn:aws:iam::${ACCOUNT}:user/${name}`,
+    kind: 'user',
+    generatedAt: whenAt('2026-11-22T00:00:00Z'),
+    complete,
+    services: Object.entries(services).map(([service, last]) => ({
+      service,
+      name: service,
+      lastAuthenticated: last === null ? NEVER : whenAt(last),
+      entity: null,
+      region: null,
+      totalAuthenticatedEntities: null,
+      trackedActions: null,
+    })),
+  };
+}
+
+const RECENT = '2026-11-01T00:00:00Z';
+const LONG_AGO = '2026-03-01T00:00:00Z';
+
 const USER_CASES: UserCase[] = [
+  {
+    check: 'access-advisor-unused-services',
+    users: [
+      buildUser('fail-s3-unused-for-months'),
+      buildUser('fail-kms-never-used'),
+      buildUser('pass-uses-every-service'),
+      buildUser('none-no-access-advisor-report'),
+      // Unread pages may list unused services: no pass on a partial report.
+      buildUser('none-partial-report-all-used'),
+    ],
+    account: {
+      accessAdvisor: {
+        principals: [
+          advised('fail-s3-unused-for-months', { s3: LONG_AGO, sqs: RECENT }),
+          advised('fail-kms-never-used', { kms: null, sqs: RECENT }),
+          advised('pass-uses-every-service', { s3: RECENT, sqs: RECENT }),
+          advised('none-partial-report-all-used', { sqs: RECENT }, false),
+        ],
+      },
+    },
+  },
+  {
+    check: 'user-with-temporary-credentials',
+    users: [
+      buildUser('fail-key-calls-s3-directly', { accessKeys: [key()] }),
+      buildUser('pass-key-only-assumes-roles', { accessKeys: [key()] }),
+      buildUser('pass-key-never-used-anything', { accessKeys: [key()] }),
+      buildUser('none-no-keys', {}),
+      buildUser('none-keys-but-no-report', { accessKeys: [key()] }),
+      buildUser('none-partial-report-only-sts', { accessKeys: [key()] }),
+    ],
+    account: {
+      accessAdvisor: {
+        principals: [
+          advised('fail-key-calls-s3-directly', { s3: LONG_AGO, sts: RECENT }),
+          advised('pass-key-only-assumes-roles', { iam: RECENT, sts: RECENT, s3: null }),
+          advised('pass-key-never-used-anything', { s3: null }),
+          advised('none-no-keys', { s3: RECENT }),
+          advised('none-partial-report-only-sts', { sts: RECENT }, false),
+        ],
+      },
+    },
+  },
+  {
+    check: 'compromised-key-quarantine',
+    users: [
+      buildUser('fail-quarantined-v3', {
+        accessKeys: [key()],
+        attachedPolicies: [
+          { arn: 'arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3', name: 'AWSCompromisedKeyQuarantineV3' },
+        ],
+      }),
+      buildUser('fail-quarantined-first-version', {
+        attachedPolicies: [
+          { arn: 'arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantine', name: 'AWSCompromisedKeyQuarantine' },
+        ],
+      }),
+      buildUser('fail-quarantined-v2-in-govcloud', {
+        attachedPolicies: [
+          {
+            arn: 'arn:aws-us-gov:iam::aws:policy/AWSCompromisedKeyQuarantineV2',
+            name: 'AWSCompromisedKeyQuarantineV2',
+          },
+        ],
+      }),
+      buildUser('pass-read-only', {
+        attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess', name: 'ReadOnlyAccess' }],
+      }),
+      // Only AWS attaches its quarantine policy: a customer policy of the same name is not that signal.
+      buildUser('pass-customer-policy-named-like-quarantine', {
+        attachedPolicies: [
+          {
+            arn: `arn:aws:iam::${ACCOUNT}:policy/AWSCompromisedKeyQuarantineV3`,
+            name: 'AWSCompromisedKeyQuarantineV3',
+          },
+        ],
+      }),
+    ],
+  },
   {
     check: 'console-password-without-mfa',
     users: [
@@ -561,5 +663,19 @@ describe('admin-role severity', () => {
     });
     const severities = Object.fromEntries(run('admin-role', snapshot).map((r) => [r.resourceName, r.severity]));
     expect(severities).toEqual({ anyone: 'critical', partner: 'high', service: 'medium', nobody: 'low' });
+  });
+});
+
+describe('access-advisor-unused-services message', () => {
+  it('Given 10 services granted of which 9 unused, When checked, Then the message counts them, names 8 and says how many more', () => {
+    const services: Record<string, string | null> = { sqs: RECENT };
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']) services[`svc-${name}`] = null;
+    const snapshot = snapshotOf([buildUser('wide')], { accessAdvisor: { principals: [advised('wide', services)] } });
+
+    const [result] = run('access-advisor-unused-services', snapshot);
+
+    expect(result?.message).toBe(
+      '9 of 10 granted service(s) unused for 90+ days (9 never used); removing them takes away svc-a, svc-b, svc-c, svc-d, svc-e, svc-f, svc-g, svc-h and 1 more',
+    );
   });
 });

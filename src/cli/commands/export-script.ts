@@ -9,6 +9,7 @@ interface ExportScriptFlags {
   region?: string;
   roleName: string;
   externalId?: string;
+  accessAdvisor?: boolean;
 }
 
 export function register(program: Command): void {
@@ -24,12 +25,14 @@ export function register(program: Command): void {
     .option('--region <region>', 'AWS region for the calls (IAM is global)')
     .option('--role-name <name>', 'role assumed in each member account (--org)', 'RoleshiftAudit')
     .option('--external-id <id>', 'ExternalId the audit role requires (--org)')
+    .option('--access-advisor', "also every user's IAM access advisor report (one job per user), for scan --from")
     .addHelpText(
       'after',
       `
 Examples:
   roleshift export-script > export.sh && sh export.sh exports     # one account, into exports/<account-id>/
   roleshift export-script --org --profile management > export.sh  # every account of the Organization
+  roleshift export-script --access-advisor > export.sh            # plus each user's IAM access advisor report
   roleshift scan --from exports                                    # then, anywhere, offline`,
     );
   program.addCommand(

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { cloudTrailOptionsOf, wantsCloudTrail } from '../../app/cloudtrail.js';
 import { reportProblems, scanEstate, scanJson, type ScanSource } from '../../app/scan.js';
+import type { AccessAdvisorScope } from '../../model/access-advisor.js';
 import { EXIT, OutputError, UserInputError } from '../../errors.js';
 import { renderSummary, summarizeSnapshot } from '../../report/summary.js';
 import { paint } from '../../report/terminal.js';
@@ -20,20 +21,42 @@ export interface ScanOptions extends CloudTrailFlags, OrgFlags {
   /** Where to write the snapshot JSON. */
   output?: string;
   store?: string;
+  /** `--access-advisor [scope]`: true (users) or the scope named. */
+  accessAdvisor?: boolean | string;
+}
+
+const ADVISOR_SCOPES: Record<string, AccessAdvisorScope> = { users: 'users', 'users-and-roles': 'users-and-roles' };
+
+/** `--access-advisor` alone reads every user's; `--access-advisor users-and-roles` adds the roles. */
+function accessAdvisorScopeOf(options: ScanOptions): AccessAdvisorScope | undefined {
+  const flag = options.accessAdvisor;
+  if (flag === undefined || flag === false) return undefined;
+  if (options.from !== undefined)
+    throw new UserInputError(
+      '--access-advisor is for a live scan; scan --from reads the reports `roleshift export-script --access-advisor` exported: drop --access-advisor',
+    );
+  if (flag === true) return 'users';
+  const scope = ADVISOR_SCOPES[flag];
+  if (scope === undefined)
+    throw new UserInputError(`--access-advisor ${flag}: give users (the default) or users-and-roles`);
+  return scope;
 }
 
 function sourceOf(options: ScanOptions): ScanSource {
+  const accessAdvisor = accessAdvisorScopeOf(options);
+  const advisor = accessAdvisor === undefined ? {} : { accessAdvisor };
   if (options.from !== undefined) {
     if (options.profile !== undefined || options.region !== undefined) {
       throw new UserInputError('--from reads files; --profile and --region are for a live scan: use one or the other');
     }
     return { kind: 'files', dir: options.from };
   }
-  if (options.org) return { kind: 'org', org: orgScanRequestOf(options) };
+  if (options.org) return { kind: 'org', org: { ...orgScanRequestOf(options), ...advisor } };
   return {
     kind: 'live',
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.region === undefined ? {} : { region: options.region }),
+    ...advisor,
   };
 }
 
@@ -100,6 +123,10 @@ export function register(program: Command): void {
       '-o, --output <file>',
       'also write the snapshot JSON to FILE (- for stdout; the summary then goes to stderr)',
     )
+    .option(
+      '--access-advisor [scope]',
+      'also read IAM access advisor (one report job per principal): users (default) or users-and-roles',
+    )
     .option('--store <file>', `the roleshift store (default ${DEFAULT_STORE_PATH})`)
     .addHelpText(
       'after',
@@ -111,6 +138,7 @@ Examples:
   roleshift scan --from ./exports --json          # summary as JSON on stdout
   roleshift scan --org --role-name RoleshiftAudit # every account of the Organization
   roleshift scan --org --ous Prod --resume        # continue an interrupted org scan
+  roleshift scan --access-advisor                 # plus each user's services last accessed
 
 Exit codes: 0 ok, 2 bad input (nothing written) or output that could not be written,
             3 scanned with gaps (something could not be read: the counts are minimums).`,
