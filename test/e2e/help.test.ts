@@ -30,8 +30,8 @@ describe('roleshift <command> --help (built CLI)', () => {
 
   it.each(PATHS.map((p) => [p.path.join(' '), p] as const))(
     'Given %s, When --help is asked, Then it shows examples that name the command',
-    (name, { path, leaf }) => {
-      const run = runCli([...path, '--help'], { cwd: REPO_ROOT, env: cleanEnv({ NO_COLOR: '1' }) });
+    async (name, { path, leaf }) => {
+      const run = await runCli([...path, '--help'], { cwd: REPO_ROOT, env: cleanEnv({ NO_COLOR: '1' }) });
       expect(run.status).toBe(0);
       expect(run.stdout).toMatch(/\nExamples:\n/);
       const examples = run.stdout.slice(run.stdout.indexOf('Examples:'));

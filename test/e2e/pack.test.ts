@@ -83,8 +83,8 @@ describe('npm pack', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('Given the installed package, When roleshift --version runs from its bin, Then it prints the version', () => {
-    const run = runNode(join(installed, 'node_modules', 'roleshift', 'dist', 'cli', 'bin.js'), ['--version'], {
+  it('Given the installed package, When roleshift --version runs from its bin, Then it prints the version', async () => {
+    const run = await runNode(join(installed, 'node_modules', 'roleshift', 'dist', 'cli', 'bin.js'), ['--version'], {
       cwd: installed,
     });
     expect(run.status).toBe(0);

@@ -54,7 +54,7 @@ describe('roleshift serve (built CLI)', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'roleshift-serve-'));
-    expect(runCli(['demo', '--store', 'rs.duckdb', '--out-dir', 'demo'], { cwd: work }).status).toBe(0);
+    expect((await runCli(['demo', '--store', 'rs.duckdb', '--out-dir', 'demo'], { cwd: work })).status).toBe(0);
     server = spawn(process.execPath, [BUILT_CLI, 'serve', '--store', 'rs.duckdb', '--json'], {
       cwd: work,
       env: cleanEnv(),
@@ -105,7 +105,7 @@ describe('roleshift serve (built CLI)', () => {
   });
 
   it('Given a running server, When a new scan is saved, Then the next request shows it without a restart', async () => {
-    const scan = runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb'], { cwd: work });
+    const scan = await runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb'], { cwd: work });
     expect(scan.status).toBe(0);
     const names = userNames((await get(url)).body);
     expect(names.sort()).toEqual(['alice', 'deploy-bot', 'readonly-auditor']);
@@ -118,10 +118,10 @@ describe('roleshift serve (built CLI)', () => {
 });
 
 describe('roleshift serve without a scan (built CLI)', () => {
-  it('Given an empty folder, When serve starts, Then it exits 2 with one line saying to scan first, without listening', () => {
+  it('Given an empty folder, When serve starts, Then it exits 2 with one line saying to scan first, without listening', async () => {
     const work = mkdtempSync(join(tmpdir(), 'roleshift-serve-empty-'));
     try {
-      const run = runCli(['serve', '--store', 'none.duckdb'], { cwd: work });
+      const run = await runCli(['serve', '--store', 'none.duckdb'], { cwd: work });
       expect(run.status).toBe(2);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
       expect(run.stderr).toMatch(/no scan yet in .*none\.duckdb: run roleshift scan first/);
