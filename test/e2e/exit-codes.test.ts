@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SnapshotSchema } from '../../src/model/snapshot.js';
 import { describeWithMoto } from '../harness/moto.js';
+import { runProcess } from '../harness/run-process.js';
 import { smallFileSystem, SMALL_FILE_SYSTEMS, type SmallFileSystem } from '../harness/small-file-system.js';
 import { BUILT_CLI, cleanEnv, ONE_ACCOUNT_FIXTURE, runCli } from './run-cli.js';
 
@@ -47,8 +48,7 @@ function fullDevice(): string {
   return path;
 }
 
-const sh = (script: string) =>
-  spawnSync('sh', ['-c', script], { cwd: work, env: cleanEnv(), encoding: 'utf8', timeout: 120_000 });
+const sh = (script: string) => runProcess('sh', ['-c', script], { cwd: work, env: cleanEnv(), timeoutMs: 120_000 });
 const cli = `"${process.execPath}" "${BUILT_CLI}"`;
 
 async function storedScans(): Promise<number> {
@@ -65,7 +65,7 @@ function expectOneLineError(stderr: string, pattern: RegExp): void {
 
 describe('stdout that cannot be written (issue 15 point 7)', () => {
   it('Given stdout on a full device, When scan --json runs, Then the scan is saved, exit 2, and one line says both', async () => {
-    const run = sh(`${cli} scan --from "${ONE_ACCOUNT_FIXTURE}" --json --store rs.duckdb > "${fullDevice()}"`);
+    const run = await sh(`${cli} scan --from "${ONE_ACCOUNT_FIXTURE}" --json --store rs.duckdb > "${fullDevice()}"`);
     expect(run.status).toBe(2);
     expectOneLineError(
       run.stderr,
@@ -76,7 +76,7 @@ describe('stdout that cannot be written (issue 15 point 7)', () => {
 
   it('Given stdout on a full device, When findings prints, Then exit 2 with one line and no stack trace', async () => {
     await runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb'], { cwd: work });
-    const run = sh(`${cli} findings --store rs.duckdb > "${fullDevice()}"`);
+    const run = await sh(`${cli} findings --store rs.duckdb > "${fullDevice()}"`);
     expect(run.status).toBe(2);
     expectOneLineError(run.stderr, /^roleshift: cannot write stdout: no space left on the device \(ENOSPC\)$/);
   });
@@ -129,16 +129,16 @@ describe('-o refuses what is not a regular file, and writes through links (issue
     expectOneLineError(run.stderr, /-o link\.json is a symbolic link to a file that does not exist/);
   });
 
-  it('Given -o in a folder the user may not write, When scanned, Then exit 2 with one line (EACCES) before the scan', () => {
+  it('Given -o in a folder the user may not write, When scanned, Then exit 2 with one line (EACCES) before the scan', async () => {
     const locked = join(work, 'locked');
     mkdirSync(locked, { mode: 0o555 });
     chmodSync(work, 0o777);
     // As root every folder is writable: run the CLI as nobody, as a real user would be refused.
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const run = spawnSync(
+    const run = await runProcess(
       process.execPath,
       [BUILT_CLI, 'scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb', '-o', 'locked/s.json'],
-      { cwd: work, env: cleanEnv(), encoding: 'utf8', ...asNobody },
+      { cwd: work, env: cleanEnv(), ...asNobody },
     );
     expect(run.status).toBe(2);
     expectOneLineError(run.stderr, /^roleshift: cannot write .*locked\/s\.json: permission denied \(EACCES\)$/);
@@ -239,7 +239,7 @@ describe('--from trees that cannot be fully read (issue 15 points 1 and 7)', () 
     );
   });
 
-  it('Given an account sub-folder the scanner cannot read beside a readable one, When scanned, Then the readable account is kept and the other is a gap (exit 3)', () => {
+  it('Given an account sub-folder the scanner cannot read beside a readable one, When scanned, Then the readable account is kept and the other is a gap (exit 3)', async () => {
     const root = join(work, 'estate');
     cpSync(ONE_ACCOUNT_FIXTURE, join(root, '123456789012-prod'), { recursive: true });
     mkdirSync(join(root, '210987654321-dev'));
@@ -248,13 +248,12 @@ describe('--from trees that cannot be fully read (issue 15 points 1 and 7)', () 
     chmodSync(work, 0o777);
     // As root every folder is readable: run the CLI as nobody, as a real scan would be denied.
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const run = spawnSync(
+    const run = await runProcess(
       process.execPath,
       [BUILT_CLI, 'scan', '--from', 'estate', '--store', 'rs.duckdb', '-o', 's.json'],
       {
         cwd: work,
         env: cleanEnv(),
-        encoding: 'utf8',
         ...asNobody,
       },
     );

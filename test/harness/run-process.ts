@@ -15,6 +15,9 @@ export interface ProcessOptions {
   input?: string;
   /** The child is killed (SIGKILL) and the run rejected after this long. */
   timeoutMs?: number;
+  /** Run as another user (tests that need a user whom the file system refuses, when run as root). */
+  uid?: number;
+  gid?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 300_000;
@@ -36,6 +39,8 @@ export function runProcess(
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
+      uid: options.uid,
+      gid: options.gid,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
