@@ -13,7 +13,7 @@ import {
 } from '../model/snapshot.js';
 import { UNKNOWN } from '../model/when.js';
 import { TOOL_VERSION } from '../version.js';
-import { buildAccount, staleReportWarning } from './build-account.js';
+import { buildAccount, staleReportWarnings } from './build-account.js';
 import {
   isCredentialReportCsv,
   parseCredentialReportCsv,
@@ -276,9 +276,10 @@ function readFolders(folders: ReadonlyArray<{ folder: AccountFolder; files: Inpu
       throw new InputFileError(folder.path, `holds account ${account.accountId} again (already read from ${earlier})`);
     folderOf.set(account.accountId, folder.path);
     results.accounts.push(account);
-    const stale = staleReportWarning(account, now, DEFAULT_CONFIG.thresholds.credentialReportMaxAgeHours);
-    if (stale !== null) results.warnings.push(stale);
   }
+  results.warnings.push(
+    ...staleReportWarnings(results.accounts, now, DEFAULT_CONFIG.thresholds.credentialReportMaxAgeHours),
+  );
   return results;
 }
 

@@ -88,7 +88,7 @@ describe('roleshift serve (built CLI)', () => {
     expect(parsed.searchParams.get('token') ?? '').toMatch(/^[A-Za-z0-9_-]{40,}$/);
   });
 
-  it('Given the URL, When requested with and without the token, another path, another method or a foreign Host, Then only the exact GET is served', async () => {
+  it('Given the URL, When requested with and without the token, another path, another method or a foreign Host, Then only the exact GET (or its HEAD) is served', async () => {
     const base = new URL(url);
     const ok = await get(url);
     expect(ok.status).toBe(200);
@@ -101,6 +101,9 @@ describe('roleshift serve (built CLI)', () => {
     expect((await get(`${base.origin}/snapshot.json${base.search}`)).status).toBe(404);
     expect((await get(url, { method: 'POST' })).status).toBe(405);
     expect((await get(url, { method: 'DELETE' })).status).toBe(405);
+    const head = await get(url, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
     expect((await get(url, { host: `evil.example:${base.port}` })).status).toBe(403);
   });
 
@@ -125,6 +128,8 @@ describe('roleshift serve without a scan (built CLI)', () => {
       expect(run.status).toBe(2);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
       expect(run.stderr).toMatch(/no scan yet in .*none\.duckdb: run roleshift scan first/);
+      // serve has no --snapshot: the hint must not name it.
+      expect(run.stderr).not.toContain('--snapshot');
       expect(run.stdout).not.toContain('http://');
     } finally {
       rmSync(work, { recursive: true, force: true });
