@@ -3,6 +3,8 @@ import { CiProviderSchema, RunsOnSchema, type CiProvider, type Classification } 
 import type { Account, Snapshot, Tags, User } from '../model/snapshot.js';
 import { EXCEPTION_PATH } from './guardrails.js';
 import { tagValue } from './ownership.js';
+import { personName, type PersonName } from './person-name.js';
+import { tag } from './tags.js';
 import { externalIdFor, iamName, isoDatePlusDays, permissionSetName } from './names.js';
 import { plannedPermissions } from './permissions.js';
 import {
@@ -44,15 +46,6 @@ export interface StrategyResult {
   steps: string[];
   artifacts: Artifact[];
   permissions: PlannedPermissions | null;
-}
-
-function tag(tags: Tags, keys: string[]): string | null {
-  const lower = new Map(Object.entries(tags).map(([key, value]) => [key.toLowerCase(), value.trim()]));
-  for (const key of keys) {
-    const value = lower.get(key.toLowerCase());
-    if (value) return value;
-  }
-  return null;
 }
 
 function userRef(ctx: StrategyContext): string {
@@ -108,24 +101,15 @@ function identityCenterState(snapshot: Snapshot): {
   };
 }
 
-function splitName(displayName: string): { givenName: string; familyName: string } {
-  const parts = displayName.split(/[\s._-]+/).filter((part) => part.length > 0);
-  const capital = (part: string): string => part.charAt(0).toUpperCase() + part.slice(1);
-  if (parts.length >= 2)
-    return { givenName: capital(parts[0] ?? ''), familyName: parts.slice(1).map(capital).join(' ') };
-  return { givenName: capital(parts[0] ?? displayName), familyName: capital(parts[0] ?? displayName) };
-}
-
 /** Profile names go into an INI section header: no brackets, spaces or newlines. */
 function profileName(raw: string): string {
   return raw.replace(/[^A-Za-z0-9_.@+-]+/g, '-').replace(/^-+|-+$/g, '') || 'account';
 }
 
 /** Who the person is in the identity store: the classifier's person key, the e-mail and display name tags. */
-function identityStorePerson(ctx: StrategyContext): {
+function identityStorePerson(ctx: StrategyContext): PersonName & {
   personKey: string;
   storeUserName: string;
-  displayName: string;
   email: string | null;
 } {
   const { user } = ctx;
@@ -134,9 +118,7 @@ function identityStorePerson(ctx: StrategyContext): {
   const keyValue = personKey.replace(/^(email|name):/, '');
   const email =
     tag(user.tags, ['email', 'mail', 'e-mail']) ?? (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(keyValue) ? keyValue : null);
-  const displayName =
-    tag(user.tags, ['name', 'display_name', 'full_name']) ?? (email ? (email.split('@')[0] ?? user.name) : keyValue);
-  return { personKey, storeUserName: email ?? keyValue, displayName, email };
+  return { personKey, storeUserName: email ?? keyValue, email, ...personName(user.name, user.tags, email, keyValue) };
 }
 
 /**
@@ -177,17 +159,11 @@ function personArtifacts(
   context: { permissions: PlannedPermissions; principal: Principal; idc: ReturnType<typeof identityCenterState> },
 ): Artifact[] {
   const { user, account } = ctx;
-  const { storeUserName, displayName } = person;
+  const { storeUserName, displayName, givenName, familyName } = person;
   const { groupName, psName } = grouping;
   const { permissions, principal, idc } = context;
   return [
-    {
-      kind: 'identity-store-user',
-      userName: storeUserName,
-      displayName,
-      ...splitName(displayName),
-      email: person.email,
-    },
+    { kind: 'identity-store-user', userName: storeUserName, displayName, givenName, familyName, email: person.email },
     ...(groupName === null
       ? []
       : [{ kind: 'identity-store-group' as const, displayName: groupName, members: [storeUserName] }]),
@@ -242,6 +218,11 @@ export function planPerson(ctx: StrategyContext): StrategyResult {
       ? []
       : ['Enable IAM Identity Center in the management account (or a delegated administrator account).']),
     `Create the Identity Center user ${storeUserName} (or let your identity provider sync it)${groupName !== null ? ` and add it to group ${groupName}` : ''}.`,
+    ...(person.guessedFrom === null
+      ? []
+      : [
+          `Review the names guessed from ${person.guessedFrom}: given name "${person.givenName}", family name "${person.familyName}", display name "${person.displayName}" (tag the IAM user given_name and family_name to set them).`,
+        ]),
     `Create permission set ${psName} (${permissions.note}).`,
     `Assign ${psName} to ${principal.principalType.toLowerCase()} ${principal.principalName} in account ${account.accountId}.`,
     `Give ${person.displayName} the generated ~/.aws/config blocks; they sign in with: aws sso login --sso-session roleshift. Console access goes through the access portal.`,
