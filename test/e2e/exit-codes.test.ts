@@ -146,6 +146,16 @@ describe('-o refuses what is not a regular file, and writes through links (issue
     expect(existsSync(join(work, 'rs.duckdb'))).toBe(false);
   });
 
+  it('Given -o and a --store that is not a store, When scanned, Then exit 2 with one line and no snapshot is written', async () => {
+    writeFileSync(join(work, 'notes.duckdb'), 'meeting notes, not a database\n');
+    const run = await runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'notes.duckdb', '-o', 's.json'], {
+      cwd: work,
+    });
+    expect(run.status).toBe(2);
+    expectOneLineError(run.stderr, /^roleshift: .*notes\.duckdb is not a DuckDB database, not a roleshift store/);
+    expect(existsSync(join(work, 's.json'))).toBe(false);
+  });
+
   it('Given -o -, When scanned, Then stdout is the snapshot and the summary is on stderr', async () => {
     const run = await runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb', '-o', '-'], { cwd: work });
     expect(run.status).toBe(0);
