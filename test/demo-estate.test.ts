@@ -3,7 +3,7 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accessKeyIdOf } from '../scripts/build-demo-estate.js';
+import { accessKeyIdOf } from '../scripts/demo-estate/ids.js';
 import { collectFromFiles } from '../src/collect/files.js';
 import type { Account, Snapshot, User } from '../src/model/snapshot.js';
 import { daysSince } from '../src/model/when.js';

@@ -8,7 +8,7 @@ export function parseS3Url(url: string): { bucket: string; prefix: string } {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
   if (match === null || match[1] === undefined) {
     throw new UserInputError(
-      `--cloudtrail ${url}: not an S3 URL; write s3://BUCKET/PREFIX (for example s3://my-trail/AWSLogs/o-abc123/)`,
+      `--cloudtrail ${url}: not an S3 URL; write s3://BUCKET/PREFIX (for example s3://my-trail/AWSLogs/o-a1b2c3d4e5/)`,
     );
   }
   return { bucket: match[1], prefix: match[2] ?? '' };

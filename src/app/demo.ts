@@ -5,8 +5,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RoleshiftConfig } from '../config.js';
+import { staleReportWarnings } from '../collect/build-account.js';
+import { DEFAULT_CONFIG, type RoleshiftConfig } from '../config.js';
 import { UserInputError } from '../errors.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { cloudTrailOptionsOf } from './cloudtrail.js';
 import { buildReport } from './report.js';
 import { scanEstate, type ScanPorts, type ScanResult } from './scan.js';
@@ -51,4 +53,24 @@ export async function runDemo(
   );
   ports.write(reportFile, report.html);
   return { scan, snapshotFile, reportFile };
+}
+
+/**
+ * The bundled export is old by design, so the scan's warnings that its credential reports are stale
+ * say nothing a newcomer can act on: they give way to one note saying what the export is.
+ */
+export function demoWarnings(snapshot: Snapshot, now: Date): { warnings: string[]; note: string | null } {
+  const stale = new Set(
+    staleReportWarnings(snapshot.accounts, now, DEFAULT_CONFIG.thresholds.credentialReportMaxAgeHours),
+  );
+  const warnings = snapshot.collection.warnings.filter((warning) => !stale.has(warning));
+  const generated = snapshot.accounts
+    .map((account) => account.credentialReport?.generatedAt)
+    .flatMap((when) => (when?.state === 'at' ? [when.at.slice(0, 10)] : []))
+    .sort();
+  const note =
+    stale.size === 0
+      ? null
+      : `the demo estate is a fixed export: its credential reports date from ${generated[0]}, so they are older than a live scan's would be (by design)`;
+  return { warnings, note };
 }

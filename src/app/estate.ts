@@ -97,7 +97,10 @@ export async function estateOf(
 async function latestScan(store: Store | null, storePath: string, notes: Notes): Promise<StoredScan> {
   const latest = store === null ? null : await store.latestScan();
   if (latest === null)
-    throw new UserInputError(`no scan yet in ${storePath}: run roleshift scan first (or pass --snapshot FILE)`);
+    // No `--snapshot FILE` hint: `serve` reads only the store, and a hint must work for every command.
+    throw new UserInputError(
+      `no scan yet in ${storePath}: run roleshift scan first (or roleshift demo), or name another store with --store FILE`,
+    );
   notes.log(`using scan ${latest.scanId} from ${storePath}`);
   return latest;
 }

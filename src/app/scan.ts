@@ -13,6 +13,7 @@ import { UserInputError } from '../errors.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { SnapshotSummary } from '../report/summary.js';
 import { openOrgScanRun } from '../store/org-checkpoint.js';
+import { assertDuckDbFile } from '../store/store-header.js';
 import { openStore } from '../store/store.js';
 import { assessEstate } from './assess.js';
 import { estateOf, type RunContext } from './estate.js';
@@ -182,6 +183,9 @@ async function saveScan(snapshot: Snapshot, request: ScanRequest, ports: ScanPor
  */
 export async function scanEstate(request: ScanRequest, ports: ScanPorts): Promise<ScanResult> {
   if (request.output !== null) assertFileTarget(request.output);
+  // A --store that is not a store (a folder, another file) is refused before a long scan and
+  // before -o is written, so this input error, like the others, writes nothing.
+  assertDuckDbFile(request.storePath);
   const snapshot = await addUsage(await collectSnapshot(request, ports), request);
   if (request.output !== null) ports.write(request.output, snapshotFileText(snapshot));
   const scanId = await saveScan(snapshot, request, ports);

@@ -45,10 +45,22 @@ describe('resolveConfig', () => {
     expect(resolveConfig({}, { ROLESHIFT_CONFIG: file }).thresholds.unusedCredentialDays).toBe(30);
   });
 
-  it('given a misspelt setting, when resolved, then the error names the file and the setting', () => {
-    const file = configFile('thresholds:\n  unusedCredentailDays: 30\n');
+  it('given a misspelt setting, when resolved, then the error names the file, the line and the setting', () => {
+    const file = configFile('# team settings\nthresholds:\n  keyRotationDays: 90\n  unusedCredentailDays: 30\n');
     expect(() => resolveConfig({ config: file }, {})).toThrow(InputFileError);
-    expect(() => resolveConfig({ config: file }, {})).toThrow(/unknown setting unusedCredentailDays/);
+    expect(() => resolveConfig({ config: file }, {})).toThrow(
+      /roleshift\.config\.yaml: line 4: thresholds: unknown setting unusedCredentailDays$/,
+    );
+  });
+
+  it('given a setting of the wrong type, when resolved, then the error gives the line of that setting', () => {
+    const file = configFile('thresholds:\n  keyRotationDays: 90\nremediation:\n  watchDays: soon\n');
+    expect(() => resolveConfig({ config: file }, {})).toThrow(/line 4: remediation\.watchDays: /);
+  });
+
+  it('given an unknown top-level section, when resolved, then the error gives its line', () => {
+    const file = configFile('thresholds:\n  keyRotationDays: 90\nthreshold:\n  keyRotationDays: 90\n');
+    expect(() => resolveConfig({ config: file }, {})).toThrow(/line 3: unknown setting threshold$/);
   });
 
   it('given a bad environment value, when resolved, then it is a one-line input error naming the variable', () => {

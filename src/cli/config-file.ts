@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { LineCounter, parseDocument } from 'yaml';
+import { type Document, isMap as isYamlMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { readTextFile } from '../app/files.js';
 import { RoleshiftConfigSchema, type RoleshiftConfig } from '../config.js';
 import { InputFileError, UserInputError } from '../errors.js';
+import type { z } from 'zod';
 
 export const DEFAULT_CONFIG_FILE = 'roleshift.config.yaml';
 
@@ -23,7 +24,31 @@ const ENVIRONMENT: ReadonlyArray<{ name: string; path: [keyof RoleshiftConfig, s
   { name: 'ROLESHIFT_WATCH_DAYS', path: ['remediation', 'watchDays'] },
 ];
 
-function readConfigFile(file: string): Record<string, unknown> {
+interface ConfigFile {
+  settings: Record<string, unknown>;
+  /** The line where the setting at `path` is written, or null when the file does not hold it. */
+  lineOf(path: ReadonlyArray<PropertyKey>): number | null;
+}
+
+/** The node a key or index leads to in a parsed YAML document, and the node naming it. */
+function yamlNodeAt(doc: Document, path: ReadonlyArray<PropertyKey>): Node | null {
+  let node: unknown = doc.contents;
+  let named: Node | null = null;
+  for (const segment of path) {
+    if (isYamlMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      if (!pair) return null;
+      named = pair.key as Node;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      node = node.items[segment];
+      named = (node as Node | undefined) ?? null;
+    } else return null;
+  }
+  return named;
+}
+
+function readConfigFile(file: string): ConfigFile {
   const counter = new LineCounter();
   const doc = parseDocument(readTextFile(file), { lineCounter: counter, prettyErrors: false });
   const error = doc.errors[0];
@@ -43,7 +68,11 @@ function readConfigFile(file: string): Record<string, unknown> {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new InputFileError(file, 'must be a map of settings');
-  return value as Record<string, unknown>;
+  const lineOf = (path: ReadonlyArray<PropertyKey>) => {
+    const start = yamlNodeAt(doc, path)?.range?.[0];
+    return start === undefined ? null : counter.linePos(start).line;
+  };
+  return { settings: value as Record<string, unknown>, lineOf };
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {
@@ -57,6 +86,19 @@ function overlay(raw: Record<string, unknown>, section: string, key: string, val
   raw[section] = { ...(current ?? {}), [key]: value };
 }
 
+type SettingIssue = z.core.$ZodIssue;
+
+/** One line naming the file, the line of the setting when the file holds it, the setting and what is wrong. */
+function settingError(issue: SettingIssue | undefined, file: string | null, read: ConfigFile | null): UserInputError {
+  const path = issue?.path ?? [];
+  const where = path.length > 0 ? `${path.join('.')}: ` : '';
+  const unknownKeys = issue?.code === 'unrecognized_keys' ? issue.keys : null;
+  const message = unknownKeys ? `unknown setting ${unknownKeys.join(', ')}` : (issue?.message ?? 'invalid');
+  if (file === null || read === null) return new UserInputError(`invalid setting: ${where}${message}`);
+  const line = read.lineOf(unknownKeys ? [...path, unknownKeys[0] ?? ''] : path);
+  return new InputFileError(file, `${line === null ? '' : `line ${line}: `}${where}${message}`);
+}
+
 /**
  * The one place settings are resolved: typed defaults, then the config file (`--config`, else
  * `ROLESHIFT_CONFIG`, else ./roleshift.config.yaml when present), then the environment, then the
@@ -64,7 +106,8 @@ function overlay(raw: Record<string, unknown>, section: string, key: string, val
  */
 export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): RoleshiftConfig {
   const file = flags.config ?? env.ROLESHIFT_CONFIG ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : null);
-  const raw: Record<string, unknown> = file === null ? {} : readConfigFile(file);
+  const read = file === null ? null : readConfigFile(file);
+  const raw: Record<string, unknown> = read?.settings ?? {};
   for (const { name, path } of ENVIRONMENT) {
     const text = env[name];
     if (text === undefined || text === '') continue;
@@ -77,15 +120,7 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
   if (flags.keyAgeDays !== undefined) overlay(raw, 'thresholds', 'keyRotationDays', flags.keyAgeDays);
   if (flags.watchDays !== undefined) overlay(raw, 'remediation', 'watchDays', flags.watchDays);
   const parsed = RoleshiftConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    const message =
-      issue?.code === 'unrecognized_keys' ? `unknown setting ${issue.keys.join(', ')}` : (issue?.message ?? 'invalid');
-    const problem = `${where}${message}`;
-    if (file !== null) throw new InputFileError(file, problem);
-    throw new UserInputError(`invalid setting: ${problem}`);
-  }
+  if (!parsed.success) throw settingError(parsed.error.issues[0], file, read);
   return parsed.data;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NEVER, whenAt } from '../model/when.js';
-import { buildAccount, staleReportWarning, type AccountSources } from './build-account.js';
+import { buildAccount, staleReportWarnings, type AccountSources } from './build-account.js';
 import { CREDENTIAL_REPORT_COLUMNS, parseCredentialReportCsv } from './credential-report.js';
 import { normalizeGaad } from './gaad.js';
 import type { VirtualMfaDevice } from './iam-lists.js';
@@ -182,22 +182,33 @@ describe('Identity Center detection', () => {
   });
 });
 
-describe('staleReportWarning', () => {
+describe('staleReportWarnings', () => {
   it.each([
-    ['3 hours', '2026-11-23T11:00:00Z', false],
-    ['5 hours', '2026-11-23T13:00:00Z', true],
-  ])('Given a report generated %s before now, When checked with 4 hours, Then warn is %s', (_label, now, warn) => {
-    const { account } = buildAccount(sources());
-    expect(staleReportWarning(account, new Date(now), 4) !== null).toBe(warn);
-  });
+    ['3 hours', '2026-11-23T11:00:00Z', 0],
+    ['5 hours', '2026-11-23T13:00:00Z', 1],
+  ])(
+    'Given a report generated %s before now, When checked with 4 hours, Then it gives %s warning(s)',
+    (_label, now, count) => {
+      const { account } = buildAccount(sources());
+      expect(staleReportWarnings([account], new Date(now), 4)).toHaveLength(count);
+    },
+  );
 
   it.each([
     ['2026-11-23T13:30:00Z', '5 hour(s) ago'],
     ['2026-11-26T09:00:00Z', '3 day(s) ago'],
   ])('Given now is %s, When warned, Then the age reads %s', (now, age) => {
     const { account } = buildAccount(sources());
-    expect(staleReportWarning(account, new Date(now), 4)).toBe(
+    expect(staleReportWarnings([account], new Date(now), 4)).toEqual([
       `account ${ACCOUNT}: the credential report was generated 2026-11-23T08:00:00Z, ${age} (AWS caches it; changes since then are not in it)`,
-    );
+    ]);
+  });
+
+  it('Given three accounts whose reports were generated at the same time, When warned, Then one warning names all three', () => {
+    const { account } = buildAccount(sources());
+    const accounts = ['111111111111', '222222222222', '333333333333'].map((accountId) => ({ ...account, accountId }));
+    expect(staleReportWarnings(accounts, new Date('2026-11-26T09:00:00Z'), 4)).toEqual([
+      'accounts 111111111111, 222222222222, 333333333333: the credential reports were generated 2026-11-23T08:00:00Z, 3 day(s) ago (AWS caches it; changes since then are not in it)',
+    ]);
   });
 });

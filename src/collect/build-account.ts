@@ -204,12 +204,26 @@ export function buildAccount(sources: AccountSources): { account: Account; warni
   return { account, warnings };
 }
 
-/** The warning for a credential report AWS cached longer than `maxAgeHours` before `now`. */
-export function staleReportWarning(account: Account, now: Date, maxAgeHours: number): string | null {
-  const generated = account.credentialReport?.generatedAt;
-  if (generated?.state !== 'at') return null;
-  const hours = (now.getTime() - new Date(generated.at).getTime()) / 3_600_000;
-  if (hours <= maxAgeHours) return null;
-  const age = hours < 48 ? `${Math.floor(hours)} hour(s)` : `${Math.floor(hours / 24)} day(s)`;
-  return `account ${account.accountId}: the credential report was generated ${generated.at}, ${age} ago (AWS caches it; changes since then are not in it)`;
+/**
+ * One warning per distinct generation time of the credential reports AWS cached longer than
+ * `maxAgeHours` before `now`. Accounts whose reports share a time (an export made in one go) share
+ * the warning: the same sentence once per account would bury the rest of the output.
+ */
+export function staleReportWarnings(accounts: readonly Account[], now: Date, maxAgeHours: number): string[] {
+  const staleAt = new Map<string, string[]>();
+  for (const account of accounts) {
+    const generated = account.credentialReport?.generatedAt;
+    if (generated?.state !== 'at') continue;
+    if (now.getTime() - new Date(generated.at).getTime() <= maxAgeHours * 3_600_000) continue;
+    staleAt.set(generated.at, [...(staleAt.get(generated.at) ?? []), account.accountId]);
+  }
+  return [...staleAt].map(([at, accountIds]) => {
+    const hours = (now.getTime() - new Date(at).getTime()) / 3_600_000;
+    const age = hours < 48 ? `${Math.floor(hours)} hour(s)` : `${Math.floor(hours / 24)} day(s)`;
+    const which =
+      accountIds.length === 1
+        ? `account ${accountIds[0]}: the credential report was`
+        : `accounts ${accountIds.join(', ')}: the credential reports were`;
+    return `${which} generated ${at}, ${age} ago (AWS caches it; changes since then are not in it)`;
+  });
 }

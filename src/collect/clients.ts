@@ -6,7 +6,7 @@ import { DEFAULT_CONFIG } from '../config.js';
 import { UserInputError } from '../errors.js';
 import type { Account } from '../model/snapshot.js';
 import { ApiCallCounter, createAwsClient, type AwsClientSettings } from '../aws/clients.js';
-import { staleReportWarning } from './build-account.js';
+import { staleReportWarnings as staleReportsOlderThanLimit } from './build-account.js';
 
 /** The clients one account's scan needs, and the counter they report their calls to. */
 export interface AccountClients {
@@ -51,9 +51,7 @@ export async function resolveScanCredentials(profile: string | undefined): Promi
   return credentials;
 }
 
-/** One warning per account whose cached credential report is older than the configured limit. */
+/** The warnings for cached credential reports older than the configured limit. */
 export function staleReportWarnings(accounts: readonly Account[], now: Date): string[] {
-  return accounts
-    .map((account) => staleReportWarning(account, now, DEFAULT_CONFIG.thresholds.credentialReportMaxAgeHours))
-    .filter((warning): warning is string => warning !== null);
+  return staleReportsOlderThanLimit(accounts, now, DEFAULT_CONFIG.thresholds.credentialReportMaxAgeHours);
 }

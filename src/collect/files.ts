@@ -14,7 +14,7 @@ import {
 import { UNKNOWN } from '../model/when.js';
 import { TOOL_VERSION } from '../version.js';
 import { readAccessAdvisorFiles } from './access-advisor-files.js';
-import { buildAccount, staleReportWarning } from './build-account.js';
+import { buildAccount, staleReportWarnings } from './build-account.js';
 import {
   isCredentialReportCsv,
   parseCredentialReportCsv,
@@ -285,9 +285,10 @@ function readFolders(folders: ReadonlyArray<{ folder: AccountFolder; files: Inpu
       throw new InputFileError(folder.path, `holds account ${account.accountId} again (already read from ${earlier})`);
     folderOf.set(account.accountId, folder.path);
     results.accounts.push(account);
-    const stale = staleReportWarning(account, now, DEFAULT_CONFIG.thresholds.credentialReportMaxAgeHours);
-    if (stale !== null) results.warnings.push(stale);
   }
+  results.warnings.push(
+    ...staleReportWarnings(results.accounts, now, DEFAULT_CONFIG.thresholds.credentialReportMaxAgeHours),
+  );
   return results;
 }
 

@@ -322,6 +322,24 @@ describe('planMigration', () => {
     expect(userPlan(result, PROD, 'datadog').strategy).toBe('exception');
   });
 
+  it('Given a pipeline user whose CI/CD provider nothing names, when planned, then the blocker says which tag to set, not "provider unknown"', () => {
+    const { snapshot, classifications } = planningEstate();
+    const user = snapshot.accounts[0]?.users.find((candidate) => candidate.name === 'github-deploy');
+    if (!user) throw new Error('fixture');
+    user.tags = {};
+    const unnamed = classifications.map((c) => (c.userName === 'github-deploy' ? { ...c, ciProvider: null } : c));
+    const result = planMigration(snapshot, {
+      classifications: unnamed,
+      config: DEFAULT_CONFIG,
+      now: NOW,
+      externalIdSeed: SEED,
+      catalog: CATALOG,
+    });
+    const text = JSON.stringify(userPlan(result, PROD, 'github-deploy'));
+    expect(text).toContain('the CI/CD provider is unknown: tag the user ci_provider=github-actions|gitlab|');
+    expect(text).not.toContain('provider unknown');
+  });
+
   it('Given person keys prefixed by the classifier, when planned, then the identity-store user name is the bare value', () => {
     const { snapshot, classifications } = planningEstate();
     const keyed = classifications.map((c) => (c.userName === 'alice' ? { ...c, personKey: 'name:alice.a' } : c));

@@ -46,7 +46,7 @@ describe('renderHistory', () => {
       },
     };
     const lines = renderHistory([row('a', 5), scored], { color: false }).split('\n');
-    expect(lines[0]).toMatch(/gaps\s+humans\s+machines\s+via IdP\s+days to fix p50\/p90\s+oldest review d$/);
+    expect(lines[0]).toMatch(/gaps\s+humans\s+machines\s+via IdP\s+days to fix p50\/p90\s+oldest review \(days\)$/);
     expect(lines[2]).toMatch(/\s0\s+0\s+1\s+1\s+76%\s+12\/40\s+95$/);
   });
 });

@@ -46,7 +46,7 @@ export function renderHistory(scans: readonly HistoryRow[], io: Colour): string 
       { header: 'machines', align: 'right' },
       { header: 'via IdP', align: 'right' },
       { header: 'days to fix p50/p90', align: 'right' },
-      { header: 'oldest review d', align: 'right' },
+      { header: 'oldest review (days)', align: 'right' },
     ],
     scans.map((scan, index) => [
       scan.scanId,

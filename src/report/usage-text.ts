@@ -1,5 +1,6 @@
 /** The terminal view of `roleshift activity usage`: events per IAM user and federated session. */
 import type { Usage } from '../model/usage.js';
+import { plural } from './client/format.js';
 
 /** Log values are attacker-influenced (session names, token subjects): no terminal control codes. */
 function printable(text: string): string {
@@ -17,7 +18,7 @@ export function renderUsageText(usage: Usage): string {
       .map(([code, count]) => `${code} ${count}`)
       .join(', ');
     lines.push(
-      `${principal.arn}: ${principal.events} events ${principal.firstSeen} .. ${principal.lastSeen}; ${principal.actions.length} actions; agents: ${agents}${errors === '' ? '' : `; errors: ${errors}`}`,
+      `${principal.arn}: ${principal.events} events ${principal.firstSeen} .. ${principal.lastSeen}; ${plural(principal.actions.length, 'action')}; agents: ${agents}${errors === '' ? '' : `; errors: ${errors}`}`,
     );
   }
   for (const session of usage.federatedSessions) {

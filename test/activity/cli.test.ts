@@ -98,6 +98,14 @@ describe('roleshift activity and scan --cloudtrail', () => {
     expect(result.stdout).not.toContain('\u001b');
   });
 
+  it('Given the demo estate logs, When usage is printed, Then counts of one read "1 action", never "1 actions"', async () => {
+    const cloudtrail = join(repo, 'examples', 'demo-estate', 'cloudtrail');
+    const result = await run(['activity', 'usage', '--cloudtrail', cloudtrail, '--store', join(dir, 's.duckdb')]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/; 1 action; agents/);
+    expect(result.stdout).not.toMatch(/\b1 actions\b/);
+  });
+
   it('Given an org trail bucket, When athena-ddl runs, Then it prints the projected CREATE TABLE', async () => {
     const result = await run([
       'activity',

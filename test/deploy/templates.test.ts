@@ -11,8 +11,8 @@ describe.skipIf(!CFN_LINT_AVAILABLE && process.env.CI !== 'true')('shipped Cloud
     expect(templates).toContain('audit-role.yaml');
   });
 
-  it.each(templates)('given %s, when cfn-lint checks it, then it reports nothing', (name) => {
-    const { status, output } = cfnLint([`${deployDir}${name}`]);
+  it.each(templates)('given %s, when cfn-lint checks it, then it reports nothing', async (name) => {
+    const { status, output } = await cfnLint([`${deployDir}${name}`]);
     expect(output).toBe('');
     expect(status).toBe(0);
   });

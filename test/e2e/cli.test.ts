@@ -14,10 +14,13 @@ beforeEach(() => {
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 
 describe('roleshift scan --from (built CLI)', () => {
-  it('Given AWS CLI output files, When scanned with -o, Then it exits 0, writes a valid snapshot, stores it and prints the summary', () => {
-    const run = runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '-o', 'out/snapshot.json', '--store', 'rs.duckdb'], {
-      cwd: work,
-    });
+  it('Given AWS CLI output files, When scanned with -o, Then it exits 0, writes a valid snapshot, stores it and prints the summary', async () => {
+    const run = await runCli(
+      ['scan', '--from', ONE_ACCOUNT_FIXTURE, '-o', 'out/snapshot.json', '--store', 'rs.duckdb'],
+      {
+        cwd: work,
+      },
+    );
     expect(run.stderr).not.toMatch(/internal error/);
     expect(run.status).toBe(0);
     const snapshot = SnapshotSchema.parse(JSON.parse(readFileSync(join(work, 'out/snapshot.json'), 'utf8')));
@@ -33,8 +36,8 @@ describe('roleshift scan --from (built CLI)', () => {
     expect(readdirSync(join(work, 'out'))).toEqual(['snapshot.json']);
   });
 
-  it('Given --json, When scanned, Then stdout is only JSON and the logs are on stderr', () => {
-    const run = runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--json', '--store', 'rs.duckdb'], { cwd: work });
+  it('Given --json, When scanned, Then stdout is only JSON and the logs are on stderr', async () => {
+    const run = await runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--json', '--store', 'rs.duckdb'], { cwd: work });
     expect(run.status).toBe(0);
     const output = JSON.parse(run.stdout) as {
       scanId: string;
@@ -56,62 +59,67 @@ describe('roleshift scan --from (built CLI)', () => {
       'malformed JSON in the credential report',
       (dir: string) => writeFileSync(join(dir, 'get-credential-report.json'), '{not json'),
     ],
-  ])('Given %s, When scanned, Then it exits 2 with one line naming the file and writes nothing', (_label, spoil) => {
-    const input = join(work, 'input');
-    cpSync(ONE_ACCOUNT_FIXTURE, input, { recursive: true });
-    spoil(input);
-    const run = runCli(['scan', '--from', input, '-o', 'snapshot.json', '--store', 'rs.duckdb'], { cwd: work });
-    expect(run.status).toBe(2);
-    const lines = run.stderr.trim().split('\n');
-    expect(lines.at(-1)).toMatch(/^roleshift: .*\.json/);
-    expect(run.stdout).toBe('');
-    expect(existsSync(join(work, 'snapshot.json'))).toBe(false);
-    expect(existsSync(join(work, 'rs.duckdb'))).toBe(false);
-  });
+  ])(
+    'Given %s, When scanned, Then it exits 2 with one line naming the file and writes nothing',
+    async (_label, spoil) => {
+      const input = join(work, 'input');
+      cpSync(ONE_ACCOUNT_FIXTURE, input, { recursive: true });
+      spoil(input);
+      const run = await runCli(['scan', '--from', input, '-o', 'snapshot.json', '--store', 'rs.duckdb'], { cwd: work });
+      expect(run.status).toBe(2);
+      const lines = run.stderr.trim().split('\n');
+      expect(lines.at(-1)).toMatch(/^roleshift: .*\.json/);
+      expect(run.stdout).toBe('');
+      expect(existsSync(join(work, 'snapshot.json'))).toBe(false);
+      expect(existsSync(join(work, 'rs.duckdb'))).toBe(false);
+    },
+  );
 
-  it('Given an empty folder, When scanned, Then it exits 2 and writes nothing', () => {
+  it('Given an empty folder, When scanned, Then it exits 2 and writes nothing', async () => {
     const empty = join(work, 'empty');
     cpSync(ONE_ACCOUNT_FIXTURE, empty, { recursive: true, filter: (source) => !source.endsWith('.json') });
-    const run = runCli(['scan', '--from', empty, '-o', 'snapshot.json', '--store', 'rs.duckdb'], { cwd: work });
+    const run = await runCli(['scan', '--from', empty, '-o', 'snapshot.json', '--store', 'rs.duckdb'], { cwd: work });
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^roleshift: /m);
     expect(existsSync(join(work, 'snapshot.json'))).toBe(false);
     expect(existsSync(join(work, 'rs.duckdb'))).toBe(false);
   });
 
-  it('Given --from with --profile, When scanned, Then it is a usage error (exit 2)', () => {
-    const run = runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--profile', 'prod'], { cwd: work });
+  it('Given --from with --profile, When scanned, Then it is a usage error (exit 2)', async () => {
+    const run = await runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--profile', 'prod'], { cwd: work });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--from reads files; --profile and --region are for a live scan');
   });
 
-  it('Given -o naming a folder, When scanned, Then it refuses before collecting (exit 2) and stores nothing', () => {
+  it('Given -o naming a folder, When scanned, Then it refuses before collecting (exit 2) and stores nothing', async () => {
     mkdirSync(join(work, 'out'));
-    const run = runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '-o', 'out', '--store', 'rs.duckdb'], { cwd: work });
+    const run = await runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '-o', 'out', '--store', 'rs.duckdb'], {
+      cwd: work,
+    });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('-o out is a folder');
     expect(run.stderr).not.toContain('reading AWS CLI output files');
     expect(existsSync(join(work, 'rs.duckdb'))).toBe(false);
   });
 
-  it('Given an unknown option, When run, Then it exits 2', () => {
-    expect(runCli(['scan', '--no-such-option'], { cwd: work }).status).toBe(2);
+  it('Given an unknown option, When run, Then it exits 2', async () => {
+    expect((await runCli(['scan', '--no-such-option'], { cwd: work })).status).toBe(2);
   });
 });
 
 describe('roleshift history (built CLI)', () => {
-  it('Given no store, When history runs, Then it says so, exits 0 and creates nothing', () => {
-    const run = runCli(['history'], { cwd: work });
+  it('Given no store, When history runs, Then it says so, exits 0 and creates nothing', async () => {
+    const run = await runCli(['history'], { cwd: work });
     expect(run.status).toBe(0);
     expect(run.stderr).toMatch(/no scans in .* yet: run roleshift scan/);
     expect(existsSync(join(work, '.roleshift'))).toBe(false);
   });
 
-  it('Given two scans in the default store, When history runs, Then both are listed with their counts', () => {
+  it('Given two scans in the default store, When history runs, Then both are listed with their counts', async () => {
     for (let i = 0; i < 2; i += 1)
-      expect(runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE], { cwd: work }).status).toBe(0);
+      expect((await runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE], { cwd: work })).status).toBe(0);
     expect(existsSync(join(work, '.roleshift', 'roleshift.duckdb'))).toBe(true);
-    const json = runCli(['history', '--json'], { cwd: work });
+    const json = await runCli(['history', '--json'], { cwd: work });
     expect(json.status).toBe(0);
     const { scans } = JSON.parse(json.stdout) as {
       scans: Array<{ scanId: string; users: number; usersWithLongLivedCredentials: number; activeKeys: number }>;
@@ -127,7 +135,7 @@ describe('roleshift history (built CLI)', () => {
       { users: 3, usersWithLongLivedCredentials: 2, activeKeys: 1 },
       { users: 3, usersWithLongLivedCredentials: 2, activeKeys: 1 },
     ]);
-    const table = runCli(['history'], { cwd: work });
+    const table = await runCli(['history'], { cwd: work });
     expect(table.status).toBe(0);
     for (const scan of scans) expect(table.stdout).toContain(scan.scanId);
     expect(table.stdout.split('\n')[0]).toMatch(/^scan\s+collected\s+source\s+accounts\s+users\s+long-lived/);
@@ -135,13 +143,27 @@ describe('roleshift history (built CLI)', () => {
 });
 
 describe('roleshift demo (built CLI)', () => {
-  it("Given an empty folder, When roleshift demo runs there, Then it prints the summary and writes the snapshot (with the logs' usage), the report and a store row", () => {
-    const run = runCli(['demo'], { cwd: work });
+  it("Given an empty folder, When roleshift demo runs there, Then it prints the summary and writes the snapshot (with the logs' usage), the report and a store row", async () => {
+    const run = await runCli(['demo'], { cwd: work });
     expect(run.stderr).not.toMatch(/internal error/);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/3 accounts, \d+ IAM users/);
     expect(run.stdout).toMatch(/IAM users with long-lived credentials\s+\d+/);
     expect(run.stdout).toContain(join('.roleshift', 'demo', 'report.html'));
+    // The bundled export is old by design: one note says so, instead of a warning per account.
+    expect(run.stderr).not.toMatch(/warning:/);
+    expect(
+      run.stderr.split('\n').filter((line) => line.startsWith('note: the demo estate is a fixed export')),
+    ).toHaveLength(1);
+    // Every hint is a command that works from the clone, where `roleshift` alone is not on PATH.
+    const hints = run.stdout.slice(run.stdout.indexOf('next, on the same scan'));
+    const hintLines = hints
+      .split('\n')
+      .slice(1)
+      .filter((line) => line.trim() !== '');
+    expect(hintLines.length).toBeGreaterThan(0);
+    expect(hintLines.filter((line) => !line.trimStart().startsWith('npx roleshift '))).toEqual([]);
+    expect(run.stdout).toContain('see npx roleshift history');
     const snapshot = SnapshotSchema.parse(
       JSON.parse(readFileSync(join(work, '.roleshift', 'demo', 'snapshot.json'), 'utf8')),
     );
@@ -154,7 +176,7 @@ describe('roleshift demo (built CLI)', () => {
     expect(snapshot.usage?.federatedSessions.some((session) => session.kind === 'identity-center')).toBe(true);
     const html = readFileSync(join(work, '.roleshift', 'demo', 'report.html'), 'utf8');
     expect(html).toContain('id="roleshift-data"');
-    const history = JSON.parse(runCli(['history', '--json'], { cwd: work }).stdout) as {
+    const history = JSON.parse((await runCli(['history', '--json'], { cwd: work })).stdout) as {
       scans: Array<{ kpis: Record<string, number> }>;
     };
     expect(history.scans).toHaveLength(1);
@@ -189,12 +211,14 @@ describeWithMoto('roleshift scan live (built CLI against moto)', (moto) => {
       AWS_ACCESS_KEY_ID: key.AccessKeyId,
       AWS_SECRET_ACCESS_KEY: key.SecretAccessKey,
     });
-    const run = runCli(['scan', '--store', 'rs.duckdb', '-o', 'snapshot.json'], { cwd: work, env });
+    const run = await runCli(['scan', '--store', 'rs.duckdb', '-o', 'snapshot.json'], { cwd: work, env });
     expect(run.stderr).not.toMatch(/internal error/);
     expect(run.status).toBe(3);
     expect(run.stderr).toMatch(/gap: iam:GenerateCredentialReport .*AccessDenied/);
     expect(run.stderr).toMatch(/results above are incomplete, not clean/);
     expect(run.stderr).not.toContain(key.SecretAccessKey);
+    // The SDK's notice about its own future Node requirement is not the user's to act on (bin.ts).
+    expect(run.stderr).not.toMatch(/NodeVersionSupportWarning/);
     const snapshot = SnapshotSchema.parse(JSON.parse(readFileSync(join(work, 'snapshot.json'), 'utf8')));
     expect(snapshot.gaps.length).toBeGreaterThan(0);
     expect(snapshot.accounts[0]?.users.map((user) => user.name).sort()).toEqual(['legacy-ci', 'scanner']);

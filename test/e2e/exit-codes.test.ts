@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SnapshotSchema } from '../../src/model/snapshot.js';
 import { describeWithMoto } from '../harness/moto.js';
+import { runProcess } from '../harness/run-process.js';
 import { smallFileSystem, SMALL_FILE_SYSTEMS, type SmallFileSystem } from '../harness/small-file-system.js';
 import { BUILT_CLI, cleanEnv, ONE_ACCOUNT_FIXTURE, runCli } from './run-cli.js';
 
@@ -47,12 +48,11 @@ function fullDevice(): string {
   return path;
 }
 
-const sh = (script: string) =>
-  spawnSync('sh', ['-c', script], { cwd: work, env: cleanEnv(), encoding: 'utf8', timeout: 120_000 });
+const sh = (script: string) => runProcess('sh', ['-c', script], { cwd: work, env: cleanEnv(), timeoutMs: 120_000 });
 const cli = `"${process.execPath}" "${BUILT_CLI}"`;
 
-function storedScans(): number {
-  const history = runCli(['history', '--store', 'rs.duckdb', '--json'], { cwd: work });
+async function storedScans(): Promise<number> {
+  const history = await runCli(['history', '--store', 'rs.duckdb', '--json'], { cwd: work });
   return (JSON.parse(history.stdout) as { scans: unknown[] }).scans.length;
 }
 
@@ -64,28 +64,28 @@ function expectOneLineError(stderr: string, pattern: RegExp): void {
 }
 
 describe('stdout that cannot be written (issue 15 point 7)', () => {
-  it('Given stdout on a full device, When scan --json runs, Then the scan is saved, exit 2, and one line says both', () => {
-    const run = sh(`${cli} scan --from "${ONE_ACCOUNT_FIXTURE}" --json --store rs.duckdb > "${fullDevice()}"`);
+  it('Given stdout on a full device, When scan --json runs, Then the scan is saved, exit 2, and one line says both', async () => {
+    const run = await sh(`${cli} scan --from "${ONE_ACCOUNT_FIXTURE}" --json --store rs.duckdb > "${fullDevice()}"`);
     expect(run.status).toBe(2);
     expectOneLineError(
       run.stderr,
       /^roleshift: cannot write stdout: no space left on the device \(ENOSPC\); the scan itself is saved as \S+ in .*rs\.duckdb$/,
     );
-    expect(storedScans()).toBe(1);
+    expect(await storedScans()).toBe(1);
   });
 
-  it('Given stdout on a full device, When findings prints, Then exit 2 with one line and no stack trace', () => {
-    runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb'], { cwd: work });
-    const run = sh(`${cli} findings --store rs.duckdb > "${fullDevice()}"`);
+  it('Given stdout on a full device, When findings prints, Then exit 2 with one line and no stack trace', async () => {
+    await runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb'], { cwd: work });
+    const run = await sh(`${cli} findings --store rs.duckdb > "${fullDevice()}"`);
     expect(run.status).toBe(2);
     expectOneLineError(run.stderr, /^roleshift: cannot write stdout: no space left on the device \(ENOSPC\)$/);
   });
 });
 
 describe('-o refuses what is not a regular file, and writes through links (issue 15 point 5)', () => {
-  it('Given -o naming a full device, When scanned, Then it is refused before the scan and the device stays a device', () => {
+  it('Given -o naming a full device, When scanned, Then it is refused before the scan and the device stays a device', async () => {
     const device = fullDevice();
-    const run = runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb', '-o', device], {
+    const run = await runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb', '-o', device], {
       cwd: work,
     });
     expect(run.status).toBe(2);
@@ -97,18 +97,20 @@ describe('-o refuses what is not a regular file, and writes through links (issue
     expect(existsSync(join(work, 'rs.duckdb'))).toBe(false);
   });
 
-  it('Given -o naming a FIFO, When scanned, Then it is refused (no reader needed, nothing blocks)', () => {
+  it('Given -o naming a FIFO, When scanned, Then it is refused (no reader needed, nothing blocks)', async () => {
     expect(spawnSync('mkfifo', [join(work, 'pipe')]).status).toBe(0);
-    const run = runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb', '-o', 'pipe'], { cwd: work });
+    const run = await runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb', '-o', 'pipe'], {
+      cwd: work,
+    });
     expect(run.status).toBe(2);
     expectOneLineError(run.stderr, /-o pipe is a named pipe \(FIFO\)/);
   });
 
-  it('Given -o naming a symbolic link to a file, When scanned, Then the target gets the snapshot and the link stays', () => {
+  it('Given -o naming a symbolic link to a file, When scanned, Then the target gets the snapshot and the link stays', async () => {
     writeFileSync(join(work, 'target.json'), 'old');
     chmodSync(join(work, 'target.json'), 0o640);
     symlinkSync('target.json', join(work, 'link.json'));
-    const run = runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb', '-o', 'link.json'], {
+    const run = await runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb', '-o', 'link.json'], {
       cwd: work,
     });
     expect(run.status).toBe(0);
@@ -118,25 +120,25 @@ describe('-o refuses what is not a regular file, and writes through links (issue
     expect(readdirSync(work).sort()).toEqual(['link.json', 'rs.duckdb', 'target.json']);
   });
 
-  it('Given -o naming a dangling symbolic link, When scanned, Then it is refused', () => {
+  it('Given -o naming a dangling symbolic link, When scanned, Then it is refused', async () => {
     symlinkSync('nowhere.json', join(work, 'link.json'));
-    const run = runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb', '-o', 'link.json'], {
+    const run = await runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb', '-o', 'link.json'], {
       cwd: work,
     });
     expect(run.status).toBe(2);
     expectOneLineError(run.stderr, /-o link\.json is a symbolic link to a file that does not exist/);
   });
 
-  it('Given -o in a folder the user may not write, When scanned, Then exit 2 with one line (EACCES) before the scan', () => {
+  it('Given -o in a folder the user may not write, When scanned, Then exit 2 with one line (EACCES) before the scan', async () => {
     const locked = join(work, 'locked');
     mkdirSync(locked, { mode: 0o555 });
     chmodSync(work, 0o777);
     // As root every folder is writable: run the CLI as nobody, as a real user would be refused.
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const run = spawnSync(
+    const run = await runProcess(
       process.execPath,
       [BUILT_CLI, 'scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb', '-o', 'locked/s.json'],
-      { cwd: work, env: cleanEnv(), encoding: 'utf8', ...asNobody },
+      { cwd: work, env: cleanEnv(), ...asNobody },
     );
     expect(run.status).toBe(2);
     expectOneLineError(run.stderr, /^roleshift: cannot write .*locked\/s\.json: permission denied \(EACCES\)$/);
@@ -144,8 +146,18 @@ describe('-o refuses what is not a regular file, and writes through links (issue
     expect(existsSync(join(work, 'rs.duckdb'))).toBe(false);
   });
 
-  it('Given -o -, When scanned, Then stdout is the snapshot and the summary is on stderr', () => {
-    const run = runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb', '-o', '-'], { cwd: work });
+  it('Given -o and a --store that is not a store, When scanned, Then exit 2 with one line and no snapshot is written', async () => {
+    writeFileSync(join(work, 'notes.duckdb'), 'meeting notes, not a database\n');
+    const run = await runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'notes.duckdb', '-o', 's.json'], {
+      cwd: work,
+    });
+    expect(run.status).toBe(2);
+    expectOneLineError(run.stderr, /^roleshift: .*notes\.duckdb is not a DuckDB database, not a roleshift store/);
+    expect(existsSync(join(work, 's.json'))).toBe(false);
+  });
+
+  it('Given -o -, When scanned, Then stdout is the snapshot and the summary is on stderr', async () => {
+    const run = await runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb', '-o', '-'], { cwd: work });
     expect(run.status).toBe(0);
     expect(SnapshotSchema.parse(JSON.parse(run.stdout)).accounts).toHaveLength(1);
     expect(run.stderr).toMatch(/IAM users with long-lived credentials/);
@@ -162,8 +174,8 @@ describe.skipIf(!SMALL_FILE_SYSTEMS)('a full or read-only disk (issue 15 point 7
   });
   afterAll(() => disk?.unmount());
 
-  it('Given -o on a full disk, When scanned, Then exit 2 with one line and no snapshot or temp file', () => {
-    const run = runCli(
+  it('Given -o on a full disk, When scanned, Then exit 2 with one line and no snapshot or temp file', async () => {
+    const run = await runCli(
       ['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb', '-o', join(disk?.path ?? '', 'snapshot.json')],
       {
         cwd: work,
@@ -177,9 +189,11 @@ describe.skipIf(!SMALL_FILE_SYSTEMS)('a full or read-only disk (issue 15 point 7
     expect(readdirSync(disk?.path ?? '')).toEqual([]);
   });
 
-  it('Given generate -o on a full disk, When run, Then exit 2 and no empty folder is left', () => {
-    expect(runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb'], { cwd: work }).status).toBe(0);
-    const run = runCli(
+  it('Given generate -o on a full disk, When run, Then exit 2 and no empty folder is left', async () => {
+    expect((await runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb'], { cwd: work })).status).toBe(
+      0,
+    );
+    const run = await runCli(
       ['generate', '--format', 'terraform', '--store', 'rs.duckdb', '-o', join(disk?.path ?? '', 'out')],
       {
         cwd: work,
@@ -190,9 +204,9 @@ describe.skipIf(!SMALL_FILE_SYSTEMS)('a full or read-only disk (issue 15 point 7
     expect(readdirSync(disk?.path ?? '')).toEqual([]);
   });
 
-  it('Given -o on a read-only file system, When scanned, Then exit 2 with one line', () => {
+  it('Given -o on a read-only file system, When scanned, Then exit 2 with one line', async () => {
     disk?.readOnly();
-    const run = runCli(
+    const run = await runCli(
       ['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb', '-o', join(disk?.path ?? '', 's.json')],
       {
         cwd: work,
@@ -204,11 +218,11 @@ describe.skipIf(!SMALL_FILE_SYSTEMS)('a full or read-only disk (issue 15 point 7
 });
 
 describe('--from trees that cannot be fully read (issue 15 points 1 and 7)', () => {
-  it('Given a symbolic link loop in --from, When scanned, Then exit 2 with one line naming it, not 4', () => {
+  it('Given a symbolic link loop in --from, When scanned, Then exit 2 with one line naming it, not 4', async () => {
     cpSync(ONE_ACCOUNT_FIXTURE, join(work, 'in'), { recursive: true });
     symlinkSync('b.json', join(work, 'in', 'a.json'));
     symlinkSync('a.json', join(work, 'in', 'b.json'));
-    const run = runCli(['scan', '--from', 'in', '--store', 'rs.duckdb'], { cwd: work });
+    const run = await runCli(['scan', '--from', 'in', '--store', 'rs.duckdb'], { cwd: work });
     expect(run.status).toBe(2);
     expectOneLineError(
       run.stderr,
@@ -216,7 +230,7 @@ describe('--from trees that cannot be fully read (issue 15 points 1 and 7)', () 
     );
   });
 
-  it('Given a condition nested 100,000 deep in a GAAD, When scanned, Then exit 2 with one line, not a stack overflow', () => {
+  it('Given a condition nested 100,000 deep in a GAAD, When scanned, Then exit 2 with one line, not a stack overflow', async () => {
     cpSync(ONE_ACCOUNT_FIXTURE, join(work, 'in'), { recursive: true });
     const path = join(work, 'in', 'get-account-authorization-details.json');
     const gaad = JSON.parse(readFileSync(path, 'utf8')) as { UserDetailList: Array<Record<string, unknown>> };
@@ -227,7 +241,7 @@ describe('--from trees that cannot be fully read (issue 15 points 1 and 7)', () 
       `"UserName":"alice","UserPolicyList":[{"PolicyName":"deep","PolicyDocument":${policy}}]`,
     );
     writeFileSync(path, text);
-    const run = runCli(['scan', '--from', 'in', '--store', 'rs.duckdb'], { cwd: work });
+    const run = await runCli(['scan', '--from', 'in', '--store', 'rs.duckdb'], { cwd: work });
     expect(run.status).toBe(2);
     expectOneLineError(
       run.stderr,
@@ -235,7 +249,7 @@ describe('--from trees that cannot be fully read (issue 15 points 1 and 7)', () 
     );
   });
 
-  it('Given an account sub-folder the scanner cannot read beside a readable one, When scanned, Then the readable account is kept and the other is a gap (exit 3)', () => {
+  it('Given an account sub-folder the scanner cannot read beside a readable one, When scanned, Then the readable account is kept and the other is a gap (exit 3)', async () => {
     const root = join(work, 'estate');
     cpSync(ONE_ACCOUNT_FIXTURE, join(root, '123456789012-prod'), { recursive: true });
     mkdirSync(join(root, '210987654321-dev'));
@@ -244,13 +258,12 @@ describe('--from trees that cannot be fully read (issue 15 points 1 and 7)', () 
     chmodSync(work, 0o777);
     // As root every folder is readable: run the CLI as nobody, as a real scan would be denied.
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const run = spawnSync(
+    const run = await runProcess(
       process.execPath,
       [BUILT_CLI, 'scan', '--from', 'estate', '--store', 'rs.duckdb', '-o', 's.json'],
       {
         cwd: work,
         env: cleanEnv(),
-        encoding: 'utf8',
         ...asNobody,
       },
     );
@@ -269,8 +282,8 @@ describe('--from trees that cannot be fully read (issue 15 points 1 and 7)', () 
 });
 
 describeWithMoto('CloudTrail that cannot be read after the IAM scan (issue 15 point 7)', (moto) => {
-  it('Given --cloudtrail s3://missing-bucket, When scanned, Then the IAM data is saved, the bucket is a gap and the exit is 3', () => {
-    const run = runCli(
+  it('Given --cloudtrail s3://missing-bucket, When scanned, Then the IAM data is saved, the bucket is a gap and the exit is 3', async () => {
+    const run = await runCli(
       [
         'scan',
         '--from',
@@ -291,6 +304,6 @@ describeWithMoto('CloudTrail that cannot be read after the IAM scan (issue 15 po
     );
     const snapshot = SnapshotSchema.parse(JSON.parse(readFileSync(join(work, 's.json'), 'utf8')));
     expect(snapshot.accounts[0]?.users).toHaveLength(3);
-    expect(storedScans()).toBe(1);
+    expect(await storedScans()).toBe(1);
   });
 });

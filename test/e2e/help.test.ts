@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands/index.js';
+import { invocationsOf } from '../harness/help-examples.js';
 import { cleanEnv, REPO_ROOT, runCli } from './run-cli.js';
 
 /** Every command path in the registry, subcommands included, e.g. ['activity', 'usage']. */
@@ -30,8 +31,8 @@ describe('roleshift <command> --help (built CLI)', () => {
 
   it.each(PATHS.map((p) => [p.path.join(' '), p] as const))(
     'Given %s, When --help is asked, Then it shows examples that name the command',
-    (name, { path, leaf }) => {
-      const run = runCli([...path, '--help'], { cwd: REPO_ROOT, env: cleanEnv({ NO_COLOR: '1' }) });
+    async (name, { path, leaf }) => {
+      const run = await runCli([...path, '--help'], { cwd: REPO_ROOT, env: cleanEnv({ NO_COLOR: '1' }) });
       expect(run.status).toBe(0);
       expect(run.stdout).toMatch(/\nExamples:\n/);
       const examples = run.stdout.slice(run.stdout.indexOf('Examples:'));
@@ -43,4 +44,24 @@ describe('roleshift <command> --help (built CLI)', () => {
       expect(run.stdout).not.toMatch(/\u001b\[/);
     },
   );
+});
+
+/** Commands whose examples need no AWS account, no store and no input file: they must run as shown. */
+const RUN_OFFLINE = ['activity athena-ddl', 'export-script'];
+
+describe('the --help examples that run offline (built CLI)', () => {
+  it.each(RUN_OFFLINE)('Given the %s examples, When each runs as shown, Then it succeeds', async (name) => {
+    const env = cleanEnv({ NO_COLOR: '1' });
+    const help = await runCli([...name.split(' '), '--help'], { cwd: REPO_ROOT, env });
+    const examples = help.stdout
+      .slice(help.stdout.indexOf('Examples:'))
+      .split('\n')
+      .flatMap((line) => invocationsOf(line))
+      .filter((argv) => argv.join(' ').startsWith(name));
+    expect(examples.length).toBeGreaterThan(0);
+    for (const argv of examples) {
+      const run = await runCli(argv, { cwd: REPO_ROOT, env });
+      expect({ argv, stderr: run.stderr, status: run.status }).toEqual({ argv, stderr: '', status: 0 });
+    }
+  });
 });

@@ -41,17 +41,17 @@ function flagged(checkId: string, kind: 'user' | 'role' | 'group', original: str
   return about(checkId, kind, original).length > 0;
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   const hidden = hideNames();
   names = hidden.names;
   dir = mkdtempSync(join(tmpdir(), 'roleshift-lab-e2e-'));
   mkdirSync(join(dir, 'exports'));
   writeFileSync(join(dir, 'exports', 'get-account-authorization-details.json'), hidden.text);
   const env = cleanEnv();
-  const scan = runCli(['scan', '--from', 'exports', '--store', 'store.duckdb', '--quiet'], { cwd: dir, env });
+  const scan = await runCli(['scan', '--from', 'exports', '--store', 'store.duckdb', '--quiet'], { cwd: dir, env });
   // The lab's export has no credential report: a gap, said with exit code 3, never a crash.
   expect([scan.status, scan.stderr]).toEqual([3, expect.stringContaining('iam:GetCredentialReport')]);
-  const run = runCli(['findings', '--store', 'store.duckdb', '--format', 'json'], { cwd: dir, env });
+  const run = await runCli(['findings', '--store', 'store.duckdb', '--format', 'json'], { cwd: dir, env });
   expect(run.status, run.stderr).toBe(3);
   findings = (JSON.parse(run.stdout) as { findings: Finding[] }).findings;
 }, 180_000);

@@ -13,9 +13,9 @@ import { type PagePack, unpackReport } from '../../src/report/page-pack.js';
  * the same ExternalIds, run after run, until the seed is rotated.
  */
 let work: string;
-beforeAll(() => {
+beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'roleshift-one-plan-'));
-  const demo = runCli(['demo', '--store', 'rs.duckdb', '--out-dir', 'demo'], { cwd: work });
+  const demo = await runCli(['demo', '--store', 'rs.duckdb', '--out-dir', 'demo'], { cwd: work });
   expect(demo.status, demo.stderr).toBe(0);
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -26,25 +26,25 @@ function externalIds(text: string): string[] {
   return [...new Set(text.match(EXTERNAL_ID) ?? [])].sort();
 }
 
-function cli(args: string[]): string {
-  const run = runCli([...args, '--store', 'rs.duckdb'], { cwd: work });
+async function cli(args: string[]): Promise<string> {
+  const run = await runCli([...args, '--store', 'rs.duckdb'], { cwd: work });
   expect(run.status, run.stderr).toBe(0);
   return run.stdout;
 }
 
-function plan(): MigrationPlan {
-  return JSON.parse(cli(['plan', '--format', 'json'])) as MigrationPlan;
+async function plan(): Promise<MigrationPlan> {
+  return JSON.parse(await cli(['plan', '--format', 'json'])) as MigrationPlan;
 }
 
-function generatedText(): string {
-  const { files } = JSON.parse(cli(['generate', '--format', 'terraform', '--json'])) as {
+async function generatedText(): Promise<string> {
+  const { files } = JSON.parse(await cli(['generate', '--format', 'terraform', '--json'])) as {
     files: Array<{ content: string }>;
   };
   return files.map((file) => file.content).join('\n');
 }
 
-function reportExtras(): ReportExtras {
-  cli(['report', '-o', 'report.html']);
+async function reportExtras(): Promise<ReportExtras> {
+  await cli(['report', '-o', 'report.html']);
   const html = readFileSync(join(work, 'report.html'), 'utf8');
   const json = /<script type="application\/json" id="roleshift-data">([\s\S]*?)<\/script>/.exec(html)?.[1];
   if (json === undefined) throw new Error('the report carries no data block');
@@ -83,42 +83,42 @@ function reportView(extras: ReportExtras): Record<string, unknown> {
 }
 
 describe('one plan everywhere (built CLI, one store)', () => {
-  it('Given the demo estate in a store, When plan, generate and report run, Then they show the same targets, policies and ExternalIds', () => {
-    const planned = plan();
+  it('Given the demo estate in a store, When plan, generate and report run, Then they show the same targets, policies and ExternalIds', async () => {
+    const planned = await plan();
     const ids = externalIds(JSON.stringify(planned));
     expect(ids.length).toBeGreaterThan(0);
-    expect(reportView(reportExtras())).toEqual(planView(planned));
-    expect(externalIds(JSON.stringify(reportExtras()))).toEqual(ids);
-    expect(externalIds(generatedText())).toEqual(ids);
+    expect(reportView(await reportExtras())).toEqual(planView(planned));
+    expect(externalIds(JSON.stringify(await reportExtras()))).toEqual(ids);
+    expect(externalIds(await generatedText())).toEqual(ids);
   });
 
-  it('Given the same store, When plan runs again, Then the ExternalIds are the same as the first time', () => {
-    expect(externalIds(JSON.stringify(plan()))).toEqual(externalIds(JSON.stringify(plan())));
+  it('Given the same store, When plan runs again, Then the ExternalIds are the same as the first time', async () => {
+    expect(externalIds(JSON.stringify(await plan()))).toEqual(externalIds(JSON.stringify(await plan())));
   });
 
-  it('Given the CloudTrail usage in the scan, When the report plans, Then it narrows the deploy role as plan does instead of mirroring its policies', () => {
+  it('Given the CloudTrail usage in the scan, When the report plans, Then it narrows the deploy role as plan does instead of mirroring its policies', async () => {
     const roleOf = (artifacts: readonly unknown[]) =>
       artifacts.find((artifact) => (artifact as { kind?: string } | null)?.kind === 'role') as
         | { permissions: { note: string } }
         | undefined;
-    const reported = reportExtras().users['222222222222/github-actions-deploy']?.plan?.artifacts ?? [];
-    const planned = plan().users.find((user) => user.userName === 'github-actions-deploy')?.artifacts ?? [];
+    const reported = (await reportExtras()).users['222222222222/github-actions-deploy']?.plan?.artifacts ?? [];
+    const planned = (await plan()).users.find((user) => user.userName === 'github-actions-deploy')?.artifacts ?? [];
     const role = roleOf(reported.map((artifact) => artifact.value));
     expect(role?.permissions.note).toBe('least privilege from CloudTrail activity');
     expect(role).toEqual(roleOf(planned));
   });
 
-  it('Given a rotation of the seed, When plan, generate and report run, Then every ExternalId changes and all three show the new ones', () => {
-    const before = externalIds(JSON.stringify(plan()));
-    const rotation = runCli(['plan', '--rotate-seed', '--format', 'json', '--store', 'rs.duckdb'], { cwd: work });
+  it('Given a rotation of the seed, When plan, generate and report run, Then every ExternalId changes and all three show the new ones', async () => {
+    const before = externalIds(JSON.stringify(await plan()));
+    const rotation = await runCli(['plan', '--rotate-seed', '--format', 'json', '--store', 'rs.duckdb'], { cwd: work });
     expect(rotation.status, rotation.stderr).toBe(0);
     expect(rotation.stderr).toContain('rotated the ExternalId seed');
     const after = externalIds(rotation.stdout);
     expect(after).toHaveLength(before.length);
     expect(after.filter((id) => before.includes(id))).toEqual([]);
-    expect(externalIds(JSON.stringify(plan()))).toEqual(after);
-    expect(externalIds(generatedText())).toEqual(after);
-    expect(externalIds(JSON.stringify(reportExtras()))).toEqual(after);
+    expect(externalIds(JSON.stringify(await plan()))).toEqual(after);
+    expect(externalIds(await generatedText())).toEqual(after);
+    expect(externalIds(JSON.stringify(await reportExtras()))).toEqual(after);
   });
 });
 
@@ -128,8 +128,8 @@ describe('the demo replacements, proven (built CLI, one store)', () => {
       .find((user) => user.userName === 'github-actions-deploy')
       ?.artifacts.find((artifact) => artifact.kind === 'role');
 
-  it('Given the demo deploy user, When planned from its CloudTrail calls, Then its role keeps PassRole on its one role for CloudFormation and the stack scope it is granted, never "*"', () => {
-    const role = deployRole(plan());
+  it('Given the demo deploy user, When planned from its CloudTrail calls, Then its role keeps PassRole on its one role for CloudFormation and the stack scope it is granted, never "*"', async () => {
+    const role = deployRole(await plan());
     const statements = (role?.kind === 'role' ? role.permissions.inlinePolicy?.Statement : []) as Array<{
       Action: string[];
       Resource: string[];
@@ -145,8 +145,8 @@ describe('the demo replacements, proven (built CLI, one store)', () => {
     expect(statements.flatMap((statement) => statement.Resource)).not.toContain('*');
   });
 
-  it('Given the demo estate, When planned and reported, Then every replacement that grants permissions carries its proof, the deploy role is proven on its observed calls, and the report shows the same proof', () => {
-    const planned = plan();
+  it('Given the demo estate, When planned and reported, Then every replacement that grants permissions carries its proof, the deploy role is proven on its observed calls, and the report shows the same proof', async () => {
+    const planned = await plan();
     const withPermissions = planned.users.filter((user) =>
       user.artifacts.some((artifact) => artifact.kind === 'role' || artifact.kind === 'permission-set'),
     );
@@ -155,6 +155,6 @@ describe('the demo replacements, proven (built CLI, one store)', () => {
     const deploy = planned.users.find((user) => user.userName === 'github-actions-deploy');
     expect(deploy?.proof?.verdict).toBe('proven');
     expect(deploy?.proof?.observedAllowed.checked).toBeGreaterThan(0);
-    expect(reportExtras().users['222222222222/github-actions-deploy']?.plan?.proof).toEqual(deploy?.proof);
+    expect((await reportExtras()).users['222222222222/github-actions-deploy']?.plan?.proof).toEqual(deploy?.proof);
   });
 });

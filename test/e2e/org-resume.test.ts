@@ -64,15 +64,18 @@ describeWithMoto('scan --org with the built CLI', (moto) => {
     const killed = await scanAndKill(env, 3);
     expect(killed.signal).toBe('SIGKILL');
 
-    const resumed = runCli(['scan', '--org', '--resume', '--store', 'rs.duckdb', '-o', 'resumed.json', '--quiet'], {
-      cwd: work,
-      env,
-    });
+    const resumed = await runCli(
+      ['scan', '--org', '--resume', '--store', 'rs.duckdb', '-o', 'resumed.json', '--quiet'],
+      {
+        cwd: work,
+        env,
+      },
+    );
     expect(resumed.stderr).not.toMatch(/gap:/);
     expect(resumed.stderr).toMatch(/resuming org scan \S+: 3 account\(s\) already collected/);
     expect(resumed.status).toBe(0);
 
-    const fresh = runCli(['scan', '--org', '--store', 'fresh.duckdb', '-o', 'fresh.json', '--quiet'], {
+    const fresh = await runCli(['scan', '--org', '--store', 'fresh.duckdb', '-o', 'fresh.json', '--quiet'], {
       cwd: work,
       env,
     });
@@ -88,7 +91,7 @@ describeWithMoto('scan --org with the built CLI', (moto) => {
 
   it('given an organization with one suspended-looking gap, when scanned without TTY, then progress is plain lines and gaps exit 3', async () => {
     const org = await seedOrganization(moto(), { members: 2, usersPerAccount: 1 });
-    const run = runCli(
+    const run = await runCli(
       ['scan', '--org', '--accounts', `${org.memberAccountIds[0]},999999999999`, '--store', 'rs.duckdb'],
       {
         cwd: work,

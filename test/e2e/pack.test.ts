@@ -1,18 +1,19 @@
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOOL_VERSION } from '../../src/version.js';
+import { runProcess } from '../harness/run-process.js';
 import { BUILT_CLI, cleanEnv, ONE_ACCOUNT_FIXTURE, REPO_ROOT, runNode } from './run-cli.js';
 
-function npm(args: readonly string[], cwd: string): string {
-  const result = spawnSync('npm', args, {
+const NPM_TIMEOUT_MS = 300_000;
+
+async function npm(args: readonly string[], cwd: string): Promise<string> {
+  const result = await runProcess('npm', args, {
     cwd,
     env: cleanEnv({ npm_config_update_notifier: 'false' }),
-    encoding: 'utf8',
-    timeout: 300_000,
+    timeoutMs: NPM_TIMEOUT_MS,
   });
   if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
   return result.stdout;
@@ -68,23 +69,24 @@ function writeConsumer(folder: string, tarball: string): void {
 describe('npm pack', () => {
   let work: string;
   let installed: string;
-  beforeAll(() => {
+  // npm pack + npm ci of the tarball take minutes on a loaded machine: the hook gets the npm timeout twice.
+  beforeAll(async () => {
     if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: run npm run build first (npm test does)`);
     work = mkdtempSync(join(tmpdir(), 'roleshift-pack-'));
-    npm(['pack', '--ignore-scripts', '--pack-destination', work], REPO_ROOT);
+    await npm(['pack', '--ignore-scripts', '--pack-destination', work], REPO_ROOT);
     const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
     if (!tarball) throw new Error('npm pack wrote no tarball');
     installed = join(work, 'consumer');
     mkdirSync(installed);
     writeConsumer(installed, tarball);
-    npm(['ci', '--offline', '--no-audit', '--no-fund', '--omit=dev'], installed);
-  });
+    await npm(['ci', '--offline', '--no-audit', '--no-fund', '--omit=dev'], installed);
+  }, 2 * NPM_TIMEOUT_MS);
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('Given the installed package, When roleshift --version runs from its bin, Then it prints the version', () => {
-    const run = runNode(join(installed, 'node_modules', 'roleshift', 'dist', 'cli', 'bin.js'), ['--version'], {
+  it('Given the installed package, When roleshift --version runs from its bin, Then it prints the version', async () => {
+    const run = await runNode(join(installed, 'node_modules', 'roleshift', 'dist', 'cli', 'bin.js'), ['--version'], {
       cwd: installed,
     });
     expect(run.status).toBe(0);
@@ -92,12 +94,11 @@ describe('npm pack', () => {
     expect(existsSync(join(installed, 'node_modules', '.bin', 'roleshift'))).toBe(true);
   });
 
-  it('Given the installed package, When it scans AWS CLI files, Then it works without the source tree', () => {
+  it('Given the installed package, When it scans AWS CLI files, Then it works without the source tree', async () => {
     const bin = join(installed, 'node_modules', '.bin', 'roleshift');
-    const result = spawnSync(bin, ['scan', '--from', ONE_ACCOUNT_FIXTURE, '--json', '--store', 'rs.duckdb'], {
+    const result = await runProcess(bin, ['scan', '--from', ONE_ACCOUNT_FIXTURE, '--json', '--store', 'rs.duckdb'], {
       cwd: installed,
       env: cleanEnv(),
-      encoding: 'utf8',
     });
     expect(result.stderr).not.toMatch(/internal error/);
     expect(result.status).toBe(0);

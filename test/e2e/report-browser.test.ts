@@ -146,11 +146,11 @@ describe.skipIf(!HAVE_CHROMIUM)('the demo report in Chromium (built CLI)', () =>
     writeFileSync(join(work, 'roleshift.exceptions.yaml'), DEMO_EXCEPTIONS);
     // Two scans, so the trend has a line.
     for (let i = 0; i < 2; i += 1) {
-      const demo = runCli(['demo', '--store', 'rs.duckdb', '--out-dir', 'demo'], { cwd: work });
+      const demo = await runCli(['demo', '--store', 'rs.duckdb', '--out-dir', 'demo'], { cwd: work });
       expect(demo.stderr).not.toMatch(/internal error/);
       expect(demo.status).toBe(0);
     }
-    const report = runCli(['report', '--store', 'rs.duckdb', '-o', 'report.html'], { cwd: work });
+    const report = await runCli(['report', '--store', 'rs.duckdb', '-o', 'report.html'], { cwd: work });
     expect(report.status).toBe(0);
     const url = pathToFileURL(join(work, 'report.html')).href;
     watched = await openWatchedPage((requested) => requested === url);

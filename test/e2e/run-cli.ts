@@ -1,37 +1,38 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { type ProcessRun, runProcess } from '../harness/run-process.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BUILT_CLI = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
 export const ONE_ACCOUNT_FIXTURE = fileURLToPath(new URL('./fixtures/one-account/', import.meta.url));
 
-export interface CliRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type CliRun = ProcessRun;
 
-/** Runs a roleshift entry point as a user would: a separate process, its own cwd and env. */
+/**
+ * Runs a roleshift entry point as a user would: a separate process, its own cwd and env.
+ * Asynchronous on purpose: a test worker blocked on a child for a minute trips vitest's RPC
+ * timeout (see runProcess).
+ */
 export function runNode(
   script: string,
   args: readonly string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv },
-): CliRun {
-  const result = spawnSync(process.execPath, [script, ...args], {
+  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
+): Promise<CliRun> {
+  return runProcess(process.execPath, [script, ...args], {
     cwd: options.cwd,
     env: options.env ?? cleanEnv(),
-    encoding: 'utf8',
-    timeout: 120_000,
+    timeoutMs: 120_000,
+    ...(options.input === undefined ? {} : { input: options.input }),
   });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** The built CLI (`npm run build`, which `npm test` runs first). */
-export function runCli(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): CliRun {
+export async function runCli(
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
+): Promise<CliRun> {
   if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: run npm run build first (npm test does)`);
-  return runNode(BUILT_CLI, args, options);
+  return await runNode(BUILT_CLI, args, options);
 }
 
 /** No AWS configuration from the machine running the tests may leak into a test. */

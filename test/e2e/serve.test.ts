@@ -54,7 +54,7 @@ describe('roleshift serve (built CLI)', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'roleshift-serve-'));
-    expect(runCli(['demo', '--store', 'rs.duckdb', '--out-dir', 'demo'], { cwd: work }).status).toBe(0);
+    expect((await runCli(['demo', '--store', 'rs.duckdb', '--out-dir', 'demo'], { cwd: work })).status).toBe(0);
     server = spawn(process.execPath, [BUILT_CLI, 'serve', '--store', 'rs.duckdb', '--json'], {
       cwd: work,
       env: cleanEnv(),
@@ -88,7 +88,7 @@ describe('roleshift serve (built CLI)', () => {
     expect(parsed.searchParams.get('token') ?? '').toMatch(/^[A-Za-z0-9_-]{40,}$/);
   });
 
-  it('Given the URL, When requested with and without the token, another path, another method or a foreign Host, Then only the exact GET is served', async () => {
+  it('Given the URL, When requested with and without the token, another path, another method or a foreign Host, Then only the exact GET (or its HEAD) is served', async () => {
     const base = new URL(url);
     const ok = await get(url);
     expect(ok.status).toBe(200);
@@ -101,11 +101,14 @@ describe('roleshift serve (built CLI)', () => {
     expect((await get(`${base.origin}/snapshot.json${base.search}`)).status).toBe(404);
     expect((await get(url, { method: 'POST' })).status).toBe(405);
     expect((await get(url, { method: 'DELETE' })).status).toBe(405);
+    const head = await get(url, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
     expect((await get(url, { host: `evil.example:${base.port}` })).status).toBe(403);
   });
 
   it('Given a running server, When a new scan is saved, Then the next request shows it without a restart', async () => {
-    const scan = runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb'], { cwd: work });
+    const scan = await runCli(['scan', '--from', ONE_ACCOUNT_FIXTURE, '--store', 'rs.duckdb'], { cwd: work });
     expect(scan.status).toBe(0);
     const names = userNames((await get(url)).body);
     expect(names.sort()).toEqual(['alice', 'deploy-bot', 'readonly-auditor']);
@@ -118,13 +121,15 @@ describe('roleshift serve (built CLI)', () => {
 });
 
 describe('roleshift serve without a scan (built CLI)', () => {
-  it('Given an empty folder, When serve starts, Then it exits 2 with one line saying to scan first, without listening', () => {
+  it('Given an empty folder, When serve starts, Then it exits 2 with one line saying to scan first, without listening', async () => {
     const work = mkdtempSync(join(tmpdir(), 'roleshift-serve-empty-'));
     try {
-      const run = runCli(['serve', '--store', 'none.duckdb'], { cwd: work });
+      const run = await runCli(['serve', '--store', 'none.duckdb'], { cwd: work });
       expect(run.status).toBe(2);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
       expect(run.stderr).toMatch(/no scan yet in .*none\.duckdb: run roleshift scan first/);
+      // serve has no --snapshot: the hint must not name it.
+      expect(run.stderr).not.toContain('--snapshot');
       expect(run.stdout).not.toContain('http://');
     } finally {
       rmSync(work, { recursive: true, force: true });

@@ -71,7 +71,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the HTML report against hostile AWS data', () =
         }),
       );
 
-      const scan = runCli(['scan', '--store', 'rs.duckdb', '-o', 'snapshot.json'], { cwd: work, env: moto().env() });
+      const scan = await runCli(['scan', '--store', 'rs.duckdb', '-o', 'snapshot.json'], {
+        cwd: work,
+        env: moto().env(),
+      });
       expect(scan.stderr).not.toMatch(/internal error/);
       expect([0, 3]).toContain(scan.status);
       // The payloads did reach the snapshot (tags and the policy Sids), so the page really had to render them.
@@ -80,7 +83,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the HTML report against hostile AWS data', () =
       expect(snapshotText).toContain('onerror=alert(5)');
       expect(snapshotText).toContain('onload=alert(6)');
 
-      const report = runCli(['report', '--store', 'rs.duckdb', '-o', 'report.html'], { cwd: work, env: moto().env() });
+      const report = await runCli(['report', '--store', 'rs.duckdb', '-o', 'report.html'], {
+        cwd: work,
+        env: moto().env(),
+      });
       expect(report.stderr).not.toMatch(/internal error/);
       expect(report.status).toBe(0);
       const html = readFileSync(join(work, 'report.html'), 'utf8');
@@ -127,7 +133,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the HTML report against hostile AWS data', () =
       await iam.send(new CreateAccessKeyCommand({ UserName: 'ci-deploy' }));
       await iam.send(new CreateUserCommand({ UserName: 'bob' }));
       await iam.send(new CreateAccessKeyCommand({ UserName: 'bob' }));
-      expect([0, 3]).toContain(runCli(['scan', '--store', 'rs.duckdb'], { cwd: work, env: moto().env() }).status);
+      expect([0, 3]).toContain(
+        (await runCli(['scan', '--store', 'rs.duckdb'], { cwd: work, env: moto().env() })).status,
+      );
       // --force: no replacement role exists in this bare account, and the test is about the report.
       // moto lacks ListServiceSpecificCredentials; the proxy answers it (see moto-gap-proxy.ts).
       const proxy = await startGapProxy(moto().endpoint);
@@ -163,7 +171,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the HTML report against hostile AWS data', () =
       expect(start.stderr).not.toMatch(/internal error/);
       expect(start.status).toBe(0);
       expect(
-        runCli(['report', '--store', 'rs.duckdb', '-o', 'report.html'], { cwd: work, env: moto().env() }).status,
+        (await runCli(['report', '--store', 'rs.duckdb', '-o', 'report.html'], { cwd: work, env: moto().env() }))
+          .status,
       ).toBe(0);
 
       const reportUrl = pathToFileURL(join(work, 'report.html')).href;

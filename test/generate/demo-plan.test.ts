@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,6 +16,7 @@ import { planGuardrails } from '../../src/plan/guardrails.js';
 import { planMigration } from '../../src/plan/plan.js';
 import type { MigrationPlan, RoleArtifact } from '../../src/plan/types.js';
 import { analyzeTrustPolicy } from '../../src/policy/trust/analyze.js';
+import { cfnLint } from '../harness/cfn-lint.js';
 import { CATALOG } from './estate.js';
 
 /** The demo estate end to end: scan files → classify → plan → generate → validators → ci-migrate. */
@@ -112,8 +112,8 @@ describe('the demo estate plan', () => {
         const templates = files
           .filter((file) => file.path.startsWith('cloudformation/'))
           .map((file) => join(scratch, format, file.path));
-        const lint = spawnSync('cfn-lint', templates, { encoding: 'utf8' });
-        expect(lint.stdout + lint.stderr).toBe('');
+        const lint = await cfnLint(templates);
+        expect(lint.output).toBe('');
         expect(lint.status).toBe(0);
       }
     }

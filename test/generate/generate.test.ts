@@ -1,16 +1,17 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_CONFIG, type RoleshiftConfig } from '../../src/config.js';
 import { generateFiles } from '../../src/generate/generate.js';
 import { GENERATE_FORMATS, type GeneratedFile, type GenerateFormat } from '../../src/generate/types.js';
 import { planGuardrails } from '../../src/plan/guardrails.js';
 import { planMigration } from '../../src/plan/plan.js';
-import { DEV, NOW, planningEstate, PROD, SEED, CATALOG } from './estate.js';
+import { cfnLint } from '../harness/cfn-lint.js';
+import { runProcess } from '../harness/run-process.js';
+import { CATALOG, DEV, NOW, planningEstate, PROD, SEED } from './estate.js';
 
 const GOLDEN = new URL('./golden/', import.meta.url).pathname;
 const CONFIG: RoleshiftConfig = {
@@ -57,9 +58,6 @@ function listFiles(root: string): string[] {
   walk(root);
   return out.sort();
 }
-
-const available = (command: string, args: string[]): boolean =>
-  spawnSync(command, args, { stdio: 'ignore' }).status === 0;
 
 describe('generate', () => {
   it.each(GENERATE_FORMATS)(
@@ -114,33 +112,26 @@ describe('generate', () => {
     expect(Object.keys(account.aws_cloudwatch_event_rule ?? {})).toHaveLength(5);
   });
 
-  it.skipIf(!available('terraform', ['version']))(
+  it.skipIf(!inject('tools').terraform)(
     'Given the Terraform output, when checked with terraform fmt, then it is already canonical',
-    () => {
+    async () => {
       const root = join(scratch, 'fmt');
       writeAll(generate('terraform'), root);
-      const result = spawnSync('terraform', ['fmt', '-check', '-recursive', '-diff', join(root, 'terraform')], {
-        encoding: 'utf8',
-      });
+      const result = await runProcess('terraform', ['fmt', '-check', '-recursive', '-diff', join(root, 'terraform')]);
       expect(result.stdout).toBe('');
       expect(result.status).toBe(0);
     },
   );
 
-  it('Given the CloudFormation output, when linted with cfn-lint, then there are zero errors and warnings', () => {
+  it('Given the CloudFormation output, when linted with cfn-lint, then there are zero errors and warnings', async () => {
     const root = join(scratch, 'cfn');
     const files = generate('cloudformation').filter(
       (file) => file.path.endsWith('.yaml') && file.path.startsWith('cloudformation/'),
     );
     expect(files.length).toBe(5);
     writeAll(files, root);
-    const result = spawnSync(
-      'cfn-lint',
-      files.map((file) => join(root, file.path)),
-      { encoding: 'utf8' },
-    );
-    expect(result.error).toBeUndefined();
-    expect(result.stdout + result.stderr).toBe('');
+    const result = await cfnLint(files.map((file) => join(root, file.path)));
+    expect(result.output).toBe('');
     expect(result.status).toBe(0);
   });
 
@@ -171,21 +162,21 @@ describe('generate', () => {
     expect(seen).toBe(12);
   });
 
-  it('Given a person with users in two accounts, when the AWS CLI reads the generated config, then both SSO profiles resolve', () => {
+  it('Given a person with users in two accounts, when the AWS CLI reads the generated config, then both SSO profiles resolve', async () => {
     const files = generate('json');
     const config = files.find((file) => file.path === 'aws-config/alice@acme.example.config');
     if (!config) throw new Error('no CLI config generated');
     const path = join(scratch, 'alice.config');
     writeFileSync(path, config.content);
     const env = { ...process.env, AWS_CONFIG_FILE: path, AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
-    const get = (key: string, profile: string): string =>
-      spawnSync('aws', ['configure', 'get', key, '--profile', profile], { env, encoding: 'utf8' }).stdout.trim();
-    expect(get('sso_account_id', 'acme-prod')).toBe(PROD);
-    expect(get('sso_role_name', 'acme-prod')).toBe('developers');
-    expect(get('sso_account_id', 'acme-dev')).toBe(DEV);
-    expect(get('sso_role_name', 'acme-dev')).toBe('user-alice.smith');
-    expect(get('sso_session', 'acme-dev')).toBe('roleshift');
-    const list = spawnSync('aws', ['configure', 'list-profiles'], { env, encoding: 'utf8' });
+    const get = async (key: string, profile: string): Promise<string> =>
+      (await runProcess('aws', ['configure', 'get', key, '--profile', profile], { env })).stdout.trim();
+    expect(await get('sso_account_id', 'acme-prod')).toBe(PROD);
+    expect(await get('sso_role_name', 'acme-prod')).toBe('developers');
+    expect(await get('sso_account_id', 'acme-dev')).toBe(DEV);
+    expect(await get('sso_role_name', 'acme-dev')).toBe('user-alice.smith');
+    expect(await get('sso_session', 'acme-dev')).toBe('roleshift');
+    const list = await runProcess('aws', ['configure', 'list-profiles'], { env });
     // `list-profiles` exists only in AWS CLI v2 (Debian's awscli on CI); v1 rejects the subcommand.
     if (list.status === 0) expect(list.stdout.trim().split('\n').sort()).toEqual(['acme-dev', 'acme-prod']);
     else expect(list.stderr).toMatch(/Invalid choice/);

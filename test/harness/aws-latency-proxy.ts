@@ -100,6 +100,9 @@ export async function startAwsLatencyProxy(options: AwsLatencyProxyOptions): Pro
           method: incoming.method,
           path: incoming.url,
           headers: { ...incoming.headers, host: target.host, 'x-moto-account-id': accountId },
+          // A fresh upstream connection per request: Node 20's global agent keeps sockets alive, and one
+          // the server closed while idle fails the next request with "socket hang up".
+          agent: false,
         },
         (answer) => {
           const chunks: Buffer[] = [];

@@ -1,9 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { inject } from 'vitest';
+import { runProcess } from './run-process.js';
 
-export const CFN_LINT_AVAILABLE = spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0;
+export const CFN_LINT_AVAILABLE = inject('tools').cfnLint;
 
 /** Runs the real cfn-lint on template files; returns its exit status and what it printed. */
-export function cfnLint(files: string[]): { status: number | null; output: string } {
-  const result = spawnSync('cfn-lint', ['--format', 'parseable', '--', ...files], { encoding: 'utf8' });
+export async function cfnLint(files: string[]): Promise<{ status: number | null; output: string }> {
+  const result = await runProcess('cfn-lint', ['--format', 'parseable', '--', ...files]);
   return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() };
 }

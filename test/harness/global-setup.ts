@@ -1,8 +1,14 @@
-import { MOTO_AVAILABLE } from './moto-available.js';
+import type { TestProject } from 'vitest/node';
+import { detectTools } from './tools.js';
 
-/** On CI a missing moto_server must fail the run, never silently skip the integration tests. */
-export default function setup(): void {
-  if (MOTO_AVAILABLE) return;
+/**
+ * Finds the external programs once for the whole run (see tools.ts). On CI a missing moto_server
+ * must fail the run, never silently skip the integration tests.
+ */
+export default async function setup(project: TestProject): Promise<void> {
+  const tools = await detectTools();
+  project.provide('tools', tools);
+  if (tools.motoServer) return;
   if (process.env.CI === 'true') {
     throw new Error(
       'moto_server is not on PATH: CI needs it for the integration tests (pip install "moto[server]==5.2.1").',

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
-import { MOTO_AVAILABLE } from './moto-available.js';
+import { afterAll, beforeAll, beforeEach, describe, inject } from 'vitest';
 import { startMotoProcess } from './moto-process.js';
 
-export { MOTO_AVAILABLE };
+export const MOTO_AVAILABLE = inject('tools').motoServer;
 
 /**
  * A real moto_server on 127.0.0.1 for integration tests. Each test file gets its own server

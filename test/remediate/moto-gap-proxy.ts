@@ -37,6 +37,9 @@ export async function startGapProxy(target: string): Promise<GapProxy> {
           method: incoming.method,
           path: incoming.url,
           headers: incoming.headers,
+          // A fresh upstream connection per request: Node 20's global agent keeps sockets alive, and one
+          // the server closed while idle fails the next request with "socket hang up".
+          agent: false,
         },
         (answer) => {
           response.writeHead(answer.statusCode ?? 502, answer.headers);

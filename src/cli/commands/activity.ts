@@ -120,7 +120,7 @@ function athenaDdlCommand(): Command {
       `
 Examples:
   roleshift activity athena-ddl --bucket s3://trail-bucket --accounts 111111111111,222222222222
-  roleshift activity athena-ddl --bucket s3://org-trail --org-id o-abc123 --accounts 111111111111 --regions eu-west-1,us-east-1`,
+  roleshift activity athena-ddl --bucket s3://org-trail --org-id o-a1b2c3d4e5 --accounts 111111111111 --regions eu-west-1,us-east-1`,
     )
     .action(actionOf<DdlFlags>(runAthenaDdl));
 }

@@ -1,6 +1,6 @@
 import { relative, resolve } from 'node:path';
 import { Command } from 'commander';
-import { runDemo } from '../../app/demo.js';
+import { demoWarnings, runDemo } from '../../app/demo.js';
 import { reportProblems, scanJson } from '../../app/scan.js';
 import { EXIT } from '../../errors.js';
 import { renderSummary, summarizeSnapshot } from '../../report/summary.js';
@@ -15,12 +15,14 @@ export interface DemoOptions {
   outDir?: string;
 }
 
+// `npx roleshift`: from the clone (`npm run demo`) or a project that installed roleshift, the bare
+// name is not on PATH, and a hint that fails on the first try is worse than none.
 const NEXT_STEPS = [
-  '  roleshift findings                      # CIS / Security Hub checks, trust policies, exceptions',
-  '  roleshift plan                          # what replaces each IAM user, least risky first',
-  '  roleshift generate --format terraform -o .roleshift/demo/terraform',
-  '  roleshift ci-migrate examples/workflows/webapp   # rewrite a workflow that uses access keys',
-  '  roleshift history                       # every scan with its headline counts and KPIs',
+  '  npx roleshift findings                  # CIS / Security Hub checks, trust policies, exceptions',
+  '  npx roleshift plan                      # what replaces each IAM user, least risky first',
+  '  npx roleshift generate --format terraform -o .roleshift/demo/terraform',
+  '  npx roleshift ci-migrate examples/workflows/webapp   # rewrite a workflow that uses access keys',
+  '  npx roleshift history                   # every scan with its headline counts and KPIs',
 ];
 
 export async function runDemoCommand(ctx: CommandContext, options: DemoOptions): Promise<number> {
@@ -47,14 +49,16 @@ export async function runDemoCommand(ctx: CommandContext, options: DemoOptions):
         '',
         `  snapshot  ${shown(snapshotFile)}`,
         `  report    ${shown(reportFile)}   (open it in a browser)`,
-        `  store     ${shown(scan.storePath)}   (scan ${scan.scanId}; see roleshift history)`,
+        `  store     ${shown(scan.storePath)}   (scan ${scan.scanId}; see npx roleshift history)`,
         '',
         paint(ctx.io, 'bold', 'next, on the same scan (all read-only):'),
         ...NEXT_STEPS,
       ].join('\n'),
     );
   }
-  reportProblems(scan.snapshot, ctx.io);
+  const { warnings, note } = demoWarnings(scan.snapshot, ctx.now);
+  if (note !== null) ctx.io.log(`note: ${note}`);
+  reportProblems({ ...scan.snapshot, collection: { ...scan.snapshot.collection, warnings } }, ctx.io);
   return scan.snapshot.gaps.length > 0 ? EXIT.gaps : EXIT.ok;
 }
 

@@ -51,15 +51,7 @@ export interface StrategyDefinition {
   plan(ctx: StrategyContext): StrategyResult;
 }
 
-/** The first non-empty value among the tag keys, compared without case. */
-export function tag(tags: Tags, keys: string[]): string | null {
-  const lower = new Map(Object.entries(tags).map(([key, value]) => [key.toLowerCase(), value.trim()]));
-  for (const key of keys) {
-    const value = lower.get(key.toLowerCase());
-    if (value) return value;
-  }
-  return null;
-}
+export { tag } from '../tags.js';
 
 export function userRef(ctx: StrategyContext): string {
   return `${ctx.account.accountId}/${ctx.user.name}`;

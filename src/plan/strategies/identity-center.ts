@@ -4,6 +4,7 @@
  */
 import type { Snapshot, Tags, User } from '../../model/snapshot.js';
 import { permissionSetName } from '../names.js';
+import { personName, type PersonName } from '../person-name.js';
 import { tagValue } from '../ownership.js';
 import { mirroredPermissions } from '../permissions/sources.js';
 import { placeholder } from '../trust-policies.js';
@@ -29,24 +30,15 @@ export function identityCenterState(snapshot: Snapshot): {
   };
 }
 
-function splitName(displayName: string): { givenName: string; familyName: string } {
-  const parts = displayName.split(/[\s._-]+/).filter((part) => part.length > 0);
-  const capital = (part: string): string => part.charAt(0).toUpperCase() + part.slice(1);
-  if (parts.length >= 2)
-    return { givenName: capital(parts[0] ?? ''), familyName: parts.slice(1).map(capital).join(' ') };
-  return { givenName: capital(parts[0] ?? displayName), familyName: capital(parts[0] ?? displayName) };
-}
-
 /** Profile names go into an INI section header: no brackets, spaces or newlines. */
 function profileName(raw: string): string {
   return raw.replace(/[^A-Za-z0-9_.@+-]+/g, '-').replace(/^-+|-+$/g, '') || 'account';
 }
 
-/** Who the person is in the identity store: the classifier's person key, the e-mail and display name tags. */
-function identityStorePerson(ctx: StrategyContext): {
+/** Who the person is in the identity store: the classifier's person key, the e-mail and the names (see person-name.ts). */
+function identityStorePerson(ctx: StrategyContext): PersonName & {
   personKey: string;
   storeUserName: string;
-  displayName: string;
   email: string | null;
 } {
   const { user } = ctx;
@@ -55,9 +47,7 @@ function identityStorePerson(ctx: StrategyContext): {
   const keyValue = personKey.replace(/^(email|name):/, '');
   const email =
     tag(user.tags, ['email', 'mail', 'e-mail']) ?? (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(keyValue) ? keyValue : null);
-  const displayName =
-    tag(user.tags, ['name', 'display_name', 'full_name']) ?? (email ? (email.split('@')[0] ?? user.name) : keyValue);
-  return { personKey, storeUserName: email ?? keyValue, displayName, email };
+  return { personKey, storeUserName: email ?? keyValue, email, ...personName(user.name, user.tags, email, keyValue) };
 }
 
 /**
@@ -98,17 +88,11 @@ function personArtifacts(
   context: { permissions: PlannedPermissions; principal: Principal; idc: ReturnType<typeof identityCenterState> },
 ): Artifact[] {
   const { user, account } = ctx;
-  const { storeUserName, displayName } = person;
+  const { storeUserName, displayName, givenName, familyName } = person;
   const { groupName, psName } = grouping;
   const { permissions, principal, idc } = context;
   return [
-    {
-      kind: 'identity-store-user',
-      userName: storeUserName,
-      displayName,
-      ...splitName(displayName),
-      email: person.email,
-    },
+    { kind: 'identity-store-user', userName: storeUserName, displayName, givenName, familyName, email: person.email },
     ...(groupName === null
       ? []
       : [{ kind: 'identity-store-group' as const, displayName: groupName, members: [storeUserName] }]),
@@ -165,6 +149,11 @@ function planPerson(ctx: StrategyContext): StrategyResult {
       ? []
       : ['Enable IAM Identity Center in the management account (or a delegated administrator account).']),
     `Create the Identity Center user ${storeUserName} (or let your identity provider sync it)${groupName !== null ? ` and add it to group ${groupName}` : ''}.`,
+    ...(person.guessedFrom === null
+      ? []
+      : [
+          `Review the names guessed from ${person.guessedFrom}: given name "${person.givenName}", family name "${person.familyName}", display name "${person.displayName}" (tag the IAM user given_name and family_name to set them).`,
+        ]),
     `Create permission set ${psName} (${permissions.note}).`,
     `Assign ${psName} to ${principal.principalType.toLowerCase()} ${principal.principalName} in account ${account.accountId}.`,
     `Give ${person.displayName} the generated ~/.aws/config blocks; they sign in with: aws sso login --sso-session roleshift. Console access goes through the access portal.`,

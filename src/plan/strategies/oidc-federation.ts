@@ -52,7 +52,9 @@ function planPipeline(ctx: StrategyContext): StrategyResult {
   if (!identity || !trust) {
     return investigate(
       ctx,
-      `CI/CD provider ${provider ?? 'unknown'} has no OIDC trust template in roleshift: set the user's tag ci_provider or plan it by hand`,
+      provider === null
+        ? `the CI/CD provider is unknown: tag the user ci_provider=${CiProviderSchema.options.filter((option) => option !== 'other').join('|')}, or plan it by hand`
+        : `CI/CD provider ${provider} has no OIDC trust template in roleshift: plan it by hand`,
     );
   }
   const permissions = plannedPermissions(ctx);

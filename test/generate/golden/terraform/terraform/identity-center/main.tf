@@ -23,11 +23,11 @@ locals {
 resource "aws_identitystore_user" "alice_acme_example" {
   identity_store_id = local.identity_store_id
   user_name         = "alice@acme.example"
-  display_name      = "alice"
+  display_name      = "Alice Smith"
 
   name {
     given_name  = "Alice"
-    family_name = "Alice"
+    family_name = "Smith"
   }
 
   emails {
