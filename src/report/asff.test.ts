@@ -125,7 +125,7 @@ describe('renderFindingsAsff', () => {
     const [fail, pass, error] = ['111111111111/alice', '111111111111/bob', 'snapshot'].map((name) => about(out, name));
     expect(fail).toMatchObject({
       SchemaVersion: '2018-10-08',
-      ProductArn: 'arn:aws:securityhub:eu-west-1:999999999999:product/999999999999/default',
+      ProductArn: 'arn:aws:securityhub:eu-west-1:111111111111:product/111111111111/default',
       GeneratorId: 'console-password-without-mfa',
       AwsAccountId: '111111111111',
       Region: 'eu-west-1',
@@ -144,7 +144,17 @@ describe('renderFindingsAsff', () => {
     });
     expect(pass).toMatchObject({ Compliance: { Status: 'PASSED' }, Severity: { Label: 'INFORMATIONAL' } });
     expect(pass?.Workflow.Status).toBe('RESOLVED');
-    expect(error).toMatchObject({ AwsAccountId: '999999999999', Compliance: { Status: 'WARNING' } });
+    expect(fail?.['FindingProviderFields']).toEqual({ Severity: fail?.Severity, Types: fail?.['Types'] });
+    expect(error).toMatchObject({
+      AwsAccountId: '999999999999',
+      ProductArn: 'arn:aws:securityhub:eu-west-1:999999999999:product/999999999999/default',
+      Compliance: { Status: 'WARNING' },
+    });
+    // Security Hub takes a default-product finding only from the account it names: each carries its own.
+    expect(about(out, 'ops')).toMatchObject({
+      AwsAccountId: '222222222222',
+      ProductArn: 'arn:aws:securityhub:eu-west-1:222222222222:product/222222222222/default',
+    });
   });
 
   it('Given each resource type, When rendered, Then it maps to the Security Hub resource type', () => {

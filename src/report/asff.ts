@@ -19,6 +19,15 @@ export interface AsffOptions {
   homeAccountId: string;
 }
 
+/**
+ * With the default product, Security Hub accepts a finding only from the account it names
+ * (AwsAccountId equal to the caller, ProductArn that account's default product), so each finding
+ * carries its own account's product and an Organization's findings are imported account by account.
+ */
+export function defaultProductArn(region: string, accountId: string): string {
+  return `arn:aws:securityhub:${region}:${accountId}:product/${accountId}/default`;
+}
+
 const LABEL: Record<Severity, string> = {
   critical: 'CRITICAL',
   high: 'HIGH',
@@ -83,20 +92,22 @@ function asffFinding(f: Finding, options: AsffOptions): Record<string, unknown> 
   const accountId = f.accountId ?? options.homeAccountId;
   const at = options.now.toISOString();
   const url = f.references.links[0];
+  // A pass is no issue: Security Hub labels passed control findings INFORMATIONAL; Original keeps the rule's.
+  const severity = { Label: f.status === 'pass' ? 'INFORMATIONAL' : LABEL[f.severity], Original: f.severity };
+  const types = f.references.cis.length > 0 ? [BEST_PRACTICES, CIS_TYPE] : [BEST_PRACTICES];
   return {
     SchemaVersion: ASFF_SCHEMA_VERSION,
     Id: `roleshift/${f.checkId}/${findingFingerprint(f)}`,
-    ProductArn: `arn:aws:securityhub:${options.region}:${options.homeAccountId}:product/${options.homeAccountId}/default`,
+    ProductArn: defaultProductArn(options.region, accountId),
     GeneratorId: f.checkId,
     AwsAccountId: accountId,
     Region: options.region,
-    Types: f.references.cis.length > 0 ? [BEST_PRACTICES, CIS_TYPE] : [BEST_PRACTICES],
+    Types: types,
     FirstObservedAt: at,
     LastObservedAt: at,
     CreatedAt: at,
     UpdatedAt: at,
-    // A pass is no issue: Security Hub labels passed control findings INFORMATIONAL; Original keeps the rule's.
-    Severity: { Label: f.status === 'pass' ? 'INFORMATIONAL' : LABEL[f.severity], Original: f.severity },
+    Severity: severity,
     Title: clip(f.title, LIMITS.title),
     Description: clip(f.message, LIMITS.description),
     Remediation: {
@@ -105,6 +116,8 @@ function asffFinding(f: Finding, options: AsffOptions): Record<string, unknown> 
     ProductFields: productFields(f, options.toolVersion),
     Resources: [resourceOf(f, accountId, options.region)],
     Compliance: compliance(f),
+    // Security Hub takes later changes of severity and types from the provider only through these.
+    FindingProviderFields: { Severity: severity, Types: types },
     Workflow: { Status: f.status === 'pass' ? 'RESOLVED' : 'NEW' },
     RecordState: 'ACTIVE',
   };

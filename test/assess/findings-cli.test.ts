@@ -182,7 +182,7 @@ describe('roleshift findings', () => {
     expect(parsed.findings.some((f) => f.checkId === 'access-key-rotation')).toBe(false);
   });
 
-  it('Given --format asff --include-passed --region, Then every finding, failed or passed, is a valid AwsSecurityFinding for the management account in that region', async () => {
+  it('Given --format asff --include-passed --region, Then every finding, failed or passed, is a valid AwsSecurityFinding for the default product of its own account in that region', async () => {
     const result = await run(
       ['findings', '--snapshot', estate, '--format', 'asff', '--include-passed', '--region', 'eu-west-1'],
       dir,
@@ -197,7 +197,13 @@ describe('roleshift findings', () => {
     expect(invalid, JSON.stringify(validate.errors)).toEqual([]);
     expect(new Set(findings.map((f) => f.Compliance.Status))).toEqual(new Set(['FAILED', 'PASSED']));
     expect(findings.every((f) => f.Region === 'eu-west-1')).toBe(true);
-    expect(findings[0]?.ProductArn).toBe('arn:aws:securityhub:eu-west-1:111111111111:product/111111111111/default');
+    expect(new Set(findings.map((f) => f.ProductArn))).toEqual(
+      new Set(
+        ['111111111111', '222222222222', '333333333333'].map(
+          (account) => `arn:aws:securityhub:eu-west-1:${account}:product/${account}/default`,
+        ),
+      ),
+    );
   });
 
   it.each([
