@@ -64,3 +64,9 @@ export function principalSubject(principal: Principal): Subject {
     ? groupSubject(principal.account, principal.group)
     : roleSubject(principal.account, principal.role);
 }
+
+/** True when the evaluator finds administrator rights for the principal by any path (its policies, its groups). */
+export function isAdministrator(context: CheckContext, arn: string): boolean {
+  const admin = context.permissions.privileges.of(arn)?.admin;
+  return admin !== undefined && admin.level !== 'none';
+}

@@ -63,6 +63,8 @@ import { rule as unregisteredUser } from './checks/unregistered-user.js';
 import { rule as unusedCredentials } from './checks/unused-credentials.js';
 import { rule as userAttachedPolicies } from './checks/user-attached-policies.js';
 // Account settings and grants Prowler's IAM checks also judge (issue 17 point 5).
+import { rule as adminGroupMemberWithoutMfa } from './checks/admin-group-member-without-mfa.js';
+import { rule as adminHardwareMfa } from './checks/admin-hardware-mfa.js';
 import { rule as dangerousServiceGrant } from './checks/dangerous-service-grant.js';
 import { rule as passwordPolicyComplexity } from './checks/password-policy-complexity.js';
 import { rule as passwordPolicyExpiry } from './checks/password-policy-expiry.js';
@@ -126,6 +128,8 @@ export const RULES: RuleRegistry = {
     securityAuditRole,
     serverCertificateExpired,
     samlProviderBesideIdentityCenter,
+    adminHardwareMfa,
+    adminGroupMemberWithoutMfa,
   ],
   trustPolicy: [
     trustUnparseable,

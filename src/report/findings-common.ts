@@ -1,4 +1,5 @@
 /** Ordering and counting shared by every findings renderer, so all formats list findings alike. */
+import { createHash } from 'node:crypto';
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../model/finding.js';
 import { FIRST_CHECKS } from '../model/quarantine.js';
 
@@ -61,4 +62,19 @@ export function groupByAccount(findings: readonly Finding[]): Array<{ accountId:
   const groups = new Map<string | null, Finding[]>();
   for (const f of sortFindings(findings)) groups.set(f.accountId, [...(groups.get(f.accountId) ?? []), f]);
   return [...groups.entries()].map(([accountId, list]) => ({ accountId, findings: list }));
+}
+
+/**
+ * Stable across runs for the same problem on the same resource (the message may change), so a
+ * consumer (code scanning, Security Hub) updates one alert instead of piling up duplicates.
+ */
+export function findingFingerprint(f: Finding): string {
+  const identity = [
+    f.checkId,
+    f.accountId ?? '',
+    f.resourceArn ?? f.resourceName,
+    f.location?.file ?? '',
+    f.location?.pointer ?? '',
+  ].join('|');
+  return createHash('sha256').update(identity).digest('hex');
 }

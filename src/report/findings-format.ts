@@ -4,14 +4,18 @@
  */
 import type { Finding } from '../model/finding.js';
 import type { RuleMetadata } from '../model/rule.js';
+import { renderFindingsAsff, type AsffOptions } from './asff.js';
 import { renderFindingsCsv } from './csv.js';
 import { countFindings, sortFindings } from './findings-common.js';
 import { renderFindingsTable } from './findings-table.js';
 import { renderFindingsMarkdown } from './markdown.js';
 import { renderFindingsSarif } from './sarif.js';
 
+/** The formats of findings about files and estates alike (`roleshift lint`). */
 export const FINDINGS_FORMATS = ['table', 'json', 'sarif', 'csv', 'md'] as const;
-export type FindingsFormat = (typeof FINDINGS_FORMATS)[number];
+/** `roleshift findings` adds the Security Hub format, which needs an account for every finding. */
+export const ESTATE_FINDINGS_FORMATS = [...FINDINGS_FORMATS, 'asff'] as const;
+export type FindingsFormat = (typeof ESTATE_FINDINGS_FORMATS)[number];
 
 export interface RenderFindingsOptions {
   toolVersion: string;
@@ -23,6 +27,8 @@ export interface RenderFindingsOptions {
   artifactUri?: string;
   /** Markdown heading. */
   title?: string;
+  /** ASFF: the clock, the Security Hub region and the account findings are imported into. */
+  asff?: Omit<AsffOptions, 'toolVersion'>;
 }
 
 export function renderFindings(
@@ -45,5 +51,8 @@ export function renderFindings(
       return renderFindingsCsv(findings);
     case 'md':
       return renderFindingsMarkdown(findings, options.title !== undefined ? { title: options.title } : {});
+    case 'asff':
+      if (!options.asff) throw new Error('ASFF needs the run clock, a region and the importing account');
+      return renderFindingsAsff(findings, { toolVersion: options.toolVersion, ...options.asff });
   }
 }

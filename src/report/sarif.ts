@@ -3,10 +3,9 @@
  * severity both as `level` and as the numeric `security-severity` GitHub sorts by, and the CIS /
  * Security Hub references in the rule's properties and tags.
  */
-import { createHash } from 'node:crypto';
 import type { Finding, Severity } from '../model/finding.js';
 import type { RuleMetadata } from '../model/rule.js';
-import { sortFindings } from './findings-common.js';
+import { findingFingerprint, sortFindings } from './findings-common.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -88,18 +87,6 @@ function toUri(path: string): string {
   return encodeURI(path.replace(/\\/g, '/'));
 }
 
-/** Stable across runs for the same problem on the same resource, so alerts are not duplicated. */
-function fingerprint(f: Finding): string {
-  const identity = [
-    f.checkId,
-    f.accountId ?? '',
-    f.resourceArn ?? f.resourceName,
-    f.location?.file ?? '',
-    f.location?.pointer ?? '',
-  ].join('|');
-  return createHash('sha256').update(identity).digest('hex');
-}
-
 function locationsOf(f: Finding, artifactUri: string | undefined): Array<Record<string, unknown>> {
   const logical = [{ fullyQualifiedName: f.resourceArn ?? f.resourceName, name: f.resourceName, kind: 'resource' }];
   if (f.location) {
@@ -139,7 +126,7 @@ export function renderFindingsSarif(findings: readonly Finding[], options: Sarif
     level: f.status === 'pass' ? 'none' : sarifLevel(f.severity),
     message: { text: f.message },
     locations: locationsOf(f, options.artifactUri),
-    partialFingerprints: { 'roleshiftFinding/v1': fingerprint(f) },
+    partialFingerprints: { 'roleshiftFinding/v1': findingFingerprint(f) },
     properties: {
       severity: f.severity,
       'security-severity': SECURITY_SEVERITY[f.severity],

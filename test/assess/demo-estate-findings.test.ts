@@ -127,6 +127,21 @@ describe('the demo estate, assessed', () => {
         '333333333333/priya.patel',
         '333333333333/sam.okafor',
       ],
+      // Administrators (by the evaluator) whose MFA is virtual or absent; breakglass-admin holds a hardware key.
+      'admin-hardware-mfa': [
+        '111111111111/maria.garcia',
+        '111111111111/tom.nguyen',
+        '333333333333/alex.kim',
+        '333333333333/maria.garcia',
+        '333333333333/priya.patel',
+        '333333333333/sam.okafor',
+      ],
+      // Members of Admins and of Developers (AdministratorAccess) without MFA.
+      'admin-group-member-without-mfa': [
+        '111111111111/tom.nguyen',
+        '333333333333/maria.garcia',
+        '333333333333/sam.okafor',
+      ],
       // Administrator roles with who can assume them: the Identity Center and GitHub roles through their identity providers.
       'admin-role': [
         '111111111111/AWSReservedSSO_AdministratorAccess_3f4a9c2e81d07b65',

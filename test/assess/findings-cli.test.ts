@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Ajv2020Module from 'ajv/dist/2020.js';
 import AjvDraft04Module from 'ajv-draft-04';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectFromFiles } from '../../src/collect/files.js';
@@ -12,6 +13,9 @@ import { runInProcess as run } from '../harness/run-in-process.js';
 const ESTATE = fileURLToPath(new URL('../../examples/demo-estate/', import.meta.url));
 const SARIF_SCHEMA = JSON.parse(
   readFileSync(new URL('../fixtures/sarif/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8'),
+) as object;
+const ASFF_SCHEMA = JSON.parse(
+  readFileSync(new URL('../fixtures/asff/aws-security-finding.schema.json', import.meta.url), 'utf8'),
 ) as object;
 
 describe('roleshift findings', () => {
@@ -176,6 +180,39 @@ describe('roleshift findings', () => {
       (await run(['findings', '--snapshot', estate, '--config', config, '--format', 'json'], dir)).stdout,
     ) as { findings: Finding[] };
     expect(parsed.findings.some((f) => f.checkId === 'access-key-rotation')).toBe(false);
+  });
+
+  it('Given --format asff --include-passed --region, Then every finding, failed or passed, is a valid AwsSecurityFinding for the default product of its own account in that region', async () => {
+    const result = await run(
+      ['findings', '--snapshot', estate, '--format', 'asff', '--include-passed', '--region', 'eu-west-1'],
+      dir,
+    );
+    const findings = JSON.parse(result.stdout) as Array<{
+      ProductArn: string;
+      Region: string;
+      Compliance: { Status: string };
+    }>;
+    const validate = new Ajv2020Module.default({ strict: false }).compile(ASFF_SCHEMA);
+    const invalid = findings.filter((finding) => !validate(finding));
+    expect(invalid, JSON.stringify(validate.errors)).toEqual([]);
+    expect(new Set(findings.map((f) => f.Compliance.Status))).toEqual(new Set(['FAILED', 'PASSED']));
+    expect(findings.every((f) => f.Region === 'eu-west-1')).toBe(true);
+    expect(new Set(findings.map((f) => f.ProductArn))).toEqual(
+      new Set(
+        ['111111111111', '222222222222', '333333333333'].map(
+          (account) => `arn:aws:securityhub:eu-west-1:${account}:product/${account}/default`,
+        ),
+      ),
+    );
+  });
+
+  it.each([
+    [['--format', 'asff', '--region', 'Europe'], 'expected an AWS region name'],
+    [['--format', 'json', '--region', 'eu-west-1'], '--region names the Security Hub region of --format asff'],
+  ])('Given findings %j, Then it is a usage error that says what to do', async (flags, message) => {
+    const result = await run(['findings', '--snapshot', estate, ...flags], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
   });
 
   it('Given a format that does not exist, Then it is a usage error', async () => {

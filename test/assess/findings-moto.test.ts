@@ -108,7 +108,14 @@ describeWithMoto(
       }
       for (const list of Object.values(byUser)) list.sort();
       expect(byUser).toEqual({
-        'jane.doe': ['console-password-without-mfa', 'full-admin-access', 'unregistered-user'],
+        // An administrator through the Admins group, with no MFA at all.
+        'jane.doe': [
+          'admin-group-member-without-mfa',
+          'admin-hardware-mfa',
+          'console-password-without-mfa',
+          'full-admin-access',
+          'unregistered-user',
+        ],
         // Keys created a moment ago and never used are not yet stale (CIS counts from creation).
         'github-actions-deploy': ['privilege-escalation', 'unregistered-user', 'user-attached-policies'],
         'etl-svc': ['multiple-active-keys', 'unregistered-user'],

@@ -4,7 +4,8 @@ import { assessFindings, tripsGate } from '../../app/findings.js';
 import { DEFAULT_CONFIG } from '../../config.js';
 import { EXIT, UserInputError } from '../../errors.js';
 import { SEVERITIES, type Severity } from '../../model/finding.js';
-import { FINDINGS_FORMATS, renderFindings, type FindingsFormat } from '../../report/findings-format.js';
+import type { Snapshot } from '../../model/snapshot.js';
+import { ESTATE_FINDINGS_FORMATS, renderFindings, type FindingsFormat } from '../../report/findings-format.js';
 import { TOOL_VERSION } from '../../version.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
 import { resolveConfig, withConfigOption } from '../config-file.js';
@@ -20,6 +21,29 @@ export interface FindingsOptions {
   unusedDays?: number;
   keyAgeDays?: number;
   includePassed?: boolean;
+  region?: string;
+}
+
+/** Security Hub's region for ASFF; IAM is global, so nothing in the scan names one. */
+const DEFAULT_ASFF_REGION = 'us-east-1';
+
+function asffRegion(format: FindingsFormat, region: string | undefined): string {
+  if (region === undefined) return DEFAULT_ASFF_REGION;
+  if (format !== 'asff')
+    throw new UserInputError(
+      '--region names the Security Hub region of --format asff: add --format asff or drop --region',
+    );
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
+    throw new UserInputError(`--region ${region}: expected an AWS region name such as us-east-1`);
+  return region;
+}
+
+/** The account ASFF findings are imported into: the Organization's management account, else the one scanned. */
+function homeAccountOf(snapshot: Snapshot): string {
+  const home = snapshot.organization?.managementAccountId ?? snapshot.accounts[0]?.accountId;
+  if (home === undefined)
+    throw new UserInputError('the snapshot holds no account, so ASFF findings have no account to be imported into');
+  return home;
 }
 
 function positiveInteger(flag: string): (value: string) => number {
@@ -33,6 +57,7 @@ function positiveInteger(flag: string): (value: string) => number {
 
 export async function runFindings(ctx: CommandContext, options: FindingsOptions): Promise<number> {
   const format: FindingsFormat = options.format ?? (ctx.io.json ? 'json' : 'table');
+  const region = asffRegion(format, options.region);
   const config = resolveConfig(options);
   const result = await assessFindings(estateRequestOf(options, config), { now: ctx.now, notes: ctx.io });
   const { findings, snapshot } = result;
@@ -45,6 +70,7 @@ export async function runFindings(ctx: CommandContext, options: FindingsOptions)
       color: ctx.io.color,
       rules: result.rules,
       title: 'roleshift findings',
+      ...(format === 'asff' ? { asff: { now: ctx.now, region, homeAccountId: homeAccountOf(snapshot) } } : {}),
       ...(artifactUri !== undefined ? { artifactUri } : {}),
     }),
   );
@@ -69,13 +95,14 @@ export function register(program: Command): void {
     .description(
       'Assess the estate: CIS / Security Hub mapped checks on IAM users and root, trust-policy analysis of roles, and the exceptions register.',
     )
-    .addOption(new Option('--format <format>', 'output format').choices([...FINDINGS_FORMATS]))
+    .addOption(new Option('--format <format>', 'output format').choices([...ESTATE_FINDINGS_FORMATS]))
     .addOption(
       new Option(
         '--fail-on <severity>',
         'exit 1 when a finding is at or above this severity (or a check failed to run)',
       ).choices([...SEVERITIES]),
     )
+    .option('--region <region>', `the Security Hub region written into --format asff (default ${DEFAULT_ASFF_REGION})`)
     .option('--include-passed', 'also write the checks that passed, per resource, as evidence for auditors')
     .option(
       '--exceptions <file>',
@@ -99,7 +126,8 @@ Examples:
   roleshift findings --snapshot estate.json --format sarif > findings.sarif   # results anchor to estate.json (GitHub code scanning needs a file)
   roleshift findings --fail-on high                    # CI gate: exit 1 on high or critical
   roleshift findings --format csv --exceptions accepted.yaml
-  roleshift findings --include-passed --format csv > evidence.csv   # every check that held, per resource, too`,
+  roleshift findings --include-passed --format csv > evidence.csv   # every check that held, per resource, too
+  roleshift findings --format asff --region eu-west-1 > findings.asff.json   # Security Hub's format (import 100 per call)`,
     );
   program.addCommand(
     withGlobalOptions(withConfigOption(withEstateOptions(command))).action(
