@@ -1,11 +1,5 @@
+import { markdownText, NAME_CELL_MAX, tableCell } from '../safe-text.js';
 import type { Artifact, MigrationPlan, UserPlan } from './types.js';
-
-/** Text from AWS goes into Markdown: neutralise HTML and table syntax so it renders as text. */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\\`*_[\]<>|#]/g, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : `\\${ch}`))
-    .replace(/\r?\n/g, ' ');
-}
 
 function describeArtifact(artifact: Artifact): string {
   switch (artifact.kind) {
@@ -44,12 +38,13 @@ function strategyCounts(plan: MigrationPlan): string {
 /** The terminal view: one line per user, least risky first, then what blocks whom. */
 export function renderPlanTable(plan: MigrationPlan): string {
   const header = ['risk', 'user', 'class', 'strategy', 'target', 'blockers'];
+  // Names, targets and blockers hold AWS data: escaped and cut like every terminal table's cells.
   const rows = plan.users.map((user) => [
     `${user.risk} (${user.riskScore})`,
-    `${user.accountId}/${user.userName}`,
+    tableCell(`${user.accountId}/${user.userName}`, NAME_CELL_MAX),
     user.class,
     user.strategy,
-    user.target,
+    tableCell(user.target),
     String(user.blockers.length),
   ]);
   const widths = header.map((title, index) => Math.max(title.length, ...rows.map((row) => (row[index] ?? '').length)));
@@ -68,7 +63,8 @@ export function renderPlanTable(plan: MigrationPlan): string {
   if (blocked.length > 0) {
     lines.push('', 'Blockers:');
     for (const user of blocked)
-      for (const blocker of user.blockers) lines.push(`  ${user.accountId}/${user.userName}: ${blocker}`);
+      for (const blocker of user.blockers)
+        lines.push(`  ${tableCell(`${user.accountId}/${user.userName}`, NAME_CELL_MAX)}: ${tableCell(blocker)}`);
   }
   const mirrored = plan.users.filter((user) => user.permissionsNote?.startsWith('no usage facts')).length;
   if (mirrored > 0)
@@ -80,7 +76,8 @@ export function renderPlanTable(plan: MigrationPlan): string {
 }
 
 function userSection(user: UserPlan): string[] {
-  const e = escapeMarkdown;
+  // Text from AWS goes into Markdown through the one sanitizer, so it renders as text.
+  const e = markdownText;
   const lines = [
     `### ${e(`${user.accountId}/${user.userName}`)}`,
     '',
@@ -118,7 +115,6 @@ function userSection(user: UserPlan): string[] {
 
 /** A Markdown plan a team can paste into a change ticket. */
 export function renderPlanMarkdown(plan: MigrationPlan): string {
-  const e = escapeMarkdown;
   const lines = [
     '# IAM user migration plan',
     '',
@@ -128,7 +124,7 @@ export function renderPlanMarkdown(plan: MigrationPlan): string {
     '|---|---|---|---|---|---|',
     ...plan.users.map(
       (user, index) =>
-        `| ${index + 1} | ${user.risk} | ${e(`${user.accountId}/${user.userName}`)} | ${user.class} | ${user.strategy} | ${user.blockers.length} |`,
+        `| ${index + 1} | ${user.risk} | ${markdownText(`${user.accountId}/${user.userName}`, NAME_CELL_MAX)} | ${user.class} | ${user.strategy} | ${user.blockers.length} |`,
     ),
     '',
     '## Users',
