@@ -6,7 +6,7 @@ import {
   markStepDone,
   markStepIntent,
   pendingOperations,
-  recordOperation,
+  recordOperations,
   recordOperationError,
   userOperations,
   getOperation,
@@ -271,27 +271,44 @@ export class RemediationStepError extends Error {
   override readonly name = 'RemediationStepError';
 }
 
+function newOperation(deps: EngineDeps, chosen: Proposal, opId: string) {
+  return {
+    opId,
+    kind: chosen.kind,
+    accountId: chosen.target.accountId,
+    userName: chosen.target.userName,
+    createdAt: chosen.at ?? deps.clock().toISOString(),
+    relatedOpId: chosen.relatedOpId,
+    priorState: chosen.priorState,
+    notes: [...chosen.overridden.map((what) => `--force overrode: ${what}`), ...chosen.notes],
+  };
+}
+
+/**
+ * Journals every proposal of one command (backups and steps) in one transaction before any AWS
+ * call, so a crash anywhere in the command leaves every user pending for `resume`.
+ */
+export async function journalProposals(deps: EngineDeps, chosen: readonly Proposal[]): Promise<JournalOperation[]> {
+  const entries = chosen.map((proposal) => ({
+    operation: newOperation(deps, proposal, deps.newId()),
+    steps: proposal.steps,
+  }));
+  await recordOperations(deps.connection, entries);
+  const recorded: JournalOperation[] = [];
+  for (const { operation } of entries) {
+    const found = await getOperation(deps.connection, operation.opId);
+    if (!found) throw new Error(`journal lost operation ${operation.opId}`);
+    recorded.push(found);
+  }
+  return recorded;
+}
+
 /** Journals the proposal (backup and every step, before any AWS call), then runs it. */
 export async function applyProposal(deps: EngineDeps, chosen: Proposal): Promise<JournalOperation> {
-  const opId = deps.newId();
-  await recordOperation(
-    deps.connection,
-    {
-      opId,
-      kind: chosen.kind,
-      accountId: chosen.target.accountId,
-      userName: chosen.target.userName,
-      createdAt: chosen.at ?? deps.clock().toISOString(),
-      relatedOpId: chosen.relatedOpId,
-      priorState: chosen.priorState,
-      notes: [...chosen.overridden.map((what) => `--force overrode: ${what}`), ...chosen.notes],
-    },
-    chosen.steps,
-  );
-  const recorded = await getOperation(deps.connection, opId);
-  if (!recorded) throw new Error(`journal lost operation ${opId}`);
+  const [recorded] = await journalProposals(deps, [chosen]);
+  if (!recorded) throw new Error('journal lost an operation');
   await runOperation(deps, recorded);
-  return (await getOperation(deps.connection, opId)) ?? recorded;
+  return (await getOperation(deps.connection, recorded.opId)) ?? recorded;
 }
 
 /**
