@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { UserInputError } from '../errors.js';
 import { SnapshotSchema, type Snapshot } from '../model/snapshot.js';
+import { organizationGaps, isTrendable } from '../model/completeness.js';
 import { countHeadline, type HeadlineCounts } from '../model/headline.js';
 import { snapshotJsonChunks } from '../model/snapshot-json.js';
 import { TOOL_VERSION } from '../version.js';
@@ -20,6 +21,10 @@ export interface ScanSummaryRow extends HeadlineCounts {
   origin: string;
   toolVersion: string;
   kpis: Record<string, number>;
+  /** Gaps with `scope: 'organization'`: the accounts were not (all) listed, so every count is a floor. */
+  organizationGaps: number;
+  /** False when `organizationGaps` > 0: kept and shown, never a trend point or a KPI (`isTrendable`). */
+  trendable: boolean;
 }
 
 export interface StoredScan {
@@ -71,6 +76,11 @@ const STORE_MIGRATIONS: readonly Migration[] = [
          PRIMARY KEY (scan_id, name)
        )`,
     ],
+  },
+  {
+    // Scans saved before this version get theirs from their snapshot on open (`backfillOrganizationGaps`).
+    version: 2,
+    statements: ['ALTER TABLE scans ADD COLUMN organization_gaps INTEGER'],
   },
 ];
 
@@ -171,8 +181,9 @@ async function insertScan(
   try {
     await connection.run(
       `INSERT INTO scans (scan_id, saved_at, collected_at, source, origin, tool_version, schema_version,
-         accounts, users, long_lived_users, users_with_password, users_with_active_keys, active_keys, root_keys, gaps, snapshot)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+         accounts, users, long_lived_users, users_with_password, users_with_active_keys, active_keys, root_keys, gaps, snapshot,
+         organization_gaps)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
       [
         scanId,
         savedAt.toISOString(),
@@ -191,9 +202,12 @@ async function insertScan(
         counts.gaps,
         // Packed account by account (packed-json.ts): never one string of the whole snapshot.
         packed,
+        organizationGaps(snapshot).length,
       ],
     );
-    for (const [name, value] of Object.entries(kpis).sort(([a], [b]) => a.localeCompare(b))) {
+    // A scan that could not list the Organization's accounts is never a KPI: its counts are floors.
+    const kept = isTrendable(snapshot) ? kpis : {};
+    for (const [name, value] of Object.entries(kept).sort(([a], [b]) => a.localeCompare(b))) {
       if (!Number.isFinite(value)) throw new RangeError(`KPI ${name} is not a finite number: ${value}`);
       await connection.run('INSERT INTO scan_kpis (scan_id, name, value) VALUES ($1, $2, $3)', [scanId, name, value]);
     }
@@ -210,7 +224,7 @@ async function listScanSummaries(connection: DuckDBConnection): Promise<ScanSumm
   const scans = (
     await connection.runAndReadAll(
       `SELECT scan_id, saved_at, collected_at, source, origin, tool_version, accounts, users, long_lived_users, users_with_password,
-         users_with_active_keys, active_keys, root_keys, gaps
+         users_with_active_keys, active_keys, root_keys, gaps, organization_gaps
        FROM scans ORDER BY seq`,
     )
   ).getRowObjectsJS();
@@ -240,7 +254,19 @@ async function listScanSummaries(connection: DuckDBConnection): Promise<ScanSumm
     rootKeys: Number(row.root_keys),
     gaps: Number(row.gaps),
     kpis: kpisByScan.get(String(row.scan_id)) ?? {},
+    organizationGaps: Number(row.organization_gaps ?? 0),
+    trendable: Number(row.organization_gaps ?? 0) === 0,
   }));
+}
+
+/** Scans saved before `organization_gaps` existed: counted once from their snapshot. */
+async function backfillOrganizationGaps(connection: DuckDBConnection, location: string): Promise<void> {
+  const reader = await connection.runAndReadAll('SELECT scan_id, snapshot FROM scans WHERE organization_gaps IS NULL');
+  for (const row of reader.getRowObjectsJS()) {
+    const scanId = String(row.scan_id);
+    const count = organizationGaps(parseStoredSnapshot(location, scanId, String(row.snapshot))).length;
+    await connection.run('UPDATE scans SET organization_gaps = $1 WHERE scan_id = $2', [count, scanId]);
+  }
 }
 
 /** A connection to a database that is (now) a roleshift store with its tables up to date. */
@@ -249,6 +275,7 @@ async function connectToStore(instance: DuckDBInstance, location: string): Promi
   try {
     await claimStore(connection, location, TOOL_VERSION);
     await applyMigrations(connection, 'store', STORE_MIGRATIONS);
+    await backfillOrganizationGaps(connection, location);
     return connection;
   } catch (error) {
     connection.closeSync();
