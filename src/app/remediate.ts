@@ -27,6 +27,7 @@ import {
 import { checkGuards, type AdminHolder, type GuardContext } from '../remediate/guards.js';
 import { allOperations, ensureJournalTables, pendingOperations, type JournalOperation } from '../remediate/journal.js';
 import { lifecycleOf } from '../remediate/lifecycle.js';
+import { judgeRole, plannedRoles, uncheckedReplacements, type ReadinessFact } from '../remediate/readiness.js';
 import { parsePlanFile } from '../remediate/plan-file.js';
 import type { UserState } from '../remediate/plan-steps.js';
 import { safetyFor, type PlanEntryFacts, type SafetyVerdict } from '../remediate/safety.js';
@@ -119,7 +120,8 @@ export function remediationTargets(
   return refs;
 }
 
-type SafetyCheck = (state: UserState) => SafetyVerdict;
+type SafetyCheck = (state: UserState, live?: readonly ReadinessFact[]) => SafetyVerdict;
+type EntriesByUser = ReadonlyMap<string, PlanEntryFacts>;
 
 /**
  * Safety facts for start and finish: the plan file, else the estate planned by the one pipeline;
@@ -128,7 +130,7 @@ type SafetyCheck = (state: UserState) => SafetyVerdict;
 async function loadSafety(
   request: RemediateRequest,
   context: RunContext,
-): Promise<{ safety: SafetyCheck; snapshot: Snapshot | null }> {
+): Promise<{ safety: SafetyCheck; snapshot: Snapshot | null; entries: EntriesByUser | null }> {
   const common = { overrideTagKey: DEFAULT_CONFIG.classification.overrideTagKey, force: request.force };
   if (request.planFile !== undefined) {
     const byUser = new Map(
@@ -140,7 +142,7 @@ async function loadSafety(
       classSource: 'plan file',
       missingReason: `not in ${request.planFile}`,
     });
-    return { safety, snapshot: null };
+    return { safety, snapshot: null, entries: byUser };
   }
   let entries: PlanEntryFacts[];
   let snapshot: Snapshot;
@@ -159,7 +161,7 @@ async function loadSafety(
       classSource: 'tags and name',
       missingReason: 'no estate to plan from',
     });
-    return { safety, snapshot: null };
+    return { safety, snapshot: null, entries: null };
   }
   const byUser = new Map(entries.map((entry) => [`${entry.accountId}/${entry.userName}`, entry]));
   const safety = safetyFor({
@@ -168,7 +170,7 @@ async function loadSafety(
     classSource: 'classifier',
     missingReason: 'not in the latest scan: scan again',
   });
-  return { safety, snapshot };
+  return { safety, snapshot, entries: byUser };
 }
 
 /** Users an earlier start switched off (still watching) or a finish deleted. */
@@ -200,10 +202,29 @@ async function guardContext(
   };
 }
 
+/**
+ * Ready means deployed and used: the plan's roles read live (exist with the planned trust, used
+ * after the last use of every key about to go off); what cannot be read live is unknown.
+ */
+function readinessOf(deps: EngineDeps, entries: EntriesByUser | null) {
+  return async (state: UserState): Promise<ReadinessFact[]> => {
+    const artifacts = entries?.get(`${state.accountId}/${state.userName}`)?.artifacts ?? [];
+    const roles = plannedRoles(artifacts, state.accountId);
+    const facts = uncheckedReplacements(artifacts);
+    if (roles.length === 0) return facts;
+    const gateway = await deps.access.gatewayFor(state.accountId);
+    const keys = [];
+    for (const key of state.accessKeys.filter((candidate) => candidate.status === 'Active'))
+      keys.push({ accessKeyId: key.accessKeyId, lastUsed: await gateway.accessKeyLastUsed(key.accessKeyId) });
+    for (const role of roles) facts.push(...judgeRole(role, await gateway.readRole(role.name), keys));
+    return facts;
+  };
+}
+
 /** The safety check with the guards in front: a guard's refusal stands even with --force. */
 function guarded(safety: SafetyCheck, context: GuardContext): SafetyCheck {
-  return (state) => {
-    const verdict = safety(state);
+  return (state, live) => {
+    const verdict = safety(state, live);
     const guards = checkGuards(state, context);
     if (guards.refusals.length === 0) return { ...verdict, notes: [...verdict.notes, ...guards.notes] };
     return {
@@ -223,8 +244,10 @@ async function proposeAll(
 ): Promise<{ proposals: Proposal[]; failures: string[] }> {
   const { request, context, activity, debug } = options;
   let safety: SafetyCheck | null = null;
+  let readiness: ((state: UserState) => Promise<ReadinessFact[]>) | undefined;
   if (action === 'start' || action === 'finish') {
     const loaded = await loadSafety(request, context);
+    readiness = readinessOf(deps, loaded.entries);
     try {
       safety = guarded(loaded.safety, await guardContext(deps, loaded.snapshot, targets, context.now));
     } catch (error) {
@@ -238,7 +261,10 @@ async function proposeAll(
   const failures: string[] = [];
   for (const target of targets) {
     try {
-      if (action === 'start' && safety) proposals.push(await proposeStart(deps, target, { now: context.now, safety }));
+      if (action === 'start' && safety)
+        proposals.push(
+          await proposeStart(deps, target, { now: context.now, safety, ...(readiness ? { readiness } : {}) }),
+        );
       else if (action === 'finish' && safety)
         proposals.push(await proposeFinish(deps, target, { now: context.now, watchDays, activity, safety }));
       else if (action === 'rollback') proposals.push(await proposeRollback(deps, target));

@@ -81,7 +81,9 @@ export function createIo(options: GlobalOptions, streams: { stdout: Stream; stde
   return {
     out: (text) => stdout.write(safe(text.endsWith('\n') ? text : `${text}\n`)),
     log: (text) => stderr(`${text}\n`),
-    warn: (text) => stderr(`${color ? '\u001b[33mwarning:\u001b[0m' : 'warning:'} ${warningText(text)}\n`),
+    // With --debug a warning may carry a raw AWS answer over several lines (controls still escaped).
+    warn: (text) =>
+      stderr(`${color ? '\u001b[33mwarning:\u001b[0m' : 'warning:'} ${options.debug ? text : warningText(text)}\n`),
     color,
     json: Boolean(options.json),
     debug: Boolean(options.debug),

@@ -32,6 +32,7 @@ import {
   type PlannedStep,
   type UserState,
 } from './plan-steps.js';
+import type { ReadinessFact } from './readiness.js';
 import type { SafetyVerdict } from './safety.js';
 import { formatUserRef, type UserRef } from '../model/user-ref.js';
 
@@ -89,7 +90,12 @@ function interrupted(kind: OperationKind, pending: JournalOperation): string {
 export async function proposeStart(
   deps: EngineDeps,
   target: UserRef,
-  options: { now: Date; safety: (state: UserState) => SafetyVerdict },
+  options: {
+    now: Date;
+    safety: (state: UserState, live?: readonly ReadinessFact[]) => SafetyVerdict;
+    /** Reads the planned replacement live (deployed, used, old key quiet) before the verdict. */
+    readiness?: (state: UserState) => Promise<ReadinessFact[]>;
+  },
 ): Promise<Proposal> {
   const lifecycle = await lifecycleFor(deps, target);
   if (lifecycle.pending) return proposal('start', target, { refusals: [interrupted('start', lifecycle.pending)] });
@@ -104,7 +110,7 @@ export async function proposeStart(
   const state = await gateway.readUser(target.userName);
   if (!state)
     return proposal('start', target, { refusals: [`no IAM user ${target.userName} in account ${target.accountId}`] });
-  const verdict = options.safety(state);
+  const verdict = options.safety(state, options.readiness ? await options.readiness(state) : []);
   return proposal('start', target, {
     steps: verdict.allowed ? planStart(state, options.now) : [],
     at: options.now.toISOString(),

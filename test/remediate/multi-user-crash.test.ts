@@ -1,11 +1,17 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { BUILT_CLI } from '../e2e/run-cli.js';
-import { describeWithMoto, type Moto } from '../harness/moto.js';
-import { adminClient, comparable, HOME_ACCOUNT, readState, seedFullUser, type SeededUser } from './fixtures.js';
+import { describeWithMoto } from '../harness/moto.js';
+import {
+  adminClient,
+  builtRemediate as cli,
+  comparable,
+  HOME_ACCOUNT,
+  readState,
+  seedFullUser,
+  type SeededUser,
+} from './fixtures.js';
 import { startGapProxy, type GapProxy } from './moto-gap-proxy.js';
 
 /**
@@ -15,29 +21,6 @@ import { startGapProxy, type GapProxy } from './moto-gap-proxy.js';
  */
 
 const USERS = ['alice', 'bob', 'carol'] as const;
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(moto: Moto, env: Record<string, string>, args: string[]): Promise<Run> {
-  if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: run npm run build first (npm test does)`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUILT_CLI, 'remediate', ...args, '--no-color'], {
-      env: moto.env({ NO_COLOR: '1', ...env }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
 
 describeWithMoto('a multi-user remediation killed at every step, then resumed (built CLI)', (moto) => {
   let proxy: GapProxy;
