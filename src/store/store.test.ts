@@ -92,12 +92,12 @@ describe('openStore', () => {
     expect(row).toMatchObject({ organizationGaps: 1, trendable: false, kpis: {} });
   });
 
-  it('Given a store saved before the organization_gaps column, When opened, Then the column is added and filled from each snapshot', async () => {
+  it('Given a store saved before scan completeness was kept, When opened, Then each scan gets it from its snapshot', async () => {
     const path = join(dir, 'roleshift.duckdb');
     store = await openStore(path);
     await store.saveScan({ ...snapshotWith(1), gaps: [buildGap({ scope: 'organization' })] });
     await store.saveScan(snapshotWith(2, '2026-11-24T09:00:00Z'));
-    await store.connection.run('ALTER TABLE scans DROP COLUMN organization_gaps');
+    await store.connection.run('DROP TABLE scan_completeness');
     await store.connection.run("DELETE FROM schema_versions WHERE component = 'store' AND version = 2");
     store.close();
 

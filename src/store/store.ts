@@ -78,9 +78,16 @@ const STORE_MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
-    // Scans saved before this version get theirs from their snapshot on open (`backfillOrganizationGaps`).
+    // A table of its own, not a column: DuckDB fails to replay an ALTER TABLE ... ADD COLUMN from
+    // its write-ahead log after a crash. Scans saved before this version get their row from their
+    // snapshot on open (`backfillOrganizationGaps`).
     version: 2,
-    statements: ['ALTER TABLE scans ADD COLUMN organization_gaps INTEGER'],
+    statements: [
+      `CREATE TABLE scan_completeness (
+         scan_id VARCHAR PRIMARY KEY,
+         organization_gaps INTEGER NOT NULL
+       )`,
+    ],
   },
 ];
 
@@ -181,9 +188,8 @@ async function insertScan(
   try {
     await connection.run(
       `INSERT INTO scans (scan_id, saved_at, collected_at, source, origin, tool_version, schema_version,
-         accounts, users, long_lived_users, users_with_password, users_with_active_keys, active_keys, root_keys, gaps, snapshot,
-         organization_gaps)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+         accounts, users, long_lived_users, users_with_password, users_with_active_keys, active_keys, root_keys, gaps, snapshot)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
       [
         scanId,
         savedAt.toISOString(),
@@ -202,9 +208,12 @@ async function insertScan(
         counts.gaps,
         // Packed account by account (packed-json.ts): never one string of the whole snapshot.
         packed,
-        organizationGaps(snapshot).length,
       ],
     );
+    await connection.run('INSERT INTO scan_completeness (scan_id, organization_gaps) VALUES ($1, $2)', [
+      scanId,
+      organizationGaps(snapshot).length,
+    ]);
     // A scan that could not list the Organization's accounts is never a KPI: its counts are floors.
     const kept = isTrendable(snapshot) ? kpis : {};
     for (const [name, value] of Object.entries(kept).sort(([a], [b]) => a.localeCompare(b))) {
@@ -223,9 +232,9 @@ async function insertScan(
 async function listScanSummaries(connection: DuckDBConnection): Promise<ScanSummaryRow[]> {
   const scans = (
     await connection.runAndReadAll(
-      `SELECT scan_id, saved_at, collected_at, source, origin, tool_version, accounts, users, long_lived_users, users_with_password,
-         users_with_active_keys, active_keys, root_keys, gaps, organization_gaps
-       FROM scans ORDER BY seq`,
+      `SELECT scans.scan_id, saved_at, collected_at, source, origin, tool_version, accounts, users, long_lived_users,
+         users_with_password, users_with_active_keys, active_keys, root_keys, gaps, organization_gaps
+       FROM scans LEFT JOIN scan_completeness USING (scan_id) ORDER BY seq`,
     )
   ).getRowObjectsJS();
   const kpis = (
@@ -259,13 +268,15 @@ async function listScanSummaries(connection: DuckDBConnection): Promise<ScanSumm
   }));
 }
 
-/** Scans saved before `organization_gaps` existed: counted once from their snapshot. */
+/** Scans saved before `scan_completeness` existed: counted once from their snapshot. */
 async function backfillOrganizationGaps(connection: DuckDBConnection, location: string): Promise<void> {
-  const reader = await connection.runAndReadAll('SELECT scan_id, snapshot FROM scans WHERE organization_gaps IS NULL');
+  const reader = await connection.runAndReadAll(
+    'SELECT scan_id, snapshot FROM scans WHERE scan_id NOT IN (SELECT scan_id FROM scan_completeness)',
+  );
   for (const row of reader.getRowObjectsJS()) {
     const scanId = String(row.scan_id);
     const count = organizationGaps(parseStoredSnapshot(location, scanId, String(row.snapshot))).length;
-    await connection.run('UPDATE scans SET organization_gaps = $1 WHERE scan_id = $2', [count, scanId]);
+    await connection.run('INSERT INTO scan_completeness (scan_id, organization_gaps) VALUES ($1, $2)', [scanId, count]);
   }
 }
 
