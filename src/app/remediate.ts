@@ -15,23 +15,30 @@ import { documentLayers } from '../policy/evaluator/evaluator.js';
 import { createAccountAccess, describeRemediationFailure } from '../remediate/accounts.js';
 import { deniedCallsFromStore, NO_ACTIVITY, type DeniedCallSource } from '../remediate/activity-source.js';
 import {
-  applyProposal,
+  journalProposals,
   proposeFinish,
   proposeRestore,
   proposeRollback,
   proposeStart,
   RemediationStepError,
   resumeAll,
+  runOperation,
   statusAll,
   type EngineDeps,
   type Proposal,
   type UserStatus,
 } from '../remediate/engine.js';
-import { ensureJournalTables, pendingOperations, type JournalOperation } from '../remediate/journal.js';
+import { checkGuards, type AdminHolder, type GuardContext } from '../remediate/guards.js';
+import { allOperations, ensureJournalTables, pendingOperations, type JournalOperation } from '../remediate/journal.js';
+import { lifecycleOf } from '../remediate/lifecycle.js';
+import { judgeRole, plannedRoles, uncheckedReplacements, type ReadinessFact } from '../remediate/readiness.js';
 import { parsePlanFile } from '../remediate/plan-file.js';
 import { QUARANTINE_POLICY_NAME, type UserState } from '../remediate/plan-steps.js';
 import { safetyFor, type PlanEntryFacts, type SafetyVerdict } from '../remediate/safety.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { createEvaluator } from '../policy/evaluator/evaluator.js';
 import { openStore, type Store } from '../store/store.js';
+import { administratorsByAccount } from './administrators.js';
 import { assessEstate } from './assess.js';
 import { loadEstate, type EstateRequest, type RunContext } from './estate.js';
 import { readTextFile } from './files.js';
@@ -116,45 +123,120 @@ export function remediationTargets(
   return refs;
 }
 
-/** Safety facts for start and finish: the plan file, else the estate planned by the one pipeline. */
+type SafetyCheck = (state: UserState, live?: readonly ReadinessFact[]) => SafetyVerdict;
+type EntriesByUser = ReadonlyMap<string, PlanEntryFacts>;
+
+/**
+ * Safety facts for start and finish: the plan file, else the estate planned by the one pipeline;
+ * with the snapshot they came from when there is one (the last-admin guard reads it).
+ */
 async function loadSafety(
   request: RemediateRequest,
   context: RunContext,
-): Promise<(state: UserState) => SafetyVerdict> {
+): Promise<{ safety: SafetyCheck; snapshot: Snapshot | null; entries: EntriesByUser | null }> {
   const common = { overrideTagKey: DEFAULT_CONFIG.classification.overrideTagKey, force: request.force };
   if (request.planFile !== undefined) {
     const byUser = new Map(
       readPlanEntries(request.planFile).map((entry) => [`${entry.accountId}/${entry.userName}`, entry]),
     );
-    return safetyFor({
+    const safety = safetyFor({
       ...common,
       entries: byUser,
       classSource: 'plan file',
       missingReason: `not in ${request.planFile}`,
     });
+    return { safety, snapshot: null, entries: byUser };
   }
   let entries: PlanEntryFacts[];
+  let snapshot: Snapshot;
   try {
-    entries = (await assessEstate((await loadEstate(request.estate, context)).estate)).plan.users;
+    const { estate } = await loadEstate(request.estate, context);
+    snapshot = estate.snapshot;
+    entries = (await assessEstate(estate)).plan.users;
   } catch (error) {
     if (!(error instanceof UserInputError) || !request.force) throw error;
     context.notes.warn(
       `--force: going on without an estate (${error.message}); break-glass detection uses live tags and names only`,
     );
-    return safetyFor({
+    const safety = safetyFor({
       ...common,
       entries: null,
       classSource: 'tags and name',
       missingReason: 'no estate to plan from',
     });
+    return { safety, snapshot: null, entries: null };
   }
   const byUser = new Map(entries.map((entry) => [`${entry.accountId}/${entry.userName}`, entry]));
-  return safetyFor({
+  const safety = safetyFor({
     ...common,
     entries: byUser,
     classSource: 'classifier',
     missingReason: 'not in the latest scan: scan again',
   });
+  return { safety, snapshot, entries: byUser };
+}
+
+/** Users an earlier start switched off (still watching) or a finish deleted. */
+async function usersAlreadyOff(deps: EngineDeps): Promise<string[]> {
+  const byUser = new Map<string, JournalOperation[]>();
+  for (const operation of await allOperations(deps.connection)) {
+    const key = formatUserRef(operation);
+    byUser.set(key, [...(byUser.get(key) ?? []), operation]);
+  }
+  return [...byUser.entries()]
+    .filter(([, operations]) => ['watching', 'deleted', 'interrupted'].includes(lifecycleOf(operations).stage))
+    .map(([user]) => user);
+}
+
+/** What the guards no flag lifts need: who runs roleshift, who administers each account, who goes off. */
+async function guardContext(
+  deps: EngineDeps,
+  snapshot: Snapshot | null,
+  targets: readonly UserRef[],
+  now: Date,
+): Promise<GuardContext> {
+  let admins: Map<string, AdminHolder[]> | null = null;
+  if (snapshot !== null)
+    admins = administratorsByAccount(snapshot, createEvaluator(snapshot, { now }), await loadIamCatalog());
+  return {
+    caller: await deps.access.callerIdentity(),
+    admins,
+    switchedOff: new Set([...targets.map(formatUserRef), ...(await usersAlreadyOff(deps))]),
+  };
+}
+
+/**
+ * Ready means deployed and used: the plan's roles read live (exist with the planned trust, used
+ * after the last use of every key about to go off); what cannot be read live is unknown.
+ */
+function readinessOf(deps: EngineDeps, entries: EntriesByUser | null) {
+  return async (state: UserState): Promise<ReadinessFact[]> => {
+    const artifacts = entries?.get(`${state.accountId}/${state.userName}`)?.artifacts ?? [];
+    const roles = plannedRoles(artifacts, state.accountId);
+    const facts = uncheckedReplacements(artifacts);
+    if (roles.length === 0) return facts;
+    const gateway = await deps.access.gatewayFor(state.accountId);
+    const keys = [];
+    for (const key of state.accessKeys.filter((candidate) => candidate.status === 'Active'))
+      keys.push({ accessKeyId: key.accessKeyId, lastUsed: await gateway.accessKeyLastUsed(key.accessKeyId) });
+    for (const role of roles) facts.push(...judgeRole(role, await gateway.readRole(role.name), keys));
+    return facts;
+  };
+}
+
+/** The safety check with the guards in front: a guard's refusal stands even with --force. */
+function guarded(safety: SafetyCheck, context: GuardContext): SafetyCheck {
+  return (state, live) => {
+    const verdict = safety(state, live);
+    const guards = checkGuards(state, context);
+    if (guards.refusals.length === 0) return { ...verdict, notes: [...verdict.notes, ...guards.notes] };
+    return {
+      allowed: false,
+      refusals: [...guards.refusals.map((refusal) => `${refusal} (--force cannot lift this)`), ...verdict.refusals],
+      overridden: [],
+      notes: [...verdict.notes, ...guards.notes],
+    };
+  };
 }
 
 /** Stands for whatever the user's other policies grant (managed, group, ones added later): everything. */
@@ -203,15 +285,32 @@ async function proposeAll(
   options: { request: RemediateRequest; context: RunContext; activity: DeniedCallSource; debug: boolean },
 ): Promise<{ proposals: Proposal[]; failures: string[] }> {
   const { request, context, activity, debug } = options;
-  const safety = action === 'start' || action === 'finish' ? await loadSafety(request, context) : null;
   const catalog = action === 'start' ? await loadIamCatalog() : null;
+  let safety: SafetyCheck | null = null;
+  let readiness: ((state: UserState) => Promise<ReadinessFact[]>) | undefined;
+  if (action === 'start' || action === 'finish') {
+    const loaded = await loadSafety(request, context);
+    readiness = readinessOf(deps, loaded.entries);
+    try {
+      safety = guarded(loaded.safety, await guardContext(deps, loaded.snapshot, targets, context.now));
+    } catch (error) {
+      // Without knowing who runs roleshift, no user may be switched off: each is a reported failure.
+      const why = `could not tell who roleshift runs as: ${describeRemediationFailure(error, debug)}`;
+      return { proposals: [], failures: targets.map((target) => `${action} ${formatUserRef(target)}: ${why}`) };
+    }
+  }
   const watchDays = request.estate.config.remediation.watchDays;
   const proposals: Proposal[] = [];
   const failures: string[] = [];
   for (const target of targets) {
     try {
       if (action === 'start' && safety && catalog)
-        proposals.push(proveQuarantine(await proposeStart(deps, target, { now: context.now, safety }), catalog));
+        proposals.push(
+          proveQuarantine(
+            await proposeStart(deps, target, { now: context.now, safety, ...(readiness ? { readiness } : {}) }),
+            catalog,
+          ),
+        );
       else if (action === 'finish' && safety)
         proposals.push(await proposeFinish(deps, target, { now: context.now, watchDays, activity, safety }));
       else if (action === 'rollback') proposals.push(await proposeRollback(deps, target));
@@ -225,6 +324,11 @@ async function proposeAll(
   return { proposals, failures };
 }
 
+/**
+ * Journals every proposal before the first call, then runs them one by one: after a crash,
+ * `resume` completes every user of the command. A failed call leaves its operation pending and
+ * the other users still run.
+ */
 async function applyAll(
   deps: EngineDeps,
   proposals: readonly Proposal[],
@@ -232,16 +336,16 @@ async function applyAll(
 ): Promise<{ done: Applied[]; failures: string[] }> {
   const done: Applied[] = [];
   const failures: string[] = [];
-  for (const proposal of proposals) {
-    const user = formatUserRef(proposal.target);
+  for (const operation of await journalProposals(deps, proposals)) {
+    const user = formatUserRef(operation);
     try {
-      const operation = await applyProposal(deps, proposal);
-      done.push({ user, kind: proposal.kind, opId: operation.opId, calls: operation.steps.length });
+      await runOperation(deps, operation);
+      done.push({ user, kind: operation.kind, opId: operation.opId, calls: operation.steps.length });
     } catch (error) {
       if (!(error instanceof RemediationStepError)) throw error;
-      failures.push(`${proposal.kind} ${user} stopped at ${error.message}`);
+      failures.push(`${operation.kind} ${user} stopped at ${error.message}`);
       notes.warn(
-        `${proposal.kind} ${user} stopped at ${error.message}; the journal keeps it pending: fix the cause, then run "roleshift remediate resume --apply"`,
+        `${operation.kind} ${user} stopped at ${error.message}; the journal keeps it pending: fix the cause, then run "roleshift remediate resume --apply"`,
       );
     }
   }

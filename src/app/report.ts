@@ -3,11 +3,13 @@
  * assessment, plan, exceptions and remediation journal, assessed by the one pipeline so the page
  * shows the same plan and ExternalIds as `plan` and `generate`.
  */
+import { isTrendable } from '../model/completeness.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { JournalOperation } from '../remediate/journal.js';
 import { renderReport } from '../report/html.js';
 import { reportExtras, type ReportOperation } from '../report/report-data.js';
 import { serveReport, type RunningServer } from '../report/serve.js';
+import type { ScanSummaryRow } from '../store/store.js';
 import { TOOL_VERSION } from '../version.js';
 import { assessEstate } from './assess.js';
 import { estateKey } from './estate-key.js';
@@ -48,12 +50,22 @@ export async function buildReport(request: EstateRequest, context: RunContext): 
   const html = renderReport({
     snapshot: estate.snapshot,
     now: estate.now,
-    history: loaded.history,
+    history: trendPoints(loaded.history, estate.snapshot),
     toolVersion: TOOL_VERSION,
     extras,
     thresholds: estate.config.thresholds,
   });
   return { html, snapshot: estate.snapshot, scanId: loaded.scanId };
+}
+
+/**
+ * The scans the trend and the KPIs read: complete ones only. A scan that could not list the
+ * Organization's accounts counts a floor; as a point it would read as a sudden drop. When the
+ * scan shown is such a scan, the page gets no trend at all (its gaps say why), never a
+ * comparison with an earlier complete scan.
+ */
+function trendPoints(history: readonly ScanSummaryRow[], shown: Snapshot): ScanSummaryRow[] {
+  return isTrendable(shown) ? history.filter((scan) => scan.trendable) : [];
 }
 
 /**

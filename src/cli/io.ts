@@ -1,8 +1,11 @@
 import { isWriteError, OutputError } from '../errors.js';
+import { warningText, terminalOutput } from '../safe-text.js';
 
 /**
  * Terminal output shared by every command: data goes to stdout, logs to stderr, colour only
- * when allowed (NO_COLOR, --no-color, not a TTY).
+ * when allowed (NO_COLOR, --no-color, not a TTY). Every line passes the one sanitizer's last
+ * check (`terminalOutput`): no control character from AWS data reaches the terminal, whichever
+ * path printed it; JSON keeps its values.
  */
 export interface Io {
   /** Machine or human data: the command's result. */
@@ -73,11 +76,14 @@ export function createIo(options: GlobalOptions, streams: { stdout: Stream; stde
   const isTty = Boolean(streams.stderr.isTTY);
   const color = options.color !== false && !process.env.NO_COLOR && isTty;
   const stdout = trackedStdout(streams.stdout);
-  const stderr = (text: string) => void streams.stderr.write(text, () => undefined);
+  const safe = (text: string): string => terminalOutput(text, { colour: color });
+  const stderr = (text: string) => void streams.stderr.write(safe(text), () => undefined);
   return {
-    out: (text) => stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    out: (text) => stdout.write(safe(text.endsWith('\n') ? text : `${text}\n`)),
     log: (text) => stderr(`${text}\n`),
-    warn: (text) => stderr(`${color ? '\u001b[33mwarning:\u001b[0m' : 'warning:'} ${text}\n`),
+    // With --debug a warning may carry a raw AWS answer over several lines (controls still escaped).
+    warn: (text) =>
+      stderr(`${color ? '\u001b[33mwarning:\u001b[0m' : 'warning:'} ${options.debug ? text : warningText(text)}\n`),
     color,
     json: Boolean(options.json),
     debug: Boolean(options.debug),

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, isWriteError, OutputError, UserInputError } from '../errors.js';
+import { escapeControls } from '../safe-text.js';
 import { TOOL_VERSION } from '../version.js';
 import { COMMANDS } from './commands/index.js';
 
@@ -56,13 +57,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     const userError = error instanceof UserInputError ? error : asOutputError(error);
     if (userError !== null) {
-      process.stderr.write(`roleshift: ${userError.message}\n`);
+      process.stderr.write(`roleshift: ${escapeControls(userError.message)}\n`);
       if (debug && userError.stack) process.stderr.write(`${userError.stack}\n`);
       return userError.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(
-      `roleshift: internal error: ${message}${debug ? '' : ' (run again with --debug for details)'}\n`,
+      `roleshift: internal error: ${escapeControls(message)}${debug ? '' : ' (run again with --debug for details)'}\n`,
     );
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return EXIT.internal;

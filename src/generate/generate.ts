@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import type { Guardrails } from '../plan/guardrails.js';
 import { ARTIFACT_REF } from '../plan/artifact-ref.js';
 import type { MigrationPlan } from '../plan/types.js';
+import { markdownCodeBlock, markdownText } from '../safe-text.js';
 import { awsConfigFileName, renderAwsConfig } from './aws-config.js';
 import { bundlePlan, type Bundle } from './bundle.js';
 import { renderCloudFormation } from './cloudformation.js';
@@ -127,22 +128,23 @@ function sharedFiles(bundle: Bundle, plan: MigrationPlan): GeneratedFile[] {
     `Plan of ${plan.planDate}. Apply each change only after the replacement exists.`,
     '',
   ];
+  // Names, titles, notes and blockers carry AWS data: Markdown through the one sanitizer, and
+  // each snippet in a fence it cannot close.
+  const md = (text: string): string => markdownText(text);
   for (const change of bundle.configChanges) {
     lines.push(
-      `## ${change.accountId}/${change.userName}: ${change.title}`,
+      `## ${md(`${change.accountId}/${change.userName}: ${change.title}`)}`,
       '',
-      '```',
-      readableRefs(change.snippet),
-      '```',
+      markdownCodeBlock(readableRefs(change.snippet)),
       '',
     );
   }
-  lines.push('## Guardrails', '', ...bundle.guardrails.notes.map((note) => `- ${note}`), '');
+  lines.push('## Guardrails', '', ...bundle.guardrails.notes.map((note) => `- ${md(note)}`), '');
   const blocked = plan.users.filter((user) => user.blockers.length > 0);
   if (blocked.length > 0) {
     lines.push('## Blockers (fill these in before applying)', '');
     for (const user of blocked)
-      for (const blocker of user.blockers) lines.push(`- ${user.accountId}/${user.userName}: ${blocker}`);
+      for (const blocker of user.blockers) lines.push(`- ${md(`${user.accountId}/${user.userName}: ${blocker}`)}`);
     lines.push('');
   }
   files.push({ path: 'CHANGES.md', content: lines.join('\n') });

@@ -1,11 +1,5 @@
+import { markdownText, NAME_CELL_MAX, tableCell } from '../safe-text.js';
 import type { Artifact, DerivedGrant, MigrationPlan, ProofCheck, ReplacementProof, UserPlan } from './types.js';
-
-/** Text from AWS goes into Markdown: neutralise HTML and table syntax so it renders as text. */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\\`*_[\]<>|#]/g, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : `\\${ch}`))
-    .replace(/\r?\n/g, ' ');
-}
 
 function describeArtifact(artifact: Artifact): string {
   switch (artifact.kind) {
@@ -59,13 +53,14 @@ function proofLine(title: string, check: ProofCheck): string {
 /** The terminal view: one line per user, least risky first, then what blocks whom. */
 export function renderPlanTable(plan: MigrationPlan): string {
   const header = ['risk', 'user', 'class', 'strategy', 'proof', 'target', 'blockers'];
+  // Names, targets and blockers hold AWS data: escaped and cut like every terminal table's cells.
   const rows = plan.users.map((user) => [
     `${user.risk} (${user.riskScore})`,
-    `${user.accountId}/${user.userName}`,
+    tableCell(`${user.accountId}/${user.userName}`, NAME_CELL_MAX),
     user.class,
     user.strategy,
     proofWord(user),
-    user.target,
+    tableCell(user.target),
     String(user.blockers.length),
   ]);
   const widths = header.map((title, index) => Math.max(title.length, ...rows.map((row) => (row[index] ?? '').length)));
@@ -84,7 +79,8 @@ export function renderPlanTable(plan: MigrationPlan): string {
   if (blocked.length > 0) {
     lines.push('', 'Blockers:');
     for (const user of blocked)
-      for (const blocker of user.blockers) lines.push(`  ${user.accountId}/${user.userName}: ${blocker}`);
+      for (const blocker of user.blockers)
+        lines.push(`  ${tableCell(`${user.accountId}/${user.userName}`, NAME_CELL_MAX)}: ${tableCell(blocker)}`);
   }
   const mirrored = plan.users.filter((user) => user.permissionsNote?.startsWith('no usage facts')).length;
   if (mirrored > 0)
@@ -109,7 +105,7 @@ function derivedGrants(user: UserPlan): DerivedGrant[] {
 }
 
 function proofSection(proof: ReplacementProof): string[] {
-  const e = escapeMarkdown;
+  const e = markdownText;
   const lines = ['', `**Proof: ${proof.verdict}**`, ''];
   for (const [key, title] of PROOF_CHECKS) {
     const check = proof[key];
@@ -121,7 +117,8 @@ function proofSection(proof: ReplacementProof): string[] {
 }
 
 function userSection(user: UserPlan): string[] {
-  const e = escapeMarkdown;
+  // Text from AWS goes into Markdown through the one sanitizer, so it renders as text.
+  const e = markdownText;
   const lines = [
     `### ${e(`${user.accountId}/${user.userName}`)}`,
     '',
@@ -162,7 +159,6 @@ function userSection(user: UserPlan): string[] {
 
 /** A Markdown plan a team can paste into a change ticket. */
 export function renderPlanMarkdown(plan: MigrationPlan): string {
-  const e = escapeMarkdown;
   const lines = [
     '# IAM user migration plan',
     '',
@@ -172,7 +168,7 @@ export function renderPlanMarkdown(plan: MigrationPlan): string {
     '|---|---|---|---|---|---|---|',
     ...plan.users.map(
       (user, index) =>
-        `| ${index + 1} | ${user.risk} | ${e(`${user.accountId}/${user.userName}`)} | ${user.class} | ${user.strategy} | ${proofWord(user)} | ${user.blockers.length} |`,
+        `| ${index + 1} | ${user.risk} | ${markdownText(`${user.accountId}/${user.userName}`, NAME_CELL_MAX)} | ${user.class} | ${user.strategy} | ${proofWord(user)} | ${user.blockers.length} |`,
     ),
     '',
     '## Users',

@@ -8,6 +8,7 @@ import {
 import { createAwsClient, type AwsClientSettings } from '../aws/clients.js';
 import { describeAwsFailure } from '../aws/errors.js';
 import { UserInputError } from '../errors.js';
+import type { CallerIdentity } from './guards.js';
 import { createIamGateway, type IamGateway } from './iam-gateway.js';
 
 export const DEFAULT_REMEDIATE_ROLE = 'RoleshiftRemediate';
@@ -36,6 +37,8 @@ export interface AccountAccessOptions {
 
 export interface AccountAccess {
   callerAccountId(): Promise<string>;
+  /** Who roleshift runs as, for the guards that keep it from switching itself off. */
+  callerIdentity(): Promise<CallerIdentity>;
   /** The caller's own credentials for its account, AssumeRole into `roleName` for any other. */
   gatewayFor(accountId: string): Promise<IamGateway>;
 }
@@ -56,16 +59,20 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
   let callerAccount: string | null = null;
   const sts = createAwsClient(STSClient, 'sts', { ...base, accountId: () => callerAccount });
   const gateways = new Map<string, Promise<IamGateway>>();
-  let caller: Promise<string> | undefined;
+  let caller: Promise<CallerIdentity> | undefined;
 
-  const callerAccountId = (): Promise<string> => {
-    caller ??= sts.send(new GetCallerIdentityCommand({})).then((identity) => {
-      if (!identity.Account) throw new Error('GetCallerIdentity returned no account');
+  const callerIdentity = (): Promise<CallerIdentity> => {
+    caller ??= (async () => {
+      const identity = await sts.send(new GetCallerIdentityCommand({}));
+      if (!identity.Account || !identity.Arn) throw new Error('GetCallerIdentity returned no account');
       callerAccount = identity.Account;
-      return identity.Account;
-    });
+      // The key the SDK signs with: the one credential remediation must never switch off.
+      const credentials = await sts.config.credentials();
+      return { accountId: identity.Account, arn: identity.Arn, accessKeyId: credentials.accessKeyId ?? null };
+    })();
     return caller;
   };
+  const callerAccountId = async (): Promise<string> => (await callerIdentity()).accountId;
 
   const open = async (accountId: string): Promise<IamGateway> => {
     const own = await callerAccountId();
@@ -102,6 +109,7 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
 
   return {
     callerAccountId,
+    callerIdentity,
     gatewayFor(accountId) {
       let gateway = gateways.get(accountId);
       if (!gateway) {

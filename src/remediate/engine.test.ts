@@ -252,6 +252,7 @@ describeWithMoto('remediation engine against moto', (moto) => {
             classSource: 'plan',
             exception: null,
             replacementReady: true,
+            live: [],
             readinessDetail: '',
           },
           false,

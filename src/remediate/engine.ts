@@ -6,7 +6,7 @@ import {
   markStepDone,
   markStepIntent,
   pendingOperations,
-  recordOperation,
+  recordOperations,
   recordOperationError,
   userOperations,
   getOperation,
@@ -32,6 +32,7 @@ import {
   type PlannedStep,
   type UserState,
 } from './plan-steps.js';
+import type { ReadinessFact } from './readiness.js';
 import type { SafetyVerdict } from './safety.js';
 import { formatUserRef, type UserRef } from '../model/user-ref.js';
 
@@ -89,7 +90,12 @@ function interrupted(kind: OperationKind, pending: JournalOperation): string {
 export async function proposeStart(
   deps: EngineDeps,
   target: UserRef,
-  options: { now: Date; safety: (state: UserState) => SafetyVerdict },
+  options: {
+    now: Date;
+    safety: (state: UserState, live?: readonly ReadinessFact[]) => SafetyVerdict;
+    /** Reads the planned replacement live (deployed, used, old key quiet) before the verdict. */
+    readiness?: (state: UserState) => Promise<ReadinessFact[]>;
+  },
 ): Promise<Proposal> {
   const lifecycle = await lifecycleFor(deps, target);
   if (lifecycle.pending) return proposal('start', target, { refusals: [interrupted('start', lifecycle.pending)] });
@@ -104,7 +110,7 @@ export async function proposeStart(
   const state = await gateway.readUser(target.userName);
   if (!state)
     return proposal('start', target, { refusals: [`no IAM user ${target.userName} in account ${target.accountId}`] });
-  const verdict = options.safety(state);
+  const verdict = options.safety(state, options.readiness ? await options.readiness(state) : []);
   return proposal('start', target, {
     steps: verdict.allowed ? planStart(state, options.now) : [],
     at: options.now.toISOString(),
@@ -271,27 +277,44 @@ export class RemediationStepError extends Error {
   override readonly name = 'RemediationStepError';
 }
 
+function newOperation(deps: EngineDeps, chosen: Proposal, opId: string) {
+  return {
+    opId,
+    kind: chosen.kind,
+    accountId: chosen.target.accountId,
+    userName: chosen.target.userName,
+    createdAt: chosen.at ?? deps.clock().toISOString(),
+    relatedOpId: chosen.relatedOpId,
+    priorState: chosen.priorState,
+    notes: [...chosen.overridden.map((what) => `--force overrode: ${what}`), ...chosen.notes],
+  };
+}
+
+/**
+ * Journals every proposal of one command (backups and steps) in one transaction before any AWS
+ * call, so a crash anywhere in the command leaves every user pending for `resume`.
+ */
+export async function journalProposals(deps: EngineDeps, chosen: readonly Proposal[]): Promise<JournalOperation[]> {
+  const entries = chosen.map((proposal) => ({
+    operation: newOperation(deps, proposal, deps.newId()),
+    steps: proposal.steps,
+  }));
+  await recordOperations(deps.connection, entries);
+  const recorded: JournalOperation[] = [];
+  for (const { operation } of entries) {
+    const found = await getOperation(deps.connection, operation.opId);
+    if (!found) throw new Error(`journal lost operation ${operation.opId}`);
+    recorded.push(found);
+  }
+  return recorded;
+}
+
 /** Journals the proposal (backup and every step, before any AWS call), then runs it. */
 export async function applyProposal(deps: EngineDeps, chosen: Proposal): Promise<JournalOperation> {
-  const opId = deps.newId();
-  await recordOperation(
-    deps.connection,
-    {
-      opId,
-      kind: chosen.kind,
-      accountId: chosen.target.accountId,
-      userName: chosen.target.userName,
-      createdAt: chosen.at ?? deps.clock().toISOString(),
-      relatedOpId: chosen.relatedOpId,
-      priorState: chosen.priorState,
-      notes: [...chosen.overridden.map((what) => `--force overrode: ${what}`), ...chosen.notes],
-    },
-    chosen.steps,
-  );
-  const recorded = await getOperation(deps.connection, opId);
-  if (!recorded) throw new Error(`journal lost operation ${opId}`);
+  const [recorded] = await journalProposals(deps, [chosen]);
+  if (!recorded) throw new Error('journal lost an operation');
   await runOperation(deps, recorded);
-  return (await getOperation(deps.connection, opId)) ?? recorded;
+  return (await getOperation(deps.connection, recorded.opId)) ?? recorded;
 }
 
 /**

@@ -1,4 +1,5 @@
 import {
+  GetRoleCommand,
   AddUserToGroupCommand,
   AttachUserPolicyCommand,
   CreateUserCommand,
@@ -49,6 +50,25 @@ export interface IamGateway {
   execute(call: IamCall): Promise<'applied' | 'already'>;
   /** ISO time the key was last used, null if never. */
   accessKeyLastUsed(accessKeyId: string): Promise<string | null>;
+  /** A role as deployed (trust policy, last use), for the readiness check; null when it does not exist. */
+  readRole(roleName: string): Promise<LiveRole | null>;
+}
+
+/** What the readiness check reads of a deployed role. */
+export interface LiveRole {
+  trustPolicy: unknown;
+  /** ISO time IAM last saw the role assumed; null when never (in IAM's tracking window). */
+  lastUsed: string | null;
+}
+
+async function readRole(client: IAMClient, roleName: string): Promise<LiveRole | null> {
+  const got = await isMissing(() => client.send(new GetRoleCommand({ RoleName: roleName })));
+  if (!got?.Role) return null;
+  const document = got.Role.AssumeRolePolicyDocument;
+  return {
+    trustPolicy: document ? JSON.parse(decodePolicyDocument(document)) : null,
+    lastUsed: got.Role.RoleLastUsed?.LastUsedDate?.toISOString() ?? null,
+  };
 }
 
 export function errorName(error: unknown): string {
@@ -244,6 +264,7 @@ export function createIamGateway(client: IAMClient, accountId: string): IamGatew
   return {
     accountId,
     readUser: (userName) => readUser(client, accountId, userName),
+    readRole: (roleName) => readRole(client, roleName),
     async execute(call) {
       try {
         await send(client, call);

@@ -100,43 +100,62 @@ async function inTransaction(connection: DuckDBConnection, work: () => Promise<v
   }
 }
 
+async function insertOperation(
+  connection: DuckDBConnection,
+  operation: NewOperation,
+  steps: readonly PlannedStep[],
+): Promise<void> {
+  await connection.run(
+    `INSERT INTO remediation_operations
+       (op_id, kind, account_id, user_name, status, created_at, related_op_id, prior_state, notes)
+     VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8)`,
+    [
+      operation.opId,
+      operation.kind,
+      operation.accountId,
+      operation.userName,
+      operation.createdAt,
+      operation.relatedOpId,
+      JSON.stringify(operation.priorState),
+      JSON.stringify(operation.notes),
+    ],
+  );
+  for (const step of steps) {
+    await connection.run(
+      `INSERT INTO remediation_steps (op_id, seq, step_id, api, call, inverse, prior, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'planned')`,
+      [
+        operation.opId,
+        step.seq,
+        step.stepId,
+        step.call.api,
+        JSON.stringify(step.call),
+        step.inverse ? JSON.stringify(step.inverse) : null,
+        JSON.stringify(step.prior),
+      ],
+    );
+  }
+}
+
 /** Writes the operation, its backup and every planned step at once: all or nothing. */
 export async function recordOperation(
   connection: DuckDBConnection,
   operation: NewOperation,
   steps: readonly PlannedStep[],
 ): Promise<void> {
+  await inTransaction(connection, () => insertOperation(connection, operation, steps));
+}
+
+/**
+ * Writes every operation of one command at once, before any AWS call: a crash part way through
+ * the command leaves all of them pending, so `resume` completes every user, not only the one in flight.
+ */
+export async function recordOperations(
+  connection: DuckDBConnection,
+  operations: ReadonlyArray<{ operation: NewOperation; steps: readonly PlannedStep[] }>,
+): Promise<void> {
   await inTransaction(connection, async () => {
-    await connection.run(
-      `INSERT INTO remediation_operations
-         (op_id, kind, account_id, user_name, status, created_at, related_op_id, prior_state, notes)
-       VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8)`,
-      [
-        operation.opId,
-        operation.kind,
-        operation.accountId,
-        operation.userName,
-        operation.createdAt,
-        operation.relatedOpId,
-        JSON.stringify(operation.priorState),
-        JSON.stringify(operation.notes),
-      ],
-    );
-    for (const step of steps) {
-      await connection.run(
-        `INSERT INTO remediation_steps (op_id, seq, step_id, api, call, inverse, prior, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'planned')`,
-        [
-          operation.opId,
-          step.seq,
-          step.stepId,
-          step.call.api,
-          JSON.stringify(step.call),
-          step.inverse ? JSON.stringify(step.inverse) : null,
-          JSON.stringify(step.prior),
-        ],
-      );
-    }
+    for (const { operation, steps } of operations) await insertOperation(connection, operation, steps);
   });
 }
 

@@ -29,8 +29,31 @@ describe('parsePlanFile', () => {
           blockers: [],
           prerequisites: [],
           exception: null,
+          artifacts: [],
         },
       ],
+    });
+  });
+
+  it('Given a plan whose user has a role artifact, When parsed, Then the role name, account and trust policy are kept for the readiness check', () => {
+    const trustPolicy = { Version: '2012-10-17', Statement: [] };
+    const parsed = parsePlanFile(
+      JSON.stringify({
+        users: [
+          {
+            accountId: '111111111111',
+            userName: 'deploy',
+            class: 'ci-cd',
+            strategy: 'oidc-federation',
+            artifacts: [{ kind: 'role', accountId: '111111111111', name: 'deploy-oidc', trustPolicy, path: '/' }],
+          },
+        ],
+      }),
+    );
+    expect(parsed.ok && parsed.entries[0]?.artifacts?.[0]).toMatchObject({
+      kind: 'role',
+      name: 'deploy-oidc',
+      trustPolicy,
     });
   });
   const bad: Array<[string, string, RegExp]> = [

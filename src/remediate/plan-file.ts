@@ -21,6 +21,17 @@ const PlanFileSchema = z.object({
         .object({ reason: z.string(), expires: z.string().nullable().default(null) })
         .nullable()
         .default(null),
+      artifacts: z
+        .array(
+          z.looseObject({
+            kind: z.string(),
+            accountId: z.string().optional(),
+            name: z.string().optional(),
+            trustPolicy: z.unknown().optional(),
+            permissionSetName: z.string().optional(),
+          }),
+        )
+        .default([]),
     }),
   ),
 });

@@ -13,6 +13,7 @@ const SAFE: SafetyFacts = {
   classSource: 'plan',
   exception: null,
   replacementReady: true,
+  live: [],
   readinessDetail: 'ready',
 };
 
@@ -31,7 +32,7 @@ describe('checkSafety', () => {
     },
     {
       name: 'a replacement not ready',
-      facts: { ...SAFE, replacementReady: false, readinessDetail: 'no OIDC provider' },
+      facts: { ...SAFE, replacementReady: false, live: [], readinessDetail: 'no OIDC provider' },
       refusals: ['its replacement is not ready: no OIDC provider'],
     },
   ];
@@ -49,7 +50,7 @@ describe('checkSafety', () => {
   }
 
   it('Given unknown readiness, When checked, Then it is allowed with a note saying it was not checked', () => {
-    const verdict = checkSafety({ ...SAFE, replacementReady: null, readinessDetail: 'no plan' }, false);
+    const verdict = checkSafety({ ...SAFE, replacementReady: null, live: [], readinessDetail: 'no plan' }, false);
     expect(verdict).toMatchObject({ allowed: true, notes: ['replacement readiness not checked: no plan'] });
   });
 });

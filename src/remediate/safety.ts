@@ -1,5 +1,6 @@
 import type { UserClass } from '../model/classification.js';
 import type { Tag } from './plan-steps.js';
+import type { PlannedArtifact, ReadinessFact } from './readiness.js';
 
 /**
  * What roleshift knows about a user before switching it off. Every field can be unknown
@@ -14,6 +15,8 @@ export interface SafetyFacts {
   /** From the migration plan: no blockers and every prerequisite met. Null without a plan. */
   replacementReady: boolean | null;
   readinessDetail: string;
+  /** The replacement read live (deployed as planned, used since, old key quiet); empty when not read. */
+  live: readonly ReadinessFact[];
 }
 
 export interface SafetyVerdict {
@@ -33,6 +36,11 @@ export function checkSafety(facts: SafetyFacts, force: boolean): SafetyVerdict {
   if (facts.exception !== null) problems.push(`it has a registered exception: ${facts.exception}`);
   if (facts.replacementReady === false) problems.push(`its replacement is not ready: ${facts.readinessDetail}`);
   if (facts.replacementReady === null) notes.push(`replacement readiness not checked: ${facts.readinessDetail}`);
+  for (const fact of facts.live) {
+    if (fact.status === 'failed') problems.push(`its replacement is not ready: ${fact.detail}`);
+    if (fact.status === 'unknown') notes.push(`readiness unknown: ${fact.detail}`);
+    if (fact.status === 'ok') notes.push(`ready: ${fact.detail}`);
+  }
   if (facts.userClass === null)
     notes.push('no classification available; break-glass detection used tags and name only');
   if (force) return { allowed: true, refusals: [], overridden: problems, notes };
@@ -65,6 +73,8 @@ export interface PlanEntryFacts {
   blockers: string[];
   prerequisites: Array<{ id: string; description: string; met: boolean | null }>;
   exception: { reason: string; expires: string | null } | null;
+  /** What the plan deploys (roles, assignments, profiles): checked live before a start. */
+  artifacts?: PlannedArtifact[];
 }
 
 /** Ready means: no blockers and no prerequisite known to be unmet; unknown prerequisites are said, not assumed. */
@@ -88,6 +98,7 @@ export function factsFromPlanEntry(entry: PlanEntryFacts, classSource: string): 
     exception: entry.exception?.reason ?? null,
     replacementReady,
     readinessDetail,
+    live: [],
   };
 }
 
@@ -102,8 +113,11 @@ export function safetyFor(options: {
   overrideTagKey: string;
   force: boolean;
   missingReason: string;
-}): (state: { accountId: string; userName: string; tags: readonly Tag[] }) => SafetyVerdict {
-  return (state) => {
+}): (
+  state: { accountId: string; userName: string; tags: readonly Tag[] },
+  live?: readonly ReadinessFact[],
+) => SafetyVerdict {
+  return (state, readiness = []) => {
     const entry = options.entries?.get(`${state.accountId}/${state.userName}`);
     const live = classFromTagsAndName(state.userName, state.tags, options.overrideTagKey);
     const facts: SafetyFacts = entry
@@ -114,7 +128,9 @@ export function safetyFor(options: {
           exception: null,
           replacementReady: null,
           readinessDetail: options.missingReason,
+          live: [],
         };
+    facts.live = readiness;
     if (live.userClass === 'break-glass' && facts.userClass !== 'break-glass') {
       facts.userClass = 'break-glass';
       facts.classSource = live.source;

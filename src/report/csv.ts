@@ -1,5 +1,6 @@
-/** Findings as RFC 4180 CSV, safe to open in a spreadsheet. */
+/** Findings as RFC 4180 CSV, safe to open in a spreadsheet (every cell through the one sanitizer). */
 import type { Finding } from '../model/finding.js';
+import { csvCell } from '../safe-text.js';
 import { sortFindings } from './findings-common.js';
 
 const COLUMNS = [
@@ -19,15 +20,6 @@ const COLUMNS = [
   'line',
 ] as const;
 
-/**
- * Quotes a field when needed, and defuses spreadsheet formulas: names and tags come from AWS,
- * and a cell starting with = + - @ would run as a formula when the file is opened.
- */
-export function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) || safe !== safe.trim() ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 export function renderFindingsCsv(findings: readonly Finding[]): string {
   const rows = sortFindings(findings).map((f) =>
     [
@@ -45,7 +37,7 @@ export function renderFindingsCsv(findings: readonly Finding[]): string {
       f.remediation,
       f.location?.file ?? '',
       f.location?.line === null || f.location?.line === undefined ? '' : String(f.location.line),
-    ].map(csvField),
+    ].map(csvCell),
   );
   return `${[COLUMNS.join(','), ...rows.map((r) => r.join(','))].join('\r\n')}\r\n`;
 }

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../model/finding.js';
-import { csvField } from './csv.js';
-import { renderFindings } from './findings-format.js';
-import { escapeMarkdown } from './markdown.js';
+import { renderFindings, type FindingsFormat } from './findings-format.js';
 
 function finding(overrides: Partial<Finding> = {}): Finding {
   return {
@@ -113,16 +111,16 @@ describe('renderFindings csv', () => {
     expect(rows).toHaveLength(FINDINGS.length + 2);
   });
 
-  it.each([
-    ['plain', 'plain'],
-    ['a,b', '"a,b"'],
-    ['say "hi"', '"say ""hi"""'],
-    ['two\nlines', '"two\nlines"'],
-    ['=HYPERLINK("http://x")', `"'=HYPERLINK(""http://x"")"`],
-    ['+1', "'+1"],
-    ['@SUM(A1)', "'@SUM(A1)"],
-  ])('Given the field %j, Then it is written as %s', (input, output) => {
-    expect(csvField(input)).toBe(output);
+  it('Given a user named to run a formula and carrying a newline, When written as CSV, Then the cell is defused and stays on one line', () => {
+    const csv = renderFindings(
+      [finding({ resourceName: '=HYPERLINK("http://evil.example")', message: 'two\nlines, "quoted"' })],
+      'csv',
+      { toolVersion: '0.1.0' },
+    );
+    const row = csv.split('\r\n')[1] ?? '';
+    expect(row).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
+    expect(row).toContain('"two\\nlines, ""quoted"""');
+    expect(csv.split('\r\n')).toHaveLength(3);
   });
 });
 
@@ -138,8 +136,35 @@ describe('renderFindings markdown', () => {
   });
 
   it('Given a name crafted to inject markup, Then it is escaped text', () => {
-    expect(escapeMarkdown('<img src=x onerror=alert(1)>|[link](http://x)')).toBe(
-      '&lt;img src=x onerror=alert(1)&gt;\\|\\[link\\](http://x)',
-    );
+    const md = renderFindings([finding({ message: '<img src=x onerror=alert(1)>|[link](http://x)' })], 'md', {
+      toolVersion: '0.1.0',
+    });
+    expect(md).toContain('&lt;img src=x onerror=alert(1)&gt;\\|\\[link\\](http://x)');
+  });
+});
+
+describe('every human-facing findings format against hostile names', () => {
+  const HOSTILE = finding({
+    resourceName: `111111111111/evil\u001b]0;pwned\u0007\u001b[2J\rover\nline${'x'.repeat(70_000)}`,
+    message: 'has a console password\u001b[8m hidden\u009b31m and no MFA device',
+  });
+  const ACTIVE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+  for (const format of ['table', 'csv', 'md'] as const satisfies readonly FindingsFormat[]) {
+    it(`Given a 70,000-character name full of ESC, OSC, CR and LF, When rendered as ${format}, Then no control character is written, every row stays one line and the output stays small`, () => {
+      const text = renderFindings([HOSTILE, finding()], format, { toolVersion: '0.1.0', color: false });
+      expect(text).not.toMatch(ACTIVE);
+      expect(text).toMatch(/evil\\{1,2}u001b\\?\]0;pwned/);
+      expect(text.length).toBeLessThan(format === 'csv' ? 80_000 : 5_000);
+      const rows = text.split(/\r?\n/).filter((line) => line.includes('console password'));
+      expect(rows).toHaveLength(2);
+    });
+  }
+
+  it('Given the same finding, When rendered as JSON, Then the name is kept exactly (JSON is data)', () => {
+    const json = JSON.parse(renderFindings([HOSTILE], 'json', { toolVersion: '0.1.0' })) as {
+      findings: Finding[];
+    };
+    expect(json.findings[0]?.resourceName).toBe(HOSTILE.resourceName);
   });
 });

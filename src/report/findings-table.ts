@@ -1,5 +1,6 @@
 /** The terminal view of findings: one block per account, gravest first, coloured when allowed. */
 import { SEVERITIES, type Finding, type Severity } from '../model/finding.js';
+import { NAME_CELL_MAX, TABLE_CELL_MAX } from '../safe-text.js';
 import { countFindings, groupByAccount } from './findings-common.js';
 import { renderTextTable } from './summary.js';
 import { paint, type Colour, type Style } from './terminal.js';
@@ -12,11 +13,6 @@ const SEVERITY_STYLE: Record<Severity, Style> = {
   info: 'dim',
 };
 
-/** Control characters from AWS data must not reach the terminal (they could rewrite the screen). */
-function clean(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
-}
-
 function severityCell(f: Finding): { text: string; style: Style } {
   if (f.status === 'pass') return { text: 'PASS', style: 'green' };
   return f.status === 'error'
@@ -28,16 +24,21 @@ export function renderFindingsTable(findings: readonly Finding[], io: Colour): s
   if (findings.length === 0) return paint(io, 'green', 'No findings.');
   const blocks = groupByAccount(findings).map(({ accountId, findings: list }) => {
     const heading = paint(io, 'bold', accountId === null ? 'Not tied to an account' : `Account ${accountId}`);
+    // AWS names are short (a longer one is crafted and cut); file paths in lint findings may be long.
+    const resourceWidth = list.some((f) => f.location) ? TABLE_CELL_MAX : NAME_CELL_MAX;
     const table = renderTextTable(
       io,
-      [{ header: 'severity' }, { header: 'check' }, { header: 'resource' }, { header: 'finding' }],
+      [
+        { header: 'severity' },
+        { header: 'check' },
+        { header: 'resource', maxWidth: resourceWidth },
+        { header: 'finding' },
+      ],
       list.map((f) => [
         severityCell(f),
         f.checkId,
-        clean(
-          f.location ? `${f.location.file}${f.location.line === null ? '' : `:${f.location.line}`}` : f.resourceName,
-        ),
-        clean(f.message),
+        f.location ? `${f.location.file}${f.location.line === null ? '' : `:${f.location.line}`}` : f.resourceName,
+        f.message,
       ]),
     );
     return `${heading}\n${table}`;

@@ -19,10 +19,21 @@ function row(scanId: string, longLived: number): ScanSummaryRow {
     rootKeys: 0,
     gaps: 0,
     kpis: {},
+    organizationGaps: 0,
+    trendable: true,
   };
 }
 
 describe('renderHistory', () => {
+  it('Given a scan whose Organization listing failed between two complete ones, When rendered, Then it is marked, its counts are floors and the next change compares with the last complete scan', () => {
+    const failed = { ...row('b', 0), accounts: 0, users: 0, organizationGaps: 1, gaps: 1, trendable: false };
+    const lines = renderHistory([row('a', 13), failed, row('c', 12)], { color: false }).split('\n');
+    expect(lines[2]).toMatch(/^b \(incomplete\)\s+.*≥ 0\s+≥ 0\s+≥ 0\s+none: accounts not listed, counts are floors/);
+    expect(lines[2]).not.toMatch(/-13/);
+    const start = lines[0]?.indexOf('change') ?? -1;
+    expect(lines[3]?.slice(start, start + 'change'.length).trim()).toBe('-1');
+  });
+
   it('Given three scans, When rendered, Then each row shows its counts and the change since the scan before', () => {
     const lines = renderHistory([row('a', 5), row('b', 3), row('c', 4)], { color: false }).split('\n');
     expect(lines[0]).toMatch(/^scan\s+collected\s+source\s+accounts\s+users\s+long-lived\s+change\s+password/);

@@ -10,6 +10,21 @@ export interface HistoryRow extends HeadlineCounts {
   source: string;
   /** KPIs stored with the scan; a missing one is shown as '-', never as 0. */
   kpis: Record<string, number>;
+  /** False: the Organization's accounts were not listed; shown, marked, never compared (`isTrendable`). */
+  trendable: boolean;
+}
+
+/** Why a scan is no trend point, as its change cell says. */
+const NOT_A_TREND_POINT = { text: 'none: accounts not listed, counts are floors', style: 'yellow' } as const;
+
+/** The trend moves between complete scans only: each row's previous trend point, if any. */
+function previousTrendPoints(scans: readonly HistoryRow[]): Array<HistoryRow | undefined> {
+  let previous: HistoryRow | undefined;
+  return scans.map((scan) => {
+    const before = previous;
+    if (scan.trendable) previous = scan;
+    return before;
+  });
 }
 
 /** The move against the previous scan: down is progress towards zero. */
@@ -20,6 +35,11 @@ function change(current: number, previous: number | undefined): string | { text:
   return delta < 0 ? { text: String(delta), style: 'green' } : { text: `+${delta}`, style: 'red' };
 }
 
+/** A count of a scan that could not list every account is a floor: `≥ N`, never a total. */
+function atLeast(scan: HistoryRow, count: number): string {
+  return scan.trendable ? String(count) : `≥ ${count}`;
+}
+
 /** A stored KPI, or '-' when the scan did not have the data (never a fake 0). */
 function kpi(scan: HistoryRow, name: string, format: (value: number) => string = String): string {
   const value = scan.kpis[name];
@@ -27,6 +47,7 @@ function kpi(scan: HistoryRow, name: string, format: (value: number) => string =
 }
 
 export function renderHistory(scans: readonly HistoryRow[], io: Colour): string {
+  const previous = previousTrendPoints(scans);
   return renderTextTable(
     io,
     [
@@ -49,16 +70,18 @@ export function renderHistory(scans: readonly HistoryRow[], io: Colour): string 
       { header: 'oldest review (days)', align: 'right' },
     ],
     scans.map((scan, index) => [
-      scan.scanId,
+      scan.trendable ? scan.scanId : { text: `${scan.scanId} (incomplete)`, style: 'yellow' },
       formatInstant(scan.collectedAt),
       scan.source,
-      String(scan.accounts),
-      String(scan.users),
+      atLeast(scan, scan.accounts),
+      atLeast(scan, scan.users),
       {
-        text: String(scan.usersWithLongLivedCredentials),
-        style: scan.usersWithLongLivedCredentials === 0 ? 'green' : 'bold',
+        text: atLeast(scan, scan.usersWithLongLivedCredentials),
+        style: scan.usersWithLongLivedCredentials === 0 && scan.trendable ? 'green' : 'bold',
       },
-      change(scan.usersWithLongLivedCredentials, scans[index - 1]?.usersWithLongLivedCredentials),
+      scan.trendable
+        ? change(scan.usersWithLongLivedCredentials, previous[index]?.usersWithLongLivedCredentials)
+        : NOT_A_TREND_POINT,
       String(scan.usersWithPassword),
       String(scan.usersWithActiveKeys),
       String(scan.activeKeys),

@@ -1,26 +1,12 @@
 /** Findings as GitHub-flavoured Markdown, e.g. for a pull-request comment or a job summary. */
 import { SEVERITIES, type Finding } from '../model/finding.js';
+import { markdownText, NAME_CELL_MAX } from '../safe-text.js';
 import { countFindings, groupByAccount, referenceLabels } from './findings-common.js';
 
-/**
- * Everything from AWS is text, never markup: Markdown punctuation is escaped and angle brackets
- * become entities so a user name cannot inject HTML or links into a rendered comment.
- */
-export function escapeMarkdown(text: string): string {
-  return (
-    text
-      .replace(/[\r\n]+/g, ' ')
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      // Inside a table cell only these can start markup; with [ and ] escaped, ( ) and ! cannot form a link or image.
-      .replace(/([\\`*_[\]|~])/g, '\\$1')
-  );
-}
-
+/** Everything from AWS is text, never markup: every value passes `markdownText`, the one sanitizer. */
 export function renderFindingsMarkdown(findings: readonly Finding[], options: { title?: string } = {}): string {
   const counts = countFindings(findings);
-  const lines = [`# ${escapeMarkdown(options.title ?? 'roleshift findings')}`, ''];
+  const lines = [`# ${markdownText(options.title ?? 'roleshift findings')}`, ''];
   if (findings.length === 0) return [...lines, 'No findings.', ''].join('\n');
   lines.push('| severity | findings |', '|---|---:|');
   for (const s of [...SEVERITIES].reverse()) lines.push(`| ${s} | ${counts.bySeverity[s]} |`);
@@ -34,7 +20,7 @@ export function renderFindingsMarkdown(findings: readonly Finding[], options: { 
         ? `${f.location.file}${f.location.line === null ? '' : `:${f.location.line}`}`
         : f.resourceName;
       lines.push(
-        `| ${f.status === 'fail' ? f.severity : `**${f.status}**`} | \`${f.checkId}\` | ${escapeMarkdown(where)} | ${escapeMarkdown(f.message)} | ${escapeMarkdown(referenceLabels(f.references).join(', '))} |`,
+        `| ${f.status === 'fail' ? f.severity : `**${f.status}**`} | \`${f.checkId}\` | ${markdownText(where, f.location ? undefined : NAME_CELL_MAX)} | ${markdownText(f.message)} | ${markdownText(referenceLabels(f.references).join(', '))} |`,
       );
     }
   }

@@ -3,6 +3,7 @@ import { activeKeys, countHeadline, countRootKeys, splitLongLived, type LongLive
 import { keyIdleDays } from '../model/idle.js';
 import type { Gap, Snapshot } from '../model/snapshot.js';
 import { daysSince } from '../model/when.js';
+import { NAME_CELL_MAX, TABLE_CELL_MAX, tableCell } from '../safe-text.js';
 import { paint, type Colour, type Style } from './terminal.js';
 
 /** One access key, located, with a number of days (its age or how long it has been unused). */
@@ -148,15 +149,26 @@ export function summarizeSnapshot(
 export interface TableColumn {
   header: string;
   align?: 'left' | 'right';
+  /** Longer cells are cut with an ellipsis (default `TABLE_CELL_MAX`; names: `NAME_CELL_MAX`). */
+  maxWidth?: number;
 }
 
-/** A plain text table; widths are measured before colouring so ANSI codes never skew columns. */
+/**
+ * A plain text table; widths are measured before colouring so ANSI codes never skew columns.
+ * Every cell passes the sanitizer (controls escaped, cut to its column's width), so one hostile or
+ * huge value can neither drive the terminal nor widen every row.
+ */
 export function renderTextTable(
   io: Colour,
   columns: readonly TableColumn[],
   rows: ReadonlyArray<ReadonlyArray<string | { text: string; style: Style }>>,
 ): string {
-  const cells = rows.map((row) => row.map((cell) => (typeof cell === 'string' ? { text: cell, style: null } : cell)));
+  const cells = rows.map((row) =>
+    row.map((cell, index) => {
+      const { text, style } = typeof cell === 'string' ? { text: cell, style: null } : cell;
+      return { text: tableCell(text, columns[index]?.maxWidth ?? TABLE_CELL_MAX), style };
+    }),
+  );
   const widths = columns.map((column, index) =>
     Math.max(column.header.length, ...cells.map((row) => row[index]?.text.length ?? 0)),
   );
@@ -187,14 +199,15 @@ function accountLabel(accountId: string, alias: string | null): string {
 }
 
 function keyLabel(key: KeyRef): string {
-  return `${key.accountId}/${key.userName} key ${key.slot}${key.keyId === null ? '' : ` ${key.keyId}`}`;
+  const user = tableCell(key.userName, NAME_CELL_MAX);
+  return `${key.accountId}/${user} key ${key.slot}${key.keyId === null ? '' : ` ${tableCell(key.keyId, NAME_CELL_MAX)}`}`;
 }
 
 const SHOWN_REASONS = 4;
 
 /** `incomplete: a; b; c and 2 more (see the gaps below)`: what the "at least" is about. */
 function incompleteLine(completeness: Completeness): string {
-  const shown = completeness.reasons.slice(0, SHOWN_REASONS).join('; ');
+  const shown = tableCell(completeness.reasons.slice(0, SHOWN_REASONS).join('; '));
   const more = completeness.reasons.length - SHOWN_REASONS;
   return `incomplete: ${shown}${more > 0 ? ` and ${more} more` : ''} (see the gaps below)`;
 }
@@ -244,7 +257,7 @@ export function renderSummary(summary: SnapshotSummary, io: Colour): string {
       renderTextTable(
         io,
         [
-          { header: 'account' },
+          { header: 'account', maxWidth: NAME_CELL_MAX },
           { header: 'users', align: 'right' },
           { header: 'long-lived', align: 'right' },
           { header: 'password', align: 'right' },

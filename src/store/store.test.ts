@@ -76,7 +76,36 @@ describe('openStore', () => {
       rootKeys: 0,
       gaps: 1,
       kpis: { 'long-lived-users': 2 },
+      organizationGaps: 0,
+      trendable: true,
     });
+  });
+
+  it('Given a scan whose Organization listing failed, When saved with KPIs, Then it is kept, marked as no trend point and stores no KPI', async () => {
+    store = await openStore(join(dir, 'roleshift.duckdb'));
+    const failed = {
+      ...snapshotWith(0),
+      gaps: [buildGap({ api: 'organizations:ListAccounts', scope: 'organization' })],
+    };
+    await store.saveScan(failed, { kpis: { users_long_lived_humans: 0 } });
+    const [row] = await store.listScans();
+    expect(row).toMatchObject({ organizationGaps: 1, trendable: false, kpis: {} });
+  });
+
+  it('Given a store saved before scan completeness was kept, When opened, Then each scan gets it from its snapshot', async () => {
+    const path = join(dir, 'roleshift.duckdb');
+    store = await openStore(path);
+    await store.saveScan({ ...snapshotWith(1), gaps: [buildGap({ scope: 'organization' })] });
+    await store.saveScan(snapshotWith(2, '2026-11-24T09:00:00Z'));
+    await store.connection.run('DROP TABLE scan_completeness');
+    await store.connection.run("DELETE FROM schema_versions WHERE component = 'store' AND version = 2");
+    store.close();
+
+    store = await openStore(path);
+    expect((await store.listScans()).map((row) => [row.organizationGaps, row.trendable])).toEqual([
+      [1, false],
+      [0, true],
+    ]);
   });
 
   it('Given a save that fails half way, When it is retried, Then the failed one left no row behind', async () => {
@@ -210,7 +239,7 @@ describe('openStore', () => {
     await store.connection.run("INSERT INTO schema_versions (component, version) VALUES ('store', 99)");
     store.close();
     store = undefined;
-    await expect(openStore(path)).rejects.toThrow(/version 99 .* knows only 1/);
+    await expect(openStore(path)).rejects.toThrow(/version 99 .* knows only 2/);
   });
 
   it('Given another module with its own tables, When it migrates through the connection, Then each step runs once', async () => {

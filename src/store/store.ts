@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { UserInputError } from '../errors.js';
 import { SnapshotSchema, type Snapshot } from '../model/snapshot.js';
+import { organizationGaps, isTrendable } from '../model/completeness.js';
 import { countHeadline, type HeadlineCounts } from '../model/headline.js';
 import { snapshotJsonChunks } from '../model/snapshot-json.js';
 import { TOOL_VERSION } from '../version.js';
@@ -20,6 +21,10 @@ export interface ScanSummaryRow extends HeadlineCounts {
   origin: string;
   toolVersion: string;
   kpis: Record<string, number>;
+  /** Gaps with `scope: 'organization'`: the accounts were not (all) listed, so every count is a floor. */
+  organizationGaps: number;
+  /** False when `organizationGaps` > 0: kept and shown, never a trend point or a KPI (`isTrendable`). */
+  trendable: boolean;
 }
 
 export interface StoredScan {
@@ -69,6 +74,18 @@ const STORE_MIGRATIONS: readonly Migration[] = [
          name VARCHAR NOT NULL,
          value DOUBLE NOT NULL,
          PRIMARY KEY (scan_id, name)
+       )`,
+    ],
+  },
+  {
+    // A table of its own, not a column: DuckDB fails to replay an ALTER TABLE ... ADD COLUMN from
+    // its write-ahead log after a crash. Scans saved before this version get their row from their
+    // snapshot on open (`backfillOrganizationGaps`).
+    version: 2,
+    statements: [
+      `CREATE TABLE scan_completeness (
+         scan_id VARCHAR PRIMARY KEY,
+         organization_gaps INTEGER NOT NULL
        )`,
     ],
   },
@@ -193,7 +210,13 @@ async function insertScan(
         packed,
       ],
     );
-    for (const [name, value] of Object.entries(kpis).sort(([a], [b]) => a.localeCompare(b))) {
+    await connection.run('INSERT INTO scan_completeness (scan_id, organization_gaps) VALUES ($1, $2)', [
+      scanId,
+      organizationGaps(snapshot).length,
+    ]);
+    // A scan that could not list the Organization's accounts is never a KPI: its counts are floors.
+    const kept = isTrendable(snapshot) ? kpis : {};
+    for (const [name, value] of Object.entries(kept).sort(([a], [b]) => a.localeCompare(b))) {
       if (!Number.isFinite(value)) throw new RangeError(`KPI ${name} is not a finite number: ${value}`);
       await connection.run('INSERT INTO scan_kpis (scan_id, name, value) VALUES ($1, $2, $3)', [scanId, name, value]);
     }
@@ -209,9 +232,9 @@ async function insertScan(
 async function listScanSummaries(connection: DuckDBConnection): Promise<ScanSummaryRow[]> {
   const scans = (
     await connection.runAndReadAll(
-      `SELECT scan_id, saved_at, collected_at, source, origin, tool_version, accounts, users, long_lived_users, users_with_password,
-         users_with_active_keys, active_keys, root_keys, gaps
-       FROM scans ORDER BY seq`,
+      `SELECT scans.scan_id, saved_at, collected_at, source, origin, tool_version, accounts, users, long_lived_users,
+         users_with_password, users_with_active_keys, active_keys, root_keys, gaps, organization_gaps
+       FROM scans LEFT JOIN scan_completeness USING (scan_id) ORDER BY seq`,
     )
   ).getRowObjectsJS();
   const kpis = (
@@ -240,7 +263,21 @@ async function listScanSummaries(connection: DuckDBConnection): Promise<ScanSumm
     rootKeys: Number(row.root_keys),
     gaps: Number(row.gaps),
     kpis: kpisByScan.get(String(row.scan_id)) ?? {},
+    organizationGaps: Number(row.organization_gaps ?? 0),
+    trendable: Number(row.organization_gaps ?? 0) === 0,
   }));
+}
+
+/** Scans saved before `scan_completeness` existed: counted once from their snapshot. */
+async function backfillOrganizationGaps(connection: DuckDBConnection, location: string): Promise<void> {
+  const reader = await connection.runAndReadAll(
+    'SELECT scan_id, snapshot FROM scans WHERE scan_id NOT IN (SELECT scan_id FROM scan_completeness)',
+  );
+  for (const row of reader.getRowObjectsJS()) {
+    const scanId = String(row.scan_id);
+    const count = organizationGaps(parseStoredSnapshot(location, scanId, String(row.snapshot))).length;
+    await connection.run('INSERT INTO scan_completeness (scan_id, organization_gaps) VALUES ($1, $2)', [scanId, count]);
+  }
 }
 
 /** A connection to a database that is (now) a roleshift store with its tables up to date. */
@@ -249,6 +286,7 @@ async function connectToStore(instance: DuckDBInstance, location: string): Promi
   try {
     await claimStore(connection, location, TOOL_VERSION);
     await applyMigrations(connection, 'store', STORE_MIGRATIONS);
+    await backfillOrganizationGaps(connection, location);
     return connection;
   } catch (error) {
     connection.closeSync();

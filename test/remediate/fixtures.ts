@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import {
   AddUserToGroupCommand,
   AttachUserPolicyCommand,
@@ -23,6 +25,7 @@ import { ensureJournalTables } from '../../src/remediate/journal.js';
 import type { SafetyVerdict } from '../../src/remediate/safety.js';
 import { openStore } from '../../src/store/store.js';
 import type { UserState } from '../../src/remediate/plan-steps.js';
+import { BUILT_CLI } from '../e2e/run-cli.js';
 import type { Moto } from '../harness/moto.js';
 
 export const HOME_ACCOUNT = '123456789012';
@@ -214,3 +217,27 @@ export async function engineAgainstMoto(
 }
 
 export const ALLOW_ALL_SAFETY = (): SafetyVerdict => ({ allowed: true, refusals: [], overridden: [], notes: [] });
+
+export interface BuiltRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `roleshift remediate ARGS` with the built CLI (npm run build), as a user runs it, against moto. */
+export function builtRemediate(moto: Moto, env: Record<string, string>, args: string[]): Promise<BuiltRun> {
+  if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: run npm run build first (npm test does)`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BUILT_CLI, 'remediate', ...args, '--no-color'], {
+      env: moto.env({ NO_COLOR: '1', ...env }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
