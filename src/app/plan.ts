@@ -25,7 +25,7 @@ function explain(loaded: LoadedEstate, assessment: Assessment, context: RunConte
   const vendors = assessment.plan.users.some((user) => user.strategy === 'external-id-role');
   if (loaded.seedSource === 'one-off' && vendors)
     context.notes.log(
-      `no store to keep an ExternalId seed in: these ExternalIds derive from seed ${assessment.plan.externalIdSeed}; pass --seed ${assessment.plan.externalIdSeed} to regenerate the same ones`,
+      `no store to keep an ExternalId seed in: these ExternalIds derive from seed ${loaded.estate.externalIdSeed}; pass --seed ${loaded.estate.externalIdSeed} to regenerate the same ones`,
     );
 }
 

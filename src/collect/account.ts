@@ -15,10 +15,10 @@ import {
   type VirtualMFADevice,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { Account, Gap, OidcProvider, PasswordPolicy, SamlProvider, ServerCertificate } from '../model/snapshot.js';
+import type { Account, Gap, OidcProvider } from '../model/snapshot.js';
 import { gapOf, hasErrorCode } from '../aws/errors.js';
 import { advisorPrincipals, collectAccessAdvisor, type AccessAdvisorOptions } from './access-advisor.js';
-import { buildAccount } from './build-account.js';
+import { buildAccount, type AccountSources } from './build-account.js';
 import type { AccountClients } from './clients.js';
 import { parseCredentialReportDocument, type CredentialReport } from './credential-report.js';
 import { compare, normalizeGaad, type Gaad } from './gaad.js';
@@ -30,7 +30,6 @@ import {
   oidcProviderFromArn,
   normalizeSamlProviders,
   normalizeVirtualMfaDevices,
-  type VirtualMfaDevice,
 } from './iam-lists.js';
 import { normalizePasswordPolicy, normalizeServerCertificates } from './iam-settings.js';
 
@@ -187,15 +186,8 @@ async function readGaad(clients: AccountClients, pageSize: number): Promise<Gaad
   return normalizeGaad(pages, 'iam:GetAccountAuthorizationDetails');
 }
 
-interface AccountLists {
-  virtualMfaDevices: VirtualMfaDevice[] | null;
-  accountSummary: Record<string, number> | null;
-  aliases: string[] | null;
-  oidcProviders: OidcProvider[] | null;
-  samlProviders: SamlProvider[] | null;
-  passwordPolicy: PasswordPolicy | null;
-  serverCertificates: ServerCertificate[] | null;
-}
+/** What the collector reads beside the account details and the credential report. */
+type AccountLists = Omit<AccountSources, 'accountId' | 'gaad' | 'credentialReport'>;
 
 /** The small account-wide lists, read concurrently; each that fails is a gap and null. */
 async function readAccountLists(clients: AccountClients, attempt: Attempt): Promise<AccountLists> {

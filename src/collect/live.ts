@@ -1,6 +1,6 @@
+import { credentialOrigin, liveSnapshotFrame } from './live-collection.js';
 import { STSClient } from '@aws-sdk/client-sts';
-import { SNAPSHOT_SCHEMA_VERSION, SnapshotSchema, type Snapshot } from '../model/snapshot.js';
-import { TOOL_VERSION } from '../version.js';
+import { SnapshotSchema, type Snapshot } from '../model/snapshot.js';
 import type { AccessAdvisorScope } from '../model/access-advisor.js';
 import { collectAccount } from './account.js';
 import { createAccountClients, resolveScanCredentials, staleReportWarnings } from './clients.js';
@@ -53,23 +53,14 @@ export async function collectLive(options: LiveScanOptions): Promise<Snapshot> {
       ...result.warnings,
       ...staleReportWarnings(result.account === null ? [] : [result.account], options.now()),
     ];
-    const endpoint = process.env.AWS_ENDPOINT_URL;
-    const origin = [
-      options.profile === undefined ? 'default credential chain' : `profile ${options.profile}`,
-      `region ${region}`,
-      ...(endpoint === undefined || endpoint === '' ? [] : [`endpoint ${endpoint}`]),
-    ].join(', ');
     return SnapshotSchema.parse({
-      schemaVersion: SNAPSHOT_SCHEMA_VERSION,
-      collection: {
-        source: 'live',
-        startedAt: startedAt.toISOString(),
-        finishedAt: options.now().toISOString(),
-        toolVersion: TOOL_VERSION,
+      ...liveSnapshotFrame({
+        startedAt,
+        finishedAt: options.now(),
         apiCalls: result.apiCalls,
-        origin,
+        origin: [credentialOrigin(options.profile), `region ${region}`],
         warnings,
-      },
+      }),
       accounts: result.account === null ? [] : [result.account],
       gaps: result.gaps,
     });

@@ -1,9 +1,9 @@
+import { credentialOrigin, liveSnapshotFrame } from './live-collection.js';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
-import { AccountSchema, SNAPSHOT_SCHEMA_VERSION, SnapshotSchema, type Snapshot } from '../model/snapshot.js';
-import { TOOL_VERSION } from '../version.js';
+import { AccountSchema, SnapshotSchema, type Snapshot } from '../model/snapshot.js';
 import { collectAccount, requestCredentialReport } from './account.js';
 import { ApiCallCounter, createAwsClient, type AwsClientSettings } from '../aws/clients.js';
 import { createAccountClients, resolveScanCredentials, staleReportWarnings } from './clients.js';
@@ -131,23 +131,18 @@ function organizationSnapshot(
   startedAt: Date,
 ): Snapshot {
   const warnings = [...result.warnings, ...staleReportWarnings(result.accounts, options.now())];
-  const endpoint = process.env.AWS_ENDPOINT_URL;
   const { schemaVersion, collection, ...rest } = SnapshotFrame.parse({
-    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
-    collection: {
-      source: 'live',
-      startedAt: startedAt.toISOString(),
-      finishedAt: options.now().toISOString(),
-      toolVersion: TOOL_VERSION,
+    ...liveSnapshotFrame({
+      startedAt,
+      finishedAt: options.now(),
       apiCalls: result.apiCalls,
       origin: [
         `organization ${result.organization?.id ?? 'unknown'}`,
-        options.profile === undefined ? 'default credential chain' : `profile ${options.profile}`,
+        credentialOrigin(options.profile),
         `role ${options.roleName}`,
-        ...(endpoint ? [`endpoint ${endpoint}`] : []),
-      ].join(', '),
+      ],
       warnings,
-    },
+    }),
     gaps: result.gaps,
     ...(result.organization ? { organization: result.organization } : {}),
     ...(result.identityCenterInstance ? { identityCenterInstance: result.identityCenterInstance } : {}),

@@ -285,11 +285,136 @@ export function renderAccountTerraform(bundle: AccountBundle): string {
   return renderHcl([...providerBlocks(bundle.accountId), ...placeholders.blocks(), ...items]);
 }
 
+const INSTANCE = 'local.instance_arn';
+const IDENTITY_STORE = 'local.identity_store_id';
+
+/** The identity store's users, groups and memberships. */
+function identityStoreBlocks(bundle: IdentityCenterBundle): HclItem[] {
+  const items: HclItem[] = bundle.users.map((user) =>
+    block(
+      'resource',
+      ['aws_identitystore_user', id(user.userName)],
+      [
+        ...attr('identity_store_id', expr(IDENTITY_STORE)),
+        ...attr('user_name', user.userName),
+        ...attr('display_name', user.displayName),
+        block('name', [], [...attr('given_name', user.givenName), ...attr('family_name', user.familyName)]),
+        ...(user.email ? [block('emails', [], [...attr('value', user.email), ...attr('primary', true)])] : []),
+      ],
+    ),
+  );
+  for (const group of bundle.groups) {
+    items.push(
+      block(
+        'resource',
+        ['aws_identitystore_group', id(group.displayName)],
+        [...attr('identity_store_id', expr(IDENTITY_STORE)), ...attr('display_name', group.displayName)],
+      ),
+    );
+    for (const member of group.members) {
+      items.push(
+        block(
+          'resource',
+          ['aws_identitystore_group_membership', id(`${group.displayName}_${member}`)],
+          [
+            ...attr('identity_store_id', expr(IDENTITY_STORE)),
+            ...attr('group_id', expr(tfRef('aws_identitystore_group', group.displayName, 'group_id'))),
+            ...attr('member_id', expr(tfRef('aws_identitystore_user', member, 'user_id'))),
+          ],
+        ),
+      );
+    }
+  }
+  return items;
+}
+
+type PermissionSetSpec = IdentityCenterBundle['permissionSets'][number];
+
+/** One permission set with its managed, customer managed and inline policies. */
+function permissionSetBlocks(set: PermissionSetSpec, placeholders: Placeholders): HclItem[] {
+  const ref = tfRef('aws_ssoadmin_permission_set', set.name, 'arn');
+  const items: HclItem[] = [
+    block(
+      'resource',
+      ['aws_ssoadmin_permission_set', id(set.name)],
+      [
+        ...attr('name', set.name),
+        ...attr('description', set.description),
+        ...attr('instance_arn', expr(INSTANCE)),
+        ...attr('session_duration', set.sessionDuration),
+        ...tags(set.tags),
+      ],
+    ),
+  ];
+  for (const arn of set.permissions.awsManagedPolicyArns) {
+    items.push(
+      block(
+        'resource',
+        ['aws_ssoadmin_managed_policy_attachment', id(`${set.name}_${arn.split('/').pop() ?? arn}`)],
+        [
+          ...attr('instance_arn', expr(INSTANCE)),
+          ...attr('managed_policy_arn', arn),
+          ...attr('permission_set_arn', expr(ref)),
+        ],
+      ),
+    );
+  }
+  for (const policy of set.permissions.customerManagedPolicies) {
+    items.push(
+      block(
+        'resource',
+        ['aws_ssoadmin_customer_managed_policy_attachment', id(`${set.name}_${policy.name}`)],
+        [
+          ...attr('instance_arn', expr(INSTANCE)),
+          ...attr('permission_set_arn', expr(ref)),
+          block('customer_managed_policy_reference', [], [...attr('name', policy.name), ...attr('path', policy.path)]),
+        ],
+      ),
+    );
+  }
+  if (set.permissions.inlinePolicy) {
+    items.push(
+      block(
+        'resource',
+        ['aws_ssoadmin_permission_set_inline_policy', id(set.name)],
+        [
+          ...attr('instance_arn', expr(INSTANCE)),
+          ...attr('permission_set_arn', expr(ref)),
+          ...attr('inline_policy', jsonencode(set.permissions.inlinePolicy, placeholders)),
+        ],
+      ),
+    );
+  }
+  return items;
+}
+
+type AssignmentSpec = IdentityCenterBundle['assignments'][number];
+
+function assignmentBlock(assignment: AssignmentSpec): HclItem {
+  const principal =
+    assignment.principalType === 'GROUP'
+      ? tfRef('aws_identitystore_group', assignment.principalName, 'group_id')
+      : tfRef('aws_identitystore_user', assignment.principalName, 'user_id');
+  return block(
+    'resource',
+    [
+      'aws_ssoadmin_account_assignment',
+      id(`${assignment.permissionSetName}_${assignment.principalName}_${assignment.accountId}`),
+    ],
+    [
+      ...attr('instance_arn', expr(INSTANCE)),
+      ...attr('permission_set_arn', expr(tfRef('aws_ssoadmin_permission_set', assignment.permissionSetName, 'arn'))),
+      ...attr('principal_id', expr(principal)),
+      ...attr('principal_type', assignment.principalType),
+      ...attr('target_id', assignment.accountId),
+      ...attr('target_type', 'AWS_ACCOUNT'),
+    ],
+  );
+}
+
 export function renderIdentityCenterTerraform(bundle: IdentityCenterBundle): string {
   const placeholders = new Placeholders();
-  const instance = 'local.instance_arn';
-  const store = 'local.identity_store_id';
-  const items: HclItem[] = [
+  return renderHcl([
     ...providerBlocks(null),
     block('data', ['aws_ssoadmin_instances', 'this'], []),
     block(
@@ -300,130 +425,10 @@ export function renderIdentityCenterTerraform(bundle: IdentityCenterBundle): str
         ...attr('identity_store_id', expr('tolist(data.aws_ssoadmin_instances.this.identity_store_ids)[0]')),
       ],
     ),
-  ];
-  for (const user of bundle.users) {
-    items.push(
-      block(
-        'resource',
-        ['aws_identitystore_user', id(user.userName)],
-        [
-          ...attr('identity_store_id', expr(store)),
-          ...attr('user_name', user.userName),
-          ...attr('display_name', user.displayName),
-          block('name', [], [...attr('given_name', user.givenName), ...attr('family_name', user.familyName)]),
-          ...(user.email ? [block('emails', [], [...attr('value', user.email), ...attr('primary', true)])] : []),
-        ],
-      ),
-    );
-  }
-  for (const group of bundle.groups) {
-    items.push(
-      block(
-        'resource',
-        ['aws_identitystore_group', id(group.displayName)],
-        [...attr('identity_store_id', expr(store)), ...attr('display_name', group.displayName)],
-      ),
-    );
-    for (const member of group.members) {
-      items.push(
-        block(
-          'resource',
-          ['aws_identitystore_group_membership', id(`${group.displayName}_${member}`)],
-          [
-            ...attr('identity_store_id', expr(store)),
-            ...attr('group_id', expr(tfRef('aws_identitystore_group', group.displayName, 'group_id'))),
-            ...attr('member_id', expr(tfRef('aws_identitystore_user', member, 'user_id'))),
-          ],
-        ),
-      );
-    }
-  }
-  for (const set of bundle.permissionSets) {
-    const ref = tfRef('aws_ssoadmin_permission_set', set.name, 'arn');
-    items.push(
-      block(
-        'resource',
-        ['aws_ssoadmin_permission_set', id(set.name)],
-        [
-          ...attr('name', set.name),
-          ...attr('description', set.description),
-          ...attr('instance_arn', expr(instance)),
-          ...attr('session_duration', set.sessionDuration),
-          ...tags(set.tags),
-        ],
-      ),
-    );
-    for (const arn of set.permissions.awsManagedPolicyArns) {
-      items.push(
-        block(
-          'resource',
-          ['aws_ssoadmin_managed_policy_attachment', id(`${set.name}_${arn.split('/').pop() ?? arn}`)],
-          [
-            ...attr('instance_arn', expr(instance)),
-            ...attr('managed_policy_arn', arn),
-            ...attr('permission_set_arn', expr(ref)),
-          ],
-        ),
-      );
-    }
-    for (const policy of set.permissions.customerManagedPolicies) {
-      items.push(
-        block(
-          'resource',
-          ['aws_ssoadmin_customer_managed_policy_attachment', id(`${set.name}_${policy.name}`)],
-          [
-            ...attr('instance_arn', expr(instance)),
-            ...attr('permission_set_arn', expr(ref)),
-            block(
-              'customer_managed_policy_reference',
-              [],
-              [...attr('name', policy.name), ...attr('path', policy.path)],
-            ),
-          ],
-        ),
-      );
-    }
-    if (set.permissions.inlinePolicy) {
-      items.push(
-        block(
-          'resource',
-          ['aws_ssoadmin_permission_set_inline_policy', id(set.name)],
-          [
-            ...attr('instance_arn', expr(instance)),
-            ...attr('permission_set_arn', expr(ref)),
-            ...attr('inline_policy', jsonencode(set.permissions.inlinePolicy, placeholders)),
-          ],
-        ),
-      );
-    }
-  }
-  for (const assignment of bundle.assignments) {
-    const principal =
-      assignment.principalType === 'GROUP'
-        ? tfRef('aws_identitystore_group', assignment.principalName, 'group_id')
-        : tfRef('aws_identitystore_user', assignment.principalName, 'user_id');
-    items.push(
-      block(
-        'resource',
-        [
-          'aws_ssoadmin_account_assignment',
-          id(`${assignment.permissionSetName}_${assignment.principalName}_${assignment.accountId}`),
-        ],
-        [
-          ...attr('instance_arn', expr(instance)),
-          ...attr(
-            'permission_set_arn',
-            expr(tfRef('aws_ssoadmin_permission_set', assignment.permissionSetName, 'arn')),
-          ),
-          ...attr('principal_id', expr(principal)),
-          ...attr('principal_type', assignment.principalType),
-          ...attr('target_id', assignment.accountId),
-          ...attr('target_type', 'AWS_ACCOUNT'),
-        ],
-      ),
-    );
-  }
-  return renderHcl(items);
+    ...identityStoreBlocks(bundle),
+    ...bundle.permissionSets.flatMap((set) => permissionSetBlocks(set, placeholders)),
+    ...bundle.assignments.map(assignmentBlock),
+  ]);
 }
 
 export function renderGuardrailsOrganizationTerraform(bundle: Bundle): string {
@@ -464,24 +469,11 @@ export function renderGuardrailsOrganizationTerraform(bundle: Bundle): string {
   return renderHcl([...items, ...placeholders.blocks()]);
 }
 
-export function renderGuardrailsAccountTerraform(bundle: Bundle): string {
-  const guardrails = bundle.guardrails;
-  const placeholders = new Placeholders();
-  const topic = tfRef('aws_sns_topic', guardrails.topicName, 'arn');
-  const items: HclItem[] = [
-    ...providerBlocks(null),
-    block('data', ['aws_caller_identity', 'current'], []),
-    block(
-      'resource',
-      ['aws_iam_policy', id(guardrails.boundaryName)],
-      [
-        ...attr('name', guardrails.boundaryName),
-        ...attr('path', '/roleshift/'),
-        ...attr('description', guardrails.boundaryDescription),
-        ...attr('policy', jsonencode(guardrails.permissionsBoundary, placeholders)),
-        ...tags(guardrails.tags),
-      ],
-    ),
+type Guardrails = Bundle['guardrails'];
+
+/** The alert topic, encrypted with its own key that EventBridge of this account may use. */
+function alertTopicBlocks(guardrails: Guardrails, topic: string): HclItem[] {
+  return [
     block(
       'resource',
       ['aws_kms_key', id(guardrails.topicName)],
@@ -544,30 +536,54 @@ export function renderGuardrailsAccountTerraform(bundle: Bundle): string {
       ],
     ),
   ];
-  for (const rule of guardrails.rules) {
-    items.push(
-      block(
-        'resource',
-        ['aws_cloudwatch_event_rule', id(rule.name)],
-        [
-          ...attr('name', rule.name),
-          ...attr('description', rule.description),
-          ...attr('event_pattern', jsonencode(rule.eventPattern, placeholders)),
-          ...tags(guardrails.tags),
-        ],
-      ),
-      block(
-        'resource',
-        ['aws_cloudwatch_event_target', id(rule.name)],
-        [
-          ...attr('rule', expr(tfRef('aws_cloudwatch_event_rule', rule.name, 'name'))),
-          ...attr('target_id', 'sns'),
-          ...attr('arn', expr(topic)),
-        ],
-      ),
-    );
-  }
-  return renderHcl(items);
+}
+
+/** One EventBridge rule per guarded event, each sending to the alert topic. */
+function alertRuleBlocks(guardrails: Guardrails, topic: string, placeholders: Placeholders): HclItem[] {
+  return guardrails.rules.flatMap((rule) => [
+    block(
+      'resource',
+      ['aws_cloudwatch_event_rule', id(rule.name)],
+      [
+        ...attr('name', rule.name),
+        ...attr('description', rule.description),
+        ...attr('event_pattern', jsonencode(rule.eventPattern, placeholders)),
+        ...tags(guardrails.tags),
+      ],
+    ),
+    block(
+      'resource',
+      ['aws_cloudwatch_event_target', id(rule.name)],
+      [
+        ...attr('rule', expr(tfRef('aws_cloudwatch_event_rule', rule.name, 'name'))),
+        ...attr('target_id', 'sns'),
+        ...attr('arn', expr(topic)),
+      ],
+    ),
+  ]);
+}
+
+export function renderGuardrailsAccountTerraform(bundle: Bundle): string {
+  const guardrails = bundle.guardrails;
+  const placeholders = new Placeholders();
+  const topic = tfRef('aws_sns_topic', guardrails.topicName, 'arn');
+  return renderHcl([
+    ...providerBlocks(null),
+    block('data', ['aws_caller_identity', 'current'], []),
+    block(
+      'resource',
+      ['aws_iam_policy', id(guardrails.boundaryName)],
+      [
+        ...attr('name', guardrails.boundaryName),
+        ...attr('path', '/roleshift/'),
+        ...attr('description', guardrails.boundaryDescription),
+        ...attr('policy', jsonencode(guardrails.permissionsBoundary, placeholders)),
+        ...tags(guardrails.tags),
+      ],
+    ),
+    ...alertTopicBlocks(guardrails, topic),
+    ...alertRuleBlocks(guardrails, topic, placeholders),
+  ]);
 }
 
 export function renderTerraform(bundle: Bundle): GeneratedFile[] {

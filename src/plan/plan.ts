@@ -321,7 +321,7 @@ export function planMigration(snapshot: Snapshot, options: PlanOptions): Migrati
   );
   const summary = Object.fromEntries(STRATEGIES.map((strategy) => [strategy, 0])) as Record<Strategy, number>;
   for (const user of users) summary[user.strategy] += 1;
-  return { planDate: options.now.toISOString().slice(0, 10), externalIdSeed: options.externalIdSeed, users, summary };
+  return { planDate: options.now.toISOString().slice(0, 10), users, summary };
 }
 
 /** Picks users by `ACCOUNT/NAME`, ARN, or bare name; throws nothing: unknown names are returned. */

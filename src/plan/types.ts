@@ -247,8 +247,6 @@ export interface UserPlan {
 export interface MigrationPlan {
   /** ISO date the plan was made for (dates such as review dates derive from it). */
   planDate: string;
-  /** Recorded so the ExternalIds can be regenerated identically. */
-  externalIdSeed: string;
   users: UserPlan[];
   summary: Record<Strategy, number>;
 }

@@ -163,13 +163,14 @@ describe('roleshift findings', () => {
     ['a threshold that is not a number', 'thresholds:\n  keyRotationDays: soon\n', 'thresholds.keyRotationDays: '],
     ['thresholds that are not a map', 'thresholds: 5\n', 'thresholds: '],
   ])(
-    'Given a config file with %s, Then the command fails with exit 2 naming the file and the setting',
+    'Given a config file with %s, Then the command fails with exit 2 naming the file, the line and the setting',
     async (_name, text, message) => {
       const config = join(dir, 'config.yaml');
       writeFileSync(config, text);
       const result = await run(['findings', '--snapshot', estate, '--config', config], dir);
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain(`${config}: ${message}`);
+      expect(result.stderr).toContain(`${config}: line `);
+      expect(result.stderr).toContain(message);
     },
   );
 
