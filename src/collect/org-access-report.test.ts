@@ -95,12 +95,11 @@ async function collectWith(reports: Record<string, ReportSpec>, options: { maxWa
 }
 
 describe('reportEntities', () => {
-  it('Given accounts under the root and an OU, When only two are scanned, Then the root, their OUs and the two accounts are reported and the unscanned OU is not', () => {
+  it('Given the management account under the root and a member in an OU, When both and not a third are scanned, Then the root, the OU and the member are reported, not the management account SCPs do not limit nor the unscanned OU', () => {
     const entities = reportEntities(ORGANIZATION, new Set(['111111111111', '222222222222']));
 
     expect(entities.map((entity) => [entity.entity, entity.entityPath, entity.targetId])).toEqual([
       ['root', ROOT_PATH, ROOT],
-      ['account', `${ROOT_PATH}/111111111111`, '111111111111'],
       ['ou', PROD_PATH, PROD_OU],
       ['account', WORKLOAD_PATH, '222222222222'],
     ]);

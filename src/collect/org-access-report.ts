@@ -28,8 +28,9 @@ export interface OrgEntity {
 const PAGE_SIZE = 1000;
 
 /**
- * The entities to report on: the root, every OU above a scanned account, and each scanned account.
- * An OU with no scanned account under it has no principals the scan looked at, so it is left out.
+ * The entities to report on: the root, every OU above a scanned account, and each scanned member
+ * account. An OU with no scanned account under it has no principals the scan looked at, so it is
+ * left out; so is the management account's own report, since SCPs do not limit it.
  */
 export function reportEntities(organization: Organization, scannedAccountIds: ReadonlySet<string>): OrgEntity[] {
   const entities = new Map<string, OrgEntity>();
@@ -42,6 +43,7 @@ export function reportEntities(organization: Organization, scannedAccountIds: Re
       parts.push(ouId);
       entities.set(parts.join('/'), { entityPath: parts.join('/'), entity: 'ou', targetId: ouId });
     }
+    if (account.accountId === organization.managementAccountId) continue;
     const accountPath = [...parts, account.accountId].join('/');
     entities.set(accountPath, { entityPath: accountPath, entity: 'account', targetId: account.accountId });
   }

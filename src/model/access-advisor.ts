@@ -110,6 +110,6 @@ export function usedSince(when: When, since: number): boolean {
  * The start of the window before the report was generated (its data is as of then, not as of the
  * scan's clock); null when AWS gave no completion time.
  */
-export function windowStart(access: PrincipalAccess, days = ACCESS_ADVISOR_WINDOW_DAYS): number | null {
+export function windowStart(access: { generatedAt: When }, days = ACCESS_ADVISOR_WINDOW_DAYS): number | null {
   return access.generatedAt.state === 'at' ? Date.parse(access.generatedAt.at) - days * DAY_MS : null;
 }
