@@ -7,7 +7,7 @@ import {
 } from '../../test/harness/access-advisor-stand-in.js';
 import { startFaultProxy, type FaultProxy } from '../../test/harness/fault-proxy.js';
 import { ApiCallCounter, createAwsClient } from '../aws/clients.js';
-import type { Organization } from '../model/organization.js';
+import { OrganizationSchema, type Organization } from '../model/organization.js';
 import { UNKNOWN } from '../model/when.js';
 import { collectOrganizationsAccessReports, reportEntities, type OrgEntity } from './org-access-report.js';
 
@@ -103,6 +103,16 @@ describe('reportEntities', () => {
       ['ou', PROD_PATH, PROD_OU],
       ['account', WORKLOAD_PATH, '222222222222'],
     ]);
+  });
+});
+
+describe('organization.accessReports in the snapshot', () => {
+  it('Given an Organization saved before the access report existed, When parsed, Then it still parses and has no reports; and a read report round-trips through the schema', async () => {
+    expect(OrganizationSchema.parse(JSON.parse(JSON.stringify(ORGANIZATION))).accessReports).toBeUndefined();
+
+    const { reports } = await collectWith({ [WORKLOAD_PATH]: WORKLOAD_REPORT });
+    const saved = JSON.parse(JSON.stringify({ ...ORGANIZATION, accessReports: reports }));
+    expect(OrganizationSchema.parse(saved).accessReports).toEqual(reports);
   });
 });
 
