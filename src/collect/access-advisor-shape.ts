@@ -1,5 +1,5 @@
 import { InputFileError } from '../errors.js';
-import type { ServiceAccess, TrackedAction } from '../model/access-advisor.js';
+import type { OrgServiceAccess, ServiceAccess, TrackedAction } from '../model/access-advisor.js';
 import type { When } from '../model/snapshot.js';
 import { NEVER } from '../model/when.js';
 import { compare } from './gaad.js';
@@ -35,6 +35,13 @@ export interface JobPage<T> {
   marker: string | null;
   /** The answer says more follow, whether or not it gave a marker to ask for them. */
   continues: boolean;
+  /** The Organizations access report's counts (`NumberOfServices...`); null where the API has none. */
+  totals: JobTotals;
+}
+
+export interface JobTotals {
+  allowed: number | null;
+  notAccessed: number | null;
 }
 
 /** A time AWS leaves out when nothing happened within its tracking period: absent is `never`. */
@@ -78,6 +85,10 @@ function jobPage<T>(
       items: status === 'COMPLETED' ? shape.readItems(answer) : [],
       marker: truncated ? marker : null,
       continues: truncated,
+      totals: {
+        allowed: optionalNumberAt(answer, 'NumberOfServicesAccessible', []),
+        notAccessed: optionalNumberAt(answer, 'NumberOfServicesNotAccessed', []),
+      },
     };
   });
 }
@@ -118,6 +129,29 @@ export function normalizeServiceLastAccessedPage(answer: unknown, source: string
   return jobPage(answer, 'GetServiceLastAccessedDetails', source, {
     error: 'Error',
     readItems: servicesAt,
+  });
+}
+
+function orgServicesAt(answer: Json): OrgServiceAccess[] {
+  if (answer.AccessDetails === undefined || answer.AccessDetails === null) return [];
+  return recordsAt(answer, 'AccessDetails', []).map(({ entry, path }) => {
+    const service = requiredStringAt(entry, 'ServiceNamespace', path);
+    return {
+      service,
+      name: optionalStringAt(entry, 'ServiceName', path) ?? service,
+      lastAuthenticated: lastTimeAt(entry, 'LastAuthenticatedTime', path),
+      entityPath: optionalStringAt(entry, 'EntityPath', path),
+      region: optionalStringAt(entry, 'Region', path),
+      totalAuthenticatedEntities: optionalNumberAt(entry, 'TotalAuthenticatedEntities', path),
+    };
+  });
+}
+
+/** GetOrganizationsAccessReport, one page. */
+export function normalizeOrganizationsAccessReportPage(answer: unknown, source: string): JobPage<OrgServiceAccess> {
+  return jobPage(answer, 'GetOrganizationsAccessReport', source, {
+    error: 'ErrorDetails',
+    readItems: orgServicesAt,
   });
 }
 

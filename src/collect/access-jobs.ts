@@ -1,7 +1,7 @@
 import { gapOf } from '../aws/errors.js';
 import type { Gap, When } from '../model/snapshot.js';
 import { runPool } from '../pool.js';
-import type { JobPage } from './access-advisor-shape.js';
+import type { JobPage, JobTotals } from './access-advisor-shape.js';
 
 /**
  * IAM's report jobs, the way access advisor and the Organizations access report both work: a
@@ -42,6 +42,7 @@ export interface JobReport<S, T> {
   /** False when some pages could not be read: the items are true, but others may be missing. */
   complete: boolean;
   items: T[];
+  totals: JobTotals;
 }
 
 const MAX_POLL_MS = 8_000;
@@ -119,6 +120,7 @@ async function pollJob<S, T>(calls: JobCalls<S, T>, job: Job<S>): Promise<PollOu
     generatedAt: first.generatedAt,
     complete: rest.gaps.length === 0,
     items: rest.items,
+    totals: first.totals,
   };
   return { kind: 'done', report, gaps: rest.gaps };
 }

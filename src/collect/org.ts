@@ -1,5 +1,6 @@
 import { credentialOrigin, liveSnapshotFrame } from './live-collection.js';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -7,8 +8,10 @@ import { AccountSchema, SnapshotSchema, type Snapshot } from '../model/snapshot.
 import { collectAccount, requestCredentialReport } from './account.js';
 import { ApiCallCounter, createAwsClient, type AwsClientSettings } from '../aws/clients.js';
 import { createAccountClients, resolveScanCredentials, staleReportWarnings } from './clients.js';
+import { collectOrganizationsAccessReports, reportEntities } from './org-access-report.js';
 import {
   scanOrganization,
+  sortGaps,
   type Credentials,
   type OrgCheckpoint,
   type OrgProgress,
@@ -68,13 +71,14 @@ export async function collectOrganizationSnapshot(options: OrgSnapshotOptions): 
     initial: Math.min(INITIAL_CONCURRENCY, options.concurrency),
     max: options.concurrency,
   });
-  const caller = callerClients({
+  const callerSettings: AwsClientSettings = {
     region: options.region,
     credentials,
     counter,
     // STS and Organizations limit the caller as a whole: fewer accounts at once is the answer.
     onThrottle: () => limit.throttled(),
-  });
+  };
+  const caller = callerClients(callerSettings);
   try {
     const result = await scanOrganization({
       clients: caller,
@@ -97,9 +101,32 @@ export async function collectOrganizationSnapshot(options: OrgSnapshotOptions): 
           region,
         ),
     });
-    return organizationSnapshot(result, options, startedAt);
+    const withReports = options.accessAdvisor === undefined ? result : await addAccessReports(result, callerSettings);
+    return organizationSnapshot({ ...withReports, apiCalls: counter.toRecord() }, options, startedAt);
   } finally {
     for (const client of Object.values(caller)) client.destroy();
+  }
+}
+
+type OrgScanResult = Awaited<ReturnType<typeof scanOrganization>>;
+
+/**
+ * `--org --access-advisor`: the Organizations access report for the root, the OUs and the accounts
+ * scanned, from the caller (AWS answers it only in the management account; elsewhere it is a gap).
+ */
+async function addAccessReports(result: OrgScanResult, settings: AwsClientSettings): Promise<OrgScanResult> {
+  if (result.organization === undefined) return result;
+  const scanned = new Set(result.accounts.map((account) => account.accountId));
+  const iam = createAwsClient(IAMClient, 'iam', settings);
+  try {
+    const read = await collectOrganizationsAccessReports(iam, reportEntities(result.organization, scanned));
+    return {
+      ...result,
+      organization: { ...result.organization, accessReports: read.reports },
+      gaps: sortGaps([...result.gaps, ...read.gaps]),
+    };
+  } finally {
+    iam.destroy();
   }
 }
 
@@ -125,11 +152,7 @@ async function openAccount(credentials: Credentials, accountId: string, options:
 /** Everything of the snapshot but its accounts, which are validated one by one as they arrive. */
 const SnapshotFrame = SnapshotSchema.omit({ accounts: true });
 
-function organizationSnapshot(
-  result: Awaited<ReturnType<typeof scanOrganization>>,
-  options: OrgSnapshotOptions,
-  startedAt: Date,
-): Snapshot {
+function organizationSnapshot(result: OrgScanResult, options: OrgSnapshotOptions, startedAt: Date): Snapshot {
   const warnings = [...result.warnings, ...staleReportWarnings(result.accounts, options.now())];
   const { schemaVersion, collection, ...rest } = SnapshotFrame.parse({
     ...liveSnapshotFrame({

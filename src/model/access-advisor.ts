@@ -59,6 +59,43 @@ export const AccessAdvisorSchema = z.object({
 });
 export type AccessAdvisor = z.infer<typeof AccessAdvisorSchema>;
 
+/**
+ * One service in an Organizations access report: the SCPs over the entity allow it, and this is
+ * the last time any principal (root user, IAM user or role) of the entity's accounts reached it.
+ */
+export const OrgServiceAccessSchema = z.object({
+  service: z.string(),
+  name: z.string(),
+  lastAuthenticated: WhenSchema,
+  /** The entity path of the account that last reached it, when AWS says. */
+  entityPath: z.string().nullable(),
+  region: z.string().nullable(),
+  totalAuthenticatedEntities: z.number().nullable(),
+});
+export type OrgServiceAccess = z.infer<typeof OrgServiceAccessSchema>;
+
+/**
+ * IAM's Organizations access report for one root, OU or account (`GenerateOrganizationsAccessReport`
+ * from the management account): every service the SCPs over that entity allow, and when the
+ * entity's principals last used it. The management account is not in the root's or an OU's
+ * numbers (SCPs do not limit it).
+ */
+export const OrgAccessReportSchema = z.object({
+  /** `o-.../r-...[/ou-...]*[/ACCOUNT_ID]`, as AWS takes it. */
+  entityPath: z.string(),
+  entity: z.enum(['root', 'ou', 'account']),
+  /** The root, OU or account id the path ends with. */
+  targetId: z.string(),
+  generatedAt: WhenSchema,
+  /** False when some pages could not be read: a service missing from the list may still be allowed. */
+  complete: z.boolean(),
+  /** AWS's counts: services the SCPs allow, and of those the ones no principal attempted. */
+  servicesAllowed: z.number().nullable(),
+  servicesNotAccessed: z.number().nullable(),
+  services: z.array(OrgServiceAccessSchema),
+});
+export type OrgAccessReport = z.infer<typeof OrgAccessReportSchema>;
+
 /** Services unused for this long count as unused (Repokid's and Prowler's 90 days). */
 export const ACCESS_ADVISOR_WINDOW_DAYS = 90;
 
@@ -73,6 +110,6 @@ export function usedSince(when: When, since: number): boolean {
  * The start of the window before the report was generated (its data is as of then, not as of the
  * scan's clock); null when AWS gave no completion time.
  */
-export function windowStart(access: PrincipalAccess, days = ACCESS_ADVISOR_WINDOW_DAYS): number | null {
+export function windowStart(access: { generatedAt: When }, days = ACCESS_ADVISOR_WINDOW_DAYS): number | null {
   return access.generatedAt.state === 'at' ? Date.parse(access.generatedAt.at) - days * DAY_MS : null;
 }

@@ -109,6 +109,15 @@ describeWithMoto('scan --org against moto', (moto) => {
     );
     for (const account of snapshot.accounts) expect(account.users).toHaveLength(6);
     for (const account of snapshot.accounts) expect(account.accessAdvisor?.principals).toHaveLength(6);
+    // The Organizations access report, from the management account: the root, each OU above a
+    // scanned account, and each scanned member account (SCPs do not limit the management account).
+    const reports = snapshot.organization?.accessReports ?? [];
+    const entitiesOf = (kind: string) => reports.filter((report) => report.entity === kind).map((r) => r.targetId);
+    expect(entitiesOf('account').sort()).toEqual([...org.memberAccountIds].sort());
+    expect(entitiesOf('root')).toHaveLength(1);
+    expect(entitiesOf('ou')).toContain(org.ouIds.workloads);
+    for (const report of reports)
+      expect([report.complete, report.services.map((s) => s.service)]).toEqual([true, ['s3']]);
     const prodMember = snapshot.organization?.accounts.find((a) => a.accountId === org.memberAccountIds[0]);
     expect(prodMember?.ouPath).toEqual(['Root', 'Workloads', 'Prod']);
     const scp = snapshot.organization?.scps.find((policy) => policy.name === 'deny-iam-users');

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * moto 5.2.1 does not implement IAM access advisor (GenerateServiceLastAccessedDetails,
- * GetServiceLastAccessedDetails: HTTP 500). This stand-in on 127.0.0.1 answers those two calls in IAM's query/XML wire format,
+ * GetServiceLastAccessedDetails, and the Organizations access report: GenerateOrganizationsAccessReport,
+ * GetOrganizationsAccessReport: HTTP 500). This stand-in on 127.0.0.1 answers those four calls in IAM's query/XML wire format,
  * as AWS's API reference documents them (jobs that stay IN_PROGRESS for some polls, FAILED jobs,
  * pages with IsTruncated and Marker, errors), and forwards every other request to moto untouched,
  * so the real SDK (and the real AWS CLI) talk to one endpoint as they would to AWS.
@@ -42,8 +43,11 @@ export interface ReportSpec {
 }
 
 export interface AdvisorScenario {
-  /** The report of a user or role by ARN; principals it does not know have none of their services used. */
-  reportFor(arn: string): ReportSpec;
+  /**
+   * The report of a user or role by ARN, or of an Organizations entity by entity path; subjects it
+   * does not know have none of their services used.
+   */
+  reportFor(subject: string): ReportSpec;
 }
 
 export interface SeenCall {
@@ -60,7 +64,12 @@ export interface AccessAdvisorStandIn {
 
 export const JOB_CREATED = '2026-11-23T09:00:00Z';
 export const JOB_COMPLETED = '2026-11-23T09:00:05Z';
-const ADVISOR_ACTIONS = new Set(['GenerateServiceLastAccessedDetails', 'GetServiceLastAccessedDetails']);
+const ADVISOR_ACTIONS = new Set([
+  'GenerateServiceLastAccessedDetails',
+  'GetServiceLastAccessedDetails',
+  'GenerateOrganizationsAccessReport',
+  'GetOrganizationsAccessReport',
+]);
 
 /** The n-th job's id, a UUID as AWS's are (the AWS CLI refuses a JobId shorter than 36 characters). */
 export function standInJobId(n: number): string {
@@ -101,17 +110,58 @@ function serviceXml(spec: ServiceSpec, entity: string): string {
   }${element('TotalAuthenticatedEntities', spec.entities ?? (used ? 1 : 0))}${tracked}</member>`;
 }
 
+/** One AccessDetail of GetOrganizationsAccessReport; the last accessing entity is the subject's path. */
+function accessDetailXml(spec: ServiceSpec, entityPath: string): string {
+  const used = spec.lastAuthenticated !== undefined;
+  return `<member>${element('ServiceName', spec.name ?? spec.namespace)}${element('ServiceNamespace', spec.namespace)}${
+    used
+      ? `${element('Region', spec.region ?? 'us-east-1')}${element('EntityPath', entityPath)}${element('LastAuthenticatedTime', spec.lastAuthenticated)}`
+      : ''
+  }${element('TotalAuthenticatedEntities', spec.entities ?? (used ? 1 : 0))}</member>`;
+}
+
+/** How the two kinds of job answer: their Get action, list element, item and error element. */
+interface JobDialect {
+  getAction: string;
+  list: string;
+  item(spec: ServiceSpec, subject: string): string;
+  errorElement: string;
+  /** What a completed page says before its list: the job type, or the Organizations report's counts. */
+  completedHead(spec: ReportSpec): string;
+}
+
+const PRINCIPAL_JOB: JobDialect = {
+  getAction: 'GetServiceLastAccessedDetails',
+  list: 'ServicesLastAccessed',
+  item: serviceXml,
+  errorElement: 'Error',
+  completedHead: () => '<JobType>ACTION_LEVEL</JobType>',
+};
+
+const ORGANIZATIONS_JOB: JobDialect = {
+  getAction: 'GetOrganizationsAccessReport',
+  list: 'AccessDetails',
+  item: accessDetailXml,
+  errorElement: 'ErrorDetails',
+  completedHead: (spec) =>
+    `${element('NumberOfServicesAccessible', spec.services.length)}${element(
+      'NumberOfServicesNotAccessed',
+      spec.services.filter((service) => service.lastAuthenticated === undefined).length,
+    )}`,
+};
+
 interface JobState {
   subject: string;
   spec: ReportSpec;
   polls: number;
+  dialect: JobDialect;
 }
 
 type Answer = { status: number; body: string };
 
 /** One page of a completed job, with the marker of the next when there is one. */
 function jobPageXml(job: JobState, markerParam: string | null): Answer {
-  const { spec } = job;
+  const { spec, dialect } = job;
   if (markerParam !== null && spec.failLaterPages)
     return {
       status: spec.failLaterPages.status,
@@ -122,28 +172,31 @@ function jobPageXml(job: JobState, markerParam: string | null): Answer {
   const page = spec.services.slice(start, start + size);
   const more = start + size < spec.services.length;
   const paging = `${element('IsTruncated', more ? 'true' : 'false')}${more && !spec.truncateWithoutMarker ? element('Marker', `page-${start + size}`) : ''}`;
-  const services = page.map((service) => serviceXml(service, job.subject)).join('');
+  const services = page.map((service) => dialect.item(service, job.subject)).join('');
   return {
     status: 200,
     body: response(
-      'GetServiceLastAccessedDetails',
-      `<JobStatus>COMPLETED</JobStatus><JobType>ACTION_LEVEL</JobType>${element('JobCreationDate', JOB_CREATED)}<ServicesLastAccessed>${services}</ServicesLastAccessed>${element('JobCompletionDate', JOB_COMPLETED)}${paging}`,
+      dialect.getAction,
+      `<JobStatus>COMPLETED</JobStatus>${dialect.completedHead(spec)}${element('JobCreationDate', JOB_CREATED)}<${dialect.list}>${services}</${dialect.list}>${element('JobCompletionDate', JOB_COMPLETED)}${paging}`,
     ),
   };
 }
 
 function pollXml(job: JobState | undefined, action: string, marker: string | null): Answer {
-  if (job === undefined) return { status: 404, body: errorXml('NoSuchEntity', 'no job with this JobId') };
+  // A job is read only through the Get call of its own kind, as in AWS.
+  if (job === undefined || job.dialect.getAction !== action)
+    return { status: 404, body: errorXml('NoSuchEntity', 'no job with this JobId') };
   job.polls += 1;
   const head = `${element('JobCreationDate', JOB_CREATED)}`;
+  const { list, errorElement } = job.dialect;
   if (marker === null && job.polls <= (job.spec.pollsBeforeDone ?? 0))
-    return { status: 200, body: response(action, `<JobStatus>IN_PROGRESS</JobStatus>${head}<ServicesLastAccessed/>`) };
+    return { status: 200, body: response(action, `<JobStatus>IN_PROGRESS</JobStatus>${head}<${list}/>`) };
   if (job.spec.fail)
     return {
       status: 200,
       body: response(
         action,
-        `<JobStatus>FAILED</JobStatus>${head}${element('JobCompletionDate', JOB_COMPLETED)}<Error>${element('Message', job.spec.fail.message)}${element('Code', job.spec.fail.code)}</Error>`,
+        `<JobStatus>FAILED</JobStatus>${head}${element('JobCompletionDate', JOB_COMPLETED)}<${errorElement}>${element('Message', job.spec.fail.message)}${element('Code', job.spec.fail.code)}</${errorElement}>`,
       ),
     };
   return jobPageXml(job, marker);
@@ -151,18 +204,18 @@ function pollXml(job: JobState | undefined, action: string, marker: string | nul
 
 function createAnswerer(scenario: AdvisorScenario): (params: URLSearchParams) => Answer {
   const jobs = new Map<string, JobState>();
-  const start = (subject: string, spec: ReportSpec, action: string): Answer => {
+  const start = (subject: string, action: string, dialect: JobDialect): Answer => {
+    const spec = scenario.reportFor(subject);
     if (spec.refuse) return { status: spec.refuse.status, body: errorXml(spec.refuse.code, spec.refuse.message) };
     const jobId = standInJobId(jobs.size + 1);
-    jobs.set(jobId, { subject, spec, polls: 0 });
+    jobs.set(jobId, { subject, spec, polls: 0, dialect });
     return { status: 200, body: response(action, element('JobId', jobId)) };
   };
   return (params) => {
     const action = params.get('Action') ?? '';
-    if (action === 'GenerateServiceLastAccessedDetails') {
-      const arn = params.get('Arn') ?? '';
-      return start(arn, scenario.reportFor(arn), action);
-    }
+    if (action === 'GenerateServiceLastAccessedDetails') return start(params.get('Arn') ?? '', action, PRINCIPAL_JOB);
+    if (action === 'GenerateOrganizationsAccessReport')
+      return start(params.get('EntityPath') ?? '', action, ORGANIZATIONS_JOB);
     return pollXml(jobs.get(params.get('JobId') ?? ''), action, params.get('Marker'));
   };
 }

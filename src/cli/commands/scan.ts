@@ -125,7 +125,7 @@ export function register(program: Command): void {
     )
     .option(
       '--access-advisor [scope]',
-      'also read IAM access advisor (one report job per principal): users (default) or users-and-roles',
+      'also read IAM access advisor (one report job per principal): users (default) or users-and-roles; with --org also the Organizations access report',
     )
     .option('--store <file>', `the roleshift store (default ${DEFAULT_STORE_PATH})`)
     .addHelpText(
