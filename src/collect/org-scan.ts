@@ -1,3 +1,4 @@
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { SSOAdminClient } from '@aws-sdk/client-sso-admin';
@@ -12,6 +13,7 @@ import type { ApiCallCounter } from '../aws/clients.js';
 import { describeAwsFailure, gapOf } from '../aws/errors.js';
 import { readIdentityCenter } from './identity-center.js';
 import { readOrganization } from './organization.js';
+import { readRootAccessFeatures } from './root-access-features.js';
 import { runPool, type ConcurrencyLimit } from '../pool.js';
 import { selectAccounts, type AccountFilters } from './select-accounts.js';
 
@@ -40,6 +42,8 @@ export interface OrgScanClients {
   organizations: OrganizationsClient;
   ssoAdmin: SSOAdminClient;
   identityStore: IdentitystoreClient;
+  /** The caller's own IAM: organization-wide IAM settings are read once, in the management account. */
+  iam: IAMClient;
 }
 
 /** One account, opened with its credentials: its clients exist and its credential report is being generated. */
@@ -124,6 +128,25 @@ async function listOrganization(
     scope: 'organization',
   };
   return { organization, gaps: [empty] };
+}
+
+/**
+ * The organization with its centralised root access features, or the gap that says they are
+ * unknown (then the organization keeps no `rootAccessFeatures` and the check gives no verdict).
+ */
+async function withRootAccessFeatures(
+  iam: IAMClient,
+  organization: Organization,
+  callerAccount: string,
+): Promise<{ organization: Organization; gaps: Gap[] }> {
+  try {
+    return { organization: { ...organization, rootAccessFeatures: await readRootAccessFeatures(iam) }, gaps: [] };
+  } catch (error) {
+    return {
+      organization,
+      gaps: [gapOf(error, { accountId: callerAccount, region: null, api: 'iam:ListOrganizationsFeatures' })],
+    };
+  }
 }
 
 /** What an account's turn starts from, prepared ahead of it so its credential report is already generating. */
@@ -340,7 +363,11 @@ async function readRolesAnywhereOf(
  */
 export async function scanOrganization(options: OrgScanOptions): Promise<OrgScanResult> {
   const caller = await identifyCaller(options.clients.sts);
-  const listing = await listOrganization(options.clients.organizations, caller.accountId);
+  const listed = await listOrganization(options.clients.organizations, caller.accountId);
+  const features = listed.organization
+    ? await withRootAccessFeatures(options.clients.iam, listed.organization, caller.accountId)
+    : { organization: undefined, gaps: [] };
+  const listing = { organization: features.organization, gaps: [...listed.gaps, ...features.gaps] };
   const selection = listing.organization
     ? selectAccounts(listing.organization.accounts, options.filters)
     : { selected: [], gaps: [] };

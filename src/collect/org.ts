@@ -1,4 +1,5 @@
 import { credentialOrigin, liveSnapshotFrame } from './live-collection.js';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
@@ -52,6 +53,7 @@ function callerClients(settings: AwsClientSettings): OrgScanClients {
     organizations: createAwsClient(OrganizationsClient, 'organizations', settings),
     ssoAdmin: createAwsClient(SSOAdminClient, 'sso', settings),
     identityStore: createAwsClient(IdentitystoreClient, 'identitystore', settings),
+    iam: createAwsClient(IAMClient, 'iam', settings),
   };
 }
 

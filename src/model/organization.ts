@@ -28,6 +28,12 @@ export const OrganizationSchema = z.object({
   managementAccountId: z.string(),
   accounts: z.array(OrgAccountSchema),
   scps: z.array(ScpSchema),
+  /**
+   * Centralised root access for member accounts (`iam:ListOrganizationsFeatures` in the
+   * management account): `RootCredentialsManagement`, `RootSessions`. Absent: not read (older
+   * snapshots, a file scan without the export, or a gap).
+   */
+  rootAccessFeatures: z.array(z.string()).optional(),
 });
 export type Organization = z.infer<typeof OrganizationSchema>;
 
