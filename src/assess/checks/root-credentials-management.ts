@@ -1,0 +1,51 @@
+import type { CheckDefinition } from '../check.js';
+import { failed, noParameters, passed, type Subject } from '../../model/rule.js';
+import type { Organization } from '../../model/organization.js';
+
+/** The organization, reported on its management account: the feature is switched on there. */
+function organizationSubject(organization: Organization): Subject {
+  return {
+    accountId: organization.managementAccountId,
+    resourceType: 'account',
+    resourceArn: `arn:aws:organizations::${organization.managementAccountId}:organization/${organization.id}`,
+    resourceName: `${organization.managementAccountId} (organization ${organization.id})`,
+  };
+}
+
+/**
+ * Prowler iam_root_credentials_management_enabled: member accounts' root users without
+ * long-term credentials, managed from the management account (centralised root access).
+ */
+export const rule: CheckDefinition = {
+  id: 'root-credentials-management',
+  title: "Member accounts' root credentials not centrally managed",
+  severity: 'medium',
+  rationale:
+    "Every member account's root user can hold a password, access keys and MFA devices that sign in with full control of the account, beyond the reach of SCPs. Centralised root credentials management lets the management account remove them and keep new accounts without them; root sessions then run only short, task-scoped actions from the management account.",
+  remediation:
+    'In the management account, enable trusted access for IAM in Organizations and turn on root credentials management (and root sessions) under IAM > Root access management (`aws iam enable-organizations-root-credentials-management`), then delete the root credentials of the member accounts.',
+  references: {
+    cis: [],
+    securityHub: [],
+    links: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management'],
+  },
+  parameters: noParameters,
+  evaluate: (snapshot) => {
+    const organization = snapshot.organization;
+    // Only an Organization scan reads the features; unread (a gap says why) is no verdict.
+    if (organization?.rootAccessFeatures === undefined) return [];
+    const features = new Set(organization.rootAccessFeatures);
+    const sessions = features.has('RootSessions')
+      ? 'root sessions are enabled'
+      : 'root sessions (RootSessions) are not enabled';
+    const subject = organizationSubject(organization);
+    return [
+      features.has('RootCredentialsManagement')
+        ? passed(subject, `member accounts' root credentials are centrally managed; ${sessions}`)
+        : failed(
+            subject,
+            `member accounts' root credentials are not centrally managed (RootCredentialsManagement not enabled); ${sessions}`,
+          ),
+    ];
+  },
+};
