@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportWithScript } from '../../test/harness/export-with-cli.js';
+import { organizationsFeatures, startIamQueryStandIn } from '../../test/harness/iam-query-stand-in.js';
 import { describeWithMoto, type Moto } from '../../test/harness/moto.js';
 import { seedOrganization } from '../../test/harness/seed-org.js';
 import { UserInputError } from '../errors.js';
@@ -94,6 +95,12 @@ describeWithMoto('export-script --org with the real AWS CLI against moto (issue 
   }, async () => {
     const org = await seedOrganization(moto(), { members: 1, usersPerAccount: 4 });
     pointSdkAt(moto());
+    // moto answers iam:ListOrganizationsFeatures HTTP 500 (a gap): the live scan reads it from a stand-in.
+    const rootAccess = await startIamQueryStandIn(
+      { ListOrganizationsFeatures: () => organizationsFeatures(['RootCredentialsManagement']) },
+      moto().endpoint,
+    );
+    process.env.AWS_ENDPOINT_URL_IAM = rootAccess.endpoint;
     const live = await collectOrganizationSnapshot({
       region: 'us-east-1',
       roleName: 'RoleshiftAudit',
@@ -101,7 +108,8 @@ describeWithMoto('export-script --org with the real AWS CLI against moto (issue 
       concurrency: 2,
       rolesAnywhereRegions: [],
       now: () => NOW,
-    });
+    }).finally(() => rootAccess.close());
+    delete process.env.AWS_ENDPOINT_URL_IAM;
     expect(live.gaps).toEqual([]);
 
     const dir = join(scratch, 'org');

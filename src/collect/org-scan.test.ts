@@ -215,7 +215,7 @@ describe('scanOrganization with stand-in clients', () => {
         errorCode: 'AccountNotManagementOrDelegatedAdministratorException',
       }),
     ]);
-    expect(result.organization?.rootAccessFeatures).toBeUndefined();
+    expect(result.rootAccess).toBeUndefined();
   });
 
   it('Given the management account, When scanned, Then the organization keeps its root access features from one call', async () => {
@@ -229,7 +229,7 @@ describe('scanOrganization with stand-in clients', () => {
     const result = await scanOrganization(scanOptions(clients, { counter }));
 
     expect(result.gaps).toEqual([]);
-    expect(result.organization?.rootAccessFeatures).toEqual(['RootCredentialsManagement', 'RootSessions']);
+    expect(result.rootAccess?.enabledFeatures).toEqual(['RootCredentialsManagement', 'RootSessions']);
     expect(result.apiCalls['iam:ListOrganizationsFeatures']).toBe(1);
   });
 });

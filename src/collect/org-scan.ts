@@ -5,7 +5,13 @@ import type { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { UserInputError } from '../errors.js';
-import type { IdentityCenterInstance, OrgAccount, Organization, RolesAnywhere } from '../model/organization.js';
+import type {
+  IdentityCenterInstance,
+  OrgAccount,
+  Organization,
+  RolesAnywhere,
+  RootAccess,
+} from '../model/organization.js';
 import { AwsManagedPolicyPool } from '../model/managed-policies.js';
 import type { Account, Gap, ManagedPolicy } from '../model/snapshot.js';
 import type { AccountCollection } from './account.js';
@@ -13,7 +19,7 @@ import type { ApiCallCounter } from '../aws/clients.js';
 import { describeAwsFailure, gapOf } from '../aws/errors.js';
 import { readIdentityCenter } from './identity-center.js';
 import { readOrganization } from './organization.js';
-import { readRootAccessFeatures } from './root-access-features.js';
+import { readRootAccess } from './root-access-features.js';
 import { runPool, type ConcurrencyLimit } from '../pool.js';
 import { selectAccounts, type AccountFilters } from './select-accounts.js';
 
@@ -77,6 +83,7 @@ export interface OrgScanOptions {
 
 export interface OrgScanResult {
   organization: Organization | undefined;
+  rootAccess: RootAccess | undefined;
   accounts: Account[];
   gaps: Gap[];
   apiCalls: Record<string, number>;
@@ -131,21 +138,19 @@ async function listOrganization(
 }
 
 /**
- * The organization with its centralised root access features, or the gap that says they are
- * unknown (then the organization keeps no `rootAccessFeatures` and the check gives no verdict).
+ * The organization's centralised root access, or the gap that says it is unknown (then the
+ * snapshot keeps no `rootAccess` and the check gives no verdict).
  */
-async function withRootAccessFeatures(
+async function readRootAccessOf(
   iam: IAMClient,
-  organization: Organization,
+  organization: Organization | undefined,
   callerAccount: string,
-): Promise<{ organization: Organization; gaps: Gap[] }> {
+): Promise<{ rootAccess?: RootAccess; gaps: Gap[] }> {
+  if (organization === undefined) return { gaps: [] };
   try {
-    return { organization: { ...organization, rootAccessFeatures: await readRootAccessFeatures(iam) }, gaps: [] };
+    return { rootAccess: await readRootAccess(iam, organization), gaps: [] };
   } catch (error) {
-    return {
-      organization,
-      gaps: [gapOf(error, { accountId: callerAccount, region: null, api: 'iam:ListOrganizationsFeatures' })],
-    };
+    return { gaps: [gapOf(error, { accountId: callerAccount, region: null, api: 'iam:ListOrganizationsFeatures' })] };
   }
 }
 
@@ -363,11 +368,8 @@ async function readRolesAnywhereOf(
  */
 export async function scanOrganization(options: OrgScanOptions): Promise<OrgScanResult> {
   const caller = await identifyCaller(options.clients.sts);
-  const listed = await listOrganization(options.clients.organizations, caller.accountId);
-  const features = listed.organization
-    ? await withRootAccessFeatures(options.clients.iam, listed.organization, caller.accountId)
-    : { organization: undefined, gaps: [] };
-  const listing = { organization: features.organization, gaps: [...listed.gaps, ...features.gaps] };
+  const listing = await listOrganization(options.clients.organizations, caller.accountId);
+  const rootAccess = await readRootAccessOf(options.clients.iam, listing.organization, caller.accountId);
   const selection = listing.organization
     ? selectAccounts(listing.organization.accounts, options.filters)
     : { selected: [], gaps: [] };
@@ -377,7 +379,7 @@ export async function scanOrganization(options: OrgScanOptions): Promise<OrgScan
   const rolesAnywhere = await readRolesAnywhereOf(scan, selection.selected);
 
   const accounts: Account[] = [];
-  const gaps = [...listing.gaps, ...selection.gaps, ...identityCenter.gaps, ...rolesAnywhere.gaps];
+  const gaps = [...listing.gaps, ...rootAccess.gaps, ...selection.gaps, ...identityCenter.gaps, ...rolesAnywhere.gaps];
   const warnings: string[] = [];
   for (const result of collected) {
     if (result.account) accounts.push(result.account);
@@ -388,6 +390,7 @@ export async function scanOrganization(options: OrgScanOptions): Promise<OrgScan
   accounts.sort((a, b) => a.accountId.localeCompare(b.accountId));
   return {
     organization: listing.organization,
+    rootAccess: rootAccess.rootAccess,
     accounts,
     gaps: sortGaps(gaps),
     apiCalls: options.counter.toRecord(),

@@ -147,6 +147,7 @@ function organizationSnapshot(
     }),
     gaps: result.gaps,
     ...(result.organization ? { organization: result.organization } : {}),
+    ...(result.rootAccess ? { rootAccess: result.rootAccess } : {}),
     ...(result.identityCenterInstance ? { identityCenterInstance: result.identityCenterInstance } : {}),
     rolesAnywhere: result.rolesAnywhere,
     ...(result.awsManagedPolicies.length > 0 ? { awsManagedPolicies: result.awsManagedPolicies } : {}),

@@ -9,9 +9,10 @@ import {
 } from '../../test/harness/iam-query-stand-in.js';
 import { createAwsClient } from '../aws/clients.js';
 import { describeAwsFailure } from '../aws/errors.js';
-import { readRootAccessFeatures } from './root-access-features.js';
+import { readRootAccess } from './root-access-features.js';
 
 let standIn: IamQueryStandIn | undefined;
+const ORGANIZATION = { id: 'o-listed', managementAccountId: '111111111111' };
 
 afterEach(async () => {
   await standIn?.close();
@@ -29,18 +30,22 @@ async function iamAnswering(answer: () => IamAnswer): Promise<IAMClient> {
   });
 }
 
-describe('readRootAccessFeatures over the wire', () => {
+describe('readRootAccess over the wire', () => {
   it('Given both centralised root access features enabled, When read, Then both are returned sorted', async () => {
     const iam = await iamAnswering(() => organizationsFeatures(['RootSessions', 'RootCredentialsManagement']));
 
-    await expect(readRootAccessFeatures(iam)).resolves.toEqual(['RootCredentialsManagement', 'RootSessions']);
+    await expect(readRootAccess(iam, ORGANIZATION)).resolves.toEqual({
+      organizationId: 'o-standin',
+      managementAccountId: '111111111111',
+      enabledFeatures: ['RootCredentialsManagement', 'RootSessions'],
+    });
     expect(standIn?.seen).toEqual(['ListOrganizationsFeatures']);
   });
 
   it('Given no feature enabled, When read, Then the list is empty', async () => {
     const iam = await iamAnswering(() => organizationsFeatures([]));
 
-    await expect(readRootAccessFeatures(iam)).resolves.toEqual([]);
+    await expect(readRootAccess(iam, ORGANIZATION)).resolves.toMatchObject({ enabledFeatures: [] });
   });
 
   it('Given trusted access for IAM not enabled in Organizations, When read, Then nothing is enabled (not a failure)', async () => {
@@ -48,7 +53,11 @@ describe('readRootAccessFeatures over the wire', () => {
       iamError(400, 'ServiceAccessNotEnabledException', 'Trusted access is not enabled for IAM in Organizations.'),
     );
 
-    await expect(readRootAccessFeatures(iam)).resolves.toEqual([]);
+    await expect(readRootAccess(iam, ORGANIZATION)).resolves.toEqual({
+      organizationId: 'o-listed',
+      managementAccountId: '111111111111',
+      enabledFeatures: [],
+    });
   });
 
   it('Given the caller is a member account, When read, Then it fails naming the call and the error code', async () => {
@@ -60,7 +69,7 @@ describe('readRootAccessFeatures over the wire', () => {
       ),
     );
 
-    const failure = await readRootAccessFeatures(iam).catch((error: unknown) => error);
+    const failure = await readRootAccess(iam, ORGANIZATION).catch((error: unknown) => error);
 
     expect(describeAwsFailure(failure)).toMatch(
       /^iam:ListOrganizationsFeatures in us-east-1 failed \(AccountNotManagementOrDelegatedAdministratorException\): HTTP 400: /,
@@ -70,7 +79,7 @@ describe('readRootAccessFeatures over the wire', () => {
   it('Given an endpoint that answers HTTP 500 with an HTML page (as moto does for this call), When read, Then it fails naming the call and the status', async () => {
     const iam = await iamAnswering(() => ({ status: 500, body: '<html><title>500</title></html>' }));
 
-    const failure = await readRootAccessFeatures(iam).catch((error: unknown) => error);
+    const failure = await readRootAccess(iam, ORGANIZATION).catch((error: unknown) => error);
 
     expect(describeAwsFailure(failure)).toMatch(
       /^iam:ListOrganizationsFeatures in us-east-1 failed \(\w+\): HTTP 500: /,

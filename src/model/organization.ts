@@ -28,14 +28,20 @@ export const OrganizationSchema = z.object({
   managementAccountId: z.string(),
   accounts: z.array(OrgAccountSchema),
   scps: z.array(ScpSchema),
-  /**
-   * Centralised root access for member accounts (`iam:ListOrganizationsFeatures` in the
-   * management account): `RootCredentialsManagement`, `RootSessions`. Absent: not read (older
-   * snapshots, a file scan without the export, or a gap).
-   */
-  rootAccessFeatures: z.array(z.string()).optional(),
 });
 export type Organization = z.infer<typeof OrganizationSchema>;
+
+/**
+ * Centralised root access for member accounts, from `iam:ListOrganizationsFeatures` in the
+ * management account (a live org scan, or its file in the management account's export folder).
+ */
+export const RootAccessSchema = z.object({
+  organizationId: z.string().nullable(),
+  managementAccountId: z.string(),
+  /** `RootCredentialsManagement`, `RootSessions`; empty when trusted access for IAM is off. */
+  enabledFeatures: z.array(z.string()),
+});
+export type RootAccess = z.infer<typeof RootAccessSchema>;
 
 export const PermissionSetSchema = z.object({
   arn: z.string(),

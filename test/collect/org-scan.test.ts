@@ -132,7 +132,7 @@ describeWithMoto('scan --org against moto', (moto) => {
     expect(scp?.targets.map((t) => t.targetId)).toEqual([org.ouIds.workloads]);
     expect(scp?.document).toMatchObject({ Statement: [{ Effect: 'Deny', Action: 'iam:CreateUser' }] });
     expect(snapshot.collection.apiCalls['sts:AssumeRole']).toBe(5);
-    expect(snapshot.organization?.rootAccessFeatures).toEqual(['RootCredentialsManagement', 'RootSessions']);
+    expect(snapshot.rootAccess?.enabledFeatures).toEqual(['RootCredentialsManagement', 'RootSessions']);
     expect(snapshot.collection.apiCalls['iam:ListOrganizationsFeatures']).toBe(1);
     const center = snapshot.identityCenterInstance;
     expect(
@@ -236,7 +236,7 @@ describeWithMoto('scan --org against moto', (moto) => {
     expect(snapshot.gaps).toContainEqual(
       expect.objectContaining({ accountId: org.managementAccountId, api: 'iam:ListOrganizationsFeatures' }),
     );
-    expect(snapshot.organization?.rootAccessFeatures).toBeUndefined();
+    expect(snapshot.rootAccess).toBeUndefined();
   });
 
   it('given OU and exclusion filters, when scanned, then only the matching accounts are visited', async () => {

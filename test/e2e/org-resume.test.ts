@@ -97,7 +97,7 @@ describeWithMoto('scan --org with the built CLI', (moto) => {
     // The management account is read with the caller's own credentials: 5 AssumeRole in a full
     // scan; the resumed run only assumed into the accounts the killed run had not finished.
     expect(readSnapshot('fresh.json').collection.apiCalls['sts:AssumeRole']).toBe(5);
-    expect(resumedSnapshot.organization?.rootAccessFeatures).toEqual(['RootCredentialsManagement']);
+    expect(resumedSnapshot.rootAccess?.enabledFeatures).toEqual(['RootCredentialsManagement']);
     expect(resumedSnapshot.collection.apiCalls['sts:AssumeRole']).toBeLessThanOrEqual(3);
   });
 

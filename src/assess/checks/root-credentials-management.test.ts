@@ -1,26 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { buildAccount, buildContext, buildSnapshot } from '../../../test/assess/builders.js';
-import type { Organization } from '../../model/organization.js';
+import type { RootAccess } from '../../model/organization.js';
 import { checkById } from '../registry.js';
 
 /**
  * Prowler iam_root_credentials_management_enabled. Organization ids state the verdict: o-fail*
  * must fail, o-pass* must pass, o-none* must get no verdict.
  */
-function organization(id: string, rootAccessFeatures?: string[]): Organization {
-  return {
-    id,
-    managementAccountId: '111111111111',
-    accounts: [],
-    scps: [],
-    ...(rootAccessFeatures === undefined ? {} : { rootAccessFeatures }),
-  };
+function organization(id: string, enabledFeatures: string[]): RootAccess {
+  return { organizationId: id, managementAccountId: '111111111111', enabledFeatures };
 }
 
-function resultsOf(org: Organization | undefined) {
+function resultsOf(rootAccess: RootAccess | undefined) {
   const check = checkById('root-credentials-management');
   if (!check) throw new Error('no check root-credentials-management');
-  const snapshot = buildSnapshot([buildAccount('111111111111')], org === undefined ? {} : { organization: org });
+  const snapshot = buildSnapshot([buildAccount('111111111111')], rootAccess === undefined ? {} : { rootAccess });
   return check.evaluate(snapshot, buildContext(snapshot));
 }
 
@@ -59,8 +53,7 @@ describe('root-credentials-management (Prowler iam_root_credentials_management_e
     );
   });
 
-  it('Given the features could not be read (a gap) or a single-account scan, When checked, Then there is no verdict', () => {
-    expect(resultsOf(organization('o-noneunread'))).toEqual([]);
+  it('Given the features were not read (a gap, a single-account scan or an export without the file), When checked, Then there is no verdict', () => {
     expect(resultsOf(undefined)).toEqual([]);
   });
 });

@@ -1,15 +1,18 @@
 import type { CheckDefinition } from '../check.js';
 import { failed, noParameters, passed, type Subject } from '../../model/rule.js';
-import type { Organization } from '../../model/organization.js';
+import type { RootAccess } from '../../model/organization.js';
 
 /** The organization, reported on its management account: the feature is switched on there. */
-function organizationSubject(organization: Organization): Subject {
-  return {
-    accountId: organization.managementAccountId,
-    resourceType: 'account',
-    resourceArn: `arn:aws:organizations::${organization.managementAccountId}:organization/${organization.id}`,
-    resourceName: `${organization.managementAccountId} (organization ${organization.id})`,
-  };
+function organizationSubject(rootAccess: RootAccess): Subject {
+  const { managementAccountId, organizationId } = rootAccess;
+  return organizationId === null
+    ? { accountId: managementAccountId, resourceType: 'account', resourceArn: null, resourceName: managementAccountId }
+    : {
+        accountId: managementAccountId,
+        resourceType: 'account',
+        resourceArn: `arn:aws:organizations::${managementAccountId}:organization/${organizationId}`,
+        resourceName: `${managementAccountId} (organization ${organizationId})`,
+      };
 }
 
 /**
@@ -31,14 +34,14 @@ export const rule: CheckDefinition = {
   },
   parameters: noParameters,
   evaluate: (snapshot) => {
-    const organization = snapshot.organization;
-    // Only an Organization scan reads the features; unread (a gap says why) is no verdict.
-    if (organization?.rootAccessFeatures === undefined) return [];
-    const features = new Set(organization.rootAccessFeatures);
+    const rootAccess = snapshot.rootAccess;
+    // Only an Organization scan (or its export) reads the features; unread (a gap says why) is no verdict.
+    if (rootAccess === undefined) return [];
+    const features = new Set(rootAccess.enabledFeatures);
     const sessions = features.has('RootSessions')
       ? 'root sessions are enabled'
       : 'root sessions (RootSessions) are not enabled';
-    const subject = organizationSubject(organization);
+    const subject = organizationSubject(rootAccess);
     return [
       features.has('RootCredentialsManagement')
         ? passed(subject, `member accounts' root credentials are centrally managed; ${sessions}`)
