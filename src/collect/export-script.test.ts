@@ -8,7 +8,7 @@ import { organizationsFeatures, startIamQueryStandIn } from '../../test/harness/
 import { describeWithMoto, type Moto } from '../../test/harness/moto.js';
 import { seedOrganization } from '../../test/harness/seed-org.js';
 import { UserInputError } from '../errors.js';
-import type { Account } from '../model/snapshot.js';
+import type { Account, Snapshot } from '../model/snapshot.js';
 import { shellQuote } from '../shell-quote.js';
 import { renderExportScript } from './export-script.js';
 import { collectFromFiles } from './files.js';
@@ -95,27 +95,32 @@ describeWithMoto('export-script --org with the real AWS CLI against moto (issue 
   }, async () => {
     const org = await seedOrganization(moto(), { members: 1, usersPerAccount: 4 });
     pointSdkAt(moto());
-    // moto answers iam:ListOrganizationsFeatures HTTP 500 (a gap): the live scan reads it from a stand-in.
+    // moto answers iam:ListOrganizationsFeatures HTTP 500 (a gap): the scan and the script read it from a stand-in.
     const rootAccess = await startIamQueryStandIn(
       { ListOrganizationsFeatures: () => organizationsFeatures(['RootCredentialsManagement']) },
       moto().endpoint,
     );
     process.env.AWS_ENDPOINT_URL_IAM = rootAccess.endpoint;
-    const live = await collectOrganizationSnapshot({
-      region: 'us-east-1',
-      roleName: 'RoleshiftAudit',
-      filters: { accounts: [], excludeAccounts: [], ous: [] },
-      concurrency: 2,
-      rolesAnywhereRegions: [],
-      now: () => NOW,
-    }).finally(() => rootAccess.close());
-    delete process.env.AWS_ENDPOINT_URL_IAM;
-    expect(live.gaps).toEqual([]);
-
     const dir = join(scratch, 'org');
-    const exported = await exportWithScript(moto().env(), dir, { org: true });
+    let live: Snapshot;
+    let exported: Awaited<ReturnType<typeof exportWithScript>>;
+    try {
+      live = await collectOrganizationSnapshot({
+        region: 'us-east-1',
+        roleName: 'RoleshiftAudit',
+        filters: { accounts: [], excludeAccounts: [], ous: [] },
+        concurrency: 2,
+        rolesAnywhereRegions: [],
+        now: () => NOW,
+      });
+      exported = await exportWithScript(moto().env({ AWS_ENDPOINT_URL_IAM: rootAccess.endpoint }), dir, { org: true });
+    } finally {
+      await rootAccess.close();
+    }
+    expect(live.gaps).toEqual([]);
     expect(exported.status).toBe(0);
     expect(exported.files).toContain('organizations-list-accounts.json');
+    expect(exported.files).toContain(`${org.managementAccountId}/list-organizations-features.json`);
     for (const id of [org.managementAccountId, ...org.memberAccountIds]) {
       expect(exported.files).toContain(`${id}/get-credential-report.json`);
     }
@@ -123,5 +128,7 @@ describeWithMoto('export-script --org with the real AWS CLI against moto (issue 
     const files = await collectFromFiles(dir, { now: () => NOW });
     expect(files.gaps).toEqual([]);
     expect(comparable(files.accounts)).toEqual(comparable(live.accounts));
+    expect(files.rootAccess).toEqual(live.rootAccess);
+    expect(files.rootAccess?.enabledFeatures).toEqual(['RootCredentialsManagement']);
   });
 });
