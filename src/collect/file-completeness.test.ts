@@ -270,6 +270,12 @@ describe('a --from folder never hides an account (issue 15 point 1)', () => {
     );
   });
 
+  it('Given list-organizations-features.json in a folder not named after an account, When read, Then an input error says where it belongs', async () => {
+    const root = exportFolder();
+    writeFileSync(join(root, 'list-organizations-features.json'), JSON.stringify({ EnabledFeatures: [] }));
+    await expect(collectFromFiles(root, options)).rejects.toThrow("belongs in the management account's folder");
+  });
+
   it('Given a sub-folder with no data files beside an account, When read, Then it is recorded as skipped and logged', async () => {
     const root = join(scratch, `skip-${++counter}`);
     exportFolder([], {}, join(root, 'prod'));
