@@ -369,7 +369,8 @@ async function readRolesAnywhereOf(
 export async function scanOrganization(options: OrgScanOptions): Promise<OrgScanResult> {
   const caller = await identifyCaller(options.clients.sts);
   const listing = await listOrganization(options.clients.organizations, caller.accountId);
-  const rootAccess = await readRootAccessOf(options.clients.iam, listing.organization, caller.accountId);
+  // Read while the accounts are collected (it never rejects): one call, never on the critical path.
+  const rootAccessRead = readRootAccessOf(options.clients.iam, listing.organization, caller.accountId);
   const selection = listing.organization
     ? selectAccounts(listing.organization.accounts, options.filters)
     : { selected: [], gaps: [] };
@@ -377,6 +378,7 @@ export async function scanOrganization(options: OrgScanOptions): Promise<OrgScan
   const collected = await collectAccounts(scan, selection.selected);
   const identityCenter = await readIdentityCenterOf(scan);
   const rolesAnywhere = await readRolesAnywhereOf(scan, selection.selected);
+  const rootAccess = await rootAccessRead;
 
   const accounts: Account[] = [];
   const gaps = [...listing.gaps, ...rootAccess.gaps, ...selection.gaps, ...identityCenter.gaps, ...rolesAnywhere.gaps];
