@@ -24,7 +24,8 @@ describe('root-credentials-management (Prowler iam_root_credentials_management_e
       expect.objectContaining({
         status: 'fail',
         accountId: '111111111111',
-        resourceArn: 'arn:aws:organizations::111111111111:organization/o-failnone',
+        resourceArn: null,
+        resourceName: '111111111111 (organization o-failnone)',
         message:
           "member accounts' root credentials are not centrally managed (RootCredentialsManagement not enabled); root sessions (RootSessions) are not enabled",
       }),

@@ -2,17 +2,19 @@ import type { CheckDefinition } from '../check.js';
 import { failed, noParameters, passed, type Subject } from '../../model/rule.js';
 import type { RootAccess } from '../../model/organization.js';
 
-/** The organization, reported on its management account: the feature is switched on there. */
+/**
+ * The organization, reported on its management account: the feature is switched on there. No
+ * ARN: the snapshot does not know the partition, and Security Hub then names the account itself.
+ */
 function organizationSubject(rootAccess: RootAccess): Subject {
   const { managementAccountId, organizationId } = rootAccess;
-  return organizationId === null
-    ? { accountId: managementAccountId, resourceType: 'account', resourceArn: null, resourceName: managementAccountId }
-    : {
-        accountId: managementAccountId,
-        resourceType: 'account',
-        resourceArn: `arn:aws:organizations::${managementAccountId}:organization/${organizationId}`,
-        resourceName: `${managementAccountId} (organization ${organizationId})`,
-      };
+  return {
+    accountId: managementAccountId,
+    resourceType: 'account',
+    resourceArn: null,
+    resourceName:
+      organizationId === null ? managementAccountId : `${managementAccountId} (organization ${organizationId})`,
+  };
 }
 
 /**
