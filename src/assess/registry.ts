@@ -71,6 +71,7 @@ import { rule as passwordPolicyExpiry } from './checks/password-policy-expiry.js
 import { rule as passwordPolicyLength } from './checks/password-policy-length.js';
 import { rule as passwordPolicyReuse } from './checks/password-policy-reuse.js';
 import { rule as scpAllowsUnusedServices } from './checks/scp-allows-unused-services.js';
+import { rule as rootCredentialsManagement } from './checks/root-credentials-management.js';
 import { rule as samlProviderBesideIdentityCenter } from './checks/saml-provider-beside-identity-center.js';
 import { rule as securityAuditRole } from './checks/security-audit-role.js';
 import { rule as serverCertificateExpired } from './checks/server-certificate-expired.js';
@@ -130,6 +131,7 @@ export const RULES: RuleRegistry = {
     securityAuditRole,
     serverCertificateExpired,
     samlProviderBesideIdentityCenter,
+    rootCredentialsManagement,
     adminHardwareMfa,
     adminGroupMemberWithoutMfa,
   ],

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportWithScript } from '../../test/harness/export-with-cli.js';
+import { organizationsFeatures, startIamQueryStandIn } from '../../test/harness/iam-query-stand-in.js';
 import { describeWithMoto, type Moto } from '../../test/harness/moto.js';
 import { seedOrganization } from '../../test/harness/seed-org.js';
 import { UserInputError } from '../errors.js';
-import type { Account } from '../model/snapshot.js';
+import type { Account, Snapshot } from '../model/snapshot.js';
 import { shellQuote } from '../shell-quote.js';
 import { renderExportScript } from './export-script.js';
 import { collectFromFiles } from './files.js';
@@ -94,20 +95,32 @@ describeWithMoto('export-script --org with the real AWS CLI against moto (issue 
   }, async () => {
     const org = await seedOrganization(moto(), { members: 1, usersPerAccount: 4 });
     pointSdkAt(moto());
-    const live = await collectOrganizationSnapshot({
-      region: 'us-east-1',
-      roleName: 'RoleshiftAudit',
-      filters: { accounts: [], excludeAccounts: [], ous: [] },
-      concurrency: 2,
-      rolesAnywhereRegions: [],
-      now: () => NOW,
-    });
-    expect(live.gaps).toEqual([]);
-
+    // moto answers iam:ListOrganizationsFeatures HTTP 500 (a gap): the scan and the script read it from a stand-in.
+    const rootAccess = await startIamQueryStandIn(
+      { ListOrganizationsFeatures: () => organizationsFeatures(['RootCredentialsManagement']) },
+      moto().endpoint,
+    );
+    process.env.AWS_ENDPOINT_URL_IAM = rootAccess.endpoint;
     const dir = join(scratch, 'org');
-    const exported = await exportWithScript(moto().env(), dir, { org: true });
+    let live: Snapshot;
+    let exported: Awaited<ReturnType<typeof exportWithScript>>;
+    try {
+      live = await collectOrganizationSnapshot({
+        region: 'us-east-1',
+        roleName: 'RoleshiftAudit',
+        filters: { accounts: [], excludeAccounts: [], ous: [] },
+        concurrency: 2,
+        rolesAnywhereRegions: [],
+        now: () => NOW,
+      });
+      exported = await exportWithScript(moto().env({ AWS_ENDPOINT_URL_IAM: rootAccess.endpoint }), dir, { org: true });
+    } finally {
+      await rootAccess.close();
+    }
+    expect(live.gaps).toEqual([]);
     expect(exported.status).toBe(0);
     expect(exported.files).toContain('organizations-list-accounts.json');
+    expect(exported.files).toContain(`${org.managementAccountId}/list-organizations-features.json`);
     for (const id of [org.managementAccountId, ...org.memberAccountIds]) {
       expect(exported.files).toContain(`${id}/get-credential-report.json`);
     }
@@ -115,5 +128,7 @@ describeWithMoto('export-script --org with the real AWS CLI against moto (issue 
     const files = await collectFromFiles(dir, { now: () => NOW });
     expect(files.gaps).toEqual([]);
     expect(comparable(files.accounts)).toEqual(comparable(live.accounts));
+    expect(files.rootAccess).toEqual(live.rootAccess);
+    expect(files.rootAccess?.enabledFeatures).toEqual(['RootCredentialsManagement']);
   });
 });

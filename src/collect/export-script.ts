@@ -1,6 +1,7 @@
 import { UserInputError } from '../errors.js';
 import { shellQuote } from '../shell-quote.js';
 import { ACCOUNT_FILE_KINDS, FILE_KINDS, type FileKind } from './file-kinds.js';
+import { NOTHING_ENABLED } from './root-access-features.js';
 
 /**
  * `roleshift export-script`: the AWS CLI commands that write every file a live scan reads, for
@@ -80,6 +81,27 @@ save_password_policy() {
   else
     cat "$file.err" >&2
     echo "roleshift export: aws iam get-account-password-policy failed: $file not written" >&2
+    rm -f "$file.part" "$file.err"
+    return 1
+  fi
+  rm -f "$file.part" "$file.err"
+}`;
+
+/**
+ * The organization's centralised root access, saved in the management account's folder. Trusted
+ * access for IAM off (or an organization without all features) is an answer, nothing enabled, as
+ * the live scan reads it; any other failure leaves no file, which \`scan --from\` names.
+ */
+const SAVE_ORGANIZATION_FEATURES = `
+save_organization_features() {
+  file="$1/${FILE_KINDS['organization-features'].fileName}"
+  if aws iam list-organizations-features --output json > "$file.part" 2> "$file.err"; then
+    mv "$file.part" "$file"
+  elif grep -qE '${NOTHING_ENABLED.join('|')}' "$file.err"; then
+    printf '%s\\n' '{"EnabledFeatures": []}' > "$file"
+  else
+    cat "$file.err" >&2
+    echo "roleshift export: aws iam list-organizations-features failed: $file not written" >&2
     rm -f "$file.part" "$file.err"
     return 1
   fi
@@ -192,6 +214,7 @@ save "$out/${FILE_KINDS['organization-accounts'].fileName}" organizations list-a
 accounts=$(aws organizations list-accounts --query "Accounts[?Status=='ACTIVE'].Id" --output text) || exit 1
 echo "roleshift export: account $management (this one) -> $out/$management" >&2
 ( export_account "$out/$management" ) || status=1
+save_organization_features "$out/$management" || status=1
 for account in $accounts; do
   [ "$account" = "$management" ] && continue
   echo "roleshift export: account $account (role $role) -> $out/$account" >&2
@@ -224,6 +247,7 @@ export function renderExportScript(options: ExportScriptOptions): string {
     SAVE_PASSWORD_POLICY,
     WAIT_FOR_REPORT,
     options.accessAdvisor ? EXPORT_ACCESS_ADVISOR : '',
+    options.org ? SAVE_ORGANIZATION_FEATURES : '',
     exportAccountFunction(Boolean(options.accessAdvisor)),
     options.org ? organizationPart(options) : SINGLE_ACCOUNT,
     FOOTER,

@@ -214,7 +214,7 @@ describe('a --from folder never hides an account (issue 15 point 1)', () => {
     ]);
   });
 
-  it('Given the organization account list and a folder for one of two active accounts, When read, Then the other is a gap', async () => {
+  it('Given the organization account list and a folder for one of two active accounts, When read, Then the other is a gap, and so is the missing root access file', async () => {
     const root = join(scratch, `org-${++counter}`);
     exportFolder([], {}, join(root, ACCOUNT));
     const accounts = {
@@ -234,8 +234,46 @@ describe('a --from folder never hides an account (issue 15 point 1)', () => {
         errorCode: 'FolderMissing',
         message: `account 210987654321 is active in ${join(root, 'organizations-list-accounts.json')} but no folder holds its files: its users are unknown`,
       },
+      {
+        accountId: null,
+        region: null,
+        api: 'iam:ListOrganizationsFeatures',
+        errorCode: 'FileMissing',
+        message:
+          "no list-organizations-features.json in the management account's folder: whether the member accounts' root credentials are centrally managed is unknown: root-credentials-management gives no verdict",
+      },
     ]);
+    expect(snapshot.rootAccess).toBeUndefined();
     expect(snapshot.collection.inputs?.files.map((file) => file.path)).toContain('organizations-list-accounts.json');
+  });
+
+  it("Given an organization export with list-organizations-features.json in the management account's folder, When read, Then the root access features are kept for that account with no gap", async () => {
+    const root = join(scratch, `org-${++counter}`);
+    exportFolder([], {}, join(root, ACCOUNT));
+    writeFileSync(
+      join(root, 'organizations-list-accounts.json'),
+      JSON.stringify({ Accounts: [{ Id: ACCOUNT, Status: 'ACTIVE' }] }),
+    );
+    writeFileSync(
+      join(root, ACCOUNT, 'list-organizations-features.json'),
+      JSON.stringify({ OrganizationId: 'o-exported', EnabledFeatures: ['RootSessions', 'RootCredentialsManagement'] }),
+    );
+    const snapshot = await collectFromFiles(root, options);
+    expect(snapshot.gaps).toEqual([]);
+    expect(snapshot.rootAccess).toEqual({
+      organizationId: 'o-exported',
+      managementAccountId: ACCOUNT,
+      enabledFeatures: ['RootCredentialsManagement', 'RootSessions'],
+    });
+    expect(snapshot.collection.inputs?.files).toContainEqual(
+      expect.objectContaining({ kind: 'organization-features', accountId: ACCOUNT }),
+    );
+  });
+
+  it('Given list-organizations-features.json in a folder not named after an account, When read, Then an input error says where it belongs', async () => {
+    const root = exportFolder();
+    writeFileSync(join(root, 'list-organizations-features.json'), JSON.stringify({ EnabledFeatures: [] }));
+    await expect(collectFromFiles(root, options)).rejects.toThrow("belongs in the management account's folder");
   });
 
   it('Given a sub-folder with no data files beside an account, When read, Then it is recorded as skipped and logged', async () => {

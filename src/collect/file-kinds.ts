@@ -18,7 +18,8 @@ export type FileKind =
   | 'password-policy'
   | 'server-certificates'
   | 'access-advisor'
-  | 'organization-accounts';
+  | 'organization-accounts'
+  | 'organization-features';
 
 export interface FileKindInfo {
   /** The AWS CLI command whose `--output json` this is. */
@@ -106,6 +107,13 @@ export const FILE_KINDS: Record<FileKind, FileKindInfo> = {
     fileName: 'organizations-list-accounts.json',
     lacks: 'which accounts the organization has is unknown, so a missing account folder cannot be noticed',
   },
+  'organization-features': {
+    command: 'iam list-organizations-features',
+    api: 'iam:ListOrganizationsFeatures',
+    fileName: 'list-organizations-features.json',
+    lacks:
+      "whether the member accounts' root credentials are centrally managed is unknown: root-credentials-management gives no verdict",
+  },
 };
 
 /** The kinds one account folder of a complete export holds (`oidc-get`: one per listed provider). */
@@ -138,6 +146,7 @@ const NAME_PATTERNS: ReadonlyArray<[RegExp, FileKind]> = [
   [/saml[-_]providers/, 'saml-list'],
   [/password[-_]policy/, 'password-policy'],
   [/server[-_]certificates/, 'server-certificates'],
+  [/organizations[-_]features/, 'organization-features'],
   [/list[-_]accounts/, 'organization-accounts'],
 ];
 
@@ -162,6 +171,7 @@ export function kindFromContent(value: unknown): FileKind | null {
   if (has('PasswordPolicy')) return 'password-policy';
   if (has('ServerCertificateMetadataList')) return 'server-certificates';
   if (has('JobStatus') && (has('ServicesLastAccessed') || has('JobType'))) return 'access-advisor';
+  if (has('EnabledFeatures')) return 'organization-features';
   if (has('Accounts')) return 'organization-accounts';
   return null;
 }

@@ -23,7 +23,7 @@ import {
 } from './credential-report.js';
 import { accountFolderGaps, accountLeftOutGap, type ReadFile } from './file-completeness.js';
 import { FILE_KINDS, kindFromContent, kindFromName, kindLabel, type FileKind } from './file-kinds.js';
-import { readFolderLayout, type AccountFolder, type FolderLayout } from './folder-layout.js';
+import { accountIdOfFolder, readFolderLayout, type AccountFolder, type FolderLayout } from './folder-layout.js';
 import { compare, gaadPageContinues, mergeGaad, normalizeGaad, type Gaad } from './gaad.js';
 import {
   normalizeAccountAliases,
@@ -37,7 +37,7 @@ import {
 } from './iam-lists.js';
 import { normalizePasswordPolicy, normalizeServerCertificates } from './iam-settings.js';
 import { decodeInputBytes, parseJsonInput } from '../input-text.js';
-import { organizationAccountGaps } from './organization-file.js';
+import { organizationAccountGaps, rootAccessFromFiles, type RootAccessFile } from './organization-file.js';
 
 interface InputFile extends ReadFile {
   /** Parsed JSON, or the CSV text of a bare credential report. */
@@ -292,18 +292,25 @@ function readFolders(folders: ReadonlyArray<{ folder: AccountFolder; files: Inpu
   return results;
 }
 
-/** Every file of every folder, parsed; the organization's account list apart from the accounts' files. */
+/** Every file of every folder, parsed; the organization's own answers apart from the accounts' files. */
 function readAllFiles(layout: FolderLayout): {
   folders: Array<{ folder: AccountFolder; files: InputFile[] }>;
   organizationFiles: InputFile[];
+  rootAccessFiles: RootAccessFile[];
 } {
   const read = layout.accountFolders.map((folder) => ({ folder, files: folder.files.map(readInputFile) }));
-  const isOrganization = (file: InputFile) => file.kind === 'organization-accounts';
+  const isOrganization = (file: InputFile) =>
+    file.kind === 'organization-accounts' || file.kind === 'organization-features';
   return {
     folders: read
       .map(({ folder, files }) => ({ folder, files: files.filter((file) => !isOrganization(file)) }))
       .filter(({ files }) => files.length > 0),
-    organizationFiles: read.flatMap(({ files }) => files.filter(isOrganization)),
+    organizationFiles: read.flatMap(({ files }) => files.filter((file) => file.kind === 'organization-accounts')),
+    rootAccessFiles: read.flatMap(({ folder, files }) =>
+      files
+        .filter((file) => file.kind === 'organization-features')
+        .map((file) => ({ path: file.path, accountId: accountIdOfFolder(folder.path), content: file.content })),
+    ),
   };
 }
 
@@ -317,7 +324,8 @@ function readAllFiles(layout: FolderLayout): {
 export async function collectFromFiles(dir: string, options: FilesScanOptions): Promise<Snapshot> {
   const startedAt = options.now();
   const layout = readFolderLayout(dir);
-  const { folders, organizationFiles } = readAllFiles(layout);
+  const { folders, organizationFiles, rootAccessFiles } = readAllFiles(layout);
+  const rootAccess = rootAccessFromFiles(rootAccessFiles, organizationFiles.length > 0);
   const results = readFolders(folders, options.now());
   const first = results.leftOut[0];
   if (results.accounts.length === 0 && first !== undefined && layout.unreadableFolders.length === 0) {
@@ -334,11 +342,21 @@ export async function collectFromFiles(dir: string, options: FilesScanOptions): 
       ...results.gaps.map((gap) => gap.accountId),
       ...layout.unreadableFolders.map((folder) => folder.accountId),
     ]),
+    ...rootAccess.gaps,
   ];
   for (const skipped of layout.skippedFolders)
     options.log?.(`not an account folder: ${skipped.path} (${skipped.reason})`);
   results.accounts.sort((a, b) => compare(a.accountId, b.accountId));
-  const reads = [...results.reads, ...organizationFiles.map((file) => readOf(file, null))];
+  const reads = [
+    ...results.reads,
+    ...organizationFiles.map((file) => readOf(file, null)),
+    ...rootAccessFiles.map((file) => ({
+      path: file.path,
+      kind: 'organization-features' as const,
+      continues: false,
+      accountId: file.accountId,
+    })),
+  ];
   return SnapshotSchema.parse({
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     collection: {
@@ -356,5 +374,6 @@ export async function collectFromFiles(dir: string, options: FilesScanOptions): 
     },
     accounts: results.accounts,
     gaps,
+    ...(rootAccess.rootAccess ? { rootAccess: rootAccess.rootAccess } : {}),
   });
 }

@@ -79,11 +79,16 @@ function topEntries(dir: string): Entries {
   }
 }
 
+/** The account a folder is named after (`export-script` names each folder by its account id). */
+export function accountIdOfFolder(path: string): string | null {
+  return /^(\d{12})(?:\D|$)/.exec(basename(path))?.[1] ?? null;
+}
+
 function unreadable(path: string, error: unknown): UnreadableFolder {
   const code = (error as NodeJS.ErrnoException).code ?? 'Error';
   return {
     path,
-    accountId: /^(\d{12})(?:\D|$)/.exec(basename(path))?.[1] ?? null,
+    accountId: accountIdOfFolder(path),
     code,
     message: `${path}: cannot read the folder (${code}): the users of the account it holds are unknown`,
   };

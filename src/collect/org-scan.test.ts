@@ -1,3 +1,4 @@
+import { IAMClient } from '@aws-sdk/client-iam';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
@@ -41,8 +42,17 @@ function stsAnswers(assumeRole: () => unknown = () => ({})): Answer {
   };
 }
 
+/** IAM in the management account: the organization's centralised root access features. */
+function rootAccessAnswers(features: string[]): Answer {
+  return (command) =>
+    command === 'ListOrganizationsFeatures' ? { OrganizationId: 'o-standin', EnabledFeatures: features } : undefined;
+}
+
 /** The caller's clients, real SDK clients with stand-ins where the requests would be sent. */
-function callerClients(settings: AwsClientSettings, answers: { sts: Answer; organizations: Answer }): OrgScanClients {
+function callerClients(
+  settings: AwsClientSettings,
+  answers: { sts: Answer; organizations: Answer; iam?: Answer },
+): OrgScanClients {
   return {
     sts: standIn(createAwsClient(STSClient, 'sts', settings), answers.sts).client,
     organizations: standIn(createAwsClient(OrganizationsClient, 'organizations', settings), answers.organizations)
@@ -51,6 +61,8 @@ function callerClients(settings: AwsClientSettings, answers: { sts: Answer; orga
       command === 'ListInstances' ? { Instances: [] } : undefined,
     ).client,
     identityStore: createAwsClient(IdentitystoreClient, 'identitystore', settings),
+    iam: standIn(createAwsClient(IAMClient, 'iam', settings), answers.iam ?? rootAccessAnswers(['RootSessions']))
+      .client,
   };
 }
 
@@ -180,5 +192,44 @@ describe('scanOrganization with stand-in clients', () => {
     expect((failure as Error).message).toBe(
       'cannot tell who is scanning: sts:GetCallerIdentity in us-east-1 failed (ExpiredToken): HTTP 403: The security token included in the request is expired; the credentials are invalid or expired: refresh them (for example `aws sso login`) and run again',
     );
+  });
+
+  it('Given the caller is not the management account for IAM, When scanned, Then the root access features are a gap naming iam:ListOrganizationsFeatures and the organization keeps none', async () => {
+    const clients = callerClients(settings(), {
+      sts: stsAnswers(),
+      organizations: organizationAnswers([MANAGEMENT, ...MEMBERS]),
+      iam: () =>
+        awsError(
+          'AccountNotManagementOrDelegatedAdministratorException',
+          'The request was rejected because the account is not the management account or delegated administrator.',
+          400,
+        ),
+    });
+
+    const result = await scanOrganization(scanOptions(clients));
+
+    expect(result.gaps).toEqual([
+      expect.objectContaining({
+        accountId: MANAGEMENT,
+        api: 'iam:ListOrganizationsFeatures',
+        errorCode: 'AccountNotManagementOrDelegatedAdministratorException',
+      }),
+    ]);
+    expect(result.rootAccess).toBeUndefined();
+  });
+
+  it('Given the management account, When scanned, Then the organization keeps its root access features from one call', async () => {
+    const counter = new ApiCallCounter();
+    const clients = callerClients(settings({ counter }), {
+      sts: stsAnswers(),
+      organizations: organizationAnswers([MANAGEMENT]),
+      iam: rootAccessAnswers(['RootSessions', 'RootCredentialsManagement']),
+    });
+
+    const result = await scanOrganization(scanOptions(clients, { counter }));
+
+    expect(result.gaps).toEqual([]);
+    expect(result.rootAccess?.enabledFeatures).toEqual(['RootCredentialsManagement', 'RootSessions']);
+    expect(result.apiCalls['iam:ListOrganizationsFeatures']).toBe(1);
   });
 });

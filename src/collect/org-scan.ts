@@ -1,10 +1,17 @@
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { UserInputError } from '../errors.js';
-import type { IdentityCenterInstance, OrgAccount, Organization, RolesAnywhere } from '../model/organization.js';
+import type {
+  IdentityCenterInstance,
+  OrgAccount,
+  Organization,
+  RolesAnywhere,
+  RootAccess,
+} from '../model/organization.js';
 import { AwsManagedPolicyPool } from '../model/managed-policies.js';
 import type { Account, Gap, ManagedPolicy } from '../model/snapshot.js';
 import type { AccountCollection } from './account.js';
@@ -12,6 +19,7 @@ import type { ApiCallCounter } from '../aws/clients.js';
 import { describeAwsFailure, gapOf } from '../aws/errors.js';
 import { readIdentityCenter } from './identity-center.js';
 import { readOrganization } from './organization.js';
+import { readRootAccess } from './root-access-features.js';
 import { runPool, type ConcurrencyLimit } from '../pool.js';
 import { selectAccounts, type AccountFilters } from './select-accounts.js';
 
@@ -40,6 +48,8 @@ export interface OrgScanClients {
   organizations: OrganizationsClient;
   ssoAdmin: SSOAdminClient;
   identityStore: IdentitystoreClient;
+  /** The caller's own IAM: organization-wide IAM settings are read once, in the management account. */
+  iam: IAMClient;
 }
 
 /** One account, opened with its credentials: its clients exist and its credential report is being generated. */
@@ -73,6 +83,7 @@ export interface OrgScanOptions {
 
 export interface OrgScanResult {
   organization: Organization | undefined;
+  rootAccess: RootAccess | undefined;
   accounts: Account[];
   gaps: Gap[];
   apiCalls: Record<string, number>;
@@ -124,6 +135,23 @@ async function listOrganization(
     scope: 'organization',
   };
   return { organization, gaps: [empty] };
+}
+
+/**
+ * The organization's centralised root access, or the gap that says it is unknown (then the
+ * snapshot keeps no `rootAccess` and the check gives no verdict).
+ */
+async function readRootAccessOf(
+  iam: IAMClient,
+  organization: Organization | undefined,
+  callerAccount: string,
+): Promise<{ rootAccess?: RootAccess; gaps: Gap[] }> {
+  if (organization === undefined) return { gaps: [] };
+  try {
+    return { rootAccess: await readRootAccess(iam, organization), gaps: [] };
+  } catch (error) {
+    return { gaps: [gapOf(error, { accountId: callerAccount, region: null, api: 'iam:ListOrganizationsFeatures' })] };
+  }
 }
 
 /** What an account's turn starts from, prepared ahead of it so its credential report is already generating. */
@@ -341,6 +369,8 @@ async function readRolesAnywhereOf(
 export async function scanOrganization(options: OrgScanOptions): Promise<OrgScanResult> {
   const caller = await identifyCaller(options.clients.sts);
   const listing = await listOrganization(options.clients.organizations, caller.accountId);
+  // Read while the accounts are collected (it never rejects): one call, never on the critical path.
+  const rootAccessRead = readRootAccessOf(options.clients.iam, listing.organization, caller.accountId);
   const selection = listing.organization
     ? selectAccounts(listing.organization.accounts, options.filters)
     : { selected: [], gaps: [] };
@@ -348,9 +378,10 @@ export async function scanOrganization(options: OrgScanOptions): Promise<OrgScan
   const collected = await collectAccounts(scan, selection.selected);
   const identityCenter = await readIdentityCenterOf(scan);
   const rolesAnywhere = await readRolesAnywhereOf(scan, selection.selected);
+  const rootAccess = await rootAccessRead;
 
   const accounts: Account[] = [];
-  const gaps = [...listing.gaps, ...selection.gaps, ...identityCenter.gaps, ...rolesAnywhere.gaps];
+  const gaps = [...listing.gaps, ...rootAccess.gaps, ...selection.gaps, ...identityCenter.gaps, ...rolesAnywhere.gaps];
   const warnings: string[] = [];
   for (const result of collected) {
     if (result.account) accounts.push(result.account);
@@ -361,6 +392,7 @@ export async function scanOrganization(options: OrgScanOptions): Promise<OrgScan
   accounts.sort((a, b) => a.accountId.localeCompare(b.accountId));
   return {
     organization: listing.organization,
+    rootAccess: rootAccess.rootAccess,
     accounts,
     gaps: sortGaps(gaps),
     apiCalls: options.counter.toRecord(),

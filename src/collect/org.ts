@@ -1,6 +1,6 @@
 import { credentialOrigin, liveSnapshotFrame } from './live-collection.js';
-import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -55,6 +55,7 @@ function callerClients(settings: AwsClientSettings): OrgScanClients {
     organizations: createAwsClient(OrganizationsClient, 'organizations', settings),
     ssoAdmin: createAwsClient(SSOAdminClient, 'sso', settings),
     identityStore: createAwsClient(IdentitystoreClient, 'identitystore', settings),
+    iam: createAwsClient(IAMClient, 'iam', settings),
   };
 }
 
@@ -101,7 +102,7 @@ export async function collectOrganizationSnapshot(options: OrgSnapshotOptions): 
           region,
         ),
     });
-    const withReports = options.accessAdvisor === undefined ? result : await addAccessReports(result, callerSettings);
+    const withReports = options.accessAdvisor === undefined ? result : await addAccessReports(result, caller.iam);
     return organizationSnapshot({ ...withReports, apiCalls: counter.toRecord() }, options, startedAt);
   } finally {
     for (const client of Object.values(caller)) client.destroy();
@@ -114,20 +115,15 @@ type OrgScanResult = Awaited<ReturnType<typeof scanOrganization>>;
  * `--org --access-advisor`: the Organizations access report for the root, the OUs and the accounts
  * scanned, from the caller (AWS answers it only in the management account; elsewhere it is a gap).
  */
-async function addAccessReports(result: OrgScanResult, settings: AwsClientSettings): Promise<OrgScanResult> {
+async function addAccessReports(result: OrgScanResult, iam: IAMClient): Promise<OrgScanResult> {
   if (result.organization === undefined) return result;
   const scanned = new Set(result.accounts.map((account) => account.accountId));
-  const iam = createAwsClient(IAMClient, 'iam', settings);
-  try {
-    const read = await collectOrganizationsAccessReports(iam, reportEntities(result.organization, scanned));
-    return {
-      ...result,
-      organization: { ...result.organization, accessReports: read.reports },
-      gaps: sortGaps([...result.gaps, ...read.gaps]),
-    };
-  } finally {
-    iam.destroy();
-  }
+  const read = await collectOrganizationsAccessReports(iam, reportEntities(result.organization, scanned));
+  return {
+    ...result,
+    organization: { ...result.organization, accessReports: read.reports },
+    gaps: sortGaps([...result.gaps, ...read.gaps]),
+  };
 }
 
 async function openAccount(credentials: Credentials, accountId: string, options: OrgSnapshotOptions) {
@@ -168,6 +164,7 @@ function organizationSnapshot(result: OrgScanResult, options: OrgSnapshotOptions
     }),
     gaps: result.gaps,
     ...(result.organization ? { organization: result.organization } : {}),
+    ...(result.rootAccess ? { rootAccess: result.rootAccess } : {}),
     ...(result.identityCenterInstance ? { identityCenterInstance: result.identityCenterInstance } : {}),
     rolesAnywhere: result.rolesAnywhere,
     ...(result.awsManagedPolicies.length > 0 ? { awsManagedPolicies: result.awsManagedPolicies } : {}),

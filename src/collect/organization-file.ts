@@ -1,7 +1,8 @@
 import { InputFileError } from '../errors.js';
+import type { RootAccess } from '../model/organization.js';
 import type { Gap } from '../model/snapshot.js';
 import { FILE_KINDS } from './file-kinds.js';
-import { isRecord, optionalStringAt, readShape, recordsAt, requiredStringAt } from './shape.js';
+import { isRecord, optionalStringAt, readShape, recordAt, recordsAt, requiredStringAt, stringsAt } from './shape.js';
 
 /**
  * `aws organizations list-accounts` saved beside the account folders says which accounts should
@@ -58,4 +59,41 @@ export function organizationAccountGaps(files: readonly OrganizationFile[], seen
     }
   }
   return gaps;
+}
+
+/** `aws iam list-organizations-features` saved in the management account's folder. */
+export interface RootAccessFile {
+  path: string;
+  /** The folder's account: the management account that answered. */
+  accountId: string | null;
+  content: unknown;
+}
+
+/**
+ * The organization's centralised root access from its file, or the gap that names the missing
+ * file of an Organization export (one with its account list): never read as "not enabled".
+ */
+export function rootAccessFromFiles(
+  files: readonly RootAccessFile[],
+  isOrganizationExport: boolean,
+): { rootAccess?: RootAccess; gaps: Gap[] } {
+  const info = FILE_KINDS['organization-features'];
+  const file = files[0];
+  if (file === undefined) {
+    if (!isOrganizationExport) return { gaps: [] };
+    const message = `no ${info.fileName} in the management account's folder: ${info.lacks}`;
+    return { gaps: [{ accountId: null, region: null, api: info.api, errorCode: 'FileMissing', message }] };
+  }
+  if (file.accountId === null)
+    throw new InputFileError(file.path, "belongs in the management account's folder (its account id names it)");
+  const managementAccountId = file.accountId;
+  const rootAccess = readShape(file.path, () => {
+    const answer = recordAt(file.content, []);
+    return {
+      organizationId: optionalStringAt(answer, 'OrganizationId', []),
+      managementAccountId,
+      enabledFeatures: stringsAt(answer, 'EnabledFeatures', []).sort(),
+    };
+  });
+  return { rootAccess, gaps: [] };
 }

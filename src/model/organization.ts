@@ -38,6 +38,18 @@ export const OrganizationSchema = z.object({
 });
 export type Organization = z.infer<typeof OrganizationSchema>;
 
+/**
+ * Centralised root access for member accounts, from `iam:ListOrganizationsFeatures` in the
+ * management account (a live org scan, or its file in the management account's export folder).
+ */
+export const RootAccessSchema = z.object({
+  organizationId: z.string().nullable(),
+  managementAccountId: z.string(),
+  /** `RootCredentialsManagement`, `RootSessions`; empty when trusted access for IAM is off. */
+  enabledFeatures: z.array(z.string()),
+});
+export type RootAccess = z.infer<typeof RootAccessSchema>;
+
 export const PermissionSetSchema = z.object({
   arn: z.string(),
   name: z.string(),

@@ -8,7 +8,12 @@ import {
   type When,
 } from './primitives.js';
 import { AccessAdvisorSchema } from './access-advisor.js';
-import { IdentityCenterInstanceSchema, OrganizationSchema, RolesAnywhereSchema } from './organization.js';
+import {
+  IdentityCenterInstanceSchema,
+  OrganizationSchema,
+  RolesAnywhereSchema,
+  RootAccessSchema,
+} from './organization.js';
 import { UsageSchema } from './usage.js';
 
 /**
@@ -285,6 +290,8 @@ export const SnapshotSchema = z.object({
   gaps: z.array(GapSchema),
   /** Present for `scan --org`: accounts with their OU path, and SCPs with their targets. */
   organization: OrganizationSchema.optional(),
+  /** Centralised root access of the Organization; absent: not read (a gap or a file says why). */
+  rootAccess: RootAccessSchema.optional(),
   /** Present when the scan could read the Identity Center instance. */
   identityCenterInstance: IdentityCenterInstanceSchema.optional(),
   /** IAM Roles Anywhere trust anchors and profiles per account and region read. */

@@ -14,6 +14,7 @@ import { CLOUDFORMATION_TAGS } from '../../src/policy/cloudformation.js';
 import { collectOrganizationSnapshot, type OrgSnapshotOptions } from '../../src/collect/org.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
 import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy.js';
+import { organizationsFeatures, startIamQueryStandIn, type IamQueryStandIn } from '../harness/iam-query-stand-in.js';
 import { describeWithMoto, type Moto } from '../harness/moto.js';
 import {
   ONE_ANCHOR_ONE_PROFILE,
@@ -26,6 +27,20 @@ const savedEnv = { ...process.env };
 let proxy: FaultProxy | undefined;
 let rolesAnywhere: RolesAnywhereStandIn | undefined;
 let advisor: AccessAdvisorStandIn | undefined;
+let rootAccess: IamQueryStandIn | undefined;
+
+/**
+ * moto answers iam:ListOrganizationsFeatures with HTTP 500 (not implemented), which the scan
+ * rightly reports as a gap: IAM goes through a stand-in that answers it and forwards the rest.
+ */
+async function answerRootAccess(forwardTo: string, features: string[] = ['RootCredentialsManagement']) {
+  await rootAccess?.close();
+  rootAccess = await startIamQueryStandIn(
+    { ListOrganizationsFeatures: () => organizationsFeatures(features) },
+    forwardTo,
+  );
+  process.env.AWS_ENDPOINT_URL_IAM = rootAccess.endpoint;
+}
 
 function pointSdkAt(moto: Moto, endpoint: string, credentials = moto.credentials): void {
   for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
@@ -82,6 +97,8 @@ afterEach(async () => {
   rolesAnywhere = undefined;
   await advisor?.close();
   advisor = undefined;
+  await rootAccess?.close();
+  rootAccess = undefined;
   process.env = { ...savedEnv };
 });
 
@@ -97,7 +114,7 @@ describeWithMoto('scan --org against moto', (moto) => {
     );
     pointSdkAt(moto(), moto().endpoint);
     process.env.AWS_ENDPOINT_URL_ROLESANYWHERE = rolesAnywhere.endpoint;
-    process.env.AWS_ENDPOINT_URL_IAM = advisor.endpoint;
+    await answerRootAccess(advisor.endpoint, ['RootCredentialsManagement', 'RootSessions']);
 
     const snapshot = await collectOrganizationSnapshot(
       scanOptions({ rolesAnywhereRegions: ['us-east-1'], accessAdvisor: 'users' }),
@@ -124,6 +141,8 @@ describeWithMoto('scan --org against moto', (moto) => {
     expect(scp?.targets.map((t) => t.targetId)).toEqual([org.ouIds.workloads]);
     expect(scp?.document).toMatchObject({ Statement: [{ Effect: 'Deny', Action: 'iam:CreateUser' }] });
     expect(snapshot.collection.apiCalls['sts:AssumeRole']).toBe(5);
+    expect(snapshot.rootAccess?.enabledFeatures).toEqual(['RootCredentialsManagement', 'RootSessions']);
+    expect(snapshot.collection.apiCalls['iam:ListOrganizationsFeatures']).toBe(1);
     const center = snapshot.identityCenterInstance;
     expect(
       center?.permissionSets.map((p) => [p.name, p.managedPolicies.map((m) => m.name), p.inlinePolicy?.Statement]),
@@ -157,10 +176,12 @@ describeWithMoto('scan --org against moto', (moto) => {
   it('given 20% of requests throttled, failed or dropped, when scanned, then the snapshot equals the fault-free one', async () => {
     await seedOrganization(moto(), { members: 5, usersPerAccount: 4 });
     pointSdkAt(moto(), moto().endpoint);
+    await answerRootAccess(moto().endpoint);
     const clean = await collectOrganizationSnapshot(scanOptions());
 
     proxy = await startFaultProxy({ target: moto().endpoint, faultRate: 0.2, seed: 7 });
     pointSdkAt(moto(), proxy.endpoint);
+    await answerRootAccess(proxy.endpoint);
     const faulty = await collectOrganizationSnapshot(scanOptions());
 
     expect(proxy.stats.throttled + proxy.stats.serverErrors + proxy.stats.dropped).toBeGreaterThan(10);
@@ -220,6 +241,11 @@ describeWithMoto('scan --org against moto', (moto) => {
       }),
     );
     expect(snapshot.gaps.filter((gap) => healthy.includes(gap.accountId ?? ''))).toEqual([]);
+    // moto does not implement iam:ListOrganizationsFeatures (HTTP 500): unknown, so a gap, never a silent pass.
+    expect(snapshot.gaps).toContainEqual(
+      expect.objectContaining({ accountId: org.managementAccountId, api: 'iam:ListOrganizationsFeatures' }),
+    );
+    expect(snapshot.rootAccess).toBeUndefined();
   });
 
   it('given OU and exclusion filters, when scanned, then only the matching accounts are visited', async () => {
@@ -245,6 +271,7 @@ describeWithMoto(
         new AttachUserPolicyCommand({ UserName: 'person-0', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }),
       );
       pointSdkAt(moto(), moto().endpoint);
+      await answerRootAccess(moto().endpoint);
 
       const snapshot = await collectOrganizationSnapshot(scanOptions());
 

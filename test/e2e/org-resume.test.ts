@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { SnapshotSchema, type Snapshot } from '../../src/model/snapshot.js';
+import { organizationsFeatures, startIamQueryStandIn, type IamQueryStandIn } from '../harness/iam-query-stand-in.js';
 import { describeWithMoto } from '../harness/moto.js';
 import { seedOrganization } from '../harness/seed-org.js';
 import { BUILT_CLI, runCli } from './run-cli.js';
@@ -12,7 +13,12 @@ let work: string;
 beforeEach(() => {
   work = mkdtempSync(join(tmpdir(), 'roleshift-org-'));
 });
-afterEach(() => rmSync(work, { recursive: true, force: true }));
+let rootAccess: IamQueryStandIn | undefined;
+afterEach(async () => {
+  rmSync(work, { recursive: true, force: true });
+  await rootAccess?.close();
+  rootAccess = undefined;
+});
 
 function readSnapshot(name: string): Snapshot {
   return SnapshotSchema.parse(JSON.parse(readFileSync(join(work, name), 'utf8')));
@@ -59,7 +65,12 @@ function scanAndKill(
 describeWithMoto('scan --org with the built CLI', (moto) => {
   it('given a scan killed with SIGKILL after 3 of 6 accounts, when run again with --resume, then it collects only the rest and the snapshot equals an uninterrupted scan', async () => {
     await seedOrganization(moto(), { members: 5, usersPerAccount: 3 });
-    const env = moto().env();
+    // moto answers iam:ListOrganizationsFeatures with HTTP 500, a gap: the stand-in answers it, the rest goes to moto.
+    rootAccess = await startIamQueryStandIn(
+      { ListOrganizationsFeatures: () => organizationsFeatures(['RootCredentialsManagement']) },
+      moto().endpoint,
+    );
+    const env = moto().env({ AWS_ENDPOINT_URL_IAM: rootAccess.endpoint });
 
     const killed = await scanAndKill(env, 3);
     expect(killed.signal).toBe('SIGKILL');
@@ -86,6 +97,7 @@ describeWithMoto('scan --org with the built CLI', (moto) => {
     // The management account is read with the caller's own credentials: 5 AssumeRole in a full
     // scan; the resumed run only assumed into the accounts the killed run had not finished.
     expect(readSnapshot('fresh.json').collection.apiCalls['sts:AssumeRole']).toBe(5);
+    expect(resumedSnapshot.rootAccess?.enabledFeatures).toEqual(['RootCredentialsManagement']);
     expect(resumedSnapshot.collection.apiCalls['sts:AssumeRole']).toBeLessThanOrEqual(3);
   });
 
