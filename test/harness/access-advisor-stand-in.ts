@@ -1,5 +1,5 @@
+import { listenOnLoopback } from './loopback.js';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 /**
  * moto 5.2.1 does not implement IAM access advisor (GenerateServiceLastAccessedDetails,
@@ -267,15 +267,9 @@ export async function startAccessAdvisorStandIn(
       outgoing.end(reply.body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    ...listening,
     seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }

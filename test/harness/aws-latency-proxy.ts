@@ -1,3 +1,4 @@
+import { listenOnLoopback } from './loopback.js';
 import {
   createServer,
   request as httpRequest,
@@ -5,7 +6,6 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 /**
  * A loopback proxy in front of one or more moto_servers that answers the way AWS does where moto
@@ -182,16 +182,10 @@ export async function startAwsLatencyProxy(options: AwsLatencyProxyOptions): Pro
       handle(incoming, response, Buffer.concat(chunks)).catch(() => incoming.socket.destroy());
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    ...listening,
     calls,
     shardOf,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }

@@ -1,11 +1,5 @@
-import {
-  createServer,
-  request as httpRequest,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { forwardRequest, listenOnLoopback } from './loopback.js';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 /**
  * An HTTP proxy on 127.0.0.1 in front of moto that fails a share of requests the way AWS does
@@ -91,35 +85,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         }
         return;
       }
-      const upstream = httpRequest(
-        {
-          host: target.hostname,
-          port: target.port,
-          method: incoming.method,
-          path: incoming.url,
-          headers: incoming.headers,
-          // A fresh upstream connection per request: Node 20's global agent keeps sockets alive, and one
-          // the server closed while idle fails the next request with "socket hang up".
-          agent: false,
-        },
-        (answer) => {
-          response.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(response);
-        },
-      );
-      upstream.on('error', () => incoming.socket.destroy());
-      upstream.end(body);
+      forwardRequest(incoming, body, response, target);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    ...listening,
     stats,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }

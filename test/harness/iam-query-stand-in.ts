@@ -1,5 +1,5 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { forwardRequest, listenOnLoopback } from './loopback.js';
+import { createServer, type Server } from 'node:http';
 
 /**
  * A stand-in on 127.0.0.1 for IAM calls moto 5.2.1 does not implement (it answers them HTTP 500
@@ -67,34 +67,12 @@ export async function startIamQueryStandIn(
         return;
       }
       const target = new URL(forwardTo);
-      const upstream = httpRequest(
-        {
-          host: target.hostname,
-          port: target.port,
-          method: incoming.method,
-          path: incoming.url,
-          headers: incoming.headers,
-          // A fresh connection per request: an idle kept-alive socket the server closed fails the next one.
-          agent: false,
-        },
-        (reply) => {
-          outgoing.writeHead(reply.statusCode ?? 502, reply.headers);
-          reply.pipe(outgoing);
-        },
-      );
-      upstream.on('error', () => incoming.socket.destroy());
-      upstream.end(body);
+      forwardRequest(incoming, body, outgoing, target);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    ...listening,
     seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }

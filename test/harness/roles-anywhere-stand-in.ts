@@ -1,5 +1,5 @@
+import { listenOnLoopback } from './loopback.js';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 /**
  * moto has no IAM Roles Anywhere. This stand-in on 127.0.0.1 answers ListTrustAnchors and
@@ -63,11 +63,6 @@ export async function startRolesAnywhereStandIn(answer: RolesAnywhereAnswer): Pr
     response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
     response.end(JSON.stringify(reply.body));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    seen,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const listening = await listenOnLoopback(server);
+  return { ...listening, seen };
 }

@@ -1,5 +1,5 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { forwardRequest, listenOnLoopback } from '../harness/loopback.js';
+import { createServer, type Server } from 'node:http';
 
 /**
  * moto 5.2.1 answers ListServiceSpecificCredentials with an HTTP 500 (not implemented, see
@@ -30,34 +30,11 @@ export async function startGapProxy(target: string): Promise<GapProxy> {
         response.end(EMPTY_SERVICE_CREDENTIALS);
         return;
       }
-      const upstream = httpRequest(
-        {
-          host: upstreamUrl.hostname,
-          port: upstreamUrl.port,
-          method: incoming.method,
-          path: incoming.url,
-          headers: incoming.headers,
-          // A fresh upstream connection per request: Node 20's global agent keeps sockets alive, and one
-          // the server closed while idle fails the next request with "socket hang up".
-          agent: false,
-        },
-        (answer) => {
-          response.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(response);
-        },
-      );
-      upstream.on('error', () => incoming.socket.destroy());
-      upstream.end(body);
+      forwardRequest(incoming, body, response, upstreamUrl);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    ...listening,
   };
 }
