@@ -1,3 +1,4 @@
+import { buildFinding } from '../../test/assess/builders.js';
 import { readFileSync } from 'node:fs';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
@@ -15,18 +16,9 @@ const validate = new Ajv2020({ allErrors: true, strict: false }).compile(ASFF_SC
 const NOW = new Date('2026-11-23T09:00:00Z');
 const OPTIONS = { toolVersion: '0.1.0', now: NOW, region: 'eu-west-1', homeAccountId: '999999999999' };
 
+/** Links and a longer remediation: the ASFF Recommendation carries both. */
 function finding(overrides: Partial<Finding> = {}): Finding {
-  return {
-    checkId: 'console-password-without-mfa',
-    title: 'Console password without MFA',
-    severity: 'high',
-    status: 'fail',
-    accountId: '111111111111',
-    resourceType: 'user',
-    resourceArn: 'arn:aws:iam::111111111111:user/alice',
-    resourceName: '111111111111/alice',
-    message: 'has a console password and no MFA device',
-    location: null,
+  return buildFinding({
     references: {
       cis: ['1.10'],
       securityHub: ['IAM.5'],
@@ -34,7 +26,7 @@ function finding(overrides: Partial<Finding> = {}): Finding {
     },
     remediation: 'Require MFA for the user.',
     ...overrides,
-  };
+  });
 }
 
 type AsffFinding = Record<string, unknown> & {

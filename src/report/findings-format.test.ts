@@ -1,41 +1,24 @@
 import { describe, expect, it } from 'vitest';
+import { buildFinding } from '../../test/assess/builders.js';
 import type { Finding } from '../model/finding.js';
 import { renderFindings, type FindingsFormat } from './findings-format.js';
 
-function finding(overrides: Partial<Finding> = {}): Finding {
-  return {
-    checkId: 'console-password-without-mfa',
-    title: 'Console password without MFA',
-    severity: 'high',
-    status: 'fail',
-    accountId: '111111111111',
-    resourceType: 'user',
-    resourceArn: 'arn:aws:iam::111111111111:user/alice',
-    resourceName: '111111111111/alice',
-    message: 'has a console password and no MFA device',
-    location: null,
-    references: { cis: ['1.10'], securityHub: ['IAM.5'], links: [] },
-    remediation: 'Require MFA.',
-    ...overrides,
-  };
-}
-
 const FINDINGS: Finding[] = [
-  finding({
+  buildFinding({
     accountId: '222222222222',
     resourceName: '222222222222/bob',
     severity: 'low',
     checkId: 'user-attached-policies',
   }),
-  finding(),
-  finding({
+  buildFinding(),
+  buildFinding({
     checkId: 'root-access-key',
     severity: 'critical',
     resourceType: 'root',
     resourceName: '111111111111/<root>',
     message: 'the root user has 1 active access key',
   }),
-  finding({
+  buildFinding({
     checkId: 'full-admin-access',
     status: 'error',
     accountId: null,
@@ -64,7 +47,7 @@ describe('renderFindings table', () => {
   });
 
   it('Given colour, Then severities are painted; Given a user name with escape codes, Then they are neutralised', () => {
-    const coloured = renderFindings([finding({ resourceName: '111111111111/evil\u001b[2J' })], 'table', {
+    const coloured = renderFindings([buildFinding({ resourceName: '111111111111/evil\u001b[2J' })], 'table', {
       toolVersion: '0.1.0',
       color: true,
     });
@@ -95,7 +78,7 @@ describe('renderFindings json', () => {
       'user-attached-policies',
       'full-admin-access',
     ]);
-    expect(parsed.findings[1]).toEqual(finding());
+    expect(parsed.findings[1]).toEqual(buildFinding());
   });
 });
 
@@ -113,7 +96,7 @@ describe('renderFindings csv', () => {
 
   it('Given a user named to run a formula and carrying a newline, When written as CSV, Then the cell is defused and stays on one line', () => {
     const csv = renderFindings(
-      [finding({ resourceName: '=HYPERLINK("http://evil.example")', message: 'two\nlines, "quoted"' })],
+      [buildFinding({ resourceName: '=HYPERLINK("http://evil.example")', message: 'two\nlines, "quoted"' })],
       'csv',
       { toolVersion: '0.1.0' },
     );
@@ -136,7 +119,7 @@ describe('renderFindings markdown', () => {
   });
 
   it('Given a name crafted to inject markup, Then it is escaped text', () => {
-    const md = renderFindings([finding({ message: '<img src=x onerror=alert(1)>|[link](http://x)' })], 'md', {
+    const md = renderFindings([buildFinding({ message: '<img src=x onerror=alert(1)>|[link](http://x)' })], 'md', {
       toolVersion: '0.1.0',
     });
     expect(md).toContain('&lt;img src=x onerror=alert(1)&gt;\\|\\[link\\](http://x)');
@@ -144,7 +127,7 @@ describe('renderFindings markdown', () => {
 });
 
 describe('every human-facing findings format against hostile names', () => {
-  const HOSTILE = finding({
+  const HOSTILE = buildFinding({
     resourceName: `111111111111/evil\u001b]0;pwned\u0007\u001b[2J\rover\nline${'x'.repeat(70_000)}`,
     message: 'has a console password\u001b[8m hidden\u009b31m and no MFA device',
   });
@@ -152,7 +135,7 @@ describe('every human-facing findings format against hostile names', () => {
 
   for (const format of ['table', 'csv', 'md'] as const satisfies readonly FindingsFormat[]) {
     it(`Given a 70,000-character name full of ESC, OSC, CR and LF, When rendered as ${format}, Then no control character is written, every row stays one line and the output stays small`, () => {
-      const text = renderFindings([HOSTILE, finding()], format, { toolVersion: '0.1.0', color: false });
+      const text = renderFindings([HOSTILE, buildFinding()], format, { toolVersion: '0.1.0', color: false });
       expect(text).not.toMatch(ACTIVE);
       expect(text).toMatch(/evil\\{1,2}u001b\\?\]0;pwned/);
       expect(text.length).toBeLessThan(format === 'csv' ? 80_000 : 5_000);

@@ -8,6 +8,7 @@ import { classifyUsers } from '../../src/assess/classify.js';
 import type { ExceptionEntry } from '../../src/assess/exceptions.js';
 import { analyzeEstatePermissions } from '../../src/assess/permissions.js';
 import { loadIamCatalog } from '../../src/policy/action-catalog.js';
+import type { Finding } from '../../src/model/finding.js';
 import type { Group, ManagedPolicy, PolicyDocument, Role, Snapshot } from '../../src/model/snapshot.js';
 import { NEVER, whenAt } from '../../src/model/when.js';
 
@@ -159,6 +160,25 @@ export function registerEntry(overrides: Partial<ExceptionEntry> = {}): Exceptio
     lastReviewed: null,
     controls: {},
     source: { file: 'roleshift.exceptions.yaml', line: 2 },
+    ...overrides,
+  };
+}
+
+/** A failed console-password-without-mfa finding on alice in 111111111111, for the output formats' tests. */
+export function buildFinding(overrides: Partial<Finding> = {}): Finding {
+  return {
+    checkId: 'console-password-without-mfa',
+    title: 'Console password without MFA',
+    severity: 'high',
+    status: 'fail',
+    accountId: '111111111111',
+    resourceType: 'user',
+    resourceArn: 'arn:aws:iam::111111111111:user/alice',
+    resourceName: '111111111111/alice',
+    message: 'has a console password and no MFA device',
+    location: null,
+    references: { cis: ['1.10'], securityHub: ['IAM.5'], links: [] },
+    remediation: 'Require MFA.',
     ...overrides,
   };
 }
