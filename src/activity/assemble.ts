@@ -11,6 +11,7 @@ import type {
 } from '../model/usage.js';
 import type { MappedAction } from './actions.js';
 import { addressGroup } from './address.js';
+import { parseReference } from './implied-actions.js';
 import { RESOURCES_PER_ACTION, type QueryName, type UsageRows } from './queries.js';
 import { userAgentFamily } from './user-agent.js';
 
@@ -25,6 +26,8 @@ type TrackedAction = ActionUsage & {
   patternsComplete: boolean;
   valueSet: Set<string>;
   valuesUnknown: boolean;
+  /** Successful calls that named a value, per parameter: an event names at most one value of each. */
+  valueEvents: Map<string, number>;
 };
 
 interface Facets {
@@ -61,13 +64,16 @@ function finishFacets(facets: Facets): Omit<AccessKeyUsage, 'accessKeyId' | 'pri
     firstSeen: facets.firstSeen,
     lastSeen: facets.lastSeen,
     actions: [...facets.actions.values()]
-      .map(({ resourceSet, patternSet, patternsComplete, valueSet, valuesUnknown, ...action }) => ({
+      .map(({ resourceSet, patternSet, patternsComplete, valueSet, valuesUnknown, valueEvents, ...action }) => ({
         ...action,
         resources: [...resourceSet].sort().slice(0, RESOURCES_PER_ACTION),
         ...(action.resourcesTruncated === true && patternsComplete && patternSet.size <= RESOURCES_PER_ACTION
           ? { resourcePatterns: [...patternSet].sort() }
           : {}),
         ...requestValuesOf(valueSet, valuesUnknown),
+        ...(!valuesUnknown && namedOnEveryCall(valueEvents, action.events - action.errors)
+          ? { requestValuesOnEveryCall: true }
+          : {}),
       }))
       .sort(byText((action) => action.action)),
     addresses: [...facets.addresses.values()].sort(
@@ -79,6 +85,11 @@ function finishFacets(facets: Facets): Omit<AccessKeyUsage, 'accessKeyId' | 'pri
     regions: [...facets.regions].sort(),
     errors: Object.fromEntries([...facets.errors.entries()].sort(byText(([code]) => code))),
   };
+}
+
+/** Whether one parameter was named by every successful call (the role every CreateChangeSet passed). */
+function namedOnEveryCall(valueEvents: ReadonlyMap<string, number>, succeeded: number): boolean {
+  return succeeded > 0 && [...valueEvents.values()].some((events) => events >= succeeded);
 }
 
 function requestValuesOf(values: ReadonlySet<string>, unknown: boolean): Partial<ActionUsage> {
@@ -212,6 +223,7 @@ function addActions(tally: Tally, rows: UsageResultSet['actions'], actionMap: Re
         patternsComplete: true,
         valueSet: new Set<string>(),
         valuesUnknown: false,
+        valueEvents: new Map<string, number>(),
       };
       action.events += row.events;
       action.errors += row.errors;
@@ -253,8 +265,13 @@ function addReferences(
     if (mapped === undefined || row.principal === null) continue;
     const action = tally.byPrincipal.get(row.principal)?.actions.get(mapped.action);
     if (action === undefined) continue;
-    if (row.reference === null) action.valuesUnknown = true;
-    else action.valueSet.add(row.reference);
+    if (row.reference === null) {
+      action.valuesUnknown = true;
+      continue;
+    }
+    action.valueSet.add(row.reference);
+    const parameter = parseReference(row.reference)?.parameter ?? row.reference;
+    action.valueEvents.set(parameter, (action.valueEvents.get(parameter) ?? 0) + row.events);
   }
 }
 

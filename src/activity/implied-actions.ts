@@ -19,9 +19,15 @@ export interface ImpliedActionEntry {
   implies: readonly string[];
   /** For a role: the service it is passed to, the value of `iam:PassedToService`. */
   passedTo?: string;
+  /**
+   * The condition key under which the call's own action sees the value (`cloudformation:RoleArn`),
+   * so a policy can allow the call only with the roles it was seen passing.
+   */
+  conditionKey?: string;
   documentation: string;
 }
 
+const CFN_ROLE_KEY = 'cloudformation:RoleArn';
 const CFN_SERVICE_ROLE = 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html';
 const LAMBDA_ROLE = 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html';
 const CODEBUILD_ROLE = 'https://docs.aws.amazon.com/codebuild/latest/userguide/setting-up-service-role.html';
@@ -36,8 +42,17 @@ function passRole(
   parameters: readonly string[],
   passedTo: string,
   documentation: string,
+  conditionKey?: string,
 ): ImpliedActionEntry {
-  return { call, parameters, names: 'role', implies: ['iam:PassRole'], passedTo, documentation };
+  return {
+    call,
+    parameters,
+    names: 'role',
+    implies: ['iam:PassRole'],
+    passedTo,
+    documentation,
+    ...(conditionKey ? { conditionKey } : {}),
+  };
 }
 
 export const IMPLIED_ACTIONS: readonly ImpliedActionEntry[] = [
@@ -46,18 +61,21 @@ export const IMPLIED_ACTIONS: readonly ImpliedActionEntry[] = [
     ['requestParameters.roleARN'],
     'cloudformation.amazonaws.com',
     CFN_SERVICE_ROLE,
+    CFN_ROLE_KEY,
   ),
   passRole(
     'cloudformation:UpdateStack',
     ['requestParameters.roleARN'],
     'cloudformation.amazonaws.com',
     CFN_SERVICE_ROLE,
+    CFN_ROLE_KEY,
   ),
   passRole(
     'cloudformation:CreateChangeSet',
     ['requestParameters.roleARN'],
     'cloudformation.amazonaws.com',
     CFN_SERVICE_ROLE,
+    CFN_ROLE_KEY,
   ),
   passRole(
     'cloudformation:CreateStackSet',

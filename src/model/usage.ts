@@ -53,6 +53,11 @@ export const ActionUsageSchema = z.object({
   requestValues: z.array(z.string()).optional(),
   /** True when more values were seen than are kept, or some calls were read before values were kept. */
   requestValuesIncomplete: z.boolean().optional(),
+  /**
+   * True when every successful call named a value of one parameter (every CreateChangeSet passed a
+   * role), so a policy may require it; absent means some call did not, or it is unknown.
+   */
+  requestValuesOnEveryCall: z.boolean().optional(),
 });
 export type ActionUsage = z.infer<typeof ActionUsageSchema>;
 

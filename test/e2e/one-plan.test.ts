@@ -142,7 +142,28 @@ describe('the demo replacements, proven (built CLI, one store)', () => {
     });
     const stacks = statements.find((statement) => statement.Action.includes('cloudformation:CreateChangeSet'));
     expect(stacks?.Resource).toEqual(['arn:aws:cloudformation:us-east-1:222222222222:stack/webapp-*/*']);
+    // Every CreateChangeSet CloudTrail showed passed that role: held to it, the role cannot run an
+    // existing webapp stack's other role.
+    expect(stacks?.Condition).toEqual({
+      ArnEquals: { 'cloudformation:RoleArn': ['arn:aws:iam::222222222222:role/cfn-exec-webapp'] },
+    });
     expect(statements.flatMap((statement) => statement.Resource)).not.toContain('*');
+  });
+
+  it('Given the demo as a user runs it, When generate writes every format and roleshift lint reads what it wrote, Then nothing is above LOW', async () => {
+    for (const format of ['terraform', 'cloudformation', 'json']) {
+      await cli(['generate', '--format', format, '-o', `generated-${format}`]);
+      const linted = await runCli(['lint', `generated-${format}`, '--format', 'json'], { cwd: work });
+      expect(linted.status, linted.stderr).toBe(0);
+      const { findings } = JSON.parse(linted.stdout) as {
+        findings: Array<{ severity: string; checkId: string; message: string }>;
+      };
+      expect(findings.length, format).toBeGreaterThan(0);
+      const aboveLow = findings.filter((finding) => !['info', 'low'].includes(finding.severity));
+      expect(aboveLow.map((finding) => `${format}: ${finding.severity} ${finding.checkId} ${finding.message}`)).toEqual(
+        [],
+      );
+    }
   });
 
   it('Given the demo estate, When planned and reported, Then every replacement that grants permissions carries its proof, the deploy role is proven on its observed calls, and the report shows the same proof', async () => {

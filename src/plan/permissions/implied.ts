@@ -59,7 +59,12 @@ const RESOLVE: Record<ReferenceKind, (account: Account, value: string) => string
   'kms-key': (_account, value) => keyArns(value),
 };
 
-function grantsOfCall(entry: ImpliedActionEntry, usage: ActionUsage, account: Account): ImpliedGrant[] {
+/** The resources a call's kept values name, and why that list may fall short. */
+export function namedResources(
+  entry: ImpliedActionEntry,
+  usage: ActionUsage,
+  account: Account,
+): { resources: Set<string>; gaps: string[] } {
   const resources = new Set<string>();
   const gaps: string[] = [];
   if (usage.requestValuesIncomplete === true)
@@ -72,6 +77,11 @@ function grantsOfCall(entry: ImpliedActionEntry, usage: ActionUsage, account: Ac
       gaps.push(`${entry.call} named ${entry.names} ${reference.value}, which is not in the scan`);
     for (const arn of resolved) resources.add(arn);
   }
+  return { resources, gaps };
+}
+
+function grantsOfCall(entry: ImpliedActionEntry, usage: ActionUsage, account: Account): ImpliedGrant[] {
+  const { resources, gaps } = namedResources(entry, usage, account);
   if (resources.size === 0 && gaps.length === 0) return [];
   return entry.implies.map((action) => ({
     action,
@@ -107,4 +117,32 @@ export function impliedGrants(actions: readonly ActionUsage[], account: Account)
     }
   }
   return [...merged.values()].sort((a, b) => (`${a.action}|${a.passedTo}` < `${b.action}|${b.passedTo}` ? -1 : 1));
+}
+
+/** A call allowed only with the values it was seen naming, under the condition key that carries them. */
+export interface ConditionPin {
+  /** `cloudformation:CreateChangeSet` */
+  call: string;
+  /** `cloudformation:RoleArn` */
+  key: string;
+  /** The role ARNs every call named. */
+  values: string[];
+}
+
+/**
+ * Calls that can be held to the roles they pass: every successful call named one (a call without
+ * it would act with whatever role the stack already has), and roleshift resolved every value. A
+ * CreateChangeSet held to its role cannot be used to run an existing stack's more powerful role.
+ */
+export function conditionPins(actions: readonly ActionUsage[], account: Account): ConditionPin[] {
+  const pins: ConditionPin[] = [];
+  for (const usage of actions) {
+    const entry = impliedActionsOf(usage.action);
+    if (entry?.conditionKey === undefined || !usage.mapped || usage.requestValuesOnEveryCall !== true) continue;
+    if (usage.requestValuesIncomplete === true) continue;
+    const { resources, gaps } = namedResources(entry, usage, account);
+    if (gaps.length === 0 && resources.size > 0)
+      pins.push({ call: usage.action, key: entry.conditionKey, values: [...resources].sort() });
+  }
+  return pins;
 }

@@ -4,7 +4,11 @@
  * it today (never `*` where that grant was narrower), and the actions a call implies (the role it
  * passes, the key it uses) are granted on the resources the calls named.
  */
-import { buildLeastPrivilegePolicy, type LeastPrivilegeResult } from '../../activity/least-privilege.js';
+import {
+  buildLeastPrivilegePolicy,
+  type LeastPrivilegeResult,
+  type PolicyStatement,
+} from '../../activity/least-privilege.js';
 import type { ActionCatalog, ActionInfo } from '../../activity/actions.js';
 import type { Account, PolicyDocument } from '../../model/snapshot.js';
 import type { ActionUsage } from '../../model/usage.js';
@@ -12,7 +16,7 @@ import type { IamCatalog } from '../../policy/action-catalog.js';
 import { arnMatches } from '../../policy/evaluator/arn.js';
 import type { DerivedGrant, PlannedPermissions } from '../types.js';
 import { grantedScope } from './granted-scope.js';
-import { impliedGrants, type ImpliedGrant } from './implied.js';
+import { conditionPins, impliedGrants, type ConditionPin, type ImpliedGrant } from './implied.js';
 import type { PermissionInput, PermissionSource } from './permission-source.js';
 
 /** What least privilege needs to know of each action, from the catalogue. */
@@ -126,6 +130,39 @@ function impliedParts(
   return { usages, passes, derived };
 }
 
+type PinnedStatement = PolicyStatement & { Condition?: Record<string, Record<string, string[]>> };
+
+/**
+ * Each pinned call moved out of its statement into one of its own, allowed only with the values
+ * it was seen naming (`cloudformation:RoleArn`), on the same resources.
+ */
+function withPins(
+  statements: readonly PolicyStatement[],
+  pins: readonly ConditionPin[],
+): { statements: PinnedStatement[]; derived: DerivedGrant[] } {
+  const out: PinnedStatement[] = [];
+  const derived: DerivedGrant[] = [];
+  for (const statement of statements) {
+    const pinned = pins.filter((pin) => statement.Action.includes(pin.call));
+    const rest = statement.Action.filter((action) => !pinned.some((pin) => pin.call === action));
+    if (rest.length > 0) out.push({ ...statement, Action: rest });
+    for (const pin of pinned) {
+      out.push({
+        ...statement,
+        Sid: `${statement.Sid}${pin.call.slice(pin.call.indexOf(':') + 1)}WithItsRole`,
+        Action: [pin.call],
+        Condition: { ArnEquals: { [pin.key]: pin.values } },
+      });
+      derived.push({
+        action: pin.call,
+        resources: statement.Resource,
+        why: `only with ${pin.key} ${pin.values.join(', ')}: every call CloudTrail showed passed ${pin.values.length === 1 ? 'that role' : 'one of those roles'}, so the call cannot run an existing stack's other role`,
+      });
+    }
+  }
+  return { statements: out, derived };
+}
+
 /** Merges implied rows into the observed ones of the same action. */
 function mergeUsage(observed: readonly ActionUsage[], implied: readonly ActionUsage[]): ActionUsage[] {
   const byAction = new Map(observed.map((usage) => [usage.action, usage]));
@@ -149,7 +186,8 @@ function usagePermissions(input: PermissionInput): PlannedPermissions | null {
   const scoped = withGrantedScopes(input, observed, buildLeastPrivilegePolicy(observed, catalog));
   const { policy } = buildLeastPrivilegePolicy(mergeUsage(scoped.actions, implied.usages), catalog);
   if (policy === null) return null;
-  const statements = [...policy.Statement, ...passRoleStatements(implied.passes)];
+  const pinned = withPins(policy.Statement, conditionPins(observed, input.account));
+  const statements = [...pinned.statements, ...passRoleStatements(implied.passes)];
   const window = input.usage?.windowDays ? ` over ${input.usage.windowDays} days` : '';
   const inlinePolicy: PolicyDocument = { Version: '2012-10-17', Statement: statements };
   return {
@@ -160,7 +198,7 @@ function usagePermissions(input: PermissionInput): PlannedPermissions | null {
     inlinePolicy,
     // Every action is named one by one (no wildcard): such a policy cannot grant every service.
     admin: false,
-    derived: [...scoped.derived, ...implied.derived],
+    derived: [...scoped.derived, ...implied.derived, ...pinned.derived],
   };
 }
 

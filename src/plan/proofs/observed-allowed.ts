@@ -7,7 +7,8 @@ import type { ActionUsage } from '../../model/usage.js';
 import { decide, type ResourceQuery } from '../../policy/evaluator/decide.js';
 import { partialKnowledge, withKnowledge } from '../../policy/evaluator/knowledge.js';
 import { grantedScope } from '../permissions/granted-scope.js';
-import { impliedGrants } from '../permissions/implied.js';
+import { impliedActionsOf } from '../../activity/implied-actions.js';
+import { impliedGrants, namedResources } from '../permissions/implied.js';
 import type { StrategyContext } from '../strategies/context.js';
 import type { ProofCheck } from '../types.js';
 import type { Replacement } from './replacement.js';
@@ -39,6 +40,17 @@ function queriesOf(ctx: StrategyContext, usage: ActionUsage): ResourceQuery[] {
   return scope.kind === 'patterns' ? scope.patterns : [queryFor(ctx.catalog, usage.action, '*')];
 }
 
+/**
+ * The condition values a call was seen with (`cloudformation:RoleArn` = the role it passed), one
+ * request each, so a replacement that holds the call to those values is asked as the calls were made.
+ */
+function keyedRequests(ctx: StrategyContext, usage: ActionUsage): Array<Record<string, string>> {
+  const entry = impliedActionsOf(usage.action);
+  const key = entry?.conditionKey;
+  if (entry === undefined || key === undefined) return [];
+  return [...namedResources(entry, usage, ctx.account).resources].map((value) => ({ [key]: value }));
+}
+
 export function proveObservedAllowed(ctx: StrategyContext, replacement: Replacement): ProofCheck {
   const observed = (ctx.usage?.actions ?? []).filter(grantable);
   if (observed.length === 0)
@@ -56,7 +68,13 @@ export function proveObservedAllowed(ctx: StrategyContext, replacement: Replacem
     if (verdict.decision === 'denied')
       failures.push(`${action} on ${describeQuery(resource)}: denied to the replacement (${describeVerdict(verdict)})`);
   };
-  for (const usage of observed) for (const resource of queriesOf(ctx, usage)) ask(usage.action, resource);
+  for (const usage of observed) {
+    const keyed = keyedRequests(ctx, usage);
+    for (const resource of queriesOf(ctx, usage)) {
+      if (keyed.length === 0) ask(usage.action, resource);
+      for (const keys of keyed) ask(usage.action, resource, keys);
+    }
+  }
   for (const grant of impliedGrants(observed, ctx.account)) {
     const keys: Record<string, string> = grant.passedTo ? { 'iam:PassedToService': grant.passedTo } : {};
     for (const resource of grant.resources) ask(grant.action, resource, keys);

@@ -68,6 +68,12 @@ export interface EscalationMethod {
   targetState?: 'has-password' | 'no-password';
   /** What IAM data cannot show and the method takes for granted (an existing function, instance, stack). */
   assumes?: string;
+  /**
+   * The condition key that names the role the service acts with, on the actions that accept it
+   * (`cloudformation:RoleArn` on CreateChangeSet): a policy that allows those actions only with
+   * named roles gains those roles and no other, whichever stack it changes.
+   */
+  roleNamedBy?: { key: string; actions: readonly string[] };
 }
 
 export const ALL_ACTORS = ['user', 'group', 'role'] as const;

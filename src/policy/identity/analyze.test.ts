@@ -62,3 +62,60 @@ describe('analyzeManagedPolicyArn', () => {
     if (expected !== null) expect(issue?.message).toContain(expected);
   });
 });
+
+describe('escalation held to named roles', () => {
+  const EXEC_ROLE = 'arn:aws:iam::222222222222:role/cfn-exec-webapp';
+  const STACKS = 'arn:aws:cloudformation:us-east-1:222222222222:stack/webapp-*/*';
+  const changeSets = (condition?: unknown) => ({
+    Effect: 'Allow',
+    Action: ['cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet'],
+    Resource: STACKS,
+    ...(condition ? { Condition: condition } : {}),
+  });
+  const passRole = (resource: string) => ({
+    Effect: 'Allow',
+    Action: 'iam:PassRole',
+    Resource: resource,
+    Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+  });
+  const createStack = { Effect: 'Allow', Action: 'cloudformation:CreateStack', Resource: '*' };
+
+  it.each([
+    [
+      'change sets held to one role by ArnEquals cloudformation:RoleArn',
+      [changeSets({ ArnEquals: { 'cloudformation:RoleArn': EXEC_ROLE } })],
+      'low',
+    ],
+    [
+      'change sets held to one role by StringEquals',
+      [changeSets({ StringEquals: { 'cloudformation:RoleArn': [EXEC_ROLE] } })],
+      'low',
+    ],
+    ['change sets on stacks of a name, with whatever role the stack has', [changeSets()], 'high'],
+    [
+      'change sets with any role of a path (ArnLike role/*)',
+      [changeSets({ ArnLike: { 'cloudformation:RoleArn': 'arn:aws:iam::222222222222:role/*' } })],
+      'medium',
+    ],
+    [
+      'change sets held by ArnEqualsIfExists (a call without a role goes through)',
+      [changeSets({ ArnEqualsIfExists: { 'cloudformation:RoleArn': EXEC_ROLE } })],
+      'medium',
+    ],
+    ['PassRole on one named role with CreateStack', [createStack, passRole(EXEC_ROLE)], 'low'],
+    [
+      'PassRole on a role pattern with CreateStack',
+      [createStack, passRole('arn:aws:iam::222222222222:role/cfn-*')],
+      'high',
+    ],
+    ['PassRole on one named role and on every role', [createStack, passRole(EXEC_ROLE), passRole('*')], 'high'],
+  ])('Given %s, When linted, Then the escalation is %s', (_name, statements, severity) => {
+    const issues = analyzeIdentityPolicy(
+      { Version: '2012-10-17', Statement: statements },
+      { ...JUDGEMENT, accountId: '222222222222', usage: 'identity' },
+    );
+    const escalation = issues.find((issue) => issue.ruleId === 'identity-privilege-escalation');
+    expect(escalation?.severity).toBe(severity);
+    if (severity === 'low') expect(escalation?.message).toContain(`the permissions of role ${EXEC_ROLE} and no other`);
+  });
+});

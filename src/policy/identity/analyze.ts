@@ -7,7 +7,7 @@
  * actions accept only `*` and which names match no action. The rules that report these issues
  * are in `rules/`.
  */
-import type { Severity } from '../../model/finding.js';
+import { severityRank, type Severity } from '../../model/finding.js';
 import { unknownActions, type IamCatalog } from '../action-catalog.js';
 import { describeAdmin, listed, undecidedKeys } from '../describe.js';
 import { normalizePolicy, type NormalizedStatement } from '../document.js';
@@ -88,28 +88,42 @@ function adminIssues(holders: PolicyHolders, catalog: IamCatalog): IdentityIssue
 
 function describeMethod(found: PolicyEscalation): string {
   const on = found.target === null ? '' : ` on ${found.target}`;
-  const assumes = found.method.assumes ? `, assuming ${found.method.assumes}` : '';
+  // A path held to named roles no longer depends on which role an existing stack was created with.
+  const assumes = found.method.assumes && found.heldTo === null ? `, assuming ${found.method.assumes}` : '';
   const title = found.method.title.charAt(0).toLowerCase() + found.method.title.slice(1);
   return `${title} (${found.actions.join(' + ')}${on}${assumes}) [${found.method.id}]`;
 }
 
+/**
+ * What a path is worth on its own: one held to named roles gains exactly those roles, which a
+ * policy alone cannot judge (low: the estate's `privilege-escalation` check weighs the roles);
+ * any other certain path is high, a conditional one medium.
+ */
+function escalationSeverity(found: PolicyEscalation): Severity {
+  if (found.heldTo !== null) return 'low';
+  return found.result === 'yes' ? 'high' : 'medium';
+}
+
+function heldToMessage(found: PolicyEscalation): string {
+  const roles = found.heldTo ?? [];
+  const which = roles.length === 1 ? `role ${roles[0]}` : `roles ${listed(roles)}`;
+  return `Whoever holds this policy acts with the permissions of ${which} and no other: ${describeMethod(found)}. One policy cannot show what ${roles.length === 1 ? 'that role grants' : 'those roles grant'}; keep ${roles.length === 1 ? 'it' : 'them'} no more powerful than the job needs (\`roleshift findings\` weighs ${roles.length === 1 ? 'it' : 'them'} in a scanned estate).`;
+}
+
 function escalationIssues(holders: PolicyHolders, catalog: IamCatalog): IdentityIssue[] {
   const found = policyEscalations(holders.evaluator, catalog, holders.holders);
-  const [first] = found;
+  const ranked = [...found].sort((a, b) => severityRank(escalationSeverity(b)) - severityRank(escalationSeverity(a)));
+  const [first] = ranked;
   if (first === undefined) return [];
-  const certain = first.result === 'yes';
+  const severity = escalationSeverity(first);
   const keys = undecidedKeys(first.undecided);
-  const condition = certain || keys.length === 0 ? '' : ` Only under conditions on ${listed(keys)}.`;
-  const others = found.length > 1 ? ` Also: ${listed(found.slice(1).map((f) => f.method.id))}.` : '';
-  return [
-    {
-      ruleId: 'identity-privilege-escalation',
-      severity: certain ? 'high' : 'medium',
-      statementIndex: null,
-      pointer: first.pointer,
-      message: `Whoever holds this policy can escalate its privileges on its own: ${describeMethod(first)}.${condition}${others}`,
-    },
-  ];
+  const condition = first.result === 'yes' || keys.length === 0 ? '' : ` Only under conditions on ${listed(keys)}.`;
+  const others = ranked.length > 1 ? ` Also: ${listed(ranked.slice(1).map((f) => f.method.id))}.` : '';
+  const message =
+    first.heldTo !== null
+      ? `${heldToMessage(first)}${others}`
+      : `Whoever holds this policy can escalate its privileges on its own: ${describeMethod(first)}.${condition}${others}`;
+  return [{ ruleId: 'identity-privilege-escalation', severity, statementIndex: null, pointer: first.pointer, message }];
 }
 
 /**

@@ -45,6 +45,12 @@ export interface PolicyEscalation {
   /** JSON pointer to the first Allow statement naming the first action, for the finding's location. */
   pointer: string;
   undecided: Undecided[];
+  /**
+   * The named roles the path is held to (iam:PassRole on one role, or `cloudformation:RoleArn`
+   * pinned to named roles): it gains those roles' permissions and no other. Null when it could
+   * reach roles the policy does not name.
+   */
+  heldTo: string[] | null;
 }
 
 interface TargetRequirement extends Requirement {
@@ -148,6 +154,70 @@ function grantingPointer(evaluator: Evaluator, holder: Principal, action: string
   return found?.compiled.statement.pointer ?? '';
 }
 
+const PINNING_OPERATORS = new Set(['ArnEquals', 'ArnLike', 'StringEquals', 'StringLike']);
+
+/** A role ARN with nothing left open: no wildcard, no policy variable. */
+function namedRole(text: string): boolean {
+  return /^arn:aws[a-z-]*:iam::\d{12}:role\/[^*?$]+$/.test(text);
+}
+
+/**
+ * The roles every Allow of `action` holds the key to, when each of them pins it to named roles;
+ * null when some Allow lets the action through with another role (or none named).
+ */
+function rolesPinnedBy(checker: RequirementChecker, holder: Principal, action: string, key: string): string[] | null {
+  const verdict = checker.onSome(holder, action);
+  if (verdict.decision !== 'conditional') return null;
+  const roles = new Set<string>();
+  for (const undecided of verdict.undecided) {
+    if (undecided.statement.effect !== 'Allow') continue;
+    const pins = undecided.conditions.filter(
+      (condition) =>
+        condition.key === key.toLowerCase() &&
+        condition.rawOperator === condition.operator &&
+        PINNING_OPERATORS.has(condition.operator) &&
+        condition.values.every(namedRole),
+    );
+    if (pins.length === 0) return null;
+    for (const value of pins[0]?.values ?? []) roles.add(value);
+  }
+  return roles.size > 0 ? [...roles].sort() : null;
+}
+
+/**
+ * The roles a pass-role method can hand over: null when the stand-in "any role" or a pattern
+ * could be passed, else the named roles the holder may pass.
+ */
+function passableRoles(evaluator: Evaluator, holder: Principal, method: EscalationMethod): string[] | null {
+  const requirements = targetRequirements(method);
+  const roles: string[] = [];
+  for (const [arn, label] of candidates(evaluator, holder, method, 'role')) {
+    const met = meet(requirements, (action, keys) => evaluator.evaluate(holder, action, arn, keys));
+    if (met.result === 'no') continue;
+    if (!namedRole(label)) return null;
+    roles.push(arn);
+  }
+  return roles.length > 0 ? roles.sort() : null;
+}
+
+/** The named roles a usable method is held to, by iam:PassRole or by its role condition key. */
+function heldTo(
+  evaluator: Evaluator,
+  checker: RequirementChecker,
+  holder: Principal,
+  method: EscalationMethod,
+): string[] | null {
+  if (typeof method.target === 'object' && method.target.serviceRole.passRole) {
+    const passable = passableRoles(evaluator, holder, method);
+    if (passable !== null) return passable;
+  }
+  const named = method.roleNamedBy;
+  if (named === undefined) return null;
+  const pinned = named.actions.map((action) => rolesPinnedBy(checker, holder, action, named.key));
+  if (pinned.some((roles) => roles === null)) return null;
+  return [...new Set(pinned.flatMap((roles) => roles ?? []))].sort();
+}
+
 /** Whether the methods that depend on the estate (a trust, a boundary to remove) are out of one policy's reach. */
 function judgedAlone(method: EscalationMethod): boolean {
   return method.target !== 'trusting-role' && method.gains !== 'unbounded';
@@ -173,6 +243,7 @@ function usable(
     target: target.target,
     pointer: grantingPointer(evaluator, holder, actions[0] ?? ''),
     undecided: [...target.verdicts.flatMap((v) => v.undecided), ...any.undecided],
+    heldTo: heldTo(evaluator, checker, holder, method),
   };
 }
 

@@ -11,4 +11,5 @@ export const method: EscalationMethod = {
     { anyOf: ['cloudformation:ExecuteChangeSet'], on: 'any' },
   ],
   gains: 'acts-as',
+  roleNamedBy: { key: 'cloudformation:RoleArn', actions: ['cloudformation:CreateChangeSet'] },
 };

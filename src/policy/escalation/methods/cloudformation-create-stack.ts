@@ -8,4 +8,5 @@ export const method: EscalationMethod = {
   target: { serviceRole: { service: 'cloudformation.amazonaws.com', passRole: true } },
   requires: [{ anyOf: ['cloudformation:CreateStack'], on: 'any' }],
   gains: 'acts-as',
+  roleNamedBy: { key: 'cloudformation:RoleArn', actions: ['cloudformation:CreateStack'] },
 };

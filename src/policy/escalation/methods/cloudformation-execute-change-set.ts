@@ -11,5 +11,6 @@ export const method: EscalationMethod = {
     { anyOf: ['cloudformation:ExecuteChangeSet'], on: 'any' },
   ],
   gains: 'acts-as',
+  roleNamedBy: { key: 'cloudformation:RoleArn', actions: ['cloudformation:CreateChangeSet'] },
   assumes: 'a stack was created with the role',
 };

@@ -8,5 +8,6 @@ export const method: EscalationMethod = {
   target: { serviceRole: { service: 'cloudformation.amazonaws.com', passRole: false } },
   requires: [{ anyOf: ['cloudformation:UpdateStack'], on: 'any' }],
   gains: 'acts-as',
+  roleNamedBy: { key: 'cloudformation:RoleArn', actions: ['cloudformation:UpdateStack'] },
   assumes: 'a stack was created with the role',
 };
