@@ -160,7 +160,7 @@ describe('renderFindingsOcsf', () => {
     expect(event.resources[0]?.['uid']).toBe('AWS::::Account:123456789012');
   });
 
-  it('Given the same rule and resource, When rendered again with another message, Then finding_info.uid is the same and equals the ASFF Id', () => {
+  it('Given the same rule and resource, When rendered again with another message, Then finding_info.uid is the same and equals the ASFF Id, while each event has its own metadata.uid', () => {
     const [first] = render([buildFinding()]);
     const [again] = render([buildFinding({ message: 'reworded' })], { now: new Date('2026-11-24T09:00:00Z') });
     const [other] = render([buildFinding({ resourceArn: 'arn:aws:iam::111111111111:user/bob' })]);
@@ -169,6 +169,9 @@ describe('renderFindingsOcsf', () => {
     expect(first?.finding_info.uid).toBe(asff?.Id);
     expect(other?.finding_info.uid).not.toBe(first?.finding_info.uid);
     expect(again?.metadata['uid']).not.toBe(first?.metadata['uid']);
+    const [sameRun] = render([buildFinding({ message: 'reworded' })]);
+    expect(sameRun?.metadata['uid']).not.toBe(first?.metadata['uid']);
+    expect(render([buildFinding()])[0]?.metadata['uid']).toBe(first?.metadata['uid']);
   });
 
   it('Given hostile text, When rendered, Then the file parses back to the same text', () => {

@@ -46,9 +46,13 @@ const AWS_ACCOUNT = { type_id: 10, type: 'AWS Account' };
 /** OCSF analytic type_id 1: each check is a rule. */
 const RULE = { type_id: 1, type: 'Rule' };
 
-/** Unique per event (the same finding reported at another time is another event), the same for the same run. */
-function eventUid(fingerprint: string, now: Date): string {
-  return createHash('sha256').update(`${fingerprint}|${now.toISOString()}`).digest('hex').slice(0, 32);
+/**
+ * Unique per event: the finding's identity, its status and message (two results of one rule on one
+ * resource differ there) and the run's time (the same finding reported again is another event).
+ */
+function eventUid(f: Finding, fingerprint: string, now: Date): string {
+  const event = [fingerprint, f.status, f.message, now.toISOString()].join('|');
+  return createHash('sha256').update(event).digest('hex').slice(0, 32);
 }
 
 function cloudOf(accountId: string, options: OcsfOptions): Record<string, unknown> {
@@ -106,7 +110,7 @@ function detectionFinding(f: Finding, options: OcsfOptions): Record<string, unkn
       profiles: [...OCSF_PROFILES],
       product: { uid: 'roleshift', name: 'roleshift', vendor_name: 'roleshift', version: options.toolVersion },
       event_code: f.checkId,
-      uid: eventUid(fingerprint, options.now),
+      uid: eventUid(f, fingerprint, options.now),
       ...(options.organizationId !== undefined ? { tenant_uid: options.organizationId } : {}),
     },
     finding_info: {
