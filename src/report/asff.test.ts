@@ -1,17 +1,11 @@
-import { buildFinding } from '../../test/assess/builders.js';
-import { readFileSync } from 'node:fs';
-import Ajv2020Module from 'ajv/dist/2020.js';
+import { buildFinding, CHECK_THAT_COULD_NOT_RUN } from '../../test/assess/builders.js';
+import { fixtureSchemaValidator } from '../../test/fixtures/schema-validator.js';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../model/finding.js';
 import { renderFindingsAsff } from './asff.js';
 
 /** AwsSecurityFinding from the Security Hub model in botocore (test/fixtures/asff/ORIGIN.md): no network in tests. */
-const ASFF_SCHEMA = JSON.parse(
-  readFileSync(new URL('../../test/fixtures/asff/aws-security-finding.schema.json', import.meta.url), 'utf8'),
-) as object;
-// A CommonJS module: under NodeNext its class sits on `default` at run time.
-const Ajv2020 = Ajv2020Module.default;
-const validate = new Ajv2020({ allErrors: true, strict: false }).compile(ASFF_SCHEMA);
+const validate = fixtureSchemaValidator('asff/aws-security-finding.schema.json');
 
 const NOW = new Date('2026-11-23T09:00:00Z');
 const OPTIONS = { toolVersion: '0.1.0', now: NOW, region: 'eu-west-1', homeAccountId: '999999999999' };
@@ -81,14 +75,7 @@ const EVERY_KIND: Finding[] = [
     resourceArn: 'arn:aws:iam::111111111111:server-certificate/web',
     resourceName: 'certificate',
   }),
-  finding({
-    checkId: 'full-admin-access',
-    status: 'error',
-    accountId: null,
-    resourceType: 'snapshot',
-    resourceArn: null,
-    resourceName: 'snapshot',
-  }),
+  finding(CHECK_THAT_COULD_NOT_RUN),
   finding({
     resourceName: 'hostile',
     message: `evil "quoted" <b>html</b> \u001b[2J ${'x'.repeat(2000)}`,

@@ -56,15 +56,34 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-function partitionOf(arn: string | null): string {
+/** The AWS partition of a resource's ARN (aws when it has none): ASFF and OCSF both carry it. */
+export function partitionOf(arn: string | null): string {
   const partition = arn?.split(':')[1];
   return partition === 'aws-cn' || partition === 'aws-us-gov' ? partition : 'aws';
 }
 
+/** Security Hub's resource type (AwsIamUser...), which Prowler's OCSF output carries too. */
+export function awsResourceType(f: Finding): string {
+  return RESOURCE_TYPE[f.resourceType] ?? 'Other';
+}
+
+/** The resource's ARN; an account without one is Security Hub's `AWS::::Account:ID`; anything else its name. */
+export function awsResourceId(f: Finding, accountId: string): string {
+  return f.resourceArn ?? (f.resourceType === 'account' ? `AWS::::Account:${accountId}` : f.resourceName);
+}
+
+/** The finding types of Security Hub's taxonomy: best practices, and the CIS standard when a CIS id applies. */
+export function findingTypes(f: Finding): string[] {
+  return f.references.cis.length > 0 ? [BEST_PRACTICES, CIS_TYPE] : [BEST_PRACTICES];
+}
+
 function resourceOf(f: Finding, accountId: string, region: string): Record<string, unknown> {
-  const type = RESOURCE_TYPE[f.resourceType] ?? 'Other';
-  const id = f.resourceArn ?? (f.resourceType === 'account' ? `AWS::::Account:${accountId}` : f.resourceName);
-  return { Type: type, Id: id, Partition: partitionOf(f.resourceArn), Region: region };
+  return {
+    Type: awsResourceType(f),
+    Id: awsResourceId(f, accountId),
+    Partition: partitionOf(f.resourceArn),
+    Region: region,
+  };
 }
 
 /** A check that could not run is neither passed nor failed: Security Hub's WARNING, information missing. */
@@ -94,7 +113,7 @@ function asffFinding(f: Finding, options: AsffOptions): Record<string, unknown> 
   const url = f.references.links[0];
   // A pass is no issue: Security Hub labels passed control findings INFORMATIONAL; Original keeps the rule's.
   const severity = { Label: f.status === 'pass' ? 'INFORMATIONAL' : LABEL[f.severity], Original: f.severity };
-  const types = f.references.cis.length > 0 ? [BEST_PRACTICES, CIS_TYPE] : [BEST_PRACTICES];
+  const types = findingTypes(f);
   return {
     SchemaVersion: ASFF_SCHEMA_VERSION,
     Id: `roleshift/${f.checkId}/${findingFingerprint(f)}`,

@@ -9,12 +9,13 @@ import { renderFindingsCsv } from './csv.js';
 import { countFindings, sortFindings } from './findings-common.js';
 import { renderFindingsTable } from './findings-table.js';
 import { renderFindingsMarkdown } from './markdown.js';
+import { renderFindingsOcsf, type OcsfOptions } from './ocsf.js';
 import { renderFindingsSarif } from './sarif.js';
 
 /** The formats of findings about files and estates alike (`roleshift lint`). */
 export const FINDINGS_FORMATS = ['table', 'json', 'sarif', 'csv', 'md'] as const;
-/** `roleshift findings` adds the Security Hub format, which needs an account for every finding. */
-export const ESTATE_FINDINGS_FORMATS = [...FINDINGS_FORMATS, 'asff'] as const;
+/** `roleshift findings` adds Security Hub's format and OCSF, which need an account for every finding. */
+export const ESTATE_FINDINGS_FORMATS = [...FINDINGS_FORMATS, 'asff', 'ocsf'] as const;
 export type FindingsFormat = (typeof ESTATE_FINDINGS_FORMATS)[number];
 
 export interface RenderFindingsOptions {
@@ -29,6 +30,8 @@ export interface RenderFindingsOptions {
   title?: string;
   /** ASFF: the clock, the Security Hub region and the account findings are imported into. */
   asff?: Omit<AsffOptions, 'toolVersion'>;
+  /** OCSF: the clock, the region, the account findings tied to none are filed under, the Organization. */
+  ocsf?: Omit<OcsfOptions, 'toolVersion'>;
 }
 
 export function renderFindings(
@@ -54,5 +57,8 @@ export function renderFindings(
     case 'asff':
       if (!options.asff) throw new Error('ASFF needs the run clock, a region and the importing account');
       return renderFindingsAsff(findings, { toolVersion: options.toolVersion, ...options.asff });
+    case 'ocsf':
+      if (!options.ocsf) throw new Error('OCSF needs the run clock, a region and the home account');
+      return renderFindingsOcsf(findings, { toolVersion: options.toolVersion, ...options.ocsf });
   }
 }

@@ -164,6 +164,16 @@ export function registerEntry(overrides: Partial<ExceptionEntry> = {}): Exceptio
   };
 }
 
+/** A check that could not run, tied to no account (the whole snapshot), for the output formats' tests. */
+export const CHECK_THAT_COULD_NOT_RUN: Partial<Finding> = {
+  checkId: 'full-admin-access',
+  status: 'error',
+  accountId: null,
+  resourceType: 'snapshot',
+  resourceArn: null,
+  resourceName: 'snapshot',
+};
+
 /** A failed console-password-without-mfa finding on alice in 111111111111, for the output formats' tests. */
 export function buildFinding(overrides: Partial<Finding> = {}): Finding {
   return {

@@ -7,6 +7,7 @@ import AjvDraft04Module from 'ajv-draft-04';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectFromFiles } from '../../src/collect/files.js';
 import type { Finding } from '../../src/model/finding.js';
+import { fixtureSchemaValidator } from '../fixtures/schema-validator.js';
 import { buildAccount, buildGap, buildKey, buildRoot, buildSnapshot, buildUser } from './builders.js';
 import { runInProcess as run } from '../harness/run-in-process.js';
 
@@ -207,9 +208,64 @@ describe('roleshift findings', () => {
     );
   });
 
+  it('Given --format ocsf --include-passed --region, Then every result, failed or passed, is a valid OCSF 1.5.0 Detection Finding filed under its own account in that region', async () => {
+    const result = await run(
+      ['findings', '--snapshot', estate, '--format', 'ocsf', '--include-passed', '--region', 'eu-west-1'],
+      dir,
+    );
+    expect(result.code).toBe(0);
+    const events = JSON.parse(result.stdout) as Array<{
+      class_uid: number;
+      status_code: string;
+      metadata: { event_code: string };
+      cloud: { region: string; account: { uid: string } };
+    }>;
+    const asff = JSON.parse(
+      (await run(['findings', '--snapshot', estate, '--format', 'asff', '--include-passed'], dir)).stdout,
+    ) as unknown[];
+    const validate = fixtureSchemaValidator('ocsf/detection-finding.schema.json');
+    const invalid = events.filter((event) => !validate(event));
+    expect(invalid, JSON.stringify(validate.errors)).toEqual([]);
+    expect(events).toHaveLength(asff.length);
+    expect(new Set(events.map((e) => e.status_code))).toEqual(new Set(['FAIL', 'PASS']));
+    expect(events.every((e) => e.class_uid === 2004 && e.cloud.region === 'eu-west-1')).toBe(true);
+    expect(new Set(events.map((e) => e.cloud.account.uid))).toEqual(
+      new Set(['111111111111', '222222222222', '333333333333']),
+    );
+    const rootKeys = events.filter((e) => e.metadata.event_code === 'root-access-key' && e.status_code === 'FAIL');
+    expect(rootKeys).toEqual([
+      expect.objectContaining({
+        severity_id: 5,
+        cloud: expect.objectContaining({ account: expect.objectContaining({ uid: '333333333333' }) }),
+      }),
+    ]);
+  });
+
+  it('Given an Organization snapshot and --format ocsf, Then each finding names the Organization, in us-east-1 when no --region is given', async () => {
+    const org = join(dir, 'org.json');
+    writeFileSync(
+      org,
+      JSON.stringify(
+        buildSnapshot([buildAccount('111111111111'), buildAccount('222222222222')], {
+          organization: { id: 'o-abc123defg', managementAccountId: '222222222222', accounts: [], scps: [] },
+        }),
+      ),
+    );
+    const events = JSON.parse((await run(['findings', '--snapshot', org, '--format', 'ocsf'], dir)).stdout) as Array<{
+      metadata: { tenant_uid?: string };
+      cloud: { org?: { uid: string }; region: string };
+    }>;
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((e) => e.metadata.tenant_uid === 'o-abc123defg' && e.cloud.org?.uid === 'o-abc123defg')).toBe(
+      true,
+    );
+    expect(events.every((e) => e.cloud.region === 'us-east-1')).toBe(true);
+  });
+
   it.each([
     [['--format', 'asff', '--region', 'Europe'], 'expected an AWS region name'],
-    [['--format', 'json', '--region', 'eu-west-1'], '--region names the Security Hub region of --format asff'],
+    [['--format', 'ocsf', '--region', 'Europe'], 'expected an AWS region name'],
+    [['--format', 'json', '--region', 'eu-west-1'], '--region names the region written into --format asff or ocsf'],
   ])('Given findings %j, Then it is a usage error that says what to do', async (flags, message) => {
     const result = await run(['findings', '--snapshot', estate, ...flags], dir);
     expect(result.code).toBe(2);

@@ -5,7 +5,12 @@ import { DEFAULT_CONFIG } from '../../config.js';
 import { EXIT, UserInputError } from '../../errors.js';
 import { SEVERITIES, type Severity } from '../../model/finding.js';
 import type { Snapshot } from '../../model/snapshot.js';
-import { ESTATE_FINDINGS_FORMATS, renderFindings, type FindingsFormat } from '../../report/findings-format.js';
+import {
+  ESTATE_FINDINGS_FORMATS,
+  renderFindings,
+  type FindingsFormat,
+  type RenderFindingsOptions,
+} from '../../report/findings-format.js';
 import { TOOL_VERSION } from '../../version.js';
 import { actionOf, withGlobalOptions, type CommandContext } from '../command.js';
 import { resolveConfig, withConfigOption } from '../config-file.js';
@@ -24,26 +29,50 @@ export interface FindingsOptions {
   region?: string;
 }
 
-/** Security Hub's region for ASFF; IAM is global, so nothing in the scan names one. */
-const DEFAULT_ASFF_REGION = 'us-east-1';
+/** The region written into ASFF (Security Hub's) and OCSF; IAM is global, so nothing in the scan names one. */
+const DEFAULT_REGION = 'us-east-1';
+/** The formats that file each finding under an account and a region. */
+const REGIONAL_FORMATS: readonly FindingsFormat[] = ['asff', 'ocsf'];
 
-function asffRegion(format: FindingsFormat, region: string | undefined): string {
-  if (region === undefined) return DEFAULT_ASFF_REGION;
-  if (format !== 'asff')
+function regionFor(format: FindingsFormat, region: string | undefined): string {
+  if (region === undefined) return DEFAULT_REGION;
+  if (!REGIONAL_FORMATS.includes(format))
     throw new UserInputError(
-      '--region names the Security Hub region of --format asff: add --format asff or drop --region',
+      '--region names the region written into --format asff or ocsf: add one of those formats or drop --region',
     );
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
     throw new UserInputError(`--region ${region}: expected an AWS region name such as us-east-1`);
   return region;
 }
 
-/** The account ASFF findings are imported into: the Organization's management account, else the one scanned. */
-function homeAccountOf(snapshot: Snapshot): string {
+/** Where findings tied to no account are filed: the Organization's management account, else the one scanned. */
+function homeAccountOf(snapshot: Snapshot, format: FindingsFormat): string {
   const home = snapshot.organization?.managementAccountId ?? snapshot.accounts[0]?.accountId;
   if (home === undefined)
-    throw new UserInputError('the snapshot holds no account, so ASFF findings have no account to be imported into');
+    throw new UserInputError(
+      `the snapshot holds no account, so --format ${format} has no account to file its findings under`,
+    );
   return home;
+}
+
+/** The options of the format that needs them: the clock, the region and the accounts. */
+function regionalOptions(
+  format: FindingsFormat,
+  region: string,
+  snapshot: Snapshot,
+  now: Date,
+): Pick<RenderFindingsOptions, 'asff' | 'ocsf'> {
+  if (format === 'asff') return { asff: { now, region, homeAccountId: homeAccountOf(snapshot, format) } };
+  if (format !== 'ocsf') return {};
+  const organizationId = snapshot.organization?.id;
+  return {
+    ocsf: {
+      now,
+      region,
+      homeAccountId: homeAccountOf(snapshot, format),
+      ...(organizationId !== undefined ? { organizationId } : {}),
+    },
+  };
 }
 
 function positiveInteger(flag: string): (value: string) => number {
@@ -57,7 +86,7 @@ function positiveInteger(flag: string): (value: string) => number {
 
 export async function runFindings(ctx: CommandContext, options: FindingsOptions): Promise<number> {
   const format: FindingsFormat = options.format ?? (ctx.io.json ? 'json' : 'table');
-  const region = asffRegion(format, options.region);
+  const region = regionFor(format, options.region);
   const config = resolveConfig(options);
   const result = await assessFindings(estateRequestOf(options, config), { now: ctx.now, notes: ctx.io });
   const { findings, snapshot } = result;
@@ -70,7 +99,7 @@ export async function runFindings(ctx: CommandContext, options: FindingsOptions)
       color: ctx.io.color,
       rules: result.rules,
       title: 'roleshift findings',
-      ...(format === 'asff' ? { asff: { now: ctx.now, region, homeAccountId: homeAccountOf(snapshot) } } : {}),
+      ...regionalOptions(format, region, snapshot, ctx.now),
       ...(artifactUri !== undefined ? { artifactUri } : {}),
     }),
   );
@@ -102,7 +131,10 @@ export function register(program: Command): void {
         'exit 1 when a finding is at or above this severity (or a check failed to run)',
       ).choices([...SEVERITIES]),
     )
-    .option('--region <region>', `the Security Hub region written into --format asff (default ${DEFAULT_ASFF_REGION})`)
+    .option(
+      '--region <region>',
+      `the region written into --format asff (Security Hub's) and --format ocsf (default ${DEFAULT_REGION})`,
+    )
     .option('--include-passed', 'also write the checks that passed, per resource, as evidence for auditors')
     .option(
       '--exceptions <file>',
@@ -127,7 +159,8 @@ Examples:
   roleshift findings --fail-on high                    # CI gate: exit 1 on high or critical
   roleshift findings --format csv --exceptions accepted.yaml
   roleshift findings --include-passed --format csv > evidence.csv   # every check that held, per resource, too
-  roleshift findings --format asff --region eu-west-1 > findings.asff.json   # Security Hub's format (import 100 per call)`,
+  roleshift findings --format asff --region eu-west-1 > findings.asff.json   # Security Hub's format (import 100 per call)
+  roleshift findings --format ocsf --include-passed > findings.ocsf.json   # OCSF 1.5.0 Detection Findings, as Prowler's json-ocsf`,
     );
   program.addCommand(
     withGlobalOptions(withConfigOption(withEstateOptions(command))).action(
