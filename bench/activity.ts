@@ -122,7 +122,7 @@ async function roleshiftChild(
   dir: string,
   work: string,
   nativeOnly = false,
-): Promise<Measure & { ingestSeconds: number; querySeconds: number }> {
+): Promise<Measure & { ingestSeconds: number; ingestCpuSeconds: number; querySeconds: number }> {
   const { openStore } = await import('../src/store/store.js');
   const { ingestCloudTrail } = await import('../src/activity/ingest.js');
   const { localSource } = await import('../src/activity/source.js');
@@ -136,6 +136,7 @@ async function roleshiftChild(
   const source = localSource(dir);
   const ingested = await ingestCloudTrail(connection, source, nativeOnly ? { parseWorkers: 0 } : {});
   const ingestDone = performance.now();
+  const ingestCpu = ownCpuSeconds() - cpuStarted;
   const usage = await queryUsage(
     duckdbRunner(connection),
     duckdbDialect(),
@@ -158,6 +159,7 @@ async function roleshiftChild(
     seconds: (done - started) / 1000,
     cpuSeconds: ownCpuSeconds() - cpuStarted,
     ingestSeconds: (ingestDone - started) / 1000,
+    ingestCpuSeconds: ingestCpu,
     querySeconds: (done - ingestDone) / 1000,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     detail: `${ingested.records} events (${ingested.filesReadNatively} of ${ingested.filesRead} files read by DuckDB natively), ${usage.principals.length} principals, ${usage.accessKeys.length} keys`,
@@ -333,6 +335,8 @@ export async function run(args: string[]): Promise<void> {
     const floors: Array<[Floor, Measure]> = [];
     if (flags.floors) for (const floor of FLOORS) floors.push([floor, await runChild(`floor-${floor}`, [dir])]);
 
+    const phases = (m: Measure & Record<string, unknown>) =>
+      `ingest ${Number(m.ingestSeconds).toFixed(1)} s (${Number(m.ingestCpuSeconds).toFixed(1)} CPU-s), queries ${Number(m.querySeconds).toFixed(1)} s (${(m.cpuSeconds - Number(m.ingestCpuSeconds)).toFixed(1)} CPU-s)`;
     const row = (name: string, m: Measure, note: string) =>
       `| ${name} | ${m.seconds.toFixed(1)} | ${(mb / m.seconds).toFixed(0)} | ${(zcat.seconds / m.seconds).toFixed(2)}x | ${m.cpuSeconds.toFixed(1)} | ${(zcat.cpuSeconds / m.cpuSeconds).toFixed(2)}x | ${m.maxRssMb === null ? 'n/a' : m.maxRssMb.toFixed(0)} | ${note} |`;
     const lines = [
@@ -343,18 +347,14 @@ export async function run(args: string[]): Promise<void> {
       '|---|---|---|---|---|---|---|---|',
       row('parallel zcat (decompression limit)', zcat, zcat.detail),
       row('naive Node loop (gunzip + JSON.parse + Map)', naive, naive.detail),
-      row(
-        'roleshift ingest + usage queries',
-        roleshift,
-        `${roleshift.detail}; ingest ${Number(roleshift.ingestSeconds).toFixed(1)} s, queries ${Number(roleshift.querySeconds).toFixed(1)} s`,
-      ),
+      row('roleshift ingest + usage queries', roleshift, `${roleshift.detail}; ${phases(roleshift)}`),
       ...(nativeOnly === null
         ? []
         : [
             row(
               "roleshift, DuckDB's reader for every file (no workers)",
               nativeOnly,
-              `${nativeOnly.detail}; ingest ${Number(nativeOnly.ingestSeconds).toFixed(1)} s, queries ${Number(nativeOnly.querySeconds).toFixed(1)} s`,
+              `${nativeOnly.detail}; ${phases(nativeOnly)}`,
             ),
           ]),
       ...floors.map(([floor, measure]) => row(FLOOR_NAMES[floor], measure, measure.detail)),
