@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- activity [--layout large-files|org-trail] [--size-mb N] [--dir DIR] [--keep] [--floors]`
+ * `npm run bench -- activity [--layout large-files|org-trail] [--size-mb N] [--dir DIR] [--keep] [--floors] [--native-only]`
  *
  * Synthetic CloudTrail (bench/cloudtrail-generator.ts) in the delivery layout, either in files of
  * about 4 MB (`large-files`, the first rounds) or as an organization trail delivers it, one small
@@ -9,6 +9,8 @@
  * DuckDB design from below on the same files: reading the fields usage needs and computing
  * nothing, flattening them and storing nothing, and a one-pass aggregate that keeps no
  * per-event rows at all (a prototype of the alternative design, not what roleshift runs).
+ * `--native-only` adds roleshift with every local file read by DuckDB's reader (no worker
+ * threads), for a same-run comparison. Every contender's CPU time is measured beside its wall time.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -26,22 +28,32 @@ interface Flags {
   dir: string | null;
   keep: boolean;
   floors: boolean;
+  nativeOnly: boolean;
 }
 
 function parseFlags(args: string[]): Flags {
-  const flags: Flags = { layout: 'large-files', sizeMb: 1024, dir: null, keep: false, floors: false };
+  const flags: Flags = {
+    layout: 'large-files',
+    sizeMb: 1024,
+    dir: null,
+    keep: false,
+    floors: false,
+    nativeOnly: false,
+  };
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i];
     const value = args[i + 1];
     if (arg === '--keep') flags.keep = true;
     else if (arg === '--floors') flags.floors = true;
+    else if (arg === '--native-only') flags.nativeOnly = true;
     else if (arg === '--size-mb' || arg === '--dir' || arg === '--layout') {
       i += 1;
       if (arg === '--size-mb') flags.sizeMb = Number(value);
       else if (arg === '--dir') flags.dir = value ?? null;
       else if (value === 'large-files' || value === 'org-trail') flags.layout = value;
       else throw new Error('--layout is large-files or org-trail');
-    } else throw new Error(`unknown flag ${arg}; use --layout L, --size-mb N, --dir DIR, --keep, --floors`);
+    } else
+      throw new Error(`unknown flag ${arg}; use --layout L, --size-mb N, --dir DIR, --keep, --floors, --native-only`);
   }
   if (!Number.isFinite(flags.sizeMb) || flags.sizeMb <= 0) throw new Error('--size-mb must be a positive number');
   return flags;
@@ -51,8 +63,24 @@ function parseFlags(args: string[]): Flags {
 
 interface Measure {
   seconds: number;
+  /** CPU time (user + system) of the contender, all its threads and processes. */
+  cpuSeconds: number;
   maxRssMb: number | null;
   detail: string;
+}
+
+/** This process's CPU time so far, in seconds (user + system, every thread: DuckDB's and the workers'). */
+function ownCpuSeconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+}
+
+/** CPU time of this process's finished children (Linux: cutime + cstime in /proc/self/stat), in seconds. */
+function childrenCpuSeconds(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 16 and 17 of stat(5), counted from the state field (3): clock ticks, 100 a second.
+  return (Number(fields[13]) + Number(fields[14])) / 100;
 }
 
 function listFiles(dir: string): string[] {
@@ -70,6 +98,7 @@ function listFiles(dir: string): string[] {
 
 async function naiveChild(dir: string): Promise<Measure> {
   const started = performance.now();
+  const cpuStarted = ownCpuSeconds();
   const counts = new Map<string, number>();
   for (const file of listFiles(dir)) {
     const parsed = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as {
@@ -82,27 +111,32 @@ async function naiveChild(dir: string): Promise<Measure> {
   }
   return {
     seconds: (performance.now() - started) / 1000,
+    cpuSeconds: ownCpuSeconds() - cpuStarted,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     detail: `${counts.size} principals`,
   };
 }
 
+/** `nativeOnly`: every local file through DuckDB's reader, no worker threads (the fifth round's path). */
 async function roleshiftChild(
   dir: string,
   work: string,
-): Promise<Measure & { ingestSeconds: number; querySeconds: number }> {
+  nativeOnly = false,
+): Promise<Measure & { ingestSeconds: number; ingestCpuSeconds: number; querySeconds: number }> {
   const { openStore } = await import('../src/store/store.js');
   const { ingestCloudTrail } = await import('../src/activity/ingest.js');
   const { localSource } = await import('../src/activity/source.js');
   const { queryUsage, duckdbRunner } = await import('../src/activity/usage.js');
   const { duckdbDialect } = await import('../src/activity/queries.js');
   // The store the CLI opens, with its memory limit: what a user's run would do.
-  const store = await openStore(join(work, 'bench.duckdb'));
+  const store = await openStore(join(work, nativeOnly ? 'bench-native.duckdb' : 'bench.duckdb'));
   const connection = store.connection;
   const started = performance.now();
+  const cpuStarted = ownCpuSeconds();
   const source = localSource(dir);
-  const ingested = await ingestCloudTrail(connection, source);
+  const ingested = await ingestCloudTrail(connection, source, nativeOnly ? { parseWorkers: 0 } : {});
   const ingestDone = performance.now();
+  const ingestCpu = ownCpuSeconds() - cpuStarted;
   const usage = await queryUsage(
     duckdbRunner(connection),
     duckdbDialect(),
@@ -123,7 +157,9 @@ async function roleshiftChild(
   store.close();
   return {
     seconds: (done - started) / 1000,
+    cpuSeconds: ownCpuSeconds() - cpuStarted,
     ingestSeconds: (ingestDone - started) / 1000,
+    ingestCpuSeconds: ingestCpu,
     querySeconds: (done - ingestDone) / 1000,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     detail: `${ingested.records} events (${ingested.filesReadNatively} of ${ingested.filesRead} files read by DuckDB natively), ${usage.principals.length} principals, ${usage.accessKeys.length} keys`,
@@ -181,12 +217,15 @@ async function floorChild(floor: Floor, dir: string): Promise<Measure> {
     perAction: RESOURCES_PER_ACTION,
   });
   const started = performance.now();
+  const cpuStarted = ownCpuSeconds();
   const reader = await store.connection.runAndReadAll(query);
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = ownCpuSeconds() - cpuStarted;
   const [first] = reader.getRowsJS();
   store.close();
   return {
     seconds,
+    cpuSeconds,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     detail: floor === 'one-pass' ? `${String(first?.[0])} aggregate rows` : `${String(first?.[0])} events`,
   };
@@ -228,6 +267,7 @@ async function parallelZcat(files: string[]): Promise<Measure> {
   const lanes: string[][] = Array.from({ length: workers }, () => []);
   for (const [index, file] of files.entries()) lanes[index % workers]?.push(file);
   const started = performance.now();
+  const cpuStarted = childrenCpuSeconds();
   await Promise.all(
     lanes.map(async (lane) => {
       for (let start = 0; start < lane.length; start += ZCAT_BATCH)
@@ -237,6 +277,7 @@ async function parallelZcat(files: string[]): Promise<Measure> {
   const batches = Math.ceil(files.length / ZCAT_BATCH);
   return {
     seconds: (performance.now() - started) / 1000,
+    cpuSeconds: childrenCpuSeconds() - cpuStarted,
     maxRssMb: null,
     detail: `${workers} lanes, ${batches} zcat process${batches === 1 ? '' : 'es'}`,
   };
@@ -290,26 +331,40 @@ export async function run(args: string[]): Promise<void> {
     const zcat = await parallelZcat(files);
     const naive = await runChild('naive', [dir]);
     const roleshift = await runChild('roleshift', [dir, work]);
+    const nativeOnly = flags.nativeOnly ? await runChild('roleshift-native', [dir, work]) : null;
     const floors: Array<[Floor, Measure]> = [];
     if (flags.floors) for (const floor of FLOORS) floors.push([floor, await runChild(`floor-${floor}`, [dir])]);
 
+    const phases = (m: Measure & Record<string, unknown>) =>
+      `ingest ${Number(m.ingestSeconds).toFixed(1)} s (${Number(m.ingestCpuSeconds).toFixed(1)} CPU-s), queries ${Number(m.querySeconds).toFixed(1)} s (${(m.cpuSeconds - Number(m.ingestCpuSeconds)).toFixed(1)} CPU-s)`;
     const row = (name: string, m: Measure, note: string) =>
-      `| ${name} | ${m.seconds.toFixed(1)} | ${(mb / m.seconds).toFixed(0)} | ${(zcat.seconds / m.seconds).toFixed(2)}x | ${m.maxRssMb === null ? 'n/a' : m.maxRssMb.toFixed(0)} | ${note} |`;
+      `| ${name} | ${m.seconds.toFixed(1)} | ${(mb / m.seconds).toFixed(0)} | ${(zcat.seconds / m.seconds).toFixed(2)}x | ${m.cpuSeconds.toFixed(1)} | ${(zcat.cpuSeconds / m.cpuSeconds).toFixed(2)}x | ${m.maxRssMb === null ? 'n/a' : m.maxRssMb.toFixed(0)} | ${note} |`;
     const lines = [
       `input: ${files.length} files, ${mb.toFixed(0)} MB uncompressed, ${(rawBytes / gzBytes).toFixed(1)}:1 gzip, ${cpus().length} cores; ${loadLine}`,
       sizeSpread(files),
       '',
-      '| contender | seconds | MB/s (uncompressed) | vs parallel zcat | peak RSS MB | notes |',
-      '|---|---|---|---|---|---|',
+      '| contender | seconds | MB/s (uncompressed) | vs parallel zcat | CPU seconds | vs zcat CPU | peak RSS MB | notes |',
+      '|---|---|---|---|---|---|---|---|',
       row('parallel zcat (decompression limit)', zcat, zcat.detail),
       row('naive Node loop (gunzip + JSON.parse + Map)', naive, naive.detail),
-      row(
-        'roleshift ingest + usage queries',
-        roleshift,
-        `${roleshift.detail}; ingest ${Number(roleshift.ingestSeconds).toFixed(1)} s, queries ${Number(roleshift.querySeconds).toFixed(1)} s`,
-      ),
+      row('roleshift ingest + usage queries', roleshift, `${roleshift.detail}; ${phases(roleshift)}`),
+      ...(nativeOnly === null
+        ? []
+        : [
+            row(
+              "roleshift, DuckDB's reader for every file (no workers)",
+              nativeOnly,
+              `${nativeOnly.detail}; ${phases(nativeOnly)}`,
+            ),
+          ]),
       ...floors.map(([floor, measure]) => row(FLOOR_NAMES[floor], measure, measure.detail)),
     ];
+    lines.push(
+      '',
+      `load average ${loadavg()
+        .map((value) => value.toFixed(2))
+        .join(' / ')} after the run`,
+    );
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -325,6 +380,6 @@ if (process.argv[2] === '--bench-child') {
       ? await naiveChild(dir)
       : floor !== undefined
         ? await floorChild(floor, dir)
-        : await roleshiftChild(dir, work);
+        : await roleshiftChild(dir, work, mode === 'roleshift-native');
   process.stdout.write(JSON.stringify(result));
 }

@@ -19,16 +19,32 @@ export type UsageResultSet = { [N in QueryName]: Array<UsageRows[N]> };
 
 const NO_KEY = '';
 
-/** An action while rows are added: every pattern is known only while none of its rows had too many. */
+/**
+ * An action while rows are added: every pattern is known only while none of its rows had too
+ * many. The sets are made when a first value comes: an Organization has hundreds of thousands of
+ * actions, most without resources or request values.
+ */
 type TrackedAction = ActionUsage & {
-  resourceSet: Set<string>;
-  patternSet: Set<string>;
+  resourceSet: Set<string> | null;
+  patternSet: Set<string> | null;
   patternsComplete: boolean;
-  valueSet: Set<string>;
+  valueSet: Set<string> | null;
   valuesUnknown: boolean;
   /** Successful calls that named a value, per parameter: an event names at most one value of each. */
-  valueEvents: Map<string, number>;
+  valueEvents: Map<string, number> | null;
 };
+
+/** `set` with `values` added; a new set when there was none. */
+function withValues(set: Set<string> | null, values: readonly string[]): Set<string> | null {
+  if (values.length === 0) return set;
+  const target = set ?? new Set<string>();
+  for (const value of values) target.add(value);
+  return target;
+}
+
+function sortedValues(set: Set<string> | null): string[] {
+  return set === null ? [] : [...set].sort();
+}
 
 interface Facets {
   events: number;
@@ -66,9 +82,9 @@ function finishFacets(facets: Facets): Omit<AccessKeyUsage, 'accessKeyId' | 'pri
     actions: [...facets.actions.values()]
       .map(({ resourceSet, patternSet, patternsComplete, valueSet, valuesUnknown, valueEvents, ...action }) => ({
         ...action,
-        resources: [...resourceSet].sort().slice(0, RESOURCES_PER_ACTION),
-        ...(action.resourcesTruncated === true && patternsComplete && patternSet.size <= RESOURCES_PER_ACTION
-          ? { resourcePatterns: [...patternSet].sort() }
+        resources: sortedValues(resourceSet).slice(0, RESOURCES_PER_ACTION),
+        ...(action.resourcesTruncated === true && patternsComplete && (patternSet?.size ?? 0) <= RESOURCES_PER_ACTION
+          ? { resourcePatterns: sortedValues(patternSet) }
           : {}),
         ...requestValuesOf(valueSet, valuesUnknown),
         ...(!valuesUnknown && namedOnEveryCall(valueEvents, action.events - action.errors)
@@ -88,14 +104,15 @@ function finishFacets(facets: Facets): Omit<AccessKeyUsage, 'accessKeyId' | 'pri
 }
 
 /** Whether one parameter was named by every successful call (the role every CreateChangeSet passed). */
-function namedOnEveryCall(valueEvents: ReadonlyMap<string, number>, succeeded: number): boolean {
-  return succeeded > 0 && [...valueEvents.values()].some((events) => events >= succeeded);
+function namedOnEveryCall(valueEvents: ReadonlyMap<string, number> | null, succeeded: number): boolean {
+  return succeeded > 0 && valueEvents !== null && [...valueEvents.values()].some((events) => events >= succeeded);
 }
 
-function requestValuesOf(values: ReadonlySet<string>, unknown: boolean): Partial<ActionUsage> {
-  const incomplete = unknown || values.size > RESOURCES_PER_ACTION;
+function requestValuesOf(values: ReadonlySet<string> | null, unknown: boolean): Partial<ActionUsage> {
+  const size = values?.size ?? 0;
+  const incomplete = unknown || size > RESOURCES_PER_ACTION;
   return {
-    ...(values.size > 0 ? { requestValues: [...values].sort().slice(0, RESOURCES_PER_ACTION) } : {}),
+    ...(values !== null && size > 0 ? { requestValues: [...values].sort().slice(0, RESOURCES_PER_ACTION) } : {}),
     ...(incomplete ? { requestValuesIncomplete: true } : {}),
   };
 }
@@ -218,12 +235,12 @@ function addActions(tally: Tally, rows: UsageResultSet['actions'], actionMap: Re
         errors: 0,
         resources: [],
         resourcesTruncated: false,
-        resourceSet: new Set<string>(),
-        patternSet: new Set<string>(),
+        resourceSet: null,
+        patternSet: null,
         patternsComplete: true,
-        valueSet: new Set<string>(),
+        valueSet: null,
         valuesUnknown: false,
-        valueEvents: new Map<string, number>(),
+        valueEvents: null,
       };
       action.events += row.events;
       action.errors += row.errors;
@@ -245,11 +262,11 @@ function addResources(
     for (const facets of facetsFor(tally, row)) {
       const action = facets.actions.get(mapped.action);
       if (action === undefined) continue;
-      for (const arn of sample) action.resourceSet.add(arn);
-      if (row.distinct_resources > RESOURCES_PER_ACTION || action.resourceSet.size > RESOURCES_PER_ACTION)
+      action.resourceSet = withValues(action.resourceSet, sample);
+      if (row.distinct_resources > RESOURCES_PER_ACTION || (action.resourceSet?.size ?? 0) > RESOURCES_PER_ACTION)
         action.resourcesTruncated = true;
       if (row.distinct_patterns > RESOURCES_PER_ACTION) action.patternsComplete = false;
-      for (const pattern of patterns) action.patternSet.add(pattern);
+      action.patternSet = withValues(action.patternSet, patterns);
     }
   }
 }
@@ -269,19 +286,22 @@ function addReferences(
       action.valuesUnknown = true;
       continue;
     }
-    action.valueSet.add(row.reference);
+    action.valueSet = withValues(action.valueSet, [row.reference]);
     const parameter = parseReference(row.reference)?.parameter ?? row.reference;
+    action.valueEvents ??= new Map<string, number>();
     action.valueEvents.set(parameter, (action.valueEvents.get(parameter) ?? 0) + row.events);
   }
 }
 
-/** Errors, user agents, source addresses and regions: counted per facet. */
-function addContext(tally: Tally, rows: UsageResultSet): void {
-  for (const row of rows.errors) {
+function addErrors(tally: Tally, rows: UsageResultSet['errors']): void {
+  for (const row of rows) {
     for (const facets of facetsFor(tally, row))
       facets.errors.set(row.error_code, (facets.errors.get(row.error_code) ?? 0) + row.events);
   }
-  for (const row of rows.agents) {
+}
+
+function addAgents(tally: Tally, rows: UsageResultSet['agents']): void {
+  for (const row of rows) {
     const family = userAgentFamily(row.user_agent);
     for (const facets of facetsFor(tally, row)) {
       const entry = facets.userAgents.get(family) ?? {
@@ -293,7 +313,10 @@ function addContext(tally: Tally, rows: UsageResultSet): void {
       facets.userAgents.set(family, entry);
     }
   }
-  for (const row of rows.addresses) {
+}
+
+function addAddresses(tally: Tally, rows: UsageResultSet['addresses']): void {
+  for (const row of rows) {
     const group = addressGroup(row.source_ip);
     for (const facets of facetsFor(tally, row)) {
       const id = `${group.kind}|${group.group}`;
@@ -302,14 +325,16 @@ function addContext(tally: Tally, rows: UsageResultSet): void {
       facets.addresses.set(id, entry);
     }
   }
-  for (const row of rows.regions) {
+}
+
+function addRegions(tally: Tally, rows: UsageResultSet['regions']): void {
+  for (const row of rows) {
     if (row.region === null) continue;
     for (const facets of facetsFor(tally, row)) facets.regions.add(row.region);
   }
 }
 
-function consoleLoginsOf(rows: UsageResultSet['consoleLogins']): Map<string, ConsoleLogins> {
-  const logins = new Map<string, ConsoleLogins>();
+function addConsoleLogins(logins: Map<string, ConsoleLogins>, rows: UsageResultSet['consoleLogins']): void {
   for (const row of rows) {
     if (row.principal !== null)
       logins.set(row.principal, {
@@ -319,7 +344,6 @@ function consoleLoginsOf(rows: UsageResultSet['consoleLogins']): Map<string, Con
         failed: row.failed,
       });
   }
-  return logins;
 }
 
 function principalsOf(tally: Tally, logins: ReadonlyMap<string, ConsoleLogins>): PrincipalUsage[] {
@@ -339,29 +363,60 @@ function principalsOf(tally: Tally, logins: ReadonlyMap<string, ConsoleLogins>):
     .sort(byText((principal) => principal.arn));
 }
 
+type RowsOf<N extends QueryName> = Array<UsageRows[N]>;
+
 /**
- * Turns the query rows (either engine) into usage facts. Rows are grouped by (principal, access
- * key); a principal's facets are the sum over its keys, and a key's facets are its own rows.
+ * Turns the query rows (either engine) into usage facts, one query (or one part of one) at a
+ * time, so that an Organization's rows never sit in memory all at once: at 16,000 principals
+ * they were several hundred MB beside the facts built from them (bench/README.md). Rows are
+ * grouped by (principal, access key); a principal's facets are the sum over its keys, and a
+ * key's facets are its own rows. `summary` and `actions` come first: the others add to the
+ * actions and principals those made.
  */
-export function assembleUsage(
-  rows: UsageResultSet,
-  source: UsageSource,
-  actionMap: ReadonlyMap<string, MappedAction>,
-): Usage {
-  const tally: Tally = { byKey: new Map(), byPrincipal: new Map(), principalInfo: new Map(), keyPrincipal: new Map() };
-  addSummaries(tally, rows.summary);
-  addActions(tally, rows.actions, actionMap);
-  addResources(tally, rows.resources, actionMap);
-  addReferences(tally, rows.references, actionMap);
-  addContext(tally, rows);
-  const principals = principalsOf(tally, consoleLoginsOf(rows.consoleLogins));
-  const accessKeys: AccessKeyUsage[] = [...tally.byKey.entries()]
-    .map(([accessKeyId, facets]) => ({
-      accessKeyId,
-      principalArn: tally.keyPrincipal.get(accessKeyId) ?? 'unknown',
-      ...finishFacets(facets),
-    }))
-    .sort(byText((key) => key.accessKeyId));
-  const federatedSessions = [...federatedFromRows(rows.federation), ...identityCenterSessions(principals)];
-  return { source, principals, accessKeys, federatedSessions };
+export class UsageAssembly {
+  private readonly tally: Tally = {
+    byKey: new Map(),
+    byPrincipal: new Map(),
+    principalInfo: new Map(),
+    keyPrincipal: new Map(),
+  };
+  private readonly logins = new Map<string, ConsoleLogins>();
+  private readonly federation: RowsOf<'federation'> = [];
+  private readonly adders: { [N in QueryName]: (rows: RowsOf<N>) => void };
+
+  constructor(actionMap: ReadonlyMap<string, MappedAction>) {
+    const tally = this.tally;
+    this.adders = {
+      summary: (rows) => addSummaries(tally, rows),
+      actions: (rows) => addActions(tally, rows, actionMap),
+      resources: (rows) => addResources(tally, rows, actionMap),
+      errors: (rows) => addErrors(tally, rows),
+      agents: (rows) => addAgents(tally, rows),
+      addresses: (rows) => addAddresses(tally, rows),
+      regions: (rows) => addRegions(tally, rows),
+      consoleLogins: (rows) => addConsoleLogins(this.logins, rows),
+      references: (rows) => addReferences(tally, rows, actionMap),
+      federation: (rows) => {
+        for (const row of rows) this.federation.push(row);
+      },
+    };
+  }
+
+  add<N extends QueryName>(name: N, rows: RowsOf<N>): void {
+    (this.adders[name] as (rows: RowsOf<N>) => void)(rows);
+  }
+
+  finish(source: UsageSource): Usage {
+    const tally = this.tally;
+    const principals = principalsOf(tally, this.logins);
+    const accessKeys: AccessKeyUsage[] = [...tally.byKey.entries()]
+      .map(([accessKeyId, facets]) => ({
+        accessKeyId,
+        principalArn: tally.keyPrincipal.get(accessKeyId) ?? 'unknown',
+        ...finishFacets(facets),
+      }))
+      .sort(byText((key) => key.accessKeyId));
+    const federatedSessions = [...federatedFromRows(this.federation), ...identityCenterSessions(principals)];
+    return { source, principals, accessKeys, federatedSessions };
+  }
 }

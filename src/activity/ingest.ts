@@ -1,13 +1,21 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { listValue, LIST, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import { runPool } from '../pool.js';
 import type { UnreadableFile } from '../model/usage.js';
-import type { FlatEvent } from './event.js';
-import { ingestNatively, isFileProblem, nativelyReadable, type NativeFileCount } from './native.js';
-import { keyInWindow, parseLogText, type ParsedLog } from './parse.js';
-import { sqlString } from './queries.js';
+import { EVENT_LINE_COLUMNS } from './event-line.js';
+import { linesOf, type ChunkLines, type FileLines, type FileOutcome } from './file-lines.js';
+import {
+  appendFileRows,
+  ingestNatively,
+  isFileProblem,
+  nativelyReadable,
+  type FileRow,
+  type NativeFileCount,
+} from './native.js';
+import { ParseWorkers } from './parse-workers.js';
+import { keyInWindow, parseLogText } from './parse.js';
 import { readLogText, type LogObject, type LogSource } from './source.js';
 import { EVENT_COLUMNS, ensureActivityTables } from './tables.js';
 
@@ -27,6 +35,15 @@ export interface IngestOptions {
   nativeBatchFiles?: number;
   /** ... and at most this many compressed bytes, which bounds the memory one statement takes. */
   nativeBatchBytes?: number;
+  /**
+   * Worker threads that read local files of at most `workerFileBytes` (0: none). DuckDB's reader
+   * costs about 0.2 ms per file whatever its size, so an organization trail's small files are
+   * gunzipped, parsed and flattened on workers, one per core, and DuckDB reads their lines as
+   * one large file per batch; larger files stay with DuckDB's reader, faster per byte
+   * (bench/README.md).
+   */
+  parseWorkers?: number;
+  workerFileBytes?: number;
   log?: (line: string) => void;
 }
 
@@ -45,47 +62,11 @@ export interface IngestResult {
 
 const DEFAULT_NATIVE_BATCH_FILES = 2_048;
 const DEFAULT_NATIVE_BATCH_BYTES = 16 * 1024 * 1024;
-
-interface FileRow {
-  key: string;
-  size: number;
-  version: string;
-  records: number;
-  badRecords: number;
-}
-
-/**
- * One flattened event as a JSON line. Rows go to DuckDB through `read_json` on a batch file:
- * DuckDB parses it natively on all cores, which is several times faster than appending value
- * by value through the Node binding (measured: bench/README.md).
- */
-function eventLine(fileKey: string, event: FlatEvent): string {
-  return JSON.stringify({
-    file_key: fileKey,
-    event_time: event.eventTime,
-    event_source: event.eventSource,
-    event_name: event.eventName,
-    aws_region: event.awsRegion,
-    source_ip: event.sourceIp,
-    user_agent: event.userAgent,
-    error_code: event.errorCode,
-    identity_type: event.identityType,
-    principal_arn: event.principalArn,
-    account_id: event.accountId,
-    access_key_id: event.accessKeyId,
-    user_name: event.userName,
-    session_issuer_arn: event.sessionIssuerArn,
-    mfa_used: event.mfaUsed,
-    login_succeeded: event.loginSucceeded,
-    federation_provider: event.federationProvider,
-    federation_subject: event.federationSubject,
-    role_arn: event.roleArn,
-    resources: event.resources.length === 0 ? null : event.resources,
-    request_references: event.requestReferences,
-  });
-}
-
-const BATCH_COLUMNS = `{${EVENT_COLUMNS.map((column) => `${column}: '${column === 'mfa_used' || column === 'login_succeeded' ? 'BOOLEAN' : column === 'resources' || column === 'request_references' ? 'VARCHAR[]' : 'VARCHAR'}'`).join(', ')}}`;
+const DEFAULT_WORKER_FILE_BYTES = 64 * 1024;
+/** Files sent to one worker at once: few messages, and every worker busy. */
+const WORKER_CHUNK_FILES = 64;
+/** Small files read on the workers while the previous batch's lines go to DuckDB. */
+const WORKER_BATCH_FILES = 2_048;
 
 async function knownFiles(connection: DuckDBConnection): Promise<Map<string, string>> {
   const reader = await connection.runAndReadAll('SELECT file_key, size, version FROM ct_files');
@@ -96,21 +77,25 @@ async function knownFiles(connection: DuckDBConnection): Promise<Map<string, str
 }
 
 /** Reads one file with the JavaScript parser; a file it cannot read is named, with the problem. */
-async function parseWithJavaScript(object: LogObject): Promise<ParsedLog | UnreadableFile> {
+async function readWithJavaScript(object: LogObject): Promise<FileLines> {
   try {
-    return parseLogText(await readLogText(await object.open()));
+    return linesOf(object.key, parseLogText(await readLogText(await object.open())));
   } catch (error) {
-    return { file: object.key, problem: (error as Error).message };
+    return { key: object.key, problem: (error as Error).message };
   }
 }
 
 /**
- * Rows parsed in JavaScript, waiting to be written: events as JSON lines in a work file that
- * DuckDB reads, and each file's `ct_files` row, committed together.
+ * Rows parsed in JavaScript, waiting to be written: events as JSON lines in work files that
+ * DuckDB reads (the workers write their own; the JavaScript path's are kept in memory until
+ * then), and each file's `ct_files` row, committed together.
  */
 class JavaScriptRows {
   private files: FileRow[] = [];
-  private lines: string[] = [];
+  private blocks: string[] = [];
+  private chunkFiles: string[] = [];
+  private rows = 0;
+  private chunks = 0;
   private readonly work = mkdtempSync(join(tmpdir(), 'roleshift-ingest-'));
 
   constructor(
@@ -118,44 +103,56 @@ class JavaScriptRows {
     private readonly batchRows: number,
   ) {}
 
-  async add(object: LogObject, parsed: ParsedLog): Promise<void> {
-    for (const event of parsed.events) this.lines.push(eventLine(object.key, event));
-    this.files.push({
-      key: object.key,
-      size: object.size,
-      version: object.version,
-      records: parsed.events.length,
-      badRecords: parsed.badRecords,
-    });
-    if (this.lines.length >= this.batchRows) await this.commit();
+  /** A work file for a worker to write a chunk's lines to. */
+  chunkPath(): string {
+    this.chunks += 1;
+    return join(this.work, `chunk-${this.chunks}.jsonl`);
+  }
+
+  /** Lines a worker wrote, for the files added after it. */
+  addChunkFile(path: string): void {
+    this.chunkFiles.push(path);
+  }
+
+  /** A file read: its events as `eventLine`s (each ending in a newline), or '' when they are in a chunk file. */
+  async add(object: LogObject, records: number, badRecords: number, lines = ''): Promise<void> {
+    if (lines !== '') this.blocks.push(lines);
+    this.rows += records;
+    this.files.push({ key: object.key, size: object.size, version: object.version, records, badRecords });
+    if (this.rows >= this.batchRows) await this.commit();
   }
 
   async commit(): Promise<void> {
-    const { files, lines } = this;
+    const { files, blocks, chunkFiles } = this;
     this.files = [];
-    this.lines = [];
-    if (lines.length > 0) {
+    this.blocks = [];
+    this.chunkFiles = [];
+    this.rows = 0;
+    if (blocks.length > 0) {
       const batchFile = join(this.work, 'batch.jsonl');
-      writeFileSync(batchFile, `${lines.join('\n')}\n`);
+      writeFileSync(batchFile, blocks.join(''));
+      chunkFiles.push(batchFile);
+    }
+    if (chunkFiles.length > 0) {
       await this.connection.run(
-        `INSERT INTO ct_events SELECT ${EVENT_COLUMNS.join(', ')} FROM read_json(${sqlString(batchFile)}, format = 'newline_delimited', columns = ${BATCH_COLUMNS})`,
+        `INSERT INTO ct_events SELECT ${EVENT_COLUMNS.join(', ')} FROM read_json($1, format = 'newline_delimited', columns = ${EVENT_LINE_COLUMNS})`,
+        [listValue(chunkFiles)],
+        [LIST(VARCHAR)],
       );
+      for (const file of chunkFiles) rmSync(file, { force: true });
     }
-    for (const file of files) {
-      await this.connection.run('INSERT OR REPLACE INTO ct_files VALUES ($1, $2, $3, $4, $5, NULL)', [
-        file.key,
-        file.size,
-        file.version,
-        file.records,
-        file.badRecords,
-      ]);
-    }
+    if (files.length > 0) await appendFileRows(this.connection, files);
   }
 
   dispose(): void {
     rmSync(this.work, { recursive: true, force: true });
   }
 }
+
+type IngestSettings = Required<
+  Pick<IngestOptions, 'concurrency' | 'nativeBatchFiles' | 'nativeBatchBytes' | 'parseWorkers' | 'workerFileBytes'>
+> &
+  IngestOptions;
 
 /** One ingestion run: what it has read so far, and where each file goes. */
 class Ingestion {
@@ -164,12 +161,15 @@ class Ingestion {
   private jsPending: LogObject[] = [];
   private nativePending: LogObject[] = [];
   private nativeBytes = 0;
+  private workerPending: LogObject[] = [];
+  private workers: ParseWorkers | null = null;
+  /** The batch the workers are reading while the one before it is written. */
+  private onWorkers: Promise<Array<{ objects: LogObject[]; chunk: ChunkLines }>> | null = null;
 
   constructor(
     readonly connection: DuckDBConnection,
     origin: string,
-    readonly options: Required<Pick<IngestOptions, 'concurrency' | 'nativeBatchFiles' | 'nativeBatchBytes'>> &
-      IngestOptions,
+    readonly options: IngestSettings,
   ) {
     this.result = {
       origin,
@@ -184,9 +184,18 @@ class Ingestion {
     this.rows = new JavaScriptRows(connection, options.batchRows ?? 100_000);
   }
 
-  /** A file to read: local delivered logs go to DuckDB's reader, everything else to the JavaScript parser. */
+  /**
+   * A file to read: small local files go to the worker threads, other local delivered logs to
+   * DuckDB's reader, everything else (S3 objects, odd paths) to the JavaScript parser.
+   */
   async add(object: LogObject): Promise<void> {
-    const native = this.options.nativeBatchFiles > 0 && object.localPath === object.key && nativelyReadable(object.key);
+    const local = object.localPath === object.key;
+    if (local && this.options.parseWorkers > 0 && object.size <= this.options.workerFileBytes) {
+      this.workerPending.push(object);
+      if (this.workerPending.length >= WORKER_BATCH_FILES) await this.flushWorkers();
+      return;
+    }
+    const native = this.options.nativeBatchFiles > 0 && local && nativelyReadable(object.key);
     if (!native) {
       this.jsPending.push(object);
       if (this.jsPending.length >= this.options.concurrency * 4) await this.flushJavaScript();
@@ -199,15 +208,24 @@ class Ingestion {
   }
 
   async finish(): Promise<void> {
+    await this.flushWorkers();
+    await this.flushWorkers();
     await this.flushNative();
     await this.flushJavaScript();
     await this.rows.commit();
     this.result.unreadable.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   }
 
+  async close(): Promise<void> {
+    // A batch still on the workers when an error stopped the run: its outcome no longer matters.
+    this.onWorkers?.catch(() => undefined);
+    await this.workers?.close();
+    this.rows.dispose();
+  }
+
   /** Parses the waiting files concurrently (one pool), then accepts them in order so batches stay whole. */
   async flushJavaScript(objects: readonly LogObject[] = this.takeJavaScript()): Promise<void> {
-    const parsed = await runPool(objects, this.options.concurrency, parseWithJavaScript);
+    const parsed = await runPool(objects, this.options.concurrency, readWithJavaScript);
     for (const entry of parsed) {
       if (entry.ok) await this.accept(entry.item, entry.value);
       else throw entry.error;
@@ -220,16 +238,52 @@ class Ingestion {
     return objects;
   }
 
-  private async accept(object: LogObject, parsed: ParsedLog | UnreadableFile): Promise<void> {
-    if ('problem' in parsed) {
-      this.result.unreadable.push(parsed);
-      this.options.log?.(`cloudtrail: cannot read ${parsed.file}: ${parsed.problem}`);
+  /**
+   * Sends the waiting small files to the workers, then writes the batch sent before (so DuckDB
+   * inserts one batch while the workers read the next). Called twice at the end: the second
+   * call writes the last batch.
+   */
+  private async flushWorkers(): Promise<void> {
+    const batch = this.workerPending;
+    this.workerPending = [];
+    const previous = this.onWorkers;
+    this.onWorkers = batch.length > 0 ? this.readOnWorkers(batch) : null;
+    // Observed when its turn comes; this only keeps an early failure from counting as unhandled.
+    this.onWorkers?.catch(() => undefined);
+    if (previous === null) return;
+    for (const { objects, chunk } of await previous) {
+      if (chunk.file !== null) this.rows.addChunkFile(chunk.file);
+      for (const [index, outcome] of chunk.outcomes.entries()) await this.accept(objects[index] as LogObject, outcome);
+    }
+  }
+
+  private readOnWorkers(objects: LogObject[]): Promise<Array<{ objects: LogObject[]; chunk: ChunkLines }>> {
+    this.workers ??= new ParseWorkers(this.options.parseWorkers);
+    const workers = this.workers;
+    const chunks: LogObject[][] = [];
+    for (let start = 0; start < objects.length; start += WORKER_CHUNK_FILES)
+      chunks.push(objects.slice(start, start + WORKER_CHUNK_FILES));
+    return Promise.all(
+      chunks.map(async (chunk) => ({
+        objects: chunk,
+        chunk: await workers.read(
+          chunk.map((object) => object.key),
+          this.rows.chunkPath(),
+        ),
+      })),
+    );
+  }
+
+  private async accept(object: LogObject, read: FileLines | FileOutcome): Promise<void> {
+    if ('problem' in read) {
+      this.result.unreadable.push({ file: read.key, problem: read.problem });
+      this.options.log?.(`cloudtrail: cannot read ${read.key}: ${read.problem}`);
       return;
     }
     this.result.filesRead += 1;
-    this.result.records += parsed.events.length;
-    this.result.badRecords += parsed.badRecords;
-    await this.rows.add(object, parsed);
+    this.result.records += read.records;
+    this.result.badRecords += read.badRecords;
+    await this.rows.add(object, read.records, read.badRecords, 'lines' in read ? read.lines : '');
   }
 
   private async flushNative(): Promise<void> {
@@ -310,6 +364,8 @@ export async function ingestCloudTrail(
     concurrency: Math.max(1, options.concurrency ?? 4),
     nativeBatchFiles: Math.max(0, options.nativeBatchFiles ?? DEFAULT_NATIVE_BATCH_FILES),
     nativeBatchBytes: Math.max(1, options.nativeBatchBytes ?? DEFAULT_NATIVE_BATCH_BYTES),
+    parseWorkers: Math.max(0, options.parseWorkers ?? availableParallelism()),
+    workerFileBytes: Math.max(0, options.workerFileBytes ?? DEFAULT_WORKER_FILE_BYTES),
   });
   // Row order in ct_events means nothing (every query groups), and keeping it makes DuckDB
   // insert on one thread: about a quarter slower (bench/README.md).
@@ -318,7 +374,7 @@ export async function ingestCloudTrail(
     for await (const object of source.list()) if (await shouldRead(run, known, object)) await run.add(object);
     await run.finish();
   } finally {
-    run.rows.dispose();
+    await run.close();
     await connection.run('RESET preserve_insertion_order');
   }
   return run.result;

@@ -5,18 +5,29 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestCloudTrail, type IngestResult } from './ingest.js';
+import { ingestCloudTrail, type IngestOptions, type IngestResult } from './ingest.js';
 import { isFileProblem, nativelyReadable } from './native.js';
 import { localSource } from './source.js';
 import { EVENT_COLUMNS } from './tables.js';
 
 const corpus = fileURLToPath(new URL('../../test/fixtures/corpus/', import.meta.url));
 
-async function ingestWith(path: string, nativeBatchFiles: number): Promise<{ result: IngestResult; rows: unknown[] }> {
+/** Which reader takes the local files: the JavaScript parser alone, DuckDB's, or the worker threads. */
+type Path = 'javascript' | { native: number } | 'workers' | 'mixed';
+
+const OPTIONS: Record<'javascript' | 'workers' | 'mixed', IngestOptions> = {
+  javascript: { nativeBatchFiles: 0, parseWorkers: 0 },
+  // Every file, however large, and a small batch of rows, so lines of several batches are written.
+  workers: { nativeBatchFiles: 0, parseWorkers: 2, workerFileBytes: Number.MAX_SAFE_INTEGER, batchRows: 5 },
+  mixed: { nativeBatchFiles: 3, parseWorkers: 2, workerFileBytes: 1_000 },
+};
+
+async function ingestWith(path: string, how: Path): Promise<{ result: IngestResult; rows: unknown[] }> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
+  const options = typeof how === 'string' ? OPTIONS[how] : { nativeBatchFiles: how.native, parseWorkers: 0 };
   try {
-    const result = await ingestCloudTrail(connection, localSource(path), { nativeBatchFiles });
+    const result = await ingestCloudTrail(connection, localSource(path), options);
     const reader = await connection.runAndReadAll(`SELECT ${EVENT_COLUMNS.join(', ')} FROM ct_events ORDER BY ALL`);
     return { result, rows: reader.getRowObjectsJson() };
   } finally {
@@ -184,21 +195,30 @@ describe('native ingestion (DuckDB read_json) against the JavaScript parser', ()
     put('07', 'truncated.json.gz', whole.subarray(0, Math.floor(whole.length / 2)));
     put('07', 'malformed.json', '{"Records": [ oops');
     put('08', 'more.json.gz', gzipSync(JSON.stringify({ Records: records.slice(3, 7) })));
+    put('08', 'not-records.json.gz', gzipSync(JSON.stringify({ Items: records.slice(0, 2) })));
+    // Beyond the native reader's largest document (16 MB), so it has to be read another way.
+    const many = Array.from({ length: 30_000 }, (_, index) => ({
+      ...(records[4] as object),
+      userAgent: `${index} ${'x'.repeat(600)}`,
+    }));
+    put('08', 'huge.json.gz', gzipSync(JSON.stringify({ Records: many })));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('Given every shape, odd types and broken files, When ingested natively in small batches, Then the rows and counts equal the JavaScript path and broken files are still named', async () => {
-    const javascript = await ingestWith(dir, 0);
-    const native = await ingestWith(dir, 3);
+    const javascript = await ingestWith(dir, 'javascript');
+    const native = await ingestWith(dir, { native: 3 });
     expect(native.rows).toEqual(javascript.rows);
     expect(withoutNativeCount(native.result)).toEqual(withoutNativeCount(javascript.result));
     expect(javascript.result.filesReadNatively).toBe(0);
     // all-rules and more: the delivered shape, one document per line. The pretty-printed and
     // the odd-typed files fall back, and their batch's rows are not kept twice.
     expect(native.result.filesReadNatively).toBe(2);
+    expect(javascript.result.records).toBeGreaterThan(30_000);
     expect(native.result.unreadable.map((file) => file.file.split('/').pop())).toEqual([
       'malformed.json',
       'truncated.json.gz',
+      'not-records.json.gz',
     ]);
     expect(native.result.badRecords).toBe(3);
     const references = (javascript.rows as Array<{ request_references: string[] | null }>)
@@ -211,13 +231,51 @@ describe('native ingestion (DuckDB read_json) against the JavaScript parser', ()
     ]);
   });
 
+  it('Given every shape, odd types and broken files, When read on worker threads, Then the rows, counts and named problems equal the JavaScript path', async () => {
+    const javascript = await ingestWith(dir, 'javascript');
+    const workers = await ingestWith(dir, 'workers');
+    expect(workers.rows).toEqual(javascript.rows);
+    expect(workers.result).toEqual(javascript.result);
+    expect(workers.result.unreadable.length).toBe(3);
+  });
+
+  it('Given small files and large ones, When each goes to its reader (workers, DuckDB, the JavaScript parser), Then the rows and counts equal the JavaScript path', async () => {
+    const javascript = await ingestWith(dir, 'javascript');
+    const mixed = await ingestWith(dir, 'mixed');
+    expect(mixed.rows).toEqual(javascript.rows);
+    expect(withoutNativeCount(mixed.result)).toEqual(withoutNativeCount(javascript.result));
+    // all-rules.json.gz is above the worker limit and read by DuckDB; more.json.gz is below it.
+    expect(mixed.result.filesReadNatively).toBe(1);
+  });
+
+  it('Given a tree read on worker threads, When it is ingested again, Then every file is skipped and no event is counted twice', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+      const first = await ingestCloudTrail(connection, localSource(dir), OPTIONS.workers);
+      const second = await ingestCloudTrail(connection, localSource(dir), OPTIONS.workers);
+      const reader = await connection.runAndReadAll('SELECT count(*) AS events FROM ct_events');
+      expect(Number(reader.getRowObjectsJS()[0]?.events)).toBe(first.records);
+      expect(second.filesSkipped).toBe(first.filesRead);
+      expect(second.filesRead).toBe(0);
+      // Unreadable files are never recorded, so every run names them again.
+      expect(second.unreadable).toEqual(first.unreadable);
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  });
+
   it.each(['cloud-snitch', 'stratus-red-team', 'otrf-security-datasets', 'cloudcommotion'])(
-    'Given the %s corpus logs, When ingested natively, Then the rows equal the JavaScript path',
+    'Given the %s corpus logs, When ingested natively and on worker threads, Then the rows equal the JavaScript path',
     async (name) => {
-      const javascript = await ingestWith(join(corpus, name), 0);
-      const native = await ingestWith(join(corpus, name), 32);
+      const javascript = await ingestWith(join(corpus, name), 'javascript');
+      const native = await ingestWith(join(corpus, name), { native: 32 });
+      const workers = await ingestWith(join(corpus, name), 'workers');
       expect(native.rows).toEqual(javascript.rows);
       expect(withoutNativeCount(native.result)).toEqual(withoutNativeCount(javascript.result));
+      expect(workers.rows).toEqual(javascript.rows);
+      expect(workers.result).toEqual(javascript.result);
     },
   );
 
@@ -265,6 +323,7 @@ describe('native ingestion (DuckDB read_json) against the JavaScript parser', ()
     try {
       const failure = await ingestCloudTrail(failing, localSource(join(corpus, 'cloud-snitch')), {
         nativeBatchFiles: 64,
+        parseWorkers: 0,
       }).catch((error: unknown) => error);
       expect(String(failure)).toMatch(/Out of Memory Error/);
     } finally {

@@ -147,22 +147,25 @@ export function flattenedColumns(): string {
   return EVENT_COLUMNS.map((column) => `${FLAT[column]} AS ${column}`).join(',\n ');
 }
 
-/** The files' `ct_files` rows, appended in the caller's transaction (an appender: no SQL per file). */
-async function recordFiles(
-  connection: DuckDBConnection,
-  files: readonly NativeFile[],
-  counts: ReadonlyMap<string, NativeFileCount>,
-): Promise<void> {
+/** A file's `ct_files` row as ingestion writes it (`problem` stays null: unreadable files are not recorded). */
+export interface FileRow {
+  key: string;
+  size: number;
+  version: string;
+  records: number;
+  badRecords: number;
+}
+
+/** `ct_files` rows, appended in the caller's transaction (an appender: no SQL per file). */
+export async function appendFileRows(connection: DuckDBConnection, rows: readonly FileRow[]): Promise<void> {
   const appender = await connection.createAppender('ct_files');
   try {
-    for (const file of files) {
-      const count = counts.get(file.key);
-      if (count === undefined) continue;
-      appender.appendVarchar(file.key);
-      appender.appendBigInt(BigInt(file.size));
-      appender.appendVarchar(file.version);
-      appender.appendInteger(count.records);
-      appender.appendInteger(count.badRecords);
+    for (const row of rows) {
+      appender.appendVarchar(row.key);
+      appender.appendBigInt(BigInt(row.size));
+      appender.appendVarchar(row.version);
+      appender.appendInteger(row.records);
+      appender.appendInteger(row.badRecords);
       appender.appendNull();
       appender.endRow();
     }
@@ -237,7 +240,23 @@ export async function ingestNatively(
     // Earlier files in the range were cleaned when they were read: only this batch can have non-events.
     if ([...counts.values()].some((count) => count.badRecords > 0))
       await connection.run(`DELETE FROM ct_events WHERE file_key BETWEEN $1 AND $2 AND NOT (${GOOD})`, keyRange(files));
-    await recordFiles(connection, files, counts);
+    await appendFileRows(
+      connection,
+      files.flatMap((file) => {
+        const count = counts.get(file.key);
+        return count === undefined
+          ? []
+          : [
+              {
+                key: file.key,
+                size: file.size,
+                version: file.version,
+                records: count.records,
+                badRecords: count.badRecords,
+              },
+            ];
+      }),
+    );
     await connection.run('COMMIT');
     return [...counts.values()];
   } catch (error) {

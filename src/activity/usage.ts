@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Usage, UsageSource } from '../model/usage.js';
 import { mapCallsToActions } from './actions.js';
-import { assembleUsage, type UsageResultSet } from './assemble.js';
+import { UsageAssembly, type UsageResultSet } from './assemble.js';
 import { QUERY_NAMES, renderQuery, type Dialect, type QueryName, type QueryWindow, type UsageRows } from './queries.js';
 
 /** Runs one rendered query; rows as plain objects keyed by the query's column names. */
@@ -58,63 +58,93 @@ export function duckdbRunner(connection: DuckDBConnection): QueryRunner {
  */
 const PRINCIPALS_PER_BUCKET = 2_000;
 
-/** The `resources` query's rows, a bucket of principals at a time when there are many on DuckDB. */
-async function resourceRows(
+/**
+ * Runs one query and hands its normalised rows to `take`: the `resources` query a bucket of
+ * principals at a time when there are many on DuckDB, so each bucket's rows can be let go
+ * before the next is read.
+ */
+async function queryInParts(
   runner: QueryRunner,
   dialect: Dialect,
   window: QueryWindow,
+  name: QueryName,
   principals: number,
-): Promise<unknown[]> {
-  const count = dialect.engine === 'duckdb' ? Math.ceil(principals / PRINCIPALS_PER_BUCKET) : 1;
-  if (count <= 1) return runner('resources', renderQuery('resources', dialect, window));
-  const rows: unknown[] = [];
+  take: (rows: unknown[]) => void,
+): Promise<void> {
+  const count = name === 'resources' && dialect.engine === 'duckdb' ? Math.ceil(principals / PRINCIPALS_PER_BUCKET) : 1;
   for (let bucket = 0; bucket < count; bucket += 1) {
-    const part = await runner(
-      'resources',
-      renderQuery('resources', dialect, { ...window, principals: { bucket, count } }),
-    );
-    for (const row of part) rows.push(row);
+    const part = count <= 1 ? window : { ...window, principals: { bucket, count } };
+    const rows: unknown[] = await runner(name, renderQuery(name, dialect, part));
+    // In place: a busy estate's resource sample is hundreds of thousands of rows, and a second
+    // array beside the first doubled the peak memory (bench/README.md).
+    for (let index = 0; index < rows.length; index += 1)
+      rows[index] = normaliseRow(rows[index] as Record<string, unknown>);
+    take(rows);
   }
-  return rows;
 }
 
-/** Runs every usage query on one engine; the same rendering rules, the same row shapes. */
+function principalCount(summary: unknown[]): number {
+  return new Set(summary.map((row) => (row as { principal?: unknown }).principal)).size;
+}
+
+/** Runs every usage query on one engine and keeps every row (the parity tests compare them). */
 export async function runUsageQueries(
   runner: QueryRunner,
   dialect: Dialect,
   window: QueryWindow,
 ): Promise<UsageResultSet> {
   const results: Partial<Record<QueryName, unknown[]>> = {};
-  for (const name of QUERY_NAMES) {
-    const rows: unknown[] =
-      name === 'resources'
-        ? await resourceRows(runner, dialect, window, new Set((results.summary ?? []).map(principalOf)).size)
-        : await runner(name, renderQuery(name, dialect, window));
-    // In place: a busy estate's resource sample is hundreds of thousands of rows, and a second
-    // array beside the first doubled the peak memory (bench/README.md).
-    for (let index = 0; index < rows.length; index += 1)
-      rows[index] = normaliseRow(rows[index] as Record<string, unknown>);
-    results[name] = rows;
-  }
+  for (const name of QUERY_NAMES)
+    await queryInParts(runner, dialect, window, name, principalCount(results.summary ?? []), (rows) => {
+      results[name] = [...(results[name] ?? []), ...rows];
+    });
   return results as UsageResultSet;
 }
 
-function principalOf(row: unknown): unknown {
-  return (row as { principal?: unknown }).principal;
+async function rowsOf<N extends QueryName>(
+  runner: QueryRunner,
+  dialect: Dialect,
+  window: QueryWindow,
+  name: N,
+): Promise<Array<UsageRows[N]>> {
+  const rows: unknown[] = [];
+  await queryInParts(runner, dialect, window, name, 0, (part) => {
+    for (const row of part) rows.push(row);
+  });
+  return rows as Array<UsageRows[N]>;
 }
 
-/** Queries, action mapping (iam-data) and assembly, for either engine. */
+/** The assembly of the principals and actions, which the action mapping (iam-data) needs first. */
+async function startAssembly(
+  runner: QueryRunner,
+  dialect: Dialect,
+  window: QueryWindow,
+): Promise<{ assembly: UsageAssembly; principals: number }> {
+  const summary = await rowsOf(runner, dialect, window, 'summary');
+  const actions = await rowsOf(runner, dialect, window, 'actions');
+  const calls = actions.map((row) => ({ eventSource: row.event_source, eventName: row.event_name }));
+  const assembly = new UsageAssembly(await mapCallsToActions(calls));
+  assembly.add('summary', summary);
+  assembly.add('actions', actions);
+  return { assembly, principals: principalCount(summary) };
+}
+
+/**
+ * Queries, action mapping (iam-data) and assembly, for either engine. Each query's rows are
+ * assembled and let go before the next query runs.
+ */
 export async function queryUsage(
   runner: QueryRunner,
   dialect: Dialect,
   window: QueryWindow,
   source: UsageSource,
 ): Promise<Usage> {
-  const rows = await runUsageQueries(runner, dialect, window);
-  const calls = (rows.actions as Array<UsageRows['actions']>).map((row) => ({
-    eventSource: row.event_source,
-    eventName: row.event_name,
-  }));
-  const actionMap = await mapCallsToActions(calls);
-  return assembleUsage(rows, source, actionMap);
+  const { assembly, principals } = await startAssembly(runner, dialect, window);
+  for (const name of QUERY_NAMES) {
+    if (name === 'summary' || name === 'actions') continue;
+    await queryInParts(runner, dialect, window, name, principals, (rows) =>
+      assembly.add(name, rows as Array<UsageRows[typeof name]>),
+    );
+  }
+  return assembly.finish(source);
 }
