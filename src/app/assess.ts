@@ -27,6 +27,7 @@ import { planMigration, type PlanException } from '../plan/plan.js';
 import type { MigrationPlan } from '../plan/types.js';
 import { usageByUser } from '../plan/usage.js';
 import { loadIamCatalog, type IamCatalog } from '../policy/action-catalog.js';
+import type { Evaluator } from '../policy/evaluator/evaluator.js';
 
 /** Everything the assessment of one estate depends on; nothing else is read. */
 export interface Estate {
@@ -101,12 +102,25 @@ function lazyPermissions(estate: Estate, catalog: IamCatalog): () => EstatePermi
   };
 }
 
+/**
+ * The checks' evaluator for the planner too: its principals' layers, request knowledge and admin
+ * verdicts are then worked out once, not again for every user's plan. When it could not be
+ * built the planner builds its own, which fails as loudly as before.
+ */
+function sharedEvaluator(permissions: () => EstatePermissions): { evaluator?: Evaluator } {
+  try {
+    return { evaluator: permissions().evaluator };
+  } catch {
+    return {};
+  }
+}
+
 function checkContext(
   estate: Estate,
   classifications: Classification[],
-  extra: { catalog: IamCatalog; activity: ActivityEvidence | undefined },
+  extra: { permissions: () => EstatePermissions; activity: ActivityEvidence | undefined },
 ): CheckContext {
-  const permissions = lazyPermissions(estate, extra.catalog);
+  const { permissions } = extra;
   return {
     now: estate.now,
     config: estate.config,
@@ -130,7 +144,8 @@ export async function assessEstate(estate: Estate, options: { keepPasses?: boole
   // The action catalogue is loaded once per process, here at the edge, and handed down.
   const catalog = await loadIamCatalog();
   const keepPasses = options.keepPasses ?? false;
-  const context = checkContext(estate, classifications, { catalog, activity });
+  const permissions = lazyPermissions(estate, catalog);
+  const context = checkContext(estate, classifications, { permissions, activity });
   const checks = runCheckRules(snapshot, context, RULES.estate, { keepPasses });
   const trust = runTrustRules(snapshot, RULES.trustPolicy, { keepPasses });
   const usage = snapshot.usage === undefined ? undefined : usageByUser(snapshot.usage);
@@ -142,6 +157,7 @@ export async function assessEstate(estate: Estate, options: { keepPasses?: boole
     now,
     externalIdSeed: estate.externalIdSeed,
     catalog,
+    ...sharedEvaluator(permissions),
   });
   return {
     classifications,

@@ -5,7 +5,7 @@ import type { Account, User } from '../model/snapshot.js';
 import { NEVER, UNKNOWN, whenAt } from '../model/when.js';
 import { buildAccount, buildKey, buildSnapshot, buildUser } from '../../test/fixtures/build-snapshot.js';
 import { buildReportData } from './html.js';
-import { packReport, type PagePack, unpackReport } from './page-pack.js';
+import { packedReport, packReport, packReportJson, type PagePack, unpackReport, withExtras } from './page-pack.js';
 import type { ReportData } from './page-model.js';
 import { assessEstate } from '../app/assess.js';
 import { reportExtras } from './report-data.js';
@@ -152,6 +152,26 @@ describe('packReport and unpackReport', () => {
       ['222222222222', null],
     ]);
     expect(JSON.stringify(pack).length).toBeLessThan(JSON.stringify(data).length / 2);
+  });
+
+  it.each([1, 3, 500])(
+    'Given an assessed estate, When packed as JSON text %i users per chunk, Then the chunks join into exactly the text of the packed report',
+    async (usersPerChunk) => {
+      const data = await reportData();
+      const { users, ...head } = data;
+      const chunks = packReportJson(packedReport(head), withExtras(users, data.extras), usersPerChunk);
+      expect(chunks.length).toBe(2 + Math.ceil(users.length / usersPerChunk));
+      expect(chunks.join('')).toBe(JSON.stringify(packReport(data)));
+    },
+  );
+
+  it('Given extras for a user the report does not list, When packed as JSON text, Then it fails rather than dropping them', async () => {
+    const data = await reportData();
+    const { users, ...head } = data;
+    const listed = users.filter((user) => user.name !== 'idle');
+    expect(() => packReportJson(packedReport(head), withExtras(listed, data.extras))).toThrow(
+      /extras name users the snapshot does not have/,
+    );
   });
 
   it('Given extras for a user the report does not list, When packed, Then it fails rather than dropping them', async () => {
