@@ -20,6 +20,7 @@ import {
   type ReportKey,
   type ReportUser,
   type ReportUserExtras,
+  type UserExtrasSource,
 } from './page-model.js';
 
 export const PAGE_PACK_FORMAT = 'roleshift-report-pack/2';
@@ -314,13 +315,21 @@ export interface PackedUserSource {
   extras: ReportUserExtras | null;
 }
 
+/** The extras of a report that has them all, read as the render reads them. */
+export function extrasSource(users: ReportExtras['users']): UserExtrasSource {
+  return {
+    count: Object.keys(users).length,
+    of: (accountId, userName) => users[userKey(accountId, userName)] ?? null,
+  };
+}
+
 /**
  * Each user with its extras, in the users' order; throws, once the users are through, when the
  * extras name a user the list does not have.
  */
 export function* withExtras(
   users: Iterable<ReportUser>,
-  extras: ReportExtras | null,
+  extras: UserExtrasSource | null,
 ): Generator<PackedUserSource, void, undefined> {
   if (extras === null) {
     for (const user of users) yield { user, extras: null };
@@ -328,21 +337,23 @@ export function* withExtras(
   }
   let matched = 0;
   for (const user of users) {
-    const own = extras.users[userKey(user.accountId, user.name)] ?? null;
+    const own = extras.of(user.accountId, user.name, user.arn);
     if (own !== null) matched += 1;
     yield { user, extras: own };
   }
-  if (matched !== Object.keys(extras.users).length)
+  if (matched !== extras.count)
     throw new Error('report extras name users the snapshot does not have: assess and render the same snapshot');
 }
 
-function withoutUsers(extras: ReportExtras): Omit<ReportExtras, 'users'> {
+function withoutUsers<T extends { users: unknown }>(extras: T): Omit<T, 'users'> {
   const { users: _users, ...rest } = extras;
   return rest;
 }
 
 /** Everything but the users, as the pack carries it. */
-export function packedReport(data: Omit<ReportData, 'users'>): PagePack['report'] {
+export function packedReport(
+  data: Omit<ReportData, 'users' | 'extras'> & { extras: (Omit<ReportExtras, 'users'> & { users: unknown }) | null },
+): PagePack['report'] {
   const { extras, ...report } = data;
   return { ...report, extras: extras === null ? null : withoutUsers(extras) };
 }
@@ -363,7 +374,8 @@ function tablesOf(packer: Packer, report: PagePack['report']): Omit<PagePack, 'u
 export function packReport(data: ReportData): PagePack {
   const packer = new Packer();
   const { users: list, ...rest } = data;
-  const users = [...withExtras(list, data.extras)].map(({ user, extras }) => packer.user(user, extras));
+  const source = data.extras === null ? null : extrasSource(data.extras.users);
+  const users = [...withExtras(list, source)].map(({ user, extras }) => packer.user(user, extras));
   return { ...tablesOf(packer, packedReport(rest)), users };
 }
 
@@ -386,19 +398,22 @@ export function packReportJson(
   usersPerChunk = USERS_PER_CHUNK,
 ): string[] {
   const packer = new Packer();
+  // Separators are chunks of their own: a chunk is never a concatenation V8 must copy to read.
   const chunks: string[] = [];
   let batch: string[] = [];
+  const flush = () => {
+    if (chunks.length > 0) chunks.push(',');
+    chunks.push(batch.join(','));
+    batch = [];
+  };
   for (const { user, extras } of users) {
     batch.push(JSON.stringify(packer.user(user, extras)));
-    if (batch.length === usersPerChunk) {
-      chunks.push(chunks.length === 0 ? batch.join(',') : `,${batch.join(',')}`);
-      batch = [];
-    }
+    if (batch.length === usersPerChunk) flush();
   }
-  if (batch.length > 0) chunks.push(chunks.length === 0 ? batch.join(',') : `,${batch.join(',')}`);
+  if (batch.length > 0) flush();
   const tables = JSON.stringify(tablesOf(packer, report));
   // The tables' object without its closing brace, then the users: the key order packReport has.
-  return [`${tables.slice(0, -1)},"users":[`, ...chunks, ']}'];
+  return [tables.slice(0, -1), ',"users":[', ...chunks, ']}'];
 }
 
 /** Reads the tables of one pack; a reference outside them is a broken pack, never silently undefined. */
