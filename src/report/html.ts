@@ -7,7 +7,7 @@ import type { PageSummary, ReportData, ReportUser, UserExtrasSource } from './pa
 import { allUserExtras, type LazyReportExtras, type ReportExtras } from './report-data.js';
 import type { HeadlineCounts } from '../model/headline.js';
 import { keyIdleDays } from '../model/idle.js';
-import { summarizeSnapshot, type SnapshotSummary } from './summary.js';
+import { compareText, summarizeSnapshot, type SnapshotSummary } from './summary.js';
 
 export type { ReportData } from './page-model.js';
 
@@ -75,14 +75,11 @@ function reportUser(account: Account, user: User, now: Date): ReportUser {
   };
 }
 
-/** `localeCompare` with the default locale, without building its collator on every call. */
-const COLLATOR = new Intl.Collator();
-
 /** The snapshot's users in the page's order: by account, then by name. */
 function usersInPageOrder(snapshot: Snapshot): Array<{ account: Account; user: User }> {
   const listed = snapshot.accounts.flatMap((account) => account.users.map((user) => ({ account, user })));
   return listed.sort(
-    (a, b) => COLLATOR.compare(a.account.accountId, b.account.accountId) || COLLATOR.compare(a.user.name, b.user.name),
+    (a, b) => compareText(a.account.accountId, b.account.accountId) || compareText(a.user.name, b.user.name),
   );
 }
 
