@@ -132,7 +132,7 @@ const SCRIPT_UNSAFE: ReadonlyArray<readonly [string, string]> = ['<', '>', '&', 
  * JSON text made safe inside a `<script>` element: `<` and `>` cannot close the element or open a
  * comment, `&` cannot start an entity, and U+2028/9 cannot break older JS parsers. JSON.parse
  * reads the escapes back to the same characters. Each character is looked for with a native
- * search and replaced only where present: most of the page's 150 MB has none.
+ * search and replaced only where present: most of the page's data has none.
  */
 function escapeScriptJson(json: string): string {
   let escaped = json;
@@ -262,7 +262,7 @@ const CLIENT_SCRIPT_HASH = sha256Base64(CLIENT_SCRIPT);
  */
 export function renderReport(input: ReportInput): string {
   const head = reportHead(input);
-  // Packed and escaped one chunk at a time: at 100,000 users the page's data is 150 MB of text.
+  // Packed and escaped one chunk at a time: at 100,000 users the page's data is over 150 MB of text.
   const json = packReportJson(packedReport(head), withExtras(reportUsers(input), userExtras(head.extras)));
   const csp = [
     "default-src 'none'",
@@ -272,7 +272,7 @@ export function renderReport(input: ReportInput): string {
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
-  // One join: the page is written once, never copied from a concatenation of 150 MB.
+  // One join: the page is written once, never copied again from a concatenation of its parts.
   return [
     `<!doctype html>
 <html lang="en">
