@@ -69,15 +69,20 @@ function planExceptions(exceptions: readonly ExceptionEntry[] | null): PlanExcep
 }
 
 function kpisOf(estate: Estate, classifications: Classification[]): Record<string, number> {
-  // The current snapshot knows most users; earlier scans fill in the ones deleted since.
-  const times = new Map([...estate.earlierCreationTimes, ...creationTimes(estate.snapshot)]);
+  const journal = estate.journal ?? [];
+  // The current snapshot knows most users; earlier scans fill in the ones deleted since. Only the
+  // journal's deletions read them: without a journal, 100,000 users' times are not worth indexing.
+  const times =
+    journal.length === 0
+      ? new Map<string, string>()
+      : new Map([...estate.earlierCreationTimes, ...creationTimes(estate.snapshot)]);
   return kpisToRecord(
     computeKpis({
       snapshot: estate.snapshot,
       now: estate.now,
       classify: () => classifications,
       exceptions: exceptionReviews(estate.exceptions ?? []),
-      remediations: remediationsFromJournal(estate.journal ?? [], times),
+      remediations: remediationsFromJournal(journal, times),
     }),
   );
 }
