@@ -11,7 +11,7 @@ import { NEVER, whenAt } from '../src/model/when.js';
 import { assessEstate } from '../src/app/assess.js';
 import { buildReportData, embedJson, escapeHtml, renderReport } from '../src/report/html.js';
 import type { ReportData } from '../src/report/page-model.js';
-import { reportExtras } from '../src/report/report-data.js';
+import { lazyReportExtras } from '../src/report/report-data.js';
 import { openStore } from '../src/store/store.js';
 import { buildAccount, buildKey, buildSnapshot, buildUser } from '../test/fixtures/build-snapshot.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../test/e2e/browser.js';
@@ -164,7 +164,7 @@ async function generate(snapshot: Snapshot): Promise<Generated> {
     externalIdSeed: 'bench-seed-0123456789',
     now: NOW,
   });
-  const extras = reportExtras({ snapshot, now: NOW, ...assessment, exceptions: null, operations: null });
+  const extras = lazyReportExtras({ snapshot, now: NOW, ...assessment, exceptions: null, operations: null });
   const assessed = performance.now();
   const cpuAssess = cpuSeconds(cpuStarted);
   const cpuAssessed = process.cpuUsage();

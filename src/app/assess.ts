@@ -27,6 +27,7 @@ import { planMigration, type PlanException } from '../plan/plan.js';
 import type { MigrationPlan } from '../plan/types.js';
 import { usageByUser } from '../plan/usage.js';
 import { loadIamCatalog, type IamCatalog } from '../policy/action-catalog.js';
+import type { Evaluator } from '../policy/evaluator/evaluator.js';
 
 /** Everything the assessment of one estate depends on; nothing else is read. */
 export interface Estate {
@@ -68,15 +69,20 @@ function planExceptions(exceptions: readonly ExceptionEntry[] | null): PlanExcep
 }
 
 function kpisOf(estate: Estate, classifications: Classification[]): Record<string, number> {
-  // The current snapshot knows most users; earlier scans fill in the ones deleted since.
-  const times = new Map([...estate.earlierCreationTimes, ...creationTimes(estate.snapshot)]);
+  const journal = estate.journal ?? [];
+  // The current snapshot knows most users; earlier scans fill in the ones deleted since. Only the
+  // journal's deletions read them: without a journal, 100,000 users' times are not worth indexing.
+  const times =
+    journal.length === 0
+      ? new Map<string, string>()
+      : new Map([...estate.earlierCreationTimes, ...creationTimes(estate.snapshot)]);
   return kpisToRecord(
     computeKpis({
       snapshot: estate.snapshot,
       now: estate.now,
       classify: () => classifications,
       exceptions: exceptionReviews(estate.exceptions ?? []),
-      remediations: remediationsFromJournal(estate.journal ?? [], times),
+      remediations: remediationsFromJournal(journal, times),
     }),
   );
 }
@@ -101,12 +107,25 @@ function lazyPermissions(estate: Estate, catalog: IamCatalog): () => EstatePermi
   };
 }
 
+/**
+ * The checks' evaluator for the planner too: its principals' layers, request knowledge and admin
+ * verdicts are then worked out once, not again for every user's plan. When it could not be
+ * built the planner builds its own, which fails as loudly as before.
+ */
+function sharedEvaluator(permissions: () => EstatePermissions): { evaluator?: Evaluator } {
+  try {
+    return { evaluator: permissions().evaluator };
+  } catch {
+    return {};
+  }
+}
+
 function checkContext(
   estate: Estate,
   classifications: Classification[],
-  extra: { catalog: IamCatalog; activity: ActivityEvidence | undefined },
+  extra: { permissions: () => EstatePermissions; activity: ActivityEvidence | undefined },
 ): CheckContext {
-  const permissions = lazyPermissions(estate, extra.catalog);
+  const { permissions } = extra;
   return {
     now: estate.now,
     config: estate.config,
@@ -130,7 +149,8 @@ export async function assessEstate(estate: Estate, options: { keepPasses?: boole
   // The action catalogue is loaded once per process, here at the edge, and handed down.
   const catalog = await loadIamCatalog();
   const keepPasses = options.keepPasses ?? false;
-  const context = checkContext(estate, classifications, { catalog, activity });
+  const permissions = lazyPermissions(estate, catalog);
+  const context = checkContext(estate, classifications, { permissions, activity });
   const checks = runCheckRules(snapshot, context, RULES.estate, { keepPasses });
   const trust = runTrustRules(snapshot, RULES.trustPolicy, { keepPasses });
   const usage = snapshot.usage === undefined ? undefined : usageByUser(snapshot.usage);
@@ -142,6 +162,7 @@ export async function assessEstate(estate: Estate, options: { keepPasses?: boole
     now,
     externalIdSeed: estate.externalIdSeed,
     catalog,
+    ...sharedEvaluator(permissions),
   });
   return {
     classifications,

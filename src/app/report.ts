@@ -7,7 +7,7 @@ import { isTrendable } from '../model/completeness.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { JournalOperation } from '../remediate/journal.js';
 import { renderReport } from '../report/html.js';
-import { reportExtras, type ReportOperation } from '../report/report-data.js';
+import { lazyReportExtras, type ReportOperation } from '../report/report-data.js';
 import { serveReport, type RunningServer } from '../report/serve.js';
 import type { ScanSummaryRow } from '../store/store.js';
 import { TOOL_VERSION } from '../version.js';
@@ -38,7 +38,7 @@ export async function buildReport(request: EstateRequest, context: RunContext): 
   const loaded = await loadEstate(request, context);
   const { estate } = loaded;
   const assessment = await assessEstate(estate);
-  const extras = reportExtras({
+  const extras = lazyReportExtras({
     snapshot: estate.snapshot,
     now: estate.now,
     classifications: assessment.classifications,

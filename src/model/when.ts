@@ -14,8 +14,10 @@ export function whenToDate(when: When): Date | null {
   return when.state === 'at' ? new Date(when.at) : null;
 }
 
-/** Whole days from `when` to `now`; null when `when` is never or unknown. */
+/**
+ * Whole days from `when` to `now`; null when `when` is never or unknown. Parsed to a number, not a
+ * Date: the report asks this several times for each of 100,000 users.
+ */
 export function daysSince(when: When, now: Date): number | null {
-  const date = whenToDate(when);
-  return date === null ? null : Math.floor((now.getTime() - date.getTime()) / 86_400_000);
+  return when.state === 'at' ? Math.floor((now.getTime() - Date.parse(when.at)) / 86_400_000) : null;
 }

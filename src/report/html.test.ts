@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { NEVER, whenAt } from '../model/when.js';
 import { buildAccount, buildGap, buildKey, buildSnapshot, buildUser } from '../../test/fixtures/build-snapshot.js';
 import { buildReportData, embedJson, escapeHtml, renderReport } from './html.js';
-import { type PagePack, unpackReport } from './page-pack.js';
+import { type PagePack, packReport, unpackReport } from './page-pack.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const PAYLOAD = '</script><img src=x onerror=alert(1)><!--';
@@ -77,6 +77,13 @@ describe('renderReport', () => {
     expect(embeddedData(html)).toEqual(
       JSON.parse(JSON.stringify(buildReportData({ snapshot: hostileSnapshot(), now: NOW, toolVersion: '9.9.9' }))),
     );
+  });
+
+  it('Given a hostile estate, When rendered, Then its data block is byte for byte the escaped JSON of the packed report data', () => {
+    const input = { snapshot: hostileSnapshot(), now: NOW, toolVersion: '9.9.9' };
+    const block = /<script type="application\/json" id="roleshift-data">([\s\S]*?)<\/script>/.exec(renderReport(input));
+    expect(block?.[1]).toBe(embedJson(packReport(buildReportData(input))));
+    expect(block?.[1]).toContain('\\u003c/script\\u003e');
   });
 
   it('Given the page, When inspected, Then it loads nothing from anywhere and its CSP allows only its own script', () => {

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { Snapshot } from '../model/snapshot.js';
+import type { Account, Snapshot, User } from '../model/snapshot.js';
 import { daysSince } from '../model/when.js';
 import { CLIENT_SCRIPT } from './client-bundle.generated.js';
-import { packReport } from './page-pack.js';
-import type { PageSummary, ReportData, ReportUser } from './page-model.js';
-import type { ReportExtras } from './report-data.js';
+import { extrasSource, packedReport, packReportJson, withExtras } from './page-pack.js';
+import type { PageSummary, ReportData, ReportUser, UserExtrasSource } from './page-model.js';
+import { allUserExtras, type LazyReportExtras, type ReportExtras } from './report-data.js';
 import type { HeadlineCounts } from '../model/headline.js';
 import { keyIdleDays } from '../model/idle.js';
-import { summarizeSnapshot, type SnapshotSummary } from './summary.js';
+import { compareText, summarizeSnapshot, type SnapshotSummary } from './summary.js';
 
 export type { ReportData } from './page-model.js';
 
@@ -25,8 +25,11 @@ export interface ReportInput {
   now: Date;
   history?: readonly HistoryPoint[];
   toolVersion?: string;
-  /** Classification, findings, plan, exceptions and remediation (see report-data.ts). */
-  extras?: ReportExtras;
+  /**
+   * Classification, findings, plan, exceptions and remediation (see report-data.ts); lazy ones
+   * make each user's extras as the page's row is written.
+   */
+  extras?: ReportExtras | LazyReportExtras;
   /** The configured thresholds the page colours ages and idle keys by; the defaults when absent. */
   thresholds?: { unusedCredentialDays: number; keyRotationDays: number };
 }
@@ -40,65 +43,107 @@ function pageSummary(summary: SnapshotSummary): PageSummary {
   };
 }
 
-export function buildReportData(input: ReportInput): ReportData {
+function reportUser(account: Account, user: User, now: Date): ReportUser {
+  const keys = user.accessKeys.map((key) => ({
+    slot: key.slot,
+    id: key.id,
+    status: key.status,
+    lastRotated: key.lastRotated,
+    ageDays: daysSince(key.lastRotated, now),
+    lastUsed: key.lastUsed,
+    lastUsedDays: daysSince(key.lastUsed, now),
+    unusedDays: key.status === 'Active' ? keyIdleDays(key, user.createDate, now) : null,
+    lastUsedService: key.lastUsedService,
+    lastUsedRegion: key.lastUsedRegion,
+  }));
+  return {
+    accountId: account.accountId,
+    accountAlias: account.alias,
+    name: user.name,
+    arn: user.arn,
+    path: user.path,
+    groups: user.groups,
+    tags: user.tags,
+    password: {
+      enabled: user.password.enabled,
+      lastUsed: user.password.lastUsed,
+      lastUsedDays: daysSince(user.password.lastUsed, now),
+    },
+    mfa: { active: user.mfaActive, kinds: user.mfaDevices.map((device) => device.kind) },
+    keys,
+    longLived: user.password.enabled || keys.some((key) => key.status === 'Active'),
+  };
+}
+
+/** The snapshot's users in the page's order: by account, then by name. */
+function usersInPageOrder(snapshot: Snapshot): Array<{ account: Account; user: User }> {
+  const listed = snapshot.accounts.flatMap((account) => account.users.map((user) => ({ account, user })));
+  return listed.sort(
+    (a, b) => compareText(a.account.accountId, b.account.accountId) || compareText(a.user.name, b.user.name),
+  );
+}
+
+/** The page's rows, one at a time, in the page's order. */
+function* reportUsers(input: ReportInput): Generator<ReportUser, void, undefined> {
+  for (const { account, user } of usersInPageOrder(input.snapshot)) yield reportUser(account, user, input.now);
+}
+
+type ReportHead = Omit<ReportData, 'users' | 'extras'> & { extras: ReportExtras | LazyReportExtras | null };
+
+/** Everything the page shows but its users. */
+function reportHead(input: ReportInput): ReportHead {
   const { snapshot, now } = input;
-  const users: ReportUser[] = [];
-  for (const account of snapshot.accounts) {
-    for (const user of account.users) {
-      const keys = user.accessKeys.map((key) => ({
-        slot: key.slot,
-        id: key.id,
-        status: key.status,
-        lastRotated: key.lastRotated,
-        ageDays: daysSince(key.lastRotated, now),
-        lastUsed: key.lastUsed,
-        lastUsedDays: daysSince(key.lastUsed, now),
-        unusedDays: key.status === 'Active' ? keyIdleDays(key, user.createDate, now) : null,
-        lastUsedService: key.lastUsedService,
-        lastUsedRegion: key.lastUsedRegion,
-      }));
-      users.push({
-        accountId: account.accountId,
-        accountAlias: account.alias,
-        name: user.name,
-        arn: user.arn,
-        path: user.path,
-        groups: user.groups,
-        tags: user.tags,
-        password: {
-          enabled: user.password.enabled,
-          lastUsed: user.password.lastUsed,
-          lastUsedDays: daysSince(user.password.lastUsed, now),
-        },
-        mfa: { active: user.mfaActive, kinds: user.mfaDevices.map((device) => device.kind) },
-        keys,
-        longLived: user.password.enabled || keys.some((key) => key.status === 'Active'),
-      });
-    }
-  }
-  users.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.name.localeCompare(b.name));
   return {
     reportVersion: 1,
     generatedAt: now.toISOString(),
     toolVersion: input.toolVersion ?? null,
     collection: snapshot.collection,
     summary: pageSummary(summarizeSnapshot(snapshot, now, input.thresholds)),
-    users,
     history: (input.history ?? []).map((point) => ({ ...point })),
     extras: input.extras ?? null,
   };
 }
 
+function isLazy(extras: ReportExtras | LazyReportExtras): extras is LazyReportExtras {
+  // ReportExtras keys its users `ACCOUNT/USER`: never a bare `of`.
+  return typeof extras.users.of === 'function';
+}
+
+/** Each user's extras as the render reads them, whether made up front or on demand. */
+function userExtras(extras: ReportExtras | LazyReportExtras | null): UserExtrasSource | null {
+  if (extras === null) return null;
+  return isLazy(extras) ? extras.users : extrasSource(extras.users);
+}
+
+export function buildReportData(input: ReportInput): ReportData {
+  const { history, extras, ...head } = reportHead(input);
+  const all =
+    extras !== null && isLazy(extras) ? { ...extras, users: allUserExtras(input.snapshot, extras.users) } : extras;
+  return { ...head, users: [...reportUsers(input)], history, extras: all };
+}
+
+/** What may not appear as itself inside a `<script>` element, and the JSON escape that stands for it. */
+const SCRIPT_UNSAFE: ReadonlyArray<readonly [string, string]> = ['<', '>', '&', '\u2028', '\u2029'].map((char) => [
+  char,
+  `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+]);
+
 /**
- * JSON that is safe inside a `<script>` element: `<` and `>` cannot close the element or open a
+ * JSON text made safe inside a `<script>` element: `<` and `>` cannot close the element or open a
  * comment, `&` cannot start an entity, and U+2028/9 cannot break older JS parsers. JSON.parse
- * reads the escapes back to the same characters.
+ * reads the escapes back to the same characters. Each character is looked for with a native
+ * search and replaced only where present: most of the page's data has none.
  */
+function escapeScriptJson(json: string): string {
+  let escaped = json;
+  for (const [char, replacement] of SCRIPT_UNSAFE)
+    if (escaped.includes(char)) escaped = escaped.replaceAll(char, replacement);
+  return escaped;
+}
+
+/** JSON that is safe inside a `<script>` element (see `escapeScriptJson`). */
 export function embedJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[<>&\u2028\u2029]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return escapeScriptJson(JSON.stringify(value));
 }
 
 /** Escapes text for HTML element content and quoted attributes. */
@@ -216,7 +261,9 @@ const CLIENT_SCRIPT_HASH = sha256Base64(CLIENT_SCRIPT);
  * (by hash) and no network at all, so even a rendering bug cannot load or run anything else.
  */
 export function renderReport(input: ReportInput): string {
-  const data = buildReportData(input);
+  const head = reportHead(input);
+  // Packed and escaped one chunk at a time: at 100,000 users the page's data is over 150 MB of text.
+  const json = packReportJson(packedReport(head), withExtras(reportUsers(input), userExtras(head.extras)));
   const csp = [
     "default-src 'none'",
     `script-src 'sha256-${CLIENT_SCRIPT_HASH}'`,
@@ -225,7 +272,9 @@ export function renderReport(input: ReportInput): string {
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
-  return `<!doctype html>
+  // One join: the page is written once, never copied again from a concatenation of its parts.
+  return [
+    `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -242,10 +291,13 @@ export function renderReport(input: ReportInput): string {
 <nav id="nav" aria-label="Sections"></nav>
 </div></header>
 <main class="wrap" id="main"><noscript>This report needs JavaScript to render its data.</noscript></main>
-<footer>Generated by roleshift${data.toolVersion === null ? '' : ` ${escapeHtml(data.toolVersion)}`}. Self-contained: this file makes no network requests.</footer>
-<script type="application/json" id="roleshift-data">${embedJson(packReport(data))}</script>
+<footer>Generated by roleshift${head.toolVersion === null ? '' : ` ${escapeHtml(head.toolVersion)}`}. Self-contained: this file makes no network requests.</footer>
+<script type="application/json" id="roleshift-data">`,
+    ...json.map(escapeScriptJson),
+    `</script>
 <script>${CLIENT_SCRIPT}</script>
 </body>
 </html>
-`;
+`,
+  ].join('');
 }

@@ -68,6 +68,20 @@ export interface ReportUserExtras {
   remediation: { stage: RemediationStage; at: string | null; lastError: string | null };
 }
 
+/**
+ * The users' part of ReportExtras as the server reads it while it renders: each user's extras
+ * made when the page's row is written, so that at 100,000 users they never all sit in memory.
+ */
+export interface UserExtrasSource {
+  /** How many users the assessment knows (the render checks that it listed every one). */
+  readonly count: number;
+  /** A user's extras; null for a user the assessment does not know. */
+  of(accountId: string, userName: string, userArn: string): ReportUserExtras | null;
+}
+
+/** ReportExtras with each user's extras made on demand (`lazyReportExtras`). */
+export type LazyReportExtras = Omit<ReportExtras, 'users'> & { users: UserExtrasSource };
+
 export interface ReportRoleFindings {
   accountId: string;
   roleName: string;

@@ -1,14 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import type { ExceptionEntry } from '../assess/exceptions.js';
 import { DEFAULT_CONFIG } from '../config.js';
-import type { Account, User } from '../model/snapshot.js';
+import type { Account, Snapshot, User } from '../model/snapshot.js';
 import { NEVER, UNKNOWN, whenAt } from '../model/when.js';
 import { buildAccount, buildKey, buildSnapshot, buildUser } from '../../test/fixtures/build-snapshot.js';
-import { buildReportData } from './html.js';
-import { packReport, type PagePack, unpackReport } from './page-pack.js';
+import { buildReportData, renderReport } from './html.js';
+import {
+  extrasSource,
+  packedReport,
+  packReport,
+  packReportJson,
+  type PagePack,
+  unpackReport,
+  withExtras,
+} from './page-pack.js';
 import type { ReportData } from './page-model.js';
 import { assessEstate } from '../app/assess.js';
-import { reportExtras } from './report-data.js';
+import {
+  lazyReportExtras,
+  type LazyReportExtras,
+  type ReportAssessment,
+  type ReportExtras,
+  reportExtras,
+} from './report-data.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const PASSWORD = { enabled: true, lastUsed: whenAt('2026-11-20T00:00:00Z'), lastChanged: NEVER, nextRotation: NEVER };
@@ -80,11 +94,14 @@ function compliantSettings(accountId: string): Partial<Account> {
   };
 }
 
-async function reportData(): Promise<ReportData> {
-  const snapshot = buildSnapshot([
+function estate() {
+  return buildSnapshot([
     buildAccount('111111111111', { alias: 'prod', users: users('111111111111'), ...compliantSettings('111111111111') }),
     buildAccount('222222222222', { users: users('222222222222'), ...compliantSettings('222222222222') }),
   ]);
+}
+
+async function assessed(snapshot: Snapshot): Promise<ReportAssessment> {
   const assessment = await assessEstate({
     snapshot,
     config: DEFAULT_CONFIG,
@@ -94,7 +111,7 @@ async function reportData(): Promise<ReportData> {
     externalIdSeed: 'seed-for-tests',
     now: NOW,
   });
-  const extras = reportExtras({
+  return {
     snapshot,
     now: NOW,
     ...assessment,
@@ -110,8 +127,12 @@ async function reportData(): Promise<ReportData> {
         lastError: 'AccessDenied',
       },
     ],
-  });
-  return buildReportData({ snapshot, now: NOW, extras, toolVersion: '9.9.9' });
+  };
+}
+
+async function reportData(): Promise<ReportData> {
+  const snapshot = estate();
+  return buildReportData({ snapshot, now: NOW, extras: reportExtras(await assessed(snapshot)), toolVersion: '9.9.9' });
 }
 
 /** What the page gets: the pack after a trip through JSON text. */
@@ -122,6 +143,25 @@ function throughJson(pack: PagePack): PagePack {
 function distinct(values: readonly unknown[]): number {
   return new Set(values.map((value) => JSON.stringify(value))).size;
 }
+
+describe('renderReport with extras made on demand', () => {
+  it('Given an assessed estate, When rendered with lazy extras, Then the page is byte for byte the page of the extras made up front', async () => {
+    const snapshot = estate();
+    const assessment = await assessed(snapshot);
+    const page = (extras: ReportExtras | LazyReportExtras) =>
+      renderReport({ snapshot, now: NOW, extras, toolVersion: '9.9.9' });
+    expect(page(lazyReportExtras(assessment))).toBe(page(reportExtras(assessment)));
+  });
+
+  it('Given lazy extras of another estate, When rendered, Then it fails rather than showing users unassessed', async () => {
+    const snapshot = estate();
+    const extras = lazyReportExtras(await assessed(snapshot));
+    const fewer = buildSnapshot([buildAccount('111111111111', { users: users('111111111111') })]);
+    expect(() => renderReport({ snapshot: fewer, now: NOW, extras })).toThrow(
+      /extras name users the snapshot does not have/,
+    );
+  });
+});
 
 describe('packReport and unpackReport', () => {
   it('Given an assessed estate with hostile names and a tag named __proto__, When packed, sent as JSON and unpacked, Then the page gets exactly the report data', async () => {
@@ -152,6 +192,31 @@ describe('packReport and unpackReport', () => {
       ['222222222222', null],
     ]);
     expect(JSON.stringify(pack).length).toBeLessThan(JSON.stringify(data).length / 2);
+  });
+
+  it.each([1, 3, 500])(
+    'Given an assessed estate, When packed as JSON text %i users per chunk, Then the chunks join into exactly the text of the packed report',
+    async (usersPerChunk) => {
+      const data = await reportData();
+      const { users, ...head } = data;
+      const chunks = packReportJson(
+        packedReport(head),
+        withExtras(users, data.extras && extrasSource(data.extras.users)),
+        usersPerChunk,
+      );
+      // The tables, the users' opening, each batch of users with a comma between, the closing.
+      expect(chunks.length).toBe(2 + 2 * Math.ceil(users.length / usersPerChunk));
+      expect(chunks.join('')).toBe(JSON.stringify(packReport(data)));
+    },
+  );
+
+  it('Given extras for a user the report does not list, When packed as JSON text, Then it fails rather than dropping them', async () => {
+    const data = await reportData();
+    const { users, ...head } = data;
+    const listed = users.filter((user) => user.name !== 'idle');
+    expect(() =>
+      packReportJson(packedReport(head), withExtras(listed, data.extras && extrasSource(data.extras.users))),
+    ).toThrow(/extras name users the snapshot does not have/);
   });
 
   it('Given extras for a user the report does not list, When packed, Then it fails rather than dropping them', async () => {

@@ -20,6 +20,7 @@ import {
   type ReportKey,
   type ReportUser,
   type ReportUserExtras,
+  type UserExtrasSource,
 } from './page-model.js';
 
 export const PAGE_PACK_FORMAT = 'roleshift-report-pack/2';
@@ -308,38 +309,111 @@ function unpackWhen(when: PackedWhen): When {
   return when === 0 ? { state: 'never' } : { state: 'unknown' };
 }
 
-/** The per-user extras of each user, in the users' order; throws when the two do not match. */
-function extrasInUserOrder(data: ReportData): Array<ReportUserExtras | null> {
-  const extras = data.extras;
-  if (extras === null) return data.users.map(() => null);
-  const inOrder = data.users.map((user) => extras.users[userKey(user.accountId, user.name)] ?? null);
-  const matched = inOrder.filter((entry) => entry !== null).length;
-  if (matched !== Object.keys(extras.users).length)
-    throw new Error('report extras name users the snapshot does not have: assess and render the same snapshot');
-  return inOrder;
+/** A user as the page lists it, with its assessed extras (null when the report has none). */
+export interface PackedUserSource {
+  user: ReportUser;
+  extras: ReportUserExtras | null;
 }
 
-function withoutUsers(extras: ReportExtras): Omit<ReportExtras, 'users'> {
+/** The extras of a report that has them all, read as the render reads them. */
+export function extrasSource(users: ReportExtras['users']): UserExtrasSource {
+  return {
+    count: Object.keys(users).length,
+    of: (accountId, userName) => users[userKey(accountId, userName)] ?? null,
+  };
+}
+
+/**
+ * Each user with its extras, in the users' order; throws, once the users are through, when the
+ * extras name a user the list does not have.
+ */
+export function* withExtras(
+  users: Iterable<ReportUser>,
+  extras: UserExtrasSource | null,
+): Generator<PackedUserSource, void, undefined> {
+  if (extras === null) {
+    for (const user of users) yield { user, extras: null };
+    return;
+  }
+  let matched = 0;
+  for (const user of users) {
+    const own = extras.of(user.accountId, user.name, user.arn);
+    if (own !== null) matched += 1;
+    yield { user, extras: own };
+  }
+  if (matched !== extras.count)
+    throw new Error('report extras name users the snapshot does not have: assess and render the same snapshot');
+}
+
+function withoutUsers<T extends { users: unknown }>(extras: T): Omit<T, 'users'> {
   const { users: _users, ...rest } = extras;
   return rest;
 }
 
-/** ReportData with what repeats stored once; `unpackReport` gives it back. */
-export function packReport(data: ReportData): PagePack {
-  const packer = new Packer();
-  const extras = extrasInUserOrder(data);
-  const users = data.users.map((user, index) => packer.user(user, extras[index] ?? null));
-  const { users: _users, extras: allExtras, ...report } = data;
+/** Everything but the users, as the pack carries it. */
+export function packedReport(
+  data: Omit<ReportData, 'users' | 'extras'> & { extras: (Omit<ReportExtras, 'users'> & { users: unknown }) | null },
+): PagePack['report'] {
+  const { extras, ...report } = data;
+  return { ...report, extras: extras === null ? null : withoutUsers(extras) };
+}
+
+function tablesOf(packer: Packer, report: PagePack['report']): Omit<PagePack, 'users'> {
   return {
     format: PAGE_PACK_FORMAT,
-    report: { ...report, extras: allExtras === null ? null : withoutUsers(allExtras) },
+    report,
     texts: packer.texts.rows,
     accounts: packer.accounts.rows,
     findings: packer.findings.rows,
     evidence: packer.evidence.rows,
     artifacts: packer.artifacts.rows,
-    users,
   };
+}
+
+/** ReportData with what repeats stored once; `unpackReport` gives it back. */
+export function packReport(data: ReportData): PagePack {
+  const packer = new Packer();
+  const { users: list, ...rest } = data;
+  const source = data.extras === null ? null : extrasSource(data.extras.users);
+  const users = [...withExtras(list, source)].map(({ user, extras }) => packer.user(user, extras));
+  return { ...tablesOf(packer, packedReport(rest)), users };
+}
+
+/**
+ * Users per chunk of `packReportJson`: each chunk is one string of about 200 KB, above the size
+ * V8 allocates outside the young generation, so the page's text is never copied by the garbage
+ * collector.
+ */
+const USERS_PER_CHUNK = 500;
+
+/**
+ * `JSON.stringify(packReport(data))`, byte for byte, as a list of chunks, packed one user at a
+ * time: each user's page row, extras and tuple are garbage as soon as its JSON is written, so
+ * the heap holds the tables and the text, never all users' objects at once (at 100,000 users
+ * that heap made garbage collection most of the render's time).
+ */
+export function packReportJson(
+  report: PagePack['report'],
+  users: Iterable<PackedUserSource>,
+  usersPerChunk = USERS_PER_CHUNK,
+): string[] {
+  const packer = new Packer();
+  // Separators are chunks of their own: a chunk is never a concatenation V8 must copy to read.
+  const chunks: string[] = [];
+  let batch: string[] = [];
+  const flush = () => {
+    if (chunks.length > 0) chunks.push(',');
+    chunks.push(batch.join(','));
+    batch = [];
+  };
+  for (const { user, extras } of users) {
+    batch.push(JSON.stringify(packer.user(user, extras)));
+    if (batch.length === usersPerChunk) flush();
+  }
+  if (batch.length > 0) flush();
+  const tables = JSON.stringify(tablesOf(packer, report));
+  // The tables' object without its closing brace, then the users: the key order packReport has.
+  return [tables.slice(0, -1), ',"users":[', ...chunks, ']}'];
 }
 
 /** Reads the tables of one pack; a reference outside them is a broken pack, never silently undefined. */

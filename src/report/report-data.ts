@@ -9,11 +9,13 @@ import {
   type RemediationStage,
   type ReportArtifact,
   type ReportException,
+  type LazyReportExtras,
   type ReportExtras,
   type ReportFinding,
   type ReportOperation,
   type ReportRoleFindings,
   type ReportUserExtras,
+  type UserExtrasSource,
 } from './page-model.js';
 
 // The data shape lives with the page's other types, where the browser script can read it too.
@@ -113,7 +115,7 @@ export function remediationStage(operations: readonly ReportOperation[]): Report
 
 interface IndexedFindings {
   /** By the user's ARN: each user's findings, in the order the assessment reported them. */
-  byUser: Map<string, ReportFinding[]>;
+  byUser: Map<string, Finding[]>;
   roles: ReportRoleFindings[];
   other: ReportExtras['otherFindings'];
 }
@@ -143,7 +145,7 @@ function roleEntry(
  * (an IAM ARN names one account and user name, so it stands for the user's key too).
  */
 function indexFindings(snapshot: Snapshot, findings: readonly Finding[]): IndexedFindings {
-  const byUser = new Map<string, ReportFinding[]>();
+  const byUser = new Map<string, Finding[]>();
   const roles = new Map<string, ReportRoleFindings>();
   const other: ReportExtras['otherFindings'] = [];
   const roleByArn = new Map(snapshot.accounts.flatMap((a) => a.roles.map((r) => [r.arn, r] as const)));
@@ -151,8 +153,8 @@ function indexFindings(snapshot: Snapshot, findings: readonly Finding[]): Indexe
   for (const finding of findings) {
     if (finding.resourceType === 'user' && finding.resourceArn !== null && userArns.has(finding.resourceArn)) {
       const list = byUser.get(finding.resourceArn);
-      if (list === undefined) byUser.set(finding.resourceArn, [toReportFinding(finding)]);
-      else list.push(toReportFinding(finding));
+      if (list === undefined) byUser.set(finding.resourceArn, [finding]);
+      else list.push(finding);
     } else if (finding.resourceType === 'role') {
       roleEntry(roles, finding, roleByArn).findings.push(toReportFinding(finding));
     } else {
@@ -195,42 +197,43 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
 
 const NOT_STARTED = remediationStage([]);
 
-/** Per user: class and evidence, findings, plan, exception and remediation stage. */
-function usersOf(input: ReportAssessment, byUser: ReadonlyMap<string, ReportFinding[]>): ReportExtras['users'] {
+/**
+ * Per user, when asked: class and evidence, findings, plan, exception and remediation stage. The
+ * lookups are built once; each user's extras are garbage once the page's row is written.
+ */
+function userExtrasSource(input: ReportAssessment, byUser: ReadonlyMap<string, Finding[]>): UserExtrasSource {
   // By ARN: the classifier and the planner carry the snapshot's own ARN strings, so lookups are cheap.
   const classOf = new Map(input.classifications.map((c) => [c.userArn, c]));
   const planOf = new Map(input.plan.users.map((p) => [p.userArn, p]));
   const operationsOf = groupBy(input.operations ?? [], (op) => userKey(op.accountId, op.userName));
   const exceptionOf = new Map((input.exceptions ?? []).map((entry) => [userKey(entry.account, entry.user), entry]));
-  const users: ReportExtras['users'] = {};
-  for (const account of input.snapshot.accounts) {
-    for (const user of account.users) {
-      const key = userKey(account.accountId, user.name);
-      const classification = classOf.get(user.arn);
-      const ownFindings = (byUser.get(user.arn) ?? []).sort(bySeverity);
-      const entry = exceptionOf.size === 0 ? undefined : exceptionOf.get(key);
-      const operations = operationsOf.size === 0 ? undefined : operationsOf.get(key);
-      users[key] = {
-        class: classification?.class ?? 'unknown',
-        confidence: classification?.confidence ?? 0,
-        evidence: [...(classification?.evidence ?? [])].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)),
-        findings: ownFindings,
-        worstSeverity: ownFindings[0]?.severity ?? null,
-        plan: planExtras(planOf.get(user.arn)),
-        exception:
-          entry === undefined
-            ? null
-            : {
-                reason: entry.reason,
-                owner: entry.owner,
-                expires: entry.expires,
-                expired: isExpired(entry, input.now),
-              },
-        remediation: operations === undefined ? NOT_STARTED : remediationStage(operations),
-      };
-    }
-  }
-  return users;
+  const known = userKeysOf(input.snapshot);
+  const extrasOf = (key: string, userArn: string): ReportUserExtras => {
+    const classification = classOf.get(userArn);
+    const ownFindings = (byUser.get(userArn) ?? []).map(toReportFinding).sort(bySeverity);
+    const entry = exceptionOf.size === 0 ? undefined : exceptionOf.get(key);
+    const operations = operationsOf.size === 0 ? undefined : operationsOf.get(key);
+    return {
+      class: classification?.class ?? 'unknown',
+      confidence: classification?.confidence ?? 0,
+      evidence: [...(classification?.evidence ?? [])].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)),
+      findings: ownFindings,
+      worstSeverity: ownFindings[0]?.severity ?? null,
+      plan: planExtras(planOf.get(userArn)),
+      exception:
+        entry === undefined
+          ? null
+          : { reason: entry.reason, owner: entry.owner, expires: entry.expires, expired: isExpired(entry, input.now) },
+      remediation: operations === undefined ? NOT_STARTED : remediationStage(operations),
+    };
+  };
+  return {
+    count: known.size,
+    of: (accountId, userName, userArn) => {
+      const key = userKey(accountId, userName);
+      return known.has(key) ? extrasOf(key, userArn) : null;
+    },
+  };
 }
 
 function userKeysOf(snapshot: Snapshot): Set<string> {
@@ -256,13 +259,13 @@ function exceptionRows(input: ReportAssessment): ReportException[] {
 }
 
 /**
- * The assessment indexed for the page: per user, per role and the rest, with the register and
- * the journal. Pure: the assessment comes from the one pipeline (`src/app/assess.ts`).
+ * The assessment indexed for the page: per user (made on demand), per role and the rest, with the
+ * register and the journal. Pure: the assessment comes from the one pipeline (`src/app/assess.ts`).
  */
-export function reportExtras(input: ReportAssessment): ReportExtras {
+export function lazyReportExtras(input: ReportAssessment): LazyReportExtras {
   const indexed = indexFindings(input.snapshot, input.findings);
   return {
-    users: usersOf(input, indexed.byUser),
+    users: userExtrasSource(input, indexed.byUser),
     roles: indexed.roles,
     exceptions: exceptionRows(input),
     otherFindings: indexed.other,
@@ -270,4 +273,21 @@ export function reportExtras(input: ReportAssessment): ReportExtras {
     hasExceptionsRegister: input.exceptions !== null,
     hasJournal: input.operations !== null,
   };
+}
+
+/** Every user's extras, keyed `ACCOUNT/USER`, in the snapshot's order. */
+export function allUserExtras(snapshot: Snapshot, source: UserExtrasSource): ReportExtras['users'] {
+  const users: ReportExtras['users'] = {};
+  for (const account of snapshot.accounts)
+    for (const user of account.users) {
+      const extras = source.of(account.accountId, user.name, user.arn);
+      if (extras !== null) users[userKey(account.accountId, user.name)] = extras;
+    }
+  return users;
+}
+
+/** `lazyReportExtras` with every user's extras made up front. */
+export function reportExtras(input: ReportAssessment): ReportExtras {
+  const { users, ...rest } = lazyReportExtras(input);
+  return { users: allUserExtras(input.snapshot, users), ...rest };
 }

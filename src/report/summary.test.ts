@@ -71,6 +71,25 @@ describe('summarizeSnapshot', () => {
     });
   });
 
+  it('Given two active keys of the same age, When summarised, Then the oldest is the one first by account, user and slot, wherever the snapshot lists it', () => {
+    const key = (slot: 1 | 2, id: string) => buildKey({ slot, id, lastRotated: daysAgo(900) });
+    const summary = summarizeSnapshot(
+      buildSnapshot([
+        buildAccount('333333333333', {
+          users: [buildUser('zed', { accessKeys: [key(1, 'AKIAZED')] }, '333333333333')],
+        }),
+        buildAccount('111111111111', {
+          users: [
+            buildUser('mia', { accessKeys: [key(1, 'AKIAMIA1'), key(2, 'AKIAMIA2')] }, '111111111111'),
+            buildUser('ann', { accessKeys: [key(2, 'AKIAANN2'), key(1, 'AKIAANN1')] }, '111111111111'),
+          ],
+        }),
+      ]),
+      NOW,
+    );
+    expect(summary.oldestActiveKey).toMatchObject({ accountId: '111111111111', userName: 'ann', slot: 1, days: 900 });
+  });
+
   it('Given keys used long ago, never used, and of unknown use, When summarised, Then only the first two count as unused (longest first)', () => {
     const summary = summarizeSnapshot(estate(), NOW);
     expect(summary.unusedKeys.thresholdDays).toBe(45);

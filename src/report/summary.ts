@@ -61,10 +61,20 @@ export interface SnapshotSummary {
   perAccount: AccountSummary[];
 }
 
+/** `a.localeCompare(b)` (the default locale), without building a collator on every call. */
+export const compareText = new Intl.Collator().compare;
+
 function compareKeyRefs(a: KeyRef, b: KeyRef): number {
   return (
-    b.days - a.days || a.accountId.localeCompare(b.accountId) || a.userName.localeCompare(b.userName) || a.slot - b.slot
+    b.days - a.days || compareText(a.accountId, b.accountId) || compareText(a.userName, b.userName) || a.slot - b.slot
   );
+}
+
+/** The first of the list in `compareKeyRefs` order, found in one pass (what sorting would put first). */
+function firstKeyRef(refs: readonly KeyRef[]): KeyRef | null {
+  let first: KeyRef | null = null;
+  for (const ref of refs) if (first === null || compareKeyRefs(ref, first) < 0) first = ref;
+  return first;
 }
 
 /**
@@ -115,7 +125,6 @@ export function summarizeSnapshot(
       }
     }
   }
-  ages.sort(compareKeyRefs);
   unused.sort(compareKeyRefs);
   const rootAccounts = snapshot.accounts
     .filter((account) => countRootKeys(account) > 0)
@@ -128,7 +137,7 @@ export function summarizeSnapshot(
     users: headline.users,
     longLived: splitLongLived(snapshot.accounts.flatMap((account) => account.users)),
     activeKeys: headline.activeKeys,
-    oldestActiveKey: ages[0] ?? null,
+    oldestActiveKey: firstKeyRef(ages),
     keyRotationDays: options.keyRotationDays ?? DEFAULT_CONFIG.thresholds.keyRotationDays,
     unusedKeys: { thresholdDays, keys: unused, unknown },
     rootKeys: { count: headline.rootKeys, accountIds: rootAccounts },
