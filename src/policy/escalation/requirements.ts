@@ -115,17 +115,15 @@ function intersect(scopes: readonly TargetScope[]): TargetScope {
   return { exact, matches: (resource) => scopes.every((s) => s.matches(resource)) };
 }
 
-/** A method's requirements "on some resource" and the services they name: the same for every principal. */
-const anyRequirements = new WeakMap<EscalationMethod, { requirements: Requirement[]; services: string[] }>();
+/** A method's requirements "on some resource" and the actions they name: the same for every principal. */
+const anyRequirements = new WeakMap<EscalationMethod, { requirements: Requirement[]; actions: string[] }>();
 
-function anyRequirementsOf(method: EscalationMethod): { requirements: Requirement[]; services: string[] } {
+function anyRequirementsOf(method: EscalationMethod): { requirements: Requirement[]; actions: string[] } {
   let found = anyRequirements.get(method);
   if (found === undefined) {
     const requirements = method.requires.filter((r) => r.on === 'any');
-    const services = [
-      ...new Set(requirements.flatMap((r) => r.anyOf.map((a) => a.slice(0, a.indexOf(':')).toLowerCase()))),
-    ];
-    found = { requirements, services };
+    const actions = [...new Set(requirements.flatMap((r) => r.anyOf.map((a) => a.toLowerCase())))];
+    found = { requirements, actions };
     anyRequirements.set(method, found);
   }
   return found;
@@ -246,9 +244,9 @@ export class RequirementChecker {
     }
     let result = perMethod.get(method);
     if (result === undefined) {
-      const { requirements, services } = anyRequirementsOf(method);
-      // Principals with the same statements for these services share the answer.
-      const key = `${method.id}|${services.map((service) => this.serviceView(actor, service)).join('|')}`;
+      const { requirements, actions } = anyRequirementsOf(method);
+      // Principals with the same statements for these actions share the answer.
+      const key = `${method.id}|${actions.map((action) => this.evaluator.view(actor, action)).join('|')}`;
       result = this.anyCache.get(key);
       if (result === undefined) {
         result = this.checkAll(actor, requirements, null);
@@ -291,17 +289,13 @@ export class RequirementChecker {
   /** The action on some resource of each type it requires: the best candidate per type, the worst type overall. */
   onSome(actor: Principal, action: string): Verdict {
     const lower = action.toLowerCase();
-    const key = `${this.serviceView(actor, lower.slice(0, lower.indexOf(':')))}|${lower}`;
+    const key = `${this.evaluator.view(actor, lower)}|${lower}`;
     let verdict = this.onSomeCache.get(key);
     if (verdict === undefined) {
       verdict = this.decideOnSome(actor, action);
       this.onSomeCache.set(key, verdict);
     }
     return verdict;
-  }
-
-  private serviceView(actor: Principal, service: string): string {
-    return this.evaluator.view(actor, service);
   }
 
   private decideOnSome(actor: Principal, action: string): Verdict {

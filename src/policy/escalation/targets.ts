@@ -155,15 +155,26 @@ export class TargetIndex {
 
   /**
    * A stand-in for every user, group or role of the actor's account (a name no policy lists), whose
-   * holders are all of them; null for other kinds of target.
+   * holders are all of them but the actor; null for other kinds of target. The holders are listed
+   * only when asked for: that is when the grant holds, and most actors' probes are ruled out
+   * first, so listing the account for each of them would cost the account's size per actor.
    */
   everyoneProbe(method: EscalationMethod, actor: Principal): Target | null {
     const kind = method.target;
     if (kind !== 'user' && kind !== 'group' && kind !== 'role') return null;
-    const all = this.inAccount(method, actor.accountId).flatMap((t) =>
-      t.principal && t.principal.arn !== actor.arn ? [t.principal] : [],
-    );
-    return pseudo(`arn:aws:iam::${actor.accountId}:${kind}/roleshift-any-${kind}`, all);
+    const candidates = this.inAccount(method, actor.accountId);
+    const arn = `arn:aws:iam::${actor.accountId}:${kind}/roleshift-any-${kind}`;
+    let holders: readonly Principal[] | undefined;
+    return {
+      arn,
+      parsed: parseResource(arn),
+      principal: null,
+      precondition: 'yes',
+      get holders() {
+        holders ??= candidates.flatMap((t) => (t.principal && t.principal.arn !== actor.arn ? [t.principal] : []));
+        return holders;
+      },
+    };
   }
 
   /** The candidate with this ARN, if the method can be used on it. */

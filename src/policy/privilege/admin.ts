@@ -201,13 +201,31 @@ const assessments = new WeakMap<Evaluator, Map<string, AdminAssessment>>();
 
 /**
  * What makes two principals' assessments equal: the same statements from the same sources, and
- * the same knowledge for every context key those statements read. Group members usually share it.
+ * the same knowledge for every context key their conditions read. Every question of the
+ * assessment is about every resource at once, which never matches a Resource pattern, so the
+ * variables there (`user/${aws:username}`) cannot change it: principals that differ only in
+ * them (every user with a self-service policy) share one assessment.
  */
 function assessmentKey(layers: EvaluationLayers, knowledge: ContextKnowledge): string {
-  const all = [layers.identity, ...(layers.boundary ? [layers.boundary] : []), ...layers.scps.map((l) => l.layer)];
-  const keys = [...new Set(all.flatMap((layer) => layer.contextKeys))].sort();
+  const { signature, keys } = layersKey(layers);
   const known = keys.map((key) => `${key}=${JSON.stringify(knowledge.lookup(key) ?? null)}`);
-  return `${all.map((layer) => layer.signature).join('|')}#${known.join(';')}`;
+  return `${signature}#${known.join(';')}`;
+}
+
+const layersKeys = new WeakMap<EvaluationLayers, { signature: string; keys: readonly string[] }>();
+
+/** The layers' part of an assessment key; the evaluator shares one layers object among principals with the same policies. */
+function layersKey(layers: EvaluationLayers): { signature: string; keys: readonly string[] } {
+  let found = layersKeys.get(layers);
+  if (found === undefined) {
+    const all = allLayers(layers);
+    found = {
+      signature: all.map((layer) => layer.signature).join('|'),
+      keys: [...new Set(all.flatMap((layer) => layer.conditionKeys))].sort(),
+    };
+    layersKeys.set(layers, found);
+  }
+  return found;
 }
 
 /** Whether the principal is a full administrator, and if not quite, what it lacks. */
