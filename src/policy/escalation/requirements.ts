@@ -8,6 +8,7 @@
 import type { IamCatalog } from '../action-catalog.js';
 import { wildcardMatch } from '../document.js';
 import { arnMatcher, parseArn, parseResource, type ArnMatcher, type ParsedResource } from '../evaluator/arn.js';
+import type { PolicyLayer } from '../evaluator/compile.js';
 import type { Undecided, Verdict } from '../evaluator/decide.js';
 import type { Evaluator, RequestKeys } from '../evaluator/evaluator.js';
 import type { Principal } from '../evaluator/principals.js';
@@ -151,6 +152,7 @@ export class RequirementChecker {
   private readonly anyCache = new Map<string, RequirementCheck>();
   private readonly anyByActor = new Map<Principal, Map<EscalationMethod, RequirementCheck>>();
   private readonly scopes = new Map<Principal, Map<EscalationMethod, TargetScope>>();
+  private readonly sharedScopes = new WeakMap<PolicyLayer, Map<string, TargetScope>>();
 
   constructor(
     private readonly evaluator: Evaluator,
@@ -179,10 +181,46 @@ export class RequirementChecker {
     }
     let scope = perMethod.get(method);
     if (scope === undefined) {
-      scope = intersect(
-        targetRequirementsOf(method).map((requirement) => this.resourceScope(actor, requirement.anyOf)),
-      );
+      scope = this.readsVariables(actor, method) ? this.buildScope(actor, method) : this.sharedScope(actor, method);
       perMethod.set(method, scope);
+    }
+    return scope;
+  }
+
+  private buildScope(actor: Principal, method: EscalationMethod): TargetScope {
+    return intersect(targetRequirementsOf(method).map((requirement) => this.resourceScope(actor, requirement.anyOf)));
+  }
+
+  /** Whether an identity Allow naming a target action has a policy variable in its Resource (`user/${aws:username}`). */
+  private readsVariables(actor: Principal, method: EscalationMethod): boolean {
+    const identity = this.evaluator.layers(actor).identity;
+    return targetRequirementsOf(method).some((requirement) =>
+      requirement.anyOf.some((action) =>
+        identity
+          .forAction(action.toLowerCase())
+          .some(
+            (s) => s.compiled.statement.effect === 'Allow' && (s.compiled.statement.resources ?? []).some(hasVariables),
+          ),
+      ),
+    );
+  }
+
+  /**
+   * A scope that reads no policy variable depends on the identity policies and the account alone:
+   * built once for every actor with the same identity layer.
+   */
+  private sharedScope(actor: Principal, method: EscalationMethod): TargetScope {
+    const identity = this.evaluator.layers(actor).identity;
+    let byMethod = this.sharedScopes.get(identity);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      this.sharedScopes.set(identity, byMethod);
+    }
+    const key = `${method.id}|${actor.accountId}`;
+    let scope = byMethod.get(key);
+    if (scope === undefined) {
+      scope = this.buildScope(actor, method);
+      byMethod.set(key, scope);
     }
     return scope;
   }
@@ -220,10 +258,9 @@ export class RequirementChecker {
     const knowledge = this.evaluator.knowledge(actor);
     const patterns: string[] = [];
     for (const action of actions) {
-      const lower = action.toLowerCase();
-      for (const { compiled } of this.evaluator.layers(actor).identity.forService(lower.slice(0, lower.indexOf(':')))) {
+      for (const { compiled } of this.evaluator.layers(actor).identity.forAction(action.toLowerCase())) {
         const { statement } = compiled;
-        if (statement.effect !== 'Allow' || !compiled.matchesAction(lower)) continue;
+        if (statement.effect !== 'Allow') continue;
         if (statement.resources === null) return ANY_TARGET;
         for (const pattern of statement.resources) {
           const resolved = resolveVariables(pattern, knowledge);

@@ -118,6 +118,7 @@ export class TargetIndex {
   private readonly byAccount = new Map<EscalationMethod, Map<string, Target[]>>();
   private readonly perActor = new Map<EscalationMethod, Map<Principal, Target[]>>();
   private readonly lookups = new Map<readonly Target[], Map<string, Target>>();
+  private readonly byCandidates = new WeakMap<readonly RolePrincipal[], Target[]>();
 
   constructor(private readonly evaluator: Evaluator) {}
 
@@ -141,16 +142,22 @@ export class TargetIndex {
   }
 
   private buildForActor(method: EscalationMethod, actor: Principal): Target[] {
-    if (method.target === 'trusting-role')
-      return trustIndex(this.evaluator)
-        .candidates(actor)
-        .filter((role) => !isServiceLinkedRole(role))
-        .map(plainShared);
+    if (method.target === 'trusting-role') return this.trustingTargets(trustIndex(this.evaluator).candidates(actor));
     if (method.target === 'new-user' || method.target === 'new-role') {
       const kind = method.target === 'new-user' ? 'user' : 'role';
       return [pseudo(newPrincipalArn(actor.accountId, kind))];
     }
     return [...this.inAccount(method, actor.accountId), pseudo(memberProbeArn(actor))];
+  }
+
+  /** The roles as targets; callers that share a list of candidates share the list of targets, sorted once per round. */
+  private trustingTargets(roles: readonly RolePrincipal[]): Target[] {
+    let targets = this.byCandidates.get(roles);
+    if (targets === undefined) {
+      targets = roles.filter((role) => !isServiceLinkedRole(role)).map(plainShared);
+      this.byCandidates.set(roles, targets);
+    }
+    return targets;
   }
 
   /**

@@ -228,6 +228,23 @@ export function statementsSignature(statements: readonly SourcedStatement[]): st
   return statements.map((s) => `${s.compiled.id}@${sourceKey(s.source)}`).join(',');
 }
 
+const listSignatures = new WeakMap<readonly SourcedStatement[], string>();
+
+/** `statementsSignature`, kept for each list a layer hands out (its statements for a service or an action). */
+export function listSignature(list: readonly SourcedStatement[]): string {
+  let signature = listSignatures.get(list);
+  if (signature === undefined) {
+    signature = statementsSignature(list);
+    listSignatures.set(list, signature);
+  }
+  return signature;
+}
+
+/** Names the layer's unread policies: they keep a verdict open, so two layers differing in them differ. */
+export function unreadSignature(layer: PolicyLayer): string {
+  return layer.unread.length === 0 ? '' : `!${layer.unread.map((u) => sourceKey(u.source)).join(',')}`;
+}
+
 function layerSignature(statements: readonly SourcedStatement[], unread: readonly UnreadPolicy[]): string {
   return [
     ...statements.map((s) => `${s.compiled.id}@${sourceKey(s.source)}`),

@@ -11,7 +11,7 @@
  * verdict `conditional`.
  */
 import type { PolicyDocument, Snapshot } from '../../model/snapshot.js';
-import { buildLayer, sourceKey, statementsSignature, type PolicyLayer, type SourcedStatement } from './compile.js';
+import { buildLayer, listSignature, unreadSignature, type PolicyLayer } from './compile.js';
 import { decide, EVERY_RESOURCE, type EvaluationLayers, type Verdict } from './decide.js';
 import { partialKnowledge, withKnowledge, type ContextKnowledge } from './knowledge.js';
 import { principalLayers } from './layers.js';
@@ -50,7 +50,7 @@ export interface Evaluator {
 interface Compiled {
   layers: EvaluationLayers;
   knowledge: ContextKnowledge;
-  /** The view token of each action asked about. */
+  /** The view token of each action asked about whose statements read the context. */
   views: Map<string, string>;
 }
 
@@ -89,20 +89,8 @@ function requestKnowledge(
   };
 }
 
-const listSignatures = new WeakMap<readonly SourcedStatement[], string>();
-
-function listSignature(list: readonly SourcedStatement[]): string {
-  let signature = listSignatures.get(list);
-  if (signature === undefined) {
-    signature = statementsSignature(list);
-    listSignatures.set(list, signature);
-  }
-  return signature;
-}
-
 function layerView(kind: string, layer: PolicyLayer, action: string): string {
-  const unread = layer.unread.length === 0 ? '' : `!${layer.unread.map((u) => sourceKey(u.source)).join(',')}`;
-  return `${kind}:${listSignature(layer.forAction(action))}${unread}`;
+  return `${kind}:${listSignature(layer.forAction(action))}${unreadSignature(layer)}`;
 }
 
 /** What a view reads from the layers alone: their statements for the action, and the keys those read. */
@@ -222,10 +210,12 @@ export function createEvaluator(snapshot: Snapshot, options: { now: Date }): Eva
   const view = (principal: Principal, action: string): string => {
     const lower = action.toLowerCase();
     const found = compile(principal);
+    const shared = viewOfLayers(found.layers, principal.accountId, lower);
+    // Statements that read no context key: the view is the layers' own, kept once for every principal with them.
+    if (shared.token !== null) return shared.token;
     let token = found.views.get(lower);
     if (token === undefined) {
-      const shared = viewOfLayers(found.layers, principal.accountId, lower);
-      token = shared.token ?? tokenOf(shared.text + knownText(shared.keys, found.knowledge));
+      token = tokenOf(shared.text + knownText(shared.keys, found.knowledge));
       found.views.set(lower, token);
     }
     return token;
