@@ -7,7 +7,14 @@
  */
 import type { IamCatalog } from '../action-catalog.js';
 import { wildcardMatch } from '../document.js';
-import { arnMatcher, parseArn, parseResource, type ArnMatcher, type ParsedResource } from '../evaluator/arn.js';
+import {
+  arnMatcher,
+  arnMatchesOnce,
+  parseArn,
+  parseResource,
+  type ArnMatcher,
+  type ParsedResource,
+} from '../evaluator/arn.js';
 import type { PolicyLayer } from '../evaluator/compile.js';
 import type { Undecided, Verdict } from '../evaluator/decide.js';
 import type { Evaluator, RequestKeys } from '../evaluator/evaluator.js';
@@ -97,15 +104,19 @@ function exactIamArn(pattern: string, account: string): string | null {
   const arn = plainText(
     `arn:aws:${parts.service}:${parts.region === '*' ? '' : parts.region}:${account}:${parts.resource}`,
   );
-  return arnMatcher(pattern)(parseResource(arn)) ? arn : null;
+  return arnMatchesOnce(pattern, arn) ? arn : null;
 }
 
 function scopeOf(patterns: readonly string[], account: string): TargetScope {
-  const matchers: ArnMatcher[] = patterns.map(arnMatcher);
   const exact = patterns.map((p) => exactIamArn(p, account));
+  // Compiled when first asked: a scope of exact ARNs is mostly read through `exact`.
+  let matchers: ArnMatcher[] | undefined;
   return {
     exact: exact.every((arn) => arn !== null) ? new Set(exact as string[]) : null,
-    matches: (resource) => matchers.some((matches) => matches(resource)),
+    matches: (resource) => {
+      matchers ??= patterns.map(arnMatcher);
+      return matchers.some((matches) => matches(resource));
+    },
   };
 }
 
