@@ -92,8 +92,11 @@ function sessionRoleKey(arn: string): string | null {
 
 export interface TrustIndex {
   trustOf(role: RolePrincipal): RoleTrust;
-  /** Roles whose trust policy may let this caller in (by name, id, session, account or to anyone). */
-  candidates(caller: Principal): RolePrincipal[];
+  /**
+   * Roles whose trust policy may let this caller in (by name, id, session, account or to anyone).
+   * Callers that no trust policy names get one shared list per account: do not change it.
+   */
+  candidates(caller: Principal): readonly RolePrincipal[];
 }
 
 function add(map: Map<string, Set<RolePrincipal>>, key: string, role: RolePrincipal): void {
@@ -117,21 +120,44 @@ function buildTrustIndex(evaluator: Evaluator): TrustIndex {
         add(byKey, `principal:${sessionRoleKey(trusted.arn) ?? trusted.arn}`, principal);
     }
   }
+  // The roles open to anyone, and those trusting the whole account: the same for every caller of an account alike.
+  const shared = new Map<string, { roles: readonly RolePrincipal[]; set: ReadonlySet<RolePrincipal> }>();
+  const sharedCandidates = (accountKey: string | null) => {
+    const key = accountKey ?? '';
+    let found = shared.get(key);
+    if (found === undefined) {
+      const set = new Set<RolePrincipal>(everyone);
+      for (const role of accountKey === null ? [] : (byKey.get(accountKey) ?? [])) set.add(role);
+      found = { roles: [...set], set };
+      shared.set(key, found);
+    }
+    return found;
+  };
   return {
     trustOf: (role) => trusts.get(role.arn) ?? readTrust(role),
     candidates(caller) {
       // Trust in a whole account needs the caller's own Allow of sts:AssumeRole; most principals have none.
-      const keys = mayCallAssumeRole(evaluator, caller) ? [`account:${caller.accountId}`] : [];
-      if (caller.kind !== 'group') keys.push(`principal:${caller.arn}`);
-      const id = uniqueIdOf(caller);
-      if (id) keys.push(`principal:${id}`);
-      if (caller.kind === 'role') keys.push(`principal:${caller.accountId}/${caller.name}`);
-      const found = new Set<RolePrincipal>(everyone);
-      for (const key of keys) for (const role of byKey.get(key) ?? []) found.add(role);
+      const accountKey = mayCallAssumeRole(evaluator, caller) ? `account:${caller.accountId}` : null;
+      const own = ownTrustKeys(caller).filter((key) => byKey.has(key));
+      const common = sharedCandidates(accountKey);
+      // A caller no trust policy names, and not among the roles it may assume: the account's shared list.
+      if (own.length === 0 && !common.set.has(caller as RolePrincipal)) return common.roles;
+      const found = new Set<RolePrincipal>(common.roles);
+      for (const key of own) for (const role of byKey.get(key) ?? []) found.add(role);
       found.delete(caller as RolePrincipal);
       return [...found];
     },
   };
+}
+
+/** The keys a trust policy names this caller by: its ARN, its unique id, and a role's sessions. */
+function ownTrustKeys(caller: Principal): string[] {
+  const keys: string[] = [];
+  if (caller.kind !== 'group') keys.push(`principal:${caller.arn}`);
+  const id = uniqueIdOf(caller);
+  if (id) keys.push(`principal:${id}`);
+  if (caller.kind === 'role') keys.push(`principal:${caller.accountId}/${caller.name}`);
+  return keys;
 }
 
 const indexes = new WeakMap<Evaluator, TrustIndex>();

@@ -388,6 +388,9 @@ class EscalationSearch {
    */
   private promising(actor: Principal, method: EscalationMethod): readonly Target[] {
     const target = method.target;
+    // The roles trusting an actor are sorted when the actor asks, as when each actor had its own list
+    // (callers no trust names now share one): a list sorted earlier in the round may be out of date.
+    if (target === 'trusting-role') return this.sortByReach(this.targetIndex.forActor(method, actor));
     if (target !== 'user' && target !== 'group' && target !== 'role')
       return this.byReach(this.targetIndex.forActor(method, actor));
     const exact = this.checker.targetScope(actor, method).exact;
@@ -429,15 +432,20 @@ class EscalationSearch {
   private byReach(targets: readonly Target[]): readonly Target[] {
     let sorted = this.sortedThisRound.get(targets);
     if (sorted === undefined) {
-      // Ranked once per target, not once per comparison: a stable sort of the same order gives the same list.
-      const ranked = targets.map((target) => ({
-        target,
-        rank: target.principal ? this.score(target.principal) * 1000 - this.length(target.principal) : -1,
-      }));
-      sorted = ranked.sort((a, b) => b.rank - a.rank).map((entry) => entry.target);
+      sorted = this.sortByReach(targets);
       this.sortedThisRound.set(targets, sorted);
     }
     return sorted;
+  }
+
+  /** Targets that reach the most first, as of now. */
+  private sortByReach(targets: readonly Target[]): Target[] {
+    // Ranked once per target, not once per comparison: a stable sort of the same order gives the same list.
+    const ranked = targets.map((target) => ({
+      target,
+      rank: target.principal ? this.score(target.principal) * 1000 - this.length(target.principal) : -1,
+    }));
+    return ranked.sort((a, b) => b.rank - a.rank).map((entry) => entry.target);
   }
 
   /** Tries every way to act as a better-placed principal; true when the actor's path improved. */

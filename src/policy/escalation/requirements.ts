@@ -7,7 +7,15 @@
  */
 import type { IamCatalog } from '../action-catalog.js';
 import { wildcardMatch } from '../document.js';
-import { arnMatcher, parseArn, parseResource, type ArnMatcher, type ParsedResource } from '../evaluator/arn.js';
+import {
+  arnMatcher,
+  arnMatchesOnce,
+  parseArn,
+  parseResource,
+  type ArnMatcher,
+  type ParsedResource,
+} from '../evaluator/arn.js';
+import type { PolicyLayer } from '../evaluator/compile.js';
 import type { Undecided, Verdict } from '../evaluator/decide.js';
 import type { Evaluator, RequestKeys } from '../evaluator/evaluator.js';
 import type { Principal } from '../evaluator/principals.js';
@@ -96,15 +104,19 @@ function exactIamArn(pattern: string, account: string): string | null {
   const arn = plainText(
     `arn:aws:${parts.service}:${parts.region === '*' ? '' : parts.region}:${account}:${parts.resource}`,
   );
-  return arnMatcher(pattern)(parseResource(arn)) ? arn : null;
+  return arnMatchesOnce(pattern, arn) ? arn : null;
 }
 
 function scopeOf(patterns: readonly string[], account: string): TargetScope {
-  const matchers: ArnMatcher[] = patterns.map(arnMatcher);
   const exact = patterns.map((p) => exactIamArn(p, account));
+  // Compiled when first asked: a scope of exact ARNs is mostly read through `exact`.
+  let matchers: ArnMatcher[] | undefined;
   return {
     exact: exact.every((arn) => arn !== null) ? new Set(exact as string[]) : null,
-    matches: (resource) => matchers.some((matches) => matches(resource)),
+    matches: (resource) => {
+      matchers ??= patterns.map(arnMatcher);
+      return matchers.some((matches) => matches(resource));
+    },
   };
 }
 
@@ -115,17 +127,15 @@ function intersect(scopes: readonly TargetScope[]): TargetScope {
   return { exact, matches: (resource) => scopes.every((s) => s.matches(resource)) };
 }
 
-/** A method's requirements "on some resource" and the services they name: the same for every principal. */
-const anyRequirements = new WeakMap<EscalationMethod, { requirements: Requirement[]; services: string[] }>();
+/** A method's requirements "on some resource" and the actions they name: the same for every principal. */
+const anyRequirements = new WeakMap<EscalationMethod, { requirements: Requirement[]; actions: string[] }>();
 
-function anyRequirementsOf(method: EscalationMethod): { requirements: Requirement[]; services: string[] } {
+function anyRequirementsOf(method: EscalationMethod): { requirements: Requirement[]; actions: string[] } {
   let found = anyRequirements.get(method);
   if (found === undefined) {
     const requirements = method.requires.filter((r) => r.on === 'any');
-    const services = [
-      ...new Set(requirements.flatMap((r) => r.anyOf.map((a) => a.slice(0, a.indexOf(':')).toLowerCase()))),
-    ];
-    found = { requirements, services };
+    const actions = [...new Set(requirements.flatMap((r) => r.anyOf.map((a) => a.toLowerCase())))];
+    found = { requirements, actions };
     anyRequirements.set(method, found);
   }
   return found;
@@ -153,6 +163,7 @@ export class RequirementChecker {
   private readonly anyCache = new Map<string, RequirementCheck>();
   private readonly anyByActor = new Map<Principal, Map<EscalationMethod, RequirementCheck>>();
   private readonly scopes = new Map<Principal, Map<EscalationMethod, TargetScope>>();
+  private readonly sharedScopes = new WeakMap<PolicyLayer, Map<string, TargetScope>>();
 
   constructor(
     private readonly evaluator: Evaluator,
@@ -181,10 +192,46 @@ export class RequirementChecker {
     }
     let scope = perMethod.get(method);
     if (scope === undefined) {
-      scope = intersect(
-        targetRequirementsOf(method).map((requirement) => this.resourceScope(actor, requirement.anyOf)),
-      );
+      scope = this.readsVariables(actor, method) ? this.buildScope(actor, method) : this.sharedScope(actor, method);
       perMethod.set(method, scope);
+    }
+    return scope;
+  }
+
+  private buildScope(actor: Principal, method: EscalationMethod): TargetScope {
+    return intersect(targetRequirementsOf(method).map((requirement) => this.resourceScope(actor, requirement.anyOf)));
+  }
+
+  /** Whether an identity Allow naming a target action has a policy variable in its Resource (`user/${aws:username}`). */
+  private readsVariables(actor: Principal, method: EscalationMethod): boolean {
+    const identity = this.evaluator.layers(actor).identity;
+    return targetRequirementsOf(method).some((requirement) =>
+      requirement.anyOf.some((action) =>
+        identity
+          .forAction(action.toLowerCase())
+          .some(
+            (s) => s.compiled.statement.effect === 'Allow' && (s.compiled.statement.resources ?? []).some(hasVariables),
+          ),
+      ),
+    );
+  }
+
+  /**
+   * A scope that reads no policy variable depends on the identity policies and the account alone:
+   * built once for every actor with the same identity layer.
+   */
+  private sharedScope(actor: Principal, method: EscalationMethod): TargetScope {
+    const identity = this.evaluator.layers(actor).identity;
+    let byMethod = this.sharedScopes.get(identity);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      this.sharedScopes.set(identity, byMethod);
+    }
+    const key = `${method.id}|${actor.accountId}`;
+    let scope = byMethod.get(key);
+    if (scope === undefined) {
+      scope = this.buildScope(actor, method);
+      byMethod.set(key, scope);
     }
     return scope;
   }
@@ -222,10 +269,9 @@ export class RequirementChecker {
     const knowledge = this.evaluator.knowledge(actor);
     const patterns: string[] = [];
     for (const action of actions) {
-      const lower = action.toLowerCase();
-      for (const { compiled } of this.evaluator.layers(actor).identity.forService(lower.slice(0, lower.indexOf(':')))) {
+      for (const { compiled } of this.evaluator.layers(actor).identity.forAction(action.toLowerCase())) {
         const { statement } = compiled;
-        if (statement.effect !== 'Allow' || !compiled.matchesAction(lower)) continue;
+        if (statement.effect !== 'Allow') continue;
         if (statement.resources === null) return ANY_TARGET;
         for (const pattern of statement.resources) {
           const resolved = resolveVariables(pattern, knowledge);
@@ -246,9 +292,9 @@ export class RequirementChecker {
     }
     let result = perMethod.get(method);
     if (result === undefined) {
-      const { requirements, services } = anyRequirementsOf(method);
-      // Principals with the same statements for these services share the answer.
-      const key = `${method.id}|${services.map((service) => this.serviceView(actor, service)).join('|')}`;
+      const { requirements, actions } = anyRequirementsOf(method);
+      // Principals with the same statements for these actions share the answer.
+      const key = `${method.id}|${actions.map((action) => this.evaluator.view(actor, action)).join('|')}`;
       result = this.anyCache.get(key);
       if (result === undefined) {
         result = this.checkAll(actor, requirements, null);
@@ -291,17 +337,13 @@ export class RequirementChecker {
   /** The action on some resource of each type it requires: the best candidate per type, the worst type overall. */
   onSome(actor: Principal, action: string): Verdict {
     const lower = action.toLowerCase();
-    const key = `${this.serviceView(actor, lower.slice(0, lower.indexOf(':')))}|${lower}`;
+    const key = `${this.evaluator.view(actor, lower)}|${lower}`;
     let verdict = this.onSomeCache.get(key);
     if (verdict === undefined) {
       verdict = this.decideOnSome(actor, action);
       this.onSomeCache.set(key, verdict);
     }
     return verdict;
-  }
-
-  private serviceView(actor: Principal, service: string): string {
-    return this.evaluator.view(actor, service);
   }
 
   private decideOnSome(actor: Principal, action: string): Verdict {

@@ -118,6 +118,7 @@ export class TargetIndex {
   private readonly byAccount = new Map<EscalationMethod, Map<string, Target[]>>();
   private readonly perActor = new Map<EscalationMethod, Map<Principal, Target[]>>();
   private readonly lookups = new Map<readonly Target[], Map<string, Target>>();
+  private readonly byCandidates = new WeakMap<readonly RolePrincipal[], Target[]>();
 
   constructor(private readonly evaluator: Evaluator) {}
 
@@ -141,11 +142,7 @@ export class TargetIndex {
   }
 
   private buildForActor(method: EscalationMethod, actor: Principal): Target[] {
-    if (method.target === 'trusting-role')
-      return trustIndex(this.evaluator)
-        .candidates(actor)
-        .filter((role) => !isServiceLinkedRole(role))
-        .map(plainShared);
+    if (method.target === 'trusting-role') return this.trustingTargets(trustIndex(this.evaluator).candidates(actor));
     if (method.target === 'new-user' || method.target === 'new-role') {
       const kind = method.target === 'new-user' ? 'user' : 'role';
       return [pseudo(newPrincipalArn(actor.accountId, kind))];
@@ -153,17 +150,38 @@ export class TargetIndex {
     return [...this.inAccount(method, actor.accountId), pseudo(memberProbeArn(actor))];
   }
 
+  /** The roles as targets; callers that share a list of candidates share the list of targets, sorted once per round. */
+  private trustingTargets(roles: readonly RolePrincipal[]): Target[] {
+    let targets = this.byCandidates.get(roles);
+    if (targets === undefined) {
+      targets = roles.filter((role) => !isServiceLinkedRole(role)).map(plainShared);
+      this.byCandidates.set(roles, targets);
+    }
+    return targets;
+  }
+
   /**
    * A stand-in for every user, group or role of the actor's account (a name no policy lists), whose
-   * holders are all of them; null for other kinds of target.
+   * holders are all of them but the actor; null for other kinds of target. The holders are listed
+   * only when asked for: that is when the grant holds, and most actors' probes are ruled out
+   * first, so listing the account for each of them would cost the account's size per actor.
    */
   everyoneProbe(method: EscalationMethod, actor: Principal): Target | null {
     const kind = method.target;
     if (kind !== 'user' && kind !== 'group' && kind !== 'role') return null;
-    const all = this.inAccount(method, actor.accountId).flatMap((t) =>
-      t.principal && t.principal.arn !== actor.arn ? [t.principal] : [],
-    );
-    return pseudo(`arn:aws:iam::${actor.accountId}:${kind}/roleshift-any-${kind}`, all);
+    const candidates = this.inAccount(method, actor.accountId);
+    const arn = `arn:aws:iam::${actor.accountId}:${kind}/roleshift-any-${kind}`;
+    let holders: readonly Principal[] | undefined;
+    return {
+      arn,
+      parsed: parseResource(arn),
+      principal: null,
+      precondition: 'yes',
+      get holders() {
+        holders ??= candidates.flatMap((t) => (t.principal && t.principal.arn !== actor.arn ? [t.principal] : []));
+        return holders;
+      },
+    };
   }
 
   /** The candidate with this ARN, if the method can be used on it. */

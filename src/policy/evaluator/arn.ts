@@ -90,6 +90,15 @@ export function arnMatcher(pattern: string): ArnMatcher {
   return matcher;
 }
 
+/**
+ * Whether an ARN pattern covers an ARN, for a pattern asked about once (one user's resolved
+ * `user/${aws:username}`): nothing is kept, so ten thousand such patterns leave no matcher behind.
+ */
+export function arnMatchesOnce(pattern: string, arn: string): boolean {
+  const matcher = matchers.get(pattern) ?? compileArnPattern(pattern);
+  return matcher({ arn, parts: parseArn(arn) });
+}
+
 /** Whether an ARN pattern covers an ARN, segment by segment. */
 export function arnMatches(pattern: string, arn: string): boolean {
   return arnMatcher(pattern)(parseResource(arn));

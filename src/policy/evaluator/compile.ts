@@ -25,6 +25,11 @@ export interface CompiledStatement {
   statement: NormalizedStatement;
   /** Context keys (lower case) its conditions and policy variables read: what a verdict on it can depend on. */
   contextKeys: readonly string[];
+  /**
+   * The part of `contextKeys` its conditions read (their keys, and the variables in their values):
+   * all a verdict on every resource at once can depend on, since Resource is then not matched.
+   */
+  conditionKeys: readonly string[];
   /** Lower-cased service prefixes the statement can name; null when it can name any service. */
   services: ReadonlySet<string> | null;
   matchesAction(lowerCaseAction: string): boolean;
@@ -56,8 +61,12 @@ export interface PolicyLayer {
   signature: string;
   /** Every context key the layer's statements read. */
   contextKeys: readonly string[];
+  /** Every context key the layer's conditions read (see `CompiledStatement.conditionKeys`). */
+  conditionKeys: readonly string[];
   /** The statements that can apply to an action of `service` (lower case). */
   forService(service: string): readonly SourcedStatement[];
+  /** The statements whose Action / NotAction matches the action (lower case), whatever their resources and conditions. */
+  forAction(action: string): readonly SourcedStatement[];
   /** Whether some Allow statement names the action (lower case), whatever its resources and conditions. */
   mayAllow(action: string): boolean;
 }
@@ -110,26 +119,38 @@ function coversEveryResource(pattern: string): boolean {
 
 let nextStatementId = 1;
 
-/** The keys a statement's conditions test and its variables substitute (`${aws:username}` → `aws:username`). */
-function contextKeysOf(statement: NormalizedStatement): string[] {
-  const keys = new Set(statement.conditions.map((c) => c.key));
-  const texts = [
-    ...(statement.resources ?? []),
-    ...(statement.notResources ?? []),
-    ...statement.conditions.flatMap((c) => c.values),
-  ];
+/** Adds the keys the policy variables of `texts` substitute (`${aws:username}` → `aws:username`). */
+function addVariableKeys(keys: Set<string>, texts: readonly string[]): void {
   for (const text of texts) {
     for (const match of text.matchAll(/\$\{([^},]+)/g)) {
       const key = (match[1] ?? '').trim().toLowerCase();
       if (key !== '*' && key !== '?' && key !== '$') keys.add(key);
     }
   }
+}
+
+/** The keys a statement's conditions test, and the variables in their values. */
+function conditionKeysOf(statement: NormalizedStatement): string[] {
+  const keys = new Set(statement.conditions.map((c) => c.key));
+  addVariableKeys(
+    keys,
+    statement.conditions.flatMap((c) => c.values),
+  );
+  return [...keys];
+}
+
+/** The keys a statement's conditions test and its variables substitute, in conditions and in Resource. */
+function contextKeysOf(statement: NormalizedStatement, conditionKeys: readonly string[]): string[] {
+  const keys = new Set(conditionKeys);
+  addVariableKeys(keys, [...(statement.resources ?? []), ...(statement.notResources ?? [])]);
   return [...keys];
 }
 
 function compileStatement(statement: NormalizedStatement): CompiledStatement {
   const everyResource = statement.resources?.some(coversEveryResource) ?? statement.notResources === null;
-  const common = { id: nextStatementId++, statement, contextKeys: contextKeysOf(statement), everyResource };
+  const conditionKeys = conditionKeysOf(statement);
+  const contextKeys = contextKeysOf(statement, conditionKeys);
+  const common = { id: nextStatementId++, statement, contextKeys, conditionKeys, everyResource };
   if (statement.actions)
     return { ...common, services: servicesOf(statement.actions), matchesAction: actionMatcher(statement.actions) };
   const excluded = actionMatcher(statement.notActions ?? []);
@@ -207,6 +228,23 @@ export function statementsSignature(statements: readonly SourcedStatement[]): st
   return statements.map((s) => `${s.compiled.id}@${sourceKey(s.source)}`).join(',');
 }
 
+const listSignatures = new WeakMap<readonly SourcedStatement[], string>();
+
+/** `statementsSignature`, kept for each list a layer hands out (its statements for a service or an action). */
+export function listSignature(list: readonly SourcedStatement[]): string {
+  let signature = listSignatures.get(list);
+  if (signature === undefined) {
+    signature = statementsSignature(list);
+    listSignatures.set(list, signature);
+  }
+  return signature;
+}
+
+/** Names the layer's unread policies: they keep a verdict open, so two layers differing in them differ. */
+export function unreadSignature(layer: PolicyLayer): string {
+  return layer.unread.length === 0 ? '' : `!${layer.unread.map((u) => sourceKey(u.source)).join(',')}`;
+}
+
 function layerSignature(statements: readonly SourcedStatement[], unread: readonly UnreadPolicy[]): string {
   return [
     ...statements.map((s) => `${s.compiled.id}@${sourceKey(s.source)}`),
@@ -214,18 +252,23 @@ function layerSignature(statements: readonly SourcedStatement[], unread: readonl
   ].join(',');
 }
 
+/** How many actions' matching statements a layer keeps. */
+const MATCHING_KEPT = 4096;
+
 /**
  * The statements that can apply to one service, found when first asked: a principal is asked about
  * a few services, and a ReadOnlyAccess statement names hundreds of them.
  */
 function indexLayer(statements: SourcedStatement[], unread: UnreadPolicy[], signature: string): PolicyLayer {
   const merged = new Map<string, readonly SourcedStatement[]>();
+  const matching = new Map<string, readonly SourcedStatement[]>();
   const allows = new Map<string, boolean>();
   const layer: PolicyLayer = {
     statements,
     unread,
     signature,
     contextKeys: [...new Set(statements.flatMap((s) => s.compiled.contextKeys))],
+    conditionKeys: [...new Set(statements.flatMap((s) => s.compiled.conditionKeys))],
     forService(service) {
       let list = merged.get(service);
       if (list === undefined) {
@@ -234,13 +277,20 @@ function indexLayer(statements: SourcedStatement[], unread: UnreadPolicy[], sign
       }
       return list;
     },
+    forAction(action) {
+      let list = matching.get(action);
+      if (list === undefined) {
+        const service = action.slice(0, Math.max(0, action.indexOf(':')));
+        list = layer.forService(service).filter((s) => s.compiled.matchesAction(action));
+        // An analysis asks a layer about a few hundred actions; one over the whole catalogue need not keep them all.
+        if (matching.size < MATCHING_KEPT) matching.set(action, list);
+      }
+      return list;
+    },
     mayAllow(action) {
       let found = allows.get(action);
       if (found === undefined) {
-        const service = action.slice(0, Math.max(0, action.indexOf(':')));
-        found = layer
-          .forService(service)
-          .some((s) => s.compiled.statement.effect === 'Allow' && s.compiled.matchesAction(action));
+        found = layer.forAction(action).some((s) => s.compiled.statement.effect === 'Allow');
         allows.set(action, found);
       }
       return found;

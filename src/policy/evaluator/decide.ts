@@ -150,7 +150,6 @@ const NOTHING: Judged[] = [];
 
 function judgeLayer(
   layer: PolicyLayer,
-  service: string,
   action: string,
   resource: ParsedResource | null,
   knowledge: ContextKnowledge,
@@ -158,8 +157,7 @@ function judgeLayer(
   let allowing = NOTHING;
   let denying = NOTHING;
   let allow: Tri = layer.unread.length > 0 ? 'maybe' : 'no';
-  for (const sourced of layer.forService(service)) {
-    if (!sourced.compiled.matchesAction(action)) continue;
+  for (const sourced of layer.forAction(action)) {
     const judged = judge(sourced, resource, knowledge);
     if (judged.applies === 'no') continue;
     if (sourced.compiled.statement.effect === 'Deny') {
@@ -186,18 +184,17 @@ const LAYER_CAUSE: Record<LayerKind, Cause> = {
 /** Decides one request against a principal's layers of policy. */
 export function decide(layers: EvaluationLayers, request: EvaluationRequest): Verdict {
   const action = request.action.toLowerCase();
-  const service = action.slice(0, Math.max(0, action.indexOf(':')));
   const resource = typeof request.resource === 'string' ? parseResource(request.resource) : null;
   const judged: Array<{ kind: LayerKind; judgement: LayerJudgement }> = [
-    { kind: 'identity', judgement: judgeLayer(layers.identity, service, action, resource, request.knowledge) },
+    { kind: 'identity', judgement: judgeLayer(layers.identity, action, resource, request.knowledge) },
   ];
   if (layers.boundary)
     judged.push({
       kind: 'boundary',
-      judgement: judgeLayer(layers.boundary, service, action, resource, request.knowledge),
+      judgement: judgeLayer(layers.boundary, action, resource, request.knowledge),
     });
   for (const level of layers.scps)
-    judged.push({ kind: 'scp', judgement: judgeLayer(level.layer, service, action, resource, request.knowledge) });
+    judged.push({ kind: 'scp', judgement: judgeLayer(level.layer, action, resource, request.knowledge) });
   return combine(judged);
 }
 

@@ -224,3 +224,82 @@ describe('createEvaluator', () => {
     expect(ask('arn:aws:s3:::other/app.zip')).toBe('denied');
   });
 });
+
+describe('answers shared by principals that see an action alike', () => {
+  /** Two users of one group, with nothing of their own: they differ only in who they are and in their tags. */
+  function twoMembers(
+    statements: Array<Record<string, unknown>>,
+    tags: [Record<string, string>, Record<string, string>],
+  ) {
+    const snapshot = buildSnapshot([
+      buildAccount(ACCOUNT, {
+        users: [
+          buildUser('alice', { groups: ['team'], tags: tags[0] }, ACCOUNT),
+          buildUser('bob', { groups: ['team'], tags: tags[1] }, ACCOUNT),
+        ],
+        groups: [group('team', { inlinePolicies: [{ name: 'team', document: doc(...statements) }] })],
+      }),
+    ]);
+    const evaluator = createEvaluator(snapshot, { now: NOW });
+    const [alice, bob] = ['alice', 'bob'].map((name) => evaluator.principal(`arn:aws:iam::${ACCOUNT}:user/${name}`));
+    if (!alice || !bob) throw new Error('no members');
+    return { evaluator, alice, bob };
+  }
+
+  it('Given two members of a group whose policy names user/${aws:username}, When each asks about the first one, Then only the first is allowed (the name is part of the key)', () => {
+    const { evaluator, alice, bob } = twoMembers(
+      [{ Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: `arn:aws:iam::${ACCOUNT}:user/\${aws:username}` }],
+      [{}, {}],
+    );
+    const target = `arn:aws:iam::${ACCOUNT}:user/alice`;
+    expect(evaluator.evaluate(alice, 'iam:CreateAccessKey', target).decision).toBe('allowed');
+    expect(evaluator.evaluate(bob, 'iam:CreateAccessKey', target).decision).toBe('denied');
+    expect(evaluator.view(alice, 'iam:CreateAccessKey')).not.toBe(evaluator.view(bob, 'iam:CreateAccessKey'));
+  });
+
+  it('Given the same two members, When they ask about an action the ${aws:username} statement does not name, Then they share one view', () => {
+    const { evaluator, alice, bob } = twoMembers(
+      [
+        { Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: `arn:aws:iam::${ACCOUNT}:user/\${aws:username}` },
+        { Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' },
+      ],
+      [{}, {}],
+    );
+    expect(evaluator.view(alice, 'iam:PassRole')).toBe(evaluator.view(bob, 'iam:PassRole'));
+  });
+
+  it('Given two members that differ only in a principal tag a condition reads, When each asks, Then their verdicts differ', () => {
+    const { evaluator, alice, bob } = twoMembers(
+      [
+        {
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:PrincipalTag/team': 'data' } },
+        },
+      ],
+      [{ team: 'data' }, { team: 'web' }],
+    );
+    expect(evaluator.evaluate(alice, 's3:GetObject', 'arn:aws:s3:::reports/q1.csv').decision).toBe('allowed');
+    expect(evaluator.evaluate(bob, 's3:GetObject', 'arn:aws:s3:::reports/q1.csv').decision).toBe('denied');
+  });
+
+  it('Given one principal, When it asks the same question with two different request keys, Then the keys are part of the question', () => {
+    const { evaluator, alice } = twoMembers(
+      [
+        {
+          Effect: 'Allow',
+          Action: 'iam:PassRole',
+          Resource: '*',
+          Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+        },
+      ],
+      [{}, {}],
+    );
+    const role = `arn:aws:iam::${ACCOUNT}:role/app`;
+    const toEc2 = evaluator.evaluate(alice, 'iam:PassRole', role, { 'iam:PassedToService': 'ec2.amazonaws.com' });
+    const toLambda = evaluator.evaluate(alice, 'iam:PassRole', role, { 'iam:PassedToService': 'lambda.amazonaws.com' });
+    expect(toEc2.decision).toBe('allowed');
+    expect(toLambda.decision).toBe('denied');
+  });
+});

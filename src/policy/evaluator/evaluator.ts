@@ -11,7 +11,7 @@
  * verdict `conditional`.
  */
 import type { PolicyDocument, Snapshot } from '../../model/snapshot.js';
-import { buildLayer, sourceKey, statementsSignature, type PolicyLayer, type SourcedStatement } from './compile.js';
+import { buildLayer, listSignature, unreadSignature, type PolicyLayer } from './compile.js';
 import { decide, EVERY_RESOURCE, type EvaluationLayers, type Verdict } from './decide.js';
 import { partialKnowledge, withKnowledge, type ContextKnowledge } from './knowledge.js';
 import { principalLayers } from './layers.js';
@@ -37,18 +37,20 @@ export interface Evaluator {
   /** Whether the action is allowed on every resource: an Allow on `*` that no Deny narrows. */
   evaluateEveryResource(principal: Principal, action: string, keys?: RequestKeys): Verdict;
   /**
-   * Equal for two principals of one account whose statements for the service (identity, boundary,
-   * SCPs, with their sources and unread policies) and whatever those statements read from the
-   * context are the same: every question about the service then has the same answer for both.
-   * A short token, so that callers can key their own caches by it.
+   * Equal for two principals of one account whose statements that match the action (identity,
+   * boundary, SCPs, with their sources and unread policies) and whatever those statements read
+   * from the context are the same: every question about the action then has the same answer for
+   * both. Per action rather than per service, so that a statement reading `${aws:username}`
+   * (a self-service policy on `iam:CreateAccessKey`) sets users apart only for the actions it
+   * names. A short token, so that callers can key their own caches by it.
    */
-  view(principal: Principal, service: string): string;
+  view(principal: Principal, action: string): string;
 }
 
 interface Compiled {
   layers: EvaluationLayers;
   knowledge: ContextKnowledge;
-  /** The view token of each service asked about. */
+  /** The view token of each action asked about whose statements read the context. */
   views: Map<string, string>;
 }
 
@@ -87,34 +89,78 @@ function requestKnowledge(
   };
 }
 
-const listSignatures = new WeakMap<readonly SourcedStatement[], string>();
-
-function listSignature(list: readonly SourcedStatement[]): string {
-  let signature = listSignatures.get(list);
-  if (signature === undefined) {
-    signature = statementsSignature(list);
-    listSignatures.set(list, signature);
-  }
-  return signature;
+function layerView(kind: string, layer: PolicyLayer, action: string): string {
+  return `${kind}:${listSignature(layer.forAction(action))}${unreadSignature(layer)}`;
 }
 
-function layerView(kind: string, layer: PolicyLayer, service: string): string {
-  const unread = layer.unread.length === 0 ? '' : `!${layer.unread.map((u) => sourceKey(u.source)).join(',')}`;
-  return `${kind}:${listSignature(layer.forService(service))}${unread}`;
+/** What a view reads from the layers alone: their statements for the action, and the keys those read. */
+interface LayersView {
+  text: string;
+  keys: readonly string[];
+  /** The view's token when `keys` is empty: then every principal with these layers has this view. */
+  token: string | null;
 }
 
-function viewOf(layers: EvaluationLayers, knowledge: ContextKnowledge, accountId: string, service: string): string {
+function layersView(layers: EvaluationLayers, accountId: string, action: string): LayersView {
   const all = [layers.identity, ...(layers.boundary ? [layers.boundary] : []), ...layers.scps.map((l) => l.layer)];
   const keys = [
-    ...new Set(all.flatMap((layer) => layer.forService(service).flatMap((s) => s.compiled.contextKeys))),
+    ...new Set(all.flatMap((layer) => layer.forAction(action).flatMap((s) => s.compiled.contextKeys))),
   ].sort();
-  const known = keys.map((key) => `${key}=${JSON.stringify(knowledge.lookup(key) ?? null)}`).join(';');
   const parts = [
-    layerView('i', layers.identity, service),
-    ...(layers.boundary ? [layerView('b', layers.boundary, service)] : []),
-    ...layers.scps.map((level) => layerView('s', level.layer, service)),
+    layerView('i', layers.identity, action),
+    ...(layers.boundary ? [layerView('b', layers.boundary, action)] : []),
+    ...layers.scps.map((level) => layerView('s', level.layer, action)),
   ];
-  return `${accountId}|${parts.join('|')}#${known}`;
+  return { text: `${accountId}|${parts.join('|')}#`, keys, token: null };
+}
+
+/** The rest of a view: what the principal's knowledge says of each key the statements read. */
+function knownText(keys: readonly string[], knowledge: ContextKnowledge): string {
+  return keys.map((key) => `${key}=${JSON.stringify(knowledge.lookup(key) ?? null)}`).join(';');
+}
+
+let nextObjectId = 1;
+const objectIds = new WeakMap<object, number>();
+
+/** A number for an object (a layer, a list of SCP levels), to key a cache by several objects at once. */
+function objectId(value: object): number {
+  let id = objectIds.get(value);
+  if (id === undefined) {
+    id = nextObjectId++;
+    objectIds.set(value, id);
+  }
+  return id;
+}
+
+/**
+ * One layers object for every principal of an account with the same identity layer, boundary and
+ * SCP levels (members of the same groups with the same policies), so what depends on the layers
+ * alone (views, admin assessments) is found once for all of them.
+ */
+function sharedLayers(
+  shared: Map<string, EvaluationLayers>,
+  accountId: string,
+  layers: EvaluationLayers,
+): EvaluationLayers {
+  const key = `${accountId}|${objectId(layers.identity)}|${layers.boundary ? objectId(layers.boundary) : 0}|${objectId(layers.scps)}`;
+  let found = shared.get(key);
+  if (found === undefined) {
+    found = layers;
+    shared.set(key, found);
+  }
+  return found;
+}
+
+const keyTexts = new WeakMap<RequestKeys, string>();
+
+/** A request's own keys as text, for a cache key; the same keys object is asked about many times. */
+function requestKeysText(keys: RequestKeys): string {
+  let text = keyTexts.get(keys);
+  if (text === undefined) {
+    text = JSON.stringify(Object.entries(keys).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    keyTexts.set(keys, text);
+  }
+  return text;
 }
 
 /** Builds the evaluator for a snapshot; `now` stands for the time of every request it judges. */
@@ -125,11 +171,13 @@ export function createEvaluator(snapshot: Snapshot, options: { now: Date }): Eva
   const verdicts = new Map<string, Verdict>();
   // A view's full text lists every statement and key it depends on; questions are keyed by a short token for it.
   const viewTokens = new Map<string, string>();
+  const layerTuples = new Map<string, EvaluationLayers>();
+  const layersViews = new Map<EvaluationLayers, Map<string, LayersView>>();
   const compile = (principal: Principal): Compiled => {
     let found = compiled.get(principal);
     if (found === undefined) {
       found = {
-        layers: principalLayers(snapshot, index, principal),
+        layers: sharedLayers(layerTuples, principal.accountId, principalLayers(snapshot, index, principal)),
         knowledge: principalKnowledge(snapshot, principal, options.now),
         views: new Map(),
       };
@@ -137,19 +185,49 @@ export function createEvaluator(snapshot: Snapshot, options: { now: Date }): Eva
     }
     return found;
   };
-  const view = (principal: Principal, service: string): string => {
-    const found = compile(principal);
-    let token = found.views.get(service);
+  const tokenOf = (text: string): string => {
+    let token = viewTokens.get(text);
     if (token === undefined) {
-      const text = viewOf(found.layers, found.knowledge, principal.accountId, service);
-      token = viewTokens.get(text);
-      if (token === undefined) {
-        token = `v${viewTokens.size}`;
-        viewTokens.set(text, token);
-      }
-      found.views.set(service, token);
+      token = `v${viewTokens.size}`;
+      viewTokens.set(text, token);
     }
     return token;
+  };
+  const viewOfLayers = (layers: EvaluationLayers, accountId: string, action: string): LayersView => {
+    let byAction = layersViews.get(layers);
+    if (byAction === undefined) {
+      byAction = new Map();
+      layersViews.set(layers, byAction);
+    }
+    let found = byAction.get(action);
+    if (found === undefined) {
+      found = layersView(layers, accountId, action);
+      if (found.keys.length === 0) found.token = tokenOf(found.text);
+      byAction.set(action, found);
+    }
+    return found;
+  };
+  const view = (principal: Principal, action: string): string => {
+    const lower = action.toLowerCase();
+    const found = compile(principal);
+    const shared = viewOfLayers(found.layers, principal.accountId, lower);
+    // Statements that read no context key: the view is the layers' own, kept once for every principal with them.
+    if (shared.token !== null) return shared.token;
+    let token = found.views.get(lower);
+    if (token === undefined) {
+      token = tokenOf(shared.text + knownText(shared.keys, found.knowledge));
+      found.views.set(lower, token);
+    }
+    return token;
+  };
+  const remember = (key: string, ask: () => Verdict): Verdict => {
+    let verdict = verdicts.get(key);
+    if (verdict === undefined) {
+      verdict = ask();
+      if (verdicts.size > 200_000) verdicts.clear();
+      verdicts.set(key, verdict);
+    }
+    return verdict;
   };
   return {
     snapshot,
@@ -167,17 +245,11 @@ export function createEvaluator(snapshot: Snapshot, options: { now: Date }): Eva
         });
         return decide(layers, { action, resource, knowledge: request });
       };
-      if (Object.keys(keys).length > 0) return ask();
-      // Principals that see a service alike get the same answer: group members ask once.
+      // Principals that see an action alike get the same answer: group members ask once. The
+      // request's own keys override what the view knows, so they are part of the question.
       const lower = action.toLowerCase();
-      const key = `${view(principal, lower.slice(0, lower.indexOf(':')))}|${lower}|${resource}`;
-      let verdict = verdicts.get(key);
-      if (verdict === undefined) {
-        verdict = ask();
-        if (verdicts.size > 200_000) verdicts.clear();
-        verdicts.set(key, verdict);
-      }
-      return verdict;
+      const own = Object.keys(keys).length === 0 ? '' : `|${requestKeysText(keys)}`;
+      return remember(`${view(principal, lower)}|${lower}|${resource}${own}`, ask);
     },
     view,
     evaluateEveryResource(principal, action, keys = {}) {

@@ -80,15 +80,18 @@ function boundaryLayer(snapshot: Snapshot, principal: Principal): PolicyLayer | 
 
 const accountScps = new WeakMap<Snapshot, Map<string, ScpLevel[]>>();
 
+/** One empty list for every principal no SCP governs, so that principals with the same policies have the same layers. */
+const NO_SCPS: readonly ScpLevel[] = Object.freeze([]);
+
 /**
  * The SCP levels that govern the principal: none when the organization was not scanned, for the
  * management account, for service-linked roles, and for accounts outside the scanned organization.
  * The same for every other principal of the account, so built once per account.
  */
-function scpLevels(snapshot: Snapshot, principal: Principal): ScpLevel[] {
+function scpLevels(snapshot: Snapshot, principal: Principal): readonly ScpLevel[] {
   const organization = snapshot.organization;
-  if (!organization || organization.scps.length === 0) return [];
-  if (principal.accountId === organization.managementAccountId || isServiceLinkedRole(principal)) return [];
+  if (!organization || organization.scps.length === 0) return NO_SCPS;
+  if (principal.accountId === organization.managementAccountId || isServiceLinkedRole(principal)) return NO_SCPS;
   let byAccount = accountScps.get(snapshot);
   if (byAccount === undefined) {
     byAccount = new Map();

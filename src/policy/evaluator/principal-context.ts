@@ -7,7 +7,7 @@
  * tags, resource tags) is unknown, so conditions on it stay undecided.
  */
 import type { Snapshot } from '../../model/snapshot.js';
-import { partialKnowledge, type ContextKnowledge, type KnowledgeInit } from './knowledge.js';
+import { partialKnowledge, withKnowledge, type ContextKnowledge, type KnowledgeInit } from './knowledge.js';
 import type { Principal } from './principals.js';
 
 const HOUR = 3_600_000;
@@ -78,14 +78,13 @@ function identityKnowledge(principal: Principal, now: Date): KnowledgeInit {
   };
 }
 
-const sharedByAccount = new WeakMap<Snapshot, Map<string, Required<Pick<KnowledgeInit, 'values' | 'absent'>>>>();
+const sharedByAccount = new WeakMap<Snapshot, Map<string, ContextKnowledge>>();
 
-/** What every principal of the account shares: the direct call, the time, the account and its organization. */
-function accountKnowledge(
-  snapshot: Snapshot,
-  accountId: string,
-  now: Date,
-): Required<Pick<KnowledgeInit, 'values' | 'absent'>> {
+/**
+ * What every principal of the account shares: the direct call, the time, the account and its
+ * organization. Built once per account and shared, so each principal adds only its own keys.
+ */
+function accountKnowledge(snapshot: Snapshot, accountId: string, now: Date): ContextKnowledge {
   let byAccount = sharedByAccount.get(snapshot);
   if (byAccount === undefined) {
     byAccount = new Map();
@@ -95,23 +94,24 @@ function accountKnowledge(
   let shared = byAccount.get(key);
   if (shared === undefined) {
     const organization = organizationValues(snapshot, accountId);
-    shared = {
+    shared = partialKnowledge({
       values: { ...DIRECT_CALL.values, ...timeValues(now), 'aws:PrincipalAccount': accountId, ...organization.values },
       absent: [...(DIRECT_CALL.absent ?? []), ...(organization.absent ?? [])],
-    };
+    });
     byAccount.set(key, shared);
   }
   return shared;
 }
 
-/** The knowledge about every request the principal makes itself, at `now`. */
+/**
+ * The knowledge about every request the principal makes itself, at `now`: its own keys over its
+ * account's. The two never name the same key (the account's are the call, the time and the
+ * organization; the principal's are who it is and its tags), so looking in one and then the
+ * other answers as one map of both would.
+ */
 export function principalKnowledge(snapshot: Snapshot, principal: Principal, now: Date): ContextKnowledge {
-  const identity = identityKnowledge(principal, now);
-  const shared = accountKnowledge(snapshot, principal.accountId, now);
-  return partialKnowledge({
-    values: { ...shared.values, ...identity.values },
-    absent: identity.absent ? [...shared.absent, ...identity.absent] : shared.absent,
-    closedPrefixes: identity.closedPrefixes ?? [],
-    windows: identity.windows ?? {},
-  });
+  return withKnowledge(
+    accountKnowledge(snapshot, principal.accountId, now),
+    partialKnowledge(identityKnowledge(principal, now)),
+  );
 }

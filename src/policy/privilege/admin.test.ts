@@ -159,3 +159,45 @@ describe('assessAdmin', () => {
     });
   });
 });
+
+describe('assessAdmin shared by principals with the same policies', () => {
+  /** Two users with AdministratorAccess and the same inline policy, differing only in name and tags. */
+  function assessTwo(inline: PolicyDocument, tags: [Record<string, string>, Record<string, string>]) {
+    const snapshot = buildSnapshot([
+      buildAccount(ACCOUNT, {
+        users: ['alice', 'bob'].map((name, i) =>
+          buildUser(
+            name,
+            { attachedPolicies: [ADMIN], inlinePolicies: [{ name: 'guard', document: inline }], tags: tags[i] ?? {} },
+            ACCOUNT,
+          ),
+        ),
+      }),
+    ]);
+    const evaluator = createEvaluator(snapshot, { now: NOW });
+    return evaluator.principals().map((principal) => assessAdmin(evaluator, catalog, principal));
+  }
+
+  it('Given two administrators that differ only in a principal tag a Deny condition reads, When assessed, Then only the untagged one is an administrator', () => {
+    const [contractor, employee] = assessTwo(
+      doc({
+        Effect: 'Deny',
+        Action: '*',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:PrincipalTag/kind': 'contractor' } },
+      }),
+      [{ kind: 'contractor' }, { kind: 'employee' }],
+    );
+    expect(contractor).toMatchObject({ admin: 'no', level: 'none' });
+    expect(employee).toMatchObject({ admin: 'yes', level: 'full' });
+  });
+
+  it('Given two administrators whose only difference is ${aws:username} in a Resource, When assessed, Then they share one assessment (every question is about every resource)', () => {
+    const [alice, bob] = assessTwo(
+      doc({ Effect: 'Deny', Action: 'iam:DeleteUser', Resource: `arn:aws:iam::${ACCOUNT}:user/\${aws:username}` }),
+      [{}, {}],
+    );
+    expect(alice).toMatchObject({ admin: 'no', level: 'all-but' });
+    expect(bob).toBe(alice);
+  });
+});

@@ -6,7 +6,13 @@
  * services that some statement names are checked action by action.
  */
 import type { CatalogAction, IamCatalog } from '../action-catalog.js';
-import { buildLayer, type PolicyLayer } from '../evaluator/compile.js';
+import {
+  buildLayer,
+  listSignature,
+  unreadSignature,
+  type PolicyLayer,
+  type SourcedStatement,
+} from '../evaluator/compile.js';
 import {
   decide,
   EVERY_RESOURCE,
@@ -201,13 +207,31 @@ const assessments = new WeakMap<Evaluator, Map<string, AdminAssessment>>();
 
 /**
  * What makes two principals' assessments equal: the same statements from the same sources, and
- * the same knowledge for every context key those statements read. Group members usually share it.
+ * the same knowledge for every context key their conditions read. Every question of the
+ * assessment is about every resource at once, which never matches a Resource pattern, so the
+ * variables there (`user/${aws:username}`) cannot change it: principals that differ only in
+ * them (every user with a self-service policy) share one assessment.
  */
 function assessmentKey(layers: EvaluationLayers, knowledge: ContextKnowledge): string {
-  const all = [layers.identity, ...(layers.boundary ? [layers.boundary] : []), ...layers.scps.map((l) => l.layer)];
-  const keys = [...new Set(all.flatMap((layer) => layer.contextKeys))].sort();
+  const { signature, keys } = layersKey(layers);
   const known = keys.map((key) => `${key}=${JSON.stringify(knowledge.lookup(key) ?? null)}`);
-  return `${all.map((layer) => layer.signature).join('|')}#${known.join(';')}`;
+  return `${signature}#${known.join(';')}`;
+}
+
+const layersKeys = new WeakMap<EvaluationLayers, { signature: string; keys: readonly string[] }>();
+
+/** The layers' part of an assessment key; the evaluator shares one layers object among principals with the same policies. */
+function layersKey(layers: EvaluationLayers): { signature: string; keys: readonly string[] } {
+  let found = layersKeys.get(layers);
+  if (found === undefined) {
+    const all = allLayers(layers);
+    found = {
+      signature: all.map((layer) => layer.signature).join('|'),
+      keys: [...new Set(all.flatMap((layer) => layer.conditionKeys))].sort(),
+    };
+    layersKeys.set(layers, found);
+  }
+  return found;
 }
 
 /** Whether the principal is a full administrator, and if not quite, what it lacks. */
@@ -223,7 +247,10 @@ export function assessAdmin(evaluator: Evaluator, catalog: IamCatalog, principal
   const key = assessmentKey(layers, evaluator.knowledge(principal));
   let assessment = cache.get(key);
   if (assessment === undefined) {
-    assessment = assessLayers(catalog, layers, (action) => evaluator.evaluateEveryResource(principal, action));
+    const knowledge = evaluator.knowledge(principal);
+    assessment = assessLayers(catalog, layers, knowledge, (action) =>
+      evaluator.evaluateEveryResource(principal, action),
+    );
     cache.set(key, assessment);
   }
   return assessment;
@@ -254,7 +281,9 @@ export function assessAdminIf(
     scps: own.scps,
   };
   const knowledge = evaluator.knowledge(principal);
-  return assessLayers(catalog, layers, (action) => decide(layers, { action, resource: EVERY_RESOURCE, knowledge }));
+  return assessLayers(catalog, layers, knowledge, (action) =>
+    decide(layers, { action, resource: EVERY_RESOURCE, knowledge }),
+  );
 }
 
 /** No Allow of every service: not an administrator, unless a policy the scan could not read is the one that grants it. */
@@ -264,7 +293,89 @@ function notAdmin(layers: EvaluationLayers): AdminAssessment {
   return { admin, level: 'none', exceptions: [], scpLimits: [], grants: [], undecided: [], unread };
 }
 
-function assessLayers(catalog: IamCatalog, layers: EvaluationLayers, check: EveryResourceCheck): AdminAssessment {
+const serviceOutcomes = new WeakMap<IamCatalog, Map<string, ServiceOutcome>>();
+
+const statementIds = new WeakMap<readonly SourcedStatement[], string>();
+
+/** The statements of a list by content alone, without where they come from. */
+function idsSignature(list: readonly SourcedStatement[]): string {
+  let signature = statementIds.get(list);
+  if (signature === undefined) {
+    signature = list.map((s) => s.compiled.id).join(',');
+    statementIds.set(list, signature);
+  }
+  return signature;
+}
+
+/**
+ * What a service's outcome depends on: the statements of every layer that can name the service,
+ * the unread policies, and what is known of the keys their conditions read. Every question is
+ * about every resource, so nothing else can change it. Where each statement comes from shows
+ * only in the verdicts an outcome keeps open (`withSources: false` leaves it out).
+ */
+function serviceKey(
+  layers: EvaluationLayers,
+  service: string,
+  knowledge: ContextKnowledge,
+  withSources: boolean,
+): string {
+  const part = (kind: string, layer: PolicyLayer) => {
+    const list = layer.forService(service);
+    return `${kind}:${withSources ? listSignature(list) : idsSignature(list)}${unreadSignature(layer)}`;
+  };
+  const parts = [
+    part('i', layers.identity),
+    ...(layers.boundary ? [part('b', layers.boundary)] : []),
+    ...layers.scps.map((level) => part('s', level.layer)),
+  ];
+  const keys = [
+    ...new Set(
+      allLayers(layers).flatMap((layer) => layer.forService(service).flatMap((s) => s.compiled.conditionKeys)),
+    ),
+  ].sort();
+  const known = keys.map((key) => `${key}=${JSON.stringify(knowledge.lookup(key) ?? null)}`);
+  return `${withSources ? 'sourced' : 'content'}|${service}|${parts.join('|')}#${known.join(';')}`;
+}
+
+/**
+ * A service some statement names, checked action by action, and shared: by principals whose
+ * layers hold the same statements for the service; and, when the outcome keeps no verdict open
+ * (denials and SCP limits name only the action and the causes), by principals whose statements
+ * for it say the same whichever group or policy they come from (ReadOnlyAccess through each
+ * team's group, beside the same PowerUserAccess).
+ */
+function namedServiceOutcome(
+  check: EveryResourceCheck,
+  catalog: IamCatalog,
+  layers: EvaluationLayers,
+  service: string,
+  knowledge: ContextKnowledge,
+): ServiceOutcome {
+  let cache = serviceOutcomes.get(catalog);
+  if (cache === undefined) {
+    cache = new Map();
+    serviceOutcomes.set(catalog, cache);
+  }
+  const byContent = serviceKey(layers, service, knowledge, false);
+  const shared = cache.get(byContent);
+  if (shared !== undefined) return shared;
+  const bySource = serviceKey(layers, service, knowledge, true);
+  let outcome = cache.get(bySource);
+  if (outcome === undefined) {
+    outcome = checkService(check, catalog, layers, service, null);
+    if (cache.size > 50_000) cache.clear();
+    cache.set(bySource, outcome);
+    if (outcome.open.length === 0) cache.set(byContent, outcome);
+  }
+  return outcome;
+}
+
+function assessLayers(
+  catalog: IamCatalog,
+  layers: EvaluationLayers,
+  knowledge: ContextKnowledge,
+  check: EveryResourceCheck,
+): AdminAssessment {
   const grants = broadGrants(layers);
   if (grants.length === 0) return notAdmin(layers);
   const unread = [...layers.identity.unread, ...(layers.boundary?.unread ?? [])];
@@ -275,13 +386,10 @@ function assessLayers(catalog: IamCatalog, layers: EvaluationLayers, check: Ever
   const open: Verdict[] = [];
   let untouched = 0;
   for (const service of catalog.services) {
-    const outcome = checkService(
-      check,
-      catalog,
-      layers,
-      service,
-      named !== 'all' && !named.has(service) ? uniform : null,
-    );
+    const outcome =
+      uniform !== null && named !== 'all' && !named.has(service)
+        ? checkService(check, catalog, layers, service, uniform)
+        : namedServiceOutcome(check, catalog, layers, service, knowledge);
     exceptions.push(...outcome.denied);
     scpLimits.push(...outcome.scp);
     open.push(...outcome.open);
