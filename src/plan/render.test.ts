@@ -17,7 +17,7 @@ describe('the plan as people read it', () => {
 
   it('Given the same plan, When written as Markdown, Then each user shows the three checks, their failures and what was granted beyond the calls', () => {
     const markdown = renderPlanMarkdown(plan);
-    expect(markdown).toContain('| 1 | medium | 123456789012/deployer | ci-cd | oidc-federation | proven | 0 |');
+    expect(markdown).toContain('| medium | 123456789012/deployer | ci-cd | oidc-federation | proven | 0 |');
     const deployer = markdown.slice(markdown.indexOf('### 123456789012/deployer'));
     expect(deployer).toContain('**Proof: proven**');
     expect(deployer).toContain('- (a) observed calls and what they imply are allowed: passed (');

@@ -2,7 +2,8 @@
  * An estate whose replacements each pass or fail one proof, with the calls CloudTrail showed:
  * `deployer` passes roles (proven); `dana`'s policy names ${aws:username}, which a permission-set
  * session lacks (fails a); `bounded` loses its boundary in a mirror (fails b); `reader` read an
- * object without CloudTrail naming it, and is denied one bucket today (fails b).
+ * object and its tags without CloudTrail naming them, and is denied the objects of one bucket
+ * today but not their tags (fails b for the read alone).
  */
 import { DEFAULT_CONFIG } from '../../src/config.js';
 import type { Classification } from '../../src/model/classification.js';
@@ -11,6 +12,7 @@ import type { ActionUsage } from '../../src/model/usage.js';
 import { UNKNOWN } from '../../src/model/when.js';
 import { planMigration } from '../../src/plan/plan.js';
 import type { MigrationPlan, UsageByUser } from '../../src/plan/types.js';
+import { buildGroup } from '../assess/builders.js';
 import { buildAccount, buildSnapshot, buildUser } from '../fixtures/build-snapshot.js';
 import { CATALOG, NOW, SEED } from './estate.js';
 
@@ -101,13 +103,51 @@ export function proofEstatePlan(): MigrationPlan {
       },
       ACCOUNT,
     ),
+    // Group members alike but for a tag the group's Deny reads: their mirrored reads share no proof.
+    ...['open', 'restricted'].map((team) =>
+      buildUser(`tagged-${team}`, { groups: ['readers'], tags: { team } }, ACCOUNT),
+    ),
+    // Mirrored without CloudTrail: a role has no aws:username, so the self-service Allow grants it
+    // nothing and the mirror is no wider; a Deny on the same variable would be lost, so that
+    // mirror is proven over every request.
+    buildUser(
+      'self-service',
+      {
+        inlinePolicies: [
+          inline(
+            'own-keys',
+            doc(
+              allow('iam:CreateAccessKey', `arn:aws:iam::${ACCOUNT}:user/\${aws:username}`),
+              allow('s3:GetObject', '*'),
+            ),
+          ),
+        ],
+      },
+      ACCOUNT,
+    ),
+    buildUser(
+      'self-deny',
+      {
+        inlinePolicies: [
+          inline(
+            'not-own-home',
+            doc(allow('s3:GetObject', '*'), {
+              Effect: 'Deny',
+              Action: 's3:GetObject',
+              Resource: 'arn:aws:s3:::home/${aws:username}/*',
+            }),
+          ),
+        ],
+      },
+      ACCOUNT,
+    ),
     buildUser(
       'reader',
       {
         inlinePolicies: [
           inline(
             'read',
-            doc(allow('s3:GetObject', '*'), {
+            doc(allow(['s3:GetObject', 's3:GetObjectTagging'], '*'), {
               Effect: 'Deny',
               Action: 's3:GetObject',
               Resource: 'arn:aws:s3:::secrets/*',
@@ -128,6 +168,25 @@ export function proofEstatePlan(): MigrationPlan {
         serviceRole('web-other', 'lambda.amazonaws.com'),
       ],
       policies: [managed('s3-only', doc(allow('s3:*', '*')))],
+      groups: [
+        buildGroup(
+          'readers',
+          {
+            inlinePolicies: [
+              inline(
+                'read-unless-restricted',
+                doc(allow('s3:GetObject', '*'), {
+                  Effect: 'Deny',
+                  Action: 's3:GetObject',
+                  Resource: '*',
+                  Condition: { StringEquals: { 'aws:PrincipalTag/team': 'restricted' } },
+                }),
+              ),
+            ],
+          },
+          ACCOUNT,
+        ),
+      ],
       // Identity Center in use: people get permission sets (a standalone account would get aws login).
       identityCenter: { inUse: true, evidence: ['AWSReservedSSO_ReadOnly'] },
     }),
@@ -157,7 +216,9 @@ export function proofEstatePlan(): MigrationPlan {
       ],
     },
     [arn('dana')]: { actions: [call('s3:GetObject', ['arn:aws:s3:::home/dana/notes.txt', 'arn:aws:s3:::home'])] },
-    [arn('reader')]: { actions: [call('s3:GetObject')] },
+    [arn('tagged-open')]: { actions: [call('s3:GetObject')] },
+    [arn('tagged-restricted')]: { actions: [call('s3:GetObject')] },
+    [arn('reader')]: { actions: [call('s3:GetObject'), call('s3:GetObjectTagging')] },
   };
   const plan = planMigration(snapshot, {
     classifications: [
@@ -165,6 +226,10 @@ export function proofEstatePlan(): MigrationPlan {
       classification('dana', { class: 'human', personKey: 'email:dana@acme.example' }),
       classification('bounded', { class: 'workload', runsOn: 'lambda' }),
       classification('reader', { class: 'workload', runsOn: 'ecs' }),
+      classification('self-service', { class: 'workload', runsOn: 'ecs' }),
+      classification('self-deny', { class: 'workload', runsOn: 'ecs' }),
+      classification('tagged-open', { class: 'workload', runsOn: 'ecs' }),
+      classification('tagged-restricted', { class: 'workload', runsOn: 'ecs' }),
     ],
     usage,
     config: DEFAULT_CONFIG,

@@ -82,12 +82,29 @@ describe('replacement proofs', () => {
     );
   });
 
-  it('Given a read seen without its resource and a Deny on one bucket today, When planned from usage, Then proof (b) finds the replacement wider', () => {
+  it('Given reads seen without their resource and a Deny of one of them on one bucket today, When planned from usage, Then proof (b) finds the replacement wider for that read alone', () => {
     const reader = userPlan('reader');
-    expect(policyOf(reader)).toEqual([{ Sid: 'S3', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['*'] }]);
+    expect(policyOf(reader)).toEqual([
+      { Sid: 'S3', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectTagging'], Resource: ['*'] },
+    ]);
     expect(reader.proof?.withinCurrent.failures).toEqual([
       's3:GetObject on every resource: the replacement allows it, the user is denied it today (explicit-deny: read)',
     ]);
+  });
+
+  it('Given two members of one group that differ only in a tag its Deny reads, When their reads are proven, Then only the restricted one fails proof (b)', () => {
+    expect(userPlan('tagged-open').proof?.withinCurrent).toMatchObject({ status: 'passed', failures: [] });
+    expect(userPlan('tagged-restricted').proof?.withinCurrent.failures).toEqual([
+      's3:GetObject on every resource: the replacement allows it, the user is denied it today (explicit-deny: read-unless-restricted)',
+    ]);
+  });
+
+  it('Given a mirror whose only difference from the user is ${aws:username} in an Allow Resource, When proven, Then proof (b) needs no request: the role can only have less', () => {
+    expect(userPlan('self-service').proof?.withinCurrent).toMatchObject({ status: 'passed', checked: 0 });
+  });
+
+  it('Given a mirror that would lose a Deny on ${aws:username}, When proven, Then proof (b) asks every request instead of taking the mirror as the user', () => {
+    expect(userPlan('self-deny').proof?.withinCurrent.checked).toBeGreaterThan(0);
   });
 
   it('Given a role trusting every AWS principal, When its trust is proven, Then proof (c) fails with the trust rule', () => {

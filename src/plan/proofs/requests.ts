@@ -7,14 +7,29 @@ import type { ProofCheck } from '../types.js';
 /** At most this many failures are listed one by one; the rest are counted. */
 const FAILURES_LISTED = 20;
 
+/** Each action's formats, asked once per action instead of once per request (proofs ask thousands per user). */
+const formatsByCatalog = new WeakMap<IamCatalog, Map<string, readonly string[]>>();
+
 /** The ARN patterns of the action's resource types, variables as wildcards; empty for `*`-only actions. */
-function resourceFormats(catalog: IamCatalog, action: string): string[] {
-  const entry = catalog.action(action);
-  if (entry === undefined || entry.wildcardOnly) return [];
-  return entry.resourceTypes
-    .map((type) => catalog.resourceArnFormat(entry.service, type.name))
-    .filter((format): format is string => format !== undefined)
-    .map((format) => format.replace(/\$\{[^}]+\}/g, '*'));
+function resourceFormats(catalog: IamCatalog, action: string): readonly string[] {
+  let byAction = formatsByCatalog.get(catalog);
+  if (byAction === undefined) {
+    byAction = new Map();
+    formatsByCatalog.set(catalog, byAction);
+  }
+  let formats = byAction.get(action);
+  if (formats === undefined) {
+    const entry = catalog.action(action);
+    formats =
+      entry === undefined || entry.wildcardOnly
+        ? []
+        : entry.resourceTypes
+            .map((type) => catalog.resourceArnFormat(entry.service, type.name))
+            .filter((format): format is string => format !== undefined)
+            .map((format) => format.replace(/\$\{[^}]+\}/g, '*'));
+    byAction.set(action, formats);
+  }
+  return formats;
 }
 
 /** Whether the action takes no resource but `*` (or is not in the catalogue, so nothing better is known). */

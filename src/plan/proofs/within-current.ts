@@ -4,9 +4,19 @@
  * and every resource CloudTrail showed for it: where the replacement may allow it, the user must
  * not be denied it. A mirror of the user's own policies, without a boundary to lose and with no
  * condition whose answer differs between the user and the role, is the user: nothing to ask.
+ * Nor is there when the only difference is a key the role lacks that only Allow statements'
+ * Resource reads: those statements then grant the role nothing.
  */
 import type { IamCatalog } from '../../policy/action-catalog.js';
-import { decide, EVERY_RESOURCE, type ResourceQuery } from '../../policy/evaluator/decide.js';
+import type { NormalizedStatement } from '../../policy/document.js';
+import {
+  decide,
+  EVERY_RESOURCE,
+  type EvaluationLayers,
+  type ResourceQuery,
+  type Verdict,
+} from '../../policy/evaluator/decide.js';
+import { unreadSignature } from '../../policy/evaluator/compile.js';
 import type { Evaluator } from '../../policy/evaluator/evaluator.js';
 import type { ContextKnowledge } from '../../policy/evaluator/knowledge.js';
 import { plainText, resolveVariables } from '../../policy/evaluator/variables.js';
@@ -15,12 +25,28 @@ import type { ProofCheck } from '../types.js';
 import type { Replacement } from './replacement.js';
 import { checkOf, describeQuery, describeVerdict, queryFor, resourcesOfAction } from './requests.js';
 
-/** Whether the replacement is the user as far as any verdict goes. */
+/**
+ * Whether a context key the replacement lacks (a role session has no `aws:username`) can only take
+ * permissions away: every statement that reads it is an Allow that reads it in its Resource alone,
+ * so without a value the statement names nothing (the self-service group on `user/${aws:username}`).
+ */
+function lostKeyOnlyNarrows(replacement: Replacement, key: string): boolean {
+  if (replacement.knowledge.lookup(key)?.kind !== 'absent') return false;
+  return replacement.layers.identity.statements.every(
+    ({ compiled }) =>
+      !compiled.contextKeys.includes(key) ||
+      (compiled.statement.effect === 'Allow' && !compiled.conditionKeys.includes(key)),
+  );
+}
+
+/** Whether the replacement is the user as far as any verdict goes, or can only be narrower. */
 function sameAsUser(evaluator: Evaluator, replacement: Replacement): boolean {
   if (!replacement.mirrorsUser || evaluator.layers(replacement.user).boundary !== null) return false;
   const userKnowledge = evaluator.knowledge(replacement.user);
   return replacement.layers.identity.contextKeys.every(
-    (key) => JSON.stringify(userKnowledge.lookup(key)) === JSON.stringify(replacement.knowledge.lookup(key)),
+    (key) =>
+      JSON.stringify(userKnowledge.lookup(key)) === JSON.stringify(replacement.knowledge.lookup(key)) ||
+      lostKeyOnlyNarrows(replacement, key),
   );
 }
 
@@ -35,6 +61,23 @@ function actionsOf(
   return catalog.services.flatMap((service) =>
     catalog.actionsOf(service).flatMap((action) => (excluded.has(action.name) ? [] : [action.name])),
   );
+}
+
+/** Expansions per catalogue and statement: statements are shared by text, and a ReadOnlyAccess-sized one names thousands of actions. */
+const expanded = new WeakMap<IamCatalog, WeakMap<NormalizedStatement, string[]>>();
+
+function statementActions(catalog: IamCatalog, statement: NormalizedStatement): string[] {
+  let byStatement = expanded.get(catalog);
+  if (byStatement === undefined) {
+    byStatement = new WeakMap();
+    expanded.set(catalog, byStatement);
+  }
+  let actions = byStatement.get(statement);
+  if (actions === undefined) {
+    actions = actionsOf(catalog, statement.actions, statement.notActions);
+    byStatement.set(statement, actions);
+  }
+  return actions;
 }
 
 /** A Resource pattern as a request resource: variables resolved as the replacement sees them. */
@@ -57,7 +100,7 @@ function requests(ctx: StrategyContext, replacement: Replacement): Map<string, M
     const { statement } = compiled;
     if (statement.effect !== 'Allow') continue;
     const patterns = statement.resources ?? ['*'];
-    for (const action of actionsOf(ctx.catalog, statement.actions, statement.notActions)) {
+    for (const action of statementActions(ctx.catalog, statement)) {
       const queries = out.get(action) ?? new Map<string, ResourceQuery>();
       for (const pattern of patterns) {
         const query = patternQuery(ctx.catalog, action, pattern, replacement.knowledge);
@@ -71,26 +114,105 @@ function requests(ctx: StrategyContext, replacement: Replacement): Map<string, M
   return out;
 }
 
+/**
+ * Which statements of each layer match an action, as text: `decide` reads the action only to pick
+ * these, so two actions with the same text get the same verdict on the same resource. A
+ * replacement that mirrors ReadOnlyAccess names thousands of actions that fall into a few dozen
+ * such groups.
+ */
+function matchingStatements(layers: EvaluationLayers, action: string, ids: Map<object, number>): string {
+  const idOf = (statement: object): number => {
+    let id = ids.get(statement);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(statement, id);
+    }
+    return id;
+  };
+  const levels = [layers.identity, ...(layers.boundary ? [layers.boundary] : []), ...layers.scps.map((s) => s.layer)];
+  return levels.map((layer) => layer.forAction(action).map(idOf).join(',')).join('/');
+}
+
+function layersSignature(layers: EvaluationLayers): string {
+  return [layers.identity, layers.boundary, ...layers.scps.map((level) => level.layer)]
+    .map((layer) => (layer === null ? '-' : `${layer.signature}${unreadSignature(layer)}`))
+    .join('|');
+}
+
+/**
+ * Everything proof (b) reads: both sides' statements and sources, what their statements read
+ * from each side's context, and the resources CloudTrail showed. Group members whose
+ * replacements are the same (a mirror of the group's policies) share one answer.
+ */
+function proofKey(ctx: StrategyContext, replacement: Replacement): string {
+  const { evaluator } = ctx;
+  const userLayers = evaluator.layers(replacement.user);
+  const userKnowledge = evaluator.knowledge(replacement.user);
+  const keys = new Set<string>();
+  for (const layers of [replacement.layers, userLayers])
+    for (const layer of [layers.identity, layers.boundary, ...layers.scps.map((level) => level.layer)])
+      for (const key of layer?.contextKeys ?? []) keys.add(key);
+  const context = [...keys]
+    .sort()
+    .map(
+      (key) =>
+        `${key}=${JSON.stringify(replacement.knowledge.lookup(key))}/${JSON.stringify(userKnowledge.lookup(key))}`,
+    );
+  const seen = (ctx.usage?.actions ?? []).map((usage) => [usage.action, usage.resources]);
+  return JSON.stringify([layersSignature(replacement.layers), layersSignature(userLayers), context, seen]);
+}
+
+const answered = new WeakMap<Evaluator, Map<string, ProofCheck>>();
+
 export function proveWithinCurrent(ctx: StrategyContext, replacement: Replacement): ProofCheck {
   const { evaluator } = ctx;
   if (sameAsUser(evaluator, replacement))
     return checkOf(
       0,
       [],
-      ["the replacement has the user's own policies and the user has no boundary: it allows exactly what the user may"],
+      ["the replacement has the user's own policies and the user has no boundary: it allows nothing the user may not"],
     );
+  let known = answered.get(evaluator);
+  if (known === undefined) {
+    known = new Map();
+    answered.set(evaluator, known);
+  }
+  const key = proofKey(ctx, replacement);
+  let check = known.get(key);
+  if (check === undefined) {
+    check = checkEveryRequest(ctx, replacement);
+    known.set(key, check);
+  }
+  return check;
+}
+
+/** Proof (b) itself: every request the replacement's statements name, against the user today. */
+function checkEveryRequest(ctx: StrategyContext, replacement: Replacement): ProofCheck {
+  const { evaluator } = ctx;
+  const userLayers = evaluator.layers(replacement.user);
+  const ids = new Map<object, number>();
+  // The user's verdict where the replacement may allow, by (statements matching on both sides, resource); null where it does not.
+  const answers = new Map<string, Verdict | null>();
   const failures: string[] = [];
   let checked = 0;
   for (const [action, queries] of requests(ctx, replacement)) {
+    const lower = action.toLowerCase();
+    const statements = `${matchingStatements(replacement.layers, lower, ids)}#${matchingStatements(userLayers, lower, ids)}`;
     for (const resource of queries.values()) {
       checked += 1;
-      const planned = decide(replacement.layers, { action, resource, knowledge: replacement.knowledge });
-      if (planned.decision === 'denied') continue;
-      const today =
-        typeof resource === 'string'
-          ? evaluator.evaluate(replacement.user, action, resource)
-          : evaluator.evaluateEveryResource(replacement.user, action);
-      if (today.decision === 'denied')
+      const key = `${statements}#${describeQuery(resource)}`;
+      let today = answers.get(key);
+      if (today === undefined) {
+        const planned = decide(replacement.layers, { action, resource, knowledge: replacement.knowledge });
+        today =
+          planned.decision === 'denied'
+            ? null
+            : typeof resource === 'string'
+              ? evaluator.evaluate(replacement.user, action, resource)
+              : evaluator.evaluateEveryResource(replacement.user, action);
+        answers.set(key, today);
+      }
+      if (today !== null && today.decision === 'denied')
         failures.push(
           `${action} on ${describeQuery(resource)}: the replacement allows it, the user is denied it today (${describeVerdict(today)})`,
         );
