@@ -5,7 +5,7 @@ import { EVERY_RESOURCE, type ResourceQuery, type Verdict } from '../../policy/e
 import type { ProofCheck } from '../types.js';
 
 /** At most this many failures are listed one by one; the rest are counted. */
-const FAILURES_LISTED = 20;
+export const FAILURES_LISTED = 20;
 
 /** Each action's formats, asked once per action instead of once per request (proofs ask thousands per user). */
 const formatsByCatalog = new WeakMap<IamCatalog, Map<string, readonly string[]>>();

@@ -23,7 +23,7 @@ import { plainText, resolveVariables } from '../../policy/evaluator/variables.js
 import type { StrategyContext } from '../strategies/context.js';
 import type { ProofCheck } from '../types.js';
 import type { Replacement } from './replacement.js';
-import { checkOf, describeQuery, describeVerdict, queryFor, resourcesOfAction } from './requests.js';
+import { checkOf, describeQuery, describeVerdict, FAILURES_LISTED, queryFor, resourcesOfAction } from './requests.js';
 
 /**
  * Whether a context key the replacement lacks (a role session has no `aws:username`) can only take
@@ -80,38 +80,40 @@ function statementActions(catalog: IamCatalog, statement: NormalizedStatement): 
   return actions;
 }
 
-/** A Resource pattern as a request resource: variables resolved as the replacement sees them. */
-function patternQuery(
-  catalog: IamCatalog,
-  action: string,
-  pattern: string,
-  knowledge: ContextKnowledge,
-): ResourceQuery | null {
+/** A Resource pattern as the replacement sees it: plain text, every resource (a variable left open), or nothing (no value). */
+function resolvedPattern(pattern: string, knowledge: ContextKnowledge): string | typeof EVERY_RESOURCE | null {
   const resolved = resolveVariables(pattern, knowledge);
   if (resolved.kind !== 'text') return resolved.kind === 'no-value' ? null : EVERY_RESOURCE;
-  return queryFor(catalog, action, plainText(resolved.text));
+  return plainText(resolved.text);
 }
 
-/** Every (action, resource) the replacement's Allow statements name, with the resources seen for it. */
-function requests(ctx: StrategyContext, replacement: Replacement): Map<string, Map<string, ResourceQuery>> {
+/**
+ * Every (action, resource) the replacement's Allow statements name, with the resources seen for
+ * the action, each once, in statement order: made as they are asked, so a proof that has failed
+ * often enough stops without naming the rest.
+ */
+function* requests(ctx: StrategyContext, replacement: Replacement): Generator<[string, ResourceQuery]> {
   const seen = new Map((ctx.usage?.actions ?? []).map((usage) => [usage.action.toLowerCase(), usage.resources]));
-  const out = new Map<string, Map<string, ResourceQuery>>();
+  const asked = new Set<string>();
+  const first = (action: string, query: ResourceQuery): boolean => {
+    const key = `${action}|${describeQuery(query)}`;
+    if (asked.has(key)) return false;
+    asked.add(key);
+    return true;
+  };
   for (const { compiled } of replacement.layers.identity.statements) {
     const { statement } = compiled;
     if (statement.effect !== 'Allow') continue;
-    const patterns = statement.resources ?? ['*'];
+    const patterns = (statement.resources ?? ['*']).map((pattern) => resolvedPattern(pattern, replacement.knowledge));
     for (const action of statementActions(ctx.catalog, statement)) {
-      const queries = out.get(action) ?? new Map<string, ResourceQuery>();
       for (const pattern of patterns) {
-        const query = patternQuery(ctx.catalog, action, pattern, replacement.knowledge);
-        if (query !== null) queries.set(describeQuery(query), query);
+        const query = typeof pattern === 'string' ? queryFor(ctx.catalog, action, pattern) : pattern;
+        if (query !== null && first(action, query)) yield [action, query];
       }
       for (const arn of resourcesOfAction(ctx.catalog, action, seen.get(action.toLowerCase()) ?? []))
-        queries.set(arn, arn);
-      out.set(action, queries);
+        if (first(action, arn)) yield [action, arn];
     }
   }
-  return out;
 }
 
 /**
@@ -190,33 +192,36 @@ export function proveWithinCurrent(ctx: StrategyContext, replacement: Replacemen
 function checkEveryRequest(ctx: StrategyContext, replacement: Replacement): ProofCheck {
   const { evaluator } = ctx;
   const userLayers = evaluator.layers(replacement.user);
-  const ids = new Map<object, number>();
   // The user's verdict where the replacement may allow, by (statements matching on both sides, resource); null where it does not.
   const answers = new Map<string, Verdict | null>();
+  const ids = new Map<object, number>();
   const failures: string[] = [];
   let checked = 0;
-  for (const [action, queries] of requests(ctx, replacement)) {
+  for (const [action, resource] of requests(ctx, replacement)) {
     const lower = action.toLowerCase();
-    const statements = `${matchingStatements(replacement.layers, lower, ids)}#${matchingStatements(userLayers, lower, ids)}`;
-    for (const resource of queries.values()) {
-      checked += 1;
-      const key = `${statements}#${describeQuery(resource)}`;
-      let today = answers.get(key);
-      if (today === undefined) {
-        const planned = decide(replacement.layers, { action, resource, knowledge: replacement.knowledge });
-        today =
-          planned.decision === 'denied'
-            ? null
-            : typeof resource === 'string'
-              ? evaluator.evaluate(replacement.user, action, resource)
-              : evaluator.evaluateEveryResource(replacement.user, action);
-        answers.set(key, today);
-      }
-      if (today !== null && today.decision === 'denied')
-        failures.push(
-          `${action} on ${describeQuery(resource)}: the replacement allows it, the user is denied it today (${describeVerdict(today)})`,
-        );
+    checked += 1;
+    const key = `${matchingStatements(replacement.layers, lower, ids)}#${matchingStatements(userLayers, lower, ids)}#${describeQuery(resource)}`;
+    let today = answers.get(key);
+    if (today === undefined) {
+      const planned = decide(replacement.layers, { action, resource, knowledge: replacement.knowledge });
+      today =
+        planned.decision === 'denied'
+          ? null
+          : typeof resource === 'string'
+            ? evaluator.evaluate(replacement.user, action, resource)
+            : evaluator.evaluateEveryResource(replacement.user, action);
+      answers.set(key, today);
     }
+    if (today === null || today.decision !== 'denied') continue;
+    failures.push(
+      `${action} on ${describeQuery(resource)}: the replacement allows it, the user is denied it today (${describeVerdict(today)})`,
+    );
+    // The verdict is settled and the list full: a mirror that lost its boundary would name every
+    // action of the catalogue the boundary caps, at a tenth of a second per user.
+    if (failures.length === FAILURES_LISTED)
+      return checkOf(checked, failures, [
+        `stopped after the first ${FAILURES_LISTED} requests the replacement allows and the user may not make: there may be more`,
+      ]);
   }
   return checkOf(checked, failures, []);
 }
