@@ -1,5 +1,5 @@
-import { listenOnLoopback } from './loopback.js';
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { forwardRequest, listenOnLoopback } from './loopback.js';
+import { createServer, type Server } from 'node:http';
 
 /**
  * moto 5.2.1 does not implement IAM access advisor (GenerateServiceLastAccessedDetails,
@@ -220,21 +220,6 @@ function createAnswerer(scenario: AdvisorScenario): (params: URLSearchParams) =>
   };
 }
 
-function forward(target: URL, incoming: IncomingMessage, body: Buffer, reply: (answer: IncomingMessage) => void) {
-  const upstream = httpRequest(
-    {
-      host: target.hostname,
-      port: target.port,
-      method: incoming.method,
-      path: incoming.url,
-      headers: incoming.headers,
-    },
-    reply,
-  );
-  upstream.on('error', () => incoming.socket.destroy());
-  upstream.end(body);
-}
-
 /** Starts the stand-in; `moto` is where every other request goes (omit it for advisor calls only). */
 export async function startAccessAdvisorStandIn(
   scenario: AdvisorScenario,
@@ -255,10 +240,7 @@ export async function startAccessAdvisorStandIn(
           outgoing.end(errorXml('NotImplemented', `${action} is not answered by the stand-in`));
           return;
         }
-        forward(new URL(moto), incoming, body, (upstream) => {
-          outgoing.writeHead(upstream.statusCode ?? 502, upstream.headers);
-          upstream.pipe(outgoing);
-        });
+        forwardRequest(incoming, body, outgoing, new URL(moto));
         return;
       }
       seen.push({ action, params, signed: /^AWS4-HMAC-SHA256 /.test(String(incoming.headers.authorization ?? '')) });
