@@ -7,7 +7,8 @@ import { DEFAULT_CONFIG } from '../config.js';
 import { type PagePack, unpackReport } from '../report/page-pack.js';
 import type { RunningServer } from '../report/serve.js';
 import { openStore } from '../store/store.js';
-import { startDashboard } from './report.js';
+import type { ScanSummaryRow } from '../store/store.js';
+import { startDashboard, trendPoints } from './report.js';
 
 const ACCOUNT = '111111111111';
 
@@ -80,5 +81,91 @@ describe('the dashboard', () => {
     const reloaded = await page(running);
     expect(reloaded.users).toEqual(['second-user']);
     expect(reloaded.generatedAt).toBe('2026-11-23T10:15:30.000Z');
+  });
+});
+
+function storedScan(scanId: string, collectedAt: string, longLived: number): ScanSummaryRow {
+  return {
+    scanId,
+    savedAt: collectedAt,
+    collectedAt,
+    source: 'aws',
+    origin: 'test',
+    toolVersion: 'test',
+    kpis: { users_long_lived_total: longLived },
+    organizationGaps: 0,
+    trendable: true,
+    accounts: 1,
+    users: longLived,
+    usersWithLongLivedCredentials: longLived,
+    usersWithPassword: 0,
+    usersWithActiveKeys: longLived,
+    activeKeys: longLived,
+    rootKeys: 0,
+    gaps: 0,
+  };
+}
+
+function snapshotAt(finishedAt: string, users: number) {
+  const accounts = [
+    buildAccount(ACCOUNT, {
+      users: Array.from({ length: users }, (_, i) => buildUser(`user-${i}`, { accessKeys: [buildKey()] })),
+    }),
+  ];
+  const snapshot = buildSnapshot(accounts);
+  return { ...snapshot, collection: { ...snapshot.collection, finishedAt } };
+}
+
+describe('the trend the page reads', () => {
+  const stored = [
+    storedScan('scan-jan', '2026-01-01T00:00:00.000Z', 9),
+    storedScan('scan-mar', '2026-03-01T00:00:00.000Z', 5),
+    storedScan('scan-may', '2026-05-01T00:00:00.000Z', 2),
+  ];
+
+  it('Given the latest stored scan is shown, When the trend is made, Then it holds every complete scan and ends with the one shown', () => {
+    const points = trendPoints(stored, {
+      snapshot: snapshotAt('2026-05-01T00:00:00.000Z', 2),
+      scanId: 'scan-may',
+      kpis: {},
+    });
+    expect(points.map((point) => point.scanId)).toEqual(['scan-jan', 'scan-mar', 'scan-may']);
+  });
+
+  it('Given an older snapshot file is shown, When the trend is made, Then it ends with that snapshot, its own counts and KPIs, and leaves out later scans', () => {
+    const points = trendPoints(stored, {
+      snapshot: snapshotAt('2026-04-01T00:00:00.000Z', 3),
+      scanId: null,
+      kpis: { users_long_lived_total: 3 },
+    });
+    expect(points.map((point) => point.collectedAt)).toEqual([
+      '2026-01-01T00:00:00.000Z',
+      '2026-03-01T00:00:00.000Z',
+      '2026-04-01T00:00:00.000Z',
+    ]);
+    expect(points.at(-1)).toMatchObject({ usersWithLongLivedCredentials: 3, kpis: { users_long_lived_total: 3 } });
+  });
+
+  it('Given a stored scan that is not the newest is shown, When the trend is made, Then the scans after it are left out', () => {
+    const points = trendPoints(stored, {
+      snapshot: snapshotAt('2026-03-01T00:00:00.000Z', 5),
+      scanId: 'scan-mar',
+      kpis: {},
+    });
+    expect(points.map((point) => point.scanId)).toEqual(['scan-jan', 'scan-mar']);
+  });
+
+  it('Given an incomplete earlier scan, When the trend is made, Then it is not a point', () => {
+    const incomplete = {
+      ...storedScan('scan-feb', '2026-02-01T00:00:00.000Z', 1),
+      organizationGaps: 1,
+      trendable: false,
+    };
+    const points = trendPoints([stored[0] as ScanSummaryRow, incomplete, ...stored.slice(1)], {
+      snapshot: snapshotAt('2026-05-01T00:00:00.000Z', 2),
+      scanId: 'scan-may',
+      kpis: {},
+    });
+    expect(points.map((point) => point.scanId)).toEqual(['scan-jan', 'scan-mar', 'scan-may']);
   });
 });

@@ -4,9 +4,10 @@
  * shows the same plan and ExternalIds as `plan` and `generate`.
  */
 import { isTrendable } from '../model/completeness.js';
+import { countHeadline } from '../model/headline.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { JournalOperation } from '../remediate/journal.js';
-import { renderReport } from '../report/html.js';
+import { renderReport, type HistoryPoint } from '../report/html.js';
 import { lazyReportExtras, type ReportOperation } from '../report/report-data.js';
 import { serveReport, type RunningServer } from '../report/serve.js';
 import type { ScanSummaryRow } from '../store/store.js';
@@ -50,7 +51,7 @@ export async function buildReport(request: EstateRequest, context: RunContext): 
   const html = renderReport({
     snapshot: estate.snapshot,
     now: estate.now,
-    history: trendPoints(loaded.history, estate.snapshot),
+    history: trendPoints(loaded.history, { snapshot: estate.snapshot, scanId: loaded.scanId, kpis: assessment.kpis }),
     toolVersion: TOOL_VERSION,
     extras,
     thresholds: estate.config.thresholds,
@@ -59,13 +60,31 @@ export async function buildReport(request: EstateRequest, context: RunContext): 
 }
 
 /**
- * The scans the trend and the KPIs read: complete ones only. A scan that could not list the
- * Organization's accounts counts a floor; as a point it would read as a sudden drop. When the
- * scan shown is such a scan, the page gets no trend at all (its gaps say why), never a
- * comparison with an earlier complete scan.
+ * The scans the trend and the KPIs read: complete ones only, ending with the scan shown, since the
+ * page compares the last point with the one before it and shows the last point's KPIs. A scan
+ * shown with `--snapshot FILE` is not stored: its point is made from its own counts and KPIs, and
+ * stored scans collected after it are left out. A scan that could not list the Organization's
+ * accounts counts a floor; as a point it would read as a sudden drop. When the scan shown is
+ * such a scan, the page gets no trend at all (its gaps say why), never a comparison with an
+ * earlier complete scan.
  */
-function trendPoints(history: readonly ScanSummaryRow[], shown: Snapshot): ScanSummaryRow[] {
-  return isTrendable(shown) ? history.filter((scan) => scan.trendable) : [];
+export function trendPoints(
+  history: readonly ScanSummaryRow[],
+  shown: { snapshot: Snapshot; scanId: string | null; kpis: Record<string, number> },
+): HistoryPoint[] {
+  if (!isTrendable(shown.snapshot)) return [];
+  const collectedAt = shown.snapshot.collection.finishedAt;
+  const stored = history.find((scan) => scan.scanId === shown.scanId);
+  const earlier = history.filter(
+    (scan) => scan.trendable && scan !== stored && scan.collectedAt.localeCompare(collectedAt) < 0,
+  );
+  const last: HistoryPoint = stored ?? {
+    ...countHeadline(shown.snapshot),
+    scanId: 'snapshot-file',
+    collectedAt,
+    kpis: shown.kpis,
+  };
+  return [...earlier, last];
 }
 
 /**

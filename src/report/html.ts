@@ -11,11 +11,11 @@ import { compareText, summarizeSnapshot, type SnapshotSummary } from './summary.
 
 export type { ReportData } from './page-model.js';
 
-/** One earlier scan for the trend; `roleshift history` rows fit. */
+/** One scan for the trend, the last being the one shown; `roleshift history` rows fit. */
 export interface HistoryPoint extends HeadlineCounts {
   scanId: string;
   collectedAt: string;
-  /** The KPIs stored with the scan; the page shows the newest scan's. */
+  /** The KPIs stored with the scan; the page shows the last point's (the scan shown). */
   kpis?: Record<string, number>;
 }
 
