@@ -5,7 +5,10 @@
  * confirmed, reports status, or resumes interrupted work.
  */
 import { existsSync } from 'node:fs';
+import { readIdentityCenterWith } from '../collect/identity-center.js';
+import { readRolesAnywhereWith } from '../collect/roles-anywhere.js';
 import { DEFAULT_CONFIG } from '../config.js';
+import type { IdentityCenterInstance } from '../model/organization.js';
 import { InputFileError, UserInputError } from '../errors.js';
 import type { PolicyDocument } from '../model/snapshot.js';
 import { formatUserRef, parseUserRef, type UserRef } from '../model/user-ref.js';
@@ -31,7 +34,16 @@ import {
 import { checkGuards, type AdminHolder, type GuardContext } from '../remediate/guards.js';
 import { allOperations, ensureJournalTables, pendingOperations, type JournalOperation } from '../remediate/journal.js';
 import { lifecycleOf } from '../remediate/lifecycle.js';
-import { judgeRole, plannedRoles, uncheckedReplacements, type ReadinessFact } from '../remediate/readiness.js';
+import {
+  judgeAssignment,
+  judgeRole,
+  judgeRolesAnywhere,
+  plannedAssignments,
+  plannedRoles,
+  plannedRolesAnywhere,
+  type PlannedArtifact,
+  type ReadinessFact,
+} from '../remediate/readiness.js';
 import { parsePlanFile } from '../remediate/plan-file.js';
 import { QUARANTINE_POLICY_NAME, type UserState } from '../remediate/plan-steps.js';
 import { safetyFor, type PlanEntryFacts, type SafetyVerdict } from '../remediate/safety.js';
@@ -205,15 +217,80 @@ async function guardContext(
   };
 }
 
+/** A live read that failed: said as unknown with the reason, never taken as ready or as missing. */
+async function readOrUnknown(what: string, read: () => Promise<ReadinessFact[]>): Promise<ReadinessFact[]> {
+  try {
+    return await read();
+  } catch (error) {
+    return [{ status: 'unknown', detail: `could not read ${what}: ${describeRemediationFailure(error)}` }];
+  }
+}
+
+/** Identity Center read once per region and run, from the caller's account (where the instance lives). */
+function identityCenterReader(deps: EngineDeps): (region: string) => Promise<IdentityCenterInstance | null> {
+  const read = new Map<string, Promise<IdentityCenterInstance | null>>();
+  return (region) => {
+    let instance = read.get(region);
+    if (!instance) {
+      instance = (async () => {
+        const settings = await deps.access.settingsFor(await deps.access.callerAccountId());
+        return readIdentityCenterWith({ ...settings, region });
+      })();
+      read.set(region, instance);
+    }
+    return instance;
+  };
+}
+
+async function assignmentFacts(
+  artifacts: readonly PlannedArtifact[],
+  identityCenter: (region: string) => Promise<IdentityCenterInstance | null>,
+): Promise<ReadinessFact[]> {
+  const facts: ReadinessFact[] = [];
+  for (const planned of plannedAssignments(artifacts)) {
+    const region = planned.region;
+    if (region === null) {
+      facts.push({
+        status: 'unknown',
+        detail: `the plan does not say Identity Center's region: permission set ${planned.permissionSetName} not checked`,
+      });
+      continue;
+    }
+    facts.push(
+      ...(await readOrUnknown(`Identity Center in ${region}`, async () =>
+        judgeAssignment(planned, await identityCenter(region)),
+      )),
+    );
+  }
+  return facts;
+}
+
+async function rolesAnywhereFacts(
+  deps: EngineDeps,
+  artifacts: readonly PlannedArtifact[],
+  accountId: string,
+): Promise<ReadinessFact[]> {
+  const planned = plannedRolesAnywhere(artifacts, accountId);
+  if (planned.profiles.length === 0 && planned.trustAnchors.length === 0) return [];
+  return readOrUnknown(`Roles Anywhere in ${accountId}`, async () =>
+    judgeRolesAnywhere(planned, await readRolesAnywhereWith(await deps.access.settingsFor(accountId), accountId)),
+  );
+}
+
 /**
- * Ready means deployed and used: the plan's roles read live (exist with the planned trust, used
- * after the last use of every key about to go off); what cannot be read live is unknown.
+ * Ready means deployed and used, read live: the plan's roles (exist with the planned trust, used
+ * after the last use of every key about to go off), its Identity Center assignments and its
+ * Roles Anywhere profile and trust anchors; what cannot be read or known is said as unknown.
  */
 function readinessOf(deps: EngineDeps, entries: EntriesByUser | null) {
+  const identityCenter = identityCenterReader(deps);
   return async (state: UserState): Promise<ReadinessFact[]> => {
     const artifacts = entries?.get(`${state.accountId}/${state.userName}`)?.artifacts ?? [];
+    const facts = [
+      ...(await assignmentFacts(artifacts, identityCenter)),
+      ...(await rolesAnywhereFacts(deps, artifacts, state.accountId)),
+    ];
     const roles = plannedRoles(artifacts, state.accountId);
-    const facts = uncheckedReplacements(artifacts);
     if (roles.length === 0) return facts;
     const gateway = await deps.access.gatewayFor(state.accountId);
     const keys = [];

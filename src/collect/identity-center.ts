@@ -1,8 +1,8 @@
 import {
+  IdentitystoreClient,
   paginateListGroupMemberships,
   paginateListGroups,
   paginateListUsers,
-  type IdentitystoreClient,
 } from '@aws-sdk/client-identitystore';
 import {
   DescribePermissionSetCommand,
@@ -13,8 +13,9 @@ import {
   paginateListInstances,
   paginateListManagedPoliciesInPermissionSet,
   paginateListPermissionSets,
-  type SSOAdminClient,
+  SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
+import { createAwsClient, type AwsClientSettings } from '../aws/clients.js';
 import type { IdentityCenterInstance } from '../model/organization.js';
 import { allItems } from './pages.js';
 import { decodePolicyDocument } from './policy-text.js';
@@ -162,4 +163,16 @@ export async function readIdentityCenter(
     assignments: assignments.sort(byKey((a) => `${a.accountId}|${a.permissionSetArn}|${a.principalId}`)),
     ...(await readIdentityStore(identityStore, instance.IdentityStoreId)),
   };
+}
+
+/** `readIdentityCenter` with its own clients, made from `settings` and closed after. */
+export async function readIdentityCenterWith(settings: AwsClientSettings): Promise<IdentityCenterInstance | null> {
+  const ssoAdmin = createAwsClient(SSOAdminClient, 'sso', settings);
+  const identityStore = createAwsClient(IdentitystoreClient, 'identitystore', settings);
+  try {
+    return await readIdentityCenter(ssoAdmin, identityStore, settings.region);
+  } finally {
+    ssoAdmin.destroy();
+    identityStore.destroy();
+  }
 }

@@ -41,6 +41,8 @@ export interface AccountAccess {
   callerIdentity(): Promise<CallerIdentity>;
   /** The caller's own credentials for its account, AssumeRole into `roleName` for any other. */
   gatewayFor(accountId: string): Promise<IamGateway>;
+  /** The client settings (region, credentials) the gateway of `accountId` uses, for the readiness reads. */
+  settingsFor(accountId: string): Promise<AwsClientSettings>;
 }
 
 /**
@@ -58,7 +60,6 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
   };
   let callerAccount: string | null = null;
   const sts = createAwsClient(STSClient, 'sts', { ...base, accountId: () => callerAccount });
-  const gateways = new Map<string, Promise<IamGateway>>();
   let caller: Promise<CallerIdentity> | undefined;
 
   const callerIdentity = (): Promise<CallerIdentity> => {
@@ -74,49 +75,52 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
   };
   const callerAccountId = async (): Promise<string> => (await callerIdentity()).accountId;
 
-  const open = async (accountId: string): Promise<IamGateway> => {
-    const own = await callerAccountId();
-    let client: IAMClient;
+  /** The caller's own credentials for its account; AssumeRole into `roleName` for any other. */
+  const assumeInto = async (accountId: string): Promise<AwsClientSettings> => {
     const named = { ...base, accountId: () => accountId };
-    if (accountId === own) {
-      client = createAwsClient(IAMClient, 'iam', named);
-    } else {
-      const roleArn = `arn:aws:iam::${accountId}:role/${options.roleName}`;
-      let assumed: AssumeRoleCommandOutput;
-      try {
-        assumed = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'roleshift-remediate' }));
-      } catch (error) {
-        throw new UserInputError(
-          `cannot assume ${roleArn}: ${describeRemediationFailure(error)}; deploy deploy/remediate-role.yaml in account ${accountId} or pass --role-name`,
-        );
-      }
-      const credentials = assumed.Credentials;
-      if (!credentials?.AccessKeyId || !credentials.SecretAccessKey)
-        throw new Error(`AssumeRole ${roleArn} returned no credentials`);
-      client = createAwsClient(IAMClient, 'iam', {
-        ...named,
-        credentials: {
-          accessKeyId: credentials.AccessKeyId,
-          secretAccessKey: credentials.SecretAccessKey,
-          ...(credentials.SessionToken ? { sessionToken: credentials.SessionToken } : {}),
-          ...(credentials.Expiration ? { expiration: credentials.Expiration } : {}),
-        },
-      });
+    if (accountId === (await callerAccountId())) return named;
+    const roleArn = `arn:aws:iam::${accountId}:role/${options.roleName}`;
+    let assumed: AssumeRoleCommandOutput;
+    try {
+      assumed = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'roleshift-remediate' }));
+    } catch (error) {
+      throw new UserInputError(
+        `cannot assume ${roleArn}: ${describeRemediationFailure(error)}; deploy deploy/remediate-role.yaml in account ${accountId} or pass --role-name`,
+      );
     }
+    const credentials = assumed.Credentials;
+    if (!credentials?.AccessKeyId || !credentials.SecretAccessKey)
+      throw new Error(`AssumeRole ${roleArn} returned no credentials`);
+    return {
+      ...named,
+      credentials: {
+        accessKeyId: credentials.AccessKeyId,
+        secretAccessKey: credentials.SecretAccessKey,
+        ...(credentials.SessionToken ? { sessionToken: credentials.SessionToken } : {}),
+        ...(credentials.Expiration ? { expiration: credentials.Expiration } : {}),
+      },
+    };
+  };
+  const settingsOf = onceEach(assumeInto);
+
+  const open = async (accountId: string): Promise<IamGateway> => {
+    const client = createAwsClient(IAMClient, 'iam', await settingsOf(accountId));
     options.instrument?.(client, accountId);
     return createIamGateway(client, accountId);
   };
 
-  return {
-    callerAccountId,
-    callerIdentity,
-    gatewayFor(accountId) {
-      let gateway = gateways.get(accountId);
-      if (!gateway) {
-        gateway = open(accountId);
-        gateways.set(accountId, gateway);
-      }
-      return gateway;
-    },
+  return { callerAccountId, callerIdentity, settingsFor: settingsOf, gatewayFor: onceEach(open) };
+}
+
+/** `make` called once per key; every later call gets the first call's promise. */
+function onceEach<T>(make: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const made = new Map<string, Promise<T>>();
+  return (key) => {
+    let value = made.get(key);
+    if (!value) {
+      value = make(key);
+      made.set(key, value);
+    }
+    return value;
   };
 }

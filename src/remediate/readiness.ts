@@ -4,6 +4,7 @@
  * since, while the old key went quiet. What roleshift cannot read live is said to be unknown,
  * never taken as ready.
  */
+import type { IdentityCenterInstance, RolesAnywhere } from '../model/organization.js';
 import type { LiveRole } from './iam-gateway.js';
 
 /** The parts of a plan's artifacts the readiness check reads (`roleshift plan --format json`). */
@@ -13,6 +14,10 @@ export interface PlannedArtifact {
   name?: string;
   trustPolicy?: unknown;
   permissionSetName?: string;
+  principalType?: string;
+  principalName?: string;
+  roleNames?: string[];
+  ssoRegion?: string;
 }
 
 export interface ReadinessFact {
@@ -30,17 +35,159 @@ export function plannedRoles(
     .map((artifact) => ({ name: artifact.name ?? '', trustPolicy: artifact.trustPolicy ?? null }));
 }
 
-/** Replacements roleshift does not read live yet: stated as unknown. */
-export function uncheckedReplacements(artifacts: readonly PlannedArtifact[]): ReadinessFact[] {
-  const facts: ReadinessFact[] = [];
-  for (const artifact of artifacts) {
-    if (artifact.kind === 'account-assignment')
-      facts.push({
+/** The Identity Center assignments a user's plan makes: the person's way in once the key is off. */
+export function plannedAssignments(artifacts: readonly PlannedArtifact[]): PlannedAssignment[] {
+  const region = artifacts.find((artifact) => artifact.kind === 'cli-profiles')?.ssoRegion ?? null;
+  return artifacts
+    .filter((artifact) => artifact.kind === 'account-assignment')
+    .map((artifact) => ({
+      accountId: artifact.accountId ?? '',
+      permissionSetName: artifact.permissionSetName ?? '',
+      principalType: artifact.principalType === 'GROUP' ? 'GROUP' : 'USER',
+      principalName: artifact.principalName ?? '',
+      region,
+    }));
+}
+
+export interface PlannedAssignment {
+  accountId: string;
+  permissionSetName: string;
+  principalType: 'USER' | 'GROUP';
+  principalName: string;
+  /** Identity Center's region, from the plan's CLI profiles; null when the plan does not say. */
+  region: string | null;
+}
+
+function principalIdOf(planned: PlannedAssignment, instance: IdentityCenterInstance): string | null {
+  if (planned.principalType === 'GROUP')
+    return instance.groups.find((group) => group.displayName === planned.principalName)?.groupId ?? null;
+  return instance.users.find((user) => user.userName === planned.principalName)?.userId ?? null;
+}
+
+/**
+ * One planned assignment against Identity Center as deployed: the permission set exists, the
+ * principal exists, and the set is assigned to it (or, for a user, to a group it belongs to) in
+ * the account. Whether the person has signed in with it is not in Identity Center's API.
+ */
+export function judgeAssignment(planned: PlannedAssignment, instance: IdentityCenterInstance | null): ReadinessFact[] {
+  const what = `permission set ${planned.permissionSetName} for ${planned.principalType.toLowerCase()} ${planned.principalName} in ${planned.accountId}`;
+  if (instance === null)
+    return [
+      {
         status: 'unknown',
-        detail: `permission set assignment ${artifact.permissionSetName ?? ''} in ${artifact.accountId ?? '?'} not checked live`,
+        detail: `${what}: no Identity Center instance is visible to roleshift in ${planned.region}; run remediate from the management or delegated administrator account to check it`,
+      },
+    ];
+  const permissionSet = instance.permissionSets.find((set) => set.name === planned.permissionSetName);
+  if (permissionSet === undefined)
+    return [
+      { status: 'failed', detail: `permission set ${planned.permissionSetName} does not exist yet: deploy it first` },
+    ];
+  const principalId = principalIdOf(planned, instance);
+  if (principalId === null)
+    return [
+      {
+        status: 'failed',
+        detail: `Identity Center ${planned.principalType.toLowerCase()} ${planned.principalName} does not exist yet: create it (or sync it from the identity provider) first`,
+      },
+    ];
+  const groupsOfPrincipal = new Set(
+    planned.principalType === 'USER'
+      ? instance.memberships.filter((member) => member.userId === principalId).map((member) => member.groupId)
+      : [],
+  );
+  const assigned = instance.assignments.some(
+    (assignment) =>
+      assignment.accountId === planned.accountId &&
+      assignment.permissionSetArn === permissionSet.arn &&
+      (assignment.principalId === principalId ||
+        (assignment.principalType === 'GROUP' && groupsOfPrincipal.has(assignment.principalId))),
+  );
+  if (!assigned)
+    return [{ status: 'failed', detail: `${what} is not assigned yet: deploy the account assignment first` }];
+  return [
+    { status: 'ok', detail: `${what} is assigned` },
+    {
+      status: 'unknown',
+      detail: `whether ${planned.principalName} has signed in with ${planned.permissionSetName} is not in Identity Center's API (CloudTrail's sign-in events say it)`,
+    },
+  ];
+}
+
+/** The name of a role of `accountId` from its ARN (its path aside); nothing for any other ARN. */
+function roleOfAccount(arn: string, accountId: string): string[] {
+  const [prefix, , service, , account, resource] = arn.split(':');
+  if (prefix !== 'arn' || service !== 'iam' || account !== accountId || !resource?.startsWith('role/')) return [];
+  return [resource.slice(resource.lastIndexOf('/') + 1)];
+}
+
+/** The Roles Anywhere profile and trust anchors a user's plan makes in its account. */
+export function plannedRolesAnywhere(
+  artifacts: readonly PlannedArtifact[],
+  accountId: string,
+): { profiles: Array<{ name: string; roleNames: string[] }>; trustAnchors: string[] } {
+  const inAccount = artifacts.filter((artifact) => artifact.accountId === accountId && artifact.name);
+  return {
+    profiles: inAccount
+      .filter((artifact) => artifact.kind === 'roles-anywhere-profile')
+      .map((artifact) => ({ name: artifact.name ?? '', roleNames: artifact.roleNames ?? [] })),
+    trustAnchors: inAccount
+      .filter((artifact) => artifact.kind === 'trust-anchor')
+      .map((artifact) => artifact.name ?? ''),
+  };
+}
+
+/**
+ * The planned Roles Anywhere profile and trust anchors against the account's deployed ones: each
+ * exists and is enabled, and the profile may hand out every planned role. Whether the machine
+ * has used it is not in the Roles Anywhere API (the role's last use says it once the role is
+ * checked).
+ */
+export function judgeRolesAnywhere(
+  planned: { profiles: Array<{ name: string; roleNames: string[] }>; trustAnchors: string[] },
+  live: RolesAnywhere,
+): ReadinessFact[] {
+  const where = `in ${live.accountId} ${live.region}`;
+  const facts: ReadinessFact[] = [];
+  for (const name of planned.trustAnchors) {
+    const anchor = live.trustAnchors.find((candidate) => candidate.name === name);
+    if (anchor === undefined)
+      facts.push({
+        status: 'failed',
+        detail: `Roles Anywhere trust anchor ${name} does not exist ${where}: deploy it first`,
       });
-    if (artifact.kind === 'roles-anywhere-profile')
-      facts.push({ status: 'unknown', detail: `Roles Anywhere profile ${artifact.name ?? ''} not checked live` });
+    else if (!anchor.enabled)
+      facts.push({
+        status: 'failed',
+        detail: `Roles Anywhere trust anchor ${name} ${where} is disabled: enable it first`,
+      });
+    else facts.push({ status: 'ok', detail: `Roles Anywhere trust anchor ${name} enabled ${where}` });
+  }
+  for (const { name, roleNames } of planned.profiles) {
+    const profile = live.profiles.find((candidate) => candidate.name === name);
+    if (profile === undefined) {
+      facts.push({
+        status: 'failed',
+        detail: `Roles Anywhere profile ${name} does not exist ${where}: deploy it first`,
+      });
+      continue;
+    }
+    if (!profile.enabled) {
+      facts.push({ status: 'failed', detail: `Roles Anywhere profile ${name} ${where} is disabled: enable it first` });
+      continue;
+    }
+    const handedOut = new Set(profile.roleArns.flatMap((arn) => roleOfAccount(arn, live.accountId)));
+    const missing = roleNames.filter((roleName) => !handedOut.has(roleName));
+    if (missing.length > 0)
+      facts.push({
+        status: 'failed',
+        detail: `Roles Anywhere profile ${name} ${where} cannot hand out ${missing.join(', ')}: add the role to the profile first`,
+      });
+    else
+      facts.push({
+        status: 'ok',
+        detail: `Roles Anywhere profile ${name} enabled ${where} with ${roleNames.join(', ')}`,
+      });
   }
   return facts;
 }
