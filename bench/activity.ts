@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- activity [--layout large-files|org-trail] [--size-mb N] [--dir DIR] [--keep] [--floors] [--native-only]`
+ * `npm run bench -- activity [--layout large-files|org-trail] [--size-mb N] [--dir DIR] [--keep] [--floors] [--native-only] [--compare-with TREE]`
  *
  * Synthetic CloudTrail (bench/cloudtrail-generator.ts) in the delivery layout, either in files of
  * about 4 MB (`large-files`, the first rounds) or as an organization trail delivers it, one small
@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { generateLargeFiles, generateOrgTrail, type Generated } from './cloudtrail-generator.js';
 
@@ -29,6 +29,8 @@ interface Flags {
   keep: boolean;
   floors: boolean;
   nativeOnly: boolean;
+  /** Another roleshift source tree (`git archive main src package.json | tar -x -C /tmp/before`, node_modules linked), measured in the same run. */
+  compareWith: string | null;
 }
 
 function parseFlags(args: string[]): Flags {
@@ -39,6 +41,7 @@ function parseFlags(args: string[]): Flags {
     keep: false,
     floors: false,
     nativeOnly: false,
+    compareWith: null,
   };
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i];
@@ -46,14 +49,17 @@ function parseFlags(args: string[]): Flags {
     if (arg === '--keep') flags.keep = true;
     else if (arg === '--floors') flags.floors = true;
     else if (arg === '--native-only') flags.nativeOnly = true;
-    else if (arg === '--size-mb' || arg === '--dir' || arg === '--layout') {
+    else if (arg === '--size-mb' || arg === '--dir' || arg === '--layout' || arg === '--compare-with') {
       i += 1;
       if (arg === '--size-mb') flags.sizeMb = Number(value);
+      else if (arg === '--compare-with') flags.compareWith = value ?? null;
       else if (arg === '--dir') flags.dir = value ?? null;
       else if (value === 'large-files' || value === 'org-trail') flags.layout = value;
       else throw new Error('--layout is large-files or org-trail');
     } else
-      throw new Error(`unknown flag ${arg}; use --layout L, --size-mb N, --dir DIR, --keep, --floors, --native-only`);
+      throw new Error(
+        `unknown flag ${arg}; use --layout L, --size-mb N, --dir DIR, --keep, --floors, --native-only, --compare-with TREE`,
+      );
   }
   if (!Number.isFinite(flags.sizeMb) || flags.sizeMb <= 0) throw new Error('--size-mb must be a positive number');
   return flags;
@@ -117,19 +123,29 @@ async function naiveChild(dir: string): Promise<Measure> {
   };
 }
 
-/** `nativeOnly`: every local file through DuckDB's reader, no worker threads (the fifth round's path). */
+/**
+ * `nativeOnly`: every local file through DuckDB's reader, no worker threads (the fifth round's
+ * path). `tree`: the roleshift sources to measure, this one's unless another is compared.
+ */
 async function roleshiftChild(
   dir: string,
   work: string,
   nativeOnly = false,
+  tree: string | null = null,
 ): Promise<Measure & { ingestSeconds: number; ingestCpuSeconds: number; querySeconds: number }> {
-  const { openStore } = await import('../src/store/store.js');
-  const { ingestCloudTrail } = await import('../src/activity/ingest.js');
-  const { localSource } = await import('../src/activity/source.js');
-  const { queryUsage, duckdbRunner } = await import('../src/activity/usage.js');
-  const { duckdbDialect } = await import('../src/activity/queries.js');
+  const src = (module: string) =>
+    tree === null ? `../src/${module}.js` : pathToFileURL(join(tree, 'src', `${module}.ts`)).href;
+  const { openStore } = (await import(src('store/store'))) as typeof import('../src/store/store.js');
+  const { ingestCloudTrail } = (await import(src('activity/ingest'))) as typeof import('../src/activity/ingest.js');
+  const { localSource } = (await import(src('activity/source'))) as typeof import('../src/activity/source.js');
+  const { queryUsage, duckdbRunner } = (await import(
+    src('activity/usage')
+  )) as typeof import('../src/activity/usage.js');
+  const { duckdbDialect } = (await import(src('activity/queries'))) as typeof import('../src/activity/queries.js');
   // The store the CLI opens, with its memory limit: what a user's run would do.
-  const store = await openStore(join(work, nativeOnly ? 'bench-native.duckdb' : 'bench.duckdb'));
+  const store = await openStore(
+    join(work, tree !== null ? 'bench-compared.duckdb' : nativeOnly ? 'bench-native.duckdb' : 'bench.duckdb'),
+  );
   const connection = store.connection;
   const started = performance.now();
   const cpuStarted = ownCpuSeconds();
@@ -332,6 +348,8 @@ export async function run(args: string[]): Promise<void> {
     const naive = await runChild('naive', [dir]);
     const roleshift = await runChild('roleshift', [dir, work]);
     const nativeOnly = flags.nativeOnly ? await runChild('roleshift-native', [dir, work]) : null;
+    const compared =
+      flags.compareWith === null ? null : await runChild('roleshift-compared', [dir, work, flags.compareWith]);
     const floors: Array<[Floor, Measure]> = [];
     if (flags.floors) for (const floor of FLOORS) floors.push([floor, await runChild(`floor-${floor}`, [dir])]);
 
@@ -357,6 +375,9 @@ export async function run(args: string[]): Promise<void> {
               `${nativeOnly.detail}; ${phases(nativeOnly)}`,
             ),
           ]),
+      ...(compared === null
+        ? []
+        : [row(`roleshift at ${flags.compareWith}`, compared, `${compared.detail}; ${phases(compared)}`)]),
       ...floors.map(([floor, measure]) => row(FLOOR_NAMES[floor], measure, measure.detail)),
     ];
     lines.push(
@@ -373,13 +394,13 @@ export async function run(args: string[]): Promise<void> {
 }
 
 if (process.argv[2] === '--bench-child') {
-  const [mode, dir = '', work = ''] = process.argv.slice(3);
+  const [mode, dir = '', work = '', tree = null] = process.argv.slice(3);
   const floor = FLOORS.find((name) => mode === `floor-${name}`);
   const result =
     mode === 'naive'
       ? await naiveChild(dir)
       : floor !== undefined
         ? await floorChild(floor, dir)
-        : await roleshiftChild(dir, work, mode === 'roleshift-native');
+        : await roleshiftChild(dir, work, mode === 'roleshift-native', mode === 'roleshift-compared' ? tree : null);
   process.stdout.write(JSON.stringify(result));
 }

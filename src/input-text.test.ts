@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { InputFileError } from './errors.js';
 import { decodeInputBytes, MAX_JSON_DEPTH, parseJsonInput, tooDeepAt } from './input-text.js';
 
@@ -85,5 +86,41 @@ describe('parseJsonInput never echoes the file (issue 15 point 10)', () => {
   it('Given brackets inside strings, When depth is counted, Then they do not count', () => {
     expect(tooDeepAt(`{"a": "${'['.repeat(500)}\\"${'{'.repeat(500)}"}`)).toBeNull();
     expect(tooDeepAt('[[[', 2)).toBe(2);
+  });
+});
+
+/** The character-by-character count `tooDeepAt` must agree with: brackets outside strings, `\` escaping one character. */
+function depthByCharacters(text: string, limit: number): number | null {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 92) i += 1;
+      else if (code === 34) inString = false;
+    } else if (code === 34) inString = true;
+    else if (code === 123 || code === 91) {
+      depth += 1;
+      if (depth > limit) return i;
+    } else if (code === 125 || code === 93) depth -= 1;
+  }
+  return null;
+}
+
+describe('tooDeepAt skipping strings whole', () => {
+  it('Given any text of brackets, quotes and backslashes, When depth is counted, Then it agrees with a character-by-character count', () => {
+    const piece = fc.constantFrom('[', ']', '{', '}', '"', '\\', '\\\\', '\\"', 'a', ',', ':');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), fc.integer({ min: 0, max: 6 }), (pieces, limit) => {
+        const text = pieces.join('');
+        expect(tooDeepAt(text, limit)).toBe(depthByCharacters(text, limit));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('Given an escaped quote right after an escaped backslash, When depth is counted, Then the string ends there', () => {
+    expect(tooDeepAt('["a\\\\"[[', 2)).toBe(7);
+    expect(tooDeepAt('["a\\"[[', 2)).toBeNull();
   });
 });

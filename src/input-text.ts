@@ -111,21 +111,33 @@ function lineAndColumn(text: string, offset: number): string {
   return `line ${line}, column ${offset - lineStart + 1}`;
 }
 
+/** The offset of the quote that closes the string opened at `open`, or -1 when it never closes. */
+function stringEnd(text: string, open: number): number {
+  let close = text.indexOf('"', open + 1);
+  for (;;) {
+    if (close < 0) return -1;
+    let backslashes = 0;
+    while (close - 1 - backslashes > open && text.charCodeAt(close - 1 - backslashes) === 92) backslashes += 1;
+    if (backslashes % 2 === 0) return close;
+    close = text.indexOf('"', close + 1);
+  }
+}
+
 /**
  * The offset where brackets nest deeper than `limit`, or null. Counted on the text, outside
  * strings, before parsing: a 100,000-deep condition parses, but every recursive walk over it
- * (validation, JSON.stringify) would then overflow the stack.
+ * (validation, JSON.stringify) would then overflow the stack. Strings are skipped with
+ * `indexOf`, not character by character: they are most of an AWS document, and the
+ * character loop was a sixth of the CPU time of reading an organization trail (bench/README.md).
  */
 export function tooDeepAt(text: string, limit = MAX_JSON_DEPTH): number | null {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (inString) {
-      if (code === 92) i += 1;
-      else if (code === 34) inString = false;
-    } else if (code === 34) inString = true;
-    else if (code === 123 || code === 91) {
+    if (code === 34) {
+      i = stringEnd(text, i);
+      if (i < 0) return null;
+    } else if (code === 123 || code === 91) {
       depth += 1;
       if (depth > limit) return i;
     } else if (code === 125 || code === 93) depth -= 1;

@@ -48,9 +48,30 @@ function text(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null;
 }
 
+/** CloudTrail's own spelling of a time, which `normaliseTime` returns unchanged when it names a real instant. */
+const CLOUDTRAIL_TIME = /^\d{4}-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/;
+
+/**
+ * Whether `raw` is already what `normaliseTime` would return: a real day of a real month (V8
+ * rolls `02-30` over into March, so those take the slow path and roll over the same way).
+ * Skipping the Date round trip for the common case saved about a tenth of a worker's time.
+ */
+function isCanonicalTime(raw: string): boolean {
+  const match = CLOUDTRAIL_TIME.exec(raw);
+  if (match === null) return false;
+  const month = Number(match[1]);
+  const day = Number(match[2]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  if (day <= 28) return true;
+  if (month !== 2) return day <= ([4, 6, 9, 11].includes(month) ? 30 : 31);
+  const year = Number(raw.slice(0, 4));
+  return day === 29 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
 function normaliseTime(value: unknown): string | null {
   const raw = text(value);
   if (raw === null) return null;
+  if (isCanonicalTime(raw)) return raw;
   const date = new Date(raw);
   if (Number.isNaN(date.getTime())) return null;
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');

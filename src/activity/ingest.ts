@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listValue, LIST, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { INTEGER, listValue, LIST, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import { runPool } from '../pool.js';
 import type { UnreadableFile } from '../model/usage.js';
-import { EVENT_LINE_COLUMNS } from './event-line.js';
+import { EVENT_LINE_COLUMNS, lineColumns, lineFileJoin } from './event-line.js';
 import { linesOf, type ChunkLines, type FileLines, type FileOutcome } from './file-lines.js';
 import {
   appendFileRows,
@@ -17,7 +17,7 @@ import {
 import { ParseWorkers } from './parse-workers.js';
 import { keyInWindow, parseLogText } from './parse.js';
 import { readLogText, type LogObject, type LogSource } from './source.js';
-import { EVENT_COLUMNS, ensureActivityTables } from './tables.js';
+import { ensureActivityTables } from './tables.js';
 
 export interface IngestOptions {
   since?: Date | null;
@@ -76,14 +76,17 @@ async function knownFiles(connection: DuckDBConnection): Promise<Map<string, str
   return known;
 }
 
-/** Reads one file with the JavaScript parser; a file it cannot read is named, with the problem. */
-async function readWithJavaScript(object: LogObject): Promise<FileLines> {
+/** Reads one file, number `number` in its lines, with the JavaScript parser; a file it cannot read is named, with the problem. */
+async function readWithJavaScript(object: LogObject, number: number): Promise<FileLines> {
   try {
-    return linesOf(object.key, parseLogText(await readLogText(await object.open())));
+    return linesOf(object.key, number, parseLogText(await readLogText(await object.open())));
   } catch (error) {
     return { key: object.key, problem: (error as Error).message };
   }
 }
+
+/** A file whose lines wait to be written, with the number its lines name it by (`eventLine`). */
+type NumberedFile = FileRow & { number: number };
 
 /**
  * Rows parsed in JavaScript, waiting to be written: events as JSON lines in work files that
@@ -91,7 +94,10 @@ async function readWithJavaScript(object: LogObject): Promise<FileLines> {
  * then), and each file's `ct_files` row, committed together.
  */
 class JavaScriptRows {
-  private files: FileRow[] = [];
+  private files: NumberedFile[] = [];
+  private numbered = 0;
+  /** Events in the work files and blocks waiting to be inserted. */
+  private lineEvents = 0;
   private blocks: string[] = [];
   private chunkFiles: string[] = [];
   private rows = 0;
@@ -103,50 +109,95 @@ class JavaScriptRows {
     private readonly batchRows: number,
   ) {}
 
+  /** The first of `count` new file numbers, for the lines of the files about to be read. */
+  reserveNumbers(count: number): number {
+    const first = this.numbered;
+    this.numbered += count;
+    return first;
+  }
+
   /** A work file for a worker to write a chunk's lines to. */
   chunkPath(): string {
     this.chunks += 1;
     return join(this.work, `chunk-${this.chunks}.jsonl`);
   }
 
-  /** Lines a worker wrote, for the files added after it. */
-  addChunkFile(path: string): void {
+  /** Lines a worker wrote (`events` of them), for the files added after it. */
+  addChunkFile(path: string, events: number): void {
     this.chunkFiles.push(path);
+    this.lineEvents += events;
   }
 
   /** A file read: its events as `eventLine`s (each ending in a newline), or '' when they are in a chunk file. */
-  async add(object: LogObject, records: number, badRecords: number, lines = ''): Promise<void> {
-    if (lines !== '') this.blocks.push(lines);
+  add(object: LogObject, number: number, records: number, badRecords: number, lines = ''): void {
+    if (lines !== '') {
+      this.blocks.push(lines);
+      this.lineEvents += records;
+    }
     this.rows += records;
-    this.files.push({ key: object.key, size: object.size, version: object.version, records, badRecords });
+    this.files.push({ key: object.key, size: object.size, version: object.version, records, badRecords, number });
+  }
+
+  /**
+   * Commits once a batch is full. Called between whole work files only: a commit while some of a
+   * work file's files were still to be added would join its lines to too few keys.
+   */
+  async commitIfFull(): Promise<void> {
     if (this.rows >= this.batchRows) await this.commit();
   }
 
   async commit(): Promise<void> {
-    const { files, blocks, chunkFiles } = this;
+    const { files, blocks, chunkFiles, lineEvents } = this;
     this.files = [];
     this.blocks = [];
     this.chunkFiles = [];
     this.rows = 0;
+    this.lineEvents = 0;
     if (blocks.length > 0) {
       const batchFile = join(this.work, 'batch.jsonl');
       writeFileSync(batchFile, blocks.join(''));
       chunkFiles.push(batchFile);
     }
     if (chunkFiles.length > 0) {
-      await this.connection.run(
-        `INSERT INTO ct_events SELECT ${EVENT_COLUMNS.join(', ')} FROM read_json($1, format = 'newline_delimited', columns = ${EVENT_LINE_COLUMNS})`,
-        [listValue(chunkFiles)],
-        [LIST(VARCHAR)],
-      );
+      await this.insertLines(chunkFiles, files, lineEvents);
       for (const file of chunkFiles) rmSync(file, { force: true });
     }
     if (files.length > 0) await appendFileRows(this.connection, files);
   }
 
+  /**
+   * Inserts the `lineEvents` lines of `chunkFiles`, their file numbers joined back to the keys of
+   * `files`. A line whose number matched no file would be an event lost: the counts must agree.
+   */
+  private async insertLines(
+    chunkFiles: readonly string[],
+    files: readonly NumberedFile[],
+    lineEvents: number,
+  ): Promise<void> {
+    const inserted = await this.connection.run(
+      `INSERT INTO ct_events SELECT ${lineColumns('line', 'file')}
+       FROM read_json($1, format = 'newline_delimited', columns = ${EVENT_LINE_COLUMNS}) AS line
+       JOIN (SELECT unnest($2) AS n, unnest($3) AS file_key) AS file ON ${lineFileJoin('line', 'file')}`,
+      [listValue(chunkFiles), listValue(files.map((file) => file.number)), listValue(files.map((file) => file.key))],
+      [LIST(VARCHAR), LIST(INTEGER), LIST(VARCHAR)],
+    );
+    const read = files.reduce((sum, file) => sum + file.records, 0);
+    if (inserted.rowsChanged !== read || lineEvents !== read)
+      throw new Error(
+        `${inserted.rowsChanged} of ${lineEvents} events written for ${read} read: the work files and the files read disagree`,
+      );
+  }
+
   dispose(): void {
     rmSync(this.work, { recursive: true, force: true });
   }
+}
+
+/** Files read on a worker: their lines name them from `firstNumber` on. */
+interface WorkerChunk {
+  objects: LogObject[];
+  firstNumber: number;
+  chunk: ChunkLines;
 }
 
 type IngestSettings = Required<
@@ -164,7 +215,7 @@ class Ingestion {
   private workerPending: LogObject[] = [];
   private workers: ParseWorkers | null = null;
   /** The batch the workers are reading while the one before it is written. */
-  private onWorkers: Promise<Array<{ objects: LogObject[]; chunk: ChunkLines }>> | null = null;
+  private onWorkers: Promise<WorkerChunk[]> | null = null;
 
   constructor(
     readonly connection: DuckDBConnection,
@@ -225,10 +276,14 @@ class Ingestion {
 
   /** Parses the waiting files concurrently (one pool), then accepts them in order so batches stay whole. */
   async flushJavaScript(objects: readonly LogObject[] = this.takeJavaScript()): Promise<void> {
-    const parsed = await runPool(objects, this.options.concurrency, readWithJavaScript);
-    for (const entry of parsed) {
-      if (entry.ok) await this.accept(entry.item, entry.value);
-      else throw entry.error;
+    const first = this.rows.reserveNumbers(objects.length);
+    const parsed = await runPool(objects, this.options.concurrency, (object, index) =>
+      readWithJavaScript(object, first + index),
+    );
+    for (const [index, entry] of parsed.entries()) {
+      if (!entry.ok) throw entry.error;
+      this.accept(entry.item, first + index, entry.value);
+      await this.rows.commitIfFull();
     }
   }
 
@@ -251,30 +306,30 @@ class Ingestion {
     // Observed when its turn comes; this only keeps an early failure from counting as unhandled.
     this.onWorkers?.catch(() => undefined);
     if (previous === null) return;
-    for (const { objects, chunk } of await previous) {
-      if (chunk.file !== null) this.rows.addChunkFile(chunk.file);
-      for (const [index, outcome] of chunk.outcomes.entries()) await this.accept(objects[index] as LogObject, outcome);
+    for (const { objects, firstNumber, chunk } of await previous) {
+      if (chunk.file !== null) this.rows.addChunkFile(chunk.file, chunk.events);
+      for (const [index, outcome] of chunk.outcomes.entries())
+        this.accept(objects[index] as LogObject, firstNumber + index, outcome);
+      await this.rows.commitIfFull();
     }
   }
 
-  private readOnWorkers(objects: LogObject[]): Promise<Array<{ objects: LogObject[]; chunk: ChunkLines }>> {
+  private readOnWorkers(objects: LogObject[]): Promise<WorkerChunk[]> {
     this.workers ??= new ParseWorkers(this.options.parseWorkers);
     const workers = this.workers;
     const chunks: LogObject[][] = [];
     for (let start = 0; start < objects.length; start += WORKER_CHUNK_FILES)
       chunks.push(objects.slice(start, start + WORKER_CHUNK_FILES));
     return Promise.all(
-      chunks.map(async (chunk) => ({
-        objects: chunk,
-        chunk: await workers.read(
-          chunk.map((object) => object.key),
-          this.rows.chunkPath(),
-        ),
-      })),
+      chunks.map(async (chunk) => {
+        const firstNumber = this.rows.reserveNumbers(chunk.length);
+        const keys = chunk.map((object) => object.key);
+        return { objects: chunk, firstNumber, chunk: await workers.read(keys, firstNumber, this.rows.chunkPath()) };
+      }),
     );
   }
 
-  private async accept(object: LogObject, read: FileLines | FileOutcome): Promise<void> {
+  private accept(object: LogObject, number: number, read: FileLines | FileOutcome): void {
     if ('problem' in read) {
       this.result.unreadable.push({ file: read.key, problem: read.problem });
       this.options.log?.(`cloudtrail: cannot read ${read.key}: ${read.problem}`);
@@ -283,7 +338,7 @@ class Ingestion {
     this.result.filesRead += 1;
     this.result.records += read.records;
     this.result.badRecords += read.badRecords;
-    await this.rows.add(object, read.records, read.badRecords, 'lines' in read ? read.lines : '');
+    this.rows.add(object, number, read.records, read.badRecords, 'lines' in read ? read.lines : '');
   }
 
   private async flushNative(): Promise<void> {

@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestCloudTrail, type IngestOptions, type IngestResult } from './ingest.js';
+import { flattenEvent } from './event.js';
 import { isFileProblem, nativelyReadable } from './native.js';
 import { localSource } from './source.js';
 import { EVENT_COLUMNS } from './tables.js';
@@ -278,6 +279,60 @@ describe('native ingestion (DuckDB read_json) against the JavaScript parser', ()
       expect(workers.result).toEqual(javascript.result);
     },
   );
+
+  it('Given hostile text in every field (quotes, tabs, newlines, commas, NUL, backslashes, non-ASCII), When read by each reader, Then every value is stored exactly as flattenEvent reads it', async () => {
+    const hostile = (field: string) => `${field} "q" 'a',b\tc\nd\r\ne\u0000f\\g {"n":1} é 𝄞 \u202e ;$(x)`;
+    const record = {
+      eventTime: '2025-03-06T10:00:00Z',
+      eventSource: hostile('source'),
+      eventName: 'AssumeRoleWithWebIdentity',
+      awsRegion: hostile('region'),
+      sourceIPAddress: hostile('ip'),
+      userAgent: hostile('agent'),
+      errorCode: hostile('error'),
+      userIdentity: {
+        type: hostile('type'),
+        arn: hostile('arn'),
+        accountId: hostile('account'),
+        accessKeyId: hostile('key'),
+        userName: hostile('user'),
+        sessionContext: { sessionIssuer: { arn: hostile('issuer') } },
+      },
+      requestParameters: { roleArn: hostile('role') },
+      responseElements: { provider: hostile('provider'), subjectFromWebIdentityToken: hostile('subject') },
+      resources: [{ ARN: `arn:${hostile('resource')}` }],
+    };
+    const tree = mkdtempSync(join(tmpdir(), 'roleshift-hostile-'));
+    try {
+      mkdirSync(join(tree, day('06')), { recursive: true });
+      writeFileSync(join(tree, day('06'), 'hostile.json.gz'), gzipSync(JSON.stringify({ Records: [record] })));
+      const flat = flattenEvent(record);
+      const expected = {
+        event_source: flat?.eventSource,
+        aws_region: flat?.awsRegion,
+        source_ip: flat?.sourceIp,
+        user_agent: flat?.userAgent,
+        error_code: flat?.errorCode,
+        identity_type: flat?.identityType,
+        principal_arn: flat?.principalArn,
+        account_id: flat?.accountId,
+        access_key_id: flat?.accessKeyId,
+        session_issuer_arn: flat?.sessionIssuerArn,
+        federation_provider: flat?.federationProvider,
+        federation_subject: flat?.federationSubject,
+        role_arn: flat?.roleArn,
+        resources: flat?.resources,
+      };
+      expect(expected.user_agent).toContain('\u0000');
+      for (const how of ['javascript', 'workers', { native: 1 }] as const) {
+        const { rows } = await ingestWith(tree, how);
+        expect(rows).toHaveLength(1);
+        expect(rows[0]).toMatchObject(expected);
+      }
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
+  });
 
   it.each([
     ['/logs/AWSLogs/1/a.json.gz', true],

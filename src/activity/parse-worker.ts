@@ -8,9 +8,11 @@ import { writeChunkLines } from './file-lines.js';
 export interface ParseRequest {
   id: number;
   keys: string[];
+  /** The number of the first key's file in its lines (`eventLine`); the others follow. */
+  firstNumber: number;
   out: string;
 }
 
 parentPort?.on('message', (request: ParseRequest) => {
-  parentPort?.postMessage({ id: request.id, chunk: writeChunkLines(request.keys, request.out) });
+  parentPort?.postMessage({ id: request.id, chunk: writeChunkLines(request.keys, request.firstNumber, request.out) });
 });

@@ -44,12 +44,12 @@ export class ParseWorkers {
   }
 
   /** Reads `keys` on the next idle worker, which writes their lines to `out` (`writeChunkLines`). */
-  async read(keys: string[], out: string): Promise<ChunkLines> {
+  async read(keys: string[], firstNumber: number, out: string): Promise<ChunkLines> {
     const worker = await this.idleWorker();
     const id = this.nextId++;
     return new Promise<ChunkLines>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, keys, out } satisfies ParseRequest);
+      worker.postMessage({ id, keys, firstNumber, out } satisfies ParseRequest);
     });
   }
 

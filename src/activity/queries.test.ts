@@ -79,7 +79,9 @@ describe('renderQuery dialects', () => {
   it('Given the resources query, When rendered for each engine, Then only the unnesting and the JSON rendering differ', () => {
     const duckdb = renderQuery('resources', duckdbDialect(), { since: null, until: null });
     const athena = renderQuery('resources', athenaDialect('d', 't'), { since: null, until: null });
-    expect(duckdb).toContain('FROM (SELECT *, unnest(resources) AS resource_arn FROM ct_events) AS resource_rows');
+    expect(duckdb).toContain(
+      'FROM (SELECT *, unnest(resources) AS resource_arn FROM ct_events WHERE resources IS NOT NULL) AS resource_rows',
+    );
     expect(duckdb).toContain('CAST(to_json(min(resource_arn, 20)) AS VARCHAR) AS resources');
     expect(athena).toContain(
       'FROM "d"."t" CROSS JOIN UNNEST(resources) AS r(resource_arn, resource_account, resource_type)',
