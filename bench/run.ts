@@ -10,6 +10,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<vo
   activity: () => import('./activity.js'),
   report: () => import('./report.js'),
   permissions: () => import('./permissions.js'),
+  'permissions-digest': () => import('./permissions-digest.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -125,6 +125,9 @@ class EscalationSearch {
   private readonly usableCache = new Map<PolicyLayer, Map<Principal['kind'], UsableMethods>>();
   /** Target lists sorted by what they reach, valid for the current round. */
   private sortedThisRound = new Map<readonly Target[], readonly Target[]>();
+  /** How many times a principal's path changed: what the order of a target list depends on. */
+  private updates = 0;
+  private readonly sortedAsOfUpdate = new WeakMap<readonly Target[], { updates: number; sorted: readonly Target[] }>();
   /** The principals whose path improved in the current round. */
   private improved: Principal[] = [];
   /** Per account, the principals that reach something: the only targets worth trying. */
@@ -281,6 +284,7 @@ class EscalationSearch {
     if (node === undefined || node.base >= ADMIN || score < node.score) return false;
     if (score === node.score && (node.step === null || length >= node.length)) return false;
     if (node.score === 0) this.markScored(actor);
+    this.updates += 1;
     this.improved.push(actor);
     node.score = score;
     node.length = length;
@@ -438,8 +442,19 @@ class EscalationSearch {
     return sorted;
   }
 
-  /** Targets that reach the most first, as of now. */
-  private sortByReach(targets: readonly Target[]): Target[] {
+  /**
+   * Targets that reach the most first, as of now: kept per list until a principal's path changes
+   * (`update`), since the order depends only on the targets' scores and path lengths.
+   */
+  private sortByReach(targets: readonly Target[]): readonly Target[] {
+    const kept = this.sortedAsOfUpdate.get(targets);
+    if (kept !== undefined && kept.updates === this.updates) return kept.sorted;
+    const sorted = this.rank(targets);
+    this.sortedAsOfUpdate.set(targets, { updates: this.updates, sorted });
+    return sorted;
+  }
+
+  private rank(targets: readonly Target[]): Target[] {
     // Ranked once per target, not once per comparison: a stable sort of the same order gives the same list.
     const ranked = targets.map((target) => ({
       target,

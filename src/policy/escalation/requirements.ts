@@ -15,7 +15,7 @@ import {
   type ArnMatcher,
   type ParsedResource,
 } from '../evaluator/arn.js';
-import type { PolicyLayer } from '../evaluator/compile.js';
+import { lowerCaseAction, type PolicyLayer } from '../evaluator/compile.js';
 import type { Undecided, Verdict } from '../evaluator/decide.js';
 import type { Evaluator, RequestKeys } from '../evaluator/evaluator.js';
 import type { Principal } from '../evaluator/principals.js';
@@ -115,7 +115,8 @@ function scopeOf(patterns: readonly string[], account: string): TargetScope {
     exact: exact.every((arn) => arn !== null) ? new Set(exact as string[]) : null,
     matches: (resource) => {
       matchers ??= patterns.map(arnMatcher);
-      return matchers.some((matches) => matches(resource));
+      for (const matches of matchers) if (matches(resource)) return true;
+      return false;
     },
   };
 }
@@ -134,7 +135,7 @@ function anyRequirementsOf(method: EscalationMethod): { requirements: Requiremen
   let found = anyRequirements.get(method);
   if (found === undefined) {
     const requirements = method.requires.filter((r) => r.on === 'any');
-    const actions = [...new Set(requirements.flatMap((r) => r.anyOf.map((a) => a.toLowerCase())))];
+    const actions = [...new Set(requirements.flatMap((r) => r.anyOf.map(lowerCaseAction)))];
     found = { requirements, actions };
     anyRequirements.set(method, found);
   }
@@ -174,7 +175,7 @@ export class RequirementChecker {
   mayUse(actor: Principal, method: EscalationMethod): boolean {
     const identity = this.evaluator.layers(actor).identity;
     return method.requires.every((requirement) =>
-      requirement.anyOf.some((action) => identity.mayAllow(action.toLowerCase())),
+      requirement.anyOf.some((action) => identity.mayAllow(lowerCaseAction(action))),
     );
   }
 
@@ -208,7 +209,7 @@ export class RequirementChecker {
     return targetRequirementsOf(method).some((requirement) =>
       requirement.anyOf.some((action) =>
         identity
-          .forAction(action.toLowerCase())
+          .forAction(lowerCaseAction(action))
           .some(
             (s) => s.compiled.statement.effect === 'Allow' && (s.compiled.statement.resources ?? []).some(hasVariables),
           ),
@@ -247,7 +248,7 @@ export class RequirementChecker {
     const probes = [parseResource(probe), parseResource(probe.replace(/[^/]+$/, 'zz-other-0'))];
     for (const requirement of targetRequirementsOf(method)) {
       for (const action of requirement.anyOf) {
-        const lower = action.toLowerCase();
+        const lower = lowerCaseAction(action);
         const service = lower.slice(0, lower.indexOf(':'));
         for (const layer of all) {
           for (const { compiled } of layer.forService(service)) {
@@ -269,7 +270,7 @@ export class RequirementChecker {
     const knowledge = this.evaluator.knowledge(actor);
     const patterns: string[] = [];
     for (const action of actions) {
-      for (const { compiled } of this.evaluator.layers(actor).identity.forAction(action.toLowerCase())) {
+      for (const { compiled } of this.evaluator.layers(actor).identity.forAction(lowerCaseAction(action))) {
         const { statement } = compiled;
         if (statement.effect !== 'Allow') continue;
         if (statement.resources === null) return ANY_TARGET;
@@ -336,7 +337,7 @@ export class RequirementChecker {
 
   /** The action on some resource of each type it requires: the best candidate per type, the worst type overall. */
   onSome(actor: Principal, action: string): Verdict {
-    const lower = action.toLowerCase();
+    const lower = lowerCaseAction(action);
     const key = `${this.evaluator.view(actor, lower)}|${lower}`;
     let verdict = this.onSomeCache.get(key);
     if (verdict === undefined) {
@@ -348,7 +349,7 @@ export class RequirementChecker {
 
   private decideOnSome(actor: Principal, action: string): Verdict {
     const known = this.catalog.action(action);
-    const [service = ''] = action.toLowerCase().split(':');
+    const [service = ''] = lowerCaseAction(action).split(':');
     const required = known?.resourceTypes.filter((t) => t.required) ?? [];
     const types = required.length > 0 ? required : (known?.resourceTypes.slice(0, 1) ?? []);
     const formats = types.flatMap((t) => this.catalog.resourceArnFormat(service, t.name) ?? []);
@@ -365,7 +366,7 @@ export class RequirementChecker {
     const regex = formatRegex(format);
     const out = new Set([sampleOf(format, actor.accountId)]);
     const layers = this.evaluator.layers(actor);
-    const lower = action.toLowerCase();
+    const lower = lowerCaseAction(action);
     const service = lower.slice(0, lower.indexOf(':'));
     const knowledge = this.evaluator.knowledge(actor);
     for (const layer of [

@@ -71,6 +71,39 @@ export interface PolicyLayer {
   mayAllow(action: string): boolean;
 }
 
+const servicePrefixes = new Map<string, string>();
+const lowerCased = new Map<string, string>();
+
+/**
+ * An action name in lower case, kept per name: the analysis asks about the same few hundred
+ * mixed-case names (`iam:PassRole`) millions of times, and each `toLowerCase` was a new string.
+ */
+export function lowerCaseAction(action: string): string {
+  let lower = lowerCased.get(action);
+  if (lower === undefined) {
+    lower = action.toLowerCase();
+    if (lowerCased.size > 100_000) lowerCased.clear();
+    lowerCased.set(action, lower);
+  }
+  return lower;
+}
+
+/**
+ * The service prefix of a lower-cased action (`iam:passrole` → `iam`; `` without a colon). Asked
+ * for on every statement an action is matched against: kept per action instead of a new string
+ * on every match, which was most of the analysis's garbage.
+ */
+export function serviceOfAction(action: string): string {
+  let service = servicePrefixes.get(action);
+  if (service === undefined) {
+    service = action.slice(0, Math.max(0, action.indexOf(':')));
+    // The catalogue has ~22,000 actions; a cap keeps a long-lived process from holding every string it saw.
+    if (servicePrefixes.size > 100_000) servicePrefixes.clear();
+    servicePrefixes.set(action, service);
+  }
+  return service;
+}
+
 /**
  * Matches lower-cased actions against Action patterns: exact names in a set, wildcard patterns
  * grouped by their service prefix, so a ReadOnlyAccess-sized list (a thousand `svc:Get*`
@@ -93,11 +126,15 @@ function actionMatcher(patterns: readonly string[]): (action: string) => boolean
     if (service === null || /[*?]/.test(service)) anyService.push(regex);
     else byService.set(service, [...(byService.get(service) ?? []), regex]);
   }
-  return (action) => {
-    if (exact.has(action)) return true;
-    const service = action.slice(0, action.indexOf(':'));
-    return (byService.get(service)?.some((r) => r.test(action)) ?? false) || anyService.some((r) => r.test(action));
-  };
+  return (action) =>
+    exact.has(action) || anyTests(byService.get(serviceOfAction(action)), action) || anyTests(anyService, action);
+}
+
+/** Whether one of the expressions matches; a loop, since a callback per call was a new closure on every match. */
+function anyTests(expressions: readonly RegExp[] | undefined, action: string): boolean {
+  if (expressions === undefined) return false;
+  for (const expression of expressions) if (expression.test(action)) return true;
+  return false;
 }
 
 /** The service prefixes a list of Action patterns can name; null when one pattern spans services. */
@@ -280,8 +317,7 @@ function indexLayer(statements: SourcedStatement[], unread: UnreadPolicy[], sign
     forAction(action) {
       let list = matching.get(action);
       if (list === undefined) {
-        const service = action.slice(0, Math.max(0, action.indexOf(':')));
-        list = layer.forService(service).filter((s) => s.compiled.matchesAction(action));
+        list = layer.forService(serviceOfAction(action)).filter((s) => s.compiled.matchesAction(action));
         // An analysis asks a layer about a few hundred actions; one over the whole catalogue need not keep them all.
         if (matching.size < MATCHING_KEPT) matching.set(action, list);
       }

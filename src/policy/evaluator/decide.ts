@@ -8,9 +8,15 @@
  */
 import { decideCondition } from '../condition.js';
 import type { NormalizedCondition } from '../document.js';
-import { allOf, anyOf, fromBoolean, type Tri } from '../tri.js';
+import { allOf, fromBoolean, type Tri } from '../tri.js';
 import { arnMatcher, parseResource, type ParsedResource } from './arn.js';
-import type { PolicyLayer, PolicySource, SourcedStatement, UnreadPolicy } from './compile.js';
+import {
+  lowerCaseAction,
+  type PolicyLayer,
+  type PolicySource,
+  type SourcedStatement,
+  type UnreadPolicy,
+} from './compile.js';
 import type { ContextKnowledge } from './knowledge.js';
 import { hasVariables, resolveVariables } from './variables.js';
 
@@ -117,11 +123,25 @@ function resourceApplies(
 ): Tri {
   const { statement, everyResource } = sourced.compiled;
   if (resource === null) return statement.effect === 'Deny' ? 'yes' : fromBoolean(everyResource);
-  if (statement.resources)
-    return anyOf(statement.resources.map((p) => patternApplies(p, resource, knowledge, unknown)));
-  if (statement.notResources)
-    return negate(anyOf(statement.notResources.map((p) => patternApplies(p, resource, knowledge, unknown))));
+  if (statement.resources) return patternsApply(statement.resources, resource, knowledge, unknown);
+  if (statement.notResources) return negate(patternsApply(statement.notResources, resource, knowledge, unknown));
   return 'yes';
+}
+
+/** Whether one of the patterns names the resource; every pattern is tried, so `unknown` lists every key they miss. */
+function patternsApply(
+  patterns: readonly string[],
+  resource: ParsedResource,
+  knowledge: ContextKnowledge,
+  unknown: string[],
+): Tri {
+  let result: Tri = 'no';
+  for (const pattern of patterns) {
+    const applies = patternApplies(pattern, resource, knowledge, unknown);
+    if (applies === 'yes') result = 'yes';
+    else if (applies === 'maybe' && result === 'no') result = 'maybe';
+  }
+  return result;
 }
 
 function judge(sourced: SourcedStatement, resource: ParsedResource | null, knowledge: ContextKnowledge): Judged {
@@ -129,12 +149,13 @@ function judge(sourced: SourcedStatement, resource: ParsedResource | null, knowl
   const onResource = resourceApplies(sourced, resource, knowledge, variables);
   if (onResource === 'no') return { sourced, applies: 'no', undecided: null };
   const open: NormalizedCondition[] = [];
-  const outcomes = sourced.compiled.statement.conditions.map((condition) => {
+  let applies: Tri = onResource;
+  // A loop rather than a list of outcomes: most statements have no condition, and this runs on every verdict.
+  for (const condition of sourced.compiled.statement.conditions) {
     const outcome = decideCondition(condition, knowledge);
     if (outcome === 'maybe') open.push(condition);
-    return outcome;
-  });
-  const applies = allOf([onResource, ...outcomes]);
+    applies = allOf([applies, outcome]);
+  }
   const undecided = applies === 'maybe' ? { statement: statementRef(sourced), conditions: open, variables } : null;
   return { sourced, applies, undecided };
 }
@@ -183,7 +204,7 @@ const LAYER_CAUSE: Record<LayerKind, Cause> = {
 
 /** Decides one request against a principal's layers of policy. */
 export function decide(layers: EvaluationLayers, request: EvaluationRequest): Verdict {
-  const action = request.action.toLowerCase();
+  const action = lowerCaseAction(request.action);
   const resource = typeof request.resource === 'string' ? parseResource(request.resource) : null;
   const judged: Array<{ kind: LayerKind; judgement: LayerJudgement }> = [
     { kind: 'identity', judgement: judgeLayer(layers.identity, action, resource, request.knowledge) },

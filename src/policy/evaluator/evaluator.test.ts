@@ -284,6 +284,35 @@ describe('answers shared by principals that see an action alike', () => {
     expect(evaluator.evaluate(bob, 's3:GetObject', 'arn:aws:s3:::reports/q1.csv').decision).toBe('denied');
   });
 
+  it('Given two users with the same tags in groups whose conditions read that tag differently, When each asks, Then their verdicts differ (the statements are part of the key)', () => {
+    const readsTeam = (team: string) =>
+      doc({
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:PrincipalTag/team': team } },
+      });
+    const snapshot = buildSnapshot([
+      buildAccount(ACCOUNT, {
+        users: [
+          buildUser('alice', { groups: ['data'], tags: { team: 'data' } }, ACCOUNT),
+          buildUser('carol', { groups: ['web'], tags: { team: 'data' } }, ACCOUNT),
+        ],
+        groups: [
+          group('data', { inlinePolicies: [{ name: 'team', document: readsTeam('data') }] }),
+          group('web', { inlinePolicies: [{ name: 'team', document: readsTeam('web') }] }),
+        ],
+      }),
+    ]);
+    const evaluator = createEvaluator(snapshot, { now: NOW });
+    const [alice, carol] = ['alice', 'carol'].map((name) =>
+      evaluator.principal(`arn:aws:iam::${ACCOUNT}:user/${name}`),
+    );
+    if (!alice || !carol) throw new Error('no users');
+    expect(evaluator.evaluate(alice, 's3:GetObject', 'arn:aws:s3:::reports/q1.csv').decision).toBe('allowed');
+    expect(evaluator.evaluate(carol, 's3:GetObject', 'arn:aws:s3:::reports/q1.csv').decision).toBe('denied');
+  });
+
   it('Given one principal, When it asks the same question with two different request keys, Then the keys are part of the question', () => {
     const { evaluator, alice } = twoMembers(
       [

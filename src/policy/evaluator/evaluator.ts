@@ -11,7 +11,7 @@
  * verdict `conditional`.
  */
 import type { PolicyDocument, Snapshot } from '../../model/snapshot.js';
-import { buildLayer, listSignature, unreadSignature, type PolicyLayer } from './compile.js';
+import { buildLayer, listSignature, lowerCaseAction, unreadSignature, type PolicyLayer } from './compile.js';
 import { decide, EVERY_RESOURCE, type EvaluationLayers, type Verdict } from './decide.js';
 import { partialKnowledge, withKnowledge, type ContextKnowledge } from './knowledge.js';
 import { principalLayers } from './layers.js';
@@ -208,7 +208,7 @@ export function createEvaluator(snapshot: Snapshot, options: { now: Date }): Eva
     return found;
   };
   const view = (principal: Principal, action: string): string => {
-    const lower = action.toLowerCase();
+    const lower = lowerCaseAction(action);
     const found = compile(principal);
     const shared = viewOfLayers(found.layers, principal.accountId, lower);
     // Statements that read no context key: the view is the layers' own, kept once for every principal with them.
@@ -247,7 +247,7 @@ export function createEvaluator(snapshot: Snapshot, options: { now: Date }): Eva
       };
       // Principals that see an action alike get the same answer: group members ask once. The
       // request's own keys override what the view knows, so they are part of the question.
-      const lower = action.toLowerCase();
+      const lower = lowerCaseAction(action);
       const own = Object.keys(keys).length === 0 ? '' : `|${requestKeysText(keys)}`;
       return remember(`${view(principal, lower)}|${lower}|${resource}${own}`, ask);
     },

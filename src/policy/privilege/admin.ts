@@ -9,6 +9,7 @@ import type { CatalogAction, IamCatalog } from '../action-catalog.js';
 import {
   buildLayer,
   listSignature,
+  type CompiledStatement,
   unreadSignature,
   type PolicyLayer,
   type SourcedStatement,
@@ -82,6 +83,18 @@ function wholeServiceGrant(identity: PolicyLayer): (service: string) => boolean 
   return (service) => excludedPerStatement.some((excluded) => !excluded.has(service));
 }
 
+const statementServices = new WeakMap<CompiledStatement, string[] | 'all'>();
+
+/** `patternServices` of a compiled statement's Action or NotAction, kept: every assessment reads the same statements. */
+function servicesNamedBy(compiled: CompiledStatement): string[] | 'all' {
+  let services = statementServices.get(compiled);
+  if (services === undefined) {
+    services = patternServices(compiled.statement.actions ?? compiled.statement.notActions ?? []);
+    statementServices.set(compiled, services);
+  }
+  return services;
+}
+
 /** The service prefixes of Action / NotAction patterns; `all` when one has a wildcard in its service part. */
 function patternServices(patterns: readonly string[]): string[] | 'all' {
   const out: string[] = [];
@@ -112,7 +125,7 @@ function namedServices(layers: EvaluationLayers): Set<string> | 'all' {
     for (const { compiled } of layer.statements) {
       const { statement } = compiled;
       const grantOnly = layer === layers.identity && statement.effect === 'Allow' && statement.actions !== null;
-      const services = patternServices(statement.actions ?? statement.notActions ?? []);
+      const services = servicesNamedBy(compiled);
       if (services === 'all') return 'all';
       for (const service of services) if (!grantOnly || !granted(service)) named.add(service);
     }
@@ -173,6 +186,9 @@ function record(outcome: ServiceOutcome, verdict: Verdict, what: string): void {
   else outcome.denied.push({ what, causes: verdict.causes });
 }
 
+/** A service allowed whole. Shared, like the cached outcomes: `record` only fills outcomes `checkService` creates. */
+const NOTHING_LACKING: ServiceOutcome = { denied: [], scp: [], open: [] };
+
 /** Every action of one service on every resource; `uniform` is the verdict when no statement names the service. */
 function checkService(
   check: EveryResourceCheck,
@@ -181,6 +197,8 @@ function checkService(
   service: string,
   uniform: Verdict | null,
 ): ServiceOutcome {
+  // Allowed: nothing to record, and the same empty outcome for each of the ~450 services of every assessment.
+  if (uniform?.decision === 'allowed') return NOTHING_LACKING;
   const outcome: ServiceOutcome = { denied: [], scp: [], open: [] };
   if (uniform !== null) {
     record(outcome, uniform, `${service}:*`);
@@ -390,9 +408,9 @@ function assessLayers(
       uniform !== null && named !== 'all' && !named.has(service)
         ? checkService(check, catalog, layers, service, uniform)
         : namedServiceOutcome(check, catalog, layers, service, knowledge);
-    exceptions.push(...outcome.denied);
-    scpLimits.push(...outcome.scp);
-    open.push(...outcome.open);
+    if (outcome.denied.length > 0) exceptions.push(...outcome.denied);
+    if (outcome.scp.length > 0) scpLimits.push(...outcome.scp);
+    if (outcome.open.length > 0) open.push(...outcome.open);
     if (outcome.denied.length === 0) untouched += 1;
   }
   const undecided = dedupeUndecided(open.flatMap((v) => v.undecided));
