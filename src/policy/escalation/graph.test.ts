@@ -234,6 +234,40 @@ describe('privilege escalation graph', () => {
     expect(analysis.finding(`arn:aws:iam::${A}:user/self`)).toBeUndefined();
   });
 
+  describe('a CloudFormation method held to named roles by cloudformation:RoleArn', () => {
+    const CFN = { Service: 'cloudformation.amazonaws.com' };
+    const analyzeWith = (operator: string, pinned: string) =>
+      analyze([
+        buildAccount(A, {
+          users: [
+            user('deployer', [
+              allow('cloudformation:UpdateStack', `arn:aws:cloudformation:*:${A}:stack/webapp-*/*`, {
+                [operator]: { 'cloudformation:RoleArn': `arn:aws:iam::${A}:role/${pinned}` },
+              }),
+            ]),
+          ],
+          roles: [
+            role('cfn-admin', trusts(CFN), [ADMIN_POLICY]),
+            role('cfn-webapp', trusts(CFN), [allow('s3:PutObject', 'arn:aws:s3:::webapp/*')]),
+          ],
+        }),
+      ]).analysis.finding(`arn:aws:iam::${A}:user/deployer`);
+
+    it('Given UpdateStack allowed only with the webapp role (ArnEquals), When analysed, Then the admin role the service could act as is not reached', () => {
+      expect(analyzeWith('ArnEquals', 'cfn-webapp')?.gains).not.toBe('admin');
+    });
+
+    it('Given UpdateStack allowed only with the admin role, When analysed, Then that role is reached through the stack', () => {
+      const finding = analyzeWith('ArnEquals', 'cfn-admin');
+      expect(finding?.gains).toBe('admin');
+      expect(finding?.steps[0]?.becomes).toBe(`arn:aws:iam::${A}:role/cfn-admin`);
+    });
+
+    it('Given the pin is ArnEqualsIfExists (a request without a role passes), When analysed, Then the admin role is still reached', () => {
+      expect(analyzeWith('ArnEqualsIfExists', 'cfn-webapp')?.gains).toBe('admin');
+    });
+  });
+
   it('Given a service-linked role with IAM rights, When analysed, Then it is not reported (only the service can act as it)', () => {
     const { analysis } = analyze([
       buildAccount(A, {

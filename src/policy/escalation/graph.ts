@@ -264,6 +264,9 @@ class EscalationSearch {
       return { method, target, result: access?.result ?? 'no', actions: ['sts:AssumeRole'], undecided };
     }
     if (target.precondition === 'no') return none;
+    // Held to named roles by its condition key, the method acts as those roles and no other.
+    const pinned = this.checker.rolesPinned(actor, method);
+    if (pinned !== null && !pinned.has(target.arn)) return none;
     const onAny = this.checker.checkAny(actor, method);
     if (onAny.result === 'no') return none;
     const onTarget = this.checker.checkTarget(actor, method, target.arn);

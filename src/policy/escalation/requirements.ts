@@ -159,12 +159,20 @@ function targetRequirementsOf(method: EscalationMethod): ReadonlyArray<TargetReq
   return requirements;
 }
 
+const PINNING_OPERATORS = new Set(['ArnEquals', 'ArnLike', 'StringEquals', 'StringLike']);
+
+/** A role ARN with nothing left open: no wildcard, no policy variable. */
+export function namedRole(text: string): boolean {
+  return /^arn:aws[a-z-]*:iam::\d{12}:role\/[^*?$]+$/.test(text);
+}
+
 export class RequirementChecker {
   private readonly onSomeCache = new Map<string, Verdict>();
   private readonly anyCache = new Map<string, RequirementCheck>();
   private readonly anyByActor = new Map<Principal, Map<EscalationMethod, RequirementCheck>>();
   private readonly scopes = new Map<Principal, Map<EscalationMethod, TargetScope>>();
   private readonly sharedScopes = new WeakMap<PolicyLayer, Map<string, TargetScope>>();
+  private readonly pins = new Map<Principal, Map<EscalationMethod, ReadonlySet<string> | null>>();
 
   constructor(
     private readonly evaluator: Evaluator,
@@ -304,6 +312,48 @@ export class RequirementChecker {
       perMethod.set(method, result);
     }
     return result;
+  }
+
+  /**
+   * The roles a method that takes its role from a condition key (`roleNamedBy`) is held to: every
+   * Allow of each of its actions pins the key to named roles with an operator that denies a
+   * request without the key (no IfExists). Null when some Allow lets an action through with
+   * another role, with none named, or unconditionally.
+   */
+  rolesPinned(actor: Principal, method: EscalationMethod): ReadonlySet<string> | null {
+    const named = method.roleNamedBy;
+    if (named === undefined) return null;
+    let perMethod = this.pins.get(actor);
+    if (perMethod === undefined) {
+      perMethod = new Map();
+      this.pins.set(actor, perMethod);
+    }
+    let roles = perMethod.get(method);
+    if (roles === undefined) {
+      const pinned = named.actions.map((action) => this.pinnedBy(actor, action, named.key));
+      roles = pinned.some((set) => set === null) ? null : new Set(pinned.flatMap((set) => [...(set ?? [])]));
+      perMethod.set(method, roles);
+    }
+    return roles;
+  }
+
+  private pinnedBy(actor: Principal, action: string, key: string): Set<string> | null {
+    const verdict = this.onSome(actor, action);
+    if (verdict.decision !== 'conditional') return null;
+    const roles = new Set<string>();
+    for (const undecided of verdict.undecided) {
+      if (undecided.statement.effect !== 'Allow') continue;
+      const pins = undecided.conditions.filter(
+        (condition) =>
+          condition.key === key.toLowerCase() &&
+          condition.rawOperator === condition.operator &&
+          PINNING_OPERATORS.has(condition.operator) &&
+          condition.values.every(namedRole),
+      );
+      if (pins.length === 0) return null;
+      for (const value of pins[0]?.values ?? []) roles.add(value);
+    }
+    return roles.size > 0 ? roles : null;
   }
 
   /** The requirements on the target itself, plus iam:PassRole on it (with iam:PassedToService) for pass-role methods. */

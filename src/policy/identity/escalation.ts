@@ -20,7 +20,7 @@ import type { Undecided, Verdict } from '../evaluator/decide.js';
 import type { Evaluator, RequestKeys } from '../evaluator/evaluator.js';
 import type { Principal } from '../evaluator/principals.js';
 import { resolveVariables } from '../evaluator/variables.js';
-import { instantiate, RequirementChecker } from '../escalation/requirements.js';
+import { instantiate, namedRole, RequirementChecker } from '../escalation/requirements.js';
 import type { EscalationMethod, Requirement, TargetKind } from '../escalation/method.js';
 import { ESCALATION_METHODS } from '../escalation/registry.js';
 import { allOf, type Tri } from '../tri.js';
@@ -154,36 +154,6 @@ function grantingPointer(evaluator: Evaluator, holder: Principal, action: string
   return found?.compiled.statement.pointer ?? '';
 }
 
-const PINNING_OPERATORS = new Set(['ArnEquals', 'ArnLike', 'StringEquals', 'StringLike']);
-
-/** A role ARN with nothing left open: no wildcard, no policy variable. */
-function namedRole(text: string): boolean {
-  return /^arn:aws[a-z-]*:iam::\d{12}:role\/[^*?$]+$/.test(text);
-}
-
-/**
- * The roles every Allow of `action` holds the key to, when each of them pins it to named roles;
- * null when some Allow lets the action through with another role (or none named).
- */
-function rolesPinnedBy(checker: RequirementChecker, holder: Principal, action: string, key: string): string[] | null {
-  const verdict = checker.onSome(holder, action);
-  if (verdict.decision !== 'conditional') return null;
-  const roles = new Set<string>();
-  for (const undecided of verdict.undecided) {
-    if (undecided.statement.effect !== 'Allow') continue;
-    const pins = undecided.conditions.filter(
-      (condition) =>
-        condition.key === key.toLowerCase() &&
-        condition.rawOperator === condition.operator &&
-        PINNING_OPERATORS.has(condition.operator) &&
-        condition.values.every(namedRole),
-    );
-    if (pins.length === 0) return null;
-    for (const value of pins[0]?.values ?? []) roles.add(value);
-  }
-  return roles.size > 0 ? [...roles].sort() : null;
-}
-
 /**
  * The roles a pass-role method can hand over: null when the stand-in "any role" or a pattern
  * could be passed, else the named roles the holder may pass.
@@ -211,11 +181,8 @@ function heldTo(
     const passable = passableRoles(evaluator, holder, method);
     if (passable !== null) return passable;
   }
-  const named = method.roleNamedBy;
-  if (named === undefined) return null;
-  const pinned = named.actions.map((action) => rolesPinnedBy(checker, holder, action, named.key));
-  if (pinned.some((roles) => roles === null)) return null;
-  return [...new Set(pinned.flatMap((roles) => roles ?? []))].sort();
+  const pinned = checker.rolesPinned(holder, method);
+  return pinned === null ? null : [...pinned].sort();
 }
 
 /** Whether the methods that depend on the estate (a trust, a boundary to remove) are out of one policy's reach. */
