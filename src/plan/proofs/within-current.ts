@@ -16,12 +16,13 @@ import {
   type ResourceQuery,
   type Verdict,
 } from '../../policy/evaluator/decide.js';
-import { unreadSignature } from '../../policy/evaluator/compile.js';
+import { unreadSignature, type PolicyLayer } from '../../policy/evaluator/compile.js';
 import type { Evaluator } from '../../policy/evaluator/evaluator.js';
 import type { ContextKnowledge } from '../../policy/evaluator/knowledge.js';
 import { plainText, resolveVariables } from '../../policy/evaluator/variables.js';
 import type { StrategyContext } from '../strategies/context.js';
 import type { ProofCheck } from '../types.js';
+import { serviceClasses, splitsService, type ActionClass, type ServiceClasses } from './action-classes.js';
 import type { Replacement } from './replacement.js';
 import { checkOf, describeQuery, describeVerdict, FAILURES_LISTED, queryFor, resourcesOfAction } from './requests.js';
 
@@ -64,9 +65,15 @@ function actionsOf(
 }
 
 /** Expansions per catalogue and statement: statements are shared by text, and a ReadOnlyAccess-sized one names thousands of actions. */
-const expanded = new WeakMap<IamCatalog, WeakMap<NormalizedStatement, string[]>>();
+const expanded = new WeakMap<IamCatalog, WeakMap<NormalizedStatement, StatementActions>>();
 
-function statementActions(catalog: IamCatalog, statement: NormalizedStatement): string[] {
+interface StatementActions {
+  /** In the order the statement names them. */
+  list: readonly string[];
+  set: ReadonlySet<string>;
+}
+
+function statementActions(catalog: IamCatalog, statement: NormalizedStatement): StatementActions {
   let byStatement = expanded.get(catalog);
   if (byStatement === undefined) {
     byStatement = new WeakMap();
@@ -74,7 +81,8 @@ function statementActions(catalog: IamCatalog, statement: NormalizedStatement): 
   }
   let actions = byStatement.get(statement);
   if (actions === undefined) {
-    actions = actionsOf(catalog, statement.actions, statement.notActions);
+    const list = actionsOf(catalog, statement.actions, statement.notActions);
+    actions = { list, set: new Set(list) };
     byStatement.set(statement, actions);
   }
   return actions;
@@ -87,13 +95,18 @@ function resolvedPattern(pattern: string, knowledge: ContextKnowledge): string |
   return plainText(resolved.text);
 }
 
+/** The resources CloudTrail showed per action (lower case). */
+function seenResources(ctx: StrategyContext): Map<string, readonly string[]> {
+  return new Map((ctx.usage?.actions ?? []).map((usage) => [usage.action.toLowerCase(), usage.resources]));
+}
+
 /**
  * Every (action, resource) the replacement's Allow statements name, with the resources seen for
  * the action, each once, in statement order: made as they are asked, so a proof that has failed
  * often enough stops without naming the rest.
  */
 function* requests(ctx: StrategyContext, replacement: Replacement): Generator<[string, ResourceQuery]> {
-  const seen = new Map((ctx.usage?.actions ?? []).map((usage) => [usage.action.toLowerCase(), usage.resources]));
+  const seen = seenResources(ctx);
   const asked = new Set<string>();
   const first = (action: string, query: ResourceQuery): boolean => {
     const key = `${action}|${describeQuery(query)}`;
@@ -105,7 +118,7 @@ function* requests(ctx: StrategyContext, replacement: Replacement): Generator<[s
     const { statement } = compiled;
     if (statement.effect !== 'Allow') continue;
     const patterns = (statement.resources ?? ['*']).map((pattern) => resolvedPattern(pattern, replacement.knowledge));
-    for (const action of statementActions(ctx.catalog, statement)) {
+    for (const action of statementActions(ctx.catalog, statement).list) {
       for (const pattern of patterns) {
         const query = typeof pattern === 'string' ? queryFor(ctx.catalog, action, pattern) : pattern;
         if (query !== null && first(action, query)) yield [action, query];
@@ -188,30 +201,57 @@ export function proveWithinCurrent(ctx: StrategyContext, replacement: Replacemen
   return check;
 }
 
+interface ProofState {
+  userLayers: EvaluationLayers;
+  /** The user's verdict where the replacement may allow, by (statements matching on both sides, resource); null where it does not. */
+  answers: Map<string, Verdict | null>;
+  ids: Map<object, number>;
+}
+
+/** The user's verdict today on a request the replacement may allow; null when the replacement denies it. */
+function todayIfAllowed(
+  ctx: StrategyContext,
+  replacement: Replacement,
+  state: ProofState,
+  action: string,
+  resource: ResourceQuery,
+): Verdict | null {
+  const lower = action.toLowerCase();
+  const key = `${matchingStatements(replacement.layers, lower, state.ids)}#${matchingStatements(state.userLayers, lower, state.ids)}#${describeQuery(resource)}`;
+  let today = state.answers.get(key);
+  if (today === undefined) {
+    const planned = decide(replacement.layers, { action, resource, knowledge: replacement.knowledge });
+    today =
+      planned.decision === 'denied'
+        ? null
+        : typeof resource === 'string'
+          ? ctx.evaluator.evaluate(replacement.user, action, resource)
+          : ctx.evaluator.evaluateEveryResource(replacement.user, action);
+    state.answers.set(key, today);
+  }
+  return today;
+}
+
 /** Proof (b) itself: every request the replacement's statements name, against the user today. */
 function checkEveryRequest(ctx: StrategyContext, replacement: Replacement): ProofCheck {
-  const { evaluator } = ctx;
-  const userLayers = evaluator.layers(replacement.user);
-  // The user's verdict where the replacement may allow, by (statements matching on both sides, resource); null where it does not.
-  const answers = new Map<string, Verdict | null>();
-  const ids = new Map<object, number>();
+  const state: ProofState = {
+    userLayers: ctx.evaluator.layers(replacement.user),
+    answers: new Map(),
+    ids: new Map(),
+  };
+  // Most proofs pass: then a few questions per service tell it, and how many requests they stand for.
+  const grouped = groupedPass(ctx, replacement, state);
+  if (!grouped.denied) return checkOf(grouped.checked, [], []);
+  return requestByRequest(ctx, replacement, state);
+}
+
+/** The failures in the order a reader follows the policy, each request once, stopping at the twentieth. */
+function requestByRequest(ctx: StrategyContext, replacement: Replacement, state: ProofState): ProofCheck {
   const failures: string[] = [];
   let checked = 0;
   for (const [action, resource] of requests(ctx, replacement)) {
-    const lower = action.toLowerCase();
     checked += 1;
-    const key = `${matchingStatements(replacement.layers, lower, ids)}#${matchingStatements(userLayers, lower, ids)}#${describeQuery(resource)}`;
-    let today = answers.get(key);
-    if (today === undefined) {
-      const planned = decide(replacement.layers, { action, resource, knowledge: replacement.knowledge });
-      today =
-        planned.decision === 'denied'
-          ? null
-          : typeof resource === 'string'
-            ? evaluator.evaluate(replacement.user, action, resource)
-            : evaluator.evaluateEveryResource(replacement.user, action);
-      answers.set(key, today);
-    }
+    const today = todayIfAllowed(ctx, replacement, state, action, resource);
     if (today === null || today.decision !== 'denied') continue;
     failures.push(
       `${action} on ${describeQuery(resource)}: the replacement allows it, the user is denied it today (${describeVerdict(today)})`,
@@ -224,4 +264,105 @@ function checkEveryRequest(ctx: StrategyContext, replacement: Replacement): Proo
       ]);
   }
   return checkOf(checked, failures, []);
+}
+
+/** An Allow statement of the replacement as the grouped pass reads it. */
+interface Grant {
+  actions: ReadonlySet<string>;
+  services: ReadonlySet<string> | null;
+  /** Its Resource patterns as the replacement sees them; those that name nothing left out. */
+  patterns: ReadonlyArray<string | typeof EVERY_RESOURCE>;
+}
+
+function grantsOf(ctx: StrategyContext, replacement: Replacement): Grant[] {
+  return replacement.layers.identity.statements.flatMap(({ compiled }) => {
+    const { statement } = compiled;
+    if (statement.effect !== 'Allow') return [];
+    const patterns = (statement.resources ?? ['*']).flatMap((pattern) => {
+      const resolved = resolvedPattern(pattern, replacement.knowledge);
+      return resolved === null ? [] : [resolved];
+    });
+    return [{ actions: statementActions(ctx.catalog, statement).set, services: compiled.services, patterns }];
+  });
+}
+
+/** The requests one class stands for, by text: every Resource of every grant naming it; null when none names it. */
+function classQueries(grants: readonly Grant[], service: string, cls: ActionClass): Map<string, ResourceQuery> | null {
+  let queries: Map<string, ResourceQuery> | null = null;
+  for (const grant of grants) {
+    if (grant.services !== null && !grant.services.has(service)) continue;
+    if (!grant.actions.has(cls.representative)) continue;
+    queries ??= new Map();
+    for (const pattern of grant.patterns) {
+      const query = pattern !== '*' ? pattern : cls.noResource ? '*' : EVERY_RESOURCE;
+      queries.set(describeQuery(query), query);
+    }
+  }
+  return queries;
+}
+
+function allLayers(layers: EvaluationLayers): PolicyLayer[] {
+  return [layers.identity, ...(layers.boundary ? [layers.boundary] : []), ...layers.scps.map((level) => level.layer)];
+}
+
+/** The service's classes for this proof: split only by the statements of either side that name some of its actions. */
+function classesFor(ctx: StrategyContext, layers: readonly PolicyLayer[], service: string): ServiceClasses {
+  const splitters = layers
+    .flatMap((layer) => layer.forService(service))
+    .map(({ compiled }) => compiled)
+    .filter((compiled) => splitsService(compiled, service));
+  return serviceClasses(ctx.catalog, service, splitters);
+}
+
+/**
+ * Every request of the proof, asked once per class of actions and resource: whether the user is
+ * denied any of them today, and how many requests they are (as `requests` names them).
+ */
+function groupedPass(
+  ctx: StrategyContext,
+  replacement: Replacement,
+  state: ProofState,
+): { checked: number; denied: boolean } {
+  const grants = grantsOf(ctx, replacement);
+  const services = grants.some((grant) => grant.services === null)
+    ? ctx.catalog.services
+    : [...new Set(grants.flatMap((grant) => [...(grant.services ?? [])]))];
+  const layers = [...allLayers(replacement.layers), ...allLayers(state.userLayers)];
+  // Kept for the resources seen below: the same class objects, whatever the memo does meanwhile.
+  const classesOf = new Map<string, ServiceClasses>();
+  const classesOfService = (service: string): ServiceClasses => {
+    let found = classesOf.get(service);
+    if (found === undefined) {
+      found = classesFor(ctx, layers, service);
+      classesOf.set(service, found);
+    }
+    return found;
+  };
+  const queriesOf = new Map<ActionClass, Map<string, ResourceQuery>>();
+  const deniedToday = (action: string, resource: ResourceQuery): boolean =>
+    todayIfAllowed(ctx, replacement, state, action, resource)?.decision === 'denied';
+  let checked = 0;
+  for (const service of services) {
+    for (const cls of classesOfService(service).classes) {
+      const queries = classQueries(grants, service, cls);
+      if (queries === null) continue;
+      queriesOf.set(cls, queries);
+      checked += cls.actions.length * queries.size;
+      for (const query of queries.values())
+        if (deniedToday(cls.representative, query)) return { checked, denied: true };
+    }
+  }
+  // The resources CloudTrail showed for an action, beyond those its statements name.
+  for (const [lower, arns] of seenResources(ctx)) {
+    const entry = ctx.catalog.action(lower);
+    const cls = entry && classesOfService(lower.slice(0, lower.indexOf(':'))).classOf.get(lower);
+    const queries = cls && queriesOf.get(cls);
+    if (entry === undefined || queries === undefined) continue;
+    for (const arn of new Set(resourcesOfAction(ctx.catalog, entry.name, arns))) {
+      if (queries.has(arn)) continue;
+      checked += 1;
+      if (deniedToday(entry.name, arn)) return { checked, denied: true };
+    }
+  }
+  return { checked, denied: false };
 }
