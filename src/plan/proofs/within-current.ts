@@ -206,6 +206,24 @@ interface ProofState {
   /** The user's verdict where the replacement may allow, by (statements matching on both sides, resource); null where it does not. */
   answers: Map<string, Verdict | null>;
   ids: Map<object, number>;
+  /** The classes of a service's actions for this proof; the same objects throughout it. */
+  classesOf: (service: string) => ServiceClasses;
+  /** Each class's matching statements on both sides, as `matchingStatements` writes them. */
+  matching: Map<ActionClass, string>;
+}
+
+/** Which statements of both sides match the action: found once per class of actions. */
+function matchingKey(replacement: Replacement, state: ProofState, lower: string): string {
+  const both = (action: string) =>
+    `${matchingStatements(replacement.layers, action, state.ids)}#${matchingStatements(state.userLayers, action, state.ids)}`;
+  const cls = state.classesOf(lower.slice(0, Math.max(0, lower.indexOf(':')))).classOf.get(lower);
+  if (cls === undefined) return both(lower);
+  let key = state.matching.get(cls);
+  if (key === undefined) {
+    key = both(cls.representative.toLowerCase());
+    state.matching.set(cls, key);
+  }
+  return key;
 }
 
 /** The user's verdict today on a request the replacement may allow; null when the replacement denies it. */
@@ -216,8 +234,7 @@ function todayIfAllowed(
   action: string,
   resource: ResourceQuery,
 ): Verdict | null {
-  const lower = action.toLowerCase();
-  const key = `${matchingStatements(replacement.layers, lower, state.ids)}#${matchingStatements(state.userLayers, lower, state.ids)}#${describeQuery(resource)}`;
+  const key = `${matchingKey(replacement, state, action.toLowerCase())}#${describeQuery(resource)}`;
   let today = state.answers.get(key);
   if (today === undefined) {
     const planned = decide(replacement.layers, { action, resource, knowledge: replacement.knowledge });
@@ -234,11 +251,18 @@ function todayIfAllowed(
 
 /** Proof (b) itself: every request the replacement's statements name, against the user today. */
 function checkEveryRequest(ctx: StrategyContext, replacement: Replacement): ProofCheck {
-  const state: ProofState = {
-    userLayers: ctx.evaluator.layers(replacement.user),
-    answers: new Map(),
-    ids: new Map(),
+  const userLayers = ctx.evaluator.layers(replacement.user);
+  const layers = [...allLayers(replacement.layers), ...allLayers(userLayers)];
+  const classes = new Map<string, ServiceClasses>();
+  const classesOf = (service: string): ServiceClasses => {
+    let found = classes.get(service);
+    if (found === undefined) {
+      found = classesFor(ctx, layers, service);
+      classes.set(service, found);
+    }
+    return found;
   };
+  const state: ProofState = { userLayers, answers: new Map(), ids: new Map(), classesOf, matching: new Map() };
   // Most proofs pass: then a few questions per service tell it, and how many requests they stand for.
   const grouped = groupedPass(ctx, replacement, state);
   if (!grouped.denied) return checkOf(grouped.checked, [], []);
@@ -327,23 +351,12 @@ function groupedPass(
   const services = grants.some((grant) => grant.services === null)
     ? ctx.catalog.services
     : [...new Set(grants.flatMap((grant) => [...(grant.services ?? [])]))];
-  const layers = [...allLayers(replacement.layers), ...allLayers(state.userLayers)];
-  // Kept for the resources seen below: the same class objects, whatever the memo does meanwhile.
-  const classesOf = new Map<string, ServiceClasses>();
-  const classesOfService = (service: string): ServiceClasses => {
-    let found = classesOf.get(service);
-    if (found === undefined) {
-      found = classesFor(ctx, layers, service);
-      classesOf.set(service, found);
-    }
-    return found;
-  };
   const queriesOf = new Map<ActionClass, Map<string, ResourceQuery>>();
   const deniedToday = (action: string, resource: ResourceQuery): boolean =>
     todayIfAllowed(ctx, replacement, state, action, resource)?.decision === 'denied';
   let checked = 0;
   for (const service of services) {
-    for (const cls of classesOfService(service).classes) {
+    for (const cls of state.classesOf(service).classes) {
       const queries = classQueries(grants, service, cls);
       if (queries === null) continue;
       queriesOf.set(cls, queries);
@@ -355,7 +368,7 @@ function groupedPass(
   // The resources CloudTrail showed for an action, beyond those its statements name.
   for (const [lower, arns] of seenResources(ctx)) {
     const entry = ctx.catalog.action(lower);
-    const cls = entry && classesOfService(lower.slice(0, lower.indexOf(':'))).classOf.get(lower);
+    const cls = entry && state.classesOf(lower.slice(0, lower.indexOf(':'))).classOf.get(lower);
     const queries = cls && queriesOf.get(cls);
     if (entry === undefined || queries === undefined) continue;
     for (const arn of new Set(resourcesOfAction(ctx.catalog, entry.name, arns))) {

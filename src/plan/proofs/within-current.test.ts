@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { buildAccount, buildSnapshot, buildUser } from '../../../test/fixtures/build-snapshot.js';
+import { CATALOG, NOW } from '../../../test/generate/estate.js';
+import type { PolicyDocument } from '../../model/snapshot.js';
+import type { ActionUsage } from '../../model/usage.js';
+import { buildLayer } from '../../policy/evaluator/compile.js';
+import { createEvaluator } from '../../policy/evaluator/evaluator.js';
+import type { StrategyContext } from '../strategies/context.js';
+import { splitServices } from './action-classes.js';
+import type { Replacement } from './replacement.js';
+import { proveWithinCurrent } from './within-current.js';
+
+const ACCOUNT = '123456789012';
+const doc = (...Statement: unknown[]): PolicyDocument => ({ Version: '2012-10-17', Statement });
+const S3_ACTIONS = CATALOG.actionsOf('s3').map((action) => action.name);
+
+/** Proof (b) of a replacement with `granted` as its only policy, for a user with `today`'s inline policy. */
+function prove(today: PolicyDocument, granted: PolicyDocument, seen: ActionUsage[] = []) {
+  const user = buildUser('subject', { inlinePolicies: [{ name: 'today', document: today }] }, ACCOUNT);
+  const snapshot = buildSnapshot([buildAccount(ACCOUNT, { users: [user] })]);
+  const evaluator = createEvaluator(snapshot, { now: NOW });
+  const principal = evaluator.principal(user.arn);
+  if (principal === undefined) throw new Error('the user is not in the snapshot');
+  const identity = buildLayer([
+    { source: { kind: 'document', name: 'granted', arn: null, group: null, attachedTo: null }, document: granted },
+  ]);
+  const replacement: Replacement = {
+    layers: { identity, boundary: null, scps: [] },
+    knowledge: evaluator.knowledge(principal),
+    user: principal,
+    mirrorsUser: false,
+  };
+  const ctx = { snapshot, evaluator, catalog: CATALOG, usage: { actions: seen } } as unknown as StrategyContext;
+  return proveWithinCurrent(ctx, replacement);
+}
+
+const denied = (action: string, cause: string) =>
+  `${action} on every resource: the replacement allows it, the user is denied it today (${cause})`;
+
+describe('proof (b) grouped by service', () => {
+  it('Given a user whose Deny names one action of a service the replacement grants with s3:*, When proven, Then that action fails the proof', () => {
+    // Not the first s3 action of the catalogue: a whole-service stand-in would not ask it.
+    expect(S3_ACTIONS.indexOf('s3:PutObject')).toBeGreaterThan(0);
+    const check = prove(
+      doc(
+        { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+        { Effect: 'Deny', Action: 's3:PutObject', Resource: '*' },
+      ),
+      doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }),
+    );
+    expect(check.status).toBe('failed');
+    expect(check.failures).toEqual([denied('s3:PutObject', 'explicit-deny: today')]);
+  });
+
+  it('Given a user whose Deny names a prefix wildcard (s3:Put*), When the replacement grants s3:*, Then every Put action fails, in catalogue order', () => {
+    const puts = S3_ACTIONS.filter((action) => action.startsWith('s3:Put'));
+    const check = prove(
+      doc({ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: 's3:Put*', Resource: '*' }),
+      doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }),
+    );
+    expect(check.status).toBe('failed');
+    expect(check.failures.slice(0, 20).map((line) => line.split(' ')[0])).toEqual(puts.slice(0, 20));
+    expect(check.failures.slice(0, 20).every((line) => line.endsWith('(explicit-deny: today)'))).toBe(true);
+  });
+
+  it('Given a user allowed every s3 action but one through NotAction, When the replacement grants s3:*, Then that one action fails', () => {
+    const check = prove(
+      doc({ Effect: 'Allow', NotAction: 's3:PutObject', Resource: '*' }),
+      doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }),
+    );
+    expect(check.failures).toEqual([denied('s3:PutObject', 'no-allow')]);
+  });
+
+  it('Given a replacement granting a prefix wildcard (s3:Put*) to a user allowed only s3:Get*, When proven, Then the Put actions fail', () => {
+    const check = prove(
+      doc({ Effect: 'Allow', Action: 's3:Get*', Resource: '*' }),
+      doc({ Effect: 'Allow', Action: 's3:Put*', Resource: '*' }),
+    );
+    expect(check.status).toBe('failed');
+    expect(check.failures[0]).toMatch(/^s3:Put\w+ on every resource: .*\(no-allow\)$/);
+  });
+
+  it('Given a replacement within the user, When proven, Then it passes and counts every request of every statement once', () => {
+    const bucketObjects = 'arn:aws:s3:::reports/*';
+    const check = prove(
+      doc({ Effect: 'Allow', Action: ['s3:*', 'ec2:Describe*'], Resource: '*' }),
+      doc(
+        { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+        // Asked again on a resource of its own, and once more where it repeats the first statement.
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: [bucketObjects, '*'] },
+        { Effect: 'Allow', Action: 'ec2:Describe*', Resource: '*' },
+      ),
+      [{ action: 's3:GetObject', mapped: true, events: 3, errors: 0, resources: ['arn:aws:s3:::reports/q3.csv'] }],
+    );
+    const describes = CATALOG.expand('ec2:Describe*').length;
+    expect(check).toMatchObject({ status: 'passed', failures: [] });
+    expect(check.checked).toBe(S3_ACTIONS.length + 1 + describes + 1);
+  });
+});
+
+describe('which services a statement splits', () => {
+  it.each([
+    [['*'], []],
+    [['s3:*', 'EC2:*'], []],
+    [['s*:*'], []],
+    [['s3:Get*'], ['s3']],
+    [['s3:PutObject', 'iam:*'], ['s3']],
+  ])('Given the patterns %j, When read, Then they split exactly %j', (patterns, split) => {
+    expect(splitServices(patterns)).toEqual(new Set(split));
+  });
+
+  it.each([[['*:Get*']], [['s3']], [['s?:PutObject']]])(
+    'Given the patterns %j, When read, Then they may split every service',
+    (patterns) => {
+      expect(splitServices(patterns)).toBe('all');
+    },
+  );
+});
