@@ -22,7 +22,7 @@ export interface ActionClass {
 
 export interface ServiceClasses {
   classes: readonly ActionClass[];
-  /** By lower-case action name. */
+  /** By the catalogue's action name. */
   classOf: ReadonlyMap<string, ActionClass>;
 }
 
@@ -105,7 +105,7 @@ function classify(catalog: IamCatalog, service: string, splitters: readonly Comp
       byKey.set(key, found);
     }
     found.actions.push(name);
-    classOf.set(lower, found);
+    classOf.set(name, found);
   }
   return { classes: [...byKey.values()], classOf };
 }

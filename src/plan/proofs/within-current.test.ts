@@ -96,6 +96,34 @@ describe('proof (b) grouped by service', () => {
     expect(check).toMatchObject({ status: 'passed', failures: [] });
     expect(check.checked).toBe(S3_ACTIONS.length + 1 + describes + 1);
   });
+
+  it('Given resources seen for a denied read and a later statement naming one of them, When proven, Then each is asked once, in statement order', () => {
+    const check = prove(
+      doc(
+        { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+        { Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::secret/*' },
+      ),
+      doc(
+        { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::reports/*' },
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::secret/x' },
+      ),
+      [
+        {
+          action: 's3:GetObject',
+          mapped: true,
+          events: 2,
+          errors: 0,
+          resources: ['arn:aws:s3:::secret/a', 'arn:aws:s3:::secret/x'],
+        },
+      ],
+    );
+    const deniedOn = (arn: string) =>
+      `s3:GetObject on ${arn}: the replacement allows it, the user is denied it today (explicit-deny: today)`;
+    // secret/a is not granted to the replacement: nothing to prove there.
+    expect(check.failures).toEqual([deniedOn('arn:aws:s3:::secret/x')]);
+    // reports/* for each action, and the two reads seen; the second statement's read was asked already.
+    expect(check.checked).toBe(4);
+  });
 });
 
 describe('which services a statement splits', () => {

@@ -24,7 +24,14 @@ import type { StrategyContext } from '../strategies/context.js';
 import type { ProofCheck } from '../types.js';
 import { serviceClasses, splitsService, type ActionClass, type ServiceClasses } from './action-classes.js';
 import type { Replacement } from './replacement.js';
-import { checkOf, describeQuery, describeVerdict, FAILURES_LISTED, queryFor, resourcesOfAction } from './requests.js';
+import {
+  checkOf,
+  describeQuery,
+  describeVerdict,
+  FAILURES_LISTED,
+  resourcesOfAction,
+  takesNoResource,
+} from './requests.js';
 
 /**
  * Whether a context key the replacement lacks (a role session has no `aws:username`) can only take
@@ -95,38 +102,19 @@ function resolvedPattern(pattern: string, knowledge: ContextKnowledge): string |
   return plainText(resolved.text);
 }
 
-/** The resources CloudTrail showed per action (lower case). */
-function seenResources(ctx: StrategyContext): Map<string, readonly string[]> {
-  return new Map((ctx.usage?.actions ?? []).map((usage) => [usage.action.toLowerCase(), usage.resources]));
-}
-
 /**
- * Every (action, resource) the replacement's Allow statements name, with the resources seen for
- * the action, each once, in statement order: made as they are asked, so a proof that has failed
- * often enough stops without naming the rest.
+ * The resources CloudTrail showed for each catalogue action, each once, among those a request for
+ * it can name (an S3 PutObject event lists its bucket too).
  */
-function* requests(ctx: StrategyContext, replacement: Replacement): Generator<[string, ResourceQuery]> {
-  const seen = seenResources(ctx);
-  const asked = new Set<string>();
-  const first = (action: string, query: ResourceQuery): boolean => {
-    const key = `${action}|${describeQuery(query)}`;
-    if (asked.has(key)) return false;
-    asked.add(key);
-    return true;
-  };
-  for (const { compiled } of replacement.layers.identity.statements) {
-    const { statement } = compiled;
-    if (statement.effect !== 'Allow') continue;
-    const patterns = (statement.resources ?? ['*']).map((pattern) => resolvedPattern(pattern, replacement.knowledge));
-    for (const action of statementActions(ctx.catalog, statement).list) {
-      for (const pattern of patterns) {
-        const query = typeof pattern === 'string' ? queryFor(ctx.catalog, action, pattern) : pattern;
-        if (query !== null && first(action, query)) yield [action, query];
-      }
-      for (const arn of resourcesOfAction(ctx.catalog, action, seen.get(action.toLowerCase()) ?? []))
-        if (first(action, arn)) yield [action, arn];
-    }
+function seenByAction(ctx: StrategyContext): Map<string, readonly string[]> {
+  const seen = new Map<string, readonly string[]>();
+  const byLowerCase = new Map((ctx.usage?.actions ?? []).map((usage) => [usage.action.toLowerCase(), usage.resources]));
+  for (const [lower, arns] of byLowerCase) {
+    const entry = ctx.catalog.action(lower);
+    const resources = entry === undefined ? [] : [...new Set(resourcesOfAction(ctx.catalog, entry.name, arns))];
+    if (entry !== undefined && resources.length > 0) seen.set(entry.name, resources);
   }
+  return seen;
 }
 
 /**
@@ -212,12 +200,16 @@ interface ProofState {
   matching: Map<ActionClass, string>;
 }
 
+function classOfAction(state: ProofState, action: string): ActionClass | undefined {
+  return state.classesOf(action.slice(0, Math.max(0, action.indexOf(':'))).toLowerCase()).classOf.get(action);
+}
+
 /** Which statements of both sides match the action: found once per class of actions. */
-function matchingKey(replacement: Replacement, state: ProofState, lower: string): string {
-  const both = (action: string) =>
-    `${matchingStatements(replacement.layers, action, state.ids)}#${matchingStatements(state.userLayers, action, state.ids)}`;
-  const cls = state.classesOf(lower.slice(0, Math.max(0, lower.indexOf(':')))).classOf.get(lower);
-  if (cls === undefined) return both(lower);
+function matchingKey(replacement: Replacement, state: ProofState, action: string): string {
+  const both = (lower: string) =>
+    `${matchingStatements(replacement.layers, lower, state.ids)}#${matchingStatements(state.userLayers, lower, state.ids)}`;
+  const cls = classOfAction(state, action);
+  if (cls === undefined) return both(action.toLowerCase());
   let key = state.matching.get(cls);
   if (key === undefined) {
     key = both(cls.representative.toLowerCase());
@@ -234,7 +226,7 @@ function todayIfAllowed(
   action: string,
   resource: ResourceQuery,
 ): Verdict | null {
-  const key = `${matchingKey(replacement, state, action.toLowerCase())}#${describeQuery(resource)}`;
+  const key = `${matchingKey(replacement, state, action)}#${describeQuery(resource)}`;
   let today = state.answers.get(key);
   if (today === undefined) {
     const planned = decide(replacement.layers, { action, resource, knowledge: replacement.knowledge });
@@ -263,39 +255,28 @@ function checkEveryRequest(ctx: StrategyContext, replacement: Replacement): Proo
     return found;
   };
   const state: ProofState = { userLayers, answers: new Map(), ids: new Map(), classesOf, matching: new Map() };
+  const grants = grantsOf(ctx, replacement);
+  const seen = seenByAction(ctx);
   // Most proofs pass: then a few questions per service tell it, and how many requests they stand for.
-  const grouped = groupedPass(ctx, replacement, state);
+  const grouped = groupedPass(ctx, replacement, state, { grants, seen });
   if (!grouped.denied) return checkOf(grouped.checked, [], []);
-  return requestByRequest(ctx, replacement, state);
+  return requestByRequest(ctx, replacement, state, { grants, seen });
 }
 
-/** The failures in the order a reader follows the policy, each request once, stopping at the twentieth. */
-function requestByRequest(ctx: StrategyContext, replacement: Replacement, state: ProofState): ProofCheck {
-  const failures: string[] = [];
-  let checked = 0;
-  for (const [action, resource] of requests(ctx, replacement)) {
-    checked += 1;
-    const today = todayIfAllowed(ctx, replacement, state, action, resource);
-    if (today === null || today.decision !== 'denied') continue;
-    failures.push(
-      `${action} on ${describeQuery(resource)}: the replacement allows it, the user is denied it today (${describeVerdict(today)})`,
-    );
-    // The verdict is settled and the list full: a mirror that lost its boundary would name every
-    // action of the catalogue the boundary caps, at a tenth of a second per user.
-    if (failures.length === FAILURES_LISTED)
-      return checkOf(checked, failures, [
-        `stopped after the first ${FAILURES_LISTED} requests the replacement allows and the user may not make: there may be more`,
-      ]);
-  }
-  return checkOf(checked, failures, []);
-}
-
-/** An Allow statement of the replacement as the grouped pass reads it. */
+/** An Allow statement of the replacement, in the order the proof reads them. */
 interface Grant {
+  /** Its actions in the order it names them. */
+  list: readonly string[];
   actions: ReadonlySet<string>;
   services: ReadonlySet<string> | null;
   /** Its Resource patterns as the replacement sees them; those that name nothing left out. */
   patterns: ReadonlyArray<string | typeof EVERY_RESOURCE>;
+}
+
+/** What both passes read: the grants, and the resources CloudTrail showed per action. */
+interface ProofRequests {
+  grants: readonly Grant[];
+  seen: ReadonlyMap<string, readonly string[]>;
 }
 
 function grantsOf(ctx: StrategyContext, replacement: Replacement): Grant[] {
@@ -306,8 +287,15 @@ function grantsOf(ctx: StrategyContext, replacement: Replacement): Grant[] {
       const resolved = resolvedPattern(pattern, replacement.knowledge);
       return resolved === null ? [] : [resolved];
     });
-    return [{ actions: statementActions(ctx.catalog, statement).set, services: compiled.services, patterns }];
+    const { list, set } = statementActions(ctx.catalog, statement);
+    return [{ list, actions: set, services: compiled.services, patterns }];
   });
+}
+
+/** The query a Resource pattern makes for a class: `*` means every resource, unless its actions take no other. */
+function queryOf(pattern: string | typeof EVERY_RESOURCE, cls: ActionClass): ResourceQuery {
+  if (pattern !== '*') return pattern;
+  return cls.noResource ? '*' : EVERY_RESOURCE;
 }
 
 /** The requests one class stands for, by text: every Resource of every grant naming it; null when none names it. */
@@ -318,7 +306,7 @@ function classQueries(grants: readonly Grant[], service: string, cls: ActionClas
     if (!grant.actions.has(cls.representative)) continue;
     queries ??= new Map();
     for (const pattern of grant.patterns) {
-      const query = pattern !== '*' ? pattern : cls.noResource ? '*' : EVERY_RESOURCE;
+      const query = queryOf(pattern, cls);
       queries.set(describeQuery(query), query);
     }
   }
@@ -340,14 +328,14 @@ function classesFor(ctx: StrategyContext, layers: readonly PolicyLayer[], servic
 
 /**
  * Every request of the proof, asked once per class of actions and resource: whether the user is
- * denied any of them today, and how many requests they are (as `requests` names them).
+ * denied any of them today, and how many requests they are (as `requestByRequest` counts them).
  */
 function groupedPass(
   ctx: StrategyContext,
   replacement: Replacement,
   state: ProofState,
+  { grants, seen }: ProofRequests,
 ): { checked: number; denied: boolean } {
-  const grants = grantsOf(ctx, replacement);
   const services = grants.some((grant) => grant.services === null)
     ? ctx.catalog.services
     : [...new Set(grants.flatMap((grant) => [...(grant.services ?? [])]))];
@@ -366,16 +354,118 @@ function groupedPass(
     }
   }
   // The resources CloudTrail showed for an action, beyond those its statements name.
-  for (const [lower, arns] of seenResources(ctx)) {
-    const entry = ctx.catalog.action(lower);
-    const cls = entry && state.classesOf(lower.slice(0, lower.indexOf(':'))).classOf.get(lower);
+  for (const [action, arns] of seen) {
+    const cls = classOfAction(state, action);
     const queries = cls && queriesOf.get(cls);
-    if (entry === undefined || queries === undefined) continue;
-    for (const arn of new Set(resourcesOfAction(ctx.catalog, entry.name, arns))) {
+    if (queries === undefined) continue;
+    for (const arn of arns) {
       if (queries.has(arn)) continue;
       checked += 1;
-      if (deniedToday(entry.name, arn)) return { checked, denied: true };
+      if (deniedToday(action, arn)) return { checked, denied: true };
     }
   }
   return { checked, denied: false };
+}
+
+/** What one grant asks of one class of actions: the requests no earlier grant asked, each with its denial. */
+interface FreshRequests {
+  fresh: Array<{ query: ResourceQuery; text: string; denial: Verdict | null }>;
+  denies: boolean;
+  /** Whether this is the first grant naming the class: its actions' seen resources are asked here. */
+  first: boolean;
+  /** Every request text asked of the class so far. */
+  asked: ReadonlySet<string>;
+}
+
+function freshRequests(
+  ctx: StrategyContext,
+  replacement: Replacement,
+  state: ProofState,
+  grant: Grant,
+  cls: ActionClass,
+  askedOf: Map<ActionClass, Set<string>>,
+): FreshRequests {
+  const before = askedOf.get(cls);
+  const asked = before ?? new Set<string>();
+  askedOf.set(cls, asked);
+  const fresh: FreshRequests['fresh'] = [];
+  for (const pattern of grant.patterns) {
+    const query = queryOf(pattern, cls);
+    const text = describeQuery(query);
+    if (asked.has(text)) continue;
+    asked.add(text);
+    const today = todayIfAllowed(ctx, replacement, state, cls.representative, query);
+    fresh.push({ query, text, denial: today?.decision === 'denied' ? today : null });
+  }
+  return { fresh, denies: fresh.some((request) => request.denial !== null), first: before === undefined, asked };
+}
+
+function failure(action: string, resource: ResourceQuery, today: Verdict): string {
+  return `${action} on ${describeQuery(resource)}: the replacement allows it, the user is denied it today (${describeVerdict(today)})`;
+}
+
+/**
+ * The failures in the order a reader follows the policy (statement, action, resource), each
+ * request once, stopping at the twentieth. Requests are asked once per class of actions; only
+ * the actions of a denied class, or with resources seen, are followed one request at a time.
+ */
+function requestByRequest(
+  ctx: StrategyContext,
+  replacement: Replacement,
+  state: ProofState,
+  { grants, seen }: ProofRequests,
+): ProofCheck {
+  const askedOf = new Map<ActionClass, Set<string>>();
+  // Per action with resources seen: those asked, so a later statement naming one does not ask it again.
+  const seenAsked = new Map<string, Set<string>>();
+  const failures: string[] = [];
+  let checked = 0;
+  const ask = (action: string, resource: ResourceQuery, denial: Verdict | null): boolean => {
+    checked += 1;
+    if (denial !== null) failures.push(failure(action, resource, denial));
+    return failures.length === FAILURES_LISTED;
+  };
+  for (const grant of grants) {
+    const ofClass = new Map<ActionClass, FreshRequests>();
+    for (const action of grant.list) {
+      const cls = classOfAction(state, action) ?? singleton(ctx, action);
+      let requests = ofClass.get(cls);
+      if (requests === undefined) {
+        requests = freshRequests(ctx, replacement, state, grant, cls, askedOf);
+        ofClass.set(cls, requests);
+      }
+      const arns = seen.get(action);
+      if (!requests.denies && arns === undefined) {
+        checked += requests.fresh.length;
+        continue;
+      }
+      const mine = seenAsked.get(action) ?? new Set<string>();
+      seenAsked.set(action, mine);
+      for (const { query, text, denial } of requests.fresh)
+        if (!mine.has(text) && ask(action, query, denial)) return stopped(checked, failures);
+      if (!requests.first || arns === undefined) continue;
+      for (const arn of arns) {
+        if (requests.asked.has(arn)) continue;
+        mine.add(arn);
+        const today = todayIfAllowed(ctx, replacement, state, action, arn);
+        if (ask(action, arn, today?.decision === 'denied' ? today : null)) return stopped(checked, failures);
+      }
+    }
+  }
+  return checkOf(checked, failures, []);
+}
+
+/** An action the catalogue's classes do not hold (none the statements name): a class of its own. */
+function singleton(ctx: StrategyContext, action: string): ActionClass {
+  return { representative: action, actions: [action], noResource: takesNoResource(ctx.catalog, action) };
+}
+
+/**
+ * The verdict is settled and the list full: a mirror that lost its boundary would name every
+ * action of the catalogue the boundary caps.
+ */
+function stopped(checked: number, failures: readonly string[]): ProofCheck {
+  return checkOf(checked, failures, [
+    `stopped after the first ${FAILURES_LISTED} requests the replacement allows and the user may not make: there may be more`,
+  ]);
 }
