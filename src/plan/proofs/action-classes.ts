@@ -8,7 +8,7 @@
  * split it. A wide mirror then costs a few questions per service instead of one per action.
  */
 import type { IamCatalog } from '../../policy/action-catalog.js';
-import type { CompiledStatement } from '../../policy/evaluator/compile.js';
+import type { CompiledStatement, PolicyLayer } from '../../policy/evaluator/compile.js';
 import { takesNoResource } from './requests.js';
 
 export interface ActionClass {
@@ -44,6 +44,53 @@ export function splitServices(patterns: readonly string[]): ReadonlySet<string> 
     split.add(service);
   }
   return split;
+}
+
+/**
+ * The services an Action / NotAction list names at all (`s3:*` too); `all` when a pattern's
+ * service part has a wildcard or it has none. A service no statement names is matched by each
+ * statement as every other such service is: wholly by `*`, wholly by a NotAction that names others.
+ */
+function namedByPatterns(patterns: readonly string[]): ReadonlySet<string> | 'all' {
+  const named = new Set<string>();
+  for (const pattern of patterns) {
+    if (pattern === '*') continue;
+    const colon = pattern.indexOf(':');
+    const service = pattern.slice(0, Math.max(0, colon)).toLowerCase();
+    if (colon < 0 || /[*?]/.test(service)) return 'all';
+    named.add(service);
+  }
+  return named;
+}
+
+const namedByLayer = new WeakMap<PolicyLayer, ReadonlySet<string> | 'all'>();
+
+/** The services some statement of the layers names; `all` when one may name any. */
+export function namedServices(layers: readonly PolicyLayer[]): ReadonlySet<string> | 'all' {
+  const named = new Set<string>();
+  for (const layer of layers) {
+    let ofLayer = namedByLayer.get(layer);
+    if (ofLayer === undefined) {
+      const perStatement = layer.statements.map(({ compiled }) =>
+        namedByPatterns(compiled.statement.actions ?? compiled.statement.notActions ?? []),
+      );
+      ofLayer = perStatement.includes('all')
+        ? 'all'
+        : new Set(perStatement.flatMap((services) => [...(services as ReadonlySet<string>)]));
+      namedByLayer.set(layer, ofLayer);
+    }
+    if (ofLayer === 'all') return 'all';
+    for (const service of ofLayer) named.add(service);
+  }
+  return named;
+}
+
+/** How many of the service's actions take a resource, and how many take only `*`. */
+export function actionCounts(catalog: IamCatalog, service: string): { resource: number; noResource: number } {
+  const counts = { resource: 0, noResource: 0 };
+  for (const { actions, noResource } of serviceClasses(catalog, service, []).classes)
+    counts[noResource ? 'noResource' : 'resource'] += actions.length;
+  return counts;
 }
 
 const splitsByStatement = new WeakMap<CompiledStatement, ReadonlySet<string> | 'all'>();

@@ -97,6 +97,25 @@ describe('proof (b) grouped by service', () => {
     expect(check.checked).toBe(S3_ACTIONS.length + 1 + describes + 1);
   });
 
+  it('Given a user allowed everything but iam through NotAction iam:*, When the replacement grants *, Then iam actions fail: iam is not a service no statement names', () => {
+    const check = prove(
+      doc({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }),
+      doc({ Effect: 'Allow', Action: '*', Resource: '*' }),
+    );
+    expect(check.status).toBe('failed');
+    expect(check.failures).toHaveLength(20);
+    expect(check.failures.every((line) => line.startsWith('iam:') && line.endsWith('(no-allow)'))).toBe(true);
+  });
+
+  it('Given a user whose Deny names services through a wildcard (s?:*), When the replacement grants *, Then their actions fail', () => {
+    const check = prove(
+      doc({ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: 's?:*', Resource: '*' }),
+      doc({ Effect: 'Allow', Action: '*', Resource: '*' }),
+    );
+    expect(check.status).toBe('failed');
+    expect(check.failures.every((line) => /^s.:\w+ on .*\(explicit-deny: today\)$/.test(line))).toBe(true);
+  });
+
   it('Given resources seen for a denied read and a later statement naming one of them, When proven, Then each is asked once, in statement order', () => {
     const check = prove(
       doc(

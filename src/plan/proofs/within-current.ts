@@ -22,7 +22,14 @@ import type { ContextKnowledge } from '../../policy/evaluator/knowledge.js';
 import { plainText, resolveVariables } from '../../policy/evaluator/variables.js';
 import type { StrategyContext } from '../strategies/context.js';
 import type { ProofCheck } from '../types.js';
-import { serviceClasses, splitsService, type ActionClass, type ServiceClasses } from './action-classes.js';
+import {
+  actionCounts,
+  namedServices,
+  serviceClasses,
+  splitsService,
+  type ActionClass,
+  type ServiceClasses,
+} from './action-classes.js';
 import type { Replacement } from './replacement.js';
 import {
   checkOf,
@@ -191,6 +198,8 @@ export function proveWithinCurrent(ctx: StrategyContext, replacement: Replacemen
 
 interface ProofState {
   userLayers: EvaluationLayers;
+  /** Every layer of both sides. */
+  layers: readonly PolicyLayer[];
   /** The user's verdict where the replacement may allow, by (statements matching on both sides, resource); null where it does not. */
   answers: Map<string, Verdict | null>;
   ids: Map<object, number>;
@@ -254,7 +263,7 @@ function checkEveryRequest(ctx: StrategyContext, replacement: Replacement): Proo
     }
     return found;
   };
-  const state: ProofState = { userLayers, answers: new Map(), ids: new Map(), classesOf, matching: new Map() };
+  const state: ProofState = { userLayers, layers, answers: new Map(), ids: new Map(), classesOf, matching: new Map() };
   const grants = grantsOf(ctx, replacement);
   const seen = seenByAction(ctx);
   // Most proofs pass: then a few questions per service tell it, and how many requests they stand for.
@@ -269,6 +278,8 @@ interface Grant {
   list: readonly string[];
   actions: ReadonlySet<string>;
   services: ReadonlySet<string> | null;
+  /** Whether its Action / NotAction matches the action (lower case). */
+  matches: (action: string) => boolean;
   /** Its Resource patterns as the replacement sees them; those that name nothing left out. */
   patterns: ReadonlyArray<string | typeof EVERY_RESOURCE>;
 }
@@ -288,7 +299,7 @@ function grantsOf(ctx: StrategyContext, replacement: Replacement): Grant[] {
       return resolved === null ? [] : [resolved];
     });
     const { list, set } = statementActions(ctx.catalog, statement);
-    return [{ list, actions: set, services: compiled.services, patterns }];
+    return [{ list, actions: set, services: compiled.services, matches: compiled.matchesAction, patterns }];
   });
 }
 
@@ -336,13 +347,17 @@ function groupedPass(
   state: ProofState,
   { grants, seen }: ProofRequests,
 ): { checked: number; denied: boolean } {
-  const services = grants.some((grant) => grant.services === null)
-    ? ctx.catalog.services
+  const named = namedServices(state.layers);
+  const everyService = grants.some((grant) => grant.services === null);
+  const services = everyService
+    ? ctx.catalog.services.filter((service) => named === 'all' || named.has(service))
     : [...new Set(grants.flatMap((grant) => [...(grant.services ?? [])]))];
+  const unnamed = everyService && named !== 'all' ? ctx.catalog.services.filter((service) => !named.has(service)) : [];
   const queriesOf = new Map<ActionClass, Map<string, ResourceQuery>>();
   const deniedToday = (action: string, resource: ResourceQuery): boolean =>
     todayIfAllowed(ctx, replacement, state, action, resource)?.decision === 'denied';
-  let checked = 0;
+  let checked = unnamed.length === 0 ? 0 : unnamedPass(grants, unnamed, deniedToday, ctx.catalog);
+  if (checked < 0) return { checked, denied: true };
   for (const service of services) {
     for (const cls of state.classesOf(service).classes) {
       const queries = classQueries(grants, service, cls);
@@ -365,6 +380,46 @@ function groupedPass(
     }
   }
   return { checked, denied: false };
+}
+
+/** Stands for every service no statement of either side names: they all get its verdicts. */
+const UNNAMED_SERVICE_ACTION = 'roleshift-unnamed-service:AnyAction';
+
+/**
+ * The services no statement names, asked once through a stand-in action per kind of action (one
+ * taking a resource, one taking only `*`): every statement matches all of them alike, and the
+ * grants naming them (`*`, NotAction) give each the same Resource patterns. The requests they
+ * stand for, or -1 when the user is denied one of them today.
+ */
+function unnamedPass(
+  grants: readonly Grant[],
+  unnamed: readonly string[],
+  deniedToday: (action: string, resource: ResourceQuery) => boolean,
+  catalog: IamCatalog,
+): number {
+  const sizes = { resource: 0, noResource: 0 };
+  for (const service of unnamed) {
+    const counts = actionCounts(catalog, service);
+    sizes.resource += counts.resource;
+    sizes.noResource += counts.noResource;
+  }
+  const covering = grants.filter(
+    (grant) => grant.services === null && grant.matches(UNNAMED_SERVICE_ACTION.toLowerCase()),
+  );
+  let checked = 0;
+  for (const noResource of [false, true]) {
+    const actions = noResource ? sizes.noResource : sizes.resource;
+    if (actions === 0) continue;
+    const standIn: ActionClass = { representative: UNNAMED_SERVICE_ACTION, actions: [], noResource };
+    const queries = new Map(
+      covering
+        .flatMap((grant) => grant.patterns.map((pattern) => queryOf(pattern, standIn)))
+        .map((query) => [describeQuery(query), query]),
+    );
+    checked += actions * queries.size;
+    for (const query of queries.values()) if (deniedToday(UNNAMED_SERVICE_ACTION, query)) return -1;
+  }
+  return checked;
 }
 
 /** What one grant asks of one class of actions: the requests no earlier grant asked, each with its denial. */
