@@ -16,7 +16,7 @@ import {
   type ResourceQuery,
   type Verdict,
 } from '../../policy/evaluator/decide.js';
-import { unreadSignature, type PolicyLayer } from '../../policy/evaluator/compile.js';
+import { unreadSignature, type CompiledStatement, type PolicyLayer } from '../../policy/evaluator/compile.js';
 import type { Evaluator } from '../../policy/evaluator/evaluator.js';
 import type { ContextKnowledge } from '../../policy/evaluator/knowledge.js';
 import { plainText, resolveVariables } from '../../policy/evaluator/variables.js';
@@ -213,11 +213,15 @@ function classOfAction(state: ProofState, action: string): ActionClass | undefin
   return state.classesOf(action.slice(0, Math.max(0, action.indexOf(':'))).toLowerCase()).classOf.get(action);
 }
 
-/** Which statements of both sides match the action: found once per class of actions. */
-function matchingKey(replacement: Replacement, state: ProofState, action: string): string {
+/** Which statements of both sides match the action (of `cls` when known): found once per class of actions. */
+function matchingKey(
+  replacement: Replacement,
+  state: ProofState,
+  action: string,
+  cls = classOfAction(state, action),
+): string {
   const both = (lower: string) =>
     `${matchingStatements(replacement.layers, lower, state.ids)}#${matchingStatements(state.userLayers, lower, state.ids)}`;
-  const cls = classOfAction(state, action);
   if (cls === undefined) return both(action.toLowerCase());
   let key = state.matching.get(cls);
   if (key === undefined) {
@@ -234,8 +238,9 @@ function todayIfAllowed(
   state: ProofState,
   action: string,
   resource: ResourceQuery,
+  cls?: ActionClass,
 ): Verdict | null {
-  const key = `${matchingKey(replacement, state, action)}#${describeQuery(resource)}`;
+  const key = `${matchingKey(replacement, state, action, cls)}#${describeQuery(resource)}`;
   let today = state.answers.get(key);
   if (today === undefined) {
     const planned = decide(replacement.layers, { action, resource, knowledge: replacement.knowledge });
@@ -330,11 +335,31 @@ function allLayers(layers: EvaluationLayers): PolicyLayer[] {
 
 /** The service's classes for this proof: split only by the statements of either side that name some of its actions. */
 function classesFor(ctx: StrategyContext, layers: readonly PolicyLayer[], service: string): ServiceClasses {
-  const splitters = layers
-    .flatMap((layer) => layer.forService(service))
-    .map(({ compiled }) => compiled)
-    .filter((compiled) => splitsService(compiled, service));
-  return serviceClasses(ctx.catalog, service, splitters);
+  return serviceClasses(
+    ctx.catalog,
+    service,
+    layers.flatMap((layer) => layerSplitters(layer, service)),
+  );
+}
+
+const splittersByLayer = new WeakMap<PolicyLayer, Map<string, readonly CompiledStatement[]>>();
+
+/** The layer's statements that split the service; layers are shared by principals with the same policies. */
+function layerSplitters(layer: PolicyLayer, service: string): readonly CompiledStatement[] {
+  let byService = splittersByLayer.get(layer);
+  if (byService === undefined) {
+    byService = new Map();
+    splittersByLayer.set(layer, byService);
+  }
+  let found = byService.get(service);
+  if (found === undefined) {
+    found = layer
+      .forService(service)
+      .map(({ compiled }) => compiled)
+      .filter((compiled) => splitsService(compiled, service));
+    byService.set(service, found);
+  }
+  return found;
 }
 
 /**
@@ -354,8 +379,8 @@ function groupedPass(
     : [...new Set(grants.flatMap((grant) => [...(grant.services ?? [])]))];
   const unnamed = everyService && named !== 'all' ? ctx.catalog.services.filter((service) => !named.has(service)) : [];
   const queriesOf = new Map<ActionClass, Map<string, ResourceQuery>>();
-  const deniedToday = (action: string, resource: ResourceQuery): boolean =>
-    todayIfAllowed(ctx, replacement, state, action, resource)?.decision === 'denied';
+  const deniedToday = (action: string, resource: ResourceQuery, cls?: ActionClass): boolean =>
+    todayIfAllowed(ctx, replacement, state, action, resource, cls)?.decision === 'denied';
   let checked = unnamed.length === 0 ? 0 : unnamedPass(grants, unnamed, deniedToday, ctx.catalog);
   if (checked < 0) return { checked, denied: true };
   for (const service of services) {
@@ -365,7 +390,7 @@ function groupedPass(
       queriesOf.set(cls, queries);
       checked += cls.actions.length * queries.size;
       for (const query of queries.values())
-        if (deniedToday(cls.representative, query)) return { checked, denied: true };
+        if (deniedToday(cls.representative, query, cls)) return { checked, denied: true };
     }
   }
   // The resources CloudTrail showed for an action, beyond those its statements name.
@@ -376,7 +401,7 @@ function groupedPass(
     for (const arn of arns) {
       if (queries.has(arn)) continue;
       checked += 1;
-      if (deniedToday(action, arn)) return { checked, denied: true };
+      if (deniedToday(action, arn, cls)) return { checked, denied: true };
     }
   }
   return { checked, denied: false };
@@ -449,7 +474,7 @@ function freshRequests(
     const text = describeQuery(query);
     if (asked.has(text)) continue;
     asked.add(text);
-    const today = todayIfAllowed(ctx, replacement, state, cls.representative, query);
+    const today = todayIfAllowed(ctx, replacement, state, cls.representative, query, cls);
     fresh.push({ query, text, denial: today?.decision === 'denied' ? today : null });
   }
   return { fresh, denies: fresh.some((request) => request.denial !== null), first: before === undefined, asked };
@@ -502,7 +527,7 @@ function requestByRequest(
       for (const arn of arns) {
         if (requests.asked.has(arn)) continue;
         mine.add(arn);
-        const today = todayIfAllowed(ctx, replacement, state, action, arn);
+        const today = todayIfAllowed(ctx, replacement, state, action, arn, cls);
         if (ask(action, arn, today?.decision === 'denied' ? today : null)) return stopped(checked, failures);
       }
     }
