@@ -116,6 +116,20 @@ describe('proof (b) grouped by service', () => {
     expect(check.failures.every((line) => /^s.:\w+ on .*\(explicit-deny: today\)$/.test(line))).toBe(true);
   });
 
+  it('Given a resource seen for an action of a service no statement names, When the user is denied it there alone, Then the proof fails on it', () => {
+    const check = prove(
+      doc(
+        { Effect: 'Allow', Action: '*', Resource: '*' },
+        { Effect: 'Deny', Action: '*', Resource: 'arn:aws:s3:::secret/a' },
+      ),
+      doc({ Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::secret/*' }),
+      [{ action: 's3:GetObject', mapped: true, events: 1, errors: 0, resources: ['arn:aws:s3:::secret/a'] }],
+    );
+    expect(check.failures).toEqual([
+      's3:GetObject on arn:aws:s3:::secret/a: the replacement allows it, the user is denied it today (explicit-deny: today)',
+    ]);
+  });
+
   it('Given resources seen for a denied read and a later statement naming one of them, When proven, Then each is asked once, in statement order', () => {
     const check = prove(
       doc(

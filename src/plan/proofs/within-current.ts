@@ -379,7 +379,6 @@ function groupedPass(
     ? ctx.catalog.services.filter((service) => named === 'all' || named.has(service))
     : [...new Set(grants.flatMap((grant) => [...(grant.services ?? [])]))];
   const unnamed = everyService && named !== 'all' ? ctx.catalog.services.filter((service) => !named.has(service)) : [];
-  const queriesOf = new Map<ActionClass, Map<string, ResourceQuery>>();
   const deniedToday = (action: string, resource: ResourceQuery, cls?: ActionClass): boolean =>
     todayIfAllowed(ctx, replacement, state, action, resource, cls)?.decision === 'denied';
   let checked = unnamed.length === 0 ? 0 : unnamedPass(grants, unnamed, deniedToday, ctx.catalog);
@@ -388,17 +387,18 @@ function groupedPass(
     for (const cls of state.classesOf(service).classes) {
       const queries = classQueries(grants, service, cls);
       if (queries === null) continue;
-      queriesOf.set(cls, queries);
       checked += cls.actions.length * queries.size;
       for (const query of queries.values())
         if (deniedToday(cls.representative, query, cls)) return { checked, denied: true };
     }
   }
-  // The resources CloudTrail showed for an action, beyond those its statements name.
+  // The resources CloudTrail showed for an action, beyond those its statements name; its service
+  // may be one of those asked through the stand-in above.
   for (const [action, arns] of seen) {
+    const service = action.slice(0, Math.max(0, action.indexOf(':'))).toLowerCase();
     const cls = classOfAction(state, action);
-    const queries = cls && queriesOf.get(cls);
-    if (queries === undefined) continue;
+    const queries = cls === undefined ? null : classQueries(grants, service, cls);
+    if (queries === null) continue;
     for (const arn of arns) {
       if (queries.has(arn)) continue;
       checked += 1;
