@@ -1,12 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildAccount, buildSnapshot, buildUser } from '../../../test/fixtures/build-snapshot.js';
 import { CATALOG, NOW } from '../../../test/generate/estate.js';
 import type { PolicyDocument } from '../../model/snapshot.js';
 import type { ActionUsage } from '../../model/usage.js';
 import { buildLayer } from '../../policy/evaluator/compile.js';
+import { decide, type ResourceQuery } from '../../policy/evaluator/decide.js';
 import { createEvaluator } from '../../policy/evaluator/evaluator.js';
 import type { StrategyContext } from '../strategies/context.js';
 import { splitServices } from './action-classes.js';
+import { describeQuery, describeVerdict, queryFor, resourcesOfAction } from './requests.js';
 import type { Replacement } from './replacement.js';
 import { proveWithinCurrent } from './within-current.js';
 
@@ -14,8 +17,8 @@ const ACCOUNT = '123456789012';
 const doc = (...Statement: unknown[]): PolicyDocument => ({ Version: '2012-10-17', Statement });
 const S3_ACTIONS = CATALOG.actionsOf('s3').map((action) => action.name);
 
-/** Proof (b) of a replacement with `granted` as its only policy, for a user with `today`'s inline policy. */
-function prove(today: PolicyDocument, granted: PolicyDocument, seen: ActionUsage[] = []) {
+/** A replacement with `granted` as its only policy, for a user with `today`'s inline policy. */
+function setUp(today: PolicyDocument, granted: PolicyDocument, seen: ActionUsage[]) {
   const user = buildUser('subject', { inlinePolicies: [{ name: 'today', document: today }] }, ACCOUNT);
   const snapshot = buildSnapshot([buildAccount(ACCOUNT, { users: [user] })]);
   const evaluator = createEvaluator(snapshot, { now: NOW });
@@ -31,8 +34,92 @@ function prove(today: PolicyDocument, granted: PolicyDocument, seen: ActionUsage
     mirrorsUser: false,
   };
   const ctx = { snapshot, evaluator, catalog: CATALOG, usage: { actions: seen } } as unknown as StrategyContext;
+  return { ctx, replacement };
+}
+
+function prove(today: PolicyDocument, granted: PolicyDocument, seen: ActionUsage[] = []) {
+  const { ctx, replacement } = setUp(today, granted, seen);
   return proveWithinCurrent(ctx, replacement);
 }
+
+/** The catalogue actions an Allow statement names, in its order: the reference for what proof (b) asks. */
+function namedActions(statement: Record<string, unknown>): string[] {
+  const patterns = [statement.Action ?? statement.NotAction].flat() as string[];
+  const expanded = [...new Set(patterns.flatMap((pattern) => CATALOG.expand(pattern).map((a) => a.name)))];
+  if (statement.Action !== undefined) return expanded;
+  const excluded = new Set(expanded);
+  return CATALOG.services.flatMap((service) =>
+    CATALOG.actionsOf(service).flatMap((action) => (excluded.has(action.name) ? [] : [action.name])),
+  );
+}
+
+/**
+ * Proof (b) the slow way, as it was first written: every (action, resource) of every Allow
+ * statement, then the resources seen, each once, the replacement and the user asked for each.
+ * Returns the status, the first twenty failures and how many requests were checked up to them.
+ */
+function referenceProof(today: PolicyDocument, granted: PolicyDocument, seen: ActionUsage[]) {
+  const { ctx, replacement } = setUp(today, granted, seen);
+  const seenOf = new Map(seen.map((usage) => [usage.action.toLowerCase(), usage.resources]));
+  const asked = new Set<string>();
+  const failures: string[] = [];
+  let checked = 0;
+  const ask = (action: string, resource: ResourceQuery): boolean => {
+    if (asked.has(`${action}|${describeQuery(resource)}`)) return false;
+    asked.add(`${action}|${describeQuery(resource)}`);
+    checked += 1;
+    const planned = decide(replacement.layers, { action, resource, knowledge: replacement.knowledge });
+    if (planned.decision === 'denied') return false;
+    const today =
+      typeof resource === 'string'
+        ? ctx.evaluator.evaluate(replacement.user, action, resource)
+        : ctx.evaluator.evaluateEveryResource(replacement.user, action);
+    if (today.decision !== 'denied') return false;
+    failures.push(
+      `${action} on ${describeQuery(resource)}: the replacement allows it, the user is denied it today (${describeVerdict(today)})`,
+    );
+    return failures.length === 20;
+  };
+  const statements = (granted.Statement as Array<Record<string, unknown>>).filter((st) => st.Effect === 'Allow');
+  for (const statement of statements)
+    for (const action of namedActions(statement)) {
+      for (const pattern of [statement.Resource].flat() as string[])
+        if (ask(action, queryFor(CATALOG, action, pattern))) return { status: 'failed', failures, checked };
+      for (const arn of resourcesOfAction(CATALOG, action, seenOf.get(action.toLowerCase()) ?? []))
+        if (ask(action, arn)) return { status: 'failed', failures, checked };
+    }
+  return { status: failures.length > 0 ? 'failed' : 'passed', failures, checked };
+}
+
+const ACTION_PATTERNS = [
+  '*',
+  's3:*',
+  's3:Get*',
+  's3:PutObject',
+  'ec2:Describe*',
+  'iam:*',
+  'iam:PassRole',
+  's?:*',
+  '*:List*',
+  'kms:Decrypt',
+];
+const RESOURCES = ['*', 'arn:aws:s3:::b/*', 'arn:aws:s3:::secret/a', 'arn:aws:iam::123456789012:role/*'];
+const statementArb = (effect: fc.Arbitrary<string>) =>
+  fc
+    .record({
+      Effect: effect,
+      names: fc.uniqueArray(fc.constantFrom(...ACTION_PATTERNS), { minLength: 1, maxLength: 3 }),
+      not: fc.boolean(),
+      Resource: fc.uniqueArray(fc.constantFrom(...RESOURCES), { minLength: 1, maxLength: 2 }),
+      mfa: fc.boolean(),
+    })
+    .map(({ names, not, mfa, ...rest }) => ({
+      ...rest,
+      [not ? 'NotAction' : 'Action']: names,
+      ...(mfa ? { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } } : {}),
+    }));
+const policyArb = (effect: fc.Arbitrary<string>) =>
+  fc.array(statementArb(effect), { minLength: 1, maxLength: 3 }).map((statements) => doc(...statements));
 
 const denied = (action: string, cause: string) =>
   `${action} on every resource: the replacement allows it, the user is denied it today (${cause})`;
@@ -156,6 +243,35 @@ describe('proof (b) grouped by service', () => {
     expect(check.failures).toEqual([deniedOn('arn:aws:s3:::secret/x')]);
     // reports/* for each action, and the two reads seen; the second statement's read was asked already.
     expect(check.checked).toBe(4);
+  });
+});
+
+describe('proof (b) against the request-by-request reference', () => {
+  it('Given random policies of a user and a replacement, When proven, Then the status, the failures and the count are those of the reference', () => {
+    const seen: ActionUsage[] = [
+      {
+        action: 's3:GetObject',
+        mapped: true,
+        events: 1,
+        errors: 0,
+        resources: ['arn:aws:s3:::secret/a', 'arn:aws:s3:::b/k'],
+      },
+    ];
+    fc.assert(
+      fc.property(
+        policyArb(fc.constantFrom('Allow', 'Allow', 'Deny')),
+        policyArb(fc.constant('Allow')),
+        fc.boolean(),
+        (today, granted, withSeen) => {
+          const usage = withSeen ? seen : [];
+          const check = prove(today, granted, usage);
+          expect({ status: check.status, failures: check.failures, checked: check.checked }).toEqual(
+            referenceProof(today, granted, usage),
+          );
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 });
 
