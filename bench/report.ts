@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { Session } from 'node:inspector/promises';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { DEFAULT_CONFIG } from '../src/config.js';
 import type { Snapshot, User } from '../src/model/snapshot.js';
 import { NEVER, whenAt } from '../src/model/when.js';
-import { assessEstate } from '../src/app/assess.js';
+import { assessEstate, type Estate } from '../src/app/assess.js';
 import { buildReportData, embedJson, escapeHtml, renderReport } from '../src/report/html.js';
 import type { ReportData } from '../src/report/page-model.js';
 import { lazyReportExtras } from '../src/report/report-data.js';
@@ -18,7 +19,7 @@ import { buildAccount, buildKey, buildSnapshot, buildUser } from '../test/fixtur
 import { CHROMIUM, CHROMIUM_ARGS } from '../test/e2e/browser.js';
 
 /**
- * `npm run bench -- report [--users N] [--accounts N] [--no-serve] [--generate-only]`: the HTML report of a
+ * `npm run bench -- report [--users N] [--accounts N] [--no-serve] [--generate-only] [--allocations]`: the HTML report of a
  * synthetic estate (default 10,000 users; accounts default to one per 100 users, so 100,000 users
  * are spread over 1,000 accounts). Measures generation (assessment + render) and the size of the
  * page against the same data as plain JSON, then, in Chromium, page load and the account filter,
@@ -29,6 +30,8 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../test/e2e/browser.js';
  * Targets: generation < 10 s, every interaction < 200 ms. `--generate-only` stops after the
  * generation (no browser, no serve), printing the page's sha256 and, when node runs with
  * --expose-gc, the heap the assessment keeps alive: for comparing two versions of the code.
+ * `--allocations` adds the bytes the assessment and the render allocate, which unlike CPU time
+ * do not move with the machine's load.
  */
 const NOW = new Date('2026-11-23T12:00:00Z');
 const KINDS = ['dev', 'ci', 'svc', 'partner', 'etl', 'admin'] as const;
@@ -40,6 +43,8 @@ interface Options {
   serve: boolean;
   /** Generation only, no browser: for alternating two versions of the code in the same quarter hour. */
   generateOnly: boolean;
+  /** Also measure the bytes the generation allocates (one more generation, under the heap profiler). */
+  allocations: boolean;
 }
 
 function flag(args: string[], name: string, fallback: number): number {
@@ -57,6 +62,7 @@ function options(args: string[]): Options {
     accounts: flag(args, 'accounts', Math.max(1, Math.round(users / 100))),
     serve: !args.includes('--no-serve'),
     generateOnly: args.includes('--generate-only'),
+    allocations: args.includes('--allocations'),
   };
 }
 
@@ -167,11 +173,8 @@ const cpuSeconds = (since: NodeJS.CpuUsage): number => {
   return (used.user + used.system) / 1e6;
 };
 
-/** Split in two: the assessment (classify, checks, plan) is shared with `findings`/`plan`; the render is the report's own. */
-async function generate(snapshot: Snapshot): Promise<Generated> {
-  const started = performance.now();
-  const cpuStarted = process.cpuUsage();
-  const assessment = await assessEstate({
+function benchEstate(snapshot: Snapshot): Estate {
+  return {
     snapshot,
     config: DEFAULT_CONFIG,
     exceptions: null,
@@ -179,7 +182,14 @@ async function generate(snapshot: Snapshot): Promise<Generated> {
     earlierCreationTimes: new Map(),
     externalIdSeed: 'bench-seed-0123456789',
     now: NOW,
-  });
+  };
+}
+
+/** Split in two: the assessment (classify, checks, plan) is shared with `findings`/`plan`; the render is the report's own. */
+async function generate(snapshot: Snapshot): Promise<Generated> {
+  const started = performance.now();
+  const cpuStarted = process.cpuUsage();
+  const assessment = await assessEstate(benchEstate(snapshot));
   const extras = lazyReportExtras({ snapshot, now: NOW, ...assessment, exceptions: null, operations: null });
   const assessed = performance.now();
   const cpuAssess = cpuSeconds(cpuStarted);
@@ -198,6 +208,45 @@ async function generate(snapshot: Snapshot): Promise<Generated> {
     plainBytes: plainJsonBytes(buildReportData({ snapshot, now: NOW, extras, toolVersion: 'bench' })),
     assessedHeapBytes,
   };
+}
+
+type ProfileNode = { selfSize: number; children: ProfileNode[] };
+const sampledBytes = (node: ProfileNode): number =>
+  node.children.reduce((sum, child) => sum + sampledBytes(child), node.selfSize);
+
+/**
+ * Bytes allocated by the assessment and by the render, collected objects included, from V8's
+ * sampling heap profiler: unlike CPU time, it does not move with the machine's load, and the
+ * young-generation collections that are much of the generation's time follow it. A separate
+ * generation, so the timed ones carry no profiler.
+ */
+async function allocatedBytes(snapshot: Snapshot): Promise<{ assess: number; render: number }> {
+  const session = new Session();
+  session.connect();
+  const sampled = async <T>(work: () => Promise<T> | T): Promise<[T, number]> => {
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 16_384,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+    const value = await work();
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    return [value, sampledBytes(profile.head as ProfileNode)];
+  };
+  try {
+    const [assessment, assess] = await sampled(() => assessEstate(benchEstate(snapshot)));
+    const [, render] = await sampled(() =>
+      renderReport({
+        snapshot,
+        now: NOW,
+        extras: lazyReportExtras({ snapshot, now: NOW, ...assessment, exceptions: null, operations: null }),
+        toolVersion: 'bench',
+      }),
+    );
+    return { assess, render };
+  } finally {
+    session.disconnect();
+  }
 }
 
 /** The "spreadsheet" approach: every row in the DOM through innerHTML, filters hide rows. */
@@ -431,6 +480,12 @@ export async function run(args: string[]): Promise<void> {
     const big = await generate(estate);
     const small = await generate(syntheticEstate(smallUsers, smallAccounts));
     const lines = generationLines(opts, big, small, smallUsers);
+    if (opts.allocations) {
+      const allocated = await allocatedBytes(estate);
+      lines.push(
+        `allocated at ${opts.users} users (sampled, collected objects included): assessment ${mb(allocated.assess)} + render ${mb(allocated.render)} = ${mb(allocated.assess + allocated.render)}`,
+      );
+    }
     if (opts.generateOnly) {
       process.stdout.write(`${[...lines, loadLine(load)].join('\n')}\n`);
       return;
