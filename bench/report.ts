@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { Session } from 'node:inspector/promises';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +10,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { DEFAULT_CONFIG } from '../src/config.js';
 import type { Snapshot, User } from '../src/model/snapshot.js';
 import { NEVER, whenAt } from '../src/model/when.js';
-import { assessEstate } from '../src/app/assess.js';
+import { assessEstate, type Estate } from '../src/app/assess.js';
 import { buildReportData, embedJson, escapeHtml, renderReport } from '../src/report/html.js';
 import type { ReportData } from '../src/report/page-model.js';
 import { lazyReportExtras } from '../src/report/report-data.js';
@@ -17,7 +19,7 @@ import { buildAccount, buildKey, buildSnapshot, buildUser } from '../test/fixtur
 import { CHROMIUM, CHROMIUM_ARGS } from '../test/e2e/browser.js';
 
 /**
- * `npm run bench -- report [--users N] [--accounts N] [--no-serve]`: the HTML report of a
+ * `npm run bench -- report [--users N] [--accounts N] [--no-serve] [--generate-only] [--allocations]`: the HTML report of a
  * synthetic estate (default 10,000 users; accounts default to one per 100 users, so 100,000 users
  * are spread over 1,000 accounts). Measures generation (assessment + render) and the size of the
  * page against the same data as plain JSON, then, in Chromium, page load and the account filter,
@@ -25,7 +27,11 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../test/e2e/browser.js';
  * table, against two baselines in the same run: the same report at a tenth of the users, and a
  * naive page that renders every row with innerHTML and filters by hiding rows. Last, `roleshift
  * serve` on a store holding the estate: the time to answer the page and to load it in Chromium.
- * Targets: generation < 10 s, every interaction < 200 ms.
+ * Targets: generation < 10 s, every interaction < 200 ms. `--generate-only` stops after the
+ * generation (no browser, no serve), printing the page's sha256 and, when node runs with
+ * --expose-gc, the heap the assessment keeps alive: for comparing two versions of the code.
+ * `--allocations` adds the bytes the assessment and the render allocate, which unlike CPU time
+ * do not move with the machine's load.
  */
 const NOW = new Date('2026-11-23T12:00:00Z');
 const KINDS = ['dev', 'ci', 'svc', 'partner', 'etl', 'admin'] as const;
@@ -35,6 +41,10 @@ interface Options {
   users: number;
   accounts: number;
   serve: boolean;
+  /** Generation only, no browser: for alternating two versions of the code in the same quarter hour. */
+  generateOnly: boolean;
+  /** Also measure the bytes the generation allocates (one more generation, under the heap profiler). */
+  allocations: boolean;
 }
 
 function flag(args: string[], name: string, fallback: number): number {
@@ -51,6 +61,8 @@ function options(args: string[]): Options {
     users,
     accounts: flag(args, 'accounts', Math.max(1, Math.round(users / 100))),
     serve: !args.includes('--no-serve'),
+    generateOnly: args.includes('--generate-only'),
+    allocations: args.includes('--allocations'),
   };
 }
 
@@ -144,6 +156,16 @@ interface Generated {
   /** CPU seconds of this process (all its threads) for the same work: less moved by other jobs than wall time. */
   cpu: { assess: number; render: number };
   plainBytes: number;
+  /** What stays alive after the assessment, measured when node runs with --expose-gc (else null). */
+  assessedHeapBytes: number | null;
+}
+
+/** The heap after a full collection, when the benchmark runs with --expose-gc. */
+function liveHeapBytes(): number | null {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return null;
+  gc();
+  return process.memoryUsage().heapUsed;
 }
 
 const cpuSeconds = (since: NodeJS.CpuUsage): number => {
@@ -151,11 +173,8 @@ const cpuSeconds = (since: NodeJS.CpuUsage): number => {
   return (used.user + used.system) / 1e6;
 };
 
-/** Split in two: the assessment (classify, checks, plan) is shared with `findings`/`plan`; the render is the report's own. */
-async function generate(snapshot: Snapshot): Promise<Generated> {
-  const started = performance.now();
-  const cpuStarted = process.cpuUsage();
-  const assessment = await assessEstate({
+function benchEstate(snapshot: Snapshot): Estate {
+  return {
     snapshot,
     config: DEFAULT_CONFIG,
     exceptions: null,
@@ -163,21 +182,71 @@ async function generate(snapshot: Snapshot): Promise<Generated> {
     earlierCreationTimes: new Map(),
     externalIdSeed: 'bench-seed-0123456789',
     now: NOW,
-  });
+  };
+}
+
+/** Split in two: the assessment (classify, checks, plan) is shared with `findings`/`plan`; the render is the report's own. */
+async function generate(snapshot: Snapshot): Promise<Generated> {
+  const started = performance.now();
+  const cpuStarted = process.cpuUsage();
+  const assessment = await assessEstate(benchEstate(snapshot));
   const extras = lazyReportExtras({ snapshot, now: NOW, ...assessment, exceptions: null, operations: null });
   const assessed = performance.now();
   const cpuAssess = cpuSeconds(cpuStarted);
+  // Outside both timings: a full collection costs what the heap holds.
+  const assessedHeapBytes = liveHeapBytes();
   const cpuAssessed = process.cpuUsage();
+  const rendering = performance.now();
   const html = renderReport({ snapshot, now: NOW, extras, toolVersion: 'bench' });
   const done = performance.now();
   return {
     html,
-    seconds: (done - started) / 1000,
+    seconds: (assessed - started + done - rendering) / 1000,
     assess: (assessed - started) / 1000,
-    render: (done - assessed) / 1000,
+    render: (done - rendering) / 1000,
     cpu: { assess: cpuAssess, render: cpuSeconds(cpuAssessed) },
     plainBytes: plainJsonBytes(buildReportData({ snapshot, now: NOW, extras, toolVersion: 'bench' })),
+    assessedHeapBytes,
   };
+}
+
+type ProfileNode = { selfSize: number; children: ProfileNode[] };
+const sampledBytes = (node: ProfileNode): number =>
+  node.children.reduce((sum, child) => sum + sampledBytes(child), node.selfSize);
+
+/**
+ * Bytes allocated by the assessment and by the render, collected objects included, from V8's
+ * sampling heap profiler: unlike CPU time, it does not move with the machine's load, and the
+ * young-generation collections that are much of the generation's time follow it. A separate
+ * generation, so the timed ones carry no profiler.
+ */
+async function allocatedBytes(snapshot: Snapshot): Promise<{ assess: number; render: number }> {
+  const session = new Session();
+  session.connect();
+  const sampled = async <T>(work: () => Promise<T> | T): Promise<[T, number]> => {
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 16_384,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+    const value = await work();
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    return [value, sampledBytes(profile.head as ProfileNode)];
+  };
+  try {
+    const [assessment, assess] = await sampled(() => assessEstate(benchEstate(snapshot)));
+    const [, render] = await sampled(() =>
+      renderReport({
+        snapshot,
+        now: NOW,
+        extras: lazyReportExtras({ snapshot, now: NOW, ...assessment, exceptions: null, operations: null }),
+        toolVersion: 'bench',
+      }),
+    );
+    return { assess, render };
+  } finally {
+    session.disconnect();
+  }
 }
 
 /** The "spreadsheet" approach: every row in the DOM through innerHTML, filters hide rows. */
@@ -385,7 +454,17 @@ function generationLines(options: Options, big: Generated, small: Generated, sma
     `report of ${options.users} users in ${options.accounts} accounts: generation ${s(big.seconds)} (target < 10 s) = assessment ${s(big.assess)} + render ${s(big.render)} (CPU ${s(big.cpu.assess)} + ${s(big.cpu.render)}); page ${mb(html(big))}, the same data as plain JSON ${mb(big.plainBytes)} (x${(big.plainBytes / html(big)).toFixed(1)})`,
     `report of ${smallUsers} users: generation ${s(small.seconds)} = assessment ${s(small.assess)} + render ${s(small.render)} (CPU ${s(small.cpu.assess)} + ${s(small.cpu.render)}); page ${mb(html(small))}, plain JSON ${mb(small.plainBytes)}  (generation x${(big.seconds / small.seconds).toFixed(1)} for x${(options.users / smallUsers).toFixed(0)} users)`,
     `peak RSS of the benchmark process after generation: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+    `page of ${options.users} users: ${Buffer.byteLength(big.html)} bytes, sha256 ${createHash('sha256').update(big.html).digest('hex')}`,
+    big.assessedHeapBytes === null
+      ? 'live heap after the assessment: run with --expose-gc to measure it'
+      : `live heap after the assessment of ${options.users} users: ${mb(big.assessedHeapBytes)}`,
   ];
+}
+
+function loadLine(atStart: readonly string[]): string {
+  return `load average at the start ${atStart.join(' ')}, at the end ${loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ')}`;
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -400,11 +479,21 @@ export async function run(args: string[]): Promise<void> {
     const estate = syntheticEstate(opts.users, opts.accounts);
     const big = await generate(estate);
     const small = await generate(syntheticEstate(smallUsers, smallAccounts));
+    const lines = generationLines(opts, big, small, smallUsers);
+    if (opts.allocations) {
+      const allocated = await allocatedBytes(estate);
+      lines.push(
+        `allocated at ${opts.users} users (sampled, collected objects included): assessment ${mb(allocated.assess)} + render ${mb(allocated.render)} = ${mb(allocated.assess + allocated.render)}`,
+      );
+    }
+    if (opts.generateOnly) {
+      process.stdout.write(`${[...lines, loadLine(load)].join('\n')}\n`);
+      return;
+    }
     const files = { big: join(dir, 'big.html'), small: join(dir, 'small.html'), naive: join(dir, 'naive.html') };
     writeFileSync(files.big, big.html);
     writeFileSync(files.small, small.html);
     writeFileSync(files.naive, naivePage(estate));
-    const lines = generationLines(opts, big, small, smallUsers);
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -434,11 +523,7 @@ export async function run(args: string[]): Promise<void> {
     } finally {
       await browser.close();
     }
-    lines.push(
-      `load average at the start ${load.join(' ')}, at the end ${loadavg()
-        .map((n) => n.toFixed(2))
-        .join(' ')}`,
-    );
+    lines.push(loadLine(load));
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -60,13 +60,23 @@ export function failed(
   return { status: 'fail', ...subject, message, ...extra };
 }
 
+const userSubjects = new WeakMap<User, Subject>();
+
+/**
+ * Made once per user and shared by every check (results copy it): at 100,000 users each check
+ * built its own, and every finding kept its own copy of the `ACCOUNT/USER` name.
+ */
 export function userSubject(account: Account, user: User): Subject {
-  return {
+  const known = userSubjects.get(user);
+  if (known !== undefined && known.accountId === account.accountId) return known;
+  const subject: Subject = {
     accountId: account.accountId,
     resourceType: 'user',
     resourceArn: user.arn,
     resourceName: `${account.accountId}/${user.name}`,
   };
+  userSubjects.set(user, subject);
+  return subject;
 }
 
 export function groupSubject(account: Account, group: Group): Subject {

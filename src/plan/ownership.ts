@@ -32,5 +32,24 @@ export function ownershipTags(user: User, config: RoleshiftConfig): Tags {
   if (costCentre) tags['cost-center'] = tagValue(costCentre);
   tags['managed-by'] = 'roleshift';
   tags['roleshift:replaces'] = tagValue(user.arn);
-  return Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const sorted: Tags = {};
+  for (const key of ownershipKeyOrder(config)) if (Object.hasOwn(tags, key)) sorted[key] = tags[key] as string;
+  return sorted;
+}
+
+const OWN_KEYS = ['owner', 'team', 'cost-center', 'managed-by', 'roleshift:replaces'];
+const keyOrders = new WeakMap<RoleshiftConfig['ownershipDefaults'], readonly string[]>();
+
+/**
+ * Every key `ownershipTags` can set under these defaults, sorted once: each user's tags are then
+ * copied in that order instead of sorted as pairs, for every user of the estate.
+ */
+function ownershipKeyOrder(config: RoleshiftConfig): readonly string[] {
+  const defaults = config.ownershipDefaults;
+  let order = keyOrders.get(defaults);
+  if (order === undefined) {
+    order = [...new Set([...Object.keys(defaults), ...OWN_KEYS])].sort();
+    keyOrders.set(defaults, order);
+  }
+  return order;
 }

@@ -155,7 +155,10 @@ function hashJson(value: unknown, seed = 0x811c9dc5): number {
     for (const item of value) hash = hashJson(item, Math.imul(hash ^ 0x5b, FNV_PRIME));
     return hash;
   }
-  for (const [key, item] of Object.entries(value)) hash = hashJson(item, hashJson(key, hash));
+  // for-in walks an object's own keys in Object.entries' order without building the pairs: at
+  // 100,000 users those arrays were most of the hash's cost.
+  const record = value as Record<string, unknown>;
+  for (const key in record) hash = hashJson(record[key], hashJson(key, hash));
   return hash;
 }
 

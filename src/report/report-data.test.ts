@@ -1,10 +1,17 @@
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assessEstate } from '../app/assess.js';
 import type { ExceptionEntry } from '../assess/exceptions.js';
 import { DEFAULT_CONFIG } from '../config.js';
 import { NEVER, whenAt } from '../model/when.js';
 import { buildAccount, buildKey, buildSnapshot, buildUser } from '../../test/fixtures/build-snapshot.js';
-import { remediationStage, reportExtras, type ReportExtras, type ReportOperation } from './report-data.js';
+import {
+  remediationStage,
+  reportExtras,
+  sortedInPlace,
+  type ReportExtras,
+  type ReportOperation,
+} from './report-data.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 
@@ -153,5 +160,20 @@ describe('reportExtras of the assessed estate', () => {
     expect(bare.hasExceptionsRegister).toBe(false);
     expect(bare.hasJournal).toBe(false);
     expect(bare.users['111111111111/ci']?.exception).toBeNull();
+  });
+});
+
+describe('sortedInPlace', () => {
+  it("given lists short and long with many equal keys, when sorted, then the order is Array.prototype.sort's, ties kept in place", () => {
+    const byKey = (a: { key: number }, b: { key: number }) => a.key - b.key;
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ key: fc.integer({ min: 0, max: 4 }), id: fc.nat() }), { maxLength: 40 }),
+        (items) => {
+          const expected = [...items].sort(byKey);
+          expect(sortedInPlace([...items], byKey)).toEqual(expected);
+        },
+      ),
+    );
   });
 });

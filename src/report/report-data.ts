@@ -1,5 +1,5 @@
 import { isExpired, reviewOverdueDays, type ExceptionEntry } from '../assess/exceptions.js';
-import type { Classification } from '../model/classification.js';
+import type { Classification, Evidence } from '../model/classification.js';
 import { severityRank, type Finding } from '../model/finding.js';
 import { firstness } from './findings-common.js';
 import type { Role, Snapshot } from '../model/snapshot.js';
@@ -197,6 +197,28 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
 
 const NOT_STARTED = remediationStage([]);
 
+function byWeight(a: Evidence, b: Evidence): number {
+  return Math.abs(b.weight) - Math.abs(a.weight);
+}
+
+/** Lists this short are sorted by insertion, in place; longer ones by `Array.prototype.sort`. */
+const INSERTION_SORT_MAX = 16;
+
+/**
+ * `items.sort(compare)`, the same order (both sorts are stable), without the copy V8's sort makes
+ * of every list: a user's findings and evidence are a handful each, sorted for every user.
+ */
+export function sortedInPlace<T>(items: T[], compare: (a: T, b: T) => number): T[] {
+  if (items.length > INSERTION_SORT_MAX) return items.sort(compare);
+  for (let i = 1; i < items.length; i += 1) {
+    const item = items[i] as T;
+    let j = i;
+    for (; j > 0 && compare(items[j - 1] as T, item) > 0; j -= 1) items[j] = items[j - 1] as T;
+    items[j] = item;
+  }
+  return items;
+}
+
 /**
  * Per user, when asked: class and evidence, findings, plan, exception and remediation stage. The
  * lookups are built once; each user's extras are garbage once the page's row is written.
@@ -210,13 +232,13 @@ function userExtrasSource(input: ReportAssessment, byUser: ReadonlyMap<string, F
   const known = userKeysOf(input.snapshot);
   const extrasOf = (key: string, userArn: string): ReportUserExtras => {
     const classification = classOf.get(userArn);
-    const ownFindings = (byUser.get(userArn) ?? []).map(toReportFinding).sort(bySeverity);
+    const ownFindings = sortedInPlace((byUser.get(userArn) ?? []).map(toReportFinding), bySeverity);
     const entry = exceptionOf.size === 0 ? undefined : exceptionOf.get(key);
     const operations = operationsOf.size === 0 ? undefined : operationsOf.get(key);
     return {
       class: classification?.class ?? 'unknown',
       confidence: classification?.confidence ?? 0,
-      evidence: [...(classification?.evidence ?? [])].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)),
+      evidence: sortedInPlace([...(classification?.evidence ?? [])], byWeight),
       findings: ownFindings,
       worstSeverity: ownFindings[0]?.severity ?? null,
       plan: planExtras(planOf.get(userArn)),

@@ -11,12 +11,25 @@ import { placeholder } from '../trust-policies.js';
 import type { Artifact, PlannedPermissions } from '../types.js';
 import { switchOffStep, tag, type StrategyContext, type StrategyDefinition, type StrategyResult } from './context.js';
 
-export function identityCenterState(snapshot: Snapshot): {
+interface IdentityCenterState {
   inUse: boolean;
   startUrl: string;
   startUrlKnown: boolean;
   region: string;
-} {
+}
+
+/** Worked out once per snapshot: asked for every person, it read every account each time. */
+const identityCenterStates = new WeakMap<Snapshot, IdentityCenterState>();
+
+export function identityCenterState(snapshot: Snapshot): IdentityCenterState {
+  const known = identityCenterStates.get(snapshot);
+  if (known !== undefined) return known;
+  const state = readIdentityCenterState(snapshot);
+  identityCenterStates.set(snapshot, state);
+  return state;
+}
+
+function readIdentityCenterState(snapshot: Snapshot): IdentityCenterState {
   const instance = snapshot.identityCenterInstance;
   const inUse = Boolean(instance) || snapshot.accounts.some((account) => account.identityCenter.inUse);
   const startUrl = instance?.identityStoreId.startsWith('d-')
@@ -85,7 +98,7 @@ function personArtifacts(
   ctx: StrategyContext,
   person: Person,
   grouping: Grouping,
-  context: { permissions: PlannedPermissions; principal: Principal; idc: ReturnType<typeof identityCenterState> },
+  context: { permissions: PlannedPermissions; principal: Principal; idc: IdentityCenterState },
 ): Artifact[] {
   const { user, account } = ctx;
   const { storeUserName, displayName, givenName, familyName } = person;
