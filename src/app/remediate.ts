@@ -15,7 +15,7 @@ import { formatUserRef, parseUserRef, type UserRef } from '../model/user-ref.js'
 import { loadIamCatalog, type IamCatalog } from '../policy/action-catalog.js';
 import { deniesEverything } from '../policy/effective.js';
 import { documentLayers } from '../policy/evaluator/evaluator.js';
-import { createAccountAccess, describeRemediationFailure } from '../remediate/accounts.js';
+import { createAccountAccess, describeRemediationFailure, onceEach } from '../remediate/accounts.js';
 import { deniedCallsFromStore, NO_ACTIVITY, type DeniedCallSource } from '../remediate/activity-source.js';
 import {
   journalProposals,
@@ -228,18 +228,10 @@ async function readOrUnknown(what: string, read: () => Promise<ReadinessFact[]>)
 
 /** Identity Center read once per region and run, from the caller's account (where the instance lives). */
 function identityCenterReader(deps: EngineDeps): (region: string) => Promise<IdentityCenterInstance | null> {
-  const read = new Map<string, Promise<IdentityCenterInstance | null>>();
-  return (region) => {
-    let instance = read.get(region);
-    if (!instance) {
-      instance = (async () => {
-        const settings = await deps.access.settingsFor(await deps.access.callerAccountId());
-        return readIdentityCenterWith({ ...settings, region });
-      })();
-      read.set(region, instance);
-    }
-    return instance;
-  };
+  return onceEach(async (region) => {
+    const settings = await deps.access.settingsFor(await deps.access.callerAccountId());
+    return readIdentityCenterWith({ ...settings, region });
+  });
 }
 
 async function assignmentFacts(

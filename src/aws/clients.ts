@@ -135,6 +135,9 @@ export interface AwsClientSettings {
   onThrottle?: (api: string) => void;
 }
 
+/** Settings that name their credentials: what a reader outside the SDK (a SigV4 client) signs with. */
+export type CredentialedClientSettings = AwsClientSettings & Required<Pick<AwsClientSettings, 'credentials'>>;
+
 /** What every SDK v3 client constructor accepts of the settings. */
 interface CommonClientConfig {
   region: string;

@@ -1,8 +1,7 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Checksum, SourceData } from '@smithy/types';
-import type { AwsClientSettings } from '../aws/clients.js';
+import type { CredentialedClientSettings } from '../aws/clients.js';
 import type { RolesAnywhere } from '../model/organization.js';
 import { allPages } from './pages.js';
 
@@ -177,13 +176,14 @@ export async function readRolesAnywhere(
   return { accountId, region, trustAnchors: trustAnchors.sort(byArn), profiles: profiles.sort(byArn) };
 }
 
-/** `readRolesAnywhere` with the region and credentials of `settings` (the SDK's default chain when it has none). */
-export async function readRolesAnywhereWith(settings: AwsClientSettings, accountId: string): Promise<RolesAnywhere> {
-  const credentials =
-    settings.credentials ?? fromNodeProviderChain(settings.profile === undefined ? {} : { profile: settings.profile });
+/** `readRolesAnywhere` with the region, credentials and endpoint of `settings`. */
+export async function readRolesAnywhereWith(
+  settings: CredentialedClientSettings,
+  accountId: string,
+): Promise<RolesAnywhere> {
   const api = createRolesAnywhereApi({
     region: settings.region,
-    credentials,
+    credentials: settings.credentials,
     ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
   });
   return readRolesAnywhere(api, accountId, settings.region);

@@ -5,7 +5,7 @@ import {
   STSClient,
   type AssumeRoleCommandOutput,
 } from '@aws-sdk/client-sts';
-import { createAwsClient, type AwsClientSettings } from '../aws/clients.js';
+import { createAwsClient, type AwsClientSettings, type CredentialedClientSettings } from '../aws/clients.js';
 import { describeAwsFailure } from '../aws/errors.js';
 import { UserInputError } from '../errors.js';
 import type { CallerIdentity } from './guards.js';
@@ -42,7 +42,7 @@ export interface AccountAccess {
   /** The caller's own credentials for its account, AssumeRole into `roleName` for any other. */
   gatewayFor(accountId: string): Promise<IamGateway>;
   /** The client settings (region, credentials) the gateway of `accountId` uses, for the readiness reads. */
-  settingsFor(accountId: string): Promise<AwsClientSettings>;
+  settingsFor(accountId: string): Promise<CredentialedClientSettings>;
 }
 
 /**
@@ -76,9 +76,10 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
   const callerAccountId = async (): Promise<string> => (await callerIdentity()).accountId;
 
   /** The caller's own credentials for its account; AssumeRole into `roleName` for any other. */
-  const assumeInto = async (accountId: string): Promise<AwsClientSettings> => {
+  const assumeInto = async (accountId: string): Promise<CredentialedClientSettings> => {
     const named = { ...base, accountId: () => accountId };
-    if (accountId === (await callerAccountId())) return named;
+    // The caller's own account: the credentials STS resolved, so every reader signs with the same key.
+    if (accountId === (await callerAccountId())) return { ...named, credentials: sts.config.credentials };
     const roleArn = `arn:aws:iam::${accountId}:role/${options.roleName}`;
     let assumed: AssumeRoleCommandOutput;
     try {
@@ -113,7 +114,7 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
 }
 
 /** `make` called once per key; every later call gets the first call's promise. */
-function onceEach<T>(make: (key: string) => Promise<T>): (key: string) => Promise<T> {
+export function onceEach<T>(make: (key: string) => Promise<T>): (key: string) => Promise<T> {
   const made = new Map<string, Promise<T>>();
   return (key) => {
     let value = made.get(key);
