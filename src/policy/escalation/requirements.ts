@@ -15,12 +15,13 @@ import {
   type ArnMatcher,
   type ParsedResource,
 } from '../evaluator/arn.js';
-import { lowerCaseAction, type PolicyLayer } from '../evaluator/compile.js';
+import { lowerCaseAction } from '../evaluator/compile.js';
 import type { Undecided, Verdict } from '../evaluator/decide.js';
 import type { Evaluator, RequestKeys } from '../evaluator/evaluator.js';
 import type { Principal } from '../evaluator/principals.js';
 import { hasVariables, plainText, resolveVariables } from '../evaluator/variables.js';
 import { allOf, type Tri } from '../tri.js';
+import { keptOr } from './memo.js';
 import type { EscalationMethod, Requirement } from './method.js';
 
 export interface RequirementCheck {
@@ -86,6 +87,19 @@ export function instantiate(pattern: string, account: string): string | null {
   );
 }
 
+/**
+ * What every actor that sees a method's actions alike (its view, `RequirementChecker.methodView`)
+ * shares: the requirements on some resource, the target scope, the roles a condition key pins,
+ * whether a stand-in speaks for every target. Each is found on first use.
+ */
+export interface MethodClass {
+  readonly view: string;
+  any?: RequirementCheck;
+  scope?: TargetScope;
+  pinned?: ReadonlySet<string> | null;
+  uniform?: boolean;
+}
+
 /** The targets a method may be used on: `exact` ARNs when known, else whatever `matches` accepts. */
 export interface TargetScope {
   exact: ReadonlySet<string> | null;
@@ -128,15 +142,13 @@ function intersect(scopes: readonly TargetScope[]): TargetScope {
   return { exact, matches: (resource) => scopes.every((s) => s.matches(resource)) };
 }
 
-/** A method's requirements "on some resource" and the actions they name: the same for every principal. */
-const anyRequirements = new WeakMap<EscalationMethod, { requirements: Requirement[]; actions: string[] }>();
+/** A method's requirements "on some resource": the same for every principal. */
+const anyRequirements = new WeakMap<EscalationMethod, Requirement[]>();
 
-function anyRequirementsOf(method: EscalationMethod): { requirements: Requirement[]; actions: string[] } {
+function anyRequirementsOf(method: EscalationMethod): Requirement[] {
   let found = anyRequirements.get(method);
   if (found === undefined) {
-    const requirements = method.requires.filter((r) => r.on === 'any');
-    const actions = [...new Set(requirements.flatMap((r) => r.anyOf.map(lowerCaseAction)))];
-    found = { requirements, actions };
+    found = method.requires.filter((r) => r.on === 'any');
     anyRequirements.set(method, found);
   }
   return found;
@@ -159,6 +171,23 @@ function targetRequirementsOf(method: EscalationMethod): ReadonlyArray<TargetReq
   return requirements;
 }
 
+/** Every action a method's edge asks about: its requirements, iam:PassRole, the actions a condition key pins. */
+const edgeActionsByMethod = new WeakMap<EscalationMethod, string[]>();
+
+function edgeActionsOf(method: EscalationMethod): readonly string[] {
+  let actions = edgeActionsByMethod.get(method);
+  if (actions === undefined) {
+    const named = [
+      ...method.requires.flatMap((r) => r.anyOf),
+      ...targetRequirementsOf(method).flatMap((r) => r.anyOf),
+      ...(method.roleNamedBy?.actions ?? []),
+    ];
+    actions = [...new Set(named.map(lowerCaseAction))];
+    edgeActionsByMethod.set(method, actions);
+  }
+  return actions;
+}
+
 const PINNING_OPERATORS = new Set(['ArnEquals', 'ArnLike', 'StringEquals', 'StringLike']);
 
 /** A role ARN with nothing left open: no wildcard, no policy variable. */
@@ -168,11 +197,10 @@ export function namedRole(text: string): boolean {
 
 export class RequirementChecker {
   private readonly onSomeCache = new Map<string, Verdict>();
-  private readonly anyCache = new Map<string, RequirementCheck>();
-  private readonly anyByActor = new Map<Principal, Map<EscalationMethod, RequirementCheck>>();
-  private readonly scopes = new Map<Principal, Map<EscalationMethod, TargetScope>>();
-  private readonly sharedScopes = new WeakMap<PolicyLayer, Map<string, TargetScope>>();
-  private readonly pins = new Map<Principal, Map<EscalationMethod, ReadonlySet<string> | null>>();
+  /** Each actor's class for each method, found once per actor and method. */
+  private readonly classesByActor = new Map<Principal, Map<EscalationMethod, MethodClass>>();
+  /** The classes by their view (`methodView`). */
+  private readonly classes = new Map<string, MethodClass>();
 
   constructor(
     private readonly evaluator: Evaluator,
@@ -194,55 +222,23 @@ export class RequirementChecker {
    * most targets without a full evaluation.
    */
   targetScope(actor: Principal, method: EscalationMethod): TargetScope {
-    let perMethod = this.scopes.get(actor);
-    if (perMethod === undefined) {
-      perMethod = new Map();
-      this.scopes.set(actor, perMethod);
-    }
-    let scope = perMethod.get(method);
-    if (scope === undefined) {
-      scope = this.readsVariables(actor, method) ? this.buildScope(actor, method) : this.sharedScope(actor, method);
-      perMethod.set(method, scope);
-    }
-    return scope;
-  }
-
-  private buildScope(actor: Principal, method: EscalationMethod): TargetScope {
-    return intersect(targetRequirementsOf(method).map((requirement) => this.resourceScope(actor, requirement.anyOf)));
-  }
-
-  /** Whether an identity Allow naming a target action has a policy variable in its Resource (`user/${aws:username}`). */
-  private readsVariables(actor: Principal, method: EscalationMethod): boolean {
-    const identity = this.evaluator.layers(actor).identity;
-    return targetRequirementsOf(method).some((requirement) =>
-      requirement.anyOf.some((action) =>
-        identity
-          .forAction(lowerCaseAction(action))
-          .some(
-            (s) => s.compiled.statement.effect === 'Allow' && (s.compiled.statement.resources ?? []).some(hasVariables),
-          ),
-      ),
+    const found = this.classOf(actor, method);
+    found.scope ??= intersect(
+      targetRequirementsOf(method).map((requirement) => this.resourceScope(actor, requirement.anyOf)),
     );
+    return found.scope;
   }
 
   /**
-   * A scope that reads no policy variable depends on the identity policies and the account alone:
-   * built once for every actor with the same identity layer.
+   * The actor's class for the method: every actor with the same view of the method's actions
+   * shares it, and with it everything found about the method but the actor's own targets.
    */
-  private sharedScope(actor: Principal, method: EscalationMethod): TargetScope {
-    const identity = this.evaluator.layers(actor).identity;
-    let byMethod = this.sharedScopes.get(identity);
-    if (byMethod === undefined) {
-      byMethod = new Map();
-      this.sharedScopes.set(identity, byMethod);
-    }
-    const key = `${method.id}|${actor.accountId}`;
-    let scope = byMethod.get(key);
-    if (scope === undefined) {
-      scope = this.buildScope(actor, method);
-      byMethod.set(key, scope);
-    }
-    return scope;
+  classOf(actor: Principal, method: EscalationMethod): MethodClass {
+    const perMethod = keptOr(this.classesByActor, actor, () => new Map<EscalationMethod, MethodClass>());
+    return keptOr(perMethod, method, () => {
+      const view = this.methodView(actor, method);
+      return keptOr(this.classes, view, () => ({ view }));
+    });
   }
 
   /**
@@ -251,6 +247,12 @@ export class RequirementChecker {
    * `user/*`), without policy variables or resource-tag conditions.
    */
   uniformOverTargets(actor: Principal, method: EscalationMethod, probe: string): boolean {
+    const found = this.classOf(actor, method);
+    found.uniform ??= this.allNameEveryTarget(actor, method, probe);
+    return found.uniform;
+  }
+
+  private allNameEveryTarget(actor: Principal, method: EscalationMethod, probe: string): boolean {
     const layers = this.evaluator.layers(actor);
     const all = [layers.identity, ...(layers.boundary ? [layers.boundary] : []), ...layers.scps.map((l) => l.layer)];
     const probes = [parseResource(probe), parseResource(probe.replace(/[^/]+$/, 'zz-other-0'))];
@@ -292,26 +294,23 @@ export class RequirementChecker {
     return scopeOf(patterns, actor.accountId);
   }
 
+  /**
+   * What a method's edges depend on besides the target and the actor's target scope: the view of
+   * each action the edge asks about (`Evaluator.view`: the statements matching it and what they
+   * read from the actor's context, such as a principal tag a condition compares). Actors with the
+   * same method view get the same verdict on every target.
+   */
+  methodView(actor: Principal, method: EscalationMethod): string {
+    return `${method.id}|${edgeActionsOf(method)
+      .map((action) => this.evaluator.view(actor, action))
+      .join('|')}`;
+  }
+
   /** The requirements "on some resource": the same for every target, so checked once per principal and method. */
   checkAny(actor: Principal, method: EscalationMethod): RequirementCheck {
-    let perMethod = this.anyByActor.get(actor);
-    if (perMethod === undefined) {
-      perMethod = new Map();
-      this.anyByActor.set(actor, perMethod);
-    }
-    let result = perMethod.get(method);
-    if (result === undefined) {
-      const { requirements, actions } = anyRequirementsOf(method);
-      // Principals with the same statements for these actions share the answer.
-      const key = `${method.id}|${actions.map((action) => this.evaluator.view(actor, action)).join('|')}`;
-      result = this.anyCache.get(key);
-      if (result === undefined) {
-        result = this.checkAll(actor, requirements, null);
-        this.anyCache.set(key, result);
-      }
-      perMethod.set(method, result);
-    }
-    return result;
+    const found = this.classOf(actor, method);
+    found.any ??= this.checkAll(actor, anyRequirementsOf(method), null);
+    return found.any;
   }
 
   /**
@@ -323,18 +322,12 @@ export class RequirementChecker {
   rolesPinned(actor: Principal, method: EscalationMethod): ReadonlySet<string> | null {
     const named = method.roleNamedBy;
     if (named === undefined) return null;
-    let perMethod = this.pins.get(actor);
-    if (perMethod === undefined) {
-      perMethod = new Map();
-      this.pins.set(actor, perMethod);
-    }
-    let roles = perMethod.get(method);
-    if (roles === undefined) {
+    const found = this.classOf(actor, method);
+    if (found.pinned === undefined) {
       const pinned = named.actions.map((action) => this.pinnedBy(actor, action, named.key));
-      roles = pinned.some((set) => set === null) ? null : new Set(pinned.flatMap((set) => [...(set ?? [])]));
-      perMethod.set(method, roles);
+      found.pinned = pinned.some((set) => set === null) ? null : new Set(pinned.flatMap((set) => [...(set ?? [])]));
     }
-    return roles;
+    return found.pinned;
   }
 
   private pinnedBy(actor: Principal, action: string, key: string): Set<string> | null {
