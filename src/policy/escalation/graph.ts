@@ -133,7 +133,8 @@ class EscalationSearch {
   private improved: Principal[] = [];
   /** Per account, the principals that reach something: the only targets worth trying. */
   private readonly scored = new Map<string, Set<Principal>>();
-  private readonly edgeCache = new Map<Principal, Map<EscalationMethod, Map<Target, Edge>>>();
+  /** Edges to the roles trusting each actor: a trust policy can name the actor or read its name. */
+  private readonly trustEdges = new Map<EscalationMethod, Map<Principal, Map<Target, Edge>>>();
   /** Edges by the actor's class for the method: the same for every actor that sees its actions alike. */
   private readonly sharedEdges = new Map<MethodClass, Map<Target, Edge>>();
   /** Bumped whenever a principal of the account reaches more or by a shorter path: what orders its targets. */
@@ -259,12 +260,11 @@ class EscalationSearch {
    * actors of one class share one list. A role trusting the actor reads the actor itself.
    */
   private edgesOf(actor: Principal, method: EscalationMethod): Map<Target, Edge> {
-    const byMethod = keptOr(this.edgeCache, actor, () => new Map<EscalationMethod, Map<Target, Edge>>());
-    return keptOr(byMethod, method, () =>
-      method.target === 'trusting-role'
-        ? new Map<Target, Edge>()
-        : keptOr(this.sharedEdges, this.checker.classOf(actor, method), () => new Map<Target, Edge>()),
-    );
+    if (method.target === 'trusting-role') {
+      const byActor = keptOr(this.trustEdges, method, () => new Map<Principal, Map<Target, Edge>>());
+      return keptOr(byActor, actor, () => new Map<Target, Edge>());
+    }
+    return keptOr(this.sharedEdges, this.checker.classOf(actor, method, 'edge'), () => new Map<Target, Edge>());
   }
 
   private computeEdge(actor: Principal, method: EscalationMethod, target: Target): Edge {

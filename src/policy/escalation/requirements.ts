@@ -15,7 +15,7 @@ import {
   type ArnMatcher,
   type ParsedResource,
 } from '../evaluator/arn.js';
-import { lowerCaseAction } from '../evaluator/compile.js';
+import { lowerCaseAction, type PolicyLayer } from '../evaluator/compile.js';
 import type { Undecided, Verdict } from '../evaluator/decide.js';
 import type { Evaluator, RequestKeys } from '../evaluator/evaluator.js';
 import type { Principal } from '../evaluator/principals.js';
@@ -88,17 +88,20 @@ export function instantiate(pattern: string, account: string): string | null {
 }
 
 /**
- * What every actor that sees a method's actions alike (its view, `RequirementChecker.methodView`)
- * shares: the requirements on some resource, the target scope, the roles a condition key pins,
- * whether a stand-in speaks for every target. Each is found on first use.
+ * What every actor that sees a method's actions alike (the evaluator's view of each action the
+ * method's edges ask about, `RequirementChecker.classOf`) shares: the requirements on some
+ * resource, whether a stand-in speaks for every target, and (in the graph) every edge. Each is
+ * found on first use.
  */
 export interface MethodClass {
-  readonly view: string;
   any?: RequirementCheck;
-  scope?: TargetScope;
-  pinned?: ReadonlySet<string> | null;
   uniform?: boolean;
 }
+
+/** What a class is of: the requirements on some resource (`any`), or every action of an edge. */
+export type ClassPart = 'any' | 'edge';
+
+type ActorClasses = Partial<Record<ClassPart, MethodClass>>;
 
 /** The targets a method may be used on: `exact` ARNs when known, else whatever `matches` accepts. */
 export interface TargetScope {
@@ -156,6 +159,12 @@ function anyRequirementsOf(method: EscalationMethod): Requirement[] {
 
 type TargetRequirement = Requirement & { keys?: RequestKeys };
 
+/** One step of the walk to a class: the view token of the next action, or the class at the end. */
+interface ClassNode {
+  next: Map<string, ClassNode>;
+  found?: MethodClass;
+}
+
 /** A method's requirements on the target, plus iam:PassRole for pass-role methods; built once per method. */
 const targetRequirementsByMethod = new WeakMap<EscalationMethod, TargetRequirement[]>();
 
@@ -169,6 +178,15 @@ function targetRequirementsOf(method: EscalationMethod): ReadonlyArray<TargetReq
     targetRequirementsByMethod.set(method, requirements);
   }
   return requirements;
+}
+
+const anyActionsByMethod = new WeakMap<EscalationMethod, string[]>();
+
+/** The actions of a method's requirements on some resource, in lower case. */
+function anyActionsOf(method: EscalationMethod): readonly string[] {
+  return keptOr(anyActionsByMethod, method, () => [
+    ...new Set(anyRequirementsOf(method).flatMap((r) => r.anyOf.map(lowerCaseAction))),
+  ]);
 }
 
 /** Every action a method's edge asks about: its requirements, iam:PassRole, the actions a condition key pins. */
@@ -197,10 +215,13 @@ export function namedRole(text: string): boolean {
 
 export class RequirementChecker {
   private readonly onSomeCache = new Map<string, Verdict>();
-  /** Each actor's class for each method, found once per actor and method. */
-  private readonly classesByActor = new Map<Principal, Map<EscalationMethod, MethodClass>>();
-  /** The classes by their view (`methodView`). */
-  private readonly classes = new Map<string, MethodClass>();
+  private readonly scopes = new Map<Principal, Map<EscalationMethod, TargetScope>>();
+  private readonly sharedScopes = new WeakMap<PolicyLayer, Map<string, TargetScope>>();
+  private readonly pins = new Map<Principal, Map<EscalationMethod, ReadonlySet<string> | null>>();
+  /** Each actor's classes for each method, found once per actor and method. */
+  private readonly classesByActor = new Map<Principal, Map<EscalationMethod, ActorClasses>>();
+  /** The classes of each method, by the view token of each of its actions in turn. */
+  private readonly classes = new Map<EscalationMethod, Record<ClassPart, ClassNode>>();
 
   constructor(
     private readonly evaluator: Evaluator,
@@ -222,23 +243,79 @@ export class RequirementChecker {
    * most targets without a full evaluation.
    */
   targetScope(actor: Principal, method: EscalationMethod): TargetScope {
-    const found = this.classOf(actor, method);
-    found.scope ??= intersect(
-      targetRequirementsOf(method).map((requirement) => this.resourceScope(actor, requirement.anyOf)),
+    const perMethod = keptOr(this.scopes, actor, () => new Map<EscalationMethod, TargetScope>());
+    return keptOr(perMethod, method, () =>
+      this.readsVariables(actor, method) ? this.buildScope(actor, method) : this.sharedScope(actor, method),
     );
-    return found.scope;
+  }
+
+  private buildScope(actor: Principal, method: EscalationMethod): TargetScope {
+    return intersect(targetRequirementsOf(method).map((requirement) => this.resourceScope(actor, requirement.anyOf)));
+  }
+
+  /** Whether an identity Allow naming a target action has a policy variable in its Resource (`user/${aws:username}`). */
+  private readsVariables(actor: Principal, method: EscalationMethod): boolean {
+    const identity = this.evaluator.layers(actor).identity;
+    return targetRequirementsOf(method).some((requirement) =>
+      requirement.anyOf.some((action) =>
+        identity
+          .forAction(lowerCaseAction(action))
+          .some(
+            (s) => s.compiled.statement.effect === 'Allow' && (s.compiled.statement.resources ?? []).some(hasVariables),
+          ),
+      ),
+    );
   }
 
   /**
-   * The actor's class for the method: every actor with the same view of the method's actions
-   * shares it, and with it everything found about the method but the actor's own targets.
+   * A scope that reads no policy variable depends on the identity policies and the account alone:
+   * built once for every actor with the same identity layer.
    */
-  classOf(actor: Principal, method: EscalationMethod): MethodClass {
-    const perMethod = keptOr(this.classesByActor, actor, () => new Map<EscalationMethod, MethodClass>());
-    return keptOr(perMethod, method, () => {
-      const view = this.methodView(actor, method);
-      return keptOr(this.classes, view, () => ({ view }));
-    });
+  private sharedScope(actor: Principal, method: EscalationMethod): TargetScope {
+    const identity = this.evaluator.layers(actor).identity;
+    let byMethod = this.sharedScopes.get(identity);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      this.sharedScopes.set(identity, byMethod);
+    }
+    const key = `${method.id}|${actor.accountId}`;
+    let scope = byMethod.get(key);
+    if (scope === undefined) {
+      scope = this.buildScope(actor, method);
+      byMethod.set(key, scope);
+    }
+    return scope;
+  }
+
+  /**
+   * The actor's class for the method: every actor that sees alike each action the part asks
+   * about (`Evaluator.view`: the statements matching it and what they read from the actor's
+   * context, such as `${aws:username}` or a principal tag) shares it, and with it every verdict
+   * on every target. `any` asks the requirements on some resource, checked for every actor that
+   * may use the method; `edge` every action of an edge, asked only of actors that try a target.
+   * Found by walking the views' tokens, without building a key per actor.
+   */
+  classOf(actor: Principal, method: EscalationMethod, part: ClassPart): MethodClass {
+    const perMethod = keptOr(this.classesByActor, actor, () => new Map<EscalationMethod, ActorClasses>());
+    const classes = keptOr(perMethod, method, (): ActorClasses => ({}));
+    let found = classes[part];
+    if (found === undefined) {
+      const roots = keptOr(
+        this.classes,
+        method,
+        (): Record<ClassPart, ClassNode> => ({
+          any: { next: new Map() },
+          edge: { next: new Map() },
+        }),
+      );
+      let node = roots[part];
+      for (const action of part === 'any' ? anyActionsOf(method) : edgeActionsOf(method))
+        node = keptOr(node.next, this.evaluator.view(actor, action), (): ClassNode => ({ next: new Map() }));
+      found = node.found ?? {};
+      node.found = found;
+      classes[part] = found;
+    }
+    return found;
   }
 
   /**
@@ -247,7 +324,7 @@ export class RequirementChecker {
    * `user/*`), without policy variables or resource-tag conditions.
    */
   uniformOverTargets(actor: Principal, method: EscalationMethod, probe: string): boolean {
-    const found = this.classOf(actor, method);
+    const found = this.classOf(actor, method, 'edge');
     found.uniform ??= this.allNameEveryTarget(actor, method, probe);
     return found.uniform;
   }
@@ -294,21 +371,9 @@ export class RequirementChecker {
     return scopeOf(patterns, actor.accountId);
   }
 
-  /**
-   * What a method's edges depend on besides the target and the actor's target scope: the view of
-   * each action the edge asks about (`Evaluator.view`: the statements matching it and what they
-   * read from the actor's context, such as a principal tag a condition compares). Actors with the
-   * same method view get the same verdict on every target.
-   */
-  methodView(actor: Principal, method: EscalationMethod): string {
-    return `${method.id}|${edgeActionsOf(method)
-      .map((action) => this.evaluator.view(actor, action))
-      .join('|')}`;
-  }
-
   /** The requirements "on some resource": the same for every target, so checked once per principal and method. */
   checkAny(actor: Principal, method: EscalationMethod): RequirementCheck {
-    const found = this.classOf(actor, method);
+    const found = this.classOf(actor, method, 'any');
     found.any ??= this.checkAll(actor, anyRequirementsOf(method), null);
     return found.any;
   }
@@ -322,12 +387,11 @@ export class RequirementChecker {
   rolesPinned(actor: Principal, method: EscalationMethod): ReadonlySet<string> | null {
     const named = method.roleNamedBy;
     if (named === undefined) return null;
-    const found = this.classOf(actor, method);
-    if (found.pinned === undefined) {
+    const perMethod = keptOr(this.pins, actor, () => new Map<EscalationMethod, ReadonlySet<string> | null>());
+    return keptOr(perMethod, method, () => {
       const pinned = named.actions.map((action) => this.pinnedBy(actor, action, named.key));
-      found.pinned = pinned.some((set) => set === null) ? null : new Set(pinned.flatMap((set) => [...(set ?? [])]));
-    }
-    return found.pinned;
+      return pinned.some((set) => set === null) ? null : new Set(pinned.flatMap((set) => [...(set ?? [])]));
+    });
   }
 
   private pinnedBy(actor: Principal, action: string, key: string): Set<string> | null {
