@@ -234,7 +234,7 @@ describe('privilege escalation graph', () => {
     expect(analysis.finding(`arn:aws:iam::${A}:user/self`)).toBeUndefined();
   });
 
-  describe('group members that share every policy but one input the verdict reads (edges shared by what the actor sees)', () => {
+  describe('group members that share every policy but one input the verdict reads', () => {
     const team = (name: string, document: PolicyDocument): Group => ({
       arn: `arn:aws:iam::${A}:group/${name}`,
       name,

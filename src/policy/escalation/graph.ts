@@ -20,10 +20,9 @@ import { isServiceLinkedRole, type Principal } from '../evaluator/principals.js'
 import { assessAdmin, assessAdminIf, type AdminAssessment } from '../privilege/admin.js';
 import { allOf, type Tri } from '../tri.js';
 import { assumeAccess, type RolePrincipal } from './assume-role.js';
-import { keptOr } from './memo.js';
 import type { EscalationMethod } from './method.js';
 import { ESCALATION_METHODS } from './registry.js';
-import { RequirementChecker, type MethodClass } from './requirements.js';
+import { RequirementChecker } from './requirements.js';
 import { TargetIndex, type Target } from './targets.js';
 
 /** One move along a path: who acts, with which actions, on what, to become whom. */
@@ -133,10 +132,7 @@ class EscalationSearch {
   private improved: Principal[] = [];
   /** Per account, the principals that reach something: the only targets worth trying. */
   private readonly scored = new Map<string, Set<Principal>>();
-  /** Edges to the roles trusting each actor: a trust policy can name the actor or read its name. */
-  private readonly trustEdges = new Map<EscalationMethod, Map<Principal, Map<Target, Edge>>>();
-  /** Edges by the actor's class for the method: the same for every actor that sees its actions alike. */
-  private readonly sharedEdges = new Map<MethodClass, Map<Target, Edge>>();
+  private readonly edgeCache = new Map<Principal, Map<EscalationMethod, Map<Target, Edge>>>();
   /** Bumped whenever a principal of the account reaches more or by a shorter path: what orders its targets. */
   private readonly accountVersions = new Map<string, number>();
   /** Per method and account, the account's reaching targets in order, as of an account version. */
@@ -242,29 +238,21 @@ class EscalationSearch {
   }
 
   private edge(actor: Principal, method: EscalationMethod, target: Target): Edge {
-    const byTarget = this.edgesOf(actor, method);
+    if (method.target !== 'trusting-role' && !this.checker.targetScope(actor, method).matches(target.parsed))
+      return { method, target, result: 'no', actions: [], undecided: [] };
+    let byTarget = this.edgeCache.get(actor)?.get(method);
+    if (byTarget === undefined) {
+      const byMethod = this.edgeCache.get(actor) ?? new Map<EscalationMethod, Map<Target, Edge>>();
+      byTarget = new Map();
+      byMethod.set(method, byTarget);
+      this.edgeCache.set(actor, byMethod);
+    }
     let edge = byTarget.get(target);
     if (edge === undefined) {
-      edge =
-        method.target !== 'trusting-role' && !this.checker.targetScope(actor, method).matches(target.parsed)
-          ? { method, target, result: 'no', actions: [], undecided: [] }
-          : this.computeEdge(actor, method, target);
+      edge = this.computeEdge(actor, method, target);
       byTarget.set(target, edge);
     }
     return edge;
-  }
-
-  /**
-   * The actor's edges of one method by target. An edge, and the target scope that rules most
-   * targets out, depend only on what the method's actions see (`RequirementChecker.classOf`), so
-   * actors of one class share one list. A role trusting the actor reads the actor itself.
-   */
-  private edgesOf(actor: Principal, method: EscalationMethod): Map<Target, Edge> {
-    if (method.target === 'trusting-role') {
-      const byActor = keptOr(this.trustEdges, method, () => new Map<Principal, Map<Target, Edge>>());
-      return keptOr(byActor, actor, () => new Map<Target, Edge>());
-    }
-    return keptOr(this.sharedEdges, this.checker.classOf(actor, method, 'edge'), () => new Map<Target, Edge>());
   }
 
   private computeEdge(actor: Principal, method: EscalationMethod, target: Target): Edge {

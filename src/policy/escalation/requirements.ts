@@ -21,7 +21,6 @@ import type { Evaluator, RequestKeys } from '../evaluator/evaluator.js';
 import type { Principal } from '../evaluator/principals.js';
 import { hasVariables, plainText, resolveVariables } from '../evaluator/variables.js';
 import { allOf, type Tri } from '../tri.js';
-import { keptOr } from './memo.js';
 import type { EscalationMethod, Requirement } from './method.js';
 
 export interface RequirementCheck {
@@ -87,22 +86,6 @@ export function instantiate(pattern: string, account: string): string | null {
   );
 }
 
-/**
- * What every actor that sees a method's actions alike (the evaluator's view of each action the
- * method's edges ask about, `RequirementChecker.classOf`) shares: the requirements on some
- * resource, whether a stand-in speaks for every target, and (in the graph) every edge. Each is
- * found on first use.
- */
-export interface MethodClass {
-  any?: RequirementCheck;
-  uniform?: boolean;
-}
-
-/** What a class is of: the requirements on some resource (`any`), or every action of an edge. */
-export type ClassPart = 'any' | 'edge';
-
-type ActorClasses = Partial<Record<ClassPart, MethodClass>>;
-
 /** The targets a method may be used on: `exact` ARNs when known, else whatever `matches` accepts. */
 export interface TargetScope {
   exact: ReadonlySet<string> | null;
@@ -145,25 +128,21 @@ function intersect(scopes: readonly TargetScope[]): TargetScope {
   return { exact, matches: (resource) => scopes.every((s) => s.matches(resource)) };
 }
 
-/** A method's requirements "on some resource": the same for every principal. */
-const anyRequirements = new WeakMap<EscalationMethod, Requirement[]>();
+/** A method's requirements "on some resource" and the actions they name: the same for every principal. */
+const anyRequirements = new WeakMap<EscalationMethod, { requirements: Requirement[]; actions: string[] }>();
 
-function anyRequirementsOf(method: EscalationMethod): Requirement[] {
+function anyRequirementsOf(method: EscalationMethod): { requirements: Requirement[]; actions: string[] } {
   let found = anyRequirements.get(method);
   if (found === undefined) {
-    found = method.requires.filter((r) => r.on === 'any');
+    const requirements = method.requires.filter((r) => r.on === 'any');
+    const actions = [...new Set(requirements.flatMap((r) => r.anyOf.map(lowerCaseAction)))];
+    found = { requirements, actions };
     anyRequirements.set(method, found);
   }
   return found;
 }
 
 type TargetRequirement = Requirement & { keys?: RequestKeys };
-
-/** One step of the walk to a class: the view token of the next action, or the class at the end. */
-interface ClassNode {
-  next: Map<string, ClassNode>;
-  found?: MethodClass;
-}
 
 /** A method's requirements on the target, plus iam:PassRole for pass-role methods; built once per method. */
 const targetRequirementsByMethod = new WeakMap<EscalationMethod, TargetRequirement[]>();
@@ -180,32 +159,6 @@ function targetRequirementsOf(method: EscalationMethod): ReadonlyArray<TargetReq
   return requirements;
 }
 
-const anyActionsByMethod = new WeakMap<EscalationMethod, string[]>();
-
-/** The actions of a method's requirements on some resource, in lower case. */
-function anyActionsOf(method: EscalationMethod): readonly string[] {
-  return keptOr(anyActionsByMethod, method, () => [
-    ...new Set(anyRequirementsOf(method).flatMap((r) => r.anyOf.map(lowerCaseAction))),
-  ]);
-}
-
-/** Every action a method's edge asks about: its requirements, iam:PassRole, the actions a condition key pins. */
-const edgeActionsByMethod = new WeakMap<EscalationMethod, string[]>();
-
-function edgeActionsOf(method: EscalationMethod): readonly string[] {
-  let actions = edgeActionsByMethod.get(method);
-  if (actions === undefined) {
-    const named = [
-      ...method.requires.flatMap((r) => r.anyOf),
-      ...targetRequirementsOf(method).flatMap((r) => r.anyOf),
-      ...(method.roleNamedBy?.actions ?? []),
-    ];
-    actions = [...new Set(named.map(lowerCaseAction))];
-    edgeActionsByMethod.set(method, actions);
-  }
-  return actions;
-}
-
 const PINNING_OPERATORS = new Set(['ArnEquals', 'ArnLike', 'StringEquals', 'StringLike']);
 
 /** A role ARN with nothing left open: no wildcard, no policy variable. */
@@ -215,13 +168,11 @@ export function namedRole(text: string): boolean {
 
 export class RequirementChecker {
   private readonly onSomeCache = new Map<string, Verdict>();
+  private readonly anyCache = new Map<string, RequirementCheck>();
+  private readonly anyByActor = new Map<Principal, Map<EscalationMethod, RequirementCheck>>();
   private readonly scopes = new Map<Principal, Map<EscalationMethod, TargetScope>>();
   private readonly sharedScopes = new WeakMap<PolicyLayer, Map<string, TargetScope>>();
   private readonly pins = new Map<Principal, Map<EscalationMethod, ReadonlySet<string> | null>>();
-  /** Each actor's classes for each method, found once per actor and method. */
-  private readonly classesByActor = new Map<Principal, Map<EscalationMethod, ActorClasses>>();
-  /** The classes of each method, by the view token of each of its actions in turn. */
-  private readonly classes = new Map<EscalationMethod, Record<ClassPart, ClassNode>>();
 
   constructor(
     private readonly evaluator: Evaluator,
@@ -243,10 +194,17 @@ export class RequirementChecker {
    * most targets without a full evaluation.
    */
   targetScope(actor: Principal, method: EscalationMethod): TargetScope {
-    const perMethod = keptOr(this.scopes, actor, () => new Map<EscalationMethod, TargetScope>());
-    return keptOr(perMethod, method, () =>
-      this.readsVariables(actor, method) ? this.buildScope(actor, method) : this.sharedScope(actor, method),
-    );
+    let perMethod = this.scopes.get(actor);
+    if (perMethod === undefined) {
+      perMethod = new Map();
+      this.scopes.set(actor, perMethod);
+    }
+    let scope = perMethod.get(method);
+    if (scope === undefined) {
+      scope = this.readsVariables(actor, method) ? this.buildScope(actor, method) : this.sharedScope(actor, method);
+      perMethod.set(method, scope);
+    }
+    return scope;
   }
 
   private buildScope(actor: Principal, method: EscalationMethod): TargetScope {
@@ -288,48 +246,11 @@ export class RequirementChecker {
   }
 
   /**
-   * The actor's class for the method: every actor that sees alike each action the part asks
-   * about (`Evaluator.view`: the statements matching it and what they read from the actor's
-   * context, such as `${aws:username}` or a principal tag) shares it, and with it every verdict
-   * on every target. `any` asks the requirements on some resource, checked for every actor that
-   * may use the method; `edge` every action of an edge, asked only of actors that try a target.
-   * Found by walking the views' tokens, without building a key per actor.
-   */
-  classOf(actor: Principal, method: EscalationMethod, part: ClassPart): MethodClass {
-    const perMethod = keptOr(this.classesByActor, actor, () => new Map<EscalationMethod, ActorClasses>());
-    const classes = keptOr(perMethod, method, (): ActorClasses => ({}));
-    let found = classes[part];
-    if (found === undefined) {
-      const roots = keptOr(
-        this.classes,
-        method,
-        (): Record<ClassPart, ClassNode> => ({
-          any: { next: new Map() },
-          edge: { next: new Map() },
-        }),
-      );
-      let node = roots[part];
-      for (const action of part === 'any' ? anyActionsOf(method) : edgeActionsOf(method))
-        node = keptOr(node.next, this.evaluator.view(actor, action), (): ClassNode => ({ next: new Map() }));
-      found = node.found ?? {};
-      node.found = found;
-      classes[part] = found;
-    }
-    return found;
-  }
-
-  /**
    * Whether every target of the method's kind gets the same verdict as a stand-in: each statement
    * (identity, boundary, SCPs) that names a target action names every resource of the kind (`*`,
    * `user/*`), without policy variables or resource-tag conditions.
    */
   uniformOverTargets(actor: Principal, method: EscalationMethod, probe: string): boolean {
-    const found = this.classOf(actor, method, 'edge');
-    found.uniform ??= this.allNameEveryTarget(actor, method, probe);
-    return found.uniform;
-  }
-
-  private allNameEveryTarget(actor: Principal, method: EscalationMethod, probe: string): boolean {
     const layers = this.evaluator.layers(actor);
     const all = [layers.identity, ...(layers.boundary ? [layers.boundary] : []), ...layers.scps.map((l) => l.layer)];
     const probes = [parseResource(probe), parseResource(probe.replace(/[^/]+$/, 'zz-other-0'))];
@@ -373,9 +294,24 @@ export class RequirementChecker {
 
   /** The requirements "on some resource": the same for every target, so checked once per principal and method. */
   checkAny(actor: Principal, method: EscalationMethod): RequirementCheck {
-    const found = this.classOf(actor, method, 'any');
-    found.any ??= this.checkAll(actor, anyRequirementsOf(method), null);
-    return found.any;
+    let perMethod = this.anyByActor.get(actor);
+    if (perMethod === undefined) {
+      perMethod = new Map();
+      this.anyByActor.set(actor, perMethod);
+    }
+    let result = perMethod.get(method);
+    if (result === undefined) {
+      const { requirements, actions } = anyRequirementsOf(method);
+      // Principals with the same statements for these actions share the answer.
+      const key = `${method.id}|${actions.map((action) => this.evaluator.view(actor, action)).join('|')}`;
+      result = this.anyCache.get(key);
+      if (result === undefined) {
+        result = this.checkAll(actor, requirements, null);
+        this.anyCache.set(key, result);
+      }
+      perMethod.set(method, result);
+    }
+    return result;
   }
 
   /**
@@ -387,11 +323,18 @@ export class RequirementChecker {
   rolesPinned(actor: Principal, method: EscalationMethod): ReadonlySet<string> | null {
     const named = method.roleNamedBy;
     if (named === undefined) return null;
-    const perMethod = keptOr(this.pins, actor, () => new Map<EscalationMethod, ReadonlySet<string> | null>());
-    return keptOr(perMethod, method, () => {
+    let perMethod = this.pins.get(actor);
+    if (perMethod === undefined) {
+      perMethod = new Map();
+      this.pins.set(actor, perMethod);
+    }
+    let roles = perMethod.get(method);
+    if (roles === undefined) {
       const pinned = named.actions.map((action) => this.pinnedBy(actor, action, named.key));
-      return pinned.some((set) => set === null) ? null : new Set(pinned.flatMap((set) => [...(set ?? [])]));
-    });
+      roles = pinned.some((set) => set === null) ? null : new Set(pinned.flatMap((set) => [...(set ?? [])]));
+      perMethod.set(method, roles);
+    }
+    return roles;
   }
 
   private pinnedBy(actor: Principal, action: string, key: string): Set<string> | null {

@@ -12,7 +12,6 @@ import type { Evaluator } from '../evaluator/evaluator.js';
 import { isServiceLinkedRole, principalIndex, type Principal } from '../evaluator/principals.js';
 import type { Tri } from '../tri.js';
 import { trustIndex, type RolePrincipal } from './assume-role.js';
-import { keptOr } from './memo.js';
 import type { EscalationMethod, ServiceRoleTarget } from './method.js';
 
 export interface Target {
@@ -129,8 +128,17 @@ export class TargetIndex {
       const shared = this.inAccount(method, actor.accountId);
       if (method.target !== 'user' || actor.kind !== 'group') return shared;
     }
-    const byActor = keptOr(this.perActor, method, () => new Map<Principal, Target[]>());
-    return keptOr(byActor, actor, () => this.buildForActor(method, actor));
+    let byActor = this.perActor.get(method);
+    if (byActor === undefined) {
+      byActor = new Map();
+      this.perActor.set(method, byActor);
+    }
+    let own = byActor.get(actor);
+    if (own === undefined) {
+      own = this.buildForActor(method, actor);
+      byActor.set(actor, own);
+    }
+    return own;
   }
 
   private buildForActor(method: EscalationMethod, actor: Principal): Target[] {
