@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Account, PolicyDocument, Role, User } from '../../model/snapshot.js';
+import type { Account, Group, PolicyDocument, Role, User } from '../../model/snapshot.js';
 import { UNKNOWN, whenAt } from '../../model/when.js';
 import { buildAccount, buildSnapshot, buildUser } from '../../../test/fixtures/build-snapshot.js';
 import { loadIamCatalog, type IamCatalog } from '../action-catalog.js';
@@ -232,6 +232,67 @@ describe('privilege escalation graph', () => {
       }),
     ]);
     expect(analysis.finding(`arn:aws:iam::${A}:user/self`)).toBeUndefined();
+  });
+
+  describe('group members that share every policy but one input the verdict reads', () => {
+    const team = (name: string, document: PolicyDocument): Group => ({
+      arn: `arn:aws:iam::${A}:group/${name}`,
+      name,
+      groupId: 'AGPATEAMXXXXXXXXXXXX',
+      path: '/',
+      createDate: whenAt('2025-01-01T00:00:00Z'),
+      attachedPolicies: [],
+      inlinePolicies: [{ name: 'p0', document }],
+    });
+    const member = (name: string, tags: Record<string, string> = {}) =>
+      buildUser(name, { groups: ['helpdesk'], tags }, A);
+    const escalating = (analysis: ReturnType<typeof analyze>['analysis'], names: string[]) =>
+      names.filter((name) => analysis.finding(`arn:aws:iam::${A}:user/${name}`)?.gains === 'admin');
+
+    it('Given CreateAccessKey allowed only to members tagged team=ops, When an ops and a dev member are analysed, Then only the ops member takes the admin user over', () => {
+      const { analysis } = analyze([
+        buildAccount(A, {
+          users: [
+            member('ops-member', { team: 'ops' }),
+            member('dev-member', { team: 'dev' }),
+            user('boss', [ADMIN_POLICY]),
+          ],
+          groups: [
+            team('helpdesk', allow('iam:CreateAccessKey', '*', { StringEquals: { 'aws:PrincipalTag/team': 'ops' } })),
+          ],
+        }),
+      ]);
+      expect(escalating(analysis, ['ops-member', 'dev-member'])).toEqual(['ops-member']);
+      expect(analysis.finding(`arn:aws:iam::${A}:user/ops-member`)?.steps[0]).toMatchObject({
+        method: 'create-access-key',
+        becomes: `arn:aws:iam::${A}:user/boss`,
+      });
+    });
+
+    it('Given CreateAccessKey allowed only when aws:username is one member, When both members are analysed, Then only that member takes the admin user over', () => {
+      const { analysis } = analyze([
+        buildAccount(A, {
+          users: [member('first'), member('second'), user('boss', [ADMIN_POLICY])],
+          groups: [team('helpdesk', allow('iam:CreateAccessKey', '*', { StringEquals: { 'aws:username': 'second' } }))],
+        }),
+      ]);
+      expect(escalating(analysis, ['first', 'second'])).toEqual(['second']);
+    });
+
+    it('Given an admin role trusting the account only when aws:username is one member, When both members may call sts:AssumeRole, Then only that member reaches it', () => {
+      const { analysis } = analyze([
+        buildAccount(A, {
+          users: [member('first'), member('second')],
+          groups: [team('helpdesk', allow('sts:AssumeRole'))],
+          roles: [
+            role('admin', trusts({ AWS: `arn:aws:iam::${A}:root` }, { StringEquals: { 'aws:username': 'second' } }), [
+              ADMIN_POLICY,
+            ]),
+          ],
+        }),
+      ]);
+      expect(escalating(analysis, ['first', 'second'])).toEqual(['second']);
+    });
   });
 
   describe('a CloudFormation method held to named roles by cloudformation:RoleArn', () => {
