@@ -200,12 +200,12 @@ export function actionGroups(
   // numbers instead of a text of matches per action, which was most of the assessment's garbage.
   const classes = new Int32Array(actions.length);
   let count = 1;
-  const names = actions.map((action) => lowerCaseAction(action.name));
   for (const layer of allLayers(layers)) {
     for (const { compiled } of layer.forService(service)) {
+      const matches = matchesOf(compiled, actions);
       const matched = new Map<number, number>();
-      names.forEach((name, index) => {
-        if (!compiled.matchesAction(name)) return;
+      matches.forEach((match, index) => {
+        if (match === 0) return;
         const before = classes[index] as number;
         let after = matched.get(before);
         if (after === undefined) {
@@ -224,6 +224,31 @@ export function actionGroups(
     else group.push(action);
   });
   return [...groups.values()];
+}
+
+const statementMatches = new WeakMap<readonly CatalogAction[], WeakMap<CompiledStatement, Uint8Array>>();
+
+/**
+ * Which of the actions (a service's, from the catalogue) the statement's Action or NotAction
+ * matches, one byte each. Kept per statement and list of actions: the same statements
+ * (AdministratorAccess, a Deny beside it, PowerUserAccess) reach hundreds of assessments.
+ */
+function matchesOf(compiled: CompiledStatement, actions: readonly CatalogAction[]): Uint8Array {
+  let byStatement = statementMatches.get(actions);
+  if (byStatement === undefined) {
+    byStatement = new WeakMap();
+    statementMatches.set(actions, byStatement);
+  }
+  let matches = byStatement.get(compiled);
+  if (matches === undefined) {
+    const found = new Uint8Array(actions.length);
+    actions.forEach((action, index) => {
+      if (compiled.matchesAction(lowerCaseAction(action.name))) found[index] = 1;
+    });
+    matches = found;
+    byStatement.set(compiled, matches);
+  }
+  return matches;
 }
 
 const catalogGroups = new WeakMap<IamCatalog, Map<string, CatalogAction[][]>>();
