@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arnMatches, parseArn } from './arn.js';
+import { arnMatches, arnMatchesOnce, parseArn } from './arn.js';
 
 describe('ARN matching, segment by segment', () => {
   it.each([
@@ -31,5 +32,18 @@ describe('ARN matching, segment by segment', () => {
     expect(parseArn('arn:*')).toBeNull();
     expect(arnMatches('arn:*', 'arn:aws:s3:::bucket')).toBe(true);
     expect(arnMatches('arn:aws:s3:::bucket', '*')).toBe(false);
+  });
+
+  it("Given any pattern and value, When matched once in place, Then the answer is the compiled matcher's", () => {
+    const segment = fc.constantFrom('', '*', 'a', 'b', 'a*', '?', 'ab');
+    const resource = fc.constantFrom('', '*', 'a', 'a:b', 'a/b', 'a*', 'b:*', 'a:*:b');
+    const arnLike = fc.tuple(segment, segment, segment, segment, resource).map((parts) => `arn:${parts.join(':')}`);
+    const text = fc.oneof(arnLike, arnLike, resource, fc.constantFrom('arn:*', 'arn:a:b'));
+    fc.assert(
+      fc.property(text, text, (pattern, arn) => {
+        expect(arnMatchesOnce(pattern, arn)).toBe(arnMatches(pattern, arn));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

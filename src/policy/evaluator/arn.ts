@@ -90,13 +90,55 @@ export function arnMatcher(pattern: string): ArnMatcher {
   return matcher;
 }
 
+/** Where the five colons of a six-part ARN are, or null when the value is not one. */
+function colonsOf(value: string): number[] | null {
+  if (!value.startsWith('arn:')) return null;
+  const colons = [3];
+  while (colons.length < 5) {
+    const next = value.indexOf(':', (colons[colons.length - 1] as number) + 1);
+    if (next < 0) return null;
+    colons.push(next);
+  }
+  return colons;
+}
+
+/** `segmentTest(pattern.slice(from, to))(value.slice(vFrom, vTo))`, without compiling a test or copying a literal segment. */
+function segmentMatches(pattern: string, from: number, to: number, value: string, vFrom: number, vTo: number): boolean {
+  const segment = pattern.slice(from, to);
+  if (segment === '*') return true;
+  if (!segment.includes('*') && !segment.includes('?') && !/[\uE000\uE001]/.test(segment))
+    return to - from === vTo - vFrom && value.startsWith(segment, vFrom);
+  return wildcardToRegExp(segment, false).test(value.slice(vFrom, vTo));
+}
+
 /**
  * Whether an ARN pattern covers an ARN, for a pattern asked about once (one user's resolved
- * `user/${aws:username}`): nothing is kept, so ten thousand such patterns leave no matcher behind.
+ * `user/${aws:username}`): compared segment by segment in place, so ten thousand such patterns
+ * leave no matcher behind and build none.
  */
 export function arnMatchesOnce(pattern: string, arn: string): boolean {
-  const matcher = matchers.get(pattern) ?? compileArnPattern(pattern);
-  return matcher({ arn, parts: parseArn(arn) });
+  const matcher = matchers.get(pattern);
+  if (matcher !== undefined) return matcher({ arn, parts: parseArn(arn) });
+  if (pattern === '*') return true;
+  const patternColons = colonsOf(pattern);
+  if (patternColons === null) return segmentMatches(pattern, 0, pattern.length, arn, 0, arn.length);
+  const arnColons = colonsOf(arn);
+  if (arnColons === null) return false;
+  // Partition, service, region and account, then the resource after the fifth colon.
+  for (let i = 0; i < 4; i += 1) {
+    const from = (patternColons[i] as number) + 1;
+    const vFrom = (arnColons[i] as number) + 1;
+    if (!segmentMatches(pattern, from, patternColons[i + 1] as number, arn, vFrom, arnColons[i + 1] as number))
+      return false;
+  }
+  return segmentMatches(
+    pattern,
+    (patternColons[4] as number) + 1,
+    pattern.length,
+    arn,
+    (arnColons[4] as number) + 1,
+    arn.length,
+  );
 }
 
 /** Whether an ARN pattern covers an ARN, segment by segment. */

@@ -38,6 +38,8 @@ export interface CompiledStatement {
 }
 
 export interface CompiledPolicy {
+  /** Unique per distinct policy text, like a statement's id. */
+  id: number;
   statements: readonly CompiledStatement[];
 }
 
@@ -155,6 +157,7 @@ function coversEveryResource(pattern: string): boolean {
 }
 
 let nextStatementId = 1;
+let nextPolicyId = 1;
 
 /** Adds the keys the policy variables of `texts` substitute (`${aws:username}` → `aws:username`). */
 function addVariableKeys(keys: Set<string>, texts: readonly string[]): void {
@@ -212,7 +215,10 @@ export function compilePolicy(document: PolicyDocument | string): Compiled {
   if (result === undefined) {
     const normalized = normalizePolicy(document);
     result = normalized.ok
-      ? { ok: true as const, policy: { statements: normalized.policy.statements.map(compileStatement) } }
+      ? {
+          ok: true as const,
+          policy: { id: nextPolicyId++, statements: normalized.policy.statements.map(compileStatement) },
+        }
       : { ok: false as const, error: normalized.error };
     if (compiledTexts.size > 200_000) compiledTexts.clear();
     compiledTexts.set(text, result);
@@ -231,33 +237,49 @@ export interface LayerPolicy {
 
 /** Builds a layer from its policies; unreadable ones are kept as such, never dropped. */
 export function buildLayer(policies: readonly LayerPolicy[]): PolicyLayer {
-  const statements: SourcedStatement[] = [];
-  const unread: UnreadPolicy[] = [];
-  for (const { source, document, missing } of policies) {
-    if (document === null) {
-      unread.push({ source, reason: missing ?? 'its document is not in the snapshot' });
-      continue;
-    }
-    const compiled = compilePolicy(document);
-    if (!compiled.ok) unread.push({ source, reason: compiled.error });
-    else for (const statement of compiled.policy.statements) statements.push({ source, compiled: statement });
-  }
-  const signature = layerSignature(statements, unread);
+  const compiled = policies.map(({ document }) => (document === null ? null : compilePolicy(document)));
+  const signature = layerSignature(policies, compiled);
   let layer = sharedLayers.get(signature);
   if (layer === undefined) {
-    layer = indexLayer(statements, unread, signature);
+    layer = indexLayer(...layerContent(policies, compiled), signature);
     if (sharedLayers.size > 100_000) sharedLayers.clear();
     sharedLayers.set(signature, layer);
   }
   return layer;
 }
 
+/** The statements of a layer's policies with where each comes from, and the policies it could not read. */
+function layerContent(
+  policies: readonly LayerPolicy[],
+  compiled: ReadonlyArray<Compiled | null>,
+): [SourcedStatement[], UnreadPolicy[]] {
+  const statements: SourcedStatement[] = [];
+  const unread: UnreadPolicy[] = [];
+  policies.forEach(({ source, missing }, index) => {
+    const policy = compiled[index] ?? null;
+    if (policy === null) unread.push({ source, reason: missing ?? 'its document is not in the snapshot' });
+    else if (!policy.ok) unread.push({ source, reason: policy.error });
+    else for (const statement of policy.policy.statements) statements.push({ source, compiled: statement });
+  });
+  return [statements, unread];
+}
+
 /** Layers with the same statements from the same sources are one object: group members share the work. */
 const sharedLayers = new Map<string, PolicyLayer>();
 
-/** Names a policy source: the same policy reaching two principals the same way has the same key. */
+const sourceKeys = new WeakMap<PolicySource, string>();
+
+/**
+ * Names a policy source: the same policy reaching two principals the same way has the same key.
+ * Kept per source object: a group's sources are shared by all its members.
+ */
 export function sourceKey(source: PolicySource): string {
-  return `${source.kind}/${source.group ?? ''}/${source.arn ?? source.name}/${source.attachedTo ?? ''}`;
+  let key = sourceKeys.get(source);
+  if (key === undefined) {
+    key = `${source.kind}/${source.group ?? ''}/${source.arn ?? source.name}/${source.attachedTo ?? ''}`;
+    sourceKeys.set(source, key);
+  }
+  return key;
 }
 
 /** Equal for two lists with the same statements from the same sources. */
@@ -282,11 +304,20 @@ export function unreadSignature(layer: PolicyLayer): string {
   return layer.unread.length === 0 ? '' : `!${layer.unread.map((u) => sourceKey(u.source)).join(',')}`;
 }
 
-function layerSignature(statements: readonly SourcedStatement[], unread: readonly UnreadPolicy[]): string {
-  return [
-    ...statements.map((s) => `${s.compiled.id}@${sourceKey(s.source)}`),
-    ...unread.map((u) => `unread@${sourceKey(u.source)}#${u.reason}`),
-  ].join(',');
+/**
+ * Equal for two lists of policies that make the same layer: the same compiled policies (by text)
+ * from the same sources, and the same unread ones. Found from the policies, before any statement
+ * is listed: most principals' layers are already built, shared with their group's other members.
+ */
+function layerSignature(policies: readonly LayerPolicy[], compiled: ReadonlyArray<Compiled | null>): string {
+  let signature = '';
+  policies.forEach(({ source, missing }, index) => {
+    const policy = compiled[index] ?? null;
+    const what =
+      policy === null ? `unread#${missing ?? ''}` : policy.ok ? String(policy.policy.id) : `unparsed#${policy.error}`;
+    signature += `${index === 0 ? '' : ','}${what}@${sourceKey(source)}`;
+  });
+  return signature;
 }
 
 /** How many actions' matching statements a layer keeps. */

@@ -331,4 +331,37 @@ describe('answers shared by principals that see an action alike', () => {
     expect(toEc2.decision).toBe('allowed');
     expect(toLambda.decision).toBe('denied');
   });
+
+  it("Given two users whose inline policies have the same name but say different things, When each asks, Then their verdicts differ (the policy, not only its source, is part of the layer's key)", () => {
+    const snapshot = buildSnapshot([
+      buildAccount(ACCOUNT, {
+        users: [
+          buildUser(
+            'alice',
+            {
+              inlinePolicies: [
+                { name: 'work', document: doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }) },
+              ],
+            },
+            ACCOUNT,
+          ),
+          buildUser(
+            'bob',
+            {
+              inlinePolicies: [
+                { name: 'work', document: doc({ Effect: 'Allow', Action: 's3:PutObject', Resource: '*' }) },
+              ],
+            },
+            ACCOUNT,
+          ),
+        ],
+      }),
+    ]);
+    const evaluator = createEvaluator(snapshot, { now: NOW });
+    const [alice, bob] = evaluator.principals();
+    if (!alice || !bob) throw new Error('no users');
+    expect(evaluator.evaluate(alice, 's3:GetObject', '*').decision).toBe('allowed');
+    expect(evaluator.evaluate(bob, 's3:GetObject', '*').decision).toBe('denied');
+    expect(evaluator.layers(alice).identity).not.toBe(evaluator.layers(bob).identity);
+  });
 });

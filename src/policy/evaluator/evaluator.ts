@@ -11,7 +11,14 @@
  * verdict `conditional`.
  */
 import type { PolicyDocument, Snapshot } from '../../model/snapshot.js';
-import { buildLayer, listSignature, lowerCaseAction, unreadSignature, type PolicyLayer } from './compile.js';
+import {
+  buildLayer,
+  listSignature,
+  lowerCaseAction,
+  unreadSignature,
+  type PolicyLayer,
+  type SourcedStatement,
+} from './compile.js';
 import { decide, EVERY_RESOURCE, type EvaluationLayers, type Verdict } from './decide.js';
 import { partialKnowledge, withKnowledge, type ContextKnowledge } from './knowledge.js';
 import { principalLayers } from './layers.js';
@@ -50,8 +57,10 @@ export interface Evaluator {
 interface Compiled {
   layers: EvaluationLayers;
   knowledge: ContextKnowledge;
-  /** The view token of each action asked about whose statements read the context. */
-  views: Map<string, string>;
+  /** The view token of each action asked about whose statements read the context; made on the first such action. */
+  views: Map<string, string> | null;
+  /** What the knowledge says of each set of keys asked about (many actions read the same keys); made on first use. */
+  known: Map<readonly string[], string> | null;
 }
 
 /** Keys a request on `resource` carries that the snapshot can tell: its account, and an IAM principal's tags. */
@@ -89,29 +98,31 @@ function requestKnowledge(
   };
 }
 
-function layerView(kind: string, layer: PolicyLayer, action: string): string {
-  return `${kind}:${listSignature(layer.forAction(action))}${unreadSignature(layer)}`;
-}
-
 /** What a view reads from the layers alone: their statements for the action, and the keys those read. */
 interface LayersView {
-  text: string;
+  /** Interned: views reading the same keys hand out the same array, so a principal's known values are found once per set. */
   keys: readonly string[];
-  /** The view's token when `keys` is empty: then every principal with these layers has this view. */
-  token: string | null;
+  /** Equal for two layers whose statements for the action are the same: the view's own when `keys` is empty. */
+  token: string;
 }
 
-function layersView(layers: EvaluationLayers, accountId: string, action: string): LayersView {
-  const all = [layers.identity, ...(layers.boundary ? [layers.boundary] : []), ...layers.scps.map((l) => l.layer)];
-  const keys = [
-    ...new Set(all.flatMap((layer) => layer.forAction(action).flatMap((s) => s.compiled.contextKeys))),
-  ].sort();
-  const parts = [
-    layerView('i', layers.identity, action),
-    ...(layers.boundary ? [layerView('b', layers.boundary, action)] : []),
-    ...layers.scps.map((level) => layerView('s', level.layer, action)),
-  ];
-  return { text: `${accountId}|${parts.join('|')}#`, keys, token: null };
+const listKeys = new WeakMap<readonly SourcedStatement[], readonly string[]>();
+
+/** The context keys a list of statements reads, kept per list (a layer hands out one list per action). */
+function keysOfList(list: readonly SourcedStatement[]): readonly string[] {
+  let keys = listKeys.get(list);
+  if (keys === undefined) {
+    keys = [...new Set(list.flatMap((s) => s.compiled.contextKeys))];
+    listKeys.set(list, keys);
+  }
+  return keys;
+}
+
+/** The sorted context keys the layers' statements for the action read. */
+function layersKeys(all: readonly PolicyLayer[], action: string): string[] {
+  const keys = new Set<string>();
+  for (const layer of all) for (const key of keysOfList(layer.forAction(action))) keys.add(key);
+  return [...keys].sort();
 }
 
 /** The rest of a view: what the principal's knowledge says of each key the statements read. */
@@ -163,59 +174,123 @@ function requestKeysText(keys: RequestKeys): string {
   return text;
 }
 
+/**
+ * Short tokens for views, per evaluator: a view's full text lists every statement and key it
+ * depends on, and questions are keyed by a short token for it. A layer's part of a view (its
+ * statements for an action) has its own token, so that a view's text is a few tokens.
+ */
+class ViewTokens {
+  private readonly tokens = new Map<string, string>();
+  /** Sets of context keys by their text, so that each set is one array. */
+  private readonly keySets = new Map<string, readonly string[]>();
+  private readonly partTokens = new Map<string, string>();
+  private readonly layerParts = new Map<string, WeakMap<PolicyLayer, Map<string, string>>>();
+  private readonly layersViews = new Map<EvaluationLayers, Map<string, LayersView>>();
+
+  token(text: string): string {
+    let token = this.tokens.get(text);
+    if (token === undefined) {
+      token = `v${this.tokens.size}`;
+      this.tokens.set(text, token);
+    }
+    return token;
+  }
+
+  /** The view of principals with these layers, before what their knowledge says of its keys. */
+  ofLayers(layers: EvaluationLayers, accountId: string, action: string): LayersView {
+    let byAction = this.layersViews.get(layers);
+    if (byAction === undefined) {
+      byAction = new Map();
+      this.layersViews.set(layers, byAction);
+    }
+    let found = byAction.get(action);
+    if (found === undefined) {
+      let text = `${accountId}|${this.part('i', layers.identity, action)}`;
+      if (layers.boundary) text += `|${this.part('b', layers.boundary, action)}`;
+      for (const level of layers.scps) text += `|${this.part('s', level.layer, action)}`;
+      const all = [layers.identity, ...(layers.boundary ? [layers.boundary] : []), ...layers.scps.map((l) => l.layer)];
+      found = { keys: this.internKeys(layersKeys(all, action)), token: this.token(text) };
+      byAction.set(action, found);
+    }
+    return found;
+  }
+
+  private internKeys(keys: readonly string[]): readonly string[] {
+    const text = keys.join(',');
+    let found = this.keySets.get(text);
+    if (found === undefined) {
+      found = keys;
+      this.keySets.set(text, found);
+    }
+    return found;
+  }
+
+  private part(kind: string, layer: PolicyLayer, action: string): string {
+    let byLayer = this.layerParts.get(kind);
+    if (byLayer === undefined) {
+      byLayer = new WeakMap();
+      this.layerParts.set(kind, byLayer);
+    }
+    let byAction = byLayer.get(layer);
+    if (byAction === undefined) {
+      byAction = new Map();
+      byLayer.set(layer, byAction);
+    }
+    let token = byAction.get(action);
+    if (token === undefined) {
+      const text = `${kind}:${listSignature(layer.forAction(action))}${unreadSignature(layer)}`;
+      token = this.partTokens.get(text);
+      if (token === undefined) {
+        token = `p${this.partTokens.size}`;
+        this.partTokens.set(text, token);
+      }
+      byAction.set(action, token);
+    }
+    return token;
+  }
+}
+
 /** Builds the evaluator for a snapshot; `now` stands for the time of every request it judges. */
 export function createEvaluator(snapshot: Snapshot, options: { now: Date }): Evaluator {
   const index = principalIndex(snapshot);
   // By the principal object (the index holds one per principal): a lookup on every question.
   const compiled = new Map<Principal, Compiled>();
   const verdicts = new Map<string, Verdict>();
-  // A view's full text lists every statement and key it depends on; questions are keyed by a short token for it.
-  const viewTokens = new Map<string, string>();
+  const views = new ViewTokens();
   const layerTuples = new Map<string, EvaluationLayers>();
-  const layersViews = new Map<EvaluationLayers, Map<string, LayersView>>();
   const compile = (principal: Principal): Compiled => {
     let found = compiled.get(principal);
     if (found === undefined) {
       found = {
         layers: sharedLayers(layerTuples, principal.accountId, principalLayers(snapshot, index, principal)),
         knowledge: principalKnowledge(snapshot, principal, options.now),
-        views: new Map(),
+        views: null,
+        known: null,
       };
       compiled.set(principal, found);
     }
     return found;
   };
-  const tokenOf = (text: string): string => {
-    let token = viewTokens.get(text);
-    if (token === undefined) {
-      token = `v${viewTokens.size}`;
-      viewTokens.set(text, token);
+  const knownOf = (found: Compiled, keys: readonly string[]): string => {
+    found.known ??= new Map();
+    let text = found.known.get(keys);
+    if (text === undefined) {
+      text = knownText(keys, found.knowledge);
+      found.known.set(keys, text);
     }
-    return token;
-  };
-  const viewOfLayers = (layers: EvaluationLayers, accountId: string, action: string): LayersView => {
-    let byAction = layersViews.get(layers);
-    if (byAction === undefined) {
-      byAction = new Map();
-      layersViews.set(layers, byAction);
-    }
-    let found = byAction.get(action);
-    if (found === undefined) {
-      found = layersView(layers, accountId, action);
-      if (found.keys.length === 0) found.token = tokenOf(found.text);
-      byAction.set(action, found);
-    }
-    return found;
+    return text;
   };
   const view = (principal: Principal, action: string): string => {
     const lower = lowerCaseAction(action);
     const found = compile(principal);
-    const shared = viewOfLayers(found.layers, principal.accountId, lower);
+    const shared = views.ofLayers(found.layers, principal.accountId, lower);
     // Statements that read no context key: the view is the layers' own, kept once for every principal with them.
-    if (shared.token !== null) return shared.token;
+    if (shared.keys.length === 0) return shared.token;
+    found.views ??= new Map();
     let token = found.views.get(lower);
     if (token === undefined) {
-      token = tokenOf(shared.text + knownText(shared.keys, found.knowledge));
+      // The layers' token stands for their whole text, which starts with the account id, never with `#`.
+      token = views.token(`#${shared.token}#${knownOf(found, shared.keys)}`);
       found.views.set(lower, token);
     }
     return token;

@@ -25,7 +25,24 @@ export interface KnowledgeInit {
   windows?: Record<string, { earliest: number; latest: number; mayBeAbsent: boolean }>;
 }
 
-const ABSENT: KeyKnowledge = { kind: 'absent' };
+export const ABSENT: KeyKnowledge = { kind: 'absent' };
+
+const lowerCaseKeys = new Map<string, string>();
+
+/**
+ * A context key in lower case, kept per name: every condition and variable looks its key up on
+ * every question, and the analysis asks about a few dozen keys millions of times.
+ */
+export function lowerCaseKey(key: string): string {
+  let lower = lowerCaseKeys.get(key);
+  if (lower === undefined) {
+    lower = key.toLowerCase();
+    // Keys come from policies (tag names among them): a cap keeps a long-lived process bounded.
+    if (lowerCaseKeys.size > 100_000) lowerCaseKeys.clear();
+    lowerCaseKeys.set(key, lower);
+  }
+  return lower;
+}
 
 class MapKnowledge implements ContextKnowledge {
   constructor(
@@ -35,7 +52,7 @@ class MapKnowledge implements ContextKnowledge {
   ) {}
 
   lookup(key: string): KeyKnowledge | undefined {
-    const lower = key.toLowerCase();
+    const lower = lowerCaseKey(key);
     const found = this.known.get(lower);
     if (found !== undefined) return found;
     if (this.closedWorld || this.closedPrefixes.some((prefix) => lower.startsWith(prefix))) return ABSENT;

@@ -5,7 +5,7 @@
  * the snapshot lacks is kept as unread, never skipped.
  */
 import { findManagedPolicy } from '../../model/managed-policies.js';
-import type { Account, AttachedPolicy, InlinePolicy, Snapshot } from '../../model/snapshot.js';
+import type { Account, AttachedPolicy, Group, InlinePolicy, Snapshot } from '../../model/snapshot.js';
 import { buildLayer, type LayerPolicy, type PolicyLayer, type PolicySource } from './compile.js';
 import type { EvaluationLayers, ScpLevel } from './decide.js';
 import { isServiceLinkedRole, type Principal, type PrincipalIndex } from './principals.js';
@@ -41,14 +41,36 @@ function ownPolicies(
   ];
 }
 
+const groupPolicies = new WeakMap<Snapshot, WeakMap<Account, WeakMap<Group, readonly LayerPolicy[]>>>();
+
+/** A group's policies as they reach its members: the same for every member, so found once per group. */
+function policiesOfGroup(snapshot: Snapshot, account: Account, group: Group): readonly LayerPolicy[] {
+  let byAccount = groupPolicies.get(snapshot);
+  if (byAccount === undefined) {
+    byAccount = new WeakMap();
+    groupPolicies.set(snapshot, byAccount);
+  }
+  let byGroup = byAccount.get(account);
+  if (byGroup === undefined) {
+    byGroup = new WeakMap();
+    byAccount.set(account, byGroup);
+  }
+  let policies = byGroup.get(group);
+  if (policies === undefined) {
+    policies = ownPolicies(snapshot, account, group, group.name);
+    byGroup.set(group, policies);
+  }
+  return policies;
+}
+
 function identityPolicies(snapshot: Snapshot, index: PrincipalIndex, principal: Principal): LayerPolicy[] {
   const { account } = principal;
-  if (principal.kind === 'group') return ownPolicies(snapshot, account, principal.group, principal.name);
+  if (principal.kind === 'group') return [...policiesOfGroup(snapshot, account, principal.group)];
   if (principal.kind === 'role') return ownPolicies(snapshot, account, principal.role, null);
   const policies = ownPolicies(snapshot, account, principal.user, null);
   for (const name of principal.user.groups) {
     const group = index.group(principal.accountId, name);
-    if (group) policies.push(...ownPolicies(snapshot, account, group, name));
+    if (group) policies.push(...policiesOfGroup(snapshot, account, group));
     // A group the snapshot lacks: its policies are unknown, which the verdict must say.
     else
       policies.push({

@@ -7,7 +7,14 @@
  * tags, resource tags) is unknown, so conditions on it stay undecided.
  */
 import type { Snapshot } from '../../model/snapshot.js';
-import { partialKnowledge, withKnowledge, type ContextKnowledge, type KnowledgeInit } from './knowledge.js';
+import {
+  ABSENT,
+  lowerCaseKey,
+  partialKnowledge,
+  type ContextKnowledge,
+  type KeyKnowledge,
+  type KnowledgeInit,
+} from './knowledge.js';
 import type { Principal } from './principals.js';
 
 const HOUR = 3_600_000;
@@ -15,10 +22,6 @@ const HOUR = 3_600_000;
 const USER_SESSION_MAX = 36 * HOUR;
 /** A role session's default maximum when the snapshot does not say (one hour). */
 const ROLE_SESSION_DEFAULT = HOUR;
-
-function tagValues(tags: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(tags).map(([key, value]) => [`aws:PrincipalTag/${key}`, value]));
-}
 
 function organizationValues(snapshot: Snapshot, accountId: string): Pick<KnowledgeInit, 'values' | 'absent'> {
   const organization = snapshot.organization;
@@ -44,38 +47,84 @@ const DIRECT_CALL: KnowledgeInit = {
   absent: ['aws:CalledVia', 'aws:CalledViaFirst', 'aws:CalledViaLast'],
 };
 
-function identityKnowledge(principal: Principal, now: Date): KnowledgeInit {
+function values(value: string): KeyKnowledge {
+  return { kind: 'values', values: [value] };
+}
+
+const USER_TYPE = values('User');
+const ROLE_TYPE = values('AssumedRole');
+
+/** Adds the principal's tags as `aws:PrincipalTag/<key>` (lower case, as lookups ask), in the tags' order. */
+function addTags(known: Map<string, KeyKnowledge>, tags: Record<string, string>): void {
+  for (const [key, value] of Object.entries(tags)) known.set(`aws:principaltag/${key.toLowerCase()}`, values(value));
+}
+
+const sessionWindows = new Map<string, KeyKnowledge>();
+
+/** `aws:TokenIssueTime` of a session at most `duration` old at `now`; the same object for every principal alike. */
+function tokenIssueTime(now: Date, duration: number, mayBeAbsent: boolean): KeyKnowledge {
   const at = now.getTime();
+  const key = `${at}/${duration}/${mayBeAbsent}`;
+  let window = sessionWindows.get(key);
+  if (window === undefined) {
+    window = { kind: 'time-window', earliest: at - duration, latest: at, mayBeAbsent };
+    if (sessionWindows.size > 1_000) sessionWindows.clear();
+    sessionWindows.set(key, window);
+  }
+  return window;
+}
+
+/**
+ * The keys only this principal has, by lower-case key. Built straight into one map: it is built
+ * for every principal of the snapshot, and the intermediate objects were a fifth of the analysis's
+ * setup garbage.
+ */
+function identityKnowledge(principal: Principal, now: Date): Map<string, KeyKnowledge> {
+  const known = new Map<string, KeyKnowledge>();
   if (principal.kind === 'user') {
     const { user } = principal;
-    return {
-      values: {
-        'aws:username': user.name,
-        'aws:PrincipalArn': user.arn,
-        'aws:PrincipalType': 'User',
-        ...(user.userId ? { 'aws:userid': user.userId } : {}),
-        ...tagValues(user.tags),
-      },
-      // Every tag of a user is in the snapshot, and no session adds any.
-      closedPrefixes: ['aws:PrincipalTag/'],
-      windows: { 'aws:TokenIssueTime': { earliest: at - USER_SESSION_MAX, latest: at, mayBeAbsent: true } },
-    };
-  }
-  if (principal.kind === 'role') {
+    known.set('aws:username', values(user.name));
+    known.set('aws:principalarn', values(user.arn));
+    known.set('aws:principaltype', USER_TYPE);
+    if (user.userId) known.set('aws:userid', values(user.userId));
+    addTags(known, user.tags);
+    known.set('aws:tokenissuetime', tokenIssueTime(now, USER_SESSION_MAX, true));
+  } else if (principal.kind === 'role') {
     const { role } = principal;
     const session = (role.maxSessionDuration ?? 0) * 1000 || ROLE_SESSION_DEFAULT;
     // Session tags may add principal tags, so tag keys the role lacks stay unknown.
-    return {
-      values: { 'aws:PrincipalArn': role.arn, 'aws:PrincipalType': 'AssumedRole', ...tagValues(role.tags) },
-      absent: ['aws:username'],
-      windows: { 'aws:TokenIssueTime': { earliest: at - session, latest: at, mayBeAbsent: false } },
-    };
+    known.set('aws:username', ABSENT);
+    known.set('aws:principalarn', values(role.arn));
+    known.set('aws:principaltype', ROLE_TYPE);
+    addTags(known, role.tags);
+    known.set('aws:tokenissuetime', tokenIssueTime(now, session, false));
+  } else {
+    // A group stands for any of its members: who that is stays unknown.
+    known.set('aws:principaltype', USER_TYPE);
+    known.set('aws:tokenissuetime', tokenIssueTime(now, USER_SESSION_MAX, true));
   }
-  // A group stands for any of its members: who that is stays unknown.
-  return {
-    values: { 'aws:PrincipalType': 'User' },
-    windows: { 'aws:TokenIssueTime': { earliest: at - USER_SESSION_MAX, latest: at, mayBeAbsent: true } },
-  };
+  return known;
+}
+
+/**
+ * A principal's own keys over its account's. Every tag of a user is in the snapshot, and no
+ * session adds any: a tag key a user lacks is absent. A role's session may add tags, so one it
+ * lacks stays unknown.
+ */
+class PrincipalKnowledge implements ContextKnowledge {
+  constructor(
+    private readonly own: ReadonlyMap<string, KeyKnowledge>,
+    private readonly tagsClosed: boolean,
+    private readonly account: ContextKnowledge,
+  ) {}
+
+  lookup(key: string): KeyKnowledge | undefined {
+    const lower = lowerCaseKey(key);
+    const found = this.own.get(lower);
+    if (found !== undefined) return found;
+    if (this.tagsClosed && lower.startsWith('aws:principaltag/')) return ABSENT;
+    return this.account.lookup(lower);
+  }
 }
 
 const sharedByAccount = new WeakMap<Snapshot, Map<string, ContextKnowledge>>();
@@ -110,8 +159,9 @@ function accountKnowledge(snapshot: Snapshot, accountId: string, now: Date): Con
  * other answers as one map of both would.
  */
 export function principalKnowledge(snapshot: Snapshot, principal: Principal, now: Date): ContextKnowledge {
-  return withKnowledge(
+  return new PrincipalKnowledge(
+    identityKnowledge(principal, now),
+    principal.kind === 'user',
     accountKnowledge(snapshot, principal.accountId, now),
-    partialKnowledge(identityKnowledge(principal, now)),
   );
 }

@@ -200,4 +200,41 @@ describe('assessAdmin shared by principals with the same policies', () => {
     expect(alice).toMatchObject({ admin: 'no', level: 'all-but' });
     expect(bob).toBe(alice);
   });
+
+  it("Given two administrators whose boundaries leave out different actions of one service, When assessed, Then each lacks its own action (the boundary is part of the action groups' key)", () => {
+    const boundaryArn = (name: string) => `arn:aws:iam::${ACCOUNT}:policy/${name}`;
+    const snapshot = buildSnapshot([
+      buildAccount(ACCOUNT, {
+        users: [
+          ['alice', 'no-delete'],
+          ['bob', 'no-put'],
+        ].map(([name, boundary]) =>
+          buildUser(
+            name as string,
+            {
+              attachedPolicies: [ADMIN],
+              permissionsBoundary: { arn: boundaryArn(boundary as string), type: 'Policy' },
+            },
+            ACCOUNT,
+          ),
+        ),
+        policies: [
+          ['no-delete', 's3:DeleteBucket'],
+          ['no-put', 's3:PutObject'],
+        ].map(([name, action]) => ({
+          arn: boundaryArn(name as string),
+          name: name as string,
+          path: '/',
+          awsManaged: false,
+          attachmentCount: 1,
+          defaultVersionId: 'v1',
+          document: doc({ Effect: 'Allow', NotAction: action, Resource: '*' }),
+        })),
+      }),
+    ]);
+    const evaluator = createEvaluator(snapshot, { now: NOW });
+    const [alice, bob] = evaluator.principals().map((principal) => assessAdmin(evaluator, catalog, principal));
+    expect(alice?.exceptions).toEqual([{ what: 's3:DeleteBucket', causes: ['boundary'] }]);
+    expect(bob?.exceptions).toEqual([{ what: 's3:PutObject', causes: ['boundary'] }]);
+  });
 });

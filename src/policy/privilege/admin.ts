@@ -9,6 +9,7 @@ import type { CatalogAction, IamCatalog } from '../action-catalog.js';
 import {
   buildLayer,
   listSignature,
+  lowerCaseAction,
   type CompiledStatement,
   unreadSignature,
   type PolicyLayer,
@@ -53,11 +54,23 @@ export interface AdminAssessment {
   unread: Verdict['unread'];
 }
 
-/** Identity Allow statements that can name every service on every resource. */
+const broadGrantsOf = new WeakMap<PolicyLayer, StatementRef[]>();
+
+/**
+ * Identity Allow statements that can name every service on every resource. Asked for every
+ * principal, and identity layers are shared by principals with the same policies: kept per layer.
+ */
 function broadGrants(layers: EvaluationLayers): StatementRef[] {
-  return layers.identity.statements
-    .filter((s) => s.compiled.statement.effect === 'Allow' && s.compiled.services === null && s.compiled.everyResource)
-    .map(statementRef);
+  let grants = broadGrantsOf.get(layers.identity);
+  if (grants === undefined) {
+    grants = layers.identity.statements
+      .filter(
+        (s) => s.compiled.statement.effect === 'Allow' && s.compiled.services === null && s.compiled.everyResource,
+      )
+      .map(statementRef);
+    broadGrantsOf.set(layers.identity, grants);
+  }
+  return grants;
 }
 
 /**
@@ -108,27 +121,44 @@ function patternServices(patterns: readonly string[]): string[] | 'all' {
   return out;
 }
 
+/** The services a layer's statements name, `all` when a pattern has a wildcard in its service part; `grantOnly` leaves out identity Allows of services granted whole. */
+function addNamedBy(named: Set<string>, layer: PolicyLayer, grantOnly: ((service: string) => boolean) | null): boolean {
+  for (const { compiled } of layer.statements) {
+    const granted = grantOnly !== null && compiled.statement.effect === 'Allow' && compiled.statement.actions !== null;
+    const services = servicesNamedBy(compiled);
+    if (services === 'all') return false;
+    for (const service of services) if (!granted || !grantOnly(service)) named.add(service);
+  }
+  return true;
+}
+
+const namedByIdentity = new WeakMap<PolicyLayer, ReadonlySet<string> | 'all'>();
+const namedByLayers = new WeakMap<EvaluationLayers, ReadonlySet<string> | 'all'>();
+
+/** `addNamedBy` of an identity layer, kept per layer: a ReadOnlyAccess-sized statement names hundreds of services. */
+function namedByIdentityLayer(identity: PolicyLayer): ReadonlySet<string> | 'all' {
+  let named = namedByIdentity.get(identity);
+  if (named === undefined) {
+    const set = new Set<string>();
+    named = addNamedBy(set, identity, wholeServiceGrant(identity)) ? set : 'all';
+    namedByIdentity.set(identity, named);
+  }
+  return named;
+}
+
 /**
  * Services whose actions may not all behave alike for this principal: those a Deny, a NotAction,
  * a boundary, an SCP or an Allow beyond the whole-service grants names; `all` when a pattern has a
- * wildcard in its service part.
+ * wildcard in its service part. Kept per layers object (shared by principals with the same policies).
  */
-function namedServices(layers: EvaluationLayers): Set<string> | 'all' {
-  const named = new Set<string>();
-  const granted = wholeServiceGrant(layers.identity);
-  const all: PolicyLayer[] = [
-    layers.identity,
-    ...(layers.boundary ? [layers.boundary] : []),
-    ...layers.scps.map((l) => l.layer),
-  ];
-  for (const layer of all) {
-    for (const { compiled } of layer.statements) {
-      const { statement } = compiled;
-      const grantOnly = layer === layers.identity && statement.effect === 'Allow' && statement.actions !== null;
-      const services = servicesNamedBy(compiled);
-      if (services === 'all') return 'all';
-      for (const service of services) if (!grantOnly || !granted(service)) named.add(service);
-    }
+function namedServices(layers: EvaluationLayers): ReadonlySet<string> | 'all' {
+  let named = namedByLayers.get(layers);
+  if (named === undefined) {
+    const identity = namedByIdentityLayer(layers.identity);
+    const others = [...(layers.boundary ? [layers.boundary] : []), ...layers.scps.map((l) => l.layer)];
+    const set = new Set(identity === 'all' ? [] : identity);
+    named = identity !== 'all' && others.every((layer) => addNamedBy(set, layer, null)) ? set : 'all';
+    namedByLayers.set(layers, named);
   }
   return named;
 }
@@ -166,17 +196,87 @@ export function actionGroups(
   service: string,
   actions: readonly CatalogAction[],
 ): CatalogAction[][] {
-  const statements = allLayers(layers).flatMap((layer) => layer.forService(service));
-  const groups = new Map<string, CatalogAction[]>();
-  for (const action of actions) {
-    const lower = action.name.toLowerCase();
-    let key = '';
-    for (const { compiled } of statements) key += compiled.matchesAction(lower) ? '1' : '0';
-    const group = groups.get(key) ?? [];
-    group.push(action);
-    groups.set(key, group);
+  // Each statement splits the classes of actions into those it matches and those it does not:
+  // numbers instead of a text of matches per action, which was most of the assessment's garbage.
+  const classes = new Int32Array(actions.length);
+  let count = 1;
+  for (const layer of allLayers(layers)) {
+    for (const { compiled } of layer.forService(service)) {
+      const matches = matchesOf(compiled, actions);
+      const matched = new Map<number, number>();
+      matches.forEach((match, index) => {
+        if (match === 0) return;
+        const before = classes[index] as number;
+        let after = matched.get(before);
+        if (after === undefined) {
+          after = count++;
+          matched.set(before, after);
+        }
+        classes[index] = after;
+      });
+    }
   }
+  const groups = new Map<number, CatalogAction[]>();
+  actions.forEach((action, index) => {
+    const id = classes[index] as number;
+    const group = groups.get(id);
+    if (group === undefined) groups.set(id, [action]);
+    else group.push(action);
+  });
   return [...groups.values()];
+}
+
+const statementMatches = new WeakMap<readonly CatalogAction[], WeakMap<CompiledStatement, Uint8Array>>();
+
+/**
+ * Which of the actions (a service's, from the catalogue) the statement's Action or NotAction
+ * matches, one byte each. Kept per statement and list of actions: the same statements
+ * (AdministratorAccess, a Deny beside it, PowerUserAccess) reach hundreds of assessments.
+ */
+function matchesOf(compiled: CompiledStatement, actions: readonly CatalogAction[]): Uint8Array {
+  let byStatement = statementMatches.get(actions);
+  if (byStatement === undefined) {
+    byStatement = new WeakMap();
+    statementMatches.set(actions, byStatement);
+  }
+  let matches = byStatement.get(compiled);
+  if (matches === undefined) {
+    const found = new Uint8Array(actions.length);
+    actions.forEach((action, index) => {
+      if (compiled.matchesAction(lowerCaseAction(action.name))) found[index] = 1;
+    });
+    matches = found;
+    byStatement.set(compiled, matches);
+  }
+  return matches;
+}
+
+const catalogGroups = new WeakMap<IamCatalog, Map<string, CatalogAction[][]>>();
+
+/**
+ * `actionGroups` of every catalogue action of the service, shared by every principal whose
+ * statements for the service say the same (by content: which statements match an action does
+ * not depend on where they come from).
+ */
+export function serviceActionGroups(
+  catalog: IamCatalog,
+  layers: EvaluationLayers,
+  service: string,
+): readonly CatalogAction[][] {
+  let cache = catalogGroups.get(catalog);
+  if (cache === undefined) {
+    cache = new Map();
+    catalogGroups.set(catalog, cache);
+  }
+  let key = service;
+  for (const layer of allLayers(layers)) key += `|${idsSignature(layer.forService(service))}`;
+  let groups = cache.get(key);
+  if (groups === undefined) {
+    groups = actionGroups(layers, service, catalog.actionsOf(service));
+    if (cache.size > 50_000) cache.clear();
+    cache.set(key, groups);
+  }
+  return groups;
 }
 
 function record(outcome: ServiceOutcome, verdict: Verdict, what: string): void {
@@ -186,25 +286,15 @@ function record(outcome: ServiceOutcome, verdict: Verdict, what: string): void {
   else outcome.denied.push({ what, causes: verdict.causes });
 }
 
-/** A service allowed whole. Shared, like the cached outcomes: `record` only fills outcomes `checkService` creates. */
-const NOTHING_LACKING: ServiceOutcome = { denied: [], scp: [], open: [] };
-
-/** Every action of one service on every resource; `uniform` is the verdict when no statement names the service. */
+/** Every action of one service some statement names, on every resource. */
 function checkService(
   check: EveryResourceCheck,
   catalog: IamCatalog,
   layers: EvaluationLayers,
   service: string,
-  uniform: Verdict | null,
 ): ServiceOutcome {
-  // Allowed: nothing to record, and the same empty outcome for each of the ~450 services of every assessment.
-  if (uniform?.decision === 'allowed') return NOTHING_LACKING;
   const outcome: ServiceOutcome = { denied: [], scp: [], open: [] };
-  if (uniform !== null) {
-    record(outcome, uniform, `${service}:*`);
-    return outcome;
-  }
-  const groups = actionGroups(layers, service, catalog.actionsOf(service));
+  const groups = serviceActionGroups(catalog, layers, service);
   const verdicts = groups.map((group) => check((group[0] as CatalogAction).name));
   if (
     groups.length > 0 &&
@@ -380,12 +470,41 @@ function namedServiceOutcome(
   const bySource = serviceKey(layers, service, knowledge, true);
   let outcome = cache.get(bySource);
   if (outcome === undefined) {
-    outcome = checkService(check, catalog, layers, service, null);
+    outcome = checkService(check, catalog, layers, service);
     if (cache.size > 50_000) cache.clear();
     cache.set(bySource, outcome);
     if (outcome.open.length === 0) cache.set(byContent, outcome);
   }
   return outcome;
+}
+
+const catalogOrders = new WeakMap<IamCatalog, ReadonlyMap<string, number>>();
+
+/** Each catalogue service's place in `catalog.services`, to walk a few services in the catalogue's order. */
+function catalogOrder(catalog: IamCatalog): ReadonlyMap<string, number> {
+  let order = catalogOrders.get(catalog);
+  if (order === undefined) {
+    order = new Map(catalog.services.map((service, index) => [service, index]));
+    catalogOrders.set(catalog, order);
+  }
+  return order;
+}
+
+/**
+ * The services whose outcome must be looked at, in the catalogue's order: all of them, or, when
+ * the stand-in action for the services no statement names is allowed (nothing to record for
+ * them), only the named ones the catalogue holds.
+ */
+function servicesToWalk(
+  catalog: IamCatalog,
+  named: ReadonlySet<string> | 'all',
+  uniform: Verdict | null,
+): readonly string[] {
+  if (named === 'all' || uniform?.decision !== 'allowed') return catalog.services;
+  const order = catalogOrder(catalog);
+  return [...named]
+    .filter((service) => order.has(service))
+    .sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
 }
 
 function assessLayers(
@@ -399,21 +518,24 @@ function assessLayers(
   const unread = [...layers.identity.unread, ...(layers.boundary?.unread ?? [])];
   const named = namedServices(layers);
   const uniform = named === 'all' ? null : check(UNNAMED_SERVICE_ACTION);
-  const exceptions: AdminException[] = [];
-  const scpLimits: AdminException[] = [];
-  const open: Verdict[] = [];
-  let untouched = 0;
-  for (const service of catalog.services) {
-    const outcome =
-      uniform !== null && named !== 'all' && !named.has(service)
-        ? checkService(check, catalog, layers, service, uniform)
-        : namedServiceOutcome(check, catalog, layers, service, knowledge);
-    if (outcome.denied.length > 0) exceptions.push(...outcome.denied);
-    if (outcome.scp.length > 0) scpLimits.push(...outcome.scp);
-    if (outcome.open.length > 0) open.push(...outcome.open);
-    if (outcome.denied.length === 0) untouched += 1;
+  const walked = servicesToWalk(catalog, named, uniform);
+  // The services not walked are allowed whole by the stand-in's verdict.
+  let untouched = catalog.services.length - walked.length;
+  const lacking: ServiceOutcome = { denied: [], scp: [], open: [] };
+  for (const service of walked) {
+    const denied = lacking.denied.length;
+    if (uniform !== null && named !== 'all' && !named.has(service)) record(lacking, uniform, `${service}:*`);
+    else {
+      const outcome = namedServiceOutcome(check, catalog, layers, service, knowledge);
+      if (outcome.denied.length > 0) lacking.denied.push(...outcome.denied);
+      if (outcome.scp.length > 0) lacking.scp.push(...outcome.scp);
+      if (outcome.open.length > 0) lacking.open.push(...outcome.open);
+    }
+    if (lacking.denied.length === denied) untouched += 1;
   }
-  const undecided = dedupeUndecided(open.flatMap((v) => v.undecided));
+  const { denied: exceptions, scp: scpLimits, open } = lacking;
+  // The stand-in's one verdict stands open for every service no statement names: its conditions once.
+  const undecided = dedupeUndecided([...new Set(open)].flatMap((v) => v.undecided));
   const admin: Tri = exceptions.length > 0 ? 'no' : open.length > 0 ? 'maybe' : 'yes';
   // "All but a few": most services stay whole. A Deny of everything beside `*` leaves nothing.
   const level = exceptions.length === 0 ? 'full' : untouched * 2 >= catalog.services.length ? 'all-but' : 'none';
