@@ -13,6 +13,7 @@ import {
   type RunsOn,
   type UserClass,
 } from '../model/classification.js';
+import { SharedValues } from '../model/shared-values.js';
 import type { Account, Snapshot, User } from '../model/snapshot.js';
 import { daysSince } from '../model/when.js';
 import {
@@ -590,18 +591,23 @@ export function classifyUsers(
   const referenceTime = new Date(snapshot.collection.finishedAt);
   const users = new Map<string, User>();
   const out: Classification[] = [];
+  // Most evidence repeats across users (the same tag, path, group, password date): kept once.
+  const evidence = new SharedValues<Evidence>(
+    (item) => item.detail,
+    (a, b) => a.source === b.source && a.supports === b.supports && a.weight === b.weight,
+  );
   for (const account of snapshot.accounts) {
     for (const user of account.users) {
       users.set(user.arn, user);
-      out.push(
-        classifyUser({
-          user,
-          account,
-          config: options.config,
-          activity: activityFor(options.activity, user.arn),
-          referenceTime,
-        }),
-      );
+      const classification = classifyUser({
+        user,
+        account,
+        config: options.config,
+        activity: activityFor(options.activity, user.arn),
+        referenceTime,
+      });
+      evidence.shareEach(classification.evidence);
+      out.push(classification);
     }
   }
   return assignPersonKeys(out, users, options.config);
