@@ -209,7 +209,7 @@ interface PlanRun {
   region: string;
   evaluator: Evaluator;
   classificationOf: ReadonlyMap<string, Classification>;
-  /** Risk reasons, steps, blockers and prerequisites repeat from user to user: each distinct one is kept once. */
+  /** Risk reasons and prerequisites repeat from user to user: each distinct one is kept once. */
   shared: { texts: SharedValues<string>; prerequisites: SharedValues<Prerequisite> };
 }
 
@@ -270,8 +270,6 @@ function planUser(run: PlanRun, account: Account, user: User): UserPlan {
   if (quarantine.length > 0)
     risk.reasons.unshift(`AWS attached ${quarantine.join(', ')}: a key leaked, so this user goes first`);
   run.shared.texts.shareEach(risk.reasons);
-  run.shared.texts.shareEach(base.steps);
-  run.shared.texts.shareEach(base.blockers);
   run.shared.prerequisites.shareEach(base.prerequisites);
   return {
     accountId: account.accountId,
