@@ -1,9 +1,10 @@
 /**
- * Equal values that repeat user after user (a classification's evidence, a plan's risk reasons and
- * prerequisites), kept once per run: the copy made for each later user is garbage at once, while it
- * is still young, instead of surviving with every other user's until the report or the plan is
- * written (at 100,000 users the collector's time follows what survives). Shared values are never
- * changed afterwards, so sharing one object between users cannot leak one user's data to another.
+ * Equal values that repeat user after user (a plan's risk reasons and prerequisites), kept once per
+ * run: the copy made for each later user is garbage at once, while it is still young, instead of
+ * surviving with every other user's until the report or the plan is written (at 100,000 users the
+ * collector's time follows what survives). Shared values are never changed afterwards, so sharing
+ * one object between users cannot leak one user's data to another. Each value's key is hashed: for
+ * values that are mostly unique (plan steps) that costs more than the sharing saves.
  */
 export class SharedValues<T> {
   private readonly byKey = new Map<string, T[]>();
