@@ -343,6 +343,22 @@ describe('classifyUsers', () => {
     expect(byName['222222222222/bob.smith']).toBe('name:bob.smith');
     expect(byName['111111111111/github-ci']).toBeNull();
   });
+
+  it('Given two users with the same purpose tag and path, When classified together, Then they share one evidence object per equal item and each equals its own classification alone', () => {
+    const tags = { purpose: 'nightly etl batch' };
+    const users = [buildUser('loader-a', { path: '/etl/', tags }), buildUser('loader-b', { path: '/etl/', tags })];
+    const together = classifyUsers(buildSnapshot([buildAccount('111111111111', { users })]), {
+      config: DEFAULT_CONFIG,
+    });
+    const alone = users.map(
+      (user) =>
+        classifyUsers(buildSnapshot([buildAccount('111111111111', { users: [user] })]), { config: DEFAULT_CONFIG })[0],
+    );
+    expect(together).toEqual(alone);
+    const [a, b] = together;
+    expect(a?.evidence.length).toBeGreaterThan(0);
+    for (const [i, item] of (a?.evidence ?? []).entries()) expect(b?.evidence[i]).toBe(item);
+  });
 });
 
 describe('classifyUsers on arbitrary users', () => {

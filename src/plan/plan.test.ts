@@ -66,6 +66,26 @@ describe('planMigration', () => {
     expect(userPlan(result, PROD, 'datadog').strategy).toBe('investigate');
   });
 
+  it('Given two people planned alike, when planned, then they share each equal prerequisite object, and every plan equals its plan made alone', () => {
+    const { snapshot, classifications } = planningEstate();
+    const result = plan();
+    const people = result.users.filter((user) => user.strategy === 'identity-center');
+    expect(people.length).toBeGreaterThan(1);
+    const [first, second] = people;
+    expect(first?.prerequisites.length).toBeGreaterThan(0);
+    for (const [i, item] of (first?.prerequisites ?? []).entries()) expect(second?.prerequisites[i]).toBe(item);
+    const alone = planMigration(snapshot, {
+      classifications: classifications.filter((c) => c.userArn === second?.userArn),
+      config: DEFAULT_CONFIG,
+      now: NOW,
+      externalIdSeed: SEED,
+      catalog: CATALOG,
+    });
+    const same = alone.users.find((user) => user.userArn === second?.userArn);
+    expect(same?.prerequisites).toEqual(second?.prerequisites);
+    expect(same?.riskReasons).toEqual(second?.riskReasons);
+  });
+
   it('Given the plan, when ordered, then risk scores never decrease', () => {
     const scores = plan().users.map((user) => user.riskScore);
     expect(scores).toEqual([...scores].sort((a, b) => a - b));

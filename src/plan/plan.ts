@@ -1,6 +1,7 @@
 import type { RoleshiftConfig } from '../config.js';
 import type { Classification } from '../model/classification.js';
 import { quarantinedUsers, quarantinePolicies } from '../model/quarantine.js';
+import { SharedValues, sharedTexts } from '../model/shared-values.js';
 import type { Account, Snapshot, User } from '../model/snapshot.js';
 import { daysSince } from '../model/when.js';
 import type { IamCatalog } from '../policy/action-catalog.js';
@@ -16,6 +17,7 @@ import type {
   MigrationPlan,
   PlannedPermissions,
   MigrationRisk,
+  Prerequisite,
   Strategy,
   UsageByUser,
   UserPlan,
@@ -207,6 +209,8 @@ interface PlanRun {
   region: string;
   evaluator: Evaluator;
   classificationOf: ReadonlyMap<string, Classification>;
+  /** Risk reasons and prerequisites repeat from user to user: each distinct one is kept once. */
+  shared: { texts: SharedValues<string>; prerequisites: SharedValues<Prerequisite> };
 }
 
 /** A user the classifier did not cover still gets a plan: "investigate", never silence. */
@@ -265,6 +269,8 @@ function planUser(run: PlanRun, account: Account, user: User): UserPlan {
   const quarantine = quarantinePolicies(user);
   if (quarantine.length > 0)
     risk.reasons.unshift(`AWS attached ${quarantine.join(', ')}: a key leaked, so this user goes first`);
+  run.shared.texts.shareEach(risk.reasons);
+  run.shared.prerequisites.shareEach(base.prerequisites);
   return {
     accountId: account.accountId,
     userName: user.name,
@@ -303,6 +309,13 @@ export function planMigration(snapshot: Snapshot, options: PlanOptions): Migrati
     classificationOf: new Map(
       options.classifications.map((classification) => [classification.userArn, classification]),
     ),
+    shared: {
+      texts: sharedTexts(),
+      prerequisites: new SharedValues(
+        (prerequisite) => prerequisite.description,
+        (a, b) => a.id === b.id && a.met === b.met,
+      ),
+    },
   };
   const users: UserPlan[] = snapshot.accounts.flatMap((account) =>
     account.users.map((user) => planUser(run, account, user)),

@@ -70,10 +70,10 @@ function compareKeyRefs(a: KeyRef, b: KeyRef): number {
   );
 }
 
-/** The first of the list in `compareKeyRefs` order, found in one pass (what sorting would put first). */
-function firstKeyRef(refs: readonly KeyRef[]): KeyRef | null {
+/** The first of the list in `compareKeyRefs` order (what sorting would put first); nulls are skipped. */
+function firstKeyRef(refs: ReadonlyArray<KeyRef | null>): KeyRef | null {
   let first: KeyRef | null = null;
-  for (const ref of refs) if (first === null || compareKeyRefs(ref, first) < 0) first = ref;
+  for (const ref of refs) if (ref !== null && (first === null || compareKeyRefs(ref, first) < 0)) first = ref;
   return first;
 }
 
@@ -110,18 +110,25 @@ export function summarizeSnapshot(
 ): SnapshotSummary {
   const thresholdDays = options.unusedCredentialDays ?? DEFAULT_CONFIG.thresholds.unusedCredentialDays;
   const headline = countHeadline(snapshot);
-  const ages: KeyRef[] = [];
+  let oldest: KeyRef | null = null;
   const unused: KeyRef[] = [];
   let unknown = 0;
   for (const account of snapshot.accounts) {
     for (const user of account.users) {
       for (const key of activeKeys(user.accessKeys)) {
-        const where = { accountId: account.accountId, userName: user.name, slot: key.slot, keyId: key.id };
+        const ref = (days: number): KeyRef => ({
+          accountId: account.accountId,
+          userName: user.name,
+          slot: key.slot,
+          keyId: key.id,
+          days,
+        });
         const age = daysSince(key.lastRotated, now);
-        if (age !== null) ages.push({ ...where, days: age });
+        // A key younger than the oldest so far cannot take its place: no ref is made for it.
+        if (age !== null && (oldest === null || !(age < oldest.days))) oldest = firstKeyRef([oldest, ref(age)]);
         const idle = keyIdleDays(key, user.createDate, now);
         if (idle === null) unknown += 1;
-        else if (idle >= thresholdDays) unused.push({ ...where, days: idle });
+        else if (idle >= thresholdDays) unused.push(ref(idle));
       }
     }
   }
@@ -137,7 +144,7 @@ export function summarizeSnapshot(
     users: headline.users,
     longLived: splitLongLived(snapshot.accounts.flatMap((account) => account.users)),
     activeKeys: headline.activeKeys,
-    oldestActiveKey: firstKeyRef(ages),
+    oldestActiveKey: oldest,
     keyRotationDays: options.keyRotationDays ?? DEFAULT_CONFIG.thresholds.keyRotationDays,
     unusedKeys: { thresholdDays, keys: unused, unknown },
     rootKeys: { count: headline.rootKeys, accountIds: rootAccounts },
