@@ -15,7 +15,8 @@ import {
   type ArnMatcher,
   type ParsedResource,
 } from '../evaluator/arn.js';
-import { lowerCaseAction, type PolicyLayer } from '../evaluator/compile.js';
+import type { PolicyLayer } from '../evaluator/compile.js';
+import { lowerCaseOnce } from '../evaluator/lower-case.js';
 import type { Undecided, Verdict } from '../evaluator/decide.js';
 import type { Evaluator, RequestKeys } from '../evaluator/evaluator.js';
 import type { Principal } from '../evaluator/principals.js';
@@ -135,7 +136,7 @@ function anyRequirementsOf(method: EscalationMethod): { requirements: Requiremen
   let found = anyRequirements.get(method);
   if (found === undefined) {
     const requirements = method.requires.filter((r) => r.on === 'any');
-    const actions = [...new Set(requirements.flatMap((r) => r.anyOf.map(lowerCaseAction)))];
+    const actions = [...new Set(requirements.flatMap((r) => r.anyOf.map(lowerCaseOnce)))];
     found = { requirements, actions };
     anyRequirements.set(method, found);
   }
@@ -183,7 +184,7 @@ export class RequirementChecker {
   mayUse(actor: Principal, method: EscalationMethod): boolean {
     const identity = this.evaluator.layers(actor).identity;
     return method.requires.every((requirement) =>
-      requirement.anyOf.some((action) => identity.mayAllow(lowerCaseAction(action))),
+      requirement.anyOf.some((action) => identity.mayAllow(lowerCaseOnce(action))),
     );
   }
 
@@ -217,7 +218,7 @@ export class RequirementChecker {
     return targetRequirementsOf(method).some((requirement) =>
       requirement.anyOf.some((action) =>
         identity
-          .forAction(lowerCaseAction(action))
+          .forAction(lowerCaseOnce(action))
           .some(
             (s) => s.compiled.statement.effect === 'Allow' && (s.compiled.statement.resources ?? []).some(hasVariables),
           ),
@@ -256,7 +257,7 @@ export class RequirementChecker {
     const probes = [parseResource(probe), parseResource(probe.replace(/[^/]+$/, 'zz-other-0'))];
     for (const requirement of targetRequirementsOf(method)) {
       for (const action of requirement.anyOf) {
-        const lower = lowerCaseAction(action);
+        const lower = lowerCaseOnce(action);
         const service = lower.slice(0, lower.indexOf(':'));
         for (const layer of all) {
           for (const { compiled } of layer.forService(service)) {
@@ -278,7 +279,7 @@ export class RequirementChecker {
     const knowledge = this.evaluator.knowledge(actor);
     const patterns: string[] = [];
     for (const action of actions) {
-      for (const { compiled } of this.evaluator.layers(actor).identity.forAction(lowerCaseAction(action))) {
+      for (const { compiled } of this.evaluator.layers(actor).identity.forAction(lowerCaseOnce(action))) {
         const { statement } = compiled;
         if (statement.effect !== 'Allow') continue;
         if (statement.resources === null) return ANY_TARGET;
@@ -387,7 +388,7 @@ export class RequirementChecker {
 
   /** The action on some resource of each type it requires: the best candidate per type, the worst type overall. */
   onSome(actor: Principal, action: string): Verdict {
-    const lower = lowerCaseAction(action);
+    const lower = lowerCaseOnce(action);
     const key = `${this.evaluator.view(actor, lower)}|${lower}`;
     let verdict = this.onSomeCache.get(key);
     if (verdict === undefined) {
@@ -399,7 +400,7 @@ export class RequirementChecker {
 
   private decideOnSome(actor: Principal, action: string): Verdict {
     const known = this.catalog.action(action);
-    const [service = ''] = lowerCaseAction(action).split(':');
+    const [service = ''] = lowerCaseOnce(action).split(':');
     const required = known?.resourceTypes.filter((t) => t.required) ?? [];
     const types = required.length > 0 ? required : (known?.resourceTypes.slice(0, 1) ?? []);
     const formats = types.flatMap((t) => this.catalog.resourceArnFormat(service, t.name) ?? []);
@@ -416,7 +417,7 @@ export class RequirementChecker {
     const regex = formatRegex(format);
     const out = new Set([sampleOf(format, actor.accountId)]);
     const layers = this.evaluator.layers(actor);
-    const lower = lowerCaseAction(action);
+    const lower = lowerCaseOnce(action);
     const service = lower.slice(0, lower.indexOf(':'));
     const knowledge = this.evaluator.knowledge(actor);
     for (const layer of [

@@ -74,22 +74,6 @@ export interface PolicyLayer {
 }
 
 const servicePrefixes = new Map<string, string>();
-const lowerCased = new Map<string, string>();
-
-/**
- * An action name in lower case, kept per name: the analysis asks about the same few hundred
- * mixed-case names (`iam:PassRole`) millions of times, and each `toLowerCase` was a new string.
- */
-export function lowerCaseAction(action: string): string {
-  let lower = lowerCased.get(action);
-  if (lower === undefined) {
-    lower = action.toLowerCase();
-    if (lowerCased.size > 100_000) lowerCased.clear();
-    lowerCased.set(action, lower);
-  }
-  return lower;
-}
-
 /**
  * The service prefix of a lower-cased action (`iam:passrole` → `iam`; `` without a colon). Asked
  * for on every statement an action is matched against: kept per action instead of a new string

@@ -10,13 +10,8 @@ import { decideCondition } from '../condition.js';
 import type { NormalizedCondition } from '../document.js';
 import { allOf, fromBoolean, type Tri } from '../tri.js';
 import { arnMatcher, parseResource, type ParsedResource } from './arn.js';
-import {
-  lowerCaseAction,
-  type PolicyLayer,
-  type PolicySource,
-  type SourcedStatement,
-  type UnreadPolicy,
-} from './compile.js';
+import type { PolicyLayer, PolicySource, SourcedStatement, UnreadPolicy } from './compile.js';
+import { lowerCaseOnce } from './lower-case.js';
 import type { ContextKnowledge } from './knowledge.js';
 import { hasVariables, resolveVariables } from './variables.js';
 
@@ -204,7 +199,7 @@ const LAYER_CAUSE: Record<LayerKind, Cause> = {
 
 /** Decides one request against a principal's layers of policy. */
 export function decide(layers: EvaluationLayers, request: EvaluationRequest): Verdict {
-  const action = lowerCaseAction(request.action);
+  const action = lowerCaseOnce(request.action);
   const resource = typeof request.resource === 'string' ? parseResource(request.resource) : null;
   const judged: Array<{ kind: LayerKind; judgement: LayerJudgement }> = [
     { kind: 'identity', judgement: judgeLayer(layers.identity, action, resource, request.knowledge) },

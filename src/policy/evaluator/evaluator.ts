@@ -11,14 +11,8 @@
  * verdict `conditional`.
  */
 import type { PolicyDocument, Snapshot } from '../../model/snapshot.js';
-import {
-  buildLayer,
-  listSignature,
-  lowerCaseAction,
-  unreadSignature,
-  type PolicyLayer,
-  type SourcedStatement,
-} from './compile.js';
+import { buildLayer, listSignature, unreadSignature, type PolicyLayer, type SourcedStatement } from './compile.js';
+import { lowerCaseOnce } from './lower-case.js';
 import { decide, EVERY_RESOURCE, type EvaluationLayers, type Verdict } from './decide.js';
 import { partialKnowledge, withKnowledge, type ContextKnowledge } from './knowledge.js';
 import { principalLayers } from './layers.js';
@@ -281,7 +275,7 @@ export function createEvaluator(snapshot: Snapshot, options: { now: Date }): Eva
     return text;
   };
   const view = (principal: Principal, action: string): string => {
-    const lower = lowerCaseAction(action);
+    const lower = lowerCaseOnce(action);
     const found = compile(principal);
     const shared = views.ofLayers(found.layers, principal.accountId, lower);
     // Statements that read no context key: the view is the layers' own, kept once for every principal with them.
@@ -322,7 +316,7 @@ export function createEvaluator(snapshot: Snapshot, options: { now: Date }): Eva
       };
       // Principals that see an action alike get the same answer: group members ask once. The
       // request's own keys override what the view knows, so they are part of the question.
-      const lower = lowerCaseAction(action);
+      const lower = lowerCaseOnce(action);
       const own = Object.keys(keys).length === 0 ? '' : `|${requestKeysText(keys)}`;
       return remember(`${view(principal, lower)}|${lower}|${resource}${own}`, ask);
     },

@@ -3,6 +3,7 @@
  * known to hold values, known to be absent, known to lie in a time window (a session's
  * `aws:TokenIssueTime`), or unknown: then every condition on it is undecided, never guessed.
  */
+import { lowerCaseOnce } from './lower-case.js';
 
 export type KeyKnowledge =
   | { kind: 'values'; values: readonly string[] }
@@ -27,23 +28,6 @@ export interface KnowledgeInit {
 
 export const ABSENT: KeyKnowledge = { kind: 'absent' };
 
-const lowerCaseKeys = new Map<string, string>();
-
-/**
- * A context key in lower case, kept per name: every condition and variable looks its key up on
- * every question, and the analysis asks about a few dozen keys millions of times.
- */
-export function lowerCaseKey(key: string): string {
-  let lower = lowerCaseKeys.get(key);
-  if (lower === undefined) {
-    lower = key.toLowerCase();
-    // Keys come from policies (tag names among them): a cap keeps a long-lived process bounded.
-    if (lowerCaseKeys.size > 100_000) lowerCaseKeys.clear();
-    lowerCaseKeys.set(key, lower);
-  }
-  return lower;
-}
-
 class MapKnowledge implements ContextKnowledge {
   constructor(
     private readonly known: ReadonlyMap<string, KeyKnowledge>,
@@ -52,7 +36,7 @@ class MapKnowledge implements ContextKnowledge {
   ) {}
 
   lookup(key: string): KeyKnowledge | undefined {
-    const lower = lowerCaseKey(key);
+    const lower = lowerCaseOnce(key);
     const found = this.known.get(lower);
     if (found !== undefined) return found;
     if (this.closedWorld || this.closedPrefixes.some((prefix) => lower.startsWith(prefix))) return ABSENT;

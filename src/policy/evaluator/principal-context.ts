@@ -7,14 +7,8 @@
  * tags, resource tags) is unknown, so conditions on it stay undecided.
  */
 import type { Snapshot } from '../../model/snapshot.js';
-import {
-  ABSENT,
-  lowerCaseKey,
-  partialKnowledge,
-  type ContextKnowledge,
-  type KeyKnowledge,
-  type KnowledgeInit,
-} from './knowledge.js';
+import { ABSENT, partialKnowledge, type ContextKnowledge, type KeyKnowledge, type KnowledgeInit } from './knowledge.js';
+import { lowerCaseOnce } from './lower-case.js';
 import type { Principal } from './principals.js';
 
 const HOUR = 3_600_000;
@@ -119,7 +113,7 @@ class PrincipalKnowledge implements ContextKnowledge {
   ) {}
 
   lookup(key: string): KeyKnowledge | undefined {
-    const lower = lowerCaseKey(key);
+    const lower = lowerCaseOnce(key);
     const found = this.own.get(lower);
     if (found !== undefined) return found;
     if (this.tagsClosed && lower.startsWith('aws:principaltag/')) return ABSENT;

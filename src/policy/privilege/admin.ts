@@ -9,12 +9,12 @@ import type { CatalogAction, IamCatalog } from '../action-catalog.js';
 import {
   buildLayer,
   listSignature,
-  lowerCaseAction,
   type CompiledStatement,
   unreadSignature,
   type PolicyLayer,
   type SourcedStatement,
 } from '../evaluator/compile.js';
+import { lowerCaseOnce } from '../evaluator/lower-case.js';
 import {
   decide,
   EVERY_RESOURCE,
@@ -243,7 +243,7 @@ function matchesOf(compiled: CompiledStatement, actions: readonly CatalogAction[
   if (matches === undefined) {
     const found = new Uint8Array(actions.length);
     actions.forEach((action, index) => {
-      if (compiled.matchesAction(lowerCaseAction(action.name))) found[index] = 1;
+      if (compiled.matchesAction(lowerCaseOnce(action.name))) found[index] = 1;
     });
     matches = found;
     byStatement.set(compiled, matches);
