@@ -10,6 +10,7 @@
 import type { IamCatalog } from '../../policy/action-catalog.js';
 import type { CompiledStatement, PolicyLayer } from '../../policy/evaluator/compile.js';
 import { takesNoResource } from './requests.js';
+import { innerTable } from '../../inner-table.js';
 
 export interface ActionClass {
   /** The first action of the class in catalogue order: its verdicts stand for every action of the class. */
@@ -120,11 +121,7 @@ export function serviceClasses(
   service: string,
   splitters: readonly CompiledStatement[],
 ): ServiceClasses {
-  let memo = classesByCatalog.get(catalog);
-  if (memo === undefined) {
-    memo = new Map();
-    classesByCatalog.set(catalog, memo);
-  }
+  const memo = innerTable(classesByCatalog, catalog, Map);
   const unique = [...new Map(splitters.map((compiled) => [compiled.id, compiled])).values()].sort(
     (a, b) => a.id - b.id,
   );

@@ -3,6 +3,7 @@ import type { IamCatalog } from '../../policy/action-catalog.js';
 import { arnMatches } from '../../policy/evaluator/arn.js';
 import { EVERY_RESOURCE, type ResourceQuery, type Verdict } from '../../policy/evaluator/decide.js';
 import type { ProofCheck } from '../types.js';
+import { innerTable } from '../../inner-table.js';
 
 /** At most this many failures are listed one by one; the rest are counted. */
 export const FAILURES_LISTED = 20;
@@ -12,11 +13,7 @@ const formatsByCatalog = new WeakMap<IamCatalog, Map<string, readonly string[]>>
 
 /** The ARN patterns of the action's resource types, variables as wildcards; empty for `*`-only actions. */
 function resourceFormats(catalog: IamCatalog, action: string): readonly string[] {
-  let byAction = formatsByCatalog.get(catalog);
-  if (byAction === undefined) {
-    byAction = new Map();
-    formatsByCatalog.set(catalog, byAction);
-  }
+  const byAction = innerTable(formatsByCatalog, catalog, Map);
   let formats = byAction.get(action);
   if (formats === undefined) {
     const entry = catalog.action(action);

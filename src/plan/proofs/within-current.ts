@@ -40,6 +40,7 @@ import {
   resourcesOfAction,
   takesNoResource,
 } from './requests.js';
+import { innerTable } from '../../inner-table.js';
 
 /**
  * Whether a context key the replacement lacks (a role session has no `aws:username`) can only take
@@ -89,11 +90,7 @@ interface StatementActions {
 }
 
 function statementActions(catalog: IamCatalog, statement: NormalizedStatement): StatementActions {
-  let byStatement = expanded.get(catalog);
-  if (byStatement === undefined) {
-    byStatement = new WeakMap();
-    expanded.set(catalog, byStatement);
-  }
+  const byStatement = innerTable(expanded, catalog, WeakMap);
   let actions = byStatement.get(statement);
   if (actions === undefined) {
     const list = actionsOf(catalog, statement.actions, statement.notActions);
@@ -183,11 +180,7 @@ export function proveWithinCurrent(ctx: StrategyContext, replacement: Replacemen
       [],
       ["the replacement has the user's own policies and the user has no boundary: it allows nothing the user may not"],
     );
-  let known = answered.get(evaluator);
-  if (known === undefined) {
-    known = new Map();
-    answered.set(evaluator, known);
-  }
+  const known = innerTable(answered, evaluator, Map);
   const key = proofKey(ctx, replacement);
   let check = known.get(key);
   if (check === undefined) {
@@ -347,11 +340,7 @@ const splittersByLayer = new WeakMap<PolicyLayer, Map<string, readonly CompiledS
 
 /** The layer's statements that split the service; layers are shared by principals with the same policies. */
 function layerSplitters(layer: PolicyLayer, service: string): readonly CompiledStatement[] {
-  let byService = splittersByLayer.get(layer);
-  if (byService === undefined) {
-    byService = new Map();
-    splittersByLayer.set(layer, byService);
-  }
+  const byService = innerTable(splittersByLayer, layer, Map);
   let found = byService.get(service);
   if (found === undefined) {
     found = layer

@@ -15,6 +15,7 @@ import type { Evaluator } from '../evaluator/evaluator.js';
 import { principalIndex, uniqueIdOf, type Principal } from '../evaluator/principals.js';
 import { allOf, anyOf, type Tri } from '../tri.js';
 import { principalAccount } from '../trust/principals.js';
+import { innerTable } from '../../inner-table.js';
 
 export type RolePrincipal = Extract<Principal, { kind: 'role' }>;
 
@@ -257,11 +258,7 @@ const accountCallers = new WeakMap<Evaluator, Map<string, Principal[]>>();
 
 /** The users and roles of an account that may call `sts:AssumeRole`: every role trusting the account asks. */
 function callersIn(evaluator: Evaluator, accountId: string): Principal[] {
-  let byAccount = accountCallers.get(evaluator);
-  if (byAccount === undefined) {
-    byAccount = new Map();
-    accountCallers.set(evaluator, byAccount);
-  }
+  const byAccount = innerTable(accountCallers, evaluator, Map);
   let callers = byAccount.get(accountId);
   if (callers === undefined) {
     callers = principalIndex(evaluator.snapshot)

@@ -24,6 +24,7 @@ import type { EscalationMethod } from './method.js';
 import { ESCALATION_METHODS } from './registry.js';
 import { RequirementChecker } from './requirements.js';
 import { TargetIndex, type Target } from './targets.js';
+import { innerTable } from '../../inner-table.js';
 
 /** One move along a path: who acts, with which actions, on what, to become whom. */
 export interface EscalationStep {
@@ -214,11 +215,7 @@ class EscalationSearch {
   /** The methods the principal's identity policies could serve at all; principals sharing those policies share the answer. */
   private usable(actor: Principal): UsableMethods {
     const identity = this.evaluator.layers(actor).identity;
-    let byKind = this.usableCache.get(identity);
-    if (byKind === undefined) {
-      byKind = new Map();
-      this.usableCache.set(identity, byKind);
-    }
+    const byKind = innerTable(this.usableCache, identity, Map);
     let usable = byKind.get(actor.kind);
     if (usable === undefined) {
       usable = { own: [], actsAs: [], membership: [] };
@@ -418,11 +415,7 @@ class EscalationSearch {
    */
   private reachingInAccount(method: EscalationMethod, actor: Principal): readonly Target[] {
     const version = this.accountVersions.get(actor.accountId) ?? 0;
-    let byAccount = this.reachingTargets.get(method);
-    if (byAccount === undefined) {
-      byAccount = new Map();
-      this.reachingTargets.set(method, byAccount);
-    }
+    const byAccount = innerTable(this.reachingTargets, method, Map);
     const cached = byAccount.get(actor.accountId);
     if (cached !== undefined && cached.version === version) return cached.targets;
     const out: Target[] = [];

@@ -23,6 +23,7 @@ import type { Principal } from '../evaluator/principals.js';
 import { hasVariables, plainText, resolveVariables } from '../evaluator/variables.js';
 import { allOf, type Tri } from '../tri.js';
 import type { EscalationMethod, Requirement } from './method.js';
+import { innerTable } from '../../inner-table.js';
 
 export interface RequirementCheck {
   result: Tri;
@@ -195,11 +196,7 @@ export class RequirementChecker {
    * most targets without a full evaluation.
    */
   targetScope(actor: Principal, method: EscalationMethod): TargetScope {
-    let perMethod = this.scopes.get(actor);
-    if (perMethod === undefined) {
-      perMethod = new Map();
-      this.scopes.set(actor, perMethod);
-    }
+    const perMethod = innerTable(this.scopes, actor, Map);
     let scope = perMethod.get(method);
     if (scope === undefined) {
       scope = this.readsVariables(actor, method) ? this.buildScope(actor, method) : this.sharedScope(actor, method);
@@ -232,11 +229,7 @@ export class RequirementChecker {
    */
   private sharedScope(actor: Principal, method: EscalationMethod): TargetScope {
     const identity = this.evaluator.layers(actor).identity;
-    let byMethod = this.sharedScopes.get(identity);
-    if (byMethod === undefined) {
-      byMethod = new Map();
-      this.sharedScopes.set(identity, byMethod);
-    }
+    const byMethod = innerTable(this.sharedScopes, identity, Map);
     const key = `${method.id}|${actor.accountId}`;
     let scope = byMethod.get(key);
     if (scope === undefined) {
@@ -295,11 +288,7 @@ export class RequirementChecker {
 
   /** The requirements "on some resource": the same for every target, so checked once per principal and method. */
   checkAny(actor: Principal, method: EscalationMethod): RequirementCheck {
-    let perMethod = this.anyByActor.get(actor);
-    if (perMethod === undefined) {
-      perMethod = new Map();
-      this.anyByActor.set(actor, perMethod);
-    }
+    const perMethod = innerTable(this.anyByActor, actor, Map);
     let result = perMethod.get(method);
     if (result === undefined) {
       const { requirements, actions } = anyRequirementsOf(method);
@@ -324,11 +313,7 @@ export class RequirementChecker {
   rolesPinned(actor: Principal, method: EscalationMethod): ReadonlySet<string> | null {
     const named = method.roleNamedBy;
     if (named === undefined) return null;
-    let perMethod = this.pins.get(actor);
-    if (perMethod === undefined) {
-      perMethod = new Map();
-      this.pins.set(actor, perMethod);
-    }
+    const perMethod = innerTable(this.pins, actor, Map);
     let roles = perMethod.get(method);
     if (roles === undefined) {
       const pinned = named.actions.map((action) => this.pinnedBy(actor, action, named.key));

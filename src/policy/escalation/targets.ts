@@ -13,6 +13,7 @@ import { isServiceLinkedRole, principalIndex, type Principal } from '../evaluato
 import type { Tri } from '../tri.js';
 import { trustIndex, type RolePrincipal } from './assume-role.js';
 import type { EscalationMethod, ServiceRoleTarget } from './method.js';
+import { innerTable } from '../../inner-table.js';
 
 export interface Target {
   arn: string;
@@ -128,11 +129,7 @@ export class TargetIndex {
       const shared = this.inAccount(method, actor.accountId);
       if (method.target !== 'user' || actor.kind !== 'group') return shared;
     }
-    let byActor = this.perActor.get(method);
-    if (byActor === undefined) {
-      byActor = new Map();
-      this.perActor.set(method, byActor);
-    }
+    const byActor = innerTable(this.perActor, method, Map);
     let own = byActor.get(actor);
     if (own === undefined) {
       own = this.buildForActor(method, actor);
@@ -215,11 +212,7 @@ export class TargetIndex {
   }
 
   private inAccount(method: EscalationMethod, accountId: string): Target[] {
-    let byAccount = this.byAccount.get(method);
-    if (byAccount === undefined) {
-      byAccount = new Map();
-      this.byAccount.set(method, byAccount);
-    }
+    const byAccount = innerTable(this.byAccount, method, Map);
     let targets = byAccount.get(accountId);
     if (targets === undefined) {
       targets = this.build(method, accountId);

@@ -19,6 +19,7 @@ import { principalLayers } from './layers.js';
 import { principalKnowledge } from './principal-context.js';
 import { principalIndex, type Principal } from './principals.js';
 import { accountOfArn } from './arn.js';
+import { innerTable } from '../../inner-table.js';
 
 /** Context keys the caller knows about one request, e.g. `{ 'iam:PassedToService': 'ec2.amazonaws.com' }`. */
 export type RequestKeys = Record<string, string | readonly string[]>;
@@ -192,11 +193,7 @@ class ViewTokens {
 
   /** The view of principals with these layers, before what their knowledge says of its keys. */
   ofLayers(layers: EvaluationLayers, accountId: string, action: string): LayersView {
-    let byAction = this.layersViews.get(layers);
-    if (byAction === undefined) {
-      byAction = new Map();
-      this.layersViews.set(layers, byAction);
-    }
+    const byAction = innerTable(this.layersViews, layers, Map);
     let found = byAction.get(action);
     if (found === undefined) {
       let text = `${accountId}|${this.part('i', layers.identity, action)}`;
@@ -220,16 +217,8 @@ class ViewTokens {
   }
 
   private part(kind: string, layer: PolicyLayer, action: string): string {
-    let byLayer = this.layerParts.get(kind);
-    if (byLayer === undefined) {
-      byLayer = new WeakMap();
-      this.layerParts.set(kind, byLayer);
-    }
-    let byAction = byLayer.get(layer);
-    if (byAction === undefined) {
-      byAction = new Map();
-      byLayer.set(layer, byAction);
-    }
+    const byLayer = innerTable(this.layerParts, kind, WeakMap);
+    const byAction = innerTable(byLayer, layer, Map);
     let token = byAction.get(action);
     if (token === undefined) {
       const text = `${kind}:${listSignature(layer.forAction(action))}${unreadSignature(layer)}`;

@@ -10,6 +10,7 @@ import { buildLayer, type LayerPolicy, type PolicyLayer, type PolicySource } fro
 import type { EvaluationLayers, ScpLevel } from './decide.js';
 import { isServiceLinkedRole, type Principal, type PrincipalIndex } from './principals.js';
 import { wellKnownPolicyDocument } from './well-known.js';
+import { innerTable } from '../../inner-table.js';
 
 function source(kind: PolicySource['kind'], name: string, arn: string | null, group: string | null): PolicySource {
   return { kind, name, arn, group, attachedTo: null };
@@ -45,16 +46,8 @@ const groupPolicies = new WeakMap<Snapshot, WeakMap<Account, WeakMap<Group, read
 
 /** A group's policies as they reach its members: the same for every member, so found once per group. */
 function policiesOfGroup(snapshot: Snapshot, account: Account, group: Group): readonly LayerPolicy[] {
-  let byAccount = groupPolicies.get(snapshot);
-  if (byAccount === undefined) {
-    byAccount = new WeakMap();
-    groupPolicies.set(snapshot, byAccount);
-  }
-  let byGroup = byAccount.get(account);
-  if (byGroup === undefined) {
-    byGroup = new WeakMap();
-    byAccount.set(account, byGroup);
-  }
+  const byAccount = innerTable(groupPolicies, snapshot, WeakMap);
+  const byGroup = innerTable(byAccount, account, WeakMap);
   let policies = byGroup.get(group);
   if (policies === undefined) {
     policies = ownPolicies(snapshot, account, group, group.name);
@@ -114,11 +107,7 @@ function scpLevels(snapshot: Snapshot, principal: Principal): readonly ScpLevel[
   const organization = snapshot.organization;
   if (!organization || organization.scps.length === 0) return NO_SCPS;
   if (principal.accountId === organization.managementAccountId || isServiceLinkedRole(principal)) return NO_SCPS;
-  let byAccount = accountScps.get(snapshot);
-  if (byAccount === undefined) {
-    byAccount = new Map();
-    accountScps.set(snapshot, byAccount);
-  }
+  const byAccount = innerTable(accountScps, snapshot, Map);
   let levels = byAccount.get(principal.accountId);
   if (levels === undefined) {
     levels = accountScpLevels(snapshot, principal.accountId);

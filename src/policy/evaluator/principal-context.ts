@@ -10,6 +10,7 @@ import type { Snapshot } from '../../model/snapshot.js';
 import { ABSENT, partialKnowledge, type ContextKnowledge, type KeyKnowledge, type KnowledgeInit } from './knowledge.js';
 import { lowerCaseOnce } from './lower-case.js';
 import type { Principal } from './principals.js';
+import { innerTable } from '../../inner-table.js';
 
 const HOUR = 3_600_000;
 /** The longest a user's temporary credentials live (GetSessionToken: 36 hours). */
@@ -128,11 +129,7 @@ const sharedByAccount = new WeakMap<Snapshot, Map<string, ContextKnowledge>>();
  * organization. Built once per account and shared, so each principal adds only its own keys.
  */
 function accountKnowledge(snapshot: Snapshot, accountId: string, now: Date): ContextKnowledge {
-  let byAccount = sharedByAccount.get(snapshot);
-  if (byAccount === undefined) {
-    byAccount = new Map();
-    sharedByAccount.set(snapshot, byAccount);
-  }
+  const byAccount = innerTable(sharedByAccount, snapshot, Map);
   const key = `${accountId}@${now.getTime()}`;
   let shared = byAccount.get(key);
   if (shared === undefined) {

@@ -28,6 +28,7 @@ import type { Evaluator } from '../evaluator/evaluator.js';
 import type { ContextKnowledge } from '../evaluator/knowledge.js';
 import type { Principal } from '../evaluator/principals.js';
 import type { Tri } from '../tri.js';
+import { innerTable } from '../../inner-table.js';
 
 export interface AdminException {
   /** A whole service (`iam:*`) or one action (`s3:DeleteBucket`). */
@@ -234,11 +235,7 @@ const statementMatches = new WeakMap<readonly CatalogAction[], WeakMap<CompiledS
  * (AdministratorAccess, a Deny beside it, PowerUserAccess) reach hundreds of assessments.
  */
 function matchesOf(compiled: CompiledStatement, actions: readonly CatalogAction[]): Uint8Array {
-  let byStatement = statementMatches.get(actions);
-  if (byStatement === undefined) {
-    byStatement = new WeakMap();
-    statementMatches.set(actions, byStatement);
-  }
+  const byStatement = innerTable(statementMatches, actions, WeakMap);
   let matches = byStatement.get(compiled);
   if (matches === undefined) {
     const found = new Uint8Array(actions.length);
@@ -263,11 +260,7 @@ export function serviceActionGroups(
   layers: EvaluationLayers,
   service: string,
 ): readonly CatalogAction[][] {
-  let cache = catalogGroups.get(catalog);
-  if (cache === undefined) {
-    cache = new Map();
-    catalogGroups.set(catalog, cache);
-  }
+  const cache = innerTable(catalogGroups, catalog, Map);
   let key = service;
   for (const layer of allLayers(layers)) key += `|${idsSignature(layer.forService(service))}`;
   let groups = cache.get(key);
@@ -347,11 +340,7 @@ export function assessAdmin(evaluator: Evaluator, catalog: IamCatalog, principal
   const layers = evaluator.layers(principal);
   // Most principals have no Allow of every service: nothing to compute, nothing to share.
   if (broadGrants(layers).length === 0) return notAdmin(layers);
-  let cache = assessments.get(evaluator);
-  if (cache === undefined) {
-    cache = new Map();
-    assessments.set(evaluator, cache);
-  }
+  const cache = innerTable(assessments, evaluator, Map);
   const key = assessmentKey(layers, evaluator.knowledge(principal));
   let assessment = cache.get(key);
   if (assessment === undefined) {
@@ -459,11 +448,7 @@ function namedServiceOutcome(
   service: string,
   knowledge: ContextKnowledge,
 ): ServiceOutcome {
-  let cache = serviceOutcomes.get(catalog);
-  if (cache === undefined) {
-    cache = new Map();
-    serviceOutcomes.set(catalog, cache);
-  }
+  const cache = innerTable(serviceOutcomes, catalog, Map);
   const byContent = serviceKey(layers, service, knowledge, false);
   const shared = cache.get(byContent);
   if (shared !== undefined) return shared;
