@@ -136,25 +136,21 @@ export async function runUsageQueries(
   window: QueryWindow,
 ): Promise<UsageResultSet> {
   const results: Partial<Record<QueryName, unknown[]>> = {};
-  for (const name of QUERY_NAMES) {
-    // A streamed query with no rows hands over no part at all.
-    const rows: unknown[] = [];
-    await queryInParts(runner, dialect, window, name, principalCount(results.summary ?? []), (part) => {
-      for (const row of part) rows.push(row);
-    });
-    results[name] = rows;
-  }
+  for (const name of QUERY_NAMES)
+    results[name] = await rowsOf(runner, dialect, window, name, principalCount(results.summary ?? []));
   return results as UsageResultSet;
 }
 
+/** Every row of one query; a streamed query with no rows hands over no part at all, so the list starts empty. */
 async function rowsOf<N extends QueryName>(
   runner: QueryRunner,
   dialect: Dialect,
   window: QueryWindow,
   name: N,
+  principals = 0,
 ): Promise<Array<UsageRows[N]>> {
   const rows: unknown[] = [];
-  await queryInParts(runner, dialect, window, name, 0, (part) => {
+  await queryInParts(runner, dialect, window, name, principals, (part) => {
     for (const row of part) rows.push(row);
   });
   return rows as Array<UsageRows[N]>;
