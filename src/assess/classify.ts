@@ -140,8 +140,9 @@ function matchPatterns(text: string): readonly Pattern[] {
  * Signals that follow from one text alone (a path, a group, a tag value, a date), made once per
  * text and shared by every user with that text: each user's evidence is kept until the report is
  * written, and one object per text instead of one per user took what the assessment keeps at
- * 20,000 users from 84 MB to 73 MB. Callers never change a rule's signals. Paths, groups and tag values repeat across thousands of users (names
- * do not), so each is matched once. Bounded: past 50,000 texts it starts again.
+ * 20,000 users from 84 MB to 73 MB. Callers never change a rule's signals. Paths, groups and
+ * tag values repeat across thousands of users (names do not), so each is matched once. Bounded:
+ * past 50,000 texts it starts again.
  */
 class SharedSignals {
   private readonly byText = new Map<string, Signal[]>();
