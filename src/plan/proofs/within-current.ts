@@ -11,6 +11,7 @@
 import type { IamCatalog } from '../../policy/action-catalog.js';
 import type { NormalizedStatement } from '../../policy/document.js';
 import {
+  allLayers,
   decide,
   EVERY_RESOURCE,
   type EvaluationLayers,
@@ -137,8 +138,9 @@ function matchingStatements(layers: EvaluationLayers, action: string, ids: Map<o
     }
     return id;
   };
-  const levels = [layers.identity, ...(layers.boundary ? [layers.boundary] : []), ...layers.scps.map((s) => s.layer)];
-  return levels.map((layer) => layer.forAction(action).map(idOf).join(',')).join('/');
+  return allLayers(layers)
+    .map((layer) => layer.forAction(action).map(idOf).join(','))
+    .join('/');
 }
 
 function layersSignature(layers: EvaluationLayers): string {
@@ -321,10 +323,6 @@ function classQueries(grants: readonly Grant[], service: string, cls: ActionClas
     }
   }
   return queries;
-}
-
-function allLayers(layers: EvaluationLayers): PolicyLayer[] {
-  return [layers.identity, ...(layers.boundary ? [layers.boundary] : []), ...layers.scps.map((level) => level.layer)];
 }
 
 /** The service's classes for this proof: split only by the statements of either side that name some of its actions. */

@@ -17,7 +17,7 @@ import {
 } from '../evaluator/arn.js';
 import type { PolicyLayer } from '../evaluator/compile.js';
 import { lowerCaseOnce } from '../evaluator/lower-case.js';
-import type { Undecided, Verdict } from '../evaluator/decide.js';
+import { allLayers, type Undecided, type Verdict } from '../evaluator/decide.js';
 import type { Evaluator, RequestKeys } from '../evaluator/evaluator.js';
 import type { Principal } from '../evaluator/principals.js';
 import { hasVariables, plainText, resolveVariables } from '../evaluator/variables.js';
@@ -246,7 +246,7 @@ export class RequirementChecker {
    */
   uniformOverTargets(actor: Principal, method: EscalationMethod, probe: string): boolean {
     const layers = this.evaluator.layers(actor);
-    const all = [layers.identity, ...(layers.boundary ? [layers.boundary] : []), ...layers.scps.map((l) => l.layer)];
+    const all = allLayers(layers);
     const probes = [parseResource(probe), parseResource(probe.replace(/[^/]+$/, 'zz-other-0'))];
     for (const requirement of targetRequirementsOf(method)) {
       for (const action of requirement.anyOf) {

@@ -39,6 +39,11 @@ export interface EvaluationLayers {
   scps: readonly ScpLevel[];
 }
 
+/** Every layer a request passes through: identity, boundary, then the SCPs from the root down. */
+export function allLayers(layers: EvaluationLayers): PolicyLayer[] {
+  return [layers.identity, ...(layers.boundary ? [layers.boundary] : []), ...layers.scps.map((level) => level.layer)];
+}
+
 export interface StatementRef {
   source: PolicySource;
   index: number;

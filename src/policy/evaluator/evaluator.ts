@@ -13,7 +13,7 @@
 import type { PolicyDocument, Snapshot } from '../../model/snapshot.js';
 import { buildLayer, listSignature, unreadSignature, type PolicyLayer, type SourcedStatement } from './compile.js';
 import { lowerCaseOnce } from './lower-case.js';
-import { decide, EVERY_RESOURCE, type EvaluationLayers, type Verdict } from './decide.js';
+import { allLayers, decide, EVERY_RESOURCE, type EvaluationLayers, type Verdict } from './decide.js';
 import { partialKnowledge, withKnowledge, type ContextKnowledge } from './knowledge.js';
 import { principalLayers } from './layers.js';
 import { principalKnowledge } from './principal-context.js';
@@ -199,7 +199,7 @@ class ViewTokens {
       let text = `${accountId}|${this.part('i', layers.identity, action)}`;
       if (layers.boundary) text += `|${this.part('b', layers.boundary, action)}`;
       for (const level of layers.scps) text += `|${this.part('s', level.layer, action)}`;
-      const all = [layers.identity, ...(layers.boundary ? [layers.boundary] : []), ...layers.scps.map((l) => l.layer)];
+      const all = allLayers(layers);
       found = { keys: this.internKeys(layersKeys(all, action)), token: this.token(text) };
       byAction.set(action, found);
     }

@@ -16,6 +16,7 @@ import {
 } from '../evaluator/compile.js';
 import { lowerCaseOnce } from '../evaluator/lower-case.js';
 import {
+  allLayers,
   decide,
   EVERY_RESOURCE,
   statementRef,
@@ -182,10 +183,6 @@ type EveryResourceCheck = (action: string) => Verdict;
 
 /** Stands for every service no statement names: they all get this one verdict. */
 const UNNAMED_SERVICE_ACTION = 'roleshift-unnamed-service:AnyAction';
-
-function allLayers(layers: EvaluationLayers): PolicyLayer[] {
-  return [layers.identity, ...(layers.boundary ? [layers.boundary] : []), ...layers.scps.map((l) => l.layer)];
-}
 
 /**
  * The service's actions in groups that every statement of every layer treats alike (the same
