@@ -2,6 +2,11 @@
  * `npm run bench -- <name> [flags]`. Benchmarks measure roleshift against a baseline in the
  * same run and print ratios; timings never live in tests.
  */
+import { tuneRuntimeForShortCommands } from '../src/cli/runtime.js';
+
+// Every benchmark measures the code as the CLI runs it, with the same V8 settings (baselines too).
+tuneRuntimeForShortCommands();
+
 // The SDK's notice about its own future Node requirement is noise in every benchmark's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

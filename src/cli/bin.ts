@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 import { main } from './main.js';
+import { tuneRuntimeForShortCommands } from './runtime.js';
+
+tuneRuntimeForShortCommands();
 
 // The SDK's notice about its own future Node requirement is addressed to roleshift's
 // maintainers (who pin the SDK), not to someone running a scan; it would precede every live scan.
