@@ -151,6 +151,25 @@ describe('privilege escalation graph', () => {
     expect(analysis.finding(`arn:aws:iam::${A}:user/ci`)).toBeUndefined();
   });
 
+  it('Given Data Pipeline rights, When iam:PassRole is granted through a wildcard or not at all, Then only the wildcard reaches the admin role the service can assume', () => {
+    const pipelineAdmin = role('pipeline-admin', trusts({ Service: 'datapipeline.amazonaws.com' }), [ADMIN_POLICY]);
+    const { analysis } = analyze([
+      buildAccount(A, {
+        users: [
+          user('builder', [allow(['datapipeline:*', 'iam:Pass*'])]),
+          user('poweruser', [doc({ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' })]),
+        ],
+        roles: [pipelineAdmin],
+      }),
+    ]);
+    expect(analysis.finding(`arn:aws:iam::${A}:user/builder`)?.steps[0]).toMatchObject({
+      method: 'datapipeline-create-pipeline',
+      actions: expect.arrayContaining(['iam:PassRole']),
+      becomes: pipelineAdmin.arn,
+    });
+    expect(analysis.finding(`arn:aws:iam::${A}:user/poweruser`)).toBeUndefined();
+  });
+
   it('Given iam:PassRole and ec2:RunInstances, When the admin role has no instance profile, Then EC2 cannot run as it', () => {
     const noProfile = role('ec2-admin', trusts({ Service: 'ec2.amazonaws.com' }), [ADMIN_POLICY]);
     const { analysis } = analyze([
@@ -232,6 +251,53 @@ describe('privilege escalation graph', () => {
       }),
     ]);
     expect(analysis.finding(`arn:aws:iam::${A}:user/self`)).toBeUndefined();
+  });
+
+  describe('self-service statements, which let a user act only on its own user', () => {
+    const selfService = allow(
+      ['iam:CreateAccessKey', 'iam:UpdateLoginProfile', 'iam:CreateLoginProfile'],
+      ['arn:aws:iam::*:user/${aws:username}', 'arn:aws:iam::*:mfa/${aws:username}'],
+    );
+
+    it('Given its own user and MFA device only, When an administrator shares the account, Then no key or password of another user is within reach', () => {
+      const { analysis } = analyze([
+        buildAccount(A, {
+          users: [
+            user('self', [selfService]),
+            user('pathed', [selfService], A, { arn: `arn:aws:iam::${A}:user/team/pathed`, path: '/team/' }),
+            user('boss', [ADMIN_POLICY]),
+          ],
+        }),
+      ]);
+      expect(analysis.finding(`arn:aws:iam::${A}:user/self`)).toBeUndefined();
+      expect(analysis.finding(`arn:aws:iam::${A}:user/team/pathed`)).toBeUndefined();
+    });
+
+    it('Given a second statement on other users beside it, When one of them is an administrator, Then its key is found', () => {
+      const { analysis } = analyze([
+        buildAccount(A, {
+          users: [
+            user('self', [selfService, allow('iam:CreateAccessKey', `arn:aws:iam::${A}:user/ops-*`)]),
+            user('ops-lead', [ADMIN_POLICY]),
+          ],
+        }),
+      ]);
+      expect(analysis.finding(`arn:aws:iam::${A}:user/self`)?.steps.map((s) => [s.method, s.becomes])).toEqual([
+        ['create-access-key', `arn:aws:iam::${A}:user/ops-lead`],
+      ]);
+    });
+
+    it('Given its user name followed by a wildcard, When another user is named so, Then that user is within reach', () => {
+      const { analysis } = analyze([
+        buildAccount(A, {
+          users: [
+            user('dev', [allow('iam:CreateAccessKey', 'arn:aws:iam::*:user/${aws:username}*')]),
+            user('dev-admin', [ADMIN_POLICY]),
+          ],
+        }),
+      ]);
+      expect(analysis.finding(`arn:aws:iam::${A}:user/dev`)).toMatchObject({ gains: 'admin', severity: 'critical' });
+    });
   });
 
   describe('group members that share every policy but one input the verdict reads', () => {

@@ -466,6 +466,8 @@ class EscalationSearch {
     if (node === undefined || node.score >= ADMIN - 1) return false;
     let improved = false;
     for (const method of this.usable(actor).actsAs) {
+      // A self-service key or password: the actor's own, which it already acts as.
+      if (this.checker.ownUserOnly(actor, method)) continue;
       if (method.target !== 'trusting-role' && this.checker.checkAny(actor, method).result === 'no') continue;
       for (const target of this.promising(actor, method)) {
         const next = target.principal;

@@ -163,6 +163,22 @@ function targetRequirementsOf(method: EscalationMethod): ReadonlyArray<TargetReq
 
 const PINNING_OPERATORS = new Set(['ArnEquals', 'ArnLike', 'StringEquals', 'StringLike']);
 
+/** A self-service statement's Resource: the caller's own user, in its account or any. */
+const OWN_USER_RESOURCE = /^arn:aws:iam::(\d{12}|\*)?:user\/\$\{aws:username\}$/;
+
+/**
+ * Whether a Resource pattern can name no user but the caller: its own user (`user/${aws:username}`),
+ * or no user at all (another service, or another IAM resource type, such as its own `mfa/`).
+ */
+function namesNoOtherUser(pattern: string): boolean {
+  if (OWN_USER_RESOURCE.test(pattern)) return true;
+  const parts = parseArn(pattern);
+  if (parts === null || /[*?$]/.test(parts.service)) return false;
+  if (parts.service !== 'iam') return true;
+  const type = /^([^/*?$]+)\//.exec(parts.resource)?.[1];
+  return type !== undefined && type !== 'user';
+}
+
 /** A role ARN with nothing left open: no wildcard, no policy variable. */
 export function namedRole(text: string): boolean {
   return /^arn:aws[a-z-]*:iam::\d{12}:role\/[^*?$]+$/.test(text);
@@ -175,18 +191,23 @@ export class RequirementChecker {
   private readonly scopes = new Map<Principal, Map<EscalationMethod, TargetScope>>();
   private readonly sharedScopes = new WeakMap<PolicyLayer, Map<string, TargetScope>>();
   private readonly pins = new Map<Principal, Map<EscalationMethod, ReadonlySet<string> | null>>();
+  private readonly ownUserOnlyByLayer = new WeakMap<PolicyLayer, Map<EscalationMethod, boolean>>();
+  private readonly variableReaders = new WeakMap<PolicyLayer, Map<EscalationMethod, boolean>>();
 
   constructor(
     private readonly evaluator: Evaluator,
     private readonly catalog: IamCatalog,
   ) {}
 
-  /** Cheap pre-filter: some identity Allow names an action of every requirement (resources and conditions aside). */
+  /**
+   * Cheap pre-filter: some identity Allow names an action of every requirement, iam:PassRole for
+   * pass-role methods included (resources and conditions aside).
+   */
   mayUse(actor: Principal, method: EscalationMethod): boolean {
     const identity = this.evaluator.layers(actor).identity;
-    return method.requires.every((requirement) =>
-      requirement.anyOf.some((action) => identity.mayAllow(lowerCaseOnce(action))),
-    );
+    const named = (requirement: Requirement) =>
+      requirement.anyOf.some((action) => identity.mayAllow(lowerCaseOnce(action)));
+    return method.requires.every(named) && targetRequirementsOf(method).every(named);
   }
 
   /**
@@ -209,18 +230,56 @@ export class RequirementChecker {
     return intersect(targetRequirementsOf(method).map((requirement) => this.resourceScope(actor, requirement.anyOf)));
   }
 
-  /** Whether an identity Allow naming a target action has a policy variable in its Resource (`user/${aws:username}`). */
+  /**
+   * Whether a user can use a method on users on no user but itself: one of its target
+   * requirements is allowed only on `user/${aws:username}` (a self-service policy), whose ARN in
+   * the user's account is the user's own, or no user's when the user has a path, and on resources
+   * that are not users. The same for every user with the same identity policies, so decided once
+   * for them, without resolving the variable for each user as `targetScope` does.
+   */
+  ownUserOnly(actor: Principal, method: EscalationMethod): boolean {
+    if (actor.kind !== 'user' || method.target !== 'user') return false;
+    const identity = this.evaluator.layers(actor).identity;
+    const byMethod = innerTable(this.ownUserOnlyByLayer, identity, Map);
+    let only = byMethod.get(method);
+    if (only === undefined) {
+      only = targetRequirementsOf(method).some((requirement) =>
+        requirement.anyOf.every((action) =>
+          identity
+            .forAction(lowerCaseOnce(action))
+            .every(
+              ({ compiled: { statement } }) =>
+                statement.effect !== 'Allow' || statement.resources?.every(namesNoOtherUser) === true,
+            ),
+        ),
+      );
+      byMethod.set(method, only);
+    }
+    return only;
+  }
+
+  /**
+   * Whether an identity Allow naming a target action has a policy variable in its Resource
+   * (`user/${aws:username}`); the same for every principal with the same identity policies.
+   */
   private readsVariables(actor: Principal, method: EscalationMethod): boolean {
     const identity = this.evaluator.layers(actor).identity;
-    return targetRequirementsOf(method).some((requirement) =>
-      requirement.anyOf.some((action) =>
-        identity
-          .forAction(lowerCaseOnce(action))
-          .some(
-            (s) => s.compiled.statement.effect === 'Allow' && (s.compiled.statement.resources ?? []).some(hasVariables),
-          ),
-      ),
-    );
+    const byMethod = innerTable(this.variableReaders, identity, Map);
+    let reads = byMethod.get(method);
+    if (reads === undefined) {
+      reads = targetRequirementsOf(method).some((requirement) =>
+        requirement.anyOf.some((action) =>
+          identity
+            .forAction(lowerCaseOnce(action))
+            .some(
+              (s) =>
+                s.compiled.statement.effect === 'Allow' && (s.compiled.statement.resources ?? []).some(hasVariables),
+            ),
+        ),
+      );
+      byMethod.set(method, reads);
+    }
+    return reads;
   }
 
   /**
@@ -293,7 +352,7 @@ export class RequirementChecker {
     if (result === undefined) {
       const { requirements, actions } = anyRequirementsOf(method);
       // Principals with the same statements for these actions share the answer.
-      const key = `${method.id}|${actions.map((action) => this.evaluator.view(actor, action)).join('|')}`;
+      const key = `${method.id}|${this.evaluator.viewOfAll(actor, actions)}`;
       result = this.anyCache.get(key);
       if (result === undefined) {
         result = this.checkAll(actor, requirements, null);

@@ -304,6 +304,9 @@ function layerSignature(policies: readonly LayerPolicy[], compiled: ReadonlyArra
   return signature;
 }
 
+/** One list for every action no statement of a layer names: most actions asked about. */
+const NO_STATEMENTS: readonly SourcedStatement[] = Object.freeze([]);
+
 /** How many actions' matching statements a layer keeps. */
 const MATCHING_KEPT = 4096;
 
@@ -332,7 +335,8 @@ function indexLayer(statements: SourcedStatement[], unread: UnreadPolicy[], sign
     forAction(action) {
       let list = matching.get(action);
       if (list === undefined) {
-        list = layer.forService(serviceOfAction(action)).filter((s) => s.compiled.matchesAction(action));
+        const found = layer.forService(serviceOfAction(action)).filter((s) => s.compiled.matchesAction(action));
+        list = found.length === 0 ? NO_STATEMENTS : found;
         // An analysis asks a layer about a few hundred actions; one over the whole catalogue need not keep them all.
         if (matching.size < MATCHING_KEPT) matching.set(action, list);
       }
@@ -341,7 +345,10 @@ function indexLayer(statements: SourcedStatement[], unread: UnreadPolicy[], sign
     mayAllow(action) {
       let found = allows.get(action);
       if (found === undefined) {
-        found = layer.forAction(action).some((s) => s.compiled.statement.effect === 'Allow');
+        // Without listing the action's statements: most actions asked about here are never evaluated.
+        found = (matching.get(action) ?? layer.forService(serviceOfAction(action))).some(
+          (s) => s.compiled.statement.effect === 'Allow' && s.compiled.matchesAction(action),
+        );
         allows.set(action, found);
       }
       return found;

@@ -47,6 +47,12 @@ export interface Evaluator {
    * names. A short token, so that callers can key their own caches by it.
    */
   view(principal: Principal, action: string): string;
+  /**
+   * The views of several actions as one token, equal when every one of them is. For principals
+   * with the same layers whose statements for those actions read nothing from the context, it is
+   * found once for all of them.
+   */
+  viewOfAll(principal: Principal, actions: readonly string[]): string;
 }
 
 interface Compiled {
@@ -278,6 +284,19 @@ export function createEvaluator(snapshot: Snapshot, options: { now: Date }): Eva
     }
     return token;
   };
+  // Per layers and list of actions: the joined token when no statement for them reads the context, else null.
+  const sharedViewsOfAll = new Map<EvaluationLayers, Map<readonly string[], string | null>>();
+  const viewOfAll = (principal: Principal, actions: readonly string[]): string => {
+    const { layers } = compile(principal);
+    const byActions = innerTable(sharedViewsOfAll, layers, Map);
+    let shared = byActions.get(actions);
+    if (shared === undefined) {
+      const parts = actions.map((action) => views.ofLayers(layers, principal.accountId, lowerCaseOnce(action)));
+      shared = parts.every((part) => part.keys.length === 0) ? parts.map((part) => part.token).join('|') : null;
+      byActions.set(actions, shared);
+    }
+    return shared ?? actions.map((action) => view(principal, action)).join('|');
+  };
   const remember = (key: string, ask: () => Verdict): Verdict => {
     let verdict = verdicts.get(key);
     if (verdict === undefined) {
@@ -310,6 +329,7 @@ export function createEvaluator(snapshot: Snapshot, options: { now: Date }): Eva
       return remember(`${view(principal, lower)}|${lower}|${resource}${own}`, ask);
     },
     view,
+    viewOfAll,
     evaluateEveryResource(principal, action, keys = {}) {
       const { layers, knowledge } = compile(principal);
       const request =
