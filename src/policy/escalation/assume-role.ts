@@ -108,7 +108,9 @@ function add(map: Map<string, Set<RolePrincipal>>, key: string, role: RolePrinci
 
 function buildTrustIndex(evaluator: Evaluator): TrustIndex {
   const trusts = new Map<string, RoleTrust>();
-  const byKey = new Map<string, Set<RolePrincipal>>();
+  // Roles by the account they trust, and by what names one caller (an ARN, a unique id, a role's sessions).
+  const byAccount = new Map<string, Set<RolePrincipal>>();
+  const byName = new Map<string, Set<RolePrincipal>>();
   const everyone: RolePrincipal[] = [];
   for (const principal of evaluator.principals()) {
     if (principal.kind !== 'role') continue;
@@ -116,21 +118,19 @@ function buildTrustIndex(evaluator: Evaluator): TrustIndex {
     trusts.set(principal.arn, trust);
     for (const { trusted } of trust.grants) {
       if (trusted.kind === 'public') everyone.push(principal);
-      else if (trusted.kind === 'account') add(byKey, `account:${trusted.accountId}`, principal);
-      else if (trusted.kind === 'principal')
-        add(byKey, `principal:${sessionRoleKey(trusted.arn) ?? trusted.arn}`, principal);
+      else if (trusted.kind === 'account') add(byAccount, trusted.accountId, principal);
+      else if (trusted.kind === 'principal') add(byName, sessionRoleKey(trusted.arn) ?? trusted.arn, principal);
     }
   }
   // The roles open to anyone, and those trusting the whole account: the same for every caller of an account alike.
-  const shared = new Map<string, { roles: readonly RolePrincipal[]; set: ReadonlySet<RolePrincipal> }>();
-  const sharedCandidates = (accountKey: string | null) => {
-    const key = accountKey ?? '';
-    let found = shared.get(key);
+  const shared = new Map<string | null, { roles: readonly RolePrincipal[]; set: ReadonlySet<RolePrincipal> }>();
+  const sharedCandidates = (accountId: string | null) => {
+    let found = shared.get(accountId);
     if (found === undefined) {
       const set = new Set<RolePrincipal>(everyone);
-      for (const role of accountKey === null ? [] : (byKey.get(accountKey) ?? [])) set.add(role);
+      for (const role of accountId === null ? [] : (byAccount.get(accountId) ?? [])) set.add(role);
       found = { roles: [...set], set };
-      shared.set(key, found);
+      shared.set(accountId, found);
     }
     return found;
   };
@@ -138,27 +138,26 @@ function buildTrustIndex(evaluator: Evaluator): TrustIndex {
     trustOf: (role) => trusts.get(role.arn) ?? readTrust(role),
     candidates(caller) {
       // Trust in a whole account needs the caller's own Allow of sts:AssumeRole; most principals have none.
-      const accountKey = mayCallAssumeRole(evaluator, caller) ? `account:${caller.accountId}` : null;
-      const own = ownTrustKeys(caller).filter((key) => byKey.has(key));
-      const common = sharedCandidates(accountKey);
+      const common = sharedCandidates(mayCallAssumeRole(evaluator, caller) ? caller.accountId : null);
+      const own = ownTrustNames(caller).filter((name) => byName.has(name));
       // A caller no trust policy names, and not among the roles it may assume: the account's shared list.
       if (own.length === 0 && !common.set.has(caller as RolePrincipal)) return common.roles;
       const found = new Set<RolePrincipal>(common.roles);
-      for (const key of own) for (const role of byKey.get(key) ?? []) found.add(role);
+      for (const name of own) for (const role of byName.get(name) ?? []) found.add(role);
       found.delete(caller as RolePrincipal);
       return [...found];
     },
   };
 }
 
-/** The keys a trust policy names this caller by: its ARN, its unique id, and a role's sessions. */
-function ownTrustKeys(caller: Principal): string[] {
-  const keys: string[] = [];
-  if (caller.kind !== 'group') keys.push(`principal:${caller.arn}`);
+/** What a trust policy names this caller by: its ARN, its unique id, and a role's sessions. */
+function ownTrustNames(caller: Principal): string[] {
+  const names: string[] = [];
+  if (caller.kind !== 'group') names.push(caller.arn);
   const id = uniqueIdOf(caller);
-  if (id) keys.push(`principal:${id}`);
-  if (caller.kind === 'role') keys.push(`principal:${caller.accountId}/${caller.name}`);
-  return keys;
+  if (id) names.push(id);
+  if (caller.kind === 'role') names.push(`${caller.accountId}/${caller.name}`);
+  return names;
 }
 
 const indexes = new WeakMap<Evaluator, TrustIndex>();

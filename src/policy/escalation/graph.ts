@@ -86,6 +86,8 @@ interface NodeState {
   step: EscalationStep | null;
   /** The principal the step leads to, whose own path continues the story; null at the end. */
   next: Principal | null;
+  /** The count of path changes (`updates`) when this one's last changed: 0 while it is its own. */
+  changed: number;
 }
 
 interface Edge {
@@ -156,7 +158,7 @@ class EscalationSearch {
       const assessment = assessAdmin(this.evaluator, this.catalog, principal);
       this.admin.set(principal.arn, assessment);
       const base = scoreOf(assessment);
-      this.state.set(principal, { score: base, base, length: 0, step: null, next: null });
+      this.state.set(principal, { score: base, base, length: 0, step: null, next: null, changed: 0 });
       if (base > 0) this.markScored(principal);
     }
     const actors = this.evaluator.principals().filter((p) => !isServiceLinkedRole(p));
@@ -288,6 +290,7 @@ class EscalationSearch {
     this.improved.push(actor);
     node.score = score;
     node.length = length;
+    node.changed = this.updates;
     node.next = next;
     node.step = step;
     this.touch(actor.accountId);
@@ -439,15 +442,24 @@ class EscalationSearch {
   }
 
   /**
-   * Targets that reach the most first, as of now: kept per list until a principal's path changes
-   * (`update`), since the order depends only on the targets' scores and path lengths.
+   * Targets that reach the most first, as of now: kept per list until the path of one of its
+   * targets changes (`update`), since the order depends only on the targets' scores and path lengths.
    */
   private sortByReach(targets: readonly Target[]): readonly Target[] {
     const kept = this.sortedAsOfUpdate.get(targets);
-    if (kept !== undefined && kept.updates === this.updates) return kept.sorted;
+    if (kept !== undefined && (kept.updates === this.updates || this.unchangedSince(targets, kept.updates))) {
+      kept.updates = this.updates;
+      return kept.sorted;
+    }
     const sorted = this.rank(targets);
     this.sortedAsOfUpdate.set(targets, { updates: this.updates, sorted });
     return sorted;
+  }
+
+  private unchangedSince(targets: readonly Target[], updates: number): boolean {
+    for (const { principal } of targets)
+      if (principal !== null && (this.state.get(principal)?.changed ?? 0) > updates) return false;
+    return true;
   }
 
   private rank(targets: readonly Target[]): Target[] {
