@@ -317,7 +317,6 @@ const MATCHING_KEPT = 4096;
 function indexLayer(statements: SourcedStatement[], unread: UnreadPolicy[], signature: string): PolicyLayer {
   const merged = new Map<string, readonly SourcedStatement[]>();
   const matching = new Map<string, readonly SourcedStatement[]>();
-  const allows = new Map<string, boolean>();
   const layer: PolicyLayer = {
     statements,
     unread,
@@ -327,7 +326,8 @@ function indexLayer(statements: SourcedStatement[], unread: UnreadPolicy[], sign
     forService(service) {
       let list = merged.get(service);
       if (list === undefined) {
-        list = statements.filter((s) => s.compiled.services === null || s.compiled.services.has(service));
+        const found = statements.filter((s) => s.compiled.services === null || s.compiled.services.has(service));
+        list = found.length === 0 ? NO_STATEMENTS : found;
         merged.set(service, list);
       }
       return list;
@@ -343,15 +343,10 @@ function indexLayer(statements: SourcedStatement[], unread: UnreadPolicy[], sign
       return list;
     },
     mayAllow(action) {
-      let found = allows.get(action);
-      if (found === undefined) {
-        // Without listing the action's statements: most actions asked about here are never evaluated.
-        found = (matching.get(action) ?? layer.forService(serviceOfAction(action))).some(
-          (s) => s.compiled.statement.effect === 'Allow' && s.compiled.matchesAction(action),
-        );
-        allows.set(action, found);
-      }
-      return found;
+      // Neither listing the action's statements nor keeping the answer: most actions asked about here are never evaluated.
+      return (matching.get(action) ?? layer.forService(serviceOfAction(action))).some(
+        (s) => s.compiled.statement.effect === 'Allow' && s.compiled.matchesAction(action),
+      );
     },
   };
   return layer;

@@ -104,20 +104,24 @@ function identityKnowledge(principal: Principal, now: Date): Map<string, KeyKnow
 /**
  * A principal's own keys over its account's. Every tag of a user is in the snapshot, and no
  * session adds any: a tag key a user lacks is absent. A role's session may add tags, so one it
- * lacks stays unknown.
+ * lacks stays unknown. The principal's own keys are gathered on the first lookup: knowledge is
+ * made for every principal of the snapshot, and many are never asked about a key of their own.
  */
 class PrincipalKnowledge implements ContextKnowledge {
+  private own: ReadonlyMap<string, KeyKnowledge> | undefined;
+
   constructor(
-    private readonly own: ReadonlyMap<string, KeyKnowledge>,
-    private readonly tagsClosed: boolean,
+    private readonly principal: Principal,
+    private readonly now: Date,
     private readonly account: ContextKnowledge,
   ) {}
 
   lookup(key: string): KeyKnowledge | undefined {
     const lower = lowerCaseOnce(key);
+    this.own ??= identityKnowledge(this.principal, this.now);
     const found = this.own.get(lower);
     if (found !== undefined) return found;
-    if (this.tagsClosed && lower.startsWith('aws:principaltag/')) return ABSENT;
+    if (this.principal.kind === 'user' && lower.startsWith('aws:principaltag/')) return ABSENT;
     return this.account.lookup(lower);
   }
 }
@@ -150,9 +154,5 @@ function accountKnowledge(snapshot: Snapshot, accountId: string, now: Date): Con
  * other answers as one map of both would.
  */
 export function principalKnowledge(snapshot: Snapshot, principal: Principal, now: Date): ContextKnowledge {
-  return new PrincipalKnowledge(
-    identityKnowledge(principal, now),
-    principal.kind === 'user',
-    accountKnowledge(snapshot, principal.accountId, now),
-  );
+  return new PrincipalKnowledge(principal, now, accountKnowledge(snapshot, principal.accountId, now));
 }

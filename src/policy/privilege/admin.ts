@@ -380,11 +380,21 @@ export function assessAdminIf(
   );
 }
 
-/** No Allow of every service: not an administrator, unless a policy the scan could not read is the one that grants it. */
+const notAdmins = new WeakMap<EvaluationLayers, AdminAssessment>();
+
+/**
+ * No Allow of every service: not an administrator, unless a policy the scan could not read is the
+ * one that grants it. Most principals' answer, so made once per layers object.
+ */
 function notAdmin(layers: EvaluationLayers): AdminAssessment {
-  const unread = [...layers.identity.unread, ...(layers.boundary?.unread ?? [])];
-  const admin: Tri = unread.length > 0 ? 'maybe' : 'no';
-  return { admin, level: 'none', exceptions: [], scpLimits: [], grants: [], undecided: [], unread };
+  let assessment = notAdmins.get(layers);
+  if (assessment === undefined) {
+    const unread = [...layers.identity.unread, ...(layers.boundary?.unread ?? [])];
+    const admin: Tri = unread.length > 0 ? 'maybe' : 'no';
+    assessment = { admin, level: 'none', exceptions: [], scpLimits: [], grants: [], undecided: [], unread };
+    notAdmins.set(layers, assessment);
+  }
+  return assessment;
 }
 
 const serviceOutcomes = new WeakMap<IamCatalog, Map<string, ServiceOutcome>>();
