@@ -187,6 +187,7 @@ class ViewTokens {
   private readonly partTokens = new Map<string, string>();
   private readonly layerParts = new Map<string, WeakMap<PolicyLayer, Map<string, string>>>();
   private readonly layersViews = new Map<EvaluationLayers, Map<string, LayersView>>();
+  private readonly viewsByToken = new Map<string, LayersView>();
 
   token(text: string): string {
     let token = this.tokens.get(text);
@@ -205,8 +206,13 @@ class ViewTokens {
       let text = `${accountId}|${this.part('i', layers.identity, action)}`;
       if (layers.boundary) text += `|${this.part('b', layers.boundary, action)}`;
       for (const level of layers.scps) text += `|${this.part('s', level.layer, action)}`;
-      const all = allLayers(layers);
-      found = { keys: this.internKeys(layersKeys(all, action)), token: this.token(text) };
+      const token = this.token(text);
+      // The same text names the same statements, so the same keys: one view object per token.
+      found = this.viewsByToken.get(token);
+      if (found === undefined) {
+        found = { keys: this.internKeys(layersKeys(allLayers(layers), action)), token };
+        this.viewsByToken.set(token, found);
+      }
       byAction.set(action, found);
     }
     return found;
