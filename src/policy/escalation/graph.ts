@@ -493,6 +493,8 @@ class EscalationSearch {
         if (edge.result === 'no') continue;
         if (this.update(actor, weaken(reach, edge.result), stepOf(actor, edge, next.arn), next)) {
           improved = true;
+          // A certain administrator in one step: nothing scores higher, no path is shorter.
+          if (node.score === ADMIN && node.length === 1) return true;
           // A certain step to the best-placed target: no other target of this method can do better.
           if (edge.result === 'yes') break;
         }
