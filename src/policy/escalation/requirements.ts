@@ -239,11 +239,8 @@ export class RequirementChecker {
    */
   ownUserOnly(actor: Principal, method: EscalationMethod): boolean {
     if (actor.kind !== 'user' || method.target !== 'user') return false;
-    const identity = this.evaluator.layers(actor).identity;
-    const byMethod = innerTable(this.ownUserOnlyByLayer, identity, Map);
-    let only = byMethod.get(method);
-    if (only === undefined) {
-      only = targetRequirementsOf(method).some((requirement) =>
+    return this.byIdentity(this.ownUserOnlyByLayer, actor, method, (identity) =>
+      targetRequirementsOf(method).some((requirement) =>
         requirement.anyOf.every((action) =>
           identity
             .forAction(lowerCaseOnce(action))
@@ -252,10 +249,8 @@ export class RequirementChecker {
                 statement.effect !== 'Allow' || statement.resources?.every(namesNoOtherUser) === true,
             ),
         ),
-      );
-      byMethod.set(method, only);
-    }
-    return only;
+      ),
+    );
   }
 
   /**
@@ -263,11 +258,8 @@ export class RequirementChecker {
    * (`user/${aws:username}`); the same for every principal with the same identity policies.
    */
   private readsVariables(actor: Principal, method: EscalationMethod): boolean {
-    const identity = this.evaluator.layers(actor).identity;
-    const byMethod = innerTable(this.variableReaders, identity, Map);
-    let reads = byMethod.get(method);
-    if (reads === undefined) {
-      reads = targetRequirementsOf(method).some((requirement) =>
+    return this.byIdentity(this.variableReaders, actor, method, (identity) =>
+      targetRequirementsOf(method).some((requirement) =>
         requirement.anyOf.some((action) =>
           identity
             .forAction(lowerCaseOnce(action))
@@ -276,10 +268,25 @@ export class RequirementChecker {
                 s.compiled.statement.effect === 'Allow' && (s.compiled.statement.resources ?? []).some(hasVariables),
             ),
         ),
-      );
-      byMethod.set(method, reads);
+      ),
+    );
+  }
+
+  /** A yes or no about a method that depends on the actor's identity policies alone, kept per identity layer. */
+  private byIdentity(
+    cache: WeakMap<PolicyLayer, Map<EscalationMethod, boolean>>,
+    actor: Principal,
+    method: EscalationMethod,
+    decide: (identity: PolicyLayer) => boolean,
+  ): boolean {
+    const identity = this.evaluator.layers(actor).identity;
+    const byMethod = innerTable(cache, identity, Map);
+    let answer = byMethod.get(method);
+    if (answer === undefined) {
+      answer = decide(identity);
+      byMethod.set(method, answer);
     }
-    return reads;
+    return answer;
   }
 
   /**
