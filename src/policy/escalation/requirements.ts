@@ -6,7 +6,7 @@
  * found even though no probe name starts with `prod-`. Every answer is cached per principal.
  */
 import type { IamCatalog } from '../action-catalog.js';
-import { wildcardMatch } from '../document.js';
+import { wildcardMatch, type NormalizedStatement } from '../document.js';
 import {
   arnMatcher,
   arnMatchesOnce,
@@ -179,6 +179,15 @@ function namesNoOtherUser(pattern: string): boolean {
   return type !== undefined && type !== 'user';
 }
 
+/** The identity layer's Allow statements that name any of the actions, action by action. */
+function allowsNaming(identity: PolicyLayer, actions: readonly string[]): NormalizedStatement[] {
+  return actions.flatMap((action) =>
+    identity
+      .forAction(lowerCaseOnce(action))
+      .flatMap(({ compiled: { statement } }) => (statement.effect === 'Allow' ? [statement] : [])),
+  );
+}
+
 /** A role ARN with nothing left open: no wildcard, no policy variable. */
 export function namedRole(text: string): boolean {
   return /^arn:aws[a-z-]*:iam::\d{12}:role\/[^*?$]+$/.test(text);
@@ -241,13 +250,8 @@ export class RequirementChecker {
     if (actor.kind !== 'user' || method.target !== 'user') return false;
     return this.byIdentity(this.ownUserOnlyByLayer, actor, method, (identity) =>
       targetRequirementsOf(method).some((requirement) =>
-        requirement.anyOf.every((action) =>
-          identity
-            .forAction(lowerCaseOnce(action))
-            .every(
-              ({ compiled: { statement } }) =>
-                statement.effect !== 'Allow' || statement.resources?.every(namesNoOtherUser) === true,
-            ),
+        allowsNaming(identity, requirement.anyOf).every(
+          (statement) => statement.resources?.every(namesNoOtherUser) === true,
         ),
       ),
     );
@@ -260,14 +264,7 @@ export class RequirementChecker {
   private readsVariables(actor: Principal, method: EscalationMethod): boolean {
     return this.byIdentity(this.variableReaders, actor, method, (identity) =>
       targetRequirementsOf(method).some((requirement) =>
-        requirement.anyOf.some((action) =>
-          identity
-            .forAction(lowerCaseOnce(action))
-            .some(
-              (s) =>
-                s.compiled.statement.effect === 'Allow' && (s.compiled.statement.resources ?? []).some(hasVariables),
-            ),
-        ),
+        allowsNaming(identity, requirement.anyOf).some((statement) => (statement.resources ?? []).some(hasVariables)),
       ),
     );
   }
@@ -337,16 +334,12 @@ export class RequirementChecker {
   private resourceScope(actor: Principal, actions: readonly string[]): TargetScope {
     const knowledge = this.evaluator.knowledge(actor);
     const patterns: string[] = [];
-    for (const action of actions) {
-      for (const { compiled } of this.evaluator.layers(actor).identity.forAction(lowerCaseOnce(action))) {
-        const { statement } = compiled;
-        if (statement.effect !== 'Allow') continue;
-        if (statement.resources === null) return ANY_TARGET;
-        for (const pattern of statement.resources) {
-          const resolved = resolveVariables(pattern, knowledge);
-          if (resolved.kind === 'unknown') return ANY_TARGET;
-          if (resolved.kind === 'text') patterns.push(resolved.text);
-        }
+    for (const statement of allowsNaming(this.evaluator.layers(actor).identity, actions)) {
+      if (statement.resources === null) return ANY_TARGET;
+      for (const pattern of statement.resources) {
+        const resolved = resolveVariables(pattern, knowledge);
+        if (resolved.kind === 'unknown') return ANY_TARGET;
+        if (resolved.kind === 'text') patterns.push(resolved.text);
       }
     }
     return scopeOf(patterns, actor.accountId);
