@@ -46,6 +46,8 @@ describe('embedJson', () => {
     ['<!--', '\\u003c!--'],
     ['a&b', 'a\\u0026b'],
     ['\u2028\u2029', '\\u2028\\u2029'],
+    // Every kind interleaved, first and last: the cuts must come back in the text's order.
+    ['&<>\u2029a\u2028<&', '\\u0026\\u003c\\u003e\\u2029a\\u2028\\u003c\\u0026'],
   ])('Given %j, When embedded, Then it is escaped and parses back unchanged', (text, escaped) => {
     const embedded = embedJson({ text });
     expect(embedded).toContain(escaped);
