@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+import { followParent, relaunchWithYoungGeneration, shouldRelaunch } from './relaunch.js';
 import { tuneRuntimeForShortCommands } from './runtime.js';
 
 tuneRuntimeForShortCommands();
@@ -13,4 +13,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // become an uncaught exception with a stack trace.
 for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+followParent();
+const relaunched = shouldRelaunch(argv, process.execArgv, process.env) ? await relaunchWithYoungGeneration(argv) : null;
+// The commands are loaded only where they run: a relaunching parent stays a small process.
+process.exitCode = relaunched ?? (await (await import('./main.js')).main(argv));
