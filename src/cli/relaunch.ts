@@ -14,9 +14,10 @@ export const YOUNG_GENERATION_FLAGS: readonly string[] = ['--min-semi-space-size
 
 /**
  * The commands that assess a whole estate, print or write the result and exit: read-only, so a
- * child left behind could do no harm, and short, so one more process start (about 50 ms) is
- * nothing beside them. `scan` (a memory target of its own at 1,000 accounts), `serve` (long
- * running), `remediate` (writes to AWS) and the rest run in the process the user started.
+ * child left behind could do no harm, and long enough that one more process start (under a tenth
+ * of a second) is nothing beside them. `scan` (a memory target of its own at 1,000 accounts),
+ * `serve` (long running), `remediate` (writes to AWS) and the rest run in the process the user
+ * started.
  */
 const ASSESSING_COMMANDS: ReadonlySet<string> = new Set(['findings', 'plan', 'generate', 'report']);
 
