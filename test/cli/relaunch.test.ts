@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { shouldRelaunch, YOUNG_GENERATION_FLAGS } from '../../src/cli/relaunch.js';
@@ -39,10 +40,19 @@ interface ProbeChild {
   execArgv: string[];
 }
 
+/**
+ * An orphaned child that has ended stays a zombie until whatever adopted it reaps it, and a
+ * container's first process may never do so: a zombie has ended, so it does not count as alive.
+ */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  if (process.platform !== 'linux') return true;
+  try {
+    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }

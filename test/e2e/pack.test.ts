@@ -15,6 +15,11 @@ async function npm(args: readonly string[], cwd: string): Promise<string> {
     env: cleanEnv({ npm_config_update_notifier: 'false' }),
     timeoutMs: NPM_TIMEOUT_MS,
   });
+  if (result.status !== 0 && result.stderr.includes('ENOTCACHED')) {
+    throw new Error(
+      `npm ${args.join(' ')} found a package missing from the npm cache: this test installs offline from what the repository's own npm ci cached, so run npm ci and npm test with the same npm cache (npm_config_cache)`,
+    );
+  }
   if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
   return result.stdout;
 }
