@@ -61,7 +61,8 @@ export interface IngestResult {
 }
 
 const DEFAULT_NATIVE_BATCH_FILES = 2_048;
-const DEFAULT_NATIVE_BATCH_BYTES = 16 * 1024 * 1024;
+/** 16 MB put only 40 files of a large-file trail in a statement, and ingestion took half again as long (bench/README.md). */
+const DEFAULT_NATIVE_BATCH_BYTES = 64 * 1024 * 1024;
 const DEFAULT_WORKER_FILE_BYTES = 64 * 1024;
 /** Files sent to one worker at once: few messages, and every worker busy. */
 const WORKER_CHUNK_FILES = 64;

@@ -28,6 +28,7 @@ function startWorker(): Worker {
  * fails every request in flight: that is an error of roleshift, never an odd file.
  */
 export class ParseWorkers {
+  private readonly workers: Worker[] = [];
   private readonly idle: Worker[] = [];
   private readonly pending = new Map<number, Pending>();
   private readonly waiting: Array<() => void> = [];
@@ -39,6 +40,11 @@ export class ParseWorkers {
       const worker = startWorker();
       worker.on('message', (answer: { id: number; chunk: ChunkLines }) => this.answered(worker, answer));
       worker.on('error', (error) => this.fail(error));
+      // Exiting without an error (terminated, or process.exit in the worker) would leave its requests unanswered.
+      worker.on('exit', (code) => {
+        if (this.pending.size > 0) this.fail(new Error(`it stopped with files still being read (exit code ${code})`));
+      });
+      this.workers.push(worker);
       this.idle.push(worker);
     }
   }
@@ -53,10 +59,10 @@ export class ParseWorkers {
     });
   }
 
+  /** Every worker, busy ones too: a run stopped by an error still has requests in flight. */
   async close(): Promise<void> {
-    const workers = [...this.idle];
     this.idle.length = 0;
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    await Promise.all(this.workers.splice(0).map((worker) => worker.terminate()));
   }
 
   private async idleWorker(): Promise<Worker> {
