@@ -1,7 +1,8 @@
 /**
  * The one assessment pipeline: estate in, classifications, findings, plan and KPIs out. Every
- * command that shows any of them (findings, plan, generate, report, serve, remediate, and the
- * KPIs stored by scan for history) calls this, so they can never disagree about the same estate.
+ * command that shows any of them (findings, plan, generate, report, serve, remediate) calls this,
+ * and `scan` stores the KPIs of `scoreEstate`, its first half, so they can never disagree about
+ * the same estate.
  */
 import type { ActivityEvidence } from '../assess/activity-evidence.js';
 import type { CheckContext } from '../assess/check.js';
@@ -138,14 +139,33 @@ function checkContext(
   };
 }
 
+/** Usage as the classifier and the checks read it; undefined without CloudTrail. */
+function activityOf(snapshot: Snapshot): ActivityEvidence | undefined {
+  return snapshot.usage === undefined ? undefined : usageToActivityEvidence(snapshot.usage);
+}
+
+function classificationsOf(estate: Estate, activity: ActivityEvidence | undefined): Classification[] {
+  const { config } = estate;
+  return classifyUsers(estate.snapshot, activity === undefined ? { config } : { config, activity });
+}
+
+/**
+ * The KPIs alone, as `scan` stores them: the same classifications and KPIs `assessEstate` returns
+ * (they read nothing else), without the checks and the plan, which at 100,000 users took seconds
+ * and more than half of an Organization scan's peak memory (bench/README.md, collect).
+ */
+export function scoreEstate(estate: Estate): Record<string, number> {
+  return kpisOf(estate, classificationsOf(estate, activityOf(estate.snapshot)));
+}
+
 /**
  * `keepPasses` keeps the checks that held (`findings --include-passed`); at 100,000 users they
  * outnumber the findings, and no other output shows them.
  */
 export async function assessEstate(estate: Estate, options: { keepPasses?: boolean } = {}): Promise<Assessment> {
   const { snapshot, config, now } = estate;
-  const activity = snapshot.usage === undefined ? undefined : usageToActivityEvidence(snapshot.usage);
-  const classifications = classifyUsers(snapshot, activity === undefined ? { config } : { config, activity });
+  const activity = activityOf(snapshot);
+  const classifications = classificationsOf(estate, activity);
   // The action catalogue is loaded once per process, here at the edge, and handed down.
   const catalog = await loadIamCatalog();
   const keepPasses = options.keepPasses ?? false;

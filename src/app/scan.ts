@@ -15,7 +15,7 @@ import type { SnapshotSummary } from '../report/summary.js';
 import { openOrgScanRun } from '../store/org-checkpoint.js';
 import { assertDuckDbFile } from '../store/store-header.js';
 import { openStore } from '../store/store.js';
-import { assessEstate } from './assess.js';
+import { scoreEstate } from './assess.js';
 import { estateOf, type RunContext } from './estate.js';
 import { readExceptionsRegister } from './files.js';
 import type { Notes, WriteFile } from './ports.js';
@@ -169,8 +169,7 @@ async function saveScan(snapshot: Snapshot, request: ScanRequest, ports: ScanPor
   try {
     const exceptions = readExceptionsRegister(undefined, request.config);
     const { estate } = await estateOf(snapshot, store, { config: request.config, exceptions }, ports);
-    const { kpis } = await assessEstate(estate);
-    return await store.saveScan(snapshot, { kpis });
+    return await store.saveScan(snapshot, { kpis: scoreEstate(estate) });
   } finally {
     store.close();
   }
