@@ -11,6 +11,7 @@ import { cloudTrailOptionsOf } from './cloudtrail.js';
 import { DEMO_ESTATE_DIR } from './demo.js';
 import { loadEstate, type RunContext } from './estate.js';
 import { scanEstate } from './scan.js';
+import { buildEstate } from '../../test/fixtures/build-estate.js';
 
 /** Inside the demo's CloudTrail week, so its usage counts as recent. */
 const NOW = new Date('2026-11-20T00:00:00Z');
@@ -96,15 +97,7 @@ describe('scoreEstate', () => {
           : {}),
       },
     );
-    return {
-      snapshot,
-      config: DEFAULT_CONFIG,
-      exceptions: null,
-      journal: null,
-      earlierCreationTimes: new Map(),
-      externalIdSeed: 'test-seed',
-      now: NOW,
-    };
+    return buildEstate(snapshot, NOW);
   }
 
   it('Given a key used only from GitHub Actions, When scored, Then CloudTrail makes it a machine, as in the whole assessment', async () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { ExceptionEntry } from '../assess/exceptions.js';
-import { DEFAULT_CONFIG } from '../config.js';
 import type { Account, Snapshot, User } from '../model/snapshot.js';
 import { NEVER, UNKNOWN, whenAt } from '../model/when.js';
 import { buildAccount, buildKey, buildSnapshot, buildUser } from '../../test/fixtures/build-snapshot.js';
@@ -23,6 +22,7 @@ import {
   type ReportExtras,
   reportExtras,
 } from './report-data.js';
+import { buildEstate } from '../../test/fixtures/build-estate.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const PASSWORD = { enabled: true, lastUsed: whenAt('2026-11-20T00:00:00Z'), lastChanged: NEVER, nextRotation: NEVER };
@@ -102,15 +102,7 @@ function estate() {
 }
 
 async function assessed(snapshot: Snapshot): Promise<ReportAssessment> {
-  const assessment = await assessEstate({
-    snapshot,
-    config: DEFAULT_CONFIG,
-    exceptions: [EXCEPTION],
-    journal: null,
-    earlierCreationTimes: new Map(),
-    externalIdSeed: 'seed-for-tests',
-    now: NOW,
-  });
+  const assessment = await assessEstate(buildEstate(snapshot, NOW, { exceptions: [EXCEPTION] }));
   return {
     snapshot,
     now: NOW,

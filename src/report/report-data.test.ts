@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assessEstate } from '../app/assess.js';
 import type { ExceptionEntry } from '../assess/exceptions.js';
-import { DEFAULT_CONFIG } from '../config.js';
 import { NEVER, whenAt } from '../model/when.js';
 import { buildAccount, buildKey, buildSnapshot, buildUser } from '../../test/fixtures/build-snapshot.js';
 import {
@@ -12,6 +11,7 @@ import {
   type ReportExtras,
   type ReportOperation,
 } from './report-data.js';
+import { buildEstate } from '../../test/fixtures/build-estate.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 
@@ -103,15 +103,7 @@ describe('reportExtras of the assessed estate', () => {
     register: ExceptionEntry[] | null,
     operations: ReportOperation[] | null,
   ): Promise<ReportExtras> {
-    const assessment = await assessEstate({
-      snapshot,
-      config: DEFAULT_CONFIG,
-      exceptions: register,
-      journal: null,
-      earlierCreationTimes: new Map(),
-      externalIdSeed: 'seed-for-tests',
-      now: NOW,
-    });
+    const assessment = await assessEstate(buildEstate(snapshot, NOW, { exceptions: register }));
     return reportExtras({ snapshot, now: NOW, ...assessment, exceptions: register, operations });
   }
   let extras: ReportExtras;

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../src/config.js';
 import { whenAt } from '../../src/model/when.js';
 import { renderReport } from '../../src/report/html.js';
 import { assessEstate } from '../../src/app/assess.js';
 import { reportExtras } from '../../src/report/report-data.js';
 import { buildAccount, buildKey, buildSnapshot, buildUser } from '../fixtures/build-snapshot.js';
 import { HAVE_CHROMIUM, openWatchedPage, type WatchedPage } from './browser.js';
+import { buildEstate } from '../fixtures/build-estate.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const USERS_PER_ACCOUNT = 1000;
@@ -44,15 +44,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the users table of a large report in Chromium',
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'roleshift-window-'));
     const snapshot = estate();
-    const assessment = await assessEstate({
-      snapshot,
-      config: DEFAULT_CONFIG,
-      exceptions: null,
-      journal: null,
-      earlierCreationTimes: new Map(),
-      externalIdSeed: 'seed-for-tests',
-      now: NOW,
-    });
+    const assessment = await assessEstate(buildEstate(snapshot, NOW));
     const extras = reportExtras({ snapshot, now: NOW, ...assessment, exceptions: null, operations: null });
     const file = join(dir, 'report.html');
     writeFileSync(file, renderReport({ snapshot, now: NOW, extras }));
