@@ -13,13 +13,13 @@
 import { loadavg, cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { assessEstate } from '../src/app/assess.js';
-import { DEFAULT_CONFIG } from '../src/config.js';
 import { SnapshotSchema } from '../src/model/snapshot.js';
 import { loadIamCatalog, type IamCatalog } from '../src/policy/action-catalog.js';
 import { assumableBy, type RolePrincipal } from '../src/policy/escalation/assume-role.js';
 import { analyzeEscalation } from '../src/policy/escalation/graph.js';
 import { createEvaluator } from '../src/policy/evaluator/evaluator.js';
 import { permissionsEstate, type EstateSize } from './permissions-estate.js';
+import { buildEstate } from '../test/fixtures/build-estate.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 
@@ -107,15 +107,7 @@ function measureEngine(text: string, catalog: IamCatalog) {
 async function measureFindings(text: string) {
   const snapshot = SnapshotSchema.parse(JSON.parse(text));
   const findings = await timedAsync(() =>
-    assessEstate({
-      snapshot,
-      config: DEFAULT_CONFIG,
-      exceptions: null,
-      journal: null,
-      earlierCreationTimes: new Map(),
-      externalIdSeed: 'bench-permissions-seed',
-      now: NOW,
-    }),
+    assessEstate(buildEstate(snapshot, NOW, { externalIdSeed: 'bench-permissions-seed' })),
   );
   const failing = (id: string) => findings.value.findings.filter((f) => f.checkId === id).length;
   return {

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { DEFAULT_CONFIG } from '../src/config.js';
 import type { Snapshot, User } from '../src/model/snapshot.js';
 import { NEVER, whenAt } from '../src/model/when.js';
 import { assessEstate, type Estate } from '../src/app/assess.js';
@@ -17,6 +16,7 @@ import { lazyReportExtras } from '../src/report/report-data.js';
 import { openStore } from '../src/store/store.js';
 import { buildAccount, buildKey, buildSnapshot, buildUser } from '../test/fixtures/build-snapshot.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../test/e2e/browser.js';
+import { buildEstate } from '../test/fixtures/build-estate.js';
 
 /**
  * `npm run bench -- report [--users N] [--accounts N] [--no-serve] [--generate-only] [--allocations]`: the HTML report of a
@@ -174,15 +174,7 @@ const cpuSeconds = (since: NodeJS.CpuUsage): number => {
 };
 
 function benchEstate(snapshot: Snapshot): Estate {
-  return {
-    snapshot,
-    config: DEFAULT_CONFIG,
-    exceptions: null,
-    journal: null,
-    earlierCreationTimes: new Map(),
-    externalIdSeed: 'bench-seed-0123456789',
-    now: NOW,
-  };
+  return buildEstate(snapshot, NOW, { externalIdSeed: 'bench-seed-0123456789' });
 }
 
 /** Split in two: the assessment (classify, checks, plan) is shared with `findings`/`plan`; the render is the report's own. */
