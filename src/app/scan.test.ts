@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAccount, buildKey, buildSnapshot, buildUser } from '../../test/fixtures/build-snapshot.js';
 import { DEFAULT_CONFIG } from '../config.js';
-import type { PrincipalUsage } from '../model/usage.js';
+import type { PrincipalUsage, Usage } from '../model/usage.js';
 import { openStore } from '../store/store.js';
-import { assessEstate, scoreEstate, type Estate } from './assess.js';
+import { assessEstate, scoreEstate } from './assess.js';
 import { cloudTrailOptionsOf } from './cloudtrail.js';
 import { DEMO_ESTATE_DIR } from './demo.js';
 import { loadEstate, type RunContext } from './estate.js';
@@ -52,9 +52,8 @@ describe('the KPIs a scan stores', () => {
 });
 
 describe('scoreEstate', () => {
-  const ARN = 'arn:aws:iam::111111111111:user/q7k2';
-  const deployer: PrincipalUsage = {
-    arn: ARN,
+  const githubActionsCaller: PrincipalUsage = {
+    arn: 'arn:aws:iam::111111111111:user/q7k2',
     type: 'IAMUser',
     accountId: '111111111111',
     userName: 'q7k2',
@@ -71,42 +70,33 @@ describe('scoreEstate', () => {
     regions: ['us-east-1'],
     errors: {},
   };
-  function estateWith(usage: boolean): Estate {
-    const snapshot = buildSnapshot(
-      [buildAccount('111111111111', { users: [buildUser('q7k2', { accessKeys: [buildKey()] })] })],
-      {
-        ...(usage
-          ? {
-              usage: {
-                source: {
-                  engine: 'duckdb',
-                  origin: 'test',
-                  since: null,
-                  until: null,
-                  filesRead: 1,
-                  filesSkipped: 0,
-                  unreadable: [],
-                  records: 50,
-                  badRecords: 0,
-                },
-                principals: [deployer],
-                accessKeys: [],
-                federatedSessions: [],
-              },
-            }
-          : {}),
-      },
-    );
-    return buildEstate(snapshot, NOW);
-  }
+  const snapshot = buildSnapshot([
+    buildAccount('111111111111', { users: [buildUser('q7k2', { accessKeys: [buildKey()] })] }),
+  ]);
+  const usage: Usage = {
+    source: {
+      engine: 'duckdb',
+      origin: 'test',
+      since: null,
+      until: null,
+      filesRead: 1,
+      filesSkipped: 0,
+      unreadable: [],
+      records: 50,
+      badRecords: 0,
+    },
+    principals: [githubActionsCaller],
+    accessKeys: [],
+    federatedSessions: [],
+  };
 
   it('Given a key used only from GitHub Actions, When scored, Then CloudTrail makes it a machine, as in the whole assessment', async () => {
-    const estate = estateWith(true);
+    const estate = buildEstate({ ...snapshot, usage }, NOW);
 
     const kpis = scoreEstate(estate);
 
     expect(kpis.users_long_lived_machines).toBe(1);
-    expect(scoreEstate(estateWith(false)).users_long_lived_machines).toBe(0);
+    expect(scoreEstate(buildEstate(snapshot, NOW)).users_long_lived_machines).toBe(0);
     expect(kpis).toEqual((await assessEstate(estate)).kpis);
   });
 });
